@@ -1,0 +1,275 @@
+import type { MeetingEvent } from './events.js';
+import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from './model.js';
+
+/** The state right after `MeetingCreated`. */
+export function initialState(def: MeetingDefinition): MeetingState {
+  const points: MeetingState['points'] = {};
+  for (const id of [def.hubPointId, ...def.invitedPointIds]) {
+    points[id] = { connected: false, presence: [], readiness: null };
+  }
+
+  return {
+    def,
+    seq: 0,
+    status: 'scheduled',
+    openedAt: null,
+    startedAt: null,
+    endedAt: null,
+    agendaIndex: -1,
+    speakingLimitSec: def.settings.speakingLimitSec,
+    points,
+    requests: {},
+    queue: [],
+    floor: null,
+    turns: [],
+    rollCalls: [],
+  };
+}
+
+/**
+ * Folds one event into the state. The state object is owned by the fold and updated in place (a meeting of 1000
+ * points would otherwise copy its whole state per event); replaying the same log always yields the same state.
+ */
+export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingState {
+  if (event.seq !== state.seq + 1) {
+    throw new TypeError(`event seq ${event.seq} does not follow ${state.seq} in meeting ${state.def.id}`);
+  }
+  state.seq = event.seq;
+  switch (event.type) {
+    case 'MeetingCreated': {
+      break;
+    }
+    case 'MeetingOpened': {
+      state.status = 'open';
+      state.openedAt = event.at;
+      break;
+    }
+    case 'SessionStarted': {
+      state.status = 'in_session';
+      state.startedAt = event.at;
+      state.agendaIndex = 0;
+      break;
+    }
+    case 'MeetingEnded': {
+      state.status = 'ended';
+      state.endedAt = event.at;
+      for (const requestId of state.queue) {
+        mustRequest(state, requestId).status = 'expired';
+      }
+      state.queue = [];
+      break;
+    }
+    case 'AgendaAdvanced': {
+      state.agendaIndex = event.index;
+      break;
+    }
+    case 'PointConnected':
+    case 'PointDisconnected': {
+      const point = state.points[event.pointId];
+      if (point !== undefined) {
+        point.connected = event.type === 'PointConnected';
+        point.presence.push({ at: event.at, connected: point.connected });
+      }
+      break;
+    }
+    case 'PointReadinessReported': {
+      const point = state.points[event.pointId];
+      if (point !== undefined) {
+        const { camera, microphone, network, at } = event;
+        point.readiness = { camera, microphone, network, at };
+      }
+      break;
+    }
+    case 'FloorRequested': {
+      const { requestId, pointId, kind, topic, department, priority } = event;
+      state.requests[requestId] = {
+        requestId,
+        pointId,
+        kind,
+        topic,
+        department,
+        priority,
+        requestedAt: event.at,
+        status: 'queued',
+        answers: [],
+      };
+      state.queue.splice(insertionIndex(state, priority, event.at), 0, requestId);
+      break;
+    }
+    case 'FloorWithdrawn':
+    case 'FloorDenied': {
+      mustRequest(state, event.requestId).status = event.type === 'FloorWithdrawn' ? 'withdrawn' : 'denied';
+      state.queue = state.queue.filter((id) => id !== event.requestId);
+      break;
+    }
+    case 'FloorReordered': {
+      moveInQueue(state, event.requestId, event.position);
+      break;
+    }
+    case 'FloorPriorityChanged': {
+      mustRequest(state, event.requestId).priority = event.priority;
+      moveInQueue(state, event.requestId, event.position);
+      break;
+    }
+    case 'FloorGranted': {
+      const { pointId, requestId, limitSec } = event;
+      if (requestId !== null) {
+        mustRequest(state, requestId).status = 'speaking';
+        state.queue = state.queue.filter((id) => id !== requestId);
+      }
+      state.floor = { pointId, requestId, grantedAt: event.at, limitSec, warned: false };
+      break;
+    }
+    case 'SpeakingWarned': {
+      if (state.floor !== null) {
+        state.floor.warned = true;
+      }
+      break;
+    }
+    case 'FloorEnded': {
+      const floor = state.floor;
+      if (floor !== null) {
+        if (floor.requestId !== null) {
+          mustRequest(state, floor.requestId).status = 'done';
+        }
+        const { pointId, requestId, grantedAt } = floor;
+        state.turns.push({ pointId, requestId, grantedAt, endedAt: event.at, reason: event.reason });
+        state.floor = null;
+      }
+      break;
+    }
+    case 'SpeakingLimitChanged': {
+      state.speakingLimitSec = event.limitSec;
+      break;
+    }
+    case 'AnswerAttached': {
+      const { answeredBy, text, at } = event;
+      mustRequest(state, event.requestId).answers.push({ answeredBy, text, at });
+      break;
+    }
+    case 'RollCallStarted': {
+      const { rollCallId, unitId, rerunOf, pointIds, deadlineAt, closesAt } = event;
+      state.rollCalls.push({
+        rollCallId,
+        unitId,
+        rerunOf,
+        pointIds,
+        startedAt: event.at,
+        deadlineAt,
+        closesAt,
+        deadlinePassed: false,
+        closedAt: null,
+        closeReason: null,
+        confirmations: {},
+        outcomes: null,
+      });
+      break;
+    }
+    case 'RollCallDeadlinePassed': {
+      mustRollCall(state, event.rollCallId).deadlinePassed = true;
+      break;
+    }
+    case 'RollCallConfirmed': {
+      const rollCall = mustRollCall(state, event.rollCallId);
+      const earlier = rollCall.confirmations[event.pointId];
+      rollCall.confirmations[event.pointId] = {
+        headcount: event.headcount,
+        presiding: event.presiding,
+        confirmedAt: earlier?.confirmedAt ?? event.at,
+        late: earlier?.late ?? event.at > rollCall.deadlineAt,
+      };
+      break;
+    }
+    case 'RollCallClosed': {
+      const rollCall = mustRollCall(state, event.rollCallId);
+      rollCall.outcomes = Object.fromEntries(
+        rollCall.pointIds.map((id) => [id, outcomeOf(state, rollCall, id, true)]),
+      );
+      rollCall.closedAt = event.at;
+      rollCall.closeReason = event.reason;
+      break;
+    }
+    default: {
+      const unknown: never = event;
+      throw new TypeError(`unknown event ${(unknown as { type: string }).type}`);
+    }
+  }
+
+  return state;
+}
+
+/** Rebuilds a meeting from its whole log. */
+export function replay(events: Iterable<MeetingEvent>): MeetingState {
+  let state: MeetingState | null = null;
+  for (const event of events) {
+    if (state === null) {
+      if (event.type !== 'MeetingCreated') {
+        throw new TypeError(`a meeting log must start with MeetingCreated, not ${event.type}`);
+      }
+      state = initialState(event.definition);
+    }
+    applyEvent(state, event);
+  }
+  if (state === null) {
+    throw new TypeError('an empty log holds no meeting');
+  }
+
+  return state;
+}
+
+/**
+ * A point's roll-call outcome. Not confirmed: `noSignal` if the point had joined and is now disconnected, else
+ * `pending` until the deadline and `absent` after it (or once the roll call closes).
+ */
+export function outcomeOf(state: MeetingState, rollCall: RollCall, pointId: string, closing = false): RollCallOutcome {
+  const frozen = rollCall.outcomes?.[pointId];
+  if (frozen !== undefined) {
+    return frozen;
+  }
+  const confirmation = rollCall.confirmations[pointId];
+  if (confirmation !== undefined) {
+    return confirmation.late ? 'late' : 'present';
+  }
+  const point = state.points[pointId];
+  if (point !== undefined && !point.connected && point.presence.length > 0) {
+    return 'noSignal';
+  }
+
+  return closing || rollCall.deadlinePassed ? 'absent' : 'pending';
+}
+
+/** Where a new request of this priority goes: after every request of equal or higher priority asked no later. */
+export function insertionIndex(state: MeetingState, priority: number, requestedAt: number, skip?: string): number {
+  const ids = state.queue.filter((id) => id !== skip);
+  const index = ids.findIndex((id) => {
+    const other = mustRequest(state, id);
+
+    return other.priority < priority || (other.priority === priority && other.requestedAt > requestedAt);
+  });
+
+  return index === -1 ? ids.length : index;
+}
+
+function moveInQueue(state: MeetingState, requestId: string, position: number): void {
+  const rest = state.queue.filter((id) => id !== requestId);
+  rest.splice(position - 1, 0, requestId);
+  state.queue = rest;
+}
+
+function mustRequest(state: MeetingState, requestId: string) {
+  const request = state.requests[requestId];
+  if (request === undefined) {
+    throw new TypeError(`unknown request ${requestId}`);
+  }
+
+  return request;
+}
+
+function mustRollCall(state: MeetingState, rollCallId: string): RollCall {
+  const rollCall = state.rollCalls.find((r) => r.rollCallId === rollCallId);
+  if (rollCall === undefined) {
+    throw new TypeError(`unknown roll call ${rollCallId}`);
+  }
+
+  return rollCall;
+}

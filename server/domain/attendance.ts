@@ -1,0 +1,137 @@
+import { DirectoryIndex } from './directory.js';
+import type { MeetingState } from './model.js';
+
+export interface Span {
+  from: number;
+  to: number;
+}
+
+export interface AttendanceInterval {
+  from: number;
+  /** `null` while the point is still in the meeting. */
+  to: number | null;
+  /** Drops shorter than the grace period, counted inside the interval. */
+  outages: { from: number; to: number | null }[];
+}
+
+export interface AttendanceRow {
+  pointId: string;
+  pointName: string;
+  /** The unit the row is grouped under (the point's parent unit). */
+  groupUnitId: string;
+  groupUnitName: string;
+  /** Names from the root unit down to the point's own unit. */
+  unitPath: string[];
+  intervals: AttendanceInterval[];
+  minutesPresent: number;
+  outageSeconds: number;
+  /** From the latest roll call the point confirmed. */
+  headcount: number | null;
+  presiding: { name: string; title: string } | null;
+  technician: { name: string; phone: string } | null;
+}
+
+/**
+ * Builds a point's join/leave intervals from its presence log. A drop that ends in a reconnect within the grace
+ * period is an outage inside the interval; a longer drop ends the interval at the moment of the drop. A drop still
+ * within grace at `until` counts as an ongoing outage while the meeting runs, and as a leave once it has ended.
+ */
+export function intervalsOf(
+  presence: { at: number; connected: boolean }[],
+  graceMs: number,
+  until: number,
+  ended: boolean,
+): AttendanceInterval[] {
+  const intervals: AttendanceInterval[] = [];
+  let current: AttendanceInterval | null = null;
+  let droppedAt: number | null = null;
+  for (const change of presence) {
+    if (change.connected) {
+      if (current !== null && current.to === null && droppedAt === null) {
+        continue;
+      }
+      if (current !== null && droppedAt !== null && change.at - droppedAt <= graceMs) {
+        current.outages.push({ from: droppedAt, to: change.at });
+      } else {
+        if (current !== null && droppedAt !== null) {
+          current.to = droppedAt;
+        }
+        current = { from: change.at, to: null, outages: [] };
+        intervals.push(current);
+      }
+      droppedAt = null;
+    } else if (current !== null && droppedAt === null) {
+      droppedAt = change.at;
+    }
+  }
+  if (current !== null) {
+    if (droppedAt !== null) {
+      if (ended || until - droppedAt > graceMs) {
+        current.to = droppedAt;
+      } else {
+        current.outages.push({ from: droppedAt, to: null });
+      }
+    } else if (ended) {
+      current.to = until;
+    }
+  }
+
+  return intervals;
+}
+
+/** One attendance row per invited point, grouped by parent unit in directory order. */
+export function attendance(state: MeetingState, now: number): AttendanceRow[] {
+  const index = new DirectoryIndex(state.def);
+  const ended = state.status === 'ended';
+  const until = ended ? (state.endedAt ?? now) : now;
+  const graceMs = state.def.settings.attendanceGraceSec * 1000;
+  const rows = state.def.invitedPointIds.map((pointId): AttendanceRow => {
+    const point = index.points.get(pointId);
+    const runtime = state.points[pointId];
+    const intervals = intervalsOf(runtime?.presence ?? [], graceMs, until, ended);
+    const group = index.groupUnitOf(pointId);
+    const confirmation = latestConfirmation(state, pointId);
+
+    return {
+      pointId,
+      pointName: point?.name ?? pointId,
+      groupUnitId: group?.code ?? '',
+      groupUnitName: group?.name ?? '',
+      unitPath: point === undefined ? [] : index.unitPath(point.unitCode).map((u) => u.name),
+      intervals,
+      minutesPresent: round1(totalMs(intervals.map((i) => ({ from: i.from, to: i.to ?? until }))) / 60_000),
+      outageSeconds: Math.round(
+        totalMs(intervals.flatMap((i) => i.outages.map((o) => ({ from: o.from, to: o.to ?? until })))) / 1000,
+      ),
+      headcount: confirmation?.headcount ?? null,
+      presiding: confirmation?.presiding ?? null,
+      technician: point?.technician ?? null,
+    };
+  });
+  const groupOrder = new Map<string, number>();
+  rows.forEach((row) => groupOrder.set(row.groupUnitId, groupOrder.get(row.groupUnitId) ?? groupOrder.size));
+
+  return rows
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => (groupOrder.get(a.row.groupUnitId) ?? 0) - (groupOrder.get(b.row.groupUnitId) ?? 0) || a.i - b.i)
+    .map(({ row }) => row);
+}
+
+function latestConfirmation(state: MeetingState, pointId: string) {
+  for (let i = state.rollCalls.length - 1; i >= 0; i -= 1) {
+    const confirmation = state.rollCalls[i]?.confirmations[pointId];
+    if (confirmation !== undefined) {
+      return confirmation;
+    }
+  }
+
+  return undefined;
+}
+
+function totalMs(spans: Span[]): number {
+  return spans.reduce((sum, s) => sum + Math.max(0, s.to - s.from), 0);
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}

@@ -1,0 +1,51 @@
+import type { Command, CommandType } from './commands.js';
+import { DomainError } from './errors.js';
+import type { Actor, Role } from './model.js';
+
+type Allowed = Role | 'system';
+
+const CHAIRS: Allowed[] = ['chair', 'cochair'];
+
+/**
+ * Who may issue each command. Commands a point sends name a `pointId`; a point may only name itself.
+ * This table is the single source for the authorization matrix test.
+ */
+export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
+  'meeting.open': CHAIRS,
+  'meeting.start': CHAIRS,
+  'meeting.end': CHAIRS,
+  'agenda.advance': CHAIRS,
+  'point.connect': ['system'],
+  'point.disconnect': ['system'],
+  'point.readiness': ['point'],
+  'floor.request': ['point'],
+  'floor.withdraw': ['point'],
+  'floor.release': ['point'],
+  'floor.grant': CHAIRS,
+  'floor.deny': CHAIRS,
+  'floor.reorder': CHAIRS,
+  'floor.setPriority': CHAIRS,
+  'floor.revoke': CHAIRS,
+  'floor.next': CHAIRS,
+  'floor.setLimit': CHAIRS,
+  'floor.answer': CHAIRS,
+  'rollcall.start': CHAIRS,
+  'rollcall.rerun': CHAIRS,
+  'rollcall.confirm': ['point'],
+  'rollcall.close': CHAIRS,
+  tick: ['system'],
+};
+
+/** Throws `NOT_CHAIR`, `FORBIDDEN` or `NOT_YOUR_POINT` unless the actor may issue the command. */
+export function authorize(command: Command, actor: Actor): void {
+  if (actor.role === 'system') {
+    return;
+  }
+  const allowed = PERMISSIONS[command.type];
+  if (!allowed.includes(actor.role)) {
+    throw allowed.every((role) => CHAIRS.includes(role)) ? DomainError.notChair() : DomainError.forbidden(command.type);
+  }
+  if (actor.role === 'point' && 'pointId' in command && command.pointId !== actor.pointId) {
+    throw DomainError.notYourPoint();
+  }
+}

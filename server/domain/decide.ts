@@ -1,0 +1,198 @@
+import type { Command } from './commands.js';
+import { DomainError } from './errors.js';
+import type { EventBody } from './events.js';
+import {
+  attachAnswer,
+  denyFloor,
+  grantFloor,
+  nextSpeaker,
+  releaseFloor,
+  reorderFloor,
+  requestFloor,
+  requireInSession,
+  requireLive,
+  requireNotEnded,
+  revokeFloor,
+  setPriority,
+  setSpeakingLimit,
+  withdrawFloor,
+} from './floor.js';
+import type { MeetingState } from './model.js';
+import { activeRollCall, closeRollCall, confirmRollCall, rerunRollCall, startRollCall } from './rollCall.js';
+
+/**
+ * The meeting's decision function: what a command produces in the current state at server time `now`.
+ * Pure; throws a DomainError (and produces nothing) when the command is not allowed now.
+ * An empty result means the command changed nothing (e.g. a second connect of a connected point).
+ */
+export function decide(state: MeetingState, command: Command, now: number): EventBody[] {
+  switch (command.type) {
+    case 'meeting.open': {
+      requireStatus(state, 'scheduled', 'mở hội nghị (open)');
+
+      return [{ type: 'MeetingOpened' }];
+    }
+    case 'meeting.start': {
+      requireStatus(state, 'open', 'bắt đầu phiên họp (start the session)');
+
+      return [{ type: 'SessionStarted' }];
+    }
+    case 'meeting.end': {
+      requireNotEnded(state);
+
+      return endMeeting(state);
+    }
+    case 'agenda.advance': {
+      requireInSession(state);
+      const index = command.index ?? state.agendaIndex + 1;
+      if (!Number.isInteger(index) || index < 0 || index >= state.def.agenda.length) {
+        throw new DomainError('AGENDA_END', 'Không còn mục nào trong chương trình (no such agenda item)');
+      }
+
+      return [{ type: 'AgendaAdvanced', index }];
+    }
+    case 'point.connect': {
+      requireLive(state);
+      const point = state.points[command.pointId];
+      if (point === undefined) {
+        throw new DomainError('NOT_INVITED', `Điểm cầu ${command.pointId} không được mời (point not invited)`);
+      }
+
+      return point.connected ? [] : [{ type: 'PointConnected', pointId: command.pointId }];
+    }
+    case 'point.disconnect': {
+      const point = state.points[command.pointId];
+      if (state.status === 'ended' || point === undefined || !point.connected) {
+        return [];
+      }
+
+      return [{ type: 'PointDisconnected', pointId: command.pointId, reason: command.reason ?? 'socket' }];
+    }
+    case 'point.readiness': {
+      requireLive(state);
+      const { pointId, camera, microphone, network } = command;
+
+      return [{ type: 'PointReadinessReported', pointId, camera, microphone, network }];
+    }
+    case 'floor.request': {
+      return requestFloor(state, command);
+    }
+    case 'floor.withdraw': {
+      return withdrawFloor(state, command);
+    }
+    case 'floor.release': {
+      return releaseFloor(state, command);
+    }
+    case 'floor.grant': {
+      return grantFloor(state, command);
+    }
+    case 'floor.deny': {
+      return denyFloor(state, command);
+    }
+    case 'floor.reorder': {
+      return reorderFloor(state, command);
+    }
+    case 'floor.setPriority': {
+      return setPriority(state, command);
+    }
+    case 'floor.revoke': {
+      return revokeFloor(state);
+    }
+    case 'floor.next': {
+      return nextSpeaker(state, command);
+    }
+    case 'floor.setLimit': {
+      return setSpeakingLimit(state, command);
+    }
+    case 'floor.answer': {
+      return attachAnswer(state, command);
+    }
+    case 'rollcall.start': {
+      return startRollCall(state, command, now);
+    }
+    case 'rollcall.rerun': {
+      return rerunRollCall(state, command, now);
+    }
+    case 'rollcall.confirm': {
+      return confirmRollCall(state, command);
+    }
+    case 'rollcall.close': {
+      return closeRollCall(state, command);
+    }
+    case 'tick': {
+      return dueEvents(state, now);
+    }
+    default: {
+      const unknown: never = command;
+      throw new TypeError(`unknown command ${(unknown as { type: string }).type}`);
+    }
+  }
+}
+
+function endMeeting(state: MeetingState): EventBody[] {
+  const events: EventBody[] = [];
+  if (state.floor !== null) {
+    events.push({ type: 'FloorEnded', pointId: state.floor.pointId, reason: 'meeting_ended' });
+  }
+  const rollCall = activeRollCall(state);
+  if (rollCall !== undefined) {
+    events.push({ type: 'RollCallClosed', rollCallId: rollCall.rollCallId, reason: 'meeting_ended' });
+  }
+  events.push({ type: 'MeetingEnded' });
+
+  return events;
+}
+
+function requireStatus(state: MeetingState, status: MeetingState['status'], action: string): void {
+  if (state.status !== status) {
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      `Không thể ${action} khi hội nghị đang ở trạng thái ${state.status} (invalid in state ${state.status})`,
+    );
+  }
+}
+
+/** Server-timed deadlines: the speaking warning and limit, the roll-call deadline and late window. */
+function deadlines(state: MeetingState): { at: number; body: EventBody }[] {
+  const out: { at: number; body: EventBody }[] = [];
+  const floor = state.floor;
+  if (floor !== null) {
+    const limitAt = floor.grantedAt + floor.limitSec * 1000;
+    if (!floor.warned) {
+      const warnAt = Math.max(floor.grantedAt, limitAt - state.def.settings.speakingWarningSec * 1000);
+      out.push({ at: warnAt, body: { type: 'SpeakingWarned', pointId: floor.pointId } });
+    }
+    out.push({ at: limitAt, body: { type: 'FloorEnded', pointId: floor.pointId, reason: 'limit' } });
+  }
+  const rollCall = activeRollCall(state);
+  if (rollCall !== undefined) {
+    if (!rollCall.deadlinePassed) {
+      out.push({ at: rollCall.deadlineAt, body: { type: 'RollCallDeadlinePassed', rollCallId: rollCall.rollCallId } });
+    }
+    out.push({ at: rollCall.closesAt, body: { type: 'RollCallClosed', rollCallId: rollCall.rollCallId, reason: 'window' } });
+  }
+
+  return out;
+}
+
+/** The events whose time has come at `now`, in deadline order. */
+export function dueEvents(state: MeetingState, now: number): EventBody[] {
+  if (state.status === 'ended') {
+    return [];
+  }
+
+  return deadlines(state)
+    .filter((d) => d.at <= now)
+    .sort((a, b) => a.at - b.at)
+    .map((d) => d.body);
+}
+
+/** When the runtime should next send `tick`, or `null` when nothing is timed. */
+export function nextDeadline(state: MeetingState): number | null {
+  if (state.status === 'ended') {
+    return null;
+  }
+  const times = deadlines(state).map((d) => d.at);
+
+  return times.length === 0 ? null : Math.min(...times);
+}

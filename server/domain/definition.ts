@@ -1,0 +1,77 @@
+import { DirectoryIndex, type Directory, type Point, type Unit } from './directory.js';
+import { DomainError } from './errors.js';
+import {
+  DEFAULT_SETTINGS,
+  type AgendaItem,
+  type ChairPerson,
+  type MeetingDefinition,
+  type MeetingKind,
+  type MeetingSettings,
+} from './model.js';
+
+/** What an organiser gives to create a meeting (validated at the HTTP boundary). */
+export interface MeetingInput {
+  /** Optional stable id (letters, digits, dashes); generated when absent. */
+  id?: string | undefined;
+  title: string;
+  kind: MeetingKind;
+  scheduledStart: number;
+  scheduledEnd?: number | null | undefined;
+  hubPointId: string;
+  invite: { units?: string[] | undefined; points?: string[] | undefined };
+  chairs: ChairPerson[];
+  agenda: (Omit<AgendaItem, 'id' | 'by'> & { by?: string | null | undefined })[];
+  settings?: Partial<MeetingSettings> | undefined;
+}
+
+/**
+ * Resolves an invitation against the directory and freezes the part of it the meeting uses.
+ * Throws `POINT_NOT_FOUND` / `UNIT_NOT_FOUND` / `EMPTY_SCOPE` with the offending codes.
+ */
+export function defineMeeting(directory: Directory, input: MeetingInput, id: string): MeetingDefinition {
+  const index = new DirectoryIndex(directory);
+  if (!index.points.has(input.hubPointId)) {
+    throw new DomainError('POINT_NOT_FOUND', `Không có điểm cầu trung tâm ${input.hubPointId} (unknown hub point)`);
+  }
+  const unitCodes = input.invite.units ?? [];
+  const pointCodes = input.invite.points ?? [];
+  const missingUnits = unitCodes.filter((code) => !index.units.has(code));
+  if (missingUnits.length > 0) {
+    throw new DomainError('UNIT_NOT_FOUND', `Không có đơn vị: ${missingUnits.join(', ')} (unknown units)`);
+  }
+  const missingPoints = pointCodes.filter((code) => !index.points.has(code));
+  if (missingPoints.length > 0) {
+    throw new DomainError('POINT_NOT_FOUND', `Không có điểm cầu: ${missingPoints.join(', ')} (unknown points)`);
+  }
+  const invited = new Set([...unitCodes.flatMap((code) => index.subtreePoints(code)), ...pointCodes]);
+  invited.delete(input.hubPointId);
+  // Directory order, so tallies and exports read like the province's own lists.
+  const invitedPointIds = directory.points.map((p) => p.code).filter((code) => invited.has(code));
+  if (invitedPointIds.length === 0) {
+    throw new DomainError('EMPTY_SCOPE', 'Chưa mời điểm cầu nào (no points invited)');
+  }
+  const points: Point[] = [input.hubPointId, ...invitedPointIds].map((code) => index.points.get(code) as Point);
+  const unitSet = new Set<string>();
+  for (const point of points) {
+    for (const unit of index.unitPath(point.unitCode)) {
+      unitSet.add(unit.code);
+    }
+  }
+  const units: Unit[] = directory.units.filter((u) => unitSet.has(u.code));
+
+  return {
+    id,
+    title: input.title,
+    kind: input.kind,
+    scheduledStart: input.scheduledStart,
+    scheduledEnd: input.scheduledEnd ?? null,
+    hubPointId: input.hubPointId,
+    invitation: { units: unitCodes, points: pointCodes },
+    invitedPointIds,
+    chairs: input.chairs,
+    agenda: input.agenda.map((item, i) => ({ id: `a${i + 1}`, kind: item.kind, title: item.title, by: item.by ?? null })),
+    settings: { ...DEFAULT_SETTINGS, ...input.settings },
+    units,
+    points,
+  };
+}

@@ -1,0 +1,74 @@
+import type {
+  Actor,
+  FloorEndReason,
+  FloorKind,
+  MeetingDefinition,
+  RollCallCloseReason,
+} from './model.js';
+
+/** The bodies of every meeting event. The log stores them inside an {@link EventEnvelope}. */
+export type EventBody =
+  | { type: 'MeetingCreated'; definition: MeetingDefinition }
+  | { type: 'MeetingOpened' }
+  | { type: 'SessionStarted' }
+  | { type: 'MeetingEnded' }
+  | { type: 'AgendaAdvanced'; index: number }
+  | { type: 'PointConnected'; pointId: string }
+  | { type: 'PointDisconnected'; pointId: string; reason: 'socket' | 'server_restart' }
+  | { type: 'PointReadinessReported'; pointId: string; camera: boolean; microphone: boolean; network: boolean }
+  | {
+      type: 'FloorRequested';
+      requestId: string;
+      pointId: string;
+      kind: FloorKind;
+      topic: string | null;
+      department: string | null;
+      priority: number;
+    }
+  | { type: 'FloorWithdrawn'; requestId: string }
+  | { type: 'FloorDenied'; requestId: string; reason: string | null }
+  | { type: 'FloorReordered'; requestId: string; position: number }
+  | { type: 'FloorPriorityChanged'; requestId: string; priority: number; position: number }
+  | { type: 'FloorGranted'; pointId: string; requestId: string | null; limitSec: number }
+  | { type: 'SpeakingWarned'; pointId: string }
+  | { type: 'FloorEnded'; pointId: string; reason: FloorEndReason }
+  | { type: 'SpeakingLimitChanged'; limitSec: number }
+  | { type: 'AnswerAttached'; requestId: string; answeredBy: string; text: string }
+  | {
+      type: 'RollCallStarted';
+      rollCallId: string;
+      unitId: string | null;
+      rerunOf: string | null;
+      pointIds: string[];
+      deadlineAt: number;
+      closesAt: number;
+    }
+  | { type: 'RollCallDeadlinePassed'; rollCallId: string }
+  | {
+      type: 'RollCallConfirmed';
+      rollCallId: string;
+      pointId: string;
+      headcount: number;
+      presiding: { name: string; title: string };
+    }
+  | { type: 'RollCallClosed'; rollCallId: string; reason: RollCallCloseReason };
+
+export type EventType = EventBody['type'];
+
+/** What the log stores: the body plus its place in the log, its server time and who caused it. */
+export type EventEnvelope<B extends EventBody = EventBody> = B & {
+  /** 1-based, gapless per meeting. */
+  seq: number;
+  /** Server time, epoch ms. */
+  at: number;
+  by: Actor;
+};
+
+export type MeetingEvent = EventEnvelope;
+
+export type EventOf<T extends EventType> = EventEnvelope<Extract<EventBody, { type: T }>>;
+
+/** Stamps bodies decided at `now` with sequence numbers following `lastSeq`. */
+export function stamp(bodies: EventBody[], lastSeq: number, at: number, by: Actor): MeetingEvent[] {
+  return bodies.map((body, i) => ({ ...body, seq: lastSeq + i + 1, at, by }));
+}

@@ -1,0 +1,184 @@
+import type { Point, Unit } from './directory.js';
+
+export const MEETING_KINDS = ['briefing', 'working', 'dialogue'] as const;
+export type MeetingKind = (typeof MEETING_KINDS)[number];
+
+export const AGENDA_KINDS = ['opening', 'report', 'discussion', 'answers', 'conclusion', 'dialogue'] as const;
+export type AgendaKind = (typeof AGENDA_KINDS)[number];
+
+export const FLOOR_KINDS = ['speech', 'petition', 'explanation'] as const;
+export type FloorKind = (typeof FLOOR_KINDS)[number];
+
+export const ROLES = ['chair', 'cochair', 'point', 'technician', 'observer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type MeetingStatus = 'scheduled' | 'open' | 'in_session' | 'ended';
+
+export interface AgendaItem {
+  id: string;
+  kind: AgendaKind;
+  title: string;
+  /** Who leads the item, free text ("chair", "Sở Tài chính"). */
+  by: string | null;
+}
+
+export interface ChairPerson {
+  name: string;
+  title: string;
+  role: 'chair' | 'cochair';
+}
+
+/** Per-meeting rules. All durations in seconds. */
+export interface MeetingSettings {
+  /** Default speaking limit per turn. Default 300. */
+  speakingLimitSec: number;
+  /** Warn the speaker this long before the limit. Default 30. */
+  speakingWarningSec: number;
+  /** Default roll-call deadline. Default 60. */
+  rollCallDeadlineSec: number;
+  /** After the deadline, late confirmations are accepted this long before the roll call closes itself. Default 300. */
+  rollCallLateWindowSec: number;
+  /** A drop shorter than this is an outage inside an attendance interval, not a leave. Default 20. */
+  attendanceGraceSec: number;
+}
+
+export const DEFAULT_SETTINGS: MeetingSettings = {
+  speakingLimitSec: 300,
+  speakingWarningSec: 30,
+  rollCallDeadlineSec: 60,
+  rollCallLateWindowSec: 300,
+  attendanceGraceSec: 20,
+};
+
+/**
+ * Everything fixed when a meeting is created, including a snapshot of the directory part it uses, so that replaying
+ * its log never depends on later directory edits.
+ */
+export interface MeetingDefinition {
+  id: string;
+  title: string;
+  kind: MeetingKind;
+  /** Epoch ms. */
+  scheduledStart: number;
+  scheduledEnd: number | null;
+  hubPointId: string;
+  /** The invitation as given: whole unit subtrees and single points. */
+  invitation: { units: string[]; points: string[] };
+  /** Resolved invited points (hub excluded), in directory order. */
+  invitedPointIds: string[];
+  chairs: ChairPerson[];
+  agenda: AgendaItem[];
+  settings: MeetingSettings;
+  /** Units on the path to every invited point, and the points themselves (hub included). */
+  units: Unit[];
+  points: Point[];
+}
+
+export interface Readiness {
+  camera: boolean;
+  microphone: boolean;
+  network: boolean;
+  at: number;
+}
+
+export interface PointRuntime {
+  connected: boolean;
+  /** Every connect/disconnect, in order: the raw material of attendance. */
+  presence: { at: number; connected: boolean }[];
+  readiness: Readiness | null;
+}
+
+export type FloorRequestStatus = 'queued' | 'speaking' | 'done' | 'denied' | 'withdrawn' | 'expired';
+
+export interface Answer {
+  answeredBy: string;
+  text: string;
+  at: number;
+}
+
+export interface FloorRequest {
+  requestId: string;
+  pointId: string;
+  kind: FloorKind;
+  topic: string | null;
+  /** Department the speech or petition is addressed to ("Sở Tài nguyên và Môi trường"). */
+  department: string | null;
+  /** Higher goes first. Default 0. */
+  priority: number;
+  requestedAt: number;
+  status: FloorRequestStatus;
+  answers: Answer[];
+}
+
+export type FloorEndReason = 'revoked' | 'limit' | 'released' | 'next' | 'meeting_ended';
+
+export interface FloorHolder {
+  pointId: string;
+  requestId: string | null;
+  grantedAt: number;
+  limitSec: number;
+  warned: boolean;
+}
+
+export interface FloorTurn {
+  pointId: string;
+  requestId: string | null;
+  grantedAt: number;
+  endedAt: number;
+  reason: FloorEndReason;
+}
+
+export type RollCallOutcome = 'present' | 'late' | 'absent' | 'noSignal' | 'pending';
+export type RollCallCloseReason = 'chair' | 'window' | 'meeting_ended';
+
+export interface RollCallConfirmation {
+  headcount: number;
+  presiding: { name: string; title: string };
+  /** First confirmation time; a later correction keeps it. */
+  confirmedAt: number;
+  late: boolean;
+}
+
+export interface RollCall {
+  rollCallId: string;
+  /** Scope: a unit subtree, or `null` for every invited point. */
+  unitId: string | null;
+  rerunOf: string | null;
+  pointIds: string[];
+  startedAt: number;
+  deadlineAt: number;
+  closesAt: number;
+  deadlinePassed: boolean;
+  closedAt: number | null;
+  closeReason: RollCallCloseReason | null;
+  confirmations: Record<string, RollCallConfirmation>;
+  /** Frozen at close. */
+  outcomes: Record<string, RollCallOutcome> | null;
+}
+
+export interface MeetingState {
+  def: MeetingDefinition;
+  /** Sequence number of the last applied event. */
+  seq: number;
+  status: MeetingStatus;
+  openedAt: number | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  /** Index into `def.agenda`; -1 before the session starts. */
+  agendaIndex: number;
+  speakingLimitSec: number;
+  points: Record<string, PointRuntime>;
+  requests: Record<string, FloorRequest>;
+  /** Request ids waiting, in the order the chair will call them. */
+  queue: string[];
+  floor: FloorHolder | null;
+  turns: FloorTurn[];
+  rollCalls: RollCall[];
+}
+
+/** Who issued a command. `system` is the server itself (presence, timers). */
+export interface Actor {
+  role: Role | 'system';
+  /** The point a `point` role acts for. */
+  pointId?: string;
+}

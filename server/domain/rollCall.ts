@@ -1,0 +1,169 @@
+import { outcomeOf } from './apply.js';
+import type { CommandOf } from './commands.js';
+import { DirectoryIndex } from './directory.js';
+import { DomainError } from './errors.js';
+import type { EventBody } from './events.js';
+import type { MeetingState, RollCall, RollCallOutcome } from './model.js';
+import { requireInvited, requireLive } from './floor.js';
+
+/** Roll-call (điểm danh) decisions and tallies. */
+
+export const MIN_ROLL_CALL_DEADLINE_SEC = 5;
+export const MAX_ROLL_CALL_DEADLINE_SEC = 3600;
+
+export function activeRollCall(state: MeetingState): RollCall | undefined {
+  const last = state.rollCalls.at(-1);
+
+  return last !== undefined && last.closedAt === null ? last : undefined;
+}
+
+export function startRollCall(state: MeetingState, cmd: CommandOf<'rollcall.start'>, now: number): EventBody[] {
+  requireLive(state);
+  requireNoActive(state);
+  const unitId = cmd.unitId ?? null;
+  let pointIds = state.def.invitedPointIds;
+  if (unitId !== null) {
+    const index = new DirectoryIndex(state.def);
+    if (!index.units.has(unitId)) {
+      throw new DomainError('UNIT_NOT_FOUND', `Không có đơn vị ${unitId} trong hội nghị (unit not in this meeting)`);
+    }
+    const inScope = new Set(index.subtreePoints(unitId));
+    pointIds = pointIds.filter((id) => inScope.has(id));
+  }
+
+  return [started(state, { unitId, rerunOf: null, pointIds }, cmd.deadlineSec, now)];
+}
+
+/** A new roll call over the points that were absent or had no signal in a closed one. */
+export function rerunRollCall(state: MeetingState, cmd: CommandOf<'rollcall.rerun'>, now: number): EventBody[] {
+  requireLive(state);
+  requireNoActive(state);
+  const previous = findRollCall(state, cmd.rollCallId);
+  const pointIds = previous.pointIds.filter((id) => {
+    const outcome = previous.outcomes?.[id];
+
+    return outcome === 'absent' || outcome === 'noSignal';
+  });
+  if (pointIds.length === 0) {
+    throw new DomainError('NOTHING_TO_RERUN', 'Mọi điểm cầu đã xác nhận (every point confirmed)');
+  }
+
+  return [started(state, { unitId: previous.unitId, rerunOf: previous.rollCallId, pointIds }, cmd.deadlineSec, now)];
+}
+
+export function confirmRollCall(state: MeetingState, cmd: CommandOf<'rollcall.confirm'>): EventBody[] {
+  requireLive(state);
+  requireInvited(state, cmd.pointId);
+  const rollCall =
+    cmd.rollCallId === undefined
+      ? [...state.rollCalls].reverse().find((r) => r.closedAt === null && r.pointIds.includes(cmd.pointId))
+      : findRollCall(state, cmd.rollCallId);
+  if (rollCall === undefined) {
+    throw new DomainError('ROLL_CALL_NOT_FOUND', 'Không có điểm danh đang mở cho điểm cầu này (no open roll call)');
+  }
+  if (rollCall.closedAt !== null) {
+    throw new DomainError('ROLL_CALL_CLOSED', 'Điểm danh đã kết thúc (the roll call is closed)');
+  }
+  if (!rollCall.pointIds.includes(cmd.pointId)) {
+    throw new DomainError('NOT_IN_ROLL_CALL', 'Điểm cầu không thuộc đợt điểm danh này (point not in this roll call)');
+  }
+  const { pointId, headcount, presiding } = cmd;
+
+  return [{ type: 'RollCallConfirmed', rollCallId: rollCall.rollCallId, pointId, headcount, presiding }];
+}
+
+export function closeRollCall(state: MeetingState, cmd: CommandOf<'rollcall.close'>): EventBody[] {
+  const rollCall = cmd.rollCallId === undefined ? activeRollCall(state) : findRollCall(state, cmd.rollCallId);
+  if (rollCall === undefined) {
+    throw new DomainError('ROLL_CALL_NOT_FOUND', 'Không có điểm danh đang mở (no open roll call)');
+  }
+  if (rollCall.closedAt !== null) {
+    throw new DomainError('ROLL_CALL_CLOSED', 'Điểm danh đã kết thúc (the roll call is closed)');
+  }
+
+  return [{ type: 'RollCallClosed', rollCallId: rollCall.rollCallId, reason: 'chair' }];
+}
+
+export interface TallyCounts {
+  present: number;
+  late: number;
+  absent: number;
+  noSignal: number;
+  pending: number;
+}
+
+export interface RollCallTally {
+  rollCallId: string;
+  totals: TallyCounts;
+  /** Grouped by each point's parent unit, in directory order. */
+  byUnit: { unitId: string; name: string; counts: TallyCounts }[];
+  outcomes: Record<string, RollCallOutcome>;
+}
+
+/** The live (or, once closed, final) tally of a roll call, grouped by parent unit. */
+export function tallyRollCall(state: MeetingState, rollCall: RollCall, index = new DirectoryIndex(state.def)): RollCallTally {
+  const totals = emptyCounts();
+  const groups = new Map<string, { unitId: string; name: string; counts: TallyCounts }>();
+  const outcomes: Record<string, RollCallOutcome> = {};
+  for (const pointId of rollCall.pointIds) {
+    const outcome = outcomeOf(state, rollCall, pointId);
+    outcomes[pointId] = outcome;
+    totals[outcome] += 1;
+    const unit = index.groupUnitOf(pointId);
+    const key = unit?.code ?? '';
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { unitId: key, name: unit?.name ?? '', counts: emptyCounts() };
+      groups.set(key, group);
+    }
+    group.counts[outcome] += 1;
+  }
+
+  return { rollCallId: rollCall.rollCallId, totals, byUnit: [...groups.values()], outcomes };
+}
+
+function emptyCounts(): TallyCounts {
+  return { present: 0, late: 0, absent: 0, noSignal: 0, pending: 0 };
+}
+
+function started(
+  state: MeetingState,
+  scope: { unitId: string | null; rerunOf: string | null; pointIds: string[] },
+  deadlineSec: number | undefined,
+  now: number,
+): EventBody {
+  if (scope.pointIds.length === 0) {
+    throw new DomainError('EMPTY_SCOPE', 'Không có điểm cầu nào trong phạm vi điểm danh (no points in scope)');
+  }
+  const seconds = deadlineSec ?? state.def.settings.rollCallDeadlineSec;
+  if (!Number.isInteger(seconds) || seconds < MIN_ROLL_CALL_DEADLINE_SEC || seconds > MAX_ROLL_CALL_DEADLINE_SEC) {
+    throw DomainError.validation(
+      `Hạn điểm danh phải từ ${MIN_ROLL_CALL_DEADLINE_SEC} đến ${MAX_ROLL_CALL_DEADLINE_SEC} giây (deadline out of range)`,
+    );
+  }
+  const deadlineAt = now + seconds * 1000;
+
+  return {
+    type: 'RollCallStarted',
+    rollCallId: `rc${state.rollCalls.length + 1}`,
+    ...scope,
+    deadlineAt,
+    closesAt: deadlineAt + state.def.settings.rollCallLateWindowSec * 1000,
+  };
+}
+
+function requireNoActive(state: MeetingState): void {
+  const active = activeRollCall(state);
+  if (active !== undefined) {
+    throw new DomainError('ROLL_CALL_ACTIVE', `Đợt điểm danh ${active.rollCallId} đang mở (a roll call is open)`);
+  }
+}
+
+function findRollCall(state: MeetingState, rollCallId: string): RollCall {
+  const rollCall = state.rollCalls.find((r) => r.rollCallId === rollCallId);
+  if (rollCall === undefined) {
+    throw new DomainError('ROLL_CALL_NOT_FOUND', `Không có đợt điểm danh ${rollCallId} (no such roll call)`);
+  }
+
+  return rollCall;
+}
