@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+const DEV_JWT_SECRET = 'diemcau-dev-secret-change-me-0123456789';
+const DEV_ADMIN_KEY = 'diemcau-dev-admin';
+
+/** Every environment variable the server reads, with its default. The README's configuration table mirrors this. */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** HTTP and socket.io port. */
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Interface to listen on. */
+    HOST: z.string().default('0.0.0.0'),
+    /** Base URL printed in join links. Default http://localhost:PORT. */
+    PUBLIC_URL: z.url().optional(),
+    /** Where the embedded store keeps meeting logs and the directory. */
+    DATA_DIR: z.string().default('./data'),
+    /** Meeting store: only `embedded` for now (Redis arrives with multi-node). */
+    STORE: z.enum(['embedded']).default('embedded'),
+    /** `always`: fdatasync before acking (group commit); `never`: leave flushing to the OS. */
+    STORE_FSYNC: z.enum(['always', 'never']).default('always'),
+    /** HS256 secret for join tokens (≥ 32 characters). */
+    JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
+    /** Key for the admin HTTP API (header `x-api-key`). */
+    ADMIN_API_KEY: z.string().min(8).default(DEV_ADMIN_KEY),
+    /** Largest socket.io message accepted, in bytes. */
+    MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(65_536),
+    /** How long a dropped socket can resume its session (socket.io connection-state recovery), in seconds. */
+    RECOVERY_WINDOW_SEC: z.coerce.number().int().min(0).max(3600).default(120),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .transform((env) => ({ ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` }))
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && (env.JWT_SECRET === DEV_JWT_SECRET || env.ADMIN_API_KEY === DEV_ADMIN_KEY)) {
+      ctx.addIssue({ code: 'custom', message: 'set JWT_SECRET and ADMIN_API_KEY in production (defaults refused)' });
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+
+/** Validates the environment once, at start-up; a bad value stops the process with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'env'}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+
+  return parsed.data;
+}

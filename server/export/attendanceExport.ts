@@ -1,0 +1,115 @@
+import ExcelJS from 'exceljs';
+import type { AttendanceRow } from '../domain/attendance.js';
+import type { MeetingState } from '../domain/model.js';
+import { formatDate, formatDateTime, formatTime } from '../format.js';
+
+export type Lang = 'vi' | 'en';
+
+const HEADERS: Record<Lang, string[]> = {
+  vi: [
+    'STT',
+    'Đơn vị',
+    'Mã điểm cầu',
+    'Điểm cầu',
+    'Thời gian tham dự',
+    'Số phút có mặt',
+    'Số lần mất tín hiệu',
+    'Thời gian mất tín hiệu (giây)',
+    'Số đại biểu dự',
+    'Người chủ trì tại điểm cầu',
+    'Chức vụ',
+    'Kỹ thuật viên',
+    'Điện thoại kỹ thuật viên',
+  ],
+  en: [
+    'No.',
+    'Unit',
+    'Point code',
+    'Bridge point',
+    'Attendance intervals',
+    'Minutes present',
+    'Outages',
+    'Outage seconds',
+    'Headcount',
+    'Presiding official',
+    'Title',
+    'Technician',
+    'Technician phone',
+  ],
+};
+
+const ABSENT: Record<Lang, string> = { vi: 'Không tham dự', en: 'Did not attend' };
+
+/** One spreadsheet row per point; intervals as `08:01:05–09:30:12`, outages in brackets. */
+function cells(row: AttendanceRow, n: number, lang: Lang): (string | number)[] {
+  const intervals = row.intervals.length === 0
+    ? ABSENT[lang]
+    : row.intervals
+        .map((i) => `${formatTime(i.from)}–${i.to === null ? '…' : formatTime(i.to)}`)
+        .join('; ');
+
+  return [
+    n,
+    row.groupUnitName,
+    row.pointId,
+    row.pointName,
+    intervals,
+    row.minutesPresent,
+    row.intervals.reduce((sum, i) => sum + i.outages.length, 0),
+    row.outageSeconds,
+    row.headcount ?? '',
+    row.presiding?.name ?? '',
+    row.presiding?.title ?? '',
+    row.technician?.name ?? '',
+    row.technician?.phone ?? '',
+  ];
+}
+
+function csvField(value: string | number): string {
+  const text = String(value);
+  // Quote always-needed characters, and neutralise spreadsheet formulas in people's text.
+  const safe = /^(=|@|[+-][^0-9 ]|\t|\r)/.test(text) && typeof value === 'string' ? `'${text}` : text;
+
+  return /[",\n\r;]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** UTF-8 CSV with a BOM (so Excel shows Vietnamese correctly) and CRLF line ends, rows grouped by unit. */
+export function attendanceCsv(rows: AttendanceRow[], lang: Lang = 'vi'): Buffer {
+  const lines = [HEADERS[lang], ...rows.map((row, i) => cells(row, i + 1, lang))].map((r) => r.map(csvField).join(','));
+
+  return Buffer.from('\uFEFF' + lines.join('\r\n') + '\r\n', 'utf8');
+}
+
+/** XLSX with the meeting's heading, a bold header, one group row per unit and the points under it. */
+export async function attendanceXlsx(state: MeetingState, rows: AttendanceRow[], lang: Lang = 'vi'): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'diemcau';
+  const sheet = workbook.addWorksheet(lang === 'vi' ? 'Điểm danh' : 'Attendance');
+  const when = formatDate(state.startedAt ?? state.def.scheduledStart);
+  sheet.addRow([state.def.title]).font = { bold: true, size: 14 };
+  sheet.addRow([`${lang === 'vi' ? 'Ngày' : 'Date'}: ${when}`]);
+  if (state.endedAt !== null && state.startedAt !== null) {
+    sheet.addRow([`${formatDateTime(state.startedAt)} – ${formatDateTime(state.endedAt)}`]);
+  }
+  sheet.addRow([]);
+  const header = sheet.addRow(HEADERS[lang]);
+  header.font = { bold: true };
+  header.alignment = { wrapText: true, vertical: 'middle' };
+  let group: string | null = null;
+  rows.forEach((row, i) => {
+    if (row.groupUnitId !== group) {
+      group = row.groupUnitId;
+      const groupRow = sheet.addRow([row.groupUnitName]);
+      groupRow.font = { bold: true, italic: true };
+      sheet.mergeCells(groupRow.number, 1, groupRow.number, HEADERS[lang].length);
+    }
+    sheet.addRow(cells(row, i + 1, lang));
+  });
+  const widths = [6, 24, 14, 32, 40, 10, 10, 12, 10, 24, 24, 20, 16];
+  widths.forEach((width, i) => {
+    sheet.getColumn(i + 1).width = width;
+  });
+  sheet.views = [{ state: 'frozen', ySplit: header.number }];
+
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import { parseDirectoryCsv, parseDirectoryJson } from '../directory/importDirectory.js';
+import { DomainError } from '../domain/errors.js';
+import type { MeetingService } from '../meetings/MeetingService.js';
+import type { HttpAuth } from './auth.js';
+
+/**
+ * `GET /api/directory`, `POST /api/directory` (CSV as `text/csv`, or JSON `{ units, points }`; `?dryRun=1` only
+ * validates). An import replaces the directory whole or, on any error, changes nothing.
+ */
+export function directoryRouter({ meetings, auth }: { meetings: MeetingService; auth: HttpAuth }): Router {
+  const router = Router();
+  router.get('/', (req, res) => {
+    auth.requireAdmin(req);
+    res.json(meetings.directory);
+  });
+  router.post('/', async (req, res) => {
+    auth.requireAdmin(req);
+    let directory;
+    if (req.is('text/csv') || req.is('text/plain')) {
+      directory = parseDirectoryCsv(typeof req.body === 'string' ? req.body : '');
+    } else if (req.is('application/json')) {
+      directory = parseDirectoryJson(req.body);
+    } else {
+      throw DomainError.validation('Gửi text/csv hoặc application/json (send text/csv or application/json)');
+    }
+    const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true';
+    if (!dryRun) {
+      await meetings.replaceDirectory(directory);
+    }
+    res.status(dryRun ? 200 : 201).json({ ok: true, dryRun, units: directory.units.length, points: directory.points.length });
+  });
+
+  return router;
+}

@@ -1,0 +1,55 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { DomainError, isDomainError, type ErrorCode } from '../domain/errors.js';
+import { createLogger } from '../logger.js';
+
+const logger = createLogger('http');
+
+/** The one place DomainError codes become HTTP statuses. */
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  VALIDATION_FAILED: 400,
+  IMPORT_INVALID: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  TOKEN_EXPIRED: 401,
+  WRONG_MEETING: 403,
+  FORBIDDEN: 403,
+  NOT_CHAIR: 403,
+  NOT_YOUR_POINT: 403,
+  NOT_FOUND: 404,
+  MEETING_NOT_FOUND: 404,
+  POINT_NOT_FOUND: 404,
+  UNIT_NOT_FOUND: 404,
+  ROLL_CALL_NOT_FOUND: 404,
+  REQUEST_NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  STORE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export const statusOf = (code: ErrorCode): number => STATUS[code] ?? 409;
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new DomainError('NOT_FOUND', `Không có đường dẫn ${req.method} ${req.path} (no such route)`));
+};
+
+/** Every error becomes `{ error: { code, message, details? } }` with a 4xx/5xx status; nothing leaks a stack. */
+export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+  let domain: DomainError;
+  if (isDomainError(error)) {
+    domain = error;
+  } else if (isBodyParserError(error)) {
+    domain =
+      error.type === 'entity.too.large'
+        ? new DomainError('PAYLOAD_TOO_LARGE', 'Dữ liệu gửi lên quá lớn (request body too large)')
+        : DomainError.validation(`Nội dung không đọc được (unreadable body): ${error.message}`);
+  } else {
+    logger.error({ err: error }, 'request failed unexpectedly');
+    domain = new DomainError('INTERNAL', 'Lỗi máy chủ (internal error)');
+  }
+  const { code, message, details } = domain;
+  res.status(statusOf(code)).json({ error: { code, message, ...(details ? { details } : {}) } });
+};
+
+function isBodyParserError(error: unknown): error is { type: string; message: string; status: number } {
+  return typeof error === 'object' && error !== null && 'type' in error && 'status' in error;
+}

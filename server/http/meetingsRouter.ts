@@ -1,0 +1,133 @@
+import { Router, type Request } from 'express';
+import type { JoinTokens } from '../auth/JoinTokens.js';
+import { attendance } from '../domain/attendance.js';
+import { DomainError } from '../domain/errors.js';
+import type { MeetingState } from '../domain/model.js';
+import { tallyRollCall } from '../domain/rollCall.js';
+import { attendanceCsv, attendanceXlsx, type Lang } from '../export/attendanceExport.js';
+import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
+import type { MeetingService } from '../meetings/MeetingService.js';
+import { meetingBody, tokenBody } from '../protocol/http.js';
+import { validationError } from '../signaling/handle.js';
+import type { HttpAuth } from './auth.js';
+
+export interface MeetingsRouterOptions {
+  meetings: MeetingService;
+  tokens: JoinTokens;
+  auth: HttpAuth;
+  publicUrl: string;
+  now: () => number;
+}
+
+/** Meetings: create, list, get, join tokens, attendance export and the event log. */
+export function meetingsRouter({ meetings, tokens, auth, publicUrl, now }: MeetingsRouterOptions): Router {
+  const router = Router();
+  const joinUrl = (token: string) => `${publicUrl.replace(/\/$/, '')}/join?token=${encodeURIComponent(token)}`;
+
+  router.get('/', (req, res) => {
+    auth.requireAdmin(req);
+    res.json({ meetings: meetings.list().map((m) => summary(m.state)) });
+  });
+
+  router.post('/', async (req, res) => {
+    auth.requireAdmin(req);
+    const parsed = meetingBody.safeParse(req.body);
+    if (!parsed.success) {
+      throw validationError(parsed.error);
+    }
+    const runtime = await meetings.createMeeting(parsed.data);
+    res.status(201).json(summary(runtime.state));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const runtime = meetings.get(req.params.id);
+    await auth.requireStaffOrAdmin(req, runtime.id);
+    res.json(detail(runtime, now()));
+  });
+
+  router.post('/:id/tokens', async (req, res) => {
+    auth.requireAdmin(req);
+    const runtime = meetings.get(req.params.id);
+    const parsed = tokenBody.safeParse(req.body);
+    if (!parsed.success) {
+      throw validationError(parsed.error);
+    }
+    const { role, pointId, ttlSec } = parsed.data;
+    if (pointId !== undefined && !runtime.state.def.invitedPointIds.includes(pointId)) {
+      throw new DomainError('NOT_INVITED', `Điểm cầu ${pointId} không được mời (point not invited)`);
+    }
+    const { token, expiresAt } = await tokens.issue({ meetingId: runtime.id, role, pointId: pointId ?? null, ttlSec });
+    res.status(201).json({ token, joinUrl: joinUrl(token), expiresAt, role, pointId: pointId ?? null });
+  });
+
+  router.post('/:id/tokens/points', async (req, res) => {
+    auth.requireAdmin(req);
+    const runtime = meetings.get(req.params.id);
+    const ttlSec = Number(req.query.ttlSec ?? 12 * 3600);
+    if (!Number.isInteger(ttlSec) || ttlSec < 60 || ttlSec > 7 * 24 * 3600) {
+      throw DomainError.validation('ttlSec phải từ 60 đến 604800 (ttlSec out of range)');
+    }
+    const links = await Promise.all(
+      runtime.state.def.invitedPointIds.map(async (pointId) => {
+        const { token, expiresAt } = await tokens.issue({ meetingId: runtime.id, role: 'point', pointId, ttlSec });
+
+        return { pointId, name: runtime.index.points.get(pointId)?.name ?? pointId, token, joinUrl: joinUrl(token), expiresAt };
+      }),
+    );
+    res.status(201).json({ points: links });
+  });
+
+  router.get('/:id/attendance.:format', async (req, res) => {
+    const runtime = meetings.get(req.params.id);
+    await auth.requireStaffOrAdmin(req, runtime.id);
+    const lang: Lang = req.query.lang === 'en' ? 'en' : 'vi';
+    const rows = attendance(runtime.state, now());
+    const name = `diem-danh-${runtime.id}`;
+    if (req.params.format === 'csv') {
+      res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(attendanceCsv(rows, lang));
+    } else if (req.params.format === 'xlsx') {
+      res
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .attachment(`${name}.xlsx`)
+        .send(await attendanceXlsx(runtime.state, rows, lang));
+    } else if (req.params.format === 'json') {
+      res.json({ rows });
+    } else {
+      throw new DomainError('NOT_FOUND', 'Định dạng phải là csv, xlsx hoặc json (format must be csv, xlsx or json)');
+    }
+  });
+
+  router.get('/:id/events', async (req: Request<{ id: string }>, res) => {
+    auth.requireAdmin(req);
+    res.json({ events: await meetings.log(req.params.id) });
+  });
+
+  return router;
+}
+
+function summary(state: MeetingState) {
+  const { id, title, kind, scheduledStart, hubPointId, invitedPointIds } = state.def;
+
+  return { id, title, kind, scheduledStart, hubPointId, invited: invitedPointIds.length, status: state.status, seq: state.seq };
+}
+
+function detail(runtime: MeetingRuntime, now: number) {
+  const state = runtime.state;
+  const connected = Object.values(state.points).filter((p) => p.connected).length;
+
+  return {
+    ...summary(state),
+    chairs: state.def.chairs,
+    agenda: state.def.agenda,
+    agendaIndex: state.agendaIndex,
+    settings: state.def.settings,
+    invitation: state.def.invitation,
+    connected,
+    floor: state.floor,
+    queueLength: state.queue.length,
+    turns: state.turns,
+    requests: Object.values(state.requests),
+    rollCalls: state.rollCalls.map((r) => ({ ...tallyRollCall(state, r, runtime.index), startedAt: r.startedAt, deadlineAt: r.deadlineAt, closedAt: r.closedAt, closeReason: r.closeReason, rerunOf: r.rerunOf, unitId: r.unitId })),
+    attendanceRows: attendance(state, now).length,
+  };
+}

@@ -1,0 +1,15 @@
+import { pino, type Logger } from 'pino';
+
+/** The process's one logger (the only module singleton); modules take a child named after themselves. */
+const root = pino({
+  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' || process.env.VITEST ? 'silent' : 'info'),
+  base: undefined,
+  timestamp: pino.stdTimeFunctions.isoTime,
+});
+
+/** @example const logger = createLogger('MeetingService'); logger.info({ meetingId }, 'execute() | floor granted'); */
+export function createLogger(module: string): Logger {
+  return root.child({ module });
+}
+
+export type { Logger };

@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import type { Actor } from '../domain/model.js';
+import type { Ack, AckCallback } from './common.js';
+import type { MESSAGES, MessageName } from './messages.js';
+import type { REQUESTS, RequestName } from './requests.js';
+import type { AttendanceRowView } from './http.js';
+
+/** What each request's successful ack carries besides `ok: true`. */
+export interface AckResults {
+  'floor:request': { requestId: string; position: number };
+  'meeting:snapshot': { snapshot: z.infer<(typeof MESSAGES)['meeting:snapshot']['schema']> };
+  'rollcall:start': { rollCallId: string };
+  'rollcall:rerun': { rollCallId: string };
+  'rollcall:tally': { rollCall: z.infer<(typeof MESSAGES)['rollcall:changed']['schema']> };
+  'attendance:get': { rows: AttendanceRowView[] };
+}
+
+export type AckResultOf<E extends RequestName> = E extends keyof AckResults ? AckResults[E] : { seq: number };
+
+export type ClientToServerEvents = {
+  [E in RequestName]: (payload: z.infer<(typeof REQUESTS)[E]['schema']>, ack: AckCallback<AckResultOf<E>>) => void;
+};
+
+export type ServerToClientEvents = {
+  [E in MessageName]: (payload: z.infer<(typeof MESSAGES)[E]['schema']>) => void;
+};
+
+/** Reserved for multi-node (the Redis adapter). */
+export type InterServerEvents = Record<string, never>;
+
+/** What the auth middleware stores on each socket. */
+export interface SocketData {
+  meetingId: string;
+  actor: Actor & { role: Exclude<Actor['role'], 'system'> };
+  tokenId: string;
+}
+
+export type { Ack };

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { AGENDA_KINDS, MEETING_KINDS } from '../domain/model.js';
+import { code, epochMs, person, role, text } from './common.js';
+
+/** HTTP bodies: one schema per body, shared by the server, the CLI and the client. */
+
+export const level = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z][a-z_-]{1,31}$/, 'a level name such as province, district, commune, ward, village');
+
+export const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 .-]{7,18}[0-9]$/, 'a phone number such as 0912 345 678 or +84 912 345 678');
+
+export const unitRecord = z.strictObject({
+  code,
+  name: text(200),
+  level,
+  parentCode: code.nullable(),
+});
+
+export const technician = z.strictObject({ name: text(120), phone });
+
+export const pointRecord = z.strictObject({
+  code,
+  name: text(200),
+  level,
+  unitCode: code,
+  technician: technician.nullable(),
+});
+
+/** `POST /api/directory` with a JSON body. */
+export const directoryBody = z.strictObject({
+  units: z.array(z.unknown()).max(20_000),
+  points: z.array(z.unknown()).max(20_000),
+});
+
+const isoOrEpoch = z.union([epochMs, z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
+
+/** `POST /api/meetings`. */
+export const meetingBody = z.strictObject({
+  id: code.optional(),
+  title: text(300),
+  kind: z.enum(MEETING_KINDS).default('briefing'),
+  scheduledStart: isoOrEpoch,
+  scheduledEnd: isoOrEpoch.nullable().optional(),
+  hubPointId: code,
+  invite: z
+    .strictObject({ units: z.array(code).max(5000).optional(), points: z.array(code).max(20_000).optional() })
+    .refine((i) => (i.units?.length ?? 0) + (i.points?.length ?? 0) > 0, 'invite at least one unit or point'),
+  chairs: z
+    .array(person.extend({ role: z.enum(['chair', 'cochair']).default('chair') }))
+    .min(1)
+    .max(4),
+  agenda: z
+    .array(z.strictObject({ kind: z.enum(AGENDA_KINDS), title: text(300), by: text(160).nullable().optional() }))
+    .min(1)
+    .max(100),
+  settings: z
+    .strictObject({
+      speakingLimitSec: z.number().int().min(30).max(3600),
+      speakingWarningSec: z.number().int().min(5).max(300),
+      rollCallDeadlineSec: z.number().int().min(5).max(3600),
+      rollCallLateWindowSec: z.number().int().min(0).max(7200),
+      attendanceGraceSec: z.number().int().min(0).max(600),
+    })
+    .partial()
+    .optional(),
+});
+export type MeetingBody = z.infer<typeof meetingBody>;
+
+/** `POST /api/meetings/:id/tokens`. */
+export const tokenBody = z
+  .strictObject({
+    role,
+    pointId: code.optional(),
+    /** Default 12 h: a long meeting plus preparation. */
+    ttlSec: z.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
+  })
+  .refine((b) => (b.role === 'point') === (b.pointId !== undefined), 'pointId is required for, and only for, role point');
+
+export interface AttendanceRowView {
+  pointId: string;
+  pointName: string;
+  groupUnitId: string;
+  groupUnitName: string;
+  unitPath: string[];
+  intervals: { from: number; to: number | null; outages: { from: number; to: number | null }[] }[];
+  minutesPresent: number;
+  outageSeconds: number;
+  headcount: number | null;
+  presiding: { name: string; title: string } | null;
+  technician: { name: string; phone: string } | null;
+}

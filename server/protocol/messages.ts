@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { AGENDA_KINDS, MEETING_KINDS } from '../domain/model.js';
+import { code, epochMs, floorKind, id, person, role } from './common.js';
+
+/** Server → client messages (views derived from the meeting state). Every one carries the meeting's `seq`. */
+
+export const queueEntry = z.object({
+  requestId: id,
+  pointId: code,
+  pointName: z.string(),
+  kind: floorKind,
+  topic: z.string().nullable(),
+  department: z.string().nullable(),
+  priority: z.number().int(),
+  requestedAt: epochMs,
+});
+
+export const floorView = z.object({
+  seq: z.number().int(),
+  holder: z
+    .object({
+      pointId: code,
+      pointName: z.string(),
+      requestId: id.nullable(),
+      kind: floorKind.nullable(),
+      topic: z.string().nullable(),
+      grantedAt: epochMs,
+      endsAt: epochMs,
+      warned: z.boolean(),
+    })
+    .nullable(),
+  queue: z.array(queueEntry),
+  speakingLimitSec: z.number().int(),
+});
+
+export const meetingStatusView = z.object({
+  seq: z.number().int(),
+  status: z.enum(['scheduled', 'open', 'in_session', 'ended']),
+  agendaIndex: z.number().int(),
+  openedAt: epochMs.nullable(),
+  startedAt: epochMs.nullable(),
+  endedAt: epochMs.nullable(),
+});
+
+export const tallyCounts = z.object({
+  present: z.number().int(),
+  late: z.number().int(),
+  absent: z.number().int(),
+  noSignal: z.number().int(),
+  pending: z.number().int(),
+});
+
+export const rollCallView = z.object({
+  seq: z.number().int(),
+  rollCallId: id,
+  unitId: code.nullable(),
+  rerunOf: id.nullable(),
+  startedAt: epochMs,
+  deadlineAt: epochMs,
+  closesAt: epochMs,
+  closedAt: epochMs.nullable(),
+  /** Staff only: counts and per-unit groups. */
+  totals: tallyCounts.optional(),
+  byUnit: z.array(z.object({ unitId: z.string(), name: z.string(), counts: tallyCounts })).optional(),
+  /** Staff only: each point's outcome. */
+  outcomes: z.record(z.string(), z.enum(['present', 'late', 'absent', 'noSignal', 'pending'])).optional(),
+  /** Points only: whether this point is asked, and its confirmation. */
+  asked: z.boolean().optional(),
+  confirmation: z.object({ headcount: z.number().int(), presiding: person, late: z.boolean() }).nullable().optional(),
+});
+
+export const pointStatus = z.object({
+  pointId: code,
+  name: z.string(),
+  unitId: code,
+  level: z.string(),
+  connected: z.boolean(),
+  readiness: z.object({ camera: z.boolean(), microphone: z.boolean(), network: z.boolean(), at: epochMs }).nullable(),
+});
+
+export const snapshot = z.object({
+  seq: z.number().int(),
+  serverTime: epochMs,
+  you: z.object({ role, pointId: code.nullable(), pointName: z.string().nullable() }),
+  meeting: z.object({
+    id,
+    title: z.string(),
+    kind: z.enum(MEETING_KINDS),
+    scheduledStart: epochMs,
+    hubPointId: code,
+    hubName: z.string(),
+    chairs: z.array(z.object({ name: z.string(), title: z.string(), role: z.enum(['chair', 'cochair']) })),
+    agenda: z.array(z.object({ id, kind: z.enum(AGENDA_KINDS), title: z.string(), by: z.string().nullable() })),
+    invitedCount: z.number().int(),
+  }),
+  status: meetingStatusView,
+  floor: floorView,
+  rollCall: rollCallView.nullable(),
+  /** Staff only: every invited point with presence and readiness; the unit tree. */
+  points: z.array(pointStatus).optional(),
+  units: z
+    .array(z.object({ code, name: z.string(), level: z.string(), parentCode: code.nullable() }))
+    .optional(),
+});
+
+export const MESSAGES = {
+  'meeting:snapshot': { schema: snapshot, to: 'the connecting socket', doc: 'Full view on connect; deltas follow.' },
+  'meeting:changed': { schema: meetingStatusView, to: 'everyone', doc: 'Status or agenda item changed.' },
+  'floor:changed': { schema: floorView, to: 'everyone', doc: 'Queue, holder or limit changed.' },
+  'floor:getReady': {
+    schema: z.object({ seq: z.number().int(), requestId: id }),
+    to: 'the next point in line',
+    doc: 'Chuẩn bị phát biểu: this point is next.',
+  },
+  'floor:warning': {
+    schema: z.object({ seq: z.number().int(), pointId: code, endsAt: epochMs }),
+    to: 'everyone',
+    doc: 'The speaker has reached limit − warning (default 30 s).',
+  },
+  'floor:answer': {
+    schema: z.object({ seq: z.number().int(), requestId: id, pointId: code, answeredBy: z.string(), text: z.string(), at: epochMs }),
+    to: 'staff and the petitioning point',
+    doc: 'An answer was attached to a petition.',
+  },
+  'rollcall:changed': {
+    schema: rollCallView,
+    to: 'staff (full tally) and points in scope (own view)',
+    doc: 'A roll call started, was confirmed, passed its deadline or closed.',
+  },
+  'presence:changed': {
+    schema: z.object({ seq: z.number().int(), pointId: code, connected: z.boolean(), at: epochMs }),
+    to: 'staff',
+    doc: 'A point joined or dropped.',
+  },
+  'readiness:changed': {
+    schema: z.object({ seq: z.number().int(), pointId: code, camera: z.boolean(), microphone: z.boolean(), network: z.boolean(), at: epochMs }),
+    to: 'staff',
+    doc: 'A point reported its readiness check.',
+  },
+} as const;
+
+export type MessageName = keyof typeof MESSAGES;
+export type MessagePayload<E extends MessageName> = z.infer<(typeof MESSAGES)[E]['schema']>;
+export type Snapshot = z.infer<typeof snapshot>;
+export type FloorView = z.infer<typeof floorView>;
+export type RollCallView = z.infer<typeof rollCallView>;
+export type MeetingStatusView = z.infer<typeof meetingStatusView>;

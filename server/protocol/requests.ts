@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { MAX_SPEAKING_LIMIT_SEC, MIN_SPEAKING_LIMIT_SEC } from '../domain/floor.js';
+import { MAX_ROLL_CALL_DEADLINE_SEC, MIN_ROLL_CALL_DEADLINE_SEC } from '../domain/rollCall.js';
+import { code, floorKind, id, person, text } from './common.js';
+
+const limitSec = z.number().int().min(MIN_SPEAKING_LIMIT_SEC).max(MAX_SPEAKING_LIMIT_SEC);
+const deadlineSec = z.number().int().min(MIN_ROLL_CALL_DEADLINE_SEC).max(MAX_ROLL_CALL_DEADLINE_SEC);
+const empty = z.strictObject({});
+
+/**
+ * Client → server requests: one schema per event, with who may send it and what it does.
+ * Every request is acked `{ ok: true, ... }` or `{ ok: false, error: { code, message } }`.
+ * Points never name themselves: the server takes their pointId from the join token.
+ */
+export const REQUESTS = {
+  'meeting:open': { schema: empty, who: 'chair, cochair', doc: 'Open the meeting: points may join (scheduled → open).' },
+  'meeting:start': { schema: empty, who: 'chair, cochair', doc: 'Start the session at the first agenda item (open → in session).' },
+  'meeting:end': { schema: empty, who: 'chair, cochair', doc: 'End the meeting; ends the floor turn and any open roll call.' },
+  'meeting:snapshot': { schema: empty, who: 'anyone connected', doc: 'Ask for a fresh snapshot (after a gap in `seq`).' },
+  'agenda:advance': {
+    schema: z.strictObject({ index: z.number().int().min(0).max(200).optional() }),
+    who: 'chair, cochair',
+    doc: 'Move to the next agenda item, or to `index` (0-based).',
+  },
+  'point:readiness': {
+    schema: z.strictObject({ camera: z.boolean(), microphone: z.boolean(), network: z.boolean() }),
+    who: 'point',
+    doc: "Report the point's readiness check (camera, microphone, network).",
+  },
+  'floor:request': {
+    schema: z.strictObject({ kind: floorKind, topic: text(300).optional(), department: text(160).optional() }),
+    who: 'point',
+    doc: 'Request the floor (xin phát biểu). Ack carries `requestId` and 1-based `position`.',
+  },
+  'floor:withdraw': {
+    schema: z.strictObject({ requestId: id.optional() }),
+    who: 'point',
+    doc: "Withdraw the point's own queued request.",
+  },
+  'floor:release': { schema: empty, who: 'point', doc: 'The speaker finishes its turn.' },
+  'floor:grant': {
+    schema: z.strictObject({ requestId: id.optional(), pointId: code.optional(), limitSec: limitSec.optional() }),
+    who: 'chair, cochair',
+    doc: 'Grant the floor to a queued request, or call on a point directly. `FLOOR_BUSY` while someone speaks.',
+  },
+  'floor:deny': {
+    schema: z.strictObject({ requestId: id, reason: text(300).optional() }),
+    who: 'chair, cochair',
+    doc: 'Deny a queued request.',
+  },
+  'floor:reorder': {
+    schema: z.strictObject({ requestId: id, position: z.number().int().min(1).max(10_000) }),
+    who: 'chair, cochair',
+    doc: 'Move a queued request to a 1-based position.',
+  },
+  'floor:priority': {
+    schema: z.strictObject({ requestId: id, priority: z.number().int().min(0).max(9) }),
+    who: 'chair, cochair',
+    doc: 'Set a request priority (0-9, higher first); it moves after requests of equal or higher priority asked earlier.',
+  },
+  'floor:revoke': { schema: empty, who: 'chair, cochair', doc: 'End the current turn (dừng phát biểu).' },
+  'floor:next': {
+    schema: z.strictObject({ limitSec: limitSec.optional() }),
+    who: 'chair, cochair',
+    doc: 'End the current turn, if any, and grant the head of the queue.',
+  },
+  'floor:limit': {
+    schema: z.strictObject({ limitSec }),
+    who: 'chair, cochair',
+    doc: "Set the meeting's default speaking limit for later turns.",
+  },
+  'floor:answer': {
+    schema: z.strictObject({ requestId: id, answeredBy: text(160), text: text(4000) }),
+    who: 'chair, cochair',
+    doc: 'Attach an answer (by the hub or a department) to a petition.',
+  },
+  'rollcall:start': {
+    schema: z.strictObject({ unitId: code.optional(), deadlineSec: deadlineSec.optional() }),
+    who: 'chair, cochair',
+    doc: 'Start a roll call over all invited points or one unit subtree (deadline default 60 s).',
+  },
+  'rollcall:rerun': {
+    schema: z.strictObject({ rollCallId: id, deadlineSec: deadlineSec.optional() }),
+    who: 'chair, cochair',
+    doc: 'Roll-call again only the points absent or without signal in a closed roll call.',
+  },
+  'rollcall:confirm': {
+    schema: z.strictObject({
+      rollCallId: id.optional(),
+      headcount: z.number().int().min(0).max(10_000),
+      presiding: person,
+    }),
+    who: 'point',
+    doc: 'Confirm presence with headcount and presiding official; confirming again corrects them.',
+  },
+  'rollcall:close': {
+    schema: z.strictObject({ rollCallId: id.optional() }),
+    who: 'chair, cochair',
+    doc: 'Close the open roll call now (outcomes are frozen).',
+  },
+  'rollcall:tally': {
+    schema: z.strictObject({ rollCallId: id.optional() }),
+    who: 'chair, cochair, technician, observer',
+    doc: 'The tally of a roll call (default: the latest).',
+  },
+  'attendance:get': {
+    schema: empty,
+    who: 'chair, cochair, technician, observer',
+    doc: 'Attendance rows so far.',
+  },
+} as const;
+
+export type RequestName = keyof typeof REQUESTS;
+export type RequestPayload<E extends RequestName> = z.infer<(typeof REQUESTS)[E]['schema']>;
+export const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];

@@ -1,0 +1,222 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { JoinTokens } from '../auth/JoinTokens.js';
+import { attendance } from '../domain/attendance.js';
+import { DomainError } from '../domain/errors.js';
+import type { MeetingEvent } from '../domain/events.js';
+import type { Actor } from '../domain/model.js';
+import { createLogger } from '../logger.js';
+import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
+import type { MeetingService } from '../meetings/MeetingService.js';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../protocol/events.js';
+import { REQUESTS, type RequestName } from '../protocol/requests.js';
+import { fanOut } from './fanOut.js';
+import { handle, toErrorBody } from './handle.js';
+import { COMMAND_REQUESTS, REQUEST_COMMANDS } from './requestCommands.js';
+import { rooms } from './rooms.js';
+import { isStaff, rollCallStaffView, snapshotFor } from './views.js';
+
+const logger = createLogger('SignalingServer');
+
+export type TypedServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface SignalingServerOptions {
+  httpServer: HttpServer;
+  meetings: MeetingService;
+  tokens: JoinTokens;
+  /** Largest message accepted, bytes. Default 65536. */
+  maxMessageBytes?: number;
+  /** Connection-state recovery window, seconds. Default 120. */
+  recoveryWindowSec?: number;
+  /** Server clock. Default Date.now. */
+  now?: () => number;
+}
+
+/** socket.io signaling: authenticates on connect, validates and authorizes every request, fans events out to rooms. */
+export class SignalingServer {
+  readonly io: TypedServer;
+  readonly #meetings: MeetingService;
+  readonly #tokens: JoinTokens;
+  readonly #now: () => number;
+  /** Live sockets per meeting point on this node: presence changes only on 0 ↔ 1. */
+  readonly #pointSockets = new Map<string, number>();
+  readonly #unsubscribe: () => void;
+  #closed = false;
+
+  constructor({ httpServer, meetings, tokens, maxMessageBytes = 65_536, recoveryWindowSec = 120, now = Date.now }: SignalingServerOptions) {
+    this.#meetings = meetings;
+    this.#tokens = tokens;
+    this.#now = now;
+    this.io = new Server(httpServer, {
+      maxHttpBufferSize: maxMessageBytes,
+      connectionStateRecovery: { maxDisconnectionDuration: recoveryWindowSec * 1000, skipMiddlewares: true },
+      serveClient: false,
+    });
+    this.io.use((socket, next) => {
+      this.#authenticate(socket).then(
+        () => next(),
+        (error: unknown) => {
+          const body = toErrorBody(error);
+          next(Object.assign(new Error(body.message), { data: body }));
+        },
+      );
+    });
+    this.io.on('connection', (socket) => this.#onConnection(socket));
+    this.#unsubscribe = meetings.onEvents((runtime, events) => this.#fanOut(runtime, events));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Disconnects every socket and stops listening to meetings. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    this.#unsubscribe();
+    await new Promise<void>((resolve) => {
+      void this.io.close(() => resolve());
+    });
+  }
+
+  async #authenticate(socket: TypedSocket): Promise<void> {
+    const claims = await this.#tokens.verify(socket.handshake.auth?.token);
+    const runtime = this.#meetings.get(claims.meetingId);
+    const status = runtime.state.status;
+    if (claims.role === 'point') {
+      if (claims.pointId === null || !isInvited(runtime, claims.pointId)) {
+        throw new DomainError('NOT_INVITED', 'Điểm cầu không được mời dự hội nghị này (point not invited)');
+      }
+      if (status === 'scheduled') {
+        throw new DomainError('MEETING_NOT_OPEN', 'Hội nghị chưa mở, vui lòng chờ (the meeting is not open yet)');
+      }
+      if (status === 'ended') {
+        throw new DomainError('MEETING_ENDED', 'Hội nghị đã kết thúc (the meeting has ended)');
+      }
+    }
+    socket.data.meetingId = claims.meetingId;
+    socket.data.tokenId = claims.tokenId;
+    socket.data.actor = claims.pointId === null ? { role: claims.role } : { role: claims.role, pointId: claims.pointId };
+  }
+
+  #onConnection(socket: TypedSocket): void {
+    const { meetingId, actor } = socket.data;
+    let runtime: MeetingRuntime;
+    try {
+      runtime = this.#meetings.get(meetingId);
+    } catch {
+      socket.disconnect(true);
+
+      return;
+    }
+    if (!socket.recovered) {
+      void socket.join(this.#roomsFor(runtime, actor));
+      socket.emit('meeting:snapshot', snapshotFor(runtime.state, runtime.index, actor, this.#now()));
+    }
+    if (actor.role === 'point' && actor.pointId !== undefined) {
+      this.#trackPresence(runtime, actor.pointId, +1);
+      socket.on('disconnect', () => this.#trackPresence(runtime, actor.pointId as string, -1));
+    }
+    this.#registerHandlers(socket, runtime, actor);
+  }
+
+  #roomsFor(runtime: MeetingRuntime, actor: Actor): string[] {
+    const id = runtime.id;
+    const list = [rooms.meeting(id), rooms.role(id, actor.role)];
+    if (isStaff(actor.role)) {
+      list.push(rooms.staff(id));
+    }
+    if (actor.pointId !== undefined) {
+      list.push(rooms.points(id), rooms.point(id, actor.pointId));
+      const point = runtime.index.points.get(actor.pointId);
+      if (point !== undefined) {
+        list.push(...runtime.index.unitPath(point.unitCode).map((u) => rooms.unit(id, u.code)));
+      }
+    }
+
+    return list;
+  }
+
+  #trackPresence(runtime: MeetingRuntime, pointId: string, delta: 1 | -1): void {
+    const key = `${runtime.id}\u0000${pointId}`;
+    const before = this.#pointSockets.get(key) ?? 0;
+    const after = Math.max(0, before + delta);
+    if (after === 0) {
+      this.#pointSockets.delete(key);
+    } else {
+      this.#pointSockets.set(key, after);
+    }
+    if ((before === 0) === (after === 0) || this.#closed) {
+      return;
+    }
+    const type = after > 0 ? 'point.connect' : 'point.disconnect';
+    runtime.execute({ type, pointId }, { role: 'system' }).catch((error: unknown) => {
+      logger.warn({ err: error, meetingId: runtime.id, pointId }, `presence ${type} failed`);
+    });
+  }
+
+  #registerHandlers(socket: TypedSocket, runtime: MeetingRuntime, actor: Actor): void {
+    const self = actor.pointId ?? '';
+    for (const name of COMMAND_REQUESTS) {
+      const toCommand = REQUEST_COMMANDS[name] as (payload: unknown, self: string) => ReturnType<(typeof REQUEST_COMMANDS)[typeof name]>;
+      handle(socket, name, REQUESTS[name].schema, async (payload) => {
+        const { events, state } = await runtime.execute(toCommand(payload, self), actor);
+        const requested = events.find((e) => e.type === 'FloorRequested');
+        if (requested !== undefined) {
+          return { requestId: requested.requestId, position: state.queue.indexOf(requested.requestId) + 1 };
+        }
+        const started = events.find((e) => e.type === 'RollCallStarted');
+        if (started !== undefined) {
+          return { rollCallId: started.rollCallId };
+        }
+
+        return { seq: state.seq };
+      });
+    }
+    handle(socket, 'meeting:snapshot', REQUESTS['meeting:snapshot'].schema, async () => ({
+      snapshot: snapshotFor(runtime.state, runtime.index, actor, this.#now()),
+    }));
+    handle(socket, 'rollcall:tally', REQUESTS['rollcall:tally'].schema, async ({ rollCallId }) => {
+      requireStaff(actor);
+      const state = runtime.state;
+      const rollCall = rollCallId === undefined ? state.rollCalls.at(-1) : state.rollCalls.find((r) => r.rollCallId === rollCallId);
+      if (rollCall === undefined) {
+        throw new DomainError('ROLL_CALL_NOT_FOUND', 'Chưa có đợt điểm danh (no roll call)');
+      }
+
+      return { rollCall: rollCallStaffView(state, rollCall, runtime.index) };
+    });
+    handle(socket, 'attendance:get', REQUESTS['attendance:get'].schema, async () => {
+      requireStaff(actor);
+
+      return { rows: attendance(runtime.state, this.#now()) };
+    });
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (!(event in REQUESTS)) {
+        const ack = args.at(-1);
+        if (typeof ack === 'function') {
+          ack({ ok: false, error: { code: 'UNKNOWN_EVENT', message: `Sự kiện không xác định: ${event.slice(0, 64)} (unknown event)` } });
+        }
+      }
+    });
+  }
+
+  #fanOut(runtime: MeetingRuntime, events: MeetingEvent[]): void {
+    fanOut(this.io, runtime, events);
+  }
+}
+
+function isInvited(runtime: MeetingRuntime, pointId: string): boolean {
+  return runtime.state.points[pointId] !== undefined && pointId !== runtime.state.def.hubPointId;
+}
+
+function requireStaff(actor: Actor): void {
+  if (!isStaff(actor.role)) {
+    throw DomainError.forbidden('xem kết quả của mọi điểm cầu (view every point)');
+  }
+}
+
+export type { RequestName };

@@ -1,0 +1,127 @@
+import type { EventType, MeetingEvent } from '../domain/events.js';
+import type { RollCall } from '../domain/model.js';
+import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
+import { rooms } from './rooms.js';
+import type { TypedServer } from './SignalingServer.js';
+import { floorView, rollCallPointView, rollCallStaffView, statusView } from './views.js';
+
+const STATUS_EVENTS = new Set<EventType>(['MeetingOpened', 'SessionStarted', 'MeetingEnded', 'AgendaAdvanced']);
+const FLOOR_EVENTS = new Set<EventType>([
+  'FloorRequested',
+  'FloorWithdrawn',
+  'FloorDenied',
+  'FloorReordered',
+  'FloorPriorityChanged',
+  'FloorGranted',
+  'FloorEnded',
+  'SpeakingLimitChanged',
+  'MeetingEnded',
+]);
+
+/** The request last told "get ready", per meeting, so the notice goes out once per new head of the queue. */
+const lastReady = new WeakMap<MeetingRuntime, string | null>();
+
+/**
+ * Turns one batch of durable events into the messages each audience needs (one broadcast per room, not per socket):
+ * status and floor to everyone, tallies and presence to staff, roll-call prompts to the points in scope.
+ */
+export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: MeetingEvent[]): void {
+  const id = runtime.id;
+  const state = runtime.state;
+  const types = new Set(events.map((e) => e.type));
+  if ([...types].some((t) => STATUS_EVENTS.has(t))) {
+    io.to(rooms.meeting(id)).emit('meeting:changed', statusView(state));
+  }
+  if ([...types].some((t) => FLOOR_EVENTS.has(t))) {
+    io.to(rooms.meeting(id)).emit('floor:changed', floorView(state, runtime.index));
+    notifyNextInLine(io, runtime);
+  }
+  const touchedRollCalls = new Set<string>();
+  for (const event of events) {
+    switch (event.type) {
+      case 'PointConnected':
+      case 'PointDisconnected': {
+        const { pointId, at } = event;
+        io.to(rooms.staff(id)).emit('presence:changed', { seq: event.seq, pointId, connected: event.type === 'PointConnected', at });
+        break;
+      }
+      case 'PointReadinessReported': {
+        const { seq, pointId, camera, microphone, network, at } = event;
+        io.to(rooms.staff(id)).emit('readiness:changed', { seq, pointId, camera, microphone, network, at });
+        break;
+      }
+      case 'SpeakingWarned': {
+        const endsAt = state.floor === null ? event.at : state.floor.grantedAt + state.floor.limitSec * 1000;
+        io.to(rooms.meeting(id)).emit('floor:warning', { seq: event.seq, pointId: event.pointId, endsAt });
+        break;
+      }
+      case 'AnswerAttached': {
+        const request = state.requests[event.requestId];
+        if (request !== undefined) {
+          const { seq, requestId, answeredBy, text, at } = event;
+          io.to([rooms.staff(id), rooms.point(id, request.pointId)]).emit('floor:answer', {
+            seq,
+            requestId,
+            pointId: request.pointId,
+            answeredBy,
+            text,
+            at,
+          });
+        }
+        break;
+      }
+      case 'RollCallStarted':
+      case 'RollCallClosed': {
+        touchedRollCalls.add(event.rollCallId);
+        const rollCall = state.rollCalls.find((r) => r.rollCallId === event.rollCallId);
+        if (rollCall !== undefined) {
+          // Every asked point gets the same prompt/closing view, in one broadcast to the scope's rooms.
+          io.to(scopeRooms(id, rollCall)).emit('rollcall:changed', rollCallPointView(state, rollCall, null, true));
+        }
+        break;
+      }
+      case 'RollCallConfirmed': {
+        touchedRollCalls.add(event.rollCallId);
+        const rollCall = state.rollCalls.find((r) => r.rollCallId === event.rollCallId);
+        if (rollCall !== undefined) {
+          io.to(rooms.point(id, event.pointId)).emit('rollcall:changed', rollCallPointView(state, rollCall, event.pointId));
+        }
+        break;
+      }
+      case 'RollCallDeadlinePassed': {
+        touchedRollCalls.add(event.rollCallId);
+        break;
+      }
+      default: {
+        break;
+      }
+    }
+  }
+  for (const rollCallId of touchedRollCalls) {
+    const rollCall = state.rollCalls.find((r) => r.rollCallId === rollCallId);
+    if (rollCall !== undefined) {
+      io.to(rooms.staff(id)).emit('rollcall:changed', rollCallStaffView(state, rollCall, runtime.index));
+    }
+  }
+}
+
+function notifyNextInLine(io: TypedServer, runtime: MeetingRuntime): void {
+  const state = runtime.state;
+  const head = state.queue[0] ?? null;
+  if (lastReady.get(runtime) === head) {
+    return;
+  }
+  lastReady.set(runtime, head);
+  const request = head === null ? undefined : state.requests[head];
+  if (request !== undefined && state.status === 'in_session') {
+    io.to(rooms.point(runtime.id, request.pointId)).emit('floor:getReady', { seq: state.seq, requestId: request.requestId });
+  }
+}
+
+function scopeRooms(meetingId: string, rollCall: RollCall): string | string[] {
+  if (rollCall.rerunOf !== null) {
+    return rollCall.pointIds.map((pointId) => rooms.point(meetingId, pointId));
+  }
+
+  return rollCall.unitId === null ? rooms.points(meetingId) : rooms.unit(meetingId, rollCall.unitId);
+}

@@ -1,0 +1,33 @@
+import type { Command } from '../domain/commands.js';
+import type { RequestName, RequestPayload } from '../protocol/requests.js';
+
+type CommandRequest = Exclude<RequestName, 'meeting:snapshot' | 'rollcall:tally' | 'attendance:get'>;
+
+/**
+ * How each command request becomes a domain command. `self` is the point the token names (null for staff): points
+ * never say who they are, so a point cannot act for another.
+ */
+export const REQUEST_COMMANDS: { [E in CommandRequest]: (payload: RequestPayload<E>, self: string) => Command } = {
+  'meeting:open': () => ({ type: 'meeting.open' }),
+  'meeting:start': () => ({ type: 'meeting.start' }),
+  'meeting:end': () => ({ type: 'meeting.end' }),
+  'agenda:advance': (p) => ({ type: 'agenda.advance', index: p.index }),
+  'point:readiness': (p, self) => ({ type: 'point.readiness', pointId: self, ...p }),
+  'floor:request': (p, self) => ({ type: 'floor.request', pointId: self, ...p }),
+  'floor:withdraw': (p, self) => ({ type: 'floor.withdraw', pointId: self, requestId: p.requestId }),
+  'floor:release': (_p, self) => ({ type: 'floor.release', pointId: self }),
+  'floor:grant': (p) => ({ type: 'floor.grant', ...p }),
+  'floor:deny': (p) => ({ type: 'floor.deny', ...p }),
+  'floor:reorder': (p) => ({ type: 'floor.reorder', ...p }),
+  'floor:priority': (p) => ({ type: 'floor.setPriority', ...p }),
+  'floor:revoke': () => ({ type: 'floor.revoke' }),
+  'floor:next': (p) => ({ type: 'floor.next', ...p }),
+  'floor:limit': (p) => ({ type: 'floor.setLimit', ...p }),
+  'floor:answer': (p) => ({ type: 'floor.answer', ...p }),
+  'rollcall:start': (p) => ({ type: 'rollcall.start', ...p }),
+  'rollcall:rerun': (p) => ({ type: 'rollcall.rerun', ...p }),
+  'rollcall:confirm': (p, self) => ({ type: 'rollcall.confirm', pointId: self, ...p }),
+  'rollcall:close': (p) => ({ type: 'rollcall.close', ...p }),
+};
+
+export const COMMAND_REQUESTS = Object.keys(REQUEST_COMMANDS) as CommandRequest[];

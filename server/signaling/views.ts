@@ -1,0 +1,150 @@
+import type { DirectoryIndex } from '../domain/directory.js';
+import type { Actor, MeetingState, RollCall } from '../domain/model.js';
+import { tallyRollCall } from '../domain/rollCall.js';
+import type { FloorView, MeetingStatusView, RollCallView, Snapshot } from '../protocol/messages.js';
+
+/** Builds the wire views of a meeting's state (server/protocol/messages.ts) for staff and for points. */
+
+export const isStaff = (role: Actor['role']): boolean => role !== 'point';
+
+export function statusView(state: MeetingState): MeetingStatusView {
+  const { seq, status, agendaIndex, openedAt, startedAt, endedAt } = state;
+
+  return { seq, status, agendaIndex, openedAt, startedAt, endedAt };
+}
+
+export function floorView(state: MeetingState, index: DirectoryIndex): FloorView {
+  const name = (pointId: string) => index.points.get(pointId)?.name ?? pointId;
+  const floor = state.floor;
+  const request = floor?.requestId == null ? undefined : state.requests[floor.requestId];
+
+  return {
+    seq: state.seq,
+    holder:
+      floor === null
+        ? null
+        : {
+            pointId: floor.pointId,
+            pointName: name(floor.pointId),
+            requestId: floor.requestId,
+            kind: request?.kind ?? null,
+            topic: request?.topic ?? null,
+            grantedAt: floor.grantedAt,
+            endsAt: floor.grantedAt + floor.limitSec * 1000,
+            warned: floor.warned,
+          },
+    queue: state.queue.map((requestId) => {
+      const r = state.requests[requestId];
+      if (r === undefined) {
+        throw new TypeError(`queue holds unknown request ${requestId}`);
+      }
+
+      return {
+        requestId,
+        pointId: r.pointId,
+        pointName: name(r.pointId),
+        kind: r.kind,
+        topic: r.topic,
+        department: r.department,
+        priority: r.priority,
+        requestedAt: r.requestedAt,
+      };
+    }),
+    speakingLimitSec: state.speakingLimitSec,
+  };
+}
+
+function rollCallBase(state: MeetingState, rollCall: RollCall): RollCallView {
+  const { rollCallId, unitId, rerunOf, startedAt, deadlineAt, closesAt, closedAt } = rollCall;
+
+  return { seq: state.seq, rollCallId, unitId, rerunOf, startedAt, deadlineAt, closesAt, closedAt };
+}
+
+/** The staff view: live tally grouped by parent unit, and every point's outcome. */
+export function rollCallStaffView(state: MeetingState, rollCall: RollCall, index: DirectoryIndex): RollCallView {
+  const { totals, byUnit, outcomes } = tallyRollCall(state, rollCall, index);
+
+  return { ...rollCallBase(state, rollCall), totals, byUnit, outcomes };
+}
+
+/**
+ * A point's view: whether it is asked and its own confirmation. `scopeBroadcast` builds the one view sent to every
+ * point in the roll call's scope (all asked, none confirmed yet as far as the broadcast says).
+ */
+export function rollCallPointView(
+  state: MeetingState,
+  rollCall: RollCall,
+  pointId: string | null,
+  scopeBroadcast = false,
+): RollCallView {
+  const confirmation = pointId === null ? undefined : rollCall.confirmations[pointId];
+
+  return {
+    ...rollCallBase(state, rollCall),
+    asked: scopeBroadcast || (pointId !== null && rollCall.pointIds.includes(pointId)),
+    // A scope broadcast leaves `confirmation` out: each point keeps what its own confirmation told it.
+    ...(scopeBroadcast
+      ? {}
+      : {
+          confirmation:
+            confirmation === undefined
+              ? null
+              : { headcount: confirmation.headcount, presiding: confirmation.presiding, late: confirmation.late },
+        }),
+  };
+}
+
+export function snapshotFor(state: MeetingState, index: DirectoryIndex, actor: Actor, now: number): Snapshot {
+  const def = state.def;
+  const pointId = actor.pointId ?? null;
+  const staff = isStaff(actor.role);
+  const rollCall = state.rollCalls.at(-1) ?? null;
+  const hub = index.points.get(def.hubPointId);
+
+  return {
+    seq: state.seq,
+    serverTime: now,
+    you: {
+      role: actor.role === 'system' ? 'observer' : actor.role,
+      pointId,
+      pointName: pointId === null ? null : (index.points.get(pointId)?.name ?? null),
+    },
+    meeting: {
+      id: def.id,
+      title: def.title,
+      kind: def.kind,
+      scheduledStart: def.scheduledStart,
+      hubPointId: def.hubPointId,
+      hubName: hub?.name ?? def.hubPointId,
+      chairs: def.chairs,
+      agenda: def.agenda,
+      invitedCount: def.invitedPointIds.length,
+    },
+    status: statusView(state),
+    floor: floorView(state, index),
+    rollCall:
+      rollCall === null
+        ? null
+        : staff
+          ? rollCallStaffView(state, rollCall, index)
+          : rollCallPointView(state, rollCall, pointId),
+    ...(staff
+      ? {
+          points: def.invitedPointIds.map((id) => {
+            const point = index.points.get(id);
+            const runtime = state.points[id];
+
+            return {
+              pointId: id,
+              name: point?.name ?? id,
+              unitId: point?.unitCode ?? '',
+              level: point?.level ?? '',
+              connected: runtime?.connected ?? false,
+              readiness: runtime?.readiness ?? null,
+            };
+          }),
+          units: def.units,
+        }
+      : {}),
+  };
+}
