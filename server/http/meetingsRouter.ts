@@ -15,14 +15,15 @@ export interface MeetingsRouterOptions {
   meetings: MeetingService;
   tokens: JoinTokens;
   auth: HttpAuth;
-  publicUrl: string;
+  /** Base of join links; a function because port 0 is only known after listening. */
+  publicUrl: () => string;
   now: () => number;
 }
 
 /** Meetings: create, list, get, join tokens, attendance export and the event log. */
 export function meetingsRouter({ meetings, tokens, auth, publicUrl, now }: MeetingsRouterOptions): Router {
   const router = Router();
-  const joinUrl = (token: string) => `${publicUrl.replace(/\/$/, '')}/join?token=${encodeURIComponent(token)}`;
+  const joinUrl = (token: string) => `${publicUrl().replace(/\/$/, '')}/join?token=${encodeURIComponent(token)}`;
 
   router.get('/', (req, res) => {
     auth.requireAdmin(req);

@@ -1,0 +1,107 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { JoinTokens } from './auth/JoinTokens.js';
+import type { Config } from './config.js';
+import { createHttpAuth } from './http/auth.js';
+import { directoryRouter } from './http/directoryRouter.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { meetingsRouter } from './http/meetingsRouter.js';
+import { createLogger } from './logger.js';
+import { MeetingService } from './meetings/MeetingService.js';
+import { SignalingServer } from './signaling/SignalingServer.js';
+import { FileDirectoryStore } from './store/embedded/FileDirectoryStore.js';
+import { FileMeetingStore } from './store/embedded/FileMeetingStore.js';
+
+const logger = createLogger('app');
+const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'client');
+
+export interface AppServer {
+  /** Base URL the server listens on, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  httpServer: HttpServer;
+  meetings: MeetingService;
+  tokens: JoinTokens;
+  signaling: SignalingServer;
+  readonly closed: boolean;
+  /** Closes sockets, the HTTP server, timers and the store, in that order. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: builds the stores, the meeting service, HTTP and signaling from validated config and
+ * starts listening.
+ *
+ * @example const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir }));
+ */
+export async function startServer(config: Config, { now = Date.now }: { now?: () => number } = {}): Promise<AppServer> {
+  const store = await FileMeetingStore.create({ dir: join(config.DATA_DIR, 'meetings'), fsync: config.STORE_FSYNC });
+  const directoryStore = new FileDirectoryStore({ path: join(config.DATA_DIR, 'directory.json') });
+  const meetings = await MeetingService.create({ store, directoryStore, now });
+  const tokens = new JoinTokens({ secret: config.JWT_SECRET });
+  const auth = createHttpAuth({ adminKey: config.ADMIN_API_KEY, tokens });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '4mb' }));
+  app.use(express.text({ type: ['text/csv', 'text/plain'], limit: '8mb' }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, meetings: meetings.list().length, uptimeSec: Math.round(process.uptime()) });
+  });
+  app.use('/api/directory', directoryRouter({ meetings, auth }));
+  const httpServer = createServer(app);
+  let publicUrl = config.PUBLIC_URL;
+  app.use('/api/meetings', meetingsRouter({ meetings, tokens, auth, publicUrl: () => publicUrl, now }));
+  app.get(['/', '/join'], (_req, res) => {
+    res.sendFile(join(CLIENT_DIR, 'index.html'));
+  });
+  app.use('/client', express.static(CLIENT_DIR, { index: false }));
+  app.use(notFound);
+  app.use(errorHandler);
+
+  const signaling = new SignalingServer({
+    httpServer,
+    meetings,
+    tokens,
+    maxMessageBytes: config.MAX_MESSAGE_BYTES,
+    recoveryWindowSec: config.RECOVERY_WINDOW_SEC,
+    now,
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${address.port}`;
+  if (config.PORT === 0) {
+    publicUrl = url;
+  }
+  logger.info({ url }, 'listening');
+
+  let closed = false;
+
+  return {
+    url,
+    httpServer,
+    meetings,
+    tokens,
+    signaling,
+    get closed() {
+      return closed;
+    },
+    async close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      await signaling.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await meetings.close();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util';
+import { startServer } from './app.js';
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { seedScenario } from './scenarios/seed.js';
+
+const logger = createLogger('main');
+
+/** `tsx server/main.ts [--demo] [--scenario <id>]`: serve; with --demo, seed a province meeting and print join links. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { demo: { type: 'boolean', default: false }, scenario: { type: 'string', default: 'bac-giang-2021-09-28' } },
+  });
+  const config = loadConfig();
+  const server = await startServer(config);
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+
+  if (values.demo) {
+    const { meeting } = await seedScenario(server.meetings, values.scenario);
+    const base = config.PUBLIC_URL;
+    const link = async (role: 'chair' | 'point' | 'technician', pointId?: string) => {
+      const { token } = await server.tokens.issue({ meetingId: meeting.id, role, pointId: pointId ?? null, ttlSec: 12 * 3600 });
+
+      return `${base}/join?token=${token}`;
+    };
+    const firstPoint = meeting.state.def.invitedPointIds.at(-1) as string;
+    const lines = [
+      '',
+      `diemcau — ${meeting.state.def.title}`,
+      `  Máy chủ (server):           ${base}`,
+      `  Hội nghị (meeting):         ${meeting.id} — ${meeting.state.def.invitedPointIds.length} điểm cầu`,
+      `  Chủ trì (chair):            ${await link('chair')}`,
+      `  Điểm cầu (point ${firstPoint}): ${await link('point', firstPoint)}`,
+      `  Kỹ thuật viên (technician): ${await link('technician')}`,
+      `  Khóa quản trị (admin key):  x-api-key: ${config.ADMIN_API_KEY}`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, 'failed to start');
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
