@@ -9,7 +9,7 @@ import { createHttpAuth } from './http/auth.js';
 import { directoryRouter } from './http/directoryRouter.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { meetingsRouter } from './http/meetingsRouter.js';
-import { createLogger } from './logger.js';
+import { createLogger, setLogLevel } from './logger.js';
 import { MeetingService } from './meetings/MeetingService.js';
 import { SignalingServer } from './signaling/SignalingServer.js';
 import { FileDirectoryStore } from './store/embedded/FileDirectoryStore.js';
@@ -37,6 +37,7 @@ export interface AppServer {
  * @example const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir }));
  */
 export async function startServer(config: Config, { now = Date.now }: { now?: () => number } = {}): Promise<AppServer> {
+  setLogLevel(config.LOG_LEVEL);
   const store = await FileMeetingStore.create({ dir: join(config.DATA_DIR, 'meetings'), fsync: config.STORE_FSYNC });
   const directoryStore = new FileDirectoryStore({ path: join(config.DATA_DIR, 'directory.json') });
   const meetings = await MeetingService.create({ store, directoryStore, now });

@@ -12,4 +12,9 @@ export function createLogger(module: string): Logger {
   return root.child({ module });
 }
 
+/** Sets the level from validated config (LOG_LEVEL), for every module logger. */
+export function setLogLevel(level: string): void {
+  root.level = level;
+}
+
 export type { Logger };

@@ -1,30 +1,40 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { Ack, ErrorBody } from './common.js';
 import type { AckResultOf, ClientToServerEvents, ServerToClientEvents } from './events.js';
+import type { Snapshot } from './messages.js';
 import type { RequestName, RequestPayload } from './requests.js';
 
 /** The typed socket every diemcau client uses (consoles, simulator, tests). */
 export type MeetingSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Connects with a join token. Resolves on connect; rejects with the server's `{ code, message }` on refusal. */
+export interface MeetingConnection {
+  socket: MeetingSocket;
+  /** The snapshot the server sends on connect; deltas follow on the socket. */
+  snapshot: Snapshot;
+}
+
+/**
+ * Connects with a join token and resolves with the socket and its first snapshot (listeners attached afterwards miss
+ * nothing: deltas only follow the snapshot). Rejects with the server's `{ code, message }` when refused.
+ */
 export function connectMeeting(
   url: string,
   token: string,
   options: Partial<ManagerOptions & SocketOptions> = {},
-): Promise<MeetingSocket> {
+): Promise<MeetingConnection> {
   const socket: MeetingSocket = io(url, { auth: { token }, transports: ['websocket'], ...options });
 
   return new Promise((resolve, reject) => {
     const onError = (error: Error & { data?: ErrorBody }) => {
-      socket.off('connect', onConnect);
+      socket.off('meeting:snapshot', onSnapshot);
       socket.close();
       reject(Object.assign(new Error(error.data?.message ?? error.message), { code: error.data?.code ?? 'CONNECT_FAILED' }));
     };
-    const onConnect = () => {
+    const onSnapshot = (snapshot: Snapshot) => {
       socket.off('connect_error', onError);
-      resolve(socket);
+      resolve({ socket, snapshot });
     };
-    socket.once('connect', onConnect);
+    socket.once('meeting:snapshot', onSnapshot);
     socket.once('connect_error', onError);
   });
 }

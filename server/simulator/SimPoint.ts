@@ -1,0 +1,143 @@
+import { connectMeeting, request, type MeetingSocket } from '../protocol/client.js';
+import type { FloorKind } from '../domain/model.js';
+import type { RollCallView, Snapshot } from '../protocol/messages.js';
+import { personName } from '../scenarios/names.js';
+
+export interface SimPointOptions {
+  url: string;
+  pointId: string;
+  token: string;
+  random: () => number;
+  /** How long a granted point speaks before releasing the floor. */
+  speakMs: () => number;
+  /** Delay before confirming a roll call, or `null` to never confirm (absent). */
+  rollCallDelayMs: (rollCall: RollCallView) => number | null;
+  onError: (what: string) => void;
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One simulated bridge point: a real socket.io-client connection that confirms roll calls after a delay, speaks when
+ * granted and can drop its network for a while (socket.io then reconnects and recovers the session).
+ */
+export class SimPoint {
+  readonly pointId: string;
+  socket: MeetingSocket | null = null;
+  joined = false;
+  speaking = false;
+  turnsSpoken = 0;
+  readonly #options: SimPointOptions;
+  readonly #confirmed = new Set<string>();
+  #closed = false;
+
+  constructor(options: SimPointOptions) {
+    this.#options = options;
+    this.pointId = options.pointId;
+  }
+
+  async connect(): Promise<void> {
+    const { url, token } = this.#options;
+    const { socket, snapshot } = await connectMeeting(url, token, { reconnectionDelay: 300, reconnectionDelayMax: 1500 });
+    this.socket = socket;
+    this.joined = true;
+    const onSnapshot = (s: Snapshot) => {
+      if (s.rollCall !== null) {
+        this.#onRollCall(s.rollCall);
+      }
+    };
+    onSnapshot(snapshot);
+    socket.on('rollcall:changed', (view) => this.#onRollCall(view));
+    socket.on('meeting:snapshot', onSnapshot);
+    socket.on('floor:changed', (floor) => {
+      const mine = floor.holder?.pointId === this.pointId;
+      if (mine && !this.speaking) {
+        this.speaking = true;
+        void this.#speak();
+      } else if (!mine) {
+        this.speaking = false;
+      }
+    });
+  }
+
+  async requestFloor(kind: FloorKind, topic: string | undefined): Promise<void> {
+    const ack = await this.#request('floor:request', { kind, ...(topic ? { topic } : {}) });
+    if (!ack) {
+      this.#options.onError(`floor:request ${this.pointId}`);
+    }
+  }
+
+  /** Cuts the transport; socket.io reconnects by itself after its delay. */
+  dropNetwork(): void {
+    this.socket?.io.engine.close();
+  }
+
+  /** Disconnects and stays away for `ms`, then comes back (a longer outage than the transport's retry). */
+  async dropFor(ms: number): Promise<void> {
+    const socket = this.socket;
+    if (socket === null) {
+      return;
+    }
+    socket.disconnect();
+    await wait(ms);
+    if (!this.#closed) {
+      socket.connect();
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.socket?.close();
+  }
+
+  #onRollCall(view: RollCallView): void {
+    if (!view.asked || view.closedAt !== null || this.#confirmed.has(view.rollCallId) || view.confirmation) {
+      return;
+    }
+    const delay = this.#options.rollCallDelayMs(view);
+    if (delay === null) {
+      return;
+    }
+    this.#confirmed.add(view.rollCallId);
+    setTimeout(() => {
+      if (this.#closed) {
+        return;
+      }
+      const random = this.#options.random;
+      void this.#request('rollcall:confirm', {
+        rollCallId: view.rollCallId,
+        headcount: 5 + Math.floor(random() * 30),
+        presiding: { name: personName(random), title: random() < 0.5 ? 'Bí thư Đảng ủy xã' : 'Chủ tịch UBND xã' },
+      }).then((ok) => {
+        if (!ok) {
+          this.#confirmed.delete(view.rollCallId);
+        }
+      });
+    }, delay);
+  }
+
+  async #speak(): Promise<void> {
+    await wait(this.#options.speakMs());
+    if (this.speaking && !this.#closed) {
+      this.turnsSpoken += 1;
+      const ok = await this.#request('floor:release', {});
+      if (!ok) {
+        this.#options.onError(`floor:release ${this.pointId}`);
+      }
+    }
+  }
+
+  async #request(event: 'floor:request' | 'floor:release' | 'rollcall:confirm', payload: never | object): Promise<boolean> {
+    const socket = this.socket;
+    if (socket === null) {
+      return false;
+    }
+    try {
+      const ack = await request(socket, event, payload as never);
+
+      return ack.ok;
+    } catch {
+      return false;
+    }
+  }
+}
