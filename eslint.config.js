@@ -25,12 +25,20 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*', 'fs', 'path', 'net', 'http', 'crypto'], message: 'server/domain is pure.' },
-            { group: ['socket.io*', 'ioredis', 'mediasoup*', 'express', 'werift', 'pino'], message: 'server/domain is pure.' },
+            {
+              group: ['socket.io*', 'ioredis', 'mediasoup*', 'express', 'werift', 'pino'],
+              message: 'server/domain is pure.',
+            },
             { group: ['../store/*', '../signaling/*', '../http/*', '../media/*'], message: 'server/domain is pure.' },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'Date', message: 'Time comes in as an argument.' }, 'setTimeout', 'setInterval'],
+      'no-restricted-globals': [
+        'error',
+        { name: 'Date', message: 'Time comes in as an argument.' },
+        'setTimeout',
+        'setInterval',
+      ],
     },
   },
   {

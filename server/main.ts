@@ -9,7 +9,10 @@ const logger = createLogger('main');
 /** `tsx server/main.ts [--demo] [--scenario <id>]`: serve; with --demo, seed a province meeting and print join links. */
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { demo: { type: 'boolean', default: false }, scenario: { type: 'string', default: 'bac-giang-2021-09-28' } },
+    options: {
+      demo: { type: 'boolean', default: false },
+      scenario: { type: 'string', default: 'bac-giang-2021-09-28' },
+    },
   });
   const config = loadConfig();
   const server = await startServer(config);
@@ -27,7 +30,12 @@ async function main(): Promise<void> {
     const { meeting } = await seedScenario(server.meetings, values.scenario);
     const base = config.PUBLIC_URL;
     const link = async (role: 'chair' | 'point' | 'technician', pointId?: string) => {
-      const { token } = await server.tokens.issue({ meetingId: meeting.id, role, pointId: pointId ?? null, ttlSec: 12 * 3600 });
+      const { token } = await server.tokens.issue({
+        meetingId: meeting.id,
+        role,
+        pointId: pointId ?? null,
+        ttlSec: 12 * 3600,
+      });
 
       return `${base}/join?token=${token}`;
     };

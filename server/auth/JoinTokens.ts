@@ -33,7 +33,17 @@ export class JoinTokens {
     this.#key = new TextEncoder().encode(secret);
   }
 
-  async issue({ meetingId, role, pointId, ttlSec }: { meetingId: string; role: Role; pointId?: string | null; ttlSec: number }): Promise<{ token: string; expiresAt: number }> {
+  async issue({
+    meetingId,
+    role,
+    pointId,
+    ttlSec,
+  }: {
+    meetingId: string;
+    role: Role;
+    pointId?: string | null;
+    ttlSec: number;
+  }): Promise<{ token: string; expiresAt: number }> {
     const jwt = new SignJWT({ mid: meetingId, role, ...(pointId ? { pid: pointId } : {}) })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
@@ -58,7 +68,13 @@ export class JoinTokens {
         throw new DomainError('UNAUTHENTICATED', 'Mã tham dự không hợp lệ (invalid join token)');
       }
 
-      return { meetingId: claims.mid, role: claims.role, pointId: claims.pid ?? null, tokenId: claims.jti, expiresAt: claims.exp * 1000 };
+      return {
+        meetingId: claims.mid,
+        role: claims.role,
+        pointId: claims.pid ?? null,
+        tokenId: claims.jti,
+        expiresAt: claims.exp * 1000,
+      };
     } catch (error) {
       if (error instanceof errors.JWTExpired) {
         throw new DomainError('TOKEN_EXPIRED', 'Mã tham dự đã hết hạn (join token expired)');

@@ -17,14 +17,26 @@ const MAX_ROWS = 40_000;
 export function parseDirectoryCsv(csv: string): Directory {
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    rows = parse(csv, { columns: true, info: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
+    rows = parse(csv, {
+      columns: true,
+      info: true,
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+    });
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     throw new DomainError('IMPORT_INVALID', 'Tệp CSV không đọc được (unreadable CSV)', [
       { line, message: (error as Error).message },
     ]);
   }
-  const header = csv.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]?.split(',').map((h) => h.trim()) ?? [];
+  const header =
+    csv
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/, 1)[0]
+      ?.split(',')
+      .map((h) => h.trim()) ?? [];
   const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     throw new DomainError('IMPORT_INVALID', `Thiếu cột: ${missing.join(', ')} (missing columns)`, [
@@ -41,17 +53,33 @@ export function parseDirectoryCsv(csv: string): Directory {
     const line = info.lines;
     const parent = record.parent ?? '';
     if (record.kind === 'unit') {
-      collect(unitRecord, { code: record.code, name: record.name, level: record.level, parentCode: parent || null }, line, issues, units);
+      collect(
+        unitRecord,
+        { code: record.code, name: record.name, level: record.level, parentCode: parent || null },
+        line,
+        issues,
+        units,
+      );
     } else if (record.kind === 'point') {
       const hasTechnician = (record.technician_name ?? '') !== '' || (record.technician_phone ?? '') !== '';
       const technician = hasTechnician ? { name: record.technician_name, phone: record.technician_phone } : null;
-      collect(pointRecord, { code: record.code, name: record.name, level: record.level, unitCode: parent, technician }, line, issues, points);
+      collect(
+        pointRecord,
+        { code: record.code, name: record.name, level: record.level, unitCode: parent, technician },
+        line,
+        issues,
+        points,
+      );
     } else {
       issues.push({ line, path: 'kind', message: `kind phải là unit hoặc point, không phải "${record.kind ?? ''}"` });
     }
   }
   if (issues.length > 0) {
-    throw new DomainError('IMPORT_INVALID', `Danh bạ có ${issues.length} lỗi (directory has ${issues.length} errors)`, issues);
+    throw new DomainError(
+      'IMPORT_INVALID',
+      `Danh bạ có ${issues.length} lỗi (directory has ${issues.length} errors)`,
+      issues,
+    );
   }
 
   return assertValidDirectory(units, points);
@@ -61,7 +89,11 @@ export function parseDirectoryCsv(csv: string): Directory {
 export function parseDirectoryJson(body: unknown): Directory {
   const top = directoryBody.safeParse(body);
   if (!top.success) {
-    throw new DomainError('IMPORT_INVALID', 'Cần { units: [...], points: [...] } (expected units and points arrays)', toIssues(top.error, ''));
+    throw new DomainError(
+      'IMPORT_INVALID',
+      'Cần { units: [...], points: [...] } (expected units and points arrays)',
+      toIssues(top.error, ''),
+    );
   }
   const issues: IssueDetail[] = [];
   const units: Located<Unit>[] = [];
@@ -69,7 +101,11 @@ export function parseDirectoryJson(body: unknown): Directory {
   top.data.units.forEach((u, i) => collect(unitRecord, u, undefined, issues, units, `units[${i}]`));
   top.data.points.forEach((p, i) => collect(pointRecord, p, undefined, issues, points, `points[${i}]`));
   if (issues.length > 0) {
-    throw new DomainError('IMPORT_INVALID', `Danh bạ có ${issues.length} lỗi (directory has ${issues.length} errors)`, issues);
+    throw new DomainError(
+      'IMPORT_INVALID',
+      `Danh bạ có ${issues.length} lỗi (directory has ${issues.length} errors)`,
+      issues,
+    );
   }
 
   return assertValidDirectory(units, points);

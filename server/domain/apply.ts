@@ -176,15 +176,13 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
         headcount: event.headcount,
         presiding: event.presiding,
         confirmedAt: earlier?.confirmedAt ?? event.at,
-        late: earlier?.late ?? event.at > rollCall.deadlineAt,
+        late: earlier?.late ?? (rollCall.deadlinePassed || event.at > rollCall.deadlineAt),
       };
       break;
     }
     case 'RollCallClosed': {
       const rollCall = mustRollCall(state, event.rollCallId);
-      rollCall.outcomes = Object.fromEntries(
-        rollCall.pointIds.map((id) => [id, outcomeOf(state, rollCall, id, true)]),
-      );
+      rollCall.outcomes = Object.fromEntries(rollCall.pointIds.map((id) => [id, outcomeOf(state, rollCall, id, true)]));
       rollCall.closedAt = event.at;
       rollCall.closeReason = event.reason;
       break;

@@ -169,7 +169,10 @@ function deadlines(state: MeetingState): { at: number; body: EventBody }[] {
     if (!rollCall.deadlinePassed) {
       out.push({ at: rollCall.deadlineAt, body: { type: 'RollCallDeadlinePassed', rollCallId: rollCall.rollCallId } });
     }
-    out.push({ at: rollCall.closesAt, body: { type: 'RollCallClosed', rollCallId: rollCall.rollCallId, reason: 'window' } });
+    out.push({
+      at: rollCall.closesAt,
+      body: { type: 'RollCallClosed', rollCallId: rollCall.rollCallId, reason: 'window' },
+    });
   }
 
   return out;

@@ -69,7 +69,12 @@ export function defineMeeting(directory: Directory, input: MeetingInput, id: str
     invitation: { units: unitCodes, points: pointCodes },
     invitedPointIds,
     chairs: input.chairs,
-    agenda: input.agenda.map((item, i) => ({ id: `a${i + 1}`, kind: item.kind, title: item.title, by: item.by ?? null })),
+    agenda: input.agenda.map((item, i) => ({
+      id: `a${i + 1}`,
+      kind: item.kind,
+      title: item.title,
+      by: item.by ?? null,
+    })),
     settings: { ...DEFAULT_SETTINGS, ...input.settings },
     units,
     points,

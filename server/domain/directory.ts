@@ -143,17 +143,29 @@ export function checkDirectory(units: Located<Unit>[], points: Located<Point>[])
   const unitCodes = new Map<string, Located<Unit>>();
   for (const entry of units) {
     if (unitCodes.has(entry.value.code)) {
-      issues.push({ line: entry.line, path: 'code', message: `Mã đơn vị trùng lặp: ${entry.value.code} (duplicate unit code)` });
+      issues.push({
+        line: entry.line,
+        path: 'code',
+        message: `Mã đơn vị trùng lặp: ${entry.value.code} (duplicate unit code)`,
+      });
     }
     unitCodes.set(entry.value.code, entry);
   }
   for (const entry of units) {
     const { parentCode, code } = entry.value;
     if (parentCode !== null && !unitCodes.has(parentCode)) {
-      issues.push({ line: entry.line, path: 'parent', message: `Không có đơn vị cấp trên ${parentCode} (unknown parent unit)` });
+      issues.push({
+        line: entry.line,
+        path: 'parent',
+        message: `Không có đơn vị cấp trên ${parentCode} (unknown parent unit)`,
+      });
     }
     if (hasCycle(code, unitCodes)) {
-      issues.push({ line: entry.line, path: 'parent', message: `Đơn vị ${code} nằm trong vòng lặp cấp trên (parent cycle)` });
+      issues.push({
+        line: entry.line,
+        path: 'parent',
+        message: `Đơn vị ${code} nằm trong vòng lặp cấp trên (parent cycle)`,
+      });
     }
   }
   const pointCodes = new Set<string>();
@@ -164,7 +176,11 @@ export function checkDirectory(units: Located<Unit>[], points: Located<Point>[])
     }
     pointCodes.add(code);
     if (!unitCodes.has(unitCode)) {
-      issues.push({ line: entry.line, path: 'parent', message: `Không có đơn vị ${unitCode} cho điểm cầu ${code} (unknown unit)` });
+      issues.push({
+        line: entry.line,
+        path: 'parent',
+        message: `Không có đơn vị ${unitCode} cho điểm cầu ${code} (unknown unit)`,
+      });
     }
   }
 
@@ -189,7 +205,11 @@ function hasCycle(start: string, units: Map<string, Located<Unit>>): boolean {
 export function assertValidDirectory(units: Located<Unit>[], points: Located<Point>[]): Directory {
   const issues = checkDirectory(units, points);
   if (issues.length > 0) {
-    throw new DomainError('IMPORT_INVALID', `Danh bạ có ${issues.length} lỗi (directory has ${issues.length} errors)`, issues);
+    throw new DomainError(
+      'IMPORT_INVALID',
+      `Danh bạ có ${issues.length} lỗi (directory has ${issues.length} errors)`,
+      issues,
+    );
   }
 
   return { units: units.map((u) => u.value), points: points.map((p) => p.value) };

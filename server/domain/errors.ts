@@ -76,7 +76,10 @@ export class DomainError extends Error {
   }
 
   static notYourPoint(): DomainError {
-    return new DomainError('NOT_YOUR_POINT', 'Điểm cầu chỉ được thao tác cho chính mình (a point acts only for itself)');
+    return new DomainError(
+      'NOT_YOUR_POINT',
+      'Điểm cầu chỉ được thao tác cho chính mình (a point acts only for itself)',
+    );
   }
 
   static floorBusy(holder: string): DomainError {

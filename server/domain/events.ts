@@ -1,10 +1,4 @@
-import type {
-  Actor,
-  FloorEndReason,
-  FloorKind,
-  MeetingDefinition,
-  RollCallCloseReason,
-} from './model.js';
+import type { Actor, FloorEndReason, FloorKind, MeetingDefinition, RollCallCloseReason } from './model.js';
 
 /** The bodies of every meeting event. The log stores them inside an {@link EventEnvelope}. */
 export type EventBody =

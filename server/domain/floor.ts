@@ -33,8 +33,7 @@ export function requestFloor(state: MeetingState, cmd: CommandOf<'floor.request'
 }
 
 export function withdrawFloor(state: MeetingState, cmd: CommandOf<'floor.withdraw'>): EventBody[] {
-  const request =
-    cmd.requestId === undefined ? queuedRequestOf(state, cmd.pointId) : queued(state, cmd.requestId);
+  const request = cmd.requestId === undefined ? queuedRequestOf(state, cmd.pointId) : queued(state, cmd.requestId);
   if (request === undefined) {
     throw new DomainError('REQUEST_NOT_QUEUED', 'Điểm cầu không có lượt chờ phát biểu (nothing to withdraw)');
   }

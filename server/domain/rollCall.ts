@@ -101,7 +101,11 @@ export interface RollCallTally {
 }
 
 /** The live (or, once closed, final) tally of a roll call, grouped by parent unit. */
-export function tallyRollCall(state: MeetingState, rollCall: RollCall, index = new DirectoryIndex(state.def)): RollCallTally {
+export function tallyRollCall(
+  state: MeetingState,
+  rollCall: RollCall,
+  index = new DirectoryIndex(state.def),
+): RollCallTally {
   const totals = emptyCounts();
   const groups = new Map<string, { unitId: string; name: string; counts: TallyCounts }>();
   const outcomes: Record<string, RollCallOutcome> = {};

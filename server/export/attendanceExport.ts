@@ -42,11 +42,10 @@ const ABSENT: Record<Lang, string> = { vi: 'Không tham dự', en: 'Did not atte
 
 /** One spreadsheet row per point; intervals as `08:01:05–09:30:12`, outages in brackets. */
 function cells(row: AttendanceRow, n: number, lang: Lang): (string | number)[] {
-  const intervals = row.intervals.length === 0
-    ? ABSENT[lang]
-    : row.intervals
-        .map((i) => `${formatTime(i.from)}–${i.to === null ? '…' : formatTime(i.to)}`)
-        .join('; ');
+  const intervals =
+    row.intervals.length === 0
+      ? ABSENT[lang]
+      : row.intervals.map((i) => `${formatTime(i.from)}–${i.to === null ? '…' : formatTime(i.to)}`).join('; ');
 
   return [
     n,

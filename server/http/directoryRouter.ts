@@ -28,7 +28,9 @@ export function directoryRouter({ meetings, auth }: { meetings: MeetingService; 
     if (!dryRun) {
       await meetings.replaceDirectory(directory);
     }
-    res.status(dryRun ? 200 : 201).json({ ok: true, dryRun, units: directory.units.length, points: directory.points.length });
+    res
+      .status(dryRun ? 200 : 201)
+      .json({ ok: true, dryRun, units: directory.units.length, points: directory.points.length });
   });
 
   return router;

@@ -72,7 +72,13 @@ export function meetingsRouter({ meetings, tokens, auth, publicUrl, now }: Meeti
       runtime.state.def.invitedPointIds.map(async (pointId) => {
         const { token, expiresAt } = await tokens.issue({ meetingId: runtime.id, role: 'point', pointId, ttlSec });
 
-        return { pointId, name: runtime.index.points.get(pointId)?.name ?? pointId, token, joinUrl: joinUrl(token), expiresAt };
+        return {
+          pointId,
+          name: runtime.index.points.get(pointId)?.name ?? pointId,
+          token,
+          joinUrl: joinUrl(token),
+          expiresAt,
+        };
       }),
     );
     res.status(201).json({ points: links });
@@ -109,7 +115,16 @@ export function meetingsRouter({ meetings, tokens, auth, publicUrl, now }: Meeti
 function summary(state: MeetingState) {
   const { id, title, kind, scheduledStart, hubPointId, invitedPointIds } = state.def;
 
-  return { id, title, kind, scheduledStart, hubPointId, invited: invitedPointIds.length, status: state.status, seq: state.seq };
+  return {
+    id,
+    title,
+    kind,
+    scheduledStart,
+    hubPointId,
+    invited: invitedPointIds.length,
+    status: state.status,
+    seq: state.seq,
+  };
 }
 
 function detail(runtime: MeetingRuntime, now: number) {
@@ -128,7 +143,15 @@ function detail(runtime: MeetingRuntime, now: number) {
     queueLength: state.queue.length,
     turns: state.turns,
     requests: Object.values(state.requests),
-    rollCalls: state.rollCalls.map((r) => ({ ...tallyRollCall(state, r, runtime.index), startedAt: r.startedAt, deadlineAt: r.deadlineAt, closedAt: r.closedAt, closeReason: r.closeReason, rerunOf: r.rerunOf, unitId: r.unitId })),
+    rollCalls: state.rollCalls.map((r) => ({
+      ...tallyRollCall(state, r, runtime.index),
+      startedAt: r.startedAt,
+      deadlineAt: r.deadlineAt,
+      closedAt: r.closedAt,
+      closeReason: r.closeReason,
+      rerunOf: r.rerunOf,
+      unitId: r.unitId,
+    })),
     attendanceRows: attendance(state, now).length,
   };
 }

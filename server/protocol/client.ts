@@ -28,7 +28,9 @@ export function connectMeeting(
     const onError = (error: Error & { data?: ErrorBody }) => {
       socket.off('meeting:snapshot', onSnapshot);
       socket.close();
-      reject(Object.assign(new Error(error.data?.message ?? error.message), { code: error.data?.code ?? 'CONNECT_FAILED' }));
+      reject(
+        Object.assign(new Error(error.data?.message ?? error.message), { code: error.data?.code ?? 'CONNECT_FAILED' }),
+      );
     };
     const onSnapshot = (snapshot: Snapshot) => {
       socket.off('connect_error', onError);

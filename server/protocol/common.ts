@@ -27,7 +27,9 @@ export const person = z.strictObject({ name: text(120), title: text(160) });
 export const errorBody = z.strictObject({
   code: z.enum(ERROR_CODES),
   message: z.string(),
-  details: z.array(z.strictObject({ line: z.number().optional(), path: z.string().optional(), message: z.string() })).optional(),
+  details: z
+    .array(z.strictObject({ line: z.number().optional(), path: z.string().optional(), message: z.string() }))
+    .optional(),
 });
 export type ErrorBody = z.infer<typeof errorBody>;
 

@@ -78,9 +78,17 @@ export const tokenBody = z
     role,
     pointId: code.optional(),
     /** Default 12 h: a long meeting plus preparation. */
-    ttlSec: z.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
+    ttlSec: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(12 * 3600),
   })
-  .refine((b) => (b.role === 'point') === (b.pointId !== undefined), 'pointId is required for, and only for, role point');
+  .refine(
+    (b) => (b.role === 'point') === (b.pointId !== undefined),
+    'pointId is required for, and only for, role point',
+  );
 
 export interface AttendanceRowView {
   pointId: string;

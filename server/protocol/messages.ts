@@ -98,9 +98,7 @@ export const snapshot = z.object({
   rollCall: rollCallView.nullable(),
   /** Staff only: every invited point with presence and readiness; the unit tree. */
   points: z.array(pointStatus).optional(),
-  units: z
-    .array(z.object({ code, name: z.string(), level: z.string(), parentCode: code.nullable() }))
-    .optional(),
+  units: z.array(z.object({ code, name: z.string(), level: z.string(), parentCode: code.nullable() })).optional(),
 });
 
 export const MESSAGES = {
@@ -118,7 +116,14 @@ export const MESSAGES = {
     doc: 'The speaker has reached limit − warning (default 30 s).',
   },
   'floor:answer': {
-    schema: z.object({ seq: z.number().int(), requestId: id, pointId: code, answeredBy: z.string(), text: z.string(), at: epochMs }),
+    schema: z.object({
+      seq: z.number().int(),
+      requestId: id,
+      pointId: code,
+      answeredBy: z.string(),
+      text: z.string(),
+      at: epochMs,
+    }),
     to: 'staff and the petitioning point',
     doc: 'An answer was attached to a petition.',
   },
@@ -133,7 +138,14 @@ export const MESSAGES = {
     doc: 'A point joined or dropped.',
   },
   'readiness:changed': {
-    schema: z.object({ seq: z.number().int(), pointId: code, camera: z.boolean(), microphone: z.boolean(), network: z.boolean(), at: epochMs }),
+    schema: z.object({
+      seq: z.number().int(),
+      pointId: code,
+      camera: z.boolean(),
+      microphone: z.boolean(),
+      network: z.boolean(),
+      at: epochMs,
+    }),
     to: 'staff',
     doc: 'A point reported its readiness check.',
   },

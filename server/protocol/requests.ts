@@ -13,10 +13,26 @@ const empty = z.strictObject({});
  * Points never name themselves: the server takes their pointId from the join token.
  */
 export const REQUESTS = {
-  'meeting:open': { schema: empty, who: 'chair, cochair', doc: 'Open the meeting: points may join (scheduled → open).' },
-  'meeting:start': { schema: empty, who: 'chair, cochair', doc: 'Start the session at the first agenda item (open → in session).' },
-  'meeting:end': { schema: empty, who: 'chair, cochair', doc: 'End the meeting; ends the floor turn and any open roll call.' },
-  'meeting:snapshot': { schema: empty, who: 'anyone connected', doc: 'Ask for a fresh snapshot (after a gap in `seq`).' },
+  'meeting:open': {
+    schema: empty,
+    who: 'chair, cochair',
+    doc: 'Open the meeting: points may join (scheduled → open).',
+  },
+  'meeting:start': {
+    schema: empty,
+    who: 'chair, cochair',
+    doc: 'Start the session at the first agenda item (open → in session).',
+  },
+  'meeting:end': {
+    schema: empty,
+    who: 'chair, cochair',
+    doc: 'End the meeting; ends the floor turn and any open roll call.',
+  },
+  'meeting:snapshot': {
+    schema: empty,
+    who: 'anyone connected',
+    doc: 'Ask for a fresh snapshot (after a gap in `seq`).',
+  },
   'agenda:advance': {
     schema: z.strictObject({ index: z.number().int().min(0).max(200).optional() }),
     who: 'chair, cochair',

@@ -6,10 +6,31 @@ import { countOf, DEFAULT_AGENDA, type Scenario } from './scenarios.js';
 
 /** Real district names where the report's province is known, so the demo reads true. */
 const KNOWN_CHILDREN: Record<string, string[]> = {
-  'Tỉnh ủy Bắc Giang': ['Thành phố Bắc Giang', 'Huyện Việt Yên', 'Huyện Hiệp Hòa', 'Huyện Tân Yên', 'Huyện Yên Thế', 'Huyện Lạng Giang', 'Huyện Lục Nam', 'Huyện Lục Ngạn', 'Huyện Sơn Động', 'Huyện Yên Dũng'],
+  'Tỉnh ủy Bắc Giang': [
+    'Thành phố Bắc Giang',
+    'Huyện Việt Yên',
+    'Huyện Hiệp Hòa',
+    'Huyện Tân Yên',
+    'Huyện Yên Thế',
+    'Huyện Lạng Giang',
+    'Huyện Lục Nam',
+    'Huyện Lục Ngạn',
+    'Huyện Sơn Động',
+    'Huyện Yên Dũng',
+  ],
 };
 
-const CODE_PREFIX: Record<string, string> = { province: 'T', city: 'TP', district: 'H', town: 'TX', commune: 'X', ward: 'P', township: 'TT', village: 'TH', quarter: 'KP' };
+const CODE_PREFIX: Record<string, string> = {
+  province: 'T',
+  city: 'TP',
+  district: 'H',
+  town: 'TX',
+  commune: 'X',
+  ward: 'P',
+  township: 'TT',
+  village: 'TH',
+  quarter: 'KP',
+};
 
 const levelName = (raw: string): string => (raw.split('/')[0] ?? raw).trim().toLowerCase();
 const label = (level: string): string => KNOWN_LEVELS[level as keyof typeof KNOWN_LEVELS] ?? 'Đơn vị';
@@ -76,8 +97,11 @@ export function buildProvince(scenario: Scenario): BuiltProvince {
     parents.forEach((parent, i) => {
       for (let k = 0; k < (counts[i] ?? 0); k += 1) {
         n += 1;
-        const known = depth === 0 ? (KNOWN_CHILDREN[scenario.hub.name]?.[n - 1] ?? scenario.points?.[n - 1]) : undefined;
-        const name = known?.match(/^(Huyện|Thành phố|Thị xã|Xã|Phường)\s/) ? known : `${label(level)} ${known ?? nextPlace()}`;
+        const known =
+          depth === 0 ? (KNOWN_CHILDREN[scenario.hub.name]?.[n - 1] ?? scenario.points?.[n - 1]) : undefined;
+        const name = known?.match(/^(Huyện|Thành phố|Thị xã|Xã|Phường)\s/)
+          ? known
+          : `${label(level)} ${known ?? nextPlace()}`;
         const unit: Unit = { code: `${prefix}${String(n).padStart(width, '0')}`, name, level, parentCode: parent.code };
         children.push(unit);
         units.push(unit);
@@ -91,7 +115,12 @@ export function buildProvince(scenario: Scenario): BuiltProvince {
 }
 
 /** The scenario's meeting over the whole province: its title, kind, chairs, agenda and speaking limit. */
-export function scenarioMeetingInput(scenario: Scenario, built: BuiltProvince, scheduledStart: number, id?: string): MeetingInput {
+export function scenarioMeetingInput(
+  scenario: Scenario,
+  built: BuiltProvince,
+  scheduledStart: number,
+  id?: string,
+): MeetingInput {
   const random = seededRandom(`${scenario.id}:chairs`);
   const chairs = (scenario.chairs ?? [{ title: 'Bí thư' }]).map((c, i) => ({
     name: c.name ?? personName(random),
@@ -108,6 +137,8 @@ export function scenarioMeetingInput(scenario: Scenario, built: BuiltProvince, s
     invite: { units: [built.hubUnitCode] },
     chairs,
     agenda: scenario.agenda ?? DEFAULT_AGENDA,
-    settings: scenario.floor?.speakingLimitSeconds ? { speakingLimitSec: scenario.floor.speakingLimitSeconds } : undefined,
+    settings: scenario.floor?.speakingLimitSeconds
+      ? { speakingLimitSec: scenario.floor.speakingLimitSeconds }
+      : undefined,
   };
 }

@@ -17,8 +17,76 @@ export function seededRandom(seedText: string): () => number {
   };
 }
 
-const FIRST = ['Tân', 'Hòa', 'An', 'Phú', 'Thanh', 'Đông', 'Tây', 'Nam', 'Bắc', 'Hưng', 'Xuân', 'Quang', 'Minh', 'Trung', 'Vĩnh', 'Long', 'Hồng', 'Đại', 'Cẩm', 'Yên', 'Lạc', 'Bình', 'Hợp', 'Thắng', 'Đức', 'Phúc', 'Tiên', 'Ngọc', 'Kim', 'Lam', 'Nghĩa', 'Song', 'Hương', 'Mai', 'Đồng', 'Tiến'];
-const SECOND = ['Sơn', 'Hà', 'Lâm', 'Thịnh', 'Lợi', 'Hưng', 'An', 'Phong', 'Tiến', 'Thành', 'Mỹ', 'Lộc', 'Quang', 'Hòa', 'Tân', 'Khê', 'Trung', 'Xá', 'Dương', 'Lương', 'Vân', 'Sinh', 'Đình', 'Thượng', 'Hạ', 'Điền', 'Phương', 'Châu', 'Liên', 'Nguyên'];
+const FIRST = [
+  'Tân',
+  'Hòa',
+  'An',
+  'Phú',
+  'Thanh',
+  'Đông',
+  'Tây',
+  'Nam',
+  'Bắc',
+  'Hưng',
+  'Xuân',
+  'Quang',
+  'Minh',
+  'Trung',
+  'Vĩnh',
+  'Long',
+  'Hồng',
+  'Đại',
+  'Cẩm',
+  'Yên',
+  'Lạc',
+  'Bình',
+  'Hợp',
+  'Thắng',
+  'Đức',
+  'Phúc',
+  'Tiên',
+  'Ngọc',
+  'Kim',
+  'Lam',
+  'Nghĩa',
+  'Song',
+  'Hương',
+  'Mai',
+  'Đồng',
+  'Tiến',
+];
+const SECOND = [
+  'Sơn',
+  'Hà',
+  'Lâm',
+  'Thịnh',
+  'Lợi',
+  'Hưng',
+  'An',
+  'Phong',
+  'Tiến',
+  'Thành',
+  'Mỹ',
+  'Lộc',
+  'Quang',
+  'Hòa',
+  'Tân',
+  'Khê',
+  'Trung',
+  'Xá',
+  'Dương',
+  'Lương',
+  'Vân',
+  'Sinh',
+  'Đình',
+  'Thượng',
+  'Hạ',
+  'Điền',
+  'Phương',
+  'Châu',
+  'Liên',
+  'Nguyên',
+];
 
 /** Unique two-syllable place names ("Tân Sơn", "Hòa Lâm", ...) in a seeded order. */
 export function placeNames(random: () => number, exclude: Iterable<string> = []): () => string {
@@ -58,7 +126,28 @@ export function placeNames(random: () => number, exclude: Iterable<string> = [])
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi', 'Đỗ', 'Ngô', 'Dương', 'Lý'];
 const MIDDLE = ['Văn', 'Thị', 'Đức', 'Minh', 'Thanh', 'Hữu', 'Quốc', 'Ngọc'];
-const GIVEN = ['An', 'Bình', 'Cường', 'Dũng', 'Hà', 'Hải', 'Hạnh', 'Hùng', 'Lan', 'Long', 'Mai', 'Nam', 'Phong', 'Quân', 'Sơn', 'Thảo', 'Trang', 'Tuấn', 'Việt', 'Yến'];
+const GIVEN = [
+  'An',
+  'Bình',
+  'Cường',
+  'Dũng',
+  'Hà',
+  'Hải',
+  'Hạnh',
+  'Hùng',
+  'Lan',
+  'Long',
+  'Mai',
+  'Nam',
+  'Phong',
+  'Quân',
+  'Sơn',
+  'Thảo',
+  'Trang',
+  'Tuấn',
+  'Việt',
+  'Yến',
+];
 
 const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 

@@ -82,6 +82,8 @@ export function floorScript(scenario: Scenario): FloorScript {
     turns: countOf(scenario.floor?.turns, 10),
     kinds: scenario.floor?.kinds ?? ['speech', 'petition'],
     topics: scenario.topics ?? [],
-    petitions: (scenario.petitions ?? []).map((p) => (typeof p === 'string' ? { text: p, to: null } : { text: p.text, to: p.to ?? null })),
+    petitions: (scenario.petitions ?? []).map((p) =>
+      typeof p === 'string' ? { text: p, to: null } : { text: p.text, to: p.to ?? null },
+    ),
   };
 }

@@ -44,7 +44,14 @@ export class SignalingServer {
   readonly #unsubscribe: () => void;
   #closed = false;
 
-  constructor({ httpServer, meetings, tokens, maxMessageBytes = 65_536, recoveryWindowSec = 120, now = Date.now }: SignalingServerOptions) {
+  constructor({
+    httpServer,
+    meetings,
+    tokens,
+    maxMessageBytes = 65_536,
+    recoveryWindowSec = 120,
+    now = Date.now,
+  }: SignalingServerOptions) {
     this.#meetings = meetings;
     this.#tokens = tokens;
     this.#now = now;
@@ -99,7 +106,8 @@ export class SignalingServer {
     }
     socket.data.meetingId = claims.meetingId;
     socket.data.tokenId = claims.tokenId;
-    socket.data.actor = claims.pointId === null ? { role: claims.role } : { role: claims.role, pointId: claims.pointId };
+    socket.data.actor =
+      claims.pointId === null ? { role: claims.role } : { role: claims.role, pointId: claims.pointId };
   }
 
   #onConnection(socket: TypedSocket): void {
@@ -161,7 +169,10 @@ export class SignalingServer {
   #registerHandlers(socket: TypedSocket, runtime: MeetingRuntime, actor: Actor): void {
     const self = actor.pointId ?? '';
     for (const name of COMMAND_REQUESTS) {
-      const toCommand = REQUEST_COMMANDS[name] as (payload: unknown, self: string) => ReturnType<(typeof REQUEST_COMMANDS)[typeof name]>;
+      const toCommand = REQUEST_COMMANDS[name] as (
+        payload: unknown,
+        self: string,
+      ) => ReturnType<(typeof REQUEST_COMMANDS)[typeof name]>;
       handle(socket, name, REQUESTS[name].schema, async (payload) => {
         const { events, state } = await runtime.execute(toCommand(payload, self), actor);
         const requested = events.find((e) => e.type === 'FloorRequested');
@@ -182,7 +193,8 @@ export class SignalingServer {
     handle(socket, 'rollcall:tally', REQUESTS['rollcall:tally'].schema, async ({ rollCallId }) => {
       requireStaff(actor);
       const state = runtime.state;
-      const rollCall = rollCallId === undefined ? state.rollCalls.at(-1) : state.rollCalls.find((r) => r.rollCallId === rollCallId);
+      const rollCall =
+        rollCallId === undefined ? state.rollCalls.at(-1) : state.rollCalls.find((r) => r.rollCallId === rollCallId);
       if (rollCall === undefined) {
         throw new DomainError('ROLL_CALL_NOT_FOUND', 'Chưa có đợt điểm danh (no roll call)');
       }
@@ -198,7 +210,10 @@ export class SignalingServer {
       if (!(event in REQUESTS)) {
         const ack = args.at(-1);
         if (typeof ack === 'function') {
-          ack({ ok: false, error: { code: 'UNKNOWN_EVENT', message: `Sự kiện không xác định: ${event.slice(0, 64)} (unknown event)` } });
+          ack({
+            ok: false,
+            error: { code: 'UNKNOWN_EVENT', message: `Sự kiện không xác định: ${event.slice(0, 64)} (unknown event)` },
+          });
         }
       }
     });

@@ -42,7 +42,12 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
       case 'PointConnected':
       case 'PointDisconnected': {
         const { pointId, at } = event;
-        io.to(rooms.staff(id)).emit('presence:changed', { seq: event.seq, pointId, connected: event.type === 'PointConnected', at });
+        io.to(rooms.staff(id)).emit('presence:changed', {
+          seq: event.seq,
+          pointId,
+          connected: event.type === 'PointConnected',
+          at,
+        });
         break;
       }
       case 'PointReadinessReported': {
@@ -84,7 +89,10 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
         touchedRollCalls.add(event.rollCallId);
         const rollCall = state.rollCalls.find((r) => r.rollCallId === event.rollCallId);
         if (rollCall !== undefined) {
-          io.to(rooms.point(id, event.pointId)).emit('rollcall:changed', rollCallPointView(state, rollCall, event.pointId));
+          io.to(rooms.point(id, event.pointId)).emit(
+            'rollcall:changed',
+            rollCallPointView(state, rollCall, event.pointId),
+          );
         }
         break;
       }
@@ -114,7 +122,10 @@ function notifyNextInLine(io: TypedServer, runtime: MeetingRuntime): void {
   lastReady.set(runtime, head);
   const request = head === null ? undefined : state.requests[head];
   if (request !== undefined && state.status === 'in_session') {
-    io.to(rooms.point(runtime.id, request.pointId)).emit('floor:getReady', { seq: state.seq, requestId: request.requestId });
+    io.to(rooms.point(runtime.id, request.pointId)).emit('floor:getReady', {
+      seq: state.seq,
+      requestId: request.requestId,
+    });
   }
 }
 

@@ -16,7 +16,9 @@ export function toErrorBody(error: unknown): ErrorBody {
 }
 
 export function validationError(error: z.ZodError): DomainError {
-  const details = error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  const details = error.issues
+    .slice(0, 20)
+    .map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
   const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
 
   return DomainError.validation(`Dữ liệu không hợp lệ (invalid payload): ${summary}`, details);

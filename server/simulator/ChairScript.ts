@@ -80,7 +80,13 @@ export class ChairScript {
     await this.#do('rollcall:close', { rollCallId });
     await this.#until(() => this.#rollCall?.rollCallId === rollCallId && this.#rollCall.closedAt !== null, 10_000);
     const totals = this.#rollCall?.totals ?? { present: 0, late: 0, absent: 0, noSignal: 0, pending: 0 };
-    const rollCall = { present: totals.present, late: totals.late, absent: totals.absent, noSignal: totals.noSignal, ms: Date.now() - startedAt };
+    const rollCall = {
+      present: totals.present,
+      late: totals.late,
+      absent: totals.absent,
+      noSignal: totals.noSignal,
+      ms: Date.now() - startedAt,
+    };
 
     // Through the agenda to the discussion, where points ask for the floor.
     const discussionIndex = this.#agenda.findIndex((a) => a.kind === 'discussion' || a.kind === 'dialogue');
@@ -102,7 +108,10 @@ export class ChairScript {
       }
       floorTurns += 1;
       // The speaker releases; a speaker that vanished is revoked after a while, as a chair would.
-      const released = await this.#until(() => this.#floor?.holder === null || this.#floor?.holder === undefined, 15_000).then(
+      const released = await this.#until(
+        () => this.#floor?.holder === null || this.#floor?.holder === undefined,
+        15_000,
+      ).then(
         () => true,
         () => false,
       );
@@ -144,7 +153,10 @@ export class ChairScript {
     this.#socket?.close();
   }
 
-  async #do<E extends RequestName>(event: E, payload: RequestPayload<E>): Promise<(AckResultOf<E> & { ok: true }) | never> {
+  async #do<E extends RequestName>(
+    event: E,
+    payload: RequestPayload<E>,
+  ): Promise<(AckResultOf<E> & { ok: true }) | never> {
     if (this.#socket === null) {
       throw new Error('chair not connected');
     }

@@ -38,7 +38,10 @@ export class SimPoint {
 
   async connect(): Promise<void> {
     const { url, token } = this.#options;
-    const { socket, snapshot } = await connectMeeting(url, token, { reconnectionDelay: 300, reconnectionDelayMax: 1500 });
+    const { socket, snapshot } = await connectMeeting(url, token, {
+      reconnectionDelay: 300,
+      reconnectionDelayMax: 1500,
+    });
     this.socket = socket;
     this.joined = true;
     const onSnapshot = (s: Snapshot) => {
@@ -127,7 +130,10 @@ export class SimPoint {
     }
   }
 
-  async #request(event: 'floor:request' | 'floor:release' | 'rollcall:confirm', payload: never | object): Promise<boolean> {
+  async #request(
+    event: 'floor:request' | 'floor:release' | 'rollcall:confirm',
+    payload: never | object,
+  ): Promise<boolean> {
     const socket = this.socket;
     if (socket === null) {
       return false;

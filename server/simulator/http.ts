@@ -1,5 +1,11 @@
 /** Minimal JSON client for the admin HTTP API. */
-export async function api<T>(baseUrl: string, adminKey: string, method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T>(
+  baseUrl: string,
+  adminKey: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { 'x-api-key': adminKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -7,7 +13,9 @@ export async function api<T>(baseUrl: string, adminKey: string, method: string, 
   });
   const json = (await response.json()) as T & { error?: { code: string; message: string } };
   if (!response.ok) {
-    throw Object.assign(new Error(`${method} ${path}: ${json.error?.code} ${json.error?.message}`), { status: response.status });
+    throw Object.assign(new Error(`${method} ${path}: ${json.error?.code} ${json.error?.message}`), {
+      status: response.status,
+    });
   }
 
   return json;

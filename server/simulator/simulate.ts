@@ -59,7 +59,14 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
   if (url === undefined) {
     dataDir = await mkdtemp(join(tmpdir(), 'diemcau-sim-'));
     embedded = await startServer(
-      loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, STORE_FSYNC: 'never', ADMIN_API_KEY: adminKey, LOG_LEVEL: 'warn' }),
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        STORE_FSYNC: 'never',
+        ADMIN_API_KEY: adminKey,
+        LOG_LEVEL: 'warn',
+      }),
     );
     url = embedded.url;
   }
@@ -74,9 +81,16 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
     }
     const meetingId = `sim-${scenario.id}-${Date.now().toString(36)}`;
     await api(url, adminKey, 'POST', '/api/meetings', scenarioMeetingInput(scenario, built, Date.now(), meetingId));
-    const links = await api<{ points: { pointId: string; token: string }[] }>(url, adminKey, 'POST', `/api/meetings/${meetingId}/tokens/points`);
+    const links = await api<{ points: { pointId: string; token: string }[] }>(
+      url,
+      adminKey,
+      'POST',
+      `/api/meetings/${meetingId}/tokens/points`,
+    );
     const chosen = links.points.slice(0, options.points ?? links.points.length);
-    const chairToken = await api<{ token: string }>(url, adminKey, 'POST', `/api/meetings/${meetingId}/tokens`, { role: 'chair' });
+    const chairToken = await api<{ token: string }>(url, adminKey, 'POST', `/api/meetings/${meetingId}/tokens`, {
+      role: 'chair',
+    });
     const script = floorScript(scenario);
     const deadlineSec = options.rollCallDeadlineSec ?? 5;
     const [speakMin, speakMax] = options.speakMs ?? [400, 800];
@@ -128,17 +142,26 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
     // Speakers are drawn from points that stay connected; a few others drop their network during the meeting.
     const order = [...points].sort(() => random() - 0.5);
     const speakers = order.slice(0, Math.min(script.turns, order.length));
-    const droppers = order.slice(speakers.length, speakers.length + Math.round(points.length * (options.dropShare ?? 0.03)));
+    const droppers = order.slice(
+      speakers.length,
+      speakers.length + Math.round(points.length * (options.dropShare ?? 0.03)),
+    );
     function requestTurns(): void {
       speakers.forEach((point, i) => {
         const kind = script.kinds[i % script.kinds.length] ?? 'speech';
-        const topic = kind === 'petition' ? script.petitions[i % Math.max(1, script.petitions.length)]?.text : script.topics[i % Math.max(1, script.topics.length)];
+        const topic =
+          kind === 'petition'
+            ? script.petitions[i % Math.max(1, script.petitions.length)]?.text
+            : script.topics[i % Math.max(1, script.topics.length)];
         setTimeout(() => void point.requestFloor(kind, topic?.slice(0, 300)), random() * 3000);
       });
     }
     droppers.forEach((point, i) => {
       // Short drops (transport cut, recovered within the grace) and a few long ones (a real leave and return).
-      setTimeout(() => (i % 3 === 2 ? void point.dropFor(9000) : point.dropNetwork()), 500 + random() * deadlineSec * 1000);
+      setTimeout(
+        () => (i % 3 === 2 ? void point.dropFor(9000) : point.dropNetwork()),
+        500 + random() * deadlineSec * 1000,
+      );
     });
 
     let result = { rollCall: { present: 0, late: 0, absent: 0, noSignal: 0, ms: 0 }, floorTurns: 0 };

@@ -191,7 +191,9 @@ export class FileMeetingStore implements MeetingStore {
           }
         }
         await file.handle.close().catch(() => undefined);
-        batch.forEach((p) => p.reject(new DomainError('STORE_UNAVAILABLE', 'Không ghi được nhật ký (log write failed)')));
+        batch.forEach((p) =>
+          p.reject(new DomainError('STORE_UNAVAILABLE', 'Không ghi được nhật ký (log write failed)')),
+        );
       }
     }
     file.flushing = false;
