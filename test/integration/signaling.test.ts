@@ -1,0 +1,227 @@
+import { SignJWT } from 'jose';
+import { io } from 'socket.io-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectMeeting, request } from '../../server/protocol/client.js';
+import { nextMessage, startTestServer, type TestServer } from '../helpers/server.js';
+
+let t: TestServer;
+
+afterEach(async () => {
+  await t.close();
+});
+
+const refusal = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as { code: string }).code;
+  }
+
+  return 'connected';
+};
+
+describe('connecting', () => {
+  beforeEach(async () => {
+    t = await startTestServer();
+  });
+
+  it('sends a snapshot on connect: staff see every point, a point sees itself', async () => {
+    const { snapshot: chair } = await t.connect('chair');
+    expect(chair.you).toEqual({ role: 'chair', pointId: null, pointName: null });
+    expect(chair.points).toHaveLength(6);
+    expect(chair.meeting).toMatchObject({ id: 'm1', hubPointId: 'DC-T', invitedCount: 6 });
+    const { snapshot: point } = await t.connect('point', 'DC-X1');
+    expect(point.you).toMatchObject({ role: 'point', pointId: 'DC-X1', pointName: 'Điểm cầu Xã Tân Sơn' });
+    expect(point.points).toBeUndefined();
+  });
+
+  it('refuses a missing, forged, expired or uninvited token with a clear error', async () => {
+    expect(await refusal(connectMeeting(t.url, '', { reconnection: false }))).toBe('UNAUTHENTICATED');
+    const forged = await new SignJWT({ mid: 'm1', role: 'chair' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('diemcau')
+      .setJti('x')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('another-secret-another-secret-another-secret'));
+    expect(await refusal(connectMeeting(t.url, forged, { reconnection: false }))).toBe('UNAUTHENTICATED');
+    const expired = (await t.server.tokens.issue({ meetingId: 'm1', role: 'chair', ttlSec: -60 })).token;
+    expect(await refusal(connectMeeting(t.url, expired, { reconnection: false }))).toBe('TOKEN_EXPIRED');
+    expect(await refusal(connectMeeting(t.url, await t.token('point', 'DC-T'), { reconnection: false }))).toBe('NOT_INVITED');
+    expect(await refusal(connectMeeting(t.url, await t.token('chair', undefined, 'm-none'), { reconnection: false }))).toBe(
+      'MEETING_NOT_FOUND',
+    );
+  });
+
+  it('keeps points out until the meeting opens and after it ends', async () => {
+    await t.close();
+    t = await startTestServer({ open: false });
+    expect(await refusal(t.connect('point', 'DC-X1'))).toBe('MEETING_NOT_OPEN');
+    const { socket: chair } = await t.connect('chair');
+    expect(await request(chair, 'meeting:open', {})).toMatchObject({ ok: true });
+    expect(await refusal(t.connect('point', 'DC-X1'))).toBe('connected');
+    await request(chair, 'meeting:end', {});
+    expect(await refusal(t.connect('point', 'DC-X2'))).toBe('MEETING_ENDED');
+  });
+
+  it('records presence once per point however many sockets it opens', async () => {
+    const { socket: chair } = await t.connect('chair');
+    const joined = nextMessage(chair, 'presence:changed', (p) => p.pointId === 'DC-X1' && p.connected);
+    const a = await t.connect('point', 'DC-X1');
+    await joined;
+    const b = await t.connect('point', 'DC-X1');
+    a.socket.close();
+    const left = nextMessage(chair, 'presence:changed', (p) => p.pointId === 'DC-X1' && !p.connected);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(t.meeting.state.points['DC-X1']?.presence).toHaveLength(1);
+    b.socket.close();
+    await left;
+    expect(t.meeting.state.points['DC-X1']?.presence.map((p) => p.connected)).toEqual([true, false]);
+  });
+});
+
+describe('bad input', () => {
+  beforeEach(async () => {
+    t = await startTestServer();
+  });
+
+  it('answers malformed payloads with VALIDATION_FAILED and changes nothing', async () => {
+    const { socket } = await t.connect('point', 'DC-X1');
+    const seq = t.meeting.state.seq;
+    const bad: unknown[] = [
+      { kind: 'shout' },
+      { kind: 'speech', topic: 'x'.repeat(301) },
+      { kind: 'speech', pointId: 'DC-X2' },
+      { kind: 'speech', topic: 'a\u0000b' },
+      'speech',
+      null,
+      [1, 2],
+      { kind: 'speech', __proto__: { admin: true }, constructor: { prototype: {} } },
+    ];
+    for (const payload of bad) {
+      const ack = await request(socket, 'floor:request', payload as never);
+      expect(ack).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    }
+    expect(t.meeting.state.seq).toBe(seq);
+  });
+
+  it('answers unknown events with UNKNOWN_EVENT', async () => {
+    const { socket } = await t.connect('chair');
+    const ack = await (socket.timeout(2000) as unknown as { emitWithAck(e: string, p: unknown): Promise<unknown> }).emitWithAck(
+      'floor:explode',
+      {},
+    );
+    expect(ack).toMatchObject({ ok: false, error: { code: 'UNKNOWN_EVENT' } });
+  });
+
+  it('refuses chair commands from points and technicians, and staff views from points', async () => {
+    const { socket: point } = await t.connect('point', 'DC-X1');
+    const { socket: tech } = await t.connect('technician');
+    expect(await request(point, 'floor:grant', { pointId: 'DC-X1' })).toMatchObject({ error: { code: 'NOT_CHAIR' } });
+    expect(await request(tech, 'rollcall:start', {})).toMatchObject({ error: { code: 'NOT_CHAIR' } });
+    expect(await request(tech, 'floor:request', { kind: 'speech' })).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    expect(await request(point, 'attendance:get', {})).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    expect(await request(tech, 'attendance:get', {})).toMatchObject({ ok: true });
+  });
+
+  it('drops an oversized message without harming the server or other clients', async () => {
+    await t.close();
+    t = await startTestServer({ env: { MAX_MESSAGE_BYTES: '2048' } });
+    const { socket: chair } = await t.connect('chair');
+    const raw = io(t.url, { auth: { token: await t.token('point', 'DC-X2') }, transports: ['websocket'], reconnection: false });
+    await new Promise((r) => raw.once('meeting:snapshot', r));
+    const closed = new Promise((r) => raw.once('disconnect', r));
+    raw.emit('floor:request', { kind: 'speech', topic: 'x'.repeat(10_000) }, () => undefined);
+    await closed;
+    expect(await request(chair, 'meeting:start', {})).toMatchObject({ ok: true });
+    const health = await fetch(`${t.url}/healthz`);
+    expect(health.status).toBe(200);
+    raw.close();
+  });
+});
+
+describe('a meeting over sockets', () => {
+  beforeEach(async () => {
+    t = await startTestServer();
+  });
+
+  it('floor: request → queue seen by the chair → get ready → grant → everyone sees the speaker → release', async () => {
+    const { socket: chair } = await t.connect('chair');
+    const x1 = (await t.connect('point', 'DC-X1')).socket;
+    const x2 = (await t.connect('point', 'DC-X2')).socket;
+    await request(chair, 'meeting:start', {});
+
+    const queued = nextMessage(chair, 'floor:changed', (f) => f.queue.length === 2);
+    const ready = nextMessage(x1, 'floor:getReady');
+    expect(await request(x1, 'floor:request', { kind: 'petition', topic: 'Giải phóng mặt bằng', department: 'Sở TN&MT' })).toMatchObject({
+      ok: true,
+      position: 1,
+    });
+    expect(await request(x2, 'floor:request', { kind: 'speech' })).toMatchObject({ ok: true, position: 2 });
+    const floor = await queued;
+    expect(floor.queue.map((q) => [q.pointId, q.kind, q.topic])).toEqual([
+      ['DC-X1', 'petition', 'Giải phóng mặt bằng'],
+      ['DC-X2', 'speech', null],
+    ]);
+    await ready;
+
+    const x2Ready = nextMessage(x2, 'floor:getReady');
+    const speaking = nextMessage(x2, 'floor:changed', (f) => f.holder?.pointId === 'DC-X1');
+    expect(await request(chair, 'floor:next', { limitSec: 60 })).toMatchObject({ ok: true });
+    const seen = await speaking;
+    expect(seen.holder?.endsAt).toBe((seen.holder?.grantedAt ?? 0) + 60_000);
+    await x2Ready;
+
+    const answered = nextMessage(x1, 'floor:answer');
+    expect(await request(chair, 'floor:grant', { requestId: floor.queue[1]!.requestId })).toMatchObject({
+      error: { code: 'FLOOR_BUSY' },
+    });
+    expect(await request(x1, 'floor:release', {})).toMatchObject({ ok: true });
+    await request(chair, 'floor:answer', { requestId: floor.queue[0]!.requestId, answeredBy: 'Sở TN&MT', text: 'Sẽ hướng dẫn.' });
+    expect(await answered).toMatchObject({ answeredBy: 'Sở TN&MT', pointId: 'DC-X1' });
+  });
+
+  it('roll call: prompt to points in scope → confirmations → live tally at the chair → close', async () => {
+    const { socket: chair } = await t.connect('chair');
+    const x3 = (await t.connect('point', 'DC-X3')).socket;
+    const x1 = (await t.connect('point', 'DC-X1')).socket;
+    await request(chair, 'meeting:start', {});
+    const prompt = nextMessage(x3, 'rollcall:changed');
+    let promptedX1 = false;
+    x1.on('rollcall:changed', () => {
+      promptedX1 = true;
+    });
+    const started = await request(chair, 'rollcall:start', { unitId: 'H2', deadlineSec: 30 });
+    expect(started).toMatchObject({ ok: true, rollCallId: 'rc1' });
+    expect(await prompt).toMatchObject({ rollCallId: 'rc1', asked: true, closedAt: null });
+
+    const tally = nextMessage(chair, 'rollcall:changed', (r) => r.totals?.present === 1);
+    const own = nextMessage(x3, 'rollcall:changed', (r) => r.confirmation != null);
+    const presiding = { name: 'Hoàng Văn Nam', title: 'Bí thư Đảng ủy xã' };
+    expect(await request(x3, 'rollcall:confirm', { headcount: 18, presiding })).toMatchObject({ ok: true });
+    expect(await own).toMatchObject({ confirmation: { headcount: 18, presiding, late: false } });
+    const live = await tally;
+    expect(live.totals).toEqual({ present: 1, late: 0, absent: 0, noSignal: 0, pending: 2 });
+    expect(live.byUnit).toEqual([{ unitId: 'T', name: 'Tỉnh Thử Nghiệm', counts: expect.objectContaining({ pending: 1 }) }, { unitId: 'H2', name: 'Huyện Hai', counts: expect.objectContaining({ present: 1, pending: 1 }) }]);
+    expect(await request(x1, 'rollcall:confirm', { headcount: 3, presiding })).toMatchObject({ error: { code: 'ROLL_CALL_NOT_FOUND' } });
+
+    const closed = nextMessage(x3, 'rollcall:changed', (r) => r.closedAt !== null);
+    await request(chair, 'rollcall:close', {});
+    await closed;
+    const final = await request(chair, 'rollcall:tally', {});
+    expect(final).toMatchObject({ ok: true, rollCall: { totals: { present: 1, absent: 2 } } });
+    expect(promptedX1).toBe(false);
+  });
+
+  it('a point keeps its queue position across a reconnect and finds it in its new snapshot', async () => {
+    const { socket: chair } = await t.connect('chair');
+    await request(chair, 'meeting:start', {});
+    const x1 = (await t.connect('point', 'DC-X1')).socket;
+    const x2 = (await t.connect('point', 'DC-X2')).socket;
+    await request(x1, 'floor:request', { kind: 'speech' });
+    await request(x2, 'floor:request', { kind: 'speech' });
+    x1.close();
+    await nextMessage(chair, 'presence:changed', (p) => p.pointId === 'DC-X1' && !p.connected);
+    const { snapshot } = await t.connect('point', 'DC-X1');
+    expect(snapshot.floor.queue.map((q) => q.pointId)).toEqual(['DC-X1', 'DC-X2']);
+  });
+});
