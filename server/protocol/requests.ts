@@ -32,6 +32,7 @@ export const REQUESTS = {
     schema: empty,
     who: 'anyone connected',
     doc: 'Ask for a fresh snapshot (after a gap in `seq`).',
+    ack: '`{ snapshot }` (as the `meeting:snapshot` message)',
   },
   'agenda:advance': {
     schema: z.strictObject({ index: z.number().int().min(0).max(200).optional() }),
@@ -47,6 +48,7 @@ export const REQUESTS = {
     schema: z.strictObject({ kind: floorKind, topic: text(300).optional(), department: text(160).optional() }),
     who: 'point',
     doc: 'Request the floor (xin phát biểu). Ack carries `requestId` and 1-based `position`.',
+    ack: '`{ requestId, position }`',
   },
   'floor:withdraw': {
     schema: z.strictObject({ requestId: id.optional() }),
@@ -94,11 +96,13 @@ export const REQUESTS = {
     schema: z.strictObject({ unitId: code.optional(), deadlineSec: deadlineSec.optional() }),
     who: 'chair, cochair',
     doc: 'Start a roll call over all invited points or one unit subtree (deadline default 60 s).',
+    ack: '`{ rollCallId }`',
   },
   'rollcall:rerun': {
     schema: z.strictObject({ rollCallId: id, deadlineSec: deadlineSec.optional() }),
     who: 'chair, cochair',
     doc: 'Roll-call again only the points absent or without signal in a closed roll call.',
+    ack: '`{ rollCallId }`',
   },
   'rollcall:confirm': {
     schema: z.strictObject({
@@ -118,11 +122,13 @@ export const REQUESTS = {
     schema: z.strictObject({ rollCallId: id.optional() }),
     who: 'chair, cochair, technician, observer',
     doc: 'The tally of a roll call (default: the latest).',
+    ack: '`{ rollCall }` (as the staff `rollcall:changed` message)',
   },
   'attendance:get': {
     schema: empty,
     who: 'chair, cochair, technician, observer',
     doc: 'Attendance rows so far.',
+    ack: '`{ rows }`: per point, intervals with outages, minutes present, headcount, presiding official',
   },
 } as const;
 

@@ -22,10 +22,21 @@ export interface TestServer {
  * A real server on 127.0.0.1 (random port, temporary data dir) with the small test province and meeting `m1`
  * (opened unless `open: false`). Every socket it hands out is closed by `close()`.
  */
-export async function startTestServer({ open = true, env = {} }: { open?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer({
+  open = true,
+  env = {},
+}: { open?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
   const { dir, remove } = await tempDir();
   const server = await startServer(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, STORE_FSYNC: 'never', ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'silent', ...env }),
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      STORE_FSYNC: 'never',
+      ADMIN_API_KEY: ADMIN_KEY,
+      LOG_LEVEL: 'silent',
+      ...env,
+    }),
   );
   await server.meetings.replaceDirectory(smallDirectory());
   const meeting = await server.meetings.createMeeting({ ...smallMeetingInput(), id: 'm1' });
@@ -79,7 +90,10 @@ export function nextMessage<E extends keyof ServerToClientEvents>(
 }
 
 /** Records every message of the given events, in order (the subscribeToEvents pattern). */
-export function recordMessages(socket: MeetingSocket, events: (keyof ServerToClientEvents)[]): { event: string; payload: unknown }[] {
+export function recordMessages(
+  socket: MeetingSocket,
+  events: (keyof ServerToClientEvents)[],
+): { event: string; payload: unknown }[] {
   const seen: { event: string; payload: unknown }[] = [];
   for (const event of events) {
     socket.on(event, ((payload: unknown) => seen.push({ event, payload })) as never);

@@ -14,7 +14,11 @@ afterEach(async () => {
   await t.close();
 });
 
-const call = async (method: string, path: string, { body, headers = {} }: { body?: string | object; headers?: Record<string, string> } = {}) => {
+const call = async (
+  method: string,
+  path: string,
+  { body, headers = {} }: { body?: string | object; headers?: Record<string, string> } = {},
+) => {
   const isText = typeof body === 'string';
   const response = await fetch(`${t.url}${path}`, {
     method,
@@ -55,7 +59,12 @@ describe('HTTP', () => {
     const unchanged = (await (await call('GET', '/api/directory')).json()) as { points: unknown[] };
     expect(unchanged.points).toHaveLength(7);
 
-    const good = [header, 'unit,T,Tỉnh A,province,,,', 'unit,X,Xã Bình Minh,commune,T,,', 'point,DC-X,Điểm cầu xã Bình Minh,commune,X,Lê An,0912 000 111'].join('\n');
+    const good = [
+      header,
+      'unit,T,Tỉnh A,province,,,',
+      'unit,X,Xã Bình Minh,commune,T,,',
+      'point,DC-X,Điểm cầu xã Bình Minh,commune,X,Lê An,0912 000 111',
+    ].join('\n');
     const dry = await call('POST', '/api/directory?dryRun=1', { body: good });
     expect(await dry.json()).toMatchObject({ ok: true, dryRun: true, units: 2, points: 1 });
     expect(((await (await call('GET', '/api/directory')).json()) as { points: unknown[] }).points).toHaveLength(7);
@@ -79,18 +88,32 @@ describe('HTTP', () => {
     const invalid = await call('POST', '/api/meetings', { body: { title: '' } });
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
-    const unknownPoint = await call('POST', '/api/meetings', { body: { ...smallMeetingInput(), invite: { points: ['DC-ZZ'] } } });
+    const unknownPoint = await call('POST', '/api/meetings', {
+      body: { ...smallMeetingInput(), invite: { points: ['DC-ZZ'] } },
+    });
     expect(unknownPoint.status).toBe(404);
 
     const created = await call('POST', '/api/meetings', {
-      body: { ...smallMeetingInput(), id: 'm2', scheduledStart: '2026-11-26T08:00:00+07:00', invite: { units: ['H1'], points: ['DC-X4'] } },
+      body: {
+        ...smallMeetingInput(),
+        id: 'm2',
+        scheduledStart: '2026-11-26T08:00:00+07:00',
+        invite: { units: ['H1'], points: ['DC-X4'] },
+      },
     });
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ id: 'm2', invited: 4, status: 'scheduled', scheduledStart: Date.UTC(2026, 10, 26, 1) });
+    expect(await created.json()).toMatchObject({
+      id: 'm2',
+      invited: 4,
+      status: 'scheduled',
+      scheduledStart: Date.UTC(2026, 10, 26, 1),
+    });
     expect((await call('POST', '/api/meetings', { body: { ...smallMeetingInput(), id: 'm2' } })).status).toBe(409);
     const list = (await (await call('GET', '/api/meetings')).json()) as { meetings: { id: string }[] };
     expect(list.meetings.map((m) => m.id).sort()).toEqual(['m1', 'm2']);
-    expect(await (await call('GET', '/api/meetings/m2')).json()).toMatchObject({ invitation: { units: ['H1'], points: ['DC-X4'] } });
+    expect(await (await call('GET', '/api/meetings/m2')).json()).toMatchObject({
+      invitation: { units: ['H1'], points: ['DC-X4'] },
+    });
   });
 
   it('issues join tokens for chairs, technicians and invited points only', async () => {
@@ -98,8 +121,12 @@ describe('HTTP', () => {
     expect(chair.status).toBe(201);
     expect(((await chair.json()) as { joinUrl: string }).joinUrl).toMatch(/\/join\?token=/);
     expect((await call('POST', '/api/meetings/m1/tokens', { body: { role: 'point' } })).status).toBe(400);
-    expect((await call('POST', '/api/meetings/m1/tokens', { body: { role: 'point', pointId: 'DC-T' } })).status).toBe(409);
-    const all = (await (await call('POST', '/api/meetings/m1/tokens/points')).json()) as { points: { pointId: string }[] };
+    expect((await call('POST', '/api/meetings/m1/tokens', { body: { role: 'point', pointId: 'DC-T' } })).status).toBe(
+      409,
+    );
+    const all = (await (await call('POST', '/api/meetings/m1/tokens/points')).json()) as {
+      points: { pointId: string }[];
+    };
     expect(all.points.map((p) => p.pointId)).toEqual(['DC-H1', 'DC-H2', 'DC-X1', 'DC-X2', 'DC-X3', 'DC-X4']);
   });
 
@@ -107,10 +134,15 @@ describe('HTTP', () => {
     const { socket: chair } = await t.connect('chair');
     const x1 = (await t.connect('point', 'DC-X1')).socket;
     await request(chair, 'rollcall:start', {});
-    await request(x1, 'rollcall:confirm', { headcount: 21, presiding: { name: 'Ngô Thị Mai', title: 'Bí thư Đảng ủy xã' } });
+    await request(x1, 'rollcall:confirm', {
+      headcount: 21,
+      presiding: { name: 'Ngô Thị Mai', title: 'Bí thư Đảng ủy xã' },
+    });
 
     const technician = await t.token('technician');
-    const csv = await call('GET', '/api/meetings/m1/attendance.csv', { headers: { 'x-api-key': '', authorization: `Bearer ${technician}` } });
+    const csv = await call('GET', '/api/meetings/m1/attendance.csv', {
+      headers: { 'x-api-key': '', authorization: `Bearer ${technician}` },
+    });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const bytes = Buffer.from(await csv.arrayBuffer());
@@ -140,11 +172,15 @@ describe('HTTP', () => {
     expect(texts.find((row) => row.includes('DC-X1'))).toContain('Ngô Thị Mai');
 
     const pointToken = await t.token('point', 'DC-X1');
-    const forbidden = await call('GET', '/api/meetings/m1/attendance.csv', { headers: { 'x-api-key': '', authorization: `Bearer ${pointToken}` } });
+    const forbidden = await call('GET', '/api/meetings/m1/attendance.csv', {
+      headers: { 'x-api-key': '', authorization: `Bearer ${pointToken}` },
+    });
     expect(forbidden.status).toBe(403);
     await call('POST', '/api/meetings', { body: { ...smallMeetingInput(), id: 'm3' } });
     const foreign = await t.token('chair', undefined, 'm3');
-    const wrong = await call('GET', '/api/meetings/m1/attendance.csv', { headers: { 'x-api-key': '', authorization: `Bearer ${foreign}` } });
+    const wrong = await call('GET', '/api/meetings/m1/attendance.csv', {
+      headers: { 'x-api-key': '', authorization: `Bearer ${foreign}` },
+    });
     expect(wrong.status).toBe(403);
     expect(await wrong.json()).toMatchObject({ error: { code: 'WRONG_MEETING' } });
   });

@@ -13,7 +13,9 @@ describe('a whole province meeting over real sockets', () => {
   beforeAll(async () => {
     const temp = await tempDir();
     remove = temp.remove;
-    server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: temp.dir, ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'silent' }));
+    server = await startServer(
+      loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: temp.dir, ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'silent' }),
+    );
   });
 
   afterAll(async () => {
@@ -22,7 +24,12 @@ describe('a whole province meeting over real sockets', () => {
   });
 
   it('Bắc Giang 28/09/2021: 219 points join, roll call, 34 floor turns, answers, attendance for all', async () => {
-    const summary = await simulate({ scenario: 'bac-giang-2021-09-28', chairScript: true, url: server.url, adminKey: ADMIN_KEY });
+    const summary = await simulate({
+      scenario: 'bac-giang-2021-09-28',
+      chairScript: true,
+      url: server.url,
+      adminKey: ADMIN_KEY,
+    });
     expect(summary.errorSamples).toEqual([]);
     expect(summary).toMatchObject({ points: 219, joined: 219, floorTurns: 34, attendanceRows: 219, errors: 0 });
     const { present, late, absent, noSignal } = summary.rollCall;
@@ -34,12 +41,15 @@ describe('a whole province meeting over real sockets', () => {
     expect(state.status).toBe('ended');
     expect(state.turns).toHaveLength(34);
     expect(Object.values(state.requests).filter((r) => r.answers.length > 0).length).toBe(
-      state.turns.filter((turn) => turn.requestId !== null && state.requests[turn.requestId]?.kind === 'petition').length,
+      state.turns.filter((turn) => turn.requestId !== null && state.requests[turn.requestId]?.kind === 'petition')
+        .length,
     );
     // The log on disk alone rebuilds the meeting exactly.
     expect(replay(await server.meetings.log(summary.meetingId))).toEqual(state);
 
-    const csv = await fetch(`${server.url}/api/meetings/${summary.meetingId}/attendance.csv`, { headers: { 'x-api-key': ADMIN_KEY } });
+    const csv = await fetch(`${server.url}/api/meetings/${summary.meetingId}/attendance.csv`, {
+      headers: { 'x-api-key': ADMIN_KEY },
+    });
     expect((await csv.text()).trim().split('\r\n')).toHaveLength(220);
   }, 120_000);
 });

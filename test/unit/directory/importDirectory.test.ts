@@ -56,7 +56,12 @@ describe('directory CSV import', () => {
   });
 
   it('reports tree errors (unknown parent, cycle, duplicate) with lines', () => {
-    const csv = [HEADER, 'unit,A,Đơn vị A,district,B,,', 'unit,B,Đơn vị B,district,A,,', 'unit,C,Đơn vị C,district,Q,,'].join('\n');
+    const csv = [
+      HEADER,
+      'unit,A,Đơn vị A,district,B,,',
+      'unit,B,Đơn vị B,district,A,,',
+      'unit,C,Đơn vị C,district,Q,,',
+    ].join('\n');
     const error = failure(() => parseDirectoryCsv(csv));
     expect(error.details?.map((d) => d.line)).toEqual(expect.arrayContaining([2, 3, 4]));
   });
