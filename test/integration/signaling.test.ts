@@ -229,6 +229,31 @@ describe('a meeting over sockets', () => {
     expect(promptedX1).toBe(false);
   });
 
+  it('a short network drop is recovered: rooms kept, missed messages replayed, an outage in attendance', async () => {
+    const { socket: chair } = await t.connect('chair');
+    await request(chair, 'meeting:start', {});
+    const url = t.url;
+    const { socket: x1 } = await connectMeeting(url, await t.token('point', 'DC-X1'), { reconnectionDelay: 50 });
+    // Recovery resumes from the last broadcast the point received.
+    const queued = nextMessage(x1, 'floor:changed');
+    await request(x1, 'floor:request', { kind: 'speech' });
+    await queued;
+    const dropped = nextMessage(chair, 'presence:changed', (p) => p.pointId === 'DC-X1' && !p.connected);
+    const back = nextMessage(chair, 'presence:changed', (p) => p.pointId === 'DC-X1' && p.connected);
+    x1.io.engine.close();
+    await dropped;
+    await request(chair, 'floor:grant', { pointId: 'DC-X3' });
+    const missed = nextMessage(x1, 'floor:changed', (f) => f.holder?.pointId === 'DC-X3');
+    await back;
+    expect(x1.recovered).toBe(true);
+    await missed;
+    const attendance = await request(chair, 'attendance:get', {});
+    const row = attendance.ok ? attendance.rows.find((r) => r.pointId === 'DC-X1') : undefined;
+    expect(row?.intervals).toHaveLength(1);
+    expect(row?.intervals[0]?.outages).toHaveLength(1);
+    x1.close();
+  });
+
   it('a point keeps its queue position across a reconnect and finds it in its new snapshot', async () => {
     const { socket: chair } = await t.connect('chair');
     await request(chair, 'meeting:start', {});
