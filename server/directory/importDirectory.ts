@@ -74,15 +74,7 @@ export function parseDirectoryCsv(csv: string): Directory {
       issues.push({ line, path: 'kind', message: `kind phải là unit hoặc point, không phải "${record.kind ?? ''}"` });
     }
   }
-  if (issues.length > 0) {
-    throw new DomainError(
-      'IMPORT_INVALID',
-      `Danh bạ có ${issues.length} lỗi (directory has ${issues.length} errors)`,
-      issues,
-    );
-  }
-
-  return assertValidDirectory(units, points);
+  return validTree(units, points, issues);
 }
 
 /** Parses a directory JSON body `{ units: [...], points: [...] }`; issues name the JSON path. */
@@ -100,12 +92,13 @@ export function parseDirectoryJson(body: unknown): Directory {
   const points: Located<Point>[] = [];
   top.data.units.forEach((u, i) => collect(unitRecord, u, undefined, issues, units, `units[${i}]`));
   top.data.points.forEach((p, i) => collect(pointRecord, p, undefined, issues, points, `points[${i}]`));
-  if (issues.length > 0) {
-    throw new DomainError(
-      'IMPORT_INVALID',
-      `Danh bạ có ${issues.length} lỗi (directory has ${issues.length} errors)`,
-      issues,
-    );
+  return validTree(units, points, issues);
+}
+
+/** Row problems first (a tree check over half-read rows would only add noise), then the tree's own integrity. */
+function validTree(units: Located<Unit>[], points: Located<Point>[], rowIssues: IssueDetail[]): Directory {
+  if (rowIssues.length > 0) {
+    throw DomainError.importInvalid(rowIssues);
   }
 
   return assertValidDirectory(units, points);

@@ -205,11 +205,7 @@ function hasCycle(start: string, units: Map<string, Located<Unit>>): boolean {
 export function assertValidDirectory(units: Located<Unit>[], points: Located<Point>[]): Directory {
   const issues = checkDirectory(units, points);
   if (issues.length > 0) {
-    throw new DomainError(
-      'IMPORT_INVALID',
-      `Danh bạ có ${issues.length} lỗi (directory has ${issues.length} errors)`,
-      issues,
-    );
+    throw DomainError.importInvalid(issues);
   }
 
   return { units: units.map((u) => u.value), points: points.map((p) => p.value) };

@@ -90,6 +90,16 @@ export class DomainError extends Error {
     return new DomainError('REQUEST_NOT_FOUND', `Không có lượt xin phát biểu ${id} (no floor request ${id})`);
   }
 
+  static importInvalid(details: IssueDetail[]): DomainError {
+    const n = details.length;
+
+    return new DomainError(
+      'IMPORT_INVALID',
+      `Danh bạ có ${n} lỗi (directory has ${n} error${n === 1 ? '' : 's'})`,
+      details,
+    );
+  }
+
   static meetingNotFound(id: string): DomainError {
     return new DomainError('MEETING_NOT_FOUND', `Không có hội nghị ${id} (no meeting ${id})`);
   }
