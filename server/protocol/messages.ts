@@ -62,8 +62,13 @@ export const rollCallView = z.object({
   /** Staff only: counts and per-unit groups. */
   totals: tallyCounts.optional(),
   byUnit: z.array(z.object({ unitId: z.string(), name: z.string(), counts: tallyCounts })).optional(),
-  /** Staff only: each point's outcome. */
+  /**
+   * Staff only: points' outcomes. Every point when the roll call starts, passes its deadline or closes (and in
+   * snapshots and `rollcall:tally`); only the points that just confirmed otherwise (`partial: true`), so a
+   * 1000-point roll call does not resend 1000 outcomes per confirmation.
+   */
   outcomes: z.record(z.string(), z.enum(['present', 'late', 'absent', 'noSignal', 'pending'])).optional(),
+  partial: z.boolean().optional(),
   /** Points only: whether this point is asked, and its confirmation. */
   asked: z.boolean().optional(),
   confirmation: z.object({ headcount: z.number().int(), presiding: person, late: z.boolean() }).nullable().optional(),

@@ -36,7 +36,9 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
     io.to(rooms.meeting(id)).emit('floor:changed', floorView(state, runtime.index));
     notifyNextInLine(io, runtime);
   }
-  const touchedRollCalls = new Set<string>();
+  // Per roll call touched: the points that confirmed in this batch, or `null` when every outcome may have changed.
+  const touchedRollCalls = new Map<string, Set<string> | null>();
+  const touchAll = (rollCallId: string) => touchedRollCalls.set(rollCallId, null);
   for (const event of events) {
     switch (event.type) {
       case 'PointConnected':
@@ -77,7 +79,7 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
       }
       case 'RollCallStarted':
       case 'RollCallClosed': {
-        touchedRollCalls.add(event.rollCallId);
+        touchAll(event.rollCallId);
         const rollCall = state.rollCalls.find((r) => r.rollCallId === event.rollCallId);
         if (rollCall !== undefined) {
           // Every asked point gets the same prompt/closing view, in one broadcast to the scope's rooms.
@@ -86,7 +88,12 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
         break;
       }
       case 'RollCallConfirmed': {
-        touchedRollCalls.add(event.rollCallId);
+        const changed = touchedRollCalls.get(event.rollCallId);
+        if (changed === undefined) {
+          touchedRollCalls.set(event.rollCallId, new Set([event.pointId]));
+        } else {
+          changed?.add(event.pointId);
+        }
         const rollCall = state.rollCalls.find((r) => r.rollCallId === event.rollCallId);
         if (rollCall !== undefined) {
           io.to(rooms.point(id, event.pointId)).emit(
@@ -97,7 +104,7 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
         break;
       }
       case 'RollCallDeadlinePassed': {
-        touchedRollCalls.add(event.rollCallId);
+        touchAll(event.rollCallId);
         break;
       }
       default: {
@@ -105,10 +112,13 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
       }
     }
   }
-  for (const rollCallId of touchedRollCalls) {
+  for (const [rollCallId, changed] of touchedRollCalls) {
     const rollCall = state.rollCalls.find((r) => r.rollCallId === rollCallId);
     if (rollCall !== undefined) {
-      io.to(rooms.staff(id)).emit('rollcall:changed', rollCallStaffView(state, rollCall, runtime.index));
+      io.to(rooms.staff(id)).emit(
+        'rollcall:changed',
+        rollCallStaffView(state, rollCall, runtime.index, changed ?? undefined),
+      );
     }
   }
 }

@@ -60,11 +60,29 @@ function rollCallBase(state: MeetingState, rollCall: RollCall): RollCallView {
   return { seq: state.seq, rollCallId, unitId, rerunOf, startedAt, deadlineAt, closesAt, closedAt };
 }
 
-/** The staff view: live tally grouped by parent unit, and every point's outcome. */
-export function rollCallStaffView(state: MeetingState, rollCall: RollCall, index: DirectoryIndex): RollCallView {
+/**
+ * The staff view: live tally grouped by parent unit, and points' outcomes — all of them, or only `changed` ones
+ * (a partial update after confirmations).
+ */
+export function rollCallStaffView(
+  state: MeetingState,
+  rollCall: RollCall,
+  index: DirectoryIndex,
+  changed?: Iterable<string>,
+): RollCallView {
   const { totals, byUnit, outcomes } = tallyRollCall(state, rollCall, index);
+  if (changed === undefined) {
+    return { ...rollCallBase(state, rollCall), totals, byUnit, outcomes, partial: false };
+  }
+  const subset: typeof outcomes = {};
+  for (const pointId of changed) {
+    const outcome = outcomes[pointId];
+    if (outcome !== undefined) {
+      subset[pointId] = outcome;
+    }
+  }
 
-  return { ...rollCallBase(state, rollCall), totals, byUnit, outcomes };
+  return { ...rollCallBase(state, rollCall), totals, byUnit, outcomes: subset, partial: true };
 }
 
 /**

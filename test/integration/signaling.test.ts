@@ -213,6 +213,9 @@ describe('a meeting over sockets', () => {
     expect(await own).toMatchObject({ confirmation: { headcount: 18, presiding, late: false } });
     const live = await tally;
     expect(live.totals).toEqual({ present: 1, late: 0, absent: 0, noSignal: 0, pending: 2 });
+    // A confirmation sends only the outcomes that changed; the totals are whole.
+    expect(live).toMatchObject({ partial: true, outcomes: { 'DC-X3': 'present' } });
+    expect(Object.keys(live.outcomes ?? {})).toHaveLength(1);
     expect(live.byUnit).toEqual([
       { unitId: 'T', name: 'Tỉnh Thử Nghiệm', counts: expect.objectContaining({ pending: 1 }) },
       { unitId: 'H2', name: 'Huyện Hai', counts: expect.objectContaining({ present: 1, pending: 1 }) },

@@ -1,0 +1,20 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+
+/**
+ * The baseline: a bare socket.io server that only broadcasts a message of a given size to every client when the
+ * "chair" asks. Nothing else: no auth, no state, no log.
+ */
+const httpServer = createServer();
+const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 1e6 });
+io.on('connection', (socket) => {
+  socket.on('go', (payload: { body: string }, ack: () => void) => {
+    io.emit('msg', payload);
+    ack();
+  });
+});
+httpServer.listen(0, '127.0.0.1', () => {
+  const { port } = httpServer.address() as AddressInfo;
+  process.send?.({ id: 0, ok: true, result: { url: `http://127.0.0.1:${port}` } });
+});

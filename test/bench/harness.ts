@@ -1,0 +1,78 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** A benchmark child process driven over IPC (request/response by id). */
+export interface Child {
+  send<T>(message: Record<string, unknown>): Promise<T>;
+  ready: Promise<unknown>;
+  kill(): void;
+}
+
+export function spawnChild(relativeFile: string, env: Record<string, string> = {}): Child {
+  const file = fileURLToPath(new URL(relativeFile, import.meta.url));
+  const child: ChildProcess = fork(file, [], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let readyResolve: (v: unknown) => void = () => undefined;
+  const ready = new Promise((resolve) => {
+    readyResolve = resolve;
+  });
+  child.on('message', (message: { id: number; ok: boolean; result?: unknown; error?: string }) => {
+    if (message.id === 0) {
+      readyResolve(message.result);
+
+      return;
+    }
+    const waiter = pending.get(message.id);
+    pending.delete(message.id);
+    if (message.ok) {
+      waiter?.resolve(message.result);
+    } else {
+      waiter?.reject(new Error(message.error));
+    }
+  });
+
+  return {
+    ready,
+    send<T>(message: Record<string, unknown>) {
+      const id = nextId++;
+
+      return new Promise<T>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        child.send({ ...message, id });
+      });
+    },
+    kill() {
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+export function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) {
+    return Number.NaN;
+  }
+  const sorted = [...samples].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+
+  return sorted[index] as number;
+}
+
+export const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves when `check()` holds, polling; rejects after `timeoutMs`. */
+export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await wait(2);
+  }
+}

@@ -1,0 +1,85 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchSignaling, type SignalingResult } from './signaling.js';
+
+/**
+ * `npm run bench [-- --quick]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the bare socket.io
+ * baseline in the same run. Writes test/bench/results/latest.json and latest.md.
+ */
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    points: { type: 'string' },
+    redis: { type: 'boolean', default: false },
+    nodes: { type: 'string', default: '1' },
+  },
+});
+if (values.redis || values.nodes !== '1') {
+  console.error('--redis and --nodes need the Redis store (issue 7); this build has the embedded store only.');
+  process.exit(2);
+}
+
+const sizes = values.points !== undefined ? [Number(values.points)] : values.quick ? [1000] : [220, 500, 1000];
+const log = (line: string) => console.error(line);
+const began = Date.now();
+const machine = {
+  cores: cpus().length,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  memoryGB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  date: new Date().toISOString(),
+};
+log(`diemcau bench on ${machine.cores} cores (${machine.cpu}), Node ${machine.node}`);
+
+const runs: SignalingResult[] = [];
+for (const n of sizes) {
+  runs.push(await benchSignaling(n, log));
+}
+const headline = runs.at(-1) as SignalingResult;
+const pending = 'not measured yet';
+const result = {
+  ...headline,
+  telemetryCpuPercent: null,
+  telemetryLagP99Ms: null,
+  embeddedBridgePointsPerCore: null,
+  notMeasured: {
+    telemetryCpuPercent: `${pending}: link-health telemetry (issue 5) is not built`,
+    embeddedBridgePointsPerCore: `${pending}: the embedded media bridge (issue 4) is not built`,
+  },
+  mode: values.quick ? 'quick' : 'full',
+  durationSec: Math.round((Date.now() - began) / 1000),
+  machine,
+  runs,
+};
+
+const columns: [keyof SignalingResult, string][] = [
+  ['points', 'points'],
+  ['joinStormMs', 'join storm (ms)'],
+  ['rollCallTallyP50Ms', 'tally p50 (ms)'],
+  ['rollCallTallyP99Ms', 'tally p99 (ms)'],
+  ['floorFanoutP50Ms', 'fan-out p50 (ms)'],
+  ['floorFanoutP99Ms', 'fan-out p99 (ms)'],
+  ['baselineFanoutP99Ms', 'baseline p99 (ms)'],
+  ['fanoutRatio', 'ratio'],
+  ['heapPerPointKB', 'heap/point (KB)'],
+  ['eventsPerSecond', 'events/s'],
+];
+const table = [
+  `Measured ${machine.date.slice(0, 10)} on ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, embedded store with fdatasync.`,
+  '',
+  `| ${columns.map(([, title]) => title).join(' | ')} |`,
+  `| ${columns.map(() => '---').join(' | ')} |`,
+  ...runs.map((run) => `| ${columns.map(([key]) => String(run[key])).join(' | ')} |`),
+  '',
+].join('\n');
+
+const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+await mkdir(dir, { recursive: true });
+await writeFile(join(dir, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+await writeFile(join(dir, 'latest.md'), table);
+console.log(table);
+process.exit(0);

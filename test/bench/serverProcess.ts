@@ -1,0 +1,68 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { startServer } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { buildProvince, scenarioMeetingInput } from '../../server/scenarios/buildProvince.js';
+import { loadScenario } from '../../server/scenarios/scenarios.js';
+
+/**
+ * The server under benchmark, in its own process (so its CPU and heap are its own), driven over IPC:
+ * `seed` builds a meeting of N points and returns join tokens; `stats` returns heap (after a full GC), CPU and
+ * event-loop lag since the last `stats`.
+ */
+type Message = { id: number; cmd: 'seed'; scenario: string; points: number } | { id: number; cmd: 'stats' };
+
+const server = await startServer(
+  loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', STORE_FSYNC: process.env.STORE_FSYNC ?? 'always' }),
+);
+const lag = monitorEventLoopDelay({ resolution: 10 });
+lag.enable();
+let cpuMark = process.cpuUsage();
+let timeMark = performance.now();
+let seeded = 0;
+
+process.on('message', (message: Message) => {
+  void handle(message).then(
+    (result) => process.send?.({ id: message.id, ok: true, result }),
+    (error: unknown) => process.send?.({ id: message.id, ok: false, error: String(error) }),
+  );
+});
+
+async function handle(message: Message): Promise<unknown> {
+  if (message.cmd === 'seed') {
+    const scenario = loadScenario(message.scenario);
+    const built = buildProvince(scenario);
+    await server.meetings.replaceDirectory(built.directory);
+    const invited = built.directory.points.map((p) => p.code).filter((code) => code !== built.hubPointId).slice(0, message.points);
+    seeded += 1;
+    const input = { ...scenarioMeetingInput(scenario, built, Date.now(), `bench-${seeded}`), invite: { points: invited } };
+    const meeting = await server.meetings.createMeeting(input);
+    await meeting.execute({ type: 'meeting.open' }, { role: 'chair' });
+    await meeting.execute({ type: 'meeting.start' }, { role: 'chair' });
+    const token = async (role: 'chair' | 'point', pointId?: string) =>
+      (await server.tokens.issue({ meetingId: meeting.id, role, pointId: pointId ?? null, ttlSec: 3600 })).token;
+
+    return {
+      url: server.url,
+      meetingId: meeting.id,
+      chair: await token('chair'),
+      points: await Promise.all(invited.map(async (pointId) => ({ pointId, token: await token('point', pointId) }))),
+    };
+  }
+  const seqs = server.meetings.list().map((m) => [m.id, m.state.seq]);
+  (globalThis as { gc?: () => void }).gc?.();
+  const cpu = process.cpuUsage(cpuMark);
+  const elapsedMs = performance.now() - timeMark;
+  const result = {
+    heapUsed: process.memoryUsage().heapUsed,
+    cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100,
+    lagP99Ms: lag.percentile(99) / 1e6,
+    seqs: Object.fromEntries(seqs),
+  };
+  lag.reset();
+  cpuMark = process.cpuUsage();
+  timeMark = performance.now();
+
+  return result;
+}
+
+process.send?.({ id: 0, ok: true, result: { ready: true } });

@@ -1,0 +1,210 @@
+import { io, type Socket } from 'socket.io-client';
+import { connectMeeting, request, type MeetingSocket } from '../../server/protocol/client.js';
+import { percentile, round, spawnChild, until, wait } from './harness.js';
+
+interface Seeded {
+  url: string;
+  meetingId: string;
+  chair: string;
+  points: { pointId: string; token: string }[];
+}
+
+interface Stats {
+  heapUsed: number;
+  cpuPercent: number;
+  lagP99Ms: number;
+  seqs: Record<string, number>;
+}
+
+export interface SignalingResult {
+  points: number;
+  joinStormMs: number;
+  rollCallTallyP50Ms: number;
+  rollCallTallyP99Ms: number;
+  rollCallLastToFinalMs: number;
+  floorFanoutP50Ms: number;
+  floorFanoutP99Ms: number;
+  floorAllNotifiedP50Ms: number;
+  baselineFanoutP50Ms: number;
+  baselineFanoutP99Ms: number;
+  fanoutRatio: number;
+  fanoutMessageBytes: number;
+  heapPerPointKB: number;
+  eventsPerSecond: number;
+  joinCpuPercent: number;
+}
+
+const ROUNDS = 20;
+
+/** One signaling run at N points: our server and the bare socket.io baseline, driven by the same client harness. */
+export async function benchSignaling(n: number, log: (line: string) => void): Promise<SignalingResult> {
+  const scenario = n > 219 ? 'stress-1000' : 'bac-giang-2021-09-28';
+  const server = spawnChild('./serverProcess.ts', { DATA_DIR: `/tmp/diemcau-bench-${process.pid}-${n}` });
+  const sockets: MeetingSocket[] = [];
+  try {
+    await server.ready;
+    const before = await server.send<Stats>({ cmd: 'stats' });
+    const seeded = await server.send<Seeded>({ cmd: 'seed', scenario, points: n });
+
+    // Join storm: every point connects at once; done when each holds its snapshot.
+    const joinStart = performance.now();
+    const connections = await Promise.all(seeded.points.map((p) => connectMeeting(seeded.url, p.token, { reconnection: false })));
+    const joinStormMs = performance.now() - joinStart;
+    sockets.push(...connections.map((c) => c.socket));
+    const chair = (await connectMeeting(seeded.url, seeded.chair, { reconnection: false })).socket;
+    sockets.push(chair);
+    const joinStats = await server.send<Stats>({ cmd: 'stats' });
+    await wait(500);
+    const settled = await server.send<Stats>({ cmd: 'stats' });
+    const heapPerPointKB = (settled.heapUsed - before.heapUsed) / n / 1024;
+    log(`  N=${n}: join storm ${round(joinStormMs)} ms, heap ${round(heapPerPointKB)} KB/point`);
+
+    // Roll call: confirmations spread over 2 s; latency from each confirmation to a chair tally that counts it.
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    const counted = new Set<string>();
+    let finalAt = 0;
+    chair.on('rollcall:changed', (view) => {
+      const now = performance.now();
+      const outcomes = view.outcomes ?? {};
+      for (const [pointId, outcome] of Object.entries(outcomes)) {
+        if (outcome === 'present' && !counted.has(pointId) && sentAt.has(pointId)) {
+          counted.add(pointId);
+          latencies.push(now - (sentAt.get(pointId) as number));
+        }
+      }
+      if (counted.size === n) {
+        finalAt ||= now;
+      }
+    });
+    const started = await request(chair, 'rollcall:start', { deadlineSec: 120 });
+    if (!started.ok) {
+      throw new Error(`rollcall:start: ${started.error.code}`);
+    }
+    await Promise.all(
+      connections.map(async ({ socket }, i) => {
+        await wait((i / n) * 2000);
+        sentAt.set(seeded.points[i]!.pointId, performance.now());
+        await request(socket, 'rollcall:confirm', { headcount: 10, presiding: { name: 'Nguyễn Văn An', title: 'Bí thư' } });
+      }),
+    );
+    const lastSent = Math.max(...sentAt.values());
+    await until(() => counted.size === n, 30_000, 'the final tally');
+    chair.off('rollcall:changed');
+    await request(chair, 'rollcall:close', {});
+    log(`  N=${n}: roll-call tally p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms`);
+
+    // Floor fan-out: the chair grants; every point's floor:changed naming the speaker is one sample.
+    const fanout: number[] = [];
+    const allNotified: number[] = [];
+    let messageBytes = 0;
+    for (let round_ = 0; round_ < ROUNDS; round_ += 1) {
+      const speaker = seeded.points[(round_ * 37) % n]!.pointId;
+      const got: number[] = [];
+      const t0 = performance.now();
+      const listeners = connections.map(({ socket }) => {
+        const listener = (floor: { holder: { pointId: string } | null }) => {
+          if (floor.holder?.pointId === speaker) {
+            got.push(performance.now() - t0);
+            if (messageBytes === 0) {
+              messageBytes = Buffer.byteLength(JSON.stringify(floor));
+            }
+          }
+        };
+        socket.on('floor:changed', listener);
+
+        return () => socket.off('floor:changed', listener);
+      });
+      await request(chair, 'floor:grant', { pointId: speaker, limitSec: 300 });
+      await until(() => got.length === n, 30_000, 'floor fan-out');
+      listeners.forEach((off) => off());
+      fanout.push(...got);
+      allNotified.push(Math.max(...got));
+      await request(chair, 'floor:revoke', {});
+      await wait(50);
+    }
+    log(`  N=${n}: floor fan-out p50 ${round(percentile(fanout, 50))} ms, p99 ${round(percentile(fanout, 99))} ms (${messageBytes} B)`);
+
+    // Sustained events: every point reports readiness in a closed loop for 3 s.
+    const seqBefore = (await server.send<Stats>({ cmd: 'stats' })).seqs[seeded.meetingId] ?? 0;
+    const loadStart = performance.now();
+    let running = true;
+    await Promise.all(
+      connections.map(async ({ socket }) => {
+        while (running) {
+          await request(socket, 'point:readiness', { camera: true, microphone: true, network: true });
+          if (performance.now() - loadStart > 3000) {
+            running = false;
+          }
+        }
+      }),
+    );
+    const loadMs = performance.now() - loadStart;
+    const seqAfter = (await server.send<Stats>({ cmd: 'stats' })).seqs[seeded.meetingId] ?? 0;
+    const eventsPerSecond = ((seqAfter - seqBefore) / loadMs) * 1000;
+    log(`  N=${n}: ${round(eventsPerSecond, 0)} events/s sustained`);
+    sockets.forEach((s) => s.close());
+    sockets.length = 0;
+
+    const baseline = await benchBaseline(n, messageBytes);
+    log(`  N=${n}: baseline fan-out p50 ${round(baseline.p50)} ms, p99 ${round(baseline.p99)} ms`);
+    const floorFanoutP99Ms = percentile(fanout, 99);
+
+    return {
+      points: n,
+      joinStormMs: round(joinStormMs),
+      rollCallTallyP50Ms: round(percentile(latencies, 50)),
+      rollCallTallyP99Ms: round(percentile(latencies, 99)),
+      rollCallLastToFinalMs: round(finalAt - lastSent),
+      floorFanoutP50Ms: round(percentile(fanout, 50)),
+      floorFanoutP99Ms: round(floorFanoutP99Ms),
+      floorAllNotifiedP50Ms: round(percentile(allNotified, 50)),
+      baselineFanoutP50Ms: round(baseline.p50),
+      baselineFanoutP99Ms: round(baseline.p99),
+      fanoutRatio: round(floorFanoutP99Ms / baseline.p99, 2),
+      fanoutMessageBytes: messageBytes,
+      heapPerPointKB: round(heapPerPointKB),
+      eventsPerSecond: round(eventsPerSecond, 0),
+      joinCpuPercent: round(joinStats.cpuPercent),
+    };
+  } finally {
+    sockets.forEach((s) => s.close());
+    server.kill();
+  }
+}
+
+/** The same client harness against a bare socket.io broadcast of a same-size message. */
+async function benchBaseline(n: number, bytes: number): Promise<{ p50: number; p99: number }> {
+  const baseline = spawnChild('./baselineServer.ts');
+  const clients: Socket[] = [];
+  try {
+    const { url } = (await baseline.ready) as { url: string };
+    for (let i = 0; i <= n; i += 1) {
+      clients.push(io(url, { transports: ['websocket'], reconnection: false }));
+    }
+    await until(() => clients.every((c) => c.connected), 30_000, 'baseline clients');
+    const [chair, ...points] = clients as [Socket, ...Socket[]];
+    const samples: number[] = [];
+    const body = 'x'.repeat(Math.max(0, bytes - 12));
+    for (let round_ = 0; round_ < ROUNDS; round_ += 1) {
+      const got: number[] = [];
+      const t0 = performance.now();
+      const offs = points.map((socket) => {
+        const listener = () => got.push(performance.now() - t0);
+        socket.once('msg', listener);
+
+        return () => socket.off('msg', listener);
+      });
+      await chair.timeout(10_000).emitWithAck('go', { body });
+      await until(() => got.length === points.length, 30_000, 'baseline fan-out');
+      offs.forEach((off) => off());
+      samples.push(...got);
+      await wait(50);
+    }
+
+    return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+  } finally {
+    clients.forEach((c) => c.close());
+    baseline.kill();
+  }
+}
