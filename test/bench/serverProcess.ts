@@ -12,7 +12,13 @@ import { loadScenario } from '../../server/scenarios/scenarios.js';
 type Message = { id: number; cmd: 'seed'; scenario: string; points: number } | { id: number; cmd: 'stats' };
 
 const server = await startServer(
-  loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', STORE_FSYNC: process.env.STORE_FSYNC ?? 'always' }),
+  loadConfig({
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    STORE_FSYNC: process.env.STORE_FSYNC ?? 'always',
+  }),
 );
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
@@ -32,9 +38,15 @@ async function handle(message: Message): Promise<unknown> {
     const scenario = loadScenario(message.scenario);
     const built = buildProvince(scenario);
     await server.meetings.replaceDirectory(built.directory);
-    const invited = built.directory.points.map((p) => p.code).filter((code) => code !== built.hubPointId).slice(0, message.points);
+    const invited = built.directory.points
+      .map((p) => p.code)
+      .filter((code) => code !== built.hubPointId)
+      .slice(0, message.points);
     seeded += 1;
-    const input = { ...scenarioMeetingInput(scenario, built, Date.now(), `bench-${seeded}`), invite: { points: invited } };
+    const input = {
+      ...scenarioMeetingInput(scenario, built, Date.now(), `bench-${seeded}`),
+      invite: { points: invited },
+    };
     const meeting = await server.meetings.createMeeting(input);
     await meeting.execute({ type: 'meeting.open' }, { role: 'chair' });
     await meeting.execute({ type: 'meeting.start' }, { role: 'chair' });

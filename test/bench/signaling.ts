@@ -48,7 +48,9 @@ export async function benchSignaling(n: number, log: (line: string) => void): Pr
 
     // Join storm: every point connects at once; done when each holds its snapshot.
     const joinStart = performance.now();
-    const connections = await Promise.all(seeded.points.map((p) => connectMeeting(seeded.url, p.token, { reconnection: false })));
+    const connections = await Promise.all(
+      seeded.points.map((p) => connectMeeting(seeded.url, p.token, { reconnection: false })),
+    );
     const joinStormMs = performance.now() - joinStart;
     sockets.push(...connections.map((c) => c.socket));
     const chair = (await connectMeeting(seeded.url, seeded.chair, { reconnection: false })).socket;
@@ -85,14 +87,19 @@ export async function benchSignaling(n: number, log: (line: string) => void): Pr
       connections.map(async ({ socket }, i) => {
         await wait((i / n) * 2000);
         sentAt.set(seeded.points[i]!.pointId, performance.now());
-        await request(socket, 'rollcall:confirm', { headcount: 10, presiding: { name: 'Nguyễn Văn An', title: 'Bí thư' } });
+        await request(socket, 'rollcall:confirm', {
+          headcount: 10,
+          presiding: { name: 'Nguyễn Văn An', title: 'Bí thư' },
+        });
       }),
     );
     const lastSent = Math.max(...sentAt.values());
     await until(() => counted.size === n, 30_000, 'the final tally');
     chair.off('rollcall:changed');
     await request(chair, 'rollcall:close', {});
-    log(`  N=${n}: roll-call tally p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms`);
+    log(
+      `  N=${n}: roll-call tally p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms`,
+    );
 
     // Floor fan-out: the chair grants; every point's floor:changed naming the speaker is one sample.
     const fanout: number[] = [];
@@ -123,7 +130,9 @@ export async function benchSignaling(n: number, log: (line: string) => void): Pr
       await request(chair, 'floor:revoke', {});
       await wait(50);
     }
-    log(`  N=${n}: floor fan-out p50 ${round(percentile(fanout, 50))} ms, p99 ${round(percentile(fanout, 99))} ms (${messageBytes} B)`);
+    log(
+      `  N=${n}: floor fan-out p50 ${round(percentile(fanout, 50))} ms, p99 ${round(percentile(fanout, 99))} ms (${messageBytes} B)`,
+    );
 
     // Sustained events: every point reports readiness in a closed loop for 3 s.
     const seqBefore = (await server.send<Stats>({ cmd: 'stats' })).seqs[seeded.meetingId] ?? 0;
