@@ -11,7 +11,9 @@ import { errorHandler, notFound } from './http/errors.js';
 import { meetingsRouter } from './http/meetingsRouter.js';
 import { createLogger, setLogLevel } from './logger.js';
 import { MeetingService } from './meetings/MeetingService.js';
+import { rooms } from './signaling/rooms.js';
 import { SignalingServer } from './signaling/SignalingServer.js';
+import { TelemetryService } from './telemetry/TelemetryService.js';
 import { FileDirectoryStore } from './store/embedded/FileDirectoryStore.js';
 import { FileMeetingStore } from './store/embedded/FileMeetingStore.js';
 
@@ -25,6 +27,7 @@ export interface AppServer {
   meetings: MeetingService;
   tokens: JoinTokens;
   signaling: SignalingServer;
+  telemetry: TelemetryService;
   readonly closed: boolean;
   /** Closes sockets, the HTTP server, timers and the store, in that order. Idempotent. */
   close(): Promise<void>;
@@ -53,6 +56,21 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   });
   app.use('/api/directory', directoryRouter({ meetings, auth }));
   const httpServer = createServer(app);
+  const telemetry = new TelemetryService({
+    meetings,
+    intervalMs: config.TELEMETRY_INTERVAL_MS,
+    thresholds: {
+      lossPct: config.LINK_LOSS_PCT,
+      rttMs: config.LINK_RTT_MS,
+      minFps: config.LINK_MIN_FPS,
+      badSamples: config.LINK_BAD_SAMPLES,
+      goodSamples: config.LINK_GOOD_SAMPLES,
+      disconnectMs: config.LINK_DISCONNECT_SEC * 1000,
+      silentMs: config.LINK_SILENT_SEC * 1000,
+    },
+    now,
+    onLatest: (meetingId, rows) => signaling.io.to(rooms.staff(meetingId)).emit('telemetry:latest', { rows }),
+  });
   let publicUrl = config.PUBLIC_URL;
   app.use('/api/meetings', meetingsRouter({ meetings, tokens, auth, publicUrl: () => publicUrl, now }));
   app.get(['/', '/join'], (_req, res) => {
@@ -62,10 +80,11 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   app.use(notFound);
   app.use(errorHandler);
 
-  const signaling = new SignalingServer({
+  const signaling: SignalingServer = new SignalingServer({
     httpServer,
     meetings,
     tokens,
+    telemetry,
     maxMessageBytes: config.MAX_MESSAGE_BYTES,
     recoveryWindowSec: config.RECOVERY_WINDOW_SEC,
     now,
@@ -91,6 +110,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     meetings,
     tokens,
     signaling,
+    telemetry,
     get closed() {
       return closed;
     },
@@ -99,6 +119,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
         return;
       }
       closed = true;
+      telemetry.close();
       await signaling.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -27,6 +27,22 @@ export const configSchema = z
     MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(65_536),
     /** How long a dropped socket can resume its session (socket.io connection-state recovery), in seconds. */
     RECOVERY_WINDOW_SEC: z.coerce.number().int().min(0).max(3600).default(120),
+    /** How often clients send a link-quality sample, ms (told to clients in the snapshot). */
+    TELEMETRY_INTERVAL_MS: z.coerce.number().int().min(200).max(60_000).default(2000),
+    /** A sample is bad above this packet loss, %. */
+    LINK_LOSS_PCT: z.coerce.number().min(0).max(100).default(5),
+    /** A sample is bad above this round-trip time, ms. */
+    LINK_RTT_MS: z.coerce.number().min(1).default(400),
+    /** A sample is bad below this frame rate while video flows, fps. */
+    LINK_MIN_FPS: z.coerce.number().min(0).default(10),
+    /** Consecutive bad samples before a point is unstable. */
+    LINK_BAD_SAMPLES: z.coerce.number().int().min(1).max(100).default(3),
+    /** Consecutive good samples before an unstable point is stable again. */
+    LINK_GOOD_SAMPLES: z.coerce.number().int().min(1).max(100).default(3),
+    /** No sample and no socket for longer than this: disconnected, seconds. */
+    LINK_DISCONNECT_SEC: z.coerce.number().min(0.5).max(600).default(6),
+    /** Socket up but no sample for longer than this: the point is silent (alert), seconds. */
+    LINK_SILENT_SEC: z.coerce.number().min(1).max(3600).default(20),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .transform((env) => ({ ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` }))

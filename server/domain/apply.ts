@@ -5,7 +5,7 @@ import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from 
 export function initialState(def: MeetingDefinition): MeetingState {
   const points: MeetingState['points'] = {};
   for (const id of [def.hubPointId, ...def.invitedPointIds]) {
-    points[id] = { connected: false, presence: [], readiness: null };
+    points[id] = { connected: false, health: 'stable', silent: false, healthLog: [], presence: [], readiness: null };
   }
 
   return {
@@ -23,6 +23,7 @@ export function initialState(def: MeetingDefinition): MeetingState {
     floor: null,
     turns: [],
     rollCalls: [],
+    alerts: [],
   };
 }
 
@@ -187,6 +188,34 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
       rollCall.closeReason = event.reason;
       break;
     }
+    case 'PointLinkChanged': {
+      const point = state.points[event.pointId];
+      if (point !== undefined) {
+        if (point.health !== event.health) {
+          point.healthLog.push({ at: event.at, health: event.health });
+        }
+        point.health = event.health;
+        point.silent = event.silent;
+      }
+      break;
+    }
+    case 'AlertRaised': {
+      const { alertId, kind, pointId, unitId } = event;
+      state.alerts.push({ alertId, kind, pointId, unitId, raisedAt: event.at, acknowledgedAt: null, clearedAt: null });
+      break;
+    }
+    case 'AlertAcknowledged':
+    case 'AlertCleared': {
+      const alert = state.alerts.findLast((a) => a.alertId === event.alertId);
+      if (alert !== undefined) {
+        if (event.type === 'AlertAcknowledged') {
+          alert.acknowledgedAt = event.at;
+        } else {
+          alert.clearedAt = event.at;
+        }
+      }
+      break;
+    }
     default: {
       const unknown: never = event;
       throw new TypeError(`unknown event ${(unknown as { type: string }).type}`);
@@ -216,7 +245,8 @@ export function replay(events: Iterable<MeetingEvent>): MeetingState {
 }
 
 /**
- * A point's roll-call outcome. Not confirmed: `noSignal` if the point had joined and is now disconnected, else
+ * A point's roll-call outcome. Not confirmed: `noSignal` if the point had joined and is now disconnected (its socket
+ * gone, or its link classified disconnected), else
  * `pending` until the deadline and `absent` after it (or once the roll call closes).
  */
 export function outcomeOf(state: MeetingState, rollCall: RollCall, pointId: string, closing = false): RollCallOutcome {
@@ -229,7 +259,7 @@ export function outcomeOf(state: MeetingState, rollCall: RollCall, pointId: stri
     return confirmation.late ? 'late' : 'present';
   }
   const point = state.points[pointId];
-  if (point !== undefined && !point.connected && point.presence.length > 0) {
+  if (point !== undefined && point.presence.length > 0 && (!point.connected || point.health === 'disconnected')) {
     return 'noSignal';
   }
 

@@ -1,5 +1,5 @@
 import { DirectoryIndex } from './directory.js';
-import type { MeetingState } from './model.js';
+import type { Health, MeetingState } from './model.js';
 
 export interface Span {
   from: number;
@@ -24,7 +24,10 @@ export interface AttendanceRow {
   unitPath: string[];
   intervals: AttendanceInterval[];
   minutesPresent: number;
+  /** Socket drops within the grace plus spans the link was classified disconnected, inside the intervals. */
   outageSeconds: number;
+  /** Time the link was classified unstable (chập chờn) inside the intervals. */
+  unstableSeconds: number;
   /** From the latest roll call the point confirmed. */
   headcount: number | null;
   presiding: { name: string; title: string } | null;
@@ -89,6 +92,8 @@ export function attendance(state: MeetingState, now: number): AttendanceRow[] {
     const point = index.points.get(pointId);
     const runtime = state.points[pointId];
     const intervals = intervalsOf(runtime?.presence ?? [], graceMs, until, ended);
+    addLinkOutages(intervals, spansOf(runtime?.healthLog ?? [], 'disconnected', until), until);
+    const unstable = clipTo(spansOf(runtime?.healthLog ?? [], 'unstable', until), intervals, until);
     const group = index.groupUnitOf(pointId);
     const confirmation = latestConfirmation(state, pointId);
 
@@ -103,6 +108,7 @@ export function attendance(state: MeetingState, now: number): AttendanceRow[] {
       outageSeconds: Math.round(
         totalMs(intervals.flatMap((i) => i.outages.map((o) => ({ from: o.from, to: o.to ?? until })))) / 1000,
       ),
+      unstableSeconds: Math.round(totalMs(unstable) / 1000),
       headcount: confirmation?.headcount ?? null,
       presiding: confirmation?.presiding ?? null,
       technician: point?.technician ?? null,
@@ -115,6 +121,51 @@ export function attendance(state: MeetingState, now: number): AttendanceRow[] {
     .map((row, i) => ({ row, i }))
     .sort((a, b) => (groupOrder.get(a.row.groupUnitId) ?? 0) - (groupOrder.get(b.row.groupUnitId) ?? 0) || a.i - b.i)
     .map(({ row }) => row);
+}
+
+/** Spans of a health log spent in `health`, the last one running to `until`. */
+export function spansOf(log: { at: number; health: Health }[], health: Health, until: number): Span[] {
+  const spans: Span[] = [];
+  log.forEach((entry, i) => {
+    if (entry.health === health) {
+      spans.push({ from: entry.at, to: log[i + 1]?.at ?? until });
+    }
+  });
+
+  return spans;
+}
+
+function clipTo(spans: Span[], intervals: AttendanceInterval[], until: number): Span[] {
+  return intervals.flatMap((interval) =>
+    spans
+      .map((s) => ({ from: Math.max(s.from, interval.from), to: Math.min(s.to, interval.to ?? until) }))
+      .filter((s) => s.to > s.from),
+  );
+}
+
+/** A link classified disconnected while the socket stayed up is an outage too; overlapping outages merge. */
+function addLinkOutages(intervals: AttendanceInterval[], dead: Span[], until: number): void {
+  for (const interval of intervals) {
+    const inside = clipTo(dead, [interval], until);
+    if (inside.length === 0) {
+      continue;
+    }
+    const all = [
+      ...interval.outages.map((o) => ({ from: o.from, to: o.to ?? until, open: o.to === null })),
+      ...inside.map((s) => ({ ...s, open: false })),
+    ].sort((a, b) => a.from - b.from);
+    const merged: { from: number; to: number; open: boolean }[] = [];
+    for (const span of all) {
+      const last = merged.at(-1);
+      if (last !== undefined && span.from <= last.to) {
+        last.to = Math.max(last.to, span.to);
+        last.open ||= span.open;
+      } else {
+        merged.push({ ...span });
+      }
+    }
+    interval.outages = merged.map((m) => ({ from: m.from, to: m.open ? null : m.to }));
+  }
 }
 
 function latestConfirmation(state: MeetingState, pointId: string) {

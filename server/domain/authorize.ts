@@ -33,6 +33,9 @@ export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
   'rollcall.rerun': CHAIRS,
   'rollcall.confirm': ['point'],
   'rollcall.close': CHAIRS,
+  'point.link': ['system'],
+  'alert.acknowledge': ['technician', 'chair', 'cochair'],
+  'alerts.evaluate': ['system'],
   tick: ['system'],
 };
 

@@ -1,4 +1,4 @@
-import type { FloorKind } from './model.js';
+import type { FloorKind, Health } from './model.js';
 
 /**
  * Commands a meeting accepts. People send them over the socket (after validation); the server itself sends
@@ -44,6 +44,9 @@ export type Command =
       presiding: { name: string; title: string };
     }
   | { type: 'rollcall.close'; rollCallId?: string | undefined }
+  | { type: 'point.link'; pointId: string; health: Health; silent: boolean }
+  | { type: 'alert.acknowledge'; alertId: string }
+  | { type: 'alerts.evaluate' }
   | { type: 'tick' };
 
 export type CommandType = Command['type'];

@@ -1,3 +1,4 @@
+import { acknowledgeAlert, evaluateAlerts } from './alerts.js';
 import type { Command } from './commands.js';
 import { DomainError } from './errors.js';
 import type { EventBody } from './events.js';
@@ -118,6 +119,23 @@ export function decide(state: MeetingState, command: Command, now: number): Even
     }
     case 'rollcall.close': {
       return closeRollCall(state, command);
+    }
+    case 'point.link': {
+      const point = state.points[command.pointId];
+      if (state.status === 'ended' || point === undefined) {
+        return [];
+      }
+      const { pointId, health, silent } = command;
+
+      return point.health === health && point.silent === silent
+        ? []
+        : [{ type: 'PointLinkChanged', pointId, health, silent }];
+    }
+    case 'alert.acknowledge': {
+      return acknowledgeAlert(state, command.alertId);
+    }
+    case 'alerts.evaluate': {
+      return evaluateAlerts(state);
     }
     case 'tick': {
       return dueEvents(state, now);

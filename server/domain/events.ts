@@ -1,4 +1,12 @@
-import type { Actor, FloorEndReason, FloorKind, MeetingDefinition, RollCallCloseReason } from './model.js';
+import type {
+  Actor,
+  AlertKind,
+  Health,
+  FloorEndReason,
+  FloorKind,
+  MeetingDefinition,
+  RollCallCloseReason,
+} from './model.js';
 
 /** The bodies of every meeting event. The log stores them inside an {@link EventEnvelope}. */
 export type EventBody =
@@ -45,7 +53,11 @@ export type EventBody =
       headcount: number;
       presiding: { name: string; title: string };
     }
-  | { type: 'RollCallClosed'; rollCallId: string; reason: RollCallCloseReason };
+  | { type: 'RollCallClosed'; rollCallId: string; reason: RollCallCloseReason }
+  | { type: 'PointLinkChanged'; pointId: string; health: Health; silent: boolean }
+  | { type: 'AlertRaised'; alertId: string; kind: AlertKind; pointId: string | null; unitId: string | null }
+  | { type: 'AlertAcknowledged'; alertId: string }
+  | { type: 'AlertCleared'; alertId: string };
 
 export type EventType = EventBody['type'];
 

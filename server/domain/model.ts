@@ -40,6 +40,10 @@ export interface MeetingSettings {
   rollCallLateWindowSec: number;
   /** A drop shorter than this is an outage inside an attendance interval, not a leave. Default 20. */
   attendanceGraceSec: number;
+  /** Share of one unit's points unstable at once that raises a unit alert (likely an upstream link). Default 0.5. */
+  alertUnitShare: number;
+  /** Units with fewer points than this never raise a unit alert. Default 3. */
+  alertUnitMinPoints: number;
 }
 
 export const DEFAULT_SETTINGS: MeetingSettings = {
@@ -48,6 +52,8 @@ export const DEFAULT_SETTINGS: MeetingSettings = {
   rollCallDeadlineSec: 60,
   rollCallLateWindowSec: 300,
   attendanceGraceSec: 20,
+  alertUnitShare: 0.5,
+  alertUnitMinPoints: 3,
 };
 
 /**
@@ -81,8 +87,18 @@ export interface Readiness {
   at: number;
 }
 
+/** Link health class (đường truyền ổn định / chập chờn / mất kết nối). */
+export const HEALTH_CLASSES = ['stable', 'unstable', 'disconnected'] as const;
+export type Health = (typeof HEALTH_CLASSES)[number];
+
 export interface PointRuntime {
   connected: boolean;
+  /** Link health from telemetry; `stable` until told otherwise. */
+  health: Health;
+  /** No telemetry for too long while the socket is up. */
+  silent: boolean;
+  /** Every health change, in order: `disconnected` spans are outages in attendance. */
+  healthLog: { at: number; health: Health }[];
   /** Every connect/disconnect, in order: the raw material of attendance. */
   presence: { at: number; connected: boolean }[];
   readiness: Readiness | null;
@@ -156,6 +172,20 @@ export interface RollCall {
   outcomes: Record<string, RollCallOutcome> | null;
 }
 
+export const ALERT_KINDS = ['speaker_degraded', 'unit_unstable', 'point_silent'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export interface Alert {
+  /** Stable per condition: `speaker_degraded:DC-X1`, `unit_unstable:H03`, `point_silent:DC-X9`. */
+  alertId: string;
+  kind: AlertKind;
+  pointId: string | null;
+  unitId: string | null;
+  raisedAt: number;
+  acknowledgedAt: number | null;
+  clearedAt: number | null;
+}
+
 export interface MeetingState {
   def: MeetingDefinition;
   /** Sequence number of the last applied event. */
@@ -174,6 +204,8 @@ export interface MeetingState {
   floor: FloorHolder | null;
   turns: FloorTurn[];
   rollCalls: RollCall[];
+  /** Every alert of the meeting, raised, acknowledged or cleared, in raise order. */
+  alerts: Alert[];
 }
 
 /** Who issued a command. `system` is the server itself (presence, timers). */

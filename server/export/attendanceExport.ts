@@ -15,6 +15,7 @@ const HEADERS: Record<Lang, string[]> = {
     'Số phút có mặt',
     'Số lần mất tín hiệu',
     'Thời gian mất tín hiệu (giây)',
+    'Thời gian chập chờn (giây)',
     'Số đại biểu dự',
     'Người chủ trì tại điểm cầu',
     'Chức vụ',
@@ -30,6 +31,7 @@ const HEADERS: Record<Lang, string[]> = {
     'Minutes present',
     'Outages',
     'Outage seconds',
+    'Unstable seconds',
     'Headcount',
     'Presiding official',
     'Title',
@@ -56,6 +58,7 @@ function cells(row: AttendanceRow, n: number, lang: Lang): (string | number)[] {
     row.minutesPresent,
     row.intervals.reduce((sum, i) => sum + i.outages.length, 0),
     row.outageSeconds,
+    row.unstableSeconds,
     row.headcount ?? '',
     row.presiding?.name ?? '',
     row.presiding?.title ?? '',
@@ -104,7 +107,7 @@ export async function attendanceXlsx(state: MeetingState, rows: AttendanceRow[],
     }
     sheet.addRow(cells(row, i + 1, lang));
   });
-  const widths = [6, 24, 14, 32, 40, 10, 10, 12, 10, 24, 24, 20, 16];
+  const widths = [6, 24, 14, 32, 40, 10, 10, 12, 12, 10, 24, 24, 20, 16];
   widths.forEach((width, i) => {
     sheet.getColumn(i + 1).width = width;
   });

@@ -3,7 +3,8 @@ import { authorize } from '../domain/authorize.js';
 import type { Command } from '../domain/commands.js';
 import { decide, nextDeadline } from '../domain/decide.js';
 import { DirectoryIndex } from '../domain/directory.js';
-import { stamp, type MeetingEvent } from '../domain/events.js';
+import { stamp, type EventBody, type MeetingEvent } from '../domain/events.js';
+import { ALERT_TRIGGERS, evaluateAlerts } from '../domain/alerts.js';
 import type { Actor, MeetingState } from '../domain/model.js';
 import { createLogger } from '../logger.js';
 import type { MeetingStore } from '../store/MeetingStore.js';
@@ -93,13 +94,12 @@ export class MeetingRuntime {
     }
     authorize(command, actor);
     const now = this.#now();
-    const bodies = decide(this.#state, command, now);
-    const events = stamp(bodies, this.#state.seq, now, actor);
+    const events = await this.#commit(decide(this.#state, command, now), now, actor);
+    // Alert conditions follow from the events just applied; their changes are logged in the same step.
+    if (events.some((e) => ALERT_TRIGGERS.has(e.type))) {
+      events.push(...(await this.#commit(evaluateAlerts(this.#state, this.index), now, SYSTEM)));
+    }
     if (events.length > 0) {
-      await this.#store.append(this.id, events);
-      for (const event of events) {
-        applyEvent(this.#state, event);
-      }
       this.#arm();
       try {
         this.#onEvents(this, events);
@@ -109,6 +109,19 @@ export class MeetingRuntime {
     }
 
     return { events, state: this.#state };
+  }
+
+  /** Makes events durable, then applies them: state never runs ahead of the log. */
+  async #commit(bodies: EventBody[], now: number, actor: Actor): Promise<MeetingEvent[]> {
+    const events = stamp(bodies, this.#state.seq, now, actor);
+    if (events.length > 0) {
+      await this.#store.append(this.id, events);
+      for (const event of events) {
+        applyEvent(this.#state, event);
+      }
+    }
+
+    return events;
   }
 
   #arm(): void {

@@ -4,6 +4,7 @@ import type { Ack, AckCallback } from './common.js';
 import type { MESSAGES, MessageName } from './messages.js';
 import type { REQUESTS, RequestName } from './requests.js';
 import type { AttendanceRowView } from './http.js';
+import type { HistoryColumns } from '../telemetry/TelemetryHistory.js';
 
 /** What each request's successful ack carries besides `ok: true`. */
 export interface AckResults {
@@ -13,6 +14,9 @@ export interface AckResults {
   'rollcall:rerun': { rollCallId: string };
   'rollcall:tally': { rollCall: z.infer<(typeof MESSAGES)['rollcall:changed']['schema']> };
   'attendance:get': { rows: AttendanceRowView[] };
+  'telemetry:sample': object;
+  'telemetry:history': { history: HistoryColumns };
+  'telemetry:latest': { rows: z.infer<(typeof MESSAGES)['telemetry:latest']['schema']>['rows'] };
 }
 
 export type AckResultOf<E extends RequestName> = E extends keyof AckResults ? AckResults[E] : { seq: number };

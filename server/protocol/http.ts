@@ -90,16 +90,5 @@ export const tokenBody = z
     'pointId is required for, and only for, role point',
   );
 
-export interface AttendanceRowView {
-  pointId: string;
-  pointName: string;
-  groupUnitId: string;
-  groupUnitName: string;
-  unitPath: string[];
-  intervals: { from: number; to: number | null; outages: { from: number; to: number | null }[] }[];
-  minutesPresent: number;
-  outageSeconds: number;
-  headcount: number | null;
-  presiding: { name: string; title: string } | null;
-  technician: { name: string; phone: string } | null;
-}
+/** One attendance row as sent over the wire: the domain's row, which is plain data. */
+export type { AttendanceRow as AttendanceRowView } from '../domain/attendance.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENDA_KINDS, MEETING_KINDS } from '../domain/model.js';
+import { AGENDA_KINDS, ALERT_KINDS, HEALTH_CLASSES, MEETING_KINDS } from '../domain/model.js';
 import { code, epochMs, floorKind, id, person, role } from './common.js';
 
 /** Server → client messages (views derived from the meeting state). Every one carries the meeting's `seq`. */
@@ -74,12 +74,43 @@ export const rollCallView = z.object({
   confirmation: z.object({ headcount: z.number().int(), presiding: person, late: z.boolean() }).nullable().optional(),
 });
 
+export const health = z.enum(HEALTH_CLASSES);
+
+export const alertView = z.object({
+  alertId: z.string(),
+  kind: z.enum(ALERT_KINDS),
+  pointId: code.nullable(),
+  unitId: code.nullable(),
+  raisedAt: epochMs,
+  acknowledgedAt: epochMs.nullable(),
+  clearedAt: epochMs.nullable(),
+});
+
+const latestRow = z.object({
+  pointId: code,
+  health,
+  lastSampleAt: epochMs.nullable(),
+  lossPct: z.number().nullable().optional(),
+  rttMs: z.number().nullable().optional(),
+  jitterMs: z.number().nullable().optional(),
+  fpsIn: z.number().nullable().optional(),
+  fpsOut: z.number().nullable().optional(),
+  kbpsIn: z.number().nullable().optional(),
+  kbpsOut: z.number().nullable().optional(),
+  freezeCount: z.number().nullable().optional(),
+  freezeMs: z.number().nullable().optional(),
+  audioLevel: z.number().nullable().optional(),
+  qualityLimitation: z.enum(['none', 'cpu', 'bandwidth', 'other']).nullable().optional(),
+});
+
 export const pointStatus = z.object({
   pointId: code,
   name: z.string(),
   unitId: code,
   level: z.string(),
   connected: z.boolean(),
+  health,
+  silent: z.boolean(),
   readiness: z.object({ camera: z.boolean(), microphone: z.boolean(), network: z.boolean(), at: epochMs }).nullable(),
 });
 
@@ -99,6 +130,8 @@ export const snapshot = z.object({
     invitedCount: z.number().int(),
   }),
   status: meetingStatusView,
+  /** How often to send `telemetry:sample`, ms. */
+  telemetryIntervalMs: z.number().int(),
   floor: floorView,
   rollCall: rollCallView.nullable(),
   /** Staff only: every invited point with presence and readiness; the unit tree. */
@@ -153,6 +186,21 @@ export const MESSAGES = {
     }),
     to: 'staff',
     doc: 'A point reported its readiness check.',
+  },
+  'link:changed': {
+    schema: z.object({ seq: z.number().int(), pointId: code, health, silent: z.boolean(), at: epochMs }),
+    to: 'staff',
+    doc: "A point's link health class changed (stable / unstable / disconnected) or it fell silent.",
+  },
+  'alert:changed': {
+    schema: alertView.extend({ seq: z.number().int() }),
+    to: 'staff',
+    doc: 'An alert was raised, acknowledged or cleared.',
+  },
+  'telemetry:latest': {
+    schema: z.object({ rows: z.array(latestRow) }),
+    to: 'staff',
+    doc: 'Batched latest samples of the points that reported since the last batch (about once a second).',
   },
 } as const;
 

@@ -1,7 +1,24 @@
 import { z } from 'zod';
 import { MAX_SPEAKING_LIMIT_SEC, MIN_SPEAKING_LIMIT_SEC } from '../domain/floor.js';
 import { MAX_ROLL_CALL_DEADLINE_SEC, MIN_ROLL_CALL_DEADLINE_SEC } from '../domain/rollCall.js';
-import { code, floorKind, id, person, text } from './common.js';
+import { code, epochMs, floorKind, id, person, text } from './common.js';
+
+const metric = (max: number) => z.number().min(0).max(max).nullable().optional();
+
+/** One link-quality sample from a client's `RTCPeerConnection.getStats()`, compact and bounded. */
+export const linkSample = z.strictObject({
+  lossPct: metric(100),
+  rttMs: metric(60_000),
+  jitterMs: metric(60_000),
+  fpsIn: metric(240),
+  fpsOut: metric(240),
+  kbpsIn: metric(1_000_000),
+  kbpsOut: metric(1_000_000),
+  freezeCount: metric(1_000_000),
+  freezeMs: metric(86_400_000),
+  audioLevel: metric(1),
+  qualityLimitation: z.enum(['none', 'cpu', 'bandwidth', 'other']).nullable().optional(),
+});
 
 const limitSec = z.number().int().min(MIN_SPEAKING_LIMIT_SEC).max(MAX_SPEAKING_LIMIT_SEC);
 const deadlineSec = z.number().int().min(MIN_ROLL_CALL_DEADLINE_SEC).max(MAX_ROLL_CALL_DEADLINE_SEC);
@@ -117,6 +134,28 @@ export const REQUESTS = {
     schema: z.strictObject({ rollCallId: id.optional() }),
     who: 'chair, cochair',
     doc: 'Close the open roll call now (outcomes are frozen).',
+  },
+  'telemetry:sample': {
+    schema: linkSample,
+    who: 'point',
+    doc: 'A link-quality sample, every `telemetryIntervalMs` (snapshot). Rate-limited per socket (`RATE_LIMITED`).',
+  },
+  'telemetry:history': {
+    schema: z.strictObject({ pointId: code, sinceMs: epochMs.optional() }),
+    who: 'chair, cochair, technician, observer',
+    doc: "A point's samples of the last 30 minutes (or since `sinceMs`), as columns for plotting.",
+    ack: '`{ history: { at: [], lossPct: [], rttMs: [], jitterMs: [], fpsIn: [], fpsOut: [], kbpsIn: [], kbpsOut: [], freezeCount: [], freezeMs: [], audioLevel: [] } }`',
+  },
+  'telemetry:latest': {
+    schema: empty,
+    who: 'chair, cochair, technician, observer',
+    doc: 'The latest sample and health of every point seen (the technician table).',
+    ack: '`{ rows }` (as the `telemetry:latest` message)',
+  },
+  'alert:ack': {
+    schema: z.strictObject({ alertId: z.string().min(1).max(200) }),
+    who: 'technician, chair, cochair',
+    doc: 'Acknowledge an alert (it stays open until its condition clears).',
   },
   'rollcall:tally': {
     schema: z.strictObject({ rollCallId: id.optional() }),

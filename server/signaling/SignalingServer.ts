@@ -9,7 +9,10 @@ import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../protocol/events.js';
-import { REQUESTS, type RequestName } from '../protocol/requests.js';
+import { REQUESTS, type RequestName, type RequestPayload } from '../protocol/requests.js';
+import type { LinkSample } from '../telemetry/classify.js';
+import type { TelemetryService } from '../telemetry/TelemetryService.js';
+import { TokenBucket } from './TokenBucket.js';
 import { fanOut } from './fanOut.js';
 import { handle, toErrorBody } from './handle.js';
 import { COMMAND_REQUESTS, REQUEST_COMMANDS } from './requestCommands.js';
@@ -25,6 +28,7 @@ export interface SignalingServerOptions {
   httpServer: HttpServer;
   meetings: MeetingService;
   tokens: JoinTokens;
+  telemetry: TelemetryService;
   /** Largest message accepted, bytes. Default 65536. */
   maxMessageBytes?: number;
   /** Connection-state recovery window, seconds. Default 120. */
@@ -38,6 +42,7 @@ export class SignalingServer {
   readonly io: TypedServer;
   readonly #meetings: MeetingService;
   readonly #tokens: JoinTokens;
+  readonly #telemetry: TelemetryService;
   readonly #now: () => number;
   /** Live sockets per meeting point on this node: presence changes only on 0 ↔ 1. */
   readonly #pointSockets = new Map<string, number>();
@@ -48,12 +53,14 @@ export class SignalingServer {
     httpServer,
     meetings,
     tokens,
+    telemetry,
     maxMessageBytes = 65_536,
     recoveryWindowSec = 120,
     now = Date.now,
   }: SignalingServerOptions) {
     this.#meetings = meetings;
     this.#tokens = tokens;
+    this.#telemetry = telemetry;
     this.#now = now;
     this.io = new Server(httpServer, {
       maxHttpBufferSize: maxMessageBytes,
@@ -122,7 +129,10 @@ export class SignalingServer {
     }
     if (!socket.recovered) {
       void socket.join(this.#roomsFor(runtime, actor));
-      socket.emit('meeting:snapshot', snapshotFor(runtime.state, runtime.index, actor, this.#now()));
+      socket.emit(
+        'meeting:snapshot',
+        snapshotFor(runtime.state, runtime.index, actor, this.#now(), this.#telemetry.intervalMs),
+      );
     }
     if (actor.role === 'point' && actor.pointId !== undefined) {
       this.#trackPresence(runtime, actor.pointId, +1);
@@ -188,7 +198,7 @@ export class SignalingServer {
       });
     }
     handle(socket, 'meeting:snapshot', REQUESTS['meeting:snapshot'].schema, async () => ({
-      snapshot: snapshotFor(runtime.state, runtime.index, actor, this.#now()),
+      snapshot: snapshotFor(runtime.state, runtime.index, actor, this.#now(), this.#telemetry.intervalMs),
     }));
     handle(socket, 'rollcall:tally', REQUESTS['rollcall:tally'].schema, async ({ rollCallId }) => {
       requireStaff(actor);
@@ -206,6 +216,29 @@ export class SignalingServer {
 
       return { rows: attendance(runtime.state, this.#now()) };
     });
+    // Twice the expected sample rate, with a small burst for a reconnect's catch-up.
+    const samples = new TokenBucket({ capacity: 3, perSecond: 2000 / this.#telemetry.intervalMs });
+    handle(socket, 'telemetry:sample', REQUESTS['telemetry:sample'].schema, async (sample) => {
+      if (actor.role !== 'point' || actor.pointId === undefined) {
+        throw DomainError.forbidden('gửi số liệu đường truyền (send link samples)');
+      }
+      if (!samples.take()) {
+        throw new DomainError('RATE_LIMITED', 'Gửi số liệu quá nhanh (samples too fast)');
+      }
+      this.#telemetry.ingest(runtime, actor.pointId, toLinkSample(sample));
+
+      return {};
+    });
+    handle(socket, 'telemetry:history', REQUESTS['telemetry:history'].schema, async ({ pointId, sinceMs }) => {
+      requireStaff(actor);
+
+      return { history: this.#telemetry.history(runtime.id, pointId, sinceMs) };
+    });
+    handle(socket, 'telemetry:latest', REQUESTS['telemetry:latest'].schema, async () => {
+      requireStaff(actor);
+
+      return { rows: this.#telemetry.latest(runtime.id) };
+    });
     socket.onAny((event: string, ...args: unknown[]) => {
       if (!(event in REQUESTS)) {
         const ack = args.at(-1);
@@ -222,6 +255,22 @@ export class SignalingServer {
   #fanOut(runtime: MeetingRuntime, events: MeetingEvent[]): void {
     fanOut(this.io, runtime, events);
   }
+}
+
+function toLinkSample(sample: RequestPayload<'telemetry:sample'>): LinkSample {
+  return {
+    lossPct: sample.lossPct ?? null,
+    rttMs: sample.rttMs ?? null,
+    jitterMs: sample.jitterMs ?? null,
+    fpsIn: sample.fpsIn ?? null,
+    fpsOut: sample.fpsOut ?? null,
+    kbpsIn: sample.kbpsIn ?? null,
+    kbpsOut: sample.kbpsOut ?? null,
+    freezeCount: sample.freezeCount ?? null,
+    freezeMs: sample.freezeMs ?? null,
+    audioLevel: sample.audioLevel ?? null,
+    qualityLimitation: sample.qualityLimitation ?? null,
+  };
 }
 
 function isInvited(runtime: MeetingRuntime, pointId: string): boolean {

@@ -103,6 +103,20 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
         }
         break;
       }
+      case 'PointLinkChanged': {
+        const { seq, pointId, health, silent, at } = event;
+        io.to(rooms.staff(id)).emit('link:changed', { seq, pointId, health, silent, at });
+        break;
+      }
+      case 'AlertRaised':
+      case 'AlertAcknowledged':
+      case 'AlertCleared': {
+        const alert = state.alerts.findLast((a) => a.alertId === event.alertId);
+        if (alert !== undefined) {
+          io.to(rooms.staff(id)).emit('alert:changed', { ...alert, seq: event.seq });
+        }
+        break;
+      }
       case 'RollCallDeadlinePassed': {
         touchAll(event.rollCallId);
         break;

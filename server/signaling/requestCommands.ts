@@ -1,7 +1,17 @@
 import type { Command } from '../domain/commands.js';
 import type { RequestName, RequestPayload } from '../protocol/requests.js';
 
-type CommandRequest = Exclude<RequestName, 'meeting:snapshot' | 'rollcall:tally' | 'attendance:get'>;
+/** Requests that only read (answered from state or telemetry) or feed telemetry; all others are domain commands. */
+export const QUERY_REQUESTS = [
+  'meeting:snapshot',
+  'rollcall:tally',
+  'attendance:get',
+  'telemetry:sample',
+  'telemetry:history',
+  'telemetry:latest',
+] as const satisfies readonly RequestName[];
+
+type CommandRequest = Exclude<RequestName, (typeof QUERY_REQUESTS)[number]>;
 
 /**
  * How each command request becomes a domain command. `self` is the point the token names (null for staff): points
@@ -28,6 +38,7 @@ export const REQUEST_COMMANDS: { [E in CommandRequest]: (payload: RequestPayload
   'rollcall:rerun': (p) => ({ type: 'rollcall.rerun', ...p }),
   'rollcall:confirm': (p, self) => ({ type: 'rollcall.confirm', pointId: self, ...p }),
   'rollcall:close': (p) => ({ type: 'rollcall.close', ...p }),
+  'alert:ack': (p) => ({ type: 'alert.acknowledge', ...p }),
 };
 
 export const COMMAND_REQUESTS = Object.keys(REQUEST_COMMANDS) as CommandRequest[];

@@ -112,7 +112,13 @@ export function rollCallPointView(
   };
 }
 
-export function snapshotFor(state: MeetingState, index: DirectoryIndex, actor: Actor, now: number): Snapshot {
+export function snapshotFor(
+  state: MeetingState,
+  index: DirectoryIndex,
+  actor: Actor,
+  now: number,
+  telemetryIntervalMs: number,
+): Snapshot {
   const def = state.def;
   const pointId = actor.pointId ?? null;
   const staff = isStaff(actor.role);
@@ -139,6 +145,7 @@ export function snapshotFor(state: MeetingState, index: DirectoryIndex, actor: A
       invitedCount: def.invitedPointIds.length,
     },
     status: statusView(state),
+    telemetryIntervalMs,
     floor: floorView(state, index),
     rollCall:
       rollCall === null
@@ -158,10 +165,13 @@ export function snapshotFor(state: MeetingState, index: DirectoryIndex, actor: A
               unitId: point?.unitCode ?? '',
               level: point?.level ?? '',
               connected: runtime?.connected ?? false,
+              health: runtime?.health ?? 'stable',
+              silent: runtime?.silent ?? false,
               readiness: runtime?.readiness ?? null,
             };
           }),
           units: def.units,
+          alerts: state.alerts,
         }
       : {}),
   };

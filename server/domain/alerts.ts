@@ -1,0 +1,107 @@
+import { DirectoryIndex } from './directory.js';
+import { DomainError } from './errors.js';
+import type { EventBody } from './events.js';
+import type { AlertKind, MeetingState } from './model.js';
+
+/**
+ * Alert rules (pure): which conditions hold now. The runtime re-evaluates after every event that can change them and
+ * the difference with the open alerts becomes AlertRaised / AlertCleared events, so the history is in the log.
+ */
+interface Condition {
+  alertId: string;
+  kind: AlertKind;
+  pointId: string | null;
+  unitId: string | null;
+}
+
+const degraded = (state: MeetingState, pointId: string): boolean => {
+  const health = state.points[pointId]?.health;
+
+  return health === 'unstable' || health === 'disconnected';
+};
+
+/** The alert conditions that hold in this state. */
+export function alertConditions(state: MeetingState, index = new DirectoryIndex(state.def)): Condition[] {
+  const out: Condition[] = [];
+  // The speaker and the next in line: the chair is about to depend on their link.
+  const next = state.queue[0] === undefined ? undefined : state.requests[state.queue[0]]?.pointId;
+  for (const pointId of new Set([state.floor?.pointId, next])) {
+    if (pointId !== undefined && degraded(state, pointId)) {
+      out.push({ alertId: `speaker_degraded:${pointId}`, kind: 'speaker_degraded', pointId, unitId: null });
+    }
+  }
+  // Many points of one unit unstable at once: likely the unit's upstream link, not each room.
+  const byUnit = new Map<string, { total: number; bad: number }>();
+  for (const pointId of state.def.invitedPointIds) {
+    const unitId = index.groupUnitOf(pointId)?.code;
+    if (unitId === undefined) {
+      continue;
+    }
+    const counts = byUnit.get(unitId) ?? { total: 0, bad: 0 };
+    counts.total += 1;
+    counts.bad += degraded(state, pointId) ? 1 : 0;
+    byUnit.set(unitId, counts);
+  }
+  const { alertUnitShare, alertUnitMinPoints } = state.def.settings;
+  for (const [unitId, { total, bad }] of byUnit) {
+    if (total >= alertUnitMinPoints && bad > 0 && bad / total > alertUnitShare) {
+      out.push({ alertId: `unit_unstable:${unitId}`, kind: 'unit_unstable', pointId: null, unitId });
+    }
+  }
+  for (const pointId of state.def.invitedPointIds) {
+    const point = state.points[pointId];
+    if (point?.silent && point.connected) {
+      out.push({ alertId: `point_silent:${pointId}`, kind: 'point_silent', pointId, unitId: null });
+    }
+  }
+
+  return out;
+}
+
+/** Raises what newly holds and clears what no longer does. */
+export function evaluateAlerts(state: MeetingState, index?: DirectoryIndex): EventBody[] {
+  if (state.status === 'ended') {
+    return [];
+  }
+  const open = new Map(state.alerts.filter((a) => a.clearedAt === null).map((a) => [a.alertId, a]));
+  const now = new Map(alertConditions(state, index).map((c) => [c.alertId, c]));
+  const events: EventBody[] = [];
+  for (const [alertId, condition] of now) {
+    if (!open.has(alertId)) {
+      events.push({ type: 'AlertRaised', ...condition });
+    }
+  }
+  for (const alertId of open.keys()) {
+    if (!now.has(alertId)) {
+      events.push({ type: 'AlertCleared', alertId });
+    }
+  }
+
+  return events;
+}
+
+export function acknowledgeAlert(state: MeetingState, alertId: string): EventBody[] {
+  const alert = state.alerts.findLast((a) => a.alertId === alertId);
+  if (alert === undefined) {
+    throw new DomainError('NOT_FOUND', `Không có cảnh báo ${alertId} (no such alert)`);
+  }
+  if (alert.acknowledgedAt !== null) {
+    return [];
+  }
+
+  return [{ type: 'AlertAcknowledged', alertId }];
+}
+
+/** Events after which alert conditions may have changed. */
+export const ALERT_TRIGGERS = new Set<EventBody['type']>([
+  'PointLinkChanged',
+  'PointConnected',
+  'PointDisconnected',
+  'FloorRequested',
+  'FloorWithdrawn',
+  'FloorDenied',
+  'FloorReordered',
+  'FloorPriorityChanged',
+  'FloorGranted',
+  'FloorEnded',
+]);

@@ -1,0 +1,202 @@
+import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
+import type { MeetingService } from '../meetings/MeetingService.js';
+import { createLogger } from '../logger.js';
+import {
+  initialLinkState,
+  onSample,
+  onSweep,
+  type LinkSample,
+  type LinkState,
+  type LinkThresholds,
+} from './classify.js';
+import { SampleRing, type HistoryColumns } from './TelemetryHistory.js';
+
+const logger = createLogger('TelemetryService');
+
+interface Tracked {
+  link: LinkState;
+  ring: SampleRing;
+  latest: LinkSample | null;
+  /** A new sample since the last `telemetry:latest` batch. */
+  dirty: boolean;
+}
+
+/** One row of the technician's table. */
+export interface LatestRow extends Partial<LinkSample> {
+  pointId: string;
+  health: LinkState['health'];
+  lastSampleAt: number | null;
+}
+
+export interface TelemetryServiceOptions {
+  meetings: MeetingService;
+  thresholds: LinkThresholds;
+  /** Expected sample interval, ms. Default 2000. */
+  intervalMs?: number;
+  /** History kept per point, minutes. Default 30. */
+  historyMinutes?: number;
+  now?: () => number;
+  /** Called once per sweep with the points that sent a sample since the last call. */
+  onLatest?: (meetingId: string, rows: LatestRow[]) => void;
+}
+
+/**
+ * Link health: ingests samples, classifies each point with hysteresis, keeps 30 minutes of history per point, and
+ * turns class changes into domain commands (`point.link`) so they are logged and feed roll calls, alerts and
+ * attendance.
+ */
+export class TelemetryService {
+  readonly #meetings: MeetingService;
+  readonly #thresholds: LinkThresholds;
+  readonly #intervalMs: number;
+  readonly #capacity: number;
+  readonly #now: () => number;
+  readonly #onLatest: TelemetryServiceOptions['onLatest'];
+  readonly #tracked = new Map<string, Map<string, Tracked>>();
+  readonly #timer: NodeJS.Timeout;
+  readonly #unsubscribe: () => void;
+  #samples = 0;
+  #closed = false;
+
+  constructor({
+    meetings,
+    thresholds,
+    intervalMs = 2000,
+    historyMinutes = 30,
+    now = Date.now,
+    onLatest,
+  }: TelemetryServiceOptions) {
+    this.#meetings = meetings;
+    this.#thresholds = thresholds;
+    this.#intervalMs = intervalMs;
+    this.#capacity = Math.ceil((historyMinutes * 60_000) / intervalMs);
+    this.#now = now;
+    this.#onLatest = onLatest;
+    // A point that joins starts its silence clock now, whether or not it ever sends a sample.
+    this.#unsubscribe = meetings.onEvents((runtime, events) => {
+      for (const event of events) {
+        if (event.type === 'PointConnected') {
+          this.#track(runtime.id, event.pointId);
+        }
+      }
+    });
+    this.#timer = setInterval(() => this.#sweep(), Math.min(1000, Math.max(100, intervalMs / 2)));
+    this.#timer.unref();
+  }
+
+  /** Samples ingested since start (for metrics). */
+  get samplesTotal(): number {
+    return this.#samples;
+  }
+
+  get intervalMs(): number {
+    return this.#intervalMs;
+  }
+
+  ingest(runtime: MeetingRuntime, pointId: string, sample: LinkSample): void {
+    const now = this.#now();
+    const tracked = this.#track(runtime.id, pointId);
+    this.#samples += 1;
+    tracked.ring.push(now, sample);
+    tracked.latest = sample;
+    tracked.dirty = true;
+    this.#update(runtime, pointId, tracked, onSample(tracked.link, sample, now, this.#thresholds));
+  }
+
+  history(meetingId: string, pointId: string, since?: number): HistoryColumns {
+    return (this.#tracked.get(meetingId)?.get(pointId)?.ring ?? new SampleRing({ capacity: 1 })).columns(since);
+  }
+
+  /** The latest sample and health of every point that has been seen. */
+  latest(meetingId: string): LatestRow[] {
+    return [...(this.#tracked.get(meetingId) ?? new Map<string, Tracked>())].map(([pointId, t]) => row(pointId, t));
+  }
+
+  /** Worst loss and RTT per point over the kept window, worst first (for the meeting record and exports). */
+  worst(meetingId: string, limit = 10): { pointId: string; maxLossPct: number | null; maxRttMs: number | null }[] {
+    return [...(this.#tracked.get(meetingId) ?? new Map<string, Tracked>())]
+      .map(([pointId, t]) => ({ pointId, maxLossPct: t.ring.max('lossPct'), maxRttMs: t.ring.max('rttMs') }))
+      .sort((a, b) => (b.maxLossPct ?? 0) - (a.maxLossPct ?? 0) || (b.maxRttMs ?? 0) - (a.maxRttMs ?? 0))
+      .slice(0, limit);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  close(): void {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#unsubscribe();
+  }
+
+  #track(meetingId: string, pointId: string): Tracked {
+    let points = this.#tracked.get(meetingId);
+    if (points === undefined) {
+      points = new Map();
+      this.#tracked.set(meetingId, points);
+    }
+    let tracked = points.get(pointId);
+    if (tracked === undefined) {
+      tracked = {
+        link: initialLinkState(this.#now()),
+        ring: new SampleRing({ capacity: this.#capacity }),
+        latest: null,
+        dirty: false,
+      };
+      points.set(pointId, tracked);
+    }
+
+    return tracked;
+  }
+
+  #update(runtime: MeetingRuntime, pointId: string, tracked: Tracked, next: LinkState): void {
+    const before = tracked.link;
+    tracked.link = next;
+    if (before.health !== next.health || before.silent !== next.silent) {
+      const { health, silent } = next;
+      runtime.execute({ type: 'point.link', pointId, health, silent }, { role: 'system' }).catch((error: unknown) => {
+        logger.warn({ err: error, meetingId: runtime.id, pointId }, 'point.link failed');
+      });
+    }
+  }
+
+  #sweep(): void {
+    const now = this.#now();
+    for (const [meetingId, points] of this.#tracked) {
+      if (!this.#meetings.has(meetingId)) {
+        this.#tracked.delete(meetingId);
+        continue;
+      }
+      const runtime = this.#meetings.get(meetingId);
+      if (runtime.state.status === 'ended') {
+        continue;
+      }
+      const batch: LatestRow[] = [];
+      for (const [pointId, tracked] of points) {
+        const point = runtime.state.points[pointId];
+        const lostAt = point === undefined || point.connected ? null : (point.presence.at(-1)?.at ?? now);
+        this.#update(runtime, pointId, tracked, onSweep(tracked.link, lostAt, now, this.#thresholds));
+        if (tracked.dirty) {
+          tracked.dirty = false;
+          batch.push(row(pointId, tracked));
+        }
+      }
+      if (batch.length > 0) {
+        this.#onLatest?.(meetingId, batch);
+      }
+    }
+  }
+}
+
+function row(pointId: string, tracked: Tracked): LatestRow {
+  return {
+    pointId,
+    health: tracked.link.health,
+    lastSampleAt: tracked.latest === null ? null : tracked.link.lastSampleAt,
+    ...tracked.latest,
+  };
+}
