@@ -13,6 +13,7 @@ import { createLogger, setLogLevel } from './logger.js';
 import { MeetingService } from './meetings/MeetingService.js';
 import { rooms } from './signaling/rooms.js';
 import { SignalingServer } from './signaling/SignalingServer.js';
+import { createMetrics } from './telemetry/metrics.js';
 import { TelemetryService } from './telemetry/TelemetryService.js';
 import { FileDirectoryStore } from './store/embedded/FileDirectoryStore.js';
 import { FileMeetingStore } from './store/embedded/FileMeetingStore.js';
@@ -72,11 +73,15 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     onLatest: (meetingId, rows) => signaling.io.to(rooms.staff(meetingId)).emit('telemetry:latest', { rows }),
   });
   let publicUrl = config.PUBLIC_URL;
-  app.use('/api/meetings', meetingsRouter({ meetings, tokens, auth, publicUrl: () => publicUrl, now }));
+  app.use('/api/meetings', meetingsRouter({ meetings, tokens, auth, telemetry, publicUrl: () => publicUrl, now }));
   app.get(['/', '/join'], (_req, res) => {
     res.sendFile(join(CLIENT_DIR, 'index.html'));
   });
   app.use('/client', express.static(CLIENT_DIR, { index: false }));
+  const metrics = createMetrics({ meetings, telemetry, socketCount: () => signaling.io.engine.clientsCount });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
   app.use(notFound);
   app.use(errorHandler);
 

@@ -9,19 +9,21 @@ import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import { meetingBody, tokenBody } from '../protocol/http.js';
 import { validationError } from '../signaling/handle.js';
+import type { TelemetryService } from '../telemetry/TelemetryService.js';
 import type { HttpAuth } from './auth.js';
 
 export interface MeetingsRouterOptions {
   meetings: MeetingService;
   tokens: JoinTokens;
   auth: HttpAuth;
+  telemetry: TelemetryService;
   /** Base of join links; a function because port 0 is only known after listening. */
   publicUrl: () => string;
   now: () => number;
 }
 
 /** Meetings: create, list, get, join tokens, attendance export and the event log. */
-export function meetingsRouter({ meetings, tokens, auth, publicUrl, now }: MeetingsRouterOptions): Router {
+export function meetingsRouter({ meetings, tokens, auth, telemetry, publicUrl, now }: MeetingsRouterOptions): Router {
   const router = Router();
   const joinUrl = (token: string) => `${publicUrl().replace(/\/$/, '')}/join?token=${encodeURIComponent(token)}`;
 
@@ -43,7 +45,7 @@ export function meetingsRouter({ meetings, tokens, auth, publicUrl, now }: Meeti
   router.get('/:id', async (req, res) => {
     const runtime = meetings.get(req.params.id);
     await auth.requireStaffOrAdmin(req, runtime.id);
-    res.json(detail(runtime, now()));
+    res.json(detail(runtime, telemetry, now()));
   });
 
   router.post('/:id/tokens', async (req, res) => {
@@ -127,7 +129,7 @@ function summary(state: MeetingState) {
   };
 }
 
-function detail(runtime: MeetingRuntime, now: number) {
+function detail(runtime: MeetingRuntime, telemetry: TelemetryService, now: number) {
   const state = runtime.state;
   const connected = Object.values(state.points).filter((p) => p.connected).length;
 
@@ -153,5 +155,7 @@ function detail(runtime: MeetingRuntime, now: number) {
       unitId: r.unitId,
     })),
     attendanceRows: attendance(state, now).length,
+    alerts: state.alerts,
+    worstPoints: telemetry.worst(state.def.id),
   };
 }

@@ -1,5 +1,6 @@
 import { startServer, type AppServer } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
+import type { MeetingInput } from '../../server/domain/definition.js';
 import type { Role } from '../../server/domain/model.js';
 import type { MeetingRuntime } from '../../server/meetings/MeetingRuntime.js';
 import { connectMeeting, type MeetingConnection, type MeetingSocket } from '../../server/protocol/client.js';
@@ -25,7 +26,8 @@ export interface TestServer {
 export async function startTestServer({
   open = true,
   env = {},
-}: { open?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
+  meeting: meetingInput = {},
+}: { open?: boolean; env?: Record<string, string>; meeting?: Partial<MeetingInput> } = {}): Promise<TestServer> {
   const { dir, remove } = await tempDir();
   const server = await startServer(
     loadConfig({
@@ -39,7 +41,7 @@ export async function startTestServer({
     }),
   );
   await server.meetings.replaceDirectory(smallDirectory());
-  const meeting = await server.meetings.createMeeting({ ...smallMeetingInput(), id: 'm1' });
+  const meeting = await server.meetings.createMeeting({ ...smallMeetingInput(meetingInput), id: 'm1' });
   if (open) {
     await meeting.execute({ type: 'meeting.open' }, { role: 'chair' });
   }

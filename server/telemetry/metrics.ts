@@ -1,0 +1,97 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { MeetingService } from '../meetings/MeetingService.js';
+import type { Health } from '../domain/model.js';
+import type { TelemetryService } from './TelemetryService.js';
+
+export interface MetricsOptions {
+  meetings: MeetingService;
+  telemetry: TelemetryService;
+  /** Live socket count (socket.io engine clients). */
+  socketCount: () => number;
+}
+
+/**
+ * Prometheus metrics, all prefixed `diemcau_`: the process defaults (CPU, heap, event-loop lag) and the meeting
+ * figures a technician watches. A registry of its own, so several servers in one process (tests) never clash.
+ */
+export function createMetrics({ meetings, telemetry, socketCount }: MetricsOptions): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'diemcau_', eventLoopMonitoringPrecision: 10 });
+
+  const live = () => meetings.list().filter((m) => m.state.status !== 'ended');
+  new Gauge({
+    name: 'diemcau_points',
+    help: 'Invited points of live meetings by link health class',
+    labelNames: ['meeting', 'health'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const meeting of live()) {
+        const counts: Record<Health, number> = { stable: 0, unstable: 0, disconnected: 0 };
+        for (const pointId of meeting.state.def.invitedPointIds) {
+          const point = meeting.state.points[pointId];
+          if (point !== undefined && point.presence.length > 0) {
+            counts[point.connected ? point.health : 'disconnected'] += 1;
+          }
+        }
+        for (const [health, count] of Object.entries(counts)) {
+          this.set({ meeting: meeting.id, health }, count);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: 'diemcau_floor_queue_length',
+    help: 'Requests waiting for the floor',
+    labelNames: ['meeting'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const meeting of live()) {
+        this.set({ meeting: meeting.id }, meeting.state.queue.length);
+      }
+    },
+  });
+  new Gauge({
+    name: 'diemcau_sockets',
+    help: 'Connected sockets',
+    registers: [registry],
+    collect() {
+      this.set(socketCount());
+    },
+  });
+  new Counter({
+    name: 'diemcau_telemetry_samples_total',
+    help: 'Link-quality samples ingested',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(telemetry.samplesTotal);
+    },
+  });
+  const events = new Counter({
+    name: 'diemcau_events_total',
+    help: 'Meeting events appended',
+    labelNames: ['type'],
+    registers: [registry],
+  });
+  const rollCalls = new Histogram({
+    name: 'diemcau_rollcall_duration_seconds',
+    help: 'From a roll call start to its close',
+    buckets: [10, 30, 60, 120, 300, 600, 1200],
+    registers: [registry],
+  });
+  meetings.onEvents((runtime, batch) => {
+    for (const event of batch) {
+      events.inc({ type: event.type });
+      if (event.type === 'RollCallClosed') {
+        const rollCall = runtime.state.rollCalls.find((r) => r.rollCallId === event.rollCallId);
+        if (rollCall !== undefined) {
+          rollCalls.observe((event.at - rollCall.startedAt) / 1000);
+        }
+      }
+    }
+  });
+
+  return registry;
+}
