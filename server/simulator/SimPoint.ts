@@ -2,6 +2,7 @@ import { connectMeeting, request, type MeetingSocket } from '../protocol/client.
 import type { FloorKind } from '../domain/model.js';
 import type { RollCallView, Snapshot } from '../protocol/messages.js';
 import { personName } from '../scenarios/names.js';
+import { syntheticSample, type Profile } from './profiles.js';
 
 export interface SimPointOptions {
   url: string;
@@ -13,6 +14,10 @@ export interface SimPointOptions {
   /** Delay before confirming a roll call, or `null` to never confirm (absent). */
   rollCallDelayMs: (rollCall: RollCallView) => number | null;
   onError: (what: string) => void;
+  /** Link profile for synthetic telemetry. Default `good`. */
+  profile?: Profile;
+  /** Whether the point's unit is in an upstream outage now. */
+  inOutage?: () => boolean;
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,6 +34,7 @@ export class SimPoint {
   turnsSpoken = 0;
   readonly #options: SimPointOptions;
   readonly #confirmed = new Set<string>();
+  #telemetry: NodeJS.Timeout | null = null;
   #closed = false;
 
   constructor(options: SimPointOptions) {
@@ -50,6 +56,7 @@ export class SimPoint {
       }
     };
     onSnapshot(snapshot);
+    this.#startTelemetry(snapshot.telemetryIntervalMs);
     socket.on('rollcall:changed', (view) => this.#onRollCall(view));
     socket.on('meeting:snapshot', onSnapshot);
     socket.on('floor:changed', (floor) => {
@@ -90,7 +97,31 @@ export class SimPoint {
 
   close(): void {
     this.#closed = true;
+    if (this.#telemetry !== null) {
+      clearInterval(this.#telemetry);
+    }
     this.socket?.close();
+  }
+
+  /** Reports synthetic link stats on the server's interval, as a browser's getStats() loop would. */
+  #startTelemetry(intervalMs: number): void {
+    const joinedAt = Date.now();
+    const { profile = 'good', inOutage = () => false, random } = this.#options;
+    this.#telemetry = setInterval(() => {
+      const elapsed = Date.now() - joinedAt;
+      const sample = syntheticSample(profile, elapsed, random, inOutage());
+      if (sample === null) {
+        if (profile === 'dead' && this.socket?.connected) {
+          this.socket.disconnect();
+        }
+
+        return;
+      }
+      if (this.socket?.connected) {
+        void request(this.socket, 'telemetry:sample', sample).catch(() => undefined);
+      }
+    }, intervalMs);
+    this.#telemetry.unref();
   }
 
   #onRollCall(view: RollCallView): void {

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { simulate } from './simulate.js';
 
 /**
- * `npm run simulate -- --scenario <id> [--points N] [--chair-script] [--url URL] [--admin-key KEY]`
+ * `npm run simulate -- --scenario <id> [--points N] [--chair-script] [--url URL] [--admin-key KEY]
+ *   [--profiles lossy=0.1,flapping=0.05,dead=0.02] [--unit-outage <unit code>]`
  * Progress goes to stderr; the last line on stdout is one JSON summary.
  */
 const { values } = parseArgs({
@@ -13,6 +14,8 @@ const { values } = parseArgs({
     url: { type: 'string' },
     'admin-key': { type: 'string', default: process.env.ADMIN_API_KEY ?? 'diemcau-dev-admin' },
     'deadline-sec': { type: 'string', default: '5' },
+    profiles: { type: 'string' },
+    'unit-outage': { type: 'string' },
   },
 });
 
@@ -29,6 +32,8 @@ simulate({
   url: values.url,
   adminKey: values['admin-key'],
   rollCallDeadlineSec: Number(values['deadline-sec']),
+  profiles: values.profiles,
+  unitOutage: values['unit-outage'],
   log: (line) => console.error(line),
 }).then(
   (summary) => {

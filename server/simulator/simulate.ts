@@ -8,7 +8,9 @@ import { seededRandom } from '../scenarios/names.js';
 import { floorScript, loadScenario } from '../scenarios/scenarios.js';
 import { ChairScript } from './ChairScript.js';
 import { api } from './http.js';
+import { parseProfileMix, pickProfile } from './profiles.js';
 import { SimPoint } from './SimPoint.js';
+import { connectMeeting, request, type MeetingSocket } from '../protocol/client.js';
 
 export interface SimulateOptions {
   scenario: string;
@@ -25,6 +27,10 @@ export interface SimulateOptions {
   /** Share of points that drop their network once during the meeting. Default 0.03. */
   dropShare?: number;
   seed?: string;
+  /** Link profile mix, e.g. `lossy=0.1,flapping=0.05,dead=0.02` (the rest are good). Speakers stay good. */
+  profiles?: string | undefined;
+  /** A unit whose points all suffer an upstream outage from 3 s after joining, for 15 s. */
+  unitOutage?: string | undefined;
   /** Progress lines (stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -37,6 +43,8 @@ export interface SimulationSummary {
   floorTurns: number;
   attendanceRows: number;
   errors: number;
+  /** With profiles or a unit outage: what the technician saw. */
+  link?: { unstable: number; disconnected: number; alerts: number };
   meetingId: string;
   durationMs: number;
   errorSamples: string[];
@@ -72,6 +80,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
   }
   const points: SimPoint[] = [];
   let chair: ChairScript | null = null;
+  let technician: MeetingSocket | null = null;
   try {
     // A fresh meeting per run, over the scenario's province (imported when the server does not have it yet).
     const built = buildProvince(scenario);
@@ -108,6 +117,40 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
     // Points may only join an open meeting: the chair opens it (without a script, the simulator does so for it).
     await chairOpen(url, chairToken.token);
 
+    // Speakers are drawn first and stay on good links; the others follow the profile mix.
+    const shuffled = [...chosen].sort(() => random() - 0.5);
+    const speakerIds = new Set(shuffled.slice(0, Math.min(script.turns, shuffled.length)).map((l) => l.pointId));
+    const mix = options.profiles === undefined ? [] : parseProfileMix(options.profiles);
+    const groupOf = new Map(
+      built.directory.points.map((p) => [
+        p.code,
+        built.directory.units.find((u) => u.code === p.unitCode)?.parentCode ?? p.unitCode,
+      ]),
+    );
+    const outageStart = Date.now() + 3000;
+    const inOutage = (pointId: string) => () =>
+      options.unitOutage !== undefined &&
+      (groupOf.get(pointId) === options.unitOutage || pointId === `DC-${options.unitOutage}`) &&
+      Date.now() >= outageStart &&
+      Date.now() < outageStart + 15_000;
+    const watching = mix.length > 0 || options.unitOutage !== undefined;
+    const seenLink = { unstable: new Set<string>(), disconnected: new Set<string>(), alerts: 0 };
+    if (watching) {
+      const techToken = await api<{ token: string }>(url, adminKey, 'POST', `/api/meetings/${meetingId}/tokens`, {
+        role: 'technician',
+      });
+      const { socket } = await connectMeeting(url, techToken.token);
+      technician = socket;
+      socket.on('link:changed', (m) => {
+        if (m.health !== 'stable') {
+          seenLink[m.health].add(m.pointId);
+        }
+      });
+      socket.on('alert:changed', (a) => {
+        seenLink.alerts += a.acknowledgedAt === null && a.clearedAt === null ? 1 : 0;
+      });
+    }
+
     for (const link of chosen) {
       points.push(
         new SimPoint({
@@ -126,6 +169,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
             return r < 0.92 ? window + 200 + random() * 800 : null;
           },
           onError,
+          profile: speakerIds.has(link.pointId) ? 'good' : pickProfile(mix, random),
+          inOutage: inOutage(link.pointId),
         }),
       );
     }
@@ -184,6 +229,15 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
       floorTurns: result.floorTurns,
       attendanceRows,
       errors: errors.length,
+      ...(watching
+        ? {
+            link: {
+              unstable: seenLink.unstable.size,
+              disconnected: seenLink.disconnected.size,
+              alerts: seenLink.alerts,
+            },
+          }
+        : {}),
       meetingId,
       durationMs: Date.now() - began,
       errorSamples: errors.slice(0, 5),
@@ -191,6 +245,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
   } finally {
     points.forEach((p) => p.close());
     chair?.close();
+    technician?.close();
     await embedded?.close();
     if (dataDir !== null) {
       await rm(dataDir, { recursive: true, force: true });
@@ -199,7 +254,6 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
 }
 
 async function chairOpen(url: string, token: string): Promise<void> {
-  const { connectMeeting, request } = await import('../protocol/client.js');
   const { socket } = await connectMeeting(url, token);
   try {
     const snapshot = await request(socket, 'meeting:snapshot', {});

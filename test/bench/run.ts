@@ -43,11 +43,8 @@ const headline = runs.at(-1) as SignalingResult;
 const pending = 'not measured yet';
 const result = {
   ...headline,
-  telemetryCpuPercent: null,
-  telemetryLagP99Ms: null,
   embeddedBridgePointsPerCore: null,
   notMeasured: {
-    telemetryCpuPercent: `${pending}: link-health telemetry (issue 5) is not built`,
     embeddedBridgePointsPerCore: `${pending}: the embedded media bridge (issue 4) is not built`,
   },
   mode: values.quick ? 'quick' : 'full',
@@ -67,6 +64,8 @@ const columns: [keyof SignalingResult, string][] = [
   ['fanoutRatio', 'ratio'],
   ['heapPerPointKB', 'heap/point (KB)'],
   ['eventsPerSecond', 'events/s'],
+  ['telemetryCpuPercent', 'telemetry CPU (%)'],
+  ['telemetryLagP99Ms', 'telemetry lag p99 (ms)'],
 ];
 const table = [
   `Measured ${machine.date.slice(0, 10)} on ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, embedded store with fdatasync.`,

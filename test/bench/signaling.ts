@@ -32,6 +32,8 @@ export interface SignalingResult {
   heapPerPointKB: number;
   eventsPerSecond: number;
   joinCpuPercent: number;
+  telemetryCpuPercent: number;
+  telemetryLagP99Ms: number;
 }
 
 const ROUNDS = 20;
@@ -152,6 +154,33 @@ export async function benchSignaling(n: number, log: (line: string) => void): Pr
     const seqAfter = (await server.send<Stats>({ cmd: 'stats' })).seqs[seeded.meetingId] ?? 0;
     const eventsPerSecond = ((seqAfter - seqBefore) / loadMs) * 1000;
     log(`  N=${n}: ${round(eventsPerSecond, 0)} events/s sustained`);
+    // Telemetry ingest: every point sends one sample per 2 s, staggered, for 10 s; CPU and lag of the server alone.
+    const sample = {
+      lossPct: 0.4,
+      rttMs: 45,
+      jitterMs: 6,
+      fpsIn: 25,
+      fpsOut: 25,
+      kbpsIn: 900,
+      kbpsOut: 700,
+      audioLevel: 0.1,
+    };
+    await server.send<Stats>({ cmd: 'stats' });
+    const timers = connections.map(({ socket }, i) =>
+      setTimeout(
+        () => {
+          void request(socket, 'telemetry:sample', sample);
+          timers.push(setInterval(() => void request(socket, 'telemetry:sample', sample), 2000));
+        },
+        (i / n) * 2000,
+      ),
+    );
+    await wait(10_000);
+    timers.forEach((timer) => clearInterval(timer));
+    const telemetry = await server.send<Stats>({ cmd: 'stats' });
+    log(
+      `  N=${n}: telemetry ingest CPU ${round(telemetry.cpuPercent)} %, event-loop lag p99 ${round(telemetry.lagP99Ms)} ms`,
+    );
     sockets.forEach((s) => s.close());
     sockets.length = 0;
 
@@ -175,6 +204,8 @@ export async function benchSignaling(n: number, log: (line: string) => void): Pr
       heapPerPointKB: round(heapPerPointKB),
       eventsPerSecond: round(eventsPerSecond, 0),
       joinCpuPercent: round(joinStats.cpuPercent),
+      telemetryCpuPercent: round(telemetry.cpuPercent),
+      telemetryLagP99Ms: round(telemetry.lagP99Ms),
     };
   } finally {
     sockets.forEach((s) => s.close());

@@ -134,3 +134,28 @@ describe('link health over sockets', () => {
     expect([...metrics.keys()].some((k) => k.startsWith('diemcau_nodejs_eventloop_lag'))).toBe(true);
   });
 });
+
+describe('Grafana dashboard', () => {
+  it('queries only metrics the server exports', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const dashboard = JSON.parse(await readFile('infra/grafana-dashboard.json', 'utf8')) as {
+      panels: { targets: { expr: string }[] }[];
+    };
+    const t = await startTestServer();
+    try {
+      const exported =
+        (await (await fetch(`${t.url}/metrics`)).text()).match(/^# TYPE (\S+)/gm)?.map((l) => l.slice(7)) ?? [];
+      for (const expr of dashboard.panels.flatMap((p) => p.targets.map((target) => target.expr))) {
+        const names = expr.match(/diemcau_[a-z0-9_]+/g) ?? [];
+        for (const name of names) {
+          expect(
+            exported.some((e) => name === e || name.startsWith(`${e}_`)),
+            `${name} in ${expr}`,
+          ).toBe(true);
+        }
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
