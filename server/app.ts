@@ -92,6 +92,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     telemetry,
     maxMessageBytes: config.MAX_MESSAGE_BYTES,
     recoveryWindowSec: config.RECOVERY_WINDOW_SEC,
+    rateLimitMultiplier: config.RATE_LIMIT_MULTIPLIER,
     now,
   });
 

@@ -43,6 +43,8 @@ export const configSchema = z
     LINK_DISCONNECT_SEC: z.coerce.number().min(0.5).max(600).default(6),
     /** Socket up but no sample for longer than this: the point is silent (alert), seconds. */
     LINK_SILENT_SEC: z.coerce.number().min(1).max(3600).default(20),
+    /** Scales every per-socket rate budget; 0 < x. Raise it for load tests, never in production. */
+    RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(1_000_000).default(1),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .transform((env) => ({ ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` }))

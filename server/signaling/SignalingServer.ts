@@ -12,7 +12,7 @@ import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Soc
 import { REQUESTS, type RequestName, type RequestPayload } from '../protocol/requests.js';
 import type { LinkSample } from '../telemetry/classify.js';
 import type { TelemetryService } from '../telemetry/TelemetryService.js';
-import { TokenBucket } from './TokenBucket.js';
+import { socketLimiter } from './limits.js';
 import { fanOut } from './fanOut.js';
 import { handle, toErrorBody } from './handle.js';
 import { COMMAND_REQUESTS, REQUEST_COMMANDS } from './requestCommands.js';
@@ -33,6 +33,8 @@ export interface SignalingServerOptions {
   maxMessageBytes?: number;
   /** Connection-state recovery window, seconds. Default 120. */
   recoveryWindowSec?: number;
+  /** Scales every per-socket rate budget (server/signaling/limits.ts). Default 1. */
+  rateLimitMultiplier?: number;
   /** Server clock. Default Date.now. */
   now?: () => number;
 }
@@ -44,6 +46,7 @@ export class SignalingServer {
   readonly #tokens: JoinTokens;
   readonly #telemetry: TelemetryService;
   readonly #now: () => number;
+  readonly #rateLimitMultiplier: number;
   /** Live sockets per meeting point on this node: presence changes only on 0 ↔ 1. */
   readonly #pointSockets = new Map<string, number>();
   readonly #unsubscribe: () => void;
@@ -56,8 +59,10 @@ export class SignalingServer {
     telemetry,
     maxMessageBytes = 65_536,
     recoveryWindowSec = 120,
+    rateLimitMultiplier = 1,
     now = Date.now,
   }: SignalingServerOptions) {
+    this.#rateLimitMultiplier = rateLimitMultiplier;
     this.#meetings = meetings;
     this.#tokens = tokens;
     this.#telemetry = telemetry;
@@ -178,12 +183,15 @@ export class SignalingServer {
 
   #registerHandlers(socket: TypedSocket, runtime: MeetingRuntime, actor: Actor): void {
     const self = actor.pointId ?? '';
+    const allow = socketLimiter(this.#telemetry.intervalMs, this.#rateLimitMultiplier);
+    const on = <E extends RequestName, R extends object>(name: E, fn: (payload: RequestPayload<E>) => Promise<R>) =>
+      handle(socket, name, REQUESTS[name].schema, fn as (payload: unknown) => Promise<R>, () => allow(name));
     for (const name of COMMAND_REQUESTS) {
       const toCommand = REQUEST_COMMANDS[name] as (
         payload: unknown,
         self: string,
       ) => ReturnType<(typeof REQUEST_COMMANDS)[typeof name]>;
-      handle(socket, name, REQUESTS[name].schema, async (payload) => {
+      on(name, async (payload) => {
         const { events, state } = await runtime.execute(toCommand(payload, self), actor);
         const requested = events.find((e) => e.type === 'FloorRequested');
         if (requested !== undefined) {
@@ -197,10 +205,10 @@ export class SignalingServer {
         return { seq: state.seq };
       });
     }
-    handle(socket, 'meeting:snapshot', REQUESTS['meeting:snapshot'].schema, async () => ({
+    on('meeting:snapshot', async () => ({
       snapshot: snapshotFor(runtime.state, runtime.index, actor, this.#now(), this.#telemetry.intervalMs),
     }));
-    handle(socket, 'rollcall:tally', REQUESTS['rollcall:tally'].schema, async ({ rollCallId }) => {
+    on('rollcall:tally', async ({ rollCallId }) => {
       requireStaff(actor);
       const state = runtime.state;
       const rollCall =
@@ -211,30 +219,25 @@ export class SignalingServer {
 
       return { rollCall: rollCallStaffView(state, rollCall, runtime.index) };
     });
-    handle(socket, 'attendance:get', REQUESTS['attendance:get'].schema, async () => {
+    on('attendance:get', async () => {
       requireStaff(actor);
 
       return { rows: attendance(runtime.state, this.#now()) };
     });
-    // Twice the expected sample rate, with a small burst for a reconnect's catch-up.
-    const samples = new TokenBucket({ capacity: 3, perSecond: 2000 / this.#telemetry.intervalMs });
-    handle(socket, 'telemetry:sample', REQUESTS['telemetry:sample'].schema, async (sample) => {
+    on('telemetry:sample', async (sample) => {
       if (actor.role !== 'point' || actor.pointId === undefined) {
         throw DomainError.forbidden('gửi số liệu đường truyền (send link samples)');
-      }
-      if (!samples.take()) {
-        throw new DomainError('RATE_LIMITED', 'Gửi số liệu quá nhanh (samples too fast)');
       }
       this.#telemetry.ingest(runtime, actor.pointId, toLinkSample(sample));
 
       return {};
     });
-    handle(socket, 'telemetry:history', REQUESTS['telemetry:history'].schema, async ({ pointId, sinceMs }) => {
+    on('telemetry:history', async ({ pointId, sinceMs }) => {
       requireStaff(actor);
 
       return { history: this.#telemetry.history(runtime.id, pointId, sinceMs) };
     });
-    handle(socket, 'telemetry:latest', REQUESTS['telemetry:latest'].schema, async () => {
+    on('telemetry:latest', async () => {
       requireStaff(actor);
 
       return { rows: this.#telemetry.latest(runtime.id) };

@@ -30,14 +30,15 @@ interface Listener {
 
 /**
  * Registers one request handler: parses the payload with its schema (once, at the boundary), runs the handler and
- * always answers the ack with `{ ok: true, ... }` or `{ ok: false, error }`. A request without an ack callback is
- * dropped: every request must be answerable.
+ * always answers the ack with `{ ok: true, ... }` or `{ ok: false, error }`. `allow` is the rate limit, checked
+ * first. A request without an ack callback is dropped: every request must be answerable.
  */
 export function handle<S extends z.ZodType, R extends object>(
   socket: Listener,
   event: string,
   schema: S,
   fn: (payload: z.infer<S>) => Promise<R>,
+  allow: () => boolean = () => true,
 ): void {
   socket.on(event, (...args: unknown[]) => {
     const ack = args.at(-1);
@@ -47,6 +48,14 @@ export function handle<S extends z.ZodType, R extends object>(
       return;
     }
     const reply = (value: Ack<R>) => (ack as (a: Ack<R>) => void)(value);
+    if (!allow()) {
+      reply({
+        ok: false,
+        error: { code: 'RATE_LIMITED', message: 'Thao tác quá nhanh, vui lòng chờ (too many requests)' },
+      });
+
+      return;
+    }
     const payload = args.length >= 2 ? args[0] : {};
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {

@@ -114,6 +114,7 @@ describe('link health over sockets', () => {
     const limited = acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED');
     expect(limited.length).toBeGreaterThanOrEqual(6);
     expect(await request(x2, 'telemetry:sample', good)).toMatchObject({ ok: true });
+    await wait(600); // the bucket refills
     expect(await request(x1, 'telemetry:sample', { ...good, lossPct: 101 })).toMatchObject({
       error: { code: 'VALIDATION_FAILED' },
     });

@@ -87,6 +87,8 @@ describe('bad input', () => {
   });
 
   it('answers malformed payloads with VALIDATION_FAILED and changes nothing', async () => {
+    await t.close();
+    t = await startTestServer({ env: { RATE_LIMIT_MULTIPLIER: '10' } }); // this test is about validation, not throttling
     const { socket } = await t.connect('point', 'DC-X1');
     await t.meeting.idle(); // the point's own join is recorded asynchronously
     const seq = t.meeting.state.seq;
@@ -113,6 +115,20 @@ describe('bad input', () => {
       socket.timeout(2000) as unknown as { emitWithAck(e: string, p: unknown): Promise<unknown> }
     ).emitWithAck('floor:explode', {});
     expect(ack).toMatchObject({ ok: false, error: { code: 'UNKNOWN_EVENT' } });
+  });
+
+  it('throttles a point flooding floor requests with RATE_LIMITED; other points are unaffected', async () => {
+    const { socket: x1 } = await t.connect('point', 'DC-X1');
+    const { socket: x2 } = await t.connect('point', 'DC-X2');
+    const acks = await Promise.all(Array.from({ length: 20 }, () => request(x1, 'floor:withdraw', {})));
+    const codes = acks.map((a) => (a.ok ? 'ok' : a.error.code));
+    expect(codes.filter((c) => c === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(14);
+    expect(codes.filter((c) => c === 'REQUEST_NOT_QUEUED').length).toBeGreaterThanOrEqual(1);
+    expect(await request(x2, 'floor:request', { kind: 'speech' })).toMatchObject({ ok: true, position: 1 });
+    // Other classes of the flooding socket keep their own budget.
+    expect(await request(x1, 'point:readiness', { camera: true, microphone: true, network: true })).toMatchObject({
+      ok: true,
+    });
   });
 
   it('refuses chair commands from points and technicians, and staff views from points', async () => {
