@@ -42,6 +42,12 @@ export default tseslint.config(
     },
   },
   {
+    files: ['client/**/*.js'],
+    languageOptions: {
+      globals: { URLSearchParams: 'readonly', location: 'readonly', atob: 'readonly', document: 'readonly' },
+    },
+  },
+  {
     // CLIs print their result lines on purpose.
     files: ['server/**/cli.ts', 'server/simulator/**/*.ts', 'server/protocol/docs.ts', 'test/bench/**/*.ts'],
     rules: { 'no-console': 'off' },

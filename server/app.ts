@@ -2,7 +2,9 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import cors from 'cors';
 import express from 'express';
+import helmet from 'helmet';
 import { JoinTokens } from './auth/JoinTokens.js';
 import type { Config } from './config.js';
 import { createHttpAuth } from './http/auth.js';
@@ -50,6 +52,9 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(helmet());
+  // Cross-origin browser calls only from configured origins; same-origin pages and non-browser clients need no CORS.
+  app.use('/api', cors({ origin: config.CORS_ORIGINS, credentials: false }));
   app.use(express.json({ limit: '4mb' }));
   app.use(express.text({ type: ['text/csv', 'text/plain'], limit: '8mb' }));
   app.get('/healthz', (_req, res) => {
@@ -93,6 +98,9 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     maxMessageBytes: config.MAX_MESSAGE_BYTES,
     recoveryWindowSec: config.RECOVERY_WINDOW_SEC,
     rateLimitMultiplier: config.RATE_LIMIT_MULTIPLIER,
+    maxConnectionsPerToken: config.MAX_CONNECTIONS_PER_TOKEN,
+    allowedOrigins: [new URL(config.PUBLIC_URL).origin, ...config.CORS_ORIGINS],
+    sessionTokenTtlSec: config.SESSION_TOKEN_TTL_SEC,
     now,
   });
 

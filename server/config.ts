@@ -43,6 +43,20 @@ export const configSchema = z
     LINK_DISCONNECT_SEC: z.coerce.number().min(0.5).max(600).default(6),
     /** Socket up but no sample for longer than this: the point is silent (alert), seconds. */
     LINK_SILENT_SEC: z.coerce.number().min(1).max(3600).default(20),
+    /** Sockets one join token may hold at once (a reload, a second screen); more are refused. */
+    MAX_CONNECTIONS_PER_TOKEN: z.coerce.number().int().min(1).max(100).default(3),
+    /** Browser origins allowed besides PUBLIC_URL's own, comma-separated (e.g. a separate console host). */
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o !== ''),
+      ),
+    /** Lifetime of a refreshed session token (`auth:refresh`), seconds. */
+    SESSION_TOKEN_TTL_SEC: z.coerce.number().int().min(60).max(86_400).default(3600),
     /** Scales every per-socket rate budget; 0 < x. Raise it for load tests, never in production. */
     RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(1_000_000).default(1),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -188,6 +188,10 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
       rollCall.closeReason = event.reason;
       break;
     }
+    case 'AuditRecorded': {
+      // Recorded for the trail only: read from the log, not from state.
+      break;
+    }
     case 'PointLinkChanged': {
       const point = state.points[event.pointId];
       if (point !== undefined) {

@@ -2,7 +2,7 @@ import type { Command, CommandType } from './commands.js';
 import { DomainError } from './errors.js';
 import type { Actor, Role } from './model.js';
 
-type Allowed = Role | 'system';
+type Allowed = Role | 'system' | 'admin';
 
 const CHAIRS: Allowed[] = ['chair', 'cochair'];
 
@@ -36,6 +36,7 @@ export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
   'point.link': ['system'],
   'alert.acknowledge': ['technician', 'chair', 'cochair'],
   'alerts.evaluate': ['system'],
+  'audit.record': ['admin', 'chair', 'cochair', 'technician', 'observer'],
   tick: ['system'],
 };
 

@@ -1,4 +1,4 @@
-import type { FloorKind, Health } from './model.js';
+import type { AuditAction, FloorKind, Health } from './model.js';
 
 /**
  * Commands a meeting accepts. People send them over the socket (after validation); the server itself sends
@@ -47,6 +47,7 @@ export type Command =
   | { type: 'point.link'; pointId: string; health: Health; silent: boolean }
   | { type: 'alert.acknowledge'; alertId: string }
   | { type: 'alerts.evaluate' }
+  | { type: 'audit.record'; action: AuditAction; detail: string }
   | { type: 'tick' };
 
 export type CommandType = Command['type'];

@@ -134,6 +134,9 @@ export function decide(state: MeetingState, command: Command, now: number): Even
     case 'alert.acknowledge': {
       return acknowledgeAlert(state, command.alertId);
     }
+    case 'audit.record': {
+      return [{ type: 'AuditRecorded', action: command.action, detail: command.detail }];
+    }
     case 'alerts.evaluate': {
       return evaluateAlerts(state);
     }

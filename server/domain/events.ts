@@ -1,6 +1,7 @@
 import type {
   Actor,
   AlertKind,
+  AuditAction,
   Health,
   FloorEndReason,
   FloorKind,
@@ -57,7 +58,8 @@ export type EventBody =
   | { type: 'PointLinkChanged'; pointId: string; health: Health; silent: boolean }
   | { type: 'AlertRaised'; alertId: string; kind: AlertKind; pointId: string | null; unitId: string | null }
   | { type: 'AlertAcknowledged'; alertId: string }
-  | { type: 'AlertCleared'; alertId: string };
+  | { type: 'AlertCleared'; alertId: string }
+  | { type: 'AuditRecorded'; action: AuditAction; detail: string };
 
 export type EventType = EventBody['type'];
 

@@ -172,6 +172,10 @@ export interface RollCall {
   outcomes: Record<string, RollCallOutcome> | null;
 }
 
+/** Staff actions outside meeting commands that the audit trail records. */
+export const AUDIT_ACTIONS = ['attendance_exported', 'audit_exported', 'token_issued', 'tokens_issued'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export const ALERT_KINDS = ['speaker_degraded', 'unit_unstable', 'point_silent'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -208,9 +212,16 @@ export interface MeetingState {
   alerts: Alert[];
 }
 
-/** Who issued a command. `system` is the server itself (presence, timers). */
+/**
+ * Who issued a command, recorded on every event (the audit trail). `system` is the server itself (presence,
+ * timers); `admin` is the holder of the admin API key.
+ */
 export interface Actor {
-  role: Role | 'system';
+  role: Role | 'system' | 'admin';
   /** The point a `point` role acts for. */
   pointId?: string;
+  /** The join token's id (`jti`), naming the person's link without storing the token. */
+  tokenId?: string;
+  /** Network address the command came from. */
+  address?: string;
 }

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import type { AttendanceRow } from '../domain/attendance.js';
 import type { MeetingState } from '../domain/model.js';
 import { formatDate, formatDateTime, formatTime } from '../format.js';
+import { AUDIT_HEADERS, auditCells, type AuditRow } from './auditTrail.js';
 
 export type Lang = 'vi' | 'en';
 
@@ -75,15 +76,25 @@ function csvField(value: string | number): string {
   return /[",\n\r;]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-/** UTF-8 CSV with a BOM (so Excel shows Vietnamese correctly) and CRLF line ends, rows grouped by unit. */
-export function attendanceCsv(rows: AttendanceRow[], lang: Lang = 'vi'): Buffer {
-  const lines = [HEADERS[lang], ...rows.map((row, i) => cells(row, i + 1, lang))].map((r) => r.map(csvField).join(','));
+/** UTF-8 CSV with a BOM (so Excel shows Vietnamese correctly) and CRLF line ends. */
+export function toCsv(table: (string | number)[][]): Buffer {
+  const lines = table.map((r) => r.map(csvField).join(','));
 
   return Buffer.from('\uFEFF' + lines.join('\r\n') + '\r\n', 'utf8');
 }
 
+/** Attendance as CSV, rows grouped by unit. */
+export function attendanceCsv(rows: AttendanceRow[], lang: Lang = 'vi'): Buffer {
+  return toCsv([HEADERS[lang], ...rows.map((row, i) => cells(row, i + 1, lang))]);
+}
+
 /** XLSX with the meeting's heading, a bold header, one group row per unit and the points under it. */
-export async function attendanceXlsx(state: MeetingState, rows: AttendanceRow[], lang: Lang = 'vi'): Promise<Buffer> {
+export async function attendanceXlsx(
+  state: MeetingState,
+  rows: AttendanceRow[],
+  lang: Lang = 'vi',
+  audit: AuditRow[] = [],
+): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'diemcau';
   const sheet = workbook.addWorksheet(lang === 'vi' ? 'Điểm danh' : 'Attendance');
@@ -112,6 +123,13 @@ export async function attendanceXlsx(state: MeetingState, rows: AttendanceRow[],
     sheet.getColumn(i + 1).width = width;
   });
   sheet.views = [{ state: 'frozen', ySplit: header.number }];
+  // The audit trail travels with the record: who did what, when and from where.
+  const trail = workbook.addWorksheet(lang === 'vi' ? 'Nhật ký thao tác' : 'Audit trail');
+  trail.addRow(AUDIT_HEADERS[lang]).font = { bold: true };
+  audit.forEach((row) => trail.addRow(auditCells(row)));
+  [6, 20, 12, 38, 18, 24, 80].forEach((width, i) => {
+    trail.getColumn(i + 1).width = width;
+  });
 
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -2,12 +2,13 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { JoinTokens } from '../auth/JoinTokens.js';
 import { DomainError } from '../domain/errors.js';
+import type { Actor } from '../domain/model.js';
 
 export interface HttpAuth {
-  /** Throws unless the request carries the admin API key (`x-api-key`). */
-  requireAdmin(req: Request): void;
+  /** Throws unless the request carries the admin API key (`x-api-key`); returns the actor for the audit trail. */
+  requireAdmin(req: Request): Actor;
   /** The admin key, or a chair/co-chair/technician/observer token of this meeting (`Authorization: Bearer`). */
-  requireStaffOrAdmin(req: Request, meetingId: string): Promise<void>;
+  requireStaffOrAdmin(req: Request, meetingId: string): Promise<Actor>;
 }
 
 export function createHttpAuth({ adminKey, tokens }: { adminKey: string; tokens: JoinTokens }): HttpAuth {
@@ -23,10 +24,12 @@ export function createHttpAuth({ adminKey, tokens }: { adminKey: string; tokens:
       if (!isAdmin(req)) {
         throw new DomainError('UNAUTHENTICATED', 'Cần khóa quản trị (x-api-key required)');
       }
+
+      return { role: 'admin', address: req.ip ?? '' };
     },
     async requireStaffOrAdmin(req, meetingId) {
       if (isAdmin(req)) {
-        return;
+        return { role: 'admin', address: req.ip ?? '' };
       }
       const header = req.get('authorization') ?? '';
       const token = header.startsWith('Bearer ') ? header.slice(7) : String(req.query.token ?? '');
@@ -37,6 +40,8 @@ export function createHttpAuth({ adminKey, tokens }: { adminKey: string; tokens:
       if (claims.role === 'point') {
         throw DomainError.forbidden('xuất danh sách (export)');
       }
+
+      return { role: claims.role, tokenId: claims.tokenId, address: req.ip ?? '' };
     },
   };
 }

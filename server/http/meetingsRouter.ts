@@ -4,7 +4,8 @@ import { attendance } from '../domain/attendance.js';
 import { DomainError } from '../domain/errors.js';
 import type { MeetingState } from '../domain/model.js';
 import { tallyRollCall } from '../domain/rollCall.js';
-import { attendanceCsv, attendanceXlsx, type Lang } from '../export/attendanceExport.js';
+import { attendanceCsv, attendanceXlsx, toCsv, type Lang } from '../export/attendanceExport.js';
+import { AUDIT_HEADERS, auditCells, auditRows } from '../export/auditTrail.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import { meetingBody, tokenBody } from '../protocol/http.js';
@@ -49,7 +50,7 @@ export function meetingsRouter({ meetings, tokens, auth, telemetry, publicUrl, n
   });
 
   router.post('/:id/tokens', async (req, res) => {
-    auth.requireAdmin(req);
+    const admin = auth.requireAdmin(req);
     const runtime = meetings.get(req.params.id);
     const parsed = tokenBody.safeParse(req.body);
     if (!parsed.success) {
@@ -60,11 +61,15 @@ export function meetingsRouter({ meetings, tokens, auth, telemetry, publicUrl, n
       throw new DomainError('NOT_INVITED', `Điểm cầu ${pointId} không được mời (point not invited)`);
     }
     const { token, expiresAt } = await tokens.issue({ meetingId: runtime.id, role, pointId: pointId ?? null, ttlSec });
+    await runtime.execute(
+      { type: 'audit.record', action: 'token_issued', detail: `${role}${pointId ? ` ${pointId}` : ''}, ${ttlSec} s` },
+      admin,
+    );
     res.status(201).json({ token, joinUrl: joinUrl(token), expiresAt, role, pointId: pointId ?? null });
   });
 
   router.post('/:id/tokens/points', async (req, res) => {
-    auth.requireAdmin(req);
+    const admin = auth.requireAdmin(req);
     const runtime = meetings.get(req.params.id);
     const ttlSec = Number(req.query.ttlSec ?? 12 * 3600);
     if (!Number.isInteger(ttlSec) || ttlSec < 60 || ttlSec > 7 * 24 * 3600) {
@@ -83,13 +88,21 @@ export function meetingsRouter({ meetings, tokens, auth, telemetry, publicUrl, n
         };
       }),
     );
+    await runtime.execute(
+      { type: 'audit.record', action: 'tokens_issued', detail: `${links.length} points, ${ttlSec} s` },
+      admin,
+    );
     res.status(201).json({ points: links });
   });
 
   router.get('/:id/attendance.:format', async (req, res) => {
     const runtime = meetings.get(req.params.id);
-    await auth.requireStaffOrAdmin(req, runtime.id);
+    const actor = await auth.requireStaffOrAdmin(req, runtime.id);
     const lang: Lang = req.query.lang === 'en' ? 'en' : 'vi';
+    if (!['csv', 'xlsx', 'json'].includes(req.params.format)) {
+      throw new DomainError('NOT_FOUND', 'Định dạng phải là csv, xlsx hoặc json (format must be csv, xlsx or json)');
+    }
+    await runtime.execute({ type: 'audit.record', action: 'attendance_exported', detail: req.params.format }, actor);
     const rows = attendance(runtime.state, now());
     const name = `diem-danh-${runtime.id}`;
     if (req.params.format === 'csv') {
@@ -98,11 +111,28 @@ export function meetingsRouter({ meetings, tokens, auth, telemetry, publicUrl, n
       res
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .attachment(`${name}.xlsx`)
-        .send(await attendanceXlsx(runtime.state, rows, lang));
-    } else if (req.params.format === 'json') {
+        .send(await attendanceXlsx(runtime.state, rows, lang, auditRows(await meetings.log(runtime.id))));
+    } else {
+      res.json({ rows });
+    }
+  });
+
+  router.get('/:id/audit.:format', async (req, res) => {
+    const runtime = meetings.get(req.params.id);
+    const actor = await auth.requireStaffOrAdmin(req, runtime.id);
+    if (req.params.format !== 'csv' && req.params.format !== 'json') {
+      throw new DomainError('NOT_FOUND', 'Định dạng phải là csv hoặc json (format must be csv or json)');
+    }
+    await runtime.execute({ type: 'audit.record', action: 'audit_exported', detail: req.params.format }, actor);
+    const rows = auditRows(await meetings.log(runtime.id));
+    if (req.params.format === 'json') {
       res.json({ rows });
     } else {
-      throw new DomainError('NOT_FOUND', 'Định dạng phải là csv, xlsx hoặc json (format must be csv, xlsx or json)');
+      const lang: Lang = req.query.lang === 'en' ? 'en' : 'vi';
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment(`nhat-ky-${runtime.id}.csv`)
+        .send(toCsv([AUDIT_HEADERS[lang], ...rows.map(auditCells)]));
     }
   });
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Actor } from '../domain/model.js';
+import type { Actor, Role } from '../domain/model.js';
 import type { Ack, AckCallback } from './common.js';
 import type { MESSAGES, MessageName } from './messages.js';
 import type { REQUESTS, RequestName } from './requests.js';
@@ -15,6 +15,7 @@ export interface AckResults {
   'rollcall:tally': { rollCall: z.infer<(typeof MESSAGES)['rollcall:changed']['schema']> };
   'attendance:get': { rows: AttendanceRowView[] };
   'telemetry:sample': object;
+  'auth:refresh': { token: string; expiresAt: number };
   'telemetry:history': { history: HistoryColumns };
   'telemetry:latest': { rows: z.infer<(typeof MESSAGES)['telemetry:latest']['schema']>['rows'] };
 }
@@ -35,7 +36,7 @@ export type InterServerEvents = Record<string, never>;
 /** What the auth middleware stores on each socket. */
 export interface SocketData {
   meetingId: string;
-  actor: Actor & { role: Exclude<Actor['role'], 'system'> };
+  actor: Actor & { role: Role };
   tokenId: string;
 }
 

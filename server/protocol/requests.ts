@@ -157,6 +157,12 @@ export const REQUESTS = {
     who: 'technician, chair, cochair',
     doc: 'Acknowledge an alert (it stays open until its condition clears).',
   },
+  'auth:refresh': {
+    schema: empty,
+    who: 'anyone connected',
+    doc: 'A fresh short-lived token with the same claims, for reconnecting during a long meeting.',
+    ack: '`{ token, expiresAt }`',
+  },
   'rollcall:tally': {
     schema: z.strictObject({ rollCallId: id.optional() }),
     who: 'chair, cochair, technician, observer',

@@ -33,6 +33,12 @@ export interface SignalingServerOptions {
   maxMessageBytes?: number;
   /** Connection-state recovery window, seconds. Default 120. */
   recoveryWindowSec?: number;
+  /** Sockets one token may hold at once. Default 3. */
+  maxConnectionsPerToken?: number;
+  /** Browser origins allowed to connect; requests without an Origin header (non-browser clients) always may. */
+  allowedOrigins?: string[];
+  /** Lifetime of tokens from `auth:refresh`, seconds. Default 3600. */
+  sessionTokenTtlSec?: number;
   /** Scales every per-socket rate budget (server/signaling/limits.ts). Default 1. */
   rateLimitMultiplier?: number;
   /** Server clock. Default Date.now. */
@@ -47,6 +53,10 @@ export class SignalingServer {
   readonly #telemetry: TelemetryService;
   readonly #now: () => number;
   readonly #rateLimitMultiplier: number;
+  readonly #maxConnectionsPerToken: number;
+  readonly #sessionTokenTtlSec: number;
+  /** Live sockets per join token on this node. */
+  readonly #tokenSockets = new Map<string, number>();
   /** Live sockets per meeting point on this node: presence changes only on 0 ↔ 1. */
   readonly #pointSockets = new Map<string, number>();
   readonly #unsubscribe: () => void;
@@ -60,9 +70,14 @@ export class SignalingServer {
     maxMessageBytes = 65_536,
     recoveryWindowSec = 120,
     rateLimitMultiplier = 1,
+    maxConnectionsPerToken = 3,
+    allowedOrigins = [],
+    sessionTokenTtlSec = 3600,
     now = Date.now,
   }: SignalingServerOptions) {
     this.#rateLimitMultiplier = rateLimitMultiplier;
+    this.#maxConnectionsPerToken = maxConnectionsPerToken;
+    this.#sessionTokenTtlSec = sessionTokenTtlSec;
     this.#meetings = meetings;
     this.#tokens = tokens;
     this.#telemetry = telemetry;
@@ -71,6 +86,16 @@ export class SignalingServer {
       maxHttpBufferSize: maxMessageBytes,
       connectionStateRecovery: { maxDisconnectionDuration: recoveryWindowSec * 1000, skipMiddlewares: true },
       serveClient: false,
+      // Browsers must come from an allowed origin; a page elsewhere cannot ride on a user's join link.
+      allowRequest: (req, callback) => {
+        const origin = req.headers.origin;
+        const host = req.headers.host;
+        const ok =
+          origin === undefined ||
+          allowedOrigins.includes(origin) ||
+          (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
+        callback(ok ? null : 'ORIGIN_NOT_ALLOWED', ok);
+      },
     });
     this.io.use((socket, next) => {
       this.#authenticate(socket).then(
@@ -116,10 +141,21 @@ export class SignalingServer {
         throw new DomainError('MEETING_ENDED', 'Hội nghị đã kết thúc (the meeting has ended)');
       }
     }
+    const held = this.#tokenSockets.get(claims.tokenId) ?? 0;
+    if (held >= this.#maxConnectionsPerToken) {
+      throw new DomainError(
+        'TOO_MANY_CONNECTIONS',
+        'Mã tham dự đang được dùng ở quá nhiều nơi (too many connections for this token)',
+      );
+    }
     socket.data.meetingId = claims.meetingId;
     socket.data.tokenId = claims.tokenId;
-    socket.data.actor =
-      claims.pointId === null ? { role: claims.role } : { role: claims.role, pointId: claims.pointId };
+    socket.data.actor = {
+      role: claims.role,
+      ...(claims.pointId === null ? {} : { pointId: claims.pointId }),
+      tokenId: claims.tokenId,
+      address: socket.handshake.address,
+    };
   }
 
   #onConnection(socket: TypedSocket): void {
@@ -132,6 +168,16 @@ export class SignalingServer {
 
       return;
     }
+    const tokenId = socket.data.tokenId;
+    this.#tokenSockets.set(tokenId, (this.#tokenSockets.get(tokenId) ?? 0) + 1);
+    socket.on('disconnect', () => {
+      const left = (this.#tokenSockets.get(tokenId) ?? 1) - 1;
+      if (left <= 0) {
+        this.#tokenSockets.delete(tokenId);
+      } else {
+        this.#tokenSockets.set(tokenId, left);
+      }
+    });
     if (!socket.recovered) {
       void socket.join(this.#roomsFor(runtime, actor));
       socket.emit(
@@ -181,7 +227,7 @@ export class SignalingServer {
     });
   }
 
-  #registerHandlers(socket: TypedSocket, runtime: MeetingRuntime, actor: Actor): void {
+  #registerHandlers(socket: TypedSocket, runtime: MeetingRuntime, actor: SocketData['actor']): void {
     const self = actor.pointId ?? '';
     const allow = socketLimiter(this.#telemetry.intervalMs, this.#rateLimitMultiplier);
     const on = <E extends RequestName, R extends object>(name: E, fn: (payload: RequestPayload<E>) => Promise<R>) =>
@@ -232,6 +278,14 @@ export class SignalingServer {
 
       return {};
     });
+    on('auth:refresh', async () =>
+      this.#tokens.issue({
+        meetingId: runtime.id,
+        role: actor.role,
+        pointId: actor.pointId ?? null,
+        ttlSec: this.#sessionTokenTtlSec,
+      }),
+    );
     on('telemetry:history', async ({ pointId, sinceMs }) => {
       requireStaff(actor);
 

@@ -32,6 +32,7 @@ export const RATE_CLASSES: Record<RequestName, RateClass> = {
   'telemetry:history': 'query',
   'telemetry:latest': 'query',
   'alert:ack': 'chair',
+  'auth:refresh': 'query',
 };
 
 /**

@@ -9,6 +9,7 @@ export const QUERY_REQUESTS = [
   'telemetry:sample',
   'telemetry:history',
   'telemetry:latest',
+  'auth:refresh',
 ] as const satisfies readonly RequestName[];
 
 type CommandRequest = Exclude<RequestName, (typeof QUERY_REQUESTS)[number]>;

@@ -129,7 +129,7 @@ export function snapshotFor(
     seq: state.seq,
     serverTime: now,
     you: {
-      role: actor.role === 'system' ? 'observer' : actor.role,
+      role: actor.role === 'system' || actor.role === 'admin' ? 'observer' : actor.role,
       pointId,
       pointName: pointId === null ? null : (index.points.get(pointId)?.name ?? null),
     },
