@@ -4,7 +4,9 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'coverage/**', 'test/bench/results/**'] },
+  {
+    ignores: ['node_modules/**', 'data/**', 'dist/**', 'coverage/**', 'test/bench/results/**', 'test/fuzz/results/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

@@ -297,7 +297,7 @@ export class SignalingServer {
       return { rows: this.#telemetry.latest(runtime.id) };
     });
     socket.onAny((event: string, ...args: unknown[]) => {
-      if (!(event in REQUESTS)) {
+      if (!Object.hasOwn(REQUESTS, event)) {
         const ack = args.at(-1);
         if (typeof ack === 'function') {
           ack({
