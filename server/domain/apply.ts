@@ -24,6 +24,8 @@ export function initialState(def: MeetingDefinition): MeetingState {
     turns: [],
     rollCalls: [],
     alerts: [],
+    mics: { chairsOpen: true, openPoints: [] },
+    scan: null,
   };
 }
 
@@ -186,6 +188,26 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
       rollCall.outcomes = Object.fromEntries(rollCall.pointIds.map((id) => [id, outcomeOf(state, rollCall, id, true)]));
       rollCall.closedAt = event.at;
       rollCall.closeReason = event.reason;
+      break;
+    }
+    case 'MicsMuted': {
+      state.mics = { chairsOpen: event.exceptChairs ? state.mics.chairsOpen : false, openPoints: [] };
+      break;
+    }
+    case 'MicChanged': {
+      if (event.target === 'chairs') {
+        state.mics.chairsOpen = event.open;
+      } else {
+        const others = state.mics.openPoints.filter((id) => id !== event.target);
+        state.mics.openPoints = event.open ? [...others, event.target] : others;
+      }
+      break;
+    }
+    case 'ScanChanged': {
+      state.scan =
+        event.pointIds.length === 0
+          ? null
+          : { pointIds: event.pointIds, intervalSec: event.intervalSec, startedAt: event.at };
       break;
     }
     case 'AuditRecorded': {

@@ -36,6 +36,9 @@ export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
   'point.link': ['system'],
   'alert.acknowledge': ['technician', 'chair', 'cochair'],
   'alerts.evaluate': ['system'],
+  'mic.muteAll': CHAIRS,
+  'mic.set': CHAIRS,
+  'scan.set': CHAIRS,
   'audit.record': ['admin', 'chair', 'cochair', 'technician', 'observer'],
   tick: ['system'],
 };

@@ -48,6 +48,9 @@ export type Command =
   | { type: 'alert.acknowledge'; alertId: string }
   | { type: 'alerts.evaluate' }
   | { type: 'audit.record'; action: AuditAction; detail: string }
+  | { type: 'mic.muteAll'; exceptChairs: boolean }
+  | { type: 'mic.set'; target: string; open: boolean }
+  | { type: 'scan.set'; pointIds: string[]; intervalSec: number }
   | { type: 'tick' };
 
 export type CommandType = Command['type'];

@@ -11,6 +11,7 @@ import {
   reorderFloor,
   requestFloor,
   requireInSession,
+  requireInvited,
   requireLive,
   requireNotEnded,
   revokeFloor,
@@ -133,6 +134,28 @@ export function decide(state: MeetingState, command: Command, now: number): Even
     }
     case 'alert.acknowledge': {
       return acknowledgeAlert(state, command.alertId);
+    }
+    case 'mic.muteAll': {
+      requireLive(state);
+
+      return [{ type: 'MicsMuted', exceptChairs: command.exceptChairs }];
+    }
+    case 'mic.set': {
+      requireLive(state);
+      if (command.target !== 'chairs') {
+        requireInvited(state, command.target);
+      }
+
+      return [{ type: 'MicChanged', target: command.target, open: command.open }];
+    }
+    case 'scan.set': {
+      requireLive(state);
+      command.pointIds.forEach((id) => requireInvited(state, id));
+      if (command.pointIds.length > 0 && (command.intervalSec < 3 || command.intervalSec > 600)) {
+        throw DomainError.validation('Chu kỳ quét phải từ 3 đến 600 giây (scan interval out of range)');
+      }
+
+      return [{ type: 'ScanChanged', pointIds: command.pointIds, intervalSec: command.intervalSec }];
     }
     case 'audit.record': {
       return [{ type: 'AuditRecorded', action: command.action, detail: command.detail }];

@@ -59,7 +59,10 @@ export type EventBody =
   | { type: 'AlertRaised'; alertId: string; kind: AlertKind; pointId: string | null; unitId: string | null }
   | { type: 'AlertAcknowledged'; alertId: string }
   | { type: 'AlertCleared'; alertId: string }
-  | { type: 'AuditRecorded'; action: AuditAction; detail: string };
+  | { type: 'AuditRecorded'; action: AuditAction; detail: string }
+  | { type: 'MicsMuted'; exceptChairs: boolean }
+  | { type: 'MicChanged'; target: string; open: boolean }
+  | { type: 'ScanChanged'; pointIds: string[]; intervalSec: number };
 
 export type EventType = EventBody['type'];
 

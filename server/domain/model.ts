@@ -210,6 +210,10 @@ export interface MeetingState {
   rollCalls: RollCall[];
   /** Every alert of the meeting, raised, acknowledged or cleared, in raise order. */
   alerts: Alert[];
+  /** Microphones opened at the bridge by the chair (the floor holder's is open anyway). */
+  mics: { chairsOpen: boolean; openPoints: string[] };
+  /** Auto-scan of sites in the program during reports, or `null`. */
+  scan: { pointIds: string[]; intervalSec: number; startedAt: number } | null;
 }
 
 /**

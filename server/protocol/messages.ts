@@ -187,6 +187,16 @@ export const MESSAGES = {
     to: 'staff',
     doc: 'A point reported its readiness check.',
   },
+  'mics:changed': {
+    schema: z.object({
+      seq: z.number().int(),
+      chairsOpen: z.boolean(),
+      openPoints: z.array(code),
+      scan: z.object({ pointIds: z.array(code), intervalSec: z.number().int(), startedAt: epochMs }).nullable(),
+    }),
+    to: 'everyone',
+    doc: 'Microphones opened or closed at the bridge, or the auto-scan list changed.',
+  },
   'link:changed': {
     schema: z.object({ seq: z.number().int(), pointId: code, health, silent: z.boolean(), at: epochMs }),
     to: 'staff',

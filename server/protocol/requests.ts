@@ -157,6 +157,21 @@ export const REQUESTS = {
     who: 'technician, chair, cochair',
     doc: 'Acknowledge an alert (it stays open until its condition clears).',
   },
+  'mic:muteAll': {
+    schema: z.strictObject({ exceptChairs: z.boolean() }),
+    who: 'chair, cochair',
+    doc: "Close every point's microphone at the bridge (tắt tiếng tất cả); `exceptChairs: false` closes the chairs' too. The floor holder's stays open.",
+  },
+  'mic:set': {
+    schema: z.strictObject({ target: z.union([code, z.literal('chairs')]), open: z.boolean() }),
+    who: 'chair, cochair',
+    doc: "Open or close one point's microphone at the bridge (or the chairs'), whoever holds the floor.",
+  },
+  'scan:set': {
+    schema: z.strictObject({ pointIds: z.array(code).max(500), intervalSec: z.number().int().min(3).max(600) }),
+    who: 'chair, cochair',
+    doc: 'Auto-scan: during reports, without a speaker, the program shows these sites in turn; an empty list stops it.',
+  },
   'auth:refresh': {
     schema: empty,
     who: 'anyone connected',

@@ -19,6 +19,8 @@ const FLOOR_EVENTS = new Set<EventType>([
 ]);
 
 /** The request last told "get ready", per meeting, so the notice goes out once per new head of the queue. */
+const MIC_EVENTS = new Set<EventType>(['MicsMuted', 'MicChanged', 'ScanChanged']);
+
 const lastReady = new WeakMap<MeetingRuntime, string | null>();
 
 /**
@@ -37,6 +39,9 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
     notifyNextInLine(io, runtime);
   }
   // Per roll call touched: the points that confirmed in this batch, or `null` when every outcome may have changed.
+  if ([...types].some((t) => MIC_EVENTS.has(t))) {
+    io.to(rooms.meeting(id)).emit('mics:changed', { seq: state.seq, ...state.mics, scan: state.scan });
+  }
   const touchedRollCalls = new Map<string, Set<string> | null>();
   const touchAll = (rollCallId: string) => touchedRollCalls.set(rollCallId, null);
   for (const event of events) {

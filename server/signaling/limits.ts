@@ -33,6 +33,9 @@ export const RATE_CLASSES: Record<RequestName, RateClass> = {
   'telemetry:latest': 'query',
   'alert:ack': 'chair',
   'auth:refresh': 'query',
+  'mic:muteAll': 'chair',
+  'mic:set': 'chair',
+  'scan:set': 'chair',
 };
 
 /**

@@ -40,6 +40,9 @@ export const REQUEST_COMMANDS: { [E in CommandRequest]: (payload: RequestPayload
   'rollcall:confirm': (p, self) => ({ type: 'rollcall.confirm', pointId: self, ...p }),
   'rollcall:close': (p) => ({ type: 'rollcall.close', ...p }),
   'alert:ack': (p) => ({ type: 'alert.acknowledge', ...p }),
+  'mic:muteAll': (p) => ({ type: 'mic.muteAll', ...p }),
+  'mic:set': (p) => ({ type: 'mic.set', ...p }),
+  'scan:set': (p) => ({ type: 'scan.set', ...p }),
 };
 
 export const COMMAND_REQUESTS = Object.keys(REQUEST_COMMANDS) as CommandRequest[];

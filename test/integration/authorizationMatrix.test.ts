@@ -41,6 +41,9 @@ const ALLOWED: Record<RequestName, Column[]> = {
   'telemetry:latest': STAFF,
   'alert:ack': ['chair', 'cochair', 'technician'],
   'auth:refresh': CONNECTED,
+  'mic:muteAll': CHAIRS,
+  'mic:set': CHAIRS,
+  'scan:set': CHAIRS,
 };
 
 const presiding = { name: 'Trần Văn Hải', title: 'Bí thư Đảng ủy xã' };
@@ -74,6 +77,9 @@ const PAYLOADS: Record<RequestName, object> = {
   'telemetry:latest': {},
   'alert:ack': { alertId: 'speaker_degraded:DC-X1' },
   'auth:refresh': {},
+  'mic:muteAll': { exceptChairs: true },
+  'mic:set': { target: 'DC-X3', open: true },
+  'scan:set': { pointIds: ['DC-X1', 'DC-X2'], intervalSec: 10 },
 };
 
 const DENIED = new Set(['NOT_CHAIR', 'FORBIDDEN', 'NOT_YOUR_POINT', 'VALIDATION_FAILED']);
