@@ -1,0 +1,117 @@
+import type { MeetingState, Role } from '../domain/model.js';
+
+/**
+ * The routing policy (pure): from the meeting state and who is connected to the bridge, decide what each participant
+ * receives and which microphones flow. A bridge meeting is a broadcast, so cost grows linearly with points: every
+ * participant gets the program (hub + speaker); only the hub's staff get the grid of point thumbnails (low layer).
+ */
+
+/** A participant connected to the media bridge (one browser: a chair's console, a point's room, a technician). */
+export interface MediaParticipant {
+  id: string;
+  role: Role;
+  /** The point this participant is the room of; `null` for chairs, technicians and observers. */
+  pointId: string | null;
+}
+
+/** A media source: the participant whose camera or microphone feeds a slot. */
+export type Source = string | null;
+
+/** Which layer of a simulcast source a slot wants: the grid takes thumbnails, the program full size. */
+export type Layer = 'high' | 'low';
+
+export interface ParticipantRouting {
+  /** Program video: [hub (chair site), speaker or auto-scan site]. */
+  program: [Source, Source];
+  /** Audio to hear: the hub's (if open), the floor holder's and points the chair opened; never one's own. */
+  audio: Source[];
+  /** Thumbnails of points (staff only), the current page. */
+  grid: Source[];
+}
+
+export interface RoutingPlan {
+  byParticipant: Map<string, ParticipantRouting>;
+  /** Participants whose microphone the bridge forwards; every other microphone is paused at the bridge. */
+  openMics: Set<string>;
+}
+
+export interface RoutingOptions {
+  /** Thumbnails per grid page. Default 12. */
+  gridPageSize?: number;
+  /** Each staff participant's grid page (0-based). Default 0. */
+  gridPages?: ReadonlyMap<string, number>;
+  /** Most open point microphones mixed to listeners besides the speaker. Default 3. */
+  maxOpenPoints?: number;
+}
+
+const STAFF: ReadonlySet<Role> = new Set(['chair', 'cochair', 'technician', 'observer']);
+const CHAIRS: ReadonlySet<Role> = new Set(['chair', 'cochair']);
+
+/** The site shown as speaker: the floor holder, else during a report the auto-scan site of the moment. */
+export function programSpeaker(state: MeetingState, now: number): string | null {
+  if (state.floor !== null) {
+    return state.floor.pointId;
+  }
+  const item = state.def.agenda[state.agendaIndex];
+  const scan = state.scan;
+  if (scan === null || scan.pointIds.length === 0 || item?.kind !== 'report') {
+    return null;
+  }
+  const step = Math.floor((now - scan.startedAt) / (scan.intervalSec * 1000));
+
+  return scan.pointIds[((step % scan.pointIds.length) + scan.pointIds.length) % scan.pointIds.length] ?? null;
+}
+
+export function planRouting(
+  state: MeetingState,
+  participants: readonly MediaParticipant[],
+  now: number,
+  { gridPageSize = 12, gridPages = new Map(), maxOpenPoints = 3 }: RoutingOptions = {},
+): RoutingPlan {
+  const byPoint = new Map<string, MediaParticipant>();
+  for (const p of participants) {
+    if (p.pointId !== null && !byPoint.has(p.pointId)) {
+      byPoint.set(p.pointId, p);
+    }
+  }
+  // The hub's picture: the first chair on the bridge (the chairing site), then a co-chair.
+  const hub = participants.find((p) => p.role === 'chair') ?? participants.find((p) => p.role === 'cochair') ?? null;
+  const speakerPoint = programSpeaker(state, now);
+  const speaker = speakerPoint === null ? null : (byPoint.get(speakerPoint) ?? null);
+
+  const openMics = new Set<string>();
+  if (state.mics.chairsOpen) {
+    participants.filter((p) => CHAIRS.has(p.role)).forEach((p) => openMics.add(p.id));
+  }
+  // Only the floor holder speaks by right; an auto-scan site is seen, not heard.
+  const holder = state.floor === null ? undefined : byPoint.get(state.floor.pointId);
+  if (holder !== undefined) {
+    openMics.add(holder.id);
+  }
+  const openPoints = state.mics.openPoints
+    .map((pointId) => byPoint.get(pointId))
+    .filter((p): p is MediaParticipant => p !== undefined && p.id !== holder?.id)
+    .slice(0, maxOpenPoints);
+  openPoints.forEach((p) => openMics.add(p.id));
+
+  const points = state.def.invitedPointIds
+    .map((id) => byPoint.get(id))
+    .filter((p): p is MediaParticipant => p !== undefined);
+  const byParticipant = new Map<string, ParticipantRouting>();
+  for (const p of participants) {
+    const audio = [...openMics].filter((id) => id !== p.id);
+    let grid: Source[] = [];
+    if (STAFF.has(p.role)) {
+      const pages = Math.max(1, Math.ceil(points.length / gridPageSize));
+      const page = Math.min(Math.max(0, gridPages.get(p.id) ?? 0), pages - 1);
+      grid = points.slice(page * gridPageSize, (page + 1) * gridPageSize).map((q) => q.id);
+    }
+    byParticipant.set(p.id, {
+      program: [hub?.id === p.id ? null : (hub?.id ?? null), speaker?.id === p.id ? null : (speaker?.id ?? null)],
+      audio,
+      grid,
+    });
+  }
+
+  return { byParticipant, openMics };
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { planRouting, programSpeaker, type MediaParticipant } from '../../../server/media/routing.js';
+import { Meeting, smallMeetingInput } from '../../helpers/domain.js';
+
+const chair: MediaParticipant = { id: 'c1', role: 'chair', pointId: null };
+const cochair: MediaParticipant = { id: 'c2', role: 'cochair', pointId: null };
+const tech: MediaParticipant = { id: 't1', role: 'technician', pointId: null };
+const pt = (n: string): MediaParticipant => ({ id: `p-${n}`, role: 'point', pointId: `DC-${n}` });
+const everyone = [chair, cochair, tech, pt('X1'), pt('X2'), pt('X3'), pt('X4'), pt('H1'), pt('H2')];
+
+describe('routing policy', () => {
+  it('every point receives the program: the hub and nobody else while no one holds the floor', () => {
+    const m = new Meeting().startSession();
+    const plan = planRouting(m.state, everyone, m.now);
+    expect(plan.byParticipant.get('p-X1')).toEqual({ program: ['c1', null], audio: ['c1', 'c2'], grid: [] });
+    expect(plan.byParticipant.get('c1')?.program).toEqual([null, null]);
+  });
+
+  it("the floor holder joins the program and its microphone opens; others' stay paused at the bridge", () => {
+    const m = new Meeting().startSession();
+    m.run({ type: 'floor.grant', pointId: 'DC-X2' });
+    const plan = planRouting(m.state, everyone, m.now);
+    expect(plan.byParticipant.get('p-X1')).toMatchObject({ program: ['c1', 'p-X2'], audio: ['c1', 'c2', 'p-X2'] });
+    // The speaker does not receive itself.
+    expect(plan.byParticipant.get('p-X2')).toMatchObject({ program: ['c1', null], audio: ['c1', 'c2'] });
+    expect([...plan.openMics].sort()).toEqual(['c1', 'c2', 'p-X2']);
+    m.run({ type: 'floor.revoke' });
+    expect(planRouting(m.state, everyone, m.now).openMics.has('p-X2')).toBe(false);
+  });
+
+  it('the hub and technicians receive every point as a paged grid of thumbnails; points do not', () => {
+    const m = new Meeting().startSession();
+    const plan = planRouting(m.state, everyone, m.now, { gridPageSize: 4, gridPages: new Map([['t1', 1]]) });
+    expect(plan.byParticipant.get('c1')?.grid).toEqual(['p-H1', 'p-H2', 'p-X1', 'p-X2']);
+    expect(plan.byParticipant.get('t1')?.grid).toEqual(['p-X3', 'p-X4']);
+    expect(plan.byParticipant.get('p-X3')?.grid).toEqual([]);
+    const beyond = planRouting(m.state, everyone, m.now, { gridPageSize: 4, gridPages: new Map([['t1', 9]]) });
+    expect(beyond.byParticipant.get('t1')?.grid).toEqual(['p-X3', 'p-X4']);
+  });
+
+  it('mute all closes every point; mute all except chairs keeps the chairs open; the chair can open one point', () => {
+    const m = new Meeting().startSession();
+    m.run({ type: 'mic.set', target: 'DC-X4', open: true });
+    m.run({ type: 'mic.set', target: 'DC-X3', open: true });
+    expect([...planRouting(m.state, everyone, m.now).openMics].sort()).toEqual(['c1', 'c2', 'p-X3', 'p-X4']);
+    m.run({ type: 'mic.muteAll', exceptChairs: true });
+    expect([...planRouting(m.state, everyone, m.now).openMics].sort()).toEqual(['c1', 'c2']);
+    m.run({ type: 'mic.muteAll', exceptChairs: false });
+    expect([...planRouting(m.state, everyone, m.now).openMics]).toEqual([]);
+    m.run({ type: 'floor.grant', pointId: 'DC-X1' });
+    expect([...planRouting(m.state, everyone, m.now).openMics]).toEqual(['p-X1']);
+    m.run({ type: 'mic.set', target: 'chairs', open: true });
+    expect([...planRouting(m.state, everyone, m.now).openMics].sort()).toEqual(['c1', 'c2', 'p-X1']);
+  });
+
+  it('caps open point microphones so a room of open mics cannot flood every listener', () => {
+    const m = new Meeting().startSession();
+    for (const id of ['DC-X1', 'DC-X2', 'DC-X3', 'DC-X4']) {
+      m.run({ type: 'mic.set', target: id, open: true });
+    }
+    expect(planRouting(m.state, everyone, m.now, { maxOpenPoints: 2 }).openMics.size).toBe(4);
+  });
+
+  it('during a report without a speaker the program scans the chosen sites in turn', () => {
+    const m = new Meeting().startSession();
+    m.run({ type: 'scan.set', pointIds: ['DC-X1', 'DC-X3'], intervalSec: 10 });
+    expect(programSpeaker(m.state, m.now)).toBeNull(); // the opening, not a report
+    m.run({ type: 'agenda.advance' });
+    expect(programSpeaker(m.state, m.now)).toBe('DC-X1');
+    expect(programSpeaker(m.state, m.now + 10_000)).toBe('DC-X3');
+    expect(programSpeaker(m.state, m.now + 20_000)).toBe('DC-X1');
+    expect(planRouting(m.state, everyone, m.now + 10_000).byParticipant.get('p-X1')?.program).toEqual(['c1', 'p-X3']);
+    // A scanned site is seen, not heard.
+    expect(planRouting(m.state, everyone, m.now + 10_000).openMics.has('p-X3')).toBe(false);
+    m.run({ type: 'floor.grant', pointId: 'DC-X2' });
+    expect(programSpeaker(m.state, m.now)).toBe('DC-X2');
+  });
+
+  it('the hub is the first chair on the bridge, else a co-chair; absent participants are skipped', () => {
+    const m = new Meeting(smallMeetingInput()).startSession();
+    m.run({ type: 'floor.grant', pointId: 'DC-X2' });
+    const plan = planRouting(m.state, [cochair, pt('X1')], m.now);
+    expect(plan.byParticipant.get('p-X1')?.program).toEqual(['c2', null]);
+  });
+});
