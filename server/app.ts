@@ -15,6 +15,8 @@ import { createLogger, setLogLevel } from './logger.js';
 import { MeetingService } from './meetings/MeetingService.js';
 import { rooms } from './signaling/rooms.js';
 import { SignalingServer } from './signaling/SignalingServer.js';
+import { createBridge } from './media/createBridge.js';
+import { MediaService } from './media/MediaService.js';
 import { createMetrics } from './telemetry/metrics.js';
 import { TelemetryService } from './telemetry/TelemetryService.js';
 import { FileDirectoryStore } from './store/embedded/FileDirectoryStore.js';
@@ -90,11 +92,20 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   app.use(notFound);
   app.use(errorHandler);
 
+  const media = new MediaService({
+    meetings,
+    bridge: await createBridge(config),
+    onSlots: (participantId, slots) => signaling.io.to(participantId).emit('media:slots', { slots }),
+    onReconnect: (participantId, reason) =>
+      (participantId === null ? signaling.io : signaling.io.to(participantId)).emit('media:reconnect', { reason }),
+    now,
+  });
   const signaling: SignalingServer = new SignalingServer({
     httpServer,
     meetings,
     tokens,
     telemetry,
+    media,
     maxMessageBytes: config.MAX_MESSAGE_BYTES,
     recoveryWindowSec: config.RECOVERY_WINDOW_SEC,
     rateLimitMultiplier: config.RATE_LIMIT_MULTIPLIER,
@@ -135,6 +146,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       closed = true;
       telemetry.close();
       await signaling.close();
+      await media.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await meetings.close();

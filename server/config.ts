@@ -43,6 +43,21 @@ export const configSchema = z
     LINK_DISCONNECT_SEC: z.coerce.number().min(0.5).max(600).default(6),
     /** Socket up but no sample for longer than this: the point is silent (alert), seconds. */
     LINK_SILENT_SEC: z.coerce.number().min(1).max(3600).default(20),
+    /** Media bridge: `auto` uses mediasoup when its worker can run, else the embedded werift bridge. */
+    MEDIA_BRIDGE: z.enum(['auto', 'mediasoup', 'werift']).default('auto'),
+    /** Path of mediasoup's worker binary (read by mediasoup); default its own prebuilt one. */
+    MEDIASOUP_WORKER_BIN: z.string().optional(),
+    /** mediasoup workers; default one per core. */
+    MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+    /** Consumers per mediasoup worker before a meeting spans another worker (pipeToRouter). */
+    MEDIASOUP_CONSUMERS_PER_WORKER: z.coerce.number().int().min(10).max(10_000).default(500),
+    /** Address the media bridge listens on (e.g. 127.0.0.1 in tests); default every interface. */
+    MEDIA_LISTEN_IP: z.string().optional(),
+    /** Address announced to browsers (public or NAT address of MEDIA_LISTEN_IP). */
+    MEDIA_ANNOUNCED_IP: z.string().optional(),
+    /** First UDP/TCP port for media (mediasoup: one per worker; werift: its ICE range). */
+    MEDIA_PORT_MIN: z.coerce.number().int().min(1024).max(65_000).default(40_000),
+    MEDIA_PORT_MAX: z.coerce.number().int().min(1025).max(65_535).default(40_999),
     /** Sockets one join token may hold at once (a reload, a second screen); more are refused. */
     MAX_CONNECTIONS_PER_TOKEN: z.coerce.number().int().min(1).max(100).default(3),
     /** Browser origins allowed besides PUBLIC_URL's own, comma-separated (e.g. a separate console host). */

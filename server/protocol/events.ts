@@ -5,6 +5,7 @@ import type { MESSAGES, MessageName } from './messages.js';
 import type { REQUESTS, RequestName } from './requests.js';
 import type { AttendanceRowView } from './http.js';
 import type { HistoryColumns } from '../telemetry/TelemetryHistory.js';
+import type { JoinResult } from '../media/MediaBridge.js';
 
 /** What each request's successful ack carries besides `ok: true`. */
 export interface AckResults {
@@ -16,6 +17,11 @@ export interface AckResults {
   'attendance:get': { rows: AttendanceRowView[] };
   'telemetry:sample': object;
   'auth:refresh': { token: string; expiresAt: number };
+  'media:join': { join: JoinResult };
+  'media:restart': { offer: string };
+  'media:answer': object;
+  'media:page': object;
+  'media:leave': object;
   'telemetry:history': { history: HistoryColumns };
   'telemetry:latest': { rows: z.infer<(typeof MESSAGES)['telemetry:latest']['schema']>['rows'] };
 }

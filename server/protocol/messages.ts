@@ -197,6 +197,25 @@ export const MESSAGES = {
     to: 'everyone',
     doc: 'Microphones opened or closed at the bridge, or the auto-scan list changed.',
   },
+  'media:slots': {
+    schema: z.object({
+      slots: z.array(
+        z.object({
+          mid: z.string(),
+          kind: z.enum(['audio', 'video']),
+          purpose: z.enum(['hub', 'speaker', 'grid', 'audio']),
+          source: z.string().nullable(),
+        }),
+      ),
+    }),
+    to: 'one participant',
+    doc: 'What each receive slot (transceiver mid) now shows: the hub, the speaker, a thumbnail or an audio source.',
+  },
+  'media:reconnect': {
+    schema: z.object({ reason: z.string() }),
+    to: 'one participant, or everyone when the bridge failed',
+    doc: 'Media was lost; join the bridge again (`media:join`).',
+  },
   'link:changed': {
     schema: z.object({ seq: z.number().int(), pointId: code, health, silent: z.boolean(), at: epochMs }),
     to: 'staff',

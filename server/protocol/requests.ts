@@ -172,6 +172,29 @@ export const REQUESTS = {
     who: 'chair, cochair',
     doc: 'Auto-scan: during reports, without a speaker, the program shows these sites in turn; an empty list stops it.',
   },
+  'media:join': {
+    schema: empty,
+    who: 'anyone connected',
+    doc: 'Join the media bridge. Embedded bridge: the ack carries an SDP offer with fixed slots (own microphone and camera in; program, audio and thumbnails out) and their labels.',
+    ack: "`{ bridge: 'werift', offer, slots }` or `{ bridge: 'mediasoup', routerRtpCapabilities }`",
+  },
+  'media:answer': {
+    schema: z.strictObject({ sdp: z.string().min(10).max(100_000) }),
+    who: 'anyone connected',
+    doc: "The browser's SDP answer to the bridge's offer.",
+  },
+  'media:restart': {
+    schema: empty,
+    who: 'anyone connected',
+    doc: 'A new offer restarting ICE after a network change; answer it with `media:answer`.',
+    ack: '`{ offer }`',
+  },
+  'media:page': {
+    schema: z.strictObject({ page: z.number().int().min(0).max(1000) }),
+    who: 'chair, cochair, technician, observer',
+    doc: 'Which page of point thumbnails this console receives.',
+  },
+  'media:leave': { schema: empty, who: 'anyone connected', doc: 'Leave the media bridge (the socket stays).' },
   'auth:refresh': {
     schema: empty,
     who: 'anyone connected',

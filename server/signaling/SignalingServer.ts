@@ -12,6 +12,7 @@ import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Soc
 import { REQUESTS, type RequestName, type RequestPayload } from '../protocol/requests.js';
 import type { LinkSample } from '../telemetry/classify.js';
 import type { TelemetryService } from '../telemetry/TelemetryService.js';
+import type { MediaService } from '../media/MediaService.js';
 import { socketLimiter } from './limits.js';
 import { fanOut } from './fanOut.js';
 import { handle, toErrorBody } from './handle.js';
@@ -29,6 +30,7 @@ export interface SignalingServerOptions {
   meetings: MeetingService;
   tokens: JoinTokens;
   telemetry: TelemetryService;
+  media: MediaService;
   /** Largest message accepted, bytes. Default 65536. */
   maxMessageBytes?: number;
   /** Connection-state recovery window, seconds. Default 120. */
@@ -51,6 +53,7 @@ export class SignalingServer {
   readonly #meetings: MeetingService;
   readonly #tokens: JoinTokens;
   readonly #telemetry: TelemetryService;
+  readonly #media: MediaService;
   readonly #now: () => number;
   readonly #rateLimitMultiplier: number;
   readonly #maxConnectionsPerToken: number;
@@ -67,6 +70,7 @@ export class SignalingServer {
     meetings,
     tokens,
     telemetry,
+    media,
     maxMessageBytes = 65_536,
     recoveryWindowSec = 120,
     rateLimitMultiplier = 1,
@@ -81,6 +85,7 @@ export class SignalingServer {
     this.#meetings = meetings;
     this.#tokens = tokens;
     this.#telemetry = telemetry;
+    this.#media = media;
     this.#now = now;
     this.io = new Server(httpServer, {
       maxHttpBufferSize: maxMessageBytes,
@@ -286,6 +291,27 @@ export class SignalingServer {
         ttlSec: this.#sessionTokenTtlSec,
       }),
     );
+    // Media: one bridge participant per socket (a console or a room's browser).
+    const participant = { id: socket.id, role: actor.role, pointId: actor.pointId ?? null };
+    socket.on('disconnect', () => this.#media.leave(runtime.id, participant.id));
+    on('media:join', async () => ({ join: await this.#media.join(runtime, participant) }));
+    on('media:answer', async ({ sdp }) => {
+      await this.#media.bridge.answer(participant.id, sdp);
+
+      return {};
+    });
+    on('media:restart', async () => ({ offer: await this.#media.bridge.restartIce(participant.id) }));
+    on('media:page', async ({ page }) => {
+      requireStaff(actor);
+      this.#media.setGridPage(runtime.id, participant.id, page);
+
+      return {};
+    });
+    on('media:leave', async () => {
+      this.#media.leave(runtime.id, participant.id);
+
+      return {};
+    });
     on('telemetry:history', async ({ pointId, sinceMs }) => {
       requireStaff(actor);
 

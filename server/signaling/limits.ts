@@ -2,7 +2,7 @@ import type { RequestName } from '../protocol/requests.js';
 import { TokenBucket } from './TokenBucket.js';
 
 /** Requests share a budget by class, so a flood of one kind cannot starve the others. */
-export type RateClass = 'chair' | 'floor' | 'rollcall' | 'telemetry' | 'query' | 'readiness';
+export type RateClass = 'chair' | 'floor' | 'rollcall' | 'telemetry' | 'query' | 'readiness' | 'media';
 
 export const RATE_CLASSES: Record<RequestName, RateClass> = {
   'meeting:open': 'chair',
@@ -36,6 +36,11 @@ export const RATE_CLASSES: Record<RequestName, RateClass> = {
   'mic:muteAll': 'chair',
   'mic:set': 'chair',
   'scan:set': 'chair',
+  'media:join': 'media',
+  'media:answer': 'media',
+  'media:restart': 'media',
+  'media:page': 'query',
+  'media:leave': 'media',
 };
 
 /**
@@ -50,6 +55,7 @@ export function rateBudgets(telemetryIntervalMs: number): Record<RateClass, { ca
     readiness: { capacity: 10, perSecond: 5 },
     telemetry: { capacity: 3, perSecond: 2000 / telemetryIntervalMs },
     query: { capacity: 10, perSecond: 5 },
+    media: { capacity: 6, perSecond: 1 },
   };
 }
 

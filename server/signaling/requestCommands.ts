@@ -10,6 +10,11 @@ export const QUERY_REQUESTS = [
   'telemetry:history',
   'telemetry:latest',
   'auth:refresh',
+  'media:join',
+  'media:answer',
+  'media:restart',
+  'media:page',
+  'media:leave',
 ] as const satisfies readonly RequestName[];
 
 type CommandRequest = Exclude<RequestName, (typeof QUERY_REQUESTS)[number]>;

@@ -1,0 +1,55 @@
+import type { MediaParticipant, RoutingPlan } from './routing.js';
+
+/** What a participant's browser shows in each receive slot (its transceiver `mid`). */
+export interface SlotLabel {
+  mid: string;
+  kind: 'audio' | 'video';
+  purpose: 'hub' | 'speaker' | 'grid' | 'audio';
+  /** The participant whose media fills the slot, or `null` while empty. */
+  source: string | null;
+}
+
+/** Negotiation a participant starts with: the embedded bridge offers SDP; mediasoup sends router capabilities. */
+export type JoinResult =
+  { bridge: 'werift'; offer: string; slots: SlotLabel[] } | { bridge: 'mediasoup'; routerRtpCapabilities: unknown };
+
+export interface TransportStats {
+  participantId: string;
+  bytesIn: number;
+  bytesOut: number;
+  packetsLost: number;
+  rttMs: number | null;
+  state: string;
+}
+
+export interface MediaBridgeEvents {
+  /** The slots a participant receives changed (labels for its consoles). */
+  slots: (participantId: string, slots: SlotLabel[]) => void;
+  /** The bridge lost a participant's media (ICE failed, peer closed); the client should reconnect media. */
+  participantFailed: (participantId: string, reason: string) => void;
+  /** The whole bridge failed (a dead worker); every participant should reconnect media. */
+  failure: (reason: string) => void;
+}
+
+/**
+ * The media bridge port. The meeting decides who receives what (`planRouting`); the bridge carries it. Embedded
+ * (`WeriftBridge`, pure TypeScript) for small meetings and CI; mediasoup (`MediasoupBridge`) in production.
+ */
+export interface MediaBridge {
+  readonly kind: 'werift' | 'mediasoup';
+  readonly closed: boolean;
+  /** Adds a participant of a meeting and starts its negotiation. */
+  join(meetingId: string, participant: MediaParticipant): Promise<JoinResult>;
+  /** The participant's SDP answer to the bridge's offer (embedded). */
+  answer(participantId: string, sdp: string): Promise<void>;
+  /** A new offer restarting ICE, after the participant's network changed. */
+  restartIce(participantId: string): Promise<string>;
+  /** Removes a participant and everything it produced or consumed. Idempotent. */
+  leave(participantId: string): void;
+  /** Carries a meeting's routing: fills slots, pauses the microphones the plan keeps closed. */
+  route(meetingId: string, plan: RoutingPlan): void;
+  stats(participantId: string): Promise<TransportStats | null>;
+  on<E extends keyof MediaBridgeEvents>(event: E, listener: MediaBridgeEvents[E]): void;
+  /** Closes every peer. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,117 @@
+import type { EventType, MeetingEvent } from '../domain/events.js';
+import { createLogger } from '../logger.js';
+import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
+import type { MeetingService } from '../meetings/MeetingService.js';
+import type { JoinResult, MediaBridge, SlotLabel } from './MediaBridge.js';
+import { planRouting, type MediaParticipant } from './routing.js';
+
+const logger = createLogger('MediaService');
+
+/** Events after which who-receives-what may change. */
+const ROUTING_EVENTS = new Set<EventType>([
+  'SessionStarted',
+  'AgendaAdvanced',
+  'FloorGranted',
+  'FloorEnded',
+  'MicsMuted',
+  'MicChanged',
+  'ScanChanged',
+  'MeetingEnded',
+]);
+
+export interface MediaServiceOptions {
+  meetings: MeetingService;
+  bridge: MediaBridge;
+  /** Tells one participant what its slots show. */
+  onSlots: (participantId: string, slots: SlotLabel[]) => void;
+  /** Tells one participant (or, with `null`, everyone) to reconnect its media. */
+  onReconnect: (participantId: string | null, reason: string) => void;
+  now?: () => number;
+}
+
+/**
+ * Drives the bridge from the meeting: keeps who is on the bridge per meeting, recomputes the routing plan whenever
+ * floor, microphones, agenda or auto-scan change (and on every scan step), and hands it to the bridge.
+ */
+export class MediaService {
+  readonly bridge: MediaBridge;
+  readonly #meetings: MeetingService;
+  readonly #now: () => number;
+  readonly #participants = new Map<string, Map<string, MediaParticipant>>();
+  readonly #gridPages = new Map<string, number>();
+  readonly #unsubscribe: () => void;
+  readonly #scanTimer: NodeJS.Timeout;
+
+  constructor({ meetings, bridge, onSlots, onReconnect, now = Date.now }: MediaServiceOptions) {
+    this.bridge = bridge;
+    this.#meetings = meetings;
+    this.#now = now;
+    bridge.on('slots', onSlots);
+    bridge.on('participantFailed', (participantId, reason) => onReconnect(participantId, reason));
+    bridge.on('failure', (reason) => onReconnect(null, reason));
+    this.#unsubscribe = meetings.onEvents((runtime, events) => this.#onEvents(runtime, events));
+    // Auto-scan steps are time-driven: re-plan meetings that scan, once a second.
+    this.#scanTimer = setInterval(() => {
+      for (const meetingId of this.#participants.keys()) {
+        if (this.#meetings.has(meetingId) && this.#meetings.get(meetingId).state.scan !== null) {
+          this.#reroute(meetingId);
+        }
+      }
+    }, 1000);
+    this.#scanTimer.unref();
+  }
+
+  async join(runtime: MeetingRuntime, participant: MediaParticipant): Promise<JoinResult> {
+    const result = await this.bridge.join(runtime.id, participant);
+    let participants = this.#participants.get(runtime.id);
+    if (participants === undefined) {
+      participants = new Map();
+      this.#participants.set(runtime.id, participants);
+    }
+    participants.set(participant.id, participant);
+    this.#reroute(runtime.id);
+    logger.info(
+      { meetingId: runtime.id, participantId: participant.id, role: participant.role },
+      'join() | on the bridge',
+    );
+
+    return result;
+  }
+
+  leave(meetingId: string, participantId: string): void {
+    this.bridge.leave(participantId);
+    this.#gridPages.delete(participantId);
+    if (this.#participants.get(meetingId)?.delete(participantId)) {
+      this.#reroute(meetingId);
+    }
+  }
+
+  setGridPage(meetingId: string, participantId: string, page: number): void {
+    this.#gridPages.set(participantId, page);
+    this.#reroute(meetingId);
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.#scanTimer);
+    this.#unsubscribe();
+
+    return this.bridge.close();
+  }
+
+  #onEvents(runtime: MeetingRuntime, events: MeetingEvent[]): void {
+    if (this.#participants.has(runtime.id) && events.some((e) => ROUTING_EVENTS.has(e.type))) {
+      this.#reroute(runtime.id);
+    }
+  }
+
+  #reroute(meetingId: string): void {
+    const participants = [...(this.#participants.get(meetingId)?.values() ?? [])];
+    if (!this.#meetings.has(meetingId)) {
+      return;
+    }
+    const plan = planRouting(this.#meetings.get(meetingId).state, participants, this.#now(), {
+      gridPages: this.#gridPages,
+    });
+    this.bridge.route(meetingId, plan);
+  }
+}

@@ -1,0 +1,338 @@
+import { EventEmitter } from 'node:events';
+import { RTCPeerConnection, RTCRtpCodecParameters, RtpPacket, type RTCRtpTransceiver, type RtpHeader } from 'werift';
+import { DomainError } from '../../domain/errors.js';
+import { createLogger } from '../../logger.js';
+import type { JoinResult, MediaBridge, MediaBridgeEvents, SlotLabel, TransportStats } from '../MediaBridge.js';
+import type { MediaParticipant, RoutingPlan } from '../routing.js';
+
+const logger = createLogger('WeriftBridge');
+
+/** Receive slots per participant: program (hub, speaker), audio mix, thumbnails for staff. */
+const AUDIO_SLOTS = 6;
+
+interface Slot {
+  label: SlotLabel;
+  transceiver: RTCRtpTransceiver;
+  /** The source whose packets we are sending; switching sources re-bases sequence numbers and timestamps. */
+  sending: string | null;
+  rebase: boolean;
+}
+
+interface Peer {
+  participant: MediaParticipant;
+  meetingId: string;
+  pc: RTCPeerConnection;
+  mic: RTCRtpTransceiver;
+  camera: RTCRtpTransceiver;
+  slots: Slot[];
+  micSsrc: number | null;
+  cameraSsrc: number | null;
+}
+
+export interface WeriftBridgeOptions {
+  /** Only this address is offered and used for ICE (loopback in tests; the server's address in production). */
+  listenIp?: string | undefined;
+  /** UDP port range for ICE. Default the OS's choice. */
+  portRange?: [number, number] | undefined;
+  /** Thumbnail slots for staff. Default 12. */
+  gridSlots?: number;
+}
+
+const OPUS = () =>
+  new RTCRtpCodecParameters({
+    mimeType: 'audio/opus',
+    clockRate: 48_000,
+    channels: 2,
+    payloadType: 111,
+    parameters: 'minptime=10;useinbandfec=1',
+  });
+const VP8 = () =>
+  new RTCRtpCodecParameters({
+    mimeType: 'video/VP8',
+    clockRate: 90_000,
+    payloadType: 96,
+    rtcpFeedback: [
+      { type: 'nack' },
+      { type: 'nack', parameter: 'pli' },
+      { type: 'ccm', parameter: 'fir' },
+      { type: 'goog-remb' },
+    ],
+  });
+
+/**
+ * The embedded bridge: one werift RTCPeerConnection per participant, offered by the server with fixed slots (its own
+ * microphone and camera in; program, audio and thumbnail slots out). RTP from a producer is re-sent on every slot it
+ * fills; werift's sender rewrites SSRC and payload type, and a source switch re-bases sequence numbers and timestamps
+ * and asks the new source for a keyframe (without one a browser gets bytes but decodes no frame).
+ */
+export class WeriftBridge implements MediaBridge {
+  readonly kind = 'werift' as const;
+  readonly #peers = new Map<string, Peer>();
+  readonly #emitter = new EventEmitter();
+  readonly #listenIp: string | undefined;
+  readonly #portRange: [number, number] | undefined;
+  readonly #gridSlots: number;
+  /** Per meeting: whose microphone flows. */
+  readonly #openMics = new Map<string, Set<string>>();
+  #closed = false;
+
+  constructor({ listenIp, portRange, gridSlots = 12 }: WeriftBridgeOptions = {}) {
+    this.#listenIp = listenIp;
+    this.#portRange = portRange;
+    this.#gridSlots = gridSlots;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  on<E extends keyof MediaBridgeEvents>(event: E, listener: MediaBridgeEvents[E]): void {
+    this.#emitter.on(event, listener);
+  }
+
+  async join(meetingId: string, participant: MediaParticipant): Promise<JoinResult> {
+    if (this.#closed) {
+      throw new Error('InvalidStateError: bridge closed');
+    }
+    this.leave(participant.id);
+    const listenIp = this.#listenIp;
+    const pc = new RTCPeerConnection({
+      codecs: { audio: [OPUS()], video: [VP8()] },
+      ...(listenIp === undefined
+        ? {}
+        : {
+            iceInterfaceAddresses: { udp4: listenIp },
+            iceAdditionalHostAddresses: [listenIp],
+            // Talk only to the peer's candidates on our own network (loopback in tests).
+            iceFilterCandidatePair: (pair) =>
+              pair.remoteCandidate.host === listenIp && pair.localCandidate.host === listenIp,
+          }),
+      ...(this.#portRange === undefined ? {} : { icePortRange: this.#portRange }),
+    });
+    const mic = pc.addTransceiver('audio', { direction: 'recvonly' });
+    const camera = pc.addTransceiver('video', { direction: 'recvonly' });
+    const slots: Slot[] = [];
+    const addSlot = (kind: 'audio' | 'video', purpose: SlotLabel['purpose']) => {
+      const transceiver = pc.addTransceiver(kind, { direction: 'sendonly' });
+      const slot: Slot = { label: { mid: '', kind, purpose, source: null }, transceiver, sending: null, rebase: true };
+      if (kind === 'video') {
+        // A receiver that lost its picture asks for a keyframe; pass it to whoever fills the slot.
+        transceiver.sender.onPictureLossIndication.subscribe(() => this.#requestKeyframe(slot.label.source));
+      }
+      slots.push(slot);
+    };
+    addSlot('video', 'hub');
+    addSlot('video', 'speaker');
+    for (let i = 0; i < AUDIO_SLOTS; i += 1) {
+      addSlot('audio', 'audio');
+    }
+    if (participant.role !== 'point') {
+      for (let i = 0; i < this.#gridSlots; i += 1) {
+        addSlot('video', 'grid');
+      }
+    }
+    const peer: Peer = { participant, meetingId, pc, mic, camera, slots, micSsrc: null, cameraSsrc: null };
+    this.#peers.set(participant.id, peer);
+    this.#receive(peer, mic, 'audio');
+    this.#receive(peer, camera, 'video');
+    pc.connectionStateChange.subscribe((state) => {
+      if (state === 'failed') {
+        this.#emitter.emit('participantFailed', participant.id, 'ice failed');
+      }
+    });
+
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    for (const slot of slots) {
+      slot.label.mid = slot.transceiver.mid ?? '';
+    }
+    const sdp = await this.#gatheredSdp(pc);
+    logger.debug({ participantId: participant.id, meetingId }, 'join() | offer ready');
+
+    return { bridge: 'werift', offer: sdp, slots: slots.map((s) => ({ ...s.label })) };
+  }
+
+  async answer(participantId: string, sdp: string): Promise<void> {
+    const peer = this.#peer(participantId);
+    if (!/^v=0\r?\n/.test(sdp) || !sdp.includes('m=')) {
+      throw DomainError.validation('SDP không hợp lệ (not an SDP answer)');
+    }
+    try {
+      await peer.pc.setRemoteDescription({ type: 'answer', sdp });
+    } catch (error) {
+      throw DomainError.validation(`SDP không hợp lệ (invalid SDP answer): ${(error as Error).message}`.slice(0, 300));
+    }
+  }
+
+  async restartIce(participantId: string): Promise<string> {
+    const peer = this.#peer(participantId);
+    const offer = await peer.pc.createOffer({ iceRestart: true });
+    await peer.pc.setLocalDescription(offer);
+
+    return this.#gatheredSdp(peer.pc);
+  }
+
+  leave(participantId: string): void {
+    const peer = this.#peers.get(participantId);
+    if (peer === undefined) {
+      return;
+    }
+    this.#peers.delete(participantId);
+    void peer.pc.close().catch(() => undefined);
+    // Whoever showed this participant shows nothing now.
+    for (const other of this.#peers.values()) {
+      for (const slot of other.slots) {
+        if (slot.label.source === participantId) {
+          slot.label.source = null;
+        }
+      }
+    }
+  }
+
+  route(meetingId: string, plan: RoutingPlan): void {
+    this.#openMics.set(meetingId, plan.openMics);
+    for (const peer of this.#peers.values()) {
+      if (peer.meetingId !== meetingId) {
+        continue;
+      }
+      const routing = plan.byParticipant.get(peer.participant.id);
+      const video = [routing?.program[0] ?? null, routing?.program[1] ?? null, ...(routing?.grid ?? [])];
+      const audio = routing?.audio ?? [];
+      let changed = false;
+      let v = 0;
+      let a = 0;
+      for (const slot of peer.slots) {
+        const source = slot.label.kind === 'video' ? (video[v++] ?? null) : (audio[a++] ?? null);
+        if (slot.label.source !== source) {
+          slot.label.source = source;
+          slot.rebase = true;
+          changed = true;
+          if (slot.label.kind === 'video') {
+            this.#requestKeyframe(source);
+          }
+        }
+      }
+      if (changed) {
+        this.#emitter.emit(
+          'slots',
+          peer.participant.id,
+          peer.slots.map((s) => ({ ...s.label })),
+        );
+      }
+    }
+  }
+
+  async stats(participantId: string): Promise<TransportStats | null> {
+    const peer = this.#peers.get(participantId);
+    if (peer === undefined) {
+      return null;
+    }
+    const report = await peer.pc.getStats();
+    let bytesIn = 0;
+    let bytesOut = 0;
+    let packetsLost = 0;
+    let rttMs: number | null = null;
+    for (const stat of report.values()) {
+      const s = stat as unknown as Record<string, number | string | undefined>;
+      if (s.type === 'inbound-rtp') {
+        bytesIn += Number(s.bytesReceived ?? 0);
+        packetsLost += Number(s.packetsLost ?? 0);
+      } else if (s.type === 'outbound-rtp') {
+        bytesOut += Number(s.bytesSent ?? 0);
+      } else if (s.type === 'remote-inbound-rtp' && s.roundTripTime !== undefined) {
+        rttMs = Number(s.roundTripTime) * 1000;
+      }
+    }
+
+    return { participantId, bytesIn, bytesOut, packetsLost, rttMs, state: peer.pc.connectionState };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    const peers = [...this.#peers.values()];
+    this.#peers.clear();
+    await Promise.allSettled(peers.map((p) => p.pc.close()));
+  }
+
+  #peer(participantId: string): Peer {
+    const peer = this.#peers.get(participantId);
+    if (peer === undefined) {
+      throw new DomainError('NOT_FOUND', 'Chưa tham gia truyền hình (media not joined)');
+    }
+
+    return peer;
+  }
+
+  /** Forwards a participant's incoming track to every slot it fills (audio only while its microphone is open). */
+  #receive(peer: Peer, transceiver: RTCRtpTransceiver, kind: 'audio' | 'video'): void {
+    transceiver.onTrack.subscribe((track) => {
+      if (kind === 'audio') {
+        peer.micSsrc = track.ssrc ?? null;
+      } else {
+        peer.cameraSsrc = track.ssrc ?? null;
+        this.#requestKeyframe(peer.participant.id);
+      }
+      track.onReceiveRtp.subscribe((rtp) => {
+        if (kind === 'audio' && !this.#openMics.get(peer.meetingId)?.has(peer.participant.id)) {
+          return; // paused at the bridge
+        }
+        let buffer: Buffer | null = null;
+        for (const other of this.#peers.values()) {
+          if (other.meetingId !== peer.meetingId || other === peer) {
+            continue;
+          }
+          for (const slot of other.slots) {
+            if (slot.label.source === peer.participant.id && slot.label.kind === kind) {
+              buffer ??= rtp.serialize();
+              this.#send(slot, peer.participant.id, buffer, rtp.header);
+            }
+          }
+        }
+      });
+    });
+  }
+
+  #send(slot: Slot, source: string, buffer: Buffer, header: RtpHeader): void {
+    const sender = slot.transceiver.sender;
+    if (slot.rebase || slot.sending !== source) {
+      // A new source continues the slot's sequence and timestamps; werift computes the offsets.
+      sender.replaceRTP({ sequenceNumber: header.sequenceNumber, timestamp: header.timestamp }, true);
+      slot.sending = source;
+      slot.rebase = false;
+    }
+    void sender.sendRtp(RtpPacket.deSerialize(buffer)).catch(() => undefined);
+  }
+
+  #requestKeyframe(participantId: string | null): void {
+    const peer = participantId === null ? undefined : this.#peers.get(participantId);
+    if (peer?.cameraSsrc != null) {
+      void peer.camera.receiver.sendRtcpPLI(peer.cameraSsrc).catch(() => undefined);
+    }
+  }
+
+  async #gatheredSdp(pc: RTCPeerConnection): Promise<string> {
+    if (pc.iceGatheringState !== 'complete') {
+      await new Promise<void>((resolve) => {
+        const { unSubscribe } = pc.iceGatheringStateChange.subscribe((state) => {
+          if (state === 'complete') {
+            unSubscribe();
+            resolve();
+          }
+        });
+      });
+    }
+    const sdp = pc.localDescription?.sdp ?? '';
+    if (this.#listenIp === undefined) {
+      return sdp;
+    }
+
+    // Offer only the listen address.
+    return sdp
+      .split('\r\n')
+      .filter((line) => !line.startsWith('a=candidate:') || line.includes(` ${this.#listenIp} `))
+      .join('\r\n');
+  }
+}
