@@ -81,8 +81,11 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   });
   let publicUrl = config.PUBLIC_URL;
   app.use('/api/meetings', meetingsRouter({ meetings, tokens, auth, telemetry, publicUrl: () => publicUrl, now }));
-  app.get(['/', '/join'], (_req, res) => {
+  app.get('/', (_req, res) => {
     res.sendFile(join(CLIENT_DIR, 'index.html'));
+  });
+  app.get('/join', (_req, res) => {
+    res.sendFile(join(CLIENT_DIR, 'join.html'));
   });
   app.use('/client', express.static(CLIENT_DIR, { index: false }));
   const metrics = createMetrics({ meetings, telemetry, socketCount: () => signaling.io.engine.clientsCount });

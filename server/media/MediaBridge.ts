@@ -7,6 +7,8 @@ export interface SlotLabel {
   purpose: 'hub' | 'speaker' | 'grid' | 'audio';
   /** The participant whose media fills the slot, or `null` while empty. */
   source: string | null;
+  /** The point that participant is the room of (`null` for the hub's consoles), for captions. */
+  sourcePointId: string | null;
 }
 
 /** Negotiation a participant starts with: the embedded bridge offers SDP; mediasoup sends router capabilities. */
@@ -46,6 +48,8 @@ export interface MediaBridge {
   restartIce(participantId: string): Promise<string>;
   /** Removes a participant and everything it produced or consumed. Idempotent. */
   leave(participantId: string): void;
+  /** What a participant's slots show now. */
+  slotsOf(participantId: string): SlotLabel[];
   /** Carries a meeting's routing: fills slots, pauses the microphones the plan keeps closed. */
   route(meetingId: string, plan: RoutingPlan): void;
   stats(participantId: string): Promise<TransportStats | null>;

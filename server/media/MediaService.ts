@@ -70,6 +70,10 @@ export class MediaService {
     }
     participants.set(participant.id, participant);
     this.#reroute(runtime.id);
+    // The answer carries the slots as routed now, not as they were when the offer was made.
+    if (result.bridge === 'werift') {
+      result.slots = this.bridge.slotsOf(participant.id);
+    }
     logger.info(
       { meetingId: runtime.id, participantId: participant.id, role: participant.role },
       'join() | on the bridge',

@@ -205,6 +205,7 @@ export const MESSAGES = {
           kind: z.enum(['audio', 'video']),
           purpose: z.enum(['hub', 'speaker', 'grid', 'audio']),
           source: z.string().nullable(),
+          sourcePointId: code.nullable(),
         }),
       ),
     }),

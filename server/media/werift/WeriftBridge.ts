@@ -114,7 +114,12 @@ export class WeriftBridge implements MediaBridge {
     const slots: Slot[] = [];
     const addSlot = (kind: 'audio' | 'video', purpose: SlotLabel['purpose']) => {
       const transceiver = pc.addTransceiver(kind, { direction: 'sendonly' });
-      const slot: Slot = { label: { mid: '', kind, purpose, source: null }, transceiver, sending: null, rebase: true };
+      const slot: Slot = {
+        label: { mid: '', kind, purpose, source: null, sourcePointId: null },
+        transceiver,
+        sending: null,
+        rebase: true,
+      };
       if (kind === 'video') {
         // A receiver that lost its picture asks for a keyframe; pass it to whoever fills the slot.
         transceiver.sender.onPictureLossIndication.subscribe(() => this.#requestKeyframe(slot.label.source));
@@ -184,9 +189,14 @@ export class WeriftBridge implements MediaBridge {
       for (const slot of other.slots) {
         if (slot.label.source === participantId) {
           slot.label.source = null;
+          slot.label.sourcePointId = null;
         }
       }
     }
+  }
+
+  slotsOf(participantId: string): SlotLabel[] {
+    return this.#peers.get(participantId)?.slots.map((s) => ({ ...s.label })) ?? [];
   }
 
   route(meetingId: string, plan: RoutingPlan): void {
@@ -205,6 +215,7 @@ export class WeriftBridge implements MediaBridge {
         const source = slot.label.kind === 'video' ? (video[v++] ?? null) : (audio[a++] ?? null);
         if (slot.label.source !== source) {
           slot.label.source = source;
+          slot.label.sourcePointId = source === null ? null : (this.#peers.get(source)?.participant.pointId ?? null);
           slot.rebase = true;
           changed = true;
           if (slot.label.kind === 'video') {

@@ -1,0 +1,67 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's Chromium with fake camera and microphone, loopback candidates allowed, no background traffic. */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-gpu',
+      '--disable-quic',
+      // The bridge listens on 127.0.0.1 in tests; Chromium skips loopback candidates unless told.
+      '--allow-loopback-in-peer-connection',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+}
+
+export interface SlotStats {
+  mid: string;
+  kind: string;
+  purpose: string;
+  source: string | null;
+  framesDecoded: number;
+  bytesReceived: number;
+}
+
+/** Inbound RTP per receive slot of the page's media client, with the slot's label. */
+export function slotStats(page: Page): Promise<SlotStats[]> {
+  return page.evaluate(async () => {
+    const w = window as unknown as {
+      diemcau: {
+        media: {
+          peerConnection: RTCPeerConnection | null;
+          slots: { mid: string; kind: string; purpose: string; source: string | null }[];
+        };
+      };
+    };
+    const pc = w.diemcau.media.peerConnection;
+    if (pc === null) {
+      return [];
+    }
+    const report = await pc.getStats();
+    const byMid = new Map<string, { framesDecoded: number; bytesReceived: number }>();
+    report.forEach((s: Record<string, unknown>) => {
+      if (s.type === 'inbound-rtp' && typeof s.mid === 'string') {
+        byMid.set(s.mid, { framesDecoded: Number(s.framesDecoded ?? 0), bytesReceived: Number(s.bytesReceived ?? 0) });
+      }
+    });
+
+    return w.diemcau.media.slots.map((slot) => ({
+      mid: slot.mid,
+      kind: slot.kind,
+      purpose: slot.purpose,
+      source: slot.source,
+      framesDecoded: byMid.get(slot.mid)?.framesDecoded ?? 0,
+      bytesReceived: byMid.get(slot.mid)?.bytesReceived ?? 0,
+    }));
+  });
+}
