@@ -103,6 +103,12 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       (participantId === null ? signaling.io : signaling.io.to(participantId)).emit('media:reconnect', { reason }),
     now,
   });
+  media.bridge.on('consumers', (participantId, consumers) =>
+    signaling.io.to(participantId).emit('media:consumers', { consumers }),
+  );
+  media.bridge.on('consumersClosed', (participantId, consumerIds) =>
+    signaling.io.to(participantId).emit('media:consumersClosed', { consumerIds }),
+  );
   const signaling: SignalingServer = new SignalingServer({
     httpServer,
     meetings,

@@ -15,6 +15,27 @@ export interface SlotLabel {
 export type JoinResult =
   { bridge: 'werift'; offer: string; slots: SlotLabel[] } | { bridge: 'mediasoup'; routerRtpCapabilities: unknown };
 
+/** What a mediasoup-client Device needs to open a transport. */
+export interface TransportOptions {
+  id: string;
+  iceParameters: unknown;
+  iceCandidates: unknown;
+  dtlsParameters: unknown;
+}
+
+/** What a mediasoup-client transport needs to consume one producer (created paused; resume after). */
+export interface ConsumerOptions {
+  id: string;
+  producerId: string;
+  kind: 'audio' | 'video';
+  rtpParameters: unknown;
+  purpose: SlotLabel['purpose'];
+  source: string;
+  sourcePointId: string | null;
+}
+
+export type IceRestart = { offer: string } | { transports: { id: string; iceParameters: unknown }[] };
+
 export interface TransportStats {
   participantId: string;
   bytesIn: number;
@@ -31,6 +52,10 @@ export interface MediaBridgeEvents {
   participantFailed: (participantId: string, reason: string) => void;
   /** The whole bridge failed (a dead worker); every participant should reconnect media. */
   failure: (reason: string) => void;
+  /** mediasoup: new consumers for a participant to consume (paused until it resumes them). */
+  consumers: (participantId: string, consumers: ConsumerOptions[]) => void;
+  /** mediasoup: consumers closed for a participant. */
+  consumersClosed: (participantId: string, consumerIds: string[]) => void;
 }
 
 /**
@@ -44,8 +69,14 @@ export interface MediaBridge {
   join(meetingId: string, participant: MediaParticipant): Promise<JoinResult>;
   /** The participant's SDP answer to the bridge's offer (embedded). */
   answer(participantId: string, sdp: string): Promise<void>;
-  /** A new offer restarting ICE, after the participant's network changed. */
-  restartIce(participantId: string): Promise<string>;
+  /** Restarts ICE after the participant's network changed: a new offer (embedded) or new ICE parameters. */
+  restartIce(participantId: string): Promise<IceRestart>;
+  /** mediasoup steps (the embedded bridge refuses them: it negotiates with SDP). */
+  setRtpCapabilities(participantId: string, rtpCapabilities: unknown): void;
+  createTransport(participantId: string, direction: 'send' | 'recv'): Promise<TransportOptions>;
+  connectTransport(participantId: string, transportId: string, dtlsParameters: unknown): Promise<void>;
+  produce(participantId: string, transportId: string, kind: 'audio' | 'video', rtpParameters: unknown): Promise<string>;
+  resumeConsumer(participantId: string, consumerId: string): Promise<void>;
   /** Removes a participant and everything it produced or consumed. Idempotent. */
   leave(participantId: string): void;
   /** What a participant's slots show now. */

@@ -34,9 +34,11 @@ export async function createBridge(config: Config): Promise<MediaBridge> {
     if (worker === null) {
       throw new Error('MEDIA_BRIDGE=mediasoup but no mediasoup worker binary: set MEDIASOUP_WORKER_BIN');
     }
-    throw new Error(
-      `a mediasoup worker exists (${worker}) but this build has only the embedded bridge: set MEDIA_BRIDGE=werift`,
-    );
+    const { MediasoupBridge } = await import('./mediasoup/MediasoupBridge.js');
+    const bridge = await MediasoupBridge.create({ config, workerBin: worker });
+    logger.info({ worker, workers: bridge.workerCount }, 'media bridge: mediasoup');
+
+    return bridge;
   }
   logger.info(
     { reason: config.MEDIA_BRIDGE === 'werift' ? 'MEDIA_BRIDGE=werift' : 'no mediasoup worker binary found' },

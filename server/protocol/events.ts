@@ -5,7 +5,7 @@ import type { MESSAGES, MessageName } from './messages.js';
 import type { REQUESTS, RequestName } from './requests.js';
 import type { AttendanceRowView } from './http.js';
 import type { HistoryColumns } from '../telemetry/TelemetryHistory.js';
-import type { JoinResult } from '../media/MediaBridge.js';
+import type { IceRestart, JoinResult, TransportOptions } from '../media/MediaBridge.js';
 
 /** What each request's successful ack carries besides `ok: true`. */
 export interface AckResults {
@@ -18,7 +18,9 @@ export interface AckResults {
   'telemetry:sample': object;
   'auth:refresh': { token: string; expiresAt: number };
   'media:join': { join: JoinResult };
-  'media:restart': { offer: string };
+  'media:restart': { restart: IceRestart };
+  'media:transport': { transport: TransportOptions };
+  'media:produce': { producerId: string };
   'media:answer': object;
   'media:page': object;
   'media:leave': object;

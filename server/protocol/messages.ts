@@ -212,6 +212,28 @@ export const MESSAGES = {
     to: 'one participant',
     doc: 'What each receive slot (transceiver mid) now shows: the hub, the speaker, a thumbnail or an audio source.',
   },
+  'media:consumers': {
+    schema: z.object({
+      consumers: z.array(
+        z.object({
+          id: z.string(),
+          producerId: z.string(),
+          kind: z.enum(['audio', 'video']),
+          rtpParameters: z.unknown(),
+          purpose: z.enum(['hub', 'speaker', 'grid', 'audio']),
+          source: z.string(),
+          sourcePointId: code.nullable(),
+        }),
+      ),
+    }),
+    to: 'one participant (mediasoup)',
+    doc: 'Consumers to create on the receive transport (paused; `media:resume` each when ready).',
+  },
+  'media:consumersClosed': {
+    schema: z.object({ consumerIds: z.array(z.string()) }),
+    to: 'one participant (mediasoup)',
+    doc: 'Consumers the bridge closed (the routing no longer needs them).',
+  },
   'media:reconnect': {
     schema: z.object({ reason: z.string() }),
     to: 'one participant, or everyone when the bridge failed',

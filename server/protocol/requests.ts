@@ -20,6 +20,12 @@ export const linkSample = z.strictObject({
   qualityLimitation: z.enum(['none', 'cpu', 'bandwidth', 'other']).nullable().optional(),
 });
 
+/** A mediasoup structure (RTP capabilities or parameters, DTLS parameters): mediasoup validates it; we bound it. */
+const mediasoupObject = z
+  .looseObject({})
+  .refine((value) => JSON.stringify(value).length <= 50_000, 'too large')
+  .transform((value) => value as Record<string, unknown>);
+
 const limitSec = z.number().int().min(MIN_SPEAKING_LIMIT_SEC).max(MAX_SPEAKING_LIMIT_SEC);
 const deadlineSec = z.number().int().min(MIN_ROLL_CALL_DEADLINE_SEC).max(MAX_ROLL_CALL_DEADLINE_SEC);
 const empty = z.strictObject({});
@@ -187,7 +193,34 @@ export const REQUESTS = {
     schema: empty,
     who: 'anyone connected',
     doc: 'A new offer restarting ICE after a network change; answer it with `media:answer`.',
-    ack: '`{ offer }`',
+    ack: '`{ restart: { offer } }` (embedded) or `{ restart: { transports: [{ id, iceParameters }] } }` (mediasoup)',
+  },
+  'media:capabilities': {
+    schema: z.strictObject({ rtpCapabilities: mediasoupObject }),
+    who: 'anyone connected',
+    doc: "mediasoup: the Device's RTP capabilities, before consuming.",
+  },
+  'media:transport': {
+    schema: z.strictObject({ direction: z.enum(['send', 'recv']) }),
+    who: 'anyone connected',
+    doc: 'mediasoup: create the send or the receive WebRTC transport.',
+    ack: '`{ transport: { id, iceParameters, iceCandidates, dtlsParameters } }`',
+  },
+  'media:connect': {
+    schema: z.strictObject({ transportId: id, dtlsParameters: mediasoupObject }),
+    who: 'anyone connected',
+    doc: 'mediasoup: connect a transport (DTLS).',
+  },
+  'media:produce': {
+    schema: z.strictObject({ transportId: id, kind: z.enum(['audio', 'video']), rtpParameters: mediasoupObject }),
+    who: 'anyone connected',
+    doc: 'mediasoup: produce the camera (simulcast) or microphone on the send transport.',
+    ack: '`{ producerId }`',
+  },
+  'media:resume': {
+    schema: z.strictObject({ consumerId: id }),
+    who: 'anyone connected',
+    doc: 'mediasoup: resume a consumer once the browser is ready for it (consumers start paused).',
   },
   'media:page': {
     schema: z.strictObject({ page: z.number().int().min(0).max(1000) }),

@@ -300,7 +300,28 @@ export class SignalingServer {
 
       return {};
     });
-    on('media:restart', async () => ({ offer: await this.#media.bridge.restartIce(participant.id) }));
+    on('media:restart', async () => ({ restart: await this.#media.bridge.restartIce(participant.id) }));
+    on('media:capabilities', async ({ rtpCapabilities }) => {
+      this.#media.bridge.setRtpCapabilities(participant.id, rtpCapabilities);
+
+      return {};
+    });
+    on('media:transport', async ({ direction }) => ({
+      transport: await this.#media.bridge.createTransport(participant.id, direction),
+    }));
+    on('media:connect', async ({ transportId, dtlsParameters }) => {
+      await this.#media.bridge.connectTransport(participant.id, transportId, dtlsParameters);
+
+      return {};
+    });
+    on('media:produce', async ({ transportId, kind, rtpParameters }) => ({
+      producerId: await this.#media.bridge.produce(participant.id, transportId, kind, rtpParameters),
+    }));
+    on('media:resume', async ({ consumerId }) => {
+      await this.#media.bridge.resumeConsumer(participant.id, consumerId);
+
+      return {};
+    });
     on('media:page', async ({ page }) => {
       requireStaff(actor);
       this.#media.setGridPage(runtime.id, participant.id, page);

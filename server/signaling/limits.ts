@@ -40,6 +40,11 @@ export const RATE_CLASSES: Record<RequestName, RateClass> = {
   'media:answer': 'media',
   'media:restart': 'media',
   'media:page': 'query',
+  'media:capabilities': 'media',
+  'media:transport': 'media',
+  'media:connect': 'media',
+  'media:produce': 'media',
+  'media:resume': 'readiness',
   'media:leave': 'media',
 };
 

@@ -14,6 +14,11 @@ export const QUERY_REQUESTS = [
   'media:answer',
   'media:restart',
   'media:page',
+  'media:capabilities',
+  'media:transport',
+  'media:connect',
+  'media:produce',
+  'media:resume',
   'media:leave',
 ] as const satisfies readonly RequestName[];
 

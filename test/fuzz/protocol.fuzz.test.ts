@@ -17,7 +17,9 @@ describe('fuzzing every client event over real sockets', () => {
 
   beforeAll(async () => {
     // Unthrottled, so payloads reach validation and the domain instead of the rate limiter.
-    t = await startTestServer({ env: { RATE_LIMIT_MULTIPLIER: '100000', MAX_CONNECTIONS_PER_TOKEN: '10' } });
+    t = await startTestServer({
+      env: { RATE_LIMIT_MULTIPLIER: '100000', MAX_CONNECTIONS_PER_TOKEN: '10', MEDIA_LISTEN_IP: '127.0.0.1' },
+    });
     for (const [role, pointId] of [
       ['chair'],
       ['cochair'],
@@ -58,6 +60,7 @@ describe('fuzzing every client event over real sockets', () => {
     let internal = 0;
     const missed: string[] = [];
     const debug: string[] = [];
+    const crashes: string[] = [];
     const codes = new Map<string, number>();
     for (let i = 0; i < plan.length; i += 250) {
       await Promise.all(
@@ -74,6 +77,9 @@ describe('fuzzing every client event over real sockets', () => {
             const code = ack.ok ? 'ok' : (ack.error?.code ?? 'malformed ack');
             codes.set(code, (codes.get(code) ?? 0) + 1);
             internal += code === 'INTERNAL' ? 1 : 0;
+            if (code === 'INTERNAL' && crashes.length < 5) {
+              crashes.push(`${c.event} ${JSON.stringify(payload)?.slice(0, 120)}`);
+            }
             if (process.env.FUZZ_DEBUG && code === 'VALIDATION_FAILED' && arbitrary !== hostile && debug.length < 8) {
               debug.push(
                 `${c.event} ${JSON.stringify(payload).slice(0, 100)} → ${(ack.error as { message?: string }).message?.slice(0, 120)}`,
@@ -106,6 +112,7 @@ describe('fuzzing every client event over real sockets', () => {
 
     // Well-formed payloads from the right roles are handled, not only refused.
     expect(codes.get('ok') ?? 0).toBeGreaterThan(PAYLOADS / 100);
+    expect(crashes).toEqual([]);
     expect(internal).toBe(0);
     expect(missed.slice(0, 5)).toEqual([]);
     expect(unanswered).toBe(0);

@@ -49,6 +49,11 @@ const ALLOWED: Record<RequestName, Column[]> = {
   'media:restart': CONNECTED,
   'media:page': STAFF,
   'media:leave': CONNECTED,
+  'media:capabilities': CONNECTED,
+  'media:transport': CONNECTED,
+  'media:connect': CONNECTED,
+  'media:produce': CONNECTED,
+  'media:resume': CONNECTED,
 };
 
 const presiding = { name: 'Trần Văn Hải', title: 'Bí thư Đảng ủy xã' };
@@ -90,6 +95,11 @@ const PAYLOADS: Record<RequestName, object> = {
   'media:restart': {},
   'media:page': { page: 1 },
   'media:leave': {},
+  'media:capabilities': { rtpCapabilities: { codecs: [] } },
+  'media:transport': { direction: 'recv' },
+  'media:connect': { transportId: 't1', dtlsParameters: { role: 'client', fingerprints: [] } },
+  'media:produce': { transportId: 't1', kind: 'audio', rtpParameters: { codecs: [] } },
+  'media:resume': { consumerId: 'c1' },
 };
 
 const DENIED = new Set(['NOT_CHAIR', 'FORBIDDEN', 'NOT_YOUR_POINT']);

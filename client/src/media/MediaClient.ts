@@ -1,4 +1,6 @@
 import type { JoinResult, SlotLabel } from '../../../server/media/MediaBridge.js';
+import { Device } from 'mediasoup-client';
+import type { RtpCapabilities, RtpParameters, TransportOptions } from 'mediasoup-client/types';
 import { request, type MeetingSocket } from '../../../server/protocol/client.js';
 
 export interface MediaClientOptions {
@@ -88,8 +90,10 @@ export class MediaClient {
       throw new Error(`${ack.error.code}: ${ack.error.message}`);
     }
     const join: JoinResult = ack.join;
-    if (join.bridge !== 'werift') {
-      throw new Error('this console speaks to the embedded bridge; the mediasoup client path needs mediasoup-client');
+    if (join.bridge === 'mediasoup') {
+      await this.#joinMediasoup(join.routerRtpCapabilities);
+
+      return;
     }
     this.#pc?.close();
     const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
@@ -126,6 +130,94 @@ export class MediaClient {
     await this.#answer(pc);
   }
 
+  /** mediasoup: a Device, a send transport producing camera (3 simulcast layers) and microphone, a receive one. */
+  async #joinMediasoup(routerRtpCapabilities: unknown): Promise<void> {
+    const socket = this.#options.socket;
+    const must = <T extends { ok: boolean }>(ack: T): T & { ok: true } => {
+      if (!ack.ok) {
+        throw new Error(`media: ${JSON.stringify((ack as { error?: unknown }).error)}`);
+      }
+
+      return ack as T & { ok: true };
+    };
+    const device = new Device();
+    await device.load({ routerRtpCapabilities: routerRtpCapabilities as RtpCapabilities });
+    must(
+      await request(socket, 'media:capabilities', {
+        rtpCapabilities: device.rtpCapabilities as Record<string, unknown>,
+      }),
+    );
+    const open = async (direction: 'send' | 'recv') => {
+      const { transport } = must(await request(socket, 'media:transport', { direction }));
+      const options = transport as unknown as TransportOptions;
+      const t = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
+      t.on('connect', ({ dtlsParameters }, callback, errback) => {
+        request(socket, 'media:connect', {
+          transportId: t.id,
+          dtlsParameters: dtlsParameters as unknown as Record<string, unknown>,
+        })
+          .then((a) => (a.ok ? callback() : errback(new Error(a.error.message))))
+          .catch(errback);
+      });
+
+      return t;
+    };
+    const send = await open('send');
+    send.on('produce', ({ kind, rtpParameters }, callback, errback) => {
+      request(socket, 'media:produce', {
+        transportId: send.id,
+        kind,
+        rtpParameters: rtpParameters as unknown as Record<string, unknown>,
+      })
+        .then((a) => (a.ok ? callback({ id: a.producerId }) : errback(new Error(a.error.message))))
+        .catch(errback);
+    });
+    const recv = await open('recv');
+    socket.on('media:consumers', ({ consumers }) => {
+      for (const c of consumers) {
+        void recv
+          .consume({
+            id: c.id,
+            producerId: c.producerId,
+            kind: c.kind,
+            rtpParameters: c.rtpParameters as RtpParameters,
+          })
+          .then(async (consumer) => {
+            const { purpose, source, sourcePointId, kind } = c;
+            this.#slots.set(c.id, {
+              mid: c.id,
+              kind,
+              purpose,
+              source,
+              sourcePointId,
+              stream: new MediaStream([consumer.track]),
+            });
+            this.#options.onChange?.();
+            await request(socket, 'media:resume', { consumerId: c.id });
+          });
+      }
+    });
+    socket.on('media:consumersClosed', ({ consumerIds }) => {
+      consumerIds.forEach((id) => this.#slots.delete(id));
+      this.#options.onChange?.();
+    });
+    const audio = this.#local?.getAudioTracks()[0];
+    const video = this.#local?.getVideoTracks()[0];
+    if (audio !== undefined) {
+      await send.produce({ track: audio });
+    }
+    if (video !== undefined) {
+      await send.produce({
+        track: video,
+        encodings: [
+          { scaleResolutionDownBy: 4, maxBitrate: 120_000 },
+          { scaleResolutionDownBy: 2, maxBitrate: 350_000 },
+          { scaleResolutionDownBy: 1, maxBitrate: 900_000 },
+        ],
+      });
+    }
+  }
+
   async #answer(pc: RTCPeerConnection): Promise<void> {
     await pc.setLocalDescription(await pc.createAnswer());
     await this.#gathered(pc);
@@ -147,8 +239,8 @@ export class MediaClient {
         return;
       }
       const ack = await request(this.#options.socket, 'media:restart', {});
-      if (ack.ok) {
-        await pc.setRemoteDescription({ type: 'offer', sdp: ack.offer });
+      if (ack.ok && 'offer' in ack.restart) {
+        await pc.setRemoteDescription({ type: 'offer', sdp: ack.restart.offer });
         await this.#answer(pc);
       } else {
         await this.#rejoin();

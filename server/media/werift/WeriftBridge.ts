@@ -2,7 +2,15 @@ import { EventEmitter } from 'node:events';
 import { RTCPeerConnection, RTCRtpCodecParameters, RtpPacket, type RTCRtpTransceiver, type RtpHeader } from 'werift';
 import { DomainError } from '../../domain/errors.js';
 import { createLogger } from '../../logger.js';
-import type { JoinResult, MediaBridge, MediaBridgeEvents, SlotLabel, TransportStats } from '../MediaBridge.js';
+import type {
+  IceRestart,
+  JoinResult,
+  MediaBridge,
+  MediaBridgeEvents,
+  SlotLabel,
+  TransportOptions,
+  TransportStats,
+} from '../MediaBridge.js';
 import type { MediaParticipant, RoutingPlan } from '../routing.js';
 
 const logger = createLogger('WeriftBridge');
@@ -27,6 +35,8 @@ interface Peer {
   slots: Slot[];
   micSsrc: number | null;
   cameraSsrc: number | null;
+  /** The offer made, until answered. */
+  offer: string | null;
 }
 
 export interface WeriftBridgeOptions {
@@ -37,6 +47,14 @@ export interface WeriftBridgeOptions {
   /** Thumbnail slots for staff. Default 12. */
   gridSlots?: number;
 }
+
+/** A negotiation step that takes longer has hung inside the WebRTC stack; fail it rather than the queue. */
+const NEGOTIATION_TIMEOUT_MS = 4000;
+
+const SDP_ONLY = () =>
+  DomainError.validation(
+    'Cầu truyền hình nội bộ thương lượng bằng SDP (the embedded bridge negotiates with media:answer)',
+  );
 
 const OPUS = () =>
   new RTCRtpCodecParameters({
@@ -90,18 +108,32 @@ export class WeriftBridge implements MediaBridge {
     this.#emitter.on(event, listener);
   }
 
-  async join(meetingId: string, participant: MediaParticipant): Promise<JoinResult> {
+  /** Negotiations run one at a time per participant: a second join or restart waits for the first. */
+  readonly #queues = new Map<string, Promise<unknown>>();
+
+  join(meetingId: string, participant: MediaParticipant): Promise<JoinResult> {
+    return this.#serial(participant.id, () => this.#join(meetingId, participant));
+  }
+
+  async #join(meetingId: string, participant: MediaParticipant): Promise<JoinResult> {
     if (this.#closed) {
-      throw new Error('InvalidStateError: bridge closed');
+      throw new DomainError('MEDIA_UNAVAILABLE', 'Cầu truyền hình đã đóng (media bridge closed)');
     }
-    this.leave(participant.id);
+    // Joining again before answering gets the same offer: a new peer would change nothing, and werift can stall
+    // creating one while an unanswered one closes.
+    const existing = this.#peers.get(participant.id);
+    if (existing?.pc.signalingState === 'have-local-offer' && existing.offer !== null) {
+      return { bridge: 'werift', offer: existing.offer, slots: existing.slots.map((s) => ({ ...s.label })) };
+    }
+    this.#leaveNow(participant.id);
     const listenIp = this.#listenIp;
     const pc = new RTCPeerConnection({
       codecs: { audio: [OPUS()], video: [VP8()] },
+      // One ICE/DTLS transport per participant, not one per slot.
+      bundlePolicy: 'max-bundle',
       ...(listenIp === undefined
         ? {}
         : {
-            iceInterfaceAddresses: { udp4: listenIp },
             iceAdditionalHostAddresses: [listenIp],
             // Talk only to the peer's candidates on our own network (loopback in tests).
             iceFilterCandidatePair: (pair) =>
@@ -136,7 +168,7 @@ export class WeriftBridge implements MediaBridge {
         addSlot('video', 'grid');
       }
     }
-    const peer: Peer = { participant, meetingId, pc, mic, camera, slots, micSsrc: null, cameraSsrc: null };
+    const peer: Peer = { participant, meetingId, pc, mic, camera, slots, micSsrc: null, cameraSsrc: null, offer: null };
     this.#peers.set(participant.id, peer);
     this.#receive(peer, mic, 'audio');
     this.#receive(peer, camera, 'video');
@@ -152,6 +184,7 @@ export class WeriftBridge implements MediaBridge {
       slot.label.mid = slot.transceiver.mid ?? '';
     }
     const sdp = await this.#gatheredSdp(pc);
+    peer.offer = sdp;
     logger.debug({ participantId: participant.id, meetingId }, 'join() | offer ready');
 
     return { bridge: 'werift', offer: sdp, slots: slots.map((s) => ({ ...s.label })) };
@@ -169,21 +202,92 @@ export class WeriftBridge implements MediaBridge {
     }
   }
 
-  async restartIce(participantId: string): Promise<string> {
-    const peer = this.#peer(participantId);
-    const offer = await peer.pc.createOffer({ iceRestart: true });
-    await peer.pc.setLocalDescription(offer);
+  restartIce(participantId: string): Promise<IceRestart> {
+    return this.#serial(participantId, async () => {
+      const peer = this.#peer(participantId);
+      if (peer.pc.signalingState !== 'stable') {
+        throw new DomainError('MEDIA_UNAVAILABLE', 'Hãy trả lời offer trước (answer the current offer first)');
+      }
+      const offer = await peer.pc.createOffer({ iceRestart: true });
+      await peer.pc.setLocalDescription(offer);
 
-    return this.#gatheredSdp(peer.pc);
+      return { offer: await this.#gatheredSdp(peer.pc) };
+    });
   }
 
+  /**
+   * Runs negotiation steps of one participant in order. A peer closed under a step (a newer join, a leave) makes
+   * that step fail with MEDIA_UNAVAILABLE, never an internal error.
+   */
+  async #serial<T>(participantId: string, step: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(participantId) ?? Promise.resolve();
+    const guarded = () =>
+      new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('negotiation step timed out')), NEGOTIATION_TIMEOUT_MS);
+        step().then(
+          (value) => {
+            clearTimeout(timer);
+            resolve(value);
+          },
+          (error: unknown) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        );
+      });
+    const run = previous.then(guarded, guarded);
+    const tail = run.catch(() => undefined);
+    this.#queues.set(participantId, tail);
+    void tail.then(() => {
+      if (this.#queues.get(participantId) === tail) {
+        this.#queues.delete(participantId);
+      }
+    });
+    try {
+      return await run;
+    } catch (error) {
+      if (error instanceof DomainError) {
+        throw error;
+      }
+      logger.warn({ err: error, participantId }, 'negotiation interrupted');
+      throw new DomainError(
+        'MEDIA_UNAVAILABLE',
+        'Thương lượng truyền hình bị gián đoạn, hãy thử lại (media negotiation interrupted)',
+      );
+    }
+  }
+
+  setRtpCapabilities(): void {
+    throw SDP_ONLY();
+  }
+
+  createTransport(): Promise<TransportOptions> {
+    return Promise.reject(SDP_ONLY());
+  }
+
+  connectTransport(): Promise<void> {
+    return Promise.reject(SDP_ONLY());
+  }
+
+  produce(): Promise<string> {
+    return Promise.reject(SDP_ONLY());
+  }
+
+  resumeConsumer(): Promise<void> {
+    return Promise.reject(SDP_ONLY());
+  }
+
+  /** Leaves after any negotiation in flight, so a peer is never closed under its own offer. */
   leave(participantId: string): void {
+    void this.#serial(participantId, async () => this.#leaveNow(participantId)).catch(() => undefined);
+  }
+
+  #leaveNow(participantId: string): void {
     const peer = this.#peers.get(participantId);
     if (peer === undefined) {
       return;
     }
     this.#peers.delete(participantId);
-    void peer.pc.close().catch(() => undefined);
     // Whoever showed this participant shows nothing now.
     for (const other of this.#peers.values()) {
       for (const slot of other.slots) {
@@ -193,6 +297,8 @@ export class WeriftBridge implements MediaBridge {
         }
       }
     }
+    // Not awaited: closing a peer that never connected can take werift a long while.
+    void peer.pc.close().catch(() => undefined);
   }
 
   slotsOf(participantId: string): SlotLabel[] {
@@ -326,14 +432,23 @@ export class WeriftBridge implements MediaBridge {
 
   async #gatheredSdp(pc: RTCPeerConnection): Promise<string> {
     if (pc.iceGatheringState !== 'complete') {
+      // Host candidates gather in milliseconds; never let a stuck gatherer hold the participant's queue.
       await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 3000);
         const { unSubscribe } = pc.iceGatheringStateChange.subscribe((state) => {
           if (state === 'complete') {
-            unSubscribe();
-            resolve();
+            done();
           }
         });
+        function done() {
+          clearTimeout(timer);
+          unSubscribe();
+          resolve();
+        }
       });
+    }
+    if (pc.connectionState === 'closed') {
+      throw new DomainError('MEDIA_UNAVAILABLE', 'Phiên truyền hình đã đóng (media session closed)');
     }
     const sdp = pc.localDescription?.sdp ?? '';
     if (this.#listenIp === undefined) {

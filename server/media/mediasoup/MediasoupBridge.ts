@@ -1,0 +1,482 @@
+import { EventEmitter } from 'node:events';
+import { cpus } from 'node:os';
+import type { types as ms } from 'mediasoup';
+import type { Config } from '../../config.js';
+import { DomainError } from '../../domain/errors.js';
+import { createLogger } from '../../logger.js';
+import type {
+  ConsumerOptions,
+  IceRestart,
+  JoinResult,
+  MediaBridge,
+  MediaBridgeEvents,
+  SlotLabel,
+  TransportOptions,
+  TransportStats,
+} from '../MediaBridge.js';
+import type { MediaParticipant, RoutingPlan } from '../routing.js';
+import {
+  consumerKey,
+  desiredConsumers,
+  diffConsumers,
+  placeConsumers,
+  preferredLayers,
+  type ConsumerSpec,
+} from './plan.js';
+
+const logger = createLogger('MediasoupBridge');
+
+const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
+  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48_000, channels: 2 },
+  { kind: 'video', mimeType: 'video/VP8', clockRate: 90_000, parameters: { 'x-google-start-bitrate': 600 } },
+  {
+    kind: 'video',
+    mimeType: 'video/H264',
+    clockRate: 90_000,
+    parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
+  },
+];
+
+interface WorkerSlot {
+  worker: ms.Worker;
+  webRtcServer: ms.WebRtcServer;
+  consumers: number;
+}
+
+interface MeetingRouters {
+  routers: { router: ms.Router; worker: number; consumers: number; speakers: ms.ActiveSpeakerObserver }[];
+}
+
+interface Participant {
+  info: MediaParticipant;
+  meetingId: string;
+  /** Index into the meeting's routers: where this participant's transports live. */
+  routerIndex: number;
+  rtpCapabilities: ms.RtpCapabilities | null;
+  transports: Map<string, ms.WebRtcTransport>;
+  producers: Map<'audio' | 'video', ms.Producer>;
+  /** consumerKey → consumer. */
+  consumers: Map<string, ms.Consumer>;
+}
+
+export interface MediasoupBridgeOptions {
+  config: Config;
+  /** The worker binary found by createBridge (set before mediasoup is loaded). */
+  workerBin: string;
+}
+
+/**
+ * The production bridge. One worker per core (each with a WebRtcServer on one UDP/TCP port), a router per meeting
+ * per worker: a meeting starts on one router and, when its consumers pass the per-worker budget, opens a router on
+ * another worker and pipes the producers it needs there (pipeToRouter). Cameras produce three simulcast layers; the
+ * grid consumes the lowest, the program the highest. A dead worker is replaced and its meetings' participants are
+ * told to reconnect media.
+ */
+export class MediasoupBridge implements MediaBridge {
+  readonly kind = 'mediasoup' as const;
+  readonly #emitter = new EventEmitter();
+  readonly #config: Config;
+  readonly #workers: WorkerSlot[] = [];
+  readonly #meetings = new Map<string, MeetingRouters>();
+  readonly #participants = new Map<string, Participant>();
+  /** Pipe results already made: `${producerId}>${routerId}`. */
+  readonly #piped = new Set<string>();
+  #mediasoup: typeof import('mediasoup') | null = null;
+  #closed = false;
+
+  private constructor(config: Config) {
+    this.#config = config;
+  }
+
+  static async create({ config, workerBin }: MediasoupBridgeOptions): Promise<MediasoupBridge> {
+    // mediasoup reads the worker path when it loads.
+    process.env.MEDIASOUP_WORKER_BIN = workerBin;
+    const bridge = new MediasoupBridge(config);
+    bridge.#mediasoup = await import('mediasoup');
+    const count = config.MEDIASOUP_WORKERS ?? cpus().length;
+    for (let i = 0; i < count; i += 1) {
+      bridge.#workers.push(await bridge.#startWorker(i));
+    }
+
+    return bridge;
+  }
+
+  get workerCount(): number {
+    return this.#workers.length;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  on<E extends keyof MediaBridgeEvents>(event: E, listener: MediaBridgeEvents[E]): void {
+    this.#emitter.on(event, listener);
+  }
+
+  async join(meetingId: string, info: MediaParticipant): Promise<JoinResult> {
+    this.leave(info.id);
+    const meeting = await this.#meeting(meetingId);
+    const placement = placeConsumers(
+      meeting.routers.map((r) => ({ worker: r.worker, consumers: r.consumers })),
+      this.#workers.map((w) => w.consumers),
+      this.#config.MEDIASOUP_CONSUMERS_PER_WORKER,
+    );
+    const routerIndex =
+      'router' in placement ? placement.router : await this.#addRouter(meeting, placement.newRouterOnWorker);
+    const router = meeting.routers[routerIndex] as MeetingRouters['routers'][number];
+    this.#participants.set(info.id, {
+      info,
+      meetingId,
+      routerIndex,
+      rtpCapabilities: null,
+      transports: new Map(),
+      producers: new Map(),
+      consumers: new Map(),
+    });
+
+    return { bridge: 'mediasoup', routerRtpCapabilities: router.router.rtpCapabilities };
+  }
+
+  setRtpCapabilities(participantId: string, rtpCapabilities: unknown): void {
+    this.#participant(participantId).rtpCapabilities = rtpCapabilities as ms.RtpCapabilities;
+  }
+
+  async createTransport(participantId: string, direction: 'send' | 'recv'): Promise<TransportOptions> {
+    const participant = this.#participant(participantId);
+    const { router, worker } = this.#routerOf(participant);
+    const transport = await router.createWebRtcTransport({
+      webRtcServer: (this.#workers[worker] as WorkerSlot).webRtcServer,
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: 1_000_000,
+      appData: { direction },
+    });
+    participant.transports.set(transport.id, transport);
+    transport.on('icestatechange', (state: ms.IceState) => {
+      if (state === 'disconnected') {
+        this.#emitter.emit('participantFailed', participantId, 'ice disconnected');
+      }
+    });
+
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(participantId: string, transportId: string, dtlsParameters: unknown): Promise<void> {
+    const transport = this.#transport(participantId, transportId);
+    await this.#validated(() => transport.connect({ dtlsParameters: dtlsParameters as ms.DtlsParameters }));
+  }
+
+  async produce(
+    participantId: string,
+    transportId: string,
+    kind: 'audio' | 'video',
+    rtpParameters: unknown,
+  ): Promise<string> {
+    const participant = this.#participant(participantId);
+    const transport = this.#transport(participantId, transportId);
+    if (transport.appData.direction !== 'send') {
+      throw DomainError.validation('Chỉ gửi trên kênh gửi (produce on the send transport)');
+    }
+    if (participant.producers.has(kind)) {
+      throw DomainError.validation(`Đã có ${kind} (already producing ${kind})`);
+    }
+    const producer = await this.#validated(() =>
+      transport.produce({ kind, rtpParameters: rtpParameters as ms.RtpParameters, appData: { participantId } }),
+    );
+    participant.producers.set(kind, producer);
+    if (kind === 'audio') {
+      void this.#routerOf(participant)
+        .speakers.addProducer({ producerId: producer.id })
+        .catch(() => undefined);
+    }
+
+    return producer.id;
+  }
+
+  async resumeConsumer(participantId: string, consumerId: string): Promise<void> {
+    const consumer = [...this.#participant(participantId).consumers.values()].find((c) => c.id === consumerId);
+    if (consumer === undefined) {
+      throw new DomainError('NOT_FOUND', `Không có consumer ${consumerId} của điểm cầu này (no such consumer here)`);
+    }
+    await consumer.resume();
+  }
+
+  async answer(): Promise<void> {
+    throw DomainError.validation('mediasoup không dùng SDP (mediasoup negotiates with media:transport)');
+  }
+
+  async restartIce(participantId: string): Promise<IceRestart> {
+    const participant = this.#participant(participantId);
+    const transports = await Promise.all(
+      [...participant.transports.values()].map(async (t) => ({ id: t.id, iceParameters: await t.restartIce() })),
+    );
+
+    return { transports };
+  }
+
+  slotsOf(participantId: string): SlotLabel[] {
+    return [...(this.#participants.get(participantId)?.consumers.values() ?? [])].map((c) => ({
+      mid: c.rtpParameters.mid ?? '',
+      kind: c.kind,
+      purpose: (c.appData.purpose as SlotLabel['purpose']) ?? 'audio',
+      source: (c.appData.source as string) ?? null,
+      sourcePointId: (c.appData.sourcePointId as string | null) ?? null,
+    }));
+  }
+
+  leave(participantId: string): void {
+    const participant = this.#participants.get(participantId);
+    if (participant === undefined) {
+      return;
+    }
+    this.#participants.delete(participantId);
+    const router = this.#routerOf(participant);
+    router.consumers -= participant.consumers.size;
+    (this.#workers[router.worker] as WorkerSlot).consumers -= participant.consumers.size;
+    // Closing the transports closes their producers and consumers; others' consumers of them close with them.
+    participant.transports.forEach((t) => t.close());
+  }
+
+  route(meetingId: string, plan: RoutingPlan): void {
+    void this.#route(meetingId, plan).catch((error: unknown) =>
+      logger.error({ err: error, meetingId }, 'route() failed'),
+    );
+  }
+
+  async stats(participantId: string): Promise<TransportStats | null> {
+    const participant = this.#participants.get(participantId);
+    if (participant === undefined) {
+      return null;
+    }
+    let bytesIn = 0;
+    let bytesOut = 0;
+    let state = 'new';
+    for (const transport of participant.transports.values()) {
+      for (const stat of await transport.getStats()) {
+        bytesIn += stat.bytesReceived;
+        bytesOut += stat.bytesSent;
+        state = stat.iceState;
+      }
+    }
+
+    return { participantId, bytesIn, bytesOut, packetsLost: 0, rttMs: null, state };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    this.#workers.forEach((w) => w.worker.close());
+  }
+
+  async #route(meetingId: string, plan: RoutingPlan): Promise<void> {
+    // Microphones the plan keeps closed are paused at the bridge, for everyone at once.
+    for (const participant of this.#participants.values()) {
+      if (participant.meetingId !== meetingId) {
+        continue;
+      }
+      const mic = participant.producers.get('audio');
+      if (mic !== undefined) {
+        await (plan.openMics.has(participant.info.id) ? mic.resume() : mic.pause());
+      }
+    }
+    const current = new Set<string>();
+    for (const participant of this.#participants.values()) {
+      if (participant.meetingId === meetingId) {
+        participant.consumers.forEach((_c, key) => current.add(key));
+      }
+    }
+    const { create, close } = diffConsumers(current, desiredConsumers(plan));
+    const closedBy = new Map<string, string[]>();
+    for (const key of close) {
+      const [consumerId] = key.split('|');
+      const participant = this.#participants.get(consumerId ?? '');
+      const consumer = participant?.consumers.get(key);
+      if (participant !== undefined && consumer !== undefined) {
+        consumer.close();
+        participant.consumers.delete(key);
+        this.#count(participant, -1);
+        closedBy.set(participant.info.id, [...(closedBy.get(participant.info.id) ?? []), consumer.id]);
+      }
+    }
+    closedBy.forEach((ids, participantId) => this.#emitter.emit('consumersClosed', participantId, ids));
+    const createdBy = new Map<string, ConsumerOptions[]>();
+    for (const spec of create) {
+      const created = await this.#consume(spec).catch((error: unknown) => {
+        logger.warn({ err: error, spec }, '#consume() failed');
+
+        return null;
+      });
+      if (created !== null) {
+        createdBy.set(spec.consumer, [...(createdBy.get(spec.consumer) ?? []), created]);
+      }
+    }
+    createdBy.forEach((consumers, participantId) => this.#emitter.emit('consumers', participantId, consumers));
+  }
+
+  async #consume(spec: ConsumerSpec): Promise<ConsumerOptions | null> {
+    const consumer = this.#participants.get(spec.consumer);
+    const producerOwner = this.#participants.get(spec.producer);
+    const producer = producerOwner?.producers.get(spec.kind);
+    if (consumer?.rtpCapabilities == null || producer === undefined || producerOwner === undefined) {
+      return null;
+    }
+    const router = this.#routerOf(consumer);
+    const source = this.#routerOf(producerOwner);
+    if (source.router.id !== router.router.id) {
+      const key = `${producer.id}>${router.router.id}`;
+      if (!this.#piped.has(key)) {
+        await source.router.pipeToRouter({ producerId: producer.id, router: router.router });
+        this.#piped.add(key);
+      }
+    }
+    if (!router.router.canConsume({ producerId: producer.id, rtpCapabilities: consumer.rtpCapabilities })) {
+      return null;
+    }
+    const transport = [...consumer.transports.values()].find((t) => t.appData.direction === 'recv');
+    if (transport === undefined) {
+      return null;
+    }
+    const created = await transport.consume({
+      producerId: producer.id,
+      rtpCapabilities: consumer.rtpCapabilities,
+      // Paused until the browser is ready, so the first packets (and the keyframe) are not lost.
+      paused: true,
+      ...(spec.kind === 'video' ? { preferredLayers: preferredLayers(spec.layer) } : {}),
+      appData: { purpose: spec.purpose, source: spec.producer, sourcePointId: producerOwner.info.pointId },
+    });
+    consumer.consumers.set(consumerKey(spec), created);
+    this.#count(consumer, 1);
+    created.on('producerclose', () => {
+      consumer.consumers.delete(consumerKey(spec));
+      this.#count(consumer, -1);
+      this.#emitter.emit('consumersClosed', consumer.info.id, [created.id]);
+    });
+
+    return {
+      id: created.id,
+      producerId: producer.id,
+      kind: spec.kind,
+      rtpParameters: created.rtpParameters,
+      purpose: spec.purpose,
+      source: spec.producer,
+      sourcePointId: producerOwner.info.pointId,
+    };
+  }
+
+  #count(participant: Participant, delta: number): void {
+    const router = this.#routerOf(participant);
+    router.consumers += delta;
+    (this.#workers[router.worker] as WorkerSlot).consumers += delta;
+  }
+
+  async #meeting(meetingId: string): Promise<MeetingRouters> {
+    let meeting = this.#meetings.get(meetingId);
+    if (meeting === undefined) {
+      meeting = { routers: [] };
+      this.#meetings.set(meetingId, meeting);
+    }
+
+    return meeting;
+  }
+
+  async #addRouter(meeting: MeetingRouters, workerIndex: number): Promise<number> {
+    const slot = this.#workers[workerIndex] as WorkerSlot;
+    const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+    const speakers = await router.createActiveSpeakerObserver({ interval: 300 });
+    meeting.routers.push({ router, worker: workerIndex, consumers: 0, speakers });
+
+    return meeting.routers.length - 1;
+  }
+
+  async #startWorker(index: number): Promise<WorkerSlot> {
+    const mediasoup = this.#mediasoup as typeof import('mediasoup');
+    const { MEDIA_LISTEN_IP = '0.0.0.0', MEDIA_ANNOUNCED_IP, MEDIA_PORT_MIN } = this.#config;
+    const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+    const port = MEDIA_PORT_MIN + index;
+    const announcedAddress = MEDIA_ANNOUNCED_IP ?? (MEDIA_LISTEN_IP === '0.0.0.0' ? undefined : MEDIA_LISTEN_IP);
+    const webRtcServer = await worker.createWebRtcServer({
+      listenInfos: (['udp', 'tcp'] as const).map((protocol) => ({
+        protocol,
+        ip: MEDIA_LISTEN_IP,
+        port,
+        ...(announcedAddress === undefined ? {} : { announcedAddress }),
+      })),
+    });
+    worker.on('died', (error) => {
+      logger.error({ err: error, worker: index }, 'worker died: replacing it');
+      void this.#replaceWorker(index);
+    });
+
+    return { worker, webRtcServer, consumers: 0 };
+  }
+
+  /** A dead worker took its routers with it: start another, forget those routers, and have clients reconnect. */
+  async #replaceWorker(index: number): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    const affected = new Set<string>();
+    for (const [meetingId, meeting] of this.#meetings) {
+      if (meeting.routers.some((r) => r.worker === index)) {
+        affected.add(meetingId);
+        this.#meetings.delete(meetingId);
+      }
+    }
+    for (const participant of [...this.#participants.values()]) {
+      if (affected.has(participant.meetingId)) {
+        this.leave(participant.info.id);
+      }
+    }
+    this.#piped.clear();
+    this.#workers[index] = await this.#startWorker(index);
+    this.#emitter.emit('failure', `media worker ${index} restarted`);
+  }
+
+  #participant(participantId: string): Participant {
+    const participant = this.#participants.get(participantId);
+    if (participant === undefined) {
+      throw new DomainError('NOT_FOUND', 'Chưa tham gia truyền hình (media not joined)');
+    }
+
+    return participant;
+  }
+
+  #transport(participantId: string, transportId: string): ms.WebRtcTransport {
+    const transport = this.#participant(participantId).transports.get(transportId);
+    if (transport === undefined) {
+      // Someone else's transport id is unknown here too: a participant only reaches its own.
+      throw new DomainError('NOT_FOUND', `Không có transport ${transportId} của điểm cầu này (no such transport here)`);
+    }
+
+    return transport;
+  }
+
+  #routerOf(participant: Participant): MeetingRouters['routers'][number] {
+    const router = this.#meetings.get(participant.meetingId)?.routers[participant.routerIndex];
+    if (router === undefined) {
+      throw new DomainError('NOT_FOUND', 'Phòng truyền hình đã đóng (media router gone)');
+    }
+
+    return router;
+  }
+
+  /** mediasoup throws TypeError on malformed parameters: that is the client's bad input. */
+  async #validated<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof TypeError) {
+        throw DomainError.validation(`Tham số truyền hình không hợp lệ: ${error.message}`.slice(0, 300));
+      }
+      throw error;
+    }
+  }
+}
