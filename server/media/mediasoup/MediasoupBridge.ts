@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { cpus } from 'node:os';
+import type * as mediasoupModule from 'mediasoup';
 import type { types as ms } from 'mediasoup';
 import type { Config } from '../../config.js';
 import { DomainError } from '../../domain/errors.js';
@@ -81,7 +82,7 @@ export class MediasoupBridge implements MediaBridge {
   readonly #participants = new Map<string, Participant>();
   /** Pipe results already made: `${producerId}>${routerId}`. */
   readonly #piped = new Set<string>();
-  #mediasoup: typeof import('mediasoup') | null = null;
+  #mediasoup: typeof mediasoupModule | null = null;
   #closed = false;
 
   private constructor(config: Config) {
@@ -397,7 +398,7 @@ export class MediasoupBridge implements MediaBridge {
   }
 
   async #startWorker(index: number): Promise<WorkerSlot> {
-    const mediasoup = this.#mediasoup as typeof import('mediasoup');
+    const mediasoup = this.#mediasoup as typeof mediasoupModule;
     const { MEDIA_LISTEN_IP = '0.0.0.0', MEDIA_ANNOUNCED_IP, MEDIA_PORT_MIN } = this.#config;
     const worker = await mediasoup.createWorker({ logLevel: 'warn' });
     const port = MEDIA_PORT_MIN + index;
