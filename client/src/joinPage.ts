@@ -82,6 +82,15 @@ async function main(): Promise<void> {
       status.textContent = ack.ok ? `Đã xin phát biểu, thứ tự ${ack.position}` : ack.error.message;
     };
   } else if (snapshot.you.role === 'chair' || snapshot.you.role === 'cochair') {
+    const start = $<HTMLButtonElement>('start');
+    start.hidden = snapshot.status.status !== 'open';
+    start.onclick = async () => {
+      const ack = await request(socket, 'meeting:start', {});
+      status.textContent = ack.ok ? 'Phiên họp đã bắt đầu' : ack.error.message;
+    };
+    socket.on('meeting:changed', (s) => {
+      start.hidden = s.status !== 'open';
+    });
     next.hidden = false;
     revoke.hidden = false;
     next.onclick = async () => {
