@@ -83,6 +83,17 @@ describe('media through the embedded bridge, in Chromium', () => {
     });
   });
 
+  it('a point hears the hub: the chairs speak by right', async () => {
+    const x1 = pages.get('x1') as Page;
+    const hubId = ids.get('hub') as string;
+    await eventually(async () => {
+      const first = bySource(await slotStats(x1), 'audio', hubId);
+      await wait(1000);
+      const second = bySource(await slotStats(x1), 'audio', hubId);
+      expect(second?.bytesReceived ?? 0).toBeGreaterThan((first?.bytesReceived ?? 0) + 1000);
+    });
+  });
+
   it('a point decodes the program feed (the hub)', async () => {
     const x1 = pages.get('x1') as Page;
     const hubId = ids.get('hub') as string;
