@@ -1,6 +1,6 @@
 import { DirectoryIndex } from './directory.js';
 import { DomainError } from './errors.js';
-import type { EventBody } from './events.js';
+import { QUEUE_EVENTS, type EventBody } from './events.js';
 import type { AlertKind, MeetingState } from './model.js';
 
 /**
@@ -97,11 +97,5 @@ export const ALERT_TRIGGERS = new Set<EventBody['type']>([
   'PointLinkChanged',
   'PointConnected',
   'PointDisconnected',
-  'FloorRequested',
-  'FloorWithdrawn',
-  'FloorDenied',
-  'FloorReordered',
-  'FloorPriorityChanged',
-  'FloorGranted',
-  'FloorEnded',
+  ...QUEUE_EVENTS,
 ]);

@@ -66,6 +66,17 @@ export type EventBody =
 
 export type EventType = EventBody['type'];
 
+/** Events that change the speaker queue or who holds the floor. */
+export const QUEUE_EVENTS: readonly EventType[] = [
+  'FloorRequested',
+  'FloorWithdrawn',
+  'FloorDenied',
+  'FloorReordered',
+  'FloorPriorityChanged',
+  'FloorGranted',
+  'FloorEnded',
+];
+
 /** What the log stores: the body plus its place in the log, its server time and who caused it. */
 export type EventEnvelope<B extends EventBody = EventBody> = B & {
   /** 1-based, gapless per meeting. */

@@ -1,7 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { JoinTokens } from '../auth/JoinTokens.js';
-import { attendance } from '../domain/attendance.js';
 import { DomainError } from '../domain/errors.js';
 import type { MeetingEvent } from '../domain/events.js';
 import type { Actor } from '../domain/model.js';
@@ -9,16 +8,14 @@ import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../protocol/events.js';
-import { REQUESTS, type RequestName, type RequestPayload } from '../protocol/requests.js';
-import type { LinkSample } from '../telemetry/classify.js';
 import type { TelemetryService } from '../telemetry/TelemetryService.js';
 import type { MediaService } from '../media/MediaService.js';
 import { socketLimiter } from './limits.js';
 import { fanOut } from './fanOut.js';
-import { handle, toErrorBody } from './handle.js';
-import { COMMAND_REQUESTS, REQUEST_COMMANDS } from './requestCommands.js';
+import { dispatchRequest, toErrorBody } from './handle.js';
+import type { RequestContext } from './requestHandlers.js';
 import { rooms } from './rooms.js';
-import { isStaff, rollCallStaffView, snapshotFor } from './views.js';
+import { isStaff, snapshotFor } from './views.js';
 
 const logger = createLogger('SignalingServer');
 
@@ -232,128 +229,21 @@ export class SignalingServer {
     });
   }
 
+  /** One listener per socket dispatches every request (server/signaling/handle.ts). */
   #registerHandlers(socket: TypedSocket, runtime: MeetingRuntime, actor: SocketData['actor']): void {
-    const self = actor.pointId ?? '';
+    const ctx: RequestContext = {
+      socketId: socket.id,
+      runtime,
+      actor,
+      telemetry: this.#telemetry,
+      media: this.#media,
+      tokens: this.#tokens,
+      sessionTokenTtlSec: this.#sessionTokenTtlSec,
+      now: this.#now,
+    };
     const allow = socketLimiter(this.#telemetry.intervalMs, this.#rateLimitMultiplier);
-    const on = <E extends RequestName, R extends object>(name: E, fn: (payload: RequestPayload<E>) => Promise<R>) =>
-      handle(socket, name, REQUESTS[name].schema, fn as (payload: unknown) => Promise<R>, () => allow(name));
-    for (const name of COMMAND_REQUESTS) {
-      const toCommand = REQUEST_COMMANDS[name] as (
-        payload: unknown,
-        self: string,
-      ) => ReturnType<(typeof REQUEST_COMMANDS)[typeof name]>;
-      on(name, async (payload) => {
-        const { events, state } = await runtime.execute(toCommand(payload, self), actor);
-        const requested = events.find((e) => e.type === 'FloorRequested');
-        if (requested !== undefined) {
-          return { requestId: requested.requestId, position: state.queue.indexOf(requested.requestId) + 1 };
-        }
-        const started = events.find((e) => e.type === 'RollCallStarted');
-        if (started !== undefined) {
-          return { rollCallId: started.rollCallId };
-        }
-
-        return { seq: state.seq };
-      });
-    }
-    on('meeting:snapshot', async () => ({
-      snapshot: snapshotFor(runtime.state, runtime.index, actor, this.#now(), this.#telemetry.intervalMs),
-    }));
-    on('rollcall:tally', async ({ rollCallId }) => {
-      requireStaff(actor);
-      const state = runtime.state;
-      const rollCall =
-        rollCallId === undefined ? state.rollCalls.at(-1) : state.rollCalls.find((r) => r.rollCallId === rollCallId);
-      if (rollCall === undefined) {
-        throw new DomainError('ROLL_CALL_NOT_FOUND', 'Chưa có đợt điểm danh (no roll call)');
-      }
-
-      return { rollCall: rollCallStaffView(state, rollCall, runtime.index) };
-    });
-    on('attendance:get', async () => {
-      requireStaff(actor);
-
-      return { rows: attendance(runtime.state, this.#now()) };
-    });
-    on('telemetry:sample', async (sample) => {
-      if (actor.role !== 'point' || actor.pointId === undefined) {
-        throw DomainError.forbidden('gửi số liệu đường truyền (send link samples)');
-      }
-      this.#telemetry.ingest(runtime, actor.pointId, toLinkSample(sample));
-
-      return {};
-    });
-    on('auth:refresh', async () =>
-      this.#tokens.issue({
-        meetingId: runtime.id,
-        role: actor.role,
-        pointId: actor.pointId ?? null,
-        ttlSec: this.#sessionTokenTtlSec,
-      }),
-    );
-    // Media: one bridge participant per socket (a console or a room's browser).
-    const participant = { id: socket.id, role: actor.role, pointId: actor.pointId ?? null };
-    socket.on('disconnect', () => this.#media.leave(runtime.id, participant.id));
-    on('media:join', async () => ({ join: await this.#media.join(runtime, participant) }));
-    on('media:answer', async ({ sdp }) => {
-      await this.#media.bridge.answer(participant.id, sdp);
-
-      return {};
-    });
-    on('media:restart', async () => ({ restart: await this.#media.bridge.restartIce(participant.id) }));
-    on('media:capabilities', async ({ rtpCapabilities }) => {
-      this.#media.bridge.setRtpCapabilities(participant.id, rtpCapabilities);
-
-      return {};
-    });
-    on('media:transport', async ({ direction }) => ({
-      transport: await this.#media.bridge.createTransport(participant.id, direction),
-    }));
-    on('media:connect', async ({ transportId, dtlsParameters }) => {
-      await this.#media.bridge.connectTransport(participant.id, transportId, dtlsParameters);
-
-      return {};
-    });
-    on('media:produce', async ({ transportId, kind, rtpParameters }) => ({
-      producerId: await this.#media.bridge.produce(participant.id, transportId, kind, rtpParameters),
-    }));
-    on('media:resume', async ({ consumerId }) => {
-      await this.#media.bridge.resumeConsumer(participant.id, consumerId);
-
-      return {};
-    });
-    on('media:page', async ({ page }) => {
-      requireStaff(actor);
-      this.#media.setGridPage(runtime.id, participant.id, page);
-
-      return {};
-    });
-    on('media:leave', async () => {
-      this.#media.leave(runtime.id, participant.id);
-
-      return {};
-    });
-    on('telemetry:history', async ({ pointId, sinceMs }) => {
-      requireStaff(actor);
-
-      return { history: this.#telemetry.history(runtime.id, pointId, sinceMs) };
-    });
-    on('telemetry:latest', async () => {
-      requireStaff(actor);
-
-      return { rows: this.#telemetry.latest(runtime.id) };
-    });
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (!Object.hasOwn(REQUESTS, event)) {
-        const ack = args.at(-1);
-        if (typeof ack === 'function') {
-          ack({
-            ok: false,
-            error: { code: 'UNKNOWN_EVENT', message: `Sự kiện không xác định: ${event.slice(0, 64)} (unknown event)` },
-          });
-        }
-      }
-    });
+    socket.on('disconnect', () => this.#media.leave(runtime.id, socket.id));
+    socket.onAny((event: string, ...args: unknown[]) => dispatchRequest(ctx, allow, event, args));
   }
 
   #fanOut(runtime: MeetingRuntime, events: MeetingEvent[]): void {
@@ -361,30 +251,6 @@ export class SignalingServer {
   }
 }
 
-function toLinkSample(sample: RequestPayload<'telemetry:sample'>): LinkSample {
-  return {
-    lossPct: sample.lossPct ?? null,
-    rttMs: sample.rttMs ?? null,
-    jitterMs: sample.jitterMs ?? null,
-    fpsIn: sample.fpsIn ?? null,
-    fpsOut: sample.fpsOut ?? null,
-    kbpsIn: sample.kbpsIn ?? null,
-    kbpsOut: sample.kbpsOut ?? null,
-    freezeCount: sample.freezeCount ?? null,
-    freezeMs: sample.freezeMs ?? null,
-    audioLevel: sample.audioLevel ?? null,
-    qualityLimitation: sample.qualityLimitation ?? null,
-  };
-}
-
 function isInvited(runtime: MeetingRuntime, pointId: string): boolean {
   return runtime.state.points[pointId] !== undefined && pointId !== runtime.state.def.hubPointId;
 }
-
-function requireStaff(actor: Actor): void {
-  if (!isStaff(actor.role)) {
-    throw DomainError.forbidden('xem kết quả của mọi điểm cầu (view every point)');
-  }
-}
-
-export type { RequestName };

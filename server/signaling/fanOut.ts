@@ -1,4 +1,4 @@
-import type { EventType, MeetingEvent } from '../domain/events.js';
+import { QUEUE_EVENTS, type EventType, type MeetingEvent } from '../domain/events.js';
 import type { RollCall } from '../domain/model.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { rooms } from './rooms.js';
@@ -6,17 +6,7 @@ import type { TypedServer } from './SignalingServer.js';
 import { floorView, rollCallPointView, rollCallStaffView, statusView } from './views.js';
 
 const STATUS_EVENTS = new Set<EventType>(['MeetingOpened', 'SessionStarted', 'MeetingEnded', 'AgendaAdvanced']);
-const FLOOR_EVENTS = new Set<EventType>([
-  'FloorRequested',
-  'FloorWithdrawn',
-  'FloorDenied',
-  'FloorReordered',
-  'FloorPriorityChanged',
-  'FloorGranted',
-  'FloorEnded',
-  'SpeakingLimitChanged',
-  'MeetingEnded',
-]);
+const FLOOR_EVENTS = new Set<EventType>([...QUEUE_EVENTS, 'SpeakingLimitChanged', 'MeetingEnded']);
 
 /** The request last told "get ready", per meeting, so the notice goes out once per new head of the queue. */
 const MIC_EVENTS = new Set<EventType>(['MicsMuted', 'MicChanged', 'ScanChanged']);

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import { createLogger } from '../logger.js';
 import type { Ack, ErrorBody } from '../protocol/common.js';
+import { REQUESTS, type RequestName } from '../protocol/requests.js';
+import { runRequest, type RequestContext } from './requestHandlers.js';
 
 const logger = createLogger('signaling');
 
@@ -24,48 +26,50 @@ export function validationError(error: z.ZodError): DomainError {
   return DomainError.validation(`Dữ liệu không hợp lệ (invalid payload): ${summary}`, details);
 }
 
-interface Listener {
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-}
-
 /**
- * Registers one request handler: parses the payload with its schema (once, at the boundary), runs the handler and
- * always answers the ack with `{ ok: true, ... }` or `{ ok: false, error }`. `allow` is the rate limit, checked
- * first. A request without an ack callback is dropped: every request must be answerable.
+ * The one entry of every client request (a socket's single `onAny` listener): unknown events are answered
+ * `UNKNOWN_EVENT`; then the rate limit (`allow`), the payload's schema (parsed once, at the boundary), and the handler.
+ * The ack is always answered `{ ok: true, ... }` or `{ ok: false, error }`. A request without an ack callback is
+ * dropped: every request must be answerable.
  */
-export function handle<S extends z.ZodType, R extends object>(
-  socket: Listener,
+export function dispatchRequest(
+  ctx: RequestContext,
+  allow: (name: RequestName) => boolean,
   event: string,
-  schema: S,
-  fn: (payload: z.infer<S>) => Promise<R>,
-  allow: () => boolean = () => true,
+  args: unknown[],
 ): void {
-  socket.on(event, (...args: unknown[]) => {
-    const ack = args.at(-1);
-    if (typeof ack !== 'function') {
-      logger.debug({ event }, 'request without ack dropped');
+  const ack = args.at(-1);
+  if (typeof ack !== 'function') {
+    logger.debug({ event: event.slice(0, 64) }, 'request without ack dropped');
 
-      return;
-    }
-    const reply = (value: Ack<R>) => (ack as (a: Ack<R>) => void)(value);
-    if (!allow()) {
-      reply({
-        ok: false,
-        error: { code: 'RATE_LIMITED', message: 'Thao tác quá nhanh, vui lòng chờ (too many requests)' },
-      });
+    return;
+  }
+  const reply = (value: Ack) => (ack as (a: Ack) => void)(value);
+  if (!Object.hasOwn(REQUESTS, event)) {
+    reply({
+      ok: false,
+      error: { code: 'UNKNOWN_EVENT', message: `Sự kiện không xác định: ${event.slice(0, 64)} (unknown event)` },
+    });
 
-      return;
-    }
-    const payload = args.length >= 2 ? args[0] : {};
-    const parsed = schema.safeParse(payload);
-    if (!parsed.success) {
-      reply({ ok: false, error: toErrorBody(validationError(parsed.error)) });
+    return;
+  }
+  const name = event as RequestName;
+  if (!allow(name)) {
+    reply({
+      ok: false,
+      error: { code: 'RATE_LIMITED', message: 'Thao tác quá nhanh, vui lòng chờ (too many requests)' },
+    });
 
-      return;
-    }
-    fn(parsed.data).then(
-      (result) => reply({ ok: true, ...result }),
-      (error: unknown) => reply({ ok: false, error: toErrorBody(error) }),
-    );
-  });
+    return;
+  }
+  const parsed = REQUESTS[name].schema.safeParse(args.length >= 2 ? args[0] : {});
+  if (!parsed.success) {
+    reply({ ok: false, error: toErrorBody(validationError(parsed.error)) });
+
+    return;
+  }
+  runRequest(ctx, name, parsed.data).then(
+    (result) => reply({ ok: true, ...result }),
+    (error: unknown) => reply({ ok: false, error: toErrorBody(error) }),
+  );
 }

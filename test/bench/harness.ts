@@ -1,6 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/** What the benchmark server process returns for `seed`: its URL, the meeting and join tokens. */
+export interface Seeded {
+  url: string;
+  meetingId: string;
+  chair: string;
+  points: { pointId: string; token: string }[];
+}
+
 /** A benchmark child process driven over IPC (request/response by id). */
 export interface Child {
   send<T>(message: Record<string, unknown>): Promise<T>;

@@ -1,13 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { connectMeeting, request, type MeetingSocket } from '../../server/protocol/client.js';
-import { percentile, round, spawnChild, until, wait } from './harness.js';
-
-interface Seeded {
-  url: string;
-  meetingId: string;
-  chair: string;
-  points: { pointId: string; token: string }[];
-}
+import { percentile, round, spawnChild, until, wait, type Seeded } from './harness.js';
 
 interface Stats {
   heapUsed: number;

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { RTCPeerConnection, RTCRtpCodecParameters, RtpPacket, type RTCRtpTransceiver, type RtpHeader } from 'werift';
+import { RTCPeerConnection, RtpPacket, type RTCRtpTransceiver, type RtpHeader } from 'werift';
+import { KeyedQueue } from '../KeyedQueue.js';
+import { gatheredSdp, NEGOTIATION_TIMEOUT_MS, OPUS, SDP_ONLY, VP8 } from './negotiation.js';
 import { DomainError } from '../../domain/errors.js';
 import { createLogger } from '../../logger.js';
 import type {
@@ -48,35 +50,6 @@ export interface WeriftBridgeOptions {
   gridSlots?: number;
 }
 
-/** A negotiation step that takes longer has hung inside the WebRTC stack; fail it rather than the queue. */
-const NEGOTIATION_TIMEOUT_MS = 4000;
-
-const SDP_ONLY = () =>
-  DomainError.validation(
-    'Cầu truyền hình nội bộ thương lượng bằng SDP (the embedded bridge negotiates with media:answer)',
-  );
-
-const OPUS = () =>
-  new RTCRtpCodecParameters({
-    mimeType: 'audio/opus',
-    clockRate: 48_000,
-    channels: 2,
-    payloadType: 111,
-    parameters: 'minptime=10;useinbandfec=1',
-  });
-const VP8 = () =>
-  new RTCRtpCodecParameters({
-    mimeType: 'video/VP8',
-    clockRate: 90_000,
-    payloadType: 96,
-    rtcpFeedback: [
-      { type: 'nack' },
-      { type: 'nack', parameter: 'pli' },
-      { type: 'ccm', parameter: 'fir' },
-      { type: 'goog-remb' },
-    ],
-  });
-
 /**
  * The embedded bridge: one werift RTCPeerConnection per participant, offered by the server with fixed slots (its own
  * microphone and camera in; program, audio and thumbnail slots out). RTP from a producer is re-sent on every slot it
@@ -109,7 +82,7 @@ export class WeriftBridge implements MediaBridge {
   }
 
   /** Negotiations run one at a time per participant: a second join or restart waits for the first. */
-  readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #queue = new KeyedQueue({ timeoutMs: NEGOTIATION_TIMEOUT_MS });
 
   join(meetingId: string, participant: MediaParticipant): Promise<JoinResult> {
     return this.#serial(participant.id, () => this.#join(meetingId, participant));
@@ -183,7 +156,7 @@ export class WeriftBridge implements MediaBridge {
     for (const slot of slots) {
       slot.label.mid = slot.transceiver.mid ?? '';
     }
-    const sdp = await this.#gatheredSdp(pc);
+    const sdp = await gatheredSdp(pc, this.#listenIp);
     peer.offer = sdp;
     logger.debug({ participantId: participant.id, meetingId }, 'join() | offer ready');
 
@@ -211,40 +184,17 @@ export class WeriftBridge implements MediaBridge {
       const offer = await peer.pc.createOffer({ iceRestart: true });
       await peer.pc.setLocalDescription(offer);
 
-      return { offer: await this.#gatheredSdp(peer.pc) };
+      return { offer: await gatheredSdp(peer.pc, this.#listenIp) };
     });
   }
 
   /**
-   * Runs negotiation steps of one participant in order. A peer closed under a step (a newer join, a leave) makes
-   * that step fail with MEDIA_UNAVAILABLE, never an internal error.
+   * Runs negotiation steps of one participant in order. A peer closed under a step (a newer join, a leave) or a step
+   * that hangs inside the WebRTC stack makes that step fail with MEDIA_UNAVAILABLE, never an internal error.
    */
   async #serial<T>(participantId: string, step: () => Promise<T>): Promise<T> {
-    const previous = this.#queues.get(participantId) ?? Promise.resolve();
-    const guarded = () =>
-      new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('negotiation step timed out')), NEGOTIATION_TIMEOUT_MS);
-        step().then(
-          (value) => {
-            clearTimeout(timer);
-            resolve(value);
-          },
-          (error: unknown) => {
-            clearTimeout(timer);
-            reject(error);
-          },
-        );
-      });
-    const run = previous.then(guarded, guarded);
-    const tail = run.catch(() => undefined);
-    this.#queues.set(participantId, tail);
-    void tail.then(() => {
-      if (this.#queues.get(participantId) === tail) {
-        this.#queues.delete(participantId);
-      }
-    });
     try {
-      return await run;
+      return await this.#queue.run(participantId, step);
     } catch (error) {
       if (error instanceof DomainError) {
         throw error;
@@ -428,37 +378,5 @@ export class WeriftBridge implements MediaBridge {
     if (peer?.cameraSsrc != null) {
       void peer.camera.receiver.sendRtcpPLI(peer.cameraSsrc).catch(() => undefined);
     }
-  }
-
-  async #gatheredSdp(pc: RTCPeerConnection): Promise<string> {
-    if (pc.iceGatheringState !== 'complete') {
-      // Host candidates gather in milliseconds; never let a stuck gatherer hold the participant's queue.
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, 3000);
-        const { unSubscribe } = pc.iceGatheringStateChange.subscribe((state) => {
-          if (state === 'complete') {
-            done();
-          }
-        });
-        function done() {
-          clearTimeout(timer);
-          unSubscribe();
-          resolve();
-        }
-      });
-    }
-    if (pc.connectionState === 'closed') {
-      throw new DomainError('MEDIA_UNAVAILABLE', 'Phiên truyền hình đã đóng (media session closed)');
-    }
-    const sdp = pc.localDescription?.sdp ?? '';
-    if (this.#listenIp === undefined) {
-      return sdp;
-    }
-
-    // Offer only the listen address.
-    return sdp
-      .split('\r\n')
-      .filter((line) => !line.startsWith('a=candidate:') || line.includes(` ${this.#listenIp} `))
-      .join('\r\n');
   }
 }
