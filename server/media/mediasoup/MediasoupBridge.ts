@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { cpus } from 'node:os';
-import type * as mediasoupModule from 'mediasoup';
 import type { types as ms } from 'mediasoup';
 import type { Config } from '../../config.js';
 import { DomainError } from '../../domain/errors.js';
@@ -24,6 +23,7 @@ import {
   preferredLayers,
   type ConsumerSpec,
 } from './plan.js';
+import { WorkerPool } from './WorkerPool.js';
 
 const logger = createLogger('MediasoupBridge');
 
@@ -37,12 +37,6 @@ const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
     parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
   },
 ];
-
-interface WorkerSlot {
-  worker: ms.Worker;
-  webRtcServer: ms.WebRtcServer;
-  consumers: number;
-}
 
 interface MeetingRouters {
   routers: { router: ms.Router; worker: number; consumers: number; speakers: ms.ActiveSpeakerObserver }[];
@@ -77,12 +71,11 @@ export class MediasoupBridge implements MediaBridge {
   readonly kind = 'mediasoup' as const;
   readonly #emitter = new EventEmitter();
   readonly #config: Config;
-  readonly #workers: WorkerSlot[] = [];
   readonly #meetings = new Map<string, MeetingRouters>();
   readonly #participants = new Map<string, Participant>();
   /** Pipe results already made: `${producerId}>${routerId}`. */
   readonly #piped = new Set<string>();
-  #mediasoup: typeof mediasoupModule | null = null;
+  #pool: WorkerPool | null = null;
   #closed = false;
 
   private constructor(config: Config) {
@@ -93,17 +86,18 @@ export class MediasoupBridge implements MediaBridge {
     // mediasoup reads the worker path when it loads.
     process.env.MEDIASOUP_WORKER_BIN = workerBin;
     const bridge = new MediasoupBridge(config);
-    bridge.#mediasoup = await import('mediasoup');
-    const count = config.MEDIASOUP_WORKERS ?? cpus().length;
-    for (let i = 0; i < count; i += 1) {
-      bridge.#workers.push(await bridge.#startWorker(i));
-    }
+    bridge.#pool = await WorkerPool.create({
+      mediasoup: await import('mediasoup'),
+      config,
+      size: config.MEDIASOUP_WORKERS ?? cpus().length,
+      onReplaced: (index) => bridge.#workerReplaced(index),
+    });
 
     return bridge;
   }
 
   get workerCount(): number {
-    return this.#workers.length;
+    return this.#workers.size;
   }
 
   get closed(): boolean {
@@ -119,7 +113,7 @@ export class MediasoupBridge implements MediaBridge {
     const meeting = await this.#meeting(meetingId);
     const placement = placeConsumers(
       meeting.routers.map((r) => ({ worker: r.worker, consumers: r.consumers })),
-      this.#workers.map((w) => w.consumers),
+      this.#workers.loads(),
       this.#config.MEDIASOUP_CONSUMERS_PER_WORKER,
     );
     const routerIndex =
@@ -146,7 +140,7 @@ export class MediasoupBridge implements MediaBridge {
     const participant = this.#participant(participantId);
     const { router, worker } = this.#routerOf(participant);
     const transport = await router.createWebRtcTransport({
-      webRtcServer: (this.#workers[worker] as WorkerSlot).webRtcServer,
+      webRtcServer: this.#workers.slot(worker).webRtcServer,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
@@ -239,7 +233,7 @@ export class MediasoupBridge implements MediaBridge {
     this.#participants.delete(participantId);
     const router = this.#routerOf(participant);
     router.consumers -= participant.consumers.size;
-    (this.#workers[router.worker] as WorkerSlot).consumers -= participant.consumers.size;
+    this.#workers.slot(router.worker).consumers -= participant.consumers.size;
     // Closing the transports closes their producers and consumers; others' consumers of them close with them.
     participant.transports.forEach((t) => t.close());
   }
@@ -274,7 +268,7 @@ export class MediasoupBridge implements MediaBridge {
       return;
     }
     this.#closed = true;
-    this.#workers.forEach((w) => w.worker.close());
+    this.#pool?.close();
   }
 
   async #route(meetingId: string, plan: RoutingPlan): Promise<void> {
@@ -375,7 +369,7 @@ export class MediasoupBridge implements MediaBridge {
   #count(participant: Participant, delta: number): void {
     const router = this.#routerOf(participant);
     router.consumers += delta;
-    (this.#workers[router.worker] as WorkerSlot).consumers += delta;
+    this.#workers.slot(router.worker).consumers += delta;
   }
 
   async #meeting(meetingId: string): Promise<MeetingRouters> {
@@ -389,7 +383,7 @@ export class MediasoupBridge implements MediaBridge {
   }
 
   async #addRouter(meeting: MeetingRouters, workerIndex: number): Promise<number> {
-    const slot = this.#workers[workerIndex] as WorkerSlot;
+    const slot = this.#workers.slot(workerIndex);
     const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
     const speakers = await router.createActiveSpeakerObserver({ interval: 300 });
     meeting.routers.push({ router, worker: workerIndex, consumers: 0, speakers });
@@ -397,33 +391,16 @@ export class MediasoupBridge implements MediaBridge {
     return meeting.routers.length - 1;
   }
 
-  async #startWorker(index: number): Promise<WorkerSlot> {
-    const mediasoup = this.#mediasoup as typeof mediasoupModule;
-    const { MEDIA_LISTEN_IP = '0.0.0.0', MEDIA_ANNOUNCED_IP, MEDIA_PORT_MIN } = this.#config;
-    const worker = await mediasoup.createWorker({ logLevel: 'warn' });
-    const port = MEDIA_PORT_MIN + index;
-    const announcedAddress = MEDIA_ANNOUNCED_IP ?? (MEDIA_LISTEN_IP === '0.0.0.0' ? undefined : MEDIA_LISTEN_IP);
-    const webRtcServer = await worker.createWebRtcServer({
-      listenInfos: (['udp', 'tcp'] as const).map((protocol) => ({
-        protocol,
-        ip: MEDIA_LISTEN_IP,
-        port,
-        ...(announcedAddress === undefined ? {} : { announcedAddress }),
-      })),
-    });
-    worker.on('died', (error) => {
-      logger.error({ err: error, worker: index }, 'worker died: replacing it');
-      void this.#replaceWorker(index);
-    });
+  get #workers(): WorkerPool {
+    if (this.#pool === null) {
+      throw new Error('InvalidStateError: no worker pool');
+    }
 
-    return { worker, webRtcServer, consumers: 0 };
+    return this.#pool;
   }
 
-  /** A dead worker took its routers with it: start another, forget those routers, and have clients reconnect. */
-  async #replaceWorker(index: number): Promise<void> {
-    if (this.#closed) {
-      return;
-    }
+  /** A dead worker took its routers with it: forget those routers and have their participants reconnect. */
+  #workerReplaced(index: number): void {
     const affected = new Set<string>();
     for (const [meetingId, meeting] of this.#meetings) {
       if (meeting.routers.some((r) => r.worker === index)) {
@@ -437,7 +414,6 @@ export class MediasoupBridge implements MediaBridge {
       }
     }
     this.#piped.clear();
-    this.#workers[index] = await this.#startWorker(index);
     this.#emitter.emit('failure', `media worker ${index} restarted`);
   }
 

@@ -1,0 +1,94 @@
+import type * as mediasoupModule from 'mediasoup';
+import type { types as ms } from 'mediasoup';
+import type { Config } from '../../config.js';
+import { createLogger } from '../../logger.js';
+
+const logger = createLogger('WorkerPool');
+
+/** A mediasoup worker with its WebRtcServer (one UDP and TCP port) and how many consumers it carries. */
+export interface WorkerSlot {
+  worker: ms.Worker;
+  webRtcServer: ms.WebRtcServer;
+  consumers: number;
+}
+
+export interface WorkerPoolOptions {
+  mediasoup: typeof mediasoupModule;
+  config: Pick<Config, 'MEDIA_LISTEN_IP' | 'MEDIA_ANNOUNCED_IP' | 'MEDIA_PORT_MIN'>;
+  size: number;
+  /** Called after a dead worker was replaced: its routers are gone. */
+  onReplaced: (index: number) => void;
+}
+
+/**
+ * One mediasoup worker per core, each with a WebRtcServer on port MEDIA_PORT_MIN + index (UDP and TCP), announcing
+ * MEDIA_ANNOUNCED_IP. A worker that dies is started again at the same index and port.
+ */
+export class WorkerPool {
+  readonly #options: WorkerPoolOptions;
+  readonly #slots: WorkerSlot[] = [];
+  #closed = false;
+
+  private constructor(options: WorkerPoolOptions) {
+    this.#options = options;
+  }
+
+  static async create(options: WorkerPoolOptions): Promise<WorkerPool> {
+    const pool = new WorkerPool(options);
+    for (let i = 0; i < options.size; i += 1) {
+      pool.#slots.push(await pool.#start(i));
+    }
+
+    return pool;
+  }
+
+  get size(): number {
+    return this.#slots.length;
+  }
+
+  slot(index: number): WorkerSlot {
+    const slot = this.#slots[index];
+    if (slot === undefined) {
+      throw new TypeError(`no worker ${index}`);
+    }
+
+    return slot;
+  }
+
+  loads(): number[] {
+    return this.#slots.map((s) => s.consumers);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#slots.forEach((s) => s.worker.close());
+  }
+
+  async #start(index: number): Promise<WorkerSlot> {
+    const { MEDIA_LISTEN_IP = '0.0.0.0', MEDIA_ANNOUNCED_IP, MEDIA_PORT_MIN } = this.#options.config;
+    const worker = await this.#options.mediasoup.createWorker({ logLevel: 'warn' });
+    const announcedAddress = MEDIA_ANNOUNCED_IP ?? (MEDIA_LISTEN_IP === '0.0.0.0' ? undefined : MEDIA_LISTEN_IP);
+    const webRtcServer = await worker.createWebRtcServer({
+      listenInfos: (['udp', 'tcp'] as const).map((protocol) => ({
+        protocol,
+        ip: MEDIA_LISTEN_IP,
+        port: MEDIA_PORT_MIN + index,
+        ...(announcedAddress === undefined ? {} : { announcedAddress }),
+      })),
+    });
+    worker.on('died', (error) => {
+      logger.error({ err: error, worker: index }, 'worker died: replacing it');
+      void this.#replace(index);
+    });
+
+    return { worker, webRtcServer, consumers: 0 };
+  }
+
+  async #replace(index: number): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    this.#slots[index] = await this.#start(index);
+    this.#options.onReplaced(index);
+  }
+}
