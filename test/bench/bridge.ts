@@ -9,9 +9,14 @@ interface Stats {
 /** A werift peer answering the bridge's offer; the chair's sends a synthetic 25 fps picture, the points count it. */
 async function peer(url: string, token: string, sends: boolean) {
   const { socket } = await connectMeeting(url, token, { reconnection: false });
-  const ack = await request(socket, 'media:join', {});
+  // A loaded machine can time a negotiation out; the bridge answers MEDIA_UNAVAILABLE and a retry goes through.
+  let ack = await request(socket, 'media:join', {});
+  for (let attempt = 0; attempt < 3 && !ack.ok; attempt += 1) {
+    await wait(500);
+    ack = await request(socket, 'media:join', {});
+  }
   if (!ack.ok || ack.join.bridge !== 'werift') {
-    throw new Error('media:join failed');
+    throw new Error(`media:join failed: ${JSON.stringify(ack)}`);
   }
   const { offer, slots } = ack.join;
   const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', iceAdditionalHostAddresses: ['127.0.0.1'] });
