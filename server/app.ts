@@ -64,6 +64,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   });
   app.use('/api/directory', directoryRouter({ meetings, auth }));
   const httpServer = createServer(app);
+  // Built after telemetry (it needs the bridge); telemetry's sweep reads it only once it exists.
+  let mediaService: MediaService | null = null;
   const telemetry = new TelemetryService({
     meetings,
     intervalMs: config.TELEMETRY_INTERVAL_MS,
@@ -78,6 +80,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     },
     now,
     onLatest: (meetingId, rows) => signaling.io.to(rooms.staff(meetingId)).emit('telemetry:latest', { rows }),
+    bridgeStats: async (meetingId) => (mediaService === null ? new Map() : mediaService.pointStats(meetingId)),
   });
   let publicUrl = config.PUBLIC_URL;
   app.use('/api/meetings', meetingsRouter({ meetings, tokens, auth, telemetry, publicUrl: () => publicUrl, now }));
@@ -95,7 +98,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   app.use(notFound);
   app.use(errorHandler);
 
-  const media = new MediaService({
+  const media: MediaService = new MediaService({
     meetings,
     bridge: await createBridge(config),
     onSlots: (participantId, slots) => signaling.io.to(participantId).emit('media:slots', { slots }),
@@ -103,6 +106,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       (participantId === null ? signaling.io : signaling.io.to(participantId)).emit('media:reconnect', { reason }),
     now,
   });
+  mediaService = media;
   media.bridge.on('consumers', (participantId, consumers) =>
     signaling.io.to(participantId).emit('media:consumers', { consumers }),
   );

@@ -2,7 +2,7 @@ import type { EventType, MeetingEvent } from '../domain/events.js';
 import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
-import type { JoinResult, MediaBridge, SlotLabel } from './MediaBridge.js';
+import type { JoinResult, MediaBridge, SlotLabel, TransportStats } from './MediaBridge.js';
 import { planRouting, type MediaParticipant } from './routing.js';
 
 const logger = createLogger('MediaService');
@@ -88,6 +88,21 @@ export class MediaService {
     if (this.#participants.get(meetingId)?.delete(participantId)) {
       this.#reroute(meetingId);
     }
+  }
+
+  /** The bridge's own transport stats for each point on the bridge (a point with several consoles: the first). */
+  async pointStats(meetingId: string): Promise<Map<string, TransportStats>> {
+    const out = new Map<string, TransportStats>();
+    for (const participant of this.#participants.get(meetingId)?.values() ?? []) {
+      if (participant.pointId !== null && !out.has(participant.pointId)) {
+        const stats = await this.bridge.stats(participant.id);
+        if (stats !== null) {
+          out.set(participant.pointId, stats);
+        }
+      }
+    }
+
+    return out;
   }
 
   setGridPage(meetingId: string, participantId: string, page: number): void {

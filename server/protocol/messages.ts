@@ -101,6 +101,10 @@ const latestRow = z.object({
   freezeMs: z.number().nullable().optional(),
   audioLevel: z.number().nullable().optional(),
   qualityLimitation: z.enum(['none', 'cpu', 'bandwidth', 'other']).nullable().optional(),
+  /** The bridge's own view of the point's transport. */
+  bridge: z
+    .object({ kbpsIn: z.number(), kbpsOut: z.number(), state: z.string(), rttMs: z.number().nullable() })
+    .optional(),
 });
 
 export const pointStatus = z.object({

@@ -10,10 +10,20 @@ import {
   type LinkThresholds,
 } from './classify.js';
 import { SampleRing, type HistoryColumns } from './TelemetryHistory.js';
+import type { TransportStats } from '../media/MediaBridge.js';
 
 const logger = createLogger('TelemetryService');
 
+/** What the bridge itself sees of a point's transport: bitrate both ways, ICE/DTLS state, RTT. */
+export interface BridgeView {
+  kbpsIn: number;
+  kbpsOut: number;
+  state: string;
+  rttMs: number | null;
+}
+
 interface Tracked {
+  bridge: (BridgeView & { bytesIn: number; bytesOut: number; at: number }) | null;
   link: LinkState;
   ring: SampleRing;
   latest: LinkSample | null;
@@ -26,6 +36,8 @@ export interface LatestRow extends Partial<LinkSample> {
   pointId: string;
   health: LinkState['health'];
   lastSampleAt: number | null;
+  /** The bridge's own view of the point's transport, when it is on the bridge. */
+  bridge?: BridgeView;
 }
 
 export interface TelemetryServiceOptions {
@@ -38,6 +50,8 @@ export interface TelemetryServiceOptions {
   now?: () => number;
   /** Called once per sweep with the points that sent a sample since the last call. */
   onLatest?: (meetingId: string, rows: LatestRow[]) => void;
+  /** The media bridge's per-point transport stats, polled every interval. */
+  bridgeStats?: (meetingId: string) => Promise<Map<string, TransportStats>>;
 }
 
 /**
@@ -52,6 +66,8 @@ export class TelemetryService {
   readonly #capacity: number;
   readonly #now: () => number;
   readonly #onLatest: TelemetryServiceOptions['onLatest'];
+  readonly #bridgeStats: TelemetryServiceOptions['bridgeStats'];
+  #lastBridgePoll = 0;
   readonly #tracked = new Map<string, Map<string, Tracked>>();
   readonly #timer: NodeJS.Timeout;
   readonly #unsubscribe: () => void;
@@ -65,7 +81,9 @@ export class TelemetryService {
     historyMinutes = 30,
     now = Date.now,
     onLatest,
+    bridgeStats,
   }: TelemetryServiceOptions) {
+    this.#bridgeStats = bridgeStats;
     this.#meetings = meetings;
     this.#thresholds = thresholds;
     this.#intervalMs = intervalMs;
@@ -142,6 +160,7 @@ export class TelemetryService {
     let tracked = points.get(pointId);
     if (tracked === undefined) {
       tracked = {
+        bridge: null,
         link: initialLinkState(this.#now()),
         ring: new SampleRing({ capacity: this.#capacity }),
         latest: null,
@@ -164,8 +183,39 @@ export class TelemetryService {
     }
   }
 
+  /** Folds the bridge's byte counters into bitrates per point. */
+  async #pollBridge(meetingId: string): Promise<void> {
+    const stats = await this.#bridgeStats?.(meetingId).catch(() => new Map<string, TransportStats>());
+    const now = this.#now();
+    for (const [pointId, s] of stats ?? []) {
+      const tracked = this.#track(meetingId, pointId);
+      const previous = tracked.bridge;
+      const seconds = previous === null ? 0 : (now - previous.at) / 1000;
+      const rate = (bytes: number, before: number | undefined) =>
+        seconds > 0 && before !== undefined ? Math.max(0, Math.round(((bytes - before) * 8) / 1000 / seconds)) : 0;
+      tracked.bridge = {
+        kbpsIn: rate(s.bytesIn, previous?.bytesIn),
+        kbpsOut: rate(s.bytesOut, previous?.bytesOut),
+        state: s.state,
+        rttMs: s.rttMs,
+        bytesIn: s.bytesIn,
+        bytesOut: s.bytesOut,
+        at: now,
+      };
+      tracked.dirty = true;
+    }
+  }
+
   #sweep(): void {
     const now = this.#now();
+    if (this.#bridgeStats !== undefined && now - this.#lastBridgePoll >= this.#intervalMs) {
+      this.#lastBridgePoll = now;
+      for (const meeting of this.#meetings.list()) {
+        if (meeting.state.status !== 'ended') {
+          void this.#pollBridge(meeting.id);
+        }
+      }
+    }
     for (const [meetingId, points] of this.#tracked) {
       if (!this.#meetings.has(meetingId)) {
         this.#tracked.delete(meetingId);
@@ -193,10 +243,13 @@ export class TelemetryService {
 }
 
 function row(pointId: string, tracked: Tracked): LatestRow {
+  const b = tracked.bridge;
+
   return {
     pointId,
     health: tracked.link.health,
     lastSampleAt: tracked.latest === null ? null : tracked.link.lastSampleAt,
     ...tracked.latest,
+    ...(b === null ? {} : { bridge: { kbpsIn: b.kbpsIn, kbpsOut: b.kbpsOut, state: b.state, rttMs: b.rttMs } }),
   };
 }

@@ -83,6 +83,21 @@ describe('media through the embedded bridge, in Chromium', () => {
     });
   });
 
+  it("the technician sees the bridge's own view of each point's transport", async () => {
+    const { socket: tech } = await t.connect('technician');
+    await eventually(async () => {
+      const ack = await request(tech, 'telemetry:latest', {});
+      const rows = ack.ok ? ack.rows : [];
+      for (const pointId of ['DC-X1', 'DC-X2', 'DC-X3']) {
+        const bridge = rows.find((r) => r.pointId === pointId)?.bridge;
+        expect(bridge?.state, pointId).toBe('connected');
+        // Each room's camera and microphone reach the bridge.
+        expect(bridge?.kbpsIn ?? 0, pointId).toBeGreaterThan(50);
+      }
+    });
+    tech.close();
+  });
+
   it('a point hears the hub: the chairs speak by right', async () => {
     const x1 = pages.get('x1') as Page;
     const hubId = ids.get('hub') as string;
