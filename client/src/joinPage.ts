@@ -1,5 +1,6 @@
 import { connectMeeting, request } from '../../server/protocol/client.js';
 import type { Snapshot } from '../../server/protocol/messages.js';
+import { LinkSampler } from './media/linkSampler.js';
 import { MediaClient } from './media/MediaClient.js';
 
 /**
@@ -115,6 +116,17 @@ async function main(): Promise<void> {
     snapshot,
     request: (e: never, p: never) => request(socket, e, p),
   };
+  // Link quality for the technicians: a getStats() sample on the server's interval.
+  const sampler = new LinkSampler();
+  setInterval(() => {
+    const pc = media.peerConnection;
+    if (pc !== null && snapshot.you.role === 'point') {
+      void sampler
+        .sample(pc)
+        .then((sample) => request(socket, 'telemetry:sample', sample))
+        .catch(() => undefined);
+    }
+  }, snapshot.telemetryIntervalMs);
   try {
     await media.start();
     const local = $<HTMLVideoElement>('self');

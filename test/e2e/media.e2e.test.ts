@@ -93,6 +93,11 @@ describe('media through the embedded bridge, in Chromium', () => {
         expect(bridge?.state, pointId).toBe('connected');
         // Each room's camera and microphone reach the bridge.
         expect(bridge?.kbpsIn ?? 0, pointId).toBeGreaterThan(50);
+        // And each room's browser reports its own getStats() sample: it sends its camera and is healthy.
+        const row = rows.find((r) => r.pointId === pointId);
+        expect(row?.fpsOut ?? 0, pointId).toBeGreaterThan(5);
+        expect(row?.lossPct, pointId).toBeLessThan(5);
+        expect(row?.health, pointId).toBe('stable');
       }
     });
     tech.close();
