@@ -21,9 +21,28 @@ import { createMetrics } from './telemetry/metrics.js';
 import { TelemetryService } from './telemetry/TelemetryService.js';
 import { FileDirectoryStore } from './store/embedded/FileDirectoryStore.js';
 import { FileMeetingStore } from './store/embedded/FileMeetingStore.js';
+import type { DirectoryStore } from './store/DirectoryStore.js';
+import type { MeetingStore } from './store/MeetingStore.js';
+import { RedisDirectoryStore } from './store/redis/RedisDirectoryStore.js';
+import { RedisMeetingStore } from './store/redis/RedisMeetingStore.js';
 
 const logger = createLogger('app');
 const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'client');
+
+/** The stores chosen by STORE: embedded files (nothing to install) or Redis. */
+async function createStores(config: Config): Promise<{ store: MeetingStore; directoryStore: DirectoryStore }> {
+  if (config.STORE === 'redis') {
+    const store = await RedisMeetingStore.create({ url: config.REDIS_URL });
+    logger.info({ url: config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@') }, 'store: redis');
+
+    return { store, directoryStore: new RedisDirectoryStore({ redis: store.client }) };
+  }
+
+  return {
+    store: await FileMeetingStore.create({ dir: join(config.DATA_DIR, 'meetings'), fsync: config.STORE_FSYNC }),
+    directoryStore: new FileDirectoryStore({ path: join(config.DATA_DIR, 'directory.json') }),
+  };
+}
 
 export interface AppServer {
   /** Base URL the server listens on, e.g. `http://127.0.0.1:3000`. */
@@ -46,8 +65,7 @@ export interface AppServer {
  */
 export async function startServer(config: Config, { now = Date.now }: { now?: () => number } = {}): Promise<AppServer> {
   setLogLevel(config.LOG_LEVEL);
-  const store = await FileMeetingStore.create({ dir: join(config.DATA_DIR, 'meetings'), fsync: config.STORE_FSYNC });
-  const directoryStore = new FileDirectoryStore({ path: join(config.DATA_DIR, 'directory.json') });
+  const { store, directoryStore } = await createStores(config);
   const meetings = await MeetingService.create({ store, directoryStore, now });
   const tokens = new JoinTokens({ secret: config.JWT_SECRET });
   const auth = createHttpAuth({ adminKey: config.ADMIN_API_KEY, tokens });

@@ -15,8 +15,10 @@ export const configSchema = z
     PUBLIC_URL: z.url().optional(),
     /** Where the embedded store keeps meeting logs and the directory. */
     DATA_DIR: z.string().default('./data'),
-    /** Meeting store: only `embedded` for now (Redis arrives with multi-node). */
-    STORE: z.enum(['embedded']).default('embedded'),
+    /** Meeting store: `embedded` (JSONL files in DATA_DIR) or `redis` (Redis Streams at REDIS_URL). */
+    STORE: z.enum(['embedded', 'redis']).default('embedded'),
+    /** Redis for STORE=redis. */
+    REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
     /** `always`: fdatasync before acking (group commit); `never`: leave flushing to the OS. */
     STORE_FSYNC: z.enum(['always', 'never']).default('always'),
     /** HS256 secret for join tokens (≥ 32 characters). */

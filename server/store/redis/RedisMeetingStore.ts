@@ -1,0 +1,120 @@
+import { Redis } from 'ioredis';
+import { DomainError } from '../../domain/errors.js';
+import type { MeetingEvent } from '../../domain/events.js';
+import type { MeetingStore } from '../MeetingStore.js';
+
+export interface RedisMeetingStoreOptions {
+  /** e.g. `redis://127.0.0.1:6379/0`. */
+  url: string;
+  /** Key prefix. Default `diemcau:`. */
+  prefix?: string;
+}
+
+/**
+ * Meeting logs in Redis Streams: one stream per meeting, entry id `<seq>-0`, so Redis itself refuses an event whose
+ * sequence does not move forward (a second writer, a replay). Streams are never trimmed. Durability is Redis's:
+ * run it with `appendonly yes` and `appendfsync always` (or `everysec`, accepting up to a second) — see
+ * infra/redis.md.
+ */
+export class RedisMeetingStore implements MeetingStore {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #lastSeq = new Map<string, number>();
+  #closed = false;
+
+  private constructor(redis: Redis, prefix: string) {
+    this.#redis = redis;
+    this.#prefix = prefix;
+  }
+
+  static async create({ url, prefix = 'diemcau:' }: RedisMeetingStoreOptions): Promise<RedisMeetingStore> {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    await redis.connect();
+
+    return new RedisMeetingStore(redis, prefix);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The connection, for stores that share it (the directory). */
+  get client(): Redis {
+    return this.#redis;
+  }
+
+  async append(meetingId: string, events: MeetingEvent[]): Promise<void> {
+    if (this.#closed) {
+      throw new Error('InvalidStateError: RedisMeetingStore closed');
+    }
+    if (events.length === 0) {
+      return;
+    }
+    const creating = events[0]?.type === 'MeetingCreated';
+    if (creating) {
+      const added = await this.#redis.sadd(`${this.#prefix}meetings`, meetingId);
+      if (added === 0) {
+        throw new DomainError('MEETING_EXISTS', `Hội nghị ${meetingId} đã tồn tại (meeting exists)`);
+      }
+      this.#lastSeq.set(meetingId, 0);
+    }
+    const last = this.#lastSeq.get(meetingId) ?? (await this.#lastStoredSeq(meetingId));
+    events.forEach((event, i) => {
+      if (event.seq !== last + i + 1) {
+        throw new TypeError(`append(): seq ${event.seq} does not follow ${last + i} [meetingId:${meetingId}]`);
+      }
+    });
+    const key = this.#key(meetingId);
+    const transaction = this.#redis.multi();
+    for (const event of events) {
+      transaction.xadd(key, `${event.seq}-0`, 'e', JSON.stringify(event));
+    }
+    const results = await transaction.exec();
+    const failed = results?.find(([error]) => error !== null);
+    if (results === null || failed !== undefined) {
+      this.#lastSeq.delete(meetingId);
+      if (creating) {
+        await this.#redis.srem(`${this.#prefix}meetings`, meetingId).catch(() => undefined);
+      }
+      throw new DomainError(
+        'STORE_UNAVAILABLE',
+        `Không ghi được nhật ký (log write failed): ${String(failed?.[0] ?? 'aborted')}`,
+      );
+    }
+    this.#lastSeq.set(meetingId, last + events.length);
+  }
+
+  async read(meetingId: string): Promise<MeetingEvent[]> {
+    const entries = await this.#redis.xrange(this.#key(meetingId), '-', '+');
+    if (entries.length === 0) {
+      throw DomainError.meetingNotFound(meetingId);
+    }
+    const events = entries.map(([, fields]) => JSON.parse(fields[1] as string) as MeetingEvent);
+    this.#lastSeq.set(meetingId, events.length);
+
+    return events;
+  }
+
+  async list(): Promise<string[]> {
+    return (await this.#redis.smembers(`${this.#prefix}meetings`)).sort();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    await this.#redis.quit().catch(() => undefined);
+  }
+
+  #key(meetingId: string): string {
+    return `${this.#prefix}meeting:${meetingId}:log`;
+  }
+
+  async #lastStoredSeq(meetingId: string): Promise<number> {
+    const last = await this.#redis.xrevrange(this.#key(meetingId), '+', '-', 'COUNT', 1);
+    const id = last[0]?.[0];
+
+    return id === undefined ? 0 : Number(id.split('-')[0]);
+  }
+}

@@ -1,0 +1,134 @@
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { replay } from '../../server/domain/apply.js';
+import { MeetingService } from '../../server/meetings/MeetingService.js';
+import type { DirectoryStore } from '../../server/store/DirectoryStore.js';
+import { FileDirectoryStore } from '../../server/store/embedded/FileDirectoryStore.js';
+import { FileMeetingStore } from '../../server/store/embedded/FileMeetingStore.js';
+import type { MeetingStore } from '../../server/store/MeetingStore.js';
+import { RedisDirectoryStore } from '../../server/store/redis/RedisDirectoryStore.js';
+import { RedisMeetingStore } from '../../server/store/redis/RedisMeetingStore.js';
+import { Meeting, point, smallDirectory, smallMeetingInput } from '../helpers/domain.js';
+import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { tempDir } from '../helpers/tmp.js';
+
+interface Stores {
+  meetings: MeetingStore;
+  directory: DirectoryStore;
+}
+
+let redis: TestRedis;
+let prefixCounter = 0;
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+
+afterAll(async () => {
+  await redis.stop();
+});
+
+/** One suite over every MeetingStore: embedded JSONL files and Redis Streams (a real redis-server). */
+describe.each([
+  {
+    name: 'FileMeetingStore',
+    open: async (dir: string): Promise<Stores> => ({
+      meetings: await FileMeetingStore.create({ dir: join(dir, 'meetings'), fsync: 'always' }),
+      directory: new FileDirectoryStore({ path: join(dir, 'directory.json') }),
+    }),
+  },
+  {
+    name: 'RedisMeetingStore',
+    open: async (dir: string): Promise<Stores> => {
+      const meetings = await RedisMeetingStore.create({ url: redis.url, prefix: `t${dir.length}-${prefixCounter}:` });
+
+      return {
+        meetings,
+        directory: new RedisDirectoryStore({ redis: meetings.client, prefix: `t${dir.length}-${prefixCounter}:` }),
+      };
+    },
+  },
+])('$name contract', ({ open }) => {
+  let dir: string;
+  let remove: () => Promise<void>;
+  let stores: Stores;
+
+  beforeEach(async () => {
+    prefixCounter += 1;
+    ({ dir, remove } = await tempDir());
+    stores = await open(dir);
+  });
+
+  afterEach(async () => {
+    await stores.meetings.close();
+    await remove();
+  });
+
+  it('appends and reads a log in order; lists meetings', async () => {
+    const m = new Meeting().startSession();
+    await stores.meetings.append('m1', m.log.slice(0, 3));
+    await stores.meetings.append('m1', m.log.slice(3));
+    expect(await stores.meetings.read('m1')).toEqual(m.log);
+    expect(await stores.meetings.list()).toEqual(['m1']);
+  });
+
+  it('refuses to create a meeting twice, a sequence gap, and reading an unknown meeting', async () => {
+    const m = new Meeting().startSession();
+    await stores.meetings.append('m1', m.log);
+    await expect(stores.meetings.append('m1', m.log.slice(0, 1))).rejects.toMatchObject({ code: 'MEETING_EXISTS' });
+    await expect(stores.meetings.append('m1', [{ ...m.log[1]!, seq: m.log.length + 3 }])).rejects.toThrow(TypeError);
+    await expect(stores.meetings.read('nope')).rejects.toMatchObject({ code: 'MEETING_NOT_FOUND' });
+    expect(await stores.meetings.read('m1')).toEqual(m.log);
+  });
+
+  it('a restarted service rebuilds every meeting from the store alone', async () => {
+    const service = await MeetingService.create({ store: stores.meetings, directoryStore: stores.directory });
+    await service.replaceDirectory(smallDirectory());
+    const runtime = await service.createMeeting({ ...smallMeetingInput(), id: 'm-contract' });
+    await runtime.execute({ type: 'meeting.open' }, { role: 'chair' });
+    await runtime.execute({ type: 'point.connect', pointId: 'DC-X2' }, { role: 'system' });
+    await runtime.execute({ type: 'floor.request', pointId: 'DC-X2', kind: 'petition' }, point('DC-X2'));
+    const before = structuredClone(runtime.state);
+    await service.close();
+
+    stores = await open(dir);
+    const again = await MeetingService.create({ store: stores.meetings, directoryStore: stores.directory });
+    const rebuilt = again.get('m-contract');
+    expect(rebuilt.state.queue).toEqual(before.queue);
+    expect(again.directory).toEqual(smallDirectory());
+    expect(replay(await again.log('m-contract'))).toEqual(rebuilt.state);
+  });
+});
+
+describe('the server on Redis (STORE=redis)', () => {
+  it('runs a meeting over sockets and a second server rebuilds it from Redis', async () => {
+    const { startTestServer } = await import('../helpers/server.js');
+    const { request } = await import('../../server/protocol/client.js');
+    const t = await startTestServer({ env: { STORE: 'redis', REDIS_URL: redis.url } });
+    try {
+      const { socket: chair } = await t.connect('chair');
+      const { socket: x1 } = await t.connect('point', 'DC-X1');
+      await request(chair, 'meeting:start', {});
+      expect(await request(x1, 'floor:request', { kind: 'speech', topic: 'Thu gom rác thải' })).toMatchObject({
+        ok: true,
+        position: 1,
+      });
+      await t.meeting.idle();
+      const live = structuredClone(t.meeting.state);
+      const { startServer } = await import('../../server/app.js');
+      const { loadConfig } = await import('../../server/config.js');
+      const other = await startServer(
+        loadConfig({ PORT: '0', HOST: '127.0.0.1', STORE: 'redis', REDIS_URL: redis.url, LOG_LEVEL: 'silent' }),
+      );
+      try {
+        const rebuilt = other.meetings.get('m1').state;
+        expect(rebuilt.queue).toEqual(live.queue);
+        expect(rebuilt.requests).toEqual(live.requests);
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
