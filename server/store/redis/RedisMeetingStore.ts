@@ -2,6 +2,18 @@ import { Redis } from 'ioredis';
 import { DomainError } from '../../domain/errors.js';
 import type { MeetingEvent } from '../../domain/events.js';
 import type { MeetingStore } from '../MeetingStore.js';
+import { owner, type Lease } from './MeetingLease.js';
+
+// KEYS[1] stream, KEYS[2] lease; ARGV[1] owner, then id/json pairs. All or nothing, only for the lease holder.
+const FENCED_APPEND = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then
+  return redis.error_reply('FENCED')
+end
+for i = 2, #ARGV, 2 do
+  redis.call('XADD', KEYS[1], ARGV[i], 'e', ARGV[i + 1])
+end
+return #ARGV / 2
+`;
 
 export interface RedisMeetingStoreOptions {
   /** e.g. `redis://127.0.0.1:6379/0`. */
@@ -20,6 +32,8 @@ export class RedisMeetingStore implements MeetingStore {
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #lastSeq = new Map<string, number>();
+  /** Per meeting: the lease this node writes under; appends check it atomically. */
+  readonly #fences = new Map<string, Lease>();
   #closed = false;
 
   private constructor(redis: Redis, prefix: string) {
@@ -38,7 +52,20 @@ export class RedisMeetingStore implements MeetingStore {
     return this.#closed;
   }
 
-  /** The connection, for stores that share it (the directory). */
+  /**
+   * Writes to this meeting only while holding `lease`: every append checks, inside Redis, that the lease key still
+   * names this node and token, and fails with STORE_FENCED otherwise. `null` stops fencing (single node).
+   */
+  fence(meetingId: string, lease: Lease | null): void {
+    if (lease === null) {
+      this.#fences.delete(meetingId);
+    } else {
+      this.#fences.set(meetingId, lease);
+      this.#lastSeq.delete(meetingId); // another writer may have appended before this node took over
+    }
+  }
+
+  /** The connection, for stores that share it (the directory, leases). */
   get client(): Redis {
     return this.#redis;
   }
@@ -65,6 +92,13 @@ export class RedisMeetingStore implements MeetingStore {
       }
     });
     const key = this.#key(meetingId);
+    const lease = this.#fences.get(meetingId);
+    if (lease !== undefined) {
+      await this.#fencedAppend(meetingId, lease, events);
+      this.#lastSeq.set(meetingId, last + events.length);
+
+      return;
+    }
     const transaction = this.#redis.multi();
     for (const event of events) {
       transaction.xadd(key, `${event.seq}-0`, 'e', JSON.stringify(event));
@@ -105,6 +139,29 @@ export class RedisMeetingStore implements MeetingStore {
     }
     this.#closed = true;
     await this.#redis.quit().catch(() => undefined);
+  }
+
+  async #fencedAppend(meetingId: string, lease: Lease, events: MeetingEvent[]): Promise<void> {
+    const args = events.flatMap((event) => [`${event.seq}-0`, JSON.stringify(event)]);
+    try {
+      await this.#redis.eval(
+        FENCED_APPEND,
+        2,
+        this.#key(meetingId),
+        `${this.#prefix}meeting:${meetingId}:lease`,
+        owner(lease),
+        ...args,
+      );
+    } catch (error) {
+      this.#lastSeq.delete(meetingId);
+      if (String(error).includes('FENCED')) {
+        throw new DomainError(
+          'STORE_FENCED',
+          `Nút này không còn giữ hội nghị ${meetingId} (this node lost the meeting)`,
+        );
+      }
+      throw new DomainError('STORE_UNAVAILABLE', `Không ghi được nhật ký (log write failed): ${String(error)}`);
+    }
   }
 
   #key(meetingId: string): string {
