@@ -12,7 +12,9 @@ import { directoryRouter } from './http/directoryRouter.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { meetingsRouter } from './http/meetingsRouter.js';
 import { createLogger, setLogLevel } from './logger.js';
-import { MeetingService } from './meetings/MeetingService.js';
+import { MeetingService, type Ownership } from './meetings/MeetingService.js';
+import { MeetingLeases } from './store/redis/MeetingLease.js';
+import { hostname } from 'node:os';
 import { rooms } from './signaling/rooms.js';
 import { SignalingServer } from './signaling/SignalingServer.js';
 import { createBridge } from './media/createBridge.js';
@@ -30,12 +32,24 @@ const logger = createLogger('app');
 const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'client');
 
 /** The stores chosen by STORE: embedded files (nothing to install) or Redis. */
-async function createStores(config: Config): Promise<{ store: MeetingStore; directoryStore: DirectoryStore }> {
+async function createStores(
+  config: Config,
+): Promise<{ store: MeetingStore; directoryStore: DirectoryStore; ownership?: Ownership }> {
   if (config.STORE === 'redis') {
     const store = await RedisMeetingStore.create({ url: config.REDIS_URL });
-    logger.info({ url: config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@') }, 'store: redis');
+    const nodeId = config.NODE_ID ?? `${hostname()}-${process.pid}`;
+    logger.info({ url: config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@'), nodeId }, 'store: redis');
 
-    return { store, directoryStore: new RedisDirectoryStore({ redis: store.client }) };
+    return {
+      store,
+      directoryStore: new RedisDirectoryStore({ redis: store.client }),
+      ownership: {
+        nodeId,
+        leases: new MeetingLeases({ redis: store.client, ttlMs: config.LEASE_TTL_MS }),
+        fence: (meetingId, lease) => store.fence(meetingId, lease),
+        renewMs: Math.max(100, Math.floor(config.LEASE_TTL_MS / 3)),
+      },
+    };
   }
 
   return {
@@ -65,8 +79,8 @@ export interface AppServer {
  */
 export async function startServer(config: Config, { now = Date.now }: { now?: () => number } = {}): Promise<AppServer> {
   setLogLevel(config.LOG_LEVEL);
-  const { store, directoryStore } = await createStores(config);
-  const meetings = await MeetingService.create({ store, directoryStore, now });
+  const { store, directoryStore, ownership } = await createStores(config);
+  const meetings = await MeetingService.create({ store, directoryStore, now, ownership });
   const tokens = new JoinTokens({ secret: config.JWT_SECRET });
   const auth = createHttpAuth({ adminKey: config.ADMIN_API_KEY, tokens });
 

@@ -8,15 +8,32 @@ import type { Actor } from '../domain/model.js';
 import { createLogger } from '../logger.js';
 import type { DirectoryStore } from '../store/DirectoryStore.js';
 import type { MeetingStore } from '../store/MeetingStore.js';
+import type { Lease, MeetingLeases } from '../store/redis/MeetingLease.js';
 import { MeetingRuntime, type ExecuteResult } from './MeetingRuntime.js';
 
 const logger = createLogger('MeetingService');
 
 export type MeetingEventsListener = (runtime: MeetingRuntime, events: MeetingEvent[]) => void;
 
+/**
+ * Several coordinators on one Redis: each meeting is owned by one node through a lease with a fencing token. The
+ * owner renews its leases; a meeting whose owner died (its lease expired) is adopted by another node, rebuilt from
+ * the log, and continues — timers resume from event timestamps.
+ */
+export interface Ownership {
+  nodeId: string;
+  leases: MeetingLeases;
+  /** Makes the store refuse this node's writes to a meeting once its lease is lost. */
+  fence: (meetingId: string, lease: Lease | null) => void;
+  /** How often leases are renewed and orphaned meetings looked for. */
+  renewMs: number;
+}
+
 export interface MeetingServiceOptions {
   store: MeetingStore;
   directoryStore: DirectoryStore;
+  /** Multi-node ownership; without it this node owns every meeting (embedded). */
+  ownership?: Ownership | undefined;
   /** Server clock, epoch ms. Default `Date.now`. */
   now?: () => number;
 }
@@ -32,7 +49,12 @@ export class MeetingService {
   #creating: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  private constructor({ store, directoryStore, now = Date.now }: MeetingServiceOptions) {
+  readonly #ownership: Ownership | undefined;
+  readonly #leases = new Map<string, Lease>();
+  #ownershipTimer: NodeJS.Timeout | null = null;
+
+  private constructor({ store, directoryStore, now = Date.now, ownership }: MeetingServiceOptions) {
+    this.#ownership = ownership;
     this.#store = store;
     this.#directoryStore = directoryStore;
     this.#now = now;
@@ -46,17 +68,60 @@ export class MeetingService {
   static async create(options: MeetingServiceOptions): Promise<MeetingService> {
     const service = new MeetingService(options);
     service.#directory = await options.directoryStore.load();
-    for (const meetingId of await options.store.list()) {
-      const runtime = service.#load(meetingId, await options.store.read(meetingId));
+    await service.#adoptOrphans();
+    logger.info({ meetings: service.#meetings.size }, 'create() | meetings loaded');
+    if (options.ownership !== undefined) {
+      service.#ownershipTimer = setInterval(() => void service.#tendOwnership(), options.ownership.renewMs);
+      service.#ownershipTimer.unref();
+    }
+
+    return service;
+  }
+
+  /** Loads every stored meeting this node may own (all of them without ownership), as after a restart. */
+  async #adoptOrphans(): Promise<void> {
+    for (const meetingId of await this.#store.list()) {
+      if (this.#meetings.has(meetingId) || this.#closed) {
+        continue;
+      }
+      if (this.#ownership !== undefined) {
+        const lease = await this.#ownership.leases.acquire(meetingId, this.#ownership.nodeId);
+        if (lease === null) {
+          continue;
+        }
+        this.#leases.set(meetingId, lease);
+        this.#ownership.fence(meetingId, lease);
+        logger.info({ meetingId, token: lease.token }, 'adopted meeting');
+      }
+      const runtime = this.#load(meetingId, await this.#store.read(meetingId));
+      // The sockets of points shown connected died with the previous owner: record the drop now.
       for (const [pointId, point] of Object.entries(runtime.state.points)) {
         if (point.connected) {
           await runtime.execute({ type: 'point.disconnect', pointId, reason: 'server_restart' }, { role: 'system' });
         }
       }
     }
-    logger.info({ meetings: service.#meetings.size }, 'create() | meetings loaded');
+  }
 
-    return service;
+  /** Renews this node's leases, lets go of meetings whose lease was lost, adopts meetings whose owner died. */
+  async #tendOwnership(): Promise<void> {
+    const ownership = this.#ownership;
+    if (ownership === undefined || this.#closed) {
+      return;
+    }
+    try {
+      for (const [meetingId, lease] of this.#leases) {
+        if (!(await ownership.leases.renew(lease))) {
+          logger.warn({ meetingId }, 'lease lost: another node owns the meeting now');
+          this.#leases.delete(meetingId);
+          this.#meetings.get(meetingId)?.close();
+          this.#meetings.delete(meetingId);
+        }
+      }
+      await this.#adoptOrphans();
+    } catch (error) {
+      logger.error({ err: error }, '#tendOwnership() failed');
+    }
   }
 
   get directory(): Directory {
@@ -83,6 +148,14 @@ export class MeetingService {
         throw new DomainError('MEETING_EXISTS', `Hội nghị ${id} đã tồn tại (meeting exists)`);
       }
       const definition = defineMeeting(this.#directory, input, id);
+      if (this.#ownership !== undefined) {
+        const lease = await this.#ownership.leases.acquire(id, this.#ownership.nodeId);
+        if (lease === null) {
+          throw new DomainError('MEETING_EXISTS', `Hội nghị ${id} đã tồn tại (meeting exists)`);
+        }
+        this.#leases.set(id, lease);
+        this.#ownership.fence(id, lease);
+      }
       const events = stamp([{ type: 'MeetingCreated', definition }], 0, this.#now(), { role: 'system' });
       await this.#store.append(id, events);
       const runtime = this.#load(id, events);
@@ -133,11 +206,19 @@ export class MeetingService {
       return;
     }
     this.#closed = true;
+    if (this.#ownershipTimer !== null) {
+      clearInterval(this.#ownershipTimer);
+    }
     for (const runtime of this.#meetings.values()) {
       await runtime.idle();
       runtime.close();
     }
     this.#meetings.clear();
+    // A graceful stop hands meetings over at once; a crash leaves them to expire and be adopted.
+    for (const lease of this.#leases.values()) {
+      await this.#ownership?.leases.release(lease).catch(() => undefined);
+    }
+    this.#leases.clear();
     await this.#store.close();
   }
 
