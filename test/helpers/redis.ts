@@ -6,6 +6,8 @@ import { tempDir } from './tmp.js';
 export interface TestRedis {
   url: string;
   port: number;
+  /** Stops redis-server (its AOF stays) and starts it again on the same port and directory after `downMs`. */
+  restart(downMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -26,25 +28,53 @@ async function freePort(): Promise<number> {
 export async function startRedis(): Promise<TestRedis> {
   const { dir, remove } = await tempDir('diemcau-redis-');
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    REDIS_BIN,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'always',
-      '--save',
-      '',
-    ],
-    { stdio: 'ignore' },
-  );
   const url = `redis://127.0.0.1:${port}`;
+  const launch = async (): Promise<ChildProcess> => {
+    const child = spawn(
+      REDIS_BIN,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--save',
+        '',
+      ],
+      { stdio: 'ignore' },
+    );
+    await waitForPing(url, child);
+
+    return child;
+  };
+  const halt = (child: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  let child = await launch();
+
+  return {
+    url,
+    port,
+    async restart(downMs) {
+      await halt(child);
+      await new Promise((r) => setTimeout(r, downMs));
+      child = await launch();
+    },
+    async stop() {
+      await halt(child);
+      await remove();
+    },
+  };
+}
+
+async function waitForPing(url: string, child: ChildProcess): Promise<void> {
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => undefined); // refused until the server is up
   const started = Date.now();
@@ -57,22 +87,10 @@ export async function startRedis(): Promise<TestRedis> {
       probe.disconnect();
       if (Date.now() - started > 10_000) {
         child.kill('SIGKILL');
-        throw new Error(`redis-server did not start on ${port} (is ${REDIS_BIN} installed?)`);
+        throw new Error(`redis-server did not start at ${url} (is ${REDIS_BIN} installed?)`);
       }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
   probe.disconnect();
-
-  return {
-    url,
-    port,
-    async stop() {
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
-      await remove();
-    },
-  };
 }

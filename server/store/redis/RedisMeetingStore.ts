@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { DomainError } from '../../domain/errors.js';
 import type { MeetingEvent } from '../../domain/events.js';
+import { createLogger } from '../../logger.js';
 import type { MeetingStore } from '../MeetingStore.js';
 import { owner, type Lease } from './MeetingLease.js';
 
@@ -14,6 +15,8 @@ for i = 2, #ARGV, 2 do
 end
 return #ARGV / 2
 `;
+
+const logger = createLogger('RedisMeetingStore');
 
 export interface RedisMeetingStoreOptions {
   /** e.g. `redis://127.0.0.1:6379/0`. */
@@ -43,6 +46,8 @@ export class RedisMeetingStore implements MeetingStore {
 
   static async create({ url, prefix = 'diemcau:' }: RedisMeetingStoreOptions): Promise<RedisMeetingStore> {
     const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    // ioredis reconnects by itself; while Redis is away, appends fail with STORE_UNAVAILABLE and nothing is acked.
+    redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
     await redis.connect();
 
     return new RedisMeetingStore(redis, prefix);
