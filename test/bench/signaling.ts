@@ -32,9 +32,13 @@ export interface SignalingResult {
 const ROUNDS = 20;
 
 /** One signaling run at N points: our server and the bare socket.io baseline, driven by the same client harness. */
-export async function benchSignaling(n: number, log: (line: string) => void): Promise<SignalingResult> {
+export async function benchSignaling(
+  n: number,
+  log: (line: string) => void,
+  serverEnv: Record<string, string> = {},
+): Promise<SignalingResult> {
   const scenario = n > 219 ? 'stress-1000' : 'bac-giang-2021-09-28';
-  const server = spawnChild('./serverProcess.ts', { DATA_DIR: `/tmp/diemcau-bench-${process.pid}-${n}` });
+  const server = spawnChild('./serverProcess.ts', { DATA_DIR: `/tmp/diemcau-bench-${process.pid}-${n}`, ...serverEnv });
   const sockets: MeetingSocket[] = [];
   try {
     await server.ready;
