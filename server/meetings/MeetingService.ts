@@ -120,7 +120,10 @@ export class MeetingService {
       }
       await this.#adoptOrphans();
     } catch (error) {
-      logger.error({ err: error }, '#tendOwnership() failed');
+      // A stop during a round closes runtimes under it: not a failure.
+      if (!this.#closed) {
+        logger.error({ err: error }, '#tendOwnership() failed');
+      }
     }
   }
 

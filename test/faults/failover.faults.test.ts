@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type AppServer } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { connectMeeting, request, type MeetingSocket } from '../../server/protocol/client.js';
+import { buildProvince, scenarioMeetingInput } from '../../server/scenarios/buildProvince.js';
+import { loadScenario } from '../../server/scenarios/scenarios.js';
 import { smallDirectory, smallMeetingInput } from '../helpers/domain.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 
@@ -148,4 +150,64 @@ describe('failover: kill -9 the owner of a meeting', () => {
     expect(await request(chairB, 'floor:next', {})).toMatchObject({ ok: true });
     sockets.forEach((s) => s.close());
   }, 60_000);
+
+  it('200 points: all reconnect to the survivor within 10 s and every acknowledged confirmation is in the log', async () => {
+    // A fresh pair of nodes for this meeting: node A (child process) owns it, node B stands by.
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      env: { ...process.env, ...env('node-c'), REDIS_URL: redis.url, PORT: String(port), DATA_DIR: '/tmp/unused' },
+      stdio: 'ignore',
+    });
+    try {
+      await until(async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok === true, 30_000, 'node C');
+      const scenario = loadScenario('bac-giang-2021-09-28');
+      const built = buildProvince(scenario);
+      const post = (path: string, body?: unknown) =>
+        fetch(`${url}${path}`, {
+          method: 'POST',
+          headers: { 'x-api-key': ADMIN, 'content-type': 'application/json' },
+          body: body === undefined ? null : JSON.stringify(body),
+        }).then(async (r) => (await r.json()) as Record<string, unknown>);
+      await post('/api/directory', built.directory);
+      await post('/api/meetings', scenarioMeetingInput(scenario, built, Date.now(), 'm200'));
+      const chairToken = (await post('/api/meetings/m200/tokens', { role: 'chair' })).token as string;
+      const links = (
+        (await post('/api/meetings/m200/tokens/points')).points as { pointId: string; token: string }[]
+      ).slice(0, 200);
+      const chair = (await connectMeeting(url, chairToken, { reconnection: false })).socket;
+      await request(chair, 'meeting:open', {});
+      await request(chair, 'meeting:start', {});
+      const points = await Promise.all(links.map((l) => connectMeeting(url, l.token, { reconnection: false })));
+      const rollCall = await request(chair, 'rollcall:start', { deadlineSec: 300 });
+      expect(rollCall.ok).toBe(true);
+      const presiding = { name: 'Nguyễn Văn An', title: 'Bí thư Đảng ủy xã' };
+      const confirmed = await Promise.all(
+        points.map((p) => request(p.socket, 'rollcall:confirm', { headcount: 10, presiding })),
+      );
+      const requests = await Promise.all(
+        points.slice(0, 20).map((p) => request(p.socket, 'floor:request', { kind: 'speech' })),
+      );
+      const ackedRequests = requests.filter((a) => a.ok).map((a) => (a as { requestId: string }).requestId);
+      expect(confirmed.every((a) => a.ok)).toBe(true);
+
+      const killedAt = Date.now();
+      child.kill('SIGKILL');
+      [chair, ...points.map((p) => p.socket)].forEach((s) => s.close());
+      await until(() => nodeB.meetings.has('m200'), 10_000, 'node B to adopt m200');
+      const back = await Promise.all(links.map((l) => connectMeeting(nodeB.url, l.token, { reconnection: false })));
+      const reconnectedMs = Date.now() - killedAt;
+      expect(reconnectedMs).toBeLessThan(10_000);
+      expect(back[0]?.snapshot.floor.queue.map((q) => q.requestId)).toEqual(ackedRequests);
+
+      const log = await nodeB.meetings.log('m200');
+      expect(log.filter((e) => e.type === 'RollCallConfirmed')).toHaveLength(200);
+      expect(log.filter((e) => e.type === 'FloorRequested').map((e) => (e as { requestId: string }).requestId)).toEqual(
+        ackedRequests,
+      );
+      back.forEach((c) => c.socket.close());
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 90_000);
 });
