@@ -21,6 +21,8 @@ import { createBridge } from './media/createBridge.js';
 import { MediaService } from './media/MediaService.js';
 import { createMetrics } from './telemetry/metrics.js';
 import { TelemetryService } from './telemetry/TelemetryService.js';
+import { RedisTelemetryHistory } from './telemetry/RedisTelemetryHistory.js';
+import type { Redis } from 'ioredis';
 import { FileDirectoryStore } from './store/embedded/FileDirectoryStore.js';
 import { FileMeetingStore } from './store/embedded/FileMeetingStore.js';
 import type { DirectoryStore } from './store/DirectoryStore.js';
@@ -34,7 +36,7 @@ const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'client')
 /** The stores chosen by STORE: embedded files (nothing to install) or Redis. */
 async function createStores(
   config: Config,
-): Promise<{ store: MeetingStore; directoryStore: DirectoryStore; ownership?: Ownership }> {
+): Promise<{ store: MeetingStore; directoryStore: DirectoryStore; ownership?: Ownership; redis?: Redis }> {
   if (config.STORE === 'redis') {
     const store = await RedisMeetingStore.create({ url: config.REDIS_URL });
     const nodeId = config.NODE_ID ?? `${hostname()}-${process.pid}`;
@@ -42,6 +44,7 @@ async function createStores(
 
     return {
       store,
+      redis: store.client,
       directoryStore: new RedisDirectoryStore({ redis: store.client }),
       ownership: {
         nodeId,
@@ -79,7 +82,7 @@ export interface AppServer {
  */
 export async function startServer(config: Config, { now = Date.now }: { now?: () => number } = {}): Promise<AppServer> {
   setLogLevel(config.LOG_LEVEL);
-  const { store, directoryStore, ownership } = await createStores(config);
+  const { store, directoryStore, ownership, redis } = await createStores(config);
   const meetings = await MeetingService.create({ store, directoryStore, now, ownership });
   const tokens = new JoinTokens({ secret: config.JWT_SECRET });
   const auth = createHttpAuth({ adminKey: config.ADMIN_API_KEY, tokens });
@@ -112,6 +115,9 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     },
     now,
     onLatest: (meetingId, rows) => signaling.io.to(rooms.staff(meetingId)).emit('telemetry:latest', { rows }),
+    ...(redis === undefined
+      ? {}
+      : { sharedHistory: (capacity: number) => new RedisTelemetryHistory({ redis, capacity }) }),
     bridgeStats: async (meetingId) => (mediaService === null ? new Map() : mediaService.pointStats(meetingId)),
   });
   let publicUrl = config.PUBLIC_URL;

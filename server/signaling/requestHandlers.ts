@@ -70,7 +70,7 @@ export const QUERY_HANDLERS: { [E in QueryRequest]: Handler<E> } = {
   'telemetry:history': async (ctx, { pointId, sinceMs }) => {
     requireStaff(ctx);
 
-    return { history: ctx.telemetry.history(ctx.runtime.id, pointId, sinceMs) };
+    return { history: await ctx.telemetry.history(ctx.runtime.id, pointId, sinceMs) };
   },
   'telemetry:latest': async (ctx) => {
     requireStaff(ctx);

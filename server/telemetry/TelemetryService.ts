@@ -11,6 +11,7 @@ import {
 } from './classify.js';
 import { SampleRing, type HistoryColumns } from './TelemetryHistory.js';
 import type { TransportStats } from '../media/MediaBridge.js';
+import type { RedisTelemetryHistory } from './RedisTelemetryHistory.js';
 
 const logger = createLogger('TelemetryService');
 
@@ -52,6 +53,8 @@ export interface TelemetryServiceOptions {
   onLatest?: (meetingId: string, rows: LatestRow[]) => void;
   /** The media bridge's per-point transport stats, polled every interval. */
   bridgeStats?: (meetingId: string) => Promise<Map<string, TransportStats>>;
+  /** Shared history (Redis capped streams) when several coordinators serve; default only this node's memory. */
+  sharedHistory?: (capacity: number) => RedisTelemetryHistory;
 }
 
 /**
@@ -67,6 +70,7 @@ export class TelemetryService {
   readonly #now: () => number;
   readonly #onLatest: TelemetryServiceOptions['onLatest'];
   readonly #bridgeStats: TelemetryServiceOptions['bridgeStats'];
+  readonly #shared: RedisTelemetryHistory | null;
   #lastBridgePoll = 0;
   readonly #tracked = new Map<string, Map<string, Tracked>>();
   readonly #timer: NodeJS.Timeout;
@@ -82,12 +86,14 @@ export class TelemetryService {
     now = Date.now,
     onLatest,
     bridgeStats,
+    sharedHistory,
   }: TelemetryServiceOptions) {
     this.#bridgeStats = bridgeStats;
     this.#meetings = meetings;
     this.#thresholds = thresholds;
     this.#intervalMs = intervalMs;
     this.#capacity = Math.ceil((historyMinutes * 60_000) / intervalMs);
+    this.#shared = sharedHistory?.(this.#capacity) ?? null;
     this.#now = now;
     this.#onLatest = onLatest;
     // A point that joins starts its silence clock now, whether or not it ever sends a sample.
@@ -116,12 +122,24 @@ export class TelemetryService {
     const tracked = this.#track(runtime.id, pointId);
     this.#samples += 1;
     tracked.ring.push(now, sample);
+    this.#shared?.append(runtime.id, pointId, now, sample).catch((error: unknown) => {
+      logger.warn({ err: error, meetingId: runtime.id }, 'shared history write failed');
+    });
     tracked.latest = sample;
     tracked.dirty = true;
     this.#update(runtime, pointId, tracked, onSample(tracked.link, sample, now, this.#thresholds));
   }
 
-  history(meetingId: string, pointId: string, since?: number): HistoryColumns {
+  /** A point's recent samples: from the shared history when there is one (any node can answer), else memory. */
+  async history(meetingId: string, pointId: string, since?: number): Promise<HistoryColumns> {
+    if (this.#shared !== null) {
+      return this.#shared.columns(meetingId, pointId, since);
+    }
+
+    return this.localHistory(meetingId, pointId, since);
+  }
+
+  localHistory(meetingId: string, pointId: string, since?: number): HistoryColumns {
     return (this.#tracked.get(meetingId)?.get(pointId)?.ring ?? new SampleRing({ capacity: 1 })).columns(since);
   }
 

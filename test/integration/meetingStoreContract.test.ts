@@ -132,3 +132,34 @@ describe('the server on Redis (STORE=redis)', () => {
     }
   });
 });
+
+describe('link history on Redis', () => {
+  it('keeps each point’s samples in a capped stream that any coordinator can read', async () => {
+    const { startTestServer } = await import('../helpers/server.js');
+    const { request } = await import('../../server/protocol/client.js');
+    const { RedisTelemetryHistory } = await import('../../server/telemetry/RedisTelemetryHistory.js');
+    const { Redis } = await import('ioredis');
+    // Database 1: database 0 already holds another test's meeting m1.
+    const t = await startTestServer({
+      env: { STORE: 'redis', REDIS_URL: `${redis.url}/1`, TELEMETRY_INTERVAL_MS: '200' },
+    });
+    const other = new Redis(`${redis.url}/1`);
+    try {
+      const { socket: x1 } = await t.connect('point', 'DC-X1');
+      for (const lossPct of [0.5, 7, 12]) {
+        expect(await request(x1, 'telemetry:sample', { lossPct, rttMs: 60, fpsOut: 25 })).toMatchObject({ ok: true });
+        await new Promise((r) => setTimeout(r, 120));
+      }
+      const { socket: tech } = await t.connect('technician');
+      const history = await request(tech, 'telemetry:history', { pointId: 'DC-X1' });
+      expect(history.ok && history.history.lossPct).toEqual([0.5, 7, 12]);
+      // Another node reads the same history straight from Redis.
+      const fromOtherNode = await new RedisTelemetryHistory({ redis: other, capacity: 900 }).columns('m1', 'DC-X1');
+      expect(fromOtherNode.rttMs).toEqual([60, 60, 60]);
+      expect(fromOtherNode.jitterMs).toEqual([null, null, null]);
+    } finally {
+      other.disconnect();
+      await t.close();
+    }
+  });
+});
