@@ -88,8 +88,6 @@ export type EventEnvelope<B extends EventBody = EventBody> = B & {
 
 export type MeetingEvent = EventEnvelope;
 
-export type EventOf<T extends EventType> = EventEnvelope<Extract<EventBody, { type: T }>>;
-
 /** Stamps bodies decided at `now` with sequence numbers following `lastSeq`. */
 export function stamp(bodies: EventBody[], lastSeq: number, at: number, by: Actor): MeetingEvent[] {
   return bodies.map((body, i) => ({ ...body, seq: lastSeq + i + 1, at, by }));

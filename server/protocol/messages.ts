@@ -261,7 +261,6 @@ export const MESSAGES = {
 } as const;
 
 export type MessageName = keyof typeof MESSAGES;
-export type MessagePayload<E extends MessageName> = z.infer<(typeof MESSAGES)[E]['schema']>;
 export type Snapshot = z.infer<typeof snapshot>;
 export type FloorView = z.infer<typeof floorView>;
 export type RollCallView = z.infer<typeof rollCallView>;

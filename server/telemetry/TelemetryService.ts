@@ -136,10 +136,10 @@ export class TelemetryService {
       return this.#shared.columns(meetingId, pointId, since);
     }
 
-    return this.localHistory(meetingId, pointId, since);
+    return this.#localHistory(meetingId, pointId, since);
   }
 
-  localHistory(meetingId: string, pointId: string, since?: number): HistoryColumns {
+  #localHistory(meetingId: string, pointId: string, since?: number): HistoryColumns {
     return (this.#tracked.get(meetingId)?.get(pointId)?.ring ?? new SampleRing({ capacity: 1 })).columns(since);
   }
 

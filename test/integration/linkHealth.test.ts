@@ -91,7 +91,8 @@ describe('link health over sockets', () => {
     const x4Row = rows.ok ? rows.rows.find((r) => r.pointId === 'DC-X4') : undefined;
     expect(x4Row?.intervals[0]?.outages).toHaveLength(1);
     const x1Row = rows.ok ? rows.rows.find((r) => r.pointId === 'DC-X1') : undefined;
-    expect(x1Row?.unstableSeconds).toBeGreaterThanOrEqual(0);
+    // Unstable since its third lossy sample, well over a second before the drop above.
+    expect(x1Row?.unstableSeconds).toBeGreaterThanOrEqual(1);
 
     const csv = await fetch(`${t.url}/api/meetings/m1/attendance.csv`, { headers: { 'x-api-key': ADMIN_KEY } });
     expect(await csv.text()).toContain('Thời gian chập chờn (giây)');

@@ -110,7 +110,7 @@ export class MediasoupBridge implements MediaBridge {
 
   async join(meetingId: string, info: MediaParticipant): Promise<JoinResult> {
     this.leave(info.id);
-    const meeting = await this.#meeting(meetingId);
+    const meeting = this.#meeting(meetingId);
     const placement = placeConsumers(
       meeting.routers.map((r) => ({ worker: r.worker, consumers: r.consumers })),
       this.#workers.loads(),
@@ -231,9 +231,7 @@ export class MediasoupBridge implements MediaBridge {
       return;
     }
     this.#participants.delete(participantId);
-    const router = this.#routerOf(participant);
-    router.consumers -= participant.consumers.size;
-    this.#workers.slot(router.worker).consumers -= participant.consumers.size;
+    this.#count(participant, -participant.consumers.size);
     // Closing the transports closes their producers and consumers; others' consumers of them close with them.
     participant.transports.forEach((t) => t.close());
   }
@@ -366,13 +364,16 @@ export class MediasoupBridge implements MediaBridge {
     };
   }
 
+  /** Keeps router and worker loads; a router already gone with its worker has nothing left to count. */
   #count(participant: Participant, delta: number): void {
-    const router = this.#routerOf(participant);
-    router.consumers += delta;
-    this.#workers.slot(router.worker).consumers += delta;
+    const router = this.#meetings.get(participant.meetingId)?.routers[participant.routerIndex];
+    if (router !== undefined) {
+      router.consumers += delta;
+      this.#workers.slot(router.worker).consumers += delta;
+    }
   }
 
-  async #meeting(meetingId: string): Promise<MeetingRouters> {
+  #meeting(meetingId: string): MeetingRouters {
     let meeting = this.#meetings.get(meetingId);
     if (meeting === undefined) {
       meeting = { routers: [] };
