@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Actor, Role } from '../domain/model.js';
+import type { Actor, Health, Role } from '../domain/model.js';
 import type { Ack, AckCallback } from './common.js';
 import type { MESSAGES, MessageName } from './messages.js';
 import type { REQUESTS, RequestName } from './requests.js';
@@ -15,7 +15,7 @@ export interface AckResults {
   'rollcall:rerun': { rollCallId: string };
   'rollcall:tally': { rollCall: z.infer<(typeof MESSAGES)['rollcall:changed']['schema']> };
   'attendance:get': { rows: AttendanceRowView[] };
-  'telemetry:sample': object;
+  'telemetry:sample': { health: Health };
   'auth:refresh': { token: string; expiresAt: number };
   'media:join': { join: JoinResult };
   'media:restart': { restart: IceRestart };

@@ -118,6 +118,12 @@ export const pointStatus = z.object({
   readiness: z.object({ camera: z.boolean(), microphone: z.boolean(), network: z.boolean(), at: epochMs }).nullable(),
 });
 
+export const micsView = z.object({
+  chairsOpen: z.boolean(),
+  openPoints: z.array(code),
+  scan: z.object({ pointIds: z.array(code), intervalSec: z.number().int(), startedAt: epochMs }).nullable(),
+});
+
 export const snapshot = z.object({
   seq: z.number().int(),
   serverTime: epochMs,
@@ -138,9 +144,12 @@ export const snapshot = z.object({
   telemetryIntervalMs: z.number().int(),
   floor: floorView,
   rollCall: rollCallView.nullable(),
-  /** Staff only: every invited point with presence and readiness; the unit tree. */
+  /** Microphones open at the bridge and the auto-scan list (as `mics:changed`). */
+  mics: micsView,
+  /** Staff only: every invited point with presence and readiness; the unit tree; alerts raised so far. */
   points: z.array(pointStatus).optional(),
   units: z.array(z.object({ code, name: z.string(), level: z.string(), parentCode: code.nullable() })).optional(),
+  alerts: z.array(alertView).optional(),
 });
 
 export const MESSAGES = {
@@ -192,12 +201,7 @@ export const MESSAGES = {
     doc: 'A point reported its readiness check.',
   },
   'mics:changed': {
-    schema: z.object({
-      seq: z.number().int(),
-      chairsOpen: z.boolean(),
-      openPoints: z.array(code),
-      scan: z.object({ pointIds: z.array(code), intervalSec: z.number().int(), startedAt: epochMs }).nullable(),
-    }),
+    schema: micsView.extend({ seq: z.number().int() }),
     to: 'everyone',
     doc: 'Microphones opened or closed at the bridge, or the auto-scan list changed.',
   },
@@ -265,3 +269,7 @@ export type Snapshot = z.infer<typeof snapshot>;
 export type FloorView = z.infer<typeof floorView>;
 export type RollCallView = z.infer<typeof rollCallView>;
 export type MeetingStatusView = z.infer<typeof meetingStatusView>;
+export type MicsView = z.infer<typeof micsView>;
+export type AlertView = z.infer<typeof alertView>;
+export type PointStatus = z.infer<typeof pointStatus>;
+export type LatestRow = z.infer<typeof latestRow>;

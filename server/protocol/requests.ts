@@ -145,6 +145,7 @@ export const REQUESTS = {
     schema: linkSample,
     who: 'point',
     doc: 'A link-quality sample, every `telemetryIntervalMs` (snapshot). Rate-limited per socket (`RATE_LIMITED`).',
+    ack: "`{ health }`: the point's link class as the technicians see it",
   },
   'telemetry:history': {
     schema: z.strictObject({ pointId: code, sinceMs: epochMs.optional() }),

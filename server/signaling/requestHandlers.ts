@@ -63,9 +63,8 @@ export const QUERY_HANDLERS: { [E in QueryRequest]: Handler<E> } = {
     if (ctx.actor.role !== 'point' || ctx.actor.pointId === undefined) {
       throw DomainError.forbidden('gửi số liệu đường truyền (send link samples)');
     }
-    ctx.telemetry.ingest(ctx.runtime, ctx.actor.pointId, toLinkSample(sample));
-
-    return {};
+    // The point's own class comes back, so its view can show the link as the technicians see it.
+    return { health: ctx.telemetry.ingest(ctx.runtime, ctx.actor.pointId, toLinkSample(sample)) };
   },
   'telemetry:history': async (ctx, { pointId, sinceMs }) => {
     requireStaff(ctx);

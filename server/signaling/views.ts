@@ -147,6 +147,7 @@ export function snapshotFor(
     status: statusView(state),
     telemetryIntervalMs,
     floor: floorView(state, index),
+    mics: { chairsOpen: state.mics.chairsOpen, openPoints: state.mics.openPoints, scan: state.scan },
     rollCall:
       rollCall === null
         ? null

@@ -1,6 +1,7 @@
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import { createLogger } from '../logger.js';
+import type { Health } from '../domain/model.js';
 import {
   initialLinkState,
   onSample,
@@ -117,7 +118,7 @@ export class TelemetryService {
     return this.#intervalMs;
   }
 
-  ingest(runtime: MeetingRuntime, pointId: string, sample: LinkSample): void {
+  ingest(runtime: MeetingRuntime, pointId: string, sample: LinkSample): Health {
     const now = this.#now();
     const tracked = this.#track(runtime.id, pointId);
     this.#samples += 1;
@@ -128,6 +129,8 @@ export class TelemetryService {
     tracked.latest = sample;
     tracked.dirty = true;
     this.#update(runtime, pointId, tracked, onSample(tracked.link, sample, now, this.#thresholds));
+
+    return tracked.link.health;
   }
 
   /** A point's recent samples: from the shared history when there is one (any node can answer), else memory. */
