@@ -3,7 +3,7 @@ import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { JoinResult, MediaBridge, SlotLabel, TransportStats } from './MediaBridge.js';
-import { planRouting, type MediaParticipant } from './routing.js';
+import { planRouting, type GridSelection, type MediaParticipant } from './routing.js';
 
 const logger = createLogger('MediaService');
 
@@ -38,7 +38,7 @@ export class MediaService {
   readonly #meetings: MeetingService;
   readonly #now: () => number;
   readonly #participants = new Map<string, Map<string, MediaParticipant>>();
-  readonly #gridPages = new Map<string, number>();
+  readonly #gridPages = new Map<string, GridSelection>();
   readonly #unsubscribe: () => void;
   readonly #scanTimer: NodeJS.Timeout;
 
@@ -105,8 +105,8 @@ export class MediaService {
     return out;
   }
 
-  setGridPage(meetingId: string, participantId: string, page: number): void {
-    this.#gridPages.set(participantId, page);
+  setGridPage(meetingId: string, participantId: string, selection: GridSelection): void {
+    this.#gridPages.set(participantId, selection);
     this.#reroute(meetingId);
   }
 

@@ -35,11 +35,14 @@ export interface RoutingPlan {
   openMics: Set<string>;
 }
 
+/** A grid page number, or the points a console chose to see (its own filtered page). */
+export type GridSelection = number | readonly string[];
+
 export interface RoutingOptions {
   /** Thumbnails per grid page. Default 12. */
   gridPageSize?: number;
-  /** Each staff participant's grid page (0-based). Default 0. */
-  gridPages?: ReadonlyMap<string, number>;
+  /** Each staff participant's grid page (0-based), or the points it chose to see. Default page 0. */
+  gridPages?: ReadonlyMap<string, GridSelection>;
   /** Most open point microphones mixed to listeners besides the speaker. Default 3. */
   maxOpenPoints?: number;
 }
@@ -102,9 +105,17 @@ export function planRouting(
     const audio = [...openMics].filter((id) => id !== p.id);
     let grid: Source[] = [];
     if (STAFF.has(p.role)) {
-      const pages = Math.max(1, Math.ceil(points.length / gridPageSize));
-      const page = Math.min(Math.max(0, gridPages.get(p.id) ?? 0), pages - 1);
-      grid = points.slice(page * gridPageSize, (page + 1) * gridPageSize).map((q) => q.id);
+      const selection = gridPages.get(p.id) ?? 0;
+      if (typeof selection === 'number') {
+        const pages = Math.max(1, Math.ceil(points.length / gridPageSize));
+        const page = Math.min(Math.max(0, selection), pages - 1);
+        grid = points.slice(page * gridPageSize, (page + 1) * gridPageSize).map((q) => q.id);
+      } else {
+        grid = selection
+          .map((pointId) => byPoint.get(pointId)?.id)
+          .filter((id): id is string => id !== undefined)
+          .slice(0, gridPageSize);
+      }
     }
     byParticipant.set(p.id, {
       program: [hub?.id === p.id ? null : (hub?.id ?? null), speaker?.id === p.id ? null : (speaker?.id ?? null)],

@@ -224,9 +224,12 @@ export const REQUESTS = {
     doc: 'mediasoup: resume a consumer once the browser is ready for it (consumers start paused).',
   },
   'media:page': {
-    schema: z.strictObject({ page: z.number().int().min(0).max(1000) }),
+    schema: z.strictObject({
+      page: z.number().int().min(0).max(1000),
+      pointIds: z.array(code).max(48).optional(),
+    }),
     who: 'chair, cochair, technician, observer',
-    doc: 'Which page of point thumbnails this console receives.',
+    doc: "Which point thumbnails this console receives: page `page` of the points on the bridge, or exactly `pointIds` (a console's own filtered page, in order; at most a page, those not on the bridge left out).",
   },
   'media:leave': { schema: empty, who: 'anyone connected', doc: 'Leave the media bridge (the socket stays).' },
   'auth:refresh': {

@@ -111,9 +111,9 @@ export const QUERY_HANDLERS: { [E in QueryRequest]: Handler<E> } = {
 
     return {};
   },
-  'media:page': async (ctx, { page }) => {
+  'media:page': async (ctx, { page, pointIds }) => {
     requireStaff(ctx);
-    ctx.media.setGridPage(ctx.runtime.id, ctx.socketId, page);
+    ctx.media.setGridPage(ctx.runtime.id, ctx.socketId, pointIds ?? page);
 
     return {};
   },

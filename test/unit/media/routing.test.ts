@@ -38,6 +38,13 @@ describe('routing policy', () => {
     expect(beyond.byParticipant.get('t1')?.grid).toEqual(['p-X3', 'p-X4']);
   });
 
+  it("a console's own selection of points (its filtered page) is shown in its order, up to a page, only those on the bridge", () => {
+    const m = new Meeting().startSession();
+    const chosen = ['DC-X4', 'DC-NOT-JOINED', 'DC-H1', 'DC-X1', 'DC-X2', 'DC-X3'];
+    const plan = planRouting(m.state, everyone, m.now, { gridPageSize: 3, gridPages: new Map([['t1', chosen]]) });
+    expect(plan.byParticipant.get('t1')?.grid).toEqual(['p-X4', 'p-H1', 'p-X1']);
+  });
+
   it('mute all closes every point; mute all except chairs keeps the chairs open; the chair can open one point', () => {
     const m = new Meeting().startSession();
     m.run({ type: 'mic.set', target: 'DC-X4', open: true });
