@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -53,9 +54,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['client/**/*.js'],
-    languageOptions: {
-      globals: { URLSearchParams: 'readonly', location: 'readonly', atob: 'readonly', document: 'readonly' },
+    files: ['client/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -31,7 +32,7 @@ import { RedisDirectoryStore } from './store/redis/RedisDirectoryStore.js';
 import { RedisMeetingStore } from './store/redis/RedisMeetingStore.js';
 
 const logger = createLogger('app');
-const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'client');
+const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'dist');
 
 /** The stores chosen by STORE: embedded files (nothing to install) or Redis. */
 async function createStores(
@@ -122,13 +123,20 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   });
   let publicUrl = config.PUBLIC_URL;
   app.use('/api/meetings', meetingsRouter({ meetings, tokens, auth, telemetry, publicUrl: () => publicUrl, now }));
-  app.get('/', (_req, res) => {
-    res.sendFile(join(CLIENT_DIR, 'index.html'));
-  });
-  app.get('/join', (_req, res) => {
-    res.sendFile(join(CLIENT_DIR, 'join.html'));
-  });
-  app.use('/client', express.static(CLIENT_DIR, { index: false }));
+  // The consoles (one page; the join token picks the console), built by `npm run build` into client/dist.
+  const consolePage: express.RequestHandler = (_req, res) => {
+    const page = join(CLIENT_DIR, 'index.html');
+    if (!existsSync(page)) {
+      res.status(503).json({
+        error: { code: 'INTERNAL', message: 'Giao diện chưa được dựng: chạy npm run build (consoles not built)' },
+      });
+
+      return;
+    }
+    res.sendFile(page);
+  };
+  app.get(['/', '/join'], consolePage);
+  app.use('/assets', express.static(join(CLIENT_DIR, 'assets'), { index: false, immutable: true, maxAge: '30d' }));
   const metrics = createMetrics({ meetings, telemetry, socketCount: () => signaling.io.engine.clientsCount });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());

@@ -65,3 +65,38 @@ export function slotStats(page: Page): Promise<SlotStats[]> {
     }));
   });
 }
+
+export const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `check` passes (it throws until then), or fails with its last error. */
+export async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      await check();
+
+      return;
+    } catch (error) {
+      if (Date.now() - started > timeoutMs) {
+        throw error;
+      }
+      await wait(500);
+    }
+  }
+}
+
+/** A console page for a join token, at a screen size, with page errors collected (a test asserts there are none). */
+export async function openConsole(
+  browser: Browser,
+  url: string,
+  token: string,
+  viewport: { width: number; height: number } = { width: 1920, height: 1080 },
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${url}/join?token=${token}`);
+  await page.waitForSelector('header.top', { timeout: 20_000 });
+
+  return { page, errors };
+}

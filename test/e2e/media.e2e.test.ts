@@ -3,26 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../../server/protocol/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { launchChromium, slotStats, type SlotStats } from './browser.js';
-
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `check` passes (it throws until then), or fails with its last error. */
-async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      await check();
-
-      return;
-    } catch (error) {
-      if (Date.now() - started > timeoutMs) {
-        throw error;
-      }
-      await wait(500);
-    }
-  }
-}
+import { eventually, launchChromium, slotStats, wait, type SlotStats } from './browser.js';
 
 const bySource = (stats: SlotStats[], kind: string, source: string) =>
   stats.find((s) => s.kind === kind && s.source === source);

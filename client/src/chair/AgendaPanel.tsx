@@ -1,0 +1,85 @@
+import { useTranslation } from 'react-i18next';
+import type { ConsoleState } from '../state/consoleState.js';
+import type { MeetingClient } from '../state/MeetingClient.js';
+
+/** The agenda with the current item, and the meeting's lifecycle buttons. */
+export function AgendaPanel({
+  client,
+  state,
+  canModerate,
+}: {
+  client: MeetingClient;
+  state: ConsoleState;
+  canModerate: boolean;
+}) {
+  const { t } = useTranslation();
+  const { status, agendaIndex } = state.status;
+  const agenda = state.meeting.agenda;
+
+  return (
+    <section className="panel agenda-panel" aria-labelledby="agenda-title">
+      <div className="panel-head">
+        <h2 id="agenda-title">{t('agenda.title')}</h2>
+        {canModerate && (
+          <div className="actions">
+            {status === 'scheduled' && (
+              <button type="button" className="primary" onClick={() => void client.send('meeting:open', {})}>
+                {t('agenda.open')}
+              </button>
+            )}
+            {status === 'open' && (
+              <button
+                type="button"
+                className="primary"
+                onClick={() => void client.send('meeting:start', {})}
+                data-testid="start-meeting"
+              >
+                {t('agenda.start')}
+              </button>
+            )}
+            {status === 'in_session' && (
+              <>
+                <button
+                  type="button"
+                  disabled={agendaIndex >= agenda.length - 1}
+                  onClick={() => void client.send('agenda:advance', {})}
+                >
+                  {t('agenda.next')}
+                </button>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() => {
+                    if (window.confirm(t('agenda.confirmEnd'))) {
+                      void client.send('meeting:end', {});
+                    }
+                  }}
+                >
+                  {t('agenda.end')}
+                </button>
+              </>
+            )}
+          </div>
+        )}
+      </div>
+      <ol className="agenda">
+        {agenda.map((item, index) => {
+          const current = status === 'in_session' && index === agendaIndex;
+
+          return (
+            <li
+              key={item.id}
+              className={current ? 'current' : index < agendaIndex ? 'done' : ''}
+              aria-current={current ? 'step' : undefined}
+            >
+              <span className="agenda-kind">{t(`agendaKind.${item.kind}`)}</span>
+              <span className="agenda-title">{item.title}</span>
+              {item.by !== null && <span className="muted"> · {t('agenda.by', { by: item.by })}</span>}
+              {current && <span className="badge">{t('agenda.current')}</span>}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,193 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Countdown } from '../components/Countdown.js';
+import { formatDuration } from '../format.js';
+import type { ConsoleState } from '../state/consoleState.js';
+import { serverNow } from '../state/consoleState.js';
+import type { MeetingClient } from '../state/MeetingClient.js';
+import { useNow } from '../state/hooks.js';
+
+const LIMITS_MIN = [3, 5, 7, 10, 15];
+/** Priority the chair gives with one press (0-9 on the server; higher goes first). */
+const RAISED_PRIORITY = 5;
+
+const typing = (target: EventTarget | null) =>
+  target instanceof HTMLElement &&
+  (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
+
+/**
+ * The speaker and the queue: grant, deny, reorder, raise priority, stop, next. Keys N (next) and S (stop) work
+ * anywhere outside a form field, so a chair under pressure need not find the mouse.
+ */
+export function FloorPanel({
+  client,
+  state,
+  canModerate,
+}: {
+  client: MeetingClient;
+  state: ConsoleState;
+  canModerate: boolean;
+}) {
+  const { t } = useTranslation();
+  const now = serverNow(state, useNow(1000));
+  const { holder, queue, speakingLimitSec } = state.floor;
+
+  useEffect(() => {
+    if (!canModerate) {
+      return undefined;
+    }
+    const onKey = (event: KeyboardEvent) => {
+      if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) {
+        return;
+      }
+      if (event.key === 'n' || event.key === 'N') {
+        event.preventDefault();
+        void client.send('floor:next', {});
+      } else if ((event.key === 's' || event.key === 'S') && client.state?.floor.holder != null) {
+        event.preventDefault();
+        void client.send('floor:revoke', {});
+      }
+    };
+    window.addEventListener('keydown', onKey);
+
+    return () => window.removeEventListener('keydown', onKey);
+  }, [client, canModerate]);
+
+  return (
+    <section className="panel floor-panel" aria-labelledby="floor-title">
+      <div className="panel-head">
+        <h2 id="floor-title">{t('floor.title')}</h2>
+        <span className="muted" data-testid="queue-count">
+          {t('floor.queued', { count: queue.length })}
+        </span>
+        {canModerate && (
+          <label className="inline">
+            {t('floor.limit')}{' '}
+            <select
+              value={Math.round(speakingLimitSec / 60)}
+              onChange={(e) => void client.send('floor:limit', { limitSec: Number(e.target.value) * 60 })}
+            >
+              {[...new Set([...LIMITS_MIN, Math.round(speakingLimitSec / 60)])]
+                .sort((a, b) => a - b)
+                .map((m) => (
+                  <option key={m} value={m}>
+                    {t('floor.minutes', { count: m })}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
+      </div>
+      <div className="speaker-card" data-testid="speaker-card">
+        {holder === null ? (
+          <p className="muted">{t('floor.nobody')}</p>
+        ) : (
+          <>
+            <div className="speaker-who">
+              <span className="label">{t('floor.speaking')}</span>
+              <strong>{holder.pointName}</strong>
+              {holder.kind !== null && (
+                <span className={`kind kind-${holder.kind}`}>{t(`floorKind.${holder.kind}`)}</span>
+              )}
+              {holder.topic !== null && <span className="topic">{holder.topic}</span>}
+            </div>
+            <Countdown state={state} />
+          </>
+        )}
+        {canModerate && (
+          <div className="actions">
+            <button
+              type="button"
+              className="danger"
+              disabled={holder === null}
+              onClick={() => void client.send('floor:revoke', {})}
+              aria-keyshortcuts="S"
+            >
+              {t('floor.revoke')}
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={queue.length === 0}
+              onClick={() => void client.send('floor:next', {})}
+              aria-keyshortcuts="N"
+            >
+              {t('floor.next')}
+            </button>
+          </div>
+        )}
+      </div>
+      <ol className="queue" data-testid="floor-queue">
+        {queue.length === 0 && <li className="muted empty">{t('floor.queueEmpty')}</li>}
+        {queue.map((entry, index) => (
+          <li key={entry.requestId} className="queue-row" data-request={entry.requestId} data-point={entry.pointId}>
+            <span className="queue-pos">{index + 1}</span>
+            <div className="queue-main">
+              <div>
+                <strong>{entry.pointName}</strong>{' '}
+                <span className={`kind kind-${entry.kind}`}>{t(`floorKind.${entry.kind}`)}</span>
+                {entry.priority > 0 && (
+                  <span className="badge">
+                    {t('floor.priority')} {entry.priority}
+                  </span>
+                )}
+              </div>
+              <div className="queue-sub">
+                {entry.topic !== null && <span className="topic">{entry.topic}</span>}
+                {entry.department !== null && <span>{t('floor.department', { department: entry.department })}</span>}
+                <span className="muted">
+                  {t('floor.waiting', { time: formatDuration((now - entry.requestedAt) / 1000) })}
+                </span>
+              </div>
+            </div>
+            {canModerate && (
+              <div className="queue-actions">
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={holder !== null}
+                  onClick={() => void client.send('floor:grant', { requestId: entry.requestId })}
+                >
+                  {t('floor.grant')}
+                </button>
+                <button type="button" onClick={() => void client.send('floor:deny', { requestId: entry.requestId })}>
+                  {t('floor.deny')}
+                </button>
+                <button
+                  type="button"
+                  aria-label={`${t('floor.up')}: ${entry.pointName}`}
+                  disabled={index === 0}
+                  onClick={() => void client.send('floor:reorder', { requestId: entry.requestId, position: index })}
+                >
+                  ↑
+                </button>
+                <button
+                  type="button"
+                  aria-label={`${t('floor.down')}: ${entry.pointName}`}
+                  disabled={index === queue.length - 1}
+                  onClick={() => void client.send('floor:reorder', { requestId: entry.requestId, position: index + 2 })}
+                >
+                  ↓
+                </button>
+                <button
+                  type="button"
+                  aria-pressed={entry.priority > 0}
+                  className={entry.priority > 0 ? 'on' : ''}
+                  onClick={() =>
+                    void client.send('floor:priority', {
+                      requestId: entry.requestId,
+                      priority: entry.priority > 0 ? 0 : RAISED_PRIORITY,
+                    })
+                  }
+                >
+                  {t('floor.priority')}
+                </button>
+              </div>
+            )}
+          </li>
+        ))}
+      </ol>
+      {canModerate && <p className="hint">{t('floor.shortcuts')}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConsoleState } from '../state/consoleState.js';
+import type { MeetingClient } from '../state/MeetingClient.js';
+import { pointsOfUnit, unitsInTreeOrder } from '../state/units.js';
+
+const SCAN_INTERVALS_SEC = [5, 10, 15, 30];
+/** The server bounds a scan list; a larger unit scans its first points. */
+const SCAN_MAX_POINTS = 500;
+
+/** Mute all, mute all except chairs, the chairs' microphone, and the auto-scan of a unit's sites. */
+export function MicPanel({ client, state }: { client: MeetingClient; state: ConsoleState }) {
+  const { t } = useTranslation();
+  const tree = useMemo(() => unitsInTreeOrder(state.units), [state.units]);
+  const [unit, setUnit] = useState('');
+  const [intervalSec, setIntervalSec] = useState(10);
+  const { mics } = state;
+
+  return (
+    <section className="panel mic-panel" aria-labelledby="mic-title">
+      <div className="panel-head">
+        <h2 id="mic-title">{t('mics.title')}</h2>
+        <span className="muted" data-testid="open-mics">
+          {t('mics.open', { count: mics.openPoints.length })}
+        </span>
+      </div>
+      <div className="form-row">
+        <button type="button" onClick={() => void client.send('mic:muteAll', { exceptChairs: false })}>
+          {t('mics.muteAll')}
+        </button>
+        <button type="button" onClick={() => void client.send('mic:muteAll', { exceptChairs: true })}>
+          {t('mics.muteAllButChairs')}
+        </button>
+        <button
+          type="button"
+          aria-pressed={mics.chairsOpen}
+          className={mics.chairsOpen ? 'on' : ''}
+          onClick={() => void client.send('mic:set', { target: 'chairs', open: !mics.chairsOpen })}
+        >
+          {mics.chairsOpen ? t('mics.chairsOpen') : t('mics.chairsClosed')}
+        </button>
+      </div>
+      <div className="form-row">
+        <label>
+          {t('mics.scanUnit')}
+          <select value={unit} onChange={(e) => setUnit(e.target.value)}>
+            <option value="">{t('grid.allUnits')}</option>
+            {tree.map(({ unit: u, depth }) => (
+              <option key={u.code} value={u.code}>
+                {'  '.repeat(depth)}
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('mics.scanEvery')}
+          <select value={intervalSec} onChange={(e) => setIntervalSec(Number(e.target.value))}>
+            {SCAN_INTERVALS_SEC.map((s) => (
+              <option key={s} value={s}>
+                {t('rollCall.seconds', { count: s })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          onClick={() => {
+            const pointIds = pointsOfUnit(state.units, state.pointOrder, state.points, unit === '' ? null : unit)
+              .filter((p) => p.connected)
+              .map((p) => p.pointId)
+              .slice(0, SCAN_MAX_POINTS);
+            void client.send('scan:set', { pointIds, intervalSec });
+          }}
+        >
+          {t('mics.scanStart')}
+        </button>
+        <button
+          type="button"
+          disabled={mics.scan === null}
+          onClick={() => void client.send('scan:set', { pointIds: [], intervalSec })}
+        >
+          {t('mics.scanStop')}
+        </button>
+      </div>
+      {mics.scan !== null && (
+        <p className="muted">
+          {t('mics.scanning', { count: mics.scan.pointIds.length, seconds: mics.scan.intervalSec })}
+        </p>
+      )}
+    </section>
+  );
+}

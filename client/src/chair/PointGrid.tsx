@@ -1,0 +1,124 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { HealthBadge } from '../components/HealthBadge.js';
+import { VideoTile } from '../components/VideoTile.js';
+import type { MediaView } from '../media/useMedia.js';
+import type { ConsoleState } from '../state/consoleState.js';
+import type { MeetingClient } from '../state/MeetingClient.js';
+import { pointsOfUnit, unitsInTreeOrder } from '../state/units.js';
+
+export const GRID_PAGE_SIZE = 12;
+
+/**
+ * Thumbnails of the points, a page at a time, filtered by unit. The bridge sends video for exactly the page shown
+ * (`media:page` with its points); the rest of the tile (name, link, microphone) comes from the meeting state.
+ */
+export function PointGrid({
+  client,
+  state,
+  media,
+  canModerate,
+}: {
+  client: MeetingClient;
+  state: ConsoleState;
+  media: MediaView;
+  canModerate: boolean;
+}) {
+  const { t } = useTranslation();
+  const [unit, setUnit] = useState<string | null>(null);
+  const [page, setPage] = useState(0);
+  const tree = useMemo(() => unitsInTreeOrder(state.units), [state.units]);
+  const points = pointsOfUnit(state.units, state.pointOrder, state.points, unit);
+  const pages = Math.max(1, Math.ceil(points.length / GRID_PAGE_SIZE));
+  const shownPage = Math.min(page, pages - 1);
+  const shown = points.slice(shownPage * GRID_PAGE_SIZE, (shownPage + 1) * GRID_PAGE_SIZE);
+  const shownKey = shown.map((p) => p.pointId).join(',');
+  const connected = Object.values(state.points).filter((p) => p.connected).length;
+  const mediaLive = media.phase === 'live';
+
+  useEffect(() => {
+    if (mediaLive && shownKey !== '') {
+      void client.send('media:page', { page: 0, pointIds: shownKey.split(',') });
+    }
+  }, [client, mediaLive, shownKey]);
+
+  const videoOf = (pointId: string) =>
+    media.slots.find((s) => s.purpose === 'grid' && s.sourcePointId === pointId && s.stream !== null)?.stream ?? null;
+
+  return (
+    <section className="panel grid-panel" aria-labelledby="grid-title">
+      <div className="panel-head">
+        <h2 id="grid-title">{t('grid.title')}</h2>
+        <span className="muted" data-testid="connected-count">
+          {t('grid.connected', { count: connected, total: state.pointOrder.length })}
+        </span>
+        <label className="inline">
+          <span className="visually-hidden">{t('grid.unit')}</span>
+          <select
+            value={unit ?? ''}
+            onChange={(e) => {
+              setUnit(e.target.value === '' ? null : e.target.value);
+              setPage(0);
+            }}
+            aria-label={t('grid.unit')}
+          >
+            <option value="">{t('grid.allUnits')}</option>
+            {tree.map(({ unit: u, depth }) => (
+              <option key={u.code} value={u.code}>
+                {'  '.repeat(depth)}
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="pager">
+          <button type="button" onClick={() => setPage(Math.max(0, shownPage - 1))} disabled={shownPage === 0}>
+            ‹ <span className="visually-hidden">{t('grid.prev')}</span>
+          </button>
+          <span>{t('grid.page', { page: shownPage + 1, pages })}</span>
+          <button
+            type="button"
+            onClick={() => setPage(Math.min(pages - 1, shownPage + 1))}
+            disabled={shownPage >= pages - 1}
+          >
+            › <span className="visually-hidden">{t('grid.next')}</span>
+          </button>
+        </div>
+      </div>
+      <ul className="thumbs">
+        {shown.map((point) => {
+          const micOpen = state.mics.openPoints.includes(point.pointId);
+
+          return (
+            <li key={point.pointId} className={`thumb ${point.connected ? '' : 'offline'}`} data-point={point.pointId}>
+              <VideoTile stream={videoOf(point.pointId)} label={point.name} />
+              <div className="thumb-bar">
+                <HealthBadge health={point.health} connected={point.connected} />
+                {canModerate && point.connected && (
+                  <>
+                    <button
+                      type="button"
+                      className={micOpen ? 'on' : ''}
+                      aria-pressed={micOpen}
+                      onClick={() => void client.send('mic:set', { target: point.pointId, open: !micOpen })}
+                    >
+                      {micOpen ? t('grid.closeMic') : t('grid.openMic')}
+                    </button>
+                    <button
+                      type="button"
+                      onClick={() => void client.send('floor:grant', { pointId: point.pointId })}
+                      disabled={state.floor.holder !== null}
+                    >
+                      {t('grid.callOn')}
+                    </button>
+                  </>
+                )}
+                {!point.connected && <span className="muted">{t('grid.offline')}</span>}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import { useTranslation } from 'react-i18next';
+import { AudioSink, VideoTile } from '../components/VideoTile.js';
+import type { MediaView } from '../media/useMedia.js';
+import type { ConsoleState } from '../state/consoleState.js';
+
+/** What every site sees: the hub and the speaker (or the auto-scan site), plus the audio everyone hears. */
+export function ProgramView({
+  state,
+  media,
+  selfIsHub,
+}: {
+  state: ConsoleState;
+  media: MediaView;
+  selfIsHub: boolean;
+}) {
+  const { t } = useTranslation();
+  const hubSlot = media.slots.find((s) => s.purpose === 'hub' && s.source !== null);
+  const speakerSlot = media.slots.find((s) => s.purpose === 'speaker' && s.source !== null);
+  const speakerId = speakerSlot?.sourcePointId ?? state.floor.holder?.pointId ?? null;
+  const speakerName =
+    (speakerId !== null ? (state.points[speakerId]?.name ?? state.floor.holder?.pointName) : null) ?? null;
+
+  return (
+    <section className="program" aria-label={t('program.title')}>
+      <h2 className="visually-hidden">{t('program.title')}</h2>
+      <VideoTile
+        stream={selfIsHub ? media.local : (hubSlot?.stream ?? null)}
+        label={`${t('program.hub')} · ${state.meeting.hubName}`}
+        testId="program-hub"
+      />
+      <VideoTile
+        stream={speakerSlot?.stream ?? null}
+        label={speakerName === null ? t('floor.nobody') : `${t('program.speaker')} · ${speakerName}`}
+        className={speakerSlot === undefined ? 'empty' : ''}
+        testId="program-speaker"
+      />
+      {media.slots
+        .filter((s) => s.kind === 'audio' && s.source !== null)
+        .map((s) => (
+          <AudioSink key={s.mid} stream={s.stream} />
+        ))}
+    </section>
+  );
+}

@@ -1,0 +1,104 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatDate, formatTime } from '../format.js';
+import { changeLanguage, LANGUAGES, type Language } from '../i18n/index.js';
+import type { ConsoleState } from '../state/consoleState.js';
+import { serverNow } from '../state/consoleState.js';
+import type { Connection, Notice } from '../state/MeetingClient.js';
+import { useNow } from '../state/hooks.js';
+
+/** The bar every console shares: meeting title, who we are, status, Hanoi clock and language. */
+export function Header({ state, children }: { state: ConsoleState; children?: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const now = serverNow(state, useNow(1000));
+  const item = state.meeting.agenda[state.status.agendaIndex];
+
+  return (
+    <header className="top">
+      <div className="top-title">
+        <h1>{state.meeting.title}</h1>
+        <p>
+          <span className="role">{t(`role.${state.you.role}`)}</span>
+          {state.you.pointName !== null && <span> · {state.you.pointName}</span>}
+          <span className={`status status-${state.status.status}`} data-testid="meeting-status">
+            {t(`status.${state.status.status}`)}
+          </span>
+          {state.status.status === 'in_session' && item !== undefined && (
+            <span className="top-item">
+              {t(`agendaKind.${item.kind}`)}: {item.title}
+            </span>
+          )}
+        </p>
+      </div>
+      {children}
+      <div className="top-clock" title={t('app.clock')}>
+        <span className="clock-time">{formatTime(now)}</span>
+        <span className="clock-date">{formatDate(now)}</span>
+      </div>
+      <LanguageSwitch current={i18n.language as Language} />
+    </header>
+  );
+}
+
+function LanguageSwitch({ current }: { current: Language }) {
+  const { t } = useTranslation();
+
+  return (
+    <div className="lang" role="group" aria-label={t('app.language')}>
+      {LANGUAGES.map((lng) => (
+        <button
+          key={lng}
+          type="button"
+          aria-pressed={current === lng}
+          className={current === lng ? 'on' : ''}
+          onClick={() => changeLanguage(lng)}
+        >
+          {lng.toUpperCase()}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** Says what is happening with the link to the coordinator; nothing while it is live. */
+export function ConnectionBanner({ connection }: { connection: Connection }) {
+  const { t } = useTranslation();
+  const now = useNow(1000);
+  if (connection.phase === 'live') {
+    return null;
+  }
+  let text: string;
+  if (connection.phase === 'connecting') {
+    text = t('app.connecting');
+  } else if (connection.phase === 'reconnecting') {
+    text = t('app.reconnecting', {
+      attempt: Math.max(1, connection.attempt),
+      seconds: Math.round((now - connection.since) / 1000),
+    });
+  } else {
+    text = t('app.refused', { message: connection.message });
+  }
+
+  return (
+    <div className={`banner banner-${connection.phase}`} role="alert" data-testid="connection-banner">
+      {text}
+    </div>
+  );
+}
+
+/** The last refused action or notice, read out by screen readers, gone after a while. */
+export function NoticeLine({ notice }: { notice: Notice | null }) {
+  const [visible, setVisible] = useState<Notice | null>(null);
+  useEffect(() => {
+    setVisible(notice);
+    const timer = setTimeout(() => setVisible(null), 8000);
+
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  return (
+    <div className="notice-line" aria-live="polite" data-testid="notice">
+      {visible !== null && <span className={`notice notice-${visible.kind}`}>{visible.text}</span>}
+    </div>
+  );
+}

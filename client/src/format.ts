@@ -1,0 +1,31 @@
+/** Dates dd/mm/yyyy and times 24 h, always in Asia/Ho_Chi_Minh whatever the browser's zone. */
+const TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Ho_Chi_Minh',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+const DATE = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Ho_Chi_Minh',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+});
+
+export const formatTime = (epochMs: number) => TIME.format(epochMs);
+export const formatDate = (epochMs: number) => DATE.format(epochMs);
+
+/** Seconds as m:ss (or h:mm:ss), never negative. */
+export function formatDuration(totalSec: number): string {
+  const sec = Math.max(0, Math.ceil(totalSec));
+  const h = Math.floor(sec / 3600);
+  const m = Math.floor((sec % 3600) / 60);
+  const s = String(sec % 60).padStart(2, '0');
+
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** A metric for a table cell: rounded, or a dash when unknown. */
+export const formatMetric = (value: number | null | undefined, digits = 0) =>
+  value === null || value === undefined ? '—' : value.toFixed(digits);

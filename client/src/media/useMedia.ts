@@ -1,0 +1,62 @@
+import { useEffect, useState } from 'react';
+import type { MeetingClient } from '../state/MeetingClient.js';
+import { MediaClient, type SlotView } from './MediaClient.js';
+
+export type MediaPhase = 'off' | 'starting' | 'live' | 'failed';
+
+export interface MediaView {
+  client: MediaClient | null;
+  phase: MediaPhase;
+  error: string | null;
+  slots: SlotView[];
+  local: MediaStream | null;
+  /** The peer connection's state (connected, disconnected, failed…), for the reconnect banner. */
+  linkState: RTCPeerConnectionState | null;
+}
+
+const OFF: MediaView = { client: null, phase: 'off', error: null, slots: [], local: null, linkState: null };
+
+/** Joins the media bridge once the meeting socket is live, and re-renders as slots change. */
+export function useMedia(meeting: MeetingClient, enabled: boolean): MediaView {
+  const [view, setView] = useState<MediaView>(OFF);
+  const socket = meeting.socket;
+  useEffect(() => {
+    if (!enabled || socket === null) {
+      return undefined;
+    }
+    let closed = false;
+    const media: MediaClient = new MediaClient({ socket, onChange: () => refresh() });
+    const refresh = (patch: Partial<MediaView> = {}) => {
+      if (!closed) {
+        setView((before) => ({
+          ...before,
+          ...patch,
+          client: media,
+          slots: media.slots,
+          local: media.localStream,
+          linkState: media.peerConnection?.connectionState ?? null,
+        }));
+      }
+    };
+    const poll = setInterval(() => refresh(), 1000);
+    // Browser tests reach the media client and socket through this handle.
+    (window as unknown as { diemcau: unknown }).diemcau = {
+      media,
+      socket,
+      request: (event: never, payload: never) => meeting.send(event, payload),
+    };
+    refresh({ phase: 'starting' });
+    media
+      .start()
+      .then(() => refresh({ phase: 'live' }))
+      .catch((error: unknown) => refresh({ phase: 'failed', error: (error as Error).message }));
+
+    return () => {
+      closed = true;
+      clearInterval(poll);
+      media.close();
+    };
+  }, [meeting, socket, enabled]);
+
+  return view;
+}

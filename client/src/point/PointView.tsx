@@ -1,0 +1,202 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { FLOOR_KINDS, type FloorKind } from '../../../server/domain/model.js';
+import { Countdown } from '../components/Countdown.js';
+import { HealthBadge } from '../components/HealthBadge.js';
+import { ConnectionBanner, Header, NoticeLine } from '../components/Shell.js';
+import { AudioSink, VideoTile } from '../components/VideoTile.js';
+import { LinkSampler } from '../media/linkSampler.js';
+import { useMedia } from '../media/useMedia.js';
+import type { ConsoleState } from '../state/consoleState.js';
+import type { ConsoleView, MeetingClient } from '../state/MeetingClient.js';
+import { readinessOf } from './readiness.js';
+import { RollCallPrompt } from './RollCallPrompt.js';
+
+/** A commune's meeting room: program and self view, the big request button, its turn, the roll-call prompt. */
+export function PointView({ client, view, state }: { client: MeetingClient; view: ConsoleView; state: ConsoleState }) {
+  const { t } = useTranslation();
+  const media = useMedia(client, true);
+  useLinkSamples(client, media.client?.peerConnection ?? null, state.telemetryIntervalMs);
+  useReadinessReport(client, readinessOf(media));
+  const me = state.you.pointId;
+  const holder = state.floor.holder;
+  const speaking = holder !== null && holder.pointId === me;
+  const queueIndex = state.floor.queue.findIndex((q) => q.pointId === me);
+  const queued = queueIndex >= 0 ? state.floor.queue[queueIndex] : undefined;
+  const hub = media.slots.find((s) => s.purpose === 'hub' && s.source !== null);
+  const speaker = media.slots.find((s) => s.purpose === 'speaker' && s.source !== null);
+  const readiness = readinessOf(media);
+  const answers = state.answers.filter((a) => a.pointId === me);
+
+  return (
+    <div className="console point-console">
+      <Header state={state}>
+        <div className="own-link" data-testid="own-link">
+          <span className="label">{t('point.link')}</span>
+          <HealthBadge health={state.ownHealth} connected={view.connection.phase === 'live'} />
+        </div>
+      </Header>
+      <ConnectionBanner connection={view.connection} />
+      {media.phase === 'live' && media.linkState !== null && ['disconnected', 'failed'].includes(media.linkState) && (
+        <div className="banner banner-reconnecting" role="alert">
+          {t('app.mediaReconnecting')}
+        </div>
+      )}
+      {media.phase === 'failed' && (
+        <div className="banner banner-refused" role="alert">
+          {t('app.mediaFailed', { message: media.error ?? '' })}
+        </div>
+      )}
+      <NoticeLine notice={view.notice} />
+      <main className="point-layout">
+        <section className="point-program" aria-label={t('program.title')}>
+          <VideoTile
+            stream={hub?.stream ?? null}
+            label={`${t('program.hub')} · ${state.meeting.hubName}`}
+            testId="program-hub"
+          />
+          <VideoTile
+            stream={speaker?.stream ?? null}
+            label={holder === null ? t('floor.nobody') : `${t('program.speaker')} · ${holder.pointName}`}
+            className={speaker === undefined ? 'empty' : ''}
+            testId="program-speaker"
+          />
+          {media.slots
+            .filter((s) => s.kind === 'audio' && s.source !== null)
+            .map((s) => (
+              <AudioSink key={s.mid} stream={s.stream} />
+            ))}
+        </section>
+        <aside className="point-side">
+          <VideoTile stream={media.local} label={t('point.self')} className="self" testId="self-view" />
+          {readiness !== null && (
+            <p className="muted readiness-line" data-testid="readiness">
+              {t('point.readiness', {
+                camera: t(readiness.camera ? 'point.ok' : 'point.bad'),
+                microphone: t(readiness.microphone ? 'point.ok' : 'point.bad'),
+                network: t(readiness.network ? 'point.ok' : 'point.bad'),
+              })}
+            </p>
+          )}
+          <RollCallPrompt client={client} state={state} />
+          <div className="turn" data-testid="turn">
+            {speaking ? (
+              <div className="speaking-now">
+                <strong>{t('point.speakingNow')}</strong>
+                <Countdown state={state} large />
+                <button type="button" className="big" onClick={() => void client.send('floor:release', {})}>
+                  {t('point.release')}
+                </button>
+              </div>
+            ) : queued !== undefined ? (
+              <div className="queued">
+                {state.getReady === queued.requestId && (
+                  <p className="get-ready" role="alert" data-testid="get-ready">
+                    {t('point.getReady')}
+                  </p>
+                )}
+                <p className="position" data-testid="queue-position">
+                  {t('point.position', { position: queueIndex + 1 })}
+                </p>
+                <button type="button" className="big secondary" onClick={() => void client.send('floor:withdraw', {})}>
+                  {t('point.withdraw')}
+                </button>
+              </div>
+            ) : (
+              <FloorRequestForm client={client} disabled={state.status.status === 'ended'} />
+            )}
+          </div>
+          {answers.length > 0 && (
+            <ul className="answers">
+              {answers.map((a) => (
+                <li key={`${a.requestId}-${a.at}`}>{t('point.answer', { by: a.answeredBy, text: a.text })}</li>
+              ))}
+            </ul>
+          )}
+        </aside>
+      </main>
+    </div>
+  );
+}
+
+function FloorRequestForm({ client, disabled }: { client: MeetingClient; disabled: boolean }) {
+  const { t } = useTranslation();
+  const [kind, setKind] = useState<FloorKind>('speech');
+  const [topic, setTopic] = useState('');
+  const [department, setDepartment] = useState('');
+
+  return (
+    <form
+      className="request-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void client.send('floor:request', {
+          kind,
+          ...(topic.trim() === '' ? {} : { topic: topic.trim() }),
+          ...(department.trim() === '' ? {} : { department: department.trim() }),
+        });
+      }}
+    >
+      <fieldset className="kinds">
+        <legend>{t('point.kind')}</legend>
+        {FLOOR_KINDS.map((k) => (
+          <label key={k} className={kind === k ? 'on' : ''}>
+            <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
+            {t(`floorKind.${k}`)}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        {t('point.topic')}
+        <input value={topic} maxLength={300} onChange={(e) => setTopic(e.target.value)} name="topic" />
+      </label>
+      {kind === 'petition' && (
+        <label>
+          {t('point.department')}
+          <input value={department} maxLength={160} onChange={(e) => setDepartment(e.target.value)} name="department" />
+        </label>
+      )}
+      <button type="submit" className="big primary" disabled={disabled} data-testid="request-floor">
+        {t('point.request')}
+      </button>
+    </form>
+  );
+}
+
+/** Sends a getStats() sample on the server's interval; the ack's class is the point's own link indicator. */
+function useLinkSamples(client: MeetingClient, pc: RTCPeerConnection | null, intervalMs: number): void {
+  useEffect(() => {
+    if (pc === null) {
+      return undefined;
+    }
+    const sampler = new LinkSampler();
+    const timer = setInterval(() => {
+      void sampler
+        .sample(pc)
+        .then((sample) => client.send('telemetry:sample', sample, { quiet: true }))
+        .then((ack) => {
+          if (ack.ok) {
+            client.update((s) => (s.ownHealth === ack.health ? s : { ...s, ownHealth: ack.health }));
+          }
+        })
+        .catch(() => undefined);
+    }, intervalMs);
+
+    return () => clearInterval(timer);
+  }, [client, pc, intervalMs]);
+}
+
+/** Reports the readiness check to the technicians whenever its result changes. */
+function useReadinessReport(
+  client: MeetingClient,
+  readiness: { camera: boolean; microphone: boolean; network: boolean } | null,
+): void {
+  const sent = useRef('');
+  const key = readiness === null ? '' : `${readiness.camera}${readiness.microphone}${readiness.network}`;
+  useEffect(() => {
+    if (readiness !== null && key !== sent.current) {
+      sent.current = key;
+      void client.send('point:readiness', readiness);
+    }
+  }, [client, key, readiness]);
+}

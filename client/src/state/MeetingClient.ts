@@ -1,0 +1,139 @@
+import { connectMeeting, request, type MeetingSocket } from '../../../server/protocol/client.js';
+import type { Ack } from '../../../server/protocol/common.js';
+import type { AckResultOf } from '../../../server/protocol/events.js';
+import type { RequestName, RequestPayload } from '../../../server/protocol/requests.js';
+import { applyMessage, fromSnapshot, type ConsoleMessage, type ConsoleState } from './consoleState.js';
+
+/** Where the console's link to the coordinator stands; the reconnect banner says it in words. */
+export type Connection =
+  | { phase: 'connecting' }
+  | { phase: 'live' }
+  | { phase: 'reconnecting'; attempt: number; since: number }
+  | { phase: 'refused'; code: string; message: string };
+
+export interface ConsoleView {
+  state: ConsoleState | null;
+  connection: Connection;
+  notice: Notice | null;
+}
+
+export interface Notice {
+  kind: 'error' | 'info';
+  text: string;
+  at: number;
+}
+
+/**
+ * One console's connection: the socket, the meeting state folded from its snapshot and deltas, the connection
+ * phase, and the last notice (a refused action). Components subscribe with `useSyncExternalStore`.
+ */
+export class MeetingClient {
+  state: ConsoleState | null = null;
+  connection: Connection = { phase: 'connecting' };
+  notice: Notice | null = null;
+  socket: MeetingSocket | null = null;
+  readonly #listeners = new Set<() => void>();
+
+  constructor(readonly token: string) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+
+    return () => this.#listeners.delete(listener);
+  };
+
+  /** What components render from; a new object on every change (stable between changes, as React requires). */
+  view: ConsoleView = { state: null, connection: this.connection, notice: null };
+
+  #emit(): void {
+    this.view = { state: this.state, connection: this.connection, notice: this.notice };
+    this.#listeners.forEach((listener) => listener());
+  }
+
+  async connect(origin: string): Promise<void> {
+    try {
+      const { socket, snapshot } = await connectMeeting(origin, this.token);
+      this.socket = socket;
+      this.state = fromSnapshot(snapshot, Date.now());
+      this.connection = { phase: 'live' };
+      socket.onAny((name: string, payload: unknown) => {
+        if (this.state !== null && !name.startsWith('media:')) {
+          this.state = applyMessage(this.state, { name, payload } as ConsoleMessage);
+          this.#emit();
+        }
+      });
+      socket.on('disconnect', (reason) => {
+        // The server closing us (another device took the token, the meeting was removed) is not retried.
+        const since = Date.now();
+        this.connection =
+          reason === 'io server disconnect'
+            ? { phase: 'refused', code: 'DISCONNECTED', message: reason }
+            : { phase: 'reconnecting', attempt: 0, since };
+        this.#emit();
+      });
+      socket.io.on('reconnect_attempt', (attempt) => {
+        if (this.connection.phase === 'reconnecting') {
+          this.connection = { ...this.connection, attempt };
+          this.#emit();
+        }
+      });
+      socket.on('connect', () => {
+        this.connection = { phase: 'live' };
+        this.#emit();
+      });
+      socket.on('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
+        if (error.data?.code !== undefined) {
+          this.connection = { phase: 'refused', code: error.data.code, message: error.data.message ?? error.message };
+          socket.close();
+          this.#emit();
+        }
+      });
+    } catch (error) {
+      const { code = 'CONNECT_FAILED', message } = error as Error & { code?: string };
+      this.connection = { phase: 'refused', code, message };
+    }
+    this.#emit();
+  }
+
+  /**
+   * Sends a request; a refusal becomes the console's notice (and is returned, for forms that show it inline).
+   * Background requests (`quiet`), such as link samples, never raise a notice.
+   */
+  async send<E extends RequestName>(
+    event: E,
+    payload: RequestPayload<E>,
+    { quiet = false }: { quiet?: boolean } = {},
+  ): Promise<Ack<AckResultOf<E>>> {
+    if (this.socket === null) {
+      return { ok: false, error: { code: 'INTERNAL', message: 'Chưa kết nối (not connected)' } };
+    }
+    let ack: Ack<AckResultOf<E>>;
+    try {
+      ack = await request(this.socket, event, payload);
+    } catch {
+      ack = { ok: false, error: { code: 'INTERNAL', message: 'Máy chủ không trả lời (no answer)' } };
+    }
+    if (!ack.ok && !quiet) {
+      this.notify('error', ack.error.message);
+    }
+
+    return ack;
+  }
+
+  notify(kind: Notice['kind'], text: string): void {
+    this.notice = { kind, text, at: Date.now() };
+    this.#emit();
+  }
+
+  /** Folds a locally known fact (the point's own link class from a telemetry ack) into the state. */
+  update(change: (state: ConsoleState) => ConsoleState): void {
+    if (this.state !== null) {
+      this.state = change(this.state);
+      this.#emit();
+    }
+  }
+
+  close(): void {
+    this.socket?.close();
+  }
+}

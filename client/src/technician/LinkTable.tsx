@@ -1,0 +1,164 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { LatestRow, PointStatus } from '../../../server/protocol/messages.js';
+import { HealthBadge } from '../components/HealthBadge.js';
+import { formatMetric, formatTime } from '../format.js';
+import type { ConsoleState } from '../state/consoleState.js';
+import { shownHealth } from './UnitTree.js';
+
+type Column =
+  | 'name'
+  | 'health'
+  | 'kbpsIn'
+  | 'kbpsOut'
+  | 'lossPct'
+  | 'jitterMs'
+  | 'rttMs'
+  | 'fpsIn'
+  | 'freezeCount'
+  | 'lastSampleAt';
+
+const SEVERITY = { disconnected: 2, unstable: 1, stable: 0 } as const;
+
+interface Row {
+  point: PointStatus;
+  latest: LatestRow | undefined;
+}
+
+function sortValue(row: Row, column: Column): number | string {
+  if (column === 'name') {
+    return row.point.name;
+  }
+  if (column === 'health') {
+    return SEVERITY[shownHealth(row.point)];
+  }
+  const value = row.latest?.[column];
+
+  return typeof value === 'number' ? value : -Infinity;
+}
+
+const COLUMNS: { key: Column; label: string; digits?: number }[] = [
+  { key: 'name', label: 'technician.point' },
+  { key: 'health', label: 'technician.health' },
+  { key: 'kbpsIn', label: 'technician.kbpsIn' },
+  { key: 'kbpsOut', label: 'technician.kbpsOut' },
+  { key: 'lossPct', label: 'technician.loss', digits: 1 },
+  { key: 'jitterMs', label: 'technician.jitter' },
+  { key: 'rttMs', label: 'technician.rtt' },
+  { key: 'fpsIn', label: 'technician.fps' },
+  { key: 'freezeCount', label: 'technician.freezes' },
+  { key: 'lastSampleAt', label: 'technician.lastSeen' },
+];
+
+/** Every point's latest link figures; sortable by any column, worst first by default. */
+export function LinkTable({
+  state,
+  onSelect,
+  selected,
+}: {
+  state: ConsoleState;
+  onSelect: (pointId: string) => void;
+  selected: string | null;
+}) {
+  const { t } = useTranslation();
+  const [sort, setSort] = useState<{ column: Column; descending: boolean }>({ column: 'health', descending: true });
+  const [filter, setFilter] = useState('');
+  const [onlyProblems, setOnlyProblems] = useState(false);
+  const needle = filter.trim().toLocaleLowerCase('vi');
+  const rows: Row[] = state.pointOrder
+    .map((id) => state.points[id])
+    .filter((p): p is PointStatus => p !== undefined)
+    .filter(
+      (p) =>
+        needle === '' || p.name.toLocaleLowerCase('vi').includes(needle) || p.pointId.toLowerCase().includes(needle),
+    )
+    .filter((p) => !onlyProblems || shownHealth(p) !== 'stable')
+    .map((point) => ({ point, latest: state.latest[point.pointId] }));
+  const direction = sort.descending ? -1 : 1;
+  rows.sort((a, b) => {
+    const x = sortValue(a, sort.column);
+    const y = sortValue(b, sort.column);
+    const order = typeof x === 'string' || typeof y === 'string' ? String(x).localeCompare(String(y), 'vi') : x - y;
+
+    return order * direction || a.point.name.localeCompare(b.point.name, 'vi');
+  });
+
+  const cell = (row: Row, key: Column, digits = 0) => {
+    if (key === 'lastSampleAt') {
+      const at = row.latest?.lastSampleAt;
+
+      return at === null || at === undefined ? '—' : formatTime(at);
+    }
+
+    return formatMetric(row.latest?.[key as 'kbpsIn'] ?? null, digits);
+  };
+
+  return (
+    <section className="panel table-panel" aria-labelledby="table-title">
+      <div className="panel-head">
+        <h2 id="table-title">{t('technician.table')}</h2>
+        <input
+          type="search"
+          placeholder={t('technician.filter')}
+          aria-label={t('technician.filter')}
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
+        <label className="inline">
+          <input type="checkbox" checked={onlyProblems} onChange={(e) => setOnlyProblems(e.target.checked)} />{' '}
+          {t('technician.onlyProblems')}
+        </label>
+      </div>
+      <div className="table-scroll">
+        <table className="links" data-testid="link-table">
+          <thead>
+            <tr>
+              {COLUMNS.map(({ key, label }) => (
+                <th
+                  key={key}
+                  scope="col"
+                  aria-sort={sort.column === key ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+                >
+                  <button
+                    type="button"
+                    onClick={() =>
+                      setSort((s) => ({ column: key, descending: s.column === key ? !s.descending : key !== 'name' }))
+                    }
+                  >
+                    {t(label)}
+                    {sort.column === key ? (sort.descending ? ' ▼' : ' ▲') : ''}
+                  </button>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr
+                key={row.point.pointId}
+                data-point={row.point.pointId}
+                data-health={shownHealth(row.point)}
+                className={selected === row.point.pointId ? 'selected' : ''}
+                onClick={() => onSelect(row.point.pointId)}
+              >
+                <th scope="row">
+                  <button type="button" className="link" onClick={() => onSelect(row.point.pointId)}>
+                    {row.point.name}
+                  </button>
+                </th>
+                <td>
+                  <HealthBadge health={row.point.health} connected={row.point.connected} />
+                </td>
+                {COLUMNS.slice(2).map(({ key, digits }) => (
+                  <td key={key} className="num">
+                    {cell(row, key, digits)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

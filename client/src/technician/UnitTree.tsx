@@ -1,0 +1,102 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PointStatus } from '../../../server/protocol/messages.js';
+import type { ConsoleState } from '../state/consoleState.js';
+import type { UnitNode } from '../state/units.js';
+
+export const shownHealth = (p: PointStatus) => (p.connected ? p.health : 'disconnected');
+
+interface TreeNode {
+  unit: UnitNode;
+  children: TreeNode[];
+  points: PointStatus[];
+}
+
+function buildTree(state: ConsoleState): TreeNode[] {
+  const nodes = new Map<string, TreeNode>(state.units.map((u) => [u.code, { unit: u, children: [], points: [] }]));
+  const roots: TreeNode[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.unit.parentCode === null ? undefined : nodes.get(node.unit.parentCode);
+    (parent?.children ?? roots).push(node);
+  }
+  for (const id of state.pointOrder) {
+    const point = state.points[id];
+    if (point !== undefined) {
+      nodes.get(point.unitId)?.points.push(point);
+    }
+  }
+
+  return roots;
+}
+
+function countHealth(node: TreeNode, into = { stable: 0, unstable: 0, disconnected: 0 }) {
+  node.points.forEach((p) => (into[shownHealth(p)] += 1));
+  node.children.forEach((c) => countHealth(c, into));
+
+  return into;
+}
+
+/** The unit tree (any depth), each point a square coloured by its link; a unit shows its subtree's counts. */
+export function UnitTree({
+  state,
+  onSelect,
+  selected,
+}: {
+  state: ConsoleState;
+  onSelect: (pointId: string) => void;
+  selected: string | null;
+}) {
+  const { t } = useTranslation();
+  const roots = useMemo(() => buildTree(state), [state]);
+
+  const render = (node: TreeNode) => {
+    const counts = countHealth(node);
+
+    return (
+      <li key={node.unit.code}>
+        <details open>
+          <summary>
+            <span className="unit-name">{node.unit.name}</span>
+            <span className="unit-counts">
+              <span className="health-stable" title={t('health.stable')}>
+                {counts.stable}
+              </span>
+              <span className="health-unstable" title={t('health.unstable')}>
+                {counts.unstable}
+              </span>
+              <span className="health-disconnected" title={t('health.disconnected')}>
+                {counts.disconnected}
+              </span>
+            </span>
+          </summary>
+          {node.points.length > 0 && (
+            <div className="chips">
+              {node.points.map((p) => (
+                <button
+                  key={p.pointId}
+                  type="button"
+                  className={`chip health-${shownHealth(p)}${selected === p.pointId ? ' selected' : ''}`}
+                  title={`${p.name}: ${t(`health.${shownHealth(p)}`)}`}
+                  aria-label={`${p.name}: ${t(`health.${shownHealth(p)}`)}`}
+                  data-point={p.pointId}
+                  data-health={shownHealth(p)}
+                  onClick={() => onSelect(p.pointId)}
+                />
+              ))}
+            </div>
+          )}
+          {node.children.length > 0 && <ul>{node.children.map(render)}</ul>}
+        </details>
+      </li>
+    );
+  };
+
+  return (
+    <section className="panel tree-panel" aria-labelledby="tree-title">
+      <div className="panel-head">
+        <h2 id="tree-title">{t('technician.tree')}</h2>
+      </div>
+      <ul className="unit-tree">{roots.map(render)}</ul>
+    </section>
+  );
+}
