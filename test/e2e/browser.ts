@@ -100,3 +100,16 @@ export async function openConsole(
 
   return { page, errors };
 }
+
+/** Waits until a console's video tile plays real frames (its video has a size and its time advances). */
+export async function waitForVideo(page: Page, testId: string, timeoutMs = 20_000): Promise<void> {
+  await page.waitForFunction(
+    (id) => {
+      const video = document.querySelector<HTMLVideoElement>(`[data-testid=${id}] video`);
+
+      return video !== null && video.videoWidth > 0 && video.currentTime > 0.5;
+    },
+    testId,
+    { timeout: timeoutMs },
+  );
+}

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../../server/protocol/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { eventually, launchChromium, slotStats, wait, type SlotStats } from './browser.js';
+import { eventually, launchChromium, openConsole, slotStats, wait, waitForVideo, type SlotStats } from './browser.js';
 
 const bySource = (stats: SlotStats[], kind: string, source: string) =>
   stats.find((s) => s.kind === kind && s.source === source);
@@ -104,6 +104,12 @@ describe('media through the embedded bridge, in Chromium', () => {
       expect(hub?.purpose).toBe('hub');
       expect(hub?.framesDecoded ?? 0).toBeGreaterThan(before + 10);
     });
+  });
+
+  it('a point joining late, into a running camera, decodes the hub at once (its keyframe request reaches the hub)', async () => {
+    const { page } = await openConsole(browser, t.url, await t.token('point', 'DC-X4'), { width: 1366, height: 768 });
+    await waitForVideo(page, 'program-hub', 10_000);
+    await page.close();
   });
 
   it('granting the floor to point 2 brings its voice and picture to the others; revoking pauses its microphone', async () => {

@@ -1,5 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { RTCPeerConnection, RtpPacket, type RTCRtpTransceiver, type RtpHeader } from 'werift';
+import {
+  PictureLossIndication,
+  RTCPeerConnection,
+  RtcpPayloadSpecificFeedback,
+  RtpPacket,
+  type RtcpPacket,
+  type RTCRtpTransceiver,
+  type RtpHeader,
+} from 'werift';
 import { KeyedQueue } from '../KeyedQueue.js';
 import { gatheredSdp, NEGOTIATION_TIMEOUT_MS, OPUS, SDP_ONLY, VP8 } from './negotiation.js';
 import { DomainError } from '../../domain/errors.js';
@@ -19,6 +27,8 @@ const logger = createLogger('WeriftBridge');
 
 /** Receive slots per participant: program (hub, speaker), audio mix, thumbnails for staff. */
 const AUDIO_SLOTS = 6;
+/** Receivers that cannot decode repeat their PLI; a short interval keeps a camera from encoding keyframes only. */
+const KEYFRAME_MIN_INTERVAL_MS = 250;
 
 interface Slot {
   label: SlotLabel;
@@ -39,6 +49,8 @@ interface Peer {
   cameraSsrc: number | null;
   /** The offer made, until answered. */
   offer: string | null;
+  /** When a keyframe was last asked of this participant's camera (epoch ms). */
+  keyframeAskedAt: number;
 }
 
 export interface WeriftBridgeOptions {
@@ -125,10 +137,6 @@ export class WeriftBridge implements MediaBridge {
         sending: null,
         rebase: true,
       };
-      if (kind === 'video') {
-        // A receiver that lost its picture asks for a keyframe; pass it to whoever fills the slot.
-        transceiver.sender.onPictureLossIndication.subscribe(() => this.#requestKeyframe(slot.label.source));
-      }
       slots.push(slot);
     };
     addSlot('video', 'hub');
@@ -141,13 +149,42 @@ export class WeriftBridge implements MediaBridge {
         addSlot('video', 'grid');
       }
     }
-    const peer: Peer = { participant, meetingId, pc, mic, camera, slots, micSsrc: null, cameraSsrc: null, offer: null };
+    // A browser that lost a slot's picture asks for a keyframe; pass it to whoever fills that slot. werift hands a
+    // PLI to whatever matches the browser's *sender* SSRC first (often our receiver of its camera), so listen on
+    // every transceiver and find the slot by the PLI's media SSRC.
+    const onFeedback = (packet: RtcpPacket) => {
+      if (packet instanceof RtcpPayloadSpecificFeedback && packet.feedback instanceof PictureLossIndication) {
+        const { mediaSsrc } = packet.feedback;
+        const lost = slots.find((s) => s.label.kind === 'video' && s.transceiver.sender.ssrc === mediaSsrc);
+        this.#requestKeyframe(lost?.label.source ?? null);
+      }
+    };
+    for (const transceiver of [mic, camera, ...slots.map((s) => s.transceiver)]) {
+      transceiver.sender.onRtcp.subscribe(onFeedback);
+      transceiver.receiver.onRtcp.subscribe(onFeedback);
+    }
+    const peer: Peer = {
+      participant,
+      meetingId,
+      pc,
+      mic,
+      camera,
+      slots,
+      micSsrc: null,
+      cameraSsrc: null,
+      offer: null,
+      keyframeAskedAt: 0,
+    };
     this.#peers.set(participant.id, peer);
     this.#receive(peer, mic, 'audio');
     this.#receive(peer, camera, 'video');
     pc.connectionStateChange.subscribe((state) => {
       if (state === 'failed') {
         this.#emitter.emit('participantFailed', participant.id, 'ice failed');
+      } else if (state === 'connected') {
+        // Keyframes asked for when the slots were routed went out before this transport could carry them; a late
+        // joiner would receive only delta frames of a running camera and decode nothing. Ask again now.
+        slots.filter((slot) => slot.label.kind === 'video').forEach((slot) => this.#requestKeyframe(slot.label.source));
       }
     });
 
@@ -375,7 +412,10 @@ export class WeriftBridge implements MediaBridge {
 
   #requestKeyframe(participantId: string | null): void {
     const peer = participantId === null ? undefined : this.#peers.get(participantId);
-    if (peer?.cameraSsrc != null) {
+    const now = Date.now();
+    // Every receiver of a source may ask at once (and browsers repeat until they decode): one PLI per interval.
+    if (peer?.cameraSsrc != null && now - peer.keyframeAskedAt >= KEYFRAME_MIN_INTERVAL_MS) {
+      peer.keyframeAskedAt = now;
       void peer.camera.receiver.sendRtcpPLI(peer.cameraSsrc).catch(() => undefined);
     }
   }
