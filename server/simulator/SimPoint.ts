@@ -57,6 +57,7 @@ export class SimPoint {
     };
     onSnapshot(snapshot);
     this.#startTelemetry(snapshot.telemetryIntervalMs);
+    await this.#reportReadiness();
     socket.on('rollcall:changed', (view) => this.#onRollCall(view));
     socket.on('meeting:snapshot', onSnapshot);
     socket.on('floor:changed', (floor) => {
@@ -101,6 +102,19 @@ export class SimPoint {
       clearInterval(this.#telemetry);
     }
     this.socket?.close();
+  }
+
+  /**
+   * The readiness check a point view runs on joining: camera and microphone work (a few rooms' do not), the network
+   * unless the link profile is dead.
+   */
+  async #reportReadiness(): Promise<void> {
+    const { random, profile = 'good' } = this.#options;
+    await this.#request('point:readiness', {
+      camera: random() >= 0.02,
+      microphone: random() >= 0.02,
+      network: profile !== 'dead',
+    });
   }
 
   /** Reports synthetic link stats on the server's interval, as a browser's getStats() loop would. */
@@ -162,7 +176,7 @@ export class SimPoint {
   }
 
   async #request(
-    event: 'floor:request' | 'floor:release' | 'rollcall:confirm',
+    event: 'floor:request' | 'floor:release' | 'rollcall:confirm' | 'point:readiness',
     payload: never | object,
   ): Promise<boolean> {
     const socket = this.socket;

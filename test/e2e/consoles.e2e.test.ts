@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../../server/protocol/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { eventually, launchChromium, openConsole, wait } from './browser.js';
+import { eventually, launchChromium, openConsole, wait, waitForVideo } from './browser.js';
 
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
 
@@ -52,6 +52,9 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
   it('the point runs its readiness check and the technician board counts it', async () => {
     await point.waitForSelector('[data-testid=readiness]', { timeout: 20_000 });
     expect(await text(point, '[data-testid=readiness]')).toContain('camera tốt, micrô tốt, mạng tốt');
+    // The room sees the hub's camera in its program and its own camera in the self view.
+    await waitForVideo(point, 'program-hub');
+    await waitForVideo(point, 'self-view');
     await eventually(async () => {
       expect(await text(technician, '[data-testid=readiness-count]')).toBe('1/6 sẵn sàng');
     });

@@ -1,0 +1,141 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type AppServer } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import type { MeetingRuntime } from '../../server/meetings/MeetingRuntime.js';
+import { seedScenario } from '../../server/scenarios/seed.js';
+import { seededRandom } from '../../server/scenarios/names.js';
+import { parseProfileMix, pickProfile, type Profile } from '../../server/simulator/profiles.js';
+import { SimPoint } from '../../server/simulator/SimPoint.js';
+import { ADMIN_KEY } from '../helpers/server.js';
+import { tempDir } from '../helpers/tmp.js';
+import { eventually, launchChromium, openConsole, wait, waitForVideo } from './browser.js';
+
+/** `npm run screenshots` writes to docs/screenshots (shown in the README); a plain test run keeps them as artifacts. */
+const OUT = process.env.SCREENSHOTS_DIR ?? 'test/e2e/artifacts';
+const SCENARIO = 'bac-giang-2021-09-28';
+const TOPICS = [
+  'Tiến độ tiêm vắc xin tại xã',
+  'Kiến nghị hỗ trợ hộ nghèo bị ảnh hưởng dịch',
+  'Giải trình về cấp giấy đi đường',
+  'Đề xuất tăng cường lực lượng chốt kiểm soát',
+];
+
+/** The Bắc Giang meeting of 28/09/2021 with its 219 points simulated, seen in the three consoles at 1920×1080. */
+describe('the three consoles with the 219 simulated points of a province meeting', () => {
+  let server: AppServer;
+  let removeDir: () => Promise<void>;
+  let browser: Browser;
+  let meeting: MeetingRuntime;
+  const sims: SimPoint[] = [];
+  let browserPointId: string;
+  const profiles = new Map<string, Profile>();
+
+  beforeAll(async () => {
+    const temp = await tempDir();
+    removeDir = temp.remove;
+    server = await startServer(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: temp.dir,
+        STORE_FSYNC: 'never',
+        ADMIN_API_KEY: ADMIN_KEY,
+        LOG_LEVEL: 'silent',
+        MEDIA_BRIDGE: 'werift',
+        MEDIA_LISTEN_IP: '127.0.0.1',
+        TELEMETRY_INTERVAL_MS: '1000',
+      }),
+    );
+    ({ meeting } = await seedScenario(server.meetings, SCENARIO));
+    await meeting.execute({ type: 'meeting.start' }, { role: 'chair' });
+    const invited = meeting.state.def.invitedPointIds;
+    browserPointId = invited.at(-1) as string;
+    const random = seededRandom('screenshots');
+    const mix = parseProfileMix('lossy=0.04,flapping=0.02,dead=0.02');
+    for (const pointId of invited.filter((id) => id !== browserPointId)) {
+      const { token } = await server.tokens.issue({ meetingId: meeting.id, role: 'point', pointId, ttlSec: 3600 });
+      const profile = pickProfile(mix, random);
+      profiles.set(pointId, profile);
+      sims.push(
+        new SimPoint({
+          url: server.url,
+          pointId,
+          token,
+          random,
+          speakMs: () => 600_000,
+          rollCallDelayMs: () => (random() < 0.92 ? 200 + random() * 3000 : null),
+          onError: () => undefined,
+          profile,
+        }),
+      );
+    }
+    for (let i = 0; i < sims.length; i += 50) {
+      await Promise.all(sims.slice(i, i + 50).map((sim) => sim.connect()));
+    }
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    sims.forEach((sim) => sim.close());
+    await browser?.close();
+    await server?.close();
+    await removeDir?.();
+  });
+
+  it('chair, bridge point and technician consoles at 1920×1080', async () => {
+    await mkdir(OUT, { recursive: true });
+    const token = async (role: 'chair' | 'point' | 'technician', pointId: string | null = null) =>
+      (await server.tokens.issue({ meetingId: meeting.id, role, pointId, ttlSec: 3600 })).token;
+    const chair = await openConsole(browser, server.url, await token('chair'));
+    const point = await openConsole(browser, server.url, await token('point', browserPointId));
+    const technician = await openConsole(browser, server.url, await token('technician'));
+    const invited = meeting.state.def.invitedPointIds.length;
+
+    // Five points wait (and our browser point), a point on a poor link has the floor, a roll call is under way.
+    const speakers = sims.filter((sim, i) => i % 37 === 5 && profiles.get(sim.pointId) === 'good').slice(0, 5);
+    for (const [i, sim] of speakers.entries()) {
+      await sim.requestFloor(i % 3 === 1 ? 'petition' : 'speech', TOPICS[i % TOPICS.length]);
+    }
+    await point.page.fill('input[name=topic]', 'Báo cáo kết quả truy vết F1, F2');
+    await point.page.click('[data-testid=request-floor]');
+    const lossy = sims.find((sim) => profiles.get(sim.pointId) === 'lossy') as SimPoint;
+    await meeting.execute({ type: 'floor.grant', pointId: lossy.pointId }, { role: 'chair' });
+    await meeting.execute({ type: 'rollcall.start', deadlineSec: 120 }, { role: 'chair' });
+    await point.page.waitForSelector('[data-testid=rollcall-prompt]');
+    await waitForVideo(point.page, 'program-hub');
+
+    const chip = technician.page.locator('.chip');
+    await eventually(async () => {
+      expect(await chip.count()).toBe(invited);
+      expect(await technician.page.locator('.chip[data-health=unstable]').count()).toBeGreaterThan(0);
+      expect(await technician.page.locator('.alert').count()).toBeGreaterThan(0);
+    }, 40_000);
+    const present = chair.page.locator('[data-testid=rollcall-totals] [data-outcome=present] dd');
+    await eventually(async () => expect(Number(await present.innerText())).toBeGreaterThan(invited * 0.8), 20_000);
+    expect(await chair.page.locator('[data-testid=connected-count]').innerText()).toMatch(
+      new RegExp(`^\\d+/${invited} điểm cầu`),
+    );
+    expect(await technician.page.locator('[data-testid=readiness-count]').innerText()).toMatch(
+      new RegExp(`^\\d+/${invited} sẵn sàng$`),
+    );
+    expect(await chair.page.locator('.queue-row').count()).toBe(speakers.length + 1);
+
+    // The technician looks at a troubled point's last minutes.
+    await technician.page.locator('.links tbody tr[data-health=unstable] button').first().click();
+    await technician.page.locator('[data-testid=point-detail] .time-chart canvas').first().waitFor();
+    await wait(3000);
+
+    const shots: [Page, string][] = [
+      [chair.page, 'chair-console.png'],
+      [point.page, 'point-view.png'],
+      [technician.page, 'technician-console.png'],
+    ];
+    for (const [page, name] of shots) {
+      await page.screenshot({ path: join(OUT, name) });
+    }
+    expect([...chair.errors, ...point.errors, ...technician.errors]).toEqual([]);
+  }, 150_000);
+});
