@@ -111,6 +111,8 @@ export const en: Dictionary = {
     title: 'Attendance',
     summary: '{{present}}/{{total}} points connected',
     exportCsv: 'Export CSV',
+    record: 'Attended: {{attended}}/{{invited}} points, {{headcount}} people; {{outages}} points had outages',
+    neverJoined: '{{count}} never joined',
     exportXlsx: 'Export Excel',
   },
   point: {

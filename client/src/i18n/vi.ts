@@ -120,6 +120,8 @@ export const vi = {
     title: 'Tham dự',
     summary: '{{present}}/{{total}} điểm cầu đang kết nối',
     exportCsv: 'Xuất CSV',
+    record: 'Đã dự: {{attended}}/{{invited}} điểm cầu, {{headcount}} người; {{outages}} điểm bị gián đoạn',
+    neverJoined: '{{count}} điểm chưa vào',
     exportXlsx: 'Xuất Excel',
   },
   point: {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { summarizeAttendance } from '../../../client/src/chair/attendanceSummary.js';
 import { countdownPhase, WARNING_SEC } from '../../../client/src/components/Countdown.js';
+import { attendance } from '../../../server/domain/attendance.js';
 import { en } from '../../../client/src/i18n/en.js';
 import { initialLanguage } from '../../../client/src/i18n/index.js';
 import { vi } from '../../../client/src/i18n/vi.js';
@@ -137,6 +139,27 @@ describe('console helpers', () => {
     expect(countdownPhase(WARNING_SEC, false)).toBe('warning');
     expect(countdownPhase(200, true)).toBe('warning');
     expect(countdownPhase(0, true)).toBe('over');
+  });
+
+  it("the chair's attendance figures: who attended, people present, outages, who never joined", () => {
+    const m = new Meeting();
+    m.run({ type: 'meeting.open' });
+    const [first, second, ...rest] = m.state.def.invitedPointIds as [string, string, ...string[]];
+    m.connect(first, second);
+    m.run({ type: 'meeting.start' });
+    m.run({ type: 'rollcall.start', deadlineSec: 60 });
+    m.run(
+      { type: 'rollcall.confirm', pointId: first, headcount: 14, presiding: { name: 'Lê Văn An', title: 'Bí thư' } },
+      point(first),
+    );
+    m.now += 5000;
+    m.disconnect(second);
+    m.now += 5000;
+    m.connect(second);
+    m.now += 60_000;
+    const summary = summarizeAttendance(attendance(m.state, m.now));
+    expect(summary).toMatchObject({ attended: 2, invited: 2 + rest.length, headcount: 14, withOutages: 1 });
+    expect(summary.neverJoined).toHaveLength(rest.length);
   });
 
   it('units in tree order with depth, subtrees and their points, at any depth', () => {
