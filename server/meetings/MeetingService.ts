@@ -45,6 +45,7 @@ export class MeetingService {
   readonly #now: () => number;
   readonly #meetings = new Map<string, MeetingRuntime>();
   readonly #listeners = new Set<MeetingEventsListener>();
+  readonly #adoptedListeners = new Set<(runtime: MeetingRuntime) => void>();
   #directory: Directory = { units: [], points: [] };
   #creating: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -94,12 +95,14 @@ export class MeetingService {
         logger.info({ meetingId, token: lease.token }, 'adopted meeting');
       }
       const runtime = this.#load(meetingId, await this.#store.read(meetingId));
-      // The sockets of points shown connected died with the previous owner: record the drop now.
+      // The log cannot tell which sockets survived the previous owner: record every point dropped now; the nodes
+      // still holding sockets announce them again (onAdopted), which reconnects those within the grace.
       for (const [pointId, point] of Object.entries(runtime.state.points)) {
         if (point.connected) {
           await runtime.execute({ type: 'point.disconnect', pointId, reason: 'server_restart' }, { role: 'system' });
         }
       }
+      this.#adoptedListeners.forEach((listener) => listener(runtime));
     }
   }
 
@@ -135,6 +138,13 @@ export class MeetingService {
   async replaceDirectory(directory: Directory): Promise<void> {
     await this.#directoryStore.save(directory);
     this.#directory = directory;
+  }
+
+  /** Called for each meeting this node adopts from a dead or departed owner, once rebuilt. Returns the unsubscribe. */
+  onAdopted(listener: (runtime: MeetingRuntime) => void): () => void {
+    this.#adoptedListeners.add(listener);
+
+    return () => this.#adoptedListeners.delete(listener);
   }
 
   /** Subscribes to every meeting's events (after they are durable). Returns the unsubscribe function. */

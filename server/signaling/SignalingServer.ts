@@ -3,7 +3,6 @@ import { Server, type Socket } from 'socket.io';
 import type { JoinTokens } from '../auth/JoinTokens.js';
 import { DomainError } from '../domain/errors.js';
 import type { MeetingEvent } from '../domain/events.js';
-import type { Actor } from '../domain/model.js';
 import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
@@ -13,9 +12,8 @@ import type { MediaService } from '../media/MediaService.js';
 import { socketLimiter } from './limits.js';
 import { fanOut } from './fanOut.js';
 import { dispatchRequest, toErrorBody } from './handle.js';
-import type { RequestContext } from './requestHandlers.js';
-import { rooms } from './rooms.js';
-import { isStaff, snapshotFor } from './views.js';
+import { MeetingGateway, type GatewayOptions, type Opened, type SocketRef } from './MeetingGateway.js';
+import type { RequestName } from '../protocol/requests.js';
 
 const logger = createLogger('SignalingServer');
 
@@ -42,23 +40,22 @@ export interface SignalingServerOptions {
   rateLimitMultiplier?: number;
   /** Server clock. Default Date.now. */
   now?: () => number;
+  /** Several coordinators: the bus between them and how to find a meeting's owner (MeetingGateway). */
+  cluster?: GatewayOptions['cluster'];
 }
 
 /** socket.io signaling: authenticates on connect, validates and authorizes every request, fans events out to rooms. */
 export class SignalingServer {
   readonly io: TypedServer;
-  readonly #meetings: MeetingService;
   readonly #tokens: JoinTokens;
   readonly #telemetry: TelemetryService;
-  readonly #media: MediaService;
-  readonly #now: () => number;
   readonly #rateLimitMultiplier: number;
   readonly #maxConnectionsPerToken: number;
-  readonly #sessionTokenTtlSec: number;
   /** Live sockets per join token on this node. */
   readonly #tokenSockets = new Map<string, number>();
-  /** Live sockets per meeting point on this node: presence changes only on 0 ↔ 1. */
-  readonly #pointSockets = new Map<string, number>();
+  /** What the owner answered for each socket between the middleware and the connection. */
+  readonly #opened = new Map<string, Opened>();
+  readonly #gateway: MeetingGateway;
   readonly #unsubscribe: () => void;
   #closed = false;
 
@@ -75,15 +72,13 @@ export class SignalingServer {
     allowedOrigins = [],
     sessionTokenTtlSec = 3600,
     now = Date.now,
+    cluster,
   }: SignalingServerOptions) {
     this.#rateLimitMultiplier = rateLimitMultiplier;
     this.#maxConnectionsPerToken = maxConnectionsPerToken;
-    this.#sessionTokenTtlSec = sessionTokenTtlSec;
-    this.#meetings = meetings;
     this.#tokens = tokens;
     this.#telemetry = telemetry;
-    this.#media = media;
-    this.#now = now;
+    this.#gateway = new MeetingGateway({ meetings, telemetry, media, tokens, sessionTokenTtlSec, now, cluster });
     this.io = new Server(httpServer, {
       maxHttpBufferSize: maxMessageBytes,
       connectionStateRecovery: { maxDisconnectionDuration: recoveryWindowSec * 1000, skipMiddlewares: true },
@@ -123,26 +118,18 @@ export class SignalingServer {
     }
     this.#closed = true;
     this.#unsubscribe();
+    this.#gateway.stop();
     await new Promise<void>((resolve) => {
       void this.io.close(() => resolve());
     });
   }
 
+  /**
+   * Verifies the join token here, then opens the socket at its meeting's owner (wherever that is), which checks the
+   * point may join, counts its presence and returns its rooms and snapshot.
+   */
   async #authenticate(socket: TypedSocket): Promise<void> {
     const claims = await this.#tokens.verify(socket.handshake.auth?.token);
-    const runtime = this.#meetings.get(claims.meetingId);
-    const status = runtime.state.status;
-    if (claims.role === 'point') {
-      if (claims.pointId === null || !isInvited(runtime, claims.pointId)) {
-        throw new DomainError('NOT_INVITED', 'Điểm cầu không được mời dự hội nghị này (point not invited)');
-      }
-      if (status === 'scheduled') {
-        throw new DomainError('MEETING_NOT_OPEN', 'Hội nghị chưa mở, vui lòng chờ (the meeting is not open yet)');
-      }
-      if (status === 'ended') {
-        throw new DomainError('MEETING_ENDED', 'Hội nghị đã kết thúc (the meeting has ended)');
-      }
-    }
     const held = this.#tokenSockets.get(claims.tokenId) ?? 0;
     if (held >= this.#maxConnectionsPerToken) {
       throw new DomainError(
@@ -150,27 +137,22 @@ export class SignalingServer {
         'Mã tham dự đang được dùng ở quá nhiều nơi (too many connections for this token)',
       );
     }
-    socket.data.meetingId = claims.meetingId;
-    socket.data.tokenId = claims.tokenId;
-    socket.data.actor = {
+    const actor: SocketData['actor'] = {
       role: claims.role,
       ...(claims.pointId === null ? {} : { pointId: claims.pointId }),
       tokenId: claims.tokenId,
       address: socket.handshake.address,
     };
+    const opened = await this.#gateway.open(claims.meetingId, { socketId: socket.id, actor }, false);
+    socket.data.meetingId = claims.meetingId;
+    socket.data.tokenId = claims.tokenId;
+    socket.data.actor = actor;
+    this.#opened.set(socket.id, opened);
   }
 
   #onConnection(socket: TypedSocket): void {
-    const { meetingId, actor } = socket.data;
-    let runtime: MeetingRuntime;
-    try {
-      runtime = this.#meetings.get(meetingId);
-    } catch {
-      socket.disconnect(true);
-
-      return;
-    }
-    const tokenId = socket.data.tokenId;
+    const { meetingId, actor, tokenId } = socket.data;
+    const ref: SocketRef = { socketId: socket.id, actor };
     this.#tokenSockets.set(tokenId, (this.#tokenSockets.get(tokenId) ?? 0) + 1);
     socket.on('disconnect', () => {
       const left = (this.#tokenSockets.get(tokenId) ?? 1) - 1;
@@ -179,78 +161,28 @@ export class SignalingServer {
       } else {
         this.#tokenSockets.set(tokenId, left);
       }
+      this.#opened.delete(socket.id);
+      void this.#gateway.close(meetingId, ref);
     });
-    if (!socket.recovered) {
-      void socket.join(this.#roomsFor(runtime, actor));
-      socket.emit(
-        'meeting:snapshot',
-        snapshotFor(runtime.state, runtime.index, actor, this.#now(), this.#telemetry.intervalMs),
-      );
-    }
-    if (actor.role === 'point' && actor.pointId !== undefined) {
-      this.#trackPresence(runtime, actor.pointId, +1);
-      socket.on('disconnect', () => this.#trackPresence(runtime, actor.pointId as string, -1));
-    }
-    this.#registerHandlers(socket, runtime, actor);
-  }
-
-  #roomsFor(runtime: MeetingRuntime, actor: Actor): string[] {
-    const id = runtime.id;
-    const list = [rooms.meeting(id), rooms.role(id, actor.role)];
-    if (isStaff(actor.role)) {
-      list.push(rooms.staff(id));
-    }
-    if (actor.pointId !== undefined) {
-      list.push(rooms.points(id), rooms.point(id, actor.pointId));
-      const point = runtime.index.points.get(actor.pointId);
-      if (point !== undefined) {
-        list.push(...runtime.index.unitPath(point.unitCode).map((u) => rooms.unit(id, u.code)));
+    const opened = this.#opened.get(socket.id);
+    this.#opened.delete(socket.id);
+    if (opened !== undefined && !socket.recovered) {
+      void socket.join(opened.rooms);
+      if (opened.snapshot !== null) {
+        socket.emit('meeting:snapshot', opened.snapshot);
       }
-    }
-
-    return list;
-  }
-
-  #trackPresence(runtime: MeetingRuntime, pointId: string, delta: 1 | -1): void {
-    const key = `${runtime.id}\u0000${pointId}`;
-    const before = this.#pointSockets.get(key) ?? 0;
-    const after = Math.max(0, before + delta);
-    if (after === 0) {
-      this.#pointSockets.delete(key);
     } else {
-      this.#pointSockets.set(key, after);
+      // A recovered session skipped the middleware: its rooms came back with it; count its presence again.
+      this.#gateway.open(meetingId, ref, true).catch((error: unknown) => {
+        logger.warn({ err: error, meetingId }, 'recovered socket could not reopen');
+      });
     }
-    if ((before === 0) === (after === 0) || this.#closed) {
-      return;
-    }
-    const type = after > 0 ? 'point.connect' : 'point.disconnect';
-    runtime.execute({ type, pointId }, { role: 'system' }).catch((error: unknown) => {
-      logger.warn({ err: error, meetingId: runtime.id, pointId }, `presence ${type} failed`);
-    });
-  }
-
-  /** One listener per socket dispatches every request (server/signaling/handle.ts). */
-  #registerHandlers(socket: TypedSocket, runtime: MeetingRuntime, actor: SocketData['actor']): void {
-    const ctx: RequestContext = {
-      socketId: socket.id,
-      runtime,
-      actor,
-      telemetry: this.#telemetry,
-      media: this.#media,
-      tokens: this.#tokens,
-      sessionTokenTtlSec: this.#sessionTokenTtlSec,
-      now: this.#now,
-    };
     const allow = socketLimiter(this.#telemetry.intervalMs, this.#rateLimitMultiplier);
-    socket.on('disconnect', () => this.#media.leave(runtime.id, socket.id));
-    socket.onAny((event: string, ...args: unknown[]) => dispatchRequest(ctx, allow, event, args));
+    const run = (name: RequestName, payload: unknown) => this.#gateway.run(meetingId, ref, name, payload);
+    socket.onAny((event: string, ...args: unknown[]) => dispatchRequest(run, allow, event, args));
   }
 
   #fanOut(runtime: MeetingRuntime, events: MeetingEvent[]): void {
     fanOut(this.io, runtime, events);
   }
-}
-
-function isInvited(runtime: MeetingRuntime, pointId: string): boolean {
-  return runtime.state.points[pointId] !== undefined && pointId !== runtime.state.def.hubPointId;
 }

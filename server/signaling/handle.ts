@@ -3,7 +3,6 @@ import { DomainError, isDomainError } from '../domain/errors.js';
 import { createLogger } from '../logger.js';
 import type { Ack, ErrorBody } from '../protocol/common.js';
 import { REQUESTS, type RequestName } from '../protocol/requests.js';
-import { runRequest, type RequestContext } from './requestHandlers.js';
 
 const logger = createLogger('signaling');
 
@@ -28,12 +27,13 @@ export function validationError(error: z.ZodError): DomainError {
 
 /**
  * The one entry of every client request (a socket's single `onAny` listener): unknown events are answered
- * `UNKNOWN_EVENT`; then the rate limit (`allow`), the payload's schema (parsed once, at the boundary), and the handler.
+ * `UNKNOWN_EVENT`; then the rate limit (`allow`), the payload's schema (parsed once, at the boundary), and `run`
+ * (the handler, at the meeting's owner).
  * The ack is always answered `{ ok: true, ... }` or `{ ok: false, error }`. A request without an ack callback is
  * dropped: every request must be answerable.
  */
 export function dispatchRequest(
-  ctx: RequestContext,
+  run: (name: RequestName, payload: unknown) => Promise<object>,
   allow: (name: RequestName) => boolean,
   event: string,
   args: unknown[],
@@ -68,7 +68,7 @@ export function dispatchRequest(
 
     return;
   }
-  runRequest(ctx, name, parsed.data).then(
+  run(name, parsed.data).then(
     (result) => reply({ ok: true, ...result }),
     (error: unknown) => reply({ ok: false, error: toErrorBody(error) }),
   );

@@ -1,0 +1,323 @@
+import type { JoinTokens } from '../auth/JoinTokens.js';
+import { BusTimeoutError, type NodeBus } from '../cluster/NodeBus.js';
+import { DomainError } from '../domain/errors.js';
+import type { Actor } from '../domain/model.js';
+import { createLogger } from '../logger.js';
+import type { MediaService } from '../media/MediaService.js';
+import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
+import type { MeetingService } from '../meetings/MeetingService.js';
+import type { ErrorBody } from '../protocol/common.js';
+import type { SocketData } from '../protocol/events.js';
+import type { Snapshot } from '../protocol/messages.js';
+import type { RequestName } from '../protocol/requests.js';
+import type { TelemetryService } from '../telemetry/TelemetryService.js';
+import { toErrorBody } from './handle.js';
+import { runRequest, type RequestContext } from './requestHandlers.js';
+import { rooms } from './rooms.js';
+import { isStaff, snapshotFor } from './views.js';
+
+const logger = createLogger('MeetingGateway');
+
+/** A socket as the owner of its meeting knows it: id (also its media participant id), who, and where it lives. */
+export interface SocketRef {
+  socketId: string;
+  actor: SocketData['actor'];
+}
+
+export interface Opened {
+  /** Rooms the socket joins on its own node (the fan-out reaches them through the adapter). */
+  rooms: string[];
+  /** `null` for a socket that recovered its session (it missed nothing). */
+  snapshot: Snapshot | null;
+}
+
+type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
+
+type Operation =
+  | { op: 'open'; meetingId: string; socket: SocketRef; recovered: boolean }
+  | { op: 'run'; meetingId: string; socket: SocketRef; name: RequestName; payload: unknown }
+  | { op: 'close'; meetingId: string; socket: SocketRef };
+
+type Broadcast = { kind: 'alive' } | { kind: 'adopted'; meetingId: string };
+
+export interface GatewayOptions {
+  meetings: MeetingService;
+  telemetry: TelemetryService;
+  media: MediaService;
+  tokens: JoinTokens;
+  sessionTokenTtlSec: number;
+  now: () => number;
+  /** Several coordinators: the bus to the others and how to find a meeting's owner. */
+  cluster?: { bus: NodeBus; ownerOf: (meetingId: string) => Promise<string | null> } | undefined;
+  /** How long a remote owner may take to answer, ms. Default 3000. */
+  remoteTimeoutMs?: number;
+  /** Heartbeat interval, ms; a node silent for 3 heartbeats is presumed dead and its sockets gone. Default 2000. */
+  heartbeatMs?: number;
+}
+
+const UNAVAILABLE: ErrorBody = {
+  code: 'STORE_UNAVAILABLE',
+  message: 'Hội nghị đang chuyển sang máy chủ khác, vui lòng thử lại (the meeting is moving to another server, retry)',
+};
+
+/**
+ * Every socket reaches its meeting through here, wherever the meeting is owned. On the owner the request runs
+ * against the meeting (and presence is counted over the sockets of every node); elsewhere it is forwarded to the
+ * owner over the node bus and answered from there. One node: everything is local.
+ */
+export class MeetingGateway {
+  readonly #options: GatewayOptions;
+  readonly #nodeId: string;
+  /** Owner side: every socket of each owned meeting, with the node it lives on. */
+  readonly #sockets = new Map<string, Map<string, { node: string; socket: SocketRef }>>();
+  /** Socket side: this node's sockets per meeting, to announce again to a new owner. */
+  readonly #local = new Map<string, Map<string, SocketRef>>();
+  readonly #lastSeen = new Map<string, number>();
+  /** Owner side: the presence last commanded per meeting and point. */
+  readonly #presence = new Map<string, boolean>();
+  #heartbeat: NodeJS.Timeout | null = null;
+  readonly #unsubscribe: () => void;
+
+  constructor(options: GatewayOptions) {
+    this.#options = options;
+    const bus = options.cluster?.bus;
+    this.#nodeId = bus?.nodeId ?? 'local';
+    this.#unsubscribe = options.meetings.onAdopted((runtime) => {
+      this.#forgetMeeting(runtime.id);
+      bus?.broadcast({ kind: 'adopted', meetingId: runtime.id } satisfies Broadcast);
+    });
+    if (bus !== undefined) {
+      bus.handleRequests(async (from, body) => {
+        this.#lastSeen.set(from, this.#options.now());
+
+        return this.#handle(from, body as Operation);
+      });
+      bus.handleBroadcasts((from, body) => this.#onBroadcast(from, body as Broadcast));
+      const heartbeatMs = options.heartbeatMs ?? 2000;
+      this.#heartbeat = setInterval(() => {
+        bus.broadcast({ kind: 'alive' } satisfies Broadcast);
+        this.#forgetDeadNodes(heartbeatMs * 3);
+      }, heartbeatMs);
+      this.#heartbeat.unref();
+    }
+  }
+
+  /** Checks the socket may join its meeting, counts its presence, and returns its rooms and snapshot. */
+  async open(meetingId: string, socket: SocketRef, recovered: boolean): Promise<Opened> {
+    const opened = await this.#call<Opened>({ op: 'open', meetingId, socket, recovered });
+    let local = this.#local.get(meetingId);
+    if (local === undefined) {
+      local = new Map();
+      this.#local.set(meetingId, local);
+    }
+    local.set(socket.socketId, socket);
+
+    return opened;
+  }
+
+  /** Runs a validated request at the meeting's owner. Throws a DomainError-shaped error on refusal. */
+  run(meetingId: string, socket: SocketRef, name: RequestName, payload: unknown): Promise<object> {
+    return this.#call<object>({ op: 'run', meetingId, socket, name, payload });
+  }
+
+  /** The socket left: presence and media at the owner. Never throws (a dead owner forgets it anyway). */
+  async close(meetingId: string, socket: SocketRef): Promise<void> {
+    this.#local.get(meetingId)?.delete(socket.socketId);
+    await this.#call({ op: 'close', meetingId, socket }).catch(() => undefined);
+  }
+
+  stop(): void {
+    if (this.#heartbeat !== null) {
+      clearInterval(this.#heartbeat);
+    }
+    this.#unsubscribe();
+  }
+
+  async #call<T>(operation: Operation): Promise<T> {
+    const { meetings, cluster, remoteTimeoutMs = 3000 } = this.#options;
+    let result: Result<unknown>;
+    if (meetings.has(operation.meetingId) || cluster === undefined) {
+      result = await this.#handle(this.#nodeId, operation);
+    } else {
+      const owner = await cluster.ownerOf(operation.meetingId).catch(() => null);
+      if (owner === null || owner === this.#nodeId) {
+        result = { ok: false, error: UNAVAILABLE };
+      } else {
+        try {
+          result = (await cluster.bus.call(owner, operation, remoteTimeoutMs)) as Result<unknown>;
+        } catch (error) {
+          if (!(error instanceof BusTimeoutError)) {
+            logger.error({ err: error, owner }, 'forwarding failed');
+          }
+          result = { ok: false, error: UNAVAILABLE };
+        }
+      }
+    }
+    if (!result.ok) {
+      throw new DomainError(result.error.code, result.error.message, result.error.details);
+    }
+
+    return result.value as T;
+  }
+
+  /** Owner side. Never throws: refusals and failures are answered as error bodies. */
+  async #handle(node: string, operation: Operation): Promise<Result<unknown>> {
+    try {
+      const runtime = this.#options.meetings.get(operation.meetingId);
+      switch (operation.op) {
+        case 'open':
+          return { ok: true, value: this.#open(runtime, node, operation.socket, operation.recovered) };
+        case 'run':
+          return {
+            ok: true,
+            value: await runRequest(this.#ctx(runtime, operation.socket), operation.name, operation.payload),
+          };
+        case 'close':
+          this.#remove(runtime, operation.socket.socketId);
+
+          return { ok: true, value: null };
+      }
+    } catch (error) {
+      // A meeting this node no longer owns (lease just lost): the caller retries and finds the new owner.
+      return { ok: false, error: isMissingMeeting(error) && node !== this.#nodeId ? UNAVAILABLE : toErrorBody(error) };
+    }
+  }
+
+  #open(runtime: MeetingRuntime, node: string, socket: SocketRef, recovered: boolean): Opened {
+    const { actor } = socket;
+    const status = runtime.state.status;
+    if (actor.role === 'point') {
+      const pointId = actor.pointId;
+      if (
+        pointId === undefined ||
+        runtime.state.points[pointId] === undefined ||
+        pointId === runtime.state.def.hubPointId
+      ) {
+        throw new DomainError('NOT_INVITED', 'Điểm cầu không được mời dự hội nghị này (point not invited)');
+      }
+      if (status === 'scheduled') {
+        throw new DomainError('MEETING_NOT_OPEN', 'Hội nghị chưa mở, vui lòng chờ (the meeting is not open yet)');
+      }
+      if (status === 'ended') {
+        throw new DomainError('MEETING_ENDED', 'Hội nghị đã kết thúc (the meeting has ended)');
+      }
+    }
+    let sockets = this.#sockets.get(runtime.id);
+    if (sockets === undefined) {
+      sockets = new Map();
+      this.#sockets.set(runtime.id, sockets);
+    }
+    const known = sockets.has(socket.socketId);
+    sockets.set(socket.socketId, { node, socket });
+    if (!known && actor.pointId !== undefined) {
+      this.#presenceChanged(runtime, actor.pointId);
+    }
+    const { now, telemetry } = this.#options;
+
+    return {
+      rooms: roomsFor(runtime, actor),
+      snapshot: recovered ? null : snapshotFor(runtime.state, runtime.index, actor, now(), telemetry.intervalMs),
+    };
+  }
+
+  #remove(runtime: MeetingRuntime, socketId: string): void {
+    const entry = this.#sockets.get(runtime.id)?.get(socketId);
+    if (entry === undefined) {
+      return;
+    }
+    this.#sockets.get(runtime.id)?.delete(socketId);
+    this.#options.media.leave(runtime.id, socketId);
+    if (entry.socket.actor.pointId !== undefined) {
+      this.#presenceChanged(runtime, entry.socket.actor.pointId);
+    }
+  }
+
+  /**
+   * Presence is the point having at least one socket on any live node; the log records only the changes (compared
+   * with what was last commanded, since commands apply asynchronously).
+   */
+  #presenceChanged(runtime: MeetingRuntime, pointId: string): void {
+    const online = [...(this.#sockets.get(runtime.id)?.values() ?? [])].some((s) => s.socket.actor.pointId === pointId);
+    const key = `${runtime.id}\u0000${pointId}`;
+    if (online === (this.#presence.get(key) ?? runtime.state.points[pointId]?.connected ?? false)) {
+      return;
+    }
+    this.#presence.set(key, online);
+    const type = online ? 'point.connect' : 'point.disconnect';
+    runtime.execute({ type, pointId }, { role: 'system' }).catch((error: unknown) => {
+      logger.warn({ err: error, meetingId: runtime.id, pointId }, `presence ${type} failed`);
+    });
+  }
+
+  #onBroadcast(from: string, message: Broadcast): void {
+    this.#lastSeen.set(from, this.#options.now());
+    if (message.kind === 'adopted') {
+      // A new owner rebuilt the meeting and marked its points dropped: announce this node's sockets again.
+      for (const socket of this.#local.get(message.meetingId)?.values() ?? []) {
+        void this.#call({ op: 'open', meetingId: message.meetingId, socket, recovered: true }).catch((error: unknown) =>
+          logger.warn({ err: error, meetingId: message.meetingId }, 're-announce failed'),
+        );
+      }
+    }
+  }
+
+  #forgetMeeting(meetingId: string): void {
+    this.#sockets.delete(meetingId);
+    for (const key of this.#presence.keys()) {
+      if (key.startsWith(`${meetingId}\u0000`)) {
+        this.#presence.delete(key);
+      }
+    }
+  }
+
+  /** Owner side: sockets of a node that stopped its heartbeat are gone (presence with a time to live). */
+  #forgetDeadNodes(ttlMs: number): void {
+    const now = this.#options.now();
+    for (const [meetingId, sockets] of this.#sockets) {
+      if (!this.#options.meetings.has(meetingId)) {
+        this.#forgetMeeting(meetingId);
+        continue;
+      }
+      const runtime = this.#options.meetings.get(meetingId);
+      for (const [socketId, { node }] of sockets) {
+        if (node !== this.#nodeId && now - (this.#lastSeen.get(node) ?? 0) > ttlMs) {
+          this.#remove(runtime, socketId);
+        }
+      }
+    }
+  }
+
+  #ctx(runtime: MeetingRuntime, socket: SocketRef): RequestContext {
+    const { telemetry, media, tokens, sessionTokenTtlSec, now } = this.#options;
+
+    return {
+      socketId: socket.socketId,
+      runtime,
+      actor: socket.actor,
+      telemetry,
+      media,
+      tokens,
+      sessionTokenTtlSec,
+      now,
+    };
+  }
+}
+
+const isMissingMeeting = (error: unknown) => error instanceof DomainError && error.code === 'MEETING_NOT_FOUND';
+
+function roomsFor(runtime: MeetingRuntime, actor: Actor): string[] {
+  const id = runtime.id;
+  const list = [rooms.meeting(id), rooms.role(id, actor.role)];
+  if (isStaff(actor.role)) {
+    list.push(rooms.staff(id));
+  }
+  if (actor.pointId !== undefined) {
+    list.push(rooms.points(id), rooms.point(id, actor.pointId));
+    const point = runtime.index.points.get(actor.pointId);
+    if (point !== undefined) {
+      list.push(...runtime.index.unitPath(point.unitCode).map((u) => rooms.unit(id, u.code)));
+    }
+  }
+
+  return list;
+}
