@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { JoinTokens } from './auth/JoinTokens.js';
+import { NodeBus } from './cluster/NodeBus.js';
 import type { Config } from './config.js';
 import { createHttpAuth } from './http/auth.js';
 import { directoryRouter } from './http/directoryRouter.js';
@@ -84,6 +86,11 @@ export interface AppServer {
 export async function startServer(config: Config, { now = Date.now }: { now?: () => number } = {}): Promise<AppServer> {
   setLogLevel(config.LOG_LEVEL);
   const { store, directoryStore, ownership, redis } = await createStores(config);
+  // Several coordinators share Redis: a bus to forward to a meeting's owner, and socket.io's Redis adapter so the
+  // owner's broadcasts reach sockets on every node (with connection-state recovery across nodes).
+  const bus =
+    redis === undefined || ownership === undefined ? null : await NodeBus.start({ redis, nodeId: ownership.nodeId });
+  const adapterClient = bus === null ? null : (redis?.duplicate() ?? null);
   const meetings = await MeetingService.create({ store, directoryStore, now, ownership });
   const tokens = new JoinTokens({ secret: config.JWT_SECRET });
   const auth = createHttpAuth({ adminKey: config.ADMIN_API_KEY, tokens });
@@ -172,7 +179,14 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     allowedOrigins: [new URL(config.PUBLIC_URL).origin, ...config.CORS_ORIGINS],
     sessionTokenTtlSec: config.SESSION_TOKEN_TTL_SEC,
     now,
+    cluster:
+      bus === null || ownership === undefined
+        ? undefined
+        : { bus, ownerOf: (meetingId) => ownership.leases.holder(meetingId) },
   });
+  if (adapterClient !== null) {
+    signaling.io.adapter(createAdapter(adapterClient, { streamName: 'diemcau:socket.io' }));
+  }
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -209,6 +223,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await meetings.close();
+      await bus?.close();
+      adapterClient?.disconnect();
     },
   };
 }

@@ -76,6 +76,14 @@ export class MeetingLeases {
     return Number(ok) === 1;
   }
 
+  /** The node holding the meeting's lease now, or `null` when nobody does (its owner died and it is not adopted). */
+  async holder(meetingId: string): Promise<string | null> {
+    const current = await this.#redis.get(this.leaseKey(meetingId));
+    const match = current === null ? null : /^(.*):\d+$/.exec(current);
+
+    return match?.[1] ?? null;
+  }
+
   async release(lease: Lease): Promise<void> {
     await this.#redis.eval(RELEASE, 1, this.leaseKey(lease.meetingId), owner(lease));
   }

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type AppServer } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { connectMeeting, request, type MeetingSocket } from '../../server/protocol/client.js';
+import { smallDirectory, smallMeetingInput } from '../helpers/domain.js';
+import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { nextMessage } from '../helpers/server.js';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await wait(50);
+  }
+}
+
+/** Two coordinators on one Redis, both serving sockets of one meeting that node A owns. */
+describe('active/active: a meeting served by two nodes', () => {
+  let redis: TestRedis;
+  let nodeA: AppServer;
+  let nodeB: AppServer;
+  const sockets: MeetingSocket[] = [];
+  const start = (nodeId: string) =>
+    startServer(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        STORE: 'redis',
+        REDIS_URL: redis.url,
+        NODE_ID: nodeId,
+        LEASE_TTL_MS: '1500',
+        LOG_LEVEL: 'silent',
+      }),
+    );
+  const on = async (node: AppServer, role: 'chair' | 'point' | 'technician', pointId?: string) => {
+    const { token } = await nodeA.tokens.issue({ meetingId: 'm1', role, pointId: pointId ?? null, ttlSec: 600 });
+    const connection = await connectMeeting(node.url, token, { reconnection: false });
+    sockets.push(connection.socket);
+
+    return connection;
+  };
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    nodeA = await start('node-a');
+    nodeB = await start('node-b');
+    await nodeA.meetings.replaceDirectory(smallDirectory());
+    const meeting = await nodeA.meetings.createMeeting({ ...smallMeetingInput(), id: 'm1' });
+    await meeting.execute({ type: 'meeting.open' }, { role: 'chair' });
+  }, 30_000);
+
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await nodeB?.close();
+    await nodeA?.close();
+    await redis?.stop();
+  });
+
+  it('a point on the other node gets its snapshot, and its commands reach the owner in order, acked', async () => {
+    expect(nodeB.meetings.has('m1')).toBe(false);
+    const chair = await on(nodeA, 'chair');
+    const x1 = await on(nodeB, 'point', 'DC-X1');
+    expect(x1.snapshot.meeting.id).toBe('m1');
+    expect(x1.snapshot.you).toMatchObject({ role: 'point', pointId: 'DC-X1' });
+    await until(
+      () => nodeA.meetings.get('m1').state.points['DC-X1']?.connected === true,
+      5000,
+      'presence at the owner',
+    );
+
+    expect(await request(chair.socket, 'meeting:start', {})).toMatchObject({ ok: true });
+    const acked: string[] = [];
+    for (const [pointId, node] of [
+      ['DC-X2', nodeB],
+      ['DC-X3', nodeA],
+      ['DC-X4', nodeB],
+    ] as const) {
+      const { socket } = await on(node, 'point', pointId);
+      const ack = await request(socket, 'floor:request', { kind: 'speech' });
+      expect(ack).toMatchObject({ ok: true, position: acked.length + 1 });
+      acked.push((ack as { requestId: string }).requestId);
+    }
+    expect(nodeA.meetings.get('m1').state.queue).toEqual(acked);
+  });
+
+  it("the owner's broadcasts reach sockets on both nodes; refusals come back as acks", async () => {
+    const chair = await on(nodeB, 'chair');
+    const x1 = await on(nodeB, 'point', 'DC-X1');
+    const technician = await on(nodeA, 'technician');
+    const seenByPoint = nextMessage(x1.socket, 'floor:changed');
+    const seenByTechnician = nextMessage(technician.socket, 'floor:changed');
+    expect(await request(chair.socket, 'floor:next', {})).toMatchObject({ ok: true });
+    expect((await seenByPoint).holder?.pointId).toBe('DC-X2');
+    expect((await seenByTechnician).holder?.pointId).toBe('DC-X2');
+    expect(await request(x1.socket, 'floor:revoke', {})).toMatchObject({ ok: false, error: { code: 'NOT_CHAIR' } });
+    const tally = await request(chair.socket, 'rollcall:start', { deadlineSec: 60 });
+    expect(tally.ok).toBe(true);
+    const presiding = { name: 'Đỗ Văn Hùng', title: 'Bí thư Đảng ủy xã' };
+    expect(await request(x1.socket, 'rollcall:confirm', { headcount: 11, presiding })).toMatchObject({ ok: true });
+    const view = await request(chair.socket, 'rollcall:tally', {});
+    expect(view.ok && view.rollCall.outcomes?.['DC-X1']).toBe('present');
+  });
+
+  it("presence counts a point's sockets on every node: it drops only when its last socket goes", async () => {
+    const onA = await on(nodeA, 'point', 'DC-H1');
+    const onB = await on(nodeB, 'point', 'DC-H1');
+    const owner = nodeA.meetings.get('m1');
+    await until(() => owner.state.points['DC-H1']?.connected === true, 5000, 'DC-H1 connected');
+    onA.socket.close();
+    await wait(500);
+    expect(owner.state.points['DC-H1']?.connected).toBe(true);
+    onB.socket.close();
+    await until(() => owner.state.points['DC-H1']?.connected === false, 5000, 'DC-H1 dropped');
+  });
+});
