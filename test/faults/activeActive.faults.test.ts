@@ -1,0 +1,198 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMeeting, request, type MeetingSocket } from '../../server/protocol/client.js';
+import type { RollCallView, Snapshot } from '../../server/protocol/messages.js';
+import { buildProvince, scenarioMeetingInput } from '../../server/scenarios/buildProvince.js';
+import { loadScenario } from '../../server/scenarios/scenarios.js';
+import { startRedis, type TestRedis } from '../helpers/redis.js';
+
+const ADMIN = 'faults-admin-key';
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await wait(100);
+  }
+}
+
+/** A coordinator in its own process, so the test can kill -9 it. */
+async function startNode(redisUrl: string, nodeId: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: {
+      ...process.env,
+      STORE: 'redis',
+      REDIS_URL: redisUrl,
+      NODE_ID: nodeId,
+      LEASE_TTL_MS: '1500',
+      ADMIN_API_KEY: ADMIN,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: '/tmp/unused',
+      MEDIA_BRIDGE: 'werift',
+      MEDIA_LISTEN_IP: '127.0.0.1',
+      RATE_LIMIT_MULTIPLIER: '10',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await until(async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok === true, 30_000, nodeId);
+
+  return { url, child };
+}
+
+/**
+ * A bridge point as a load balancer would place it: on its node until that node dies, then on the survivor, retrying
+ * while the meeting moves (the survivor answers STORE_UNAVAILABLE until it has adopted the meeting).
+ */
+class Point {
+  socket: MeetingSocket | null = null;
+  snapshot: Snapshot | null = null;
+  reconnectedAt: number | null = null;
+  constructor(
+    readonly pointId: string,
+    readonly token: string,
+    public url: string,
+  ) {}
+
+  async connect(): Promise<void> {
+    const { socket, snapshot } = await connectMeeting(this.url, this.token, { reconnection: false });
+    this.socket = socket;
+    this.snapshot = snapshot;
+  }
+
+  /** After its node died: reconnect to the survivor until it accepts. */
+  async failOver(survivor: string, deadline: number): Promise<void> {
+    this.url = survivor;
+    while (Date.now() < deadline) {
+      try {
+        await this.connect();
+        this.reconnectedAt = Date.now();
+
+        return;
+      } catch {
+        await wait(200);
+      }
+    }
+  }
+}
+
+describe('active/active failover: kill -9 the owner while points are spread over both nodes', () => {
+  let redis: TestRedis;
+  let nodeA: { url: string; child: ChildProcess };
+  let nodeB: { url: string; child: ChildProcess };
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    [nodeA, nodeB] = await Promise.all([startNode(redis.url, 'node-a'), startNode(redis.url, 'node-b')]);
+  }, 60_000);
+
+  afterAll(async () => {
+    nodeA?.child.kill('SIGKILL');
+    nodeB?.child.kill('SIGKILL');
+    await redis?.stop();
+  });
+
+  it('200 points, a roll call and a floor turn under way: the survivor carries on and no acked command is lost', async () => {
+    const post = (path: string, body?: unknown) =>
+      fetch(`${nodeA.url}${path}`, {
+        method: 'POST',
+        headers: { 'x-api-key': ADMIN, 'content-type': 'application/json' },
+        body: body === undefined ? null : JSON.stringify(body),
+      }).then(async (r) => (await r.json()) as Record<string, unknown>);
+    const scenario = loadScenario('bac-giang-2021-09-28');
+    const built = buildProvince(scenario);
+    await post('/api/directory', built.directory);
+    await post('/api/meetings', scenarioMeetingInput(scenario, built, Date.now(), 'maa'));
+    const chairToken = (await post('/api/meetings/maa/tokens', { role: 'chair' })).token as string;
+    const links = (
+      (await post('/api/meetings/maa/tokens/points')).points as { pointId: string; token: string }[]
+    ).slice(0, 200);
+
+    // The chair sits on node B; points alternate between the nodes. Node A owns the meeting.
+    const chair = (await connectMeeting(nodeB.url, chairToken, { reconnection: false })).socket;
+    expect(await request(chair, 'meeting:open', {})).toMatchObject({ ok: true });
+    const points = links.map((l, i) => new Point(l.pointId, l.token, i % 2 === 0 ? nodeA.url : nodeB.url));
+    await Promise.all(points.map((p) => p.connect()));
+    expect(await request(chair, 'meeting:start', {})).toMatchObject({ ok: true });
+
+    const requests = await Promise.all(
+      points.slice(0, 20).map((p) => request(p.socket as MeetingSocket, 'floor:request', { kind: 'speech' })),
+    );
+    const ackedRequests = requests.filter((a) => a.ok).map((a) => (a as { requestId: string }).requestId);
+    expect(ackedRequests).toHaveLength(20);
+    expect(await request(chair, 'floor:next', { limitSec: 600 })).toMatchObject({ ok: true });
+    const rollCall = await request(chair, 'rollcall:start', { deadlineSec: 300 });
+    expect(rollCall.ok).toBe(true);
+    const presiding = { name: 'Nguyễn Văn An', title: 'Bí thư Đảng ủy xã' };
+    const confirmations = await Promise.all(
+      points
+        .slice(0, 150)
+        .map((p) => request(p.socket as MeetingSocket, 'rollcall:confirm', { headcount: 10, presiding })),
+    );
+    expect(confirmations.every((a) => a.ok)).toBe(true);
+    const before = await request(chair, 'meeting:snapshot', {});
+    const floorBefore = before.ok ? before.snapshot.floor : null;
+    expect(floorBefore?.queue).toHaveLength(19);
+
+    // The owner dies without a word, mid roll call and mid floor turn.
+    const killedAt = Date.now();
+    nodeA.child.kill('SIGKILL');
+    const onA = points.filter((p) => p.url === nodeA.url);
+    onA.forEach((p) => p.socket?.close());
+    await Promise.all(onA.map((p) => p.failOver(nodeB.url, killedAt + 20_000)));
+    const slowest = Math.max(...onA.map((p) => (p.reconnectedAt ?? Infinity) - killedAt));
+    expect(slowest).toBeLessThan(10_000);
+
+    // Everything where it was, as seen by a point that came back and by the chair that never left.
+    const snapshot = onA[0]?.snapshot as Snapshot;
+    expect(snapshot.floor.holder?.requestId).toBe(floorBefore?.holder?.requestId);
+    expect(snapshot.floor.queue.map((q) => q.requestId)).toEqual(floorBefore?.queue.map((q) => q.requestId));
+    const tally = await request(chair, 'rollcall:tally', {});
+    const outcomes = (tally as { rollCall: RollCallView }).rollCall.outcomes ?? {};
+    for (const p of points.slice(0, 150)) {
+      expect(outcomes[p.pointId], p.pointId).toBe('present');
+    }
+
+    // Every acknowledged command is in the log.
+    const log = (await fetch(`${nodeB.url}/api/meetings/maa/events`, { headers: { 'x-api-key': ADMIN } }).then((r) =>
+      r.json(),
+    )) as { events: { type: string; requestId?: string; pointId?: string }[] };
+    const logged = log.events.filter((e) => e.type === 'FloorRequested').map((e) => e.requestId);
+    expect(logged.sort()).toEqual([...ackedRequests].sort());
+    expect(new Set(log.events.filter((e) => e.type === 'RollCallConfirmed').map((e) => e.pointId)).size).toBe(150);
+
+    // Attendance: points of the dead node have an outage inside one interval; all 200 are connected again.
+    await wait(1500);
+    const rows = await request(chair, 'attendance:get', {});
+    const byPoint = new Map((rows.ok ? rows.rows : []).map((r) => [r.pointId, r]));
+    for (const p of onA) {
+      const row = byPoint.get(p.pointId);
+      expect(row?.intervals, p.pointId).toHaveLength(1);
+      expect(row?.intervals[0]?.outages.length ?? 0, p.pointId).toBeGreaterThanOrEqual(1);
+    }
+    const fresh = await request(chair, 'meeting:snapshot', {});
+    const connected = (fresh.ok ? (fresh.snapshot.points ?? []) : []).filter((p) => p.connected).length;
+    expect(connected).toBe(200);
+
+    // The survivor carries on: the next speaker.
+    expect(await request(chair, 'floor:next', {})).toMatchObject({ ok: true });
+    [chair, ...points.map((p) => p.socket)].forEach((s) => s?.close());
+  }, 120_000);
+});
