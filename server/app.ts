@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { createHttpAuth } from './http/auth.js';
 import { directoryRouter } from './http/directoryRouter.js';
 import { errorHandler, notFound } from './http/errors.js';
+import { forwardToOwner } from './http/forwardToOwner.js';
 import { meetingsRouter } from './http/meetingsRouter.js';
 import { createLogger, setLogLevel } from './logger.js';
 import { MeetingService, type Ownership } from './meetings/MeetingService.js';
@@ -91,6 +92,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   const bus =
     redis === undefined || ownership === undefined ? null : await NodeBus.start({ redis, nodeId: ownership.nodeId });
   const adapterClient = bus === null ? null : (redis?.duplicate() ?? null);
+  adapterClient?.on('error', (error: Error) => logger.debug({ err: error }, 'socket.io adapter: redis error'));
   const meetings = await MeetingService.create({ store, directoryStore, now, ownership });
   const tokens = new JoinTokens({ secret: config.JWT_SECRET });
   const auth = createHttpAuth({ adminKey: config.ADMIN_API_KEY, tokens });
@@ -129,6 +131,12 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     bridgeStats: async (meetingId) => (mediaService === null ? new Map() : mediaService.pointStats(meetingId)),
   });
   let publicUrl = config.PUBLIC_URL;
+  /** This node's address for the other coordinators (HTTP forwarded to a meeting's owner); set once listening. */
+  let nodeUrl: string | null = null;
+  app.use(
+    '/api/meetings/:id',
+    forwardToOwner((meetingId) => signaling.gateway.ownerUrl(meetingId)),
+  );
   app.use('/api/meetings', meetingsRouter({ meetings, tokens, auth, telemetry, publicUrl: () => publicUrl, now }));
   // The consoles (one page; the join token picks the console), built by `npm run build` into client/dist.
   const consolePage: express.RequestHandler = (_req, res) => {
@@ -182,7 +190,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     cluster:
       bus === null || ownership === undefined
         ? undefined
-        : { bus, ownerOf: (meetingId) => ownership.leases.holder(meetingId) },
+        : { bus, ownerOf: (meetingId) => ownership.leases.holder(meetingId), selfUrl: () => nodeUrl },
   });
   if (adapterClient !== null) {
     signaling.io.adapter(createAdapter(adapterClient, { streamName: 'diemcau:socket.io' }));
@@ -198,6 +206,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   if (config.PORT === 0) {
     publicUrl = url;
   }
+  nodeUrl = config.NODE_URL ?? url;
   logger.info({ url }, 'listening');
 
   let closed = false;

@@ -21,6 +21,8 @@ export const configSchema = z
     REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
     /** This coordinator's name in meeting leases (STORE=redis). Default host name and process id. */
     NODE_ID: z.string().min(1).max(100).optional(),
+    /** This node's HTTP address as the other coordinators reach it (STORE=redis). Default the address it listens on. */
+    NODE_URL: z.url().optional(),
     /** A meeting's owner must renew its lease within this time, or another node adopts the meeting (STORE=redis). */
     LEASE_TTL_MS: z.coerce.number().int().min(300).max(120_000).default(6000),
     /** `always`: fdatasync before acking (group commit); `never`: leave flushing to the OS. */

@@ -47,6 +47,10 @@ export class NodeBus {
     this.#prefix = prefix;
     this.#pub = redis.duplicate();
     this.#sub = redis.duplicate();
+    // ioredis reconnects by itself (and re-subscribes); while Redis is away, calls time out and callers retry.
+    for (const client of [this.#pub, this.#sub]) {
+      client.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
+    }
   }
 
   static async start(options: NodeBusOptions): Promise<NodeBus> {

@@ -194,6 +194,11 @@ export class MeetingService {
     return this.#meetings.has(meetingId);
   }
 
+  /** Whether the store holds the meeting, owned here or not. */
+  async isStored(meetingId: string): Promise<boolean> {
+    return this.#meetings.has(meetingId) || (await this.#store.list()).includes(meetingId);
+  }
+
   list(): MeetingRuntime[] {
     return [...this.#meetings.values()];
   }

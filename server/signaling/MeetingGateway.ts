@@ -38,7 +38,7 @@ type Operation =
   | { op: 'run'; meetingId: string; socket: SocketRef; name: RequestName; payload: unknown }
   | { op: 'close'; meetingId: string; socket: SocketRef };
 
-type Broadcast = { kind: 'alive' } | { kind: 'adopted'; meetingId: string };
+type Broadcast = { kind: 'alive'; url: string | null } | { kind: 'adopted'; meetingId: string };
 
 export interface GatewayOptions {
   meetings: MeetingService;
@@ -48,7 +48,14 @@ export interface GatewayOptions {
   sessionTokenTtlSec: number;
   now: () => number;
   /** Several coordinators: the bus to the others and how to find a meeting's owner. */
-  cluster?: { bus: NodeBus; ownerOf: (meetingId: string) => Promise<string | null> } | undefined;
+  cluster?:
+    | {
+        bus: NodeBus;
+        ownerOf: (meetingId: string) => Promise<string | null>;
+        /** This node's HTTP address for the others (known once listening), for forwarding HTTP to a meeting's owner. */
+        selfUrl?: () => string | null;
+      }
+    | undefined;
   /** How long a remote owner may take to answer, ms. Default 3000. */
   remoteTimeoutMs?: number;
   /** Heartbeat interval, ms; a node silent for 3 heartbeats is presumed dead and its sockets gone. Default 2000. */
@@ -73,6 +80,8 @@ export class MeetingGateway {
   /** Socket side: this node's sockets per meeting, to announce again to a new owner. */
   readonly #local = new Map<string, Map<string, SocketRef>>();
   readonly #lastSeen = new Map<string, number>();
+  /** Other nodes' HTTP addresses, from their heartbeats. */
+  readonly #urls = new Map<string, string>();
   /** Owner side: the presence last commanded per meeting and point. */
   readonly #presence = new Map<string, boolean>();
   #heartbeat: NodeJS.Timeout | null = null;
@@ -95,7 +104,7 @@ export class MeetingGateway {
       bus.handleBroadcasts((from, body) => this.#onBroadcast(from, body as Broadcast));
       const heartbeatMs = options.heartbeatMs ?? 2000;
       this.#heartbeat = setInterval(() => {
-        bus.broadcast({ kind: 'alive' } satisfies Broadcast);
+        bus.broadcast({ kind: 'alive', url: options.cluster?.selfUrl?.() ?? null } satisfies Broadcast);
         this.#forgetDeadNodes(heartbeatMs * 3);
       }, heartbeatMs);
       this.#heartbeat.unref();
@@ -249,8 +258,29 @@ export class MeetingGateway {
     });
   }
 
+  /**
+   * Where to send an HTTP request about a meeting: `'local'` when this node owns it, the owner's address, or `null`
+   * while nobody does (the meeting is moving).
+   */
+  async ownerUrl(meetingId: string): Promise<'local' | string | null> {
+    const cluster = this.#options.cluster;
+    if (this.#options.meetings.has(meetingId) || cluster === undefined) {
+      return 'local';
+    }
+    const owner = await cluster.ownerOf(meetingId).catch(() => null);
+    if (owner === null) {
+      // Nobody owns it: moving between nodes, or no such meeting (then this node answers 404 itself).
+      return (await this.#options.meetings.isStored(meetingId)) ? null : 'local';
+    }
+
+    return this.#urls.get(owner) ?? null;
+  }
+
   #onBroadcast(from: string, message: Broadcast): void {
     this.#lastSeen.set(from, this.#options.now());
+    if (message.kind === 'alive' && message.url !== null) {
+      this.#urls.set(from, message.url);
+    }
     if (message.kind === 'adopted') {
       // A new owner rebuilt the meeting and marked its points dropped: announce this node's sockets again.
       for (const socket of this.#local.get(message.meetingId)?.values() ?? []) {

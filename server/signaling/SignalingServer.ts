@@ -107,6 +107,11 @@ export class SignalingServer {
     this.#unsubscribe = meetings.onEvents((runtime, events) => this.#fanOut(runtime, events));
   }
 
+  /** The way to each meeting's owner (also used by HTTP to forward requests about a meeting). */
+  get gateway(): MeetingGateway {
+    return this.#gateway;
+  }
+
   get closed(): boolean {
     return this.#closed;
   }

@@ -6,6 +6,7 @@ import { smallDirectory, smallMeetingInput } from '../helpers/domain.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { nextMessage } from '../helpers/server.js';
 
+const ADMIN = 'active-active-admin';
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -33,6 +34,7 @@ describe('active/active: a meeting served by two nodes', () => {
         REDIS_URL: redis.url,
         NODE_ID: nodeId,
         LEASE_TTL_MS: '1500',
+        ADMIN_API_KEY: ADMIN,
         LOG_LEVEL: 'silent',
       }),
     );
@@ -103,6 +105,28 @@ describe('active/active: a meeting served by two nodes', () => {
     expect(await request(x1.socket, 'rollcall:confirm', { headcount: 11, presiding })).toMatchObject({ ok: true });
     const view = await request(chair.socket, 'rollcall:tally', {});
     expect(view.ok && view.rollCall.outcomes?.['DC-X1']).toBe('present');
+  });
+
+  it('HTTP about a meeting answered by its owner, whichever node it reaches', async () => {
+    // Node B learns A's address from A's heartbeat.
+    let csv: Response | null = null;
+    for (let i = 0; i < 40 && csv?.status !== 200; i += 1) {
+      await wait(100);
+      csv = await fetch(`${nodeB.url}/api/meetings/m1/attendance.csv`, { headers: { 'x-api-key': ADMIN } });
+    }
+    expect(csv?.status).toBe(200);
+    expect(csv?.headers.get('content-disposition')).toContain('.csv');
+    expect((await csv?.text())?.split('\r\n').length).toBeGreaterThan(6);
+    const token = await fetch(`${nodeB.url}/api/meetings/m1/tokens`, {
+      method: 'POST',
+      headers: { 'x-api-key': ADMIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'point', pointId: 'DC-X2' }),
+    });
+    expect(token.status).toBe(201);
+    expect(((await token.json()) as { token: string }).token.length).toBeGreaterThan(20);
+    expect(
+      (await fetch(`${nodeB.url}/api/meetings/no-such/attendance.csv`, { headers: { 'x-api-key': ADMIN } })).status,
+    ).toBe(404);
   });
 
   it("presence counts a point's sockets on every node: it drops only when its last socket goes", async () => {

@@ -1,0 +1,47 @@
+import type { RequestHandler } from 'express';
+import { DomainError } from '../domain/errors.js';
+
+const FORWARDED = 'x-diemcau-forwarded';
+/** Request headers not passed on: hop-by-hop ones, and those fetch sets itself. */
+const DROPPED = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade']);
+/** Response headers passed back to the caller. */
+const KEPT = ['content-type', 'content-disposition', 'cache-control'];
+
+/**
+ * With several coordinators, an HTTP request about a meeting (`/api/meetings/:id/…`) may land on any node; the
+ * meeting's owner answers it. Another node forwards it there (once: a forwarded request is never forwarded again).
+ */
+export function forwardToOwner(locate: (meetingId: string) => Promise<'local' | string | null>): RequestHandler {
+  return async (req, res, next) => {
+    const where = await locate(String(req.params.id));
+    if (where === 'local') {
+      next();
+
+      return;
+    }
+    if (where === null || req.get(FORWARDED) !== undefined) {
+      throw new DomainError(
+        'STORE_UNAVAILABLE',
+        'Hội nghị đang chuyển sang máy chủ khác, vui lòng thử lại (the meeting is moving to another server, retry)',
+      );
+    }
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (!DROPPED.has(name) && typeof value === 'string') {
+        headers.set(name, value);
+      }
+    }
+    headers.set(FORWARDED, '1');
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.body !== undefined;
+    const body = !hasBody ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    const response = await fetch(new URL(req.originalUrl, where), { method: req.method, headers, body });
+    res.status(response.status);
+    for (const name of KEPT) {
+      const value = response.headers.get(name);
+      if (value !== null) {
+        res.set(name, value);
+      }
+    }
+    res.send(Buffer.from(await response.arrayBuffer()));
+  };
+}
