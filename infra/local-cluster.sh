@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A local cluster without Docker, on loopback: Redis (AOF), two coordinators and nginx in front with WebSocket
-# upgrade. Node A serves; node B stands by and adopts A's meetings if A dies (leases in Redis, LEASE_TTL_MS).
+# upgrade and sticky sessions. Both nodes serve; node A owns the demo meeting and node B forwards to it, and adopts
+# it if A dies (leases in Redis, LEASE_TTL_MS).
 # Usage: infra/local-cluster.sh [work-dir]   — Ctrl-C stops everything.
 # Ports: nginx 8080, node A 3101, node B 3102, Redis 6390 (override with NGINX_PORT, NODE_A_PORT, NODE_B_PORT, REDIS_PORT).
 set -euo pipefail
@@ -38,8 +39,8 @@ for _ in $(seq 1 60); do
   curl -fs "http://127.0.0.1:$nginx_port/healthz" >/dev/null && break
   sleep 0.5
 done
-echo "diemcau cluster: http://127.0.0.1:$nginx_port (node A :$a_port, node B :$b_port standby, Redis :$redis_port)"
-echo "logs in $work; join links in $work/node-a.log"
+echo "diemcau cluster: http://127.0.0.1:$nginx_port (node A :$a_port, node B :$b_port, Redis :$redis_port)"
+echo "logs in $work; join links in $work/node-a.log (they work through nginx or either node)"
 wait "${pids[1]}" || true
 echo "node A stopped; node B adopts its meetings within LEASE_TTL_MS"
 wait
