@@ -8,8 +8,9 @@ import { benchBridge } from './bridge.js';
 import { benchSignaling, type SignalingResult } from './signaling.js';
 
 /**
- * `npm run bench [-- --quick]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the bare socket.io
- * baseline in the same run. Writes test/bench/results/latest.json and latest.md.
+ * `npm run bench [-- --quick] [--redis] [--nodes 2]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
+ * bare socket.io baseline in the same run. Writes test/bench/results/latest.json and latest.md (latest-redis,
+ * latest-2-nodes for the variants).
  */
 const { values } = parseArgs({
   options: {
@@ -19,12 +20,14 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '1' },
   },
 });
-if (values.nodes !== '1') {
-  console.error('--nodes 2 needs meetings spread over active nodes; this build has active/standby only.');
+const nodes = Number(values.nodes);
+if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) {
+  console.error('--nodes takes 1 to 8');
   process.exit(2);
 }
-// --redis: the same runs with the meeting log in a real redis-server (AOF, appendfsync always).
-const redis = values.redis ? await startRedis() : null;
+// --redis: the same runs with the meeting log in a real redis-server (AOF, appendfsync always). Several nodes share
+// one Redis, so --nodes implies it.
+const redis = values.redis || nodes > 1 ? await startRedis() : null;
 const serverEnv: Record<string, string> =
   redis === null ? {} : { STORE: 'redis', REDIS_URL: redis.url, NODE_ID: 'bench' };
 
@@ -43,11 +46,11 @@ log(`diemcau bench on ${machine.cores} cores (${machine.cpu}), Node ${machine.no
 
 const runs: SignalingResult[] = [];
 for (const n of sizes) {
-  runs.push(await benchSignaling(n, log, serverEnv));
+  runs.push(await benchSignaling(n, log, serverEnv, nodes));
 }
 const headline = runs.at(-1) as SignalingResult;
 // The quick run measures signaling only.
-const bridge = values.quick || values.redis ? null : await benchBridge(log);
+const bridge = values.quick || redis !== null ? null : await benchBridge(log);
 await redis?.stop();
 const result = {
   ...headline,
@@ -55,6 +58,7 @@ const result = {
   embeddedBridgeSteps: bridge?.steps ?? [],
   mode: values.quick ? 'quick' : 'full',
   store: redis === null ? 'embedded' : 'redis',
+  nodes,
   durationSec: Math.round((Date.now() - began) / 1000),
   machine,
   runs,
@@ -77,7 +81,7 @@ const columns: [keyof SignalingResult, string][] = [
 const table = [
   `Measured ${machine.date.slice(0, 10)} on ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, ${
     redis === null ? 'embedded store with fdatasync' : 'Redis store (AOF, appendfsync always)'
-  }.`,
+  }${nodes > 1 ? `, ${nodes} coordinators (points spread over them, the chair on a node that does not own the meeting)` : ''}.`,
   '',
   `| ${columns.map(([, title]) => title).join(' | ')} |`,
   `| ${columns.map(() => '---').join(' | ')} |`,
@@ -91,7 +95,7 @@ const table = [
 ].join('\n');
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
-const name = redis === null ? 'latest' : 'latest-redis';
+const name = nodes > 1 ? `latest-${nodes}-nodes` : redis === null ? 'latest' : 'latest-redis';
 await mkdir(dir, { recursive: true });
 await writeFile(join(dir, `${name}.json`), JSON.stringify(result, null, 2) + '\n');
 await writeFile(join(dir, `${name}.md`), table);

@@ -79,4 +79,4 @@ async function handle(message: Message): Promise<unknown> {
   return result;
 }
 
-process.send?.({ id: 0, ok: true, result: { ready: true } });
+process.send?.({ id: 0, ok: true, result: { ready: true, url: server.url } });

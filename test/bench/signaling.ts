@@ -36,28 +36,39 @@ export async function benchSignaling(
   n: number,
   log: (line: string) => void,
   serverEnv: Record<string, string> = {},
+  nodes = 1,
 ): Promise<SignalingResult> {
   const scenario = n > 219 ? 'stress-1000' : 'bac-giang-2021-09-28';
-  const server = spawnChild('./serverProcess.ts', { DATA_DIR: `/tmp/diemcau-bench-${process.pid}-${n}`, ...serverEnv });
+  // With several nodes (on one Redis), the first owns the meeting; points alternate between nodes and the chair
+  // sits on the last, so its commands are forwarded to the owner and every broadcast crosses the adapter.
+  const servers = Array.from({ length: nodes }, (_, i) =>
+    spawnChild('./serverProcess.ts', {
+      DATA_DIR: `/tmp/diemcau-bench-${process.pid}-${n}`,
+      ...serverEnv,
+      ...(nodes > 1 ? { NODE_ID: `bench-${i}` } : {}),
+    }),
+  );
+  const server = servers[0] as (typeof servers)[number];
   const sockets: MeetingSocket[] = [];
+  const allStats = () => Promise.all(servers.map((s) => s.send<Stats>({ cmd: 'stats' })));
   try {
-    await server.ready;
-    const before = await server.send<Stats>({ cmd: 'stats' });
+    const urls = ((await Promise.all(servers.map((s) => s.ready))) as { url: string }[]).map((r) => r.url);
+    const before = await allStats();
     const seeded = await server.send<Seeded>({ cmd: 'seed', scenario, points: n });
 
     // Join storm: every point connects at once; done when each holds its snapshot.
     const joinStart = performance.now();
     const connections = await Promise.all(
-      seeded.points.map((p) => connectMeeting(seeded.url, p.token, { reconnection: false })),
+      seeded.points.map((p, i) => connectMeeting(urls[i % nodes] as string, p.token, { reconnection: false })),
     );
     const joinStormMs = performance.now() - joinStart;
     sockets.push(...connections.map((c) => c.socket));
-    const chair = (await connectMeeting(seeded.url, seeded.chair, { reconnection: false })).socket;
+    const chair = (await connectMeeting(urls.at(-1) as string, seeded.chair, { reconnection: false })).socket;
     sockets.push(chair);
-    const joinStats = await server.send<Stats>({ cmd: 'stats' });
+    const joinStats = sumStats(await allStats());
     await wait(500);
-    const settled = await server.send<Stats>({ cmd: 'stats' });
-    const heapPerPointKB = (settled.heapUsed - before.heapUsed) / n / 1024;
+    const settled = await allStats();
+    const heapPerPointKB = settled.reduce((sum, s, i) => sum + s.heapUsed - (before[i]?.heapUsed ?? 0), 0) / n / 1024;
     log(`  N=${n}: join storm ${round(joinStormMs)} ms, heap ${round(heapPerPointKB)} KB/point`);
 
     // Roll call: confirmations spread over 2 s; latency from each confirmation to a chair tally that counts it.
@@ -162,7 +173,7 @@ export async function benchSignaling(
       kbpsOut: 700,
       audioLevel: 0.1,
     };
-    await server.send<Stats>({ cmd: 'stats' });
+    await allStats();
     const timers = connections.map(({ socket }, i) =>
       setTimeout(
         () => {
@@ -174,7 +185,7 @@ export async function benchSignaling(
     );
     await wait(10_000);
     timers.forEach((timer) => clearInterval(timer));
-    const telemetry = await server.send<Stats>({ cmd: 'stats' });
+    const telemetry = sumStats(await allStats());
     log(
       `  N=${n}: telemetry ingest CPU ${round(telemetry.cpuPercent)} %, event-loop lag p99 ${round(telemetry.lagP99Ms)} ms`,
     );
@@ -206,8 +217,18 @@ export async function benchSignaling(
     };
   } finally {
     sockets.forEach((s) => s.close());
-    server.kill();
+    servers.forEach((s) => s.kill());
   }
+}
+
+/** Several nodes' figures as one: CPU adds up (percent of one core), lag is the worst node's. */
+function sumStats(stats: Stats[]): Stats {
+  return {
+    heapUsed: stats.reduce((sum, s) => sum + s.heapUsed, 0),
+    cpuPercent: stats.reduce((sum, s) => sum + s.cpuPercent, 0),
+    lagP99Ms: Math.max(...stats.map((s) => s.lagP99Ms)),
+    seqs: Object.assign({}, ...stats.map((s) => s.seqs)) as Record<string, number>,
+  };
 }
 
 /** The same client harness against a bare socket.io broadcast of a same-size message. */
