@@ -4,6 +4,10 @@ import type { AckResultOf } from '../../../server/protocol/events.js';
 import type { RequestName, RequestPayload } from '../../../server/protocol/requests.js';
 import { applyMessage, fromSnapshot, type ConsoleMessage, type ConsoleState } from './consoleState.js';
 
+/** Refusals that pass by themselves (a meeting changing owner, a busy server): retried after `RETRY_MS`. */
+const RETRYABLE = new Set(['STORE_UNAVAILABLE', 'STORE_FENCED', 'RATE_LIMITED', 'INTERNAL']);
+const RETRY_MS = 1500;
+
 /** Where the console's link to the coordinator stands; the reconnect banner says it in words. */
 export type Connection =
   | { phase: 'connecting' }
@@ -33,6 +37,7 @@ export class MeetingClient {
   notice: Notice | null = null;
   socket: MeetingSocket | null = null;
   readonly #listeners = new Set<() => void>();
+  #stopped = false;
 
   constructor(readonly token: string) {}
 
@@ -51,6 +56,9 @@ export class MeetingClient {
   }
 
   async connect(origin: string): Promise<void> {
+    if (this.#stopped) {
+      return;
+    }
     try {
       const { socket, snapshot } = await connectMeeting(origin, this.token);
       this.socket = socket;
@@ -82,14 +90,29 @@ export class MeetingClient {
         this.#emit();
       });
       socket.on('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
-        if (error.data?.code !== undefined) {
-          this.connection = { phase: 'refused', code: error.data.code, message: error.data.message ?? error.message };
-          socket.close();
-          this.#emit();
+        const code = error.data?.code;
+        if (code === undefined) {
+          return; // transport errors: socket.io retries by itself
         }
+        if (RETRYABLE.has(code)) {
+          // The meeting is moving to another coordinator (failover): keep trying, as the banner says.
+          const since = this.connection.phase === 'reconnecting' ? this.connection.since : Date.now();
+          this.connection = { phase: 'reconnecting', attempt: 0, since };
+          setTimeout(() => socket.connect(), RETRY_MS);
+        } else {
+          this.connection = { phase: 'refused', code, message: error.data?.message ?? error.message };
+          socket.close();
+        }
+        this.#emit();
       });
     } catch (error) {
       const { code = 'CONNECT_FAILED', message } = error as Error & { code?: string };
+      if (RETRYABLE.has(code) || code === 'CONNECT_FAILED') {
+        // The server is restarting or the meeting is moving: try again rather than give up.
+        setTimeout(() => void this.connect(origin), RETRY_MS);
+
+        return;
+      }
       this.connection = { phase: 'refused', code, message };
     }
     this.#emit();
@@ -134,6 +157,7 @@ export class MeetingClient {
   }
 
   close(): void {
+    this.#stopped = true;
     this.socket?.close();
   }
 }
