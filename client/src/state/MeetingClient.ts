@@ -71,12 +71,12 @@ export class MeetingClient {
         }
       });
       socket.on('disconnect', (reason) => {
-        // The server closing us (another device took the token, the meeting was removed) is not retried.
-        const since = Date.now();
-        this.connection =
-          reason === 'io server disconnect'
-            ? { phase: 'refused', code: 'DISCONNECTED', message: reason }
-            : { phase: 'reconnecting', attempt: 0, since };
+        // A server going down gracefully closes its sockets ('io server disconnect'), which socket.io does not retry
+        // by itself: reconnect anyway, another coordinator takes over.
+        if (reason === 'io server disconnect' && !this.#stopped) {
+          setTimeout(() => socket.connect(), RETRY_MS);
+        }
+        this.connection = { phase: 'reconnecting', attempt: 0, since: Date.now() };
         this.#emit();
       });
       socket.io.on('reconnect_attempt', (attempt) => {
