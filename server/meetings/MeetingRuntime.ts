@@ -16,7 +16,10 @@ const MAX_TIMER_MS = 2_147_000_000;
 
 export interface MeetingRuntimeOptions {
   store: MeetingStore;
+  /** The log (from `MeetingCreated`), or the events after `snapshot`. */
   events: MeetingEvent[];
+  /** A state to fold `events` onto instead of replaying from the start (it is taken over, not copied). */
+  snapshot?: MeetingState | undefined;
   now: () => number;
   /** Called after events are durable and applied, in log order. */
   onEvents: (runtime: MeetingRuntime, events: MeetingEvent[]) => void;
@@ -44,8 +47,13 @@ export class MeetingRuntime {
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
-  constructor({ store, events, now, onEvents }: MeetingRuntimeOptions) {
-    this.#state = replay(events);
+  constructor({ store, events, snapshot, now, onEvents }: MeetingRuntimeOptions) {
+    if (snapshot === undefined) {
+      this.#state = replay(events);
+    } else {
+      this.#state = snapshot;
+      events.forEach((event) => applyEvent(snapshot, event));
+    }
     this.id = this.#state.def.id;
     this.index = new DirectoryIndex(this.#state.def);
     this.#store = store;

@@ -4,7 +4,7 @@ import { defineMeeting, type MeetingInput } from '../domain/definition.js';
 import type { Directory } from '../domain/directory.js';
 import { DomainError } from '../domain/errors.js';
 import { stamp, type MeetingEvent } from '../domain/events.js';
-import type { Actor } from '../domain/model.js';
+import type { Actor, MeetingState } from '../domain/model.js';
 import { createLogger } from '../logger.js';
 import type { DirectoryStore } from '../store/DirectoryStore.js';
 import type { MeetingStore } from '../store/MeetingStore.js';
@@ -12,6 +12,10 @@ import type { Lease, MeetingLeases } from '../store/redis/MeetingLease.js';
 import { MeetingRuntime, type ExecuteResult } from './MeetingRuntime.js';
 
 const logger = createLogger('MeetingService');
+
+/** A snapshot is saved after this many events and this much time since the last one, and on a graceful stop. */
+const SNAPSHOT_EVERY_EVENTS = 500;
+const SNAPSHOT_EVERY_MS = 30_000;
 
 export type MeetingEventsListener = (runtime: MeetingRuntime, events: MeetingEvent[]) => void;
 
@@ -46,6 +50,8 @@ export class MeetingService {
   readonly #meetings = new Map<string, MeetingRuntime>();
   readonly #listeners = new Set<MeetingEventsListener>();
   readonly #adoptedListeners = new Set<(runtime: MeetingRuntime) => void>();
+  /** Per meeting: the seq and time of the last snapshot saved or loaded. */
+  readonly #snapshotAt = new Map<string, { seq: number; at: number }>();
   #directory: Directory = { units: [], points: [] };
   #creating: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -94,7 +100,7 @@ export class MeetingService {
         this.#ownership.fence(meetingId, lease);
         logger.info({ meetingId, token: lease.token }, 'adopted meeting');
       }
-      const runtime = this.#load(meetingId, await this.#store.read(meetingId));
+      const runtime = await this.#rebuild(meetingId);
       // The log cannot tell which sockets survived the previous owner: record every point dropped now; the nodes
       // still holding sockets announce them again (onAdopted), which reconnects those within the grace.
       for (const [pointId, point] of Object.entries(runtime.state.points)) {
@@ -229,6 +235,7 @@ export class MeetingService {
     }
     for (const runtime of this.#meetings.values()) {
       await runtime.idle();
+      this.#maybeSnapshot(runtime, true);
       runtime.close();
     }
     this.#meetings.clear();
@@ -240,10 +247,41 @@ export class MeetingService {
     await this.#store.close();
   }
 
-  #load(meetingId: string, events: MeetingEvent[]): MeetingRuntime {
+  /** A stored meeting rebuilt: from its latest snapshot and the events after it where the store keeps snapshots. */
+  async #rebuild(meetingId: string): Promise<MeetingRuntime> {
+    const snapshots = this.#store.snapshots;
+    const snapshot = (await snapshots?.loadSnapshot(meetingId).catch(() => null)) ?? null;
+    if (snapshots !== undefined && snapshot !== null) {
+      this.#snapshotAt.set(meetingId, { seq: snapshot.seq, at: this.#now() });
+
+      return this.#load(meetingId, await snapshots.readAfter(meetingId, snapshot.seq), snapshot);
+    }
+
+    return this.#load(meetingId, await this.#store.read(meetingId));
+  }
+
+  /** Saves a snapshot once enough events and time have passed since the last (it costs a serialization). */
+  #maybeSnapshot(runtime: MeetingRuntime, force = false): void {
+    const snapshots = this.#store.snapshots;
+    if (snapshots === undefined) {
+      return;
+    }
+    const last = this.#snapshotAt.get(runtime.id) ?? { seq: 0, at: 0 };
+    const seq = runtime.state.seq;
+    const due = seq - last.seq >= SNAPSHOT_EVERY_EVENTS && this.#now() - last.at >= SNAPSHOT_EVERY_MS;
+    if (seq > last.seq && (force || due)) {
+      this.#snapshotAt.set(runtime.id, { seq, at: this.#now() });
+      snapshots.saveSnapshot(runtime.id, runtime.state).catch((error: unknown) => {
+        logger.warn({ err: error, meetingId: runtime.id }, 'snapshot not saved (the log still has everything)');
+      });
+    }
+  }
+
+  #load(meetingId: string, events: MeetingEvent[], snapshot?: MeetingState): MeetingRuntime {
     const runtime = new MeetingRuntime({
       store: this.#store,
       events,
+      snapshot,
       now: this.#now,
       onEvents: (rt, evs) => this.#emit(rt, evs),
     });
@@ -253,6 +291,7 @@ export class MeetingService {
   }
 
   #emit(runtime: MeetingRuntime, events: MeetingEvent[]): void {
+    this.#maybeSnapshot(runtime);
     for (const listener of this.#listeners) {
       try {
         listener(runtime, events);

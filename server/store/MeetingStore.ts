@@ -1,8 +1,21 @@
 import type { MeetingEvent } from '../domain/events.js';
+import type { MeetingState } from '../domain/model.js';
+
+/**
+ * Snapshots of a meeting's state at some `seq`, so a node adopting a long meeting folds only the events after it.
+ * A snapshot is derived from a prefix of the log (state is applied only after its events are durable), so any node's
+ * snapshot is valid; a newer one replaces an older one, never the other way round.
+ */
+export interface SnapshotStore {
+  saveSnapshot(meetingId: string, state: MeetingState): Promise<void>;
+  loadSnapshot(meetingId: string): Promise<MeetingState | null>;
+  /** The events after `seq`, in order. */
+  readAfter(meetingId: string, seq: number): Promise<MeetingEvent[]>;
+}
 
 /**
  * Where meetings' event logs live. One writer per meeting appends; state is the fold of the log.
- * Implementations: `FileMeetingStore` (embedded, JSONL per meeting); Redis comes later.
+ * Implementations: `FileMeetingStore` (embedded, JSONL per meeting) and `RedisMeetingStore` (Streams, with snapshots).
  */
 export interface MeetingStore {
   /**
@@ -15,6 +28,8 @@ export interface MeetingStore {
   read(meetingId: string): Promise<MeetingEvent[]>;
   /** Ids of every stored meeting. */
   list(): Promise<string[]>;
+  /** Present where the store keeps snapshots (Redis). */
+  readonly snapshots?: SnapshotStore;
   readonly closed: boolean;
   /** Flushes pending appends and releases files/connections. Idempotent. */
   close(): Promise<void>;

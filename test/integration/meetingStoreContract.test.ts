@@ -100,6 +100,40 @@ describe.each([
   });
 });
 
+describe('snapshots on Redis', () => {
+  it('keep the newer state, give the events after it, and rebuild a meeting equal to a full replay', async () => {
+    const prefix = `diemcau-snap-${(prefixCounter += 1)}:`;
+    const store = await RedisMeetingStore.create({ url: redis.url, prefix });
+    const m = new Meeting().startSession();
+    m.request('DC-X1');
+    m.request('DC-X2', 'petition');
+    await store.append('m1', m.log);
+    const atRequests = structuredClone(m.state);
+    await store.saveSnapshot('m1', atRequests);
+    m.run({ type: 'floor.next' });
+    m.run({ type: 'rollcall.start', deadlineSec: 60 });
+    await store.append('m1', m.log.slice(atRequests.seq));
+    await store.saveSnapshot('m1', structuredClone(m.state));
+    // An older snapshot arriving late (a slow former owner) never replaces a newer one.
+    await store.saveSnapshot('m1', atRequests);
+    expect((await store.loadSnapshot('m1'))?.seq).toBe(m.state.seq);
+    expect((await store.readAfter('m1', atRequests.seq)).map((e) => e.seq)).toEqual(
+      m.log.slice(atRequests.seq).map((e) => e.seq),
+    );
+
+    // A node adopting the meeting folds only what follows the snapshot; the result equals the full replay.
+    await store.saveSnapshot('m1', atRequests); // ignored: still the newer one
+    m.run({ type: 'floor.revoke' });
+    await store.append('m1', m.log.slice(-1));
+    const directory = new RedisDirectoryStore({ redis: store.client, prefix });
+    await directory.save(smallDirectory());
+    const service = await MeetingService.create({ store, directoryStore: directory });
+    expect(service.get('m1').state).toEqual(replay(await store.read('m1')));
+    expect(service.get('m1').state.floor).toBeNull();
+    await service.close();
+  });
+});
+
 describe('the server on Redis (STORE=redis)', () => {
   it('runs a meeting over sockets and a second server rebuilds it from Redis', async () => {
     const { startTestServer } = await import('../helpers/server.js');

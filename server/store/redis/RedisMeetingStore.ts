@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import { DomainError } from '../../domain/errors.js';
 import type { MeetingEvent } from '../../domain/events.js';
 import { createLogger } from '../../logger.js';
-import type { MeetingStore } from '../MeetingStore.js';
+import type { MeetingState } from '../../domain/model.js';
+import type { MeetingStore, SnapshotStore } from '../MeetingStore.js';
 import { owner, type Lease } from './MeetingLease.js';
 
 // KEYS[1] stream, KEYS[2] lease; ARGV[1] owner, then id/json pairs. All or nothing, only for the lease holder.
@@ -14,6 +15,14 @@ for i = 2, #ARGV, 2 do
   redis.call('XADD', KEYS[1], ARGV[i], 'e', ARGV[i + 1])
 end
 return #ARGV / 2
+`;
+
+// KEYS[1] snapshot; ARGV[1] seq, ARGV[2] json. Keeps the newer snapshot.
+const SAVE_SNAPSHOT = `
+local current = redis.call('HGET', KEYS[1], 'seq')
+if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'seq', ARGV[1], 'state', ARGV[2])
+return 1
 `;
 
 const logger = createLogger('RedisMeetingStore');
@@ -31,7 +40,7 @@ export interface RedisMeetingStoreOptions {
  * run it with `appendonly yes` and `appendfsync always` (or `everysec`, accepting up to a second) — see
  * infra/redis.md.
  */
-export class RedisMeetingStore implements MeetingStore {
+export class RedisMeetingStore implements MeetingStore, SnapshotStore {
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #lastSeq = new Map<string, number>();
@@ -136,6 +145,32 @@ export class RedisMeetingStore implements MeetingStore {
 
   async list(): Promise<string[]> {
     return (await this.#redis.smembers(`${this.#prefix}meetings`)).sort();
+  }
+
+  get snapshots(): SnapshotStore {
+    return this;
+  }
+
+  async saveSnapshot(meetingId: string, state: MeetingState): Promise<void> {
+    await this.#redis.eval(SAVE_SNAPSHOT, 1, this.#snapshotKey(meetingId), String(state.seq), JSON.stringify(state));
+  }
+
+  async loadSnapshot(meetingId: string): Promise<MeetingState | null> {
+    const json = await this.#redis.hget(this.#snapshotKey(meetingId), 'state');
+
+    return json === null ? null : (JSON.parse(json) as MeetingState);
+  }
+
+  async readAfter(meetingId: string, seq: number): Promise<MeetingEvent[]> {
+    const entries = await this.#redis.xrange(this.#key(meetingId), `${seq + 1}-0`, '+');
+    const events = entries.map(([, fields]) => JSON.parse(fields[1] as string) as MeetingEvent);
+    this.#lastSeq.set(meetingId, seq + events.length);
+
+    return events;
+  }
+
+  #snapshotKey(meetingId: string): string {
+    return `${this.#prefix}meeting:${meetingId}:snapshot`;
   }
 
   async close(): Promise<void> {
