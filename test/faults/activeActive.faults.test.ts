@@ -1,34 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMeeting, request, type MeetingSocket } from '../../server/protocol/client.js';
 import type { RollCallView, Snapshot } from '../../server/protocol/messages.js';
 import { buildProvince, scenarioMeetingInput } from '../../server/scenarios/buildProvince.js';
 import { loadScenario } from '../../server/scenarios/scenarios.js';
+import { freePort, until, wait } from '../helpers/poll.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 
 const ADMIN = 'faults-admin-key';
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await wait(100);
-  }
-}
 
 /** A coordinator in its own process, so the test can kill -9 it. */
 async function startNode(redisUrl: string, nodeId: string): Promise<{ url: string; child: ChildProcess }> {

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type AppServer } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
@@ -7,32 +6,10 @@ import { connectMeeting, request, type MeetingSocket } from '../../server/protoc
 import { buildProvince, scenarioMeetingInput } from '../../server/scenarios/buildProvince.js';
 import { loadScenario } from '../../server/scenarios/scenarios.js';
 import { smallDirectory, smallMeetingInput } from '../helpers/domain.js';
+import { freePort, until } from '../helpers/poll.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 
 const ADMIN = 'faults-admin-key';
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await wait(100);
-  }
-
-  return Date.now() - started;
-}
 
 describe('failover: kill -9 the owner of a meeting', () => {
   let redis: TestRedis;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from './poll.js';
 import { tempDir } from './tmp.js';
 
 export interface TestRedis {
@@ -12,17 +12,6 @@ export interface TestRedis {
 }
 
 const REDIS_BIN = process.env.REDIS_SERVER ?? 'redis-server';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A real redis-server (Debian's) on a free loopback port, with AOF in a temporary directory. Never a mock. */
 export async function startRedis(): Promise<TestRedis> {

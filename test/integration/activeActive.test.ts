@@ -4,20 +4,10 @@ import { loadConfig } from '../../server/config.js';
 import { connectMeeting, request, type MeetingSocket } from '../../server/protocol/client.js';
 import { smallDirectory, smallMeetingInput } from '../helpers/domain.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { until, wait } from '../helpers/poll.js';
 import { nextMessage } from '../helpers/server.js';
 
 const ADMIN = 'active-active-admin';
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await wait(50);
-  }
-}
 
 /** Two coordinators on one Redis, both serving sockets of one meeting that node A owns. */
 describe('active/active: a meeting served by two nodes', () => {

@@ -1,4 +1,4 @@
-import { ConnectionBanner, Header, NoticeLine } from '../components/Shell.js';
+import { ConsoleFrame } from '../components/ConsoleFrame.js';
 import { useMedia } from '../media/useMedia.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import { isChair } from '../state/consoleState.js';
@@ -25,10 +25,7 @@ export function ChairConsole({
   const media = useMedia(client, true);
 
   return (
-    <div className="console chair-console">
-      <Header state={state} />
-      <ConnectionBanner connection={view.connection} />
-      <NoticeLine notice={view.notice} />
+    <ConsoleFrame kind="chair" view={view} state={state}>
       <main className="chair-layout">
         <div className="chair-stage">
           <ProgramView state={state} media={media} selfIsHub={canModerate} />
@@ -42,6 +39,6 @@ export function ChairConsole({
           <AttendancePanel client={client} state={state} />
         </div>
       </main>
-    </div>
+    </ConsoleFrame>
   );
 }

@@ -1,8 +1,9 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
-import { pointsOfUnit, unitsInTreeOrder } from '../state/units.js';
+import { pointsOfUnit } from '../state/units.js';
+import { UnitSelect } from '../components/UnitSelect.js';
 
 const SCAN_INTERVALS_SEC = [5, 10, 15, 30];
 /** The server bounds a scan list; a larger unit scans its first points. */
@@ -11,7 +12,6 @@ const SCAN_MAX_POINTS = 500;
 /** Mute all, mute all except chairs, the chairs' microphone, and the auto-scan of a unit's sites. */
 export function MicPanel({ client, state }: { client: MeetingClient; state: ConsoleState }) {
   const { t } = useTranslation();
-  const tree = useMemo(() => unitsInTreeOrder(state.units), [state.units]);
   const [unit, setUnit] = useState('');
   const [intervalSec, setIntervalSec] = useState(10);
   const { mics } = state;
@@ -43,15 +43,7 @@ export function MicPanel({ client, state }: { client: MeetingClient; state: Cons
       <div className="form-row">
         <label>
           {t('mics.scanUnit')}
-          <select value={unit} onChange={(e) => setUnit(e.target.value)}>
-            <option value="">{t('grid.allUnits')}</option>
-            {tree.map(({ unit: u, depth }) => (
-              <option key={u.code} value={u.code}>
-                {'  '.repeat(depth)}
-                {u.name}
-              </option>
-            ))}
-          </select>
+          <UnitSelect units={state.units} value={unit} onChange={setUnit} allLabel={t('grid.allUnits')} />
         </label>
         <label>
           {t('mics.scanEvery')}

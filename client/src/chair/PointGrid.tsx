@@ -1,11 +1,12 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HealthBadge } from '../components/HealthBadge.js';
 import { VideoTile } from '../components/VideoTile.js';
 import type { MediaView } from '../media/useMedia.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
-import { pointsOfUnit, unitsInTreeOrder } from '../state/units.js';
+import { pointsOfUnit } from '../state/units.js';
+import { UnitSelect } from '../components/UnitSelect.js';
 
 export const GRID_PAGE_SIZE = 12;
 
@@ -27,7 +28,6 @@ export function PointGrid({
   const { t } = useTranslation();
   const [unit, setUnit] = useState<string | null>(null);
   const [page, setPage] = useState(0);
-  const tree = useMemo(() => unitsInTreeOrder(state.units), [state.units]);
   const points = pointsOfUnit(state.units, state.pointOrder, state.points, unit);
   const pages = Math.max(1, Math.ceil(points.length / GRID_PAGE_SIZE));
   const shownPage = Math.min(page, pages - 1);
@@ -52,25 +52,16 @@ export function PointGrid({
         <span className="muted" data-testid="connected-count">
           {t('grid.connected', { count: connected, total: state.pointOrder.length })}
         </span>
-        <label className="inline">
-          <span className="visually-hidden">{t('grid.unit')}</span>
-          <select
-            value={unit ?? ''}
-            onChange={(e) => {
-              setUnit(e.target.value === '' ? null : e.target.value);
-              setPage(0);
-            }}
-            aria-label={t('grid.unit')}
-          >
-            <option value="">{t('grid.allUnits')}</option>
-            {tree.map(({ unit: u, depth }) => (
-              <option key={u.code} value={u.code}>
-                {'  '.repeat(depth)}
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <UnitSelect
+          units={state.units}
+          value={unit ?? ''}
+          onChange={(code) => {
+            setUnit(code === '' ? null : code);
+            setPage(0);
+          }}
+          allLabel={t('grid.allUnits')}
+          label={t('grid.unit')}
+        />
         <div className="pager">
           <button type="button" onClick={() => setPage(Math.max(0, shownPage - 1))} disabled={shownPage === 0}>
             ‹ <span className="visually-hidden">{t('grid.prev')}</span>

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RollCallView } from '../../../server/protocol/messages.js';
 import { formatDuration, formatTime } from '../format.js';
@@ -6,7 +6,7 @@ import type { ConsoleState } from '../state/consoleState.js';
 import { serverNow } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
 import { useNow } from '../state/hooks.js';
-import { unitsInTreeOrder } from '../state/units.js';
+import { UnitSelect } from '../components/UnitSelect.js';
 
 const DEADLINES_SEC = [30, 60, 120, 300];
 const OUTCOMES = ['present', 'late', 'absent', 'noSignal', 'pending'] as const;
@@ -25,7 +25,6 @@ export function RollCallPanel({
   const now = serverNow(state, useNow(500));
   const [deadlineSec, setDeadlineSec] = useState(60);
   const [scope, setScope] = useState('');
-  const tree = useMemo(() => unitsInTreeOrder(state.units), [state.units]);
   const rollCall = state.rollCall;
   const open = rollCall !== null && rollCall.closedAt === null;
   const missing = rollCall?.totals === undefined ? 0 : rollCall.totals.absent + rollCall.totals.noSignal;
@@ -46,15 +45,7 @@ export function RollCallPanel({
         <div className="form-row">
           <label>
             {t('rollCall.scope')}
-            <select value={scope} onChange={(e) => setScope(e.target.value)}>
-              <option value="">{t('rollCall.everyone')}</option>
-              {tree.map(({ unit, depth }) => (
-                <option key={unit.code} value={unit.code}>
-                  {'  '.repeat(depth)}
-                  {unit.name}
-                </option>
-              ))}
-            </select>
+            <UnitSelect units={state.units} value={scope} onChange={setScope} allLabel={t('rollCall.everyone')} />
           </label>
           <label>
             {t('rollCall.deadline')}

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { FLOOR_KINDS, type FloorKind } from '../../../server/domain/model.js';
 import { Countdown } from '../components/Countdown.js';
 import { HealthBadge } from '../components/HealthBadge.js';
-import { ConnectionBanner, Header, NoticeLine } from '../components/Shell.js';
+import { ConsoleFrame } from '../components/ConsoleFrame.js';
 import { AudioSink, VideoTile } from '../components/VideoTile.js';
 import { LinkSampler } from '../media/linkSampler.js';
 import { useMedia } from '../media/useMedia.js';
@@ -29,25 +29,33 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
   const answers = state.answers.filter((a) => a.pointId === me);
 
   return (
-    <div className="console point-console">
-      <Header state={state}>
+    <ConsoleFrame
+      kind="point"
+      view={view}
+      state={state}
+      headerExtra={
         <div className="own-link" data-testid="own-link">
           <span className="label">{t('point.link')}</span>
           <HealthBadge health={state.ownHealth} connected={view.connection.phase === 'live'} />
         </div>
-      </Header>
-      <ConnectionBanner connection={view.connection} />
-      {media.phase === 'live' && media.linkState !== null && ['disconnected', 'failed'].includes(media.linkState) && (
-        <div className="banner banner-reconnecting" role="alert">
-          {t('app.mediaReconnecting')}
-        </div>
-      )}
-      {media.phase === 'failed' && (
-        <div className="banner banner-refused" role="alert">
-          {t('app.mediaFailed', { message: media.error ?? '' })}
-        </div>
-      )}
-      <NoticeLine notice={view.notice} />
+      }
+      banners={
+        <>
+          {media.phase === 'live' &&
+            media.linkState !== null &&
+            ['disconnected', 'failed'].includes(media.linkState) && (
+              <div className="banner banner-reconnecting" role="alert">
+                {t('app.mediaReconnecting')}
+              </div>
+            )}
+          {media.phase === 'failed' && (
+            <div className="banner banner-refused" role="alert">
+              {t('app.mediaFailed', { message: media.error ?? '' })}
+            </div>
+          )}
+        </>
+      }
+    >
       <main className="point-layout">
         <section className="point-program" aria-label={t('program.title')}>
           <VideoTile
@@ -115,7 +123,7 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
           )}
         </aside>
       </main>
-    </div>
+    </ConsoleFrame>
   );
 }
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ConnectionBanner, Header, NoticeLine } from '../components/Shell.js';
+import { ConsoleFrame } from '../components/ConsoleFrame.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { ConsoleView, MeetingClient } from '../state/MeetingClient.js';
 import { AlertsPanel } from './AlertsPanel.js';
@@ -37,10 +37,7 @@ export function TechnicianConsole({
   }, [client, live]);
 
   return (
-    <div className="console technician-console">
-      <Header state={state} />
-      <ConnectionBanner connection={view.connection} />
-      <NoticeLine notice={view.notice} />
+    <ConsoleFrame kind="technician" view={view} state={state}>
       <main className="technician-layout">
         <div className="tech-left">
           <ReadinessBoard state={state} onSelect={setSelected} />
@@ -56,6 +53,6 @@ export function TechnicianConsole({
           <AlertsPanel client={client} state={state} onSelect={setSelected} />
         </div>
       </main>
-    </div>
+    </ConsoleFrame>
   );
 }
