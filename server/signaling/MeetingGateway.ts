@@ -62,6 +62,9 @@ export interface GatewayOptions {
   heartbeatMs?: number;
 }
 
+/** How long a node trusts the owner it read; a failed forward forgets it at once. */
+const OWNER_CACHE_MS = 1000;
+
 const UNAVAILABLE: ErrorBody = {
   code: 'STORE_UNAVAILABLE',
   message: 'Hội nghị đang chuyển sang máy chủ khác, vui lòng thử lại (the meeting is moving to another server, retry)',
@@ -80,6 +83,8 @@ export class MeetingGateway {
   /** Socket side: this node's sockets per meeting, to announce again to a new owner. */
   readonly #local = new Map<string, Map<string, SocketRef>>();
   readonly #lastSeen = new Map<string, number>();
+  /** Socket side: each meeting's owner as last read from Redis. */
+  readonly #owners = new Map<string, { node: string; until: number }>();
   /** Other nodes' HTTP addresses, from their heartbeats. */
   readonly #urls = new Map<string, string>();
   /** Owner side: the presence last commanded per meeting and point. */
@@ -148,7 +153,7 @@ export class MeetingGateway {
     if (meetings.has(operation.meetingId) || cluster === undefined) {
       result = await this.#handle(this.#nodeId, operation);
     } else {
-      const owner = await cluster.ownerOf(operation.meetingId).catch(() => null);
+      const owner = await this.#ownerOf(operation.meetingId);
       if (owner === null || owner === this.#nodeId) {
         result = { ok: false, error: UNAVAILABLE };
       } else {
@@ -160,6 +165,9 @@ export class MeetingGateway {
           }
           result = { ok: false, error: UNAVAILABLE };
         }
+        if (!result.ok && result.error.code === UNAVAILABLE.code) {
+          this.#owners.delete(operation.meetingId); // ask Redis again next time: the meeting may have moved
+        }
       }
     }
     if (!result.ok) {
@@ -167,6 +175,21 @@ export class MeetingGateway {
     }
 
     return result.value as T;
+  }
+
+  /** The meeting's owner, from Redis at most once per `OWNER_CACHE_MS` (a forward must not cost a round trip more). */
+  async #ownerOf(meetingId: string): Promise<string | null> {
+    const cached = this.#owners.get(meetingId);
+    const now = this.#options.now();
+    if (cached !== undefined && cached.until > now) {
+      return cached.node;
+    }
+    const node = (await this.#options.cluster?.ownerOf(meetingId).catch(() => null)) ?? null;
+    if (node !== null) {
+      this.#owners.set(meetingId, { node, until: now + OWNER_CACHE_MS });
+    }
+
+    return node;
   }
 
   /** Owner side. Never throws: refusals and failures are answered as error bodies. */
@@ -267,7 +290,7 @@ export class MeetingGateway {
     if (this.#options.meetings.has(meetingId) || cluster === undefined) {
       return 'local';
     }
-    const owner = await cluster.ownerOf(meetingId).catch(() => null);
+    const owner = await this.#ownerOf(meetingId);
     if (owner === null) {
       // Nobody owns it: moving between nodes, or no such meeting (then this node answers 404 itself).
       return (await this.#options.meetings.isStored(meetingId)) ? null : 'local';
@@ -283,6 +306,7 @@ export class MeetingGateway {
     }
     if (message.kind === 'adopted') {
       // A new owner rebuilt the meeting and marked its points dropped: announce this node's sockets again.
+      this.#owners.set(message.meetingId, { node: from, until: this.#options.now() + OWNER_CACHE_MS });
       for (const socket of this.#local.get(message.meetingId)?.values() ?? []) {
         void this.#call({ op: 'open', meetingId: message.meetingId, socket, recovered: true }).catch((error: unknown) =>
           logger.warn({ err: error, meetingId: message.meetingId }, 're-announce failed'),
