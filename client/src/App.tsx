@@ -1,11 +1,15 @@
-import { useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ChairConsole } from './chair/ChairConsole.js';
 import { ConnectionBanner } from './components/Shell.js';
-import { PointView } from './point/PointView.js';
 import { MeetingClient } from './state/MeetingClient.js';
 import { useConsole } from './state/hooks.js';
-import { TechnicianConsole } from './technician/TechnicianConsole.js';
+
+// Each console is its own chunk: a commune's link downloads only the point view (no charts, no chair panels).
+const ChairConsole = lazy(() => import('./chair/ChairConsole.js').then((m) => ({ default: m.ChairConsole })));
+const PointView = lazy(() => import('./point/PointView.js').then((m) => ({ default: m.PointView })));
+const TechnicianConsole = lazy(() =>
+  import('./technician/TechnicianConsole.js').then((m) => ({ default: m.TechnicianConsole })),
+);
 
 /** Entry by join link: the token's role picks the console. */
 export function App({ token }: { token: string | null }) {
@@ -34,12 +38,17 @@ function Console({ token }: { token: string }) {
   if (state === null) {
     return <ConnectionBanner connection={view.connection} />;
   }
-  switch (state.you.role) {
-    case 'point':
-      return <PointView client={client} view={view} state={state} />;
-    case 'technician':
-      return <TechnicianConsole client={client} view={view} state={state} />;
-    default:
-      return <ChairConsole client={client} view={view} state={state} />;
-  }
+  const props = { client, view, state };
+
+  return (
+    <Suspense fallback={<ConnectionBanner connection={{ phase: 'connecting' }} />}>
+      {state.you.role === 'point' ? (
+        <PointView {...props} />
+      ) : state.you.role === 'technician' ? (
+        <TechnicianConsole {...props} />
+      ) : (
+        <ChairConsole {...props} />
+      )}
+    </Suspense>
+  );
 }

@@ -1,5 +1,4 @@
 import type { JoinResult, SlotLabel } from '../../../server/media/MediaBridge.js';
-import { Device } from 'mediasoup-client';
 import type { RtpCapabilities, RtpParameters, TransportOptions } from 'mediasoup-client/types';
 import { request, type MeetingSocket } from '../../../server/protocol/client.js';
 
@@ -140,6 +139,8 @@ export class MediaClient {
 
       return ack as T & { ok: true };
     };
+    // Loaded only where the server runs mediasoup: the embedded bridge needs none of it.
+    const { Device } = await import('mediasoup-client');
     const device = new Device();
     await device.load({ routerRtpCapabilities: routerRtpCapabilities as RtpCapabilities });
     must(
