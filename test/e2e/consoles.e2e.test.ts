@@ -68,6 +68,8 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     await point.fill('input[name=topic]', 'Tiến độ giải ngân vốn đầu tư công');
     await point.click('[data-testid=request-floor]');
     await point.waitForSelector('[data-testid=queue-position]:has-text("1")');
+    // First in line: the room is told to get ready.
+    await point.waitForSelector('[data-testid=get-ready]');
 
     const row = chair.locator('.queue-row[data-point="DC-X1"]');
     await row.waitFor();
@@ -103,6 +105,28 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     });
     expect(outline.tag).toMatch(/BUTTON|SELECT|INPUT/);
     expect(outline.outline).not.toBe('none');
+  });
+
+  it('the countdown turns amber from the warning (a 30 s turn starts in it) on both consoles', async () => {
+    const { socket: chairSocket } = await t.connect('chair');
+    expect(await request(chairSocket, 'floor:grant', { pointId: 'DC-X1', limitSec: 30 })).toMatchObject({ ok: true });
+    for (const page of [point, chair]) {
+      const countdown = page.locator('[data-testid=countdown]');
+      await countdown.waitFor();
+      expect(await countdown.getAttribute('data-phase')).toBe('warning');
+      expect(await countdown.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 241, 214)');
+    }
+    expect(await request(chairSocket, 'floor:revoke', {})).toMatchObject({ ok: true });
+    await point.locator('[data-testid=countdown]').waitFor({ state: 'detached' });
+  });
+
+  it('an observer sees the queue and the tally but no controls', async () => {
+    const { page, errors: observerErrors } = await openConsole(browser, t.url, await t.token('observer'));
+    await page.waitForSelector('[data-testid=floor-queue]');
+    expect(await page.locator('.queue-actions, [data-testid=rollcall-start], .mic-panel').count()).toBe(0);
+    expect(await page.locator('#floor-title').innerText()).toBe('Đăng ký phát biểu');
+    expect(observerErrors).toEqual([]);
+    await page.close();
   });
 
   it("a roll call starts → the point confirms with headcount and presiding official → the chair's tally updates", async () => {
