@@ -119,6 +119,27 @@ describe('active/active: a meeting served by two nodes', () => {
     ).toBe(404);
   });
 
+  it('a socket that drops on one node recovers its session on the other and receives what it missed', async () => {
+    const { token } = await nodeA.tokens.issue({ meetingId: 'm1', role: 'point', pointId: 'DC-X3', ttlSec: 600 });
+    const { socket } = await connectMeeting(nodeB.url, token, { reconnectionDelay: 100, reconnectionDelayMax: 200 });
+    sockets.push(socket);
+    const chair = await on(nodeA, 'chair');
+    await wait(300); // the session's offset is persisted with the first packets
+    // The load balancer sends the reconnect to node A: point the manager there, then cut the transport.
+    (socket.io as unknown as { uri: string }).uri = nodeA.url;
+    const reconnected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const missed: string[] = [];
+    socket.on('floor:changed', (floor) => missed.push(floor.holder?.pointId ?? 'none'));
+    socket.io.engine.close();
+    expect(await request(chair.socket, 'floor:revoke', {})).toMatchObject({ ok: true });
+    await reconnected;
+    expect(socket.recovered).toBe(true);
+    await until(() => missed.includes('none'), 5000, 'the missed floor change');
+    // Still a working socket, now served by node A.
+    const presiding = { name: 'Lê Thị Hoa', title: 'Chủ tịch UBND xã' };
+    expect(await request(socket, 'rollcall:confirm', { headcount: 8, presiding })).toMatchObject({ ok: true });
+  });
+
   it("presence counts a point's sockets on every node: it drops only when its last socket goes", async () => {
     const onA = await on(nodeA, 'point', 'DC-H1');
     const onB = await on(nodeB, 'point', 'DC-H1');
