@@ -136,6 +136,13 @@ describe('the three consoles with the 219 simulated points of a province meeting
     for (const [page, name] of shots) {
       await page.screenshot({ path: join(OUT, name) });
     }
+    // The smaller meeting-room screen, kept with the test artifacts for a look.
+    await mkdir('test/e2e/artifacts', { recursive: true });
+    for (const [page, name] of shots) {
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await wait(300);
+      await page.screenshot({ path: join('test/e2e/artifacts', name.replace('.png', '-1366.png')) });
+    }
     expect([...chair.errors, ...point.errors, ...technician.errors]).toEqual([]);
   }, 150_000);
 });

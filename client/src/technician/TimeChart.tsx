@@ -38,6 +38,8 @@ export function TimeChart({
       height,
       ...(hanoi === undefined ? {} : { tzDate: hanoi }),
       scales: { x: { time: true } },
+      // Series names only: live values under the cursor would reflow the panel on every mouse move.
+      legend: { live: false },
       axes: [{ values: '{HH}:{mm}' as never }, {}],
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, spanGaps: false }))],
     };

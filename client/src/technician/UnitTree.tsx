@@ -50,42 +50,53 @@ export function UnitTree({
   const roots = useMemo(() => buildTree(state), [state]);
 
   const render = (node: TreeNode) => {
-    const counts = countHealth(node);
+    const total = countHealth(node);
+
+    const chips = node.points.map((p) => (
+      <button
+        key={p.pointId}
+        type="button"
+        className={`chip health-${shownHealth(p)}${selected === p.pointId ? ' selected' : ''}`}
+        title={`${p.name}: ${t(`health.${shownHealth(p)}`)}`}
+        aria-label={`${p.name}: ${t(`health.${shownHealth(p)}`)}`}
+        data-point={p.pointId}
+        data-health={shownHealth(p)}
+        onClick={() => onSelect(p.pointId)}
+      />
+    ));
+    const counts = (
+      <span className="unit-counts">
+        <span className="health-stable" title={t('health.stable')}>
+          {total.stable}
+        </span>
+        <span className="health-unstable" title={t('health.unstable')}>
+          {total.unstable}
+        </span>
+        <span className="health-disconnected" title={t('health.disconnected')}>
+          {total.disconnected}
+        </span>
+      </span>
+    );
+    // A unit without sub-units (a commune's room or two) is one line: name, its points, counts.
+    if (node.children.length === 0) {
+      return (
+        <li key={node.unit.code} className="unit-leaf">
+          <span className="unit-name">{node.unit.name}</span>
+          <span className="chips">{chips}</span>
+          {counts}
+        </li>
+      );
+    }
 
     return (
       <li key={node.unit.code}>
         <details open>
           <summary>
             <span className="unit-name">{node.unit.name}</span>
-            <span className="unit-counts">
-              <span className="health-stable" title={t('health.stable')}>
-                {counts.stable}
-              </span>
-              <span className="health-unstable" title={t('health.unstable')}>
-                {counts.unstable}
-              </span>
-              <span className="health-disconnected" title={t('health.disconnected')}>
-                {counts.disconnected}
-              </span>
-            </span>
+            {counts}
           </summary>
-          {node.points.length > 0 && (
-            <div className="chips">
-              {node.points.map((p) => (
-                <button
-                  key={p.pointId}
-                  type="button"
-                  className={`chip health-${shownHealth(p)}${selected === p.pointId ? ' selected' : ''}`}
-                  title={`${p.name}: ${t(`health.${shownHealth(p)}`)}`}
-                  aria-label={`${p.name}: ${t(`health.${shownHealth(p)}`)}`}
-                  data-point={p.pointId}
-                  data-health={shownHealth(p)}
-                  onClick={() => onSelect(p.pointId)}
-                />
-              ))}
-            </div>
-          )}
-          {node.children.length > 0 && <ul>{node.children.map(render)}</ul>}
+          {chips.length > 0 && <div className="chips">{chips}</div>}
+          <ul>{node.children.map(render)}</ul>
         </details>
       </li>
     );
