@@ -13,7 +13,7 @@ import type { Config } from './config.js';
 import { createHttpAuth } from './http/auth.js';
 import { directoryRouter } from './http/directoryRouter.js';
 import { errorHandler, notFound } from './http/errors.js';
-import { forwardToOwner } from './http/forwardToOwner.js';
+import { forwardToOwner, summariesFromOwners } from './http/forwardToOwner.js';
 import { meetingsRouter } from './http/meetingsRouter.js';
 import { createLogger, setLogLevel } from './logger.js';
 import { MeetingService, type Ownership } from './meetings/MeetingService.js';
@@ -133,11 +133,21 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   let publicUrl = config.PUBLIC_URL;
   /** This node's address for the other coordinators (HTTP forwarded to a meeting's owner); set once listening. */
   let nodeUrl: string | null = null;
+  // Where a meeting is owned (this node, another's address, or nobody while it moves); the gateway knows.
+  const locateOwner = (meetingId: string) => signaling.gateway.ownerUrl(meetingId);
+  app.use('/api/meetings/:id', forwardToOwner(locateOwner));
   app.use(
-    '/api/meetings/:id',
-    forwardToOwner((meetingId) => signaling.gateway.ownerUrl(meetingId)),
+    '/api/meetings',
+    meetingsRouter({
+      meetings,
+      tokens,
+      auth,
+      telemetry,
+      publicUrl: () => publicUrl,
+      now,
+      ...(bus === null ? {} : { othersSummaries: summariesFromOwners(() => meetings.storedIds(), locateOwner) }),
+    }),
   );
-  app.use('/api/meetings', meetingsRouter({ meetings, tokens, auth, telemetry, publicUrl: () => publicUrl, now }));
   // The consoles (one page; the join token picks the console), built by `npm run build` into client/dist.
   const consolePage: express.RequestHandler = (_req, res) => {
     const page = join(CLIENT_DIR, 'index.html');

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { DomainError } from '../domain/errors.js';
 
 const FORWARDED = 'x-diemcau-forwarded';
@@ -43,5 +43,38 @@ export function forwardToOwner(locate: (meetingId: string) => Promise<'local' | 
       }
     }
     res.send(Buffer.from(await response.arrayBuffer()));
+  };
+}
+
+const SUMMARY_FIELDS = ['id', 'title', 'kind', 'scheduledStart', 'hubPointId', 'invited', 'status', 'seq'] as const;
+
+/**
+ * The meeting list across coordinators: each stored meeting this node does not own is summarized by its owner (asked
+ * with the caller's admin key); a meeting whose owner cannot answer now is listed as `unavailable`.
+ */
+export function summariesFromOwners(
+  storedIds: () => Promise<string[]>,
+  locate: (meetingId: string) => Promise<'local' | string | null>,
+): (req: Request, ownIds: ReadonlySet<string>) => Promise<object[]> {
+  return async (req, ownIds) => {
+    const ids = (await storedIds()).filter((id) => !ownIds.has(id));
+
+    return Promise.all(
+      ids.map(async (id) => {
+        const where = await locate(id);
+        if (where !== null && where !== 'local') {
+          const response = await fetch(new URL(`/api/meetings/${encodeURIComponent(id)}`, where), {
+            headers: { 'x-api-key': req.get('x-api-key') ?? '', [FORWARDED]: '1' },
+          }).catch(() => null);
+          if (response?.ok === true) {
+            const detail = (await response.json()) as Record<string, unknown>;
+
+            return Object.fromEntries(SUMMARY_FIELDS.map((field) => [field, detail[field]]));
+          }
+        }
+
+        return { id, status: 'unavailable' };
+      }),
+    );
   };
 }

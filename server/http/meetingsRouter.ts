@@ -21,16 +21,31 @@ export interface MeetingsRouterOptions {
   /** Base of join links; a function because port 0 is only known after listening. */
   publicUrl: () => string;
   now: () => number;
+  /**
+   * Several coordinators: summaries of the stored meetings other nodes own, asked of their owners with the caller's
+   * credentials. Without it the list is this node's meetings.
+   */
+  othersSummaries?: (req: Request, ownIds: ReadonlySet<string>) => Promise<object[]>;
 }
 
 /** Meetings: create, list, get, join tokens, attendance export and the event log. */
-export function meetingsRouter({ meetings, tokens, auth, telemetry, publicUrl, now }: MeetingsRouterOptions): Router {
+export function meetingsRouter({
+  meetings,
+  tokens,
+  auth,
+  telemetry,
+  publicUrl,
+  now,
+  othersSummaries,
+}: MeetingsRouterOptions): Router {
   const router = Router();
   const joinUrl = (token: string) => `${publicUrl().replace(/\/$/, '')}/join?token=${encodeURIComponent(token)}`;
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     auth.requireAdmin(req);
-    res.json({ meetings: meetings.list().map((m) => summary(m.state)) });
+    const own = meetings.list();
+    const others = othersSummaries === undefined ? [] : await othersSummaries(req, new Set(own.map((m) => m.id)));
+    res.json({ meetings: [...own.map((m) => summary(m.state)), ...others] });
   });
 
   router.post('/', async (req, res) => {

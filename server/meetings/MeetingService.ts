@@ -200,9 +200,14 @@ export class MeetingService {
     return this.#meetings.has(meetingId);
   }
 
+  /** Every stored meeting, owned here or not. */
+  storedIds(): Promise<string[]> {
+    return this.#store.list();
+  }
+
   /** Whether the store holds the meeting, owned here or not. */
   async isStored(meetingId: string): Promise<boolean> {
-    return this.#meetings.has(meetingId) || (await this.#store.list()).includes(meetingId);
+    return this.#meetings.has(meetingId) || (await this.storedIds()).includes(meetingId);
   }
 
   list(): MeetingRuntime[] {

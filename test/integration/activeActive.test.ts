@@ -114,6 +114,11 @@ describe('active/active: a meeting served by two nodes', () => {
     });
     expect(token.status).toBe(201);
     expect(((await token.json()) as { token: string }).token.length).toBeGreaterThan(20);
+    // The list on either node shows the meeting, summarized by its owner.
+    const list = (await (await fetch(`${nodeB.url}/api/meetings`, { headers: { 'x-api-key': ADMIN } })).json()) as {
+      meetings: { id: string; status: string; invited: number }[];
+    };
+    expect(list.meetings).toEqual([expect.objectContaining({ id: 'm1', status: 'in_session', invited: 6 })]);
     expect(
       (await fetch(`${nodeB.url}/api/meetings/no-such/attendance.csv`, { headers: { 'x-api-key': ADMIN } })).status,
     ).toBe(404);
