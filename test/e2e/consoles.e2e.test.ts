@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../../server/protocol/client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { nextMessage, startTestServer, type TestServer } from '../helpers/server.js';
 import { eventually, launchChromium, openConsole, wait, waitForVideo } from './browser.js';
 
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
@@ -94,6 +94,7 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     await chair.locator('.queue-row[data-point="DC-X1"]').waitFor();
     await chair.keyboard.press('n');
     await point.locator('[data-testid=countdown]').waitFor();
+    await chair.locator('[data-testid=speaker-card] [data-testid=countdown]').waitFor();
     await chair.keyboard.press('s');
     await point.locator('[data-testid=countdown]').waitFor({ state: 'detached' });
 
@@ -118,6 +119,31 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     }
     expect(await request(chairSocket, 'floor:revoke', {})).toMatchObject({ ok: true });
     await point.locator('[data-testid=countdown]').waitFor({ state: 'detached' });
+  });
+
+  it('the chair records an answer to a petition (the point receives it) and jumps to an agenda item', async () => {
+    const { socket: x4 } = await t.connect('point', 'DC-X4');
+    expect(await request(x4, 'floor:request', { kind: 'petition', topic: 'Sửa đường liên xã' })).toMatchObject({
+      ok: true,
+    });
+    await chair.locator('.queue-row[data-point="DC-X4"]').getByRole('button', { name: 'Mời', exact: true }).click();
+    const answered = nextMessage(x4, 'floor:answer');
+    await chair.getByText('Trả lời kiến nghị').click();
+    await chair.fill('input[name=answeredBy]', 'Sở Giao thông vận tải');
+    await chair.fill('textarea[name=answerText]', 'Sở sẽ khảo sát trong tháng 12.');
+    await chair.getByRole('button', { name: 'Ghi trả lời' }).click();
+    expect(await answered).toMatchObject({
+      answeredBy: 'Sở Giao thông vận tải',
+      text: 'Sở sẽ khảo sát trong tháng 12.',
+    });
+    await chair.keyboard.press('Escape');
+    await chair.locator('body').click({ position: { x: 5, y: 300 } });
+    await chair.keyboard.press('s');
+
+    const third = t.meeting.state.def.agenda[2];
+    await chair.getByRole('button', { name: third?.title ?? '?' }).click();
+    await eventually(async () => expect(t.meeting.state.agendaIndex).toBe(2));
+    expect(await chair.locator('.agenda li.current').innerText()).toContain(third?.title ?? '?');
   });
 
   it('an observer sees the queue and the tally but no controls', async () => {

@@ -73,7 +73,18 @@ export function AgendaPanel({
               aria-current={current ? 'step' : undefined}
             >
               <span className="agenda-kind">{t(`agendaKind.${item.kind}`)}</span>
-              <span className="agenda-title">{item.title}</span>
+              {canModerate && status === 'in_session' && !current ? (
+                <button
+                  type="button"
+                  className="link agenda-title"
+                  title={t('agenda.goTo')}
+                  onClick={() => void client.send('agenda:advance', { index })}
+                >
+                  {item.title}
+                </button>
+              ) : (
+                <span className="agenda-title">{item.title}</span>
+              )}
               {item.by !== null && <span className="muted"> · {t('agenda.by', { by: item.by })}</span>}
               {current && <span className="badge">{t('agenda.current')}</span>}
             </li>

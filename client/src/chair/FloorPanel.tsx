@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Countdown } from '../components/Countdown.js';
 import { formatDuration } from '../format.js';
@@ -92,6 +92,9 @@ export function FloorPanel({
               {holder.topic !== null && <span className="topic">{holder.topic}</span>}
             </div>
             <Countdown state={state} />
+            {canModerate && holder.kind === 'petition' && holder.requestId !== null && (
+              <AnswerForm client={client} requestId={holder.requestId} />
+            )}
           </>
         )}
         {canModerate && (
@@ -189,5 +192,51 @@ export function FloorPanel({
       </ol>
       {canModerate && <p className="hint">{t('floor.shortcuts')}</p>}
     </section>
+  );
+}
+
+/** An answer to the speaking petition, by the hub or a department; the petitioning point sees it. */
+function AnswerForm({ client, requestId }: { client: MeetingClient; requestId: string }) {
+  const { t } = useTranslation();
+  const [answeredBy, setAnsweredBy] = useState('');
+  const [text, setText] = useState('');
+
+  return (
+    <details className="answer-form">
+      <summary>{t('floor.answer')}</summary>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void client
+            .send('floor:answer', { requestId, answeredBy: answeredBy.trim(), text: text.trim() })
+            .then((ack) => ack.ok && setText(''));
+        }}
+      >
+        <label>
+          {t('floor.answeredBy')}
+          <input
+            name="answeredBy"
+            required
+            maxLength={160}
+            value={answeredBy}
+            onChange={(e) => setAnsweredBy(e.target.value)}
+          />
+        </label>
+        <label>
+          {t('floor.answerText')}
+          <textarea
+            name="answerText"
+            required
+            maxLength={4000}
+            rows={3}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        </label>
+        <button type="submit" className="primary">
+          {t('floor.sendAnswer')}
+        </button>
+      </form>
+    </details>
   );
 }

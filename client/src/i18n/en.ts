@@ -56,6 +56,7 @@ export const en: Dictionary = {
     end: 'End meeting',
     confirmEnd: 'End the meeting? Any speaking turn and open roll call will close.',
     by: 'Presented by {{by}}',
+    goTo: 'Go to this item',
   },
   floor: {
     title: 'Floor requests',
@@ -77,6 +78,10 @@ export const en: Dictionary = {
     department: 'To: {{department}}',
     queued: '{{count}} waiting',
     shortcuts: 'Shortcuts: N next speaker, S stop speaker',
+    answer: 'Answer the petition',
+    answeredBy: 'Answered by (department)',
+    answerText: 'Answer',
+    sendAnswer: 'Record answer',
   },
   rollCall: {
     title: 'Roll call',
@@ -139,6 +144,9 @@ export const en: Dictionary = {
     readiness: 'Check: camera {{camera}}, microphone {{microphone}}, network {{network}}',
     ok: 'ok',
     bad: 'failed',
+    devices: 'Devices',
+    camera: 'Camera',
+    microphone: 'Microphone',
   },
   technician: {
     tree: 'Unit tree',

@@ -65,6 +65,7 @@ export const vi = {
     end: 'Kết thúc hội nghị',
     confirmEnd: 'Kết thúc hội nghị? Mọi lượt phát biểu và điểm danh đang mở sẽ đóng.',
     by: 'Trình bày: {{by}}',
+    goTo: 'Chuyển đến mục này',
   },
   floor: {
     title: 'Đăng ký phát biểu',
@@ -86,6 +87,10 @@ export const vi = {
     department: 'Gửi: {{department}}',
     queued: '{{count}} đang chờ',
     shortcuts: 'Phím tắt: N mời người tiếp theo, S dừng phát biểu',
+    answer: 'Trả lời kiến nghị',
+    answeredBy: 'Người trả lời (sở, ngành)',
+    answerText: 'Nội dung trả lời',
+    sendAnswer: 'Ghi trả lời',
   },
   rollCall: {
     title: 'Điểm danh',
@@ -148,6 +153,9 @@ export const vi = {
     readiness: 'Kiểm tra: camera {{camera}}, micrô {{microphone}}, mạng {{network}}',
     ok: 'tốt',
     bad: 'lỗi',
+    devices: 'Thiết bị',
+    camera: 'Camera',
+    microphone: 'Micrô',
   },
   technician: {
     tree: 'Cây đơn vị',

@@ -9,6 +9,7 @@ import { LinkSampler } from '../media/linkSampler.js';
 import { useMedia } from '../media/useMedia.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { ConsoleView, MeetingClient } from '../state/MeetingClient.js';
+import { DeviceSettings } from './DeviceSettings.js';
 import { readinessOf } from './readiness.js';
 import { RollCallPrompt } from './RollCallPrompt.js';
 
@@ -77,6 +78,7 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
         </section>
         <aside className="point-side">
           <VideoTile stream={media.local} label={t('point.self')} className="self" testId="self-view" />
+          <DeviceSettings media={media.client} local={media.local} />
           {readiness !== null && (
             <p className="muted readiness-line" data-testid="readiness">
               {t('point.readiness', {
