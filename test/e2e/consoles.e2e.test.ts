@@ -142,8 +142,10 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
 
     const third = t.meeting.state.def.agenda[2];
     await chair.getByRole('button', { name: third?.title ?? '?' }).click();
-    await eventually(async () => expect(t.meeting.state.agendaIndex).toBe(2));
-    expect(await chair.locator('.agenda li.current').innerText()).toContain(third?.title ?? '?');
+    await eventually(async () => {
+      expect(t.meeting.state.agendaIndex).toBe(2);
+      expect(await chair.locator('.agenda li.current').innerText()).toContain(third?.title ?? '?');
+    });
   });
 
   it('an observer sees the queue and the tally but no controls', async () => {
