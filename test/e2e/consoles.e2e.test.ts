@@ -83,7 +83,9 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     await countdown.waitFor();
     expect(await countdown.getAttribute('data-phase')).toBe('normal');
     expect(await countdown.innerText()).toMatch(/[45]:\d\d/);
-    expect(await text(chair, '[data-testid=speaker-card]')).toContain('Điểm cầu Xã Tân Sơn');
+    await eventually(async () =>
+      expect(await text(chair, '[data-testid=speaker-card]')).toContain('Điểm cầu Xã Tân Sơn'),
+    );
   });
 
   it('the chair works from the keyboard: S stops the speaker, N calls the next, focus is visible', async () => {
