@@ -62,6 +62,8 @@ export interface GatewayOptions {
   heartbeatMs?: number;
 }
 
+/** Goodbyes remembered, so a late request from a closed socket does not count it present again. */
+const CLOSED_SOCKETS_KEPT = 10_000;
 /** How long a node trusts the owner it read; a failed forward forgets it at once. */
 const OWNER_CACHE_MS = 1000;
 
@@ -87,6 +89,8 @@ export class MeetingGateway {
   readonly #owners = new Map<string, { node: string; until: number }>();
   /** Other nodes' HTTP addresses, from their heartbeats. */
   readonly #urls = new Map<string, string>();
+  /** Owner side: sockets that said goodbye, oldest first (bounded). */
+  readonly #closedSockets = new Set<string>();
   /** Owner side: the presence last commanded per meeting and point. */
   readonly #presence = new Map<string, boolean>();
   #heartbeat: NodeJS.Timeout | null = null;
@@ -200,12 +204,26 @@ export class MeetingGateway {
         case 'open':
           return { ok: true, value: this.#open(runtime, node, operation.socket, operation.recovered) };
         case 'run':
+          // A socket the owner forgot (its node was presumed dead during a long pause, or it came back from a
+          // partition) is known again from its next request; a point's link samples come every few seconds.
+          if (
+            this.#sockets.get(runtime.id)?.has(operation.socket.socketId) !== true &&
+            !this.#closedSockets.has(operation.socket.socketId)
+          ) {
+            this.#register(runtime, node, operation.socket);
+          }
+
           return {
             ok: true,
             value: await runRequest(this.#ctx(runtime, operation.socket), operation.name, operation.payload),
           };
         case 'close':
           this.#remove(runtime, operation.socket.socketId);
+          // A request still in flight from this socket must not bring it back.
+          this.#closedSockets.add(operation.socket.socketId);
+          if (this.#closedSockets.size > CLOSED_SOCKETS_KEPT) {
+            this.#closedSockets.delete(this.#closedSockets.values().next().value as string);
+          }
 
           return { ok: true, value: null };
       }
@@ -234,6 +252,16 @@ export class MeetingGateway {
         throw new DomainError('MEETING_ENDED', 'Hội nghị đã kết thúc (the meeting has ended)');
       }
     }
+    this.#register(runtime, node, socket);
+    const { now, telemetry } = this.#options;
+
+    return {
+      rooms: roomsFor(runtime, actor),
+      snapshot: recovered ? null : snapshotFor(runtime.state, runtime.index, actor, now(), telemetry.intervalMs),
+    };
+  }
+
+  #register(runtime: MeetingRuntime, node: string, socket: SocketRef): void {
     let sockets = this.#sockets.get(runtime.id);
     if (sockets === undefined) {
       sockets = new Map();
@@ -241,15 +269,9 @@ export class MeetingGateway {
     }
     const known = sockets.has(socket.socketId);
     sockets.set(socket.socketId, { node, socket });
-    if (!known && actor.pointId !== undefined) {
-      this.#presenceChanged(runtime, actor.pointId);
+    if (!known && socket.actor.pointId !== undefined) {
+      this.#presenceChanged(runtime, socket.actor.pointId);
     }
-    const { now, telemetry } = this.#options;
-
-    return {
-      rooms: roomsFor(runtime, actor),
-      snapshot: recovered ? null : snapshotFor(runtime.state, runtime.index, actor, now(), telemetry.intervalMs),
-    };
   }
 
   #remove(runtime: MeetingRuntime, socketId: string): void {

@@ -175,3 +175,59 @@ describe('active/active failover: kill -9 the owner while points are spread over
     [chair, ...points.map((p) => p.socket)].forEach((s) => s?.close());
   }, 120_000);
 });
+
+describe('active/active: a node paused past the presence TTL', () => {
+  let redis: TestRedis;
+  let nodeA: { url: string; child: ChildProcess };
+  let nodeB: { url: string; child: ChildProcess };
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    [nodeA, nodeB] = await Promise.all([startNode(redis.url, 'node-a'), startNode(redis.url, 'node-b')]);
+  }, 60_000);
+
+  afterAll(async () => {
+    nodeB?.child.kill('SIGCONT');
+    nodeA?.child.kill('SIGKILL');
+    nodeB?.child.kill('SIGKILL');
+    await redis?.stop();
+  });
+
+  it("the owner drops a silent node's points, and counts them again from their next request when it resumes", async () => {
+    const post = (path: string, body?: unknown) =>
+      fetch(`${nodeA.url}${path}`, {
+        method: 'POST',
+        headers: { 'x-api-key': ADMIN, 'content-type': 'application/json' },
+        body: body === undefined ? null : JSON.stringify(body),
+      }).then(async (r) => (await r.json()) as Record<string, unknown>);
+    const scenario = loadScenario('bac-giang-2021-09-28');
+    const built = buildProvince(scenario);
+    await post('/api/directory', built.directory);
+    await post('/api/meetings', scenarioMeetingInput(scenario, built, Date.now(), 'mpause'));
+    const chairToken = (await post('/api/meetings/mpause/tokens', { role: 'chair' })).token as string;
+    const links = (
+      (await post('/api/meetings/mpause/tokens/points')).points as { pointId: string; token: string }[]
+    ).slice(0, 10);
+    const chair = (await connectMeeting(nodeA.url, chairToken, { reconnection: false })).socket;
+    expect(await request(chair, 'meeting:open', {})).toMatchObject({ ok: true });
+    const points = await Promise.all(links.map((l) => connectMeeting(nodeB.url, l.token, { reconnection: false })));
+    const connectedAtOwner = async () => {
+      const ack = await request(chair, 'meeting:snapshot', {});
+      const ids = new Set(links.map((l) => l.pointId));
+
+      return (ack.ok ? (ack.snapshot.points ?? []) : []).filter((p) => ids.has(p.pointId) && p.connected).length;
+    };
+    await until(async () => (await connectedAtOwner()) === 10, 5000, 'all 10 connected at the owner');
+
+    // Node B freezes (a long GC pause, a stopped VM) past the 6 s presence TTL: the owner presumes it dead.
+    nodeB.child.kill('SIGSTOP');
+    await until(async () => (await connectedAtOwner()) === 0, 12_000, "the owner to drop node B's points");
+    nodeB.child.kill('SIGCONT');
+
+    // Its sockets never closed; their next request (a link sample) makes them present again.
+    const sample = { lossPct: 0, rttMs: 40, fpsIn: 25, fpsOut: 25 };
+    await Promise.all(points.map((p) => request(p.socket, 'telemetry:sample', sample)));
+    await until(async () => (await connectedAtOwner()) === 10, 5000, 'all 10 present again');
+    [chair, ...points.map((p) => p.socket)].forEach((s) => s.close());
+  }, 60_000);
+});
