@@ -8,13 +8,12 @@ import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { ErrorBody } from '../protocol/common.js';
 import type { SocketData } from '../protocol/events.js';
-import type { Snapshot } from '../protocol/messages.js';
 import type { RequestName } from '../protocol/requests.js';
 import type { TelemetryService } from '../telemetry/TelemetryService.js';
 import { toErrorBody } from './handle.js';
 import { runRequest, type RequestContext } from './requestHandlers.js';
 import { rooms } from './rooms.js';
-import { isStaff, snapshotFor } from './views.js';
+import { isStaff } from './views.js';
 
 const logger = createLogger('MeetingGateway');
 
@@ -27,14 +26,12 @@ export interface SocketRef {
 export interface Opened {
   /** Rooms the socket joins on its own node (the fan-out reaches them through the adapter). */
   rooms: string[];
-  /** `null` for a socket that recovered its session (it missed nothing). */
-  snapshot: Snapshot | null;
 }
 
 type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
 
 type Operation =
-  | { op: 'open'; meetingId: string; socket: SocketRef; recovered: boolean }
+  | { op: 'open'; meetingId: string; socket: SocketRef }
   | { op: 'run'; meetingId: string; socket: SocketRef; name: RequestName; payload: unknown }
   | { op: 'close'; meetingId: string; socket: SocketRef };
 
@@ -120,9 +117,12 @@ export class MeetingGateway {
     }
   }
 
-  /** Checks the socket may join its meeting, counts its presence, and returns its rooms and snapshot. */
-  async open(meetingId: string, socket: SocketRef, recovered: boolean): Promise<Opened> {
-    const opened = await this.#call<Opened>({ op: 'open', meetingId, socket, recovered });
+  /**
+   * Checks the socket may join its meeting, counts its presence, and returns its rooms. The snapshot is asked for
+   * after joining them (`meeting:snapshot`), so no event falls between the two.
+   */
+  async open(meetingId: string, socket: SocketRef): Promise<Opened> {
+    const opened = await this.#call<Opened>({ op: 'open', meetingId, socket });
     let local = this.#local.get(meetingId);
     if (local === undefined) {
       local = new Map();
@@ -202,7 +202,7 @@ export class MeetingGateway {
       const runtime = this.#options.meetings.get(operation.meetingId);
       switch (operation.op) {
         case 'open':
-          return { ok: true, value: this.#open(runtime, node, operation.socket, operation.recovered) };
+          return { ok: true, value: this.#open(runtime, node, operation.socket) };
         case 'run':
           // A socket the owner forgot (its node was presumed dead during a long pause, or it came back from a
           // partition) is known again from its next request; a point's link samples come every few seconds.
@@ -233,7 +233,7 @@ export class MeetingGateway {
     }
   }
 
-  #open(runtime: MeetingRuntime, node: string, socket: SocketRef, recovered: boolean): Opened {
+  #open(runtime: MeetingRuntime, node: string, socket: SocketRef): Opened {
     const { actor } = socket;
     const status = runtime.state.status;
     if (actor.role === 'point') {
@@ -253,12 +253,8 @@ export class MeetingGateway {
       }
     }
     this.#register(runtime, node, socket);
-    const { now, telemetry } = this.#options;
 
-    return {
-      rooms: roomsFor(runtime, actor),
-      snapshot: recovered ? null : snapshotFor(runtime.state, runtime.index, actor, now(), telemetry.intervalMs),
-    };
+    return { rooms: roomsFor(runtime, actor) };
   }
 
   #register(runtime: MeetingRuntime, node: string, socket: SocketRef): void {
@@ -330,7 +326,7 @@ export class MeetingGateway {
       // A new owner rebuilt the meeting and marked its points dropped: announce this node's sockets again.
       this.#owners.set(message.meetingId, { node: from, until: this.#options.now() + OWNER_CACHE_MS });
       for (const socket of this.#local.get(message.meetingId)?.values() ?? []) {
-        void this.#call({ op: 'open', meetingId: message.meetingId, socket, recovered: true }).catch((error: unknown) =>
+        void this.#call({ op: 'open', meetingId: message.meetingId, socket }).catch((error: unknown) =>
           logger.warn({ err: error, meetingId: message.meetingId }, 're-announce failed'),
         );
       }

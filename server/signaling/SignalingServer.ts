@@ -13,6 +13,7 @@ import { socketLimiter } from './limits.js';
 import { fanOut } from './fanOut.js';
 import { dispatchRequest, toErrorBody } from './handle.js';
 import { MeetingGateway, type GatewayOptions, type Opened, type SocketRef } from './MeetingGateway.js';
+import type { Snapshot } from '../protocol/messages.js';
 import type { RequestName } from '../protocol/requests.js';
 
 const logger = createLogger('SignalingServer');
@@ -148,7 +149,7 @@ export class SignalingServer {
       tokenId: claims.tokenId,
       address: socket.handshake.address,
     };
-    const opened = await this.#gateway.open(claims.meetingId, { socketId: socket.id, actor }, false);
+    const opened = await this.#gateway.open(claims.meetingId, { socketId: socket.id, actor });
     socket.data.meetingId = claims.meetingId;
     socket.data.tokenId = claims.tokenId;
     socket.data.actor = actor;
@@ -172,13 +173,19 @@ export class SignalingServer {
     const opened = this.#opened.get(socket.id);
     this.#opened.delete(socket.id);
     if (opened !== undefined && !socket.recovered) {
+      // Rooms first, then the snapshot: every event after the snapshot reaches the socket (one before it may come
+      // twice, which views absorb).
       void socket.join(opened.rooms);
-      if (opened.snapshot !== null) {
-        socket.emit('meeting:snapshot', opened.snapshot);
-      }
+      this.#gateway.run(meetingId, ref, 'meeting:snapshot', {}).then(
+        (result) => socket.emit('meeting:snapshot', (result as { snapshot: Snapshot }).snapshot),
+        (error: unknown) => {
+          logger.warn({ err: error, meetingId }, 'no snapshot for a new socket; it will reconnect');
+          socket.disconnect(true);
+        },
+      );
     } else {
       // A recovered session skipped the middleware: its rooms came back with it; count its presence again.
-      this.#gateway.open(meetingId, ref, true).catch((error: unknown) => {
+      this.#gateway.open(meetingId, ref).catch((error: unknown) => {
         logger.warn({ err: error, meetingId }, 'recovered socket could not reopen');
       });
     }

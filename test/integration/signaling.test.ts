@@ -2,6 +2,7 @@ import { SignJWT } from 'jose';
 import { io } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectMeeting, request } from '../../server/protocol/client.js';
+import { until } from '../helpers/poll.js';
 import { nextMessage, startTestServer, type TestServer } from '../helpers/server.js';
 
 let t: TestServer;
@@ -33,6 +34,41 @@ describe('connecting', () => {
     const { snapshot: point } = await t.connect('point', 'DC-X1');
     expect(point.you).toMatchObject({ role: 'point', pointId: 'DC-X1', pointName: 'Điểm cầu Xã Tân Sơn' });
     expect(point.points).toBeUndefined();
+  });
+
+  it('sockets joining while the floor keeps changing all end on the final floor (snapshot, then every later delta)', async () => {
+    const { socket: chair } = await t.connect('chair');
+    await request(chair, 'meeting:start', {});
+    const tokens = await Promise.all(Array.from({ length: 60 }, () => t.token('technician')));
+    // Raw sockets with listeners from the start: the last floor each one knows is its snapshot's or a later delta's.
+    // Sockets connect while the floor keeps changing, so some snapshots are taken as a change is being applied.
+    const views: { last: { seq: number; holder: string | null } | null }[] = [];
+    const points = ['DC-X1', 'DC-X2', 'DC-X3', 'DC-X4'];
+    const commands: Promise<unknown>[] = [];
+    const sockets = tokens.map((token, i) => {
+      const view: (typeof views)[number] = { last: null };
+      views.push(view);
+      const socket = io(t.url, { auth: { token }, transports: ['websocket'], reconnection: false });
+      const keep = (seq: number, holder: string | null) => {
+        if (view.last === null || seq >= view.last.seq) {
+          view.last = { seq, holder };
+        }
+      };
+      socket.on('meeting:snapshot', (s) => keep(s.floor.seq, s.floor.holder?.pointId ?? null));
+      socket.on('floor:changed', (f) => keep(f.seq, f.holder?.pointId ?? null));
+      commands.push(
+        request(chair, i % 2 === 0 ? 'floor:grant' : 'floor:revoke', i % 2 === 0 ? { pointId: points[i % 4] } : {}),
+      );
+
+      return socket;
+    });
+    await Promise.all(commands);
+    await t.meeting.idle();
+    await until(() => views.every((v) => v.last !== null), 5000, 'every snapshot');
+    await new Promise((r) => setTimeout(r, 300));
+    const holder = t.meeting.state.floor?.pointId ?? null;
+    expect(views.map((v) => v.last?.holder)).toEqual(views.map(() => holder));
+    sockets.forEach((s) => s.close());
   });
 
   it('refuses a missing, forged, expired or uninvited token with a clear error', async () => {
