@@ -14,8 +14,9 @@ export interface MeetingConnection {
 }
 
 /**
- * Connects with a join token and resolves with the socket and its first snapshot (listeners attached afterwards miss
- * nothing: deltas only follow the snapshot). Rejects with the server's `{ code, message }` when refused.
+ * Connects with a join token and resolves with the socket and its first snapshot. Listeners attached when it
+ * resolves miss nothing: deltas follow the snapshot, and those that came in the same chunk are handed to them just
+ * after. Rejects with the server's `{ code, message }` when refused.
  */
 export function connectMeeting(
   url: string,
@@ -25,8 +26,18 @@ export function connectMeeting(
   const socket: MeetingSocket = io(url, { auth: { token }, transports: ['websocket'], ...options });
 
   return new Promise((resolve, reject) => {
+    // Messages that arrive with the snapshot in one chunk are handled before the caller can attach listeners (Node
+    // clients; a browser handles each message in its own task): keep them and hand them over just after.
+    let batch: [string, unknown[]][] | null = null;
+    const capture = (event: string, ...args: unknown[]) => {
+      if (batch !== null && event !== 'meeting:snapshot') {
+        batch.push([event, args]);
+      }
+    };
+    socket.onAny(capture);
     const onError = (error: Error & { data?: ErrorBody }) => {
       socket.off('meeting:snapshot', onSnapshot);
+      socket.offAny(capture);
       socket.close();
       reject(
         Object.assign(new Error(error.data?.message ?? error.message), { code: error.data?.code ?? 'CONNECT_FAILED' }),
@@ -34,6 +45,22 @@ export function connectMeeting(
     };
     const onSnapshot = (snapshot: Snapshot) => {
       socket.off('connect_error', onError);
+      batch = [];
+      // The end of this synchronous run of messages; the caller's listeners exist by the next macrotask.
+      queueMicrotask(() => {
+        const caught = batch ?? [];
+        batch = null;
+        socket.offAny(capture);
+        if (caught.length > 0) {
+          setTimeout(() => {
+            for (const [event, args] of caught) {
+              const listeners = socket.listeners(event as never) as ((...a: unknown[]) => void)[];
+              listeners.forEach((listener) => listener(...args));
+              socket.listenersAny().forEach((listener) => listener(event, ...args));
+            }
+          }, 0);
+        }
+      });
       resolve({ socket, snapshot });
     };
     socket.once('meeting:snapshot', onSnapshot);
