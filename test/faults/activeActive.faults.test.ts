@@ -72,6 +72,31 @@ class Point {
   }
 }
 
+/** The Bắc Giang province and a meeting on it, created through `ownerUrl` (which then owns it); its join tokens. */
+async function seedMeeting(
+  ownerUrl: string,
+  meetingId: string,
+  pointCount: number,
+): Promise<{ chairToken: string; links: { pointId: string; token: string }[] }> {
+  const post = (path: string, body?: unknown) =>
+    fetch(`${ownerUrl}${path}`, {
+      method: 'POST',
+      headers: { 'x-api-key': ADMIN, 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    }).then(async (r) => (await r.json()) as Record<string, unknown>);
+  const scenario = loadScenario('bac-giang-2021-09-28');
+  const built = buildProvince(scenario);
+  await post('/api/directory', built.directory);
+  await post('/api/meetings', scenarioMeetingInput(scenario, built, Date.now(), meetingId));
+  const chairToken = (await post(`/api/meetings/${meetingId}/tokens`, { role: 'chair' })).token as string;
+  const points = (await post(`/api/meetings/${meetingId}/tokens/points`)).points as {
+    pointId: string;
+    token: string;
+  }[];
+
+  return { chairToken, links: points.slice(0, pointCount) };
+}
+
 describe('active/active failover: kill -9 the owner while points are spread over both nodes', () => {
   let redis: TestRedis;
   let nodeA: { url: string; child: ChildProcess };
@@ -89,20 +114,7 @@ describe('active/active failover: kill -9 the owner while points are spread over
   });
 
   it('200 points, a roll call and a floor turn under way: the survivor carries on and no acked command is lost', async () => {
-    const post = (path: string, body?: unknown) =>
-      fetch(`${nodeA.url}${path}`, {
-        method: 'POST',
-        headers: { 'x-api-key': ADMIN, 'content-type': 'application/json' },
-        body: body === undefined ? null : JSON.stringify(body),
-      }).then(async (r) => (await r.json()) as Record<string, unknown>);
-    const scenario = loadScenario('bac-giang-2021-09-28');
-    const built = buildProvince(scenario);
-    await post('/api/directory', built.directory);
-    await post('/api/meetings', scenarioMeetingInput(scenario, built, Date.now(), 'maa'));
-    const chairToken = (await post('/api/meetings/maa/tokens', { role: 'chair' })).token as string;
-    const links = (
-      (await post('/api/meetings/maa/tokens/points')).points as { pointId: string; token: string }[]
-    ).slice(0, 200);
+    const { chairToken, links } = await seedMeeting(nodeA.url, 'maa', 200);
 
     // The chair sits on node B; points alternate between the nodes. Node A owns the meeting.
     const chair = (await connectMeeting(nodeB.url, chairToken, { reconnection: false })).socket;
@@ -194,20 +206,7 @@ describe('active/active: a node paused past the presence TTL', () => {
   });
 
   it("the owner drops a silent node's points, and counts them again from their next request when it resumes", async () => {
-    const post = (path: string, body?: unknown) =>
-      fetch(`${nodeA.url}${path}`, {
-        method: 'POST',
-        headers: { 'x-api-key': ADMIN, 'content-type': 'application/json' },
-        body: body === undefined ? null : JSON.stringify(body),
-      }).then(async (r) => (await r.json()) as Record<string, unknown>);
-    const scenario = loadScenario('bac-giang-2021-09-28');
-    const built = buildProvince(scenario);
-    await post('/api/directory', built.directory);
-    await post('/api/meetings', scenarioMeetingInput(scenario, built, Date.now(), 'mpause'));
-    const chairToken = (await post('/api/meetings/mpause/tokens', { role: 'chair' })).token as string;
-    const links = (
-      (await post('/api/meetings/mpause/tokens/points')).points as { pointId: string; token: string }[]
-    ).slice(0, 10);
+    const { chairToken, links } = await seedMeeting(nodeA.url, 'mpause', 10);
     const chair = (await connectMeeting(nodeA.url, chairToken, { reconnection: false })).socket;
     expect(await request(chair, 'meeting:open', {})).toMatchObject({ ok: true });
     const points = await Promise.all(links.map((l) => connectMeeting(nodeB.url, l.token, { reconnection: false })));
