@@ -97,29 +97,43 @@ async function seedMeeting(
   return { chairToken, links: points.slice(0, pointCount) };
 }
 
-describe('active/active failover: kill -9 the owner while points are spread over both nodes', () => {
-  let redis: TestRedis;
-  let nodeA: { url: string; child: ChildProcess };
-  let nodeB: { url: string; child: ChildProcess };
+interface TwoNodes {
+  nodeA: { url: string; child: ChildProcess };
+  nodeB: { url: string; child: ChildProcess };
+}
 
+/** A redis-server and two coordinator processes for the enclosing suite, killed (even if stopped) after it. */
+function twoNodes(): TwoNodes {
+  const cluster = {} as TwoNodes;
+  let redis: TestRedis | undefined;
   beforeAll(async () => {
     redis = await startRedis();
-    [nodeA, nodeB] = await Promise.all([startNode(redis.url, 'node-a'), startNode(redis.url, 'node-b')]);
+    const url = redis.url;
+    [cluster.nodeA, cluster.nodeB] = await Promise.all([startNode(url, 'node-a'), startNode(url, 'node-b')]);
   }, 60_000);
-
   afterAll(async () => {
-    nodeA?.child.kill('SIGKILL');
-    nodeB?.child.kill('SIGKILL');
+    for (const node of [cluster.nodeA, cluster.nodeB]) {
+      node?.child.kill('SIGCONT');
+      node?.child.kill('SIGKILL');
+    }
     await redis?.stop();
   });
 
+  return cluster;
+}
+
+describe('active/active failover: kill -9 the owner while points are spread over both nodes', () => {
+  const cluster = twoNodes();
+
   it('200 points, a roll call and a floor turn under way: the survivor carries on and no acked command is lost', async () => {
-    const { chairToken, links } = await seedMeeting(nodeA.url, 'maa', 200);
+    const { chairToken, links } = await seedMeeting(cluster.nodeA.url, 'maa', 200);
 
     // The chair sits on node B; points alternate between the nodes. Node A owns the meeting.
-    const chair = (await connectMeeting(nodeB.url, chairToken, { reconnection: false })).socket;
+    const chair = (await connectMeeting(cluster.nodeB.url, chairToken, { reconnection: false })).socket;
     expect(await request(chair, 'meeting:open', {})).toMatchObject({ ok: true });
-    const points = links.map((l, i) => new Point(l.pointId, l.token, i % 2 === 0 ? nodeA.url : nodeB.url));
+    const points = links.map(
+      (l, i) => new Point(l.pointId, l.token, i % 2 === 0 ? cluster.nodeA.url : cluster.nodeB.url),
+    );
     await Promise.all(points.map((p) => p.connect()));
     expect(await request(chair, 'meeting:start', {})).toMatchObject({ ok: true });
 
@@ -144,10 +158,10 @@ describe('active/active failover: kill -9 the owner while points are spread over
 
     // The owner dies without a word, mid roll call and mid floor turn.
     const killedAt = Date.now();
-    nodeA.child.kill('SIGKILL');
-    const onA = points.filter((p) => p.url === nodeA.url);
+    cluster.nodeA.child.kill('SIGKILL');
+    const onA = points.filter((p) => p.url === cluster.nodeA.url);
     onA.forEach((p) => p.socket?.close());
-    await Promise.all(onA.map((p) => p.failOver(nodeB.url, killedAt + 20_000)));
+    await Promise.all(onA.map((p) => p.failOver(cluster.nodeB.url, killedAt + 20_000)));
     const slowest = Math.max(...onA.map((p) => (p.reconnectedAt ?? Infinity) - killedAt));
     expect(slowest).toBeLessThan(10_000);
 
@@ -162,8 +176,8 @@ describe('active/active failover: kill -9 the owner while points are spread over
     }
 
     // Every acknowledged command is in the log.
-    const log = (await fetch(`${nodeB.url}/api/meetings/maa/events`, { headers: { 'x-api-key': ADMIN } }).then((r) =>
-      r.json(),
+    const log = (await fetch(`${cluster.nodeB.url}/api/meetings/maa/events`, { headers: { 'x-api-key': ADMIN } }).then(
+      (r) => r.json(),
     )) as { events: { type: string; requestId?: string; pointId?: string }[] };
     const logged = log.events.filter((e) => e.type === 'FloorRequested').map((e) => e.requestId);
     expect(logged.sort()).toEqual([...ackedRequests].sort());
@@ -189,27 +203,15 @@ describe('active/active failover: kill -9 the owner while points are spread over
 });
 
 describe('active/active: a node paused past the presence TTL', () => {
-  let redis: TestRedis;
-  let nodeA: { url: string; child: ChildProcess };
-  let nodeB: { url: string; child: ChildProcess };
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    [nodeA, nodeB] = await Promise.all([startNode(redis.url, 'node-a'), startNode(redis.url, 'node-b')]);
-  }, 60_000);
-
-  afterAll(async () => {
-    nodeB?.child.kill('SIGCONT');
-    nodeA?.child.kill('SIGKILL');
-    nodeB?.child.kill('SIGKILL');
-    await redis?.stop();
-  });
+  const cluster = twoNodes();
 
   it("the owner drops a silent node's points, and counts them again from their next request when it resumes", async () => {
-    const { chairToken, links } = await seedMeeting(nodeA.url, 'mpause', 10);
-    const chair = (await connectMeeting(nodeA.url, chairToken, { reconnection: false })).socket;
+    const { chairToken, links } = await seedMeeting(cluster.nodeA.url, 'mpause', 10);
+    const chair = (await connectMeeting(cluster.nodeA.url, chairToken, { reconnection: false })).socket;
     expect(await request(chair, 'meeting:open', {})).toMatchObject({ ok: true });
-    const points = await Promise.all(links.map((l) => connectMeeting(nodeB.url, l.token, { reconnection: false })));
+    const points = await Promise.all(
+      links.map((l) => connectMeeting(cluster.nodeB.url, l.token, { reconnection: false })),
+    );
     const connectedAtOwner = async () => {
       const ack = await request(chair, 'meeting:snapshot', {});
       const ids = new Set(links.map((l) => l.pointId));
@@ -219,9 +221,9 @@ describe('active/active: a node paused past the presence TTL', () => {
     await until(async () => (await connectedAtOwner()) === 10, 5000, 'all 10 connected at the owner');
 
     // Node B freezes (a long GC pause, a stopped VM) past the 6 s presence TTL: the owner presumes it dead.
-    nodeB.child.kill('SIGSTOP');
+    cluster.nodeB.child.kill('SIGSTOP');
     await until(async () => (await connectedAtOwner()) === 0, 12_000, "the owner to drop node B's points");
-    nodeB.child.kill('SIGCONT');
+    cluster.nodeB.child.kill('SIGCONT');
 
     // Its sockets never closed; their next request (a link sample) makes them present again.
     const sample = { lossPct: 0, rttMs: 40, fpsIn: 25, fpsOut: 25 };

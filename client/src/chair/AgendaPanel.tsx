@@ -1,17 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import type { ConsoleState } from '../state/consoleState.js';
-import type { MeetingClient } from '../state/MeetingClient.js';
+import type { PanelProps } from './panelProps.js';
 
 /** The agenda with the current item, and the meeting's lifecycle buttons. */
-export function AgendaPanel({
-  client,
-  state,
-  canModerate,
-}: {
-  client: MeetingClient;
-  state: ConsoleState;
-  canModerate: boolean;
-}) {
+export function AgendaPanel({ client, state, canModerate }: PanelProps) {
   const { t } = useTranslation();
   const { status, agendaIndex } = state.status;
   const agenda = state.meeting.agenda;

@@ -2,9 +2,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Countdown } from '../components/Countdown.js';
 import { formatDuration } from '../format.js';
-import type { ConsoleState } from '../state/consoleState.js';
 import { serverNow } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
+import type { PanelProps } from './panelProps.js';
 import { useNow } from '../state/hooks.js';
 
 const LIMITS_MIN = [3, 5, 7, 10, 15];
@@ -19,15 +19,7 @@ const typing = (target: EventTarget | null) =>
  * The speaker and the queue: grant, deny, reorder, raise priority, stop, next. Keys N (next) and S (stop) work
  * anywhere outside a form field, so a chair under pressure need not find the mouse.
  */
-export function FloorPanel({
-  client,
-  state,
-  canModerate,
-}: {
-  client: MeetingClient;
-  state: ConsoleState;
-  canModerate: boolean;
-}) {
+export function FloorPanel({ client, state, canModerate }: PanelProps) {
   const { t } = useTranslation();
   const now = serverNow(state, useNow(1000));
   const { holder, queue, speakingLimitSec } = state.floor;

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
 import { pointsOfUnit } from '../state/units.js';
-import { UnitSelect } from '../components/UnitSelect.js';
+import { SecondsSelect, UnitSelect } from '../components/Pickers.js';
 
 const SCAN_INTERVALS_SEC = [5, 10, 15, 30];
 /** The server bounds a scan list; a larger unit scans its first points. */
@@ -47,13 +47,7 @@ export function MicPanel({ client, state }: { client: MeetingClient; state: Cons
         </label>
         <label>
           {t('mics.scanEvery')}
-          <select value={intervalSec} onChange={(e) => setIntervalSec(Number(e.target.value))}>
-            {SCAN_INTERVALS_SEC.map((s) => (
-              <option key={s} value={s}>
-                {t('rollCall.seconds', { count: s })}
-              </option>
-            ))}
-          </select>
+          <SecondsSelect choices={SCAN_INTERVALS_SEC} value={intervalSec} onChange={setIntervalSec} />
         </label>
         <button
           type="button"

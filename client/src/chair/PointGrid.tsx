@@ -3,10 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { HealthBadge } from '../components/HealthBadge.js';
 import { VideoTile } from '../components/VideoTile.js';
 import type { MediaView } from '../media/useMedia.js';
-import type { ConsoleState } from '../state/consoleState.js';
-import type { MeetingClient } from '../state/MeetingClient.js';
+import type { PanelProps } from './panelProps.js';
 import { pointsOfUnit } from '../state/units.js';
-import { UnitSelect } from '../components/UnitSelect.js';
+import { UnitSelect } from '../components/Pickers.js';
 
 export const GRID_PAGE_SIZE = 12;
 
@@ -14,17 +13,7 @@ export const GRID_PAGE_SIZE = 12;
  * Thumbnails of the points, a page at a time, filtered by unit. The bridge sends video for exactly the page shown
  * (`media:page` with its points); the rest of the tile (name, link, microphone) comes from the meeting state.
  */
-export function PointGrid({
-  client,
-  state,
-  media,
-  canModerate,
-}: {
-  client: MeetingClient;
-  state: ConsoleState;
-  media: MediaView;
-  canModerate: boolean;
-}) {
+export function PointGrid({ client, state, media, canModerate }: PanelProps & { media: MediaView }) {
   const { t } = useTranslation();
   const [unit, setUnit] = useState<string | null>(null);
   const [page, setPage] = useState(0);

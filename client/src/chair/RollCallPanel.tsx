@@ -2,25 +2,16 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RollCallView } from '../../../server/protocol/messages.js';
 import { formatDuration, formatTime } from '../format.js';
-import type { ConsoleState } from '../state/consoleState.js';
 import { serverNow } from '../state/consoleState.js';
-import type { MeetingClient } from '../state/MeetingClient.js';
+import type { PanelProps } from './panelProps.js';
 import { useNow } from '../state/hooks.js';
-import { UnitSelect } from '../components/UnitSelect.js';
+import { SecondsSelect, UnitSelect } from '../components/Pickers.js';
 
 const DEADLINES_SEC = [30, 60, 120, 300];
 const OUTCOMES = ['present', 'late', 'absent', 'noSignal', 'pending'] as const;
 
 /** Start a roll call (scope, deadline), watch its tally by unit, close it, re-run it for the missing. */
-export function RollCallPanel({
-  client,
-  state,
-  canModerate,
-}: {
-  client: MeetingClient;
-  state: ConsoleState;
-  canModerate: boolean;
-}) {
+export function RollCallPanel({ client, state, canModerate }: PanelProps) {
   const { t } = useTranslation();
   const now = serverNow(state, useNow(500));
   const [deadlineSec, setDeadlineSec] = useState(60);
@@ -49,13 +40,7 @@ export function RollCallPanel({
           </label>
           <label>
             {t('rollCall.deadline')}
-            <select value={deadlineSec} onChange={(e) => setDeadlineSec(Number(e.target.value))}>
-              {DEADLINES_SEC.map((s) => (
-                <option key={s} value={s}>
-                  {t('rollCall.seconds', { count: s })}
-                </option>
-              ))}
-            </select>
+            <SecondsSelect choices={DEADLINES_SEC} value={deadlineSec} onChange={setDeadlineSec} />
           </label>
           <button
             type="button"

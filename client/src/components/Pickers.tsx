@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { UnitNode } from '../state/units.js';
 import { unitsInTreeOrder } from '../state/units.js';
 
@@ -25,6 +26,29 @@ export function UnitSelect({
         <option key={unit.code} value={unit.code}>
           {'  '.repeat(depth)}
           {unit.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A choice among durations in seconds, each shown as "N giây" / "N s". */
+export function SecondsSelect({
+  choices,
+  value,
+  onChange,
+}: {
+  choices: readonly number[];
+  value: number;
+  onChange: (seconds: number) => void;
+}) {
+  const { t } = useTranslation();
+
+  return (
+    <select value={value} onChange={(e) => onChange(Number(e.target.value))}>
+      {choices.map((s) => (
+        <option key={s} value={s}>
+          {t('rollCall.seconds', { count: s })}
         </option>
       ))}
     </select>
