@@ -73,6 +73,8 @@ export interface AppServer {
   tokens: JoinTokens;
   signaling: SignalingServer;
   telemetry: TelemetryService;
+  /** The media service and, through it, the bridge that carries this node's media. */
+  media: MediaService;
   readonly closed: boolean;
   /** Closes sockets, the HTTP server, timers and the store, in that order. Idempotent. */
   close(): Promise<void>;
@@ -175,6 +177,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     onSlots: (participantId, slots) => signaling.io.to(participantId).emit('media:slots', { slots }),
     onReconnect: (participantId, reason) =>
       (participantId === null ? signaling.io : signaling.io.to(participantId)).emit('media:reconnect', { reason }),
+    onActiveSpeaker: (meetingId, speaker) =>
+      signaling.io.to(rooms.staff(meetingId)).emit('media:activeSpeaker', { ...speaker, at: now() }),
     now,
   });
   mediaService = media;
@@ -228,6 +232,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     tokens,
     signaling,
     telemetry,
+    media,
     get closed() {
       return closed;
     },

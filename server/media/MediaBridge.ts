@@ -56,6 +56,10 @@ export interface MediaBridgeEvents {
   consumers: (participantId: string, consumers: ConsumerOptions[]) => void;
   /** mediasoup: consumers closed for a participant. */
   consumersClosed: (participantId: string, consumerIds: string[]) => void;
+  /** A participant can now consume or produce more (capabilities, a receive transport, a producer): route again. */
+  changed: (participantId: string) => void;
+  /** mediasoup: the loudest open microphone of a meeting changed (ActiveSpeakerObserver). */
+  activeSpeaker: (meetingId: string, participantId: string) => void;
 }
 
 /**

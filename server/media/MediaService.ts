@@ -26,6 +26,8 @@ export interface MediaServiceOptions {
   onSlots: (participantId: string, slots: SlotLabel[]) => void;
   /** Tells one participant (or, with `null`, everyone) to reconnect its media. */
   onReconnect: (participantId: string | null, reason: string) => void;
+  /** The loudest open microphone of a meeting changed (mediasoup): `pointId` is `null` for the hub's consoles. */
+  onActiveSpeaker?: (meetingId: string, speaker: { participantId: string; pointId: string | null }) => void;
   now?: () => number;
 }
 
@@ -42,13 +44,25 @@ export class MediaService {
   readonly #unsubscribe: () => void;
   readonly #scanTimer: NodeJS.Timeout;
 
-  constructor({ meetings, bridge, onSlots, onReconnect, now = Date.now }: MediaServiceOptions) {
+  constructor({ meetings, bridge, onSlots, onReconnect, onActiveSpeaker, now = Date.now }: MediaServiceOptions) {
     this.bridge = bridge;
     this.#meetings = meetings;
     this.#now = now;
     bridge.on('slots', onSlots);
     bridge.on('participantFailed', (participantId, reason) => onReconnect(participantId, reason));
     bridge.on('failure', (reason) => onReconnect(null, reason));
+    bridge.on('changed', (participantId) => {
+      const meetingId = this.#meetingOf(participantId);
+      if (meetingId !== null) {
+        this.#reroute(meetingId);
+      }
+    });
+    bridge.on('activeSpeaker', (meetingId, participantId) => {
+      const participant = this.#participants.get(meetingId)?.get(participantId);
+      if (participant !== undefined) {
+        onActiveSpeaker?.(meetingId, { participantId, pointId: participant.pointId });
+      }
+    });
     this.#unsubscribe = meetings.onEvents((runtime, events) => this.#onEvents(runtime, events));
     // Auto-scan steps are time-driven: re-plan meetings that scan, once a second.
     this.#scanTimer = setInterval(() => {
@@ -121,6 +135,16 @@ export class MediaService {
     if (this.#participants.has(runtime.id) && events.some((e) => ROUTING_EVENTS.has(e.type))) {
       this.#reroute(runtime.id);
     }
+  }
+
+  #meetingOf(participantId: string): string | null {
+    for (const [meetingId, participants] of this.#participants) {
+      if (participants.has(participantId)) {
+        return meetingId;
+      }
+    }
+
+    return null;
   }
 
   #reroute(meetingId: string): void {

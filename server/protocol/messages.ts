@@ -242,6 +242,11 @@ export const MESSAGES = {
     to: 'one participant (mediasoup)',
     doc: 'Consumers the bridge closed (the routing no longer needs them).',
   },
+  'media:activeSpeaker': {
+    schema: z.object({ participantId: z.string(), pointId: code.nullable(), at: epochMs }),
+    to: 'staff',
+    doc: "The loudest open microphone changed (mediasoup's active-speaker observer): a point, or the hub (`null`).",
+  },
   'media:reconnect': {
     schema: z.object({ reason: z.string() }),
     to: 'one participant, or everyone when the bridge failed',

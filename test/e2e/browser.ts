@@ -30,40 +30,34 @@ export interface SlotStats {
   source: string | null;
   framesDecoded: number;
   bytesReceived: number;
+  frameWidth: number;
+  frameHeight: number;
 }
 
-/** Inbound RTP per receive slot of the page's media client, with the slot's label. */
-export function slotStats(page: Page): Promise<SlotStats[]> {
-  return page.evaluate(async () => {
-    const w = window as unknown as {
-      diemcau: {
-        media: {
-          peerConnection: RTCPeerConnection | null;
-          slots: { mid: string; kind: string; purpose: string; source: string | null }[];
-        };
-      };
+/** Handle the consoles leave on `window` for browser tests (see client/src/media/useMedia.ts). */
+interface TestHandle {
+  diemcau?: {
+    media?: {
+      connectionState: RTCPeerConnectionState | null;
+      bridge: string | null;
+      slotStats(): Promise<SlotStats[]>;
     };
-    const pc = w.diemcau.media.peerConnection;
-    if (pc === null) {
-      return [];
-    }
-    const report = await pc.getStats();
-    const byMid = new Map<string, { framesDecoded: number; bytesReceived: number }>();
-    report.forEach((s: Record<string, unknown>) => {
-      if (s.type === 'inbound-rtp' && typeof s.mid === 'string') {
-        byMid.set(s.mid, { framesDecoded: Number(s.framesDecoded ?? 0), bytesReceived: Number(s.bytesReceived ?? 0) });
-      }
-    });
+    socket?: { id: string };
+  };
+}
 
-    return w.diemcau.media.slots.map((slot) => ({
-      mid: slot.mid,
-      kind: slot.kind,
-      purpose: slot.purpose,
-      source: slot.source,
-      framesDecoded: byMid.get(slot.mid)?.framesDecoded ?? 0,
-      bytesReceived: byMid.get(slot.mid)?.bytesReceived ?? 0,
-    }));
+/** Inbound RTP per receive slot of the page's media client, with the slot's label (either bridge). */
+export function slotStats(page: Page): Promise<SlotStats[]> {
+  return page.evaluate(async () => (await (window as TestHandle).diemcau?.media?.slotStats()) ?? []);
+}
+
+/** Waits until the page's media connections to the bridge are all connected; resolves with its socket id. */
+export async function mediaConnected(page: Page, timeoutMs = 20_000): Promise<string> {
+  await page.waitForFunction(() => (window as TestHandle).diemcau?.media?.connectionState === 'connected', undefined, {
+    timeout: timeoutMs,
   });
+
+  return page.evaluate(() => (window as TestHandle).diemcau?.socket?.id ?? '');
 }
 
 export const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,8 @@
-import type { JoinResult, SlotLabel } from '../../../server/media/MediaBridge.js';
-import type { RtpCapabilities, RtpParameters, TransportOptions } from 'mediasoup-client/types';
+import type { SlotLabel } from '../../../server/media/MediaBridge.js';
 import { request, type MeetingSocket } from '../../../server/protocol/client.js';
+import type { InboundStats, MediaSession, SlotSink } from './MediaSession.js';
+import { MediasoupSession } from './MediasoupSession.js';
+import { SdpSession } from './SdpSession.js';
 
 export interface MediaClientOptions {
   socket: MeetingSocket;
@@ -15,24 +17,44 @@ export interface SlotView extends SlotLabel {
   stream: MediaStream | null;
 }
 
+/** A receive slot with what the browser decoded on it (browser tests and diagnostics). */
+export interface SlotStats extends InboundStats {
+  mid: string;
+  kind: 'audio' | 'video';
+  purpose: SlotLabel['purpose'];
+  source: string | null;
+}
+
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Camera size per bridge: mediasoup sends three simulcast layers, which Chromium keeps from 960×540 up. */
+const CAMERA = {
+  werift: { width: 640, height: 360 },
+  mediasoup: { width: 960, height: 540 },
+} as const;
+
 /**
- * The browser side of the media bridge. Embedded bridge: a plain RTCPeerConnection answering the bridge's offer,
- * its camera and microphone on the offered receive slots, and one stream per send slot (program, audio, grid).
- * Reconnects media after a network change with an ICE restart, and fully when the server asks.
+ * The browser side of the media bridge, whichever runs: joins, opens camera and microphone, and keeps the receive
+ * slots (program, speaker, grid, audio) with their labels and streams. The connection itself is a session
+ * (`SdpSession` for the embedded bridge, `MediasoupSession` for mediasoup), replaced whenever the server asks the
+ * point to reconnect its media (a dead worker, a lost peer).
  */
 export class MediaClient {
   readonly #options: MediaClientOptions;
-  #pc: RTCPeerConnection | null = null;
+  #session: MediaSession | null = null;
+  #bridge: 'werift' | 'mediasoup' | null = null;
   #local: MediaStream | null = null;
   #slots = new Map<string, SlotView>();
-  #restarting = false;
+  #joining: Promise<void> | null = null;
   #closed = false;
 
   constructor(options: MediaClientOptions) {
     this.#options = options;
-    options.socket.on('media:slots', ({ slots }) => this.#label(slots));
+    options.socket.on('media:slots', ({ slots }) => {
+      if (this.#session instanceof SdpSession) {
+        this.#session.label(slots);
+      }
+    });
     options.socket.on('media:reconnect', () => void this.#rejoin());
   }
 
@@ -44,28 +66,48 @@ export class MediaClient {
     return this.#local;
   }
 
-  get peerConnection(): RTCPeerConnection | null {
-    return this.#pc;
+  /** Which bridge carries the media (`null` before the first join). */
+  get bridge(): 'werift' | 'mediasoup' | null {
+    return this.#bridge;
   }
 
-  /** Opens camera and microphone and joins the bridge. */
+  /** The worst state of the media connections, `null` before there are any. */
+  get connectionState(): RTCPeerConnectionState | null {
+    return this.#session?.connectionState ?? null;
+  }
+
+  /** The browser's stats of every media connection (link samples). */
+  async stats(): Promise<RTCStatsReport[]> {
+    return (await this.#session?.stats()) ?? [];
+  }
+
+  /** What each receive slot decoded so far. */
+  async slotStats(): Promise<SlotStats[]> {
+    const inbound = (await this.#session?.inbound()) ?? new Map<string, InboundStats>();
+
+    return this.slots.map(({ mid, kind, purpose, source }) => ({
+      mid,
+      kind,
+      purpose,
+      source,
+      ...(inbound.get(mid) ?? { framesDecoded: 0, bytesReceived: 0, frameWidth: 0, frameHeight: 0 }),
+    }));
+  }
+
+  /** Joins the bridge, then opens camera and microphone at the size that bridge wants. */
   async start(): Promise<void> {
-    const { cameraId, microphoneId } = this.#options;
-    this.#local = await navigator.mediaDevices.getUserMedia({
-      audio: microphoneId ? { deviceId: { exact: microphoneId } } : true,
-      video: { width: 640, height: 360, frameRate: 25, ...(cameraId ? { deviceId: { exact: cameraId } } : {}) },
-    });
     await this.#join();
   }
 
   /** Switches camera or microphone without renegotiating (replaceTrack). */
   async useDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
     const stream = await navigator.mediaDevices.getUserMedia(
-      kind === 'audio' ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId } } },
+      kind === 'audio'
+        ? { audio: { deviceId: { exact: deviceId } } }
+        : { video: { ...CAMERA[this.#bridge ?? 'werift'], deviceId: { exact: deviceId } } },
     );
     const track = stream.getTracks()[0] as MediaStreamTrack;
-    const sender = this.#pc?.getSenders().find((s) => s.track?.kind === kind);
-    await sender?.replaceTrack(track);
+    await this.#session?.replaceTrack(kind, track);
     this.#local
       ?.getTracks()
       .filter((t) => t.kind === kind)
@@ -78,206 +120,88 @@ export class MediaClient {
 
   close(): void {
     this.#closed = true;
-    this.#pc?.close();
+    this.#session?.close();
     this.#local?.getTracks().forEach((t) => t.stop());
     void request(this.#options.socket, 'media:leave', {}).catch(() => undefined);
   }
 
-  async #join(): Promise<void> {
+  #join(): Promise<void> {
+    // One join at a time: a reconnect request during a join waits for it, then joins again.
+    const run = (this.#joining ?? Promise.resolve()).catch(() => undefined).then(() => this.#joinOnce());
+    this.#joining = run;
+
+    return run;
+  }
+
+  async #joinOnce(): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
     const ack = await request(this.#options.socket, 'media:join', {});
     if (!ack.ok) {
       throw new Error(`${ack.error.code}: ${ack.error.message}`);
     }
-    const join: JoinResult = ack.join;
-    if (join.bridge === 'mediasoup') {
-      await this.#joinMediasoup(join.routerRtpCapabilities);
-
-      return;
-    }
-    this.#pc?.close();
-    const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
-    this.#pc = pc;
+    const { join } = ack;
+    this.#bridge = join.bridge;
+    this.#local ??= await this.#openDevices(join.bridge);
+    this.#session?.close();
+    this.#session = null;
     this.#slots = new Map();
-    pc.ontrack = (event) => {
-      const mid = event.transceiver.mid ?? '';
-      const slot = this.#slots.get(mid);
-      if (slot !== undefined) {
-        slot.stream = new MediaStream([event.track]);
-        this.#options.onChange?.();
-      }
-    };
-    pc.oniceconnectionstatechange = () => {
-      if (pc.iceConnectionState === 'failed' || pc.iceConnectionState === 'disconnected') {
-        void this.#restartIce(pc);
-      }
-    };
-    // Label the slots first: tracks arrive while the offer is applied.
-    this.#label(join.slots);
-    await pc.setRemoteDescription({ type: 'offer', sdp: join.offer });
-    // The bridge's first audio and video transceivers receive from us: put our microphone and camera there.
-    const local = this.#local;
-    for (const kind of ['audio', 'video'] as const) {
-      const transceiver = pc
-        .getTransceivers()
-        .find((t) => t.receiver.track.kind === kind && !this.#slots.has(t.mid ?? ''));
-      const track = local?.getTracks().find((t) => t.kind === kind);
-      if (transceiver !== undefined && track !== undefined) {
-        transceiver.direction = 'sendonly';
-        await transceiver.sender.replaceTrack(track);
-      }
-    }
-    await this.#answer(pc);
-  }
-
-  /** mediasoup: a Device, a send transport producing camera (3 simulcast layers) and microphone, a receive one. */
-  async #joinMediasoup(routerRtpCapabilities: unknown): Promise<void> {
-    const socket = this.#options.socket;
-    const must = <T extends { ok: boolean }>(ack: T): T & { ok: true } => {
-      if (!ack.ok) {
-        throw new Error(`media: ${JSON.stringify((ack as { error?: unknown }).error)}`);
-      }
-
-      return ack as T & { ok: true };
-    };
-    // Loaded only where the server runs mediasoup: the embedded bridge needs none of it.
-    const { Device } = await import('mediasoup-client');
-    const device = new Device();
-    await device.load({ routerRtpCapabilities: routerRtpCapabilities as RtpCapabilities });
-    must(
-      await request(socket, 'media:capabilities', {
-        rtpCapabilities: device.rtpCapabilities as Record<string, unknown>,
-      }),
-    );
-    const open = async (direction: 'send' | 'recv') => {
-      const { transport } = must(await request(socket, 'media:transport', { direction }));
-      const options = transport as unknown as TransportOptions;
-      const t = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
-      t.on('connect', ({ dtlsParameters }, callback, errback) => {
-        request(socket, 'media:connect', {
-          transportId: t.id,
-          dtlsParameters: dtlsParameters as unknown as Record<string, unknown>,
-        })
-          .then((a) => (a.ok ? callback() : errback(new Error(a.error.message))))
-          .catch(errback);
-      });
-
-      return t;
-    };
-    const send = await open('send');
-    send.on('produce', ({ kind, rtpParameters }, callback, errback) => {
-      request(socket, 'media:produce', {
-        transportId: send.id,
-        kind,
-        rtpParameters: rtpParameters as unknown as Record<string, unknown>,
-      })
-        .then((a) => (a.ok ? callback({ id: a.producerId }) : errback(new Error(a.error.message))))
-        .catch(errback);
-    });
-    const recv = await open('recv');
-    socket.on('media:consumers', ({ consumers }) => {
-      for (const c of consumers) {
-        void recv
-          .consume({
-            id: c.id,
-            producerId: c.producerId,
-            kind: c.kind,
-            rtpParameters: c.rtpParameters as RtpParameters,
-          })
-          .then(async (consumer) => {
-            const { purpose, source, sourcePointId, kind } = c;
-            this.#slots.set(c.id, {
-              mid: c.id,
-              kind,
-              purpose,
-              source,
-              sourcePointId,
-              stream: new MediaStream([consumer.track]),
-            });
-            this.#options.onChange?.();
-            await request(socket, 'media:resume', { consumerId: c.id });
-          });
-      }
-    });
-    socket.on('media:consumersClosed', ({ consumerIds }) => {
-      consumerIds.forEach((id) => this.#slots.delete(id));
-      this.#options.onChange?.();
-    });
-    const audio = this.#local?.getAudioTracks()[0];
-    const video = this.#local?.getVideoTracks()[0];
-    if (audio !== undefined) {
-      await send.produce({ track: audio });
-    }
-    if (video !== undefined) {
-      await send.produce({
-        track: video,
-        encodings: [
-          { scaleResolutionDownBy: 4, maxBitrate: 120_000 },
-          { scaleResolutionDownBy: 2, maxBitrate: 350_000 },
-          { scaleResolutionDownBy: 1, maxBitrate: 900_000 },
-        ],
-      });
-    }
-  }
-
-  async #answer(pc: RTCPeerConnection): Promise<void> {
-    await pc.setLocalDescription(await pc.createAnswer());
-    await this.#gathered(pc);
-    const ack = await request(this.#options.socket, 'media:answer', { sdp: pc.localDescription?.sdp ?? '' });
-    if (!ack.ok) {
-      throw new Error(`${ack.error.code}: ${ack.error.message}`);
-    }
-  }
-
-  /** After a network change: new ICE credentials and candidates, same slots. */
-  async #restartIce(pc: RTCPeerConnection): Promise<void> {
-    if (this.#restarting || this.#closed) {
-      return;
-    }
-    this.#restarting = true;
-    try {
-      await wait(2000);
-      if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed' || pc !== this.#pc) {
-        return;
-      }
-      const ack = await request(this.#options.socket, 'media:restart', {});
-      if (ack.ok && 'offer' in ack.restart) {
-        await pc.setRemoteDescription({ type: 'offer', sdp: ack.restart.offer });
-        await this.#answer(pc);
-      } else {
-        await this.#rejoin();
-      }
-    } finally {
-      this.#restarting = false;
-    }
-  }
-
-  async #rejoin(): Promise<void> {
-    if (!this.#closed) {
-      await this.#join();
-    }
-  }
-
-  #label(slots: SlotLabel[]): void {
-    for (const label of slots) {
-      const slot = this.#slots.get(label.mid);
-      this.#slots.set(label.mid, { ...label, stream: slot?.stream ?? null });
-    }
+    this.#options.onChange?.();
+    const sessionOptions = { socket: this.#options.socket, sink: this.#sink(), onLost: () => void this.#rejoin() };
+    this.#session =
+      join.bridge === 'mediasoup'
+        ? await MediasoupSession.open(sessionOptions, join.routerRtpCapabilities, this.#local)
+        : await SdpSession.open(sessionOptions, join, this.#local);
     this.#options.onChange?.();
   }
 
-  async #gathered(pc: RTCPeerConnection): Promise<void> {
-    if (pc.iceGatheringState === 'complete') {
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        if (pc.iceGatheringState === 'complete') {
-          pc.removeEventListener('icegatheringstatechange', done);
-          resolve();
-        }
-      };
-      pc.addEventListener('icegatheringstatechange', done);
-      setTimeout(resolve, 3000);
+  async #openDevices(bridge: 'werift' | 'mediasoup'): Promise<MediaStream> {
+    const { cameraId, microphoneId } = this.#options;
+
+    return navigator.mediaDevices.getUserMedia({
+      audio: microphoneId ? { deviceId: { exact: microphoneId } } : true,
+      video: { ...CAMERA[bridge], frameRate: 25, ...(cameraId ? { deviceId: { exact: cameraId } } : {}) },
     });
+  }
+
+  #sink(): SlotSink {
+    // Bound to the slot map of this join: a late event of a replaced session cannot touch the next one's slots.
+    const slots = this.#slots;
+    const changed = () => {
+      if (slots === this.#slots) {
+        this.#options.onChange?.();
+      }
+    };
+
+    return {
+      label: (labels) => {
+        for (const label of labels) {
+          slots.set(label.mid, { ...label, stream: slots.get(label.mid)?.stream ?? null });
+        }
+        changed();
+      },
+      attach: (label, track) => {
+        slots.set(label.mid, { ...label, stream: new MediaStream([track]) });
+        changed();
+      },
+      drop: (ids) => {
+        ids.forEach((id) => slots.delete(id));
+        changed();
+      },
+    };
+  }
+
+  /** Joins again after the bridge lost this point's media, retrying while the bridge recovers (a worker restarts). */
+  async #rejoin(): Promise<void> {
+    for (let attempt = 0; attempt < 8 && !this.#closed; attempt += 1) {
+      try {
+        await this.#join();
+
+        return;
+      } catch {
+        await wait(Math.min(8000, 500 * 2 ** attempt));
+      }
+    }
   }
 }

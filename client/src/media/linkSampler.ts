@@ -15,15 +15,15 @@ interface Counters {
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /**
- * Turns successive `RTCPeerConnection.getStats()` reports into the compact link sample the server classifies:
+ * Turns successive `getStats()` reports of the media connections into the compact link sample the server classifies:
  * bitrates, loss and frame rates over the last interval, plus jitter, RTT, freezes, audio level and what limits
  * the camera's quality.
  */
 export class LinkSampler {
   #last: Counters | null = null;
 
-  async sample(pc: RTCPeerConnection): Promise<Sample> {
-    const report = await pc.getStats();
+  /** One sample from the reports of every media connection (one for the embedded bridge, two for mediasoup). */
+  sample(reports: RTCStatsReport[]): Sample {
     const now: Counters = {
       at: performance.now(),
       bytesIn: 0,
@@ -39,7 +39,9 @@ export class LinkSampler {
     let freezeMs = 0;
     let audioLevel: number | null = null;
     let limitation: Sample['qualityLimitation'] = null;
-    report.forEach((s: Record<string, unknown>) => {
+    const entries: Record<string, unknown>[] = [];
+    reports.forEach((report) => report.forEach((s: Record<string, unknown>) => entries.push(s)));
+    entries.forEach((s) => {
       const num = (key: string) => Number(s[key] ?? 0);
       if (s.type === 'inbound-rtp') {
         now.bytesIn += num('bytesReceived');

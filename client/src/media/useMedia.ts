@@ -10,7 +10,7 @@ export interface MediaView {
   error: string | null;
   slots: SlotView[];
   local: MediaStream | null;
-  /** The peer connection's state (connected, disconnected, failed…), for the reconnect banner. */
+  /** The media connections' state (connected, disconnected, failed…), for the reconnect banner. */
   linkState: RTCPeerConnectionState | null;
 }
 
@@ -34,7 +34,7 @@ export function useMedia(meeting: MeetingClient, enabled: boolean): MediaView {
           client: media,
           slots: media.slots,
           local: media.localStream,
-          linkState: media.peerConnection?.connectionState ?? null,
+          linkState: media.connectionState,
         }));
       }
     };

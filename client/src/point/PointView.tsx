@@ -6,6 +6,7 @@ import { HealthBadge } from '../components/HealthBadge.js';
 import { ConsoleFrame } from '../components/ConsoleFrame.js';
 import { AudioSink, VideoTile } from '../components/VideoTile.js';
 import { LinkSampler } from '../media/linkSampler.js';
+import type { MediaClient } from '../media/MediaClient.js';
 import { useMedia } from '../media/useMedia.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { ConsoleView, MeetingClient } from '../state/MeetingClient.js';
@@ -17,7 +18,7 @@ import { RollCallPrompt } from './RollCallPrompt.js';
 export function PointView({ client, view, state }: { client: MeetingClient; view: ConsoleView; state: ConsoleState }) {
   const { t } = useTranslation();
   const media = useMedia(client, true);
-  useLinkSamples(client, media.client?.peerConnection ?? null, state.telemetryIntervalMs);
+  useLinkSamples(client, media.client, state.telemetryIntervalMs);
   useReadinessReport(client, readinessOf(media));
   const me = state.you.pointId;
   const holder = state.floor.holder;
@@ -174,15 +175,16 @@ function FloorRequestForm({ client, disabled }: { client: MeetingClient; disable
 }
 
 /** Sends a getStats() sample on the server's interval; the ack's class is the point's own link indicator. */
-function useLinkSamples(client: MeetingClient, pc: RTCPeerConnection | null, intervalMs: number): void {
+function useLinkSamples(client: MeetingClient, media: MediaClient | null, intervalMs: number): void {
   useEffect(() => {
-    if (pc === null) {
+    if (media === null) {
       return undefined;
     }
     const sampler = new LinkSampler();
     const timer = setInterval(() => {
-      void sampler
-        .sample(pc)
+      void media
+        .stats()
+        .then((reports) => sampler.sample(reports))
         .then((sample) => client.send('telemetry:sample', sample, { quiet: true }))
         .then((ack) => {
           if (ack.ok) {
@@ -193,7 +195,7 @@ function useLinkSamples(client: MeetingClient, pc: RTCPeerConnection | null, int
     }, intervalMs);
 
     return () => clearInterval(timer);
-  }, [client, pc, intervalMs]);
+  }, [client, media, intervalMs]);
 }
 
 /** Reports the readiness check to the technicians whenever its result changes. */

@@ -38,15 +38,28 @@ const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
   },
 ];
 
+/** One router of a meeting, on one worker, with the consumers it carries and its active-speaker observer. */
+interface MeetingRouter {
+  router: ms.Router;
+  worker: number;
+  consumers: number;
+  speakers: ms.ActiveSpeakerObserver;
+}
+
 interface MeetingRouters {
-  routers: { router: ms.Router; worker: number; consumers: number; speakers: ms.ActiveSpeakerObserver }[];
+  routers: MeetingRouter[];
+  /** Joins placing participants on routers, one at a time (a second router is created once, not twice). */
+  joining: Promise<unknown>;
+  /** The routing to carry next, and whether a pass is running: passes run one at a time, the latest plan wins. */
+  pendingPlan: RoutingPlan | null;
+  routing: boolean;
 }
 
 interface Participant {
   info: MediaParticipant;
   meetingId: string;
-  /** Index into the meeting's routers: where this participant's transports live. */
-  routerIndex: number;
+  /** The meeting router this participant's transports live on. */
+  router: MeetingRouter;
   rtpCapabilities: ms.RtpCapabilities | null;
   transports: Map<string, ms.WebRtcTransport>;
   producers: Map<'audio' | 'video', ms.Producer>;
@@ -73,8 +86,8 @@ export class MediasoupBridge implements MediaBridge {
   readonly #config: Config;
   readonly #meetings = new Map<string, MeetingRouters>();
   readonly #participants = new Map<string, Participant>();
-  /** Pipe results already made: `${producerId}>${routerId}`. */
-  readonly #piped = new Set<string>();
+  /** Pipes made or being made: `${producerId}>${routerId}`. */
+  readonly #piped = new Map<string, Promise<void>>();
   #pool: WorkerPool | null = null;
   #closed = false;
 
@@ -111,18 +124,13 @@ export class MediasoupBridge implements MediaBridge {
   async join(meetingId: string, info: MediaParticipant): Promise<JoinResult> {
     this.leave(info.id);
     const meeting = this.#meeting(meetingId);
-    const placement = placeConsumers(
-      meeting.routers.map((r) => ({ worker: r.worker, consumers: r.consumers })),
-      this.#workers.loads(),
-      this.#config.MEDIASOUP_CONSUMERS_PER_WORKER,
-    );
-    const routerIndex =
-      'router' in placement ? placement.router : await this.#addRouter(meeting, placement.newRouterOnWorker);
-    const router = meeting.routers[routerIndex] as MeetingRouters['routers'][number];
+    const placed = meeting.joining.then(() => this.#place(meeting));
+    meeting.joining = placed.catch(() => undefined);
+    const router = await placed;
     this.#participants.set(info.id, {
       info,
       meetingId,
-      routerIndex,
+      router,
       rtpCapabilities: null,
       transports: new Map(),
       producers: new Map(),
@@ -133,12 +141,23 @@ export class MediasoupBridge implements MediaBridge {
   }
 
   setRtpCapabilities(participantId: string, rtpCapabilities: unknown): void {
-    this.#participant(participantId).rtpCapabilities = rtpCapabilities as ms.RtpCapabilities;
+    const participant = this.#participant(participantId);
+    const router = participant.router.router;
+    // A capability set the router cannot use is refused here, not at the first consumer.
+    if (!isRtpCapabilities(rtpCapabilities) || rtpCapabilities.codecs?.length === 0) {
+      throw DomainError.validation('Khả năng truyền hình không hợp lệ (invalid rtpCapabilities)');
+    }
+    participant.rtpCapabilities = rtpCapabilities;
+    logger.debug({ participantId, router: router.id }, 'setRtpCapabilities()');
+    this.#emitter.emit('changed', participantId);
   }
 
   async createTransport(participantId: string, direction: 'send' | 'recv'): Promise<TransportOptions> {
     const participant = this.#participant(participantId);
     const { router, worker } = this.#routerOf(participant);
+    if ([...participant.transports.values()].some((t) => t.appData.direction === direction)) {
+      throw DomainError.validation(`Đã có kênh ${direction === 'send' ? 'gửi' : 'nhận'} (transport exists)`);
+    }
     const transport = await router.createWebRtcTransport({
       webRtcServer: this.#workers.slot(worker).webRtcServer,
       enableUdp: true,
@@ -148,11 +167,15 @@ export class MediasoupBridge implements MediaBridge {
       appData: { direction },
     });
     participant.transports.set(transport.id, transport);
-    transport.on('icestatechange', (state: ms.IceState) => {
-      if (state === 'disconnected') {
-        this.#emitter.emit('participantFailed', participantId, 'ice disconnected');
+    // ICE that only disconnects is restarted by the browser (media:restart); a DTLS failure needs a new join.
+    transport.on('dtlsstatechange', (state: ms.DtlsState) => {
+      if (state === 'failed' && this.#participants.get(participantId) === participant) {
+        this.#emitter.emit('participantFailed', participantId, 'dtls failed');
       }
     });
+    if (direction === 'recv') {
+      this.#emitter.emit('changed', participantId);
+    }
 
     return {
       id: transport.id,
@@ -186,10 +209,13 @@ export class MediasoupBridge implements MediaBridge {
     );
     participant.producers.set(kind, producer);
     if (kind === 'audio') {
+      // Closed until the routing opens it: a microphone the chair has not opened never reaches anyone.
+      await producer.pause();
       void this.#routerOf(participant)
         .speakers.addProducer({ producerId: producer.id })
         .catch(() => undefined);
     }
+    this.#emitter.emit('changed', participantId);
 
     return producer.id;
   }
@@ -237,9 +263,14 @@ export class MediasoupBridge implements MediaBridge {
   }
 
   route(meetingId: string, plan: RoutingPlan): void {
-    void this.#route(meetingId, plan).catch((error: unknown) =>
-      logger.error({ err: error, meetingId }, 'route() failed'),
-    );
+    const meeting = this.#meetings.get(meetingId);
+    if (meeting === undefined) {
+      return;
+    }
+    meeting.pendingPlan = plan;
+    if (!meeting.routing) {
+      void this.#drainRouting(meetingId, meeting);
+    }
   }
 
   async stats(participantId: string): Promise<TransportStats | null> {
@@ -249,16 +280,20 @@ export class MediasoupBridge implements MediaBridge {
     }
     let bytesIn = 0;
     let bytesOut = 0;
-    let state = 'new';
+    let packetsLost = 0;
+    const states: string[] = [];
     for (const transport of participant.transports.values()) {
-      for (const stat of await transport.getStats()) {
+      for (const stat of await transport.getStats().catch(() => [])) {
         bytesIn += stat.bytesReceived;
         bytesOut += stat.bytesSent;
-        state = stat.iceState;
+        packetsLost += stat.rtpPacketLossReceived ?? 0;
+        states.push(stat.iceState === 'completed' ? 'connected' : stat.iceState);
       }
     }
+    // The point's link is as good as its worst transport.
+    const state = states.find((s) => s !== 'connected') ?? (states.length > 0 ? 'connected' : 'new');
 
-    return { participantId, bytesIn, bytesOut, packetsLost: 0, rttMs: null, state };
+    return { participantId, bytesIn, bytesOut, packetsLost, rttMs: null, state };
   }
 
   async close(): Promise<void> {
@@ -269,17 +304,31 @@ export class MediasoupBridge implements MediaBridge {
     this.#pool?.close();
   }
 
+  async #drainRouting(meetingId: string, meeting: MeetingRouters): Promise<void> {
+    meeting.routing = true;
+    try {
+      while (meeting.pendingPlan !== null && this.#meetings.get(meetingId) === meeting) {
+        const plan = meeting.pendingPlan;
+        meeting.pendingPlan = null;
+        await this.#route(meetingId, plan).catch((error: unknown) =>
+          logger.error({ err: error, meetingId }, 'route() failed'),
+        );
+      }
+    } finally {
+      meeting.routing = false;
+    }
+  }
+
   async #route(meetingId: string, plan: RoutingPlan): Promise<void> {
     // Microphones the plan keeps closed are paused at the bridge, for everyone at once.
+    const mics: Promise<void>[] = [];
     for (const participant of this.#participants.values()) {
-      if (participant.meetingId !== meetingId) {
-        continue;
-      }
-      const mic = participant.producers.get('audio');
-      if (mic !== undefined) {
-        await (plan.openMics.has(participant.info.id) ? mic.resume() : mic.pause());
+      const mic = participant.meetingId === meetingId ? participant.producers.get('audio') : undefined;
+      if (mic !== undefined && !mic.closed && mic.paused === plan.openMics.has(participant.info.id)) {
+        mics.push((mic.paused ? mic.resume() : mic.pause()).catch(() => undefined));
       }
     }
+    await Promise.all(mics);
     const current = new Set<string>();
     for (const participant of this.#participants.values()) {
       if (participant.meetingId === meetingId) {
@@ -301,16 +350,18 @@ export class MediasoupBridge implements MediaBridge {
     }
     closedBy.forEach((ids, participantId) => this.#emitter.emit('consumersClosed', participantId, ids));
     const createdBy = new Map<string, ConsumerOptions[]>();
-    for (const spec of create) {
-      const created = await this.#consume(spec).catch((error: unknown) => {
-        logger.warn({ err: error, spec }, '#consume() failed');
+    await Promise.all(
+      create.map(async (spec) => {
+        const created = await this.#consume(spec).catch((error: unknown) => {
+          logger.warn({ err: error, spec }, '#consume() failed');
 
-        return null;
-      });
-      if (created !== null) {
-        createdBy.set(spec.consumer, [...(createdBy.get(spec.consumer) ?? []), created]);
-      }
-    }
+          return null;
+        });
+        if (created !== null) {
+          createdBy.set(spec.consumer, [...(createdBy.get(spec.consumer) ?? []), created]);
+        }
+      }),
+    );
     createdBy.forEach((consumers, participantId) => this.#emitter.emit('consumers', participantId, consumers));
   }
 
@@ -324,11 +375,7 @@ export class MediasoupBridge implements MediaBridge {
     const router = this.#routerOf(consumer);
     const source = this.#routerOf(producerOwner);
     if (source.router.id !== router.router.id) {
-      const key = `${producer.id}>${router.router.id}`;
-      if (!this.#piped.has(key)) {
-        await source.router.pipeToRouter({ producerId: producer.id, router: router.router });
-        this.#piped.add(key);
-      }
+      await this.#pipe(producer.id, source.router, router.router);
     }
     if (!router.router.canConsume({ producerId: producer.id, rtpCapabilities: consumer.rtpCapabilities })) {
       return null;
@@ -345,12 +392,20 @@ export class MediasoupBridge implements MediaBridge {
       ...(spec.kind === 'video' ? { preferredLayers: preferredLayers(spec.layer) } : {}),
       appData: { purpose: spec.purpose, source: spec.producer, sourcePointId: producerOwner.info.pointId },
     });
+    if (this.#participants.get(spec.consumer) !== consumer) {
+      // The receiver left (or joined again) while its consumer was being made.
+      created.close();
+
+      return null;
+    }
     consumer.consumers.set(consumerKey(spec), created);
     this.#count(consumer, 1);
     created.on('producerclose', () => {
-      consumer.consumers.delete(consumerKey(spec));
-      this.#count(consumer, -1);
-      this.#emitter.emit('consumersClosed', consumer.info.id, [created.id]);
+      if (consumer.consumers.get(consumerKey(spec)) === created) {
+        consumer.consumers.delete(consumerKey(spec));
+        this.#count(consumer, -1);
+        this.#emitter.emit('consumersClosed', consumer.info.id, [created.id]);
+      }
     });
 
     return {
@@ -366,17 +421,43 @@ export class MediasoupBridge implements MediaBridge {
 
   /** Keeps router and worker loads; a router already gone with its worker has nothing left to count. */
   #count(participant: Participant, delta: number): void {
-    const router = this.#meetings.get(participant.meetingId)?.routers[participant.routerIndex];
-    if (router !== undefined) {
+    const router = participant.router;
+    if (!router.router.closed) {
       router.consumers += delta;
       this.#workers.slot(router.worker).consumers += delta;
     }
   }
 
+  /** Pipes a producer to another router of its meeting once; concurrent consumers of it wait for the same pipe. */
+  #pipe(producerId: string, from: ms.Router, to: ms.Router): Promise<void> {
+    const key = `${producerId}>${to.id}`;
+    let piped = this.#piped.get(key);
+    if (piped === undefined) {
+      piped = from.pipeToRouter({ producerId, router: to }).then(() => undefined);
+      piped.catch(() => this.#piped.delete(key));
+      this.#piped.set(key, piped);
+    }
+
+    return piped;
+  }
+
+  /** The router a joining participant goes to: one of the meeting's with room, else a new one on another worker. */
+  async #place(meeting: MeetingRouters): Promise<MeetingRouter> {
+    const placement = placeConsumers(
+      meeting.routers.map((r) => ({ worker: r.worker, consumers: r.consumers })),
+      this.#workers.loads(),
+      this.#config.MEDIASOUP_CONSUMERS_PER_WORKER,
+    );
+    const index =
+      'router' in placement ? placement.router : await this.#addRouter(meeting, placement.newRouterOnWorker);
+
+    return meeting.routers[index] as MeetingRouter;
+  }
+
   #meeting(meetingId: string): MeetingRouters {
     let meeting = this.#meetings.get(meetingId);
     if (meeting === undefined) {
-      meeting = { routers: [] };
+      meeting = { routers: [], joining: Promise.resolve(), pendingPlan: null, routing: false };
       this.#meetings.set(meetingId, meeting);
     }
 
@@ -384,9 +465,17 @@ export class MediasoupBridge implements MediaBridge {
   }
 
   async #addRouter(meeting: MeetingRouters, workerIndex: number): Promise<number> {
+    logger.info({ worker: workerIndex, routers: meeting.routers.length + 1 }, '#addRouter() | meeting spans a worker');
     const slot = this.#workers.slot(workerIndex);
     const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
     const speakers = await router.createActiveSpeakerObserver({ interval: 300 });
+    speakers.on('dominantspeaker', ({ producer }) => {
+      const speaker = producer.appData.participantId;
+      const participant = typeof speaker === 'string' ? this.#participants.get(speaker) : undefined;
+      if (participant !== undefined) {
+        this.#emitter.emit('activeSpeaker', participant.meetingId, participant.info.id);
+      }
+    });
     meeting.routers.push({ router, worker: workerIndex, consumers: 0, speakers });
 
     return meeting.routers.length - 1;
@@ -400,22 +489,26 @@ export class MediasoupBridge implements MediaBridge {
     return this.#pool;
   }
 
-  /** A dead worker took its routers with it: forget those routers and have their participants reconnect. */
+  /**
+   * A dead worker took its routers with it: those routers are forgotten and only their participants are told to
+   * reconnect; participants on the meeting's other routers keep their media (their consumers of piped producers
+   * from the dead worker close, and come back once those participants produce again).
+   */
   #workerReplaced(index: number): void {
-    const affected = new Set<string>();
-    for (const [meetingId, meeting] of this.#meetings) {
-      if (meeting.routers.some((r) => r.worker === index)) {
-        affected.add(meetingId);
-        this.#meetings.delete(meetingId);
-      }
+    for (const meeting of this.#meetings.values()) {
+      meeting.routers = meeting.routers.filter((r) => r.worker !== index);
     }
-    for (const participant of [...this.#participants.values()]) {
-      if (affected.has(participant.meetingId)) {
-        this.leave(participant.info.id);
-      }
+    for (const key of [...this.#piped.keys()]) {
+      this.#piped.delete(key);
     }
-    this.#piped.clear();
-    this.#emitter.emit('failure', `media worker ${index} restarted`);
+    const affected = [...this.#participants.values()].filter((p) => p.router.worker === index);
+    for (const participant of affected) {
+      this.leave(participant.info.id);
+    }
+    logger.warn({ worker: index, participants: affected.length }, 'worker replaced: its participants reconnect');
+    for (const participant of affected) {
+      this.#emitter.emit('participantFailed', participant.info.id, `media worker ${index} restarted`);
+    }
   }
 
   #participant(participantId: string): Participant {
@@ -437,13 +530,12 @@ export class MediasoupBridge implements MediaBridge {
     return transport;
   }
 
-  #routerOf(participant: Participant): MeetingRouters['routers'][number] {
-    const router = this.#meetings.get(participant.meetingId)?.routers[participant.routerIndex];
-    if (router === undefined) {
+  #routerOf(participant: Participant): MeetingRouter {
+    if (participant.router.router.closed) {
       throw new DomainError('NOT_FOUND', 'Phòng truyền hình đã đóng (media router gone)');
     }
 
-    return router;
+    return participant.router;
   }
 
   /** mediasoup throws TypeError on malformed parameters: that is the client's bad input. */
@@ -457,4 +549,8 @@ export class MediasoupBridge implements MediaBridge {
       throw error;
     }
   }
+}
+
+function isRtpCapabilities(value: unknown): value is ms.RtpCapabilities {
+  return typeof value === 'object' && value !== null && (!('codecs' in value) || Array.isArray(value.codecs));
 }

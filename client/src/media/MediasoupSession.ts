@@ -1,0 +1,250 @@
+import type { Device } from 'mediasoup-client';
+import type {
+  Consumer,
+  Producer,
+  RtpCapabilities,
+  RtpParameters,
+  Transport,
+  TransportOptions,
+} from 'mediasoup-client/types';
+import type { ConsumerOptions, SlotLabel } from '../../../server/media/MediaBridge.js';
+import { request, type MeetingSocket } from '../../../server/protocol/client.js';
+import type { AckResultOf, ServerToClientEvents } from '../../../server/protocol/events.js';
+import type { RequestPayload } from '../../../server/protocol/requests.js';
+import { inboundOf, worstState, type InboundStats, type MediaSession, type SlotSink } from './MediaSession.js';
+
+export interface MediasoupSessionOptions {
+  socket: MeetingSocket;
+  sink: SlotSink;
+  /** Asked when the transports cannot be recovered by an ICE restart: the media client joins again. */
+  onLost: () => void;
+}
+
+/**
+ * Camera simulcast: three layers, so the chair's thumbnails take a quarter of the size and the program the whole.
+ * Chromium keeps three layers only from 960×540 up (fewer below), hence the camera size the media client asks for.
+ */
+export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
+  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { scaleResolutionDownBy: 2, maxBitrate: 450_000 },
+  { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
+];
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class MediaRequestError extends Error {}
+
+type MediaRequest =
+  'media:capabilities' | 'media:transport' | 'media:connect' | 'media:produce' | 'media:resume' | 'media:restart';
+
+/**
+ * The mediasoup session: a Device loaded with the router's capabilities, a send transport producing the microphone
+ * and the camera (simulcast), a receive transport consuming what the bridge routes here (`media:consumers`, each
+ * created paused and resumed once its track exists). Consumers that arrive before the receive transport wait for it.
+ */
+export class MediasoupSession implements MediaSession {
+  readonly #options: MediasoupSessionOptions;
+  readonly #device: Device;
+  readonly #consumers = new Map<string, Consumer>();
+  readonly #producers = new Map<'audio' | 'video', Producer>();
+  readonly #early: ConsumerOptions[] = [];
+  readonly #off: (() => void)[] = [];
+  #send: Transport | null = null;
+  #recv: Transport | null = null;
+  #restarting = false;
+  #closed = false;
+
+  private constructor(options: MediasoupSessionOptions, device: Device) {
+    this.#options = options;
+    this.#device = device;
+  }
+
+  static async open(
+    options: MediasoupSessionOptions,
+    routerRtpCapabilities: unknown,
+    local: MediaStream | null,
+  ): Promise<MediasoupSession> {
+    // Loaded only where the server runs mediasoup: the embedded bridge needs none of it.
+    const { Device } = await import('mediasoup-client');
+    const device = new Device();
+    await device.load({ routerRtpCapabilities: routerRtpCapabilities as RtpCapabilities });
+    const session = new MediasoupSession(options, device);
+    try {
+      await session.#start(local);
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+
+    return session;
+  }
+
+  get connectionState(): RTCPeerConnectionState {
+    const transports = [this.#send, this.#recv].filter((t): t is Transport => t !== null);
+    if (transports.length === 0) {
+      return 'new';
+    }
+
+    return worstState(transports.map((t) => t.connectionState as RTCPeerConnectionState));
+  }
+
+  async stats(): Promise<RTCStatsReport[]> {
+    return Promise.all([this.#send, this.#recv].filter((t): t is Transport => t !== null).map((t) => t.getStats()));
+  }
+
+  async inbound(): Promise<Map<string, InboundStats>> {
+    const out = new Map<string, InboundStats>();
+    await Promise.all(
+      [...this.#consumers].map(async ([id, consumer]) => {
+        const [first] = inboundOf(await consumer.getStats());
+        if (first !== undefined) {
+          out.set(id, first);
+        }
+      }),
+    );
+
+    return out;
+  }
+
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> {
+    await this.#producers.get(kind)?.replaceTrack({ track });
+  }
+
+  close(): void {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    this.#off.forEach((off) => off());
+    this.#send?.close();
+    this.#recv?.close();
+  }
+
+  async #start(local: MediaStream | null): Promise<void> {
+    this.#listen('media:consumers', ({ consumers }) => consumers.forEach((c) => this.#consume(c)));
+    this.#listen('media:consumersClosed', ({ consumerIds }) => {
+      for (const id of consumerIds) {
+        this.#consumers.get(id)?.close();
+        this.#consumers.delete(id);
+      }
+      this.#options.sink.drop(consumerIds);
+    });
+    await this.#ask('media:capabilities', {
+      rtpCapabilities: this.#device.rtpCapabilities as Record<string, unknown>,
+    });
+    this.#send = await this.#transport('send');
+    this.#recv = await this.#transport('recv');
+    this.#early.splice(0).forEach((c) => this.#consume(c));
+    const audio = local?.getAudioTracks()[0];
+    const video = local?.getVideoTracks()[0];
+    if (audio !== undefined) {
+      this.#producers.set('audio', await this.#send.produce({ track: audio, codecOptions: { opusDtx: true } }));
+    }
+    if (video !== undefined) {
+      this.#producers.set('video', await this.#send.produce({ track: video, encodings: SIMULCAST_ENCODINGS }));
+    }
+  }
+
+  async #transport(direction: 'send' | 'recv'): Promise<Transport> {
+    const { transport: options } = await this.#ask('media:transport', { direction });
+    const transport =
+      direction === 'send'
+        ? this.#device.createSendTransport(options as unknown as TransportOptions)
+        : this.#device.createRecvTransport(options as unknown as TransportOptions);
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.#ask('media:connect', {
+        transportId: transport.id,
+        dtlsParameters: dtlsParameters as unknown as Record<string, unknown>,
+      }).then(() => callback(), errback);
+    });
+    transport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
+      this.#ask('media:produce', {
+        transportId: transport.id,
+        kind,
+        rtpParameters: rtpParameters as unknown as Record<string, unknown>,
+      }).then(({ producerId }) => callback({ id: producerId }), errback);
+    });
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'failed' || state === 'disconnected') {
+        void this.#restartIce();
+      }
+    });
+
+    return transport;
+  }
+
+  #consume(c: ConsumerOptions): void {
+    const recv = this.#recv;
+    if (recv === null) {
+      this.#early.push(c);
+
+      return;
+    }
+    const label: SlotLabel = {
+      mid: c.id,
+      kind: c.kind,
+      purpose: c.purpose,
+      source: c.source,
+      sourcePointId: c.sourcePointId,
+    };
+    recv
+      .consume({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as RtpParameters })
+      .then(async (consumer) => {
+        if (this.#closed) {
+          consumer.close();
+
+          return;
+        }
+        this.#consumers.set(c.id, consumer);
+        this.#options.sink.attach(label, consumer.track);
+        await this.#ask('media:resume', { consumerId: c.id });
+      })
+      .catch(() => {
+        // A consumer closed before it was resumed (the routing moved on): nothing to show.
+      });
+  }
+
+  /** After a network change: new ICE parameters for both transports; if that fails, a full rejoin. */
+  async #restartIce(): Promise<void> {
+    if (this.#restarting || this.#closed) {
+      return;
+    }
+    this.#restarting = true;
+    try {
+      await wait(2000);
+      if (this.#closed || this.connectionState === 'connected') {
+        return;
+      }
+      const { restart } = await this.#ask('media:restart', {});
+      if (!('transports' in restart)) {
+        throw new MediaRequestError('no ICE parameters');
+      }
+      for (const { id, iceParameters } of restart.transports) {
+        const transport = [this.#send, this.#recv].find((t) => t?.id === id);
+        await transport?.restartIce({
+          iceParameters: iceParameters as Parameters<Transport['restartIce']>[0]['iceParameters'],
+        });
+      }
+    } catch {
+      if (!this.#closed) {
+        this.#options.onLost();
+      }
+    } finally {
+      this.#restarting = false;
+    }
+  }
+
+  #listen<E extends 'media:consumers' | 'media:consumersClosed'>(event: E, listener: ServerToClientEvents[E]): void {
+    this.#options.socket.on(event, listener as never);
+    this.#off.push(() => this.#options.socket.off(event, listener as never));
+  }
+
+  async #ask<N extends MediaRequest>(name: N, payload: RequestPayload<N>): Promise<AckResultOf<N>> {
+    const ack = await request(this.#options.socket, name, payload);
+    if (!ack.ok) {
+      throw new MediaRequestError(`${ack.error.code}: ${ack.error.message}`);
+    }
+
+    return ack;
+  }
+}
