@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { types as ms } from 'mediasoup';
 import type { Config } from '../../config.js';
 import { DomainError } from '../../domain/errors.js';
@@ -96,8 +98,7 @@ export class MediasoupBridge implements MediaBridge {
   }
 
   static async create({ config, workerBin }: MediasoupBridgeOptions): Promise<MediasoupBridge> {
-    // mediasoup reads the worker path when it loads.
-    process.env.MEDIASOUP_WORKER_BIN = workerBin;
+    useWorkerBinary(workerBin);
     const bridge = new MediasoupBridge(config);
     bridge.#pool = await WorkerPool.create({
       mediasoup: await import('mediasoup'),
@@ -115,6 +116,16 @@ export class MediasoupBridge implements MediaBridge {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** The worker processes' ids, by worker index. */
+  get workerPids(): number[] {
+    return this.#workers.pids;
+  }
+
+  /** The worker index a participant's transports are on, `null` if it is not on the bridge. */
+  workerOf(participantId: string): number | null {
+    return this.#participants.get(participantId)?.router.worker ?? null;
   }
 
   on<E extends keyof MediaBridgeEvents>(event: E, listener: MediaBridgeEvents[E]): void {
@@ -549,6 +560,18 @@ export class MediasoupBridge implements MediaBridge {
       throw error;
     }
   }
+}
+
+/**
+ * Points mediasoup at a worker binary. mediasoup reads MEDIASOUP_WORKER_BIN once, when it is first loaded, into its
+ * Worker module's `workerBin`, which every later spawn reads again: set both, so a second bridge in the same process
+ * (tests, a probe after a failed one) uses the binary it was given.
+ */
+function useWorkerBinary(workerBin: string): void {
+  process.env.MEDIASOUP_WORKER_BIN = workerBin;
+  const require = createRequire(import.meta.url);
+  const workerModule = join(dirname(require.resolve('mediasoup')), 'Worker.js');
+  (require(workerModule) as { workerBin: string }).workerBin = workerBin;
 }
 
 function isRtpCapabilities(value: unknown): value is ms.RtpCapabilities {

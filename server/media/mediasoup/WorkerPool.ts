@@ -85,10 +85,23 @@ export class WorkerPool {
   }
 
   async #replace(index: number): Promise<void> {
-    if (this.#closed) {
-      return;
+    // A binary that keeps dying is restarted at most once a second, not in a tight loop.
+    for (let attempt = 0; !this.#closed; attempt += 1) {
+      try {
+        this.#slots[index] = await this.#start(index);
+        logger.info({ worker: index, pid: this.#slots[index]?.worker.pid }, 'worker replaced');
+        this.#options.onReplaced(index);
+
+        return;
+      } catch (error) {
+        logger.error({ err: error, worker: index, attempt }, 'worker restart failed');
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 1000 * 2 ** attempt)));
+      }
     }
-    this.#slots[index] = await this.#start(index);
-    this.#options.onReplaced(index);
+  }
+
+  /** The worker processes' ids, by index (technicians, and the tests that kill one). */
+  get pids(): number[] {
+    return this.#slots.map((s) => s.worker.pid);
   }
 }
