@@ -2,7 +2,7 @@ import type { RequestName } from '../protocol/requests.js';
 import { TokenBucket } from './TokenBucket.js';
 
 /** Requests share a budget by class, so a flood of one kind cannot starve the others. */
-export type RateClass = 'chair' | 'floor' | 'rollcall' | 'telemetry' | 'query' | 'readiness' | 'media';
+export type RateClass = 'chair' | 'floor' | 'rollcall' | 'telemetry' | 'query' | 'readiness' | 'media' | 'consume';
 
 export const RATE_CLASSES: Record<RequestName, RateClass> = {
   'meeting:open': 'chair',
@@ -44,7 +44,7 @@ export const RATE_CLASSES: Record<RequestName, RateClass> = {
   'media:transport': 'media',
   'media:connect': 'media',
   'media:produce': 'media',
-  'media:resume': 'readiness',
+  'media:resume': 'consume',
   'media:leave': 'media',
 };
 
@@ -60,7 +60,11 @@ export function rateBudgets(telemetryIntervalMs: number): Record<RateClass, { ca
     readiness: { capacity: 10, perSecond: 5 },
     telemetry: { capacity: 3, perSecond: 2000 / telemetryIntervalMs },
     query: { capacity: 10, perSecond: 5 },
-    media: { capacity: 6, perSecond: 1 },
+    // A mediasoup join is 8 requests (join, capabilities, 2 transports, 2 connects, 2 produces): the burst holds a
+    // join and two rejoins after a dead worker, so recovering media is never throttled.
+    media: { capacity: 24, perSecond: 2 },
+    // Each consumer is resumed once: a chair's grid page is a dozen at once, a new page a dozen more.
+    consume: { capacity: 64, perSecond: 32 },
   };
 }
 

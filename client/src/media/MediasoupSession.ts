@@ -80,7 +80,11 @@ export class MediasoupSession implements MediaSession {
   }
 
   get connectionState(): RTCPeerConnectionState {
-    const transports = [this.#send, this.#recv].filter((t): t is Transport => t !== null);
+    // mediasoup-client connects a transport on its first use: a receive transport with nothing routed to it yet
+    // is waiting, not failing.
+    const transports = [this.#send, this.#recv].filter(
+      (t): t is Transport => t !== null && !(t === this.#recv && t.connectionState === 'new'),
+    );
     if (transports.length === 0) {
       return 'new';
     }
