@@ -143,7 +143,10 @@ export class MediaClient {
     }
     const { join } = ack;
     this.#bridge = join.bridge;
-    this.#local ??= await this.#openDevices(join.bridge);
+    if (this.#local === null || this.#local.getTracks().some((t) => t.readyState === 'ended')) {
+      this.#local?.getTracks().forEach((t) => t.stop());
+      this.#local = await this.#openDevices(join.bridge);
+    }
     this.#session?.close();
     this.#session = null;
     this.#slots = new Map();
@@ -199,7 +202,9 @@ export class MediaClient {
         await this.#join();
 
         return;
-      } catch {
+      } catch (error) {
+        // eslint-disable-next-line no-console -- the one trace a technician gets from the browser's console
+        console.warn('media: rejoin failed', (error as Error).message);
         await wait(Math.min(8000, 500 * 2 ** attempt));
       }
     }

@@ -64,6 +64,7 @@ export class MediasoupSession implements MediaSession {
     routerRtpCapabilities: unknown,
     local: MediaStream | null,
   ): Promise<MediasoupSession> {
+    // The camera and microphone belong to the media client and outlive the session (stopTracks: false below).
     // Loaded only where the server runs mediasoup: the embedded bridge needs none of it.
     const { Device } = await import('mediasoup-client');
     const device = new Device();
@@ -142,10 +143,10 @@ export class MediasoupSession implements MediaSession {
     const audio = local?.getAudioTracks()[0];
     const video = local?.getVideoTracks()[0];
     if (audio !== undefined) {
-      this.#producers.set('audio', await this.#send.produce({ track: audio, codecOptions: { opusDtx: true } }));
+      this.#producers.set('audio', await this.#send.produce({ track: audio, codecOptions: { opusDtx: true }, stopTracks: false }));
     }
     if (video !== undefined) {
-      this.#producers.set('video', await this.#send.produce({ track: video, encodings: SIMULCAST_ENCODINGS }));
+      this.#producers.set('video', await this.#send.produce({ track: video, encodings: SIMULCAST_ENCODINGS, stopTracks: false }));
     }
   }
 

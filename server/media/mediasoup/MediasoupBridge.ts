@@ -123,6 +123,17 @@ export class MediasoupBridge implements MediaBridge {
     return this.#workers.pids;
   }
 
+  /** The simulcast layer each of a participant's video consumers forwards now (diagnostics and tests). */
+  layersOf(participantId: string): { purpose: string; source: string; spatialLayer: number | null }[] {
+    return [...(this.#participants.get(participantId)?.consumers.values() ?? [])]
+      .filter((c) => c.kind === 'video')
+      .map((c) => ({
+        purpose: String(c.appData.purpose),
+        source: String(c.appData.source),
+        spatialLayer: c.currentLayers?.spatialLayer ?? null,
+      }));
+  }
+
   /** The worker index a participant's transports are on, `null` if it is not on the bridge. */
   workerOf(participantId: string): number | null {
     return this.#participants.get(participantId)?.router.worker ?? null;

@@ -1,0 +1,131 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MediasoupBridge } from '../../server/media/mediasoup/MediasoupBridge.js';
+import { request } from '../../server/protocol/client.js';
+import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
+import { nextMessage, startTestServer, type TestServer } from '../helpers/server.js';
+import { eventually, launchChromium, mediaConnected, slotStats, wait } from './browser.js';
+
+/**
+ * What only mediasoup does, in Chromium on the real worker: simulcast layers per purpose, one meeting over two
+ * workers (pipeToRouter), a worker killed mid-meeting, and the active speaker. A low consumer budget per worker makes
+ * the later points' media land on the second worker.
+ */
+describe.skipIf(!mediasoupAvailable())('[mediasoup] simulcast, two workers, worker death, active speaker', () => {
+  let t: TestServer;
+  let browser: Browser;
+  const pages = new Map<string, Page>();
+  const ids = new Map<string, string>();
+  const bridge = () => t.server.media.bridge as MediasoupBridge;
+  const decoded = async (page: Page, source: string) =>
+    (await slotStats(page)).find((s) => s.kind === 'video' && s.source === source)?.framesDecoded ?? 0;
+
+  beforeAll(async () => {
+    t = await startTestServer({
+      env: await bridgeEnv('mediasoup', { MEDIASOUP_WORKERS: '2', MEDIASOUP_CONSUMERS_PER_WORKER: '10' }),
+    });
+    const { socket } = await t.connect('chair');
+    await request(socket, 'meeting:start', {});
+    socket.close();
+    browser = await launchChromium();
+    for (const [name, role, pointId] of [
+      ['hub', 'chair', undefined],
+      ['x1', 'point', 'DC-X1'],
+      ['x2', 'point', 'DC-X2'],
+      ['x3', 'point', 'DC-X3'],
+      ['x4', 'point', 'DC-X4'],
+      ['h1', 'point', 'DC-H1'],
+    ] as const) {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+      await page.goto(`${t.url}/join?token=${await t.token(role, pointId)}`);
+      ids.set(name, await mediaConnected(page));
+      pages.set(name, page);
+      if (name !== 'hub') {
+        // Each point is on the bridge with its consumers before the next joins, so the budget fills in order.
+        await eventually(async () => expect(await decoded(page, ids.get('hub') as string)).toBeGreaterThan(5));
+      }
+    }
+  }, 150_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('cameras send three layers: the chair’s thumbnails take the lowest, the program the highest', async () => {
+    const hub = pages.get('hub') as Page;
+    const x1 = pages.get('x1') as Page;
+    const hubId = ids.get('hub') as string;
+    const x1Id = ids.get('x1') as string;
+    await eventually(async () => {
+      const layers = bridge().layersOf(hubId);
+      expect(layers.find((l) => l.source === x1Id && l.purpose === 'grid')?.spatialLayer).toBe(0);
+      const thumb = (await slotStats(hub)).find((s) => s.source === x1Id && s.kind === 'video');
+      expect(thumb?.frameWidth).toBe(240);
+    }, 30_000);
+    await eventually(async () => {
+      expect(bridge().layersOf(x1Id).find((l) => l.purpose === 'hub')?.spatialLayer).toBe(2);
+      const program = (await slotStats(x1)).find((s) => s.source === hubId && s.purpose === 'hub');
+      expect(program?.frameWidth).toBe(960);
+    }, 30_000);
+  });
+
+  it('the meeting spans two workers through pipeToRouter, and a point on the second decodes the program', async () => {
+    const hubWorker = bridge().workerOf(ids.get('hub') as string);
+    const h1Worker = bridge().workerOf(ids.get('h1') as string);
+    expect(hubWorker).not.toBeNull();
+    expect(h1Worker).not.toBeNull();
+    expect(h1Worker).not.toBe(hubWorker);
+    const h1 = pages.get('h1') as Page;
+    const before = await decoded(h1, ids.get('hub') as string);
+    await eventually(async () => expect(await decoded(h1, ids.get('hub') as string)).toBeGreaterThan(before + 25));
+    // The chair sees the point on the other worker too (its camera piped back).
+    const hub = pages.get('hub') as Page;
+    const thumb = await decoded(hub, ids.get('h1') as string);
+    await eventually(async () => expect(await decoded(hub, ids.get('h1') as string)).toBeGreaterThan(thumb + 25));
+  });
+
+  it('kill -9 of a worker: its points reconnect their media by themselves within 10 s; the others are not interrupted', async () => {
+    const hub = pages.get('hub') as Page;
+    const h1 = pages.get('h1') as Page;
+    const hubId = ids.get('hub') as string;
+    const x1Id = ids.get('x1') as string;
+    const victim = bridge().workerOf(ids.get('h1') as string) as number;
+    const pid = bridge().workerPids[victim] as number;
+    const hubMidsBefore = (await slotStats(hub)).filter((s) => s.source === x1Id).map((s) => s.mid);
+    const x1FramesBefore = await decoded(hub, x1Id);
+    process.kill(pid, 'SIGKILL');
+    const killedAt = Date.now();
+    // The point on the dead worker decodes the hub again, on new consumers, without a reload.
+    await eventually(async () => {
+      expect(bridge().workerPids[victim]).not.toBe(pid);
+      const program = (await slotStats(h1)).find((s) => s.source === hubId && s.purpose === 'hub');
+      expect(program?.framesDecoded ?? 0).toBeGreaterThan(10);
+    }, 10_000);
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
+    // The hub, on the other worker, kept the same consumer of x1 and kept decoding it throughout.
+    const hubMidsAfter = (await slotStats(hub)).filter((s) => s.source === x1Id).map((s) => s.mid);
+    expect(hubMidsAfter).toEqual(hubMidsBefore);
+    await eventually(async () => expect(await decoded(hub, x1Id)).toBeGreaterThan(x1FramesBefore + 25));
+    // And the chair sees the recovered point's camera again.
+    const h1Id = ids.get('h1') as string;
+    await eventually(async () => {
+      const first = await decoded(hub, h1Id);
+      await wait(1000);
+      expect(await decoded(hub, h1Id)).toBeGreaterThan(first + 5);
+    }, 15_000);
+  });
+
+  it('the active speaker reaches the chair’s and the technician’s consoles', async () => {
+    const { socket: chair } = await t.connect('chair');
+    const { socket: tech } = await t.connect('technician');
+    expect(await request(chair, 'mic:muteAll', { exceptChairs: false })).toMatchObject({ ok: true });
+    const heard = nextMessage(tech, 'media:activeSpeaker', (m) => m.pointId === 'DC-X2', 20_000);
+    expect(await request(chair, 'floor:grant', { pointId: 'DC-X2' })).toMatchObject({ ok: true });
+    expect(await heard).toMatchObject({ pointId: 'DC-X2', participantId: ids.get('x2') });
+    await (pages.get('hub') as Page).waitForSelector('[data-testid=active-speaker]:has-text("Xã Hòa Lâm")', {
+      timeout: 10_000,
+    });
+    expect(await request(chair, 'floor:revoke', {})).toMatchObject({ ok: true });
+  });
+});
