@@ -178,7 +178,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     onReconnect: (participantId, reason) =>
       (participantId === null ? signaling.io : signaling.io.to(participantId)).emit('media:reconnect', { reason }),
     onActiveSpeaker: (meetingId, speaker) =>
-      signaling.io.to(rooms.staff(meetingId)).emit('media:activeSpeaker', { ...speaker, at: now() }),
+      signaling.io.to(rooms.staff(meetingId)).emit('media:activeSpeaker', speaker),
     now,
   });
   mediaService = media;

@@ -19,6 +19,13 @@ const ROUTING_EVENTS = new Set<EventType>([
   'MeetingEnded',
 ]);
 
+/** The loudest open microphone of a meeting: `pointId` is `null` for the hub's consoles. */
+export interface ActiveSpeaker {
+  participantId: string;
+  pointId: string | null;
+  at: number;
+}
+
 export interface MediaServiceOptions {
   meetings: MeetingService;
   bridge: MediaBridge;
@@ -26,8 +33,8 @@ export interface MediaServiceOptions {
   onSlots: (participantId: string, slots: SlotLabel[]) => void;
   /** Tells one participant (or, with `null`, everyone) to reconnect its media. */
   onReconnect: (participantId: string | null, reason: string) => void;
-  /** The loudest open microphone of a meeting changed (mediasoup): `pointId` is `null` for the hub's consoles. */
-  onActiveSpeaker?: (meetingId: string, speaker: { participantId: string; pointId: string | null }) => void;
+  /** The loudest open microphone of a meeting changed (mediasoup). */
+  onActiveSpeaker?: (meetingId: string, speaker: ActiveSpeaker) => void;
   now?: () => number;
 }
 
@@ -41,6 +48,7 @@ export class MediaService {
   readonly #now: () => number;
   readonly #participants = new Map<string, Map<string, MediaParticipant>>();
   readonly #gridPages = new Map<string, GridSelection>();
+  readonly #activeSpeakers = new Map<string, ActiveSpeaker>();
   readonly #unsubscribe: () => void;
   readonly #scanTimer: NodeJS.Timeout;
 
@@ -60,7 +68,9 @@ export class MediaService {
     bridge.on('activeSpeaker', (meetingId, participantId) => {
       const participant = this.#participants.get(meetingId)?.get(participantId);
       if (participant !== undefined) {
-        onActiveSpeaker?.(meetingId, { participantId, pointId: participant.pointId });
+        const speaker = { participantId, pointId: participant.pointId, at: this.#now() };
+        this.#activeSpeakers.set(meetingId, speaker);
+        onActiveSpeaker?.(meetingId, speaker);
       }
     });
     this.#unsubscribe = meetings.onEvents((runtime, events) => this.#onEvents(runtime, events));
@@ -117,6 +127,11 @@ export class MediaService {
     }
 
     return out;
+  }
+
+  /** The meeting's loudest open microphone now, for a console that opens later (mediasoup; `null` otherwise). */
+  activeSpeaker(meetingId: string): ActiveSpeaker | null {
+    return this.#activeSpeakers.get(meetingId) ?? null;
   }
 
   setGridPage(meetingId: string, participantId: string, selection: GridSelection): void {

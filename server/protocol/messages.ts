@@ -150,6 +150,8 @@ export const snapshot = z.object({
   points: z.array(pointStatus).optional(),
   units: z.array(z.object({ code, name: z.string(), level: z.string(), parentCode: code.nullable() })).optional(),
   alerts: z.array(alertView).optional(),
+  /** Staff: the loudest open microphone now (mediasoup), if any. */
+  activeSpeaker: z.object({ participantId: z.string(), pointId: code.nullable(), at: epochMs }).nullable().optional(),
 });
 
 export const MESSAGES = {

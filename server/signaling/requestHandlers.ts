@@ -40,9 +40,15 @@ function requireStaff(ctx: RequestContext): void {
 
 /** Requests that read state or feed telemetry and media, each in one place. */
 export const QUERY_HANDLERS: { [E in QueryRequest]: Handler<E> } = {
-  'meeting:snapshot': async (ctx) => ({
-    snapshot: snapshotFor(ctx.runtime.state, ctx.runtime.index, ctx.actor, ctx.now(), ctx.telemetry.intervalMs),
-  }),
+  'meeting:snapshot': async (ctx) => {
+    const snapshot = snapshotFor(ctx.runtime.state, ctx.runtime.index, ctx.actor, ctx.now(), ctx.telemetry.intervalMs);
+
+    return {
+      snapshot: isStaff(ctx.actor.role)
+        ? { ...snapshot, activeSpeaker: ctx.media.activeSpeaker(ctx.runtime.id) }
+        : snapshot,
+    };
+  },
   'rollcall:tally': async (ctx, { rollCallId }) => {
     requireStaff(ctx);
     const state = ctx.runtime.state;

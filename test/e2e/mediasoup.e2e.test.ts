@@ -4,7 +4,7 @@ import type { MediasoupBridge } from '../../server/media/mediasoup/MediasoupBrid
 import { request } from '../../server/protocol/client.js';
 import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
 import { nextMessage, startTestServer, type TestServer } from '../helpers/server.js';
-import { eventually, launchChromium, mediaConnected, slotStats, wait } from './browser.js';
+import { eventually, launchChromium, mediaConnected, openConsole, slotStats, wait } from './browser.js';
 
 /**
  * What only mediasoup does, in Chromium on the real worker: simulcast layers per purpose, one meeting over two
@@ -64,7 +64,11 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] simulcast, two workers, work
       expect(thumb?.frameWidth).toBe(240);
     }, 30_000);
     await eventually(async () => {
-      expect(bridge().layersOf(x1Id).find((l) => l.purpose === 'hub')?.spatialLayer).toBe(2);
+      expect(
+        bridge()
+          .layersOf(x1Id)
+          .find((l) => l.purpose === 'hub')?.spatialLayer,
+      ).toBe(2);
       const program = (await slotStats(x1)).find((s) => s.source === hubId && s.purpose === 'hub');
       expect(program?.frameWidth).toBe(960);
     }, 30_000);
@@ -119,6 +123,10 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] simulcast, two workers, work
   it('the active speaker reaches the chair’s and the technician’s consoles', async () => {
     const { socket: chair } = await t.connect('chair');
     const { socket: tech } = await t.connect('technician');
+    const { page: techPage } = await openConsole(browser, t.url, await t.token('technician'), {
+      width: 1366,
+      height: 768,
+    });
     expect(await request(chair, 'mic:muteAll', { exceptChairs: false })).toMatchObject({ ok: true });
     const heard = nextMessage(tech, 'media:activeSpeaker', (m) => m.pointId === 'DC-X2', 20_000);
     expect(await request(chair, 'floor:grant', { pointId: 'DC-X2' })).toMatchObject({ ok: true });
@@ -126,6 +134,8 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] simulcast, two workers, work
     await (pages.get('hub') as Page).waitForSelector('[data-testid=active-speaker]:has-text("Xã Hòa Lâm")', {
       timeout: 10_000,
     });
+    await techPage.waitForSelector('tr[data-point="DC-X2"] [data-testid=active-speaker]', { timeout: 10_000 });
+    await techPage.close();
     expect(await request(chair, 'floor:revoke', {})).toMatchObject({ ok: true });
   });
 });

@@ -34,6 +34,14 @@ export function ProgramView({
         className={speakerSlot === undefined ? 'empty' : ''}
         testId="program-speaker"
       />
+      {state.activeSpeaker !== null && (
+        <p className="active-speaker" data-testid="active-speaker" aria-live="polite">
+          🔊 {t('program.activeSpeaker')}:{' '}
+          {state.activeSpeaker.pointId === null
+            ? state.meeting.hubName
+            : (state.points[state.activeSpeaker.pointId]?.name ?? state.activeSpeaker.pointId)}
+        </p>
+      )}
       {media.slots
         .filter((s) => s.kind === 'audio' && s.source !== null)
         .map((s) => (

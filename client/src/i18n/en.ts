@@ -33,7 +33,7 @@ export const en: Dictionary = {
     unit_unstable: "Many of a unit's points are unstable",
     point_silent: 'A point stopped sending samples',
   },
-  program: { title: 'Program (what every site sees)', hub: 'Hub', speaker: 'Speaking' },
+  program: { title: 'Program (what every site sees)', hub: 'Hub', speaker: 'Speaking', activeSpeaker: 'Talking now' },
   grid: {
     title: 'Bridge points',
     allUnits: 'All units',

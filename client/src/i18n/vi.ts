@@ -42,7 +42,12 @@ export const vi = {
     unit_unstable: 'Nhiều điểm cầu của đơn vị chập chờn',
     point_silent: 'Điểm cầu không gửi số liệu',
   },
-  program: { title: 'Hình chung (mọi điểm cầu đang xem)', hub: 'Điểm cầu trung tâm', speaker: 'Đang phát biểu' },
+  program: {
+    title: 'Hình chung (mọi điểm cầu đang xem)',
+    hub: 'Điểm cầu trung tâm',
+    speaker: 'Đang phát biểu',
+    activeSpeaker: 'Đang nói',
+  },
   grid: {
     title: 'Các điểm cầu',
     allUnits: 'Tất cả đơn vị',

@@ -143,10 +143,16 @@ export class MediasoupSession implements MediaSession {
     const audio = local?.getAudioTracks()[0];
     const video = local?.getVideoTracks()[0];
     if (audio !== undefined) {
-      this.#producers.set('audio', await this.#send.produce({ track: audio, codecOptions: { opusDtx: true }, stopTracks: false }));
+      this.#producers.set(
+        'audio',
+        await this.#send.produce({ track: audio, codecOptions: { opusDtx: true }, stopTracks: false }),
+      );
     }
     if (video !== undefined) {
-      this.#producers.set('video', await this.#send.produce({ track: video, encodings: SIMULCAST_ENCODINGS, stopTracks: false }));
+      this.#producers.set(
+        'video',
+        await this.#send.produce({ track: video, encodings: SIMULCAST_ENCODINGS, stopTracks: false }),
+      );
     }
   }
 

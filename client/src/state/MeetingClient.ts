@@ -65,7 +65,8 @@ export class MeetingClient {
       this.state = fromSnapshot(snapshot, Date.now());
       this.connection = { phase: 'live' };
       socket.onAny((name: string, payload: unknown) => {
-        if (this.state !== null && !name.startsWith('media:')) {
+        // Media messages belong to the media client, except who is talking, which consoles show.
+        if (this.state !== null && (!name.startsWith('media:') || name === 'media:activeSpeaker')) {
           this.state = applyMessage(this.state, { name, payload } as ConsoleMessage);
           this.#emit();
         }

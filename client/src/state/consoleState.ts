@@ -51,6 +51,8 @@ export interface ConsoleState {
   /** Point: its own link class, as the server classified its last sample. */
   ownHealth: Health | null;
   answers: Answer[];
+  /** Staff (mediasoup): the loudest open microphone — a point, or the hub (`pointId: null`) — and since when. */
+  activeSpeaker: { pointId: string | null; at: number } | null;
 }
 
 export function fromSnapshot(snapshot: Snapshot, localNow: number): ConsoleState {
@@ -74,6 +76,7 @@ export function fromSnapshot(snapshot: Snapshot, localNow: number): ConsoleState
     getReady: null,
     ownHealth: null,
     answers: [],
+    activeSpeaker: snapshot.activeSpeaker ?? null,
   };
 }
 
@@ -169,8 +172,10 @@ export function applyMessage(state: ConsoleState, message: ConsoleMessage): Cons
 
       return { ...next, latest };
     }
+    case 'media:activeSpeaker':
+      return { ...next, activeSpeaker: { pointId: message.payload.pointId, at: message.payload.at } };
     default:
-      // Media messages belong to the media client.
+      // Other media messages belong to the media client.
       return state;
   }
 }

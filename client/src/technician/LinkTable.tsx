@@ -61,6 +61,7 @@ export function LinkTable({
   selected: string | null;
 }) {
   const { t } = useTranslation();
+  const activeSpeaker = state.activeSpeaker?.pointId ?? null;
   const [sort, setSort] = useState<{ column: Column; descending: boolean }>({ column: 'health', descending: true });
   const [filter, setFilter] = useState('');
   const [onlyProblems, setOnlyProblems] = useState(false);
@@ -145,6 +146,12 @@ export function LinkTable({
                   <button type="button" className="link" onClick={() => onSelect(row.point.pointId)}>
                     {row.point.name}
                   </button>
+                  {activeSpeaker === row.point.pointId && (
+                    <span className="speaking" data-testid="active-speaker" title={t('program.activeSpeaker')}>
+                      {' '}
+                      🔊 {t('program.activeSpeaker')}
+                    </span>
+                  )}
                 </th>
                 <td>
                   <HealthBadge health={row.point.health} connected={row.point.connected} />
