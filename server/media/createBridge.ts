@@ -8,6 +8,9 @@ import { WeriftBridge } from './werift/WeriftBridge.js';
 
 const logger = createLogger('media');
 
+/** mediasoup's package folder (its exports map hides package.json: go up from node/lib/index.js). */
+const mediasoupRoot = (): string => join(dirname(createRequire(import.meta.url).resolve('mediasoup')), '..', '..');
+
 const executable = (path: string): boolean => {
   try {
     accessSync(path, constants.X_OK);
@@ -24,7 +27,7 @@ export function mediasoupWorkerPath(config: Pick<Config, 'MEDIASOUP_WORKER_BIN'>
     return executable(config.MEDIASOUP_WORKER_BIN) ? config.MEDIASOUP_WORKER_BIN : null;
   }
   try {
-    const root = dirname(createRequire(import.meta.url).resolve('mediasoup/package.json'));
+    const root = mediasoupRoot();
     const prebuilt = join(root, 'worker', 'out', 'Release', 'mediasoup-worker');
 
     return executable(prebuilt) ? prebuilt : null;
@@ -64,7 +67,7 @@ export async function createBridge(config: Config): Promise<MediaBridge> {
       } catch (error) {
         const reason = `mediasoup worker ${worker} did not start: ${(error as Error).message} (it must be mediasoup ${MEDIASOUP_VERSION}'s worker)`;
         if (config.MEDIA_BRIDGE === 'mediasoup') {
-          throw new Error(`MEDIA_BRIDGE=mediasoup: ${reason}`);
+          throw new Error(`MEDIA_BRIDGE=mediasoup: ${reason}`, { cause: error });
         }
         logger.warn({ reason }, 'media bridge: embedded (werift)');
 
@@ -93,7 +96,7 @@ function werift(config: Config): MediaBridge {
 /** The mediasoup version the Node library speaks (its worker must be the same). */
 const MEDIASOUP_VERSION: string = (() => {
   try {
-    return (createRequire(import.meta.url)('mediasoup/package.json') as { version: string }).version;
+    return (createRequire(import.meta.url)(join(mediasoupRoot(), 'package.json')) as { version: string }).version;
   } catch {
     return 'unknown';
   }
