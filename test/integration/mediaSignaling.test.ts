@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { createBridge, mediasoupWorkerPath } from '../../server/media/createBridge.js';
 import { request } from '../../server/protocol/client.js';
+import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
 import { nextMessage, startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('media signaling', () => {
@@ -80,15 +81,59 @@ describe('media signaling', () => {
   });
 });
 
-describe('bridge selection', () => {
-  it('auto falls back to the embedded bridge when no mediasoup worker can run; mediasoup on demand says why not', async () => {
-    const config = loadConfig({ MEDIA_BRIDGE: 'auto', MEDIASOUP_WORKER_BIN: '/nonexistent/mediasoup-worker' });
-    expect(mediasoupWorkerPath(config)).toBeNull();
-    const bridge = await createBridge(config);
-    expect(bridge.kind).toBe('werift');
-    await bridge.close();
-    await expect(
-      createBridge(loadConfig({ MEDIA_BRIDGE: 'mediasoup', MEDIASOUP_WORKER_BIN: '/nonexistent/w' })),
-    ).rejects.toThrow(/MEDIASOUP_WORKER_BIN/);
-  });
-});
+describe.skipIf(!mediasoupAvailable())(
+  'media signaling on mediasoup: bad input is refused, nobody else disturbed',
+  () => {
+    let t: TestServer;
+    beforeEach(async () => {
+      t = await startTestServer({ env: await bridgeEnv('mediasoup', { MEDIASOUP_WORKERS: '1' }) });
+    });
+    afterEach(async () => {
+      await t.close();
+    });
+
+    it('refuses garbage capabilities, DTLS and RTP parameters, a second transport, and another participant’s transport', async () => {
+      const { socket: a } = await t.connect('point', 'DC-X1');
+      const { socket: b } = await t.connect('point', 'DC-X2');
+      for (const socket of [a, b]) {
+        const join = await request(socket, 'media:join', {});
+        expect(join).toMatchObject({ ok: true, join: { bridge: 'mediasoup' } });
+      }
+      const code = (ack: { ok: boolean; error?: { code: string } }) => (ack.ok ? 'ok' : ack.error?.code);
+      expect(code(await request(a, 'media:capabilities', { rtpCapabilities: { codecs: 'opus' } }))).toBe('VALIDATION_FAILED');
+      const caps = { codecs: [], headerExtensions: [] };
+      expect(code(await request(a, 'media:capabilities', { rtpCapabilities: caps }))).toBe('VALIDATION_FAILED');
+      const sent = await request(a, 'media:transport', { direction: 'send' });
+      if (!sent.ok) {
+        throw new Error('no send transport');
+      }
+      const transportId = sent.transport.id;
+      expect(code(await request(a, 'media:transport', { direction: 'send' }))).toBe('VALIDATION_FAILED');
+      expect(
+        code(
+          await request(a, 'media:connect', { transportId, dtlsParameters: { role: 'client', fingerprints: 'zz' } }),
+        ),
+      ).toBe('VALIDATION_FAILED');
+      expect(
+        code(await request(a, 'media:produce', { transportId, kind: 'video', rtpParameters: { codecs: 'vp8' } })),
+      ).toBe('VALIDATION_FAILED');
+      // Another participant's transport is unknown to b: it can neither connect nor produce on it.
+      expect(
+        code(
+          await request(b, 'media:connect', {
+            transportId,
+            dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }] },
+          }),
+        ),
+      ).toBe('NOT_FOUND');
+      expect(code(await request(b, 'media:produce', { transportId, kind: 'audio', rtpParameters: {} }))).toBe(
+        'NOT_FOUND',
+      );
+      expect(code(await request(b, 'media:resume', { consumerId: 'not-a-consumer' }))).toBe('NOT_FOUND');
+      // Both go on: the bridge still serves them.
+      expect(code(await request(a, 'media:transport', { direction: 'recv' }))).toBe('ok');
+      expect(code(await request(b, 'media:transport', { direction: 'send' }))).toBe('ok');
+      expect(t.server.media.bridge.closed).toBe(false);
+    });
+  },
+);
