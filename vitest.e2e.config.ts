@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One browser suite at a time: two-core machines, and the media suites measure decoded frames.
+    fileParallelism: false,
   },
 });

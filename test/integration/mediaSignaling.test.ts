@@ -100,7 +100,9 @@ describe.skipIf(!mediasoupAvailable())(
         expect(join).toMatchObject({ ok: true, join: { bridge: 'mediasoup' } });
       }
       const code = (ack: { ok: boolean; error?: { code: string } }) => (ack.ok ? 'ok' : ack.error?.code);
-      expect(code(await request(a, 'media:capabilities', { rtpCapabilities: { codecs: 'opus' } }))).toBe('VALIDATION_FAILED');
+      expect(code(await request(a, 'media:capabilities', { rtpCapabilities: { codecs: 'opus' } }))).toBe(
+        'VALIDATION_FAILED',
+      );
       const caps = { codecs: [], headerExtensions: [] };
       expect(code(await request(a, 'media:capabilities', { rtpCapabilities: caps }))).toBe('VALIDATION_FAILED');
       const sent = await request(a, 'media:transport', { direction: 'send' });
