@@ -2,11 +2,13 @@
 // it, and never fail or hang the install when it cannot (offline government networks). mediasoup's own install
 // script is off (package.json allowScripts) because its fallback, a source build, needs the internet and hangs
 // offline. See infra/mediasoup-worker/README.md.
+/* global fetch, AbortSignal -- Node 20's own */
 import { execFileSync } from 'node:child_process';
 import { accessSync, chmodSync, constants, mkdirSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, platform, release } from 'node:os';
 import { dirname, join } from 'node:path';
+import process from 'node:process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 

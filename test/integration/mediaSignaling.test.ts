@@ -1,6 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.js';
-import { createBridge, mediasoupWorkerPath } from '../../server/media/createBridge.js';
 import { request } from '../../server/protocol/client.js';
 import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
 import { nextMessage, startTestServer, type TestServer } from '../helpers/server.js';
