@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startRedis } from '../helpers/redis.js';
 import { benchBridge } from './bridge.js';
+import { benchMediaSideBySide } from './media.js';
 import { benchSignaling, type SignalingResult } from './signaling.js';
 
 /**
@@ -18,8 +19,17 @@ const { values } = parseArgs({
     points: { type: 'string' },
     redis: { type: 'boolean', default: false },
     nodes: { type: 'string', default: '1' },
+    media: { type: 'boolean', default: false },
+    'media-points': { type: 'string' },
   },
 });
+if (values.media) {
+  // --media: the program-feed load against each bridge in one run; merged into latest.json as `media`.
+  await benchMediaSideBySide(
+    values['media-points'] === undefined ? undefined : values['media-points'].split(',').map(Number),
+  );
+  process.exit(0);
+}
 const nodes = Number(values.nodes);
 if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) {
   console.error('--nodes takes 1 to 8');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startServer } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
@@ -62,6 +63,7 @@ async function handle(message: Message): Promise<unknown> {
       points: await Promise.all(invited.map(async (pointId) => ({ pointId, token: await token('point', pointId) }))),
     };
   }
+  const workerCpuPercent = mediaWorkerCpuPercent();
   const seqs = server.meetings.list().map((m) => [m.id, m.state.seq]);
   (globalThis as { gc?: () => void }).gc?.();
   const cpu = process.cpuUsage(cpuMark);
@@ -70,6 +72,7 @@ async function handle(message: Message): Promise<unknown> {
     heapUsed: process.memoryUsage().heapUsed,
     cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100,
     lagP99Ms: lag.percentile(99) / 1e6,
+    workerCpuPercent,
     seqs: Object.fromEntries(seqs),
   };
   lag.reset();
@@ -80,3 +83,29 @@ async function handle(message: Message): Promise<unknown> {
 }
 
 process.send?.({ id: 0, ok: true, result: { ready: true, url: server.url } });
+
+/** CPU ticks (user + system) of a process from /proc, at the kernel's 100 Hz. */
+function processTicks(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+
+    return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+let workerMark: { ticks: number; at: number } | null = null;
+
+/** The mediasoup worker processes' CPU since the last `stats`, in percent of one core (null on the embedded bridge). */
+function mediaWorkerCpuPercent(): number | null {
+  const bridge = server.media.bridge as { workerPids?: number[] };
+  if (bridge.workerPids === undefined) {
+    return null;
+  }
+  const now = { ticks: bridge.workerPids.reduce((sum, pid) => sum + processTicks(pid), 0), at: performance.now() };
+  const last = workerMark;
+  workerMark = now;
+
+  return last === null ? 0 : ((now.ticks - last.ticks) * 10 * 100) / (now.at - last.at);
+}

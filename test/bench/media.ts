@@ -1,0 +1,52 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TEST_WORKER_BIN } from '../helpers/mediasoup.js';
+import { benchBridge, type BridgeRun } from './bridge.js';
+
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results');
+
+/**
+ * `npm run bench -- --media [--media-points 25,50,100]`: the same program-feed load (the hub's synthetic 25 fps camera
+ * to N receiving points, the receivers in this process) against the embedded bridge and mediasoup (one worker), in
+ * one run. Writes `media` into results/latest.json and the table to results/latest-media.md.
+ */
+export async function benchMediaSideBySide(sizes = [25, 50, 100, 150, 200, 300, 400]): Promise<void> {
+  const log = (line: string) => console.error(line);
+  if (TEST_WORKER_BIN === null) {
+    throw new Error('--media needs a mediasoup worker: set MEDIASOUP_WORKER_BIN');
+  }
+  log(`media bridges side by side on ${cpus().length} cores, worker ${TEST_WORKER_BIN}`);
+  const werift = await benchBridge(log, 'werift', sizes);
+  const mediasoup = await benchBridge(log, 'mediasoup', sizes, TEST_WORKER_BIN);
+  const summary = (run: BridgeRun) => ({
+    cpuPer100Points: run.cpuPer100Points,
+    pointsPerCore: run.pointsPerCore,
+    pointsMeasured: run.pointsMeasured,
+    extrapolated: run.extrapolated,
+    steps: run.steps,
+  });
+  const media = { date: new Date().toISOString(), werift: summary(werift), mediasoup: summary(mediasoup) };
+  const latestPath = join(RESULTS, 'latest.json');
+  const latest = JSON.parse(await readFile(latestPath, 'utf8').catch(() => '{}')) as Record<string, unknown>;
+  await writeFile(latestPath, JSON.stringify({ ...latest, media }, null, 2) + '\n');
+  const row = (run: BridgeRun, name: string) =>
+    `| ${name} | ${run.cpuPer100Points ?? '—'} | ${run.pointsMeasured} | ${run.pointsPerCore}${run.extrapolated ? ' (extrapolated)' : ''} |`;
+  const table = [
+    `Measured ${media.date.slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), receivers in the bench process.`,
+    '',
+    '| bridge | bridge CPU per 100 points (% of a core) | points carried at ≥ 98 % here | points per core |',
+    '| --- | --- | --- | --- |',
+    row(werift, 'embedded (werift)'),
+    row(mediasoup, 'mediasoup (1 worker)'),
+    '',
+    ...[werift, mediasoup].map(
+      (run) =>
+        `${run.bridge}: ${run.steps.map((s) => `${s.points}: ${s.delivered} %, CPU ${s.bridgeCpuPercent} %`).join('; ')}`,
+    ),
+    '',
+  ].join('\n');
+  await writeFile(join(RESULTS, 'latest-media.md'), table);
+  console.log(table);
+}
