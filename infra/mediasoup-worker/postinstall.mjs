@@ -25,7 +25,8 @@ try {
   process.exit(0);
 }
 const { version, repository } = require(join(mediasoupDir, 'package.json'));
-const releaseDir = join(mediasoupDir, 'worker', 'out', 'Release');
+// Where mediasoup looks for its worker; another folder only for this script's own test.
+const releaseDir = process.env.DIEMCAU_WORKER_INSTALL_DIR ?? join(mediasoupDir, 'worker', 'out', 'Release');
 const bin = join(releaseDir, 'mediasoup-worker');
 
 /** mediasoup's own check of a worker: run without MEDIASOUP_VERSION, a good one exits with 41. */

@@ -7,7 +7,6 @@ import type { Config } from '../../config.js';
 import { DomainError } from '../../domain/errors.js';
 import { createLogger } from '../../logger.js';
 import type {
-  ConsumerOptions,
   IceRestart,
   JoinResult,
   MediaBridge,
@@ -17,14 +16,9 @@ import type {
   TransportStats,
 } from '../MediaBridge.js';
 import type { MediaParticipant, RoutingPlan } from '../routing.js';
-import {
-  consumerKey,
-  desiredConsumers,
-  diffConsumers,
-  placeConsumers,
-  preferredLayers,
-  type ConsumerSpec,
-} from './plan.js';
+import { ConsumerRouting } from './ConsumerRouting.js';
+import { routerOf, type MeetingRouter, type MeetingRouters, type Participant } from './participants.js';
+import { placeConsumers } from './plan.js';
 import { WorkerPool } from './WorkerPool.js';
 
 const logger = createLogger('MediasoupBridge');
@@ -39,35 +33,6 @@ const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
     parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
   },
 ];
-
-/** One router of a meeting, on one worker, with the consumers it carries and its active-speaker observer. */
-interface MeetingRouter {
-  router: ms.Router;
-  worker: number;
-  consumers: number;
-  speakers: ms.ActiveSpeakerObserver;
-}
-
-interface MeetingRouters {
-  routers: MeetingRouter[];
-  /** Joins placing participants on routers, one at a time (a second router is created once, not twice). */
-  joining: Promise<unknown>;
-  /** The routing to carry next, and whether a pass is running: passes run one at a time, the latest plan wins. */
-  pendingPlan: RoutingPlan | null;
-  routing: boolean;
-}
-
-interface Participant {
-  info: MediaParticipant;
-  meetingId: string;
-  /** The meeting router this participant's transports live on. */
-  router: MeetingRouter;
-  rtpCapabilities: ms.RtpCapabilities | null;
-  transports: Map<string, ms.WebRtcTransport>;
-  producers: Map<'audio' | 'video', ms.Producer>;
-  /** consumerKey → consumer. */
-  consumers: Map<string, ms.Consumer>;
-}
 
 export interface MediasoupBridgeOptions {
   config: Config;
@@ -88,8 +53,13 @@ export class MediasoupBridge implements MediaBridge {
   readonly #config: Config;
   readonly #meetings = new Map<string, MeetingRouters>();
   readonly #participants = new Map<string, Participant>();
-  /** Pipes made or being made: `${producerId}>${routerId}`. */
-  readonly #piped = new Map<string, Promise<void>>();
+  readonly #routing = new ConsumerRouting({
+    participants: this.#participants,
+    isCurrent: (meetingId, meeting) => this.#meetings.get(meetingId) === meeting,
+    count: (participant, delta) => this.#count(participant, delta),
+    onConsumers: (participantId, consumers) => this.#emitter.emit('consumers', participantId, consumers),
+    onClosed: (participantId, consumerIds) => this.#emitter.emit('consumersClosed', participantId, consumerIds),
+  });
   #pool: WorkerPool | null = null;
   #closed = false;
 
@@ -176,7 +146,7 @@ export class MediasoupBridge implements MediaBridge {
 
   async createTransport(participantId: string, direction: 'send' | 'recv'): Promise<TransportOptions> {
     const participant = this.#participant(participantId);
-    const { router, worker } = this.#routerOf(participant);
+    const { router, worker } = routerOf(participant);
     if ([...participant.transports.values()].some((t) => t.appData.direction === direction)) {
       throw DomainError.validation(`Đã có kênh ${direction === 'send' ? 'gửi' : 'nhận'} (transport exists)`);
     }
@@ -233,7 +203,7 @@ export class MediasoupBridge implements MediaBridge {
     if (kind === 'audio') {
       // Closed until the routing opens it: a microphone the chair has not opened never reaches anyone.
       await producer.pause();
-      void this.#routerOf(participant)
+      void routerOf(participant)
         .speakers.addProducer({ producerId: producer.id })
         .catch(() => undefined);
     }
@@ -286,12 +256,8 @@ export class MediasoupBridge implements MediaBridge {
 
   route(meetingId: string, plan: RoutingPlan): void {
     const meeting = this.#meetings.get(meetingId);
-    if (meeting === undefined) {
-      return;
-    }
-    meeting.pendingPlan = plan;
-    if (!meeting.routing) {
-      void this.#drainRouting(meetingId, meeting);
+    if (meeting !== undefined) {
+      this.#routing.route(meetingId, meeting, plan);
     }
   }
 
@@ -326,121 +292,6 @@ export class MediasoupBridge implements MediaBridge {
     this.#pool?.close();
   }
 
-  async #drainRouting(meetingId: string, meeting: MeetingRouters): Promise<void> {
-    meeting.routing = true;
-    try {
-      while (meeting.pendingPlan !== null && this.#meetings.get(meetingId) === meeting) {
-        const plan = meeting.pendingPlan;
-        meeting.pendingPlan = null;
-        await this.#route(meetingId, plan).catch((error: unknown) =>
-          logger.error({ err: error, meetingId }, 'route() failed'),
-        );
-      }
-    } finally {
-      meeting.routing = false;
-    }
-  }
-
-  async #route(meetingId: string, plan: RoutingPlan): Promise<void> {
-    // Microphones the plan keeps closed are paused at the bridge, for everyone at once.
-    const mics: Promise<void>[] = [];
-    for (const participant of this.#participants.values()) {
-      const mic = participant.meetingId === meetingId ? participant.producers.get('audio') : undefined;
-      if (mic !== undefined && !mic.closed && mic.paused === plan.openMics.has(participant.info.id)) {
-        mics.push((mic.paused ? mic.resume() : mic.pause()).catch(() => undefined));
-      }
-    }
-    await Promise.all(mics);
-    const current = new Set<string>();
-    for (const participant of this.#participants.values()) {
-      if (participant.meetingId === meetingId) {
-        participant.consumers.forEach((_c, key) => current.add(key));
-      }
-    }
-    const { create, close } = diffConsumers(current, desiredConsumers(plan));
-    const closedBy = new Map<string, string[]>();
-    for (const key of close) {
-      const [consumerId] = key.split('|');
-      const participant = this.#participants.get(consumerId ?? '');
-      const consumer = participant?.consumers.get(key);
-      if (participant !== undefined && consumer !== undefined) {
-        consumer.close();
-        participant.consumers.delete(key);
-        this.#count(participant, -1);
-        closedBy.set(participant.info.id, [...(closedBy.get(participant.info.id) ?? []), consumer.id]);
-      }
-    }
-    closedBy.forEach((ids, participantId) => this.#emitter.emit('consumersClosed', participantId, ids));
-    const createdBy = new Map<string, ConsumerOptions[]>();
-    await Promise.all(
-      create.map(async (spec) => {
-        const created = await this.#consume(spec).catch((error: unknown) => {
-          logger.warn({ err: error, spec }, '#consume() failed');
-
-          return null;
-        });
-        if (created !== null) {
-          createdBy.set(spec.consumer, [...(createdBy.get(spec.consumer) ?? []), created]);
-        }
-      }),
-    );
-    createdBy.forEach((consumers, participantId) => this.#emitter.emit('consumers', participantId, consumers));
-  }
-
-  async #consume(spec: ConsumerSpec): Promise<ConsumerOptions | null> {
-    const consumer = this.#participants.get(spec.consumer);
-    const producerOwner = this.#participants.get(spec.producer);
-    const producer = producerOwner?.producers.get(spec.kind);
-    if (consumer?.rtpCapabilities == null || producer === undefined || producerOwner === undefined) {
-      return null;
-    }
-    const router = this.#routerOf(consumer);
-    const source = this.#routerOf(producerOwner);
-    if (source.router.id !== router.router.id) {
-      await this.#pipe(producer.id, source.router, router.router);
-    }
-    if (!router.router.canConsume({ producerId: producer.id, rtpCapabilities: consumer.rtpCapabilities })) {
-      return null;
-    }
-    const transport = [...consumer.transports.values()].find((t) => t.appData.direction === 'recv');
-    if (transport === undefined) {
-      return null;
-    }
-    const created = await transport.consume({
-      producerId: producer.id,
-      rtpCapabilities: consumer.rtpCapabilities,
-      // Paused until the browser is ready, so the first packets (and the keyframe) are not lost.
-      paused: true,
-      ...(spec.kind === 'video' ? { preferredLayers: preferredLayers(spec.layer) } : {}),
-      appData: { purpose: spec.purpose, source: spec.producer, sourcePointId: producerOwner.info.pointId },
-    });
-    if (this.#participants.get(spec.consumer) !== consumer) {
-      // The receiver left (or joined again) while its consumer was being made.
-      created.close();
-
-      return null;
-    }
-    consumer.consumers.set(consumerKey(spec), created);
-    this.#count(consumer, 1);
-    created.on('producerclose', () => {
-      if (consumer.consumers.get(consumerKey(spec)) === created) {
-        consumer.consumers.delete(consumerKey(spec));
-        this.#count(consumer, -1);
-        this.#emitter.emit('consumersClosed', consumer.info.id, [created.id]);
-      }
-    });
-
-    return {
-      id: created.id,
-      producerId: producer.id,
-      kind: spec.kind,
-      rtpParameters: created.rtpParameters,
-      purpose: spec.purpose,
-      source: spec.producer,
-      sourcePointId: producerOwner.info.pointId,
-    };
-  }
-
   /** Keeps router and worker loads; a router already gone with its worker has nothing left to count. */
   #count(participant: Participant, delta: number): void {
     const router = participant.router;
@@ -448,19 +299,6 @@ export class MediasoupBridge implements MediaBridge {
       router.consumers += delta;
       this.#workers.slot(router.worker).consumers += delta;
     }
-  }
-
-  /** Pipes a producer to another router of its meeting once; concurrent consumers of it wait for the same pipe. */
-  #pipe(producerId: string, from: ms.Router, to: ms.Router): Promise<void> {
-    const key = `${producerId}>${to.id}`;
-    let piped = this.#piped.get(key);
-    if (piped === undefined) {
-      piped = from.pipeToRouter({ producerId, router: to }).then(() => undefined);
-      piped.catch(() => this.#piped.delete(key));
-      this.#piped.set(key, piped);
-    }
-
-    return piped;
   }
 
   /** The router a joining participant goes to: one of the meeting's with room, else a new one on another worker. */
@@ -520,9 +358,7 @@ export class MediasoupBridge implements MediaBridge {
     for (const meeting of this.#meetings.values()) {
       meeting.routers = meeting.routers.filter((r) => r.worker !== index);
     }
-    for (const key of [...this.#piped.keys()]) {
-      this.#piped.delete(key);
-    }
+    this.#routing.clearPipes();
     const affected = [...this.#participants.values()].filter((p) => p.router.worker === index);
     for (const participant of affected) {
       this.leave(participant.info.id);
@@ -550,14 +386,6 @@ export class MediasoupBridge implements MediaBridge {
     }
 
     return transport;
-  }
-
-  #routerOf(participant: Participant): MeetingRouter {
-    if (participant.router.router.closed) {
-      throw new DomainError('NOT_FOUND', 'Phòng truyền hình đã đóng (media router gone)');
-    }
-
-    return participant.router;
   }
 
   /** mediasoup throws TypeError on malformed parameters: that is the client's bad input. */
