@@ -1,7 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
 import type { types as ms } from 'mediasoup';
 import type { Config } from '../../config.js';
 import { DomainError } from '../../domain/errors.js';
@@ -17,9 +15,15 @@ import type {
 } from '../MediaBridge.js';
 import type { MediaParticipant, RoutingPlan } from '../routing.js';
 import { ConsumerRouting } from './ConsumerRouting.js';
-import { routerOf, type MeetingRouter, type MeetingRouters, type Participant } from './participants.js';
+import {
+  isRtpCapabilities,
+  routerOf,
+  type MeetingRouter,
+  type MeetingRouters,
+  type Participant,
+} from './participants.js';
 import { placeConsumers } from './plan.js';
-import { WorkerPool } from './WorkerPool.js';
+import { useWorkerBinary, WorkerPool } from './WorkerPool.js';
 
 const logger = createLogger('MediasoupBridge');
 
@@ -399,20 +403,4 @@ export class MediasoupBridge implements MediaBridge {
       throw error;
     }
   }
-}
-
-/**
- * Points mediasoup at a worker binary. mediasoup reads MEDIASOUP_WORKER_BIN once, when it is first loaded, into its
- * Worker module's `workerBin`, which every later spawn reads again: set both, so a second bridge in the same process
- * (tests, a probe after a failed one) uses the binary it was given.
- */
-function useWorkerBinary(workerBin: string): void {
-  process.env.MEDIASOUP_WORKER_BIN = workerBin;
-  const require = createRequire(import.meta.url);
-  const workerModule = join(dirname(require.resolve('mediasoup')), 'Worker.js');
-  (require(workerModule) as { workerBin: string }).workerBin = workerBin;
-}
-
-function isRtpCapabilities(value: unknown): value is ms.RtpCapabilities {
-  return typeof value === 'object' && value !== null && (!('codecs' in value) || Array.isArray(value.codecs));
 }

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type * as mediasoupModule from 'mediasoup';
 import type { types as ms } from 'mediasoup';
 import type { Config } from '../../config.js';
@@ -104,4 +106,16 @@ export class WorkerPool {
   get pids(): number[] {
     return this.#slots.map((s) => s.worker.pid);
   }
+}
+
+/**
+ * Points mediasoup at a worker binary. mediasoup reads MEDIASOUP_WORKER_BIN once, when it is first loaded, into its
+ * Worker module's `workerBin`, which every later spawn reads again: set both, so a second bridge in the same process
+ * (tests, a probe after a failed one) uses the binary it was given.
+ */
+export function useWorkerBinary(workerBin: string): void {
+  process.env.MEDIASOUP_WORKER_BIN = workerBin;
+  const require = createRequire(import.meta.url);
+  const workerModule = join(dirname(require.resolve('mediasoup')), 'Worker.js');
+  (require(workerModule) as { workerBin: string }).workerBin = workerBin;
 }

@@ -41,3 +41,8 @@ export function routerOf(participant: Participant): MeetingRouter {
 
   return participant.router;
 }
+
+/** Just enough shape to hand to mediasoup, which validates the rest. */
+export function isRtpCapabilities(value: unknown): value is ms.RtpCapabilities {
+  return typeof value === 'object' && value !== null && (!('codecs' in value) || Array.isArray(value.codecs));
+}
