@@ -125,6 +125,26 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))(
     );
 
     it.skipIf(skip)(
+      'a point whose browser refuses camera and microphone joins receive-only: it decodes the hub and says why',
+      async () => {
+        const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+        await context.addInitScript(() => {
+          navigator.mediaDevices.getUserMedia = () =>
+            Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+        });
+        const page = await context.newPage();
+        await page.goto(`${t.url}/join?token=${await t.token('point', 'DC-H2')}`);
+        await waitForVideo(page, 'program-hub', 20_000);
+        // In the console's language, with what to do, never the browser's raw English error.
+        const banner = (await page.locator('[data-testid=device-error]').textContent()) ?? '';
+        expect(banner).toContain('chưa cho phép dùng camera/micrô');
+        expect(banner).toContain('vẫn xem và nghe hội nghị');
+        expect(banner).not.toContain('Permission denied');
+        await context.close();
+      },
+    );
+
+    it.skipIf(skip)(
       'granting the floor to point 2 brings its voice and picture to the others; revoking pauses its microphone',
       async () => {
         const { socket: chair } = await t.connect('chair');

@@ -121,6 +121,14 @@ export const en: Dictionary = {
     exportXlsx: 'Export Excel',
   },
   point: {
+    deviceProblem: {
+      denied:
+        'The browser has not allowed the camera/microphone. Chrome, Edge: click the lock left of the address → Camera, Microphone → Allow, then reload. Firefox: click the camera icon in the address bar → unblock.',
+      absent: 'No camera or microphone found on this computer.',
+      busy: 'The camera or microphone is in use by another program.',
+      other: 'The camera/microphone could not be opened.',
+      receiveOnly: 'This point still sees and hears the meeting, and can request the floor and answer roll calls.',
+    },
     self: 'Our camera',
     request: 'Request the floor',
     kind: 'Kind',

@@ -135,6 +135,14 @@ export const vi = {
     exportXlsx: 'Xuất Excel',
   },
   point: {
+    deviceProblem: {
+      denied:
+        'Trình duyệt chưa cho phép dùng camera/micrô. Chrome, Edge: bấm biểu tượng ổ khóa bên trái địa chỉ → Camera, Micrô → Cho phép, rồi tải lại trang. Firefox: bấm biểu tượng camera trên thanh địa chỉ → bỏ chặn.',
+      absent: 'Không tìm thấy camera hoặc micrô trên máy này.',
+      busy: 'Camera hoặc micrô đang được chương trình khác sử dụng.',
+      other: 'Không mở được camera/micrô.',
+      receiveOnly: 'Điểm cầu vẫn xem và nghe hội nghị, vẫn xin phát biểu và điểm danh được.',
+    },
     self: 'Hình điểm cầu mình',
     request: 'Xin phát biểu',
     kind: 'Nội dung',

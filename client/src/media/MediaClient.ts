@@ -25,6 +25,21 @@ export interface SlotStats extends InboundStats {
   source: string | null;
 }
 
+/** Why devices failed, as the browser names it: refused by the person or the browser, absent, in use, other. */
+export type DeviceError = 'denied' | 'absent' | 'busy' | 'other';
+
+function deviceErrorOf(error: unknown): DeviceError {
+  const name = (error as { name?: string } | null)?.name ?? '';
+  if (name === 'NotAllowedError' || name === 'SecurityError') {
+    return 'denied';
+  }
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') {
+    return 'absent';
+  }
+
+  return name === 'NotReadableError' || name === 'AbortError' ? 'busy' : 'other';
+}
+
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Camera size per bridge: mediasoup sends three simulcast layers, which Chromium keeps from 960×540 up. */
@@ -44,6 +59,7 @@ export class MediaClient {
   #session: MediaSession | null = null;
   #bridge: 'werift' | 'mediasoup' | null = null;
   #local: MediaStream | null = null;
+  #deviceError: DeviceError | null = null;
   #slots = new Map<string, SlotView>();
   #joining: Promise<void> | null = null;
   #closed = false;
@@ -64,6 +80,11 @@ export class MediaClient {
 
   get localStream(): MediaStream | null {
     return this.#local;
+  }
+
+  /** Why camera or microphone could not be opened (the point then only receives); `null` when both work. */
+  get deviceError(): DeviceError | null {
+    return this.#deviceError;
   }
 
   /** Which bridge carries the media (`null` before the first join). */
@@ -146,6 +167,7 @@ export class MediaClient {
     if (this.#local === null || this.#local.getTracks().some((t) => t.readyState === 'ended')) {
       this.#local?.getTracks().forEach((t) => t.stop());
       this.#local = await this.#openDevices(join.bridge);
+      this.#options.onChange?.();
     }
     this.#session?.close();
     this.#session = null;
@@ -159,13 +181,32 @@ export class MediaClient {
     this.#options.onChange?.();
   }
 
-  async #openDevices(bridge: 'werift' | 'mediasoup'): Promise<MediaStream> {
+  /**
+   * Camera and microphone, or whichever of them can be opened. A room without either (refused, absent, busy) still
+   * takes part receive-only: it sees and hears the program; `deviceError` says why.
+   */
+  async #openDevices(bridge: 'werift' | 'mediasoup'): Promise<MediaStream | null> {
     const { cameraId, microphoneId } = this.#options;
+    const audio: MediaTrackConstraints | boolean = microphoneId ? { deviceId: { exact: microphoneId } } : true;
+    const video: MediaTrackConstraints = {
+      ...CAMERA[bridge],
+      frameRate: 25,
+      ...(cameraId ? { deviceId: { exact: cameraId } } : {}),
+    };
+    let firstError: unknown = null;
+    for (const constraints of [{ audio, video }, { audio }, { video }]) {
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia(constraints);
+        this.#deviceError = firstError === null ? null : deviceErrorOf(firstError);
 
-    return navigator.mediaDevices.getUserMedia({
-      audio: microphoneId ? { deviceId: { exact: microphoneId } } : true,
-      video: { ...CAMERA[bridge], frameRate: 25, ...(cameraId ? { deviceId: { exact: cameraId } } : {}) },
-    });
+        return stream;
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    this.#deviceError = deviceErrorOf(firstError);
+
+    return null;
   }
 
   #sink(): SlotSink {

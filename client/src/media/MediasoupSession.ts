@@ -81,10 +81,10 @@ export class MediasoupSession implements MediaSession {
   }
 
   get connectionState(): RTCPeerConnectionState {
-    // mediasoup-client connects a transport on its first use: a receive transport with nothing routed to it yet
-    // is waiting, not failing.
+    // mediasoup-client connects a transport on its first use: a transport not used yet (nothing routed to it, or
+    // nothing to send from a room without devices) is waiting, not failing.
     const transports = [this.#send, this.#recv].filter(
-      (t): t is Transport => t !== null && !(t === this.#recv && t.connectionState === 'new'),
+      (t): t is Transport => t !== null && t.connectionState !== 'new',
     );
     if (transports.length === 0) {
       return 'new';

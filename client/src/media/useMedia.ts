@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { MeetingClient } from '../state/MeetingClient.js';
-import { MediaClient, type SlotView } from './MediaClient.js';
+import { MediaClient, type DeviceError, type SlotView } from './MediaClient.js';
 
 export type MediaPhase = 'off' | 'starting' | 'live' | 'failed';
 
@@ -10,11 +10,21 @@ export interface MediaView {
   error: string | null;
   slots: SlotView[];
   local: MediaStream | null;
+  /** Why camera or microphone could not be opened: the point only receives. */
+  deviceError: DeviceError | null;
   /** The media connections' state (connected, disconnected, failed…), for the reconnect banner. */
   linkState: RTCPeerConnectionState | null;
 }
 
-const OFF: MediaView = { client: null, phase: 'off', error: null, slots: [], local: null, linkState: null };
+const OFF: MediaView = {
+  client: null,
+  phase: 'off',
+  error: null,
+  slots: [],
+  local: null,
+  linkState: null,
+  deviceError: null,
+};
 
 /** Joins the media bridge once the meeting socket is live, and re-renders as slots change. */
 export function useMedia(meeting: MeetingClient, enabled: boolean): MediaView {
@@ -35,6 +45,7 @@ export function useMedia(meeting: MeetingClient, enabled: boolean): MediaView {
           slots: media.slots,
           local: media.localStream,
           linkState: media.connectionState,
+          deviceError: media.deviceError,
         }));
       }
     };

@@ -50,6 +50,11 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
                 {t('app.mediaReconnecting')}
               </div>
             )}
+          {media.deviceError !== null && (
+            <div className="banner banner-refused" role="alert" data-testid="device-error">
+              {t(`point.deviceProblem.${media.deviceError}`)} {t('point.deviceProblem.receiveOnly')}
+            </div>
+          )}
           {media.phase === 'failed' && (
             <div className="banner banner-refused" role="alert">
               {t('app.mediaFailed', { message: media.error ?? '' })}
