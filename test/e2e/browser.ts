@@ -1,4 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Role } from '../../server/domain/model.js';
 
 /** Debian's Chromium with fake camera and microphone, loopback candidates allowed, no background traffic. */
 export async function launchChromium(): Promise<Browser> {
@@ -49,6 +50,20 @@ interface TestHandle {
 /** Inbound RTP per receive slot of the page's media client, with the slot's label (either bridge). */
 export function slotStats(page: Page): Promise<SlotStats[]> {
   return page.evaluate(async () => (await (window as TestHandle).diemcau?.media?.slotStats()) ?? []);
+}
+
+/** Opens a console for a role (and point) in its own browser context and waits for its media; returns page and id. */
+export async function openMediaPage(
+  browser: Browser,
+  t: { url: string; token(role: Role, pointId?: string): Promise<string> },
+  role: Role,
+  pointId: string | undefined,
+  viewport: { width: number; height: number },
+): Promise<{ page: Page; id: string }> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await page.goto(`${t.url}/join?token=${await t.token(role, pointId)}`);
+
+  return { page, id: await mediaConnected(page) };
 }
 
 /** Waits until the page's media connections to the bridge are all connected; resolves with its socket id. */

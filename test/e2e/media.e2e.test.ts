@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import {
   eventually,
   launchChromium,
-  mediaConnected,
+  openMediaPage,
   openConsole,
   slotStats,
   wait,
@@ -39,9 +39,8 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))(
         ['x2', 'point', 'DC-X2'],
         ['x3', 'point', 'DC-X3'],
       ] as const) {
-        const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-        await page.goto(`${t.url}/join?token=${await t.token(role, pointId)}`);
-        ids.set(name, await mediaConnected(page));
+        const { page, id } = await openMediaPage(browser, t, role, pointId, { width: 1366, height: 768 });
+        ids.set(name, id);
         pages.set(name, page);
       }
       const { socket } = await t.connect('chair');

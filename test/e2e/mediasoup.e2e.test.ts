@@ -4,7 +4,7 @@ import type { MediasoupBridge } from '../../server/media/mediasoup/MediasoupBrid
 import { request } from '../../server/protocol/client.js';
 import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
 import { nextMessage, startTestServer, type TestServer } from '../helpers/server.js';
-import { eventually, launchChromium, mediaConnected, openConsole, slotStats, wait } from './browser.js';
+import { eventually, launchChromium, openMediaPage, openConsole, slotStats, wait } from './browser.js';
 
 /**
  * What only mediasoup does, in Chromium on the real worker: simulcast layers per purpose, one meeting over two
@@ -36,9 +36,8 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] simulcast, two workers, work
       ['x4', 'point', 'DC-X4'],
       ['h1', 'point', 'DC-H1'],
     ] as const) {
-      const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
-      await page.goto(`${t.url}/join?token=${await t.token(role, pointId)}`);
-      ids.set(name, await mediaConnected(page));
+      const { page, id } = await openMediaPage(browser, t, role, pointId, { width: 1280, height: 720 });
+      ids.set(name, id);
       pages.set(name, page);
       if (name !== 'hub') {
         // Each point is on the bridge with its consumers before the next joins, so the budget fills in order.

@@ -36,17 +36,19 @@ export interface MediaSession {
   close(): void;
 }
 
+const toInbound = (s: Record<string, unknown>): InboundStats => ({
+  framesDecoded: Number(s.framesDecoded ?? 0),
+  bytesReceived: Number(s.bytesReceived ?? 0),
+  frameWidth: Number(s.frameWidth ?? 0),
+  frameHeight: Number(s.frameHeight ?? 0),
+});
+
 /** Inbound RTP entries of one stats report (a mediasoup consumer's report has exactly one). */
 export function inboundOf(report: RTCStatsReport): InboundStats[] {
   const out: InboundStats[] = [];
   report.forEach((s: Record<string, unknown>) => {
     if (s.type === 'inbound-rtp') {
-      out.push({
-        framesDecoded: Number(s.framesDecoded ?? 0),
-        bytesReceived: Number(s.bytesReceived ?? 0),
-        frameWidth: Number(s.frameWidth ?? 0),
-        frameHeight: Number(s.frameHeight ?? 0),
-      });
+      out.push(toInbound(s));
     }
   });
 
@@ -58,12 +60,7 @@ export function inboundByMid(report: RTCStatsReport): Map<string, InboundStats> 
   const out = new Map<string, InboundStats>();
   report.forEach((s: Record<string, unknown>) => {
     if (s.type === 'inbound-rtp' && typeof s.mid === 'string') {
-      out.set(s.mid, {
-        framesDecoded: Number(s.framesDecoded ?? 0),
-        bytesReceived: Number(s.bytesReceived ?? 0),
-        frameWidth: Number(s.frameWidth ?? 0),
-        frameHeight: Number(s.frameHeight ?? 0),
-      });
+      out.set(s.mid, toInbound(s));
     }
   });
 

@@ -43,11 +43,6 @@ export class SdpSession implements MediaSession {
     return this.#pc.connectionState;
   }
 
-  /** The peer connection itself, for browser tests. */
-  get peerConnection(): RTCPeerConnection {
-    return this.#pc;
-  }
-
   async stats(): Promise<RTCStatsReport[]> {
     return [await this.#pc.getStats()];
   }
