@@ -4,6 +4,7 @@ import type { Command } from '../domain/commands.js';
 import { decide, nextDeadline } from '../domain/decide.js';
 import { DirectoryIndex } from '../domain/directory.js';
 import { stamp, type EventBody, type MeetingEvent } from '../domain/events.js';
+import { DomainError } from '../domain/errors.js';
 import { ALERT_TRIGGERS, evaluateAlerts } from '../domain/alerts.js';
 import type { Actor, MeetingState } from '../domain/model.js';
 import { createLogger } from '../logger.js';
@@ -32,9 +33,28 @@ export interface ExecuteResult {
 
 const SYSTEM: Actor = { role: 'system' };
 
+const storeUnavailable = () =>
+  new DomainError('STORE_UNAVAILABLE', 'Không ghi được nhật ký hội nghị, vui lòng thử lại (log write failed, retry)');
+
+/** Commands decided together and made durable with one append, at most. */
+const MAX_BATCH = 256;
+
+interface Queued {
+  command: Command;
+  actor: Actor;
+  resolve: (result: ExecuteResult) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * One meeting's single writer: commands run one at a time (authorize → decide → append → apply → notify), and the
  * server's timers (speaking limit, roll-call deadlines) run as `tick` commands through the same queue.
+ *
+ * Group commit: the commands that queue up while an append is being made durable are decided together, in order,
+ * and appended as one batch (one fdatasync or one Redis round trip for all of them), then acked and fanned out as one
+ * batch. Each command is decided against the state its predecessors left, so the batch is applied as it is decided;
+ * nothing of it is acked or broadcast before the append resolves. Should the append fail, the state is rebuilt from
+ * the log and every command of the batch is refused.
  */
 export class MeetingRuntime {
   readonly id: string;
@@ -43,7 +63,10 @@ export class MeetingRuntime {
   readonly #now: () => number;
   readonly #onEvents: MeetingRuntimeOptions['onEvents'];
   #state: MeetingState;
-  #tail: Promise<unknown> = Promise.resolve();
+  readonly #queue: Queued[] = [];
+  #pumping: Promise<void> | null = null;
+  /** Set when an append failed: the state must be rebuilt from the log before the next command. */
+  #stale = false;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -73,10 +96,10 @@ export class MeetingRuntime {
 
   /** Runs a command in order with every other command of this meeting. Rejects with a DomainError, changing nothing. */
   execute(command: Command, actor: Actor): Promise<ExecuteResult> {
-    const run = this.#tail.then(() => this.#run(command, actor));
-    this.#tail = run.catch(() => undefined);
-
-    return run;
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ command, actor, resolve, reject });
+      this.#pumping ??= this.#pump();
+    });
   }
 
   /** Stops the timers. The log stays; the meeting can be loaded again. Idempotent. */
@@ -93,43 +116,106 @@ export class MeetingRuntime {
 
   /** Resolves when every command queued so far has finished. */
   async idle(): Promise<void> {
-    await this.#tail;
+    while (this.#pumping !== null) {
+      await this.#pumping;
+    }
   }
 
-  async #run(command: Command, actor: Actor): Promise<ExecuteResult> {
+  async #pump(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        await this.#runBatch(this.#queue.splice(0, MAX_BATCH));
+      }
+    } finally {
+      this.#pumping = null;
+    }
+  }
+
+  async #runBatch(batch: Queued[]): Promise<void> {
     if (this.#closed) {
-      throw new Error('InvalidStateError: meeting runtime closed');
+      batch.forEach((item) => item.reject(new Error('InvalidStateError: meeting runtime closed')));
+
+      return;
     }
-    authorize(command, actor);
+    if (this.#stale && !(await this.#reload())) {
+      batch.forEach((item) => item.reject(storeUnavailable()));
+
+      return;
+    }
     const now = this.#now();
-    const events = await this.#commit(decide(this.#state, command, now), now, actor);
-    // Alert conditions follow from the events just applied; their changes are logged in the same step.
-    if (events.some((e) => ALERT_TRIGGERS.has(e.type))) {
-      events.push(...(await this.#commit(evaluateAlerts(this.#state, this.index), now, SYSTEM)));
+    const decided: { item: Queued; events: MeetingEvent[] | null; error?: unknown }[] = [];
+    const all: MeetingEvent[] = [];
+    try {
+      for (const item of batch) {
+        let bodies: EventBody[];
+        try {
+          authorize(item.command, item.actor);
+          bodies = decide(this.#state, item.command, now);
+        } catch (error) {
+          decided.push({ item, events: null, error });
+          continue;
+        }
+        const events = this.#stage(bodies, now, item.actor);
+        // Alert conditions follow from the events just applied; their changes are logged in the same step.
+        if (events.some((e) => ALERT_TRIGGERS.has(e.type))) {
+          events.push(...this.#stage(evaluateAlerts(this.#state, this.index), now, SYSTEM));
+        }
+        decided.push({ item, events });
+        all.push(...events);
+      }
+      if (all.length > 0) {
+        await this.#store.append(this.id, all);
+      }
+    } catch (error) {
+      // The state holds events the log does not: rebuild it from the log before anything else runs.
+      logger.error({ err: error, meetingId: this.id }, 'execute() | batch not stored; state rebuilt from the log');
+      this.#stale = true;
+      await this.#reload();
+      const refusal = error instanceof DomainError ? error : storeUnavailable();
+      decided.forEach(({ item, events, error: own }) => item.reject(events === null ? own : refusal));
+      batch.slice(decided.length).forEach((item) => item.reject(refusal));
+
+      return;
     }
-    if (events.length > 0) {
+    if (all.length > 0) {
       this.#arm();
       try {
-        this.#onEvents(this, events);
+        this.#onEvents(this, all);
       } catch (error) {
         logger.error({ err: error, meetingId: this.id }, 'execute() | onEvents listener threw');
       }
     }
-
-    return { events, state: this.#state };
+    for (const { item, events, error } of decided) {
+      if (events === null) {
+        item.reject(error);
+      } else {
+        item.resolve({ events, state: this.#state });
+      }
+    }
   }
 
-  /** Makes events durable, then applies them: state never runs ahead of the log. */
-  async #commit(bodies: EventBody[], now: number, actor: Actor): Promise<MeetingEvent[]> {
+  /** Stamps and applies events; they become durable with the rest of their batch. */
+  #stage(bodies: EventBody[], now: number, actor: Actor): MeetingEvent[] {
     const events = stamp(bodies, this.#state.seq, now, actor);
-    if (events.length > 0) {
-      await this.#store.append(this.id, events);
-      for (const event of events) {
-        applyEvent(this.#state, event);
-      }
+    for (const event of events) {
+      applyEvent(this.#state, event);
     }
 
     return events;
+  }
+
+  /** Folds the stored log again (after a failed append). False when the store cannot be read either. */
+  async #reload(): Promise<boolean> {
+    try {
+      this.#state = replay(await this.#store.read(this.id));
+      this.#stale = false;
+
+      return true;
+    } catch (error) {
+      logger.error({ err: error, meetingId: this.id }, '#reload() | log unreadable');
+
+      return false;
+    }
   }
 
   #arm(): void {
