@@ -145,6 +145,7 @@ export class MeetingRuntime {
     const now = this.#now();
     const decided: { item: Queued; events: MeetingEvent[] | null; error?: unknown }[] = [];
     const all: MeetingEvent[] = [];
+    let triggered = false;
     try {
       for (const item of batch) {
         let bodies: EventBody[];
@@ -156,12 +157,14 @@ export class MeetingRuntime {
           continue;
         }
         const events = this.#stage(bodies, now, item.actor);
-        // Alert conditions follow from the events just applied; their changes are logged in the same step.
-        if (events.some((e) => ALERT_TRIGGERS.has(e.type))) {
-          events.push(...this.#stage(evaluateAlerts(this.#state, this.index), now, SYSTEM));
-        }
+        triggered ||= events.some((e) => ALERT_TRIGGERS.has(e.type));
         decided.push({ item, events });
         all.push(...events);
+      }
+      // Alert conditions follow from the batch's events; their changes are logged with it. Once per batch: the
+      // evaluation reads every point, and a thousand joins need it once, not a thousand times.
+      if (triggered) {
+        all.push(...this.#stage(evaluateAlerts(this.#state, this.index), now, SYSTEM));
       }
       if (all.length > 0) {
         await this.#store.append(this.id, all);

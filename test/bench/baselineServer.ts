@@ -4,14 +4,19 @@ import { Server } from 'socket.io';
 
 /**
  * The baseline: a bare socket.io server that only broadcasts a message of a given size to every client when the
- * "chair" asks. Nothing else: no auth, no state, no log.
+ * "chair" asks, and acks each point's request at once. Nothing else: no auth, no state, no log.
  */
+let acked = 0;
 const httpServer = createServer();
 const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 1e6 });
 io.on('connection', (socket) => {
   socket.on('go', (payload: { body: string }, ack: () => void) => {
     io.emit('msg', payload);
     ack();
+  });
+  socket.on('point:readiness', (_payload: unknown, ack: (body: { ok: true; seq: number }) => void) => {
+    acked += 1;
+    ack({ ok: true, seq: acked });
   });
 });
 httpServer.listen(0, '127.0.0.1', () => {

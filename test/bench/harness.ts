@@ -14,12 +14,24 @@ export interface Child {
   send<T>(message: Record<string, unknown>): Promise<T>;
   ready: Promise<unknown>;
   kill(): void;
+  /** Asks the child to exit (so a CPU profile is written), then kills it after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
 }
+
+/**
+ * `BENCH_CPU_PROFILE_DIR`: the server processes run with `--cpu-prof` and write their profiles there when stopped
+ * (`npm run bench -- --profile DIR`; summarize with `tsx test/bench/profileSummary.ts DIR/*.cpuprofile`).
+ */
+const profileArgs = (file: string): string[] => {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+
+  return dir !== undefined && file.includes('serverProcess') ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+};
 
 export function spawnChild(relativeFile: string, env: Record<string, string> = {}): Child {
   const file = fileURLToPath(new URL(relativeFile, import.meta.url));
   const child: ChildProcess = fork(file, [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...profileArgs(file)],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -56,6 +68,16 @@ export function spawnChild(relativeFile: string, env: Record<string, string> = {
     },
     kill() {
       child.kill('SIGKILL');
+    },
+    async stop(graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        return;
+      }
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ id: -1, cmd: 'exit' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

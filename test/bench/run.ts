@@ -9,7 +9,7 @@ import { benchMediaSideBySide } from './media.js';
 import { benchSignaling, type SignalingResult } from './signaling.js';
 
 /**
- * `npm run bench [-- --quick] [--redis] [--nodes 2]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
+ * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
  * bare socket.io baseline in the same run. Writes test/bench/results/latest.json and latest.md (latest-redis,
  * latest-2-nodes for the variants).
  */
@@ -21,8 +21,13 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '1' },
     media: { type: 'boolean', default: false },
     'media-points': { type: 'string' },
+    profile: { type: 'string' },
   },
 });
+if (values.profile !== undefined) {
+  // The server processes write a CPU profile each when they stop (test/bench/harness.ts).
+  process.env.BENCH_CPU_PROFILE_DIR = values.profile;
+}
 if (values.media) {
   // --media: the program-feed load against each bridge in one run; merged into latest.json as `media`.
   await benchMediaSideBySide(

@@ -10,7 +10,10 @@ import { loadScenario } from '../../server/scenarios/scenarios.js';
  * `seed` builds a meeting of N points and returns join tokens; `stats` returns heap (after a full GC), CPU and
  * event-loop lag since the last `stats`.
  */
-type Message = { id: number; cmd: 'seed'; scenario: string; points: number } | { id: number; cmd: 'stats' };
+type Message =
+  | { id: number; cmd: 'seed'; scenario: string; points: number }
+  | { id: number; cmd: 'stats' }
+  | { id: number; cmd: 'exit' };
 
 const server = await startServer(
   loadConfig({
@@ -30,6 +33,10 @@ let timeMark = performance.now();
 let seeded = 0;
 
 process.on('message', (message: Message) => {
+  if (message.cmd === 'exit') {
+    // A normal exit, so that --cpu-prof writes its profile.
+    process.exit(0);
+  }
   void handle(message).then(
     (result) => process.send?.({ id: message.id, ok: true, result }),
     (error: unknown) => process.send?.({ id: message.id, ok: false, error: String(error) }),

@@ -24,6 +24,12 @@ export interface SignalingResult {
   fanoutMessageBytes: number;
   heapPerPointKB: number;
   eventsPerSecond: number;
+  /** Acked commands per second, every point in a closed loop. */
+  commandsPerSec: number;
+  /** The bare socket.io server's acks per second, same harness, same run. */
+  baselineAcksPerSec: number;
+  /** commandsPerSec ÷ baselineAcksPerSec. */
+  throughputRatio: number;
   joinCpuPercent: number;
   telemetryCpuPercent: number;
   telemetryLagP99Ms: number;
@@ -144,24 +150,22 @@ export async function benchSignaling(
       `  N=${n}: floor fan-out p50 ${round(percentile(fanout, 50))} ms, p99 ${round(percentile(fanout, 99))} ms (${messageBytes} B)`,
     );
 
-    // Sustained events: every point reports readiness in a closed loop for 3 s.
+    // Sustained commands: every point sends a cheap acked command (its readiness) in a closed loop for 3 s; the bare
+    // socket.io server answers the same requests from the same harness below.
     const seqBefore = (await server.send<Stats>({ cmd: 'stats' })).seqs[seeded.meetingId] ?? 0;
-    const loadStart = performance.now();
-    let running = true;
-    await Promise.all(
-      connections.map(async ({ socket }) => {
-        while (running) {
-          await request(socket, 'point:readiness', { camera: true, microphone: true, network: true });
-          if (performance.now() - loadStart > 3000) {
-            running = false;
-          }
-        }
-      }),
+    const load = await closedLoop(
+      connections.map(
+        ({ socket }) =>
+          () =>
+            request(socket, 'point:readiness', { camera: true, microphone: true, network: true }).then((ack) => ack.ok),
+      ),
     );
-    const loadMs = performance.now() - loadStart;
     const seqAfter = (await server.send<Stats>({ cmd: 'stats' })).seqs[seeded.meetingId] ?? 0;
-    const eventsPerSecond = ((seqAfter - seqBefore) / loadMs) * 1000;
-    log(`  N=${n}: ${round(eventsPerSecond, 0)} events/s sustained`);
+    const eventsPerSecond = ((seqAfter - seqBefore) / load.ms) * 1000;
+    if (load.refused > 0) {
+      throw new Error(`${load.refused} readiness commands refused under load`);
+    }
+    log(`  N=${n}: ${round(load.perSecond, 0)} commands/s acked, ${round(eventsPerSecond, 0)} events/s stored`);
     // Telemetry ingest: every point sends one sample per 2 s, staggered, for 10 s; CPU and lag of the server alone.
     const sample = {
       lossPct: 0.4,
@@ -194,6 +198,9 @@ export async function benchSignaling(
 
     const baseline = await benchBaseline(n, messageBytes);
     log(`  N=${n}: baseline fan-out p50 ${round(baseline.p50)} ms, p99 ${round(baseline.p99)} ms`);
+    log(
+      `  N=${n}: baseline ${round(baseline.acksPerSec, 0)} acks/s (ratio ${round(load.perSecond / baseline.acksPerSec, 2)})`,
+    );
     const floorFanoutP99Ms = percentile(fanout, 99);
 
     return {
@@ -211,13 +218,16 @@ export async function benchSignaling(
       fanoutMessageBytes: messageBytes,
       heapPerPointKB: round(heapPerPointKB),
       eventsPerSecond: round(eventsPerSecond, 0),
+      commandsPerSec: round(load.perSecond, 0),
+      baselineAcksPerSec: round(baseline.acksPerSec, 0),
+      throughputRatio: round(load.perSecond / baseline.acksPerSec, 2),
       joinCpuPercent: round(joinStats.cpuPercent),
       telemetryCpuPercent: round(telemetry.cpuPercent),
       telemetryLagP99Ms: round(telemetry.lagP99Ms),
     };
   } finally {
     sockets.forEach((s) => s.close());
-    servers.forEach((s) => s.kill());
+    await Promise.all(servers.map((s) => s.stop()));
   }
 }
 
@@ -232,7 +242,7 @@ function sumStats(stats: Stats[]): Stats {
 }
 
 /** The same client harness against a bare socket.io broadcast of a same-size message. */
-async function benchBaseline(n: number, bytes: number): Promise<{ p50: number; p99: number }> {
+async function benchBaseline(n: number, bytes: number): Promise<{ p50: number; p99: number; acksPerSec: number }> {
   const baseline = spawnChild('./baselineServer.ts');
   const clients: Socket[] = [];
   try {
@@ -260,9 +270,43 @@ async function benchBaseline(n: number, bytes: number): Promise<{ p50: number; p
       await wait(50);
     }
 
-    return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+    const load = await closedLoop(
+      points.map(
+        (socket) => () =>
+          socket
+            .timeout(10_000)
+            .emitWithAck('point:readiness', { camera: true, microphone: true, network: true })
+            .then((ack: { ok: boolean }) => ack.ok),
+      ),
+    );
+
+    return { p50: percentile(samples, 50), p99: percentile(samples, 99), acksPerSec: load.perSecond };
   } finally {
     clients.forEach((c) => c.close());
     baseline.kill();
   }
+}
+
+/** Each sender sends its next request as soon as the last is acked, for `ms`; acks per second over all of them. */
+async function closedLoop(
+  senders: (() => Promise<boolean>)[],
+  ms = 3000,
+): Promise<{ perSecond: number; ms: number; refused: number }> {
+  const started = performance.now();
+  let acked = 0;
+  let refused = 0;
+  await Promise.all(
+    senders.map(async (send) => {
+      while (performance.now() - started < ms) {
+        if (await send()) {
+          acked += 1;
+        } else {
+          refused += 1;
+        }
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+
+  return { perSecond: (acked / elapsed) * 1000, ms: elapsed, refused };
 }
