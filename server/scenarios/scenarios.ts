@@ -43,12 +43,32 @@ export function scenarioIds(): string[] {
     .sort();
 }
 
-export function loadScenario(id: string): Scenario {
-  if (!scenarioIds().includes(id)) {
-    throw new DomainError('NOT_FOUND', `Không có kịch bản ${id}; có: ${scenarioIds().join(', ')} (unknown scenario)`);
+/**
+ * A scenario by id (server/scenarios/data), or from a file when given a path (anything with a `/` or ending in
+ * `.json`). Refuses, with the reason, an unknown id, an unreadable file or one that does not fit the schema.
+ */
+export function loadScenario(idOrPath: string): Scenario {
+  const isPath = idOrPath.includes('/') || idOrPath.endsWith('.json');
+  if (!isPath && !scenarioIds().includes(idOrPath)) {
+    throw new DomainError(
+      'NOT_FOUND',
+      `Không có kịch bản ${idOrPath}; có: ${scenarioIds().join(', ')}, hoặc đường dẫn tới tệp .json (unknown scenario)`,
+    );
+  }
+  const path = isPath ? idOrPath : join(DATA_DIR, `${idOrPath}.json`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new DomainError('VALIDATION_FAILED', `Không đọc được kịch bản ${path}: ${(error as Error).message}`);
+  }
+  const parsed = scenarioSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(gốc)'}: ${i.message}`).join('; ');
+    throw new DomainError('VALIDATION_FAILED', `Kịch bản ${path} không hợp lệ: ${issues}`);
   }
 
-  return scenarioSchema.parse(JSON.parse(readFileSync(join(DATA_DIR, `${id}.json`), 'utf8')));
+  return parsed.data;
 }
 
 /** A count from the report, or the first number in its note, or `fallback` when the report does not say. */

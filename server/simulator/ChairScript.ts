@@ -16,7 +16,17 @@ export interface ChairScriptOptions {
   /** Called when the discussion opens, so points start asking for the floor. */
   onDiscussion: () => void;
   onError: (what: string) => void;
+  /** Grants the floor at most this often, ms, as a person does. Default 2000. */
+  grantGapMs?: number;
+  /** Any two commands at least this far apart, ms (a person's clicks). Default 250. */
+  clickGapMs?: number;
+  log?: (line: string) => void;
 }
+
+/** Commands that give someone the floor: the person behind the chair does these at a speaking pace. */
+const GRANTS = new Set(['floor:next', 'floor:grant']);
+/** Refused as too fast: wait (doubling) and send again, this many times at most. */
+const RATE_RETRIES = 6;
 
 export interface ChairResult {
   rollCall: { present: number; late: number; absent: number; noSignal: number; ms: number };
@@ -33,6 +43,10 @@ export class ChairScript {
   #agenda: Snapshot['meeting']['agenda'] = [];
   #rollCall: RollCallView | null = null;
   readonly #waiters = new Set<() => void>();
+  #lastCommandAt = 0;
+  #lastGrantAt = 0;
+  /** Commands the server refused as too fast (each waited for and sent again). */
+  rateLimited = 0;
 
   constructor(options: ChairScriptOptions) {
     this.#options = options;
@@ -160,16 +174,33 @@ export class ChairScript {
     if (this.#socket === null) {
       throw new Error('chair not connected');
     }
-    const ack = await request(this.#socket, event, payload);
-    if (!ack.ok) {
+    const { grantGapMs = 2000, clickGapMs = 250 } = this.#options;
+    for (let attempt = 0; ; attempt += 1) {
+      const earliest = Math.max(
+        this.#lastCommandAt + clickGapMs,
+        GRANTS.has(event) ? this.#lastGrantAt + grantGapMs : 0,
+      );
+      await wait(earliest - Date.now());
+      this.#lastCommandAt = Date.now();
+      if (GRANTS.has(event)) {
+        this.#lastGrantAt = this.#lastCommandAt;
+      }
+      const ack = await request(this.#socket, event, payload);
+      if (ack.ok) {
+        return ack;
+      }
+      if (ack.error.code === 'RATE_LIMITED' && attempt < RATE_RETRIES) {
+        this.rateLimited += 1;
+        this.#options.log?.(`chair: ${event} refused as too fast; retrying in ${500 * 2 ** attempt} ms`);
+        await wait(500 * 2 ** attempt);
+        continue;
+      }
       this.#options.onError(`${event}: ${ack.error.code} ${ack.error.message}`);
       if (event === 'floor:next' || event === 'floor:answer') {
         return null as never;
       }
       throw new Error(`${event} failed: ${ack.error.code}`);
     }
-
-    return ack;
   }
 
   #notify(): void {

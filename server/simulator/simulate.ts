@@ -1,29 +1,34 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer, type AppServer } from '../app.js';
-import { loadConfig } from '../config.js';
+import { cpus } from 'node:os';
 import { buildProvince, scenarioMeetingInput } from '../scenarios/buildProvince.js';
 import { seededRandom } from '../scenarios/names.js';
 import { floorScript, loadScenario } from '../scenarios/scenarios.js';
 import { ChairScript } from './ChairScript.js';
+import { startCoordinators, type Coordinators } from './coordinators.js';
+import type { PointPlan, TurnPlan } from './fleetMessages.js';
 import { api } from './http.js';
+import { PointFleet } from './PointFleet.js';
 import { parseProfileMix, pickProfile } from './profiles.js';
-import { SimPoint } from './SimPoint.js';
 import { connectMeeting, request, type MeetingSocket } from '../protocol/client.js';
 
 export interface SimulateOptions {
+  /** A scenario id (server/scenarios/data) or the path of a scenario file of the same schema. */
   scenario: string;
   /** Connect only the first N invited points. Default: all. */
   points?: number | undefined;
   chairScript?: boolean;
-  /** A running server; default: start an embedded one on loopback with a temporary data dir. */
+  /** A running server; default: start coordinators of our own on loopback (`nodes`), each in its own process. */
   url?: string | undefined;
+  /** Coordinators to start when there is no `url`: one (files), or several on one local redis-server. Default 1. */
+  nodes?: number;
+  /** Worker processes for the simulated points. Default: one per core. */
+  workers?: number;
   adminKey?: string;
   /** Roll-call deadline used by the chair script. Default 5 s (the shortest allowed). */
   rollCallDeadlineSec?: number;
   /** Speaking time per turn, ms (random in [min, max]). Default 400–800. */
   speakMs?: [number, number];
+  /** The scripted chair grants the floor at most this often, ms, as a person would. Default 2000. */
+  grantGapMs?: number;
   /** Share of points that drop their network once during the meeting. Default 0.03. */
   dropShare?: number;
   seed?: string;
@@ -42,9 +47,13 @@ export interface SimulationSummary {
   rollCall: { present: number; late: number; absent: number; noSignal: number; ms: number };
   floorTurns: number;
   attendanceRows: number;
+  /** Chair commands refused as too fast and retried after a pause (a person's pace never is). */
+  rateLimited: number;
   errors: number;
   /** With profiles or a unit outage: what the technician saw. */
   link?: { unstable: number; disconnected: number; alerts: number };
+  nodes: number;
+  workers: number;
   meetingId: string;
   durationMs: number;
   errorSamples: string[];
@@ -52,7 +61,10 @@ export interface SimulationSummary {
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Runs N simulated points (and optionally a scripted chair) through a scenario's meeting. */
+/**
+ * Runs N simulated points (and optionally a scripted chair) through a scenario's meeting. The points live in worker
+ * processes, one per core, never on a coordinator's event loop; the chair and a technician run here.
+ */
 export async function simulate(options: SimulateOptions): Promise<SimulationSummary> {
   const began = Date.now();
   const log = options.log ?? (() => undefined);
@@ -60,66 +72,58 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
   const random = seededRandom(options.seed ?? `${scenario.id}:sim`);
   const errors: string[] = [];
   const onError = (what: string) => errors.push(what);
-  let embedded: AppServer | null = null;
-  let dataDir: string | null = null;
   const adminKey = options.adminKey ?? 'diemcau-dev-admin';
-  let url = options.url;
-  if (url === undefined) {
-    dataDir = await mkdtemp(join(tmpdir(), 'diemcau-sim-'));
-    embedded = await startServer(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        STORE_FSYNC: 'never',
-        ADMIN_API_KEY: adminKey,
-        LOG_LEVEL: 'warn',
-      }),
-    );
-    url = embedded.url;
-  }
-  const points: SimPoint[] = [];
+  const nodes = options.url === undefined ? (options.nodes ?? 1) : 1;
+  const workers = options.workers ?? cpus().length;
+  let coordinators: Coordinators | null = null;
+  let urls = options.url === undefined ? [] : [options.url];
+  const [speakMin, speakMax] = options.speakMs ?? [400, 800];
+  const fleet = new PointFleet({
+    workers,
+    setup: { seed: `${scenario.id}:points`, speakMs: [speakMin, speakMax] },
+    onError,
+  });
   let chair: ChairScript | null = null;
   let technician: MeetingSocket | null = null;
   try {
+    if (options.url === undefined) {
+      log(`starting ${nodes} coordinator${nodes > 1 ? 's on one redis-server' : ''}`);
+      coordinators = await startCoordinators({ nodes, adminKey });
+      urls = coordinators.urls;
+    }
+    // The meeting is made on the first coordinator (which owns it); the chair sits on the last, points on all.
+    const home = urls[0] as string;
+    const chairUrl = urls.at(-1) as string;
     // A fresh meeting per run, over the scenario's province (imported when the server does not have it yet).
     const built = buildProvince(scenario);
-    const directory = await api<{ points: { code: string }[] }>(url, adminKey, 'GET', '/api/directory');
+    const directory = await api<{ points: { code: string }[] }>(home, adminKey, 'GET', '/api/directory');
     if (!directory.points.some((p) => p.code === built.hubPointId)) {
-      await api(url, adminKey, 'POST', '/api/directory', built.directory);
+      await api(home, adminKey, 'POST', '/api/directory', built.directory);
     }
     const meetingId = `sim-${scenario.id}-${Date.now().toString(36)}`;
-    await api(url, adminKey, 'POST', '/api/meetings', scenarioMeetingInput(scenario, built, Date.now(), meetingId));
+    await api(home, adminKey, 'POST', '/api/meetings', scenarioMeetingInput(scenario, built, Date.now(), meetingId));
     const links = await api<{ points: { pointId: string; token: string }[] }>(
-      url,
+      home,
       adminKey,
       'POST',
       `/api/meetings/${meetingId}/tokens/points`,
     );
     const chosen = links.points.slice(0, options.points ?? links.points.length);
-    const chairToken = await api<{ token: string }>(url, adminKey, 'POST', `/api/meetings/${meetingId}/tokens`, {
+    const chairToken = await api<{ token: string }>(home, adminKey, 'POST', `/api/meetings/${meetingId}/tokens`, {
       role: 'chair',
     });
     const script = floorScript(scenario);
     const deadlineSec = options.rollCallDeadlineSec ?? 5;
-    const [speakMin, speakMax] = options.speakMs ?? [400, 800];
 
-    chair = new ChairScript({
-      url,
-      token: chairToken.token,
-      script,
-      rollCallDeadlineSec: deadlineSec,
-      lateWaitMs: 1500,
-      onDiscussion: () => requestTurns(),
-      onError,
-    });
-    await chair.connect();
-    // Points may only join an open meeting: the chair opens it (without a script, the simulator does so for it).
-    await chairOpen(url, chairToken.token);
-
-    // Speakers are drawn first and stay on good links; the others follow the profile mix.
+    // Speakers are drawn first and stay on good links and online; a few others drop their network once.
     const shuffled = [...chosen].sort(() => random() - 0.5);
-    const speakerIds = new Set(shuffled.slice(0, Math.min(script.turns, shuffled.length)).map((l) => l.pointId));
+    const speakers = shuffled.slice(0, Math.min(script.turns, shuffled.length));
+    const speakerIds = new Set(speakers.map((l) => l.pointId));
+    const droppers = new Set(
+      shuffled
+        .slice(speakers.length, speakers.length + Math.round(chosen.length * (options.dropShare ?? 0.03)))
+        .map((l) => l.pointId),
+    );
     const mix = options.profiles === undefined ? [] : parseProfileMix(options.profiles);
     const groupOf = new Map(
       built.directory.points.map((p) => [
@@ -128,18 +132,52 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
       ]),
     );
     const outageStart = Date.now() + 3000;
-    const inOutage = (pointId: string) => () =>
+    const inOutage = (pointId: string) =>
       options.unitOutage !== undefined &&
-      (groupOf.get(pointId) === options.unitOutage || pointId === `DC-${options.unitOutage}`) &&
-      Date.now() >= outageStart &&
-      Date.now() < outageStart + 15_000;
+      (groupOf.get(pointId) === options.unitOutage || pointId === `DC-${options.unitOutage}`);
+    let dropIndex = 0;
+    const plans: PointPlan[] = chosen.map((link, i) => ({
+      pointId: link.pointId,
+      token: link.token,
+      url: urls[i % urls.length] as string,
+      profile: speakerIds.has(link.pointId) ? 'good' : pickProfile(mix, random),
+      drop: droppers.has(link.pointId)
+        ? { atMs: 500 + random() * deadlineSec * 1000, awayMs: dropIndex++ % 3 === 2 ? 9000 : null }
+        : null,
+      outage: inOutage(link.pointId) ? { from: outageStart, until: outageStart + 15_000 } : null,
+    }));
+
+    const turns: TurnPlan[] = speakers.map((link, i) => {
+      const kind = script.kinds[i % script.kinds.length] ?? 'speech';
+      const topic =
+        kind === 'petition'
+          ? script.petitions[i % Math.max(1, script.petitions.length)]?.text
+          : script.topics[i % Math.max(1, script.topics.length)];
+
+      return { pointId: link.pointId, kind, topic: topic?.slice(0, 300), delayMs: random() * 3000 };
+    });
+    chair = new ChairScript({
+      url: chairUrl,
+      token: chairToken.token,
+      script,
+      rollCallDeadlineSec: deadlineSec,
+      lateWaitMs: 1500,
+      grantGapMs: options.grantGapMs ?? 2000,
+      onDiscussion: () => fleet.requestTurns(turns),
+      onError,
+      log,
+    });
+    await chair.connect();
+    // Points may only join an open meeting: the chair opens it (without a script, the simulator does so for it).
+    await chairOpen(chairUrl, chairToken.token);
+
     const watching = mix.length > 0 || options.unitOutage !== undefined;
     const seenLink = { unstable: new Set<string>(), disconnected: new Set<string>(), alerts: 0 };
     if (watching) {
-      const techToken = await api<{ token: string }>(url, adminKey, 'POST', `/api/meetings/${meetingId}/tokens`, {
+      const techToken = await api<{ token: string }>(home, adminKey, 'POST', `/api/meetings/${meetingId}/tokens`, {
         role: 'technician',
       });
-      const { socket } = await connectMeeting(url, techToken.token);
+      const { socket } = await connectMeeting(home, techToken.token);
       technician = socket;
       socket.on('link:changed', (m) => {
         if (m.health !== 'stable') {
@@ -151,63 +189,13 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
       });
     }
 
-    for (const link of chosen) {
-      points.push(
-        new SimPoint({
-          url,
-          pointId: link.pointId,
-          token: link.token,
-          random,
-          speakMs: () => speakMin + random() * (speakMax - speakMin),
-          rollCallDelayMs: (view) => {
-            const r = random();
-            const window = view.deadlineAt - Date.now();
-            if (r < 0.8) {
-              return 100 + random() * Math.max(200, window * 0.7);
-            }
-
-            return r < 0.92 ? window + 200 + random() * 800 : null;
-          },
-          onError,
-          profile: speakerIds.has(link.pointId) ? 'good' : pickProfile(mix, random),
-          inOutage: inOutage(link.pointId),
-        }),
-      );
-    }
-    log(`connecting ${points.length} points to ${url} (meeting ${meetingId})`);
-    const joinResults = await Promise.allSettled(points.map((p) => p.connect()));
-    joinResults.forEach((r, i) => {
-      if (r.status === 'rejected') {
-        onError(`connect ${points[i]?.pointId}: ${(r.reason as Error).message}`);
-      }
-    });
-    const joined = points.filter((p) => p.joined).length;
-    log(`joined ${joined}/${points.length}`);
-
-    // Speakers are drawn from points that stay connected; a few others drop their network during the meeting.
-    const order = [...points].sort(() => random() - 0.5);
-    const speakers = order.slice(0, Math.min(script.turns, order.length));
-    const droppers = order.slice(
-      speakers.length,
-      speakers.length + Math.round(points.length * (options.dropShare ?? 0.03)),
+    log(
+      `connecting ${plans.length} points to ${urls.join(', ')} from ${Math.min(workers, plans.length)} worker processes (meeting ${meetingId})`,
     );
-    function requestTurns(): void {
-      speakers.forEach((point, i) => {
-        const kind = script.kinds[i % script.kinds.length] ?? 'speech';
-        const topic =
-          kind === 'petition'
-            ? script.petitions[i % Math.max(1, script.petitions.length)]?.text
-            : script.topics[i % Math.max(1, script.topics.length)];
-        setTimeout(() => void point.requestFloor(kind, topic?.slice(0, 300)), random() * 3000);
-      });
-    }
-    droppers.forEach((point, i) => {
-      // Short drops (transport cut, recovered within the grace) and a few long ones (a real leave and return).
-      setTimeout(
-        () => (i % 3 === 2 ? void point.dropFor(9000) : point.dropNetwork()),
-        500 + random() * deadlineSec * 1000,
-      );
-    });
+    const joinStart = Date.now();
+    const joined = await fleet.connect(plans);
+    log(`joined ${joined}/${plans.length} in ${Date.now() - joinStart} ms`);
+    fleet.startDrops();
 
     let result = { rollCall: { present: 0, late: 0, absent: 0, noSignal: 0, ms: 0 }, floorTurns: 0 };
     let attendanceRows = 0;
@@ -217,17 +205,18 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
       attendanceRows = (await chair.end()).length;
     } else {
       // Without a chair script a person chairs; the simulator keeps the points online for the roll-call window.
-      requestTurns();
+      fleet.requestTurns(turns);
       await wait((deadlineSec + 2) * 1000);
     }
 
     return {
       scenario: scenario.id,
-      points: points.length,
+      points: plans.length,
       joined,
       rollCall: result.rollCall,
       floorTurns: result.floorTurns,
       attendanceRows,
+      rateLimited: chair.rateLimited,
       errors: errors.length,
       ...(watching
         ? {
@@ -238,18 +227,17 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
             },
           }
         : {}),
+      nodes,
+      workers: Math.min(workers, plans.length),
       meetingId,
       durationMs: Date.now() - began,
       errorSamples: errors.slice(0, 5),
     };
   } finally {
-    points.forEach((p) => p.close());
+    await fleet.close();
     chair?.close();
     technician?.close();
-    await embedded?.close();
-    if (dataDir !== null) {
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    await coordinators?.close();
   }
 }
 
