@@ -5,6 +5,7 @@ import { DomainError, type IssueDetail } from './errors.js';
  * these are the common ones since and before the 2025 two-level reform.
  */
 export const KNOWN_LEVELS = {
+  nation: 'Trung ương',
   province: 'Tỉnh',
   city: 'Thành phố',
   district: 'Huyện',

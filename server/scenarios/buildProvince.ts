@@ -21,6 +21,7 @@ const KNOWN_CHILDREN: Record<string, string[]> = {
 };
 
 const CODE_PREFIX: Record<string, string> = {
+  nation: 'TW',
   province: 'T',
   city: 'TP',
   district: 'H',
@@ -77,7 +78,12 @@ export function buildProvince(scenario: Scenario): BuiltProvince {
   const rootName = scenario.hub.name.replace(/^(Tỉnh ủy|Thành ủy|Huyện ủy)\s*/, '').trim();
   const root: Unit = {
     code: `${CODE_PREFIX[top.level] ?? 'U'}01`,
-    name: rootName === '' ? `${label(top.level)} ${nextPlace()}` : `${label(top.level)} ${rootName}`,
+    name:
+      rootName === ''
+        ? `${label(top.level)} ${nextPlace()}`
+        : rootName.includes(label(top.level))
+          ? label(top.level)
+          : `${label(top.level)} ${rootName}`,
     level: top.level,
     parentCode: null,
   };

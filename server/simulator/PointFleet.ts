@@ -25,8 +25,8 @@ export class PointFleet {
     this.#options = options;
   }
 
-  /** Starts the workers and connects every point; resolves with how many joined. */
-  async connect(plans: PointPlan[]): Promise<number> {
+  /** Starts the workers and connects every point; resolves with how many joined and the attempts made again. */
+  async connect(plans: PointPlan[]): Promise<{ joined: number; connectRetries: number }> {
     const count = Math.max(1, Math.min(this.#options.workers, plans.length));
     const shares = Array.from({ length: count }, (_, w) => plans.filter((_, i) => i % count === w));
     const joined = await Promise.all(
@@ -43,11 +43,11 @@ export class PointFleet {
           }
         });
 
-        return new Promise<number>((resolve, reject) => {
+        return new Promise<{ joined: number; connectRetries: number }>((resolve, reject) => {
           const onMessage = (message: FromWorker) => {
             if (message.type === 'connected') {
               worker.off('message', onMessage);
-              resolve(message.joined);
+              resolve(message);
             }
           };
           worker.on('message', onMessage);
@@ -61,7 +61,10 @@ export class PointFleet {
       }),
     );
 
-    return joined.reduce((a, b) => a + b, 0);
+    return {
+      joined: joined.reduce((sum, w) => sum + w.joined, 0),
+      connectRetries: joined.reduce((sum, w) => sum + w.connectRetries, 0),
+    };
   }
 
   /** The planned network drops begin now. */

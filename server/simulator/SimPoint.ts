@@ -20,6 +20,9 @@ export interface SimPointOptions {
   inOutage?: () => boolean;
 }
 
+/** Attempts after the first, when the connection itself fails. */
+const CONNECT_RETRIES = 5;
+
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -32,6 +35,8 @@ export class SimPoint {
   joined = false;
   speaking = false;
   turnsSpoken = 0;
+  /** Connection attempts that failed before the coordinator answered and were made again. */
+  connectRetries = 0;
   readonly #options: SimPointOptions;
   readonly #confirmed = new Set<string>();
   #telemetry: NodeJS.Timeout | null = null;
@@ -43,11 +48,7 @@ export class SimPoint {
   }
 
   async connect(): Promise<void> {
-    const { url, token } = this.#options;
-    const { socket, snapshot } = await connectMeeting(url, token, {
-      reconnectionDelay: 300,
-      reconnectionDelayMax: 1500,
-    });
+    const { socket, snapshot } = await this.#connectWithRetry();
     this.socket = socket;
     this.joined = true;
     const onSnapshot = (s: Snapshot) => {
@@ -69,6 +70,26 @@ export class SimPoint {
         this.speaking = false;
       }
     });
+  }
+
+  /**
+   * A room's browser tries again when its connection fails before the coordinator answered (a refused or reset
+   * socket in a join storm), after a growing, jittered pause; a refusal from the coordinator itself is final.
+   */
+  async #connectWithRetry(): ReturnType<typeof connectMeeting> {
+    const { url, token, random } = this.#options;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await connectMeeting(url, token, { reconnectionDelay: 300, reconnectionDelayMax: 1500 });
+      } catch (error) {
+        const transport = (error as { code?: string }).code === 'CONNECT_FAILED';
+        if (!transport || attempt >= CONNECT_RETRIES || this.#closed) {
+          throw error;
+        }
+        this.connectRetries += 1;
+        await wait(500 * 2 ** attempt * (0.5 + random()));
+      }
+    }
   }
 
   async requestFloor(kind: FloorKind, topic: string | undefined): Promise<void> {

@@ -75,7 +75,12 @@ async function connect(setup: WorkerSetup, plans: PointPlan[]): Promise<void> {
       onError(`connect ${plans[i]?.pointId}: ${(result.reason as Error).message}`);
     }
   });
-  send({ type: 'connected', joined: [...points.values()].filter(({ sim }) => sim.joined).length });
+  const sims = [...points.values()].map(({ sim }) => sim);
+  send({
+    type: 'connected',
+    joined: sims.filter((sim) => sim.joined).length,
+    connectRetries: sims.reduce((sum, sim) => sum + sim.connectRetries, 0),
+  });
 }
 
 /** Short drops (a transport cut, recovered within the grace) and long ones (a real leave and return). */

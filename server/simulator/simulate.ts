@@ -44,6 +44,10 @@ export interface SimulationSummary {
   scenario: string;
   points: number;
   joined: number;
+  /** From the first point's connection to the last point's snapshot, ms (workers starting included). */
+  joinMs: number;
+  /** Connections that failed before a coordinator answered and were made again, as a browser does. */
+  connectRetries: number;
   rollCall: { present: number; late: number; absent: number; noSignal: number; ms: number };
   floorTurns: number;
   attendanceRows: number;
@@ -193,8 +197,9 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
       `connecting ${plans.length} points to ${urls.join(', ')} from ${Math.min(workers, plans.length)} worker processes (meeting ${meetingId})`,
     );
     const joinStart = Date.now();
-    const joined = await fleet.connect(plans);
-    log(`joined ${joined}/${plans.length} in ${Date.now() - joinStart} ms`);
+    const { joined, connectRetries } = await fleet.connect(plans);
+    const joinMs = Date.now() - joinStart;
+    log(`joined ${joined}/${plans.length} in ${joinMs} ms (${connectRetries} connection attempts made again)`);
     fleet.startDrops();
 
     let result = { rollCall: { present: 0, late: 0, absent: 0, noSignal: 0, ms: 0 }, floorTurns: 0 };
@@ -213,6 +218,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
       scenario: scenario.id,
       points: plans.length,
       joined,
+      joinMs,
+      connectRetries,
       rollCall: result.rollCall,
       floorTurns: result.floorTurns,
       attendanceRows,
