@@ -35,4 +35,6 @@ export type ToWorker =
   | { type: 'close' };
 
 export type FromWorker =
-  { type: 'connected'; joined: number } | { type: 'error'; what: string } | { type: 'closed'; turnsSpoken: number };
+  | { type: 'connected'; joined: number; connectRetries: number }
+  | { type: 'error'; what: string }
+  | { type: 'closed'; turnsSpoken: number };
