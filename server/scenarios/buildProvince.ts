@@ -33,8 +33,43 @@ const CODE_PREFIX: Record<string, string> = {
   quarter: 'KP',
 };
 
-const levelName = (raw: string): string => (raw.split('/')[0] ?? raw).trim().toLowerCase();
-const label = (level: string): string => KNOWN_LEVELS[level as keyof typeof KNOWN_LEVELS] ?? 'Đơn vị';
+/**
+ * A scenario's level as the directory's code (`province`; `Tổ dân phố` → `to_dan_pho`) and as the Vietnamese word
+ * that starts its units' names (known levels' own word, else the scenario's, else "Đơn vị").
+ */
+function levelOf(raw: string): { level: string; word: string } {
+  const name = (raw.split('/')[0] ?? raw).trim();
+  const level =
+    name
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .replace(/[đĐ]/g, 'd')
+      .toLowerCase()
+      .replace(/[^a-z]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 32) || 'unit';
+  const known = KNOWN_LEVELS[level as keyof typeof KNOWN_LEVELS] as string | undefined;
+  const own = /[^a-z_]/.test(name) ? name.charAt(0).toLocaleUpperCase('vi') + name.slice(1) : undefined;
+
+  return { level: level.length < 2 ? `${level}_level` : level, word: known ?? own ?? 'Đơn vị' };
+}
+
+/** A code prefix per level, unique within the directory: the known ones, else the initials of the level's words. */
+function prefixFor(level: string, used: Set<string>): string {
+  const base =
+    CODE_PREFIX[level] ??
+    level
+      .split('_')
+      .map((w) => w.charAt(0).toUpperCase())
+      .join('');
+  let prefix = base;
+  for (let n = 2; used.has(prefix); n += 1) {
+    prefix = `${base}${n}`;
+  }
+  used.add(prefix);
+
+  return prefix;
+}
 
 /** Spreads `total` children over `parents` evenly; `fixed` pins some parents' counts (known subtrees). */
 function spread(total: number, parents: number, fixed: number[] = []): number[] {
@@ -62,7 +97,8 @@ export interface BuiltProvince {
 export function buildProvince(scenario: Scenario): BuiltProvince {
   const random = seededRandom(scenario.id);
   const nextPlace = placeNames(random, scenario.points ?? []);
-  const levels = Object.entries(scenario.levels).map(([raw, count]) => ({ level: levelName(raw), count }));
+  const levels = Object.entries(scenario.levels).map(([raw, count]) => ({ ...levelOf(raw), count }));
+  const usedPrefixes = new Set<string>();
   const units: Unit[] = [];
   const points: Point[] = [];
   const addPoint = (unit: Unit, name: string) =>
@@ -74,16 +110,16 @@ export function buildProvince(scenario: Scenario): BuiltProvince {
       technician: { name: personName(random), phone: phoneNumber(random) },
     });
 
-  const top = levels[0] ?? { level: scenario.hub.level, count: 1 };
+  const top = levels[0] ?? { ...levelOf(scenario.hub.level), count: 1 };
   const rootName = scenario.hub.name.replace(/^(Tỉnh ủy|Thành ủy|Huyện ủy)\s*/, '').trim();
   const root: Unit = {
-    code: `${CODE_PREFIX[top.level] ?? 'U'}01`,
+    code: `${prefixFor(top.level, usedPrefixes)}01`,
     name:
       rootName === ''
-        ? `${label(top.level)} ${nextPlace()}`
-        : rootName.includes(label(top.level))
-          ? label(top.level)
-          : `${label(top.level)} ${rootName}`,
+        ? `${top.word} ${nextPlace()}`
+        : rootName.includes(top.word)
+          ? top.word
+          : `${top.word} ${rootName}`,
     level: top.level,
     parentCode: null,
   };
@@ -91,12 +127,12 @@ export function buildProvince(scenario: Scenario): BuiltProvince {
   addPoint(root, `Điểm cầu trung tâm ${scenario.hub.name}`);
 
   let parents = [root];
-  levels.slice(1).forEach(({ level, count }, depth) => {
+  levels.slice(1).forEach(({ level, word, count }, depth) => {
     const fallback = parents.length === 1 ? 12 : parents.length * 3;
     const total = scenario.points !== undefined && depth === 0 ? scenario.points.length : countOf(count, fallback);
     const fixed = depth === 1 ? (scenario.subtrees ?? []).map((s) => Number(s[level])).filter(Number.isInteger) : [];
     const counts = spread(total, parents.length, fixed);
-    const prefix = CODE_PREFIX[level] ?? 'U';
+    const prefix = prefixFor(level, usedPrefixes);
     const width = String(total).length;
     const children: Unit[] = [];
     let n = 0;
@@ -105,9 +141,7 @@ export function buildProvince(scenario: Scenario): BuiltProvince {
         n += 1;
         const known =
           depth === 0 ? (KNOWN_CHILDREN[scenario.hub.name]?.[n - 1] ?? scenario.points?.[n - 1]) : undefined;
-        const name = known?.match(/^(Huyện|Thành phố|Thị xã|Xã|Phường)\s/)
-          ? known
-          : `${label(level)} ${known ?? nextPlace()}`;
+        const name = known?.match(/^(Huyện|Thành phố|Thị xã|Xã|Phường)\s/) ? known : `${word} ${known ?? nextPlace()}`;
         const unit: Unit = { code: `${prefix}${String(n).padStart(width, '0')}`, name, level, parentCode: parent.code };
         children.push(unit);
         units.push(unit);

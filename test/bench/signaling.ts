@@ -44,7 +44,7 @@ export async function benchSignaling(
   serverEnv: Record<string, string> = {},
   nodes = 1,
 ): Promise<SignalingResult> {
-  const scenario = n > 219 ? 'stress-1000' : 'bac-giang-2021-09-28';
+  const scenario = n > 1000 ? 'national-2026' : n > 219 ? 'stress-1000' : 'bac-giang-2021-09-28';
   // With several nodes (on one Redis), the first owns the meeting; points alternate between nodes and the chair
   // sits on the last, so its commands are forwarded to the owner and every broadcast crosses the adapter.
   const servers = Array.from({ length: nodes }, (_, i) =>

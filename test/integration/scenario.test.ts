@@ -27,6 +27,7 @@ describe('a whole province meeting over real sockets', () => {
     const summary = await simulate({
       scenario: 'bac-giang-2021-09-28',
       chairScript: true,
+      grantGapMs: 300,
       url: server.url,
       adminKey: ADMIN_KEY,
     });
