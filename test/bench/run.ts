@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +90,9 @@ const columns: [keyof SignalingResult, string][] = [
   ['fanoutRatio', 'ratio'],
   ['heapPerPointKB', 'heap/point (KB)'],
   ['eventsPerSecond', 'events/s'],
+  ['commandsPerSec', 'commands/s'],
+  ['baselineAcksPerSec', 'bare acks/s'],
+  ['throughputRatio', 'throughput ratio'],
   ['telemetryCpuPercent', 'telemetry CPU (%)'],
   ['telemetryLagP99Ms', 'telemetry lag p99 (ms)'],
 ];
@@ -103,16 +106,26 @@ const table = [
   ...runs.map((run) => `| ${columns.map(([key]) => String(run[key])).join(' | ')} |`),
   '',
   bridge === null
-    ? 'Embedded media bridge capacity: not measured in the quick run.'
+    ? 'Embedded media bridge capacity: not measured in this run (the full run on the embedded store measures it).'
     : `Embedded media bridge (werift, one process = one core): ${bridge.pointsPerCore} points receiving the program ` +
       `with ≥ 98 % of packets delivered (${bridge.steps.map((s) => `${s.points}: ${s.delivered} %, CPU ${s.bridgeCpuPercent} %`).join('; ')}).`,
   '',
 ].join('\n');
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
-const name = nodes > 1 ? `latest-${nodes}-nodes` : redis === null ? 'latest' : 'latest-redis';
+const base = nodes > 1 ? `latest-${nodes}-nodes` : redis === null ? 'latest' : 'latest-redis';
+// A run at one chosen size keeps its own file, so the national-scale run does not replace the province's table.
+const name = values.points === undefined ? base : `${base}-${values.points}`;
 await mkdir(dir, { recursive: true });
-await writeFile(join(dir, `${name}.json`), JSON.stringify(result, null, 2) + '\n');
+// The media side-by-side (`--media`) is measured in a run of its own and kept in latest.json across signaling runs.
+const previous = await readFile(join(dir, `${name}.json`), 'utf8').then(
+  (text) => JSON.parse(text) as { media?: unknown },
+  () => ({}) as { media?: unknown },
+);
+await writeFile(
+  join(dir, `${name}.json`),
+  JSON.stringify(previous.media === undefined ? result : { ...result, media: previous.media }, null, 2) + '\n',
+);
 await writeFile(join(dir, `${name}.md`), table);
 console.log(table);
 process.exit(0);
