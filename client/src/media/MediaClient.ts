@@ -1,4 +1,4 @@
-import type { SlotLabel } from '../../../server/media/MediaBridge.js';
+import type { JoinResult, SlotLabel } from '../../../server/media/MediaBridge.js';
 import { request, type MeetingSocket } from '../../../server/protocol/client.js';
 import type { InboundStats, MediaSession, SlotSink } from './MediaSession.js';
 import { MediasoupSession } from './MediasoupSession.js';
@@ -62,12 +62,19 @@ export class MediaClient {
   #deviceError: DeviceError | null = null;
   #slots = new Map<string, SlotView>();
   #joining: Promise<void> | null = null;
+  /**
+   * Slot labels that arrive between the join's answer and its session (while the devices open and the offer is
+   * answered): the bridge reroutes meanwhile, and a label dropped then left a tile black until the next reroute.
+   */
+  #pendingLabels: Map<string, SlotLabel> | null = null;
   #closed = false;
 
   constructor(options: MediaClientOptions) {
     this.#options = options;
     options.socket.on('media:slots', ({ slots }) => {
-      if (this.#session instanceof SdpSession) {
+      if (this.#pendingLabels !== null) {
+        slots.forEach((label) => this.#pendingLabels?.set(label.mid, label));
+      } else if (this.#session instanceof SdpSession) {
         this.#session.label(slots);
       }
     });
@@ -164,6 +171,20 @@ export class MediaClient {
     }
     const { join } = ack;
     this.#bridge = join.bridge;
+    // Labels sent before this answer are no newer than the ones it carries; later ones wait for the session.
+    this.#pendingLabels = new Map();
+    try {
+      await this.#openSession(join);
+    } finally {
+      const pending = this.#pendingLabels;
+      this.#pendingLabels = null;
+      if (this.#session instanceof SdpSession && pending.size > 0) {
+        this.#session.label([...pending.values()]);
+      }
+    }
+  }
+
+  async #openSession(join: JoinResult): Promise<void> {
     if (this.#local === null || this.#local.getTracks().some((t) => t.readyState === 'ended')) {
       this.#local?.getTracks().forEach((t) => t.stop());
       this.#local = await this.#openDevices(join.bridge);
