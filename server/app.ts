@@ -7,6 +7,9 @@ import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { FileTokenRegistry } from './accounts/FileTokenRegistry.js';
+import { RedisTokenRegistry } from './accounts/RedisTokenRegistry.js';
+import type { TokenRegistry } from './accounts/TokenRegistry.js';
 import { JoinTokens } from './auth/JoinTokens.js';
 import { NodeBus } from './cluster/NodeBus.js';
 import type { Config } from './config.js';
@@ -38,9 +41,13 @@ const logger = createLogger('app');
 const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'dist');
 
 /** The stores chosen by STORE: embedded files (nothing to install) or Redis. */
-async function createStores(
-  config: Config,
-): Promise<{ store: MeetingStore; directoryStore: DirectoryStore; ownership?: Ownership; redis?: Redis }> {
+async function createStores(config: Config): Promise<{
+  store: MeetingStore;
+  directoryStore: DirectoryStore;
+  tokenRegistry: TokenRegistry;
+  ownership?: Ownership;
+  redis?: Redis;
+}> {
   if (config.STORE === 'redis') {
     const store = await RedisMeetingStore.create({ url: config.REDIS_URL });
     const nodeId = config.NODE_ID ?? `${hostname()}-${process.pid}`;
@@ -50,6 +57,7 @@ async function createStores(
       store,
       redis: store.client,
       directoryStore: new RedisDirectoryStore({ redis: store.client }),
+      tokenRegistry: await RedisTokenRegistry.create({ redis: store.client }),
       ownership: {
         nodeId,
         leases: new MeetingLeases({ redis: store.client, ttlMs: config.LEASE_TTL_MS }),
@@ -62,6 +70,7 @@ async function createStores(
   return {
     store: await FileMeetingStore.create({ dir: join(config.DATA_DIR, 'meetings'), fsync: config.STORE_FSYNC }),
     directoryStore: new FileDirectoryStore({ path: join(config.DATA_DIR, 'directory.json') }),
+    tokenRegistry: await FileTokenRegistry.create({ path: join(config.DATA_DIR, 'tokens.jsonl') }),
   };
 }
 
@@ -88,7 +97,7 @@ export interface AppServer {
  */
 export async function startServer(config: Config, { now = Date.now }: { now?: () => number } = {}): Promise<AppServer> {
   setLogLevel(config.LOG_LEVEL);
-  const { store, directoryStore, ownership, redis } = await createStores(config);
+  const { store, directoryStore, tokenRegistry, ownership, redis } = await createStores(config);
   // Several coordinators share Redis: a bus to forward to a meeting's owner, and socket.io's Redis adapter so the
   // owner's broadcasts reach sockets on every node (with connection-state recovery across nodes).
   const bus =
@@ -96,7 +105,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   const adapterClient = bus === null ? null : (redis?.duplicate() ?? null);
   adapterClient?.on('error', (error: Error) => logger.debug({ err: error }, 'socket.io adapter: redis error'));
   const meetings = await MeetingService.create({ store, directoryStore, now, ownership });
-  const tokens = new JoinTokens({ secret: config.JWT_SECRET });
+  const tokens = new JoinTokens({ secret: config.JWT_SECRET, registry: tokenRegistry });
   const auth = createHttpAuth({ adminKey: config.ADMIN_API_KEY, tokens });
 
   const app = express();
@@ -247,6 +256,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await meetings.close();
+      await tokenRegistry.close();
       await bus?.close();
       adapterClient?.disconnect();
     },

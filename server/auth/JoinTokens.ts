@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 import type { Role } from '../domain/model.js';
 import { role } from '../protocol/common.js';
+import type { TokenRegistry } from '../accounts/TokenRegistry.js';
 
 /** The claims of a join token. */
 export interface JoinClaims {
@@ -11,6 +12,15 @@ export interface JoinClaims {
   role: Role;
   /** Set for role `point`: the point the holder acts for. */
   pointId: string | null;
+  tokenId: string;
+  /** The join link this token is, or was refreshed from; revoking it refuses both. */
+  linkId: string;
+  expiresAt: number;
+}
+
+/** What `issue` returns. */
+export interface IssuedJoinToken {
+  token: string;
   tokenId: string;
   expiresAt: number;
 }
@@ -20,43 +30,69 @@ const claimsSchema = z.object({
   role,
   pid: z.string().min(1).optional(),
   jti: z.string(),
+  lid: z.string().optional(),
   exp: z.number(),
 });
 
 const ISSUER = 'diemcau';
 
-/** Issues and verifies join tokens (HS256 JWTs). */
+export const revoked = () =>
+  new DomainError('TOKEN_REVOKED', 'Đường dẫn tham dự này đã bị thu hồi; hãy liên hệ ban tổ chức (join link revoked)');
+
+/**
+ * Issues and verifies join tokens (HS256 JWTs). With a registry, every token issued is recorded there and a token
+ * whose link was revoked is refused with `TOKEN_REVOKED`.
+ */
 export class JoinTokens {
   readonly #key: Uint8Array;
+  readonly #registry: TokenRegistry | undefined;
 
-  constructor({ secret }: { secret: string }) {
+  constructor({ secret, registry }: { secret: string; registry?: TokenRegistry | undefined }) {
     this.#key = new TextEncoder().encode(secret);
+    this.#registry = registry;
   }
 
+  /** Where issued and revoked tokens are kept (absent in bare unit setups). */
+  get registry(): TokenRegistry | undefined {
+    return this.#registry;
+  }
+
+  /** Issues a token; `linkId` makes it a session token of that link (`auth:refresh`). */
   async issue({
     meetingId,
     role,
     pointId,
     ttlSec,
+    linkId,
   }: {
     meetingId: string;
     role: Role;
     pointId?: string | null;
     ttlSec: number;
-  }): Promise<{ token: string; expiresAt: number }> {
-    const jwt = new SignJWT({ mid: meetingId, role, ...(pointId ? { pid: pointId } : {}) })
+    linkId?: string | undefined;
+  }): Promise<IssuedJoinToken> {
+    const tokenId = randomUUID();
+    const jwt = new SignJWT({
+      mid: meetingId,
+      role,
+      ...(pointId ? { pid: pointId } : {}),
+      ...(linkId ? { lid: linkId } : {}),
+    })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
-      .setJti(randomUUID())
+      .setJti(tokenId)
       .setIssuedAt()
       .setExpirationTime(`${ttlSec}s`);
     const token = await jwt.sign(this.#key);
     const expiresAt = (Math.floor(Date.now() / 1000) + ttlSec) * 1000;
+    await this.#registry?.recordIssued([
+      { tokenId, linkId: linkId ?? tokenId, meetingId, role, pointId: pointId ?? null, expiresAt },
+    ]);
 
-    return { token, expiresAt };
+    return { token, tokenId, expiresAt };
   }
 
-  /** Throws `UNAUTHENTICATED` or `TOKEN_EXPIRED`. */
+  /** Throws `UNAUTHENTICATED`, `TOKEN_EXPIRED` or `TOKEN_REVOKED`. */
   async verify(token: unknown): Promise<JoinClaims> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
       throw new DomainError('UNAUTHENTICATED', 'Thiếu mã tham dự (missing join token)');
@@ -68,11 +104,17 @@ export class JoinTokens {
         throw new DomainError('UNAUTHENTICATED', 'Mã tham dự không hợp lệ (invalid join token)');
       }
 
+      const linkId = claims.lid ?? claims.jti;
+      if (this.#registry?.isRevoked(linkId) || this.#registry?.isRevoked(claims.jti)) {
+        throw revoked();
+      }
+
       return {
         meetingId: claims.mid,
         role: claims.role,
         pointId: claims.pid ?? null,
         tokenId: claims.jti,
+        linkId,
         expiresAt: claims.exp * 1000,
       };
     } catch (error) {

@@ -173,7 +173,13 @@ export interface RollCall {
 }
 
 /** Staff actions outside meeting commands that the audit trail records. */
-export const AUDIT_ACTIONS = ['attendance_exported', 'audit_exported', 'token_issued', 'tokens_issued'] as const;
+export const AUDIT_ACTIONS = [
+  'attendance_exported',
+  'audit_exported',
+  'token_issued',
+  'tokens_issued',
+  'token_revoked',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const ALERT_KINDS = ['speaker_degraded', 'unit_unstable', 'point_silent'] as const;

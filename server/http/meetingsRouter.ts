@@ -1,3 +1,4 @@
+import type { TokenRegistry } from '../accounts/TokenRegistry.js';
 import { Router, type Request } from 'express';
 import type { JoinTokens } from '../auth/JoinTokens.js';
 import { attendance } from '../domain/attendance.js';
@@ -75,12 +76,17 @@ export function meetingsRouter({
     if (pointId !== undefined && !runtime.state.def.invitedPointIds.includes(pointId)) {
       throw new DomainError('NOT_INVITED', `Điểm cầu ${pointId} không được mời (point not invited)`);
     }
-    const { token, expiresAt } = await tokens.issue({ meetingId: runtime.id, role, pointId: pointId ?? null, ttlSec });
+    const { token, tokenId, expiresAt } = await tokens.issue({
+      meetingId: runtime.id,
+      role,
+      pointId: pointId ?? null,
+      ttlSec,
+    });
     await runtime.execute(
       { type: 'audit.record', action: 'token_issued', detail: `${role}${pointId ? ` ${pointId}` : ''}, ${ttlSec} s` },
       admin,
     );
-    res.status(201).json({ token, joinUrl: joinUrl(token), expiresAt, role, pointId: pointId ?? null });
+    res.status(201).json({ token, tokenId, joinUrl: joinUrl(token), expiresAt, role, pointId: pointId ?? null });
   });
 
   router.post('/:id/tokens/points', async (req, res) => {
@@ -92,12 +98,18 @@ export function meetingsRouter({
     }
     const links = await Promise.all(
       runtime.state.def.invitedPointIds.map(async (pointId) => {
-        const { token, expiresAt } = await tokens.issue({ meetingId: runtime.id, role: 'point', pointId, ttlSec });
+        const { token, tokenId, expiresAt } = await tokens.issue({
+          meetingId: runtime.id,
+          role: 'point',
+          pointId,
+          ttlSec,
+        });
 
         return {
           pointId,
           name: runtime.index.points.get(pointId)?.name ?? pointId,
           token,
+          tokenId,
           joinUrl: joinUrl(token),
           expiresAt,
         };
@@ -108,6 +120,41 @@ export function meetingsRouter({
       admin,
     );
     res.status(201).json({ points: links });
+  });
+
+  // Revokes one link (and the sessions refreshed from it): its sockets close on every node, and it is refused from
+  // then on. Revoking it again answers with the first revocation.
+  router.post('/:id/tokens/:tokenId/revoke', async (req, res) => {
+    const admin = auth.requireAdmin(req);
+    const runtime = meetings.get(req.params.id);
+    const issued = await tokens.registry?.issued(req.params.tokenId);
+    if (issued === null || issued === undefined || issued.meetingId !== runtime.id) {
+      throw new DomainError(
+        'NOT_FOUND',
+        `Không có đường dẫn tham dự ${req.params.tokenId} của hội nghị này, hoặc nó đã hết hạn (no such token)`,
+      );
+    }
+    const revocation = await (tokens.registry as TokenRegistry).revoke({
+      tokenId: issued.linkId,
+      meetingId: runtime.id,
+      revokedAt: Date.now(),
+      expiresAt: issued.expiresAt,
+    });
+    await runtime.execute(
+      {
+        type: 'audit.record',
+        action: 'token_revoked',
+        detail: `${issued.role}${issued.pointId === null ? '' : ` ${issued.pointId}`} ${issued.linkId}`,
+      },
+      admin,
+    );
+    res.json({
+      ok: true,
+      tokenId: issued.linkId,
+      role: issued.role,
+      pointId: issued.pointId,
+      revokedAt: revocation.revokedAt,
+    });
   });
 
   router.get('/:id/attendance.:format', async (req, res) => {

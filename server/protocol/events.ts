@@ -46,6 +46,8 @@ export interface SocketData {
   meetingId: string;
   actor: Actor & { role: Role };
   tokenId: string;
+  /** The join link the token is or was refreshed from (revocation closes every socket of a link). */
+  linkId: string;
 }
 
 export type { Ack };

@@ -105,7 +105,12 @@ export class SignalingServer {
       );
     });
     this.io.on('connection', (socket) => this.#onConnection(socket));
-    this.#unsubscribe = meetings.onEvents((runtime, events) => this.#fanOut(runtime, events));
+    const stopEvents = meetings.onEvents((runtime, events) => this.#fanOut(runtime, events));
+    const stopRevocations = tokens.registry?.onRevoked((linkId) => this.#closeRevoked(linkId)) ?? (() => undefined);
+    this.#unsubscribe = () => {
+      stopEvents();
+      stopRevocations();
+    };
   }
 
   /** The way to each meeting's owner (also used by HTTP to forward requests about a meeting). */
@@ -152,12 +157,30 @@ export class SignalingServer {
     const opened = await this.#gateway.open(claims.meetingId, { socketId: socket.id, actor });
     socket.data.meetingId = claims.meetingId;
     socket.data.tokenId = claims.tokenId;
+    socket.data.linkId = claims.linkId;
     socket.data.actor = actor;
     this.#opened.set(socket.id, opened);
   }
 
+  /** Closes this node's sockets of a revoked link (every node does the same for its own). */
+  #closeRevoked(linkId: string): void {
+    for (const socket of this.io.of('/').sockets.values()) {
+      if (socket.data.linkId === linkId || socket.data.tokenId === linkId) {
+        logger.info({ meetingId: socket.data.meetingId, linkId }, 'revoked link: socket closed');
+        // Closed by the server, the session is not kept for recovery: a reconnect goes through the handshake again.
+        socket.disconnect(true);
+      }
+    }
+  }
+
   #onConnection(socket: TypedSocket): void {
-    const { meetingId, actor, tokenId } = socket.data;
+    const { meetingId, actor, tokenId, linkId } = socket.data;
+    if (this.#tokens.registry?.isRevoked(linkId)) {
+      // A recovered session skips the handshake; its link may have been revoked while it was away.
+      socket.disconnect(true);
+
+      return;
+    }
     const ref: SocketRef = { socketId: socket.id, actor };
     this.#tokenSockets.set(tokenId, (this.#tokenSockets.get(tokenId) ?? 0) + 1);
     socket.on('disconnect', () => {

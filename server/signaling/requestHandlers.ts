@@ -1,4 +1,4 @@
-import type { JoinTokens } from '../auth/JoinTokens.js';
+import { revoked, type JoinTokens } from '../auth/JoinTokens.js';
 import { attendance } from '../domain/attendance.js';
 import { DomainError } from '../domain/errors.js';
 import type { MediaService } from '../media/MediaService.js';
@@ -82,13 +82,23 @@ export const QUERY_HANDLERS: { [E in QueryRequest]: Handler<E> } = {
 
     return { rows: ctx.telemetry.latest(ctx.runtime.id) };
   },
-  'auth:refresh': async (ctx) =>
-    ctx.tokens.issue({
+  'auth:refresh': async (ctx) => {
+    // A session token stays tied to its join link, so revoking the link ends the session too.
+    const current = ctx.actor.tokenId ?? '';
+    const linkId = (await ctx.tokens.registry?.issued(current))?.linkId ?? current;
+    if (ctx.tokens.registry?.isRevoked(linkId)) {
+      throw revoked();
+    }
+    const { token, expiresAt } = await ctx.tokens.issue({
       meetingId: ctx.runtime.id,
       role: ctx.actor.role,
       pointId: ctx.actor.pointId ?? null,
       ttlSec: ctx.sessionTokenTtlSec,
-    }),
+      linkId,
+    });
+
+    return { token, expiresAt };
+  },
   'media:join': async (ctx) => ({ join: await ctx.media.join(ctx.runtime, participantOf(ctx)) }),
   'media:answer': async (ctx, { sdp }) => {
     await ctx.media.bridge.answer(ctx.socketId, sdp);

@@ -1,0 +1,105 @@
+import { EventEmitter } from 'node:events';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { IssuedToken, Revocation, TokenRegistry } from './TokenRegistry.js';
+
+type Line = ({ kind: 'issued' } & IssuedToken) | ({ kind: 'revoked' } & Revocation);
+
+/**
+ * The embedded registry: one JSONL file (issued and revoked tokens, appended), read whole at start; tokens past
+ * their expiry are forgotten then.
+ */
+export class FileTokenRegistry implements TokenRegistry {
+  readonly #path: string;
+  readonly #issued = new Map<string, IssuedToken>();
+  readonly #revoked = new Map<string, Revocation>();
+  readonly #emitter = new EventEmitter();
+  readonly #now: () => number;
+  #writing: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  private constructor(path: string, now: () => number) {
+    this.#path = path;
+    this.#now = now;
+  }
+
+  static async create({ path, now = Date.now }: { path: string; now?: () => number }): Promise<FileTokenRegistry> {
+    const registry = new FileTokenRegistry(path, now);
+    await mkdir(dirname(path), { recursive: true });
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') {
+        return '';
+      }
+      throw error;
+    });
+    for (const raw of text.split('\n')) {
+      let line: Line;
+      try {
+        line = JSON.parse(raw) as Line;
+      } catch {
+        continue; // an empty or torn last line
+      }
+      if (line.expiresAt <= now()) {
+        continue;
+      }
+      if (line.kind === 'issued') {
+        registry.#issued.set(line.tokenId, line);
+      } else {
+        registry.#revoked.set(line.tokenId, line);
+      }
+    }
+
+    return registry;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async recordIssued(tokens: IssuedToken[]): Promise<void> {
+    tokens.forEach((token) => this.#issued.set(token.tokenId, token));
+    await this.#append(tokens.map((token) => ({ kind: 'issued', ...token })));
+  }
+
+  async issued(tokenId: string): Promise<IssuedToken | null> {
+    const token = this.#issued.get(tokenId);
+
+    return token === undefined || token.expiresAt <= this.#now() ? null : token;
+  }
+
+  async revoke(revocation: Revocation): Promise<Revocation> {
+    const earlier = this.#revoked.get(revocation.tokenId);
+    if (earlier !== undefined) {
+      return earlier;
+    }
+    this.#revoked.set(revocation.tokenId, revocation);
+    await this.#append([{ kind: 'revoked', ...revocation }]);
+    this.#emitter.emit('revoked', revocation.tokenId);
+
+    return revocation;
+  }
+
+  isRevoked(linkId: string): boolean {
+    return this.#revoked.has(linkId);
+  }
+
+  onRevoked(listener: (linkId: string) => void): () => void {
+    this.#emitter.on('revoked', listener);
+
+    return () => this.#emitter.off('revoked', listener);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#writing;
+  }
+
+  /** Appends in order, one write at a time. */
+  #append(lines: Line[]): Promise<void> {
+    const text = lines.map((line) => JSON.stringify(line)).join('\n') + '\n';
+    const write = this.#writing.then(() => appendFile(this.#path, text, 'utf8'));
+    this.#writing = write.catch(() => undefined);
+
+    return write;
+  }
+}

@@ -1,0 +1,108 @@
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import { createLogger } from '../logger.js';
+import type { IssuedToken, Revocation, TokenRegistry } from './TokenRegistry.js';
+
+const logger = createLogger('RedisTokenRegistry');
+
+/**
+ * The registry shared by every coordinator: issued tokens as keys that expire with them, revocations in one hash
+ * (held in memory on each node, so a handshake never waits for Redis) and announced on a channel.
+ */
+export class RedisTokenRegistry implements TokenRegistry {
+  readonly #redis: Redis;
+  readonly #subscriber: Redis;
+  readonly #prefix: string;
+  readonly #revoked = new Map<string, Revocation>();
+  readonly #emitter = new EventEmitter();
+  #closed = false;
+
+  private constructor(redis: Redis, prefix: string) {
+    this.#redis = redis;
+    this.#subscriber = redis.duplicate();
+    this.#prefix = prefix;
+  }
+
+  static async create({ redis, prefix = 'diemcau:' }: { redis: Redis; prefix?: string }): Promise<RedisTokenRegistry> {
+    const registry = new RedisTokenRegistry(redis, prefix);
+    registry.#subscriber.on('error', (error: Error) => logger.debug({ err: error }, 'subscriber: redis error'));
+    registry.#subscriber.on('message', (_channel: string, message: string) => registry.#learn(message));
+    await registry.#subscriber.subscribe(registry.#channel);
+    // Subscribed first, then read: a revocation between the two arrives on the channel.
+    const all = await redis.hvals(registry.#hash);
+    all.forEach((value) => registry.#learn(value));
+
+    return registry;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async recordIssued(tokens: IssuedToken[]): Promise<void> {
+    const now = Date.now();
+    const pipeline = this.#redis.pipeline();
+    for (const token of tokens) {
+      pipeline.set(this.#issuedKey(token.tokenId), JSON.stringify(token), 'PX', Math.max(1, token.expiresAt - now));
+    }
+    await pipeline.exec();
+  }
+
+  async issued(tokenId: string): Promise<IssuedToken | null> {
+    const value = await this.#redis.get(this.#issuedKey(tokenId));
+
+    return value === null ? null : (JSON.parse(value) as IssuedToken);
+  }
+
+  async revoke(revocation: Revocation): Promise<Revocation> {
+    const added = await this.#redis.hsetnx(this.#hash, revocation.tokenId, JSON.stringify(revocation));
+    if (added === 0) {
+      const earlier = await this.#redis.hget(this.#hash, revocation.tokenId);
+
+      return earlier === null ? revocation : (JSON.parse(earlier) as Revocation);
+    }
+    await this.#redis.publish(this.#channel, JSON.stringify(revocation));
+    this.#learn(JSON.stringify(revocation));
+
+    return revocation;
+  }
+
+  isRevoked(linkId: string): boolean {
+    return this.#revoked.has(linkId);
+  }
+
+  onRevoked(listener: (linkId: string) => void): () => void {
+    this.#emitter.on('revoked', listener);
+
+    return () => this.#emitter.off('revoked', listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    this.#subscriber.disconnect();
+  }
+
+  get #hash(): string {
+    return `${this.#prefix}tokens:revoked`;
+  }
+
+  get #channel(): string {
+    return `${this.#prefix}tokens:revocations`;
+  }
+
+  #issuedKey(tokenId: string): string {
+    return `${this.#prefix}tokens:issued:${tokenId}`;
+  }
+
+  #learn(message: string): void {
+    const revocation = JSON.parse(message) as Revocation;
+    if (this.#revoked.has(revocation.tokenId)) {
+      return;
+    }
+    this.#revoked.set(revocation.tokenId, revocation);
+    this.#emitter.emit('revoked', revocation.tokenId);
+  }
+}
