@@ -29,8 +29,18 @@ export class RedisTokenRegistry implements TokenRegistry {
     registry.#subscriber.on('message', (_channel: string, message: string) => registry.#learn(message));
     await registry.#subscriber.subscribe(registry.#channel);
     // Subscribed first, then read: a revocation between the two arrives on the channel.
-    const all = await redis.hvals(registry.#hash);
-    all.forEach((value) => registry.#learn(value));
+    const all = await redis.hgetall(registry.#hash);
+    const expired: string[] = [];
+    for (const [tokenId, value] of Object.entries(all)) {
+      if ((JSON.parse(value) as Revocation).expiresAt <= Date.now()) {
+        expired.push(tokenId); // refused as expired anyway; no need to keep it
+      } else {
+        registry.#learn(value);
+      }
+    }
+    if (expired.length > 0) {
+      await redis.hdel(registry.#hash, ...expired);
+    }
 
     return registry;
   }
