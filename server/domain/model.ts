@@ -179,6 +179,7 @@ export const AUDIT_ACTIONS = [
   'token_issued',
   'tokens_issued',
   'token_revoked',
+  'minutes_exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

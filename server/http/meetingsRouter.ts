@@ -1,3 +1,5 @@
+import { minutesOf } from '../domain/minutes.js';
+import { minutesDocx } from '../export/minutesDocx.js';
 import type { TokenRegistry } from '../accounts/TokenRegistry.js';
 import { Router, type Request } from 'express';
 import type { JoinTokens } from '../auth/JoinTokens.js';
@@ -177,6 +179,18 @@ export function meetingsRouter({
     } else {
       res.json({ rows });
     }
+  });
+
+  // The biên bản as a Word document, built from the meeting's state and log (a valid document at any stage).
+  router.get('/:id/minutes.docx', async (req, res) => {
+    const runtime = meetings.get(req.params.id);
+    const actor = await auth.requireStaffOrAdmin(req, runtime.id);
+    await runtime.execute({ type: 'audit.record', action: 'minutes_exported', detail: 'docx' }, actor);
+    const document = await minutesDocx(minutesOf(runtime.state, await meetings.log(runtime.id)));
+    res
+      .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+      .attachment(`bien-ban-${runtime.id}.docx`)
+      .send(document);
   });
 
   router.get('/:id/audit.:format', async (req, res) => {

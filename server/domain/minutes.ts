@@ -1,0 +1,174 @@
+import { DirectoryIndex } from './directory.js';
+import type { MeetingEvent } from './events.js';
+import type { AgendaKind, Answer, ChairPerson, FloorKind, MeetingState, RollCall, RollCallOutcome } from './model.js';
+import { tallyRollCall } from './rollCall.js';
+
+/** One turn at the floor as the minutes tell it. */
+export interface MinutesTurn {
+  pointId: string;
+  pointName: string;
+  kind: FloorKind | null;
+  topic: string | null;
+  department: string | null;
+  grantedAt: number;
+  endedAt: number;
+  durationSec: number;
+  answers: Answer[];
+}
+
+export interface MinutesSection {
+  title: string;
+  kind: AgendaKind;
+  /** Who presents it, as the agenda says (a role code or a name), or null. */
+  by: string | null;
+  /** When the chair moved to this item (the first item: when the session started). */
+  startedAt: number | null;
+  turns: MinutesTurn[];
+}
+
+export interface MinutesAttendanceRow {
+  unitId: string;
+  name: string;
+  invited: number;
+  present: number;
+  late: number;
+  absent: number;
+  noSignal: number;
+  /** People at the points that confirmed (số đại biểu). */
+  headcount: number;
+}
+
+/** Everything a biên bản says, from a meeting's state and log (pure; rendered by server/export/minutesDocx.ts). */
+export interface Minutes {
+  meetingId: string;
+  title: string;
+  /** The issuing body: the hub's own unit ("Tỉnh Bắc Giang"). */
+  issuingBody: string;
+  hubName: string;
+  invitedCount: number;
+  scheduledStart: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  chairs: ChairPerson[];
+  /** From the meeting's first roll call of every point, with its re-runs; null when no roll call was held. */
+  attendance: { heldAt: number; byUnit: MinutesAttendanceRow[]; totals: MinutesAttendanceRow } | null;
+  sections: MinutesSection[];
+  /** Petitions (kiến nghị) that had the floor, with the departments' answers. */
+  petitions: MinutesTurn[];
+}
+
+export function minutesOf(state: MeetingState, events: readonly MeetingEvent[]): Minutes {
+  const index = new DirectoryIndex(state.def);
+  const def = state.def;
+  const hubPoint = index.points.get(def.hubPointId);
+  const hubUnit = hubPoint === undefined ? undefined : index.units.get(hubPoint.unitCode);
+  const turns = state.turns.map((turn): MinutesTurn => {
+    const request = turn.requestId === null ? undefined : state.requests[turn.requestId];
+
+    return {
+      pointId: turn.pointId,
+      pointName: index.points.get(turn.pointId)?.name ?? turn.pointId,
+      kind: request?.kind ?? null,
+      topic: request?.topic ?? null,
+      department: request?.department ?? null,
+      grantedAt: turn.grantedAt,
+      endedAt: turn.endedAt,
+      durationSec: Math.max(0, Math.round((turn.endedAt - turn.grantedAt) / 1000)),
+      answers: request?.answers ?? [],
+    };
+  });
+
+  return {
+    meetingId: def.id,
+    title: def.title,
+    issuingBody: hubUnit?.name ?? hubPoint?.name ?? def.hubPointId,
+    hubName: hubPoint?.name ?? def.hubPointId,
+    invitedCount: def.invitedPointIds.length,
+    scheduledStart: def.scheduledStart,
+    startedAt: state.startedAt,
+    endedAt: state.endedAt,
+    chairs: def.chairs,
+    attendance: attendanceOf(state, index),
+    sections: sectionsOf(state, events, turns),
+    petitions: turns.filter((turn) => turn.kind === 'petition'),
+  };
+}
+
+/** Turns fall under the agenda item that was current when they were granted. */
+function sectionsOf(state: MeetingState, events: readonly MeetingEvent[], turns: MinutesTurn[]): MinutesSection[] {
+  const starts: (number | null)[] = state.def.agenda.map((_, i) => (i === 0 ? state.startedAt : null));
+  const moves: { at: number; index: number }[] = [];
+  for (const event of events) {
+    if (event.type === 'AgendaAdvanced') {
+      moves.push({ at: event.at, index: event.index });
+      starts[event.index] ??= event.at;
+    }
+  }
+  const itemAt = (at: number) => moves.filter((m) => m.at <= at).at(-1)?.index ?? 0;
+
+  return state.def.agenda.map((item, i) => ({
+    title: item.title,
+    kind: item.kind,
+    by: item.by,
+    startedAt: starts[i] ?? null,
+    turns: turns.filter((turn) => itemAt(turn.grantedAt) === i),
+  }));
+}
+
+/** Outcomes of the first roll call of every point, improved by its re-runs (a point found by a re-run came late). */
+function attendanceOf(state: MeetingState, index: DirectoryIndex): Minutes['attendance'] {
+  const first = state.rollCalls.find((r) => r.unitId === null && r.rerunOf === null);
+  if (first === undefined) {
+    return null;
+  }
+  const outcomes = { ...tallyRollCall(state, first, index).outcomes };
+  const reruns = state.rollCalls.filter((r) => r.rerunOf === first.rollCallId);
+  for (const rerun of reruns) {
+    for (const [pointId, outcome] of Object.entries(tallyRollCall(state, rerun, index).outcomes)) {
+      if ((outcome === 'present' || outcome === 'late') && !answered(outcomes[pointId])) {
+        outcomes[pointId] = 'late';
+      }
+    }
+  }
+  const rows = new Map<string, MinutesAttendanceRow>();
+  const totals = emptyRow('', 'Tổng');
+  for (const pointId of first.pointIds) {
+    const group = index.groupUnitOf(pointId);
+    const key = group?.code ?? '';
+    let row = rows.get(key);
+    if (row === undefined) {
+      row = emptyRow(key, group?.name ?? '');
+      rows.set(key, row);
+    }
+    const outcome = outcomes[pointId] ?? 'absent';
+    const headcount = answered(outcome) ? (confirmationOf([first, ...reruns], pointId) ?? 0) : 0;
+    for (const target of [row, totals]) {
+      target.invited += 1;
+      target.headcount += headcount;
+      if (outcome !== 'pending') {
+        target[outcome] += 1;
+      } else {
+        target.absent += 1;
+      }
+    }
+  }
+
+  return { heldAt: first.startedAt, byUnit: [...rows.values()], totals };
+}
+
+const answered = (outcome: RollCallOutcome | undefined) => outcome === 'present' || outcome === 'late';
+
+function confirmationOf(rollCalls: RollCall[], pointId: string): number | undefined {
+  for (let i = rollCalls.length - 1; i >= 0; i -= 1) {
+    const confirmation = rollCalls[i]?.confirmations[pointId];
+    if (confirmation !== undefined) {
+      return confirmation.headcount;
+    }
+  }
+
+  return undefined;
+}
+
+function emptyRow(unitId: string, name: string): MinutesAttendanceRow {
+  return { unitId, name, invited: 0, present: 0, late: 0, absent: 0, noSignal: 0, headcount: 0 };
+}
