@@ -1,6 +1,6 @@
-import { EventEmitter } from 'node:events';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { RevocationSet } from './RevocationSet.js';
 import type { IssuedToken, Revocation, TokenRegistry } from './TokenRegistry.js';
 
 type Line = ({ kind: 'issued' } & IssuedToken) | ({ kind: 'revoked' } & Revocation);
@@ -12,8 +12,7 @@ type Line = ({ kind: 'issued' } & IssuedToken) | ({ kind: 'revoked' } & Revocati
 export class FileTokenRegistry implements TokenRegistry {
   readonly #path: string;
   readonly #issued = new Map<string, IssuedToken>();
-  readonly #revoked = new Map<string, Revocation>();
-  readonly #emitter = new EventEmitter();
+  readonly #revoked = new RevocationSet();
   readonly #now: () => number;
   #writing: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -45,7 +44,7 @@ export class FileTokenRegistry implements TokenRegistry {
       if (line.kind === 'issued') {
         registry.#issued.set(line.tokenId, line);
       } else {
-        registry.#revoked.set(line.tokenId, line);
+        registry.#revoked.add(line);
       }
     }
 
@@ -72,9 +71,8 @@ export class FileTokenRegistry implements TokenRegistry {
     if (earlier !== undefined) {
       return earlier;
     }
-    this.#revoked.set(revocation.tokenId, revocation);
     await this.#append([{ kind: 'revoked', ...revocation }]);
-    this.#emitter.emit('revoked', revocation.tokenId);
+    this.#revoked.add(revocation);
 
     return revocation;
   }
@@ -84,9 +82,7 @@ export class FileTokenRegistry implements TokenRegistry {
   }
 
   onRevoked(listener: (linkId: string) => void): () => void {
-    this.#emitter.on('revoked', listener);
-
-    return () => this.#emitter.off('revoked', listener);
+    return this.#revoked.onRevoked(listener);
   }
 
   async close(): Promise<void> {

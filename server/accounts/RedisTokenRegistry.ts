@@ -1,6 +1,6 @@
-import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { createLogger } from '../logger.js';
+import { RevocationSet } from './RevocationSet.js';
 import type { IssuedToken, Revocation, TokenRegistry } from './TokenRegistry.js';
 
 const logger = createLogger('RedisTokenRegistry');
@@ -13,8 +13,7 @@ export class RedisTokenRegistry implements TokenRegistry {
   readonly #redis: Redis;
   readonly #subscriber: Redis;
   readonly #prefix: string;
-  readonly #revoked = new Map<string, Revocation>();
-  readonly #emitter = new EventEmitter();
+  readonly #revoked = new RevocationSet();
   #closed = false;
 
   private constructor(redis: Redis, prefix: string) {
@@ -82,9 +81,7 @@ export class RedisTokenRegistry implements TokenRegistry {
   }
 
   onRevoked(listener: (linkId: string) => void): () => void {
-    this.#emitter.on('revoked', listener);
-
-    return () => this.#emitter.off('revoked', listener);
+    return this.#revoked.onRevoked(listener);
   }
 
   async close(): Promise<void> {
@@ -108,11 +105,6 @@ export class RedisTokenRegistry implements TokenRegistry {
   }
 
   #learn(message: string): void {
-    const revocation = JSON.parse(message) as Revocation;
-    if (this.#revoked.has(revocation.tokenId)) {
-      return;
-    }
-    this.#revoked.set(revocation.tokenId, revocation);
-    this.#emitter.emit('revoked', revocation.tokenId);
+    this.#revoked.add(JSON.parse(message) as Revocation);
   }
 }
