@@ -76,7 +76,14 @@ export function AgendaPanel({ client, state, canModerate }: PanelProps) {
               ) : (
                 <span className="agenda-title">{item.title}</span>
               )}
-              {item.by !== null && <span className="muted"> · {t('agenda.by', { by: item.by })}</span>}
+              {item.by !== null && (
+                <span className="muted">
+                  {' · '}
+                  {item.by === 'chair'
+                    ? t('agenda.byChair', { name: state.meeting.chairs[0]?.name ?? '' })
+                    : t('agenda.by', { by: item.by })}
+                </span>
+              )}
               {current && <span className="badge">{t('agenda.current')}</span>}
             </li>
           );

@@ -1,3 +1,4 @@
+import { durationLabel } from './duration.js';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UnitNode } from '../state/units.js';
@@ -32,7 +33,7 @@ export function UnitSelect({
   );
 }
 
-/** A choice among durations in seconds, each shown as "N giây" / "N s". */
+/** A choice among durations in seconds, each shown as people say it ("45 giây", "5 phút"). */
 export function SecondsSelect({
   choices,
   value,
@@ -48,7 +49,7 @@ export function SecondsSelect({
     <select value={value} onChange={(e) => onChange(Number(e.target.value))}>
       {choices.map((s) => (
         <option key={s} value={s}>
-          {t('rollCall.seconds', { count: s })}
+          {durationLabel(t, s)}
         </option>
       ))}
     </select>

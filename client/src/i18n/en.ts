@@ -56,6 +56,7 @@ export const en: Dictionary = {
     end: 'End meeting',
     confirmEnd: 'End the meeting? Any speaking turn and open roll call will close.',
     by: 'Presented by {{by}}',
+    byChair: 'Presented by the chair, {{name}}',
     goTo: 'Go to this item',
   },
   floor: {
@@ -83,11 +84,11 @@ export const en: Dictionary = {
     answerText: 'Answer',
     sendAnswer: 'Record answer',
   },
+  duration: { seconds: '{{count}} s', minutes: '{{count}} min', minutesSeconds: '{{minutes}} min {{seconds}} s' },
   rollCall: {
     title: 'Roll call',
     start: 'Start roll call',
     deadline: 'Deadline',
-    seconds: '{{count}} s',
     scope: 'Scope',
     everyone: 'All points',
     close: 'Close roll call',

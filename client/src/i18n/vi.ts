@@ -70,6 +70,7 @@ export const vi = {
     end: 'Kết thúc hội nghị',
     confirmEnd: 'Kết thúc hội nghị? Mọi lượt phát biểu và điểm danh đang mở sẽ đóng.',
     by: 'Trình bày: {{by}}',
+    byChair: 'Trình bày: đồng chí chủ trì {{name}}',
     goTo: 'Chuyển đến mục này',
   },
   floor: {
@@ -97,11 +98,15 @@ export const vi = {
     answerText: 'Nội dung trả lời',
     sendAnswer: 'Ghi trả lời',
   },
+  duration: {
+    seconds: '{{count}} giây',
+    minutes: '{{count}} phút',
+    minutesSeconds: '{{minutes}} phút {{seconds}} giây',
+  },
   rollCall: {
     title: 'Điểm danh',
     start: 'Bắt đầu điểm danh',
     deadline: 'Hạn trả lời',
-    seconds: '{{count}} giây',
     scope: 'Phạm vi',
     everyone: 'Tất cả điểm cầu',
     close: 'Kết thúc điểm danh',
