@@ -113,6 +113,8 @@ export const pointStatus = z.object({
   unitId: code,
   level: z.string(),
   connected: z.boolean(),
+  /** Connected at least once in this meeting: a point that never joined is not a lost one. */
+  joined: z.boolean(),
   health,
   silent: z.boolean(),
   readiness: z.object({ camera: z.boolean(), microphone: z.boolean(), network: z.boolean(), at: epochMs }).nullable(),

@@ -166,6 +166,7 @@ export function snapshotFor(
               unitId: point?.unitCode ?? '',
               level: point?.level ?? '',
               connected: runtime?.connected ?? false,
+              joined: (runtime?.presence.length ?? 0) > 0,
               health: runtime?.health ?? 'stable',
               silent: runtime?.silent ?? false,
               readiness: runtime?.readiness ?? null,

@@ -207,6 +207,23 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     expect(await technician.locator('[data-testid=point-detail] .time-chart').count()).toBe(4);
   });
 
+  // Late in the file: a point that joined and dropped counts as no signal in a roll call.
+  it('the technician tells a point that never joined (grey "Chưa vào") from one that joined and dropped (red)', async () => {
+    const never = technician.locator('.chip[data-point="DC-X2"]');
+    await eventually(async () => expect(await never.getAttribute('data-health')).toBe('notJoined'));
+    expect(await never.getAttribute('title')).toContain('Chưa vào');
+    const dropped = technician.locator('.chip[data-point="DC-X3"]');
+    expect(await dropped.getAttribute('data-health')).toBe('notJoined');
+    const { socket } = await t.connect('point', 'DC-X3');
+    await eventually(async () => expect(await dropped.getAttribute('data-health')).not.toBe('notJoined'));
+    socket.close();
+    await eventually(async () => expect(await dropped.getAttribute('data-health')).toBe('disconnected'));
+    expect(await dropped.getAttribute('title')).toContain('Mất kết nối');
+    // The chair's grid says the same in words.
+    const tile = chair.locator('.thumb[data-point="DC-X2"] [data-health]');
+    expect(await tile.getAttribute('data-health')).toBe('notJoined');
+  });
+
   it('every console fits 1366×768 and 1920×1080 without sideways scrolling, and no page threw', async () => {
     for (const page of [chair, point, technician]) {
       for (const viewport of [

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { PointStatus } from '../../../server/protocol/messages.js';
 import { HealthBadge } from '../components/HealthBadge.js';
 import { VideoTile } from '../components/VideoTile.js';
 import type { MediaView } from '../media/useMedia.js';
@@ -9,6 +10,8 @@ import { UnitSelect } from '../components/Pickers.js';
 
 export const GRID_PAGE_SIZE = 12;
 
+const gridRank = (p: PointStatus) => (p.connected ? 0 : p.joined ? 1 : 2);
+
 /**
  * Thumbnails of the points, a page at a time, filtered by unit. The bridge sends video for exactly the page shown
  * (`media:page` with its points); the rest of the tile (name, link, microphone) comes from the meeting state.
@@ -17,7 +20,11 @@ export function PointGrid({ client, state, media, canModerate }: PanelProps & { 
   const { t } = useTranslation();
   const [unit, setUnit] = useState<string | null>(null);
   const [page, setPage] = useState(0);
-  const points = pointsOfUnit(state.units, state.pointOrder, state.points, unit);
+  // Connected points first, then the lost ones, then those that never joined: the rooms in the meeting are on the
+  // first pages, whatever their place in the directory (a stable sort keeps directory order within each group).
+  const points = pointsOfUnit(state.units, state.pointOrder, state.points, unit).sort(
+    (a, b) => gridRank(a) - gridRank(b),
+  );
   const pages = Math.max(1, Math.ceil(points.length / GRID_PAGE_SIZE));
   const shownPage = Math.min(page, pages - 1);
   const shown = points.slice(shownPage * GRID_PAGE_SIZE, (shownPage + 1) * GRID_PAGE_SIZE);
@@ -73,7 +80,7 @@ export function PointGrid({ client, state, media, canModerate }: PanelProps & { 
             <li key={point.pointId} className={`thumb ${point.connected ? '' : 'offline'}`} data-point={point.pointId}>
               <VideoTile stream={videoOf(point.pointId)} label={point.name} />
               <div className="thumb-bar">
-                <HealthBadge health={point.health} connected={point.connected} />
+                <HealthBadge health={point.health} connected={point.connected} joined={point.joined} />
                 {canModerate && point.connected && (
                   <>
                     <button

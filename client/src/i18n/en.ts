@@ -26,7 +26,13 @@ export const en: Dictionary = {
     dialogue: 'Dialogue',
   },
   floorKind: { speech: 'Speech', petition: 'Petition', explanation: 'Explanation' },
-  health: { stable: 'Stable', unstable: 'Unstable', disconnected: 'Disconnected', unknown: 'No data yet' },
+  health: {
+    stable: 'Stable',
+    unstable: 'Unstable',
+    disconnected: 'Disconnected',
+    notJoined: 'Not joined yet',
+    unknown: 'No data yet',
+  },
   outcome: { present: 'Present', late: 'Late', absent: 'Absent', noSignal: 'No signal', pending: 'Pending' },
   alertKind: {
     speaker_degraded: 'The speaking point has a poor link',

@@ -35,7 +35,13 @@ export const vi = {
     dialogue: 'Đối thoại',
   },
   floorKind: { speech: 'Phát biểu', petition: 'Kiến nghị', explanation: 'Giải trình' },
-  health: { stable: 'Ổn định', unstable: 'Chập chờn', disconnected: 'Mất kết nối', unknown: 'Chưa có số liệu' },
+  health: {
+    stable: 'Ổn định',
+    unstable: 'Chập chờn',
+    disconnected: 'Mất kết nối',
+    notJoined: 'Chưa vào',
+    unknown: 'Chưa có số liệu',
+  },
   outcome: { present: 'Có mặt', late: 'Muộn', absent: 'Vắng', noSignal: 'Mất tín hiệu', pending: 'Chưa báo' },
   alertKind: {
     speaker_degraded: 'Điểm đang phát biểu có đường truyền kém',

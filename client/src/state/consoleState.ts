@@ -141,7 +141,10 @@ export function applyMessage(state: ConsoleState, message: ConsoleMessage): Cons
     case 'rollcall:changed':
       return { ...next, rollCall: mergeRollCall(state.rollCall, message.payload) };
     case 'presence:changed':
-      return patchPoint(next, message.payload.pointId, { connected: message.payload.connected });
+      return patchPoint(next, message.payload.pointId, {
+        connected: message.payload.connected,
+        ...(message.payload.connected ? { joined: true } : {}),
+      });
     case 'readiness:changed': {
       const { pointId, camera, microphone, network, at } = message.payload;
 

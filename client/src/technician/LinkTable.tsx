@@ -4,7 +4,7 @@ import type { LatestRow, PointStatus } from '../../../server/protocol/messages.j
 import { HealthBadge } from '../components/HealthBadge.js';
 import { formatMetric, formatTime } from '../format.js';
 import type { ConsoleState } from '../state/consoleState.js';
-import { shownHealth } from './UnitTree.js';
+import { shownHealth } from '../components/pointHealth.js';
 
 type Column =
   | 'name'
@@ -18,7 +18,8 @@ type Column =
   | 'freezeCount'
   | 'lastSampleAt';
 
-const SEVERITY = { disconnected: 2, unstable: 1, stable: 0 } as const;
+// Lost points first, then unstable, then stable; points that never joined last (they hide nothing).
+const SEVERITY = { disconnected: 3, unstable: 2, stable: 1, notJoined: 0 } as const;
 
 interface Row {
   point: PointStatus;
@@ -73,7 +74,7 @@ export function LinkTable({
       (p) =>
         needle === '' || p.name.toLocaleLowerCase('vi').includes(needle) || p.pointId.toLowerCase().includes(needle),
     )
-    .filter((p) => !onlyProblems || shownHealth(p) !== 'stable')
+    .filter((p) => !onlyProblems || shownHealth(p) === 'disconnected' || shownHealth(p) === 'unstable')
     .map((point) => ({ point, latest: state.latest[point.pointId] }));
   const direction = sort.descending ? -1 : 1;
   rows.sort((a, b) => {
@@ -154,7 +155,7 @@ export function LinkTable({
                   )}
                 </th>
                 <td>
-                  <HealthBadge health={row.point.health} connected={row.point.connected} />
+                  <HealthBadge health={row.point.health} connected={row.point.connected} joined={row.point.joined} />
                 </td>
                 {COLUMNS.slice(2).map(({ key, digits }) => (
                   <td key={key} className="num">

@@ -13,7 +13,7 @@ export function ReadinessBoard({ state, onSelect }: { state: ConsoleState; onSel
   const notReady = points.filter((p) => !isReady(p));
   const failed = (p: PointStatus) => {
     if (!p.connected) {
-      return t('health.disconnected');
+      return t(p.joined ? 'health.disconnected' : 'health.notJoined');
     }
     if (p.readiness === null) {
       return t('technician.notChecked');

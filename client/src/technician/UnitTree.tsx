@@ -3,8 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { PointStatus } from '../../../server/protocol/messages.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { UnitNode } from '../state/units.js';
-
-export const shownHealth = (p: PointStatus) => (p.connected ? p.health : 'disconnected');
+import { shownHealth } from '../components/pointHealth.js';
 
 interface TreeNode {
   unit: UnitNode;
@@ -29,7 +28,7 @@ function buildTree(state: ConsoleState): TreeNode[] {
   return roots;
 }
 
-function countHealth(node: TreeNode, into = { stable: 0, unstable: 0, disconnected: 0 }) {
+function countHealth(node: TreeNode, into = { stable: 0, unstable: 0, disconnected: 0, notJoined: 0 }) {
   node.points.forEach((p) => (into[shownHealth(p)] += 1));
   node.children.forEach((c) => countHealth(c, into));
 
@@ -74,6 +73,9 @@ export function UnitTree({
         </span>
         <span className="health-disconnected" title={t('health.disconnected')}>
           {total.disconnected}
+        </span>
+        <span className="health-notJoined" title={t('health.notJoined')}>
+          {total.notJoined}
         </span>
       </span>
     );

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeAttendance } from '../../../client/src/chair/attendanceSummary.js';
 import { countdownPhase, WARNING_SEC } from '../../../client/src/components/Countdown.js';
+import { shownHealth } from '../../../client/src/components/pointHealth.js';
+import type { PointStatus } from '../../../server/protocol/messages.js';
 import { attendance } from '../../../server/domain/attendance.js';
 import { en } from '../../../client/src/i18n/en.js';
 import { initialLanguage } from '../../../client/src/i18n/index.js';
@@ -9,7 +11,7 @@ import { applyMessage, fromSnapshot, serverNow, type ConsoleState } from '../../
 import { pointsOfUnit, unitsInTreeOrder, unitSubtree } from '../../../client/src/state/units.js';
 import { DirectoryIndex } from '../../../server/domain/directory.js';
 import { floorView, rollCallPointView, rollCallStaffView, snapshotFor } from '../../../server/signaling/views.js';
-import { CHAIR, Meeting, point, smallDirectory } from '../../helpers/domain.js';
+import { CHAIR, Meeting, point, smallDirectory, SYSTEM } from '../../helpers/domain.js';
 
 const index = new DirectoryIndex(smallDirectory());
 
@@ -28,6 +30,27 @@ describe('console state: the snapshot and the deltas that follow it', () => {
     expect(Object.values(state.points).every((p) => p.connected)).toBe(true);
     expect(state.units.length).toBeGreaterThan(0);
     expect(state.mics).toEqual({ chairsOpen: m.state.mics.chairsOpen, openPoints: [], scan: null });
+  });
+
+  it('tells a point that never joined (grey, last) from one that joined and was lost (red)', () => {
+    const m = new Meeting();
+    m.run({ type: 'meeting.open' });
+    m.run({ type: 'point.connect', pointId: 'DC-X1' }, SYSTEM);
+    let state = consoleOf(m);
+    expect(shownHealth(state.points['DC-X1'] as PointStatus)).toBe('stable');
+    expect(shownHealth(state.points['DC-X2'] as PointStatus)).toBe('notJoined');
+    state = applyMessage(state, {
+      name: 'presence:changed',
+      payload: { seq: 60, pointId: 'DC-X1', connected: false, at: m.now },
+    });
+    state = applyMessage(state, {
+      name: 'presence:changed',
+      payload: { seq: 61, pointId: 'DC-X3', connected: true, at: m.now },
+    });
+    expect(shownHealth(state.points['DC-X1'] as PointStatus)).toBe('disconnected');
+    expect(shownHealth(state.points['DC-X3'] as PointStatus)).toBe('stable');
+    expect(shownHealth(state.points['DC-X2'] as PointStatus)).toBe('notJoined');
+    expect(vi.health.notJoined).toBe('Chưa vào');
   });
 
   it('follows presence, link class, readiness and alerts; ignores points it does not know', () => {
@@ -184,6 +207,7 @@ describe('console helpers', () => {
       unitId,
       level: '',
       connected: true,
+      joined: true,
       health: 'stable' as const,
       silent: false,
       readiness: null,
