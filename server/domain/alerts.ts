@@ -48,11 +48,45 @@ export function alertConditions(state: MeetingState, index = new DirectoryIndex(
       out.push({ alertId: `unit_unstable:${unitId}`, kind: 'unit_unstable', pointId: null, unitId });
     }
   }
+  const open = openAlertIds(state);
   for (const pointId of state.def.invitedPointIds) {
     const point = state.points[pointId];
     if (point?.silent && point.connected) {
       out.push({ alertId: `point_silent:${pointId}`, kind: 'point_silent', pointId, unitId: null });
     }
+    // A lost point's alert is raised by its deadline (lostPointDeadlines) and holds until the point is back.
+    if (point !== undefined && !point.connected && open.has(lostAlertId(pointId))) {
+      out.push({ alertId: lostAlertId(pointId), kind: 'point_lost', pointId, unitId: null });
+    }
+  }
+
+  return out;
+}
+
+const lostAlertId = (pointId: string) => `point_lost:${pointId}`;
+
+function openAlertIds(state: MeetingState): Set<string> {
+  return new Set(state.alerts.filter((a) => a.clearedAt === null).map((a) => a.alertId));
+}
+
+/**
+ * A point that joined and then dropped, and is still away after the attendance grace (a short network blip is not
+ * worth an alert), gets a standing alert: when it is due, and what to record. It clears when the point is back.
+ */
+export function lostPointDeadlines(state: MeetingState): { at: number; body: EventBody }[] {
+  const open = openAlertIds(state);
+  const graceMs = state.def.settings.attendanceGraceSec * 1000;
+  const out: { at: number; body: EventBody }[] = [];
+  for (const pointId of state.def.invitedPointIds) {
+    const point = state.points[pointId];
+    const left = point?.presence.at(-1);
+    if (point === undefined || point.connected || left === undefined || open.has(lostAlertId(pointId))) {
+      continue;
+    }
+    out.push({
+      at: left.at + graceMs,
+      body: { type: 'AlertRaised', alertId: lostAlertId(pointId), kind: 'point_lost', pointId, unitId: null },
+    });
   }
 
   return out;

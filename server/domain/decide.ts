@@ -1,4 +1,4 @@
-import { acknowledgeAlert, evaluateAlerts } from './alerts.js';
+import { acknowledgeAlert, evaluateAlerts, lostPointDeadlines } from './alerts.js';
 import type { Command } from './commands.js';
 import { DomainError } from './errors.js';
 import type { EventBody } from './events.js';
@@ -218,6 +218,7 @@ function deadlines(state: MeetingState): { at: number; body: EventBody }[] {
       body: { type: 'RollCallClosed', rollCallId: rollCall.rollCallId, reason: 'window' },
     });
   }
+  out.push(...lostPointDeadlines(state));
 
   return out;
 }

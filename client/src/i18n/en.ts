@@ -38,6 +38,7 @@ export const en: Dictionary = {
     speaker_degraded: 'The speaking point has a poor link',
     unit_unstable: "Many of a unit's points are unstable",
     point_silent: 'A point stopped sending samples',
+    point_lost: 'A point that had joined lost its connection and has not come back',
   },
   program: { title: 'Program (what every site sees)', hub: 'Hub', speaker: 'Speaking', activeSpeaker: 'Talking now' },
   grid: {

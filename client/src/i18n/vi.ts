@@ -47,6 +47,7 @@ export const vi = {
     speaker_degraded: 'Điểm đang phát biểu có đường truyền kém',
     unit_unstable: 'Nhiều điểm cầu của đơn vị chập chờn',
     point_silent: 'Điểm cầu không gửi số liệu',
+    point_lost: 'Điểm cầu đã vào họp rồi mất kết nối, chưa vào lại',
   },
   program: {
     title: 'Hình chung (mọi điểm cầu đang xem)',

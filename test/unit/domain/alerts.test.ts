@@ -30,6 +30,32 @@ describe('alert rules', () => {
     expect(m.state.alerts.find((a) => a.alertId === 'speaker_degraded:DC-X2')?.clearedAt).toBe(m.now);
   });
 
+  it('a point that joined and stays away past the grace gets a standing alert until it is back; a blip gets none', () => {
+    const m = new Meeting().startSession();
+    const graceMs = m.state.def.settings.attendanceGraceSec * 1000;
+    // A short drop, back within the grace: nothing.
+    m.disconnect('DC-X1');
+    m.advance(graceMs / 2);
+    m.connect('DC-X1');
+    m.run({ type: 'alerts.evaluate' }, SYSTEM);
+    m.advance(graceMs);
+    expect(open(m)).toEqual([]);
+    // Away past the grace: raised by the timer, kept while the point is away (acknowledged or not).
+    m.disconnect('DC-X2');
+    m.advance(graceMs - 1);
+    expect(open(m)).toEqual([]);
+    expect(m.advance(1).map((e) => e.type)).toEqual(['AlertRaised']);
+    expect(m.state.alerts).toMatchObject([{ alertId: 'point_lost:DC-X2', kind: 'point_lost', pointId: 'DC-X2' }]);
+    m.run({ type: 'alert.acknowledge', alertId: 'point_lost:DC-X2' });
+    link(m, 'DC-X3', 'unstable');
+    m.advance(60_000);
+    expect(open(m)).toEqual(['point_lost:DC-X2']);
+    // Back: cleared.
+    m.connect('DC-X2');
+    m.run({ type: 'alerts.evaluate' }, SYSTEM);
+    expect(open(m)).toEqual([]);
+  });
+
   it("more than the configured share of one unit's points unstable at once raises a unit alert", () => {
     const m = new Meeting(
       smallMeetingInput({ settings: { alertUnitMinPoints: 2, alertUnitShare: 0.5 } }),
