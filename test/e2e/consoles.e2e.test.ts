@@ -66,6 +66,8 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     const layoutBefore = await chair.locator('.rollcall-panel').boundingBox();
 
     await point.fill('input[name=topic]', 'Tiến độ giải ngân vốn đầu tư công');
+    // The room sees how much of the 300-character topic is left, not a silent cut.
+    expect(await text(point, '[data-testid=topic-left]')).toBe('Còn 267 ký tự');
     await point.click('[data-testid=request-floor]');
     await point.waitForSelector('[data-testid=queue-position]:has-text("1")');
     // First in line: the room is told to get ready.
@@ -172,6 +174,8 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     await point.fill('input[name=presidingTitle]', 'Chủ tịch UBND xã');
     await point.click('[data-testid=rollcall-confirm]');
     expect(await text(point, '[data-testid=rollcall-confirmed]')).toContain('23 người');
+    // The edit button says what it does (not a bare "✎").
+    expect(await point.getByRole('button', { name: 'Sửa xác nhận có mặt' }).isVisible()).toBe(true);
 
     await eventually(async () => expect(await present.innerText()).toBe('1'));
     expect(await chair.locator('[data-testid=rollcall-totals] [data-outcome=pending] dd').innerText()).toBe('5');

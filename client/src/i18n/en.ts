@@ -141,6 +141,8 @@ export const en: Dictionary = {
     request: 'Request the floor',
     kind: 'Kind',
     topic: 'Topic (optional)',
+    charactersLeft: '{{count}} characters left',
+    editConfirmation: 'Edit the confirmation',
     department: 'Addressed to (optional)',
     send: 'Send request',
     withdraw: 'Withdraw',

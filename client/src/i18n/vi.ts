@@ -159,6 +159,8 @@ export const vi = {
     request: 'Xin phát biểu',
     kind: 'Nội dung',
     topic: 'Chủ đề (không bắt buộc)',
+    charactersLeft: 'Còn {{count}} ký tự',
+    editConfirmation: 'Sửa xác nhận có mặt',
     department: 'Gửi sở, ngành (không bắt buộc)',
     send: 'Gửi đăng ký',
     withdraw: 'Rút đăng ký',

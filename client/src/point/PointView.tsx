@@ -14,6 +14,9 @@ import { DeviceSettings } from './DeviceSettings.js';
 import { readinessOf } from './readiness.js';
 import { RollCallPrompt } from './RollCallPrompt.js';
 
+/** The protocol's limit on a floor request's topic (server/protocol/requests.ts). */
+const TOPIC_MAX = 300;
+
 /** A commune's meeting room: program and self view, the big request button, its turn, the roll-call prompt. */
 export function PointView({ client, view, state }: { client: MeetingClient; view: ConsoleView; state: ConsoleState }) {
   const { t } = useTranslation();
@@ -164,7 +167,16 @@ function FloorRequestForm({ client, disabled }: { client: MeetingClient; disable
       </fieldset>
       <label>
         {t('point.topic')}
-        <input value={topic} maxLength={300} onChange={(e) => setTopic(e.target.value)} name="topic" />
+        <input
+          value={topic}
+          maxLength={TOPIC_MAX}
+          onChange={(e) => setTopic(e.target.value)}
+          name="topic"
+          aria-describedby="topic-left"
+        />
+        <span id="topic-left" className="muted field-note" data-testid="topic-left">
+          {t('point.charactersLeft', { count: TOPIC_MAX - topic.length })}
+        </span>
       </label>
       {kind === 'petition' && (
         <label>

@@ -27,8 +27,9 @@ export function RollCallPrompt({ client, state }: { client: MeetingClient; state
             headcount: confirmation.headcount,
             name: `${confirmation.presiding.title} ${confirmation.presiding.name}`,
           })}{' '}
-          <button type="button" onClick={() => setEditing(true)}>
-            ✎
+          <button type="button" onClick={() => setEditing(true)} aria-label={t('point.editConfirmation')}>
+            <span aria-hidden="true">✎ </span>
+            {t('point.editConfirmation')}
           </button>
         </p>
       )}
