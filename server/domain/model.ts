@@ -126,7 +126,8 @@ export interface FloorRequest {
   answers: Answer[];
 }
 
-export type FloorEndReason = 'revoked' | 'limit' | 'released' | 'next' | 'meeting_ended';
+export const FLOOR_END_REASONS = ['revoked', 'limit', 'released', 'next', 'meeting_ended'] as const;
+export type FloorEndReason = (typeof FLOOR_END_REASONS)[number];
 
 export interface FloorHolder {
   pointId: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENDA_KINDS, ALERT_KINDS, HEALTH_CLASSES, MEETING_KINDS } from '../domain/model.js';
+import { AGENDA_KINDS, ALERT_KINDS, FLOOR_END_REASONS, HEALTH_CLASSES, MEETING_KINDS } from '../domain/model.js';
 import { code, epochMs, floorKind, id, person, role } from './common.js';
 
 /** Server → client messages (views derived from the meeting state). Every one carries the meeting's `seq`. */
@@ -31,6 +31,8 @@ export const floorView = z.object({
     .nullable(),
   queue: z.array(queueEntry),
   speakingLimitSec: z.number().int(),
+  /** How the last turn ended, so its point can be told ("Hết thời gian phát biểu"). */
+  lastTurn: z.object({ pointId: code, reason: z.enum(FLOOR_END_REASONS), endedAt: epochMs }).nullable(),
 });
 
 export const meetingStatusView = z.object({
@@ -169,6 +171,17 @@ export const MESSAGES = {
     schema: z.object({ seq: z.number().int(), pointId: code, endsAt: epochMs }),
     to: 'everyone',
     doc: 'The speaker has reached limit − warning (default 30 s).',
+  },
+  'floor:denied': {
+    schema: z.object({
+      seq: z.number().int(),
+      requestId: id,
+      pointId: code,
+      reason: z.string().nullable(),
+      at: epochMs,
+    }),
+    to: 'staff and the point whose request it was',
+    doc: 'The chair did not accept a request for the floor.',
   },
   'floor:answer': {
     schema: z.object({

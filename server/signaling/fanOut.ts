@@ -57,6 +57,20 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
         io.to(rooms.meeting(id)).emit('floor:warning', { seq: event.seq, pointId: event.pointId, endsAt });
         break;
       }
+      case 'FloorDenied': {
+        const request = state.requests[event.requestId];
+        if (request !== undefined) {
+          const { seq, requestId, reason, at } = event;
+          io.to([rooms.staff(id), rooms.point(id, request.pointId)]).emit('floor:denied', {
+            seq,
+            requestId,
+            pointId: request.pointId,
+            reason,
+            at,
+          });
+        }
+        break;
+      }
       case 'AnswerAttached': {
         const request = state.requests[event.requestId];
         if (request !== undefined) {

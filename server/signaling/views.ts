@@ -17,6 +17,7 @@ export function floorView(state: MeetingState, index: DirectoryIndex): FloorView
   const name = (pointId: string) => index.points.get(pointId)?.name ?? pointId;
   const floor = state.floor;
   const request = floor?.requestId == null ? undefined : state.requests[floor.requestId];
+  const lastTurn = state.turns.at(-1);
 
   return {
     seq: state.seq,
@@ -51,6 +52,8 @@ export function floorView(state: MeetingState, index: DirectoryIndex): FloorView
       };
     }),
     speakingLimitSec: state.speakingLimitSec,
+    lastTurn:
+      lastTurn === undefined ? null : { pointId: lastTurn.pointId, reason: lastTurn.reason, endedAt: lastTurn.endedAt },
   };
 }
 

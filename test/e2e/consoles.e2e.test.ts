@@ -85,6 +85,7 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     await countdown.waitFor();
     expect(await countdown.getAttribute('data-phase')).toBe('normal');
     expect(await countdown.innerText()).toMatch(/[45]:\d\d/);
+    expect(await text(point, '[data-testid=mic-open]')).toContain('Micrô đang mở');
     await eventually(async () =>
       expect(await text(chair, '[data-testid=speaker-card]')).toContain('Điểm cầu Xã Tân Sơn'),
     );
@@ -94,6 +95,9 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     await chair.locator('body').click({ position: { x: 5, y: 300 } });
     await chair.keyboard.press('s');
     await point.locator('[data-testid=countdown]').waitFor({ state: 'detached' });
+    // The room is told the chair ended its turn; its microphone is no longer shown as open.
+    expect(await text(point, '[data-testid=turn-notice]')).toBe('Chủ trì đã dừng lượt phát biểu của điểm cầu');
+    expect(await point.locator('[data-testid=mic-open]').count()).toBe(0);
     await point.click('[data-testid=request-floor]');
     await chair.locator('.queue-row[data-point="DC-X1"]').waitFor();
     await chair.keyboard.press('n');
@@ -118,11 +122,34 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     for (const page of [point, chair]) {
       const countdown = page.locator('[data-testid=countdown]');
       await countdown.waitFor();
-      expect(await countdown.getAttribute('data-phase')).toBe('warning');
+      // Amber from the first tick of the countdown's clock (the grant itself may land a few ms before 30 s left).
+      await eventually(async () => expect(await countdown.getAttribute('data-phase')).toBe('warning'));
       expect(await countdown.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 241, 214)');
     }
     expect(await request(chairSocket, 'floor:revoke', {})).toMatchObject({ ok: true });
     await point.locator('[data-testid=countdown]').waitFor({ state: 'detached' });
+  });
+
+  it('a room is told when its request is not accepted and when a roll call closed without its answer', async () => {
+    const { socket: chairSocket } = await t.connect('chair');
+    await point.click('[data-testid=request-floor]');
+    await point.waitForSelector('[data-testid=queue-position]');
+    const requestId = t.meeting.state.queue[0] as string;
+    expect(await request(chairSocket, 'floor:deny', { requestId, reason: 'Nội dung đã được báo cáo' })).toMatchObject({
+      ok: true,
+    });
+    await eventually(async () =>
+      expect(await text(point, '[data-testid=turn-notice]')).toBe(
+        'Yêu cầu phát biểu không được chấp nhận: Nội dung đã được báo cáo',
+      ),
+    );
+    const started = await request(chairSocket, 'rollcall:start', { deadlineSec: 30 });
+    await point.waitForSelector('[data-testid=rollcall-prompt]');
+    expect(await request(chairSocket, 'rollcall:close', {})).toMatchObject({ ok: true });
+    expect(started).toMatchObject({ ok: true });
+    await eventually(async () =>
+      expect(await text(point, '[data-testid=rollcall-missed]')).toBe('Điểm danh đã kết thúc — chưa xác nhận'),
+    );
   });
 
   it('the chair records an answer to a petition (the point receives it) and jumps to an agenda item', async () => {

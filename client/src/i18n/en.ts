@@ -148,6 +148,13 @@ export const en: Dictionary = {
     withdraw: 'Withdraw',
     position: 'Our place in line: {{position}}',
     getReady: 'Get ready: you are next',
+    micOpen: 'Microphone open',
+    rollCallMissed: 'The roll call is over — not confirmed',
+    notice: {
+      denied: 'The request to speak was not accepted',
+      timeUp: 'Speaking time is up',
+      stopped: "The chair ended this room's turn",
+    },
     speakingNow: 'You have the floor',
     release: 'Finish speaking',
     rollCallPrompt: 'The chair is taking the roll. Confirm before {{time}}.',

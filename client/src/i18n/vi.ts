@@ -166,6 +166,13 @@ export const vi = {
     withdraw: 'Rút đăng ký',
     position: 'Thứ tự của điểm cầu: {{position}}',
     getReady: 'Chuẩn bị phát biểu: điểm cầu sẽ được mời tiếp theo',
+    micOpen: 'Micrô đang mở',
+    rollCallMissed: 'Điểm danh đã kết thúc — chưa xác nhận',
+    notice: {
+      denied: 'Yêu cầu phát biểu không được chấp nhận',
+      timeUp: 'Hết thời gian phát biểu',
+      stopped: 'Chủ trì đã dừng lượt phát biểu của điểm cầu',
+    },
     speakingNow: 'Điểm cầu đang phát biểu',
     release: 'Kết thúc phát biểu',
     rollCallPrompt: 'Chủ trì đang điểm danh. Xác nhận có mặt trước {{time}}.',

@@ -13,6 +13,7 @@ import type { ConsoleView, MeetingClient } from '../state/MeetingClient.js';
 import { DeviceSettings } from './DeviceSettings.js';
 import { readinessOf } from './readiness.js';
 import { RollCallPrompt } from './RollCallPrompt.js';
+import { turnNotice } from './turnNotice.js';
 
 /** The protocol's limit on a floor request's topic (server/protocol/requests.ts). */
 const TOPIC_MAX = 300;
@@ -32,6 +33,8 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
   const speaker = media.slots.find((s) => s.purpose === 'speaker' && s.source !== null);
   const readiness = readinessOf(media);
   const answers = state.answers.filter((a) => a.pointId === me);
+  const notice = turnNotice(state);
+  const micOpen = me !== null && (speaking || state.mics.openPoints.includes(me));
 
   return (
     <ConsoleFrame
@@ -98,6 +101,12 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
             </p>
           )}
           <RollCallPrompt client={client} state={state} />
+          {micOpen && (
+            <p className="mic-open" role="status" data-testid="mic-open">
+              <span aria-hidden="true">● </span>
+              {t('point.micOpen')}
+            </p>
+          )}
           <div className="turn" data-testid="turn">
             {speaking ? (
               <div className="speaking-now">
@@ -122,7 +131,16 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
                 </button>
               </div>
             ) : (
-              <FloorRequestForm client={client} disabled={state.status.status === 'ended'} />
+              <>
+                {notice !== null && (
+                  <p className="turn-notice" role="status" data-testid="turn-notice" data-kind={notice.kind}>
+                    {notice.kind === 'denied'
+                      ? t('point.notice.denied') + (notice.reason === null ? '' : `: ${notice.reason}`)
+                      : t(`point.notice.${notice.kind}`)}
+                  </p>
+                )}
+                <FloorRequestForm client={client} disabled={state.status.status === 'ended'} />
+              </>
             )}
           </div>
           {answers.length > 0 && (

@@ -13,8 +13,16 @@ export function RollCallPrompt({ client, state }: { client: MeetingClient; state
   const [name, setName] = useState('');
   const [title, setTitle] = useState('');
   const [editing, setEditing] = useState(false);
-  if (rollCall === null || rollCall.asked !== true || rollCall.closedAt !== null) {
+  if (rollCall === null || rollCall.asked !== true) {
     return null;
+  }
+  if (rollCall.closedAt !== null) {
+    // Closed: the room is told if it never answered (a confirmed room needs nothing more).
+    return confirmation === null ? (
+      <p className="rollcall-missed" role="status" data-testid="rollcall-missed">
+        {t('point.rollCallMissed')}
+      </p>
+    ) : null;
   }
   const showForm = confirmation === null || editing;
 

@@ -51,6 +51,10 @@ export interface ConsoleState {
   /** Point: its own link class, as the server classified its last sample. */
   ownHealth: Health | null;
   answers: Answer[];
+  /** Point: the last of its requests the chair did not accept, to tell the room so. */
+  denied: { requestId: string; reason: string | null; at: number } | null;
+  /** Point: how its own last turn ended (others may have spoken since). */
+  ownLastTurn: Snapshot['floor']['lastTurn'];
   /** Staff (mediasoup): the loudest open microphone — a point, or the hub (`pointId: null`) — and since when. */
   activeSpeaker: { pointId: string | null; at: number } | null;
 }
@@ -76,6 +80,8 @@ export function fromSnapshot(snapshot: Snapshot, localNow: number): ConsoleState
     getReady: null,
     ownHealth: null,
     answers: [],
+    denied: null,
+    ownLastTurn: snapshot.floor.lastTurn?.pointId === snapshot.you.pointId ? snapshot.floor.lastTurn : null,
     activeSpeaker: snapshot.activeSpeaker ?? null,
   };
 }
@@ -118,7 +124,9 @@ export function applyMessage(state: ConsoleState, message: ConsoleMessage): Cons
       const ready = state.getReady;
       const stillWaiting = ready !== null && floor.queue.some((q) => q.requestId === ready);
 
-      return { ...next, floor, getReady: stillWaiting ? ready : null };
+      const ownLastTurn = floor.lastTurn?.pointId === state.you.pointId ? floor.lastTurn : state.ownLastTurn;
+
+      return { ...next, floor, getReady: stillWaiting ? ready : null, ownLastTurn };
     }
     case 'floor:getReady':
       return { ...next, getReady: message.payload.requestId };
@@ -137,6 +145,11 @@ export function applyMessage(state: ConsoleState, message: ConsoleMessage): Cons
       const { requestId, pointId, answeredBy, text, at } = message.payload;
 
       return { ...next, answers: [...state.answers, { requestId, pointId, answeredBy, text, at }] };
+    }
+    case 'floor:denied': {
+      const { requestId, pointId, reason, at } = message.payload;
+
+      return pointId === state.you.pointId ? { ...next, denied: { requestId, reason, at } } : next;
     }
     case 'rollcall:changed':
       return { ...next, rollCall: mergeRollCall(state.rollCall, message.payload) };
