@@ -64,8 +64,9 @@ simulate({
     }
     console.log(JSON.stringify(line));
     console.error(
-      `meeting ${meetingId} in ${Math.round(durationMs / 1000)} s over ${summary.nodes} coordinator(s): ` +
-        `joined ${summary.joined}, floorTurns ${summary.floorTurns}, rateLimited ${summary.rateLimited}, errors ${summary.errors}`,
+      `meeting ${meetingId} in ${Math.round(durationMs / 1000)} s over ${summary.nodes} coordinator(s), ` +
+        `${summary.rateLimited} chair commands retried as too fast: ` +
+        `joined ${summary.joined}, floorTurns ${summary.floorTurns}, errors ${summary.errors}`,
     );
     process.exit(summary.errors === 0 && summary.joined === summary.points ? 0 : 1);
   },
