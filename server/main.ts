@@ -14,7 +14,10 @@ async function main(): Promise<void> {
       scenario: { type: 'string', default: 'bac-giang-2021-09-28' },
     },
   });
-  const config = loadConfig();
+  // The demo's banner is for people: its info lines stay out of it unless LOG_LEVEL asks for them.
+  const config = loadConfig(
+    values.demo && process.env.LOG_LEVEL === undefined ? { ...process.env, LOG_LEVEL: 'warn' } : process.env,
+  );
   const server = await startServer(config);
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
