@@ -41,6 +41,8 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
 
   it('speaks Vietnamese by default and English on request', async () => {
     expect(await chair.getAttribute('html', 'lang')).toBe('vi');
+    // "Mute all" says whether it includes the chairs.
+    expect(await chair.getByRole('button', { name: 'Tắt tiếng tất cả, kể cả chủ trì' }).isVisible()).toBe(true);
     expect(await text(chair, '#floor-title')).toBe('Đăng ký phát biểu');
     expect(await text(point, '[data-testid=request-floor]')).toBe('Xin phát biểu');
     await technician.getByRole('button', { name: 'EN' }).click();

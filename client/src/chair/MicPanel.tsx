@@ -25,10 +25,18 @@ export function MicPanel({ client, state }: { client: MeetingClient; state: Cons
         </span>
       </div>
       <div className="form-row">
-        <button type="button" onClick={() => void client.send('mic:muteAll', { exceptChairs: false })}>
+        <button
+          type="button"
+          title={t('mics.muteKeepsSpeaker')}
+          onClick={() => void client.send('mic:muteAll', { exceptChairs: false })}
+        >
           {t('mics.muteAll')}
         </button>
-        <button type="button" onClick={() => void client.send('mic:muteAll', { exceptChairs: true })}>
+        <button
+          type="button"
+          title={t('mics.muteKeepsSpeaker')}
+          onClick={() => void client.send('mic:muteAll', { exceptChairs: true })}
+        >
           {t('mics.muteAllButChairs')}
         </button>
         <button

@@ -108,8 +108,9 @@ export const en: Dictionary = {
   },
   mics: {
     title: 'Microphones and auto-scan',
-    muteAll: 'Mute all',
-    muteAllButChairs: 'Mute all except chairs',
+    muteAll: 'Mute everyone, chairs included',
+    muteAllButChairs: 'Mute the points, keep the chairs open',
+    muteKeepsSpeaker: 'The speaking point keeps its microphone',
     open: '{{count}} point microphones open',
     chairsOpen: 'Chairs: open',
     chairsClosed: 'Chairs: muted',

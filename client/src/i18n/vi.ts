@@ -126,8 +126,9 @@ export const vi = {
   },
   mics: {
     title: 'Micrô và quét điểm cầu',
-    muteAll: 'Tắt tiếng tất cả',
-    muteAllButChairs: 'Tắt tiếng trừ chủ trì',
+    muteAll: 'Tắt tiếng tất cả, kể cả chủ trì',
+    muteAllButChairs: 'Tắt tiếng các điểm cầu, giữ micrô chủ trì',
+    muteKeepsSpeaker: 'Điểm cầu đang phát biểu vẫn giữ micrô',
     open: '{{count}} micrô điểm cầu đang mở',
     chairsOpen: 'Micrô chủ trì: mở',
     chairsClosed: 'Micrô chủ trì: tắt',
