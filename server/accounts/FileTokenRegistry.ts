@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { RevocationSet } from './RevocationSet.js';
 import type { IssuedToken, Revocation, TokenRegistry } from './TokenRegistry.js';
@@ -7,7 +7,7 @@ type Line = ({ kind: 'issued' } & IssuedToken) | ({ kind: 'revoked' } & Revocati
 
 /**
  * The embedded registry: one JSONL file (issued and revoked tokens, appended), read whole at start; tokens past
- * their expiry are forgotten then.
+ * their expiry are forgotten then, and the file is rewritten without them.
  */
 export class FileTokenRegistry implements TokenRegistry {
   readonly #path: string;
@@ -31,21 +31,29 @@ export class FileTokenRegistry implements TokenRegistry {
       }
       throw error;
     });
-    for (const raw of text.split('\n')) {
+    const kept: string[] = [];
+    const lines = text.split('\n').filter((raw) => raw !== '');
+    for (const raw of lines) {
       let line: Line;
       try {
         line = JSON.parse(raw) as Line;
       } catch {
-        continue; // an empty or torn last line
+        continue; // a torn last line
       }
       if (line.expiresAt <= now()) {
         continue;
       }
+      kept.push(raw);
       if (line.kind === 'issued') {
         registry.#issued.set(line.tokenId, line);
       } else {
         registry.#revoked.add(line);
       }
+    }
+    if (kept.length < lines.length) {
+      // Expired tokens are dropped from the file too, so it does not grow with every meeting ever held.
+      await writeFile(`${path}.tmp`, kept.map((raw) => `${raw}\n`).join(''), 'utf8');
+      await rename(`${path}.tmp`, path);
     }
 
     return registry;
