@@ -47,8 +47,8 @@ interface Queued {
 }
 
 /**
- * One meeting's single writer: commands run one at a time (authorize → decide → append → apply → notify), and the
- * server's timers (speaking limit, roll-call deadlines) run as `tick` commands through the same queue.
+ * One meeting's single writer: commands run in order (authorize → decide → apply, then append and notify per batch),
+ * and the server's timers (speaking limit, roll-call deadlines, lost points) run as `tick` commands in the same queue.
  *
  * Group commit: the commands that queue up while an append is being made durable are decided together, in order,
  * and appended as one batch (one fdatasync or one Redis round trip for all of them), then acked and fanned out as one
