@@ -23,12 +23,14 @@ const degraded = (state: MeetingState, pointId: string): boolean => {
 /** The alert conditions that hold in this state. */
 export function alertConditions(state: MeetingState, index = new DirectoryIndex(state.def)): Condition[] {
   const out: Condition[] = [];
-  // The speaker and the next in line: the chair is about to depend on their link.
+  // The speaker and the next in line: the chair is about to depend on their link. Each is named for what it is.
   const next = state.queue[0] === undefined ? undefined : state.requests[state.queue[0]]?.pointId;
-  for (const pointId of new Set([state.floor?.pointId, next])) {
-    if (pointId !== undefined && degraded(state, pointId)) {
-      out.push({ alertId: `speaker_degraded:${pointId}`, kind: 'speaker_degraded', pointId, unitId: null });
-    }
+  const speaker = state.floor?.pointId;
+  if (speaker !== undefined && degraded(state, speaker)) {
+    out.push({ alertId: `speaker_degraded:${speaker}`, kind: 'speaker_degraded', pointId: speaker, unitId: null });
+  }
+  if (next !== undefined && next !== speaker && degraded(state, next)) {
+    out.push({ alertId: `next_degraded:${next}`, kind: 'next_degraded', pointId: next, unitId: null });
   }
   // Many points of one unit unstable at once: likely the unit's upstream link, not each room.
   const byUnit = new Map<string, { total: number; bad: number }>();

@@ -103,16 +103,20 @@ export class DirectoryIndex {
   }
 
   /**
-   * The unit a point is grouped under in tallies and exports: the parent of the point's own unit (a commune point
-   * groups under its district), or its own unit at the root.
+   * The unit a point is counted under in tallies, alerts and exports. A unit with units below it (a district and its
+   * communes) counts its own room under itself; a leaf unit's room (a commune) under the parent, so a province's
+   * communes make one row per district, not one per commune. A root counts under itself.
    */
   groupUnitOf(pointCode: string): Unit | undefined {
     const point = this.points.get(pointCode);
-    if (point === undefined) {
-      return undefined;
-    }
-    const unit = this.units.get(point.unitCode);
-    if (unit?.parentCode == null) {
+
+    return point === undefined ? undefined : this.groupUnitOfUnit(point.unitCode);
+  }
+
+  /** `groupUnitOf` for a point of this unit. */
+  groupUnitOfUnit(unitCode: string): Unit | undefined {
+    const unit = this.units.get(unitCode);
+    if (unit?.parentCode == null || this.#childUnits.has(unit.code)) {
       return unit;
     }
 

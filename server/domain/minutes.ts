@@ -1,7 +1,7 @@
 import { DirectoryIndex } from './directory.js';
 import type { MeetingEvent } from './events.js';
-import type { AgendaKind, Answer, ChairPerson, FloorKind, MeetingState, RollCall, RollCallOutcome } from './model.js';
-import { tallyRollCall } from './rollCall.js';
+import type { AgendaKind, Answer, ChairPerson, FloorKind, MeetingState } from './model.js';
+import { rollCallChain, tallyRollCall, type TallyCounts } from './rollCall.js';
 
 /** One turn at the floor as the minutes tell it. */
 export interface MinutesTurn {
@@ -115,60 +115,30 @@ function sectionsOf(state: MeetingState, events: readonly MeetingEvent[], turns:
   }));
 }
 
-/** Outcomes of the first roll call of every point, improved by its re-runs (a point found by a re-run came late). */
+/** The first whole-meeting roll call, combined with its latest re-run (a point found by a re-run came late). */
 function attendanceOf(state: MeetingState, index: DirectoryIndex): Minutes['attendance'] {
   const first = state.rollCalls.find((r) => r.unitId === null && r.rerunOf === null);
   if (first === undefined) {
     return null;
   }
-  const outcomes = { ...tallyRollCall(state, first, index).outcomes };
-  const reruns = state.rollCalls.filter((r) => r.rerunOf === first.rollCallId);
-  for (const rerun of reruns) {
-    for (const [pointId, outcome] of Object.entries(tallyRollCall(state, rerun, index).outcomes)) {
-      if ((outcome === 'present' || outcome === 'late') && !answered(outcomes[pointId])) {
-        outcomes[pointId] = 'late';
-      }
-    }
-  }
-  const rows = new Map<string, MinutesAttendanceRow>();
-  const totals = emptyRow('', 'Tổng');
-  for (const pointId of first.pointIds) {
-    const group = index.groupUnitOf(pointId);
-    const key = group?.code ?? '';
-    let row = rows.get(key);
-    if (row === undefined) {
-      row = emptyRow(key, group?.name ?? '');
-      rows.set(key, row);
-    }
-    const outcome = outcomes[pointId] ?? 'absent';
-    const headcount = answered(outcome) ? (confirmationOf([first, ...reruns], pointId) ?? 0) : 0;
-    for (const target of [row, totals]) {
-      target.invited += 1;
-      target.headcount += headcount;
-      if (outcome !== 'pending') {
-        target[outcome] += 1;
-      } else {
-        target.absent += 1;
-      }
-    }
-  }
+  const latest = state.rollCalls.findLast((r) => rollCallChain(state, r)[0] === first) ?? first;
+  const tally = tallyRollCall(state, latest, index);
+  const row = (unitId: string, name: string, counts: TallyCounts): MinutesAttendanceRow => ({
+    unitId,
+    name,
+    invited: counts.present + counts.late + counts.absent + counts.noSignal + counts.pending,
+    present: counts.present,
+    late: counts.late,
+    // Still unanswered when the minutes are drawn: not there.
+    absent: counts.absent + counts.pending,
+    noSignal: counts.noSignal,
+    headcount: counts.headcount,
+  });
 
-  return { heldAt: first.startedAt, byUnit: [...rows.values()], totals };
+  return {
+    heldAt: first.startedAt,
+    byUnit: tally.byUnit.map((g) => row(g.unitId, g.name, g.counts)),
+    totals: row('', 'Tổng', tally.totals),
+  };
 }
 
-const answered = (outcome: RollCallOutcome | undefined) => outcome === 'present' || outcome === 'late';
-
-function confirmationOf(rollCalls: RollCall[], pointId: string): number | undefined {
-  for (let i = rollCalls.length - 1; i >= 0; i -= 1) {
-    const confirmation = rollCalls[i]?.confirmations[pointId];
-    if (confirmation !== undefined) {
-      return confirmation.headcount;
-    }
-  }
-
-  return undefined;
-}
-
-function emptyRow(unitId: string, name: string): MinutesAttendanceRow {
-  return { unitId, name, invited: 0, present: 0, late: 0, absent: 0, noSignal: 0, headcount: 0 };
-}

@@ -90,29 +90,69 @@ export interface TallyCounts {
   absent: number;
   noSignal: number;
   pending: number;
+  /** People the confirming points reported (số đại biểu). */
+  headcount: number;
 }
 
 export interface RollCallTally {
   rollCallId: string;
   totals: TallyCounts;
-  /** Grouped by each point's parent unit, in directory order. */
+  /** Grouped by each point's tally unit (`DirectoryIndex.groupUnitOf`), in directory order. */
   byUnit: { unitId: string; name: string; counts: TallyCounts }[];
   outcomes: Record<string, RollCallOutcome>;
 }
 
-/** The live (or, once closed, final) tally of a roll call, grouped by parent unit. */
+/**
+ * The runs a roll call's result combines: the first run and its re-runs up to and including this one, in order. A
+ * re-run asks only the missing points, so its own tally alone would hide everyone found by the first run.
+ */
+export function rollCallChain(state: MeetingState, rollCall: RollCall): RollCall[] {
+  const chain = [rollCall];
+  let current = rollCall;
+  while (current.rerunOf !== null && chain.length <= state.rollCalls.length) {
+    const previous = state.rollCalls.find((r) => r.rollCallId === current.rerunOf);
+    if (previous === undefined) {
+      break;
+    }
+    chain.unshift(previous);
+    current = previous;
+  }
+
+  return chain;
+}
+
+/**
+ * Each point's outcome over a chain of runs and the headcount it reported: the first run's outcome, replaced by each
+ * re-run that asked the point again (found by a re-run counts as late).
+ */
+function combinedOutcome(state: MeetingState, chain: RollCall[], pointId: string) {
+  let outcome: RollCallOutcome = 'absent';
+  let headcount = 0;
+  chain.forEach((run, i) => {
+    if (!run.pointIds.includes(pointId)) {
+      return;
+    }
+    const own = outcomeOf(state, run, pointId);
+    outcome = i > 0 && own === 'present' ? 'late' : own;
+    headcount = run.confirmations[pointId]?.headcount ?? 0;
+  });
+
+  return { outcome, headcount };
+}
+
+/** The live (or, once closed, final) tally of a roll call with the runs before it, grouped by tally unit. */
 export function tallyRollCall(
   state: MeetingState,
   rollCall: RollCall,
   index = new DirectoryIndex(state.def),
 ): RollCallTally {
+  const chain = rollCallChain(state, rollCall);
   const totals = emptyCounts();
   const groups = new Map<string, { unitId: string; name: string; counts: TallyCounts }>();
   const outcomes: Record<string, RollCallOutcome> = {};
-  for (const pointId of rollCall.pointIds) {
-    const outcome = outcomeOf(state, rollCall, pointId);
+  for (const pointId of (chain[0] as RollCall).pointIds) {
+    const { outcome, headcount } = combinedOutcome(state, chain, pointId);
     outcomes[pointId] = outcome;
-    totals[outcome] += 1;
     const unit = index.groupUnitOf(pointId);
     const key = unit?.code ?? '';
     let group = groups.get(key);
@@ -120,14 +160,17 @@ export function tallyRollCall(
       group = { unitId: key, name: unit?.name ?? '', counts: emptyCounts() };
       groups.set(key, group);
     }
-    group.counts[outcome] += 1;
+    for (const counts of [totals, group.counts]) {
+      counts[outcome] += 1;
+      counts.headcount += headcount;
+    }
   }
 
   return { rollCallId: rollCall.rollCallId, totals, byUnit: [...groups.values()], outcomes };
 }
 
 function emptyCounts(): TallyCounts {
-  return { present: 0, late: 0, absent: 0, noSignal: 0, pending: 0 };
+  return { present: 0, late: 0, absent: 0, noSignal: 0, pending: 0, headcount: 0 };
 }
 
 function started(

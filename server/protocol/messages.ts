@@ -50,6 +50,8 @@ export const tallyCounts = z.object({
   absent: z.number().int(),
   noSignal: z.number().int(),
   pending: z.number().int(),
+  /** People reported by the confirming points (số đại biểu). */
+  headcount: z.number().int(),
 });
 
 export const rollCallView = z.object({

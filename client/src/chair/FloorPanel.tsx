@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Countdown } from '../components/Countdown.js';
+import { Field, fieldsValid, REQUIRED } from '../components/Field.js';
 import { formatDuration } from '../format.js';
 import { serverNow } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
@@ -192,39 +193,53 @@ function AnswerForm({ client, requestId }: { client: MeetingClient; requestId: s
   const { t } = useTranslation();
   const [answeredBy, setAnsweredBy] = useState('');
   const [text, setText] = useState('');
+  const [submitted, setSubmitted] = useState(false);
 
   return (
     <details className="answer-form">
       <summary>{t('floor.answer')}</summary>
       <form
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
+          setSubmitted(true);
+          if (
+            !fieldsValid([
+              [answeredBy, REQUIRED],
+              [text, REQUIRED],
+            ])
+          ) {
+            return;
+          }
           void client
             .send('floor:answer', { requestId, answeredBy: answeredBy.trim(), text: text.trim() })
-            .then((ack) => ack.ok && setText(''));
+            .then((ack) => {
+              if (ack.ok) {
+                setText('');
+                setSubmitted(false);
+              }
+            });
         }}
       >
-        <label>
-          {t('floor.answeredBy')}
-          <input
-            name="answeredBy"
-            required
-            maxLength={160}
-            value={answeredBy}
-            onChange={(e) => setAnsweredBy(e.target.value)}
-          />
-        </label>
-        <label>
-          {t('floor.answerText')}
-          <textarea
-            name="answerText"
-            required
-            maxLength={4000}
-            rows={3}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-          />
-        </label>
+        <Field
+          label={t('floor.answeredBy')}
+          name="answeredBy"
+          rule={REQUIRED}
+          maxLength={160}
+          value={answeredBy}
+          onChange={setAnsweredBy}
+          showError={submitted}
+        />
+        <Field
+          label={t('floor.answerText')}
+          name="answerText"
+          multiline
+          rule={REQUIRED}
+          maxLength={4000}
+          value={text}
+          onChange={setText}
+          showError={submitted}
+        />
         <button type="submit" className="primary">
           {t('floor.sendAnswer')}
         </button>

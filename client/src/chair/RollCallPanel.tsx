@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { DirectoryIndex } from '../../../server/domain/directory.js';
 import { useTranslation } from 'react-i18next';
 import type { RollCallView } from '../../../server/protocol/messages.js';
 import { formatDuration, formatTime } from '../format.js';
@@ -24,13 +25,7 @@ export function RollCallPanel({ client, state, canModerate }: PanelProps) {
     <section className="panel rollcall-panel" aria-labelledby="rollcall-title">
       <div className="panel-head">
         <h2 id="rollcall-title">{t('rollCall.title')}</h2>
-        {rollCall !== null && (
-          <span className="muted" data-testid="rollcall-clock">
-            {open
-              ? t('rollCall.closesIn', { time: formatDuration((rollCall.closesAt - now) / 1000) })
-              : t('rollCall.closed', { time: formatTime(rollCall.closedAt ?? now) })}
-          </span>
-        )}
+        {rollCall !== null && <RollCallClock rollCall={rollCall} now={now} />}
       </div>
       {canModerate && !open && (
         <div className="form-row">
@@ -73,8 +68,36 @@ export function RollCallPanel({ client, state, canModerate }: PanelProps) {
           </button>
         </div>
       )}
-      {rollCall === null ? <p className="muted">{t('rollCall.none')}</p> : <Tally rollCall={rollCall} />}
+      {rollCall === null ? (
+        <p className="muted">{t('rollCall.none')}</p>
+      ) : (
+        <>
+          {rollCall.rerunOf !== null && (
+            <p className="muted" data-testid="rollcall-combined">
+              {t('rollCall.combined')}
+            </p>
+          )}
+          <Tally rollCall={rollCall} />
+          <MissingPoints rollCall={rollCall} state={state} />
+        </>
+      )}
     </section>
+  );
+}
+
+/** Until the deadline, the time left to answer; then the late window with its own clock; then when it closed. */
+function RollCallClock({ rollCall, now }: { rollCall: RollCallView; now: number }) {
+  const { t } = useTranslation();
+  const phase = rollCall.closedAt !== null ? 'closed' : now < rollCall.deadlineAt ? 'answering' : 'late';
+
+  return (
+    <span className={`rollcall-clock phase-${phase}`} data-testid="rollcall-clock" data-phase={phase}>
+      {phase === 'closed'
+        ? t('rollCall.closed', { time: formatTime(rollCall.closedAt ?? now) })
+        : phase === 'answering'
+          ? t('rollCall.closesIn', { time: formatDuration((rollCall.deadlineAt - now) / 1000) })
+          : t('rollCall.lateWindow', { time: formatDuration((rollCall.closesAt - now) / 1000) })}
+    </span>
   );
 }
 
@@ -94,6 +117,10 @@ function Tally({ rollCall }: { rollCall: RollCallView }) {
             <dd>{totals[o]}</dd>
           </div>
         ))}
+        <div className="tally-cell" data-outcome="headcount">
+          <dt>{t('rollCall.headcount')}</dt>
+          <dd>{totals.headcount}</dd>
+        </div>
       </dl>
       <div className="table-scroll">
         <table className="by-unit">
@@ -105,6 +132,7 @@ function Tally({ rollCall }: { rollCall: RollCallView }) {
                   {t(`outcome.${o}`)}
                 </th>
               ))}
+              <th scope="col">{t('rollCall.headcount')}</th>
             </tr>
           </thead>
           <tbody>
@@ -116,11 +144,54 @@ function Tally({ rollCall }: { rollCall: RollCallView }) {
                     {row.counts[o]}
                   </td>
                 ))}
+                <td>{row.counts.headcount}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
     </>
+  );
+}
+
+/** The points not (yet) found, by name under their unit, for the chair to call on or re-run. */
+function MissingPoints({ rollCall, state }: { rollCall: RollCallView; state: PanelProps['state'] }) {
+  const { t } = useTranslation();
+  const index = useMemo(() => new DirectoryIndex({ units: state.units, points: [] }), [state.units]);
+  const groups = new Map<string, { name: string; points: { id: string; name: string; outcome: string }[] }>();
+  for (const [pointId, outcome] of Object.entries(rollCall.outcomes ?? {})) {
+    if (outcome !== 'absent' && outcome !== 'noSignal') {
+      continue;
+    }
+    const point = state.points[pointId];
+    const unit = point === undefined ? undefined : index.groupUnitOfUnit(point.unitId);
+    const key = unit?.code ?? '';
+    const group = groups.get(key) ?? { name: unit?.name ?? '', points: [] };
+    group.points.push({ id: pointId, name: point?.name ?? pointId, outcome });
+    groups.set(key, group);
+  }
+  const count = [...groups.values()].reduce((n, g) => n + g.points.length, 0);
+  if (count === 0) {
+    return null;
+  }
+
+  return (
+    <details className="missing-points" data-testid="rollcall-missing">
+      <summary>{t('rollCall.missingList', { count })}</summary>
+      {[...groups.values()].map((group) => (
+        <div key={group.name} className="missing-group">
+          <h3>{group.name}</h3>
+          <ul>
+            {group.points
+              .sort((a, b) => a.name.localeCompare(b.name, 'vi'))
+              .map((p) => (
+                <li key={p.id} data-point={p.id} data-outcome={p.outcome}>
+                  {p.name} — {t(`outcome.${p.outcome}`)}
+                </li>
+              ))}
+          </ul>
+        </div>
+      ))}
+    </details>
   );
 }

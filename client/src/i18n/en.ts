@@ -36,6 +36,7 @@ export const en: Dictionary = {
   outcome: { present: 'Present', late: 'Late', absent: 'Absent', noSignal: 'No signal', pending: 'Pending' },
   alertKind: {
     speaker_degraded: 'The speaking point has a poor link',
+    next_degraded: 'The next point to speak has a poor link',
     unit_unstable: "Many of a unit's points are unstable",
     point_silent: 'A point stopped sending samples',
     point_lost: 'A point that had joined lost its connection and has not come back',
@@ -100,7 +101,11 @@ export const en: Dictionary = {
     everyone: 'All points',
     close: 'Close roll call',
     rerun: 'Roll-call the missing again',
-    closesIn: '{{time}} left',
+    closesIn: '{{time}} left to confirm',
+    lateWindow: 'Deadline passed, taking late confirmations: {{time}} left',
+    combined: 'Combined result of the first roll call and its re-runs',
+    headcount: 'Attendees',
+    missingList: 'Absent and no-signal points ({{count}})',
     closed: 'Closed at {{time}}',
     none: 'No roll call yet',
     byUnit: 'By unit',
@@ -128,6 +133,10 @@ export const en: Dictionary = {
     record: 'Attended: {{attended}}/{{invited}} points, {{headcount}} people; {{outages}} points had outages',
     neverJoined: '{{count}} never joined',
     exportXlsx: 'Export Excel',
+  },
+  field: {
+    required: 'Please fill in this field',
+    integer: 'Enter a whole number from {{min}} to {{max}}',
   },
   point: {
     deviceProblem: {
@@ -159,6 +168,7 @@ export const en: Dictionary = {
     speakingNow: 'You have the floor',
     release: 'Finish speaking',
     rollCallPrompt: 'The chair is taking the roll. Confirm before {{time}}.',
+    rollCallLate: 'The roll call deadline has passed. Confirmations are taken until {{time}} and recorded as late.',
     headcount: 'People attending here',
     presidingName: 'Presiding official here',
     presidingTitle: 'Title',
@@ -191,6 +201,7 @@ export const en: Dictionary = {
     noDetail: 'Pick a point to see its last 30 minutes',
     alerts: 'Alerts',
     noAlerts: 'No alerts',
+    alertCount: '{{open}} open, {{cleared}} cleared',
     ack: 'Acknowledge',
     acked: 'Acknowledged at {{time}}',
     cleared: 'Cleared at {{time}}',

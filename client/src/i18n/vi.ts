@@ -45,6 +45,7 @@ export const vi = {
   outcome: { present: 'Có mặt', late: 'Muộn', absent: 'Vắng', noSignal: 'Mất tín hiệu', pending: 'Chưa báo' },
   alertKind: {
     speaker_degraded: 'Điểm đang phát biểu có đường truyền kém',
+    next_degraded: 'Điểm được mời phát biểu tiếp theo có đường truyền kém',
     unit_unstable: 'Nhiều điểm cầu của đơn vị chập chờn',
     point_silent: 'Điểm cầu không gửi số liệu',
     point_lost: 'Điểm cầu đã vào họp rồi mất kết nối, chưa vào lại',
@@ -118,7 +119,11 @@ export const vi = {
     everyone: 'Tất cả điểm cầu',
     close: 'Kết thúc điểm danh',
     rerun: 'Điểm danh lại các điểm vắng',
-    closesIn: 'Còn {{time}}',
+    closesIn: 'Còn {{time}} để xác nhận',
+    lateWindow: 'Đã quá hạn, đang nhận xác nhận muộn: còn {{time}}',
+    combined: 'Kết quả gộp lần điểm danh đầu và các lần điểm danh lại',
+    headcount: 'Số đại biểu',
+    missingList: 'Danh sách vắng, mất tín hiệu ({{count}} điểm cầu)',
     closed: 'Đã kết thúc lúc {{time}}',
     none: 'Chưa điểm danh lần nào',
     byUnit: 'Theo đơn vị',
@@ -146,6 +151,10 @@ export const vi = {
     record: 'Đã dự: {{attended}}/{{invited}} điểm cầu, {{headcount}} người; {{outages}} điểm bị gián đoạn',
     neverJoined: '{{count}} điểm chưa vào',
     exportXlsx: 'Xuất Excel',
+  },
+  field: {
+    required: 'Cần nhập mục này',
+    integer: 'Nhập một số nguyên từ {{min}} đến {{max}}',
   },
   point: {
     deviceProblem: {
@@ -177,6 +186,7 @@ export const vi = {
     speakingNow: 'Điểm cầu đang phát biểu',
     release: 'Kết thúc phát biểu',
     rollCallPrompt: 'Chủ trì đang điểm danh. Xác nhận có mặt trước {{time}}.',
+    rollCallLate: 'Đã quá hạn điểm danh. Vẫn nhận xác nhận đến {{time}}, sẽ ghi là đến muộn.',
     headcount: 'Số người dự tại điểm cầu',
     presidingName: 'Họ tên người chủ trì tại điểm cầu',
     presidingTitle: 'Chức vụ',
@@ -209,6 +219,7 @@ export const vi = {
     noDetail: 'Chọn một điểm cầu để xem 30 phút gần nhất',
     alerts: 'Cảnh báo',
     noAlerts: 'Không có cảnh báo',
+    alertCount: '{{open}} đang mở, {{cleared}} đã hết',
     ack: 'Đã nắm',
     acked: 'Đã nắm lúc {{time}}',
     cleared: 'Đã hết lúc {{time}}',

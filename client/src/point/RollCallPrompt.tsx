@@ -1,8 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Field, fieldsValid, REQUIRED, type FieldRule } from '../components/Field.js';
 import { formatTime } from '../format.js';
+import { serverNow } from '../state/consoleState.js';
+import { useNow } from '../state/hooks.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
+
+const HEADCOUNT: FieldRule = { required: true, integer: { min: 0, max: 10000 } };
 
 /** The roll-call prompt: headcount and presiding official; confirming again corrects them until it closes. */
 export function RollCallPrompt({ client, state }: { client: MeetingClient; state: ConsoleState }) {
@@ -13,6 +18,8 @@ export function RollCallPrompt({ client, state }: { client: MeetingClient; state
   const [name, setName] = useState('');
   const [title, setTitle] = useState('');
   const [editing, setEditing] = useState(false);
+  const [submitted, setSubmitted] = useState(false);
+  const now = serverNow(state, useNow(1000));
   if (rollCall === null || rollCall.asked !== true) {
     return null;
   }
@@ -25,6 +32,7 @@ export function RollCallPrompt({ client, state }: { client: MeetingClient; state
     ) : null;
   }
   const showForm = confirmation === null || editing;
+  const late = now >= rollCall.deadlineAt;
 
   return (
     <section className="rollcall-prompt" aria-labelledby="rollcall-prompt-title" data-testid="rollcall-prompt">
@@ -43,8 +51,19 @@ export function RollCallPrompt({ client, state }: { client: MeetingClient; state
       )}
       {showForm && (
         <form
+          noValidate
           onSubmit={(event) => {
             event.preventDefault();
+            setSubmitted(true);
+            if (
+              !fieldsValid([
+                [headcount, HEADCOUNT],
+                [name, REQUIRED],
+                [title, REQUIRED],
+              ])
+            ) {
+              return;
+            }
             void client
               .send('rollcall:confirm', {
                 rollCallId: rollCall.rollCallId,
@@ -54,40 +73,38 @@ export function RollCallPrompt({ client, state }: { client: MeetingClient; state
               .then((ack) => ack.ok && setEditing(false));
           }}
         >
-          <p>{t('point.rollCallPrompt', { time: formatTime(rollCall.deadlineAt) })}</p>
-          <label>
-            {t('point.headcount')}
-            <input
-              name="headcount"
-              type="number"
-              inputMode="numeric"
-              min={0}
-              max={10000}
-              required
-              value={headcount}
-              onChange={(e) => setHeadcount(e.target.value)}
-            />
-          </label>
-          <label>
-            {t('point.presidingName')}
-            <input
-              name="presidingName"
-              required
-              maxLength={120}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-            />
-          </label>
-          <label>
-            {t('point.presidingTitle')}
-            <input
-              name="presidingTitle"
-              required
-              maxLength={160}
-              value={title}
-              onChange={(e) => setTitle(e.target.value)}
-            />
-          </label>
+          <p data-testid="rollcall-when">
+            {late
+              ? t('point.rollCallLate', { time: formatTime(rollCall.closesAt) })
+              : t('point.rollCallPrompt', { time: formatTime(rollCall.deadlineAt) })}
+          </p>
+          <Field
+            label={t('point.headcount')}
+            name="headcount"
+            numeric
+            rule={HEADCOUNT}
+            value={headcount}
+            onChange={setHeadcount}
+            showError={submitted}
+          />
+          <Field
+            label={t('point.presidingName')}
+            name="presidingName"
+            rule={REQUIRED}
+            maxLength={120}
+            value={name}
+            onChange={setName}
+            showError={submitted}
+          />
+          <Field
+            label={t('point.presidingTitle')}
+            name="presidingTitle"
+            rule={REQUIRED}
+            maxLength={160}
+            value={title}
+            onChange={setTitle}
+            showError={submitted}
+          />
           <button type="submit" className="big primary" data-testid="rollcall-confirm">
             {t('point.confirm')}
           </button>

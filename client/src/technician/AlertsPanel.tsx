@@ -17,13 +17,16 @@ export function AlertsPanel({
   const alerts = Object.values(state.alerts).sort(
     (a, b) => Number(a.clearedAt !== null) - Number(b.clearedAt !== null) || b.raisedAt - a.raisedAt,
   );
+  const openCount = alerts.filter((a) => a.clearedAt === null).length;
   const unitName = (code: string | null) => state.units.find((u) => u.code === code)?.name ?? code ?? '';
 
   return (
     <section className="panel alerts-panel" aria-labelledby="alerts-title">
       <div className="panel-head">
         <h2 id="alerts-title">{t('technician.alerts')}</h2>
-        <span className="muted">{alerts.filter((a) => a.clearedAt === null).length}</span>
+        <span className="muted" data-testid="alert-count">
+          {t('technician.alertCount', { open: openCount, cleared: alerts.length - openCount })}
+        </span>
       </div>
       <ul className="alerts" data-testid="alerts">
         {alerts.length === 0 && <li className="muted">{t('technician.noAlerts')}</li>}

@@ -67,7 +67,8 @@ describe('attendance rows', () => {
       presiding: { name: 'B', title: 'Chủ tịch' },
     });
     expect(x1.unitPath).toEqual(['Tỉnh Thử Nghiệm', 'Huyện Một', 'Xã Tân Sơn']);
-    expect(rows.map((r) => r.groupUnitId)).toEqual(['T', 'T', 'H1', 'H1', 'H2', 'H2']);
+    // A district's own room counts under its district, as its communes do.
+    expect(rows.map((r) => r.groupUnitId)).toEqual(['H1', 'H1', 'H1', 'H2', 'H2', 'H2']);
     expect(rows.find((r) => r.pointId === 'DC-X2')?.headcount).toBeNull();
   });
 });

@@ -38,7 +38,7 @@ describe('roll call', () => {
     m.run({ type: 'rollcall.start', deadlineSec: 60 });
     confirm(m, 'DC-X1', 15);
     m.disconnect('DC-X4');
-    expect(tally(m).totals).toEqual({ present: 1, late: 0, absent: 0, noSignal: 1, pending: 4 });
+    expect(tally(m).totals).toEqual({ present: 1, late: 0, absent: 0, noSignal: 1, pending: 4, headcount: 15 });
     // DC-X4, away past the attendance grace, also gets its standing alert.
     expect(m.advance(60_000).map((e) => e.type)).toEqual(['AlertRaised', 'RollCallDeadlinePassed']);
     confirm(m, 'DC-X2', 9);
@@ -52,20 +52,47 @@ describe('roll call', () => {
       'DC-X3': 'absent',
       'DC-X4': 'noSignal',
     });
-    expect(result.totals).toEqual({ present: 1, late: 1, absent: 3, noSignal: 1, pending: 0 });
+    expect(result.totals).toEqual({ present: 1, late: 1, absent: 3, noSignal: 1, pending: 0, headcount: 24 });
   });
 
-  it('groups the live tally by parent unit', () => {
+  it("groups the live tally by unit: a district's own room under the district, a commune under its district", () => {
     const m = new Meeting().startSession();
     m.run({ type: 'rollcall.start' });
     confirm(m, 'DC-X1');
     confirm(m, 'DC-X3');
+    confirm(m, 'DC-H2');
     const byUnit = Object.fromEntries(tally(m).byUnit.map((g) => [g.unitId, g.counts]));
-    // District points group under the province; commune points under their district.
-    expect(Object.keys(byUnit)).toEqual(['T', 'H1', 'H2']);
-    expect(byUnit.T).toMatchObject({ pending: 2 });
-    expect(byUnit.H1).toMatchObject({ present: 1, pending: 1 });
-    expect(byUnit.H2).toMatchObject({ present: 1, pending: 1 });
+    expect(Object.keys(byUnit)).toEqual(['H1', 'H2']);
+    expect(byUnit.H1).toMatchObject({ present: 1, pending: 2 });
+    expect(byUnit.H2).toMatchObject({ present: 2, pending: 1 });
+  });
+
+  it('a re-run shows the combined result: found by the re-run counts late, the rest keep the first outcome', () => {
+    const m = new Meeting().startSession();
+    m.run({ type: 'rollcall.start', deadlineSec: 30 });
+    confirm(m, 'DC-X1', 12);
+    confirm(m, 'DC-X2', 8);
+    m.run({ type: 'rollcall.close' });
+    m.run({ type: 'rollcall.rerun', rollCallId: 'rc1', deadlineSec: 30 });
+    expect(m.state.rollCalls[1]?.pointIds).toEqual(['DC-H1', 'DC-H2', 'DC-X3', 'DC-X4']);
+    confirm(m, 'DC-X3', 5);
+    const live = tally(m);
+    expect(live.totals).toEqual({ present: 2, late: 1, absent: 0, noSignal: 0, pending: 3, headcount: 25 });
+    m.run({ type: 'rollcall.close' });
+    m.run({ type: 'rollcall.rerun', rollCallId: 'rc2', deadlineSec: 30 });
+    confirm(m, 'DC-H1', 30);
+    m.run({ type: 'rollcall.close' });
+    const final = tally(m);
+    expect(final.rollCallId).toBe('rc3');
+    expect(final.outcomes).toEqual({
+      'DC-H1': 'late',
+      'DC-H2': 'absent',
+      'DC-X1': 'present',
+      'DC-X2': 'present',
+      'DC-X3': 'late',
+      'DC-X4': 'absent',
+    });
+    expect(final.totals).toMatchObject({ present: 2, late: 2, absent: 2, headcount: 55 });
   });
 
   it('frozen outcomes at close do not change when points reconnect later', () => {
