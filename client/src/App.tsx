@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useMemo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { RefusedPage } from './components/RefusedPage.js';
 import { ConnectionBanner } from './components/Shell.js';
 import { MeetingClient } from './state/MeetingClient.js';
 import { useConsole } from './state/hooks.js';
@@ -13,14 +13,8 @@ const TechnicianConsole = lazy(() =>
 
 /** Entry by join link: the token's role picks the console. */
 export function App({ token }: { token: string | null }) {
-  const { t } = useTranslation();
   if (token === null || token === '') {
-    return (
-      <main className="landing">
-        <h1>{t('app.name')}</h1>
-        <p>{t('app.noToken')}</p>
-      </main>
-    );
+    return <RefusedPage code={null} />;
   }
 
   return <Console token={token} />;
@@ -35,6 +29,9 @@ function Console({ token }: { token: string }) {
     return () => client.close();
   }, [client]);
   const state = view.state;
+  if (view.connection.phase === 'refused') {
+    return <RefusedPage code={view.connection.code} />;
+  }
   if (state === null) {
     return <ConnectionBanner connection={view.connection} />;
   }

@@ -23,6 +23,11 @@ export interface AttendanceRow {
   /** Names from the root unit down to the point's own unit. */
   unitPath: string[];
   intervals: AttendanceInterval[];
+  /**
+   * Never joined (chưa vào), there at the end or now (present), or joined and then gone (lost): a room that never
+   * came is not an outage, and a drop is not an absence.
+   */
+  presence: 'notJoined' | 'present' | 'lost';
   minutesPresent: number;
   /** Socket drops within the grace plus spans the link was classified disconnected, inside the intervals. */
   outageSeconds: number;
@@ -82,6 +87,15 @@ export function intervalsOf(
   return intervals;
 }
 
+function presenceOf(intervals: AttendanceInterval[], until: number, ended: boolean): AttendanceRow['presence'] {
+  const last = intervals.at(-1);
+  if (last === undefined) {
+    return 'notJoined';
+  }
+
+  return last.to === null || (ended && last.to === until) ? 'present' : 'lost';
+}
+
 /** One attendance row per invited point, grouped by parent unit in directory order. */
 export function attendance(state: MeetingState, now: number): AttendanceRow[] {
   const index = new DirectoryIndex(state.def);
@@ -104,6 +118,7 @@ export function attendance(state: MeetingState, now: number): AttendanceRow[] {
       groupUnitName: group?.name ?? '',
       unitPath: point === undefined ? [] : index.unitPath(point.unitCode).map((u) => u.name),
       intervals,
+      presence: presenceOf(intervals, until, ended),
       minutesPresent: round1(totalMs(intervals.map((i) => ({ from: i.from, to: i.to ?? until }))) / 60_000),
       outageSeconds: Math.round(
         totalMs(intervals.flatMap((i) => i.outages.map((o) => ({ from: o.from, to: o.to ?? until })))) / 1000,

@@ -141,4 +141,3 @@ function attendanceOf(state: MeetingState, index: DirectoryIndex): Minutes['atte
     totals: row('', 'Tổng', tally.totals),
   };
 }
-

@@ -184,7 +184,13 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const ALERT_KINDS = ['speaker_degraded', 'next_degraded', 'unit_unstable', 'point_silent', 'point_lost'] as const;
+export const ALERT_KINDS = [
+  'speaker_degraded',
+  'next_degraded',
+  'unit_unstable',
+  'point_silent',
+  'point_lost',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface Alert {

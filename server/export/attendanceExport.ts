@@ -12,6 +12,7 @@ const HEADERS: Record<Lang, string[]> = {
     'Đơn vị',
     'Mã điểm cầu',
     'Điểm cầu',
+    'Tình trạng',
     'Thời gian tham dự',
     'Số phút có mặt',
     'Số lần mất tín hiệu',
@@ -28,6 +29,7 @@ const HEADERS: Record<Lang, string[]> = {
     'Unit',
     'Point code',
     'Bridge point',
+    'Status',
     'Attendance intervals',
     'Minutes present',
     'Outages',
@@ -43,8 +45,22 @@ const HEADERS: Record<Lang, string[]> = {
 
 const ABSENT: Record<Lang, string> = { vi: 'Không tham dự', en: 'Did not attend' };
 
+/** Words for a row's presence; "chưa vào" is never read as a lost link. */
+const PRESENCE: Record<Lang, Record<AttendanceRow['presence'], { live: string; ended: string }>> = {
+  vi: {
+    notJoined: { live: 'Chưa vào', ended: 'Không vào họp' },
+    present: { live: 'Đang kết nối', ended: 'Có mặt đến cuối' },
+    lost: { live: 'Mất kết nối', ended: 'Rời trước khi kết thúc' },
+  },
+  en: {
+    notJoined: { live: 'Not joined yet', ended: 'Never joined' },
+    present: { live: 'Connected', ended: 'Present to the end' },
+    lost: { live: 'Connection lost', ended: 'Left before the end' },
+  },
+};
+
 /** One spreadsheet row per point; intervals as `08:01:05–09:30:12`, outages in brackets. */
-function cells(row: AttendanceRow, n: number, lang: Lang): (string | number)[] {
+function cells(row: AttendanceRow, n: number, lang: Lang, ended: boolean): (string | number)[] {
   const intervals =
     row.intervals.length === 0
       ? ABSENT[lang]
@@ -55,6 +71,7 @@ function cells(row: AttendanceRow, n: number, lang: Lang): (string | number)[] {
     row.groupUnitName,
     row.pointId,
     row.pointName,
+    PRESENCE[lang][row.presence][ended ? 'ended' : 'live'],
     intervals,
     row.minutesPresent,
     row.intervals.reduce((sum, i) => sum + i.outages.length, 0),
@@ -84,8 +101,8 @@ export function toCsv(table: (string | number)[][]): Buffer {
 }
 
 /** Attendance as CSV, rows grouped by unit. */
-export function attendanceCsv(rows: AttendanceRow[], lang: Lang = 'vi'): Buffer {
-  return toCsv([HEADERS[lang], ...rows.map((row, i) => cells(row, i + 1, lang))]);
+export function attendanceCsv(rows: AttendanceRow[], ended: boolean, lang: Lang = 'vi'): Buffer {
+  return toCsv([HEADERS[lang], ...rows.map((row, i) => cells(row, i + 1, lang, ended))]);
 }
 
 /** XLSX with the meeting's heading, a bold header, one group row per unit and the points under it. */
@@ -97,7 +114,8 @@ export async function attendanceXlsx(
 ): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'diemcau';
-  const sheet = workbook.addWorksheet(lang === 'vi' ? 'Điểm danh' : 'Attendance');
+  // Attendance (tham dự), not the roll call (điểm danh), which is only one of its sources.
+  const sheet = workbook.addWorksheet(lang === 'vi' ? 'Tham dự' : 'Attendance');
   const when = formatDate(state.startedAt ?? state.def.scheduledStart);
   sheet.addRow([state.def.title]).font = { bold: true, size: 14 };
   sheet.addRow([`${lang === 'vi' ? 'Ngày' : 'Date'}: ${when}`]);
@@ -116,9 +134,9 @@ export async function attendanceXlsx(
       groupRow.font = { bold: true, italic: true };
       sheet.mergeCells(groupRow.number, 1, groupRow.number, HEADERS[lang].length);
     }
-    sheet.addRow(cells(row, i + 1, lang));
+    sheet.addRow(cells(row, i + 1, lang, state.status === 'ended'));
   });
-  const widths = [6, 24, 14, 32, 40, 10, 10, 12, 12, 10, 24, 24, 20, 16];
+  const widths = [6, 24, 14, 32, 20, 40, 10, 10, 12, 12, 10, 24, 24, 20, 16];
   widths.forEach((width, i) => {
     sheet.getColumn(i + 1).width = width;
   });

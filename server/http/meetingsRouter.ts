@@ -168,9 +168,12 @@ export function meetingsRouter({
     }
     await runtime.execute({ type: 'audit.record', action: 'attendance_exported', detail: req.params.format }, actor);
     const rows = attendance(runtime.state, now());
-    const name = `diem-danh-${runtime.id}`;
+    const name = `tham-du-${runtime.id}`;
     if (req.params.format === 'csv') {
-      res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(attendanceCsv(rows, lang));
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment(`${name}.csv`)
+        .send(attendanceCsv(rows, runtime.state.status === 'ended', lang));
     } else if (req.params.format === 'xlsx') {
       res
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -148,13 +148,15 @@ describe('HTTP', () => {
     const bytes = Buffer.from(await csv.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString('utf8').slice(1).trim().split('\r\n');
-    expect(lines[0]).toContain('Điểm cầu,Thời gian tham dự');
+    expect(lines[0]).toContain('Điểm cầu,Tình trạng,Thời gian tham dự');
     expect(lines).toHaveLength(7);
     const x1Line = lines.find((l) => l.includes('DC-X1'));
     expect(x1Line).toContain('Huyện Một');
     expect(x1Line).toContain('Ngô Thị Mai');
     expect(x1Line).toContain(',21,');
-    expect(lines.find((l) => l.includes('DC-X2'))).toContain('Không tham dự');
+    expect(x1Line).toContain(',Đang kết nối,');
+    // A room that never came reads "Chưa vào", not as a lost link.
+    expect(lines.find((l) => l.includes('DC-X2'))).toContain(',Chưa vào,Không tham dự,');
 
     const english = await call('GET', '/api/meetings/m1/attendance.csv?lang=en');
     expect(await english.text()).toContain('Bridge point');
@@ -163,7 +165,7 @@ describe('HTTP', () => {
     expect(xlsx.status).toBe(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await xlsx.arrayBuffer());
-    const sheet = workbook.getWorksheet('Điểm danh');
+    const sheet = workbook.getWorksheet('Tham dự');
     const values = Array.from(sheet?.getSheetValues() ?? [], (row) => (Array.isArray(row) ? row.slice(1) : []));
     const texts = values.map((row) => row.join('|'));
     expect(texts[1]).toBe('Giao ban thử nghiệm');

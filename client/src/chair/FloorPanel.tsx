@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Countdown } from '../components/Countdown.js';
+import { DeviceGapBadge } from '../components/DeviceGapBadge.js';
 import { Field, fieldsValid, REQUIRED } from '../components/Field.js';
 import { formatDuration } from '../format.js';
 import { serverNow } from '../state/consoleState.js';
@@ -122,6 +123,7 @@ export function FloorPanel({ client, state, canModerate }: PanelProps) {
               <div>
                 <strong>{entry.pointName}</strong>{' '}
                 <span className={`kind kind-${entry.kind}`}>{t(`floorKind.${entry.kind}`)}</span>
+                <DeviceGapBadge point={state.points[entry.pointId]} />
                 {entry.priority > 0 && (
                   <span className="badge">
                     {t('floor.priority')} {entry.priority}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PointStatus } from '../../../server/protocol/messages.js';
+import { DeviceGapBadge } from '../components/DeviceGapBadge.js';
 import { HealthBadge } from '../components/HealthBadge.js';
 import { VideoTile } from '../components/VideoTile.js';
 import type { MediaView } from '../media/useMedia.js';
@@ -78,9 +79,14 @@ export function PointGrid({ client, state, media, canModerate }: PanelProps & { 
 
           return (
             <li key={point.pointId} className={`thumb ${point.connected ? '' : 'offline'}`} data-point={point.pointId}>
-              <VideoTile stream={videoOf(point.pointId)} label={point.name} />
+              <VideoTile
+                stream={videoOf(point.pointId)}
+                label={point.name}
+                waiting={point.connected ? t('grid.waiting') : null}
+              />
               <div className="thumb-bar">
                 <HealthBadge health={point.health} connected={point.connected} joined={point.joined} />
+                <DeviceGapBadge point={point} />
                 {canModerate && point.connected && (
                   <>
                     <button

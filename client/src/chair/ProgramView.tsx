@@ -26,11 +26,13 @@ export function ProgramView({
       <VideoTile
         stream={selfIsHub ? media.local : (hubSlot?.stream ?? null)}
         label={`${t('program.hub')} · ${state.meeting.hubName}`}
+        waiting={media.phase === 'off' ? null : t('program.waitingFor', { name: state.meeting.hubName })}
         testId="program-hub"
       />
       <VideoTile
         stream={speakerSlot?.stream ?? null}
         label={speakerName === null ? t('floor.nobody') : `${t('program.speaker')} · ${speakerName}`}
+        waiting={speakerName === null ? null : t('program.waitingFor', { name: speakerName })}
         className={speakerSlot === undefined ? 'empty' : ''}
         testId="program-speaker"
       />

@@ -18,8 +18,12 @@ export function Header({ state, children }: { state: ConsoleState; children?: Re
       <div className="top-title">
         <h1>{state.meeting.title}</h1>
         <p>
-          <span className="role">{t(`role.${state.you.role}`)}</span>
-          {state.you.pointName !== null && <span> · {state.you.pointName}</span>}
+          {/* A point is named by its room ("Điểm cầu Xã …"); staff by their role. */}
+          {state.you.pointName !== null ? (
+            <span className="role">{state.you.pointName}</span>
+          ) : (
+            <span className="role">{t(`role.${state.you.role}`)}</span>
+          )}
           <span className={`status status-${state.status.status}`} data-testid="meeting-status">
             {t(`status.${state.status.status}`)}
           </span>
@@ -40,7 +44,7 @@ export function Header({ state, children }: { state: ConsoleState; children?: Re
   );
 }
 
-function LanguageSwitch({ current }: { current: Language }) {
+export function LanguageSwitch({ current }: { current: Language }) {
   const { t } = useTranslation();
 
   return (

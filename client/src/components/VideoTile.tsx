@@ -1,20 +1,24 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 /** A video element bound to a MediaStream (React cannot set `srcObject` as an attribute). */
 export function VideoTile({
   stream,
   label,
+  waiting = null,
   muted = true,
   className = '',
   testId,
 }: {
   stream: MediaStream | null;
   label: string;
+  /** What the tile says while it has no picture ("Đang chờ hình từ …"); `null` shows a plain dark tile. */
+  waiting?: string | null;
   muted?: boolean;
   className?: string;
   testId?: string;
 }) {
   const ref = useRef<HTMLVideoElement>(null);
+  const showing = useShowing(ref, stream);
   useEffect(() => {
     if (ref.current !== null && ref.current.srcObject !== stream) {
       ref.current.srcObject = stream;
@@ -22,11 +26,55 @@ export function VideoTile({
   }, [stream]);
 
   return (
-    <figure className={`video-tile ${className}`} data-testid={testId}>
+    <figure className={`video-tile ${className}`} data-testid={testId} data-showing={showing}>
       <video ref={ref} autoPlay playsInline muted={muted} />
+      {!showing && waiting !== null && (
+        <p className="tile-waiting" data-testid={testId === undefined ? undefined : `${testId}-waiting`}>
+          {waiting}
+        </p>
+      )}
       <figcaption>{label}</figcaption>
     </figure>
   );
+}
+
+/**
+ * Whether the tile shows frames now: the stream has a live, unmuted video track (a track is muted while no packets
+ * arrive) and the element has decoded a picture of it.
+ */
+function useShowing(ref: React.RefObject<HTMLVideoElement | null>, stream: MediaStream | null): boolean {
+  const [showing, setShowing] = useState(false);
+  useEffect(() => {
+    const video = ref.current;
+    const track = stream?.getVideoTracks()[0];
+    const check = () =>
+      setShowing(
+        video !== null &&
+          track !== undefined &&
+          track.readyState === 'live' &&
+          !track.muted &&
+          video.readyState >= 2 &&
+          video.videoWidth > 0,
+      );
+    check();
+    const videoEvents = ['loadeddata', 'resize', 'emptied', 'playing'];
+    videoEvents.forEach((name) => video?.addEventListener(name, check));
+    track?.addEventListener('mute', check);
+    track?.addEventListener('unmute', check);
+    track?.addEventListener('ended', check);
+    // Belt and braces: some transitions (a consumer paused at the bridge) raise no event on the element.
+    const timer = setInterval(check, 1000);
+
+    return () => {
+      clearInterval(timer);
+      videoEvents.forEach((name) => video?.removeEventListener(name, check));
+      track?.removeEventListener('mute', check);
+      track?.removeEventListener('unmute', check);
+      track?.removeEventListener('ended', check);
+    };
+  }, [ref, stream]);
+
+  return showing;
 }
 
 /** Plays an audio stream without showing anything. */

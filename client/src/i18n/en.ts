@@ -5,15 +5,49 @@ export const en: Dictionary = {
   app: {
     name: 'diemcau — online meeting coordinator',
     language: 'Language',
-    noToken: 'Open the join link (/join?token=…) issued to a chair, bridge point or technician.',
     connecting: 'Connecting to the coordinator…',
     refused: 'Could not join the meeting: {{message}}',
     reconnecting: 'Lost the coordinator, reconnecting (attempt {{attempt}}, {{seconds}} s)…',
     live: 'Connected',
     mediaStarting: 'Opening camera and microphone…',
-    mediaFailed: 'Camera/microphone failed: {{message}}',
+    mediaFailed:
+      'Picture and sound could not reach the server. The point can still request the floor and answer roll calls.',
     mediaReconnecting: 'Video and audio are reconnecting…',
     clock: 'Hanoi time',
+  },
+  refused: {
+    whatToDo: 'What to do',
+    askOffice: 'Contact the office organizing the meeting (who sent your link) for a new link.',
+    checkLink: 'If you copied the link by hand, check that it is complete.',
+    technician: "The point's technician can ask the hub's technician for help.",
+    NO_LINK: {
+      title: 'No join link',
+      what: 'This page opens only with a join link (/join?token=…) issued to a chair, a bridge point or a technician.',
+    },
+    INVALID: {
+      title: 'This join link is not valid',
+      what: 'The server does not recognise this link: it may be incomplete, or issued by another system.',
+    },
+    TOKEN_EXPIRED: {
+      title: 'This join link has expired',
+      what: 'The link is valid only while its meeting runs, and it has expired.',
+    },
+    TOKEN_REVOKED: {
+      title: 'This join link was revoked',
+      what: 'The organizers revoked this link; it no longer opens the meeting.',
+    },
+    MEETING_ENDED: {
+      title: 'The meeting has ended',
+      what: "This link's meeting has ended; it can no longer be joined.",
+    },
+    NOT_INVITED: {
+      title: 'This point is not invited',
+      what: 'The link belongs to a bridge point that is not invited to this meeting.',
+    },
+    MEETING_NOT_OPEN: {
+      title: 'The meeting is not open yet',
+      what: 'The meeting is not open yet. Open the link again closer to its start.',
+    },
   },
   role: { chair: 'Chair', cochair: 'Co-chair', point: 'Bridge point', technician: 'Technician', observer: 'Observer' },
   status: { scheduled: 'Not open', open: 'Open, waiting to start', in_session: 'In session', ended: 'Ended' },
@@ -41,7 +75,13 @@ export const en: Dictionary = {
     point_silent: 'A point stopped sending samples',
     point_lost: 'A point that had joined lost its connection and has not come back',
   },
-  program: { title: 'Program (what every site sees)', hub: 'Hub', speaker: 'Speaking', activeSpeaker: 'Talking now' },
+  program: {
+    title: 'Program (what every site sees)',
+    hub: 'Hub',
+    speaker: 'Speaking',
+    activeSpeaker: 'Talking now',
+    waitingFor: 'Waiting for the picture from {{name}}…',
+  },
   grid: {
     title: 'Bridge points',
     allUnits: 'All units',
@@ -54,6 +94,7 @@ export const en: Dictionary = {
     openMic: 'Open mic',
     closeMic: 'Close mic',
     callOn: 'Call on',
+    waiting: 'Waiting for the picture…',
   },
   agenda: {
     title: 'Agenda',
@@ -134,6 +175,7 @@ export const en: Dictionary = {
     neverJoined: '{{count}} never joined',
     exportXlsx: 'Export Excel',
   },
+  deviceGap: { noCamera: 'no camera', noMicrophone: 'no microphone', noDevices: 'no microphone/camera' },
   field: {
     required: 'Please fill in this field',
     integer: 'Enter a whole number from {{min}} to {{max}}',
@@ -159,6 +201,9 @@ export const en: Dictionary = {
     position: 'Our place in line: {{position}}',
     getReady: 'Get ready: you are next',
     micOpen: 'Microphone open',
+    hubDown:
+      'No picture from {{hub}}: the hub is reconnecting. The meeting goes on; the picture will return by itself.',
+    retry: 'Try again',
     rollCallMissed: 'The roll call is over — not confirmed',
     notice: {
       denied: 'The request to speak was not accepted',
@@ -180,6 +225,7 @@ export const en: Dictionary = {
     readiness: 'Check: camera {{camera}}, microphone {{microphone}}, network {{network}}',
     ok: 'ok',
     bad: 'failed',
+    missing: 'missing',
     devices: 'Devices',
     camera: 'Camera',
     microphone: 'Microphone',

@@ -3,15 +3,48 @@ export const vi = {
   app: {
     name: 'diemcau — điều phối hội nghị trực tuyến',
     language: 'Ngôn ngữ',
-    noToken: 'Mở đường dẫn tham dự (/join?token=…) được cấp cho chủ trì, điểm cầu hoặc kỹ thuật viên.',
     connecting: 'Đang kết nối tới máy chủ điều phối…',
     refused: 'Không vào được hội nghị: {{message}}',
     reconnecting: 'Mất kết nối tới máy chủ, đang kết nối lại (lần {{attempt}}, {{seconds}} giây)…',
     live: 'Đã kết nối',
     mediaStarting: 'Đang mở camera và micrô…',
-    mediaFailed: 'Không mở được camera/micrô: {{message}}',
+    mediaFailed: 'Chưa kết nối được đường hình và tiếng tới máy chủ. Điểm cầu vẫn xin phát biểu và điểm danh được.',
     mediaReconnecting: 'Đường hình/tiếng đang kết nối lại…',
     clock: 'Giờ Hà Nội',
+  },
+  refused: {
+    whatToDo: 'Cần làm gì',
+    askOffice: 'Liên hệ văn phòng tổ chức hội nghị (nơi đã gửi đường dẫn cho điểm cầu) để được cấp đường dẫn mới.',
+    checkLink: 'Nếu chép đường dẫn bằng tay, hãy kiểm tra đã chép đủ, không thiếu ký tự nào.',
+    technician: 'Kỹ thuật viên của điểm cầu có thể liên hệ kỹ thuật viên điểm cầu trung tâm để được hỗ trợ.',
+    NO_LINK: {
+      title: 'Chưa có đường dẫn tham dự',
+      what: 'Trang này chỉ mở được bằng đường dẫn tham dự (/join?token=…) cấp riêng cho chủ trì, điểm cầu hoặc kỹ thuật viên.',
+    },
+    INVALID: {
+      title: 'Đường dẫn tham dự không hợp lệ',
+      what: 'Máy chủ không nhận ra đường dẫn này: có thể đường dẫn bị chép thiếu, hoặc được cấp cho một hệ thống khác.',
+    },
+    TOKEN_EXPIRED: {
+      title: 'Đường dẫn tham dự đã hết hạn',
+      what: 'Đường dẫn này chỉ dùng được trong thời gian hội nghị diễn ra và nay đã hết hạn.',
+    },
+    TOKEN_REVOKED: {
+      title: 'Đường dẫn tham dự đã bị thu hồi',
+      what: 'Ban tổ chức đã thu hồi đường dẫn này, nên không dùng để vào hội nghị được nữa.',
+    },
+    MEETING_ENDED: {
+      title: 'Hội nghị đã kết thúc',
+      what: 'Hội nghị của đường dẫn này đã kết thúc; không còn vào được.',
+    },
+    NOT_INVITED: {
+      title: 'Điểm cầu không có trong danh sách mời',
+      what: 'Đường dẫn này là của một điểm cầu không được mời dự hội nghị này.',
+    },
+    MEETING_NOT_OPEN: {
+      title: 'Hội nghị chưa mở',
+      what: 'Hội nghị chưa đến giờ mở. Hãy mở lại đường dẫn gần giờ họp.',
+    },
   },
   role: {
     chair: 'Chủ trì',
@@ -55,6 +88,7 @@ export const vi = {
     hub: 'Điểm cầu trung tâm',
     speaker: 'Đang phát biểu',
     activeSpeaker: 'Đang nói',
+    waitingFor: 'Đang chờ hình từ {{name}}…',
   },
   grid: {
     title: 'Các điểm cầu',
@@ -68,6 +102,7 @@ export const vi = {
     openMic: 'Mở micrô',
     closeMic: 'Tắt micrô',
     callOn: 'Mời phát biểu',
+    waiting: 'Đang chờ hình…',
   },
   agenda: {
     title: 'Chương trình',
@@ -152,6 +187,11 @@ export const vi = {
     neverJoined: '{{count}} điểm chưa vào',
     exportXlsx: 'Xuất Excel',
   },
+  deviceGap: {
+    noCamera: 'không có camera',
+    noMicrophone: 'không có micrô',
+    noDevices: 'không có micrô/camera',
+  },
   field: {
     required: 'Cần nhập mục này',
     integer: 'Nhập một số nguyên từ {{min}} đến {{max}}',
@@ -159,7 +199,7 @@ export const vi = {
   point: {
     deviceProblem: {
       denied:
-        'Trình duyệt chưa cho phép dùng camera/micrô. Chrome, Edge: bấm biểu tượng ổ khóa bên trái địa chỉ → Camera, Micrô → Cho phép, rồi tải lại trang. Firefox: bấm biểu tượng camera trên thanh địa chỉ → bỏ chặn.',
+        'Trình duyệt chưa cho phép dùng camera/micrô. Chrome, Edge: bấm biểu tượng ổ khóa bên trái địa chỉ → Camera, Micrô → Cho phép. Firefox: bấm biểu tượng camera trên thanh địa chỉ → bỏ chặn. Rồi bấm “Thử lại”.',
       absent: 'Không tìm thấy camera hoặc micrô trên máy này.',
       busy: 'Camera hoặc micrô đang được chương trình khác sử dụng.',
       other: 'Không mở được camera/micrô.',
@@ -177,6 +217,8 @@ export const vi = {
     position: 'Thứ tự của điểm cầu: {{position}}',
     getReady: 'Chuẩn bị phát biểu: điểm cầu sẽ được mời tiếp theo',
     micOpen: 'Micrô đang mở',
+    retry: 'Thử lại',
+    hubDown: 'Mất hình từ {{hub}}: điểm cầu trung tâm đang kết nối lại. Hội nghị vẫn tiếp tục, hình sẽ tự trở lại.',
     rollCallMissed: 'Điểm danh đã kết thúc — chưa xác nhận',
     notice: {
       denied: 'Yêu cầu phát biểu không được chấp nhận',
@@ -198,6 +240,7 @@ export const vi = {
     readiness: 'Kiểm tra: camera {{camera}}, micrô {{microphone}}, mạng {{network}}',
     ok: 'tốt',
     bad: 'lỗi',
+    missing: 'không có',
     devices: 'Thiết bị',
     camera: 'Camera',
     microphone: 'Micrô',

@@ -127,6 +127,16 @@ export class MediaClient {
     await this.#join();
   }
 
+  /**
+   * Tries camera and microphone again (after the person allowed them, or plugged one in) and joins anew with
+   * whatever opens now: the "Thử lại" button, without reloading the page.
+   */
+  async retryDevices(): Promise<void> {
+    this.#local?.getTracks().forEach((t) => t.stop());
+    this.#local = null;
+    await this.#join();
+  }
+
   /** Switches camera or microphone without renegotiating (replaceTrack). */
   async useDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
     const stream = await navigator.mediaDevices.getUserMedia(

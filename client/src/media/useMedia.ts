@@ -14,6 +14,8 @@ export interface MediaView {
   deviceError: DeviceError | null;
   /** The media connections' state (connected, disconnected, failed…), for the reconnect banner. */
   linkState: RTCPeerConnectionState | null;
+  /** Opens camera and microphone again and rejoins (after a refusal or a failed start), without a reload. */
+  retry: () => void;
 }
 
 const OFF: MediaView = {
@@ -24,6 +26,7 @@ const OFF: MediaView = {
   local: null,
   linkState: null,
   deviceError: null,
+  retry: () => undefined,
 };
 
 /** Joins the media bridge once the meeting socket is live, and re-renders as slots change. */
@@ -56,11 +59,16 @@ export function useMedia(meeting: MeetingClient, enabled: boolean): MediaView {
       socket,
       request: (event: never, payload: never) => meeting.send(event, payload),
     };
-    refresh({ phase: 'starting' });
-    media
-      .start()
-      .then(() => refresh({ phase: 'live' }))
-      .catch((error: unknown) => refresh({ phase: 'failed', error: (error as Error).message }));
+    const run = (attempt: Promise<void>) =>
+      attempt
+        .then(() => refresh({ phase: 'live', error: null }))
+        .catch((error: unknown) => refresh({ phase: 'failed', error: (error as Error).message }));
+    const retry = () => {
+      refresh({ phase: 'starting' });
+      void run(media.retryDevices());
+    };
+    refresh({ phase: 'starting', retry });
+    void run(media.start());
 
     return () => {
       closed = true;

@@ -7,7 +7,7 @@ import { ConsoleFrame } from '../components/ConsoleFrame.js';
 import { AudioSink, VideoTile } from '../components/VideoTile.js';
 import { LinkSampler } from '../media/linkSampler.js';
 import type { MediaClient } from '../media/MediaClient.js';
-import { useMedia } from '../media/useMedia.js';
+import { useMedia, type MediaView } from '../media/useMedia.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { ConsoleView, MeetingClient } from '../state/MeetingClient.js';
 import { DeviceSettings } from './DeviceSettings.js';
@@ -35,6 +35,7 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
   const answers = state.answers.filter((a) => a.pointId === me);
   const notice = turnNotice(state);
   const micOpen = me !== null && (speaking || state.mics.openPoints.includes(me));
+  const hubLost = useHubLost(media.phase === 'live', hub !== undefined);
 
   return (
     <ConsoleFrame
@@ -58,12 +59,18 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
             )}
           {media.deviceError !== null && (
             <div className="banner banner-refused" role="alert" data-testid="device-error">
-              {t(`point.deviceProblem.${media.deviceError}`)} {t('point.deviceProblem.receiveOnly')}
+              {t(`point.deviceProblem.${media.deviceError}`)} {t('point.deviceProblem.receiveOnly')}{' '}
+              <RetryButton media={media} />
             </div>
           )}
           {media.phase === 'failed' && (
-            <div className="banner banner-refused" role="alert">
-              {t('app.mediaFailed', { message: media.error ?? '' })}
+            <div className="banner banner-refused" role="alert" data-testid="media-failed" title={media.error ?? ''}>
+              {t('app.mediaFailed')} <RetryButton media={media} />
+            </div>
+          )}
+          {hubLost && (
+            <div className="banner banner-reconnecting" role="alert" data-testid="hub-down">
+              {t('point.hubDown', { hub: state.meeting.hubName })}
             </div>
           )}
         </>
@@ -74,11 +81,13 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
           <VideoTile
             stream={hub?.stream ?? null}
             label={`${t('program.hub')} · ${state.meeting.hubName}`}
+            waiting={media.phase === 'off' ? null : t('program.waitingFor', { name: state.meeting.hubName })}
             testId="program-hub"
           />
           <VideoTile
             stream={speaker?.stream ?? null}
             label={holder === null ? t('floor.nobody') : `${t('program.speaker')} · ${holder.pointName}`}
+            waiting={holder === null || speaking ? null : t('program.waitingFor', { name: holder.pointName })}
             className={speaker === undefined ? 'empty' : ''}
             testId="program-speaker"
           />
@@ -94,8 +103,8 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
           {readiness !== null && (
             <p className="muted readiness-line" data-testid="readiness">
               {t('point.readiness', {
-                camera: t(readiness.camera ? 'point.ok' : 'point.bad'),
-                microphone: t(readiness.microphone ? 'point.ok' : 'point.bad'),
+                camera: t(readiness.camera ? 'point.ok' : 'point.missing'),
+                microphone: t(readiness.microphone ? 'point.ok' : 'point.missing'),
                 network: t(readiness.network ? 'point.ok' : 'point.bad'),
               })}
             </p>
@@ -154,6 +163,42 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
       </main>
     </ConsoleFrame>
   );
+}
+
+/** "Thử lại": opens camera and microphone again and rejoins, without reloading the page. */
+function RetryButton({ media }: { media: MediaView }) {
+  const { t } = useTranslation();
+
+  return (
+    <button type="button" onClick={media.retry} data-testid="media-retry">
+      {t('point.retry')}
+    </button>
+  );
+}
+
+/**
+ * Whether the hub's picture was there and is gone for a few seconds (the hub's console dropped): the room is told,
+ * rather than left with a black tile. A brief gap while the bridge reroutes says nothing.
+ */
+function useHubLost(live: boolean, hubShown: boolean): boolean {
+  const seen = useRef(false);
+  const [lost, setLost] = useState(false);
+  useEffect(() => {
+    if (hubShown) {
+      seen.current = true;
+      setLost(false);
+
+      return undefined;
+    }
+    if (!live || !seen.current) {
+      return undefined;
+    }
+    const timer = setTimeout(() => setLost(true), 3000);
+
+    return () => clearTimeout(timer);
+  }, [live, hubShown]);
+
+  return lost && !hubShown;
 }
 
 function FloorRequestForm({ client, disabled }: { client: MeetingClient; disabled: boolean }) {

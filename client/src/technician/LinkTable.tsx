@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LatestRow, PointStatus } from '../../../server/protocol/messages.js';
+import { DeviceGapBadge } from '../components/DeviceGapBadge.js';
 import { HealthBadge } from '../components/HealthBadge.js';
 import { formatMetric, formatTime } from '../format.js';
 import type { ConsoleState } from '../state/consoleState.js';
@@ -156,6 +157,7 @@ export function LinkTable({
                 </th>
                 <td>
                   <HealthBadge health={row.point.health} connected={row.point.connected} joined={row.point.joined} />
+                  <DeviceGapBadge point={row.point} />
                 </td>
                 {COLUMNS.slice(2).map(({ key, digits }) => (
                   <td key={key} className="num">
