@@ -186,6 +186,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     onSlots: (participantId, slots) => signaling.io.to(participantId).emit('media:slots', { slots }),
     onReconnect: (participantId, reason) =>
       (participantId === null ? signaling.io : signaling.io.to(participantId)).emit('media:reconnect', { reason }),
+    onReplaced: (participantId) => signaling.io.to(participantId).emit('media:replaced', {}),
     onActiveSpeaker: (meetingId, speaker) =>
       signaling.io.to(rooms.staff(meetingId)).emit('media:activeSpeaker', speaker),
     now,

@@ -47,6 +47,7 @@ export const ERROR_CODES = [
   'STORE_UNAVAILABLE',
   'STORE_FENCED',
   'MEDIA_UNAVAILABLE',
+  'POINT_OPEN_ELSEWHERE',
   'INTERNAL',
 ] as const;
 

@@ -1,4 +1,5 @@
 import type { EventType, MeetingEvent } from '../domain/events.js';
+import { DomainError } from '../domain/errors.js';
 import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
@@ -33,6 +34,8 @@ export interface MediaServiceOptions {
   onSlots: (participantId: string, slots: SlotLabel[]) => void;
   /** Tells one participant (or, with `null`, everyone) to reconnect its media. */
   onReconnect: (participantId: string | null, reason: string) => void;
+  /** Another page of the same point took over this participant's media. */
+  onReplaced?: (participantId: string) => void;
   /** The loudest open microphone of a meeting changed (mediasoup). */
   onActiveSpeaker?: (meetingId: string, speaker: ActiveSpeaker) => void;
   now?: () => number;
@@ -46,14 +49,24 @@ export class MediaService {
   readonly bridge: MediaBridge;
   readonly #meetings: MeetingService;
   readonly #now: () => number;
+  readonly #onReplaced: (participantId: string) => void;
   readonly #participants = new Map<string, Map<string, MediaParticipant>>();
   readonly #gridPages = new Map<string, GridSelection>();
   readonly #activeSpeakers = new Map<string, ActiveSpeaker>();
   readonly #unsubscribe: () => void;
   readonly #scanTimer: NodeJS.Timeout;
 
-  constructor({ meetings, bridge, onSlots, onReconnect, onActiveSpeaker, now = Date.now }: MediaServiceOptions) {
+  constructor({
+    meetings,
+    bridge,
+    onSlots,
+    onReconnect,
+    onReplaced = () => undefined,
+    onActiveSpeaker,
+    now = Date.now,
+  }: MediaServiceOptions) {
     this.bridge = bridge;
+    this.#onReplaced = onReplaced;
     this.#meetings = meetings;
     this.#now = now;
     bridge.on('slots', onSlots);
@@ -85,7 +98,29 @@ export class MediaService {
     this.#scanTimer.unref();
   }
 
-  async join(runtime: MeetingRuntime, participant: MediaParticipant): Promise<JoinResult> {
+  /**
+   * Puts a console on the bridge. A point's room sends from one page at a time (two tabs of one link would show the
+   * room twice and send its microphone twice): another page of the point already there refuses the join, unless
+   * `takeOver` moves the room here and tells the other page.
+   */
+  async join(runtime: MeetingRuntime, participant: MediaParticipant, takeOver = false): Promise<JoinResult> {
+    const other =
+      participant.pointId === null
+        ? undefined
+        : [...(this.#participants.get(runtime.id)?.values() ?? [])].find(
+            (p) => p.pointId === participant.pointId && p.id !== participant.id,
+          );
+    if (other !== undefined) {
+      if (!takeOver) {
+        throw new DomainError(
+          'POINT_OPEN_ELSEWHERE',
+          'Điểm cầu đang mở ở một cửa sổ khác; chỉ một cửa sổ được gửi hình và tiếng (point open in another page)',
+        );
+      }
+      this.leave(runtime.id, other.id);
+      this.#onReplaced(other.id);
+      logger.info({ meetingId: runtime.id, pointId: participant.pointId }, 'join() | point media moved to a new page');
+    }
     const result = await this.bridge.join(runtime.id, participant);
     let participants = this.#participants.get(runtime.id);
     if (participants === undefined) {

@@ -271,6 +271,11 @@ export const MESSAGES = {
     to: 'one participant, or everyone when the bridge failed',
     doc: 'Media was lost; join the bridge again (`media:join`).',
   },
+  'media:replaced': {
+    schema: z.object({}),
+    to: 'one participant',
+    doc: "Another page of the same point took over its media (`media:join` with `takeOver`); this page's media left the bridge.",
+  },
   'link:changed': {
     schema: z.object({ seq: z.number().int(), pointId: code, health, silent: z.boolean(), at: epochMs }),
     to: 'staff',

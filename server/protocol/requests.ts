@@ -180,9 +180,9 @@ export const REQUESTS = {
     doc: 'Auto-scan: during reports, without a speaker, the program shows these sites in turn; an empty list stops it.',
   },
   'media:join': {
-    schema: empty,
+    schema: z.strictObject({ takeOver: z.boolean().optional() }),
     who: 'anyone connected',
-    doc: 'Join the media bridge. Embedded bridge: the ack carries an SDP offer with fixed slots (own microphone and camera in; program, audio and thumbnails out) and their labels.',
+    doc: "Join the media bridge. Embedded bridge: the ack carries an SDP offer with fixed slots (own microphone and camera in; program, audio and thumbnails out) and their labels. A point's room sends media from one page at a time: while another page of the same point is on the bridge this fails with `POINT_OPEN_ELSEWHERE`, unless `takeOver`, which moves the room's media here (the other page gets `media:replaced`).",
     ack: "`{ bridge: 'werift', offer, slots }` or `{ bridge: 'mediasoup', routerRtpCapabilities }`",
   },
   'media:answer': {

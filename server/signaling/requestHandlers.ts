@@ -99,7 +99,9 @@ export const QUERY_HANDLERS: { [E in QueryRequest]: Handler<E> } = {
 
     return { token, expiresAt };
   },
-  'media:join': async (ctx) => ({ join: await ctx.media.join(ctx.runtime, participantOf(ctx)) }),
+  'media:join': async (ctx, { takeOver }) => ({
+    join: await ctx.media.join(ctx.runtime, participantOf(ctx), takeOver === true),
+  }),
   'media:answer': async (ctx, { sdp }) => {
     await ctx.media.bridge.answer(ctx.socketId, sdp);
 

@@ -58,22 +58,25 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))(
       await t?.close();
     });
 
-    it.skipIf(skip)('the speaking point reloads: the hub and the other points see it again within seconds', async () => {
-      const hub = pages.get('hub') as Page;
-      const x1 = pages.get('x1') as Page;
-      const x2 = pages.get('x2') as Page;
-      await showsSpeaker(hub, ids.get('x1') as string);
-      await showsSpeaker(x2, ids.get('x1') as string);
+    it.skipIf(skip)(
+      'the speaking point reloads: the hub and the other points see it again within seconds',
+      async () => {
+        const hub = pages.get('hub') as Page;
+        const x1 = pages.get('x1') as Page;
+        const x2 = pages.get('x2') as Page;
+        await showsSpeaker(hub, ids.get('x1') as string);
+        await showsSpeaker(x2, ids.get('x1') as string);
 
-      await x1.reload();
-      const reloaded = await mediaConnected(x1);
-      expect(reloaded).not.toBe(ids.get('x1'));
-      ids.set('x1', reloaded);
-      // Still the floor holder after the reload; its new camera feeds everyone's speaker tile.
-      await showsSpeaker(hub, reloaded, 15_000);
-      await showsSpeaker(x2, reloaded, 15_000);
-      expect(await hub.locator('[data-testid=program-speaker]').getAttribute('data-showing')).toBe('true');
-    });
+        await x1.reload();
+        const reloaded = await mediaConnected(x1);
+        expect(reloaded).not.toBe(ids.get('x1'));
+        ids.set('x1', reloaded);
+        // Still the floor holder after the reload; its new camera feeds everyone's speaker tile.
+        await showsSpeaker(hub, reloaded, 15_000);
+        await showsSpeaker(x2, reloaded, 15_000);
+        expect(await hub.locator('[data-testid=program-speaker]').getAttribute('data-showing')).toBe('true');
+      },
+    );
 
     it.skipIf(skip)(
       "the hub's console closes mid-turn: points are told and wait in words; it reopens and both tiles return",
@@ -99,6 +102,27 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))(
           expect(hubSlot?.framesDecoded ?? 0).toBeGreaterThan(5);
         }, 15_000);
         await x2.locator('[data-testid=hub-down]').waitFor({ state: 'detached', timeout: 10_000 });
+      },
+    );
+
+    it.skipIf(skip)(
+      'the same point link in a second tab: the second is told and sends nothing until it takes over',
+      async () => {
+        const first = pages.get('x2') as Page;
+        const second = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+        await second.goto(`${t.url}/join?token=${await t.token('point', 'DC-X2')}`);
+        await second.locator('[data-testid=open-elsewhere]').waitFor({ timeout: 15_000 });
+        expect(await second.locator('[data-testid=open-elsewhere]').innerText()).toContain('Chỉ một cửa sổ được gửi');
+        // Only the first page is on the bridge for the point: the second receives and sends nothing.
+        expect(await slotStats(second)).toEqual([]);
+        await showsSpeaker(first, ids.get('x1') as string);
+
+        await second.getByRole('button', { name: 'Dùng cửa sổ này' }).click();
+        await first.locator('[data-testid=open-elsewhere]').waitFor({ timeout: 15_000 });
+        expect(await first.locator('[data-testid=open-elsewhere]').innerText()).toContain('đã ngừng gửi');
+        await showsSpeaker(second, ids.get('x1') as string);
+        expect(await slotStats(first)).toEqual([]);
+        await second.context().close();
       },
     );
   },

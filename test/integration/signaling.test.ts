@@ -264,7 +264,7 @@ describe('a meeting over sockets', () => {
     expect(await request(x3, 'rollcall:confirm', { headcount: 18, presiding })).toMatchObject({ ok: true });
     expect(await own).toMatchObject({ confirmation: { headcount: 18, presiding, late: false } });
     const live = await tally;
-    expect(live.totals).toEqual({ present: 1, late: 0, absent: 0, noSignal: 0, pending: 2 });
+    expect(live.totals).toEqual({ present: 1, late: 0, absent: 0, noSignal: 0, pending: 2, headcount: 18 });
     // A confirmation sends only the outcomes that changed; the totals are whole.
     expect(live).toMatchObject({ partial: true, outcomes: { 'DC-X3': 'present' } });
     expect(Object.keys(live.outcomes ?? {})).toHaveLength(1);

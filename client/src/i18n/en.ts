@@ -189,6 +189,11 @@ export const en: Dictionary = {
       other: 'The camera/microphone could not be opened.',
       receiveOnly: 'This point still sees and hears the meeting, and can request the floor and answer roll calls.',
     },
+    elsewhere: {
+      open: 'This point is open in another window or computer. Only one window sends picture and sound; this one takes over when the other closes.',
+      replaced: 'This point was opened in another window, so this one stopped sending and receiving picture and sound.',
+      takeOver: 'Use this window',
+    },
     self: 'Our camera',
     request: 'Request the floor',
     kind: 'Kind',

@@ -205,6 +205,11 @@ export const vi = {
       other: 'Không mở được camera/micrô.',
       receiveOnly: 'Điểm cầu vẫn xem và nghe hội nghị, vẫn xin phát biểu và điểm danh được.',
     },
+    elsewhere: {
+      open: 'Điểm cầu này đang mở ở một cửa sổ hoặc máy khác. Chỉ một cửa sổ được gửi hình và tiếng; cửa sổ này sẽ tự nhận khi cửa sổ kia đóng.',
+      replaced: 'Điểm cầu đã được mở ở một cửa sổ khác, nên cửa sổ này đã ngừng gửi và nhận hình, tiếng.',
+      takeOver: 'Dùng cửa sổ này',
+    },
     self: 'Hình điểm cầu mình',
     request: 'Xin phát biểu',
     kind: 'Nội dung',

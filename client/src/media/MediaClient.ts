@@ -25,6 +25,15 @@ export interface SlotStats extends InboundStats {
   source: string | null;
 }
 
+/**
+ * Whether another page of this point holds its media: `open` (it was there first; this page joins by itself once it
+ * leaves) or `replaced` (it took over from this page).
+ */
+export type Elsewhere = 'open' | 'replaced';
+
+/** How often a page waiting for the point's other page to leave tries to join again. */
+const ELSEWHERE_RETRY_MS = 2000;
+
 /** Why devices failed, as the browser names it: refused by the person or the browser, absent, in use, other. */
 export type DeviceError = 'denied' | 'absent' | 'busy' | 'other';
 
@@ -68,6 +77,8 @@ export class MediaClient {
    */
   #pendingLabels: Map<string, SlotLabel> | null = null;
   #closed = false;
+  #elsewhere: Elsewhere | null = null;
+  #elsewhereTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: MediaClientOptions) {
     this.#options = options;
@@ -78,7 +89,25 @@ export class MediaClient {
         this.#session.label(slots);
       }
     });
-    options.socket.on('media:reconnect', () => void this.#rejoin());
+    options.socket.on('media:reconnect', () => {
+      if (this.#elsewhere === null) {
+        void this.#rejoin();
+      }
+    });
+    options.socket.on('media:replaced', () => {
+      this.#leaveBridge('replaced');
+    });
+  }
+
+  /** Another page of this point holds its media (`null`: this page does). */
+  get elsewhere(): Elsewhere | null {
+    return this.#elsewhere;
+  }
+
+  /** "Dùng cửa sổ này": moves the point's media to this page; the other page is told. */
+  async takeOver(): Promise<void> {
+    this.#clearElsewhere();
+    await this.#join(true);
   }
 
   get slots(): SlotView[] {
@@ -158,27 +187,42 @@ export class MediaClient {
 
   close(): void {
     this.#closed = true;
+    this.#clearElsewhere();
     this.#session?.close();
     this.#local?.getTracks().forEach((t) => t.stop());
     void request(this.#options.socket, 'media:leave', {}).catch(() => undefined);
   }
 
-  #join(): Promise<void> {
+  #join(takeOver = false): Promise<void> {
     // One join at a time: a reconnect request during a join waits for it, then joins again.
-    const run = (this.#joining ?? Promise.resolve()).catch(() => undefined).then(() => this.#joinOnce());
+    const run = (this.#joining ?? Promise.resolve()).catch(() => undefined).then(() => this.#joinOnce(takeOver));
     this.#joining = run;
 
     return run;
   }
 
-  async #joinOnce(): Promise<void> {
+  async #joinOnce(takeOver: boolean): Promise<void> {
     if (this.#closed) {
       return;
     }
-    const ack = await request(this.#options.socket, 'media:join', {});
+    const ack = await request(this.#options.socket, 'media:join', takeOver ? { takeOver } : {});
+    if (!ack.ok && ack.error.code === 'POINT_OPEN_ELSEWHERE') {
+      // Not an error: the room is on another page. This one waits, and joins once that page has left.
+      this.#leaveBridge('open');
+      this.#elsewhereTimer = setTimeout(() => {
+        this.#elsewhereTimer = null;
+        if (this.#elsewhere === 'open') {
+          this.#clearElsewhere();
+          void this.#join().catch(() => undefined);
+        }
+      }, ELSEWHERE_RETRY_MS);
+
+      return;
+    }
     if (!ack.ok) {
       throw new Error(`${ack.error.code}: ${ack.error.message}`);
     }
+    this.#elsewhere = null;
     const { join } = ack;
     this.#bridge = join.bridge;
     // Labels sent before this answer are no newer than the ones it carries; later ones wait for the session.
@@ -238,6 +282,25 @@ export class MediaClient {
     this.#deviceError = deviceErrorOf(firstError);
 
     return null;
+  }
+
+  /** Stops sending and receiving here (the point's media is on another page), keeping the meeting socket. */
+  #leaveBridge(elsewhere: Elsewhere): void {
+    this.#elsewhere = elsewhere;
+    this.#session?.close();
+    this.#session = null;
+    this.#local?.getTracks().forEach((t) => t.stop());
+    this.#local = null;
+    this.#slots = new Map();
+    this.#options.onChange?.();
+  }
+
+  #clearElsewhere(): void {
+    this.#elsewhere = null;
+    if (this.#elsewhereTimer !== null) {
+      clearTimeout(this.#elsewhereTimer);
+      this.#elsewhereTimer = null;
+    }
   }
 
   #sink(): SlotSink {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { MeetingClient } from '../state/MeetingClient.js';
-import { MediaClient, type DeviceError, type SlotView } from './MediaClient.js';
+import { MediaClient, type DeviceError, type Elsewhere, type SlotView } from './MediaClient.js';
 
 export type MediaPhase = 'off' | 'starting' | 'live' | 'failed';
 
@@ -16,6 +16,9 @@ export interface MediaView {
   linkState: RTCPeerConnectionState | null;
   /** Opens camera and microphone again and rejoins (after a refusal or a failed start), without a reload. */
   retry: () => void;
+  /** Another page of this point holds its media; `takeOver` moves it here. */
+  elsewhere: Elsewhere | null;
+  takeOver: () => void;
 }
 
 const OFF: MediaView = {
@@ -27,6 +30,8 @@ const OFF: MediaView = {
   linkState: null,
   deviceError: null,
   retry: () => undefined,
+  elsewhere: null,
+  takeOver: () => undefined,
 };
 
 /** Joins the media bridge once the meeting socket is live, and re-renders as slots change. */
@@ -49,6 +54,7 @@ export function useMedia(meeting: MeetingClient, enabled: boolean): MediaView {
           local: media.localStream,
           linkState: media.connectionState,
           deviceError: media.deviceError,
+          elsewhere: media.elsewhere,
         }));
       }
     };
@@ -67,7 +73,8 @@ export function useMedia(meeting: MeetingClient, enabled: boolean): MediaView {
       refresh({ phase: 'starting' });
       void run(media.retryDevices());
     };
-    refresh({ phase: 'starting', retry });
+    const takeOver = () => void run(media.takeOver());
+    refresh({ phase: 'starting', retry, takeOver });
     void run(media.start());
 
     return () => {

@@ -22,7 +22,7 @@ const TOPIC_MAX = 300;
 export function PointView({ client, view, state }: { client: MeetingClient; view: ConsoleView; state: ConsoleState }) {
   const { t } = useTranslation();
   const media = useMedia(client, true);
-  useLinkSamples(client, media.client, state.telemetryIntervalMs);
+  useLinkSamples(client, media.elsewhere === null ? media.client : null, state.telemetryIntervalMs);
   useReadinessReport(client, readinessOf(media));
   const me = state.you.pointId;
   const holder = state.floor.holder;
@@ -66,6 +66,14 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
           {media.phase === 'failed' && (
             <div className="banner banner-refused" role="alert" data-testid="media-failed" title={media.error ?? ''}>
               {t('app.mediaFailed')} <RetryButton media={media} />
+            </div>
+          )}
+          {media.elsewhere !== null && (
+            <div className="banner banner-refused" role="alert" data-testid="open-elsewhere">
+              {t(`point.elsewhere.${media.elsewhere}`)}{' '}
+              <button type="button" onClick={media.takeOver} data-testid="take-over">
+                {t('point.elsewhere.takeOver')}
+              </button>
             </div>
           )}
           {hubLost && (

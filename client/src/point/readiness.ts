@@ -14,7 +14,8 @@ const live = (stream: MediaStream | null, kind: 'audio' | 'video') =>
  * and a connected path to the bridge. `null` while the check is still running.
  */
 export function readinessOf(media: MediaView): Readiness | null {
-  if (media.phase === 'starting' || media.phase === 'off') {
+  // Another page of the point holds its media: that page reports, not this one.
+  if (media.phase === 'starting' || media.phase === 'off' || media.elsewhere !== null) {
     return null;
   }
   if (media.phase === 'failed') {
