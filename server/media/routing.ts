@@ -39,13 +39,19 @@ export interface RoutingPlan {
 export type GridSelection = number | readonly string[];
 
 export interface RoutingOptions {
-  /** Thumbnails per grid page. Default 12. */
+  /** Most thumbnails a console receives (a page). Default `MAX_GRID_PAGE`. */
   gridPageSize?: number;
   /** Each staff participant's grid page (0-based), or the points it chose to see. Default page 0. */
   gridPages?: ReadonlyMap<string, GridSelection>;
   /** Most open point microphones mixed to listeners besides the speaker. Default 3. */
   maxOpenPoints?: number;
 }
+
+/**
+ * Most point thumbnails one staff console receives: a 1920×1080 chair screen fits 24 at a legible size; each is the
+ * camera's lowest simulcast layer (about 100-150 kbit/s), so the hub's downlink stays under 4 Mbit/s.
+ */
+export const MAX_GRID_PAGE = 24;
 
 const STAFF: ReadonlySet<Role> = new Set(['chair', 'cochair', 'technician', 'observer']);
 const CHAIRS: ReadonlySet<Role> = new Set(['chair', 'cochair']);
@@ -69,7 +75,7 @@ export function planRouting(
   state: MeetingState,
   participants: readonly MediaParticipant[],
   now: number,
-  { gridPageSize = 12, gridPages = new Map(), maxOpenPoints = 3 }: RoutingOptions = {},
+  { gridPageSize = MAX_GRID_PAGE, gridPages = new Map(), maxOpenPoints = 3 }: RoutingOptions = {},
 ): RoutingPlan {
   const byPoint = new Map<string, MediaParticipant>();
   for (const p of participants) {

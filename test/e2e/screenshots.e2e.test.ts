@@ -23,6 +23,20 @@ const TOPICS = [
   'Đề xuất tăng cường lực lượng chốt kiểm soát',
 ];
 
+/** Visible text set under 20 px (what a hall's TV at 1920×1080 cannot show legibly). */
+function smallTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>('body *'))
+      .filter((el) => Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim()))
+      .filter((el) => el.checkVisibility() && el.getBoundingClientRect().width > 0)
+      .filter((el) => parseFloat(getComputedStyle(el).fontSize) < 20)
+      .map(
+        (el) =>
+          `${el.tagName}.${el.className}: ${getComputedStyle(el).fontSize} "${el.textContent?.trim().slice(0, 30)}"`,
+      ),
+  );
+}
+
 /** The Bắc Giang meeting of 28/09/2021 with its 219 points simulated, seen in the three consoles at 1920×1080. */
 describe('the three consoles with the 219 simulated points of a province meeting', () => {
   let server: AppServer;
@@ -136,6 +150,31 @@ describe('the three consoles with the 219 simulated points of a province meeting
     for (const [page, name] of shots) {
       await page.screenshot({ path: join(OUT, name) });
     }
+    // The commune hall's TV: the big-screen view, remembered across a reload, with no text under 20 px.
+    await point.page.getByRole('button', { name: 'Màn hình lớn' }).click();
+    await point.page.reload();
+    await point.page.locator('[data-testid=now-strip]').waitFor();
+    expect(await point.page.getAttribute('html', 'class')).toContain('big-screen');
+    await waitForVideo(point.page, 'program-hub');
+    expect(await smallTexts(point.page)).toEqual([]);
+    await point.page.screenshot({ path: join(OUT, 'point-big-screen.png') });
+    await point.page.getByRole('button', { name: 'Màn hình thường' }).click();
+
+    // A commune without camera or microphone (refused): it receives the program and says what to do, in Vietnamese.
+    const receiveOnly = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    await receiveOnly.addInitScript(() => {
+      navigator.mediaDevices.getUserMedia = () =>
+        Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    });
+    const refused = await receiveOnly.newPage();
+    const refusedPoint = sims.find((sim) => profiles.get(sim.pointId) === 'good' && !speakers.includes(sim));
+    refusedPoint?.close();
+    await refused.goto(`${server.url}/join?token=${await token('point', refusedPoint?.pointId ?? null)}`);
+    await waitForVideo(refused, 'program-hub');
+    await refused.locator('[data-testid=device-error]').waitFor();
+    await refused.screenshot({ path: join(OUT, 'point-receive-only.png') });
+    await receiveOnly.close();
+
     // The smaller meeting-room screen, kept with the test artifacts for a look.
     await mkdir('test/e2e/artifacts', { recursive: true });
     for (const [page, name] of shots) {

@@ -1,4 +1,6 @@
+import { useTranslation } from 'react-i18next';
 import { ConsoleFrame } from '../components/ConsoleFrame.js';
+import { SideTabs } from '../components/SideTabs.js';
 import { useMedia } from '../media/useMedia.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import { isChair } from '../state/consoleState.js';
@@ -11,7 +13,11 @@ import { PointGrid } from './PointGrid.js';
 import { ProgramView } from './ProgramView.js';
 import { RollCallPanel } from './RollCallPanel.js';
 
-/** The chair's console (an observer sees the same, without the controls). */
+/**
+ * The chair's console (an observer sees the same, without the controls). The program, the point grid and the floor
+ * queue always stay in view; agenda, roll call, microphones and attendance share the space below the queue as tabs,
+ * so nothing the chair runs is below the fold of a 1366×768 screen.
+ */
 export function ChairConsole({
   client,
   view,
@@ -23,6 +29,9 @@ export function ChairConsole({
 }) {
   const canModerate = isChair(state.you.role);
   const media = useMedia(client, true);
+  const { t } = useTranslation();
+  const panelProps = { client, state, canModerate };
+  const rollCallOpen = state.rollCall !== null && state.rollCall.closedAt === null;
 
   return (
     <ConsoleFrame kind="chair" view={view} state={state}>
@@ -32,11 +41,27 @@ export function ChairConsole({
           <PointGrid client={client} state={state} media={media} canModerate={canModerate} />
         </div>
         <div className="chair-side">
-          <AgendaPanel client={client} state={state} canModerate={canModerate} />
           <FloorPanel client={client} state={state} canModerate={canModerate} />
-          <RollCallPanel client={client} state={state} canModerate={canModerate} />
-          {canModerate && <MicPanel client={client} state={state} />}
-          <AttendancePanel client={client} state={state} />
+          <SideTabs
+            initial={state.status.status === 'in_session' ? 'rollcall' : 'agenda'}
+            tabs={[
+              { id: 'agenda', label: t('agenda.title'), panel: <AgendaPanel {...panelProps} /> },
+              {
+                id: 'rollcall',
+                label: t('rollCall.title'),
+                panel: <RollCallPanel {...panelProps} />,
+                live: rollCallOpen,
+              },
+              ...(canModerate
+                ? [{ id: 'mics', label: t('mics.tab'), panel: <MicPanel client={client} state={state} /> }]
+                : []),
+              {
+                id: 'attendance',
+                label: t('attendance.title'),
+                panel: <AttendancePanel client={client} state={state} />,
+              },
+            ]}
+          />
         </div>
       </main>
     </ConsoleFrame>

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
+import { MAX_GRID_PAGE } from '../../../server/media/routing.js';
 import { useTranslation } from 'react-i18next';
 import type { PointStatus } from '../../../server/protocol/messages.js';
 import { DeviceGapBadge } from '../components/DeviceGapBadge.js';
@@ -9,7 +10,39 @@ import type { PanelProps } from './panelProps.js';
 import { pointsOfUnit } from '../state/units.js';
 import { UnitSelect } from '../components/Pickers.js';
 
-export const GRID_PAGE_SIZE = 12;
+/** The bridge sends at most this many thumbnails (server/media/routing.ts); a small screen shows fewer. */
+const MAX_PAGE = MAX_GRID_PAGE;
+const MIN_PAGE = 4;
+/** A thumbnail's smallest width, and the height of its bar (link, microphone, call on) under the picture. */
+const TILE_MIN_PX = 160;
+const TILE_BAR_PX = 58;
+const GAP_PX = 8;
+
+/** How many thumbnails fill a box of this size: as many columns as fit, then as many rows as fit. */
+function fittingPage(width: number, height: number): number {
+  const columns = Math.max(1, Math.floor((width + GAP_PX) / (TILE_MIN_PX + GAP_PX)));
+  const tileWidth = (width - GAP_PX * (columns - 1)) / columns;
+  const rows = Math.max(1, Math.floor((height + GAP_PX) / ((tileWidth * 9) / 16 + TILE_BAR_PX + GAP_PX)));
+
+  return Math.min(MAX_PAGE, Math.max(MIN_PAGE, columns * rows));
+}
+
+/** The page size that fills the element's box, kept current as the window resizes. */
+function usePageSize(ref: RefObject<HTMLElement | null>): number {
+  const [size, setSize] = useState(12);
+  useEffect(() => {
+    const element = ref.current;
+    if (element === null) {
+      return undefined;
+    }
+    const observer = new ResizeObserver(() => setSize(fittingPage(element.clientWidth, element.clientHeight)));
+    observer.observe(element);
+
+    return () => observer.disconnect();
+  }, [ref]);
+
+  return size;
+}
 
 const gridRank = (p: PointStatus) => (p.connected ? 0 : p.joined ? 1 : 2);
 
@@ -21,14 +54,16 @@ export function PointGrid({ client, state, media, canModerate }: PanelProps & { 
   const { t } = useTranslation();
   const [unit, setUnit] = useState<string | null>(null);
   const [page, setPage] = useState(0);
+  const thumbsBox = useRef<HTMLDivElement>(null);
+  const pageSize = usePageSize(thumbsBox);
   // Connected points first, then the lost ones, then those that never joined: the rooms in the meeting are on the
   // first pages, whatever their place in the directory (a stable sort keeps directory order within each group).
   const points = pointsOfUnit(state.units, state.pointOrder, state.points, unit).sort(
     (a, b) => gridRank(a) - gridRank(b),
   );
-  const pages = Math.max(1, Math.ceil(points.length / GRID_PAGE_SIZE));
+  const pages = Math.max(1, Math.ceil(points.length / pageSize));
   const shownPage = Math.min(page, pages - 1);
-  const shown = points.slice(shownPage * GRID_PAGE_SIZE, (shownPage + 1) * GRID_PAGE_SIZE);
+  const shown = points.slice(shownPage * pageSize, (shownPage + 1) * pageSize);
   const shownKey = shown.map((p) => p.pointId).join(',');
   const connected = Object.values(state.points).filter((p) => p.connected).length;
   const mediaLive = media.phase === 'live';
@@ -73,22 +108,28 @@ export function PointGrid({ client, state, media, canModerate }: PanelProps & { 
           </button>
         </div>
       </div>
-      <ul className="thumbs">
-        {shown.map((point) => {
-          const micOpen = state.mics.openPoints.includes(point.pointId);
+      <div className="thumbs-box" ref={thumbsBox}>
+        <ul className="thumbs">
+          {shown.map((point) => {
+            const micOpen = state.mics.openPoints.includes(point.pointId);
 
-          return (
-            <li key={point.pointId} className={`thumb ${point.connected ? '' : 'offline'}`} data-point={point.pointId}>
-              <VideoTile
-                stream={videoOf(point.pointId)}
-                label={point.name}
-                waiting={point.connected ? t('grid.waiting') : null}
-              />
-              <div className="thumb-bar">
-                <HealthBadge health={point.health} connected={point.connected} joined={point.joined} />
-                <DeviceGapBadge point={point} />
+            return (
+              <li
+                key={point.pointId}
+                className={`thumb ${point.connected ? '' : 'offline'}`}
+                data-point={point.pointId}
+              >
+                <VideoTile
+                  stream={videoOf(point.pointId)}
+                  label={point.name}
+                  waiting={point.connected ? t('grid.waiting') : null}
+                />
+                <div className="thumb-bar">
+                  <HealthBadge health={point.health} connected={point.connected} joined={point.joined} />
+                  <DeviceGapBadge point={point} />
+                </div>
                 {canModerate && point.connected && (
-                  <>
+                  <div className="thumb-bar">
                     <button
                       type="button"
                       className={micOpen ? 'on' : ''}
@@ -104,14 +145,13 @@ export function PointGrid({ client, state, media, canModerate }: PanelProps & { 
                     >
                       {t('grid.callOn')}
                     </button>
-                  </>
+                  </div>
                 )}
-                {!point.connected && <span className="muted">{t('grid.offline')}</span>}
-              </div>
-            </li>
-          );
-        })}
-      </ul>
+              </li>
+            );
+          })}
+        </ul>
+      </div>
     </section>
   );
 }

@@ -36,7 +36,9 @@ export function Countdown({ state, large = false }: { state: ConsoleState; large
       data-testid="countdown"
       data-phase={phase}
     >
-      <span className="countdown-label">{phase === 'over' ? t('floor.over') : t('floor.remaining')}</span>
+      <span className="countdown-label">
+        {phase === 'over' ? t('floor.over') : phase === 'warning' ? t('floor.almostOver') : t('floor.remaining')}
+      </span>
       <span className="countdown-time">{formatDuration(remaining)}</span>
     </div>
   );

@@ -90,7 +90,6 @@ export const en: Dictionary = {
     prev: 'Previous page',
     next: 'Next page',
     connected: '{{count}}/{{total}} points connected',
-    offline: 'Not joined',
     openMic: 'Open mic',
     closeMic: 'Close mic',
     callOn: 'Call on',
@@ -125,6 +124,7 @@ export const en: Dictionary = {
     minutes: '{{count}} min',
     remaining: 'Remaining',
     over: 'Time is up',
+    almostOver: 'Almost over, left',
     department: 'To: {{department}}',
     queued: '{{count}} waiting',
     shortcuts: 'Shortcuts: N next speaker, S stop speaker',
@@ -154,6 +154,7 @@ export const en: Dictionary = {
   },
   mics: {
     title: 'Microphones and auto-scan',
+    tab: 'Microphones',
     muteAll: 'Mute everyone, chairs included',
     muteAllButChairs: 'Mute the points, keep the chairs open',
     muteKeepsSpeaker: 'The speaking point keeps its microphone',
@@ -208,7 +209,10 @@ export const en: Dictionary = {
     micOpen: 'Microphone open',
     hubDown:
       'No picture from {{hub}}: the hub is reconnecting. The meeting goes on; the picture will return by itself.',
+    noCamera: 'No picture: this point only watches and listens',
     retry: 'Try again',
+    bigScreen: 'Big screen',
+    normalScreen: 'Normal screen',
     rollCallMissed: 'The roll call is over — not confirmed',
     notice: {
       denied: 'The request to speak was not accepted',

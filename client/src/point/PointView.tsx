@@ -10,6 +10,7 @@ import type { MediaClient } from '../media/MediaClient.js';
 import { useMedia, type MediaView } from '../media/useMedia.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { ConsoleView, MeetingClient } from '../state/MeetingClient.js';
+import { useBigScreen } from './bigScreen.js';
 import { DeviceSettings } from './DeviceSettings.js';
 import { readinessOf } from './readiness.js';
 import { RollCallPrompt } from './RollCallPrompt.js';
@@ -36,6 +37,7 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
   const notice = turnNotice(state);
   const micOpen = me !== null && (speaking || state.mics.openPoints.includes(me));
   const hubLost = useHubLost(media.phase === 'live', hub !== undefined);
+  const [bigScreen, setBigScreen] = useBigScreen();
 
   return (
     <ConsoleFrame
@@ -43,10 +45,21 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
       view={view}
       state={state}
       headerExtra={
-        <div className="own-link" data-testid="own-link">
-          <span className="label">{t('point.link')}</span>
-          <HealthBadge health={state.ownHealth} connected={view.connection.phase === 'live'} />
-        </div>
+        <>
+          <div className="own-link" data-testid="own-link">
+            <span className="label">{t('point.link')}</span>
+            <HealthBadge health={state.ownHealth} connected={view.connection.phase === 'live'} />
+          </div>
+          <button
+            type="button"
+            className="big-screen-toggle"
+            aria-pressed={bigScreen}
+            onClick={() => setBigScreen(!bigScreen)}
+            data-testid="big-screen-toggle"
+          >
+            {t(bigScreen ? 'point.normalScreen' : 'point.bigScreen')}
+          </button>
+        </>
       }
       banners={
         <>
@@ -99,6 +112,15 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
             className={speaker === undefined ? 'empty' : ''}
             testId="program-speaker"
           />
+          {/* The hall sees who speaks and the time left, whoever it is (the small view shows only its own turn). */}
+          {bigScreen && holder !== null && (
+            <div className="now-strip" data-testid="now-strip">
+              <span>
+                {t('program.speaker')}: <strong>{holder.pointName}</strong>
+              </span>
+              <Countdown state={state} large />
+            </div>
+          )}
           {media.slots
             .filter((s) => s.kind === 'audio' && s.source !== null)
             .map((s) => (
@@ -106,7 +128,13 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
             ))}
         </section>
         <aside className="point-side">
-          <VideoTile stream={media.local} label={t('point.self')} className="self" testId="self-view" />
+          <VideoTile
+            stream={media.local}
+            label={t('point.self')}
+            waiting={media.deviceError === null ? null : t('point.noCamera')}
+            className="self"
+            testId="self-view"
+          />
           <DeviceSettings media={media.client} local={media.local} />
           {readiness !== null && (
             <p className="muted readiness-line" data-testid="readiness">

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { PointStatus } from '../../../server/protocol/messages.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { UnitNode } from '../state/units.js';
-import { shownHealth } from '../components/pointHealth.js';
+import { HEALTH_GLYPH, shownHealth } from '../components/pointHealth.js';
 
 interface TreeNode {
   unit: UnitNode;
@@ -61,22 +61,18 @@ export function UnitTree({
         data-point={p.pointId}
         data-health={shownHealth(p)}
         onClick={() => onSelect(p.pointId)}
-      />
+      >
+        <span aria-hidden="true">{HEALTH_GLYPH[shownHealth(p)]}</span>
+      </button>
     ));
     const counts = (
       <span className="unit-counts">
-        <span className="health-stable" title={t('health.stable')}>
-          {total.stable}
-        </span>
-        <span className="health-unstable" title={t('health.unstable')}>
-          {total.unstable}
-        </span>
-        <span className="health-disconnected" title={t('health.disconnected')}>
-          {total.disconnected}
-        </span>
-        <span className="health-notJoined" title={t('health.notJoined')}>
-          {total.notJoined}
-        </span>
+        {(['stable', 'unstable', 'disconnected', 'notJoined'] as const).map((health) => (
+          <span key={health} className={`health-${health}`} title={t(`health.${health}`)}>
+            <small aria-hidden="true">{HEALTH_GLYPH[health]} </small>
+            {total[health]}
+          </span>
+        ))}
       </span>
     );
     // A unit without sub-units (a commune's room or two) is one line: name, its points, counts.

@@ -21,7 +21,7 @@ import type {
   TransportOptions,
   TransportStats,
 } from '../MediaBridge.js';
-import type { MediaParticipant, RoutingPlan } from '../routing.js';
+import { MAX_GRID_PAGE, type MediaParticipant, type RoutingPlan } from '../routing.js';
 
 const logger = createLogger('WeriftBridge');
 
@@ -58,7 +58,7 @@ export interface WeriftBridgeOptions {
   listenIp?: string | undefined;
   /** UDP port range for ICE. Default the OS's choice. */
   portRange?: [number, number] | undefined;
-  /** Thumbnail slots for staff. Default 12. */
+  /** Thumbnail slots for staff. Default `MAX_GRID_PAGE`. */
   gridSlots?: number;
 }
 
@@ -79,7 +79,7 @@ export class WeriftBridge implements MediaBridge {
   readonly #openMics = new Map<string, Set<string>>();
   #closed = false;
 
-  constructor({ listenIp, portRange, gridSlots = 12 }: WeriftBridgeOptions = {}) {
+  constructor({ listenIp, portRange, gridSlots = MAX_GRID_PAGE }: WeriftBridgeOptions = {}) {
     this.#listenIp = listenIp;
     this.#portRange = portRange;
     this.#gridSlots = gridSlots;
