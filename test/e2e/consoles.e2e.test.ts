@@ -42,7 +42,11 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
   it('speaks Vietnamese by default and English on request', async () => {
     expect(await chair.getAttribute('html', 'lang')).toBe('vi');
     // "Mute all" says whether it includes the chairs.
+    await chair.getByRole('tab', { name: 'Micrô' }).click();
     expect(await chair.getByRole('button', { name: 'Tắt tiếng tất cả, kể cả chủ trì' }).isVisible()).toBe(true);
+    await chair.getByRole('tab', { name: 'Chương trình' }).click();
+    // A point is named once in its header ("Điểm cầu Xã Tân Sơn", not "Điểm cầu · Điểm cầu Xã Tân Sơn").
+    expect(await text(point, 'header.top .top-title p')).toMatch(/^Điểm cầu Xã Tân Sơn\s*Đã mở/);
     expect(await text(chair, '#floor-title')).toBe('Đăng ký phát biểu');
     expect(await text(point, '[data-testid=request-floor]')).toBe('Xin phát biểu');
     await technician.getByRole('button', { name: 'EN' }).click();
@@ -65,7 +69,8 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
   it('a point requests the floor → the chair sees it → grants → the point sees its countdown', async () => {
     await chair.click('[data-testid=start-meeting]');
     await chair.waitForSelector('[data-testid=meeting-status]:has-text("Đang họp")');
-    const layoutBefore = await chair.locator('.rollcall-panel').boundingBox();
+    const layoutBefore = await chair.locator('.side-tabs').boundingBox();
+    expect(layoutBefore).not.toBeNull();
 
     await point.fill('input[name=topic]', 'Tiến độ giải ngân vốn đầu tư công');
     // The room sees how much of the 300-character topic is left, not a silent cut.
@@ -80,7 +85,7 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     expect(await row.innerText()).toContain('Tiến độ giải ngân vốn đầu tư công');
     expect(await row.innerText()).toContain('Phát biểu');
     // A new request does not move the panels below the queue.
-    expect(await chair.locator('.rollcall-panel').boundingBox()).toEqual(layoutBefore);
+    expect(await chair.locator('.side-tabs').boundingBox()).toEqual(layoutBefore);
 
     await row.getByRole('button', { name: 'Mời', exact: true }).click();
     const countdown = point.locator('[data-testid=countdown]');
@@ -191,6 +196,7 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
   });
 
   it("a roll call starts → the point confirms with headcount and presiding official → the chair's tally updates", async () => {
+    await chair.getByRole('tab', { name: 'Điểm danh' }).click();
     await chair.click('[data-testid=rollcall-start]');
     const present = chair.locator('[data-testid=rollcall-totals] [data-outcome=present] dd');
     await present.waitFor();
@@ -210,6 +216,121 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     expect(await chair.locator('[data-testid=rollcall-totals] [data-outcome=pending] dd').innerText()).toBe('5');
   });
 
+  it('a roll call past its deadline: the late window on both sides, field errors in Vietnamese, absent points by name, a combined re-run', async () => {
+    const { socket: chairSocket } = await t.connect('chair');
+    const clock = chair.locator('[data-testid=rollcall-clock]');
+    expect(await clock.getAttribute('data-phase')).toBe('answering');
+    expect(await clock.innerText()).toMatch(/^Còn \d:\d\d để xác nhận$/);
+    expect(await request(chairSocket, 'rollcall:close', {})).toMatchObject({ ok: true });
+
+    expect(await request(chairSocket, 'rollcall:start', { deadlineSec: 5 })).toMatchObject({ ok: true });
+    await point.waitForSelector('[data-testid=rollcall-prompt] form');
+    expect(await text(point, '[data-testid=rollcall-when]')).toContain('Xác nhận có mặt trước');
+    // After the deadline: one clock for the late window at the chair, and the room is told it will count as late.
+    await eventually(async () => expect(await clock.getAttribute('data-phase')).toBe('late'), 10_000);
+    expect(await clock.innerText()).toMatch(/^Đã quá hạn, đang nhận xác nhận muộn: còn [45]:\d\d$/);
+    await eventually(async () =>
+      expect(await text(point, '[data-testid=rollcall-when]')).toContain('sẽ ghi là đến muộn'),
+    );
+
+    // The form keeps the last answers (the same people attend all day). Emptied, the console says so at each field,
+    // in Vietnamese (never the browser's "Please fill out this field").
+    expect(await point.inputValue('input[name=headcount]')).toBe('23');
+    for (const name of ['headcount', 'presidingName', 'presidingTitle']) {
+      await point.fill(`input[name=${name}]`, '');
+    }
+    await point.click('[data-testid=rollcall-confirm]');
+    expect(await text(point, '[data-testid=error-headcount]')).toBe('Cần nhập mục này');
+    expect(await text(point, '[data-testid=error-presidingName]')).toBe('Cần nhập mục này');
+    await point.fill('input[name=headcount]', 'hai mươi');
+    expect(await text(point, '[data-testid=error-headcount]')).toBe('Nhập một số nguyên từ 0 đến 10000');
+    expect(await point.locator('input[name=headcount]').getAttribute('aria-invalid')).toBe('true');
+    await point.fill('input[name=headcount]', '20');
+    await point.fill('input[name=presidingName]', 'Trần Văn Hùng');
+    await point.fill('input[name=presidingTitle]', 'Phó Chủ tịch UBND xã');
+    await point.click('[data-testid=rollcall-confirm]');
+    expect(await text(point, '[data-testid=rollcall-confirmed]')).toContain('Đã xác nhận (muộn): 20 người');
+
+    // The chair lists who is missing, by name under their unit, and the headcount is in the totals.
+    await eventually(async () =>
+      expect(await text(chair, '[data-testid=rollcall-totals] [data-outcome=headcount] dd')).toBe('20'),
+    );
+    await chair.locator('[data-testid=rollcall-missing] summary').click();
+    const missing = chair.locator('[data-testid=rollcall-missing]');
+    expect(await missing.innerText()).toContain('Huyện Một');
+    expect(await missing.innerText()).toContain('Điểm cầu Xã Hòa Lâm — Vắng');
+    expect(await missing.locator('li[data-point="DC-X1"]').count()).toBe(0);
+
+    // The re-run shows the first run and itself together: the late room is still counted.
+    expect(await request(chairSocket, 'rollcall:close', {})).toMatchObject({ ok: true });
+    await chair.getByRole('button', { name: /Điểm danh lại các điểm vắng/ }).click();
+    await chair.locator('[data-testid=rollcall-combined]').waitFor();
+    expect(await text(chair, '[data-testid=rollcall-totals] [data-outcome=late] dd')).toBe('1');
+    expect(await text(chair, '[data-testid=rollcall-totals] [data-outcome=headcount] dd')).toBe('20');
+    expect(await request(chairSocket, 'rollcall:close', {})).toMatchObject({ ok: true });
+  });
+
+  it('a room without camera and microphone takes part receive-only, is shown so to chair and technician, and retries without a reload', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    await context.addInitScript(() => {
+      const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = (constraints) =>
+        (window as unknown as { allowDevices?: boolean }).allowDevices === true
+          ? real(constraints)
+          : Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    });
+    const room = await context.newPage();
+    await room.goto(`${t.url}/join?token=${await t.token('point', 'DC-H1')}`);
+    await room.locator('[data-testid=device-error]').waitFor({ timeout: 20_000 });
+    await waitForVideo(room, 'program-hub');
+    await eventually(async () =>
+      expect(await text(room, '[data-testid=readiness]')).toBe('Kiểm tra: camera không có, micrô không có, mạng tốt'),
+    );
+    expect(await text(room, '[data-testid=self-view-waiting]')).toContain('Không có hình');
+
+    // The technician sees a live point that only receives, not a lost one.
+    const row = technician.locator('.links tr[data-point="DC-H1"]');
+    await eventually(async () => {
+      expect(await row.getAttribute('data-health')).toBe('stable');
+      expect(await row.locator('[data-testid=device-gap]').innerText()).toBe('không có micrô/camera');
+    });
+    // It asks for the floor; the chair sees before calling on it that it has no microphone.
+    await room.click('[data-testid=request-floor]');
+    const queued = chair.locator('.queue-row[data-point="DC-H1"]');
+    await queued.waitFor();
+    expect(await queued.locator('[data-testid=device-gap]').innerText()).toBe('không có micrô/camera');
+
+    // The person allows the devices and presses "Thử lại": camera and microphone open, no reload.
+    await room.evaluate(() => {
+      (window as unknown as { allowDevices?: boolean }).allowDevices = true;
+    });
+    await room.getByRole('button', { name: 'Thử lại' }).click();
+    await room.locator('[data-testid=device-error]').waitFor({ state: 'detached', timeout: 20_000 });
+    await waitForVideo(room, 'self-view');
+    await eventually(async () =>
+      expect(await text(room, '[data-testid=readiness]')).toBe('Kiểm tra: camera tốt, micrô tốt, mạng tốt'),
+    );
+    await eventually(async () => expect(await queued.locator('[data-testid=device-gap]').count()).toBe(0));
+    await room.click('text=Rút đăng ký');
+    await queued.waitFor({ state: 'detached' });
+    await context.close();
+  });
+
+  it('a broken or missing link opens a full page that says what happened and whom to ask, in either language', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${t.url}/join?token=khong-phai-ma-that`);
+    const refused = page.locator('[data-testid=refused-page]');
+    await refused.waitFor();
+    expect(await refused.getAttribute('data-code')).toBe('INVALID');
+    expect(await text(page, 'h1')).toBe('Đường dẫn tham dự không hợp lệ');
+    expect(await refused.innerText()).toContain('Liên hệ văn phòng tổ chức hội nghị');
+    await page.getByRole('button', { name: 'EN' }).click();
+    expect(await text(page, 'h1')).toBe('This join link is not valid');
+    await page.goto(`${t.url}/join`);
+    expect(await page.locator('[data-testid=refused-page]').getAttribute('data-code')).toBe('NO_LINK');
+    await page.context().close();
+  });
+
   it('a simulated point degrades → the technician sees it turn red and an alert appear, and acknowledges it', async () => {
     const { socket: sim } = await t.connect('point', 'DC-H2');
     const chip = technician.locator('.chip[data-point="DC-H2"]');
@@ -220,6 +341,11 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
       await wait(550);
     }
     await eventually(async () => expect(await chip.getAttribute('data-health')).toBe('unstable'));
+    // Next in line on a poor link: named as the next, not as the speaker.
+    expect(await request(sim, 'floor:request', { kind: 'speech' })).toMatchObject({ ok: true });
+    const next = technician.locator('.alert[data-kind="next_degraded"][data-point="DC-H2"]');
+    await next.waitFor({ timeout: 15_000 });
+    expect(await next.innerText()).toContain('Điểm được mời phát biểu tiếp theo có đường truyền kém');
     const { socket: chairSocket } = await t.connect('chair');
     expect(await request(chairSocket, 'floor:grant', { pointId: 'DC-H2' })).toMatchObject({ ok: true });
     const alert = technician.locator('.alert[data-kind="speaker_degraded"][data-point="DC-H2"]');
@@ -234,6 +360,15 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
 
     await alert.getByRole('button', { name: 'Đã nắm' }).click();
     await eventually(async () => expect(await alert.getAttribute('data-status')).not.toBe('open'));
+    // The count beside the list counts what the list shows: open ones and cleared ones.
+    await eventually(async () => {
+      const listed = await technician.locator('.alert').count();
+      const cleared = await technician.locator('.alert[data-status=cleared]').count();
+      expect(await text(technician, '[data-testid=alert-count]')).toBe(
+        `${listed - cleared} đang mở, ${cleared} đã hết`,
+      );
+      expect(cleared).toBeGreaterThan(0);
+    });
 
     await technician.locator('.links tr[data-point="DC-X1"] button').click();
     await technician.locator('[data-testid=point-detail] .time-chart canvas').first().waitFor();
@@ -255,6 +390,27 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     // The chair's grid says the same in words.
     const tile = chair.locator('.thumb[data-point="DC-X2"] [data-health]');
     expect(await tile.getAttribute('data-health')).toBe('notJoined');
+  });
+
+  it('at 1366×768 the chair keeps program, queue and tabs on screen, and the technician every table column', async () => {
+    for (const page of [chair, technician]) {
+      await page.setViewportSize({ width: 1366, height: 768 });
+    }
+    await wait(300);
+    for (const selector of ['[data-testid=program-hub]', '[data-testid=floor-queue]', '.side-tabs', '.grid-panel']) {
+      const box = await chair.locator(selector).boundingBox();
+      expect(box, selector).not.toBeNull();
+      expect((box?.y ?? 0) + (box?.height ?? 0), selector).toBeLessThanOrEqual(768);
+    }
+    // The program stays put when the grid scrolls.
+    const program = await chair.locator('[data-testid=program-hub]').boundingBox();
+    await chair.locator('.thumbs-box').evaluate((el) => el.scrollBy(0, 400));
+    expect(await chair.locator('[data-testid=program-hub]').boundingBox()).toEqual(program);
+    const table = await technician.locator('.table-panel .table-scroll').boundingBox();
+    const lastColumn = await technician.locator('table.links thead th').last().boundingBox();
+    expect((lastColumn?.x ?? 0) + (lastColumn?.width ?? 0)).toBeLessThanOrEqual(
+      (table?.x ?? 0) + (table?.width ?? 0) + 1,
+    );
   });
 
   it('every console fits 1366×768 and 1920×1080 without sideways scrolling, and no page threw', async () => {
