@@ -1,3 +1,4 @@
+import { errorText } from '../i18n/errorText.js';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { summarizeAttendance, type AttendanceSummary } from './attendanceSummary.js';
@@ -10,8 +11,8 @@ async function download(client: MeetingClient, meetingId: string, format: 'csv' 
     headers: { authorization: `Bearer ${client.token}` },
   });
   if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-    client.notify('error', body?.error?.message ?? `HTTP ${response.status}`);
+    const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    client.notify('error', errorText(body?.error?.code ?? '', body?.error?.message ?? `HTTP ${response.status}`));
 
     return;
   }

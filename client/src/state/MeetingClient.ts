@@ -1,3 +1,4 @@
+import { errorText } from '../i18n/errorText.js';
 import { connectMeeting, request, type MeetingSocket } from '../../../server/protocol/client.js';
 import type { Ack } from '../../../server/protocol/common.js';
 import type { AckResultOf } from '../../../server/protocol/events.js';
@@ -138,7 +139,7 @@ export class MeetingClient {
       ack = { ok: false, error: { code: 'INTERNAL', message: 'Máy chủ không trả lời (no answer)' } };
     }
     if (!ack.ok && !quiet) {
-      this.notify('error', ack.error.message);
+      this.notify('error', errorText(ack.error.code, ack.error.message));
     }
 
     return ack;
