@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../../server/protocol/client.js';
-import { nextMessage, startTestServer, type TestServer } from '../helpers/server.js';
+import { ADMIN_KEY, nextMessage, startTestServer, type TestServer } from '../helpers/server.js';
 import { eventually, launchChromium, openConsole, wait, waitForVideo } from './browser.js';
 
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
@@ -294,6 +294,11 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
       expect(await row.getAttribute('data-health')).toBe('stable');
       expect(await row.locator('[data-testid=device-gap]').innerText()).toBe('không có micrô/camera');
     });
+    // Nor does the attendance record count an outage for it.
+    const record = await fetch(`${t.url}/api/meetings/m1/attendance.json`, { headers: { 'x-api-key': ADMIN_KEY } });
+    const rows = ((await record.json()) as { rows: { pointId: string; presence: string; outageSeconds: number }[] })
+      .rows;
+    expect(rows.find((r) => r.pointId === 'DC-H1')).toMatchObject({ presence: 'present', outageSeconds: 0 });
     // It asks for the floor; the chair sees before calling on it that it has no microphone.
     await room.click('[data-testid=request-floor]');
     const queued = chair.locator('.queue-row[data-point="DC-H1"]');
