@@ -7,6 +7,11 @@ import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import cookieParser from 'cookie-parser';
+import { AccountService } from './accounts/AccountService.js';
+import type { AccountStore } from './accounts/AccountStore.js';
+import { FileAccountStore } from './accounts/FileAccountStore.js';
+import { RedisAccountStore } from './accounts/RedisAccountStore.js';
 import { FileTokenRegistry } from './accounts/FileTokenRegistry.js';
 import { RedisTokenRegistry } from './accounts/RedisTokenRegistry.js';
 import type { TokenRegistry } from './accounts/TokenRegistry.js';
@@ -15,6 +20,7 @@ import { NodeBus } from './cluster/NodeBus.js';
 import type { Config } from './config.js';
 import { createHttpAuth } from './http/auth.js';
 import { directoryRouter } from './http/directoryRouter.js';
+import { sessionRouter } from './http/sessionRouter.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { forwardToOwner, summariesFromOwners } from './http/forwardToOwner.js';
 import { meetingsRouter } from './http/meetingsRouter.js';
@@ -45,6 +51,7 @@ async function createStores(config: Config): Promise<{
   store: MeetingStore;
   directoryStore: DirectoryStore;
   tokenRegistry: TokenRegistry;
+  accountStore: AccountStore;
   ownership?: Ownership;
   redis?: Redis;
 }> {
@@ -58,6 +65,7 @@ async function createStores(config: Config): Promise<{
       redis: store.client,
       directoryStore: new RedisDirectoryStore({ redis: store.client }),
       tokenRegistry: await RedisTokenRegistry.create({ redis: store.client }),
+      accountStore: new RedisAccountStore({ redis: store.client }),
       ownership: {
         nodeId,
         leases: new MeetingLeases({ redis: store.client, ttlMs: config.LEASE_TTL_MS }),
@@ -71,6 +79,7 @@ async function createStores(config: Config): Promise<{
     store: await FileMeetingStore.create({ dir: join(config.DATA_DIR, 'meetings'), fsync: config.STORE_FSYNC }),
     directoryStore: new FileDirectoryStore({ path: join(config.DATA_DIR, 'directory.json') }),
     tokenRegistry: await FileTokenRegistry.create({ path: join(config.DATA_DIR, 'tokens.jsonl') }),
+    accountStore: await FileAccountStore.create({ path: join(config.DATA_DIR, 'accounts.json') }),
   };
 }
 
@@ -80,6 +89,7 @@ export interface AppServer {
   httpServer: HttpServer;
   meetings: MeetingService;
   tokens: JoinTokens;
+  accounts: AccountService;
   signaling: SignalingServer;
   telemetry: TelemetryService;
   /** The media service and, through it, the bridge that carries this node's media. */
@@ -97,7 +107,7 @@ export interface AppServer {
  */
 export async function startServer(config: Config, { now = Date.now }: { now?: () => number } = {}): Promise<AppServer> {
   setLogLevel(config.LOG_LEVEL);
-  const { store, directoryStore, tokenRegistry, ownership, redis } = await createStores(config);
+  const { store, directoryStore, tokenRegistry, accountStore, ownership, redis } = await createStores(config);
   // Several coordinators share Redis: a bus to forward to a meeting's owner, and socket.io's Redis adapter so the
   // owner's broadcasts reach sockets on every node (with connection-state recovery across nodes).
   const bus =
@@ -106,7 +116,23 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   adapterClient?.on('error', (error: Error) => logger.debug({ err: error }, 'socket.io adapter: redis error'));
   const meetings = await MeetingService.create({ store, directoryStore, now, ownership });
   const tokens = new JoinTokens({ secret: config.JWT_SECRET, registry: tokenRegistry });
-  const auth = createHttpAuth({ adminKey: config.ADMIN_API_KEY, tokens });
+  const accounts = new AccountService({ store: accountStore, secret: config.JWT_SECRET, now });
+  if (config.ADMIN_USERNAME !== undefined && config.ADMIN_PASSWORD !== undefined) {
+    const created = await accounts.ensureFirstAdmin({
+      username: config.ADMIN_USERNAME,
+      displayName: config.ADMIN_DISPLAY_NAME,
+      password: config.ADMIN_PASSWORD,
+    });
+    if (created !== null) {
+      logger.warn({ username: created.username }, 'first administrator created from ADMIN_USERNAME/ADMIN_PASSWORD');
+    }
+  }
+  const auth = createHttpAuth({
+    adminKey: config.ADMIN_API_KEY,
+    tokens,
+    accounts,
+    secureCookies: (config.COOKIE_SECURE ?? (config.NODE_ENV === 'production' ? 'on' : 'off')) === 'on',
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -115,10 +141,12 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   app.use('/api', cors({ origin: config.CORS_ORIGINS, credentials: false }));
   app.use(express.json({ limit: '4mb' }));
   app.use(express.text({ type: ['text/csv', 'text/plain'], limit: '8mb' }));
+  app.use(cookieParser());
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, meetings: meetings.list().length, uptimeSec: Math.round(process.uptime()) });
   });
   app.use('/api/directory', directoryRouter({ meetings, auth }));
+  app.use('/api', sessionRouter({ accounts, auth }));
   const httpServer = createServer(app);
   // Built after telemetry (it needs the bridge); telemetry's sweep reads it only once it exists.
   let mediaService: MediaService | null = null;
@@ -153,6 +181,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       meetings,
       tokens,
       auth,
+      accounts: accountStore,
       telemetry,
       publicUrl: () => publicUrl,
       now,
@@ -171,7 +200,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     }
     res.sendFile(page);
   };
-  app.get(['/', '/join'], consolePage);
+  app.get(['/', '/join', '/to-chuc'], consolePage);
   app.use('/assets', express.static(join(CLIENT_DIR, 'assets'), { index: false, immutable: true, maxAge: '30d' }));
   const metrics = createMetrics({ meetings, telemetry, socketCount: () => signaling.io.engine.clientsCount });
   app.get('/metrics', async (_req, res) => {
@@ -240,6 +269,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     httpServer,
     meetings,
     tokens,
+    accounts,
     signaling,
     telemetry,
     media,

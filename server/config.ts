@@ -29,6 +29,12 @@ export const configSchema = z
     STORE_FSYNC: z.enum(['always', 'never']).default('always'),
     /** HS256 secret for join tokens (≥ 32 characters). */
     JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
+    /** The first administrator, created on first start when there is no account yet (then change the password). */
+    ADMIN_USERNAME: z.string().optional(),
+    ADMIN_PASSWORD: z.string().optional(),
+    ADMIN_DISPLAY_NAME: z.string().default('Quản trị hệ thống'),
+    /** Session cookies only over HTTPS. Default on in production (behind TLS), off for plain loopback HTTP. */
+    COOKIE_SECURE: z.enum(['on', 'off']).optional(),
     /** Key for the admin HTTP API (header `x-api-key`). */
     ADMIN_API_KEY: z.string().min(8).default(DEV_ADMIN_KEY),
     /** Largest socket.io message accepted, in bytes. */

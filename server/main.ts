@@ -6,6 +6,9 @@ import { seedScenario } from './scenarios/seed.js';
 
 const logger = createLogger('main');
 
+/** The demo's account, printed with its links (never used outside `--demo`). */
+const DEMO_ACCOUNT = { username: 'vanphong', displayName: 'Văn phòng UBND tỉnh (demo)', password: 'diemcau-demo' };
+
 /** `tsx server/main.ts [--demo] [--scenario <id>]`: serve; with --demo, seed a province meeting and print join links. */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -43,6 +46,12 @@ async function main(): Promise<void> {
       return `${base}/join?token=${token}`;
     };
     const firstPoint = meeting.state.def.invitedPointIds.at(-1) as string;
+    // The demo's office account: the first one, so it is also the administrator (a real install sets its own).
+    await server.accounts.ensureFirstAdmin({
+      username: DEMO_ACCOUNT.username,
+      displayName: DEMO_ACCOUNT.displayName,
+      password: DEMO_ACCOUNT.password,
+    });
     const lines = [
       '',
       `diemcau — ${meeting.state.def.title}`,
@@ -51,6 +60,7 @@ async function main(): Promise<void> {
       `  Chủ trì (chair):            ${await link('chair')}`,
       `  Điểm cầu (point ${firstPoint}): ${await link('point', firstPoint)}`,
       `  Kỹ thuật viên (technician): ${await link('technician')}`,
+      `  Văn phòng (organizer):      ${base}/to-chuc — ${DEMO_ACCOUNT.username} / ${DEMO_ACCOUNT.password}`,
       `  Khóa quản trị (admin key):  x-api-key: ${config.ADMIN_API_KEY}`,
       '',
     ];

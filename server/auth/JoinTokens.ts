@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
+import type { Person } from '../domain/accounts.js';
 import type { Role } from '../domain/model.js';
 import { role } from '../protocol/common.js';
 import type { TokenRegistry } from '../accounts/TokenRegistry.js';
@@ -16,6 +17,8 @@ export interface JoinClaims {
   /** The join link this token is, or was refreshed from; revoking it refuses both. */
   linkId: string;
   expiresAt: number;
+  /** Staff links issued to a signed-in person: who, so the meeting's record names them. */
+  person: Person | null;
 }
 
 /** What `issue` returns. */
@@ -32,6 +35,7 @@ const claimsSchema = z.object({
   jti: z.string(),
   lid: z.string().optional(),
   exp: z.number(),
+  per: z.object({ u: z.string().min(1).max(40), n: z.string().min(1).max(120) }).optional(),
 });
 
 const ISSUER = 'diemcau';
@@ -64,12 +68,14 @@ export class JoinTokens {
     pointId,
     ttlSec,
     linkId,
+    person,
   }: {
     meetingId: string;
     role: Role;
     pointId?: string | null;
     ttlSec: number;
     linkId?: string | undefined;
+    person?: Person | null | undefined;
   }): Promise<IssuedJoinToken> {
     const tokenId = randomUUID();
     const jwt = new SignJWT({
@@ -77,6 +83,7 @@ export class JoinTokens {
       role,
       ...(pointId ? { pid: pointId } : {}),
       ...(linkId ? { lid: linkId } : {}),
+      ...(person ? { per: { u: person.username, n: person.name } } : {}),
     })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
@@ -116,6 +123,7 @@ export class JoinTokens {
         tokenId: claims.jti,
         linkId,
         expiresAt: claims.exp * 1000,
+        person: claims.per === undefined ? null : { username: claims.per.u, name: claims.per.n },
       };
     } catch (error) {
       if (error instanceof errors.JWTExpired) {

@@ -1,3 +1,4 @@
+import type { Person } from './accounts.js';
 import type { Point, Unit } from './directory.js';
 
 export const MEETING_KINDS = ['briefing', 'working', 'dialogue'] as const;
@@ -242,4 +243,8 @@ export interface Actor {
   tokenId?: string;
   /** Network address the command came from. */
   address?: string;
+  /** The signed-in person behind a staff link or an organizer's action (government records name a person). */
+  person?: Person;
+  /** How an admin action was authenticated: the automation API key, or a person's session. */
+  via?: 'apiKey' | 'session';
 }

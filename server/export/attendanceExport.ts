@@ -145,7 +145,7 @@ export async function attendanceXlsx(
   const trail = workbook.addWorksheet(lang === 'vi' ? 'Nhật ký thao tác' : 'Audit trail');
   trail.addRow(AUDIT_HEADERS[lang]).font = { bold: true };
   audit.forEach((row) => trail.addRow(auditCells(row)));
-  [6, 20, 12, 38, 18, 24, 80].forEach((width, i) => {
+  [6, 20, 12, 28, 38, 18, 24, 80].forEach((width, i) => {
     trail.getColumn(i + 1).width = width;
   });
 

@@ -7,6 +7,8 @@ export interface AuditRow {
   seq: number;
   at: number;
   role: string;
+  /** The signed-in person ("Nguyễn Thị Lan (lan.nt)"), "khóa API" for automation, or empty for an unnamed link. */
+  person: string;
   tokenId: string;
   address: string;
   action: string;
@@ -22,15 +24,22 @@ export function auditRows(events: MeetingEvent[]): AuditRow[] {
       const action = event.type === 'AuditRecorded' ? event.action : type;
       const detail = event.type === 'AuditRecorded' ? event.detail : JSON.stringify(rest);
 
-      return { seq, at, role: by.role, tokenId: by.tokenId ?? '', address: by.address ?? '', action, detail };
+      const person =
+        by.person !== undefined
+          ? `${by.person.name} (${by.person.username})`
+          : by.via === 'apiKey'
+            ? 'khóa API (API key)'
+            : '';
+
+      return { seq, at, role: by.role, person, tokenId: by.tokenId ?? '', address: by.address ?? '', action, detail };
     });
 }
 
 export const AUDIT_HEADERS = {
-  vi: ['STT', 'Thời điểm', 'Vai trò', 'Mã phiên (jti)', 'Địa chỉ', 'Thao tác', 'Chi tiết'],
-  en: ['No.', 'Time', 'Role', 'Token id', 'Address', 'Action', 'Detail'],
+  vi: ['STT', 'Thời điểm', 'Vai trò', 'Người thực hiện', 'Mã phiên (jti)', 'Địa chỉ', 'Thao tác', 'Chi tiết'],
+  en: ['No.', 'Time', 'Role', 'Person', 'Token id', 'Address', 'Action', 'Detail'],
 };
 
 export function auditCells(row: AuditRow): (string | number)[] {
-  return [row.seq, formatDateTime(row.at), row.role, row.tokenId, row.address, row.action, row.detail];
+  return [row.seq, formatDateTime(row.at), row.role, row.person, row.tokenId, row.address, row.action, row.detail];
 }

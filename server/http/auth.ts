@@ -1,38 +1,132 @@
-import { timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { CookieOptions, Request, Response } from 'express';
+import type { AccountService } from '../accounts/AccountService.js';
+import { SESSION_MAX_SEC } from '../accounts/AccountService.js';
 import type { JoinTokens } from '../auth/JoinTokens.js';
+import { personOf, type Account, type AccountRole } from '../domain/accounts.js';
 import { DomainError } from '../domain/errors.js';
 import type { Actor } from '../domain/model.js';
 
+export const SESSION_COOKIE = 'diemcau_session';
+export const CSRF_COOKIE = 'diemcau_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
 export interface HttpAuth {
-  /** Throws unless the request carries the admin API key (`x-api-key`); returns the actor for the audit trail. */
-  requireAdmin(req: Request): Actor;
-  /** The admin key, or a chair/co-chair/technician/observer token of this meeting (`Authorization: Bearer`). */
-  requireStaffOrAdmin(req: Request, meetingId: string): Promise<Actor>;
+  /**
+   * The admin API key (automation, logged as such) or a signed-in account with this role; a cookie-authenticated
+   * change must carry the CSRF header. Returns the actor for the meeting's record, naming the person.
+   */
+  requireRole(req: Request, res: Response, role: AccountRole): Promise<Actor>;
+  /** The admin key, an organizer's session, or a chair/co-chair/technician/observer token of this meeting. */
+  requireStaffOrAdmin(req: Request, res: Response, meetingId: string): Promise<Actor>;
+  /** The signed-in account, if any (renewing its cookie when due); `null` without a session cookie. */
+  account(req: Request, res: Response): Promise<Account | null>;
+  /** Sets the session and CSRF cookies after a sign-in. */
+  startSession(res: Response, session: string): void;
+  endSession(res: Response): void;
 }
 
-export function createHttpAuth({ adminKey, tokens }: { adminKey: string; tokens: JoinTokens }): HttpAuth {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function createHttpAuth({
+  adminKey,
+  tokens,
+  accounts,
+  secureCookies,
+}: {
+  adminKey: string;
+  tokens: JoinTokens;
+  accounts: AccountService;
+  /** Only over HTTPS (production behind TLS); plain HTTP on loopback in development and tests. */
+  secureCookies: boolean;
+}): HttpAuth {
   const expected = Buffer.from(adminKey);
-  const isAdmin = (req: Request): boolean => {
+  const isApiKey = (req: Request): boolean => {
     const given = Buffer.from(String(req.get('x-api-key') ?? ''));
 
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
+  const cookie = (httpOnly: boolean): CookieOptions => ({
+    httpOnly,
+    sameSite: 'strict',
+    secure: secureCookies,
+    path: '/',
+    maxAge: SESSION_MAX_SEC * 1000,
+  });
+  const setSession = (res: Response, session: string) => res.cookie(SESSION_COOKIE, session, cookie(true));
+
+  /** Double-submit check: the header must repeat the CSRF cookie, which another site can neither read nor set. */
+  const requireCsrf = (req: Request) => {
+    if (SAFE_METHODS.has(req.method)) {
+      return;
+    }
+    const given = String(req.get(CSRF_HEADER) ?? '');
+    const cookieValue = String((req.cookies as Record<string, string> | undefined)?.[CSRF_COOKIE] ?? '');
+    if (
+      given === '' ||
+      given.length !== cookieValue.length ||
+      !timingSafeEqual(Buffer.from(given), Buffer.from(cookieValue))
+    ) {
+      throw new DomainError(
+        'CSRF_FAILED',
+        'Thiếu hoặc sai mã chống giả mạo yêu cầu; hãy tải lại trang (CSRF check failed)',
+      );
+    }
+  };
+
+  const account = async (req: Request, res: Response): Promise<Account | null> => {
+    const session = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    if (session === undefined || session === '') {
+      return null;
+    }
+    const checked = await accounts.check(session);
+    if (checked.renewed !== null) {
+      setSession(res, checked.renewed);
+    }
+
+    return checked.account;
+  };
+
+  const sessionActor = (req: Request, signedIn: Account): Actor => ({
+    role: 'admin',
+    via: 'session',
+    person: personOf(signedIn),
+    address: req.ip ?? '',
+  });
 
   return {
-    requireAdmin(req) {
-      if (!isAdmin(req)) {
-        throw new DomainError('UNAUTHENTICATED', 'Cần khóa quản trị (x-api-key required)');
+    account,
+    async requireRole(req, res, role) {
+      if (isApiKey(req)) {
+        return { role: 'admin', via: 'apiKey', address: req.ip ?? '' };
       }
+      const signedIn = await account(req, res);
+      if (signedIn === null) {
+        throw new DomainError('UNAUTHENTICATED', 'Cần đăng nhập hoặc khóa quản trị (sign in or send x-api-key)');
+      }
+      if (!signedIn.roles.includes(role)) {
+        throw DomainError.forbidden(
+          role === 'admin' ? 'quản trị tài khoản, danh bạ (administration)' : 'tổ chức hội nghị (organizing)',
+        );
+      }
+      requireCsrf(req);
 
-      return { role: 'admin', address: req.ip ?? '' };
+      return sessionActor(req, signedIn);
     },
-    async requireStaffOrAdmin(req, meetingId) {
-      if (isAdmin(req)) {
-        return { role: 'admin', address: req.ip ?? '' };
+    async requireStaffOrAdmin(req, res, meetingId) {
+      if (isApiKey(req)) {
+        return { role: 'admin', via: 'apiKey', address: req.ip ?? '' };
       }
       const header = req.get('authorization') ?? '';
       const token = header.startsWith('Bearer ') ? header.slice(7) : String(req.query.token ?? '');
+      if (token === '') {
+        const signedIn = await account(req, res);
+        if (signedIn?.roles.includes('organizer') === true) {
+          requireCsrf(req);
+
+          return sessionActor(req, signedIn);
+        }
+      }
       const claims = await tokens.verify(token);
       if (claims.meetingId !== meetingId) {
         throw new DomainError('WRONG_MEETING', 'Mã tham dự dành cho hội nghị khác (token is for another meeting)');
@@ -41,7 +135,20 @@ export function createHttpAuth({ adminKey, tokens }: { adminKey: string; tokens:
         throw DomainError.forbidden('xuất danh sách (export)');
       }
 
-      return { role: claims.role, tokenId: claims.tokenId, address: req.ip ?? '' };
+      return {
+        role: claims.role,
+        tokenId: claims.tokenId,
+        address: req.ip ?? '',
+        ...(claims.person === null ? {} : { person: claims.person }),
+      };
+    },
+    startSession(res, session) {
+      setSession(res, session);
+      res.cookie(CSRF_COOKIE, randomBytes(24).toString('base64url'), cookie(false));
+    },
+    endSession(res) {
+      res.clearCookie(SESSION_COOKIE, { path: '/' });
+      res.clearCookie(CSRF_COOKIE, { path: '/' });
     },
   };
 }

@@ -10,12 +10,12 @@ import type { HttpAuth } from './auth.js';
  */
 export function directoryRouter({ meetings, auth }: { meetings: MeetingService; auth: HttpAuth }): Router {
   const router = Router();
-  router.get('/', (req, res) => {
-    auth.requireAdmin(req);
+  router.get('/', async (req, res) => {
+    await auth.requireRole(req, res, 'admin');
     res.json(meetings.directory);
   });
   router.post('/', async (req, res) => {
-    auth.requireAdmin(req);
+    await auth.requireRole(req, res, 'admin');
     let directory;
     if (req.is('text/csv') || req.is('text/plain')) {
       directory = parseDirectoryCsv(typeof req.body === 'string' ? req.body : '');

@@ -1,6 +1,8 @@
 import { minutesOf } from '../domain/minutes.js';
 import { minutesDocx } from '../export/minutesDocx.js';
+import type { AccountStore } from '../accounts/AccountStore.js';
 import type { TokenRegistry } from '../accounts/TokenRegistry.js';
+import { personOf } from '../domain/accounts.js';
 import { Router, type Request } from 'express';
 import type { JoinTokens } from '../auth/JoinTokens.js';
 import { attendance } from '../domain/attendance.js';
@@ -20,6 +22,8 @@ export interface MeetingsRouterOptions {
   meetings: MeetingService;
   tokens: JoinTokens;
   auth: HttpAuth;
+  /** Staff links may be issued to a named account (`username`), which the meeting's record then names. */
+  accounts: AccountStore;
   telemetry: TelemetryService;
   /** Base of join links; a function because port 0 is only known after listening. */
   publicUrl: () => string;
@@ -36,6 +40,7 @@ export function meetingsRouter({
   meetings,
   tokens,
   auth,
+  accounts,
   telemetry,
   publicUrl,
   now,
@@ -45,14 +50,14 @@ export function meetingsRouter({
   const joinUrl = (token: string) => `${publicUrl().replace(/\/$/, '')}/join?token=${encodeURIComponent(token)}`;
 
   router.get('/', async (req, res) => {
-    auth.requireAdmin(req);
+    await auth.requireRole(req, res, 'organizer');
     const own = meetings.list();
     const others = othersSummaries === undefined ? [] : await othersSummaries(req, new Set(own.map((m) => m.id)));
     res.json({ meetings: [...own.map((m) => summary(m.state)), ...others] });
   });
 
   router.post('/', async (req, res) => {
-    auth.requireAdmin(req);
+    await auth.requireRole(req, res, 'organizer');
     const parsed = meetingBody.safeParse(req.body);
     if (!parsed.success) {
       throw validationError(parsed.error);
@@ -63,36 +68,78 @@ export function meetingsRouter({
 
   router.get('/:id', async (req, res) => {
     const runtime = meetings.get(req.params.id);
-    await auth.requireStaffOrAdmin(req, runtime.id);
+    await auth.requireStaffOrAdmin(req, res, runtime.id);
     res.json(detail(runtime, telemetry, now()));
   });
 
   router.post('/:id/tokens', async (req, res) => {
-    const admin = auth.requireAdmin(req);
+    const admin = await auth.requireRole(req, res, 'organizer');
     const runtime = meetings.get(req.params.id);
     const parsed = tokenBody.safeParse(req.body);
     if (!parsed.success) {
       throw validationError(parsed.error);
     }
-    const { role, pointId, ttlSec } = parsed.data;
+    const { role, pointId, ttlSec, username } = parsed.data;
     if (pointId !== undefined && !runtime.state.def.invitedPointIds.includes(pointId)) {
       throw new DomainError('NOT_INVITED', `Điểm cầu ${pointId} không được mời (point not invited)`);
     }
+    const account = username === undefined ? null : await accounts.get(username);
+    if (username !== undefined && (account === null || account.disabled)) {
+      throw new DomainError('NOT_FOUND', `Không có tài khoản ${username} (no such account)`);
+    }
+    const person = account === null ? null : personOf(account);
     const { token, tokenId, expiresAt } = await tokens.issue({
       meetingId: runtime.id,
       role,
       pointId: pointId ?? null,
       ttlSec,
+      person,
     });
+    const forWhom = person === null ? '' : ` → ${person.name} (${person.username})`;
     await runtime.execute(
-      { type: 'audit.record', action: 'token_issued', detail: `${role}${pointId ? ` ${pointId}` : ''}, ${ttlSec} s` },
+      {
+        type: 'audit.record',
+        action: 'token_issued',
+        detail: `${role}${pointId ? ` ${pointId}` : ''}${forWhom}, ${ttlSec} s`,
+      },
       admin,
     );
-    res.status(201).json({ token, tokenId, joinUrl: joinUrl(token), expiresAt, role, pointId: pointId ?? null });
+    res
+      .status(201)
+      .json({ token, tokenId, joinUrl: joinUrl(token), expiresAt, role, pointId: pointId ?? null, person });
+  });
+
+  // A signed-in organizer opens a staff console of a meeting as themself: the link carries their account, so every
+  // action they take there is recorded with their name.
+  router.post('/:id/open', async (req, res) => {
+    const actor = await auth.requireRole(req, res, 'organizer');
+    const runtime = meetings.get(req.params.id);
+    const role = (req.body as { role?: unknown } | undefined)?.role;
+    if (role !== 'chair' && role !== 'cochair' && role !== 'technician' && role !== 'observer') {
+      throw DomainError.validation('Vai trò phải là chair, cochair, technician hoặc observer (staff role required)');
+    }
+    if (actor.person === undefined) {
+      throw new DomainError('UNAUTHENTICATED', 'Cần đăng nhập bằng tài khoản (sign in with an account)');
+    }
+    const { token, tokenId, expiresAt } = await tokens.issue({
+      meetingId: runtime.id,
+      role,
+      ttlSec: 12 * 3600,
+      person: actor.person,
+    });
+    await runtime.execute(
+      {
+        type: 'audit.record',
+        action: 'token_issued',
+        detail: `${role} → ${actor.person.name} (${actor.person.username})`,
+      },
+      actor,
+    );
+    res.status(201).json({ token, tokenId, joinUrl: joinUrl(token), expiresAt, role, person: actor.person });
   });
 
   router.post('/:id/tokens/points', async (req, res) => {
-    const admin = auth.requireAdmin(req);
+    const admin = await auth.requireRole(req, res, 'organizer');
     const runtime = meetings.get(req.params.id);
     const ttlSec = Number(req.query.ttlSec ?? 12 * 3600);
     if (!Number.isInteger(ttlSec) || ttlSec < 60 || ttlSec > 7 * 24 * 3600) {
@@ -127,7 +174,7 @@ export function meetingsRouter({
   // Revokes one link (and the sessions refreshed from it): its sockets close on every node, and it is refused from
   // then on. Revoking it again answers with the first revocation.
   router.post('/:id/tokens/:tokenId/revoke', async (req, res) => {
-    const admin = auth.requireAdmin(req);
+    const admin = await auth.requireRole(req, res, 'organizer');
     const runtime = meetings.get(req.params.id);
     const issued = await tokens.registry?.issued(req.params.tokenId);
     if (issued === null || issued === undefined || issued.meetingId !== runtime.id) {
@@ -161,7 +208,7 @@ export function meetingsRouter({
 
   router.get('/:id/attendance.:format', async (req, res) => {
     const runtime = meetings.get(req.params.id);
-    const actor = await auth.requireStaffOrAdmin(req, runtime.id);
+    const actor = await auth.requireStaffOrAdmin(req, res, runtime.id);
     const lang: Lang = req.query.lang === 'en' ? 'en' : 'vi';
     if (!['csv', 'xlsx', 'json'].includes(req.params.format)) {
       throw new DomainError('NOT_FOUND', 'Định dạng phải là csv, xlsx hoặc json (format must be csv, xlsx or json)');
@@ -187,7 +234,7 @@ export function meetingsRouter({
   // The biên bản as a Word document, built from the meeting's state and log (a valid document at any stage).
   router.get('/:id/minutes.docx', async (req, res) => {
     const runtime = meetings.get(req.params.id);
-    const actor = await auth.requireStaffOrAdmin(req, runtime.id);
+    const actor = await auth.requireStaffOrAdmin(req, res, runtime.id);
     await runtime.execute({ type: 'audit.record', action: 'minutes_exported', detail: 'docx' }, actor);
     const document = await minutesDocx(minutesOf(runtime.state, await meetings.log(runtime.id)));
     res
@@ -198,7 +245,7 @@ export function meetingsRouter({
 
   router.get('/:id/audit.:format', async (req, res) => {
     const runtime = meetings.get(req.params.id);
-    const actor = await auth.requireStaffOrAdmin(req, runtime.id);
+    const actor = await auth.requireStaffOrAdmin(req, res, runtime.id);
     if (req.params.format !== 'csv' && req.params.format !== 'json') {
       throw new DomainError('NOT_FOUND', 'Định dạng phải là csv hoặc json (format must be csv or json)');
     }
@@ -216,7 +263,7 @@ export function meetingsRouter({
   });
 
   router.get('/:id/events', async (req: Request<{ id: string }>, res) => {
-    auth.requireAdmin(req);
+    await auth.requireRole(req, res, 'organizer');
     res.json({ events: await meetings.log(req.params.id) });
   });
 

@@ -84,6 +84,8 @@ export const tokenBody = z
       .min(60)
       .max(7 * 24 * 3600)
       .default(12 * 3600),
+    /** A staff link for this account: the meeting's record names the person. */
+    username: z.string().min(3).max(40).optional(),
   })
   .refine(
     (b) => (b.role === 'point') === (b.pointId !== undefined),

@@ -153,6 +153,7 @@ export class SignalingServer {
       ...(claims.pointId === null ? {} : { pointId: claims.pointId }),
       tokenId: claims.tokenId,
       address: socket.handshake.address,
+      ...(claims.person === null ? {} : { person: claims.person }),
     };
     const opened = await this.#gateway.open(claims.meetingId, { socketId: socket.id, actor });
     socket.data.meetingId = claims.meetingId;

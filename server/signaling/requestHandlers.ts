@@ -95,6 +95,7 @@ export const QUERY_HANDLERS: { [E in QueryRequest]: Handler<E> } = {
       pointId: ctx.actor.pointId ?? null,
       ttlSec: ctx.sessionTokenTtlSec,
       linkId,
+      person: ctx.actor.person ?? null,
     });
 
     return { token, expiresAt };

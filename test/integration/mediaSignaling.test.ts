@@ -1,3 +1,4 @@
+import { MAX_GRID_PAGE } from '../../server/media/routing.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from '../../server/protocol/client.js';
 import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
@@ -24,7 +25,7 @@ describe('media signaling', () => {
     }
     const purposes = (slots: { purpose: string }[]) => slots.map((s) => s.purpose);
     expect(purposes(pointJoin.join.slots)).toEqual(['hub', 'speaker', ...Array(6).fill('audio')]);
-    expect(purposes(chairJoin.join.slots).filter((p) => p === 'grid')).toHaveLength(12);
+    expect(purposes(chairJoin.join.slots).filter((p) => p === 'grid')).toHaveLength(MAX_GRID_PAGE);
     // The point's program shows the hub (the chair's participant) as soon as it joins.
     expect(pointJoin.join.slots[0]).toMatchObject({ purpose: 'hub', source: chair.id });
     const candidates = pointJoin.join.offer.split('\r\n').filter((l) => l.startsWith('a=candidate:'));
