@@ -7,12 +7,20 @@ import { useConsole } from './state/hooks.js';
 // Each console is its own chunk: a commune's link downloads only the point view (no charts, no chair panels).
 const ChairConsole = lazy(() => import('./chair/ChairConsole.js').then((m) => ({ default: m.ChairConsole })));
 const PointView = lazy(() => import('./point/PointView.js').then((m) => ({ default: m.PointView })));
+const OrganizerApp = lazy(() => import('./organizer/OrganizerApp.js').then((m) => ({ default: m.OrganizerApp })));
 const TechnicianConsole = lazy(() =>
   import('./technician/TechnicianConsole.js').then((m) => ({ default: m.TechnicianConsole })),
 );
 
 /** Entry by join link: the token's role picks the console. */
 export function App({ token }: { token: string | null }) {
+  if (location.pathname.startsWith('/to-chuc')) {
+    return (
+      <Suspense fallback={null}>
+        <OrganizerApp />
+      </Suspense>
+    );
+  }
   if (token === null || token === '') {
     return <RefusedPage code={null} />;
   }

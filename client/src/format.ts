@@ -29,3 +29,14 @@ export function formatDuration(totalSec: number): string {
 /** A metric for a table cell: rounded, or a dash when unknown. */
 export const formatMetric = (value: number | null | undefined, digits = 0) =>
   value === null || value === undefined ? '—' : value.toFixed(digits);
+
+/** A `datetime-local` value ("2026-12-15T08:00") read as Hanoi time (UTC+7, no daylight saving), as epoch ms. */
+export function hanoiInputToEpoch(value: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (match === null) {
+    return Number.NaN;
+  }
+  const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
+
+  return Date.UTC(y, mo - 1, d, h - 7, mi);
+}

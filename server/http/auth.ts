@@ -16,7 +16,7 @@ export interface HttpAuth {
    * The admin API key (automation, logged as such) or a signed-in account with this role; a cookie-authenticated
    * change must carry the CSRF header. Returns the actor for the meeting's record, naming the person.
    */
-  requireRole(req: Request, res: Response, role: AccountRole): Promise<Actor>;
+  requireRole(req: Request, res: Response, role: AccountRole | readonly AccountRole[]): Promise<Actor>;
   /** The admin key, an organizer's session, or a chair/co-chair/technician/observer token of this meeting. */
   requireStaffOrAdmin(req: Request, res: Response, meetingId: string): Promise<Actor>;
   /** The signed-in account, if any (renewing its cookie when due); `null` without a session cookie. */
@@ -104,9 +104,12 @@ export function createHttpAuth({
       if (signedIn === null) {
         throw new DomainError('UNAUTHENTICATED', 'Cần đăng nhập hoặc khóa quản trị (sign in or send x-api-key)');
       }
-      if (!signedIn.roles.includes(role)) {
+      const allowed: readonly AccountRole[] = typeof role === 'string' ? [role] : role;
+      if (!allowed.some((r) => signedIn.roles.includes(r))) {
         throw DomainError.forbidden(
-          role === 'admin' ? 'quản trị tài khoản, danh bạ (administration)' : 'tổ chức hội nghị (organizing)',
+          allowed.includes('organizer')
+            ? 'tổ chức hội nghị (organizing)'
+            : 'quản trị tài khoản, danh bạ (administration)',
         );
       }
       requireCsrf(req);

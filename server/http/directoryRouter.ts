@@ -10,8 +10,9 @@ import type { HttpAuth } from './auth.js';
  */
 export function directoryRouter({ meetings, auth }: { meetings: MeetingService; auth: HttpAuth }): Router {
   const router = Router();
+  // Organizers read the directory to pick a hub and the invited units; only administrators change it.
   router.get('/', async (req, res) => {
-    await auth.requireRole(req, res, 'admin');
+    await auth.requireRole(req, res, ['admin', 'organizer']);
     res.json(meetings.directory);
   });
   router.post('/', async (req, res) => {

@@ -35,6 +35,7 @@ function usePageSize(ref: RefObject<HTMLElement | null>): number {
     if (element === null) {
       return undefined;
     }
+    // Sized from the box, never from its content (the box does not grow with the page it holds).
     const observer = new ResizeObserver(() => setSize(fittingPage(element.clientWidth, element.clientHeight)));
     observer.observe(element);
 

@@ -40,6 +40,7 @@ export function Field({
   maxLength,
   multiline = false,
   numeric = false,
+  password = false,
   children,
 }: {
   label: string;
@@ -51,6 +52,7 @@ export function Field({
   maxLength?: number;
   multiline?: boolean;
   numeric?: boolean;
+  password?: boolean;
   children?: ReactNode;
 }) {
   const { t } = useTranslation();
@@ -70,7 +72,12 @@ export function Field({
       {multiline ? (
         <textarea {...common} rows={3} onChange={(e) => onChange(e.target.value)} />
       ) : (
-        <input {...common} inputMode={numeric ? 'numeric' : undefined} onChange={(e) => onChange(e.target.value)} />
+        <input
+          {...common}
+          type={password ? 'password' : 'text'}
+          inputMode={numeric ? 'numeric' : undefined}
+          onChange={(e) => onChange(e.target.value)}
+        />
       )}
       {problem !== null && (
         <span id={errorId} className="field-error" role="alert" data-testid={`error-${name}`}>

@@ -1,0 +1,161 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatDate, formatTime } from '../format.js';
+import { api, ApiError, type DirectoryView, type IssuedLink, type MeetingSummary } from './api.js';
+import { InvitationSheet } from './InvitationSheet.js';
+import { linksCsv } from './linksCsv.js';
+
+const STAFF_ROLES = ['chair', 'technician', 'observer'] as const;
+
+/**
+ * One meeting: open its consoles as the signed-in person, and its invitations — a link per invited point, printed per
+ * unit with a QR code, as a CSV for mail merge, each revocable and re-issuable.
+ */
+export function MeetingPage({ meetingId }: { meetingId: string }) {
+  const { t } = useTranslation();
+  const [meeting, setMeeting] = useState<MeetingSummary | null>(null);
+  const [directory, setDirectory] = useState<DirectoryView | null>(null);
+  const [links, setLinks] = useState<IssuedLink[]>([]);
+  const [printing, setPrinting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : String(e));
+  useEffect(() => {
+    api<MeetingSummary>('GET', `/api/meetings/${encodeURIComponent(meetingId)}`)
+      .then(setMeeting)
+      .catch(fail);
+    void api<DirectoryView>('GET', '/api/directory').then(setDirectory);
+  }, [meetingId]);
+  const unitOf = useMemo(() => {
+    const unitName = new Map(directory?.units.map((u) => [u.code, u.name]));
+
+    return new Map(directory?.points.map((p) => [p.code, unitName.get(p.unitCode) ?? '']));
+  }, [directory]);
+  const base = `/api/meetings/${encodeURIComponent(meetingId)}`;
+
+  const issueAll = () =>
+    api<{ points: IssuedLink[] }>('POST', `${base}/tokens/points`)
+      .then((r) => setLinks(r.points))
+      .catch(fail);
+  const revoke = (link: IssuedLink) =>
+    api('POST', `${base}/tokens/${encodeURIComponent(link.tokenId)}/revoke`)
+      .then(() => setLinks((all) => all.map((l) => (l.tokenId === link.tokenId ? { ...l, revoked: true } : l))))
+      .catch(fail);
+  const reissue = (link: IssuedLink) =>
+    (link.revoked === true
+      ? Promise.resolve()
+      : api('POST', `${base}/tokens/${encodeURIComponent(link.tokenId)}/revoke`)
+    )
+      .then(() => api<IssuedLink>('POST', `${base}/tokens`, { role: 'point', pointId: link.pointId }))
+      .then((fresh) =>
+        setLinks((all) =>
+          all.map((l) => (l.pointId === link.pointId ? { ...fresh, name: link.name, pointId: link.pointId } : l)),
+        ),
+      )
+      .catch(fail);
+  const open = (role: (typeof STAFF_ROLES)[number]) =>
+    api<{ joinUrl: string }>('POST', `${base}/open`, { role })
+      .then((r) => window.open(r.joinUrl, '_blank', 'noopener'))
+      .catch(fail);
+  const downloadCsv = (separator: ',' | ';') => {
+    const blob = new Blob([linksCsv(links, unitOf, separator)], { type: 'text/csv;charset=utf-8' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `duong-dan-${meetingId}.csv`;
+    a.click();
+    URL.revokeObjectURL(a.href);
+  };
+
+  if (printing && meeting !== null) {
+    return (
+      <InvitationSheet
+        meeting={meeting}
+        links={links.filter((l) => l.revoked !== true)}
+        unitOf={unitOf}
+        onClose={() => setPrinting(false)}
+      />
+    );
+  }
+
+  return (
+    <section className="panel meeting-page" aria-labelledby="meeting-title">
+      <p>
+        <a href="#/">← {t('organizer.meetings')}</a>
+      </p>
+      {meeting !== null && (
+        <>
+          <h2 id="meeting-title">{meeting.title}</h2>
+          <p className="muted">
+            {formatDate(meeting.scheduledStart)} {formatTime(meeting.scheduledStart).slice(0, 5)} ·{' '}
+            {t(`status.${meeting.status}`)} · {t('organizer.invitedCount', { count: meeting.invited })}
+          </p>
+        </>
+      )}
+      {error !== null && (
+        <p className="field-error" role="alert" data-testid="meeting-error">
+          {error}
+        </p>
+      )}
+      <div className="form-row">
+        {STAFF_ROLES.map((role) => (
+          <button key={role} type="button" onClick={() => void open(role)} data-testid={`open-${role}`}>
+            {t(`organizer.open.${role}`)}
+          </button>
+        ))}
+      </div>
+      <h3>{t('organizer.invitations')}</h3>
+      <div className="form-row">
+        <button type="button" className="primary" onClick={() => void issueAll()} data-testid="issue-links">
+          {t('organizer.issueAll', { count: meeting?.invited ?? 0 })}
+        </button>
+        {links.length > 0 && (
+          <>
+            <button type="button" onClick={() => setPrinting(true)} data-testid="print-sheet">
+              {t('organizer.print')}
+            </button>
+            <button type="button" onClick={() => downloadCsv(',')}>
+              {t('organizer.csvComma')}
+            </button>
+            <button type="button" onClick={() => downloadCsv(';')}>
+              {t('organizer.csvSemicolon')}
+            </button>
+          </>
+        )}
+      </div>
+      {links.length > 0 && (
+        <table className="links-issued" data-testid="issued-links">
+          <thead>
+            <tr>
+              <th scope="col">{t('organizer.unit')}</th>
+              <th scope="col">{t('organizer.point')}</th>
+              <th scope="col">{t('organizer.validUntil')}</th>
+              <th scope="col">{t('organizer.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {links.map((link) => (
+              <tr key={link.pointId} data-point={link.pointId} className={link.revoked === true ? 'revoked' : ''}>
+                <td>{unitOf.get(link.pointId)}</td>
+                <th scope="row">{link.name}</th>
+                <td>
+                  {link.revoked === true
+                    ? t('organizer.revoked')
+                    : `${formatDate(link.expiresAt)} ${formatTime(link.expiresAt).slice(0, 5)}`}
+                </td>
+                <td>
+                  {link.revoked !== true && (
+                    <button type="button" onClick={() => void revoke(link)}>
+                      {t('organizer.revoke')}
+                    </button>
+                  )}{' '}
+                  <button type="button" onClick={() => void reissue(link)}>
+                    {t('organizer.reissue')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

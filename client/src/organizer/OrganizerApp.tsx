@@ -1,0 +1,63 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LanguageSwitch } from '../components/Shell.js';
+import type { Language } from '../i18n/index.js';
+import { api, type AccountView } from './api.js';
+import { MeetingList } from './MeetingList.js';
+import { MeetingPage } from './MeetingPage.js';
+import { SignIn } from './SignIn.js';
+
+/** The office's console (/to-chuc): sign in, the meetings, and one meeting's invitations. */
+export function OrganizerApp() {
+  const { t, i18n } = useTranslation();
+  const [account, setAccount] = useState<AccountView | null | undefined>(undefined);
+  const [meetingId, setMeetingId] = useState<string | null>(() => meetingOfHash());
+  useEffect(() => {
+    api<{ account: AccountView }>('GET', '/api/session')
+      .then((r) => setAccount(r.account))
+      .catch(() => setAccount(null));
+    const onHash = () => setMeetingId(meetingOfHash());
+    window.addEventListener('hashchange', onHash);
+
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const signOut = useCallback(() => {
+    void api('DELETE', '/api/session').finally(() => setAccount(null));
+  }, []);
+
+  return (
+    <div className="organizer">
+      <header className="top">
+        <div className="top-title">
+          <h1>{t('organizer.title')}</h1>
+          {account != null && (
+            <p>
+              <span className="role" data-testid="signed-in-as">
+                {account.displayName}
+              </span>{' '}
+              <button type="button" className="link-light" onClick={signOut}>
+                {t('organizer.signOut')}
+              </button>
+            </p>
+          )}
+        </div>
+        <LanguageSwitch current={i18n.language as Language} />
+      </header>
+      <main className="organizer-main">
+        {account === undefined ? null : account === null ? (
+          <SignIn onSignedIn={setAccount} />
+        ) : meetingId === null ? (
+          <MeetingList />
+        ) : (
+          <MeetingPage meetingId={meetingId} />
+        )}
+      </main>
+    </div>
+  );
+}
+
+function meetingOfHash(): string | null {
+  const match = /^#\/hoi-nghi\/(.+)$/.exec(location.hash);
+
+  return match === null ? null : decodeURIComponent(match[1] as string);
+}

@@ -1,0 +1,73 @@
+import { errorText } from '../i18n/errorText.js';
+
+/** A refused call: the server's code, and its message in the console's language. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: { path?: string; line?: number; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+const csrfToken = () =>
+  document.cookie
+    .split('; ')
+    .find((c) => c.startsWith('diemcau_csrf='))
+    ?.slice('diemcau_csrf='.length) ?? '';
+
+/**
+ * The organizer console's calls: same-origin, with the session cookie, and the CSRF header repeating the CSRF cookie
+ * on every change.
+ */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken() }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const data = (await response.json().catch(() => ({}))) as {
+    error?: { code: string; message: string; details?: ApiError['details'] };
+  };
+  if (!response.ok) {
+    const code = data.error?.code ?? `HTTP_${response.status}`;
+    throw new ApiError(code, errorText(code, data.error?.message ?? `HTTP ${response.status}`), data.error?.details);
+  }
+
+  return data as T;
+}
+
+export interface AccountView {
+  username: string;
+  displayName: string;
+  roles: ('admin' | 'organizer')[];
+}
+
+export interface MeetingSummary {
+  id: string;
+  title: string;
+  kind: string;
+  scheduledStart: number;
+  hubPointId: string;
+  invited: number;
+  status: 'scheduled' | 'open' | 'in_session' | 'ended';
+}
+
+export interface DirectoryView {
+  units: { code: string; name: string; level: string; parentCode: string | null }[];
+  points: { code: string; name: string; unitCode: string }[];
+}
+
+export interface IssuedLink {
+  pointId: string;
+  name: string;
+  tokenId: string;
+  joinUrl: string;
+  expiresAt: number;
+  revoked?: boolean;
+}

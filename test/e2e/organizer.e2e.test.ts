@@ -1,0 +1,128 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMeeting } from '../../server/protocol/client.js';
+import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
+import { eventually, launchChromium } from './browser.js';
+
+/** The office prepares a meeting in Chromium, as a signed-in person, and the record names that person. */
+describe('the organizer console, in Chromium', () => {
+  let t: TestServer;
+  let browser: Browser;
+  let office: Page;
+  let meetingId = '';
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestServer({
+      env: { MEDIA_BRIDGE: 'werift', MEDIA_LISTEN_IP: '127.0.0.1' },
+    });
+    const created = await fetch(`${t.url}/api/accounts`, {
+      method: 'POST',
+      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: 'lan.nt',
+        displayName: 'Nguyễn Thị Lan',
+        password: 'van-phong-2026',
+        roles: ['organizer', 'admin'],
+      }),
+    });
+    expect(created.status).toBe(201);
+    browser = await launchChromium();
+    office = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    office.on('pageerror', (error) => errors.push(error.message));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('signs in (a wrong password is said at the form, in Vietnamese)', async () => {
+    await office.goto(`${t.url}/to-chuc`);
+    await office.fill('input[name=username]', 'lan.nt');
+    await office.fill('input[name=password]', 'sai-mat-khau');
+    await office.getByRole('button', { name: 'Đăng nhập' }).click();
+    expect(await office.locator('[data-testid=sign-in-error]').innerText()).toBe('Sai tên đăng nhập hoặc mật khẩu');
+    await office.fill('input[name=password]', 'van-phong-2026');
+    await office.getByRole('button', { name: 'Đăng nhập' }).click();
+    expect(await office.locator('[data-testid=signed-in-as]').innerText()).toBe('Nguyễn Thị Lan');
+  });
+
+  it('schedules a meeting for a subtree, with the count of its points, and issues and prints the invitations', async () => {
+    await office.click('[data-testid=new-meeting]');
+    // Nothing filled: each field says what is missing, and nothing is created.
+    await office.getByRole('button', { name: 'Tạo hội nghị' }).last().click();
+    expect(await office.locator('.new-meeting .field-error').count()).toBeGreaterThanOrEqual(5);
+    await office.fill('input[name=title]', 'Giao ban trực tuyến Huyện Một tháng 12');
+    await office.fill('input[name=start]', '2026-12-15T08:00');
+    await office.selectOption('select[name=hub]', 'DC-T');
+    await office.selectOption('select[name=unit]', 'H1');
+    expect(await office.locator('[data-testid=invited-count]').innerText()).toBe('3 điểm cầu được mời');
+    await office.fill('input[name=chairName]', 'Dương Văn Thái');
+    await office.fill('input[name=chairTitle]', 'Chủ tịch UBND huyện');
+    await office.getByRole('button', { name: 'Tạo hội nghị' }).last().click();
+    await office.locator('#meeting-title').waitFor();
+    expect(await office.locator('#meeting-title').innerText()).toBe('Giao ban trực tuyến Huyện Một tháng 12');
+    expect(await office.locator('.meeting-page > p.muted').innerText()).toContain('15/12/2026 08:00');
+    meetingId = decodeURIComponent(new URL(office.url()).hash.replace('#/hoi-nghi/', ''));
+
+    await office.click('[data-testid=issue-links]');
+    const rows = office.locator('[data-testid=issued-links] tbody tr');
+    await eventually(async () => expect(await rows.count()).toBe(3));
+    await office.click('[data-testid=print-sheet]');
+    const sheet = office.locator('[data-testid=invitation-sheet]');
+    await sheet.waitFor();
+    expect(await sheet.locator('h2').first().innerText()).toBe('Huyện Một');
+    await eventually(async () => expect(await sheet.locator('img[src^="data:image/png"]').count()).toBe(3));
+    const pdf = await office.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+  });
+
+  it('the chair console opens as the signed-in person; a point joins with its printed link; revoking it cuts it off', async () => {
+    const sheet = office.locator('[data-testid=invitation-sheet]');
+    const x1Link = await sheet.locator('li[data-point="DC-X1"] .sheet-link').innerText();
+    await office.getByRole('button', { name: 'Đóng' }).click();
+
+    const popup = office.context().waitForEvent('page');
+    await office.click('[data-testid=open-chair]');
+    const chair = await popup;
+    await chair.waitForSelector('header.top');
+    await chair.getByRole('button', { name: 'Mở hội nghị' }).click();
+    await chair.getByRole('button', { name: 'Khai mạc' }).click();
+    await chair.locator('[data-testid=meeting-status]:has-text("Đang họp")').waitFor();
+
+    const room = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    await room.goto(x1Link);
+    await room.locator('header.top').waitFor();
+    expect(await room.locator('header.top .role').innerText()).toBe('Điểm cầu Xã Tân Sơn');
+
+    await office
+      .locator('[data-testid=issued-links] tr[data-point="DC-X1"]')
+      .getByRole('button', { name: 'Thu hồi' })
+      .click();
+    const refused = room.locator('[data-testid=refused-page]');
+    await refused.waitFor({ timeout: 10_000 });
+    expect(await refused.getAttribute('data-code')).toBe('TOKEN_REVOKED');
+    await room.reload();
+    expect(await room.locator('[data-testid=refused-page]').getAttribute('data-code')).toBe('TOKEN_REVOKED');
+    await room.context().close();
+
+    // Another point is on; the chair, who is the signed-in office person here, calls on it.
+    const { token } = await t.server.tokens.issue({ meetingId, role: 'point', pointId: 'DC-X2', ttlSec: 600 });
+    const x2 = await connectMeeting(t.url, token, { reconnection: false });
+    const thumb = chair.locator('.thumb[data-point="DC-X2"]');
+    await thumb.getByRole('button', { name: 'Mời phát biểu' }).click();
+    await chair.locator('[data-testid=speaker-card]').getByText('Điểm cầu Xã Hòa Lâm').waitFor();
+    x2.socket.close();
+
+    const audit = await (
+      await fetch(`${t.url}/api/meetings/${encodeURIComponent(meetingId)}/audit.csv`, {
+        headers: { 'x-api-key': ADMIN_KEY },
+      })
+    ).text();
+    const granted = audit.split('\r\n').find((line) => line.includes('FloorGranted'));
+    expect(granted).toContain('Nguyễn Thị Lan (lan.nt)');
+    expect(audit.split('\r\n').find((line) => line.includes('token_revoked'))).toContain('Nguyễn Thị Lan (lan.nt)');
+    expect(errors).toEqual([]);
+  });
+});
