@@ -3,6 +3,7 @@ import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 import type { Person } from '../domain/accounts.js';
+import { formatDateTime } from '../format.js';
 import type { Role } from '../domain/model.js';
 import { role } from '../protocol/common.js';
 import type { TokenRegistry } from '../accounts/TokenRegistry.js';
@@ -67,13 +68,16 @@ export class JoinTokens {
     role,
     pointId,
     ttlSec,
+    window,
     linkId,
     person,
   }: {
     meetingId: string;
     role: Role;
     pointId?: string | null;
-    ttlSec: number;
+    /** Valid from now for this long; or, with `window`, from `notBefore` (epoch ms) until `expiresAt`. */
+    ttlSec?: number;
+    window?: { notBefore: number | null; expiresAt: number };
     linkId?: string | undefined;
     person?: Person | null | undefined;
   }): Promise<IssuedJoinToken> {
@@ -88,10 +92,17 @@ export class JoinTokens {
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
       .setJti(tokenId)
-      .setIssuedAt()
-      .setExpirationTime(`${ttlSec}s`);
+      .setIssuedAt();
+    const expiresAtSec =
+      window === undefined
+        ? Math.floor(Date.now() / 1000) + (ttlSec ?? 12 * 3600)
+        : Math.floor(window.expiresAt / 1000);
+    jwt.setExpirationTime(expiresAtSec);
+    if (window?.notBefore != null) {
+      jwt.setNotBefore(Math.floor(window.notBefore / 1000));
+    }
     const token = await jwt.sign(this.#key);
-    const expiresAt = (Math.floor(Date.now() / 1000) + ttlSec) * 1000;
+    const expiresAt = expiresAtSec * 1000;
     await this.#registry?.recordIssued([
       { tokenId, linkId: linkId ?? tokenId, meetingId, role, pointId: pointId ?? null, expiresAt },
     ]);
@@ -128,6 +139,13 @@ export class JoinTokens {
     } catch (error) {
       if (error instanceof errors.JWTExpired) {
         throw new DomainError('TOKEN_EXPIRED', 'Mã tham dự đã hết hạn (join token expired)');
+      }
+      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'nbf') {
+        const opens = Number((error.payload as { nbf?: number }).nbf ?? 0) * 1000;
+        throw new DomainError(
+          'TOKEN_NOT_YET_VALID',
+          `Đường dẫn tham dự có hiệu lực từ ${formatDateTime(opens)} (join link not valid yet)`,
+        );
       }
       if (error instanceof DomainError) {
         throw error;

@@ -3,6 +3,8 @@ import { minutesDocx } from '../export/minutesDocx.js';
 import type { AccountStore } from '../accounts/AccountStore.js';
 import type { TokenRegistry } from '../accounts/TokenRegistry.js';
 import { personOf } from '../domain/accounts.js';
+import { invitationWindow } from '../domain/invitations.js';
+import { formatDateTime } from '../format.js';
 import { Router, type Request } from 'express';
 import type { JoinTokens } from '../auth/JoinTokens.js';
 import { attendance } from '../domain/attendance.js';
@@ -88,11 +90,12 @@ export function meetingsRouter({
       throw new DomainError('NOT_FOUND', `Không có tài khoản ${username} (no such account)`);
     }
     const person = account === null ? null : personOf(account);
+    const validity = ttlSec === undefined ? { window: invitationWindow(runtime.state.def, now()) } : { ttlSec };
     const { token, tokenId, expiresAt } = await tokens.issue({
       meetingId: runtime.id,
       role,
       pointId: pointId ?? null,
-      ttlSec,
+      ...validity,
       person,
     });
     const forWhom = person === null ? '' : ` → ${person.name} (${person.username})`;
@@ -100,7 +103,7 @@ export function meetingsRouter({
       {
         type: 'audit.record',
         action: 'token_issued',
-        detail: `${role}${pointId ? ` ${pointId}` : ''}${forWhom}, ${ttlSec} s`,
+        detail: `${role}${pointId ? ` ${pointId}` : ''}${forWhom}, ${validityText(expiresAt, ttlSec)}`,
       },
       admin,
     );
@@ -124,7 +127,8 @@ export function meetingsRouter({
     const { token, tokenId, expiresAt } = await tokens.issue({
       meetingId: runtime.id,
       role,
-      ttlSec: 12 * 3600,
+      // Opened now by the person who will use it: valid at once, until the meeting's links end.
+      window: { notBefore: null, expiresAt: invitationWindow(runtime.state.def, now()).expiresAt },
       person: actor.person,
     });
     await runtime.execute(
@@ -141,17 +145,19 @@ export function meetingsRouter({
   router.post('/:id/tokens/points', async (req, res) => {
     const admin = await auth.requireRole(req, res, 'organizer');
     const runtime = meetings.get(req.params.id);
-    const ttlSec = Number(req.query.ttlSec ?? 12 * 3600);
-    if (!Number.isInteger(ttlSec) || ttlSec < 60 || ttlSec > 7 * 24 * 3600) {
+    const ttlSec = req.query.ttlSec === undefined ? undefined : Number(req.query.ttlSec);
+    if (ttlSec !== undefined && (!Number.isInteger(ttlSec) || ttlSec < 60 || ttlSec > 7 * 24 * 3600)) {
       throw DomainError.validation('ttlSec phải từ 60 đến 604800 (ttlSec out of range)');
     }
+    // One window for every link of the meeting: open before the start, valid until the meeting has surely ended.
+    const validity = ttlSec === undefined ? { window: invitationWindow(runtime.state.def, now()) } : { ttlSec };
     const links = await Promise.all(
       runtime.state.def.invitedPointIds.map(async (pointId) => {
         const { token, tokenId, expiresAt } = await tokens.issue({
           meetingId: runtime.id,
           role: 'point',
           pointId,
-          ttlSec,
+          ...validity,
         });
 
         return {
@@ -165,7 +171,11 @@ export function meetingsRouter({
       }),
     );
     await runtime.execute(
-      { type: 'audit.record', action: 'tokens_issued', detail: `${links.length} points, ${ttlSec} s` },
+      {
+        type: 'audit.record',
+        action: 'tokens_issued',
+        detail: `${links.length} points, ${validityText(links[0]?.expiresAt ?? now(), ttlSec)}`,
+      },
       admin,
     );
     res.status(201).json({ points: links });
@@ -269,6 +279,9 @@ export function meetingsRouter({
 
   return router;
 }
+
+const validityText = (expiresAt: number, ttlSec: number | undefined) =>
+  ttlSec === undefined ? `valid until ${formatDateTime(expiresAt)}` : `${ttlSec} s`;
 
 function summary(state: MeetingState) {
   const { id, title, kind, scheduledStart, hubPointId, invitedPointIds } = state.def;

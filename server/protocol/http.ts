@@ -77,13 +77,13 @@ export const tokenBody = z
   .strictObject({
     role,
     pointId: code.optional(),
-    /** Default 12 h: a long meeting plus preparation. */
+    /** Valid from now for this long; by default, the meeting's invitation window (server/domain/invitations.ts). */
     ttlSec: z
       .number()
       .int()
       .min(60)
       .max(7 * 24 * 3600)
-      .default(12 * 3600),
+      .optional(),
     /** A staff link for this account: the meeting's record names the person. */
     username: z.string().min(3).max(40).optional(),
   })

@@ -48,32 +48,79 @@ describe('the organizer console, in Chromium', () => {
     expect(await office.locator('[data-testid=signed-in-as]').innerText()).toBe('Nguyễn Thị Lan');
   });
 
+  it('imports a directory: a broken file is listed row by row and changes nothing; a clean one replaces it', async () => {
+    await office.click('[data-testid=nav-directory]');
+    const count = office.locator('[data-testid=directory-count]');
+    expect(await count.innerText()).toBe('7 đơn vị, 7 điểm cầu');
+    const header = 'kind,code,name,level,parent,technician_name,technician_phone';
+    const rows = [
+      'unit,T,Tỉnh Thử Nghiệm,province,,,',
+      'unit,H1,Huyện Một,district,T,,',
+      'unit,H2,Huyện Hai,district,T,,',
+      ...['X1,Xã Tân Sơn,H1', 'X2,Xã Hòa Lâm,H1', 'X5,Xã Mới Lập,H1', 'X3,Xã Đông Hà,H2', 'X4,Xã Phú Lộc,H2'].map(
+        (row) => {
+          const [code, name, parent] = row.split(',');
+          return `unit,${code},${name},commune,${parent},,`;
+        },
+      ),
+      ...['T', 'H1', 'H2', 'X1', 'X2', 'X5', 'X3', 'X4'].map(
+        (code) => `point,DC-${code},Điểm cầu ${code},x,${code},Nguyễn Văn An,0912345678`,
+      ),
+    ];
+    const file = (name: string, lines: string[]) => ({
+      name,
+      mimeType: 'text/csv',
+      buffer: Buffer.from([header, ...lines].join('\n')),
+    });
+    await office.setInputFiles(
+      'input[name=directoryFile]',
+      file('hong.csv', [...rows, 'unit,X1,Trùng mã,commune,H1,,', 'point,DC-X9,Điểm cầu lạc,commune,KHONG-CO,,']),
+    );
+    const problems = office.locator('[data-testid=import-problems] tbody tr');
+    await problems.first().waitFor();
+    expect(await problems.count()).toBeGreaterThanOrEqual(2);
+    expect(await office.locator('[data-testid=import-problems]').innerText()).toContain('Danh bạ không thay đổi');
+    expect(await count.innerText()).toBe('7 đơn vị, 7 điểm cầu');
+
+    await office.setInputFiles('input[name=directoryFile]', file('danh-ba.csv', rows));
+    await office.locator('[data-testid=import-ready]').waitFor();
+    await office.getByRole('button', { name: 'Thay danh bạ bằng tệp này' }).click();
+    await office.locator('[data-testid=import-done]').waitFor();
+    expect(await count.innerText()).toBe('8 đơn vị, 8 điểm cầu');
+    await office.click('text=Các hội nghị');
+  });
+
   it('schedules a meeting for a subtree, with the count of its points, and issues and prints the invitations', async () => {
     await office.click('[data-testid=new-meeting]');
     // Nothing filled: each field says what is missing, and nothing is created.
     await office.getByRole('button', { name: 'Tạo hội nghị' }).last().click();
     expect(await office.locator('.new-meeting .field-error').count()).toBeGreaterThanOrEqual(5);
     await office.fill('input[name=title]', 'Giao ban trực tuyến Huyện Một tháng 12');
-    await office.fill('input[name=start]', '2026-12-15T08:00');
+    // Half an hour from now, Hanoi time: the links open two hours before the start, so they work today.
+    const start = new Date(Date.now() + 30 * 60_000 + 7 * 3600_000).toISOString().slice(0, 16);
+    await office.fill('input[name=start]', start);
     await office.selectOption('select[name=hub]', 'DC-T');
     await office.selectOption('select[name=unit]', 'H1');
-    expect(await office.locator('[data-testid=invited-count]').innerText()).toBe('3 điểm cầu được mời');
+    expect(await office.locator('[data-testid=invited-count]').innerText()).toBe('4 điểm cầu được mời');
     await office.fill('input[name=chairName]', 'Dương Văn Thái');
     await office.fill('input[name=chairTitle]', 'Chủ tịch UBND huyện');
     await office.getByRole('button', { name: 'Tạo hội nghị' }).last().click();
     await office.locator('#meeting-title').waitFor();
     expect(await office.locator('#meeting-title').innerText()).toBe('Giao ban trực tuyến Huyện Một tháng 12');
-    expect(await office.locator('.meeting-page > p.muted').innerText()).toContain('15/12/2026 08:00');
+    const [date, time] = start.split('T') as [string, string];
+    expect(await office.locator('.meeting-page > p.muted').innerText()).toContain(
+      `${date.split('-').reverse().join('/')} ${time}`,
+    );
     meetingId = decodeURIComponent(new URL(office.url()).hash.replace('#/hoi-nghi/', ''));
 
     await office.click('[data-testid=issue-links]');
     const rows = office.locator('[data-testid=issued-links] tbody tr');
-    await eventually(async () => expect(await rows.count()).toBe(3));
+    await eventually(async () => expect(await rows.count()).toBe(4));
     await office.click('[data-testid=print-sheet]');
     const sheet = office.locator('[data-testid=invitation-sheet]');
     await sheet.waitFor();
     expect(await sheet.locator('h2').first().innerText()).toBe('Huyện Một');
-    await eventually(async () => expect(await sheet.locator('img[src^="data:image/png"]').count()).toBe(3));
+    await eventually(async () => expect(await sheet.locator('img[src^="data:image/png"]').count()).toBe(4));
     const pdf = await office.pdf({ format: 'A4' });
     expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
   });
@@ -94,7 +141,7 @@ describe('the organizer console, in Chromium', () => {
     const room = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
     await room.goto(x1Link);
     await room.locator('header.top').waitFor();
-    expect(await room.locator('header.top .role').innerText()).toBe('Điểm cầu Xã Tân Sơn');
+    expect(await room.locator('header.top .role').innerText()).toBe('Điểm cầu X1');
 
     await office
       .locator('[data-testid=issued-links] tr[data-point="DC-X1"]')
@@ -112,7 +159,7 @@ describe('the organizer console, in Chromium', () => {
     const x2 = await connectMeeting(t.url, token, { reconnection: false });
     const thumb = chair.locator('.thumb[data-point="DC-X2"]');
     await thumb.getByRole('button', { name: 'Mời phát biểu' }).click();
-    await chair.locator('[data-testid=speaker-card]').getByText('Điểm cầu Xã Hòa Lâm').waitFor();
+    await chair.locator('[data-testid=speaker-card]').getByText('Điểm cầu X2').waitFor();
     x2.socket.close();
 
     const audit = await (

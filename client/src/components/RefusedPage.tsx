@@ -3,7 +3,14 @@ import type { Language } from '../i18n/index.js';
 import { LanguageSwitch } from './Shell.js';
 
 /** Why a join link does not open a console, by the server's code; anything else reads as "not valid". */
-const KNOWN = ['TOKEN_EXPIRED', 'TOKEN_REVOKED', 'MEETING_ENDED', 'NOT_INVITED', 'MEETING_NOT_OPEN'] as const;
+const KNOWN = [
+  'TOKEN_EXPIRED',
+  'TOKEN_NOT_YET_VALID',
+  'TOKEN_REVOKED',
+  'MEETING_ENDED',
+  'NOT_INVITED',
+  'MEETING_NOT_OPEN',
+] as const;
 
 /**
  * A whole page for a link that cannot be used (none, broken, expired, revoked, meeting over): what happened, what to

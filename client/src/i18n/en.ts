@@ -15,6 +15,22 @@ export const en: Dictionary = {
     mediaReconnecting: 'Video and audio are reconnecting…',
     clock: 'Hanoi time',
   },
+  directory: {
+    title: 'Directory',
+    count: '{{units}} units, {{points}} points',
+    export: 'Export directory (JSON)',
+    importFile: 'Import a directory from a CSV or JSON file',
+    importHint:
+      'The file is checked first; the directory changes only when you press “Replace the directory” after a clean check.',
+    notImported: 'Not imported: {{message}}. The directory is unchanged.',
+    line: 'Line',
+    field: 'Field',
+    problem: 'Problem',
+    checked: 'File {{file}} is valid: {{units}} units, {{points}} points.',
+    apply: 'Replace the directory with this file',
+    imported: 'Directory imported: {{units}} units, {{points}} points.',
+    points: '{{count}} points',
+  },
   organizer: {
     title: 'diemcau — meeting office',
     signIn: 'Sign in',
@@ -87,6 +103,10 @@ export const en: Dictionary = {
     TOKEN_EXPIRED: {
       title: 'This join link has expired',
       what: 'The link is valid only while its meeting runs, and it has expired.',
+    },
+    TOKEN_NOT_YET_VALID: {
+      title: 'This link does not open yet',
+      what: 'Join links open about 2 hours before the meeting. Open it again closer to the time on the invitation.',
     },
     TOKEN_REVOKED: {
       title: 'This join link was revoked',

@@ -12,6 +12,21 @@ export const vi = {
     mediaReconnecting: 'Đường hình/tiếng đang kết nối lại…',
     clock: 'Giờ Hà Nội',
   },
+  directory: {
+    title: 'Danh bạ điểm cầu',
+    count: '{{units}} đơn vị, {{points}} điểm cầu',
+    export: 'Xuất danh bạ (JSON)',
+    importFile: 'Nhập danh bạ từ tệp CSV hoặc JSON',
+    importHint: 'Tệp được kiểm tra trước; danh bạ chỉ thay đổi khi bấm “Thay danh bạ” sau khi tệp không còn lỗi.',
+    notImported: 'Chưa nhập: {{message}}. Danh bạ không thay đổi.',
+    line: 'Dòng',
+    field: 'Mục',
+    problem: 'Lỗi',
+    checked: 'Tệp {{file}} hợp lệ: {{units}} đơn vị, {{points}} điểm cầu.',
+    apply: 'Thay danh bạ bằng tệp này',
+    imported: 'Đã nhập danh bạ: {{units}} đơn vị, {{points}} điểm cầu.',
+    points: '{{count}} điểm cầu',
+  },
   organizer: {
     title: 'diemcau — Văn phòng tổ chức hội nghị',
     signIn: 'Đăng nhập',
@@ -85,6 +100,10 @@ export const vi = {
     TOKEN_EXPIRED: {
       title: 'Đường dẫn tham dự đã hết hạn',
       what: 'Đường dẫn này chỉ dùng được trong thời gian hội nghị diễn ra và nay đã hết hạn.',
+    },
+    TOKEN_NOT_YET_VALID: {
+      title: 'Chưa đến giờ dùng đường dẫn này',
+      what: 'Đường dẫn tham dự chỉ mở từ khoảng 2 giờ trước giờ họp. Hãy mở lại gần giờ họp (giờ ghi trên giấy mời).',
     },
     TOKEN_REVOKED: {
       title: 'Đường dẫn tham dự đã bị thu hồi',

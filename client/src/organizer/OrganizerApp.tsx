@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/Shell.js';
 import type { Language } from '../i18n/index.js';
 import { api, type AccountView } from './api.js';
+import { DirectoryPage } from './DirectoryPage.js';
 import { MeetingList } from './MeetingList.js';
 import { MeetingPage } from './MeetingPage.js';
 import { SignIn } from './SignIn.js';
@@ -12,11 +13,15 @@ export function OrganizerApp() {
   const { t, i18n } = useTranslation();
   const [account, setAccount] = useState<AccountView | null | undefined>(undefined);
   const [meetingId, setMeetingId] = useState<string | null>(() => meetingOfHash());
+  const [page, setPage] = useState(() => pageOfHash());
   useEffect(() => {
     api<{ account: AccountView }>('GET', '/api/session')
       .then((r) => setAccount(r.account))
       .catch(() => setAccount(null));
-    const onHash = () => setMeetingId(meetingOfHash());
+    const onHash = () => {
+      setMeetingId(meetingOfHash());
+      setPage(pageOfHash());
+    };
     window.addEventListener('hashchange', onHash);
 
     return () => window.removeEventListener('hashchange', onHash);
@@ -46,15 +51,37 @@ export function OrganizerApp() {
       <main className="organizer-main">
         {account === undefined ? null : account === null ? (
           <SignIn onSignedIn={setAccount} />
-        ) : meetingId === null ? (
-          <MeetingList />
         ) : (
-          <MeetingPage meetingId={meetingId} />
+          <>
+            <nav className="organizer-nav">
+              <a href="#/" aria-current={page === 'meetings' ? 'page' : undefined}>
+                {t('organizer.meetings')}
+              </a>
+              {account.roles.includes('admin') && (
+                <a
+                  href="#/danh-ba"
+                  aria-current={page === 'directory' ? 'page' : undefined}
+                  data-testid="nav-directory"
+                >
+                  {t('directory.title')}
+                </a>
+              )}
+            </nav>
+            {page === 'directory' ? (
+              <DirectoryPage />
+            ) : meetingId === null ? (
+              <MeetingList />
+            ) : (
+              <MeetingPage meetingId={meetingId} />
+            )}
+          </>
         )}
       </main>
     </div>
   );
 }
+
+const pageOfHash = (): 'meetings' | 'directory' => (location.hash === '#/danh-ba' ? 'directory' : 'meetings');
 
 function meetingOfHash(): string | null {
   const match = /^#\/hoi-nghi\/(.+)$/.exec(location.hash);

@@ -21,15 +21,21 @@ const csrfToken = () =>
  * The organizer console's calls: same-origin, with the session cookie, and the CSRF header repeating the CSRF cookie
  * on every change.
  */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  { contentType = 'application/json' }: { contentType?: string } = {},
+): Promise<T> {
+  const raw = contentType !== 'application/json';
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
     headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined ? {} : { 'content-type': contentType }),
       ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken() }),
     },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    ...(body === undefined ? {} : { body: raw ? String(body) : JSON.stringify(body) }),
   });
   const data = (await response.json().catch(() => ({}))) as {
     error?: { code: string; message: string; details?: ApiError['details'] };

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMeeting } from '../../server/protocol/client.js';
+import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
+
+const H = 3600_000;
+
+describe("a meeting's links are valid from before its start until it has ended", () => {
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+
+  afterAll(() => t?.close());
+
+  const post = (path: string, body?: unknown) =>
+    fetch(`${t.url}${path}`, {
+      method: 'POST',
+      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  it('a link for next week is refused as not valid yet, saying from when; a link issued with ttlSec works at once', async () => {
+    const start = Date.now() + 7 * 24 * H;
+    const created = await post('/api/meetings', {
+      id: 'tuan-sau',
+      title: 'Giao ban tuần sau',
+      scheduledStart: start,
+      scheduledEnd: start + 3 * H,
+      hubPointId: 'DC-T',
+      invite: { units: ['H1'] },
+      chairs: [{ name: 'Dương Văn Thái', title: 'Bí thư Tỉnh ủy' }],
+      agenda: [{ kind: 'opening', title: 'Khai mạc' }],
+    });
+    expect(created.status).toBe(201);
+    const issued = (await (await post('/api/meetings/tuan-sau/tokens/points')).json()) as {
+      points: { pointId: string; token: string; expiresAt: number }[];
+    };
+    expect(issued.points).toHaveLength(3);
+    expect(issued.points[0]?.expiresAt).toBe(Math.floor((start + 7 * H) / 1000) * 1000);
+    const early = connectMeeting(t.url, issued.points[0]?.token ?? '', { reconnection: false });
+    await expect(early).rejects.toMatchObject({ code: 'TOKEN_NOT_YET_VALID' });
+    await expect(early).rejects.toThrow(/có hiệu lực từ \d\d\/\d\d\/\d{4} \d\d:\d\d/);
+
+    const now = (await (
+      await post('/api/meetings/tuan-sau/tokens', { role: 'point', pointId: 'DC-X1', ttlSec: 600 })
+    ).json()) as { expiresAt: number };
+    expect(now.expiresAt - Date.now()).toBeLessThanOrEqual(600_000);
+  });
+});
