@@ -64,7 +64,7 @@ describe('the organizer console, in Chromium', () => {
         },
       ),
       ...['T', 'H1', 'H2', 'X1', 'X2', 'X5', 'X3', 'X4'].map(
-        (code) => `point,DC-${code},Điểm cầu ${code},x,${code},Nguyễn Văn An,0912345678`,
+        (code) => `point,DC-${code},Điểm cầu ${code},commune,${code},Nguyễn Văn An,0912345678`,
       ),
     ];
     const file = (name: string, lines: string[]) => ({
@@ -171,5 +171,17 @@ describe('the organizer console, in Chromium', () => {
     expect(granted).toContain('Nguyễn Thị Lan (lan.nt)');
     expect(audit.split('\r\n').find((line) => line.includes('token_revoked'))).toContain('Nguyễn Thị Lan (lan.nt)');
     expect(errors).toEqual([]);
+  });
+
+  it('copies the meeting as the start of next month’s: everything but the date', async () => {
+    await office.click('[data-testid=copy-meeting]');
+    expect(await office.inputValue('.new-meeting input[name=title]')).toBe('Giao ban trực tuyến Huyện Một tháng 12');
+    expect(await office.locator('[data-testid=invited-count]').innerText()).toBe('4 điểm cầu được mời');
+    await office.fill('.new-meeting input[name=title]', 'Giao ban trực tuyến Huyện Một tháng 1');
+    await office.fill('.new-meeting input[name=start]', '2027-01-15T08:00');
+    await office.locator('.new-meeting').getByRole('button', { name: 'Tạo hội nghị' }).click();
+    await office.locator('#meeting-title:text-is("Giao ban trực tuyến Huyện Một tháng 1")').waitFor();
+    expect(await office.locator('.meeting-page > p.muted').innerText()).toContain('15/01/2027 08:00');
+    expect(await office.locator('.meeting-page > p.muted').innerText()).toContain('4 điểm cầu được mời');
   });
 });

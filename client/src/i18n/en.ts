@@ -38,6 +38,7 @@ export const en: Dictionary = {
     username: 'Username',
     password: 'Password',
     meetings: 'Meetings',
+    copy: 'Copy as a new meeting',
     newMeeting: 'New meeting',
     group: { live: 'Live', upcoming: 'Upcoming', ended: 'Ended' },
     invitedCount: '{{count}} points invited',

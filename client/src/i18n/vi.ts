@@ -34,6 +34,7 @@ export const vi = {
     username: 'Tên đăng nhập',
     password: 'Mật khẩu',
     meetings: 'Các hội nghị',
+    copy: 'Sao chép thành hội nghị mới',
     newMeeting: 'Tạo hội nghị',
     group: { live: 'Đang diễn ra', upcoming: 'Sắp tới', ended: 'Đã kết thúc' },
     invitedCount: '{{count}} điểm cầu được mời',

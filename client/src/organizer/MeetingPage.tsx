@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatTime } from '../format.js';
-import { api, ApiError, type DirectoryView, type IssuedLink, type MeetingSummary } from './api.js';
+import { api, ApiError, type DirectoryView, type IssuedLink, type MeetingDetail } from './api.js';
+import { NewMeeting } from './NewMeeting.js';
 import { InvitationSheet } from './InvitationSheet.js';
 import { linksCsv } from './linksCsv.js';
 
@@ -13,14 +14,15 @@ const STAFF_ROLES = ['chair', 'technician', 'observer'] as const;
  */
 export function MeetingPage({ meetingId }: { meetingId: string }) {
   const { t } = useTranslation();
-  const [meeting, setMeeting] = useState<MeetingSummary | null>(null);
+  const [meeting, setMeeting] = useState<MeetingDetail | null>(null);
+  const [copying, setCopying] = useState(false);
   const [directory, setDirectory] = useState<DirectoryView | null>(null);
   const [links, setLinks] = useState<IssuedLink[]>([]);
   const [printing, setPrinting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : String(e));
   useEffect(() => {
-    api<MeetingSummary>('GET', `/api/meetings/${encodeURIComponent(meetingId)}`)
+    api<MeetingDetail>('GET', `/api/meetings/${encodeURIComponent(meetingId)}`)
       .then(setMeeting)
       .catch(fail);
     void api<DirectoryView>('GET', '/api/directory').then(setDirectory);
@@ -96,12 +98,24 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
         </p>
       )}
       <div className="form-row">
+        <button type="button" onClick={() => setCopying(!copying)} data-testid="copy-meeting">
+          {t('organizer.copy')}
+        </button>
         {STAFF_ROLES.map((role) => (
           <button key={role} type="button" onClick={() => void open(role)} data-testid={`open-${role}`}>
             {t(`organizer.open.${role}`)}
           </button>
         ))}
       </div>
+      {copying && meeting !== null && (
+        <NewMeeting
+          copyOf={meeting}
+          onCreated={(id) => {
+            setCopying(false);
+            location.hash = `#/hoi-nghi/${encodeURIComponent(id)}`;
+          }}
+        />
+      )}
       <h3>{t('organizer.invitations')}</h3>
       <div className="form-row">
         <button type="button" className="primary" onClick={() => void issueAll()} data-testid="issue-links">

@@ -4,24 +4,37 @@ import { MEETING_KINDS } from '../../../server/domain/model.js';
 import { Field, fieldsValid, REQUIRED } from '../components/Field.js';
 import { hanoiInputToEpoch } from '../format.js';
 import { unitsInTreeOrder, unitSubtree } from '../state/units.js';
-import { api, ApiError, type DirectoryView } from './api.js';
+import { api, ApiError, type DirectoryView, type MeetingDetail } from './api.js';
 
 const KINDS = MEETING_KINDS;
+
+/** The settings a meeting is created with (the rest are the server's own). */
+const COPIED_SETTINGS = [
+  'speakingLimitSec',
+  'speakingWarningSec',
+  'rollCallDeadlineSec',
+  'rollCallLateWindowSec',
+  'attendanceGraceSec',
+] as const;
+
+const copiedSettings = (settings: Record<string, number>) =>
+  Object.fromEntries(COPIED_SETTINGS.filter((key) => key in settings).map((key) => [key, settings[key]]));
 
 /**
  * A new meeting: title, kind, date and time (Hanoi), the hub, the invited subtree (with its count of points) and the
  * chair; the usual agenda (opening, reports, discussion, conclusion), which the chair's console can follow.
  */
-export function NewMeeting({ onCreated }: { onCreated: (id: string) => void }) {
+export function NewMeeting({ onCreated, copyOf }: { onCreated: (id: string) => void; copyOf?: MeetingDetail }) {
   const { t } = useTranslation();
   const [directory, setDirectory] = useState<DirectoryView | null>(null);
-  const [title, setTitle] = useState('');
-  const [kind, setKind] = useState<(typeof KINDS)[number]>('briefing');
+  const [title, setTitle] = useState(copyOf?.title ?? '');
+  const [kind, setKind] = useState<(typeof KINDS)[number]>(copyOf?.kind ?? 'briefing');
+  // A copy keeps everything but the date: monthly briefings repeat with the same hub, units, chair and agenda.
   const [start, setStart] = useState('');
-  const [hub, setHub] = useState('');
-  const [unit, setUnit] = useState('');
-  const [chairName, setChairName] = useState('');
-  const [chairTitle, setChairTitle] = useState('');
+  const [hub, setHub] = useState(copyOf?.hubPointId ?? '');
+  const [unit, setUnit] = useState(copyOf?.invitation.units[0] ?? '');
+  const [chairName, setChairName] = useState(copyOf?.chairs[0]?.name ?? '');
+  const [chairTitle, setChairTitle] = useState(copyOf?.chairs[0]?.title ?? '');
   const [submitted, setSubmitted] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -67,12 +80,17 @@ export function NewMeeting({ onCreated }: { onCreated: (id: string) => void }) {
           hubPointId: hub,
           invite: { units: [unit] },
           chairs: [{ name: chairName.trim(), title: chairTitle.trim(), role: 'chair' }],
-          agenda: [
+          ...(copyOf === undefined ? {} : { settings: copiedSettings(copyOf.settings) }),
+          agenda: copyOf?.agenda.map(({ kind: k, title: itemTitle, by }) => ({ kind: k, title: itemTitle, by })) ?? [
             { kind: 'opening', title: t('organizer.agenda.opening') },
             { kind: 'report', title: t('organizer.agenda.report') },
             { kind: 'discussion', title: t('organizer.agenda.discussion') },
             { kind: 'conclusion', title: t('organizer.agenda.conclusion') },
           ],
+          // A copy keeps its single invited points too, unless the unit was changed.
+          ...(copyOf !== undefined && copyOf.invitation.units[0] === unit
+            ? { invite: { units: copyOf.invitation.units, points: copyOf.invitation.points } }
+            : {}),
         })
           .then((r) => onCreated(r.id))
           .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));

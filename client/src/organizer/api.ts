@@ -64,6 +64,15 @@ export interface MeetingSummary {
   status: 'scheduled' | 'open' | 'in_session' | 'ended';
 }
 
+/** `GET /api/meetings/:id`: what a copy starts from. */
+export interface MeetingDetail extends MeetingSummary {
+  kind: 'briefing' | 'working' | 'dialogue';
+  chairs: { name: string; title: string; role: 'chair' | 'cochair' }[];
+  agenda: { kind: string; title: string; by: string | null }[];
+  settings: Record<string, number>;
+  invitation: { units: string[]; points: string[] };
+}
+
 export interface DirectoryView {
   units: { code: string; name: string; level: string; parentCode: string | null }[];
   points: { code: string; name: string; unitCode: string }[];
