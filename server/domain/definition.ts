@@ -30,6 +30,11 @@ export interface MeetingInput {
  */
 export function defineMeeting(directory: Directory, input: MeetingInput, id: string): MeetingDefinition {
   const index = new DirectoryIndex(directory);
+  if (input.scheduledEnd != null && input.scheduledEnd <= input.scheduledStart) {
+    throw DomainError.validation('Giờ kết thúc phải sau giờ bắt đầu (the end must be after the start)', [
+      { path: 'scheduledEnd', message: 'Giờ kết thúc phải sau giờ bắt đầu' },
+    ]);
+  }
   if (!index.points.has(input.hubPointId)) {
     throw new DomainError('POINT_NOT_FOUND', `Không có điểm cầu trung tâm ${input.hubPointId} (unknown hub point)`);
   }

@@ -104,6 +104,19 @@ describe('the organizer console, in Chromium', () => {
     expect(await office.locator('[data-testid=invited-count]').innerText()).toBe('4 điểm cầu được mời');
     await office.fill('input[name=chairName]', 'Dương Văn Thái');
     await office.fill('input[name=chairTitle]', 'Chủ tịch UBND huyện');
+    await office.fill('input[name=coChairName]', 'Hoàng Thị Mai');
+    await office.fill('input[name=coChairTitle]', 'Bí thư Huyện ủy');
+    await office.getByRole('button', { name: 'Thêm mục' }).click();
+    await office.fill('input[name=agenda-4]', 'Sở Y tế báo cáo tình hình dịch bệnh');
+    // An end before the start is said at the form, and nothing is created.
+    const hour = (offset: number) =>
+      new Date(Date.parse(`${start}:00Z`) + offset * 3600_000).toISOString().slice(0, 16);
+    await office.fill('input[name=end]', hour(-1));
+    await office.getByRole('button', { name: 'Tạo hội nghị' }).last().click();
+    expect(await office.locator('[data-testid=new-meeting-error]').innerText()).toBe(
+      'Giờ kết thúc phải sau giờ bắt đầu.',
+    );
+    await office.fill('input[name=end]', hour(3));
     await office.getByRole('button', { name: 'Tạo hội nghị' }).last().click();
     await office.locator('#meeting-title').waitFor();
     expect(await office.locator('#meeting-title').innerText()).toBe('Giao ban trực tuyến Huyện Một tháng 12');
@@ -112,6 +125,12 @@ describe('the organizer console, in Chromium', () => {
       `${date.split('-').reverse().join('/')} ${time}`,
     );
     meetingId = decodeURIComponent(new URL(office.url()).hash.replace('#/hoi-nghi/', ''));
+    const detail = (await (
+      await fetch(`${t.url}/api/meetings/${encodeURIComponent(meetingId)}`, { headers: { 'x-api-key': ADMIN_KEY } })
+    ).json()) as { agenda: { title: string }[]; chairs: { role: string }[]; settings: { speakingLimitSec: number } };
+    expect(detail.agenda.map((item) => item.title).at(-1)).toBe('Sở Y tế báo cáo tình hình dịch bệnh');
+    expect(detail.chairs.map((c) => c.role)).toEqual(['chair', 'cochair']);
+    expect(detail.settings.speakingLimitSec).toBe(300);
 
     await office.click('[data-testid=issue-links]');
     const rows = office.locator('[data-testid=issued-links] tbody tr');

@@ -48,3 +48,33 @@ describe("a meeting's links are valid from before its start until it has ended",
     expect(now.expiresAt - Date.now()).toBeLessThanOrEqual(600_000);
   });
 });
+
+describe('a meeting whose end is before its start', () => {
+  it('is refused at the field, and nothing is created', async () => {
+    const t = await startTestServer();
+    try {
+      const start = Date.now() + 24 * H;
+      const response = await fetch(`${t.url}/api/meetings`, {
+        method: 'POST',
+        headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          id: 'nguoc',
+          title: 'Giờ ngược',
+          scheduledStart: start,
+          scheduledEnd: start - H,
+          hubPointId: 'DC-T',
+          invite: { units: ['H1'] },
+          chairs: [{ name: 'Dương Văn Thái', title: 'Bí thư Tỉnh ủy' }],
+          agenda: [{ kind: 'opening', title: 'Khai mạc' }],
+        }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { code: 'VALIDATION_FAILED', details: [{ path: 'scheduledEnd' }] },
+      });
+      expect(t.server.meetings.has('nguoc')).toBe(false);
+    } finally {
+      await t.close();
+    }
+  });
+});

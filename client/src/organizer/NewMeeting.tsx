@@ -2,11 +2,15 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MEETING_KINDS } from '../../../server/domain/model.js';
 import { Field, fieldsValid, REQUIRED } from '../components/Field.js';
+import { SecondsSelect } from '../components/Pickers.js';
 import { hanoiInputToEpoch } from '../format.js';
 import { unitsInTreeOrder, unitSubtree } from '../state/units.js';
+import { AgendaEditor, type AgendaRow } from './AgendaEditor.js';
 import { api, ApiError, type DirectoryView, type MeetingDetail } from './api.js';
 
 const KINDS = MEETING_KINDS;
+const LIMITS_SEC = [120, 180, 300, 420, 600, 900];
+const ROLL_CALL_SEC = [30, 60, 120, 300];
 
 /** The settings a meeting is created with (the rest are the server's own). */
 const COPIED_SETTINGS = [
@@ -21,8 +25,9 @@ const copiedSettings = (settings: Record<string, number>) =>
   Object.fromEntries(COPIED_SETTINGS.filter((key) => key in settings).map((key) => [key, settings[key]]));
 
 /**
- * A new meeting: title, kind, date and time (Hanoi), the hub, the invited subtree (with its count of points) and the
- * chair; the usual agenda (opening, reports, discussion, conclusion), which the chair's console can follow.
+ * A new meeting: title, kind, start and end (Hanoi time), the hub, the invited subtree (with its count of points), the
+ * chair and a co-chair, the speaking limit and roll-call deadline, and the agenda (the usual four items to start
+ * from). A copy starts from another meeting's values.
  */
 export function NewMeeting({ onCreated, copyOf }: { onCreated: (id: string) => void; copyOf?: MeetingDetail }) {
   const { t } = useTranslation();
@@ -33,8 +38,23 @@ export function NewMeeting({ onCreated, copyOf }: { onCreated: (id: string) => v
   const [start, setStart] = useState('');
   const [hub, setHub] = useState(copyOf?.hubPointId ?? '');
   const [unit, setUnit] = useState(copyOf?.invitation.units[0] ?? '');
+  const [end, setEnd] = useState('');
   const [chairName, setChairName] = useState(copyOf?.chairs[0]?.name ?? '');
   const [chairTitle, setChairTitle] = useState(copyOf?.chairs[0]?.title ?? '');
+  const coChair = copyOf?.chairs.find((c) => c.role === 'cochair');
+  const [coChairName, setCoChairName] = useState(coChair?.name ?? '');
+  const [coChairTitle, setCoChairTitle] = useState(coChair?.title ?? '');
+  const [limitSec, setLimitSec] = useState(copyOf?.settings.speakingLimitSec ?? 300);
+  const [rollCallSec, setRollCallSec] = useState(copyOf?.settings.rollCallDeadlineSec ?? 60);
+  const [agenda, setAgenda] = useState<AgendaRow[]>(
+    () =>
+      copyOf?.agenda.map((item) => ({ kind: item.kind as AgendaRow['kind'], title: item.title, by: item.by ?? '' })) ??
+      (['opening', 'report', 'discussion', 'conclusion'] as const).map((kind) => ({
+        kind,
+        title: t(`organizer.agenda.${kind}`),
+        by: '',
+      })),
+  );
   const [submitted, setSubmitted] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -73,20 +93,37 @@ export function NewMeeting({ onCreated, copyOf }: { onCreated: (id: string) => v
 
           return;
         }
+        if (end !== '' && hanoiInputToEpoch(end) <= hanoiInputToEpoch(start)) {
+          setError(t('organizer.endBeforeStart'));
+
+          return;
+        }
+        if (agenda.some((item) => item.title.trim() === '')) {
+          return;
+        }
         api<{ id: string }>('POST', '/api/meetings', {
           title: title.trim(),
           kind,
           scheduledStart: hanoiInputToEpoch(start),
+          ...(end === '' ? {} : { scheduledEnd: hanoiInputToEpoch(end) }),
           hubPointId: hub,
           invite: { units: [unit] },
-          chairs: [{ name: chairName.trim(), title: chairTitle.trim(), role: 'chair' }],
-          ...(copyOf === undefined ? {} : { settings: copiedSettings(copyOf.settings) }),
-          agenda: copyOf?.agenda.map(({ kind: k, title: itemTitle, by }) => ({ kind: k, title: itemTitle, by })) ?? [
-            { kind: 'opening', title: t('organizer.agenda.opening') },
-            { kind: 'report', title: t('organizer.agenda.report') },
-            { kind: 'discussion', title: t('organizer.agenda.discussion') },
-            { kind: 'conclusion', title: t('organizer.agenda.conclusion') },
+          chairs: [
+            { name: chairName.trim(), title: chairTitle.trim(), role: 'chair' },
+            ...(coChairName.trim() === ''
+              ? []
+              : [{ name: coChairName.trim(), title: coChairTitle.trim() || t('role.cochair'), role: 'cochair' }]),
           ],
+          settings: {
+            ...(copyOf === undefined ? {} : copiedSettings(copyOf.settings)),
+            speakingLimitSec: limitSec,
+            rollCallDeadlineSec: rollCallSec,
+          },
+          agenda: agenda.map((item) => ({
+            kind: item.kind,
+            title: item.title.trim(),
+            by: item.by.trim() === '' ? null : item.by.trim(),
+          })),
           // A copy keeps its single invited points too, unless the unit was changed.
           ...(copyOf !== undefined && copyOf.invitation.units[0] === unit
             ? { invite: { units: copyOf.invitation.units, points: copyOf.invitation.points } }
@@ -151,6 +188,24 @@ export function NewMeeting({ onCreated, copyOf }: { onCreated: (id: string) => v
         )}
         {submitted && unit === '' && <span className="field-error">{t('field.required')}</span>}
       </label>
+      <label
+        className={
+          submitted && end !== '' && start !== '' && hanoiInputToEpoch(end) <= hanoiInputToEpoch(start)
+            ? 'field invalid'
+            : 'field'
+        }
+      >
+        {t('organizer.end')}
+        <input type="datetime-local" name="end" value={end} onChange={(e) => setEnd(e.target.value)} />
+      </label>
+      <label>
+        {t('floor.limit')}
+        <SecondsSelect choices={LIMITS_SEC} value={limitSec} onChange={setLimitSec} />
+      </label>
+      <label>
+        {t('organizer.rollCallDeadline')}
+        <SecondsSelect choices={ROLL_CALL_SEC} value={rollCallSec} onChange={setRollCallSec} />
+      </label>
       <Field
         label={t('organizer.chairName')}
         name="chairName"
@@ -169,6 +224,23 @@ export function NewMeeting({ onCreated, copyOf }: { onCreated: (id: string) => v
         onChange={setChairTitle}
         showError={submitted}
       />
+      <Field
+        label={t('organizer.coChairName')}
+        name="coChairName"
+        maxLength={120}
+        value={coChairName}
+        onChange={setCoChairName}
+        showError={submitted}
+      />
+      <Field
+        label={t('organizer.coChairTitle')}
+        name="coChairTitle"
+        maxLength={160}
+        value={coChairTitle}
+        onChange={setCoChairTitle}
+        showError={submitted}
+      />
+      <AgendaEditor rows={agenda} onChange={setAgenda} showErrors={submitted} />
       {error !== null && (
         <p className="field-error" role="alert" data-testid="new-meeting-error">
           {error}
