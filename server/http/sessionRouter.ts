@@ -45,6 +45,15 @@ export function sessionRouter({ accounts, auth }: { accounts: AccountService; au
     await auth.requireRole(req, res, 'admin');
     res.json({ accounts: (await accounts.store.list()).map(accountView) });
   });
+  // The people an organizer may give a meeting role to (name only: no roles, no dates).
+  router.get('/accounts/people', async (req, res) => {
+    await auth.requireRole(req, res, ['admin', 'organizer']);
+    const people = (await accounts.store.list())
+      .filter((a) => !a.disabled)
+      .map(({ username, displayName }) => ({ username, displayName }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName, 'vi'));
+    res.json({ people });
+  });
   router.post('/accounts', async (req, res) => {
     await auth.requireRole(req, res, 'admin');
     const body = (req.body ?? {}) as Record<string, unknown>;

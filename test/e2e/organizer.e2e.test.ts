@@ -101,7 +101,9 @@ describe('the organizer console, in Chromium', () => {
     await office.fill('input[name=start]', start);
     await office.selectOption('select[name=hub]', 'DC-T');
     await office.selectOption('select[name=unit]', 'H1');
-    expect(await office.locator('[data-testid=invited-count]').innerText()).toBe('4 điểm cầu được mời');
+    await eventually(async () =>
+      expect(await office.locator('[data-testid=invited-count]').innerText()).toBe('4 điểm cầu được mời'),
+    );
     await office.fill('input[name=chairName]', 'Dương Văn Thái');
     await office.fill('input[name=chairTitle]', 'Chủ tịch UBND huyện');
     await office.fill('input[name=coChairName]', 'Hoàng Thị Mai');
@@ -192,10 +194,26 @@ describe('the organizer console, in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('issues a staff link to a named person; the console it opens acts as that person', async () => {
+    await office.selectOption('select[name=person]', 'lan.nt');
+    await office.selectOption('select[name=staffRole]', 'technician');
+    await office.getByRole('button', { name: 'Cấp đường dẫn', exact: true }).click();
+    const item = office.locator('[data-testid=staff-links] li').first();
+    await item.waitFor();
+    expect(await item.innerText()).toContain('Nguyễn Thị Lan — Kỹ thuật viên');
+    const link = await item.locator('input.link-text').inputValue();
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(link);
+    expect(await page.locator('header.top .role').innerText()).toBe('Kỹ thuật viên');
+    await page.context().close();
+  });
+
   it('copies the meeting as the start of next month’s: everything but the date', async () => {
     await office.click('[data-testid=copy-meeting]');
     expect(await office.inputValue('.new-meeting input[name=title]')).toBe('Giao ban trực tuyến Huyện Một tháng 12');
-    expect(await office.locator('[data-testid=invited-count]').innerText()).toBe('4 điểm cầu được mời');
+    await eventually(async () =>
+      expect(await office.locator('[data-testid=invited-count]').innerText()).toBe('4 điểm cầu được mời'),
+    );
     await office.fill('.new-meeting input[name=title]', 'Giao ban trực tuyến Huyện Một tháng 1');
     await office.fill('.new-meeting input[name=start]', '2027-01-15T08:00');
     await office.locator('.new-meeting').getByRole('button', { name: 'Tạo hội nghị' }).click();

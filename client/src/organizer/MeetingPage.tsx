@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDate, formatTime } from '../format.js';
 import { api, ApiError, type DirectoryView, type IssuedLink, type MeetingDetail } from './api.js';
 import { NewMeeting } from './NewMeeting.js';
+import { StaffLinks } from './StaffLinks.js';
 import { InvitationSheet } from './InvitationSheet.js';
 import { linksCsv } from './linksCsv.js';
 
@@ -116,6 +117,7 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
           }}
         />
       )}
+      <StaffLinks meetingId={meetingId} />
       <h3>{t('organizer.invitations')}</h3>
       <div className="form-row">
         <button type="button" className="primary" onClick={() => void issueAll()} data-testid="issue-links">
