@@ -1,6 +1,9 @@
 import { Router } from 'express';
 import { parseDirectoryCsv, parseDirectoryJson } from '../directory/importDirectory.js';
+import { applyDirectoryEdit } from '../domain/directoryEdits.js';
 import { DomainError } from '../domain/errors.js';
+import { directoryEditBody } from '../protocol/http.js';
+import { validationError } from '../signaling/handle.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { HttpAuth } from './auth.js';
 
@@ -14,6 +17,17 @@ export function directoryRouter({ meetings, auth }: { meetings: MeetingService; 
   router.get('/', async (req, res) => {
     await auth.requireRole(req, res, ['admin', 'organizer']);
     res.json(meetings.directory);
+  });
+  // One change (add, rename, move, retire a unit or point), checked against the whole tree before it is saved.
+  router.post('/edits', async (req, res) => {
+    await auth.requireRole(req, res, 'admin');
+    const parsed = directoryEditBody.safeParse(req.body);
+    if (!parsed.success) {
+      throw validationError(parsed.error);
+    }
+    const directory = applyDirectoryEdit(meetings.directory, parsed.data);
+    await meetings.replaceDirectory(directory);
+    res.json({ ok: true, units: directory.units.length, points: directory.points.length });
   });
   router.post('/', async (req, res) => {
     await auth.requireRole(req, res, 'admin');

@@ -32,6 +32,16 @@ export const pointRecord = z.strictObject({
   technician: technician.nullable(),
 });
 
+/** `POST /api/directory/edits`: one change to the directory. */
+export const directoryEditBody = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('addUnit'), unit: unitRecord }),
+  z.strictObject({ kind: z.literal('addPoint'), point: pointRecord }),
+  z.strictObject({ kind: z.literal('rename'), code, name: text(200) }),
+  z.strictObject({ kind: z.literal('moveUnit'), code, parentCode: code.nullable() }),
+  z.strictObject({ kind: z.literal('movePoint'), code, unitCode: code }),
+  z.strictObject({ kind: z.literal('retire'), code }),
+]);
+
 /** `POST /api/directory` with a JSON body. */
 export const directoryBody = z.strictObject({
   units: z.array(z.unknown()).max(20_000),

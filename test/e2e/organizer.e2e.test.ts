@@ -87,6 +87,19 @@ describe('the organizer console, in Chromium', () => {
     await office.getByRole('button', { name: 'Thay danh bạ bằng tệp này' }).click();
     await office.locator('[data-testid=import-done]').waitFor();
     expect(await count.innerText()).toBe('8 đơn vị, 8 điểm cầu');
+
+    // One change at a time: a district moved under its own commune is refused and said why; a rename is saved.
+    await office.selectOption('select[name=action]', 'move');
+    await office.selectOption('select[name=target]', 'H1');
+    await office.selectOption('select[name=parent]', 'X1');
+    await office.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    expect(await office.locator('[data-testid=directory-edit-error]').innerText()).toContain('vòng lặp');
+    await office.selectOption('select[name=action]', 'rename');
+    await office.selectOption('select[name=target]', 'X5');
+    await office.fill('input[name=newName]', 'Xã Tân Lập');
+    await office.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    await office.locator('[data-testid=directory-edit-saved]').waitFor();
+    expect(await office.locator('li[data-unit="X5"] strong').innerText()).toBe('Xã Tân Lập');
     await office.click('text=Các hội nghị');
   });
 

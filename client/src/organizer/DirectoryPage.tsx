@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { unitsInTreeOrder, unitSubtree } from '../state/units.js';
 import { api, ApiError, type DirectoryView } from './api.js';
+import { DirectoryEditForm } from './DirectoryEditForm.js';
 
 interface Checked {
   file: string;
@@ -127,6 +128,7 @@ export function DirectoryPage() {
           {done}
         </p>
       )}
+      {directory !== null && <DirectoryEditForm directory={directory} onSaved={load} />}
       {directory !== null && (
         <ul className="directory-tree">
           {unitsInTreeOrder(directory.units).map(({ unit, depth }) => {
