@@ -103,6 +103,19 @@ describe('the organizer console, in Chromium', () => {
     await office.click('text=Các hội nghị');
   });
 
+  it('an administrator creates an account for a colleague; a too-short password is refused at the form', async () => {
+    await office.click('text=Tài khoản');
+    await office.fill('input[name=newUsername]', 'hung.tv');
+    await office.fill('input[name=newDisplayName]', 'Trần Văn Hùng');
+    await office.fill('input[name=newPassword]', 'ngan');
+    await office.getByRole('button', { name: 'Tạo tài khoản' }).click();
+    expect(await office.locator('[data-testid=account-error]').innerText()).toContain('Mật khẩu phải có từ 10');
+    await office.fill('input[name=newPassword]', 'mat-khau-ban-dau');
+    await office.getByRole('button', { name: 'Tạo tài khoản' }).click();
+    await office.locator('[data-testid=accounts] td:text-is("Trần Văn Hùng")').waitFor();
+    await office.click('text=Các hội nghị');
+  });
+
   it('schedules a meeting for a subtree, with the count of its points, and issues and prints the invitations', async () => {
     await office.click('[data-testid=new-meeting]');
     // Nothing filled: each field says what is missing, and nothing is created.

@@ -15,6 +15,16 @@ export const en: Dictionary = {
     mediaReconnecting: 'Video and audio are reconnecting…',
     clock: 'Hanoi time',
   },
+  accounts: {
+    title: 'Accounts',
+    name: 'Name',
+    roles: 'Roles',
+    created: 'Created',
+    new: 'New account',
+    firstPassword: 'First password (at least 10 characters)',
+    create: 'Create account',
+    role: { admin: 'Administrator', organizer: 'Organizer' },
+  },
   directory: {
     title: 'Directory',
     count: '{{units}} units, {{points}} points',

@@ -12,6 +12,16 @@ export const vi = {
     mediaReconnecting: 'Đường hình/tiếng đang kết nối lại…',
     clock: 'Giờ Hà Nội',
   },
+  accounts: {
+    title: 'Tài khoản',
+    name: 'Họ tên',
+    roles: 'Vai trò',
+    created: 'Ngày tạo',
+    new: 'Tạo tài khoản',
+    firstPassword: 'Mật khẩu ban đầu (ít nhất 10 ký tự)',
+    create: 'Tạo tài khoản',
+    role: { admin: 'Quản trị', organizer: 'Văn phòng tổ chức' },
+  },
   directory: {
     title: 'Danh bạ điểm cầu',
     count: '{{units}} đơn vị, {{points}} điểm cầu',

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/Shell.js';
 import type { Language } from '../i18n/index.js';
 import { api, type AccountView } from './api.js';
+import { AccountsPage } from './AccountsPage.js';
 import { DirectoryPage } from './DirectoryPage.js';
 import { MeetingList } from './MeetingList.js';
 import { MeetingPage } from './MeetingPage.js';
@@ -58,16 +59,23 @@ export function OrganizerApp() {
                 {t('organizer.meetings')}
               </a>
               {account.roles.includes('admin') && (
-                <a
-                  href="#/danh-ba"
-                  aria-current={page === 'directory' ? 'page' : undefined}
-                  data-testid="nav-directory"
-                >
-                  {t('directory.title')}
-                </a>
+                <>
+                  <a
+                    href="#/danh-ba"
+                    aria-current={page === 'directory' ? 'page' : undefined}
+                    data-testid="nav-directory"
+                  >
+                    {t('directory.title')}
+                  </a>
+                  <a href="#/tai-khoan" aria-current={page === 'accounts' ? 'page' : undefined}>
+                    {t('accounts.title')}
+                  </a>
+                </>
               )}
             </nav>
-            {page === 'directory' ? (
+            {page === 'accounts' ? (
+              <AccountsPage />
+            ) : page === 'directory' ? (
               <DirectoryPage />
             ) : meetingId === null ? (
               <MeetingList />
@@ -81,7 +89,8 @@ export function OrganizerApp() {
   );
 }
 
-const pageOfHash = (): 'meetings' | 'directory' => (location.hash === '#/danh-ba' ? 'directory' : 'meetings');
+const pageOfHash = (): 'meetings' | 'directory' | 'accounts' =>
+  location.hash === '#/danh-ba' ? 'directory' : location.hash === '#/tai-khoan' ? 'accounts' : 'meetings';
 
 function meetingOfHash(): string | null {
   const match = /^#\/hoi-nghi\/(.+)$/.exec(location.hash);
