@@ -66,6 +66,21 @@ export async function openMediaPage(
   return { page, id: await mediaConnected(page) };
 }
 
+/** Opens a media page per named console, one after the other, filling `pages` and `ids` (socket ids) by name. */
+export async function openMediaPages(
+  browser: Browser,
+  t: { url: string; token(role: Role, pointId?: string): Promise<string> },
+  consoles: readonly (readonly [name: string, role: Role, pointId: string | undefined])[],
+  into: { pages: Map<string, Page>; ids: Map<string, string> },
+  viewport = { width: 1366, height: 768 },
+): Promise<void> {
+  for (const [name, role, pointId] of consoles) {
+    const { page, id } = await openMediaPage(browser, t, role, pointId, viewport);
+    into.ids.set(name, id);
+    into.pages.set(name, page);
+  }
+}
+
 /** Waits until the page's media connections to the bridge are all connected; resolves with its socket id. */
 export async function mediaConnected(page: Page, timeoutMs = 20_000): Promise<string> {
   await page.waitForFunction(() => (window as TestHandle).diemcau?.media?.connectionState === 'connected', undefined, {

@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import {
   eventually,
   launchChromium,
-  openMediaPage,
+  openMediaPages,
   openConsole,
   slotStats,
   wait,
@@ -33,16 +33,17 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))(
       t = await startTestServer({ env: await bridgeEnv(bridge) });
       expect(t.server.media.bridge.kind).toBe(bridge);
       browser = await launchChromium();
-      for (const [name, role, pointId] of [
-        ['hub', 'chair', undefined],
-        ['x1', 'point', 'DC-X1'],
-        ['x2', 'point', 'DC-X2'],
-        ['x3', 'point', 'DC-X3'],
-      ] as const) {
-        const { page, id } = await openMediaPage(browser, t, role, pointId, { width: 1366, height: 768 });
-        ids.set(name, id);
-        pages.set(name, page);
-      }
+      await openMediaPages(
+        browser,
+        t,
+        [
+          ['hub', 'chair', undefined],
+          ['x1', 'point', 'DC-X1'],
+          ['x2', 'point', 'DC-X2'],
+          ['x3', 'point', 'DC-X3'],
+        ] as const,
+        { pages, ids },
+      );
       const { socket } = await t.connect('chair');
       await request(socket, 'meeting:start', {});
       socket.close();

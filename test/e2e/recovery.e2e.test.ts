@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../../server/protocol/client.js';
 import { BRIDGES, bridgeEnv } from '../helpers/mediasoup.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { eventually, launchChromium, mediaConnected, openMediaPage, slotStats } from './browser.js';
+import { eventually, launchChromium, mediaConnected, openMediaPage, openMediaPages, slotStats } from './browser.js';
 
 /** Frames the page's speaker slot decoded from a source, if that slot shows it. */
 const speakerFrames = async (page: Page, source: string) =>
@@ -38,15 +38,16 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))(
       }
       t = await startTestServer({ env: await bridgeEnv(bridge) });
       browser = await launchChromium();
-      for (const [name, role, pointId] of [
-        ['hub', 'chair', undefined],
-        ['x1', 'point', 'DC-X1'],
-        ['x2', 'point', 'DC-X2'],
-      ] as const) {
-        const { page, id } = await openMediaPage(browser, t, role, pointId, { width: 1366, height: 768 });
-        ids.set(name, id);
-        pages.set(name, page);
-      }
+      await openMediaPages(
+        browser,
+        t,
+        [
+          ['hub', 'chair', undefined],
+          ['x1', 'point', 'DC-X1'],
+          ['x2', 'point', 'DC-X2'],
+        ] as const,
+        { pages, ids },
+      );
       const { socket } = await t.connect('chair');
       await request(socket, 'meeting:start', {});
       expect(await request(socket, 'floor:grant', { pointId: 'DC-X1' })).toMatchObject({ ok: true });

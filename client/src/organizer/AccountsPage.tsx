@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../components/FormError.js';
 import { Field, fieldsValid, REQUIRED } from '../components/Field.js';
 import { formatDate } from '../format.js';
-import { api, ApiError, type AccountView } from './api.js';
+import { api, messageOf, type AccountView } from './api.js';
 
 const ROLES = ['organizer', 'admin'] as const;
 
@@ -69,7 +70,7 @@ export function AccountsPage() {
               setSubmitted(false);
               load();
             })
-            .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+            .catch((e: unknown) => setError(messageOf(e)));
         }}
       >
         <h3>{t('accounts.new')}</h3>
@@ -111,11 +112,7 @@ export function AccountsPage() {
             </label>
           ))}
         </fieldset>
-        {error !== null && (
-          <p className="field-error" role="alert" data-testid="account-error">
-            {error}
-          </p>
-        )}
+        <FormError error={error} testId="account-error" />
         <button type="submit" className="primary">
           {t('accounts.create')}
         </button>

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../components/FormError.js';
 import { unitsInTreeOrder } from '../state/units.js';
-import { api, ApiError, type DirectoryView } from './api.js';
+import { api, ApiError, messageOf, type DirectoryView } from './api.js';
 
 const ACTIONS = ['rename', 'move', 'retire', 'addUnit', 'addPoint'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -61,7 +62,7 @@ export function DirectoryEditForm({ directory, onSaved }: { directory: Directory
           })
           .catch((e: unknown) => {
             const details = e instanceof ApiError ? e.details.map((d) => d.message).join('; ') : '';
-            setError(`${e instanceof ApiError ? e.message : String(e)}${details === '' ? '' : ` — ${details}`}`);
+            setError(`${messageOf(e)}${details === '' ? '' : ` — ${details}`}`);
           });
       }}
     >
@@ -121,11 +122,7 @@ export function DirectoryEditForm({ directory, onSaved }: { directory: Directory
       <button type="submit" className="primary">
         {t('directory.save')}
       </button>
-      {error !== null && (
-        <p className="field-error" role="alert" data-testid="directory-edit-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} testId="directory-edit-error" />
       {saved !== null && (
         <p className="notice notice-info" role="status" data-testid="directory-edit-saved">
           {saved}

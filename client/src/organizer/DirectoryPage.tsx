@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { unitsInTreeOrder, unitSubtree } from '../state/units.js';
-import { api, ApiError, type DirectoryView } from './api.js';
+import { api, ApiError, downloadFile, type DirectoryView } from './api.js';
 import { DirectoryEditForm } from './DirectoryEditForm.js';
 
 interface Checked {
@@ -54,13 +54,8 @@ export function DirectoryPage() {
       setProblem(error instanceof ApiError ? error : new ApiError('INTERNAL', String(error)));
     }
   };
-  const exportJson = () => {
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([JSON.stringify(directory, null, 1)], { type: 'application/json' }));
-    a.download = 'danh-ba-diem-cau.json';
-    a.click();
-    URL.revokeObjectURL(a.href);
-  };
+  const exportJson = () =>
+    downloadFile('danh-ba-diem-cau.json', JSON.stringify(directory, null, 1), 'application/json');
 
   return (
     <section className="panel directory-page" aria-labelledby="directory-title">

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../components/FormError.js';
 import { formatDate, formatTime } from '../format.js';
-import { api, ApiError, type DirectoryView, type IssuedLink, type MeetingDetail } from './api.js';
+import { api, downloadFile, messageOf, type DirectoryView, type IssuedLink, type MeetingDetail } from './api.js';
 import { NewMeeting } from './NewMeeting.js';
 import { StaffLinks } from './StaffLinks.js';
 import { InvitationSheet } from './InvitationSheet.js';
@@ -21,7 +22,7 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
   const [links, setLinks] = useState<IssuedLink[]>([]);
   const [printing, setPrinting] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : String(e));
+  const fail = (e: unknown) => setError(messageOf(e));
   useEffect(() => {
     api<MeetingDetail>('GET', `/api/meetings/${encodeURIComponent(meetingId)}`)
       .then(setMeeting)
@@ -59,14 +60,8 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
     api<{ joinUrl: string }>('POST', `${base}/open`, { role })
       .then((r) => window.open(r.joinUrl, '_blank', 'noopener'))
       .catch(fail);
-  const downloadCsv = (separator: ',' | ';') => {
-    const blob = new Blob([linksCsv(links, unitOf, separator)], { type: 'text/csv;charset=utf-8' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `duong-dan-${meetingId}.csv`;
-    a.click();
-    URL.revokeObjectURL(a.href);
-  };
+  const downloadCsv = (separator: ',' | ';') =>
+    downloadFile(`duong-dan-${meetingId}.csv`, linksCsv(links, unitOf, separator), 'text/csv;charset=utf-8');
 
   if (printing && meeting !== null) {
     return (
@@ -93,11 +88,7 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
           </p>
         </>
       )}
-      {error !== null && (
-        <p className="field-error" role="alert" data-testid="meeting-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} testId="meeting-error" />
       <div className="form-row">
         <button type="button" onClick={() => setCopying(!copying)} data-testid="copy-meeting">
           {t('organizer.copy')}

@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../components/FormError.js';
 import { MEETING_KINDS } from '../../../server/domain/model.js';
 import { Field, fieldsValid, REQUIRED } from '../components/Field.js';
 import { SecondsSelect } from '../components/Pickers.js';
 import { hanoiInputToEpoch } from '../format.js';
 import { unitsInTreeOrder, unitSubtree } from '../state/units.js';
 import { AgendaEditor, type AgendaRow } from './AgendaEditor.js';
-import { api, ApiError, type DirectoryView, type MeetingDetail } from './api.js';
+import { api, messageOf, type DirectoryView, type MeetingDetail } from './api.js';
 
 const KINDS = MEETING_KINDS;
 const LIMITS_SEC = [120, 180, 300, 420, 600, 900];
@@ -130,7 +131,7 @@ export function NewMeeting({ onCreated, copyOf }: { onCreated: (id: string) => v
             : {}),
         })
           .then((r) => onCreated(r.id))
-          .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+          .catch((e: unknown) => setError(messageOf(e)));
       }}
     >
       <Field
@@ -241,11 +242,7 @@ export function NewMeeting({ onCreated, copyOf }: { onCreated: (id: string) => v
         showError={submitted}
       />
       <AgendaEditor rows={agenda} onChange={setAgenda} showErrors={submitted} />
-      {error !== null && (
-        <p className="field-error" role="alert" data-testid="new-meeting-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} testId="new-meeting-error" />
       <button type="submit" className="primary">
         {t('organizer.create')}
       </button>

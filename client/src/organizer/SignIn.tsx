@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../components/FormError.js';
 import { Field, fieldsValid, REQUIRED } from '../components/Field.js';
-import { api, ApiError, type AccountView } from './api.js';
+import { api, messageOf, type AccountView } from './api.js';
 
 /** Username and password; a wrong pair, a locked account or an expired session is said at the form. */
 export function SignIn({ onSignedIn }: { onSignedIn: (account: AccountView) => void }) {
@@ -28,7 +29,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (account: AccountView) => v
         }
         api<{ account: AccountView }>('POST', '/api/session', { username, password })
           .then((r) => onSignedIn(r.account))
-          .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+          .catch((e: unknown) => setError(messageOf(e)));
       }}
     >
       <h2>{t('organizer.signIn')}</h2>
@@ -49,11 +50,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (account: AccountView) => v
         onChange={setPassword}
         showError={submitted}
       />
-      {error !== null && (
-        <p className="field-error" role="alert" data-testid="sign-in-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} testId="sign-in-error" />
       <button type="submit" className="primary big">
         {t('organizer.signIn')}
       </button>

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../components/FormError.js';
 import { formatDate, formatTime } from '../format.js';
-import { api, ApiError } from './api.js';
+import { api, messageOf } from './api.js';
 
 const ROLES = ['chair', 'cochair', 'technician', 'observer'] as const;
 
@@ -29,7 +30,7 @@ export function StaffLinks({ meetingId }: { meetingId: string }) {
   useEffect(() => {
     void api<{ people: typeof people }>('GET', '/api/accounts/people').then((r) => setPeople(r.people));
   }, []);
-  const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : String(e));
+  const fail = (e: unknown) => setError(messageOf(e));
 
   return (
     <section className="staff-links" aria-labelledby="staff-links-title">
@@ -69,11 +70,7 @@ export function StaffLinks({ meetingId }: { meetingId: string }) {
           {t('organizer.issueStaff')}
         </button>
       </div>
-      {error !== null && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {links.length > 0 && (
         <ul className="staff-link-list" data-testid="staff-links">
           {links.map((link) => (

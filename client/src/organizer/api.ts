@@ -11,6 +11,18 @@ export class ApiError extends Error {
   }
 }
 
+/** What to show for a failed call: the server's message in the console's language, or the error itself. */
+export const messageOf = (error: unknown): string => (error instanceof ApiError ? error.message : String(error));
+
+/** Saves text the console made (CSV, JSON) as a file, through the browser's download. */
+export function downloadFile(name: string, content: string, type: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([content], { type }));
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(a.href);
+}
+
 const csrfToken = () =>
   document.cookie
     .split('; ')
