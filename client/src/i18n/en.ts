@@ -57,6 +57,7 @@ export const en: Dictionary = {
     root: '(top level)',
     save: 'Save the change',
     saved: 'Directory change saved.',
+    technician: 'technician {{name}}, {{phone}}',
     points: '{{count}} points',
   },
   organizer: {

@@ -53,6 +53,7 @@ export const vi = {
     root: '(cấp cao nhất)',
     save: 'Lưu thay đổi',
     saved: 'Đã lưu thay đổi danh bạ.',
+    technician: 'kỹ thuật viên {{name}}, {{phone}}',
     points: '{{count}} điểm cầu',
   },
   organizer: {

@@ -137,7 +137,13 @@ export function DirectoryPage() {
                   {unit.code} ·{' '}
                   {t('directory.points', { count: directory.points.filter((p) => all.has(p.unitCode)).length })}
                 </span>
-                {own.length > 0 && <span className="muted"> — {own.map((p) => p.name).join(', ')}</span>}
+                {own.map((p) => (
+                  <div key={p.code} className="directory-point muted" data-point={p.code}>
+                    {p.name}
+                    {p.technician !== null &&
+                      ` — ${t('directory.technician', { name: p.technician.name, phone: p.technician.phone })}`}
+                  </div>
+                ))}
               </li>
             );
           })}

@@ -87,7 +87,7 @@ export interface MeetingDetail extends MeetingSummary {
 
 export interface DirectoryView {
   units: { code: string; name: string; level: string; parentCode: string | null }[];
-  points: { code: string; name: string; unitCode: string }[];
+  points: { code: string; name: string; unitCode: string; technician: { name: string; phone: string } | null }[];
 }
 
 export interface IssuedLink {
