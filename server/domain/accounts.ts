@@ -84,12 +84,14 @@ export const isLocked = (account: Account, now: number): boolean =>
 
 /** The account after a wrong password: counted, and locked for a while once there have been too many. */
 export function afterFailedLogin(account: Account, now: number): Account {
-  const failedLogins = account.failedLogins + 1;
+  // A lock that has run out starts the count again: one more slip after it does not lock at once.
+  const expired = account.lockedUntil !== null && account.lockedUntil <= now;
+  const failedLogins = (expired ? 0 : account.failedLogins) + 1;
 
   return {
     ...account,
     failedLogins,
-    lockedUntil: failedLogins >= LOCKOUT.maxFailures ? now + LOCKOUT.lockMs : account.lockedUntil,
+    lockedUntil: failedLogins >= LOCKOUT.maxFailures ? now + LOCKOUT.lockMs : expired ? null : account.lockedUntil,
   };
 }
 
