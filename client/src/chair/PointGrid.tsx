@@ -27,19 +27,24 @@ function fittingPage(width: number, height: number): number {
   return Math.min(MAX_PAGE, Math.max(MIN_PAGE, columns * rows));
 }
 
-/** The page size that fills the element's box, kept current as the window resizes. */
+/**
+ * The page size that fills the element's box, measured when the window opens or resizes — never on the box's own
+ * changes, which the page it holds can cause (a pager text that wraps, a scrollbar): that loop re-routed thumbnails
+ * without end.
+ */
 function usePageSize(ref: RefObject<HTMLElement | null>): number {
   const [size, setSize] = useState(12);
   useEffect(() => {
-    const element = ref.current;
-    if (element === null) {
-      return undefined;
-    }
-    // Sized from the box, never from its content (the box does not grow with the page it holds).
-    const observer = new ResizeObserver(() => setSize(fittingPage(element.clientWidth, element.clientHeight)));
-    observer.observe(element);
+    const measure = () => {
+      const element = ref.current;
+      if (element !== null) {
+        setSize(fittingPage(element.clientWidth, element.clientHeight));
+      }
+    };
+    measure();
+    window.addEventListener('resize', measure);
 
-    return () => observer.disconnect();
+    return () => window.removeEventListener('resize', measure);
   }, [ref]);
 
   return size;
