@@ -64,7 +64,7 @@ export const configSchema = z
     /** mediasoup workers; default one per core. */
     MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
     /** Consumers per mediasoup worker before a meeting spans another worker (pipeToRouter). */
-    MEDIASOUP_CONSUMERS_PER_WORKER: z.coerce.number().int().min(10).max(10_000).default(500),
+    MEDIASOUP_CONSUMERS_PER_WORKER: z.coerce.number().int().min(4).max(10_000).default(500),
     /** Address the media bridge listens on (e.g. 127.0.0.1 in tests); default every interface. */
     MEDIA_LISTEN_IP: z.string().optional(),
     /** Address announced to browsers (public or NAT address of MEDIA_LISTEN_IP). */

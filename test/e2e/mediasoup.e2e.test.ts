@@ -9,7 +9,8 @@ import { eventually, launchChromium, openMediaPage, openConsole, slotStats, wait
 /**
  * What only mediasoup does, in Chromium on the real worker: simulcast layers per purpose, one meeting over two
  * workers (pipeToRouter), a worker killed mid-meeting, and the active speaker. A low consumer budget per worker makes
- * the later points' media land on the second worker.
+ * the third point's media land on the second worker. Four pages, not more: each page encodes three camera layers, and
+ * on two cores a fifth and a sixth page made each join take longer than the one before, past a minute.
  */
 describe.skipIf(!mediasoupAvailable())('[mediasoup] simulcast, two workers, worker death, active speaker', () => {
   let t: TestServer;
@@ -22,7 +23,7 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] simulcast, two workers, work
 
   beforeAll(async () => {
     t = await startTestServer({
-      env: await bridgeEnv('mediasoup', { MEDIASOUP_WORKERS: '2', MEDIASOUP_CONSUMERS_PER_WORKER: '10' }),
+      env: await bridgeEnv('mediasoup', { MEDIASOUP_WORKERS: '2', MEDIASOUP_CONSUMERS_PER_WORKER: '6' }),
     });
     const { socket } = await t.connect('chair');
     await request(socket, 'meeting:start', {});
@@ -32,8 +33,6 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] simulcast, two workers, work
       ['hub', 'chair', undefined],
       ['x1', 'point', 'DC-X1'],
       ['x2', 'point', 'DC-X2'],
-      ['x3', 'point', 'DC-X3'],
-      ['x4', 'point', 'DC-X4'],
       ['h1', 'point', 'DC-H1'],
     ] as const) {
       const { page, id } = await openMediaPage(browser, t, role, pointId, { width: 1280, height: 720 });
