@@ -14,6 +14,7 @@ import { FileAccountStore } from './accounts/FileAccountStore.js';
 import { RedisAccountStore } from './accounts/RedisAccountStore.js';
 import { FileTokenRegistry } from './accounts/FileTokenRegistry.js';
 import { RedisTokenRegistry } from './accounts/RedisTokenRegistry.js';
+import { shortLinkRouter } from './http/shortLinkRouter.js';
 import type { TokenRegistry } from './accounts/TokenRegistry.js';
 import { JoinTokens } from './auth/JoinTokens.js';
 import { NodeBus } from './cluster/NodeBus.js';
@@ -201,6 +202,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     res.sendFile(page);
   };
   app.get(['/', '/join', '/to-chuc'], consolePage);
+  app.use(shortLinkRouter(tokenRegistry));
   app.use('/assets', express.static(join(CLIENT_DIR, 'assets'), { index: false, immutable: true, maxAge: '30d' }));
   const metrics = createMetrics({ meetings, telemetry, socketCount: () => signaling.io.engine.clientsCount });
   app.get('/metrics', async (_req, res) => {

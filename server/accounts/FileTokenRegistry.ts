@@ -12,6 +12,8 @@ type Line = ({ kind: 'issued' } & IssuedToken) | ({ kind: 'revoked' } & Revocati
 export class FileTokenRegistry implements TokenRegistry {
   readonly #path: string;
   readonly #issued = new Map<string, IssuedToken>();
+  /** Short code → token id. */
+  readonly #short = new Map<string, string>();
   readonly #revoked = new RevocationSet();
   readonly #now: () => number;
   #writing: Promise<unknown> = Promise.resolve();
@@ -45,7 +47,7 @@ export class FileTokenRegistry implements TokenRegistry {
       }
       kept.push(raw);
       if (line.kind === 'issued') {
-        registry.#issued.set(line.tokenId, line);
+        registry.#remember(line);
       } else {
         registry.#revoked.add(line);
       }
@@ -64,7 +66,7 @@ export class FileTokenRegistry implements TokenRegistry {
   }
 
   async recordIssued(tokens: IssuedToken[]): Promise<void> {
-    tokens.forEach((token) => this.#issued.set(token.tokenId, token));
+    tokens.forEach((token) => this.#remember(token));
     await this.#append(tokens.map((token) => ({ kind: 'issued', ...token })));
   }
 
@@ -72,6 +74,12 @@ export class FileTokenRegistry implements TokenRegistry {
     const token = this.#issued.get(tokenId);
 
     return token === undefined || token.expiresAt <= this.#now() ? null : token;
+  }
+
+  async byShortCode(shortCode: string): Promise<IssuedToken | null> {
+    const tokenId = this.#short.get(shortCode);
+
+    return tokenId === undefined ? null : this.issued(tokenId);
   }
 
   async revoke(revocation: Revocation): Promise<Revocation> {
@@ -96,6 +104,13 @@ export class FileTokenRegistry implements TokenRegistry {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#writing;
+  }
+
+  #remember(token: IssuedToken): void {
+    this.#issued.set(token.tokenId, token);
+    if (token.shortCode !== undefined) {
+      this.#short.set(token.shortCode, token.tokenId);
+    }
   }
 
   /** Appends in order, one write at a time. */

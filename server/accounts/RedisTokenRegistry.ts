@@ -52,7 +52,11 @@ export class RedisTokenRegistry implements TokenRegistry {
     const now = Date.now();
     const pipeline = this.#redis.pipeline();
     for (const token of tokens) {
-      pipeline.set(this.#issuedKey(token.tokenId), JSON.stringify(token), 'PX', Math.max(1, token.expiresAt - now));
+      const ttl = Math.max(1, token.expiresAt - now);
+      pipeline.set(this.#issuedKey(token.tokenId), JSON.stringify(token), 'PX', ttl);
+      if (token.shortCode !== undefined) {
+        pipeline.set(this.#shortKey(token.shortCode), token.tokenId, 'PX', ttl);
+      }
     }
     await pipeline.exec();
   }
@@ -61,6 +65,12 @@ export class RedisTokenRegistry implements TokenRegistry {
     const value = await this.#redis.get(this.#issuedKey(tokenId));
 
     return value === null ? null : (JSON.parse(value) as IssuedToken);
+  }
+
+  async byShortCode(shortCode: string): Promise<IssuedToken | null> {
+    const tokenId = await this.#redis.get(this.#shortKey(shortCode));
+
+    return tokenId === null ? null : this.issued(tokenId);
   }
 
   async revoke(revocation: Revocation): Promise<Revocation> {
@@ -102,6 +112,10 @@ export class RedisTokenRegistry implements TokenRegistry {
 
   #issuedKey(tokenId: string): string {
     return `${this.#prefix}tokens:issued:${tokenId}`;
+  }
+
+  #shortKey(shortCode: string): string {
+    return `${this.#prefix}tokens:short:${shortCode}`;
   }
 
   #learn(message: string): void {

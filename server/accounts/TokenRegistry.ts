@@ -10,6 +10,9 @@ export interface IssuedToken {
   pointId: string | null;
   /** Epoch ms. */
   expiresAt: number;
+  /** A link (not a session token) has a short code, `/l/<code>`, for printed sheets; it leads to `token`. */
+  shortCode?: string;
+  token?: string;
 }
 
 export interface Revocation {
@@ -31,6 +34,8 @@ export interface TokenRegistry {
   recordIssued(tokens: IssuedToken[]): Promise<void>;
   /** The issued token, or null when this deployment never issued it (or it expired and was forgotten). */
   issued(tokenId: string): Promise<IssuedToken | null>;
+  /** The link a short code stands for, or null (unknown, or expired and forgotten). */
+  byShortCode(shortCode: string): Promise<IssuedToken | null>;
   /** Revokes a token for good; idempotent (a second revocation keeps the first's time). */
   revoke(revocation: Revocation): Promise<Revocation>;
   /** Whether the link is revoked, answered from memory so every handshake can ask. */

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 import type { Person } from '../domain/accounts.js';
+import { SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH } from '../domain/invitations.js';
 import { formatDateTime } from '../format.js';
 import type { Role } from '../domain/model.js';
 import { role } from '../protocol/common.js';
@@ -27,6 +28,15 @@ export interface IssuedJoinToken {
   token: string;
   tokenId: string;
   expiresAt: number;
+  /** A link's short code (`/l/<code>`); null for a session token. */
+  shortCode: string | null;
+}
+
+function newShortCode(): string {
+  return Array.from(
+    { length: SHORT_CODE_LENGTH },
+    () => SHORT_CODE_ALPHABET[randomInt(SHORT_CODE_ALPHABET.length)],
+  ).join('');
 }
 
 const claimsSchema = z.object({
@@ -103,11 +113,21 @@ export class JoinTokens {
     }
     const token = await jwt.sign(this.#key);
     const expiresAt = expiresAtSec * 1000;
+    // Only links are printed and typed; a session token lives in its page.
+    const shortCode = linkId === undefined && this.#registry !== undefined ? newShortCode() : null;
     await this.#registry?.recordIssued([
-      { tokenId, linkId: linkId ?? tokenId, meetingId, role, pointId: pointId ?? null, expiresAt },
+      {
+        tokenId,
+        linkId: linkId ?? tokenId,
+        meetingId,
+        role,
+        pointId: pointId ?? null,
+        expiresAt,
+        ...(shortCode === null ? {} : { shortCode, token }),
+      },
     ]);
 
-    return { token, tokenId, expiresAt };
+    return { token, tokenId, expiresAt, shortCode };
   }
 
   /** Throws `UNAUTHENTICATED`, `TOKEN_EXPIRED` or `TOKEN_REVOKED`. */

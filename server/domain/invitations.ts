@@ -26,3 +26,21 @@ export function invitationWindow(
   // A link issued for a meeting already past its window (running late, re-issued) still works for an hour.
   return { notBefore: opens > now ? opens : null, expiresAt: Math.max(ends, now + 3600_000) };
 }
+
+/**
+ * Short codes of printed links (`/l/<code>`): typed from paper by people in a commune hall, so lowercase letters and
+ * digits without the look-alikes 0/o, 1/l/i. Ten of 31 signs are about 50 bits: not guessable at any request rate
+ * the server allows.
+ */
+export const SHORT_CODE_ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz';
+export const SHORT_CODE_LENGTH = 10;
+
+/** Whether `text` can be a short code; what people type is forgiven its case and spaces or dashes between groups. */
+export function normalizeShortCode(text: string): string | null {
+  const code = text.toLowerCase().replace(/[\s-]/g, '');
+  if (code.length !== SHORT_CODE_LENGTH || [...code].some((c) => !SHORT_CODE_ALPHABET.includes(c))) {
+    return null;
+  }
+
+  return code;
+}

@@ -49,7 +49,10 @@ export function meetingsRouter({
   othersSummaries,
 }: MeetingsRouterOptions): Router {
   const router = Router();
-  const joinUrl = (token: string) => `${publicUrl().replace(/\/$/, '')}/join?token=${encodeURIComponent(token)}`;
+  const base = () => publicUrl().replace(/\/$/, '');
+  const joinUrl = (token: string) => `${base()}/join?token=${encodeURIComponent(token)}`;
+  // The printed form of a link: `/l/<code>` leads to the join page with the token (see shortLinkRouter).
+  const shortUrl = (shortCode: string | null) => (shortCode === null ? null : `${base()}/l/${shortCode}`);
 
   router.get('/', async (req, res) => {
     await auth.requireRole(req, res, 'organizer');
@@ -91,7 +94,7 @@ export function meetingsRouter({
     }
     const person = account === null ? null : personOf(account);
     const validity = ttlSec === undefined ? { window: invitationWindow(runtime.state.def, now()) } : { ttlSec };
-    const { token, tokenId, expiresAt } = await tokens.issue({
+    const { token, tokenId, expiresAt, shortCode } = await tokens.issue({
       meetingId: runtime.id,
       role,
       pointId: pointId ?? null,
@@ -107,9 +110,16 @@ export function meetingsRouter({
       },
       admin,
     );
-    res
-      .status(201)
-      .json({ token, tokenId, joinUrl: joinUrl(token), expiresAt, role, pointId: pointId ?? null, person });
+    res.status(201).json({
+      token,
+      tokenId,
+      joinUrl: joinUrl(token),
+      shortUrl: shortUrl(shortCode),
+      expiresAt,
+      role,
+      pointId: pointId ?? null,
+      person,
+    });
   });
 
   // A signed-in organizer opens a staff console of a meeting as themself: the link carries their account, so every
@@ -153,7 +163,7 @@ export function meetingsRouter({
     const validity = ttlSec === undefined ? { window: invitationWindow(runtime.state.def, now()) } : { ttlSec };
     const links = await Promise.all(
       runtime.state.def.invitedPointIds.map(async (pointId) => {
-        const { token, tokenId, expiresAt } = await tokens.issue({
+        const { token, tokenId, expiresAt, shortCode } = await tokens.issue({
           meetingId: runtime.id,
           role: 'point',
           pointId,
@@ -166,6 +176,7 @@ export function meetingsRouter({
           token,
           tokenId,
           joinUrl: joinUrl(token),
+          shortUrl: shortUrl(shortCode),
           expiresAt,
         };
       }),

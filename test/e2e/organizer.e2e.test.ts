@@ -179,6 +179,8 @@ describe('the organizer console, in Chromium', () => {
   it('the chair console opens as the signed-in person; a point joins with its printed link; revoking it cuts it off', async () => {
     const sheet = office.locator('[data-testid=invitation-sheet]');
     const x1Link = await sheet.locator('li[data-point="DC-X1"] .sheet-link').innerText();
+    // The printed link is the short one, its code in two groups (what people type off paper).
+    expect(x1Link).toMatch(/\/l\/[a-z2-9]{5}-[a-z2-9]{5}$/);
     await office.getByRole('button', { name: 'Đóng' }).click();
 
     const popup = office.context().waitForEvent('page');

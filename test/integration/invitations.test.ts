@@ -47,6 +47,29 @@ describe("a meeting's links are valid from before its start until it has ended",
     ).json()) as { expiresAt: number };
     expect(now.expiresAt - Date.now()).toBeLessThanOrEqual(600_000);
   });
+
+  it('each link has a short form for paper, /l/<code>, that leads to the join page with its token, as typed', async () => {
+    const issued = (await (await post('/api/meetings/tuan-sau/tokens/points')).json()) as {
+      points: { token: string; shortUrl: string }[];
+    };
+    const [first] = issued.points;
+    const code = /\/l\/([a-z2-9]{10})$/.exec(first?.shortUrl ?? '')?.[1] ?? '';
+    expect(code).toHaveLength(10);
+    expect(new Set(issued.points.map((p) => p.shortUrl)).size).toBe(issued.points.length);
+    const follow = (path: string) => fetch(`${t.url}${path}`, { redirect: 'manual' });
+    const direct = await follow(`/l/${code}`);
+    expect(direct.status).toBe(302);
+    expect(direct.headers.get('location')).toBe(`/join?token=${encodeURIComponent(first?.token ?? '')}`);
+    // Read off a printed sheet: in capitals, in groups.
+    const typed = `${code.slice(0, 5)}-${code.slice(5)}`.toUpperCase();
+    expect((await follow(`/l/${typed}`)).headers.get('location')).toBe(direct.headers.get('location'));
+    // An unknown code leads to the join page without a token, which explains a broken link.
+    for (const wrong of ['aaaaaaaaaa', 'xyz', '0000000000']) {
+      const response = await follow(`/l/${wrong}`);
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')).toBe('/join');
+    }
+  });
 });
 
 describe('a meeting whose end is before its start', () => {

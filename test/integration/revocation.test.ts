@@ -12,6 +12,7 @@ const ADMIN = 'revocation-admin';
 interface Issued {
   token: string;
   tokenId: string;
+  shortUrl: string;
 }
 
 /** Revoking a join link: its sockets close within 2 s on every node, and the link and its sessions are refused. */
@@ -153,6 +154,10 @@ describe('revoking a join link', () => {
     const nodeB = await start(env('node-b'));
     await seed(nodeA);
     const x3 = await issue(nodeA, 'DC-X3');
+    // Its short link, issued on one node, leads to it from the other.
+    const shortPath = new URL(x3.shortUrl).pathname;
+    const viaB = await fetch(`${nodeB.url}${shortPath}`, { redirect: 'manual' });
+    expect(viaB.headers.get('location')).toBe(`/join?token=${encodeURIComponent(x3.token)}`);
     const { socket } = await connect(nodeB, x3.token);
 
     const revokedAt = Date.now();

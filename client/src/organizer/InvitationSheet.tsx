@@ -2,11 +2,11 @@ import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatTime } from '../format.js';
-import type { IssuedLink, MeetingSummary } from './api.js';
+import { printedLink, type IssuedLink, type MeetingSummary } from './api.js';
 
 /**
  * The printable invitation: one A4 page per unit, each point with its name, a QR code of its link (a phone or the
- * room's PC opens it) and the link itself. Printed with the browser (Ctrl+P); the print style drops everything else.
+ * room's PC opens it) and its short link, to type. Printed with the browser (Ctrl+P); the print style drops everything else.
  */
 export function InvitationSheet({
   meeting,
@@ -23,7 +23,9 @@ export function InvitationSheet({
   const [codes, setCodes] = useState<Map<string, string>>(new Map());
   useEffect(() => {
     void Promise.all(
-      links.map(async (l) => [l.pointId, await QRCode.toDataURL(l.joinUrl, { margin: 1, width: 220 })] as const),
+      links.map(
+        async (l) => [l.pointId, await QRCode.toDataURL(l.shortUrl ?? l.joinUrl, { margin: 1, width: 220 })] as const,
+      ),
     ).then((pairs) => setCodes(new Map(pairs)));
   }, [links]);
   const units = [...new Set(links.map((l) => unitOf.get(l.pointId) ?? ''))];
@@ -58,7 +60,7 @@ export function InvitationSheet({
                   )}
                   <div>
                     <strong>{l.name}</strong>
-                    <p className="sheet-link">{l.joinUrl}</p>
+                    <p className="sheet-link">{printedLink(l)}</p>
                   </div>
                 </li>
               ))}

@@ -95,6 +95,13 @@ export interface IssuedLink {
   name: string;
   tokenId: string;
   joinUrl: string;
+  /** `/l/<code>`: the form printed and typed (null only from a server without a token registry). */
+  shortUrl: string | null;
   expiresAt: number;
   revoked?: boolean;
+}
+
+/** The short link as printed: its code in two groups of five, easier to read aloud and to type (the server ignores the dash). */
+export function printedLink(link: Pick<IssuedLink, 'joinUrl' | 'shortUrl'>): string {
+  return link.shortUrl?.replace(/\/l\/(\w{5})(\w{5})$/, '/l/$1-$2') ?? link.joinUrl;
 }

@@ -26,7 +26,11 @@ describe('FileTokenRegistry', () => {
     const path = join(temp.dir, 'tokens.jsonl');
     let now = 1000;
     const first = await FileTokenRegistry.create({ path, now: () => now });
-    await first.recordIssued([token('old', 2000), token('live', 9000)]);
+    await first.recordIssued([
+      { ...token('old', 2000), shortCode: 'abcdefghjk', token: 'jwt-old' },
+      { ...token('live', 9000), shortCode: 'mnpqrstuvw', token: 'jwt-live' },
+    ]);
+    expect(await first.byShortCode('mnpqrstuvw')).toMatchObject({ tokenId: 'live', token: 'jwt-live' });
     await first.revoke({ tokenId: 'live', meetingId: 'm1', revokedAt: 1500, expiresAt: 9000 });
     await first.revoke({ tokenId: 'old', meetingId: 'm1', revokedAt: 1500, expiresAt: 2000 });
     await first.close();
@@ -35,6 +39,8 @@ describe('FileTokenRegistry', () => {
     const second = await FileTokenRegistry.create({ path, now: () => now });
     expect(await second.issued('old')).toBeNull();
     expect(await second.issued('live')).toMatchObject({ tokenId: 'live' });
+    expect(await second.byShortCode('mnpqrstuvw')).toMatchObject({ tokenId: 'live' });
+    expect(await second.byShortCode('abcdefghjk')).toBeNull();
     expect(second.isRevoked('live')).toBe(true);
     expect(second.isRevoked('old')).toBe(false);
     const lines = (await readFile(path, 'utf8')).trim().split('\n');
