@@ -40,3 +40,8 @@ export function hanoiInputToEpoch(value: string): number {
 
   return Date.UTC(y, mo - 1, d, h - 7, mi);
 }
+
+/** The reverse of `hanoiInputToEpoch`: epoch ms as a `datetime-local` value in Hanoi time. */
+export function epochToHanoiInput(epochMs: number): string {
+  return new Date(epochMs + 7 * 3600_000).toISOString().slice(0, 16);
+}

@@ -3,10 +3,7 @@ import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from 
 
 /** The state right after `MeetingCreated`. */
 export function initialState(def: MeetingDefinition): MeetingState {
-  const points: MeetingState['points'] = {};
-  for (const id of [def.hubPointId, ...def.invitedPointIds]) {
-    points[id] = { connected: false, health: 'stable', silent: false, healthLog: [], presence: [], readiness: null };
-  }
+  const points = pointsOf(def, {});
 
   return {
     def,
@@ -29,6 +26,23 @@ export function initialState(def: MeetingDefinition): MeetingState {
   };
 }
 
+/** A point record per point of the definition: the ones it had keep theirs, new ones start afresh. */
+function pointsOf(def: MeetingDefinition, had: MeetingState['points']): MeetingState['points'] {
+  const points: MeetingState['points'] = {};
+  for (const id of [def.hubPointId, ...def.invitedPointIds]) {
+    points[id] = had[id] ?? {
+      connected: false,
+      health: 'stable',
+      silent: false,
+      healthLog: [],
+      presence: [],
+      readiness: null,
+    };
+  }
+
+  return points;
+}
+
 /**
  * Folds one event into the state. The state object is owned by the fold and updated in place (a meeting of 1000
  * points would otherwise copy its whole state per event); replaying the same log always yields the same state.
@@ -40,6 +54,12 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
   state.seq = event.seq;
   switch (event.type) {
     case 'MeetingCreated': {
+      break;
+    }
+    case 'MeetingAmended': {
+      state.def = event.definition;
+      state.points = pointsOf(event.definition, state.points);
+      state.speakingLimitSec = event.definition.settings.speakingLimitSec;
       break;
     }
     case 'MeetingOpened': {

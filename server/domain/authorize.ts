@@ -11,6 +11,8 @@ const CHAIRS: Allowed[] = ['chair', 'cochair'];
  * This table is the single source for the authorization matrix test.
  */
 export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
+  // The office changes a meeting it prepared, over HTTP (the organizer's console or the API key).
+  'meeting.amend': ['admin'],
   'meeting.open': CHAIRS,
   'meeting.start': CHAIRS,
   'meeting.end': CHAIRS,

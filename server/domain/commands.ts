@@ -1,10 +1,11 @@
-import type { AuditAction, FloorKind, Health } from './model.js';
+import type { AuditAction, FloorKind, Health, MeetingDefinition } from './model.js';
 
 /**
  * Commands a meeting accepts. People send them over the socket (after validation); the server itself sends
  * `point.connect` / `point.disconnect` (socket facts) and `tick` (timers).
  */
 export type Command =
+  | { type: 'meeting.amend'; definition: MeetingDefinition }
   | { type: 'meeting.open' }
   | { type: 'meeting.start' }
   | { type: 'meeting.end' }

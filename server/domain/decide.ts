@@ -1,5 +1,6 @@
 import { acknowledgeAlert, evaluateAlerts, lostPointDeadlines } from './alerts.js';
 import type { Command } from './commands.js';
+import { amendMeeting } from './definition.js';
 import { DomainError } from './errors.js';
 import type { EventBody } from './events.js';
 import {
@@ -29,6 +30,9 @@ import { activeRollCall, closeRollCall, confirmRollCall, rerunRollCall, startRol
  */
 export function decide(state: MeetingState, command: Command, now: number): EventBody[] {
   switch (command.type) {
+    case 'meeting.amend': {
+      return amendMeeting(state, command.definition);
+    }
     case 'meeting.open': {
       requireStatus(state, 'scheduled', 'mở hội nghị (open)');
 

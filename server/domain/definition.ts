@@ -1,5 +1,6 @@
 import { DirectoryIndex, type Directory, type Point, type Unit } from './directory.js';
 import { DomainError } from './errors.js';
+import type { EventBody } from './events.js';
 import {
   DEFAULT_SETTINGS,
   type AgendaItem,
@@ -7,6 +8,7 @@ import {
   type MeetingDefinition,
   type MeetingKind,
   type MeetingSettings,
+  type MeetingState,
 } from './model.js';
 
 /** What an organiser gives to create a meeting (validated at the HTTP boundary). */
@@ -84,4 +86,32 @@ export function defineMeeting(directory: Directory, input: MeetingInput, id: str
     units,
     points,
   };
+}
+
+/**
+ * The office changes a meeting it prepared (time, hub, invitation, chairs, agenda, settings) until the session starts.
+ * Once rooms are testing their link (the meeting is open), a connected point stays invited.
+ */
+export function amendMeeting(state: MeetingState, definition: MeetingDefinition): EventBody[] {
+  if (state.status !== 'scheduled' && state.status !== 'open') {
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      'Phiên họp đã bắt đầu hoặc đã kết thúc: không sửa được hội nghị nữa (the session has started; the meeting can no longer be changed)',
+    );
+  }
+  if (definition.id !== state.def.id) {
+    throw DomainError.validation('Mã hội nghị không được đổi (the meeting id cannot change)', [
+      { path: 'id', message: 'Mã hội nghị không được đổi' },
+    ]);
+  }
+  const keeps = new Set([definition.hubPointId, ...definition.invitedPointIds]);
+  const dropped = Object.keys(state.points).filter((id) => state.points[id]?.connected === true && !keeps.has(id));
+  if (dropped.length > 0) {
+    throw DomainError.validation(
+      `Điểm cầu đang kết nối không bỏ khỏi danh sách mời được: ${dropped.join(', ')} (connected points must stay invited)`,
+      [{ path: 'invite', message: `Đang kết nối: ${dropped.join(', ')}` }],
+    );
+  }
+
+  return [{ type: 'MeetingAmended', definition }];
 }

@@ -12,6 +12,7 @@ import type {
 /** The bodies of every meeting event. The log stores them inside an {@link EventEnvelope}. */
 export type EventBody =
   | { type: 'MeetingCreated'; definition: MeetingDefinition }
+  | { type: 'MeetingAmended'; definition: MeetingDefinition }
   | { type: 'MeetingOpened' }
   | { type: 'SessionStarted' }
   | { type: 'MeetingEnded' }

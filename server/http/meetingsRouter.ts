@@ -71,6 +71,17 @@ export function meetingsRouter({
     res.status(201).json(summary(runtime.state));
   });
 
+  // Until the session starts the office may change everything it set; the change is an event of the meeting's log.
+  router.put('/:id', async (req, res) => {
+    const actor = await auth.requireRole(req, res, 'organizer');
+    const parsed = meetingBody.safeParse(req.body);
+    if (!parsed.success) {
+      throw validationError(parsed.error);
+    }
+    const runtime = await meetings.amendMeeting(req.params.id, parsed.data, actor);
+    res.json(summary(runtime.state));
+  });
+
   router.get('/:id', async (req, res) => {
     const runtime = meetings.get(req.params.id);
     await auth.requireStaffOrAdmin(req, res, runtime.id);
@@ -295,13 +306,14 @@ const validityText = (expiresAt: number, ttlSec: number | undefined) =>
   ttlSec === undefined ? `valid until ${formatDateTime(expiresAt)}` : `${ttlSec} s`;
 
 function summary(state: MeetingState) {
-  const { id, title, kind, scheduledStart, hubPointId, invitedPointIds } = state.def;
+  const { id, title, kind, scheduledStart, scheduledEnd, hubPointId, invitedPointIds } = state.def;
 
   return {
     id,
     title,
     kind,
     scheduledStart,
+    scheduledEnd,
     hubPointId,
     invited: invitedPointIds.length,
     status: state.status,

@@ -58,7 +58,7 @@ interface Queued {
  */
 export class MeetingRuntime {
   readonly id: string;
-  readonly index: DirectoryIndex;
+  #indexed: { def: MeetingState['def']; index: DirectoryIndex };
   readonly #store: MeetingStore;
   readonly #now: () => number;
   readonly #onEvents: MeetingRuntimeOptions['onEvents'];
@@ -78,11 +78,20 @@ export class MeetingRuntime {
       events.forEach((event) => applyEvent(snapshot, event));
     }
     this.id = this.#state.def.id;
-    this.index = new DirectoryIndex(this.#state.def);
+    this.#indexed = { def: this.#state.def, index: new DirectoryIndex(this.#state.def) };
     this.#store = store;
     this.#now = now;
     this.#onEvents = onEvents;
     this.#arm();
+  }
+
+  /** The meeting's own directory (its units and points), rebuilt when the office amends the meeting. */
+  get index(): DirectoryIndex {
+    if (this.#indexed.def !== this.#state.def) {
+      this.#indexed = { def: this.#state.def, index: new DirectoryIndex(this.#state.def) };
+    }
+
+    return this.#indexed.index;
   }
 
   /** The current state. Read it, never change it: only events change a meeting. */

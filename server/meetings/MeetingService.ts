@@ -187,6 +187,20 @@ export class MeetingService {
     return run;
   }
 
+  /** The office changes a prepared meeting: resolved against today's directory, then decided like any command. */
+  async amendMeeting(meetingId: string, input: MeetingInput, actor: Actor): Promise<MeetingRuntime> {
+    const runtime = this.get(meetingId);
+    if (input.id !== undefined && input.id !== meetingId) {
+      throw DomainError.validation('Mã hội nghị không được đổi (the meeting id cannot change)', [
+        { path: 'id', message: 'Mã hội nghị không được đổi' },
+      ]);
+    }
+    const definition = defineMeeting(this.#directory, input, meetingId);
+    await runtime.execute({ type: 'meeting.amend', definition }, actor);
+
+    return runtime;
+  }
+
   get(meetingId: string): MeetingRuntime {
     const runtime = this.#meetings.get(meetingId);
     if (runtime === undefined) {

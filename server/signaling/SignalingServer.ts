@@ -11,6 +11,8 @@ import type { TelemetryService } from '../telemetry/TelemetryService.js';
 import type { MediaService } from '../media/MediaService.js';
 import { socketLimiter } from './limits.js';
 import { fanOut } from './fanOut.js';
+import { rooms } from './rooms.js';
+import { snapshotFor } from './views.js';
 import { dispatchRequest, toErrorBody } from './handle.js';
 import { MeetingGateway, type GatewayOptions, type Opened, type SocketRef } from './MeetingGateway.js';
 import type { Snapshot } from '../protocol/messages.js';
@@ -57,6 +59,7 @@ export class SignalingServer {
   /** What the owner answered for each socket between the middleware and the connection. */
   readonly #opened = new Map<string, Opened>();
   readonly #gateway: MeetingGateway;
+  readonly #now: () => number;
   readonly #unsubscribe: () => void;
   #closed = false;
 
@@ -79,6 +82,7 @@ export class SignalingServer {
     this.#maxConnectionsPerToken = maxConnectionsPerToken;
     this.#tokens = tokens;
     this.#telemetry = telemetry;
+    this.#now = now;
     this.#gateway = new MeetingGateway({ meetings, telemetry, media, tokens, sessionTokenTtlSec, now, cluster });
     this.io = new Server(httpServer, {
       maxHttpBufferSize: maxMessageBytes,
@@ -220,5 +224,27 @@ export class SignalingServer {
 
   #fanOut(runtime: MeetingRuntime, events: MeetingEvent[]): void {
     fanOut(this.io, runtime, events);
+    if (events.some((event) => event.type === 'MeetingAmended')) {
+      void this.#resendSnapshots(runtime);
+    }
+  }
+
+  /**
+   * The office changed the meeting (title, agenda, invitation…) while rooms were already in: each console gets its
+   * own snapshot again, as on joining, wherever its socket is.
+   */
+  async #resendSnapshots(runtime: MeetingRuntime): Promise<void> {
+    try {
+      const sockets = await this.io.in(rooms.meeting(runtime.id)).fetchSockets();
+      for (const socket of sockets) {
+        const { actor } = socket.data;
+        socket.emit(
+          'meeting:snapshot',
+          snapshotFor(runtime.state, runtime.index, actor, this.#now(), this.#telemetry.intervalMs),
+        );
+      }
+    } catch (error) {
+      logger.warn({ err: error, meetingId: runtime.id }, 'amended meeting: snapshots not resent');
+    }
   }
 }

@@ -12,6 +12,7 @@ const ROUTES: { method: string; path: string; body?: unknown; allowed: Caller[] 
   { method: 'GET', path: '/api/meetings', allowed: ['organizer', 'apiKey'] },
   { method: 'POST', path: '/api/meetings', body: {}, allowed: ['organizer', 'apiKey'] },
   { method: 'GET', path: '/api/meetings/m1', allowed: ['organizer', 'apiKey', 'chairToken'] },
+  { method: 'PUT', path: '/api/meetings/m1', body: {}, allowed: ['organizer', 'apiKey'] },
   { method: 'POST', path: '/api/meetings/m1/tokens', body: {}, allowed: ['organizer', 'apiKey'] },
   { method: 'POST', path: '/api/meetings/m1/tokens/khong-co/revoke', allowed: ['organizer', 'apiKey'] },
   { method: 'POST', path: '/api/meetings/m1/open', body: { role: 'point' }, allowed: ['organizer', 'apiKey'] },

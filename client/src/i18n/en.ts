@@ -90,6 +90,10 @@ export const en: Dictionary = {
     chairName: "Chair's name",
     chairTitle: "Chair's title",
     create: 'Create meeting',
+    edit: 'Edit meeting',
+    saveChanges: 'Save changes',
+    saved: 'Changes saved.',
+    editClosed: 'The session has started: the meeting can no longer be edited.',
     emptySubtree: 'The chosen unit has no point to invite.',
     agenda: {
       opening: 'Opening',

@@ -86,6 +86,10 @@ export const vi = {
     chairName: 'Họ tên chủ trì',
     chairTitle: 'Chức vụ chủ trì',
     create: 'Tạo hội nghị',
+    edit: 'Sửa hội nghị',
+    saveChanges: 'Lưu thay đổi',
+    saved: 'Đã lưu thay đổi.',
+    editClosed: 'Phiên họp đã bắt đầu: không sửa được nữa.',
     emptySubtree: 'Đơn vị đã chọn không có điểm cầu nào để mời.',
     agenda: {
       opening: 'Khai mạc',

@@ -18,17 +18,24 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
   const { t } = useTranslation();
   const [meeting, setMeeting] = useState<MeetingDetail | null>(null);
   const [copying, setCopying] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
   const [directory, setDirectory] = useState<DirectoryView | null>(null);
   const [links, setLinks] = useState<IssuedLink[]>([]);
   const [printing, setPrinting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const fail = (e: unknown) => setError(messageOf(e));
+  const [version, setVersion] = useState(0);
   useEffect(() => {
     api<MeetingDetail>('GET', `/api/meetings/${encodeURIComponent(meetingId)}`)
       .then(setMeeting)
-      .catch(fail);
+      .catch((e: unknown) => setError(messageOf(e)));
+  }, [meetingId, version]);
+  useEffect(() => {
     void api<DirectoryView>('GET', '/api/directory').then(setDirectory);
-  }, [meetingId]);
+  }, []);
+  // Until the session starts the office may still change what it prepared.
+  const editable = meeting !== null && (meeting.status === 'scheduled' || meeting.status === 'open');
   const unitOf = useMemo(() => {
     const unitName = new Map(directory?.units.map((u) => [u.code, u.name]));
 
@@ -89,8 +96,33 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
         </>
       )}
       <FormError error={error} testId="meeting-error" />
+      {saved && (
+        <p role="status" className="muted" data-testid="meeting-saved">
+          {t('organizer.saved')}
+        </p>
+      )}
       <div className="form-row">
-        <button type="button" onClick={() => setCopying(!copying)} data-testid="copy-meeting">
+        <button
+          type="button"
+          disabled={!editable}
+          title={editable ? undefined : t('organizer.editClosed')}
+          onClick={() => {
+            setEditing(!editing);
+            setCopying(false);
+            setSaved(false);
+          }}
+          data-testid="edit-meeting"
+        >
+          {t('organizer.edit')}
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setCopying(!copying);
+            setEditing(false);
+          }}
+          data-testid="copy-meeting"
+        >
           {t('organizer.copy')}
         </button>
         {STAFF_ROLES.map((role) => (
@@ -99,6 +131,17 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
           </button>
         ))}
       </div>
+      {editing && meeting !== null && (
+        <NewMeeting
+          copyOf={meeting}
+          edit
+          onCreated={() => {
+            setEditing(false);
+            setSaved(true);
+            setVersion((v) => v + 1);
+          }}
+        />
+      )}
       {copying && meeting !== null && (
         <NewMeeting
           copyOf={meeting}

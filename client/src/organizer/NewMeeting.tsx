@@ -4,7 +4,7 @@ import { FormError } from '../components/FormError.js';
 import { MEETING_KINDS } from '../../../server/domain/model.js';
 import { Field, fieldsValid, REQUIRED } from '../components/Field.js';
 import { SecondsSelect } from '../components/Pickers.js';
-import { hanoiInputToEpoch } from '../format.js';
+import { epochToHanoiInput, hanoiInputToEpoch } from '../format.js';
 import { unitsInTreeOrder, unitSubtree } from '../state/units.js';
 import { AgendaEditor, type AgendaRow } from './AgendaEditor.js';
 import { api, messageOf, type DirectoryView, type MeetingDetail } from './api.js';
@@ -28,18 +28,28 @@ const copiedSettings = (settings: Record<string, number>) =>
 /**
  * A new meeting: title, kind, start and end (Hanoi time), the hub, the invited subtree (with its count of points), the
  * chair and a co-chair, the speaking limit and roll-call deadline, and the agenda (the usual four items to start
- * from). A copy starts from another meeting's values.
+ * from). A copy starts from another meeting's values; an edit changes a meeting not yet in session (`PUT`).
  */
-export function NewMeeting({ onCreated, copyOf }: { onCreated: (id: string) => void; copyOf?: MeetingDetail }) {
+export function NewMeeting({
+  onCreated,
+  copyOf: from,
+  edit = false,
+}: {
+  onCreated: (id: string) => void;
+  copyOf?: MeetingDetail;
+  /** Change `copyOf` itself rather than create a meeting from it. */
+  edit?: boolean;
+}) {
   const { t } = useTranslation();
+  const copyOf = from;
   const [directory, setDirectory] = useState<DirectoryView | null>(null);
   const [title, setTitle] = useState(copyOf?.title ?? '');
   const [kind, setKind] = useState<(typeof KINDS)[number]>(copyOf?.kind ?? 'briefing');
   // A copy keeps everything but the date: monthly briefings repeat with the same hub, units, chair and agenda.
-  const [start, setStart] = useState('');
+  const [start, setStart] = useState(edit && from !== undefined ? epochToHanoiInput(from.scheduledStart) : '');
   const [hub, setHub] = useState(copyOf?.hubPointId ?? '');
   const [unit, setUnit] = useState(copyOf?.invitation.units[0] ?? '');
-  const [end, setEnd] = useState('');
+  const [end, setEnd] = useState(edit && from?.scheduledEnd != null ? epochToHanoiInput(from.scheduledEnd) : '');
   const [chairName, setChairName] = useState(copyOf?.chairs[0]?.name ?? '');
   const [chairTitle, setChairTitle] = useState(copyOf?.chairs[0]?.title ?? '');
   const coChair = copyOf?.chairs.find((c) => c.role === 'cochair');
@@ -102,7 +112,11 @@ export function NewMeeting({ onCreated, copyOf }: { onCreated: (id: string) => v
         if (agenda.some((item) => item.title.trim() === '')) {
           return;
         }
-        api<{ id: string }>('POST', '/api/meetings', {
+        const [method, path] =
+          edit && from !== undefined
+            ? (['PUT', `/api/meetings/${encodeURIComponent(from.id)}`] as const)
+            : (['POST', '/api/meetings'] as const);
+        api<{ id: string }>(method, path, {
           title: title.trim(),
           kind,
           scheduledStart: hanoiInputToEpoch(start),
@@ -243,8 +257,8 @@ export function NewMeeting({ onCreated, copyOf }: { onCreated: (id: string) => v
       />
       <AgendaEditor rows={agenda} onChange={setAgenda} showErrors={submitted} />
       <FormError error={error} testId="new-meeting-error" />
-      <button type="submit" className="primary">
-        {t('organizer.create')}
+      <button type="submit" className="primary" data-testid="save-meeting">
+        {edit ? t('organizer.saveChanges') : t('organizer.create')}
       </button>
     </form>
   );

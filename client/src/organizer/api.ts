@@ -71,6 +71,7 @@ export interface MeetingSummary {
   title: string;
   kind: string;
   scheduledStart: number;
+  scheduledEnd: number | null;
   hubPointId: string;
   invited: number;
   status: 'scheduled' | 'open' | 'in_session' | 'ended';

@@ -97,14 +97,20 @@ export class MediasoupBridge implements MediaBridge {
     return this.#workers.pids;
   }
 
-  /** The simulcast layer each of a participant's video consumers forwards now (diagnostics and tests). */
-  layersOf(participantId: string): { purpose: string; source: string; spatialLayer: number | null }[] {
+  /**
+   * The simulcast layer each of a participant's video consumers forwards now, and the one the bridge asked for (it
+   * forwards a lower one while the sender does not send that one), for diagnostics and tests.
+   */
+  layersOf(
+    participantId: string,
+  ): { purpose: string; source: string; spatialLayer: number | null; preferredSpatialLayer: number | null }[] {
     return [...(this.#participants.get(participantId)?.consumers.values() ?? [])]
       .filter((c) => c.kind === 'video')
       .map((c) => ({
         purpose: String(c.appData.purpose),
         source: String(c.appData.source),
         spatialLayer: c.currentLayers?.spatialLayer ?? null,
+        preferredSpatialLayer: c.preferredLayers?.spatialLayer ?? null,
       }));
   }
 
