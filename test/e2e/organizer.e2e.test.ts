@@ -86,7 +86,7 @@ describe('the organizer console, in Chromium', () => {
     await office.locator('[data-testid=import-ready]').waitFor();
     await office.getByRole('button', { name: 'Thay danh bạ bằng tệp này' }).click();
     await office.locator('[data-testid=import-done]').waitFor();
-    expect(await count.innerText()).toBe('8 đơn vị, 8 điểm cầu');
+    await eventually(async () => expect(await count.innerText()).toBe('8 đơn vị, 8 điểm cầu'));
 
     // One change at a time: a district moved under its own commune is refused and said why; a rename is saved.
     await office.selectOption('select[name=action]', 'move');
@@ -157,6 +157,16 @@ describe('the organizer console, in Chromium', () => {
       `${date.split('-').reverse().join('/')} ${time}`,
     );
     meetingId = decodeURIComponent(new URL(office.url()).hash.replace('#/hoi-nghi/', ''));
+    // The office corrects the title before the meeting: the form opens with what was set, times included.
+    await office.click('[data-testid=edit-meeting]');
+    expect(await office.inputValue('.new-meeting input[name=start]')).toBe(start);
+    expect(await office.inputValue('.new-meeting input[name=end]')).toBe(hour(3));
+    await office.fill('.new-meeting input[name=title]', 'Giao ban trực tuyến Huyện Một tháng 12/2026');
+    await office.click('[data-testid=save-meeting]');
+    await office.locator('[data-testid=meeting-saved]').waitFor();
+    await eventually(async () =>
+      expect(await office.locator('#meeting-title').innerText()).toBe('Giao ban trực tuyến Huyện Một tháng 12/2026'),
+    );
     const detail = (await (
       await fetch(`${t.url}/api/meetings/${encodeURIComponent(meetingId)}`, { headers: { 'x-api-key': ADMIN_KEY } })
     ).json()) as { agenda: { title: string }[]; chairs: { role: string }[]; settings: { speakingLimitSec: number } };
@@ -242,7 +252,9 @@ describe('the organizer console, in Chromium', () => {
 
   it('copies the meeting as the start of next month’s: everything but the date', async () => {
     await office.click('[data-testid=copy-meeting]');
-    expect(await office.inputValue('.new-meeting input[name=title]')).toBe('Giao ban trực tuyến Huyện Một tháng 12');
+    expect(await office.inputValue('.new-meeting input[name=title]')).toBe(
+      'Giao ban trực tuyến Huyện Một tháng 12/2026',
+    );
     await eventually(async () =>
       expect(await office.locator('[data-testid=invited-count]').innerText()).toBe('4 điểm cầu được mời'),
     );

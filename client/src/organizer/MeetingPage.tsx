@@ -34,6 +34,12 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
   useEffect(() => {
     void api<DirectoryView>('GET', '/api/directory').then(setDirectory);
   }, []);
+  // Another meeting (a copy just created) starts with its own page state.
+  useEffect(() => {
+    setSaved(false);
+    setEditing(false);
+    setLinks([]);
+  }, [meetingId]);
   // Until the session starts the office may still change what it prepared.
   const editable = meeting !== null && (meeting.status === 'scheduled' || meeting.status === 'open');
   const unitOf = useMemo(() => {
@@ -97,7 +103,7 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
       )}
       <FormError error={error} testId="meeting-error" />
       {saved && (
-        <p role="status" className="muted" data-testid="meeting-saved">
+        <p role="status" className="saved-note" data-testid="meeting-saved">
           {t('organizer.saved')}
         </p>
       )}
