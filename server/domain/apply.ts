@@ -23,6 +23,7 @@ export function initialState(def: MeetingDefinition): MeetingState {
     alerts: [],
     mics: { chairsOpen: true, openPoints: [] },
     scan: null,
+    record: { summaries: {}, conclusion: null, tasks: [] },
   };
 }
 
@@ -60,6 +61,40 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
       state.def = event.definition;
       state.points = pointsOf(event.definition, state.points);
       state.speakingLimitSec = event.definition.settings.speakingLimitSec;
+      break;
+    }
+    case 'TurnSummarized': {
+      if (event.text === '') {
+        delete state.record.summaries[event.turn];
+      } else {
+        state.record.summaries[event.turn] = event.text;
+      }
+      break;
+    }
+    case 'ConclusionRecorded': {
+      state.record.conclusion = event.text === '' ? null : event.text;
+      break;
+    }
+    case 'TaskAssigned': {
+      const { taskId, text, unitId, department, deadline, at } = event;
+      state.record.tasks.push({
+        taskId,
+        text,
+        unitId,
+        department,
+        deadline,
+        status: 'open',
+        assignedAt: at,
+        doneAt: null,
+      });
+      break;
+    }
+    case 'TaskStatusChanged': {
+      const task = state.record.tasks.find((t) => t.taskId === event.taskId);
+      if (task !== undefined) {
+        task.status = event.status;
+        task.doneAt = event.status === 'done' ? event.at : null;
+      }
       break;
     }
     case 'MeetingOpened': {

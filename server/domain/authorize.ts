@@ -5,6 +5,7 @@ import type { Actor, Role } from './model.js';
 type Allowed = Role | 'system' | 'admin';
 
 const CHAIRS: Allowed[] = ['chair', 'cochair'];
+const RECORDERS: Allowed[] = ['secretary', 'chair', 'cochair'];
 
 /**
  * Who may issue each command. Commands a point sends name a `pointId`; a point may only name itself.
@@ -41,7 +42,13 @@ export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
   'mic.muteAll': CHAIRS,
   'mic.set': CHAIRS,
   'scan.set': CHAIRS,
-  'audit.record': ['admin', 'chair', 'cochair', 'technician', 'observer'],
+  'audit.record': ['admin', 'chair', 'cochair', 'technician', 'observer', 'secretary'],
+  // The record: the secretary keeps it; a chair may when there is none.
+  'record.summarize': RECORDERS,
+  'record.conclude': RECORDERS,
+  'task.assign': RECORDERS,
+  // …and the office follows the tasks up after the meeting.
+  'task.setStatus': [...RECORDERS, 'admin'],
   tick: ['system'],
 };
 

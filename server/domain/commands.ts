@@ -1,4 +1,5 @@
 import type { AuditAction, FloorKind, Health, MeetingDefinition } from './model.js';
+import type { TaskStatus } from './record.js';
 
 /**
  * Commands a meeting accepts. People send them over the socket (after validation); the server itself sends
@@ -52,6 +53,16 @@ export type Command =
   | { type: 'mic.muteAll'; exceptChairs: boolean }
   | { type: 'mic.set'; target: string; open: boolean }
   | { type: 'scan.set'; pointIds: string[]; intervalSec: number }
+  | { type: 'record.summarize'; turn: number; text: string }
+  | { type: 'record.conclude'; text: string }
+  | {
+      type: 'task.assign';
+      text: string;
+      unitId?: string | null | undefined;
+      department?: string | null | undefined;
+      deadline?: string | null | undefined;
+    }
+  | { type: 'task.setStatus'; taskId: string; status: TaskStatus }
   | { type: 'tick' };
 
 export type CommandType = Command['type'];

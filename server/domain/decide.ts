@@ -21,6 +21,7 @@ import {
   withdrawFloor,
 } from './floor.js';
 import type { MeetingState } from './model.js';
+import { assignTask, recordConclusion, setTaskStatus, summarizeTurn } from './record.js';
 import { activeRollCall, closeRollCall, confirmRollCall, rerunRollCall, startRollCall } from './rollCall.js';
 
 /**
@@ -32,6 +33,18 @@ export function decide(state: MeetingState, command: Command, now: number): Even
   switch (command.type) {
     case 'meeting.amend': {
       return amendMeeting(state, command.definition);
+    }
+    case 'record.summarize': {
+      return summarizeTurn(state, command.turn, command.text);
+    }
+    case 'record.conclude': {
+      return recordConclusion(state, command.text);
+    }
+    case 'task.assign': {
+      return assignTask(state, command);
+    }
+    case 'task.setStatus': {
+      return setTaskStatus(state, command.taskId, command.status);
     }
     case 'meeting.open': {
       requireStatus(state, 'scheduled', 'mở hội nghị (open)');

@@ -8,6 +8,7 @@ import type {
   MeetingDefinition,
   RollCallCloseReason,
 } from './model.js';
+import type { TaskStatus } from './record.js';
 
 /** The bodies of every meeting event. The log stores them inside an {@link EventEnvelope}. */
 export type EventBody =
@@ -63,7 +64,26 @@ export type EventBody =
   | { type: 'AuditRecorded'; action: AuditAction; detail: string }
   | { type: 'MicsMuted'; exceptChairs: boolean }
   | { type: 'MicChanged'; target: string; open: boolean }
-  | { type: 'ScanChanged'; pointIds: string[]; intervalSec: number };
+  | { type: 'ScanChanged'; pointIds: string[]; intervalSec: number }
+  | { type: 'TurnSummarized'; turn: number; text: string }
+  | { type: 'ConclusionRecorded'; text: string }
+  | {
+      type: 'TaskAssigned';
+      taskId: string;
+      text: string;
+      unitId: string | null;
+      department: string | null;
+      deadline: string | null;
+    }
+  | { type: 'TaskStatusChanged'; taskId: string; status: TaskStatus };
+
+/** Events that change the secretary's record (summaries, conclusion, tasks). */
+export const RECORD_EVENTS: ReadonlySet<string> = new Set([
+  'TurnSummarized',
+  'ConclusionRecorded',
+  'TaskAssigned',
+  'TaskStatusChanged',
+]);
 
 export type EventType = EventBody['type'];
 

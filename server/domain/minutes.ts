@@ -1,20 +1,11 @@
 import { DirectoryIndex } from './directory.js';
 import type { MeetingEvent } from './events.js';
-import type { AgendaKind, Answer, ChairPerson, FloorKind, MeetingState } from './model.js';
+import type { AgendaKind, ChairPerson, MeetingState } from './model.js';
+import { assigneeOf, turnLog, type LoggedTurn, type Task } from './record.js';
 import { rollCallChain, tallyRollCall, type TallyCounts } from './rollCall.js';
 
-/** One turn at the floor as the minutes tell it. */
-export interface MinutesTurn {
-  pointId: string;
-  pointName: string;
-  kind: FloorKind | null;
-  topic: string | null;
-  department: string | null;
-  grantedAt: number;
-  endedAt: number;
-  durationSec: number;
-  answers: Answer[];
-}
+/** One turn at the floor as the minutes tell it (with the secretary's summary). */
+export type MinutesTurn = LoggedTurn;
 
 export interface MinutesSection {
   title: string;
@@ -55,6 +46,16 @@ export interface Minutes {
   sections: MinutesSection[];
   /** Petitions (kiến nghị) that had the floor, with the departments' answers. */
   petitions: MinutesTurn[];
+  /** The secretary who kept the record (the person on its link), or null. */
+  secretary: string | null;
+  conclusion: string | null;
+  /** Tasks assigned, each with whom it goes to in words. */
+  tasks: MinutesTask[];
+}
+
+export interface MinutesTask extends Task {
+  /** The unit's name, the department, or both ("Xã Tân Sơn; Sở Xây dựng"). */
+  assignee: string;
 }
 
 export function minutesOf(state: MeetingState, events: readonly MeetingEvent[]): Minutes {
@@ -62,21 +63,7 @@ export function minutesOf(state: MeetingState, events: readonly MeetingEvent[]):
   const def = state.def;
   const hubPoint = index.points.get(def.hubPointId);
   const hubUnit = hubPoint === undefined ? undefined : index.units.get(hubPoint.unitCode);
-  const turns = state.turns.map((turn): MinutesTurn => {
-    const request = turn.requestId === null ? undefined : state.requests[turn.requestId];
-
-    return {
-      pointId: turn.pointId,
-      pointName: index.points.get(turn.pointId)?.name ?? turn.pointId,
-      kind: request?.kind ?? null,
-      topic: request?.topic ?? null,
-      department: request?.department ?? null,
-      grantedAt: turn.grantedAt,
-      endedAt: turn.endedAt,
-      durationSec: Math.max(0, Math.round((turn.endedAt - turn.grantedAt) / 1000)),
-      answers: request?.answers ?? [],
-    };
-  });
+  const turns = turnLog(state, index);
 
   return {
     meetingId: def.id,
@@ -91,6 +78,9 @@ export function minutesOf(state: MeetingState, events: readonly MeetingEvent[]):
     attendance: attendanceOf(state, index),
     sections: sectionsOf(state, events, turns),
     petitions: turns.filter((turn) => turn.kind === 'petition'),
+    secretary: events.findLast((e) => e.by.role === 'secretary' && e.by.person !== undefined)?.by.person?.name ?? null,
+    conclusion: state.record.conclusion,
+    tasks: state.record.tasks.map((task) => ({ ...task, assignee: assigneeOf(task, index) })),
   };
 }
 

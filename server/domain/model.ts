@@ -1,5 +1,6 @@
 import type { Person } from './accounts.js';
 import type { Point, Unit } from './directory.js';
+import type { MeetingRecord } from './record.js';
 
 export const MEETING_KINDS = ['briefing', 'working', 'dialogue'] as const;
 export type MeetingKind = (typeof MEETING_KINDS)[number];
@@ -10,7 +11,7 @@ export type AgendaKind = (typeof AGENDA_KINDS)[number];
 export const FLOOR_KINDS = ['speech', 'petition', 'explanation'] as const;
 export type FloorKind = (typeof FLOOR_KINDS)[number];
 
-export const ROLES = ['chair', 'cochair', 'point', 'technician', 'observer'] as const;
+export const ROLES = ['chair', 'cochair', 'point', 'technician', 'observer', 'secretary'] as const;
 export type Role = (typeof ROLES)[number];
 
 export type MeetingStatus = 'scheduled' | 'open' | 'in_session' | 'ended';
@@ -229,6 +230,8 @@ export interface MeetingState {
   mics: { chairsOpen: boolean; openPoints: string[] };
   /** Auto-scan of sites in the program during reports, or `null`. */
   scan: { pointIds: string[]; intervalSec: number; startedAt: number } | null;
+  /** The secretary's record: summaries of turns, the conclusion, assigned tasks. */
+  record: MeetingRecord;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { MeetingEvent } from '../domain/events.js';
 import { formatDateTime } from '../format.js';
 
-const AUDITED_ROLES = new Set(['chair', 'cochair', 'technician', 'observer', 'admin']);
+const AUDITED_ROLES = new Set(['chair', 'cochair', 'technician', 'observer', 'secretary', 'admin']);
 
 export interface AuditRow {
   seq: number;

@@ -140,7 +140,7 @@ function participants(minutes: Minutes): (Paragraph | Table)[] {
   const out: (Paragraph | Table)[] = [
     line([bold('II. THÀNH PHẦN THAM DỰ')]),
     ...chairs.map((c) => line([text(c)])),
-    line([text('Thư ký: ……………………………………')]),
+    line([text(`Thư ký: ${minutes.secretary ?? '……………………………………'}`)]),
   ];
   const attendance = minutes.attendance;
   if (attendance === null) {
@@ -177,19 +177,32 @@ function participants(minutes: Minutes): (Paragraph | Table)[] {
 
 const KIND: Record<string, string> = { speech: 'phát biểu', petition: 'kiến nghị', explanation: 'giải trình' };
 
-function turnLine(turn: MinutesTurn): Paragraph {
+/** A turn's line, then the secretary's summary of it, if any. */
+function turnLines(turn: MinutesTurn): Paragraph[] {
   const minutes = Math.floor(turn.durationSec / 60);
   const seconds = turn.durationSec % 60;
+  const summary = turn.summary === null ? [] : paragraphs(turn.summary);
 
-  return line([
-    bold(`${clock(turn.grantedAt)} – ${turn.pointName}`),
-    text(
-      ` ${KIND[turn.kind ?? 'speech'] ?? 'phát biểu'}` +
-        `${turn.topic === null ? '' : `: ${turn.topic}`}` +
-        `${turn.department === null ? '' : ` (gửi ${turn.department})`}` +
-        ` — ${minutes} phút ${String(seconds).padStart(2, '0')} giây.`,
-    ),
-  ]);
+  return [
+    line([
+      bold(`${clock(turn.grantedAt)} – ${turn.pointName}`),
+      text(
+        ` ${KIND[turn.kind ?? 'speech'] ?? 'phát biểu'}` +
+          `${turn.topic === null ? '' : `: ${turn.topic}`}` +
+          `${turn.department === null ? '' : ` (gửi ${turn.department})`}` +
+          ` — ${minutes} phút ${String(seconds).padStart(2, '0')} giây.`,
+      ),
+    ]),
+    ...summary,
+  ];
+}
+
+/** People's text as paragraphs, one per line they wrote. */
+function paragraphs(value: string): Paragraph[] {
+  return value
+    .split(/\r?\n/)
+    .filter((part) => part.trim() !== '')
+    .map((part) => line([text(part.trim())]));
 }
 
 function proceedings(minutes: Minutes): Paragraph[] {
@@ -204,7 +217,7 @@ function proceedings(minutes: Minutes): Paragraph[] {
           : ` (${section.by})`;
     const when = section.startedAt === null ? '' : ` — từ ${clock(section.startedAt)}`;
     out.push(line([bold(`${i + 1}. ${section.title}`), text(`${presenter}${when}`)]));
-    section.turns.forEach((turn) => out.push(turnLine(turn)));
+    section.turns.forEach((turn) => out.push(...turnLines(turn)));
   });
   if (!spoken) {
     out.push(line([italic('Không có lượt phát biểu nào từ các điểm cầu.')]));
@@ -231,12 +244,32 @@ function petitions(minutes: Minutes): Paragraph[] {
   return out;
 }
 
-function conclusion(minutes: Minutes): Paragraph[] {
+function conclusion(minutes: Minutes): (Paragraph | Table)[] {
   const number = minutes.petitions.length === 0 ? 'IV' : 'V';
+  const tasks: (Paragraph | Table)[] =
+    minutes.tasks.length === 0
+      ? [line([italic('Không giao nhiệm vụ cụ thể tại hội nghị.')])]
+      : [
+          table(
+            ['STT', 'Nhiệm vụ', 'Đơn vị, cơ quan thực hiện', 'Thời hạn'],
+            minutes.tasks.map((task, i) => [
+              String(i + 1),
+              task.text,
+              task.assignee,
+              task.deadline === null ? '' : task.deadline.split('-').reverse().join('/'),
+            ]),
+            [8, 52, 25, 15],
+            { totals: false, left: [1, 2] },
+          ),
+        ];
 
   return [
     line([bold(`${number}. KẾT LUẬN CỦA CHỦ TRÌ`)]),
-    line([text('……………………………………………………………………………………………')]),
+    ...(minutes.conclusion === null
+      ? [line([text('……………………………………………………………………………………………')])]
+      : paragraphs(minutes.conclusion)),
+    line([bold('Nhiệm vụ được giao:')]),
+    ...tasks,
     line([
       text(
         minutes.endedAt === null
@@ -266,21 +299,28 @@ function signatures(minutes: Minutes): Table {
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
     borders: NO_BORDERS,
-    rows: [new TableRow({ children: [cell('THƯ KÝ', ''), cell('CHỦ TRÌ', chair?.name ?? '')] })],
+    rows: [new TableRow({ children: [cell('THƯ KÝ', minutes.secretary ?? ''), cell('CHỦ TRÌ', chair?.name ?? '')] })],
   });
 }
 
-function table(header: string[], rows: string[][], widths: number[]): Table {
-  const row = (cells: string[], strong: boolean) =>
+/** A bordered table; by default its last row is a bold totals row and only its first column is left-aligned. */
+function table(
+  header: string[],
+  rows: string[][],
+  widths: number[],
+  { totals = true, left = [0] }: { totals?: boolean; left?: number[] } = {},
+): Table {
+  const row = (cells: string[], strong: boolean, header = false) =>
     new TableRow({
-      tableHeader: strong,
+      // The header row repeats on each page; a bold totals row does not.
+      tableHeader: header,
       children: cells.map(
         (value, i) =>
           new TableCell({
             width: { size: widths[i] ?? 10, type: WidthType.PERCENTAGE },
             children: [
               new Paragraph({
-                alignment: i === 0 ? AlignmentType.LEFT : AlignmentType.CENTER,
+                alignment: left.includes(i) ? AlignmentType.LEFT : AlignmentType.CENTER,
                 children: [strong ? bold(value, 24) : text(value, 24)],
               }),
             ],
@@ -290,6 +330,6 @@ function table(header: string[], rows: string[][], widths: number[]): Table {
 
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: [row(header, true), ...rows.map((cells, i) => row(cells, i === rows.length - 1))],
+    rows: [row(header, true, true), ...rows.map((cells, i) => row(cells, totals && i === rows.length - 1))],
   });
 }

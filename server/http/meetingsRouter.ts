@@ -9,7 +9,7 @@ import { Router, type Request } from 'express';
 import type { JoinTokens } from '../auth/JoinTokens.js';
 import { attendance } from '../domain/attendance.js';
 import { DomainError } from '../domain/errors.js';
-import type { MeetingState } from '../domain/model.js';
+import type { MeetingState, Role } from '../domain/model.js';
 import { tallyRollCall } from '../domain/rollCall.js';
 import { attendanceCsv, attendanceXlsx, toCsv, type Lang } from '../export/attendanceExport.js';
 import { AUDIT_HEADERS, auditCells, auditRows } from '../export/auditTrail.js';
@@ -19,6 +19,9 @@ import { meetingBody, tokenBody } from '../protocol/http.js';
 import { validationError } from '../signaling/handle.js';
 import type { TelemetryService } from '../telemetry/TelemetryService.js';
 import type { HttpAuth } from './auth.js';
+
+/** The consoles a signed-in organizer may open as themself. */
+const OPENABLE_ROLES: ReadonlySet<Role> = new Set(['chair', 'cochair', 'technician', 'observer', 'secretary']);
 
 export interface MeetingsRouterOptions {
   meetings: MeetingService;
@@ -138,9 +141,11 @@ export function meetingsRouter({
   router.post('/:id/open', async (req, res) => {
     const actor = await auth.requireRole(req, res, 'organizer');
     const runtime = meetings.get(req.params.id);
-    const role = (req.body as { role?: unknown } | undefined)?.role;
-    if (role !== 'chair' && role !== 'cochair' && role !== 'technician' && role !== 'observer') {
-      throw DomainError.validation('Vai trò phải là chair, cochair, technician hoặc observer (staff role required)');
+    const role = (req.body as { role?: unknown } | undefined)?.role as Role;
+    if (!OPENABLE_ROLES.has(role)) {
+      throw DomainError.validation(
+        'Vai trò phải là chair, cochair, technician, observer hoặc secretary (staff role required)',
+      );
     }
     if (actor.person === undefined) {
       throw new DomainError('UNAUTHENTICATED', 'Cần đăng nhập bằng tài khoản (sign in with an account)');

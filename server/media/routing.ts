@@ -53,7 +53,7 @@ export interface RoutingOptions {
  */
 export const MAX_GRID_PAGE = 24;
 
-const STAFF: ReadonlySet<Role> = new Set(['chair', 'cochair', 'technician', 'observer']);
+const STAFF: ReadonlySet<Role> = new Set(['chair', 'cochair', 'technician', 'observer', 'secretary']);
 const CHAIRS: ReadonlySet<Role> = new Set(['chair', 'cochair']);
 
 /** The site shown as speaker: the floor holder, else during a report the auto-scan site of the moment. */

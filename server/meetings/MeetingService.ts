@@ -272,6 +272,8 @@ export class MeetingService {
     const snapshot = (await snapshots?.loadSnapshot(meetingId).catch(() => null)) ?? null;
     if (snapshots !== undefined && snapshot !== null) {
       this.#snapshotAt.set(meetingId, { seq: snapshot.seq, at: this.#now() });
+      // Snapshots saved before meetings had a secretary's record carry none.
+      snapshot.record ??= { summaries: {}, conclusion: null, tasks: [] };
 
       return this.#load(meetingId, await snapshots.readAfter(meetingId, snapshot.seq), snapshot);
     }

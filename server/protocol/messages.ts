@@ -130,6 +130,40 @@ export const micsView = z.object({
   scan: z.object({ pointIds: z.array(code), intervalSec: z.number().int(), startedAt: epochMs }).nullable(),
 });
 
+/** The secretary's record as staff see it: the speaker log with summaries, the conclusion, the tasks. */
+export const recordView = z.object({
+  seq: z.number().int(),
+  turns: z.array(
+    z.object({
+      turn: z.number().int(),
+      pointId: code,
+      pointName: z.string(),
+      kind: floorKind.nullable(),
+      topic: z.string().nullable(),
+      department: z.string().nullable(),
+      grantedAt: epochMs,
+      endedAt: epochMs,
+      durationSec: z.number().int(),
+      answers: z.array(z.object({ answeredBy: z.string(), text: z.string(), at: epochMs })),
+      summary: z.string().nullable(),
+    }),
+  ),
+  conclusion: z.string().nullable(),
+  tasks: z.array(
+    z.object({
+      taskId: id,
+      text: z.string(),
+      unitId: code.nullable(),
+      department: z.string().nullable(),
+      assignee: z.string(),
+      deadline: z.string().nullable(),
+      status: z.enum(['open', 'done']),
+      assignedAt: epochMs,
+      doneAt: epochMs.nullable(),
+    }),
+  ),
+});
+
 export const snapshot = z.object({
   seq: z.number().int(),
   serverTime: epochMs,
@@ -156,6 +190,8 @@ export const snapshot = z.object({
   points: z.array(pointStatus).optional(),
   units: z.array(z.object({ code, name: z.string(), level: z.string(), parentCode: code.nullable() })).optional(),
   alerts: z.array(alertView).optional(),
+  /** Staff: the secretary's record (speaker log, summaries, conclusion, tasks). */
+  record: recordView.optional(),
   /** Staff: the loudest open microphone now (mediasoup), if any. */
   activeSpeaker: z.object({ participantId: z.string(), pointId: code.nullable(), at: epochMs }).nullable().optional(),
 });
@@ -218,6 +254,11 @@ export const MESSAGES = {
     }),
     to: 'staff',
     doc: 'A point reported its readiness check.',
+  },
+  'record:changed': {
+    schema: recordView,
+    to: 'staff',
+    doc: 'A turn ended, an answer or a summary was added, the conclusion or a task changed.',
   },
   'mics:changed': {
     schema: micsView.extend({ seq: z.number().int() }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_SPEAKING_LIMIT_SEC, MIN_SPEAKING_LIMIT_SEC } from '../domain/floor.js';
 import { MAX_ROLL_CALL_DEADLINE_SEC, MIN_ROLL_CALL_DEADLINE_SEC } from '../domain/rollCall.js';
+import { CONCLUSION_MAX, DEPARTMENT_MAX, SUMMARY_MAX, TASK_TEXT_MAX } from '../domain/record.js';
 import { code, epochMs, floorKind, id, person, text } from './common.js';
 
 const metric = (max: number) => z.number().min(0).max(max).nullable().optional();
@@ -178,6 +179,31 @@ export const REQUESTS = {
     schema: z.strictObject({ pointIds: z.array(code).max(500), intervalSec: z.number().int().min(3).max(600) }),
     who: 'chair, cochair',
     doc: 'Auto-scan: during reports, without a speaker, the program shows these sites in turn; an empty list stops it.',
+  },
+  'record:summary': {
+    schema: z.strictObject({ turn: z.number().int().min(0).max(100_000), text: z.string().max(SUMMARY_MAX) }),
+    who: 'secretary, chair, cochair',
+    doc: 'The secretary’s short summary of one turn at the floor (its index in the speaker log); an empty text removes it.',
+  },
+  'record:conclusion': {
+    schema: z.strictObject({ text: z.string().max(CONCLUSION_MAX) }),
+    who: 'secretary, chair, cochair',
+    doc: 'The chair’s conclusion as the secretary records it; an empty text removes it.',
+  },
+  'task:assign': {
+    schema: z.strictObject({
+      text: z.string().max(TASK_TEXT_MAX),
+      unitId: code.nullable().optional(),
+      department: z.string().max(DEPARTMENT_MAX).nullable().optional(),
+      deadline: z.string().max(10).nullable().optional(),
+    }),
+    who: 'secretary, chair, cochair',
+    doc: 'A task assigned at the meeting: what, to a unit of the meeting and/or a department, by when (yyyy-mm-dd).',
+  },
+  'task:status': {
+    schema: z.strictObject({ taskId: id, status: z.enum(['open', 'done']) }),
+    who: 'secretary, chair, cochair, admin',
+    doc: 'Mark a task done, or open again.',
   },
   'media:join': {
     schema: z.strictObject({ takeOver: z.boolean().optional() }),

@@ -1,9 +1,9 @@
-import { QUEUE_EVENTS, type EventType, type MeetingEvent } from '../domain/events.js';
+import { QUEUE_EVENTS, RECORD_EVENTS, type EventType, type MeetingEvent } from '../domain/events.js';
 import type { RollCall } from '../domain/model.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { rooms } from './rooms.js';
 import type { TypedServer } from './SignalingServer.js';
-import { floorView, rollCallPointView, rollCallStaffView, statusView } from './views.js';
+import { floorView, recordViewOf, rollCallPointView, rollCallStaffView, statusView } from './views.js';
 
 const STATUS_EVENTS = new Set<EventType>(['MeetingOpened', 'SessionStarted', 'MeetingEnded', 'AgendaAdvanced']);
 const FLOOR_EVENTS = new Set<EventType>([...QUEUE_EVENTS, 'SpeakingLimitChanged', 'MeetingEnded']);
@@ -29,6 +29,10 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
     notifyNextInLine(io, runtime);
   }
   // Per roll call touched: the points that confirmed in this batch, or `null` when every outcome may have changed.
+  // A finished turn or an answer adds to the speaker log the secretary summarizes.
+  if ([...types].some((t) => RECORD_EVENTS.has(t) || t === 'FloorEnded' || t === 'AnswerAttached')) {
+    io.to(rooms.staff(id)).emit('record:changed', recordViewOf(state, runtime.index));
+  }
   if ([...types].some((t) => MIC_EVENTS.has(t))) {
     io.to(rooms.meeting(id)).emit('mics:changed', { seq: state.seq, ...state.mics, scan: state.scan });
   }

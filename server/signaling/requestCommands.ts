@@ -53,6 +53,10 @@ export const REQUEST_COMMANDS: { [E in CommandRequest]: (payload: RequestPayload
   'mic:muteAll': (p) => ({ type: 'mic.muteAll', ...p }),
   'mic:set': (p) => ({ type: 'mic.set', ...p }),
   'scan:set': (p) => ({ type: 'scan.set', ...p }),
+  'record:summary': (p) => ({ type: 'record.summarize', ...p }),
+  'record:conclusion': (p) => ({ type: 'record.conclude', ...p }),
+  'task:assign': (p) => ({ type: 'task.assign', ...p }),
+  'task:status': (p) => ({ type: 'task.setStatus', ...p }),
 };
 
 export const COMMAND_REQUESTS = Object.keys(REQUEST_COMMANDS) as CommandRequest[];

@@ -1,7 +1,11 @@
 import type { DirectoryIndex } from '../domain/directory.js';
 import type { Actor, MeetingState, RollCall } from '../domain/model.js';
+import { assigneeOf, turnLog } from '../domain/record.js';
 import { tallyRollCall } from '../domain/rollCall.js';
-import type { FloorView, MeetingStatusView, RollCallView, Snapshot } from '../protocol/messages.js';
+import type { z } from 'zod';
+import type { FloorView, MeetingStatusView, RollCallView, Snapshot, recordView } from '../protocol/messages.js';
+
+type RecordView = z.infer<typeof recordView>;
 
 /** Builds the wire views of a meeting's state (server/protocol/messages.ts) for staff and for points. */
 
@@ -177,7 +181,17 @@ export function snapshotFor(
           }),
           units: def.units,
           alerts: state.alerts,
+          record: recordViewOf(state, index),
         }
       : {}),
+  };
+}
+
+export function recordViewOf(state: MeetingState, index: DirectoryIndex): RecordView {
+  return {
+    seq: state.seq,
+    turns: turnLog(state, index),
+    conclusion: state.record.conclusion,
+    tasks: state.record.tasks.map((task) => ({ ...task, assignee: assigneeOf(task, index) })),
   };
 }

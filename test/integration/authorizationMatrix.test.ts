@@ -5,11 +5,20 @@ import { REQUEST_NAMES, type RequestName } from '../../server/protocol/requests.
 import { smallMeetingInput } from '../helpers/domain.js';
 import { startTestServer } from '../helpers/server.js';
 
-type Column = 'chair' | 'cochair' | 'point itself' | 'point for another' | 'technician' | 'observer';
-const COLUMNS: Column[] = ['chair', 'cochair', 'point itself', 'point for another', 'technician', 'observer'];
-const STAFF: Column[] = ['chair', 'cochair', 'technician', 'observer'];
+type Column = 'chair' | 'cochair' | 'point itself' | 'point for another' | 'technician' | 'observer' | 'secretary';
+const COLUMNS: Column[] = [
+  'chair',
+  'cochair',
+  'point itself',
+  'point for another',
+  'technician',
+  'observer',
+  'secretary',
+];
+const STAFF: Column[] = ['chair', 'cochair', 'technician', 'observer', 'secretary'];
 const CHAIRS: Column[] = ['chair', 'cochair'];
-const CONNECTED: Column[] = ['chair', 'cochair', 'point itself', 'technician', 'observer'];
+const RECORDERS: Column[] = ['secretary', 'chair', 'cochair'];
+const CONNECTED: Column[] = ['chair', 'cochair', 'point itself', 'technician', 'observer', 'secretary'];
 
 /** Who may do what, written out by hand (not derived from the code it checks). */
 const ALLOWED: Record<RequestName, Column[]> = {
@@ -44,6 +53,10 @@ const ALLOWED: Record<RequestName, Column[]> = {
   'mic:muteAll': CHAIRS,
   'mic:set': CHAIRS,
   'scan:set': CHAIRS,
+  'record:summary': RECORDERS,
+  'record:conclusion': RECORDERS,
+  'task:assign': RECORDERS,
+  'task:status': RECORDERS,
   'media:join': CONNECTED,
   'media:answer': CONNECTED,
   'media:restart': CONNECTED,
@@ -90,6 +103,10 @@ const PAYLOADS: Record<RequestName, object> = {
   'mic:muteAll': { exceptChairs: true },
   'mic:set': { target: 'DC-X3', open: true },
   'scan:set': { pointIds: ['DC-X1', 'DC-X2'], intervalSec: 10 },
+  'record:summary': { turn: 0, text: 'Xã báo cáo tiến độ giải phóng mặt bằng.' },
+  'record:conclusion': { text: 'Đồng chí chủ trì kết luận.' },
+  'task:assign': { text: 'Hoàn thành giải phóng mặt bằng', unitId: 'X1', deadline: '2026-12-31' },
+  'task:status': { taskId: 't1', status: 'done' },
   'media:join': {},
   'media:answer': { sdp: 'v=0\r\nnot really an answer' },
   'media:restart': {},
@@ -110,6 +127,7 @@ const TOKEN_ROLE: Record<Column, [Role, string?]> = {
   'point for another': ['point', 'DC-X1'],
   technician: ['technician'],
   observer: ['observer'],
+  secretary: ['secretary'],
 };
 // meeting:end last: once a meeting ends, nothing else can change it.
 const ORDER = [...REQUEST_NAMES.filter((n) => n !== 'meeting:end'), 'meeting:end'] as RequestName[];

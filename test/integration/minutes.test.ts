@@ -86,7 +86,18 @@ describe('the minutes (biên bản) as a Word document, opened in LibreOffice', 
       },
       CHAIR,
     );
+    // The secretary, signed in, keeps the record; finishing it after the end is normal.
+    const secretary = { role: 'secretary' as const, person: { username: 'thuky', name: 'Lê Thị Thu' } };
     await m.execute({ type: 'meeting.end' }, CHAIR);
+    await m.execute(
+      { type: 'record.summarize', turn: 0, text: 'Xã nêu thiệt hại do sạt lở, đề nghị hỗ trợ 2 tỷ đồng' },
+      secretary,
+    );
+    await m.execute({ type: 'record.conclude', text: 'Các xã rà soát điểm sạt lở trước mùa mưa' }, secretary);
+    await m.execute(
+      { type: 'task.assign', text: 'Khảo sát bờ sông Thương', unitId: 'X1', deadline: '2026-12-31' },
+      secretary,
+    );
 
     const text = squash(await textOfDocx(await minutesOf(t)));
     for (const expected of [
@@ -101,6 +112,13 @@ describe('the minutes (biên bản) as a Word document, opened in LibreOffice', 
       'Điểm cầu Xã Đông Hà',
       topic,
       'Sở sẽ khảo sát hiện trường trong tuần này',
+      'Thư ký: Lê Thị Thu',
+      'Xã nêu thiệt hại do sạt lở, đề nghị hỗ trợ 2 tỷ đồng',
+      'Các xã rà soát điểm sạt lở trước mùa mưa',
+      'Nhiệm vụ được giao',
+      'Khảo sát bờ sông Thương',
+      'Xã Tân Sơn',
+      '31/12/2026',
       'THƯ KÝ',
       'CHỦ TRÌ',
       'Hội nghị kết thúc lúc',
@@ -118,5 +136,6 @@ describe('the minutes (biên bản) as a Word document, opened in LibreOffice', 
     expect(text).toContain(squash('hội nghị chưa bắt đầu'));
     expect(text).toContain(squash('Không có lượt phát biểu nào từ các điểm cầu'));
     expect(text).toContain(squash('Hội nghị không tổ chức điểm danh các điểm cầu'));
+    expect(text).toContain(squash('Không giao nhiệm vụ cụ thể tại hội nghị'));
   }, 180_000);
 });

@@ -97,8 +97,13 @@ export const vi = {
       discussion: 'Các điểm cầu phát biểu, thảo luận',
       conclusion: 'Kết luận của đồng chí chủ trì',
     },
-    open: { chair: 'Mở bảng chủ trì', technician: 'Mở bảng kỹ thuật', observer: 'Mở bảng theo dõi' },
-    staffLinks: 'Đường dẫn cho cán bộ (chủ trì, đồng chủ trì, kỹ thuật viên, theo dõi)',
+    open: {
+      chair: 'Mở bảng chủ trì',
+      secretary: 'Mở bảng thư ký',
+      technician: 'Mở bảng kỹ thuật',
+      observer: 'Mở bảng theo dõi',
+    },
+    staffLinks: 'Đường dẫn cho cán bộ (chủ trì, đồng chủ trì, thư ký, kỹ thuật viên, theo dõi)',
     person: 'Người',
     role: 'Vai trò trong hội nghị',
     issueStaff: 'Cấp đường dẫn',
@@ -178,6 +183,7 @@ export const vi = {
     point: 'Điểm cầu',
     technician: 'Kỹ thuật viên',
     observer: 'Quan sát',
+    secretary: 'Thư ký',
   },
   status: {
     scheduled: 'Chưa mở',

@@ -8,7 +8,7 @@ import { StaffLinks } from './StaffLinks.js';
 import { InvitationSheet } from './InvitationSheet.js';
 import { linksCsv } from './linksCsv.js';
 
-const STAFF_ROLES = ['chair', 'technician', 'observer'] as const;
+const STAFF_ROLES = ['chair', 'secretary', 'technician', 'observer'] as const;
 
 /**
  * One meeting: open its consoles as the signed-in person, and its invitations — a link per invited point, printed per

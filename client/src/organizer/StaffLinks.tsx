@@ -4,7 +4,7 @@ import { FormError } from '../components/FormError.js';
 import { formatDate, formatTime } from '../format.js';
 import { api, messageOf } from './api.js';
 
-const ROLES = ['chair', 'cochair', 'technician', 'observer'] as const;
+const ROLES = ['chair', 'cochair', 'secretary', 'technician', 'observer'] as const;
 
 interface StaffLink {
   tokenId: string;

@@ -1,0 +1,210 @@
+import type { DirectoryIndex } from './directory.js';
+import { DomainError } from './errors.js';
+import type { EventBody } from './events.js';
+import type { Answer, FloorKind, MeetingState } from './model.js';
+
+/**
+ * The meeting's record kept by the secretary (thư ký): a short summary of each turn at the floor, the chair's
+ * conclusion, and the tasks assigned (nhiệm vụ được giao). Pure rules; the minutes and the task register read it.
+ */
+export const SUMMARY_MAX = 2000;
+export const CONCLUSION_MAX = 10_000;
+export const TASK_TEXT_MAX = 1000;
+export const DEPARTMENT_MAX = 160;
+
+export type TaskStatus = 'open' | 'done';
+
+export interface Task {
+  taskId: string;
+  text: string;
+  /** The unit of the meeting it is assigned to, or null when it goes to a department only. */
+  unitId: string | null;
+  /** A department or body named in words ("Sở Xây dựng"), or null. */
+  department: string | null;
+  /** The last day it is due, `yyyy-mm-dd` (Hanoi), or null. */
+  deadline: string | null;
+  status: TaskStatus;
+  assignedAt: number;
+  /** When it was marked done, or null. */
+  doneAt: number | null;
+}
+
+export interface MeetingRecord {
+  /** Turn index (into `state.turns`) → the secretary's summary. */
+  summaries: Record<number, string>;
+  conclusion: string | null;
+  tasks: Task[];
+}
+
+/** Text from people, as stored: NFC (one form of each Vietnamese letter), trimmed. */
+export const normalizeText = (raw: string): string => raw.normalize('NFC').trim();
+
+function requireRecordable(state: MeetingState): void {
+  if (state.status === 'scheduled') {
+    throw new DomainError('MEETING_NOT_OPEN', 'Hội nghị chưa mở: chưa có gì để ghi (the meeting is not open yet)');
+  }
+}
+
+function tooLong(path: string, max: number): DomainError {
+  return DomainError.validation(`Dài quá ${max} ký tự (longer than ${max} characters)`, [
+    { path, message: `Tối đa ${max} ký tự` },
+  ]);
+}
+
+/** A summary of one turn; an empty text removes it. Also after the meeting: the secretary finishes the record then. */
+export function summarizeTurn(state: MeetingState, turn: number, raw: string): EventBody[] {
+  requireRecordable(state);
+  if (!Number.isInteger(turn) || turn < 0 || turn >= state.turns.length) {
+    throw new DomainError('NOT_FOUND', `Không có lượt phát biểu số ${turn + 1} (no such turn)`);
+  }
+  const text = normalizeText(raw);
+  if (text.length > SUMMARY_MAX) {
+    throw tooLong('text', SUMMARY_MAX);
+  }
+
+  return (state.record.summaries[turn] ?? '') === text ? [] : [{ type: 'TurnSummarized', turn, text }];
+}
+
+export function recordConclusion(state: MeetingState, raw: string): EventBody[] {
+  requireRecordable(state);
+  const text = normalizeText(raw);
+  if (text.length > CONCLUSION_MAX) {
+    throw tooLong('text', CONCLUSION_MAX);
+  }
+
+  return (state.record.conclusion ?? '') === text ? [] : [{ type: 'ConclusionRecorded', text }];
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/** `yyyy-mm-dd` that is a real calendar day (29/02 only in leap years). */
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (match === null) {
+    return false;
+  }
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const days = m === 2 && isLeap(y) ? 29 : (DAYS_IN_MONTH[m - 1] ?? 0);
+
+  return y >= 2000 && d >= 1 && d <= days;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days inverse, in integers). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const year = m <= 2 ? y - 1 : y;
+  const era = Math.floor(year / 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+export function assignTask(
+  state: MeetingState,
+  input: { text: string; unitId?: string | null; department?: string | null; deadline?: string | null },
+): EventBody[] {
+  requireRecordable(state);
+  const text = normalizeText(input.text);
+  const department = input.department == null ? null : normalizeText(input.department) || null;
+  const unitId = input.unitId ?? null;
+  if (text === '') {
+    throw DomainError.validation('Chưa ghi nội dung nhiệm vụ (the task has no text)', [
+      { path: 'text', message: 'Chưa ghi nội dung nhiệm vụ' },
+    ]);
+  }
+  if (text.length > TASK_TEXT_MAX) {
+    throw tooLong('text', TASK_TEXT_MAX);
+  }
+  if (department !== null && department.length > DEPARTMENT_MAX) {
+    throw tooLong('department', DEPARTMENT_MAX);
+  }
+  if (unitId === null && department === null) {
+    throw DomainError.validation('Chưa chọn đơn vị hoặc cơ quan được giao (no assignee)', [
+      { path: 'unitId', message: 'Chọn đơn vị hoặc ghi tên cơ quan được giao' },
+    ]);
+  }
+  if (unitId !== null && !state.def.units.some((u) => u.code === unitId)) {
+    throw DomainError.validation(`Đơn vị ${unitId} không dự hội nghị này (the unit is not in this meeting)`, [
+      { path: 'unitId', message: 'Đơn vị không dự hội nghị này' },
+    ]);
+  }
+  const deadline = input.deadline ?? null;
+  if (deadline !== null && !isCalendarDate(deadline)) {
+    throw DomainError.validation('Hạn hoàn thành không phải một ngày (not a date)', [
+      { path: 'deadline', message: 'Ngày không hợp lệ' },
+    ]);
+  }
+
+  return [{ type: 'TaskAssigned', taskId: `t${state.record.tasks.length + 1}`, text, unitId, department, deadline }];
+}
+
+export function setTaskStatus(state: MeetingState, taskId: string, status: TaskStatus): EventBody[] {
+  const task = state.record.tasks.find((t) => t.taskId === taskId);
+  if (task === undefined) {
+    throw new DomainError('NOT_FOUND', `Không có nhiệm vụ ${taskId} (no such task)`);
+  }
+
+  return task.status === status ? [] : [{ type: 'TaskStatusChanged', taskId, status }];
+}
+
+/** End of the deadline day in Hanoi (UTC+7, no daylight saving), epoch ms. */
+export function deadlineEndsAt(deadline: string): number {
+  const [y, m, d] = deadline.split('-').map(Number) as [number, number, number];
+
+  return (daysFromCivil(y, m, d) + 1) * 86_400_000 - 7 * 3600_000;
+}
+
+/** What a register shows: done, overdue (its day has passed), or still open. */
+export function taskState(task: Task, now: number): 'open' | 'done' | 'overdue' {
+  if (task.status === 'done') {
+    return 'done';
+  }
+
+  return task.deadline !== null && now >= deadlineEndsAt(task.deadline) ? 'overdue' : 'open';
+}
+
+/** One turn at the floor as the record tells it: who, what, when, for how long, the answers and the summary. */
+export interface LoggedTurn {
+  /** Its index in the meeting's turns (what a summary names). */
+  turn: number;
+  pointId: string;
+  pointName: string;
+  kind: FloorKind | null;
+  topic: string | null;
+  department: string | null;
+  grantedAt: number;
+  endedAt: number;
+  durationSec: number;
+  answers: Answer[];
+  summary: string | null;
+}
+
+/** The speaker log: every finished turn, in order (the secretary's panel, the minutes). */
+export function turnLog(state: MeetingState, index: DirectoryIndex): LoggedTurn[] {
+  return state.turns.map((turn, i) => {
+    const request = turn.requestId === null ? undefined : state.requests[turn.requestId];
+
+    return {
+      turn: i,
+      pointId: turn.pointId,
+      pointName: index.points.get(turn.pointId)?.name ?? turn.pointId,
+      kind: request?.kind ?? null,
+      topic: request?.topic ?? null,
+      department: request?.department ?? null,
+      grantedAt: turn.grantedAt,
+      endedAt: turn.endedAt,
+      durationSec: Math.max(0, Math.round((turn.endedAt - turn.grantedAt) / 1000)),
+      answers: request?.answers ?? [],
+      summary: state.record.summaries[i] ?? null,
+    };
+  });
+}
+
+/** Whom a task goes to, in words: the unit's name, the department, or both. */
+export function assigneeOf(task: Pick<Task, 'unitId' | 'department'>, index: DirectoryIndex): string {
+  const unit = task.unitId === null ? null : (index.units.get(task.unitId)?.name ?? task.unitId);
+
+  return [unit, task.department].filter((part): part is string => part !== null).join('; ');
+}
