@@ -76,6 +76,14 @@ export class FileTokenRegistry implements TokenRegistry {
     return token === undefined || token.expiresAt <= this.#now() ? null : token;
   }
 
+  async linksOf(meetingId: string): Promise<IssuedToken[]> {
+    const now = this.#now();
+
+    return [...this.#issued.values()].filter(
+      (t) => t.meetingId === meetingId && t.linkId === t.tokenId && t.expiresAt > now,
+    );
+  }
+
   async byShortCode(shortCode: string): Promise<IssuedToken | null> {
     const tokenId = this.#short.get(shortCode);
 

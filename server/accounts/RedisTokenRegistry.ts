@@ -57,6 +57,10 @@ export class RedisTokenRegistry implements TokenRegistry {
       if (token.shortCode !== undefined) {
         pipeline.set(this.#shortKey(token.shortCode), token.tokenId, 'PX', ttl);
       }
+      if (token.linkId === token.tokenId) {
+        // A meeting's links scored by expiry: listing them trims the expired ones.
+        pipeline.zadd(this.#linksKey(token.meetingId), token.expiresAt, token.tokenId);
+      }
     }
     await pipeline.exec();
   }
@@ -65,6 +69,18 @@ export class RedisTokenRegistry implements TokenRegistry {
     const value = await this.#redis.get(this.#issuedKey(tokenId));
 
     return value === null ? null : (JSON.parse(value) as IssuedToken);
+  }
+
+  async linksOf(meetingId: string): Promise<IssuedToken[]> {
+    const key = this.#linksKey(meetingId);
+    await this.#redis.zremrangebyscore(key, '-inf', Date.now());
+    const ids = await this.#redis.zrange(key, '0', '-1');
+    if (ids.length === 0) {
+      return [];
+    }
+    const values = await this.#redis.mget(ids.map((id) => this.#issuedKey(id)));
+
+    return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as IssuedToken);
   }
 
   async byShortCode(shortCode: string): Promise<IssuedToken | null> {
@@ -112,6 +128,10 @@ export class RedisTokenRegistry implements TokenRegistry {
 
   #issuedKey(tokenId: string): string {
     return `${this.#prefix}tokens:issued:${tokenId}`;
+  }
+
+  #linksKey(meetingId: string): string {
+    return `${this.#prefix}tokens:links:${meetingId}`;
   }
 
   #shortKey(shortCode: string): string {

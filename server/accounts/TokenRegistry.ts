@@ -34,6 +34,8 @@ export interface TokenRegistry {
   recordIssued(tokens: IssuedToken[]): Promise<void>;
   /** The issued token, or null when this deployment never issued it (or it expired and was forgotten). */
   issued(tokenId: string): Promise<IssuedToken | null>;
+  /** A meeting's links still valid (not session tokens), as issued, revoked ones included. */
+  linksOf(meetingId: string): Promise<IssuedToken[]>;
   /** The link a short code stands for, or null (unknown, or expired and forgotten). */
   byShortCode(shortCode: string): Promise<IssuedToken | null>;
   /** Revokes a token for good; idempotent (a second revocation keeps the first's time). */

@@ -208,6 +208,29 @@ export function meetingsRouter({
     res.status(201).json({ points: links });
   });
 
+  // The meeting's links still valid, as issued (revoked ones marked): the office's page shows them after a reload.
+  router.get('/:id/tokens', async (req, res) => {
+    await auth.requireRole(req, res, 'organizer');
+    const runtime = meetings.get(req.params.id);
+    const order = new Map(runtime.state.def.invitedPointIds.map((id, i) => [id, i]));
+    const links = (await tokens.registry?.linksOf(runtime.id)) ?? [];
+    res.json({
+      links: links
+        .filter((l) => l.token !== undefined)
+        .sort((a, b) => (order.get(a.pointId ?? '') ?? -1) - (order.get(b.pointId ?? '') ?? -1))
+        .map((l) => ({
+          tokenId: l.tokenId,
+          role: l.role,
+          pointId: l.pointId,
+          name: l.pointId === null ? l.role : (runtime.index.points.get(l.pointId)?.name ?? l.pointId),
+          joinUrl: joinUrl(l.token as string),
+          shortUrl: shortUrl(l.shortCode ?? null),
+          expiresAt: l.expiresAt,
+          revoked: tokens.registry?.isRevoked(l.tokenId) ?? false,
+        })),
+    });
+  });
+
   // Revokes one link (and the sessions refreshed from it): its sockets close on every node, and it is refused from
   // then on. Revoking it again answers with the first revocation.
   router.post('/:id/tokens/:tokenId/revoke', async (req, res) => {

@@ -192,6 +192,9 @@ describe('the organizer console, in Chromium', () => {
     // The printed link is the short one, its code in two groups (what people type off paper).
     expect(x1Link).toMatch(/\/l\/[a-z2-9]{5}-[a-z2-9]{5}$/);
     await office.getByRole('button', { name: 'Đóng' }).click();
+    // The page reloaded (or opened again tomorrow) lists the links issued, without issuing new ones.
+    await office.reload();
+    await eventually(async () => expect(await office.locator('[data-testid=issued-links] tbody tr').count()).toBe(4));
 
     const popup = office.context().waitForEvent('page');
     await office.click('[data-testid=open-chair]');

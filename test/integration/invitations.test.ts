@@ -64,6 +64,12 @@ describe("a meeting's links are valid from before its start until it has ended",
     const typed = `${code.slice(0, 5)}-${code.slice(5)}`.toUpperCase();
     expect((await follow(`/l/${typed}`)).headers.get('location')).toBe(direct.headers.get('location'));
     // An unknown code leads to the join page without a token, which explains a broken link.
+    // The meeting's links can be listed again (the office's page after a reload), each with its short form.
+    const listed = (await (
+      await fetch(`${t.url}/api/meetings/tuan-sau/tokens`, { headers: { 'x-api-key': ADMIN_KEY } })
+    ).json()) as { links: { pointId: string; shortUrl: string; revoked: boolean }[] };
+    expect(listed.links.map((l) => l.shortUrl)).toContain(first?.shortUrl);
+    expect(listed.links.every((l) => !l.revoked)).toBe(true);
     for (const wrong of ['aaaaaaaaaa', 'xyz', '0000000000']) {
       const response = await follow(`/l/${wrong}`);
       expect(response.status).toBe(302);

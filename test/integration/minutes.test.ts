@@ -1,37 +1,9 @@
-import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, afterEach, expect, it } from 'vitest';
 import { CHAIR, point } from '../helpers/domain.js';
+import { squash, textViaLibreOffice } from '../helpers/office.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
-import { tempDir } from '../helpers/tmp.js';
 
-const run = promisify(execFile);
-
-/** Opens the document the way the office will: LibreOffice converts it to PDF, and the PDF's text is read back. */
-async function textOfDocx(bytes: Buffer): Promise<string> {
-  const { dir, remove } = await tempDir('diemcau-minutes-');
-  try {
-    const docx = join(dir, 'bien-ban.docx');
-    await writeFile(docx, bytes);
-    await run(
-      'soffice',
-      ['--headless', `-env:UserInstallation=file://${dir}/profile`, '--convert-to', 'pdf', '--outdir', dir, docx],
-      {
-        timeout: 120_000,
-      },
-    );
-    await run('pdftotext', [join(dir, 'bien-ban.pdf'), join(dir, 'bien-ban.txt')]);
-
-    return await readFile(join(dir, 'bien-ban.txt'), 'utf8');
-  } finally {
-    await remove();
-  }
-}
-
-/** The PDF's text without whitespace: justified lines come back with spaces inside words ("h ội ngh ị"). */
-const squash = (value: string) => value.normalize('NFC').replace(/\s+/g, '');
+const textOfDocx = (bytes: Buffer) => textViaLibreOffice(bytes, 'docx');
 
 const minutesOf = async (t: TestServer) => {
   const response = await fetch(`${t.url}/api/meetings/m1/minutes.docx`, { headers: { 'x-api-key': ADMIN_KEY } });

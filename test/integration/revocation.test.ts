@@ -166,5 +166,12 @@ describe('revoking a join link', () => {
     expect(Date.now() - revokedAt).toBeLessThan(2000);
     expect(await refusal(nodeB, x3.token)).toBe('TOKEN_REVOKED');
     expect(await refusal(nodeA, x3.token)).toBe('TOKEN_REVOKED');
+    // Listed from the shared registry, marked revoked.
+    const response = await http(nodeA, 'GET', '/api/meetings/m1/tokens');
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    const listed = response.body as unknown as {
+      links: { tokenId: string; revoked: boolean }[];
+    };
+    expect(listed.links.find((l) => l.tokenId === x3.tokenId)?.revoked).toBe(true);
   }, 30_000);
 });

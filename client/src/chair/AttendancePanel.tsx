@@ -1,30 +1,13 @@
-import { errorText } from '../i18n/errorText.js';
+import { downloadExport } from './downloadExport.js';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { summarizeAttendance, type AttendanceSummary } from './attendanceSummary.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
 
-/** Downloads an export with the console's token in a header (never in a URL that lands in logs). */
-async function download(client: MeetingClient, meetingId: string, format: 'csv' | 'xlsx', lang: string): Promise<void> {
-  const response = await fetch(`/api/meetings/${encodeURIComponent(meetingId)}/attendance.${format}?lang=${lang}`, {
-    headers: { authorization: `Bearer ${client.token}` },
-  });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    client.notify('error', errorText(body?.error?.code ?? '', body?.error?.message ?? `HTTP ${response.status}`));
-
-    return;
-  }
-  const name =
-    /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `attendance.${format}`;
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+/** The attendance record as CSV or Excel, in the console's language. */
+const download = (client: MeetingClient, meetingId: string, format: 'csv' | 'xlsx', lang: string) =>
+  downloadExport(client, meetingId, `attendance.${format}?lang=${lang}`);
 
 const REFRESH_MS = 30_000;
 

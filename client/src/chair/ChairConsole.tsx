@@ -11,10 +11,12 @@ import { FloorPanel } from './FloorPanel.js';
 import { MicPanel } from './MicPanel.js';
 import { PointGrid } from './PointGrid.js';
 import { ProgramView } from './ProgramView.js';
+import { RecordPanel } from './RecordPanel.js';
 import { RollCallPanel } from './RollCallPanel.js';
 
 /**
- * The chair's console (an observer sees the same, without the controls). The program, the point grid and the floor
+ * The chair's console (an observer or the secretary sees the same, without the controls; the secretary keeps the
+ * record in its own tab). The program, the point grid and the floor
  * queue always stay in view; agenda, roll call, microphones and attendance share the space below the queue as tabs,
  * so nothing the chair runs is below the fold of a 1366×768 screen.
  */
@@ -43,7 +45,9 @@ export function ChairConsole({
         <div className="chair-side">
           <FloorPanel client={client} state={state} canModerate={canModerate} />
           <SideTabs
-            initial={state.status.status === 'in_session' ? 'rollcall' : 'agenda'}
+            initial={
+              state.you.role === 'secretary' ? 'record' : state.status.status === 'in_session' ? 'rollcall' : 'agenda'
+            }
             tabs={[
               { id: 'agenda', label: t('agenda.title'), panel: <AgendaPanel {...panelProps} /> },
               {
@@ -60,6 +64,7 @@ export function ChairConsole({
                 label: t('attendance.title'),
                 panel: <AttendancePanel client={client} state={state} />,
               },
+              { id: 'record', label: t('record.tab'), panel: <RecordPanel client={client} state={state} /> },
             ]}
           />
         </div>

@@ -34,11 +34,18 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
   useEffect(() => {
     void api<DirectoryView>('GET', '/api/directory').then(setDirectory);
   }, []);
-  // Another meeting (a copy just created) starts with its own page state.
+  // Another meeting (a copy just created) starts with its own page state; the point links issued before (this page
+  // reloaded, or opened tomorrow to print again) come back from the server.
   useEffect(() => {
     setSaved(false);
     setEditing(false);
     setLinks([]);
+    api<{ links: (IssuedLink & { role: string; pointId: string | null })[] }>(
+      'GET',
+      `/api/meetings/${encodeURIComponent(meetingId)}/tokens`,
+    )
+      .then((r) => setLinks(r.links.filter((l): l is IssuedLink & { role: string } => l.role === 'point')))
+      .catch((e: unknown) => setError(messageOf(e)));
   }, [meetingId]);
   // Until the session starts the office may still change what it prepared.
   const editable = meeting !== null && (meeting.status === 'scheduled' || meeting.status === 'open');

@@ -57,6 +57,8 @@ export interface ConsoleState {
   ownLastTurn: Snapshot['floor']['lastTurn'];
   /** Staff (mediasoup): the loudest open microphone — a point, or the hub (`pointId: null`) — and since when. */
   activeSpeaker: { pointId: string | null; at: number } | null;
+  /** Staff: the secretary's record (speaker log with summaries, conclusion, tasks). */
+  record: NonNullable<Snapshot['record']> | null;
 }
 
 export function fromSnapshot(snapshot: Snapshot, localNow: number): ConsoleState {
@@ -83,6 +85,7 @@ export function fromSnapshot(snapshot: Snapshot, localNow: number): ConsoleState
     denied: null,
     ownLastTurn: snapshot.floor.lastTurn?.pointId === snapshot.you.pointId ? snapshot.floor.lastTurn : null,
     activeSpeaker: snapshot.activeSpeaker ?? null,
+    record: snapshot.record ?? null,
   };
 }
 
@@ -188,6 +191,8 @@ export function applyMessage(state: ConsoleState, message: ConsoleMessage): Cons
 
       return { ...next, latest };
     }
+    case 'record:changed':
+      return { ...next, record: message.payload };
     case 'media:activeSpeaker':
       return { ...next, activeSpeaker: { pointId: message.payload.pointId, at: message.payload.at } };
     default:
@@ -196,8 +201,11 @@ export function applyMessage(state: ConsoleState, message: ConsoleMessage): Cons
   }
 }
 
-/** Whether a role moderates (chair consoles) or watches (technician, observer). */
+/** Whether a role moderates (chair consoles) or watches (technician, observer, secretary). */
 export const isChair = (role: string) => role === 'chair' || role === 'cochair';
+
+/** Who keeps the meeting's record: the secretary, or a chair when there is none. */
+export const keepsRecord = (role: string) => role === 'secretary' || isChair(role);
 
 /** Server time now, from this browser's clock and the offset measured at the snapshot. */
 export const serverNow = (state: Pick<ConsoleState, 'clockOffsetMs'>, localNow = Date.now()) =>

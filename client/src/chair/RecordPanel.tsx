@@ -1,0 +1,287 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatDuration, formatTime } from '../format.js';
+import { errorText } from '../i18n/errorText.js';
+import { keepsRecord, type ConsoleState } from '../state/consoleState.js';
+import type { MeetingClient } from '../state/MeetingClient.js';
+import { downloadExport } from './downloadExport.js';
+
+type RecordView = NonNullable<ConsoleState['record']>;
+type LoggedTurn = RecordView['turns'][number];
+
+const SUMMARY_MAX = 2000;
+const CONCLUSION_MAX = 10_000;
+const TASK_TEXT_MAX = 1000;
+
+const hhmm = (epochMs: number) => formatTime(epochMs).slice(0, 5);
+
+/**
+ * The secretary's panel (thư ký): the speaker log as it happens — each turn with its point, kind, topic, times and
+ * answers, and a short summary to write — the chair's conclusion, and the tasks assigned. Everything saved is in the
+ * meeting's log with the secretary's name, and goes into the minutes (`minutes.docx`). Chairs may keep it too.
+ */
+export function RecordPanel({ client, state }: { client: MeetingClient; state: ConsoleState }) {
+  const { t } = useTranslation();
+  const record = state.record;
+  const editable = keepsRecord(state.you.role);
+  if (record === null) {
+    return null;
+  }
+
+  return (
+    <section className="panel record-panel" aria-labelledby="record-title" data-testid="record-panel">
+      <div className="panel-head">
+        <h2 id="record-title">{t('record.title')}</h2>
+        <button
+          type="button"
+          onClick={() => void downloadExport(client, state.meeting.id, 'minutes.docx')}
+          data-testid="download-minutes"
+        >
+          {t('record.minutes')}
+        </button>
+      </div>
+      <h3>{t('record.turns', { count: record.turns.length })}</h3>
+      {record.turns.length === 0 && <p className="muted">{t('record.noTurns')}</p>}
+      <ol className="turn-log">
+        {record.turns.map((turn) => (
+          <TurnEntry key={turn.turn} client={client} turn={turn} editable={editable} />
+        ))}
+      </ol>
+      <Conclusion client={client} saved={record.conclusion} editable={editable} />
+      <Tasks client={client} state={state} record={record} editable={editable} />
+    </section>
+  );
+}
+
+function TurnEntry({ client, turn, editable }: { client: MeetingClient; turn: LoggedTurn; editable: boolean }) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState<string | null>(null);
+  const text = draft ?? turn.summary ?? '';
+
+  return (
+    <li data-turn={turn.turn} data-point={turn.pointId}>
+      <p>
+        <strong>{turn.pointName}</strong> · {t(`floorKind.${turn.kind ?? 'speech'}`)}
+        {turn.topic !== null && <>: {turn.topic}</>}
+        {turn.department !== null && <> ({t('record.to', { department: turn.department })})</>}
+      </p>
+      <p className="muted">
+        {hhmm(turn.grantedAt)}–{hhmm(turn.endedAt)} · {formatDuration(turn.durationSec)}
+      </p>
+      {turn.answers.map((answer) => (
+        <p key={answer.at} className="turn-answer">
+          {t('record.answered', { by: answer.answeredBy })}: {answer.text}
+        </p>
+      ))}
+      {editable ? (
+        <form
+          className="summary-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void client.send('record:summary', { turn: turn.turn, text }).then((ack) => ack.ok && setDraft(null));
+          }}
+        >
+          <label>
+            {t('record.summary')}
+            <textarea
+              name={`summary-${turn.turn}`}
+              rows={2}
+              maxLength={SUMMARY_MAX}
+              value={text}
+              onChange={(e) => setDraft(e.target.value)}
+            />
+          </label>
+          <span className="muted field-note">
+            {text.length}/{SUMMARY_MAX}
+          </span>
+          <button type="submit" disabled={draft === null}>
+            {t('record.save')}
+          </button>
+        </form>
+      ) : (
+        turn.summary !== null && <p className="turn-summary">{turn.summary}</p>
+      )}
+    </li>
+  );
+}
+
+function Conclusion({ client, saved, editable }: { client: MeetingClient; saved: string | null; editable: boolean }) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState<string | null>(null);
+  const text = draft ?? saved ?? '';
+
+  return (
+    <>
+      <h3>{t('record.conclusion')}</h3>
+      {editable ? (
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            void client.send('record:conclusion', { text }).then((ack) => ack.ok && setDraft(null));
+          }}
+        >
+          <textarea
+            name="conclusion"
+            aria-label={t('record.conclusion')}
+            rows={4}
+            maxLength={CONCLUSION_MAX}
+            value={text}
+            onChange={(e) => setDraft(e.target.value)}
+          />
+          <button type="submit" disabled={draft === null} data-testid="save-conclusion">
+            {t('record.save')}
+          </button>
+        </form>
+      ) : (
+        <p>{saved ?? t('record.noConclusion')}</p>
+      )}
+    </>
+  );
+}
+
+function Tasks({
+  client,
+  state,
+  record,
+  editable,
+}: {
+  client: MeetingClient;
+  state: ConsoleState;
+  record: RecordView;
+  editable: boolean;
+}) {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const [unitId, setUnitId] = useState('');
+  const [department, setDepartment] = useState('');
+  const [deadline, setDeadline] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  return (
+    <>
+      <h3>{t('record.tasks')}</h3>
+      {record.tasks.length === 0 ? (
+        <p className="muted">{t('record.noTasks')}</p>
+      ) : (
+        <table className="task-table" data-testid="task-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('record.task')}</th>
+              <th scope="col">{t('record.assignee')}</th>
+              <th scope="col">{t('record.deadline')}</th>
+              <th scope="col">{t('record.status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {record.tasks.map((task) => (
+              <tr key={task.taskId} data-task={task.taskId}>
+                <td>{task.text}</td>
+                <td>{task.assignee}</td>
+                <td>{task.deadline?.split('-').reverse().join('/') ?? '—'}</td>
+                <td>
+                  {t(`record.taskStatus.${task.status}`)}
+                  {editable && (
+                    <button
+                      type="button"
+                      onClick={() =>
+                        void client.send('task:status', {
+                          taskId: task.taskId,
+                          status: task.status === 'done' ? 'open' : 'done',
+                        })
+                      }
+                    >
+                      {task.status === 'done' ? t('record.reopen') : t('record.markDone')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {editable && (
+        <form
+          className="task-form"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            setError(null);
+            if (text.trim() === '') {
+              setError(t('record.taskTextRequired'));
+
+              return;
+            }
+            if (unitId === '' && department.trim() === '') {
+              setError(t('record.assigneeRequired'));
+
+              return;
+            }
+            void client
+              .send(
+                'task:assign',
+                {
+                  text,
+                  unitId: unitId === '' ? null : unitId,
+                  department: department.trim() === '' ? null : department,
+                  deadline: deadline === '' ? null : deadline,
+                },
+                { quiet: true },
+              )
+              .then((ack) => {
+                if (ack.ok) {
+                  setText('');
+                  setDepartment('');
+                  setDeadline('');
+                } else {
+                  setError(errorText(ack.error.code, ack.error.message));
+                }
+              });
+          }}
+        >
+          <label>
+            {t('record.task')}
+            <textarea
+              name="taskText"
+              rows={2}
+              maxLength={TASK_TEXT_MAX}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+            />
+          </label>
+          <label>
+            {t('record.unit')}
+            <select name="taskUnit" value={unitId} onChange={(e) => setUnitId(e.target.value)}>
+              <option value="">—</option>
+              {state.units.map((unit) => (
+                <option key={unit.code} value={unit.code}>
+                  {unit.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('record.department')}
+            <input
+              name="taskDepartment"
+              maxLength={160}
+              value={department}
+              onChange={(e) => setDepartment(e.target.value)}
+            />
+          </label>
+          <label>
+            {t('record.deadline')}
+            <input type="date" name="taskDeadline" value={deadline} onChange={(e) => setDeadline(e.target.value)} />
+          </label>
+          {error !== null && (
+            <p className="field-error" role="alert" data-testid="task-error">
+              {error}
+            </p>
+          )}
+          <button type="submit" className="primary" data-testid="assign-task">
+            {t('record.assign')}
+          </button>
+        </form>
+      )}
+    </>
+  );
+}
