@@ -3,6 +3,7 @@ import { errors, jwtVerify, SignJWT } from 'jose';
 import {
   afterFailedLogin,
   afterGoodLogin,
+  changeAccount,
   checkPassword,
   checkRoles,
   isLocked,
@@ -10,6 +11,7 @@ import {
   normalizeDisplayName,
   normalizeUsername,
   type Account,
+  type AccountChange,
   type AccountRole,
 } from '../domain/accounts.js';
 import { DomainError } from '../domain/errors.js';
@@ -157,6 +159,40 @@ export class AccountService {
     const renew = (payload.exp ?? 0) - now < SESSION_IDLE_SEC / 2;
 
     return { account, renewed: renew ? await this.#sign(account, signedInAt) : null };
+  }
+
+  /**
+   * An administrator changes an account: name, roles, disabled, or a new password (which ends its sessions and
+   * clears a lock). Throws `NOT_FOUND` or `VALIDATION_FAILED`; nothing is written then.
+   */
+  async change(username: string, change: AccountChange & { password?: unknown }, by: string): Promise<Account> {
+    const account = await this.#store.get(normalizeUsername(username));
+    if (account === null) {
+      throw new DomainError('NOT_FOUND', `Không có tài khoản ${username} (no such account)`);
+    }
+    let next = changeAccount(account, change, await this.#store.list(), by);
+    if (change.password !== undefined) {
+      next = {
+        ...next,
+        passwordHash: await hashPassword(checkPassword(change.password)),
+        sessionVersion: next.sessionVersion + 1,
+        failedLogins: 0,
+        lockedUntil: null,
+      };
+    }
+    await this.#store.update(next);
+    logger.info(
+      {
+        username: next.username,
+        by,
+        roles: next.roles,
+        disabled: next.disabled,
+        password: change.password !== undefined,
+      },
+      'account changed',
+    );
+
+    return next;
   }
 
   /** Ends every session of the account (sign-out everywhere, password change). */

@@ -98,3 +98,53 @@ export function afterFailedLogin(account: Account, now: number): Account {
 export const afterGoodLogin = (account: Account): Account => ({ ...account, failedLogins: 0, lockedUntil: null });
 
 export const personOf = (account: Account): Person => ({ username: account.username, name: account.displayName });
+
+/** What an administrator may change on an account; the new password is hashed by the caller. */
+export interface AccountChange {
+  displayName?: unknown;
+  roles?: unknown;
+  disabled?: unknown;
+}
+
+/**
+ * An administrator changes an account (pure rule): its name, roles, or whether it may sign in. Nobody locks
+ * themself out, and the deployment always keeps an administrator who can sign in. Disabling ends the account's
+ * sessions (a new session version); enabling it again clears a failed-login lock.
+ */
+export function changeAccount(account: Account, change: AccountChange, all: Account[], byUsername: string): Account {
+  const next: Account = { ...account };
+  if (change.displayName !== undefined) {
+    next.displayName = normalizeDisplayName(change.displayName);
+  }
+  if (change.roles !== undefined) {
+    next.roles = checkRoles(change.roles);
+  }
+  if (change.disabled !== undefined) {
+    if (typeof change.disabled !== 'boolean') {
+      throw DomainError.validation('disabled phải là true hoặc false (disabled must be a boolean)');
+    }
+    next.disabled = change.disabled;
+  }
+  const self = account.username === byUsername;
+  if (self && (next.disabled || !next.roles.includes('admin'))) {
+    throw DomainError.validation(
+      'Không thể tự khóa hoặc tự bỏ quyền quản trị của chính mình (you cannot lock yourself out)',
+      [{ path: 'disabled', message: 'Không thể tự khóa tài khoản của chính mình' }],
+    );
+  }
+  const stillAdmin = all
+    .map((a) => (a.username === next.username ? next : a))
+    .some((a) => !a.disabled && a.roles.includes('admin'));
+  if (!stillAdmin) {
+    throw DomainError.validation('Phải còn ít nhất một quản trị viên đăng nhập được (keep one administrator)');
+  }
+  if (next.disabled && !account.disabled) {
+    next.sessionVersion = account.sessionVersion + 1;
+  }
+  if (!next.disabled && account.disabled) {
+    next.failedLogins = 0;
+    next.lockedUntil = null;
+  }
+
+  return next;
+}

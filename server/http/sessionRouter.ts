@@ -1,3 +1,4 @@
+import { DomainError } from '../domain/errors.js';
 import { Router } from 'express';
 import type { AccountService } from '../accounts/AccountService.js';
 import type { Account } from '../domain/accounts.js';
@@ -64,6 +65,18 @@ export function sessionRouter({ accounts, auth }: { accounts: AccountService; au
       roles: body.roles,
     });
     res.status(201).json({ account: accountView(account) });
+  });
+
+  // An administrator changes an account: name, roles, a new password, or disabled (its sessions end at once).
+  router.patch('/accounts/:username', async (req, res) => {
+    const actor = await auth.requireRole(req, res, 'admin');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const unknown = Object.keys(body).filter((k) => !['displayName', 'roles', 'disabled', 'password'].includes(k));
+    if (unknown.length > 0) {
+      throw DomainError.validation(`Trường không hợp lệ: ${unknown.join(', ')} (unknown fields)`);
+    }
+    const account = await accounts.change(req.params.username, body, actor.person?.username ?? '');
+    res.json({ account: accountView(account) });
   });
 
   return router;

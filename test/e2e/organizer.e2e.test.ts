@@ -117,6 +117,12 @@ describe('the organizer console, in Chromium', () => {
     await office.fill('input[name=newPassword]', 'mat-khau-ban-dau');
     await office.getByRole('button', { name: 'Tạo tài khoản' }).click();
     await office.locator('[data-testid=accounts] td:text-is("Trần Văn Hùng")').waitFor();
+    // A colleague who leaves is locked (their sessions end at once) and can be opened again.
+    const row = office.locator('[data-testid=accounts] tr[data-account="hung.tv"]');
+    await row.getByRole('button', { name: 'Khóa', exact: true }).click();
+    await row.locator('text=Đã khóa').waitFor();
+    await row.getByRole('button', { name: 'Mở khóa' }).click();
+    await row.locator('text=Đang dùng').waitFor();
     await office.click('text=Các hội nghị');
   });
 

@@ -171,4 +171,53 @@ describe('operator accounts, sessions and the person behind staff actions', () =
     expect(audit).toContain('Lê Văn Quản (quantri)');
     expect(audit).toContain('khóa API (API key)');
   });
+
+  it('an administrator locks an account (its session ends at once), opens it again, and sets a new password', async () => {
+    expect(
+      (
+        await admin(t, 'POST', '/api/accounts', {
+          username: 'nhanvien',
+          displayName: 'Phạm Văn Nhân',
+          password: 'mat-khau-ban-dau',
+          roles: ['organizer'],
+        })
+      ).status,
+    ).toBe(201);
+    const office = new CookieClient(t.url);
+    expect(
+      (await office.call('POST', '/api/session', { username: 'nhanvien', password: 'mat-khau-ban-dau' })).status,
+    ).toBe(200);
+    const boss = new CookieClient(t.url);
+    await boss.call('POST', '/api/session', { username: 'quantri', password: 'mat-khau-quan-tri' });
+
+    const locked = await boss.call('PATCH', '/api/accounts/nhanvien', { disabled: true });
+    expect(locked.status).toBe(200);
+    expect(locked.body).toMatchObject({ account: { username: 'nhanvien', disabled: true } });
+    expect((await office.call('GET', '/api/meetings')).status).toBe(401);
+    expect(
+      (await office.call('POST', '/api/session', { username: 'nhanvien', password: 'mat-khau-ban-dau' })).status,
+    ).toBe(401);
+
+    await boss.call('PATCH', '/api/accounts/nhanvien', { disabled: false, password: 'mat-khau-moi-dat-lai' });
+    expect(
+      (await office.call('POST', '/api/session', { username: 'nhanvien', password: 'mat-khau-ban-dau' })).status,
+    ).toBe(401);
+    expect(
+      (await office.call('POST', '/api/session', { username: 'nhanvien', password: 'mat-khau-moi-dat-lai' })).status,
+    ).toBe(200);
+    expect((await office.call('GET', '/api/meetings')).status).toBe(200);
+
+    // Refused, changing nothing: locking oneself, a short password, a field that does not exist, nobody, no CSRF.
+    expect((await boss.call('PATCH', '/api/accounts/quantri', { disabled: true })).status).toBe(400);
+    expect((await boss.call('PATCH', '/api/accounts/quantri', { roles: ['organizer'] })).status).toBe(400);
+    expect((await boss.call('PATCH', '/api/accounts/nhanvien', { password: 'ngan' })).status).toBe(400);
+    expect((await boss.call('PATCH', '/api/accounts/nhanvien', { isAdmin: true })).status).toBe(400);
+    expect((await boss.call('PATCH', '/api/accounts/khong-co-ai', { disabled: true })).status).toBe(404);
+    expect((await boss.call('PATCH', '/api/accounts/nhanvien', { disabled: true }, { csrf: false })).status).toBe(403);
+    expect((await office.call('PATCH', '/api/accounts/quantri', { disabled: true })).status).toBe(403);
+    const list = (await (await admin(t, 'GET', '/api/accounts')).json()) as {
+      accounts: { username: string; disabled: boolean }[];
+    };
+    expect(list.accounts.filter((a) => a.disabled)).toEqual([]);
+  });
 });

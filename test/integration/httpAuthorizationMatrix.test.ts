@@ -26,6 +26,7 @@ const ROUTES: { method: string; path: string; body?: unknown; allowed: Caller[] 
   { method: 'POST', path: '/api/directory/edits', body: { kind: 'rename' }, allowed: ['admin', 'apiKey'] },
   { method: 'GET', path: '/api/accounts', allowed: ['admin', 'apiKey'] },
   { method: 'POST', path: '/api/accounts', body: {}, allowed: ['admin', 'apiKey'] },
+  { method: 'PATCH', path: '/api/accounts/khong-co-ai', body: {}, allowed: ['admin', 'apiKey'] },
   { method: 'GET', path: '/api/accounts/people', allowed: ['organizer', 'admin', 'apiKey'] },
 ];
 

@@ -24,6 +24,13 @@ export const en: Dictionary = {
     firstPassword: 'First password (at least 10 characters)',
     create: 'Create account',
     role: { admin: 'Administrator', organizer: 'Organizer' },
+    state: 'State',
+    active: 'Active',
+    disabled: 'Locked',
+    disable: 'Lock',
+    enable: 'Unlock',
+    resetPassword: 'Set a new password',
+    newPassword: 'New password (at least 10 characters)',
   },
   directory: {
     title: 'Directory',

@@ -21,6 +21,13 @@ export const vi = {
     firstPassword: 'Mật khẩu ban đầu (ít nhất 10 ký tự)',
     create: 'Tạo tài khoản',
     role: { admin: 'Quản trị', organizer: 'Văn phòng tổ chức' },
+    state: 'Tình trạng',
+    active: 'Đang dùng',
+    disabled: 'Đã khóa',
+    disable: 'Khóa',
+    enable: 'Mở khóa',
+    resetPassword: 'Đặt mật khẩu mới',
+    newPassword: 'Mật khẩu mới (ít nhất 10 ký tự)',
   },
   directory: {
     title: 'Danh bạ điểm cầu',

@@ -10,7 +10,7 @@ const ROLES = ['organizer', 'admin'] as const;
 /** Administrators: the operator accounts, and a new one (username, name, first password, roles). */
 export function AccountsPage() {
   const { t } = useTranslation();
-  const [accounts, setAccounts] = useState<(AccountView & { createdAt: number })[]>([]);
+  const [accounts, setAccounts] = useState<(AccountView & { createdAt: number; disabled: boolean })[]>([]);
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
@@ -33,15 +33,19 @@ export function AccountsPage() {
             <th scope="col">{t('accounts.name')}</th>
             <th scope="col">{t('accounts.roles')}</th>
             <th scope="col">{t('accounts.created')}</th>
+            <th scope="col">{t('accounts.state')}</th>
           </tr>
         </thead>
         <tbody>
           {accounts.map((a) => (
-            <tr key={a.username}>
+            <tr key={a.username} data-account={a.username}>
               <td>{a.username}</td>
               <td>{a.displayName}</td>
               <td>{a.roles.map((r) => t(`accounts.role.${r}`)).join(', ')}</td>
               <td>{formatDate(a.createdAt)}</td>
+              <td>
+                <AccountActions account={a} onChanged={load} onError={setError} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -118,5 +122,66 @@ export function AccountsPage() {
         </button>
       </form>
     </section>
+  );
+}
+
+/**
+ * What an administrator does to one account: lock it (its sessions end at once) or open it again, and set a new
+ * password when someone forgot theirs (their sessions end too).
+ */
+function AccountActions({
+  account,
+  onChanged,
+  onError,
+}: {
+  account: AccountView & { disabled: boolean };
+  onChanged: () => void;
+  onError: (message: string | null) => void;
+}) {
+  const { t } = useTranslation();
+  const [resetting, setResetting] = useState(false);
+  const [password, setPassword] = useState('');
+  const path = `/api/accounts/${encodeURIComponent(account.username)}`;
+  const change = (body: object) =>
+    api('PATCH', path, body)
+      .then(() => {
+        onError(null);
+        setResetting(false);
+        setPassword('');
+        onChanged();
+      })
+      .catch((e: unknown) => onError(messageOf(e)));
+
+  return (
+    <div className="account-actions">
+      <span>{account.disabled ? t('accounts.disabled') : t('accounts.active')}</span>{' '}
+      <button type="button" onClick={() => void change({ disabled: !account.disabled })}>
+        {account.disabled ? t('accounts.enable') : t('accounts.disable')}
+      </button>{' '}
+      <button type="button" onClick={() => setResetting(!resetting)}>
+        {t('accounts.resetPassword')}
+      </button>
+      {resetting && (
+        <form
+          className="form-row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void change({ password });
+          }}
+        >
+          <input
+            type="password"
+            name={`newPassword-${account.username}`}
+            aria-label={t('accounts.newPassword')}
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <button type="submit" className="primary">
+            {t('record.save')}
+          </button>
+        </form>
+      )}
+    </div>
   );
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   afterFailedLogin,
   afterGoodLogin,
+  changeAccount,
   isLocked,
   LOCKOUT,
   normalizeDisplayName,
@@ -44,5 +45,44 @@ describe('account rules', () => {
     const decomposed = 'Nguye\u0302\u0303n  Thi\u0323 Lan';
     expect(normalizeDisplayName(decomposed)).toBe('Nguyễn Thị Lan');
     expect(() => normalizeDisplayName('   ')).toThrow(/Họ tên/);
+  });
+});
+
+describe('an administrator changes an account', () => {
+  const boss: Account = { ...account, username: 'quantri', roles: ['admin', 'organizer'] };
+  const codeOf = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return (error as { code?: string }).code;
+    }
+
+    return 'passed';
+  };
+
+  it('locking ends its sessions; opening it again clears a failed-login lock', () => {
+    const locked = changeAccount(
+      { ...account, failedLogins: 5, lockedUntil: 99 },
+      { disabled: true },
+      [boss, account],
+      'quantri',
+    );
+    expect(locked).toMatchObject({ disabled: true, sessionVersion: 2 });
+    const opened = changeAccount(locked, { disabled: false }, [boss, locked], 'quantri');
+    expect(opened).toMatchObject({ disabled: false, failedLogins: 0, lockedUntil: null, sessionVersion: 2 });
+  });
+
+  it('nobody locks themself out, and one administrator who can sign in always remains', () => {
+    expect(codeOf(() => changeAccount(boss, { disabled: true }, [boss, account], 'quantri'))).toBe('VALIDATION_FAILED');
+    expect(codeOf(() => changeAccount(boss, { roles: ['organizer'] }, [boss, account], 'quantri'))).toBe(
+      'VALIDATION_FAILED',
+    );
+    // By the API key (nobody signed in): still not the last administrator.
+    expect(codeOf(() => changeAccount(boss, { disabled: true }, [boss, account], ''))).toBe('VALIDATION_FAILED');
+    const second = { ...boss, username: 'quantri2' };
+    expect(changeAccount(boss, { disabled: true }, [boss, second], '').disabled).toBe(true);
+    expect(codeOf(() => changeAccount(account, { disabled: 'yes' }, [boss, account], 'quantri'))).toBe(
+      'VALIDATION_FAILED',
+    );
   });
 });
