@@ -125,3 +125,14 @@ export class Meeting {
     }
   }
 }
+
+/** The DomainError code a step throws, or 'passed' (a refusal is asserted by its code). */
+export function codeOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+
+  return 'passed';
+}

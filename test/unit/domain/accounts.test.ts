@@ -9,6 +9,7 @@ import {
   normalizeUsername,
   type Account,
 } from '../../../server/domain/accounts.js';
+import { codeOf } from '../../helpers/domain.js';
 
 const account: Account = {
   username: 'lan.nt',
@@ -50,15 +51,6 @@ describe('account rules', () => {
 
 describe('an administrator changes an account', () => {
   const boss: Account = { ...account, username: 'quantri', roles: ['admin', 'organizer'] };
-  const codeOf = (run: () => unknown) => {
-    try {
-      run();
-    } catch (error) {
-      return (error as { code?: string }).code;
-    }
-
-    return 'passed';
-  };
 
   it('locking ends its sessions; opening it again clears a failed-login lock', () => {
     const locked = changeAccount(

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../server/domain/apply.js';
 import { defineMeeting } from '../../../server/domain/definition.js';
-import { DomainError } from '../../../server/domain/errors.js';
 import type { Actor } from '../../../server/domain/model.js';
-import { Meeting, smallDirectory, smallMeetingInput, T0 } from '../../helpers/domain.js';
+import { codeOf, Meeting, smallDirectory, smallMeetingInput, T0 } from '../../helpers/domain.js';
 
 const OFFICE: Actor = { role: 'admin', person: { username: 'vanphong', name: 'Trần Thị Hoa' } };
 const amended = (overrides: Parameters<typeof smallMeetingInput>[0]) =>
   defineMeeting(smallDirectory(), smallMeetingInput(overrides), 'm1');
-const codeOf = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    return error instanceof DomainError ? error.code : String(error);
-  }
-
-  return 'passed';
-};
 
 describe('the office amends a meeting it prepared', () => {
   it('before it opens: new time, title, invitation and limit replace the old; replay gives the same meeting', () => {

@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../server/domain/apply.js';
-import { DomainError } from '../../../server/domain/errors.js';
 import type { Actor } from '../../../server/domain/model.js';
 import { minutesOf } from '../../../server/domain/minutes.js';
 import { deadlineEndsAt, isCalendarDate, taskState, turnLog } from '../../../server/domain/record.js';
 import { DirectoryIndex } from '../../../server/domain/directory.js';
-import { Meeting, point, T0 } from '../../helpers/domain.js';
+import { codeOf, Meeting, point, T0 } from '../../helpers/domain.js';
 
 const SECRETARY: Actor = { role: 'secretary', person: { username: 'thuky', name: 'Lê Thị Thu' } };
 const OFFICE: Actor = { role: 'admin' };
-const codeOf = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    return error instanceof DomainError ? error.code : String(error);
-  }
-
-  return 'passed';
-};
 
 /** A session with two finished turns: X1's petition to a department, then X3's speech. */
 function briefing(): Meeting {
