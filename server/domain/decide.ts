@@ -204,11 +204,19 @@ function endMeeting(state: MeetingState): EventBody[] {
   return events;
 }
 
+/** The meeting's status as people say it, for refusals (the English part keeps the code for operators). */
+const STATUS_WORDS: Record<MeetingState['status'], string> = {
+  scheduled: 'chưa mở',
+  open: 'đã mở, chưa khai mạc',
+  in_session: 'đang họp',
+  ended: 'đã kết thúc',
+};
+
 function requireStatus(state: MeetingState, status: MeetingState['status'], action: string): void {
   if (state.status !== status) {
     throw new DomainError(
       'INVALID_TRANSITION',
-      `Không thể ${action} khi hội nghị đang ở trạng thái ${state.status} (invalid in state ${state.status})`,
+      `Không thể ${action} khi hội nghị ${STATUS_WORDS[state.status]} (invalid in state ${state.status})`,
     );
   }
 }
