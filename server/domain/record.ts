@@ -149,6 +149,10 @@ export function setTaskStatus(state: MeetingState, taskId: string, status: TaskS
   return task.status === status ? [] : [{ type: 'TaskStatusChanged', taskId, status }];
 }
 
+/** A deadline as people write it: dd/mm/yyyy; empty when there is none. */
+export const deadlineText = (deadline: string | null): string =>
+  deadline === null ? '' : deadline.split('-').reverse().join('/');
+
 /** End of the deadline day in Hanoi (UTC+7, no daylight saving), epoch ms. */
 export function deadlineEndsAt(deadline: string): number {
   const [y, m, d] = deadline.split('-').map(Number) as [number, number, number];

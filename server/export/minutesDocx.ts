@@ -12,6 +12,7 @@ import {
   type ParagraphChild,
 } from 'docx';
 import type { Minutes, MinutesTurn } from '../domain/minutes.js';
+import { deadlineText } from '../domain/record.js';
 import { formatDate } from '../format.js';
 
 /**
@@ -252,12 +253,7 @@ function conclusion(minutes: Minutes): (Paragraph | Table)[] {
       : [
           table(
             ['STT', 'Nhiệm vụ', 'Đơn vị, cơ quan thực hiện', 'Thời hạn'],
-            minutes.tasks.map((task, i) => [
-              String(i + 1),
-              task.text,
-              task.assignee,
-              task.deadline === null ? '' : task.deadline.split('-').reverse().join('/'),
-            ]),
+            minutes.tasks.map((task, i) => [String(i + 1), task.text, task.assignee, deadlineText(task.deadline)]),
             [8, 52, 25, 15],
             { totals: false, left: [1, 2] },
           ),

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { DirectoryIndex } from '../domain/directory.js';
 import type { MeetingState } from '../domain/model.js';
-import { assigneeOf, taskState } from '../domain/record.js';
+import { assigneeOf, deadlineText, taskState } from '../domain/record.js';
 import { formatDate } from '../format.js';
 
 /** One task of one meeting, as the office follows it up. */
@@ -82,7 +82,7 @@ export async function taskRegisterXlsx(title: string, rows: RegisterRow[], now: 
       formatDate(row.meetingDate),
       row.text,
       row.assignee,
-      row.deadline === null ? '' : row.deadline.split('-').reverse().join('/'),
+      deadlineText(row.deadline),
       STATE_TEXT[row.state],
       row.doneAt === null ? '' : formatDate(row.doneAt),
     ]),

@@ -71,6 +71,13 @@ export async function openMediaPage(
   return { page, id: await mediaConnected(page, connectTimeoutMs) };
 }
 
+/** The media suites' standing meeting: the hub's chair console and two rooms (more pages starve two cores). */
+export const HUB_AND_TWO_POINTS = [
+  ['hub', 'chair', undefined],
+  ['x1', 'point', 'DC-X1'],
+  ['x2', 'point', 'DC-X2'],
+] as const;
+
 /** Opens a media page per named console, one after the other, filling `pages` and `ids` (socket ids) by name. */
 export async function openMediaPages(
   browser: Browser,

@@ -9,6 +9,7 @@ import {
   launchChromium,
   mediaConnected,
   openMediaPage,
+  HUB_AND_TWO_POINTS,
   openMediaPages,
   slotStats,
   wait,
@@ -34,16 +35,7 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))(
       t = await startTestServer({ env: await bridgeEnv(bridge) });
       expect(t.server.media.bridge.kind).toBe(bridge);
       browser = await launchChromium();
-      await openMediaPages(
-        browser,
-        t,
-        [
-          ['hub', 'chair', undefined],
-          ['x1', 'point', 'DC-X1'],
-          ['x2', 'point', 'DC-X2'],
-        ] as const,
-        { pages, ids },
-      );
+      await openMediaPages(browser, t, HUB_AND_TWO_POINTS, { pages, ids });
       const { socket } = await t.connect('chair');
       await request(socket, 'meeting:start', {});
       socket.close();

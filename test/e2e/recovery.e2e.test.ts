@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../../server/protocol/client.js';
 import { BRIDGES, bridgeEnv } from '../helpers/mediasoup.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { eventually, launchChromium, mediaConnected, openMediaPage, openMediaPages, slotStats } from './browser.js';
+import {
+  eventually,
+  HUB_AND_TWO_POINTS,
+  launchChromium,
+  mediaConnected,
+  openMediaPage,
+  openMediaPages,
+  slotStats,
+} from './browser.js';
 
 /** Frames the page's speaker slot decoded from a source, if that slot shows it. */
 const speakerFrames = async (page: Page, source: string) =>
@@ -38,16 +46,7 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))(
       }
       t = await startTestServer({ env: await bridgeEnv(bridge) });
       browser = await launchChromium();
-      await openMediaPages(
-        browser,
-        t,
-        [
-          ['hub', 'chair', undefined],
-          ['x1', 'point', 'DC-X1'],
-          ['x2', 'point', 'DC-X2'],
-        ] as const,
-        { pages, ids },
-      );
+      await openMediaPages(browser, t, HUB_AND_TWO_POINTS, { pages, ids });
       const { socket } = await t.connect('chair');
       await request(socket, 'meeting:start', {});
       expect(await request(socket, 'floor:grant', { pointId: 'DC-X1' })).toMatchObject({ ok: true });

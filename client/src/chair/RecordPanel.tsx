@@ -5,13 +5,16 @@ import { errorText } from '../i18n/errorText.js';
 import { keepsRecord, type ConsoleState } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
 import { downloadExport } from './downloadExport.js';
+import {
+  CONCLUSION_MAX,
+  deadlineText,
+  DEPARTMENT_MAX,
+  SUMMARY_MAX,
+  TASK_TEXT_MAX,
+} from '../../../server/domain/record.js';
 
 type RecordView = NonNullable<ConsoleState['record']>;
 type LoggedTurn = RecordView['turns'][number];
-
-const SUMMARY_MAX = 2000;
-const CONCLUSION_MAX = 10_000;
-const TASK_TEXT_MAX = 1000;
 
 const hhmm = (epochMs: number) => formatTime(epochMs).slice(0, 5);
 
@@ -177,7 +180,7 @@ function Tasks({
               <tr key={task.taskId} data-task={task.taskId}>
                 <td>{task.text}</td>
                 <td>{task.assignee}</td>
-                <td>{task.deadline?.split('-').reverse().join('/') ?? '—'}</td>
+                <td>{deadlineText(task.deadline) || '—'}</td>
                 <td>
                   {t(`record.taskStatus.${task.status}`)}
                   {editable && (
@@ -263,7 +266,7 @@ function Tasks({
             {t('record.department')}
             <input
               name="taskDepartment"
-              maxLength={160}
+              maxLength={DEPARTMENT_MAX}
               value={department}
               onChange={(e) => setDepartment(e.target.value)}
             />
