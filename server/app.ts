@@ -15,6 +15,7 @@ import { RedisAccountStore } from './accounts/RedisAccountStore.js';
 import { FileTokenRegistry } from './accounts/FileTokenRegistry.js';
 import { RedisTokenRegistry } from './accounts/RedisTokenRegistry.js';
 import { shortLinkRouter } from './http/shortLinkRouter.js';
+import { recordRouter } from './http/recordRouter.js';
 import { tasksRouter } from './http/tasksRouter.js';
 import type { TokenRegistry } from './accounts/TokenRegistry.js';
 import { JoinTokens } from './auth/JoinTokens.js';
@@ -190,6 +191,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       ...(bus === null ? {} : { othersSummaries: summariesFromOwners(() => meetings.storedIds(), locateOwner) }),
     }),
   );
+  app.use('/api/meetings', recordRouter({ meetings, auth, now }));
   app.use('/api', tasksRouter({ meetings, auth, now }));
   // The consoles (one page; the join token picks the console), built by `npm run build` into client/dist.
   const consolePage: express.RequestHandler = (_req, res) => {

@@ -1,5 +1,6 @@
 import { DirectoryIndex } from './directory.js';
-import type { Health, MeetingState } from './model.js';
+import type { Health, MeetingState, RollCall, RollCallOutcome } from './model.js';
+import { rollCallChain, tallyRollCall } from './rollCall.js';
 
 export interface Span {
   from: number;
@@ -37,6 +38,74 @@ export interface AttendanceRow {
   headcount: number | null;
   presiding: { name: string; title: string } | null;
   technician: { name: string; phone: string } | null;
+  /**
+   * From the meeting's roll call (`meetingRollCall`) when the point was in it; otherwise from when it connected:
+   * never (absent), after the roll-call deadline past the session's start (late), or before (present).
+   */
+  outcome: RollCallOutcome;
+  /** When the point confirmed in that roll call (its first confirmation), or null. */
+  confirmedAt: number | null;
+}
+
+/**
+ * The roll call a meeting's attendance reads: its first roll call of every point, with the latest re-run of it (a
+ * point found by a re-run came late). `null` when none was held.
+ */
+export function meetingRollCall(state: MeetingState): { first: RollCall; latest: RollCall } | null {
+  const first = state.rollCalls.find((r) => r.unitId === null && r.rerunOf === null);
+  if (first === undefined) {
+    return null;
+  }
+
+  return { first, latest: state.rollCalls.findLast((r) => rollCallChain(state, r)[0] === first) ?? first };
+}
+
+/** Per unit and for the meeting: points invited, each roll-call outcome, and the people reported. */
+export interface AttendanceCounts {
+  points: number;
+  present: number;
+  late: number;
+  absent: number;
+  noSignal: number;
+  pending: number;
+  headcount: number;
+  outages: number;
+}
+
+export interface AttendanceTotals {
+  byUnit: { unitId: string; name: string; counts: AttendanceCounts }[];
+  total: AttendanceCounts;
+}
+
+/** Sums rows (as `attendance` groups them) per tally unit and for the whole meeting. */
+export function attendanceTotals(rows: AttendanceRow[]): AttendanceTotals {
+  const empty = (): AttendanceCounts => ({
+    points: 0,
+    present: 0,
+    late: 0,
+    absent: 0,
+    noSignal: 0,
+    pending: 0,
+    headcount: 0,
+    outages: 0,
+  });
+  const total = empty();
+  const groups = new Map<string, { unitId: string; name: string; counts: AttendanceCounts }>();
+  for (const row of rows) {
+    let group = groups.get(row.groupUnitId);
+    if (group === undefined) {
+      group = { unitId: row.groupUnitId, name: row.groupUnitName, counts: empty() };
+      groups.set(row.groupUnitId, group);
+    }
+    for (const counts of [group.counts, total]) {
+      counts.points += 1;
+      counts[row.outcome] += 1;
+      counts.headcount += row.headcount ?? 0;
+      counts.outages += row.intervals.reduce((sum, i) => sum + i.outages.length, 0);
+    }
+  }
+
+  return { byUnit: [...groups.values()], total };
 }
 
 /**
@@ -102,6 +171,9 @@ export function attendance(state: MeetingState, now: number): AttendanceRow[] {
   const ended = state.status === 'ended';
   const until = ended ? (state.endedAt ?? now) : now;
   const graceMs = state.def.settings.attendanceGraceSec * 1000;
+  const rollCall = meetingRollCall(state);
+  const tally = rollCall === null ? null : tallyRollCall(state, rollCall.latest, index);
+  const chain = rollCall === null ? [] : rollCallChain(state, rollCall.latest);
   const rows = state.def.invitedPointIds.map((pointId): AttendanceRow => {
     const point = index.points.get(pointId);
     const runtime = state.points[pointId];
@@ -127,6 +199,8 @@ export function attendance(state: MeetingState, now: number): AttendanceRow[] {
       headcount: confirmation?.headcount ?? null,
       presiding: confirmation?.presiding ?? null,
       technician: point?.technician ?? null,
+      outcome: tally?.outcomes[pointId] ?? outcomeByConnection(state, intervals),
+      confirmedAt: chain.map((run) => run.confirmations[pointId]?.confirmedAt).find((at) => at !== undefined) ?? null,
     };
   });
   const groupOrder = new Map<string, number>();
@@ -136,6 +210,20 @@ export function attendance(state: MeetingState, now: number): AttendanceRow[] {
     .map((row, i) => ({ row, i }))
     .sort((a, b) => (groupOrder.get(a.row.groupUnitId) ?? 0) - (groupOrder.get(b.row.groupUnitId) ?? 0) || a.i - b.i)
     .map(({ row }) => row);
+}
+
+/** Without a roll call: there from the session's start (or its roll-call deadline after it), late, or never. */
+function outcomeByConnection(state: MeetingState, intervals: AttendanceInterval[]): RollCallOutcome {
+  const joined = intervals[0]?.from;
+  if (joined === undefined) {
+    return 'absent';
+  }
+  const lateAfter =
+    state.startedAt === null
+      ? Number.POSITIVE_INFINITY
+      : state.startedAt + state.def.settings.rollCallDeadlineSec * 1000;
+
+  return joined > lateAfter ? 'late' : 'present';
 }
 
 /** Spans of a health log spent in `health`, the last one running to `until`. */

@@ -2,7 +2,8 @@ import { DirectoryIndex } from './directory.js';
 import type { MeetingEvent } from './events.js';
 import type { AgendaKind, ChairPerson, MeetingState } from './model.js';
 import { assigneeOf, turnLog, type LoggedTurn, type Task } from './record.js';
-import { rollCallChain, tallyRollCall, type TallyCounts } from './rollCall.js';
+import { meetingRollCall } from './attendance.js';
+import { tallyRollCall, type TallyCounts } from './rollCall.js';
 
 /** One turn at the floor as the minutes tell it (with the secretary's summary). */
 export type MinutesTurn = LoggedTurn;
@@ -107,12 +108,11 @@ function sectionsOf(state: MeetingState, events: readonly MeetingEvent[], turns:
 
 /** The first whole-meeting roll call, combined with its latest re-run (a point found by a re-run came late). */
 function attendanceOf(state: MeetingState, index: DirectoryIndex): Minutes['attendance'] {
-  const first = state.rollCalls.find((r) => r.unitId === null && r.rerunOf === null);
-  if (first === undefined) {
+  const rollCall = meetingRollCall(state);
+  if (rollCall === null) {
     return null;
   }
-  const latest = state.rollCalls.findLast((r) => rollCallChain(state, r)[0] === first) ?? first;
-  const tally = tallyRollCall(state, latest, index);
+  const tally = tallyRollCall(state, rollCall.latest, index);
   const row = (unitId: string, name: string, counts: TallyCounts): MinutesAttendanceRow => ({
     unitId,
     name,
@@ -126,7 +126,7 @@ function attendanceOf(state: MeetingState, index: DirectoryIndex): Minutes['atte
   });
 
   return {
-    heldAt: first.startedAt,
+    heldAt: rollCall.first.startedAt,
     byUnit: tally.byUnit.map((g) => row(g.unitId, g.name, g.counts)),
     totals: row('', 'Tổng', tally.totals),
   };

@@ -1,151 +1,182 @@
 import ExcelJS from 'exceljs';
-import type { AttendanceRow } from '../domain/attendance.js';
-import type { MeetingState } from '../domain/model.js';
-import { formatDate, formatDateTime, formatTime } from '../format.js';
-import { AUDIT_HEADERS, auditCells, type AuditRow } from './auditTrail.js';
+import { AUDIT_HEADERS, auditCells, type AuditRow, type Lang } from './auditTrail.js';
+import type { AttendanceTable, Cell } from './attendanceTable.js';
 
-export type Lang = 'vi' | 'en';
+export type { Lang };
 
-const HEADERS: Record<Lang, string[]> = {
-  vi: [
-    'STT',
-    'Đơn vị',
-    'Mã điểm cầu',
-    'Điểm cầu',
-    'Tình trạng',
-    'Thời gian tham dự',
-    'Số phút có mặt',
-    'Số lần mất tín hiệu',
-    'Thời gian mất tín hiệu (giây)',
-    'Thời gian chập chờn (giây)',
-    'Số đại biểu dự',
-    'Người chủ trì tại điểm cầu',
-    'Chức vụ',
-    'Kỹ thuật viên',
-    'Điện thoại kỹ thuật viên',
-  ],
-  en: [
-    'No.',
-    'Unit',
-    'Point code',
-    'Bridge point',
-    'Status',
-    'Attendance intervals',
-    'Minutes present',
-    'Outages',
-    'Outage seconds',
-    'Unstable seconds',
-    'Headcount',
-    'Presiding official',
-    'Title',
-    'Technician',
-    'Technician phone',
-  ],
-};
+/**
+ * How a CSV is written: `,` with a decimal point, or `;` with a decimal comma, which Excel expects under Vietnamese
+ * (and most European) regional settings.
+ */
+export type CsvStyle = 'comma' | 'semicolon';
 
-const ABSENT: Record<Lang, string> = { vi: 'Không tham dự', en: 'Did not attend' };
-
-/** Words for a row's presence; "chưa vào" is never read as a lost link. */
-const PRESENCE: Record<Lang, Record<AttendanceRow['presence'], { live: string; ended: string }>> = {
-  vi: {
-    notJoined: { live: 'Chưa vào', ended: 'Không vào họp' },
-    present: { live: 'Đang kết nối', ended: 'Có mặt đến cuối' },
-    lost: { live: 'Mất kết nối', ended: 'Rời trước khi kết thúc' },
-  },
-  en: {
-    notJoined: { live: 'Not joined yet', ended: 'Never joined' },
-    present: { live: 'Connected', ended: 'Present to the end' },
-    lost: { live: 'Connection lost', ended: 'Left before the end' },
-  },
-};
-
-/** One spreadsheet row per point; intervals as `08:01:05–09:30:12`, outages in brackets. */
-function cells(row: AttendanceRow, n: number, lang: Lang, ended: boolean): (string | number)[] {
-  const intervals =
-    row.intervals.length === 0
-      ? ABSENT[lang]
-      : row.intervals.map((i) => `${formatTime(i.from)}–${i.to === null ? '…' : formatTime(i.to)}`).join('; ');
-
-  return [
-    n,
-    row.groupUnitName,
-    row.pointId,
-    row.pointName,
-    PRESENCE[lang][row.presence][ended ? 'ended' : 'live'],
-    intervals,
-    row.minutesPresent,
-    row.intervals.reduce((sum, i) => sum + i.outages.length, 0),
-    row.outageSeconds,
-    row.unstableSeconds,
-    row.headcount ?? '',
-    row.presiding?.name ?? '',
-    row.presiding?.title ?? '',
-    row.technician?.name ?? '',
-    row.technician?.phone ?? '',
-  ];
-}
-
-function csvField(value: string | number): string {
+function csvField(value: string | number, separator: string): string {
   const text = String(value);
-  // Quote always-needed characters, and neutralise spreadsheet formulas in people's text.
+  // Neutralise spreadsheet formulas in people's text.
   const safe = /^(=|@|[+-][^0-9 ]|\t|\r)/.test(text) && typeof value === 'string' ? `'${text}` : text;
 
-  return /[",\n\r;]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  return /["\n\r]/.test(safe) || safe.includes(separator) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 /** UTF-8 CSV with a BOM (so Excel shows Vietnamese correctly) and CRLF line ends. */
-export function toCsv(table: (string | number)[][]): Buffer {
-  const lines = table.map((r) => r.map(csvField).join(','));
+export function toCsv(table: (string | number)[][], style: CsvStyle = 'comma'): Buffer {
+  const separator = style === 'semicolon' ? ';' : ',';
+  const lines = table.map((r) => r.map((value) => csvField(value, separator)).join(separator));
 
   return Buffer.from('\uFEFF' + lines.join('\r\n') + '\r\n', 'utf8');
 }
 
-/** Attendance as CSV, rows grouped by unit. */
-export function attendanceCsv(rows: AttendanceRow[], ended: boolean, lang: Lang = 'vi'): Buffer {
-  return toCsv([HEADERS[lang], ...rows.map((row, i) => cells(row, i + 1, lang, ended))]);
+/** `1:05` for 65 minutes. */
+export function hoursMinutes(minutes: number): string {
+  const whole = Math.round(minutes);
+
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
 }
 
-/** XLSX with the meeting's heading, a bold header, one group row per unit and the points under it. */
+function csvCell(cell: Cell, style: CsvStyle): string | number {
+  if (cell === null) {
+    return '';
+  }
+  if (typeof cell === 'object') {
+    if ('minutes' in cell) {
+      return hoursMinutes(cell.minutes);
+    }
+    const text = cell.percent.toFixed(1);
+
+    return style === 'semicolon' ? text.replace('.', ',') : text;
+  }
+
+  return cell;
+}
+
+/** The attendance record as one CSV: heading lines, the totals by unit, then every point under its unit. */
+export function attendanceCsv(table: AttendanceTable, style: CsvStyle = 'comma'): Buffer {
+  const cells = (row: Cell[]) => row.map((cell) => csvCell(cell, style));
+
+  return toCsv(
+    [
+      [table.title],
+      ...table.heading.map((line) => [line]),
+      [],
+      [table.summaryCaption],
+      table.summaryHeaders,
+      ...table.summary.map(cells),
+      [],
+      [table.detailCaption],
+      table.detailHeaders,
+      ...table.detail.map((line) => cells(line.cells)),
+    ],
+    style,
+  );
+}
+
+const DETAIL_WIDTHS = [6, 20, 28, 13, 13, 10, 9, 22, 22, 24, 11, 9, 10, 11, 11, 18, 14];
+
+function xlsxValue(cell: Cell): ExcelJS.CellValue {
+  if (cell === null || typeof cell !== 'object') {
+    return cell;
+  }
+  // Excel keeps durations as fractions of a day and percentages as fractions of one.
+  return 'minutes' in cell ? Math.round(cell.minutes) / 1440 : cell.percent / 100;
+}
+
+function format(cell: Cell): string | undefined {
+  if (cell === null || typeof cell !== 'object') {
+    return undefined;
+  }
+
+  return 'minutes' in cell ? '[h]:mm' : '0.0%';
+}
+
+const thin: Partial<ExcelJS.Borders> = {
+  top: { style: 'thin' },
+  left: { style: 'thin' },
+  bottom: { style: 'thin' },
+  right: { style: 'thin' },
+};
+
+/**
+ * The attendance record as a workbook a clerk prints and files: sheet "Tham dự" on A4 landscape, fitted to the page
+ * width with the detail's header row on every page, then the audit trail in words.
+ */
 export async function attendanceXlsx(
-  state: MeetingState,
-  rows: AttendanceRow[],
+  table: AttendanceTable,
   lang: Lang = 'vi',
   audit: AuditRow[] = [],
 ): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'diemcau';
   // Attendance (tham dự), not the roll call (điểm danh), which is only one of its sources.
-  const sheet = workbook.addWorksheet(lang === 'vi' ? 'Tham dự' : 'Attendance');
-  const when = formatDate(state.startedAt ?? state.def.scheduledStart);
-  sheet.addRow([state.def.title]).font = { bold: true, size: 14 };
-  sheet.addRow([`${lang === 'vi' ? 'Ngày' : 'Date'}: ${when}`]);
-  if (state.endedAt !== null && state.startedAt !== null) {
-    sheet.addRow([`${formatDateTime(state.startedAt)} – ${formatDateTime(state.endedAt)}`]);
+  const sheet = workbook.addWorksheet(lang === 'vi' ? 'Tham dự' : 'Attendance', {
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
+  const columns = table.detailHeaders.length;
+  const banner = (text: string, font: Partial<ExcelJS.Font>) => {
+    const row = sheet.addRow([text]);
+    row.font = font;
+    sheet.mergeCells(row.number, 1, row.number, columns);
+  };
+  banner(table.title, { bold: true, size: 14 });
+  table.heading.forEach((line) => banner(line, {}));
+  sheet.addRow([]);
+
+  banner(table.summaryCaption, { bold: true });
+  // The totals sit under the detail's columns 2… so names get the wide unit column.
+  const summaryHeader = sheet.addRow([null, ...table.summaryHeaders]);
+  summaryHeader.font = { bold: true };
+  summaryHeader.alignment = { wrapText: true, vertical: 'middle' };
+  table.summary.forEach((cells, i) => {
+    const row = sheet.addRow([null, ...cells.map(xlsxValue)]);
+    if (i === table.summary.length - 1) {
+      row.font = { bold: true };
+    }
+  });
+  for (let r = summaryHeader.number; r <= summaryHeader.number + table.summary.length; r += 1) {
+    for (let c = 2; c <= table.summaryHeaders.length + 1; c += 1) {
+      sheet.getCell(r, c).border = thin;
+    }
   }
   sheet.addRow([]);
-  const header = sheet.addRow(HEADERS[lang]);
+
+  banner(table.detailCaption, { bold: true });
+  const header = sheet.addRow(table.detailHeaders);
   header.font = { bold: true };
   header.alignment = { wrapText: true, vertical: 'middle' };
-  let group: string | null = null;
-  rows.forEach((row, i) => {
-    if (row.groupUnitId !== group) {
-      group = row.groupUnitId;
-      const groupRow = sheet.addRow([row.groupUnitName]);
-      groupRow.font = { bold: true, italic: true };
-      sheet.mergeCells(groupRow.number, 1, groupRow.number, HEADERS[lang].length);
+  sheet.pageSetup.printTitlesRow = `${header.number}:${header.number}`;
+  for (const line of table.detail) {
+    const row = sheet.addRow(line.cells.map(xlsxValue));
+    line.cells.forEach((cell, i) => {
+      const numFmt = format(cell);
+      if (numFmt !== undefined) {
+        row.getCell(i + 1).numFmt = numFmt;
+      }
+    });
+    if (line.kind === 'unit') {
+      row.font = { bold: true, italic: true };
+      sheet.mergeCells(row.number, 1, row.number, columns);
+    } else if (line.kind !== 'point') {
+      row.font = { bold: true };
     }
-    sheet.addRow(cells(row, i + 1, lang, state.status === 'ended'));
-  });
-  const widths = [6, 24, 14, 32, 20, 40, 10, 10, 12, 12, 10, 24, 24, 20, 16];
-  widths.forEach((width, i) => {
+    for (let c = 1; c <= columns; c += 1) {
+      row.getCell(c).border = thin;
+      row.getCell(c).alignment = { wrapText: true, vertical: 'top' };
+    }
+  }
+  DETAIL_WIDTHS.forEach((width, i) => {
     sheet.getColumn(i + 1).width = width;
   });
-  sheet.views = [{ state: 'frozen', ySplit: header.number }];
+
   // The audit trail travels with the record: who did what, when and from where.
-  const trail = workbook.addWorksheet(lang === 'vi' ? 'Nhật ký thao tác' : 'Audit trail');
-  trail.addRow(AUDIT_HEADERS[lang]).font = { bold: true };
-  audit.forEach((row) => trail.addRow(auditCells(row)));
-  [6, 20, 12, 28, 38, 18, 24, 80].forEach((width, i) => {
+  const trail = workbook.addWorksheet(lang === 'vi' ? 'Nhật ký thao tác' : 'Audit trail', {
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
+  const trailHeader = trail.addRow(AUDIT_HEADERS[lang]);
+  trailHeader.font = { bold: true };
+  trail.pageSetup.printTitlesRow = '1:1';
+  audit.forEach((row) => {
+    trail.addRow(auditCells(row)).alignment = { wrapText: true, vertical: 'top' };
+  });
+  [6, 20, 14, 26, 28, 60, 16, 14].forEach((width, i) => {
     trail.getColumn(i + 1).width = width;
   });
 

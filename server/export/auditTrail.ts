@@ -1,45 +1,319 @@
+import type { DirectoryIndex } from '../domain/directory.js';
 import type { MeetingEvent } from '../domain/events.js';
+import type { Actor } from '../domain/model.js';
 import { formatDateTime } from '../format.js';
+
+export type Lang = 'vi' | 'en';
 
 const AUDITED_ROLES = new Set(['chair', 'cochair', 'technician', 'observer', 'secretary', 'admin']);
 
 export interface AuditRow {
   seq: number;
   at: number;
+  /** The event's type, for programs reading the JSON; people read `action`. */
+  type: string;
+  /** The role in words ("Chủ trì"). */
   role: string;
+  /** The role's code, for programs reading the JSON. */
+  roleCode: Actor['role'];
   /** The signed-in person ("Nguyễn Thị Lan (lan.nt)"), "khóa API" for automation, or empty for an unnamed link. */
   person: string;
   tokenId: string;
   address: string;
+  /** What was done, in words ("Mời phát biểu"). */
   action: string;
+  /** On what or whom, in words ("Xã Tân Sơn; tối đa 5 phút"). */
   detail: string;
 }
 
-/** Every action of a chair, co-chair, technician, observer or admin in the meeting's log, in order. */
-export function auditRows(events: MeetingEvent[]): AuditRow[] {
-  return events
-    .filter((event) => AUDITED_ROLES.has(event.by.role))
-    .map((event) => {
-      const { seq, at, by, type, ...rest } = event;
-      const action = event.type === 'AuditRecorded' ? event.action : type;
-      const detail = event.type === 'AuditRecorded' ? event.detail : JSON.stringify(rest);
+/** A phrase in both languages. */
+type Words = readonly [vi: string, en: string];
 
-      const person =
-        by.person !== undefined
-          ? `${by.person.name} (${by.person.username})`
-          : by.via === 'apiKey'
-            ? 'khóa API (API key)'
-            : '';
+const ROLE_WORDS: Record<Actor['role'], Words> = {
+  chair: ['Chủ trì', 'Chair'],
+  cochair: ['Đồng chủ trì', 'Co-chair'],
+  technician: ['Kỹ thuật viên', 'Technician'],
+  observer: ['Theo dõi', 'Observer'],
+  secretary: ['Thư ký', 'Secretary'],
+  admin: ['Quản trị', 'Administrator'],
+  point: ['Điểm cầu', 'Bridge point'],
+  system: ['Hệ thống', 'System'],
+};
 
-      return { seq, at, role: by.role, person, tokenId: by.tokenId ?? '', address: by.address ?? '', action, detail };
-    });
+const FLOOR_KIND: Record<string, Words> = {
+  speech: ['phát biểu', 'speech'],
+  petition: ['kiến nghị', 'petition'],
+  explanation: ['giải trình', 'explanation'],
+};
+
+const FLOOR_END: Record<string, Words> = {
+  revoked: ['chủ trì dừng', 'stopped by the chair'],
+  limit: ['hết thời gian', 'time limit reached'],
+  released: ['tự kết thúc', 'finished by the speaker'],
+  next: ['chuyển người tiếp theo', 'next speaker called'],
+  meeting_ended: ['hội nghị kết thúc', 'meeting ended'],
+};
+
+const ROLL_CALL_END: Record<string, Words> = {
+  chair: ['chủ trì kết thúc', 'closed by the chair'],
+  window: ['hết thời gian nhận xác nhận', 'confirmation window over'],
+  meeting_ended: ['hội nghị kết thúc', 'meeting ended'],
+};
+
+const HEALTH: Record<string, Words> = {
+  stable: ['ổn định', 'stable'],
+  unstable: ['chập chờn', 'unstable'],
+  disconnected: ['mất tín hiệu', 'no signal'],
+};
+
+const ALERT: Record<string, Words> = {
+  speaker_degraded: ['điểm đang phát biểu có đường truyền kém', 'speaker has a poor link'],
+  next_degraded: ['điểm phát biểu tiếp theo có đường truyền kém', 'next speaker has a poor link'],
+  unit_unstable: ['nhiều điểm cầu của đơn vị chập chờn', 'many points of a unit unstable'],
+  point_silent: ['điểm cầu không gửi số liệu', 'point sends no statistics'],
+  point_lost: ['điểm cầu mất kết nối, chưa vào lại', 'point lost and not back'],
+};
+
+const EXPORTED: Record<string, Words> = {
+  attendance_exported: ['Xuất danh sách tham dự', 'Attendance exported'],
+  audit_exported: ['Xuất nhật ký thao tác', 'Audit trail exported'],
+  minutes_exported: ['Xuất biên bản', 'Minutes exported'],
+  token_issued: ['Cấp đường dẫn tham dự', 'Join link issued'],
+  tokens_issued: ['Cấp đường dẫn cho các điểm cầu', 'Point links issued'],
+  token_revoked: ['Thu hồi đường dẫn tham dự', 'Join link revoked'],
+};
+
+/** Long texts (answers, tasks) are cut in the trail; the record itself keeps them whole. */
+const DETAIL_MAX = 200;
+
+function clip(text: string): string {
+  return text.length <= DETAIL_MAX ? text : `${text.slice(0, DETAIL_MAX - 1)}…`;
 }
 
-export const AUDIT_HEADERS = {
-  vi: ['STT', 'Thời điểm', 'Vai trò', 'Người thực hiện', 'Mã phiên (jti)', 'Địa chỉ', 'Thao tác', 'Chi tiết'],
-  en: ['No.', 'Time', 'Role', 'Person', 'Token id', 'Address', 'Action', 'Detail'],
+/**
+ * Every action of a chair, co-chair, technician, observer, secretary or administrator in the meeting's log, in order,
+ * in words: the action, the role, the person, and the point, unit or text it concerned (never raw codes or JSON).
+ */
+export function auditRows(
+  events: readonly MeetingEvent[],
+  index: DirectoryIndex,
+  lang: Lang = 'vi',
+  agenda: readonly { title: string }[] = [],
+): AuditRow[] {
+  const say = (words: Words): string => (lang === 'vi' ? words[0] : words[1]);
+  const pointName = (id: string): string => index.points.get(id)?.name ?? id;
+  const requests = new Map<string, string>();
+  const rows: AuditRow[] = [];
+  for (const event of events) {
+    if (event.type === 'FloorRequested') {
+      requests.set(event.requestId, event.pointId);
+    }
+    if (!AUDITED_ROLES.has(event.by.role)) {
+      continue;
+    }
+    const [action, detail] = describe(event, { say, pointName, index, requests, agenda });
+    const { by } = event;
+    const person =
+      by.person !== undefined
+        ? `${by.person.name} (${by.person.username})`
+        : by.via === 'apiKey'
+          ? say(['khóa API', 'API key'])
+          : '';
+    rows.push({
+      seq: event.seq,
+      at: event.at,
+      type: event.type,
+      role: say(ROLE_WORDS[by.role]),
+      roleCode: by.role,
+      person,
+      tokenId: by.tokenId ?? '',
+      address: by.address ?? '',
+      action,
+      detail: clip(detail),
+    });
+  }
+
+  return rows;
+}
+
+interface Context {
+  say: (words: Words) => string;
+  pointName: (id: string) => string;
+  index: DirectoryIndex;
+  requests: Map<string, string>;
+  agenda: readonly { title: string }[];
+}
+
+/** `[action, detail]` of one event, in the trail's language. */
+function describe(event: MeetingEvent, { say, pointName, index, requests, agenda }: Context): [string, string] {
+  const requester = (requestId: string) => pointName(requests.get(requestId) ?? requestId);
+  const minutes = (sec: number) => say([`${Math.round(sec / 6) / 10} phút`, `${Math.round(sec / 6) / 10} min`]);
+  switch (event.type) {
+    case 'MeetingCreated':
+      return [say(['Tạo hội nghị', 'Meeting created']), event.definition.title];
+    case 'MeetingAmended':
+      return [
+        say(['Sửa hội nghị', 'Meeting edited']),
+        `${event.definition.title}; ${event.definition.invitedPointIds.length} ${say(['điểm cầu', 'points'])}`,
+      ];
+    case 'MeetingOpened':
+      return [say(['Mở hội nghị', 'Meeting opened']), ''];
+    case 'SessionStarted':
+      return [say(['Khai mạc', 'Session started']), ''];
+    case 'MeetingEnded':
+      return [say(['Kết thúc hội nghị', 'Meeting ended']), ''];
+    case 'AgendaAdvanced':
+      return [
+        say(['Chuyển nội dung', 'Agenda moved']),
+        [`${event.index + 1}`, agenda[event.index]?.title].filter((part) => part !== undefined).join('. '),
+      ];
+    case 'PointConnected':
+      return [say(['Điểm cầu vào họp', 'Point connected']), pointName(event.pointId)];
+    case 'PointDisconnected':
+      return [say(['Điểm cầu mất kết nối', 'Point disconnected']), pointName(event.pointId)];
+    case 'PointReadinessReported':
+      return [say(['Báo sẵn sàng', 'Readiness reported']), pointName(event.pointId)];
+    case 'FloorRequested':
+      return [
+        say(['Đăng ký phát biểu', 'Floor requested']),
+        [pointName(event.pointId), say(FLOOR_KIND[event.kind] ?? [event.kind, event.kind]), event.topic]
+          .filter((part) => part !== null)
+          .join('; '),
+      ];
+    case 'FloorWithdrawn':
+      return [say(['Rút đăng ký phát biểu', 'Request withdrawn']), requester(event.requestId)];
+    case 'FloorDenied':
+      return [
+        say(['Từ chối đăng ký phát biểu', 'Request declined']),
+        [requester(event.requestId), event.reason].filter((part) => part !== null).join('; '),
+      ];
+    case 'FloorReordered':
+      return [
+        say(['Đổi thứ tự phát biểu', 'Queue reordered']),
+        `${requester(event.requestId)} → ${say(['vị trí', 'position'])} ${event.position + 1}`,
+      ];
+    case 'FloorPriorityChanged':
+      return [
+        say(['Đổi mức ưu tiên', 'Priority changed']),
+        `${requester(event.requestId)} → ${say(['mức', 'level'])} ${event.priority}`,
+      ];
+    case 'FloorGranted':
+      return [
+        say(['Mời phát biểu', 'Floor granted']),
+        `${pointName(event.pointId)}; ${say(['tối đa', 'up to'])} ${minutes(event.limitSec)}`,
+      ];
+    case 'SpeakingWarned':
+      return [say(['Nhắc sắp hết giờ', 'Time warning']), pointName(event.pointId)];
+    case 'FloorEnded':
+      return [
+        say(['Kết thúc lượt phát biểu', 'Turn ended']),
+        `${pointName(event.pointId)}; ${say(FLOOR_END[event.reason] ?? [event.reason, event.reason])}`,
+      ];
+    case 'SpeakingLimitChanged':
+      return [say(['Đổi thời gian phát biểu', 'Speaking limit changed']), minutes(event.limitSec)];
+    case 'AnswerAttached':
+      return [say(['Ghi ý kiến trả lời', 'Answer recorded']), `${event.answeredBy}: ${event.text}`];
+    case 'RollCallStarted':
+      return [
+        event.rerunOf === null
+          ? say(['Bắt đầu điểm danh', 'Roll call started'])
+          : say(['Điểm danh lại', 'Roll call re-run']),
+        [
+          `${event.pointIds.length} ${say(['điểm cầu', 'points'])}`,
+          event.unitId === null ? null : (index.units.get(event.unitId)?.name ?? event.unitId),
+        ]
+          .filter((part) => part !== null)
+          .join('; '),
+      ];
+    case 'RollCallDeadlinePassed':
+      return [say(['Hết hạn điểm danh', 'Roll-call deadline passed']), ''];
+    case 'RollCallConfirmed':
+      return [
+        say(['Xác nhận điểm danh', 'Roll call confirmed']),
+        `${pointName(event.pointId)}; ${event.headcount} ${say(['đại biểu', 'attendees'])}; ${event.presiding.name}`,
+      ];
+    case 'RollCallClosed':
+      return [say(['Kết thúc điểm danh', 'Roll call closed']), say(ROLL_CALL_END[event.reason] ?? ['', ''])];
+    case 'PointLinkChanged':
+      return [
+        say(['Chất lượng đường truyền', 'Link quality']),
+        `${pointName(event.pointId)}: ${say(HEALTH[event.health] ?? [event.health, event.health])}`,
+      ];
+    case 'AlertRaised':
+    case 'AlertAcknowledged':
+    case 'AlertCleared': {
+      const [kind, subject] =
+        event.type === 'AlertRaised' ? [event.kind, event.pointId ?? event.unitId] : alertParts(event.alertId);
+      const about =
+        subject === null ? '' : (index.points.get(subject)?.name ?? index.units.get(subject)?.name ?? subject);
+      const action: Words =
+        event.type === 'AlertRaised'
+          ? ['Cảnh báo', 'Alert']
+          : event.type === 'AlertAcknowledged'
+            ? ['Đã xem cảnh báo', 'Alert acknowledged']
+            : ['Hết cảnh báo', 'Alert cleared'];
+
+      return [say(action), [say(ALERT[kind] ?? [kind, kind]), about].filter((part) => part !== '').join(': ')];
+    }
+    case 'AuditRecorded':
+      return [say(EXPORTED[event.action] ?? [event.action, event.action]), exportDetail(event.detail, say, pointName)];
+    case 'MicsMuted':
+      return [
+        say(['Tắt micro mọi điểm cầu', 'All microphones muted']),
+        event.exceptChairs ? say(['trừ chủ trì', 'except the chairs']) : '',
+      ];
+    case 'MicChanged':
+      return [
+        event.open ? say(['Bật micro', 'Microphone on']) : say(['Tắt micro', 'Microphone off']),
+        event.target === 'chairs' ? say(['Chủ trì', 'Chairs']) : pointName(event.target),
+      ];
+    case 'ScanChanged':
+      return event.pointIds.length === 0
+        ? [say(['Dừng quét điểm cầu', 'Scan stopped']), '']
+        : [
+            say(['Quét điểm cầu', 'Scan set']),
+            `${event.pointIds.length} ${say(['điểm cầu', 'points'])}; ${event.intervalSec} ${say(['giây mỗi điểm', 's each'])}`,
+          ];
+    case 'TurnSummarized':
+      return [say(['Tóm tắt lượt phát biểu', 'Turn summarized']), `${say(['Lượt', 'Turn'])} ${event.turn + 1}`];
+    case 'ConclusionRecorded':
+      return [say(['Ghi kết luận', 'Conclusion recorded']), event.text];
+    case 'TaskAssigned':
+      return [say(['Giao nhiệm vụ', 'Task assigned']), event.text];
+    case 'TaskStatusChanged':
+      return [
+        say(['Cập nhật nhiệm vụ', 'Task updated']),
+        event.status === 'done' ? say(['đã hoàn thành', 'done']) : say(['đang thực hiện', 'open']),
+      ];
+  }
+}
+
+/** An alert id is `kind:subject` (see `Alert.alertId`). */
+function alertParts(alertId: string): [string, string | null] {
+  const at = alertId.indexOf(':');
+
+  return at < 0 ? [alertId, null] : [alertId.slice(0, at), alertId.slice(at + 1)];
+}
+
+/** The detail of an export or link action ("xlsx", "point DC-X1 <link>"): role codes and point codes in words. */
+function exportDetail(detail: string, say: (words: Words) => string, pointName: (id: string) => string): string {
+  return detail.replace(/[\p{L}\p{N}_-]+/gu, (word) => {
+    if (Object.hasOwn(ROLE_WORDS, word)) {
+      return say(ROLE_WORDS[word as Actor['role']]);
+    }
+    if (['csv', 'xlsx', 'docx', 'json'].includes(word)) {
+      return say([`tệp ${word.toUpperCase()}`, `${word.toUpperCase()} file`]);
+    }
+
+    return pointName(word);
+  });
+}
+
+export const AUDIT_HEADERS: Record<Lang, string[]> = {
+  vi: ['STT', 'Thời điểm', 'Vai trò', 'Người thực hiện', 'Thao tác', 'Nội dung', 'Địa chỉ', 'Mã phiên'],
+  en: ['No.', 'Time', 'Role', 'Person', 'Action', 'Detail', 'Address', 'Session id'],
 };
 
 export function auditCells(row: AuditRow): (string | number)[] {
-  return [row.seq, formatDateTime(row.at), row.role, row.person, row.tokenId, row.address, row.action, row.detail];
+  return [row.seq, formatDateTime(row.at), row.role, row.person, row.action, row.detail, row.address, row.tokenId];
 }

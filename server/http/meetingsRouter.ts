@@ -1,5 +1,3 @@
-import { minutesOf } from '../domain/minutes.js';
-import { minutesDocx } from '../export/minutesDocx.js';
 import type { AccountStore } from '../accounts/AccountStore.js';
 import type { TokenRegistry } from '../accounts/TokenRegistry.js';
 import { personOf } from '../domain/accounts.js';
@@ -11,8 +9,6 @@ import { attendance } from '../domain/attendance.js';
 import { DomainError } from '../domain/errors.js';
 import type { MeetingState, Role } from '../domain/model.js';
 import { tallyRollCall } from '../domain/rollCall.js';
-import { attendanceCsv, attendanceXlsx, toCsv, type Lang } from '../export/attendanceExport.js';
-import { AUDIT_HEADERS, auditCells, auditRows } from '../export/auditTrail.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import { meetingBody, tokenBody } from '../protocol/http.js';
@@ -264,62 +260,6 @@ export function meetingsRouter({
       pointId: issued.pointId,
       revokedAt: revocation.revokedAt,
     });
-  });
-
-  router.get('/:id/attendance.:format', async (req, res) => {
-    const runtime = meetings.get(req.params.id);
-    const actor = await auth.requireStaffOrAdmin(req, res, runtime.id);
-    const lang: Lang = req.query.lang === 'en' ? 'en' : 'vi';
-    if (!['csv', 'xlsx', 'json'].includes(req.params.format)) {
-      throw new DomainError('NOT_FOUND', 'Định dạng phải là csv, xlsx hoặc json (format must be csv, xlsx or json)');
-    }
-    await runtime.execute({ type: 'audit.record', action: 'attendance_exported', detail: req.params.format }, actor);
-    const rows = attendance(runtime.state, now());
-    const name = `tham-du-${runtime.id}`;
-    if (req.params.format === 'csv') {
-      res
-        .type('text/csv; charset=utf-8')
-        .attachment(`${name}.csv`)
-        .send(attendanceCsv(rows, runtime.state.status === 'ended', lang));
-    } else if (req.params.format === 'xlsx') {
-      res
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .attachment(`${name}.xlsx`)
-        .send(await attendanceXlsx(runtime.state, rows, lang, auditRows(await meetings.log(runtime.id))));
-    } else {
-      res.json({ rows });
-    }
-  });
-
-  // The biên bản as a Word document, built from the meeting's state and log (a valid document at any stage).
-  router.get('/:id/minutes.docx', async (req, res) => {
-    const runtime = meetings.get(req.params.id);
-    const actor = await auth.requireStaffOrAdmin(req, res, runtime.id);
-    await runtime.execute({ type: 'audit.record', action: 'minutes_exported', detail: 'docx' }, actor);
-    const document = await minutesDocx(minutesOf(runtime.state, await meetings.log(runtime.id)));
-    res
-      .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-      .attachment(`bien-ban-${runtime.id}.docx`)
-      .send(document);
-  });
-
-  router.get('/:id/audit.:format', async (req, res) => {
-    const runtime = meetings.get(req.params.id);
-    const actor = await auth.requireStaffOrAdmin(req, res, runtime.id);
-    if (req.params.format !== 'csv' && req.params.format !== 'json') {
-      throw new DomainError('NOT_FOUND', 'Định dạng phải là csv hoặc json (format must be csv or json)');
-    }
-    await runtime.execute({ type: 'audit.record', action: 'audit_exported', detail: req.params.format }, actor);
-    const rows = auditRows(await meetings.log(runtime.id));
-    if (req.params.format === 'json') {
-      res.json({ rows });
-    } else {
-      const lang: Lang = req.query.lang === 'en' ? 'en' : 'vi';
-      res
-        .type('text/csv; charset=utf-8')
-        .attachment(`nhat-ky-${runtime.id}.csv`)
-        .send(toCsv([AUDIT_HEADERS[lang], ...rows.map(auditCells)]));
-    }
   });
 
   router.get('/:id/events', async (req: Request<{ id: string }>, res) => {

@@ -10,7 +10,11 @@ const run = promisify(execFile);
  * Opens a document the way the office will: LibreOffice converts it to PDF (a Word file, or a workbook printed with
  * its page setup), and the PDF's text is read back with pdftotext.
  */
-export async function textViaLibreOffice(bytes: Buffer, extension: 'docx' | 'xlsx'): Promise<string> {
+export async function textViaLibreOffice(
+  bytes: Buffer,
+  extension: 'docx' | 'xlsx',
+  { layout = false }: { layout?: boolean } = {},
+): Promise<string> {
   const { dir, remove } = await tempDir('diemcau-office-');
   try {
     const file = join(dir, `document.${extension}`);
@@ -20,7 +24,8 @@ export async function textViaLibreOffice(bytes: Buffer, extension: 'docx' | 'xls
       ['--headless', `-env:UserInstallation=file://${dir}/profile`, '--convert-to', 'pdf', '--outdir', dir, file],
       { timeout: 120_000 },
     );
-    await run('pdftotext', [join(dir, 'document.pdf'), join(dir, 'document.txt')]);
+    // `-layout` keeps a table's row on one line, so a row can be read as a whole.
+    await run('pdftotext', [...(layout ? ['-layout'] : []), join(dir, 'document.pdf'), join(dir, 'document.txt')]);
 
     return await readFile(join(dir, 'document.txt'), 'utf8');
   } finally {
@@ -30,3 +35,37 @@ export async function textViaLibreOffice(bytes: Buffer, extension: 'docx' | 'xls
 
 /** The PDF's text without whitespace: justified lines come back with spaces inside words ("h ội ngh ị"). */
 export const squash = (value: string) => value.normalize('NFC').replace(/\s+/g, '');
+
+/**
+ * Opens a CSV as a spreadsheet would under Vietnamese regional settings (`;` between fields, a decimal comma, UTF-8)
+ * and returns LibreOffice's own workbook of it, so cells come back as it typed them: numbers or text.
+ */
+export async function csvViaLibreOffice(bytes: Buffer, separator: ';' | ','): Promise<ArrayBuffer> {
+  const { dir, remove } = await tempDir('diemcau-office-');
+  try {
+    const file = join(dir, 'table.csv');
+    await writeFile(file, bytes);
+    // Filter tokens: separator, text delimiter ("), UTF-8 (76), first line 1, default column formats, Vietnamese (1066).
+    const filter = `CSV:${separator.charCodeAt(0)},34,76,1,,1066`;
+    await run(
+      'soffice',
+      [
+        '--headless',
+        `-env:UserInstallation=file://${dir}/profile`,
+        `--infilter=${filter}`,
+        '--convert-to',
+        'xlsx',
+        '--outdir',
+        dir,
+        file,
+      ],
+      { timeout: 120_000 },
+    );
+
+    const book = await readFile(join(dir, 'table.xlsx'));
+
+    return book.buffer.slice(book.byteOffset, book.byteOffset + book.byteLength);
+  } finally {
+    await remove();
+  }
+}

@@ -167,9 +167,9 @@ describe('operator accounts, sessions and the person behind staff actions', () =
     expect(grant?.by).toMatchObject({ role: 'chair', person: { username: 'lan.nt', name: 'Nguyễn Thị Lan' } });
     const audit = await (await admin(t, 'GET', '/api/meetings/m1/audit.csv')).text();
     expect(audit.split('\r\n')[0]).toContain('Người thực hiện');
-    expect(audit.split('\r\n').find((l) => l.includes('FloorGranted'))).toContain('Nguyễn Thị Lan (lan.nt)');
+    expect(audit.split('\r\n').find((l) => l.includes('Mời phát biểu'))).toContain('Nguyễn Thị Lan (lan.nt)');
     expect(audit).toContain('Lê Văn Quản (quantri)');
-    expect(audit).toContain('khóa API (API key)');
+    expect(audit).toContain('khóa API');
   });
 
   it('an administrator locks an account (its session ends at once), opens it again, and sets a new password', async () => {

@@ -96,27 +96,40 @@ describe('audit trail', () => {
     const trail = (await (
       await fetch(`${t.url}/api/meetings/m1/audit.json`, { headers: { 'x-api-key': ADMIN_KEY } })
     ).json()) as {
-      rows: { role: string; tokenId: string; address: string; action: string; detail: string }[];
+      rows: {
+        type: string;
+        role: string;
+        roleCode: string;
+        tokenId: string;
+        address: string;
+        action: string;
+        detail: string;
+      }[];
     };
-    const actions = trail.rows.map((r) => r.action);
-    expect(actions).toEqual(
-      expect.arrayContaining(['SessionStarted', 'FloorGranted', 'FloorEnded', 'attendance_exported', 'token_issued']),
+    expect(trail.rows.map((r) => r.type)).toEqual(
+      expect.arrayContaining(['SessionStarted', 'FloorGranted', 'FloorEnded', 'AuditRecorded']),
     );
-    const grant = trail.rows.find((r) => r.action === 'FloorGranted');
+    const grant = trail.rows.find((r) => r.type === 'FloorGranted');
+    // People read words: the action, the role and the point by name, never codes.
     expect(grant).toMatchObject({
-      role: 'chair',
+      action: 'Mời phát biểu',
+      role: 'Chủ trì',
+      roleCode: 'chair',
       tokenId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       address: expect.stringMatching(/127\.0\.0\.1/),
     });
-    expect(grant?.detail).toContain('DC-X3');
-    expect(trail.rows.find((r) => r.action === 'token_issued')).toMatchObject({
-      role: 'admin',
-      detail: expect.stringContaining('technician'),
+    expect(grant?.detail).toContain('Điểm cầu Xã Đông Hà');
+    expect(trail.rows.find((r) => r.action === 'Xuất danh sách tham dự')).toMatchObject({
+      role: 'Quản trị',
+      detail: 'tệp CSV',
     });
+    expect(trail.rows.find((r) => r.action === 'Cấp đường dẫn tham dự')?.detail).toContain('Kỹ thuật viên');
     // Points' own actions and the server's are not staff actions.
-    expect(trail.rows.every((r) => ['chair', 'cochair', 'technician', 'observer', 'admin'].includes(r.role))).toBe(
-      true,
-    );
+    expect(
+      trail.rows.every((r) =>
+        ['chair', 'cochair', 'technician', 'observer', 'secretary', 'admin'].includes(r.roleCode),
+      ),
+    ).toBe(true);
 
     const bytes = Buffer.from(
       await (await fetch(`${t.url}/api/meetings/m1/audit.csv`, { headers: { 'x-api-key': ADMIN_KEY } })).arrayBuffer(),
@@ -124,6 +137,11 @@ describe('audit trail', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = bytes.toString('utf8');
     expect(csv).toContain('Thao tác');
-    expect(csv).toContain('FloorGranted');
+    expect(csv).toContain('Mời phát biểu');
+    expect(csv).not.toMatch(/FloorGranted|[{}]/);
+    const english = await (
+      await fetch(`${t.url}/api/meetings/m1/audit.csv?lang=en`, { headers: { 'x-api-key': ADMIN_KEY } })
+    ).text();
+    expect(english).toContain('Floor granted');
   });
 });

@@ -148,30 +148,50 @@ describe('HTTP', () => {
     const bytes = Buffer.from(await csv.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString('utf8').slice(1).trim().split('\r\n');
-    expect(lines[0]).toContain('Điểm cầu,Tình trạng,Thời gian tham dự');
-    expect(lines).toHaveLength(7);
+    // A heading a clerk files: the title, the date, the time, the hub.
+    expect(lines[0]).toBe('Giao ban thử nghiệm');
+    expect(lines.some((l) => /^Ngày họp: \d\d\/\d\d\/\d{4}$/.test(l))).toBe(true);
+    expect(lines.some((l) => l.startsWith('Điểm cầu chính: '))).toBe(true);
+    expect(lines).toContain(
+      'STT,Đơn vị,Điểm cầu,Mã điểm cầu,Điểm danh,Giờ xác nhận,Số đại biểu,Người chủ trì tại điểm cầu,Chức vụ,' +
+        'Thời gian tham dự,Thời gian có mặt (giờ:phút),Tỷ lệ có mặt (%),Số lần mất tín hiệu,' +
+        'Thời gian mất tín hiệu (giây),Thời gian chập chờn (giây),Kỹ thuật viên,Điện thoại kỹ thuật viên',
+    );
     const x1Line = lines.find((l) => l.includes('DC-X1'));
-    expect(x1Line).toContain('Huyện Một');
+    expect(x1Line).toContain('Xã Tân Sơn');
     expect(x1Line).toContain('Ngô Thị Mai');
-    expect(x1Line).toContain(',21,');
-    expect(x1Line).toContain(',Đang kết nối,');
-    // A room that never came reads "Chưa vào", not as a lost link.
-    expect(lines.find((l) => l.includes('DC-X2'))).toContain(',Chưa vào,Không tham dự,');
+    expect(x1Line).toMatch(/,Có mặt,\d\d:\d\d,21,/);
+    // A room that never came: its roll call still open, no time present.
+    expect(lines.find((l) => l.includes('DC-X2'))).toContain(',Chưa xác nhận,,,,,Không tham dự,0:00,');
+    expect(lines).toContain(
+      ',Cộng: Huyện Một,3 điểm cầu,,Có mặt 1; Đến muộn 0; Vắng 0; Mất tín hiệu 0; Chưa xác nhận 2,,21,,,,,,0,0,0,,',
+    );
+    expect(lines.filter((l) => l.startsWith(',Tổng,'))).toHaveLength(1);
+
+    // Excel under Vietnamese regional settings: semicolons.
+    const semicolon = await (await call('GET', '/api/meetings/m1/attendance.csv?sep=semicolon')).text();
+    expect(semicolon).toContain('STT;Đơn vị;Điểm cầu;Mã điểm cầu;Điểm danh');
+    const badSeparator = await call('GET', '/api/meetings/m1/attendance.csv?sep=tab');
+    expect(badSeparator.status).toBe(400);
+    expect(await badSeparator.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
 
     const english = await call('GET', '/api/meetings/m1/attendance.csv?lang=en');
     expect(await english.text()).toContain('Bridge point');
 
     const xlsx = await call('GET', '/api/meetings/m1/attendance.xlsx');
     expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-disposition')).toContain('tham-du-m1.xlsx');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await xlsx.arrayBuffer());
     const sheet = workbook.getWorksheet('Tham dự');
     const values = Array.from(sheet?.getSheetValues() ?? [], (row) => (Array.isArray(row) ? row.slice(1) : []));
     const texts = values.map((row) => row.join('|'));
-    expect(texts[1]).toBe('Giao ban thử nghiệm');
+    expect(texts[1]?.split('|')[0]).toBe('Giao ban thử nghiệm');
+    expect(sheet?.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToWidth: 1 });
     // Group rows are merged across the table; each cell of the merge reads the unit's name.
     expect(texts.some((row) => row.split('|')[0] === 'Huyện Một' && !row.includes('DC-'))).toBe(true);
     expect(texts.find((row) => row.includes('DC-X1'))).toContain('Ngô Thị Mai');
+    expect(workbook.getWorksheet('Nhật ký thao tác')).toBeDefined();
 
     const pointToken = await t.token('point', 'DC-X1');
     const forbidden = await call('GET', '/api/meetings/m1/attendance.csv', {

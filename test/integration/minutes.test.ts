@@ -1,5 +1,5 @@
 import { describe, afterEach, expect, it } from 'vitest';
-import { CHAIR, point } from '../helpers/domain.js';
+import { holdBriefing, PETITION_TOPIC } from '../helpers/briefing.js';
 import { squash, textViaLibreOffice } from '../helpers/office.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -23,53 +23,7 @@ describe('the minutes (biên bản) as a Word document, opened in LibreOffice', 
 
   it('holds the national heading, BIÊN BẢN, the attendance, every speaker, the petition and its answer', async () => {
     t = await startTestServer();
-    const m = t.meeting;
-    await m.execute({ type: 'meeting.start' }, CHAIR);
-    const { events } = await m.execute({ type: 'rollcall.start', deadlineSec: 60 }, CHAIR);
-    const rollCallId = (events[0] as { rollCallId: string }).rollCallId;
-    for (const [pointId, headcount] of [
-      ['DC-X1', 12],
-      ['DC-X2', 9],
-      ['DC-H1', 15],
-    ] as const) {
-      await m.execute(
-        { type: 'rollcall.confirm', pointId, headcount, presiding: { name: 'Lê Thị Hoa', title: 'Bí thư Đảng ủy xã' } },
-        point(pointId),
-      );
-    }
-    await m.execute({ type: 'rollcall.close', rollCallId }, CHAIR);
-    await m.execute({ type: 'agenda.advance', index: 2 }, CHAIR);
-    const topic = 'Đề nghị hỗ trợ kinh phí khắc phục sạt lở bờ sông Thương';
-    const asked = await m.execute(
-      { type: 'floor.request', pointId: 'DC-X1', kind: 'petition', topic, department: 'Sở Nông nghiệp và Môi trường' },
-      point('DC-X1'),
-    );
-    const requestId = (asked.events[0] as { requestId: string }).requestId;
-    await m.execute({ type: 'floor.next' }, CHAIR);
-    await m.execute({ type: 'floor.release', pointId: 'DC-X1' }, point('DC-X1'));
-    await m.execute({ type: 'floor.grant', pointId: 'DC-X3' }, CHAIR);
-    await m.execute({ type: 'floor.revoke' }, CHAIR);
-    await m.execute(
-      {
-        type: 'floor.answer',
-        requestId,
-        answeredBy: 'Sở Nông nghiệp và Môi trường',
-        text: 'Sở sẽ khảo sát hiện trường trong tuần này',
-      },
-      CHAIR,
-    );
-    // The secretary, signed in, keeps the record; finishing it after the end is normal.
-    const secretary = { role: 'secretary' as const, person: { username: 'thuky', name: 'Lê Thị Thu' } };
-    await m.execute({ type: 'meeting.end' }, CHAIR);
-    await m.execute(
-      { type: 'record.summarize', turn: 0, text: 'Xã nêu thiệt hại do sạt lở, đề nghị hỗ trợ 2 tỷ đồng' },
-      secretary,
-    );
-    await m.execute({ type: 'record.conclude', text: 'Các xã rà soát điểm sạt lở trước mùa mưa' }, secretary);
-    await m.execute(
-      { type: 'task.assign', text: 'Khảo sát bờ sông Thương', unitId: 'X1', deadline: '2026-12-31' },
-      secretary,
-    );
+    await holdBriefing(t.meeting);
 
     const text = squash(await textOfDocx(await minutesOf(t)));
     for (const expected of [
@@ -79,10 +33,10 @@ describe('the minutes (biên bản) as a Word document, opened in LibreOffice', 
       'Giao ban thử nghiệm',
       'trực tuyến tới 6 điểm cầu',
       'Dương Văn Thái',
-      'tổng số đại biểu dự tại các điểm cầu: 36',
+      'tổng số đại biểu dự tại các điểm cầu: 44',
       'Điểm cầu Xã Tân Sơn',
       'Điểm cầu Xã Đông Hà',
-      topic,
+      PETITION_TOPIC,
       'Sở sẽ khảo sát hiện trường trong tuần này',
       'Thư ký: Lê Thị Thu',
       'Xã nêu thiệt hại do sạt lở, đề nghị hỗ trợ 2 tỷ đồng',

@@ -51,6 +51,9 @@ describe('a whole province meeting over real sockets', () => {
     const csv = await fetch(`${server.url}/api/meetings/${summary.meetingId}/attendance.csv`, {
       headers: { 'x-api-key': ADMIN_KEY },
     });
-    expect((await csv.text()).trim().split('\r\n')).toHaveLength(220);
+    const lines = (await csv.text()).trim().split('\r\n');
+    // One line per point, each with its roll-call outcome, and the meeting's total.
+    expect(lines.filter((l) => /,DC-[^,]+,(Có mặt|Đến muộn|Vắng|Mất tín hiệu),/.test(l))).toHaveLength(219);
+    expect(lines.find((l) => l.startsWith(',Tổng,'))).toContain(',219 điểm cầu,');
   }, 120_000);
 });
