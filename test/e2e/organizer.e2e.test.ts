@@ -239,9 +239,24 @@ describe('the organizer console, in Chromium', () => {
         headers: { 'x-api-key': ADMIN_KEY },
       })
     ).text();
-    const granted = audit.split('\r\n').find((line) => line.includes('FloorGranted'));
+    const granted = audit.split('\r\n').find((line) => line.includes('Mời phát biểu'));
     expect(granted).toContain('Nguyễn Thị Lan (lan.nt)');
-    expect(audit.split('\r\n').find((line) => line.includes('token_revoked'))).toContain('Nguyễn Thị Lan (lan.nt)');
+    expect(audit.split('\r\n').find((line) => line.includes('Thu hồi đường dẫn'))).toContain('Nguyễn Thị Lan (lan.nt)');
+
+    // The office files the record from the meeting's page, with its own session.
+    for (const [testId, expected] of [
+      ['record-attendanceCsvSemicolon', 'STT;Đơn vị;Điểm cầu;Mã điểm cầu;Điểm danh'],
+      ['record-minutes', 'PK'],
+      ['record-tasks', 'PK'],
+    ] as const) {
+      const href = await office.locator(`[data-testid=${testId}]`).getAttribute('href');
+      const start = await office.evaluate(async (url) => {
+        const response = await fetch(url ?? '');
+
+        return response.ok ? (await response.text()).slice(0, 3000) : `HTTP ${response.status}`;
+      }, href);
+      expect(start).toContain(expected);
+    }
     expect(errors).toEqual([]);
   });
 

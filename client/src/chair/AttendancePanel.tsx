@@ -6,8 +6,16 @@ import type { ConsoleState } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
 
 /** The attendance record as CSV or Excel, in the console's language. */
-const download = (client: MeetingClient, meetingId: string, format: 'csv' | 'xlsx', lang: string) =>
-  downloadExport(client, meetingId, `attendance.${format}?lang=${lang}`);
+const download = (
+  client: MeetingClient,
+  meetingId: string,
+  file: 'csv' | 'xlsx' | 'csv&sep=semicolon',
+  lang: string,
+) => {
+  const [format, options = ''] = file.split('&');
+
+  return downloadExport(client, meetingId, `attendance.${format}?lang=${lang}${options === '' ? '' : `&${options}`}`);
+};
 
 const REFRESH_MS = 30_000;
 
@@ -60,6 +68,12 @@ export function AttendancePanel({ client, state }: { client: MeetingClient; stat
       <div className="form-row">
         <button type="button" onClick={() => void download(client, state.meeting.id, 'csv', i18n.language)}>
           {t('attendance.exportCsv')}
+        </button>
+        <button
+          type="button"
+          onClick={() => void download(client, state.meeting.id, 'csv&sep=semicolon', i18n.language)}
+        >
+          {t('attendance.exportCsvSemicolon')}
         </button>
         <button type="button" onClick={() => void download(client, state.meeting.id, 'xlsx', i18n.language)}>
           {t('attendance.exportXlsx')}

@@ -4,6 +4,7 @@ import { FormError } from '../components/FormError.js';
 import { formatDate, formatTime } from '../format.js';
 import { api, downloadFile, messageOf, type DirectoryView, type IssuedLink, type MeetingDetail } from './api.js';
 import { NewMeeting } from './NewMeeting.js';
+import { MeetingRecord } from './MeetingRecord.js';
 import { StaffLinks } from './StaffLinks.js';
 import { InvitationSheet } from './InvitationSheet.js';
 import { linksCsv } from './linksCsv.js';
@@ -165,6 +166,7 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
         />
       )}
       <StaffLinks meetingId={meetingId} />
+      <MeetingRecord meetingId={meetingId} />
       <h3>{t('organizer.invitations')}</h3>
       <div className="form-row">
         <button type="button" className="primary" onClick={() => void issueAll()} data-testid="issue-links">

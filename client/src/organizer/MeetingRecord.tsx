@@ -1,0 +1,34 @@
+import { useTranslation } from 'react-i18next';
+
+/**
+ * The meeting's record as the office files it: the minutes (Word), the attendance (Excel, or CSV with a comma or a
+ * semicolon), the task register and the audit trail. Plain links: the organizer's session cookie authorises them.
+ */
+export function MeetingRecord({ meetingId }: { meetingId: string }) {
+  const { t, i18n } = useTranslation();
+  const base = `/api/meetings/${encodeURIComponent(meetingId)}`;
+  const lang = i18n.language === 'en' ? 'en' : 'vi';
+  const files: { key: string; href: string }[] = [
+    { key: 'minutes', href: `${base}/minutes.docx` },
+    { key: 'attendanceXlsx', href: `${base}/attendance.xlsx?lang=${lang}` },
+    { key: 'attendanceCsvSemicolon', href: `${base}/attendance.csv?lang=${lang}&sep=semicolon` },
+    { key: 'attendanceCsvComma', href: `${base}/attendance.csv?lang=${lang}` },
+    { key: 'tasks', href: `${base}/tasks.xlsx` },
+    { key: 'audit', href: `${base}/audit.csv?lang=${lang}&sep=semicolon` },
+  ];
+
+  return (
+    <section aria-labelledby="meeting-record-title">
+      <h3 id="meeting-record-title">{t('organizer.record.title')}</h3>
+      <ul className="record-files">
+        {files.map((file) => (
+          <li key={file.key}>
+            <a href={file.href} download data-testid={`record-${file.key}`}>
+              {t(`organizer.record.${file.key}`)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
