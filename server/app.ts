@@ -16,6 +16,7 @@ import { FileTokenRegistry } from './accounts/FileTokenRegistry.js';
 import { RedisTokenRegistry } from './accounts/RedisTokenRegistry.js';
 import { shortLinkRouter } from './http/shortLinkRouter.js';
 import { recordRouter } from './http/recordRouter.js';
+import { RecordingService } from './recording/RecordingService.js';
 import { tasksRouter } from './http/tasksRouter.js';
 import type { TokenRegistry } from './accounts/TokenRegistry.js';
 import { JoinTokens } from './auth/JoinTokens.js';
@@ -191,7 +192,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       ...(bus === null ? {} : { othersSummaries: summariesFromOwners(() => meetings.storedIds(), locateOwner) }),
     }),
   );
-  app.use('/api/meetings', recordRouter({ meetings, auth, now }));
+  let recordings: RecordingService | null = null;
+  app.use('/api/meetings', recordRouter({ meetings, auth, now, recordings: () => recordings }));
   app.use('/api', tasksRouter({ meetings, auth, now }));
   // The consoles (one page; the join token picks the console), built by `npm run build` into client/dist.
   const consolePage: express.RequestHandler = (_req, res) => {
@@ -227,6 +229,20 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     now,
   });
   mediaService = media;
+  if (config.RECORDING === 'on') {
+    if (media.bridge.tap === undefined) {
+      logger.warn('RECORDING=on needs the mediasoup bridge; the embedded bridge cannot record: not recording');
+    } else {
+      recordings = new RecordingService({
+        meetings,
+        media,
+        dir: join(config.DATA_DIR, 'recordings'),
+        minFreeBytes: config.RECORDING_MIN_FREE_MB * 1_048_576,
+        ffmpeg: config.FFMPEG_PATH,
+        now,
+      });
+    }
+  }
   media.bridge.on('consumers', (participantId, consumers) =>
     signaling.io.to(participantId).emit('media:consumers', { consumers }),
   );
@@ -289,6 +305,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       closed = true;
       telemetry.close();
       await signaling.close();
+      // Recordings are finished (their files joined) while the bridge still carries media.
+      await recordings?.close();
       await media.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -69,6 +69,12 @@ export const configSchema = z
     MEDIA_LISTEN_IP: z.string().optional(),
     /** Address announced to browsers (public or NAT address of MEDIA_LISTEN_IP). */
     MEDIA_ANNOUNCED_IP: z.string().optional(),
+    /** Record each meeting's program to DATA_DIR/recordings (mediasoup bridge and ffmpeg needed): `on` or `off`. */
+    RECORDING: z.enum(['on', 'off']).default('off'),
+    /** Below this much free disk (MB) a recording stops, with an alert to technicians; the meeting goes on. */
+    RECORDING_MIN_FREE_MB: z.coerce.number().int().min(0).default(1024),
+    /** The ffmpeg the recorder runs. */
+    FFMPEG_PATH: z.string().default('ffmpeg'),
     /** First UDP/TCP port for media (mediasoup: one per worker; werift: its ICE range). */
     MEDIA_PORT_MIN: z.coerce.number().int().min(1024).max(65_000).default(40_000),
     MEDIA_PORT_MAX: z.coerce.number().int().min(1025).max(65_535).default(40_999),

@@ -62,6 +62,11 @@ export function alertConditions(state: MeetingState, index = new DirectoryIndex(
     }
   }
 
+  // The recording stopped on its own (a full disk, a dead recorder): the meeting goes on, technicians must know.
+  if (state.recording?.status === 'failed') {
+    out.push({ alertId: 'recording_stopped', kind: 'recording_stopped', pointId: null, unitId: null });
+  }
+
   return out;
 }
 
@@ -133,5 +138,6 @@ export const ALERT_TRIGGERS = new Set<EventBody['type']>([
   'PointLinkChanged',
   'PointConnected',
   'PointDisconnected',
+  'RecordingChanged',
   ...QUEUE_EVENTS,
 ]);

@@ -24,6 +24,7 @@ export function initialState(def: MeetingDefinition): MeetingState {
     mics: { chairsOpen: true, openPoints: [] },
     scan: null,
     record: { summaries: {}, conclusion: null, tasks: [] },
+    recording: null,
   };
 }
 
@@ -256,6 +257,10 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
         const others = state.mics.openPoints.filter((id) => id !== event.target);
         state.mics.openPoints = event.open ? [...others, event.target] : others;
       }
+      break;
+    }
+    case 'RecordingChanged': {
+      state.recording = { status: event.status, since: event.at, reason: event.reason };
       break;
     }
     case 'ScanChanged': {

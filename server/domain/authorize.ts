@@ -49,6 +49,8 @@ export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
   'task.assign': RECORDERS,
   // …and the office follows the tasks up after the meeting.
   'task.setStatus': [...RECORDERS, 'admin'],
+  // The recorder reports what it does; nobody else may claim it.
+  'recording.report': ['system'],
   tick: ['system'],
 };
 

@@ -1,4 +1,4 @@
-import type { AuditAction, FloorKind, Health, MeetingDefinition } from './model.js';
+import type { AuditAction, FloorKind, Health, MeetingDefinition, RecordingStatus } from './model.js';
 import type { TaskStatus } from './record.js';
 
 /**
@@ -63,6 +63,7 @@ export type Command =
       deadline?: string | null | undefined;
     }
   | { type: 'task.setStatus'; taskId: string; status: TaskStatus }
+  | { type: 'recording.report'; status: RecordingStatus; reason: string | null }
   | { type: 'tick' };
 
 export type CommandType = Command['type'];

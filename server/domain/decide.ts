@@ -177,6 +177,18 @@ export function decide(state: MeetingState, command: Command, now: number): Even
     case 'audit.record': {
       return [{ type: 'AuditRecorded', action: command.action, detail: command.detail }];
     }
+    case 'recording.report': {
+      // A repeat of the state it is in is not news.
+      if (
+        state.recording !== null &&
+        state.recording.status === command.status &&
+        state.recording.reason === command.reason
+      ) {
+        return [];
+      }
+
+      return [{ type: 'RecordingChanged', status: command.status, reason: command.reason }];
+    }
     case 'alerts.evaluate': {
       return evaluateAlerts(state);
     }

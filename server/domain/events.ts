@@ -6,6 +6,7 @@ import type {
   FloorEndReason,
   FloorKind,
   MeetingDefinition,
+  RecordingStatus,
   RollCallCloseReason,
 } from './model.js';
 import type { TaskStatus } from './record.js';
@@ -67,6 +68,7 @@ export type EventBody =
   | { type: 'ScanChanged'; pointIds: string[]; intervalSec: number }
   | { type: 'TurnSummarized'; turn: number; text: string }
   | { type: 'ConclusionRecorded'; text: string }
+  | { type: 'RecordingChanged'; status: RecordingStatus; reason: string | null }
   | {
       type: 'TaskAssigned';
       taskId: string;

@@ -3,10 +3,14 @@ import type { MeetingEvent } from './events.js';
 import type { AgendaKind, ChairPerson, MeetingState } from './model.js';
 import { assigneeOf, turnLog, type LoggedTurn, type Task } from './record.js';
 import { meetingRollCall } from './attendance.js';
+import { recordedSeconds, recordingOffset, type RecordedSpan } from './recording.js';
 import { tallyRollCall, type TallyCounts } from './rollCall.js';
 
-/** One turn at the floor as the minutes tell it (with the secretary's summary). */
-export type MinutesTurn = LoggedTurn;
+/** One turn at the floor as the minutes tell it (with the secretary's summary and where it is in the recording). */
+export interface MinutesTurn extends LoggedTurn {
+  /** Seconds from the recording's start, or null when the meeting was not recorded then. */
+  recordingOffsetSec: number | null;
+}
 
 export interface MinutesSection {
   title: string;
@@ -52,6 +56,8 @@ export interface Minutes {
   conclusion: string | null;
   /** Tasks assigned, each with whom it goes to in words. */
   tasks: MinutesTask[];
+  /** The program recording, when the meeting was recorded: its file and length. */
+  recording: { file: string; durationSec: number } | null;
 }
 
 export interface MinutesTask extends Task {
@@ -59,12 +65,21 @@ export interface MinutesTask extends Task {
   assignee: string;
 }
 
-export function minutesOf(state: MeetingState, events: readonly MeetingEvent[]): Minutes {
+export function minutesOf(
+  state: MeetingState,
+  events: readonly MeetingEvent[],
+  /** The program recording's file and spans, and the time (`now`) a span still open runs to. */
+  recording: { file: string; spans: readonly RecordedSpan[]; now: number } | null = null,
+): Minutes {
   const index = new DirectoryIndex(state.def);
   const def = state.def;
   const hubPoint = index.points.get(def.hubPointId);
   const hubUnit = hubPoint === undefined ? undefined : index.units.get(hubPoint.unitCode);
-  const turns = turnLog(state, index);
+  const spans = recording?.spans ?? [];
+  const turns = turnLog(state, index).map((turn) => ({
+    ...turn,
+    recordingOffsetSec: recordingOffset(spans, turn.grantedAt, recording?.now ?? turn.grantedAt),
+  }));
 
   return {
     meetingId: def.id,
@@ -82,6 +97,7 @@ export function minutesOf(state: MeetingState, events: readonly MeetingEvent[]):
     secretary: events.findLast((e) => e.by.role === 'secretary' && e.by.person !== undefined)?.by.person?.name ?? null,
     conclusion: state.record.conclusion,
     tasks: state.record.tasks.map((task) => ({ ...task, assignee: assigneeOf(task, index) })),
+    recording: recording === null ? null : { file: recording.file, durationSec: recordedSeconds(spans, recording.now) },
   };
 }
 

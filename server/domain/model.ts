@@ -150,6 +150,17 @@ export interface FloorTurn {
 export type RollCallOutcome = 'present' | 'late' | 'absent' | 'noSignal' | 'pending';
 export type RollCallCloseReason = 'chair' | 'window' | 'meeting_ended';
 
+export const RECORDING_STATUSES = ['recording', 'stopped', 'failed'] as const;
+export type RecordingStatus = (typeof RECORDING_STATUSES)[number];
+
+/** Whether the bridge records the program; `failed` (a full disk, a dead recorder) is an alert for technicians. */
+export interface RecordingState {
+  status: RecordingStatus;
+  since: number;
+  /** Why it stopped or failed, in words. */
+  reason: string | null;
+}
+
 export interface RollCallConfirmation {
   headcount: number;
   presiding: { name: string; title: string };
@@ -183,6 +194,7 @@ export const AUDIT_ACTIONS = [
   'tokens_issued',
   'token_revoked',
   'minutes_exported',
+  'recording_downloaded',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -192,6 +204,7 @@ export const ALERT_KINDS = [
   'unit_unstable',
   'point_silent',
   'point_lost',
+  'recording_stopped',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -232,6 +245,8 @@ export interface MeetingState {
   scan: { pointIds: string[]; intervalSec: number; startedAt: number } | null;
   /** The secretary's record: summaries of turns, the conclusion, assigned tasks. */
   record: MeetingRecord;
+  /** The program recording's last reported state (`RECORDING=on`), or null when the meeting is not recorded. */
+  recording: RecordingState | null;
 }
 
 /**

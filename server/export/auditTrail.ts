@@ -72,12 +72,14 @@ const ALERT: Record<string, Words> = {
   unit_unstable: ['nhiều điểm cầu của đơn vị chập chờn', 'many points of a unit unstable'],
   point_silent: ['điểm cầu không gửi số liệu', 'point sends no statistics'],
   point_lost: ['điểm cầu mất kết nối, chưa vào lại', 'point lost and not back'],
+  recording_stopped: ['ghi hình bị dừng', 'recording stopped'],
 };
 
 const EXPORTED: Record<string, Words> = {
   attendance_exported: ['Xuất danh sách tham dự', 'Attendance exported'],
   audit_exported: ['Xuất nhật ký thao tác', 'Audit trail exported'],
   minutes_exported: ['Xuất biên bản', 'Minutes exported'],
+  recording_downloaded: ['Tải bản ghi hình', 'Recording downloaded'],
   token_issued: ['Cấp đường dẫn tham dự', 'Join link issued'],
   tokens_issued: ['Cấp đường dẫn cho các điểm cầu', 'Point links issued'],
   token_revoked: ['Thu hồi đường dẫn tham dự', 'Join link revoked'],
@@ -276,6 +278,17 @@ function describe(event: MeetingEvent, { say, pointName, index, requests, agenda
           ];
     case 'TurnSummarized':
       return [say(['Tóm tắt lượt phát biểu', 'Turn summarized']), `${say(['Lượt', 'Turn'])} ${event.turn + 1}`];
+    case 'RecordingChanged':
+      return [
+        say(
+          event.status === 'recording'
+            ? ['Bắt đầu ghi hình', 'Recording started']
+            : event.status === 'stopped'
+              ? ['Dừng ghi hình', 'Recording stopped']
+              : ['Ghi hình bị dừng do sự cố', 'Recording failed'],
+        ),
+        event.reason ?? '',
+      ];
     case 'ConclusionRecorded':
       return [say(['Ghi kết luận', 'Conclusion recorded']), event.text];
     case 'TaskAssigned':

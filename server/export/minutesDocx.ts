@@ -13,6 +13,7 @@ import {
 } from 'docx';
 import type { Minutes, MinutesTurn } from '../domain/minutes.js';
 import { deadlineText } from '../domain/record.js';
+import { offsetText } from '../domain/recording.js';
 import { formatDate } from '../format.js';
 
 /**
@@ -131,6 +132,17 @@ function timeAndPlace(minutes: Minutes): Paragraph[] {
       ),
     ]),
     line([text(`Địa điểm: ${minutes.hubName}, trực tuyến tới ${minutes.invitedCount} điểm cầu.`)]),
+    ...(minutes.recording === null
+      ? []
+      : [
+          line([
+            text(
+              `Hội nghị được ghi hình: tệp ${minutes.recording.file}, thời lượng ` +
+                `${offsetText(minutes.recording.durationSec)}; thời điểm của từng lượt phát biểu trong bản ghi ghi ` +
+                'kèm lượt đó.',
+            ),
+          ]),
+        ]),
   ];
 }
 
@@ -191,7 +203,8 @@ function turnLines(turn: MinutesTurn): Paragraph[] {
         ` ${KIND[turn.kind ?? 'speech'] ?? 'phát biểu'}` +
           `${turn.topic === null ? '' : `: ${turn.topic}`}` +
           `${turn.department === null ? '' : ` (gửi ${turn.department})`}` +
-          ` — ${minutes} phút ${String(seconds).padStart(2, '0')} giây.`,
+          ` — ${minutes} phút ${String(seconds).padStart(2, '0')} giây` +
+          `${turn.recordingOffsetSec === null ? '' : ` (bản ghi hình: ${offsetText(turn.recordingOffsetSec)})`}.`,
       ),
     ]),
     ...summary,

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Router, type Request } from 'express';
 import { attendance } from '../domain/attendance.js';
 import { DomainError } from '../domain/errors.js';
@@ -7,6 +8,7 @@ import { attendanceTable } from '../export/attendanceTable.js';
 import { AUDIT_HEADERS, auditCells, auditRows } from '../export/auditTrail.js';
 import { minutesDocx } from '../export/minutesDocx.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
+import type { RecordingService } from '../recording/RecordingService.js';
 import type { HttpAuth } from './auth.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -33,8 +35,39 @@ function csvStyleOf(req: Request): CsvStyle {
  * minutes (DOCX) and the audit trail (CSV). Staff of the meeting, an organizer or the admin key; each export is
  * itself audited.
  */
-export function recordRouter({ meetings, auth, now }: { meetings: MeetingService; auth: HttpAuth; now: () => number }) {
+export function recordRouter({
+  meetings,
+  auth,
+  now,
+  recordings,
+}: {
+  meetings: MeetingService;
+  auth: HttpAuth;
+  now: () => number;
+  recordings: () => RecordingService | null;
+}) {
   const router = Router();
+
+  // The program recording: what is known of it (chapters, offsets, state), and the file itself.
+  router.get('/:id/recording', async (req, res) => {
+    const runtime = meetings.get(req.params.id);
+    await auth.requireStaffOrAdmin(req, res, runtime.id);
+    const index = (await recordings()?.index(runtime.id)) ?? null;
+    res.json({ enabled: recordings() !== null, recording: index });
+  });
+
+  router.get('/:id/recording.webm', async (req, res) => {
+    const runtime = meetings.get(req.params.id);
+    const actor = await auth.requireStaffOrAdmin(req, res, runtime.id);
+    const service = recordings();
+    const index = (await service?.index(runtime.id)) ?? null;
+    if (service === null || index?.file == null) {
+      throw new DomainError('NOT_FOUND', 'Hội nghị chưa có bản ghi (no recording of this meeting yet)');
+    }
+    await runtime.execute({ type: 'audit.record', action: 'recording_downloaded', detail: 'webm' }, actor);
+    // DATA_DIR may be relative; sendFile wants an absolute path.
+    res.type('video/webm').attachment(index.file).sendFile(resolve(service.dir, index.file));
+  });
 
   router.get('/:id/attendance.:format', async (req, res) => {
     const runtime = meetings.get(req.params.id);
@@ -70,7 +103,14 @@ export function recordRouter({ meetings, auth, now }: { meetings: MeetingService
     const runtime = meetings.get(req.params.id);
     const actor = await auth.requireStaffOrAdmin(req, res, runtime.id);
     await runtime.execute({ type: 'audit.record', action: 'minutes_exported', detail: 'docx' }, actor);
-    const document = await minutesDocx(minutesOf(runtime.state, await meetings.log(runtime.id)));
+    const recorded = (await recordings()?.index(runtime.id)) ?? null;
+    const document = await minutesDocx(
+      minutesOf(
+        runtime.state,
+        await meetings.log(runtime.id),
+        recorded?.file == null ? null : { file: recorded.file, spans: recorded.spans, now: now() },
+      ),
+    );
     res
       .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
       .attachment(`bien-ban-${runtime.id}.docx`)

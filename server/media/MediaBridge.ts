@@ -45,6 +45,15 @@ export interface TransportStats {
   state: string;
 }
 
+/** A plain-RTP copy of one camera or microphone, sent to a local port (the recorder). */
+export interface RtpTap {
+  codec: { mimeType: string; payloadType: number; clockRate: number; channels: number | null };
+  /** Starts the flow (once the receiver listens) and asks for a key frame. */
+  start(): Promise<void>;
+  requestKeyFrame(): Promise<void>;
+  close(): void;
+}
+
 export interface MediaBridgeEvents {
   /** The slots a participant receives changed (labels for its consoles). */
   slots: (participantId: string, slots: SlotLabel[]) => void;
@@ -88,6 +97,15 @@ export interface MediaBridge {
   /** Carries a meeting's routing: fills slots, pauses the microphones the plan keeps closed. */
   route(meetingId: string, plan: RoutingPlan): void;
   stats(participantId: string): Promise<TransportStats | null>;
+  /**
+   * Copies a participant's camera or microphone as plain RTP to a local port, or `null` when it sends none. Only the
+   * mediasoup bridge can (the recorder needs it); the embedded bridge has no such method.
+   */
+  tap?(
+    participantId: string,
+    kind: 'audio' | 'video',
+    target: { port: number; rtcpPort: number },
+  ): Promise<RtpTap | null>;
   on<E extends keyof MediaBridgeEvents>(event: E, listener: MediaBridgeEvents[E]): void;
   /** Closes every peer. Idempotent. */
   close(): Promise<void>;

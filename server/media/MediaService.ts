@@ -4,7 +4,7 @@ import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { JoinResult, MediaBridge, SlotLabel, TransportStats } from './MediaBridge.js';
-import { planRouting, type GridSelection, type MediaParticipant } from './routing.js';
+import { planRouting, programFeed, type GridSelection, type MediaParticipant } from './routing.js';
 
 const logger = createLogger('MediaService');
 
@@ -167,6 +167,16 @@ export class MediaService {
   /** The meeting's loudest open microphone now, for a console that opens later (mediasoup; `null` otherwise). */
   activeSpeaker(meetingId: string): ActiveSpeaker | null {
     return this.#activeSpeakers.get(meetingId) ?? null;
+  }
+
+  /** Who fills the program's picture and sound now (the recorder follows it). */
+  programFeed(meetingId: string): { video: string | null; audio: string | null } {
+    if (!this.#meetings.has(meetingId)) {
+      return { video: null, audio: null };
+    }
+    const participants = [...(this.#participants.get(meetingId)?.values() ?? [])];
+
+    return programFeed(this.#meetings.get(meetingId).state, participants, this.#now());
   }
 
   setGridPage(meetingId: string, participantId: string, selection: GridSelection): void {

@@ -71,6 +71,24 @@ export function programSpeaker(state: MeetingState, now: number): string | null 
   return scan.pointIds[((step % scan.pointIds.length) + scan.pointIds.length) % scan.pointIds.length] ?? null;
 }
 
+/**
+ * What the program shows and carries now, as the recorder takes it: the picture of the speaker (floor holder or scan
+ * site) or else the hub's, and the floor holder's voice or else the hub's. `null` when nobody can fill it.
+ */
+export function programFeed(
+  state: MeetingState,
+  participants: readonly MediaParticipant[],
+  now: number,
+): { video: string | null; audio: string | null } {
+  const hub = participants.find((p) => p.role === 'chair') ?? participants.find((p) => p.role === 'cochair') ?? null;
+  const ofPoint = (pointId: string | null) =>
+    pointId === null ? undefined : participants.find((p) => p.pointId === pointId);
+  const speaker = ofPoint(programSpeaker(state, now));
+  const holder = ofPoint(state.floor?.pointId ?? null);
+
+  return { video: (speaker ?? hub)?.id ?? null, audio: (holder ?? hub)?.id ?? null };
+}
+
 export function planRouting(
   state: MeetingState,
   participants: readonly MediaParticipant[],

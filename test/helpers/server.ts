@@ -13,6 +13,8 @@ export const ADMIN_KEY = 'test-admin-key';
 export interface TestServer {
   server: AppServer;
   url: string;
+  /** The server's DATA_DIR (removed by `close()`). */
+  dataDir: string;
   meeting: MeetingRuntime;
   token(role: Role, pointId?: string, meetingId?: string): Promise<string>;
   connect(role: Role, pointId?: string): Promise<MeetingConnection>;
@@ -52,6 +54,7 @@ export async function startTestServer({
   return {
     server,
     url: server.url,
+    dataDir: dir,
     meeting,
     token,
     async connect(role, pointId) {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDuration, formatTime } from '../format.js';
 import { errorText } from '../i18n/errorText.js';
@@ -12,11 +12,37 @@ import {
   SUMMARY_MAX,
   TASK_TEXT_MAX,
 } from '../../../server/domain/record.js';
+import { offsetText, recordingOffset, type RecordedSpan } from '../../../server/domain/recording.js';
 
 type RecordView = NonNullable<ConsoleState['record']>;
 type LoggedTurn = RecordView['turns'][number];
 
 const hhmm = (epochMs: number) => formatTime(epochMs).slice(0, 5);
+
+/**
+ * The recording's spans (RECORDING=on), fetched again as turns end, so each turn shows where it is in the recording;
+ * empty when the meeting is not recorded.
+ */
+function useRecordingSpans(client: MeetingClient, meetingId: string, turns: number): RecordedSpan[] {
+  const [spans, setSpans] = useState<RecordedSpan[]>([]);
+  useEffect(() => {
+    let stopped = false;
+    void fetch(`/api/meetings/${encodeURIComponent(meetingId)}/recording`, {
+      headers: { authorization: `Bearer ${client.token}` },
+    })
+      .then(async (response) =>
+        response.ok ? ((await response.json()) as { recording: { spans: RecordedSpan[] } | null }) : null,
+      )
+      .then((body) => !stopped && setSpans(body?.recording?.spans ?? []))
+      .catch(() => undefined);
+
+    return () => {
+      stopped = true;
+    };
+  }, [client, meetingId, turns]);
+
+  return spans;
+}
 
 /**
  * The secretary's panel (thư ký): the speaker log as it happens — each turn with its point, kind, topic, times and
@@ -27,6 +53,7 @@ export function RecordPanel({ client, state }: { client: MeetingClient; state: C
   const { t } = useTranslation();
   const record = state.record;
   const editable = keepsRecord(state.you.role);
+  const spans = useRecordingSpans(client, state.meeting.id, record?.turns.length ?? 0);
   if (record === null) {
     return null;
   }
@@ -47,7 +74,13 @@ export function RecordPanel({ client, state }: { client: MeetingClient; state: C
       {record.turns.length === 0 && <p className="muted">{t('record.noTurns')}</p>}
       <ol className="turn-log">
         {record.turns.map((turn) => (
-          <TurnEntry key={turn.turn} client={client} turn={turn} editable={editable} />
+          <TurnEntry
+            key={turn.turn}
+            client={client}
+            turn={turn}
+            editable={editable}
+            offsetSec={recordingOffset(spans, turn.grantedAt, Date.now())}
+          />
         ))}
       </ol>
       <Conclusion client={client} saved={record.conclusion} editable={editable} />
@@ -56,7 +89,18 @@ export function RecordPanel({ client, state }: { client: MeetingClient; state: C
   );
 }
 
-function TurnEntry({ client, turn, editable }: { client: MeetingClient; turn: LoggedTurn; editable: boolean }) {
+function TurnEntry({
+  client,
+  turn,
+  editable,
+  offsetSec,
+}: {
+  client: MeetingClient;
+  turn: LoggedTurn;
+  editable: boolean;
+  /** Where the turn starts in the recording, when there is one. */
+  offsetSec: number | null;
+}) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<string | null>(null);
   const text = draft ?? turn.summary ?? '';
@@ -70,6 +114,12 @@ function TurnEntry({ client, turn, editable }: { client: MeetingClient; turn: Lo
       </p>
       <p className="muted">
         {hhmm(turn.grantedAt)}–{hhmm(turn.endedAt)} · {formatDuration(turn.durationSec)}
+        {offsetSec !== null && (
+          <span className="recording-offset" data-testid={`recording-offset-${turn.turn}`}>
+            {' '}
+            · {t('record.recordingAt', { offset: offsetText(offsetSec) })}
+          </span>
+        )}
       </p>
       {turn.answers.map((answer) => (
         <p key={answer.at} className="turn-answer">

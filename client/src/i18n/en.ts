@@ -135,6 +135,9 @@ export const en: Dictionary = {
       tasks: 'Assigned tasks (Excel)',
       audit: 'Audit trail (CSV)',
       recording: 'Recording',
+      notRecorded: 'Not recorded yet (the session has not started)',
+      recordingNow: 'Recording',
+      recordingFailed: 'Recording stopped: {{reason}}',
     },
     unit: 'Unit',
     point: 'Point',
@@ -216,6 +219,7 @@ export const en: Dictionary = {
   },
   record: {
     tab: 'Minutes',
+    recordingAt: 'recording {{offset}}',
     title: 'Keeping the minutes',
     minutes: 'Download the minutes (Word)',
     turns_one: 'Proceedings: {{count}} turn',
@@ -257,6 +261,7 @@ export const en: Dictionary = {
     unit_unstable: "Many of a unit's points are unstable",
     point_silent: 'A point stopped sending samples',
     point_lost: 'A point that had joined lost its connection and has not come back',
+    recording_stopped: 'The meeting recording stopped (disk full or recorder failure); the meeting goes on',
   },
   program: {
     title: 'Program (what every site sees)',

@@ -131,6 +131,9 @@ export const vi = {
       tasks: 'Nhiệm vụ được giao (Excel)',
       audit: 'Nhật ký thao tác (CSV)',
       recording: 'Bản ghi hội nghị',
+      notRecorded: 'Chưa ghi hình (hội nghị chưa khai mạc)',
+      recordingNow: 'Đang ghi hình',
+      recordingFailed: 'Ghi hình đã dừng: {{reason}}',
     },
     unit: 'Đơn vị',
     point: 'Điểm cầu',
@@ -218,6 +221,7 @@ export const vi = {
   },
   record: {
     tab: 'Biên bản',
+    recordingAt: 'bản ghi hình {{offset}}',
     title: 'Ghi biên bản',
     minutes: 'Tải biên bản (Word)',
     turns_one: 'Diễn biến: {{count}} lượt phát biểu',
@@ -259,6 +263,7 @@ export const vi = {
     unit_unstable: 'Nhiều điểm cầu của đơn vị chập chờn',
     point_silent: 'Điểm cầu không gửi số liệu',
     point_lost: 'Điểm cầu đã vào họp rồi mất kết nối, chưa vào lại',
+    recording_stopped: 'Ghi hình hội nghị đã dừng (đầy ổ đĩa hoặc lỗi bộ ghi); hội nghị vẫn tiếp tục',
   },
   program: {
     title: 'Hình chung (mọi điểm cầu đang xem)',

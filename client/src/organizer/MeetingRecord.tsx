@@ -1,4 +1,15 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
+interface RecordingInfo {
+  enabled: boolean;
+  recording: {
+    status: 'recording' | 'done' | 'failed';
+    file: string | null;
+    bytes: number;
+    reason: string | null;
+  } | null;
+}
 
 /**
  * The meeting's record as the office files it: the minutes (Word), the attendance (Excel, or CSV with a comma or a
@@ -8,6 +19,14 @@ export function MeetingRecord({ meetingId }: { meetingId: string }) {
   const { t, i18n } = useTranslation();
   const base = `/api/meetings/${encodeURIComponent(meetingId)}`;
   const lang = i18n.language === 'en' ? 'en' : 'vi';
+  const [recording, setRecording] = useState<RecordingInfo | null>(null);
+  useEffect(() => {
+    void fetch(`${base}/recording`)
+      .then(async (response) => (response.ok ? ((await response.json()) as RecordingInfo) : null))
+      .then(setRecording)
+      .catch(() => undefined);
+  }, [base]);
+  const made = recording?.recording ?? null;
   const files: { key: string; href: string }[] = [
     { key: 'minutes', href: `${base}/minutes.docx` },
     { key: 'attendanceXlsx', href: `${base}/attendance.xlsx?lang=${lang}` },
@@ -28,7 +47,24 @@ export function MeetingRecord({ meetingId }: { meetingId: string }) {
             </a>
           </li>
         ))}
+        {made?.file != null && (
+          <li>
+            <a href={`${base}/recording.webm`} download data-testid="record-recording">
+              {t('organizer.record.recording')}
+            </a>{' '}
+            ({Math.round(made.bytes / 1_048_576)} MB)
+          </li>
+        )}
       </ul>
+      {recording?.enabled === true && made?.status !== 'done' && (
+        <p className="muted" data-testid="recording-status">
+          {made === null
+            ? t('organizer.record.notRecorded')
+            : made.status === 'recording'
+              ? t('organizer.record.recordingNow')
+              : t('organizer.record.recordingFailed', { reason: made.reason ?? '' })}
+        </p>
+      )}
     </section>
   );
 }

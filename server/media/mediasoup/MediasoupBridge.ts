@@ -9,6 +9,7 @@ import type {
   JoinResult,
   MediaBridge,
   MediaBridgeEvents,
+  RtpTap,
   SlotLabel,
   TransportOptions,
   TransportStats,
@@ -23,6 +24,7 @@ import {
   type Participant,
 } from './participants.js';
 import { placeConsumers } from './plan.js';
+import { openTap } from './rtpTap.js';
 import { useWorkerBinary, WorkerPool } from './WorkerPool.js';
 
 const logger = createLogger('MediasoupBridge');
@@ -220,6 +222,20 @@ export class MediasoupBridge implements MediaBridge {
     this.#emitter.emit('changed', participantId);
 
     return producer.id;
+  }
+
+  async tap(
+    participantId: string,
+    kind: 'audio' | 'video',
+    target: { port: number; rtcpPort: number },
+  ): Promise<RtpTap | null> {
+    const participant = this.#participants.get(participantId);
+    const producer = participant?.producers.get(kind);
+    if (participant === undefined || producer === undefined || producer.closed) {
+      return null;
+    }
+
+    return openTap(routerOf(participant).router, producer, target);
   }
 
   async resumeConsumer(participantId: string, consumerId: string): Promise<void> {
