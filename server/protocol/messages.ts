@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { AGENDA_KINDS, ALERT_KINDS, FLOOR_END_REASONS, HEALTH_CLASSES, MEETING_KINDS } from '../domain/model.js';
+import {
+  AGENDA_KINDS,
+  ALERT_KINDS,
+  FLOOR_END_REASONS,
+  HEALTH_CLASSES,
+  MEETING_KINDS,
+  RECORDING_STATUSES,
+} from '../domain/model.js';
 import { code, epochMs, floorKind, id, person, role } from './common.js';
 
 /** Server → client messages (views derived from the meeting state). Every one carries the meeting's `seq`. */
@@ -42,6 +49,8 @@ export const meetingStatusView = z.object({
   openedAt: epochMs.nullable(),
   startedAt: epochMs.nullable(),
   endedAt: epochMs.nullable(),
+  /** Whether the program is being recorded (everyone is told), and why a recording stopped. */
+  recording: z.object({ status: z.enum(RECORDING_STATUSES), since: epochMs, reason: z.string().nullable() }).nullable(),
 });
 
 export const tallyCounts = z.object({

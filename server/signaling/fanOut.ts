@@ -5,7 +5,13 @@ import { rooms } from './rooms.js';
 import type { TypedServer } from './SignalingServer.js';
 import { floorView, recordViewOf, rollCallPointView, rollCallStaffView, statusView } from './views.js';
 
-const STATUS_EVENTS = new Set<EventType>(['MeetingOpened', 'SessionStarted', 'MeetingEnded', 'AgendaAdvanced']);
+const STATUS_EVENTS = new Set<EventType>([
+  'MeetingOpened',
+  'SessionStarted',
+  'MeetingEnded',
+  'AgendaAdvanced',
+  'RecordingChanged',
+]);
 const FLOOR_EVENTS = new Set<EventType>([...QUEUE_EVENTS, 'SpeakingLimitChanged', 'MeetingEnded']);
 
 /** The request last told "get ready", per meeting, so the notice goes out once per new head of the queue. */

@@ -12,9 +12,9 @@ type RecordView = z.infer<typeof recordView>;
 export const isStaff = (role: Actor['role']): boolean => role !== 'point';
 
 export function statusView(state: MeetingState): MeetingStatusView {
-  const { seq, status, agendaIndex, openedAt, startedAt, endedAt } = state;
+  const { seq, status, agendaIndex, openedAt, startedAt, endedAt, recording } = state;
 
-  return { seq, status, agendaIndex, openedAt, startedAt, endedAt };
+  return { seq, status, agendaIndex, openedAt, startedAt, endedAt, recording };
 }
 
 export function floorView(state: MeetingState, index: DirectoryIndex): FloorView {

@@ -46,6 +46,8 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] recording the program', () =
     const { socket: chair } = await t.connect('chair');
     await request(chair, 'meeting:start', {});
     await eventually(async () => expect((await recordingOf(t as TestServer)).recording?.status).toBe('recording'));
+    // Everyone in the meeting is told that it is recorded.
+    await hub.locator('[data-testid=recording-badge]').getByText('Đang ghi hình').waitFor();
     await wait(4000);
     await request(chair, 'floor:grant', { pointId: 'DC-X1' });
     await wait(5000);

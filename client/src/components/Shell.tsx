@@ -27,6 +27,20 @@ export function Header({ state, children }: { state: ConsoleState; children?: Re
           <span className={`status status-${state.status.status}`} data-testid="meeting-status">
             {t(`status.${state.status.status}`)}
           </span>
+          {state.status.recording?.status === 'recording' && (
+            <span className="recording-badge" data-testid="recording-badge">
+              ● {t('recording.on')}
+            </span>
+          )}
+          {state.status.recording?.status === 'failed' && state.you.role !== 'point' && (
+            <span
+              className="recording-badge failed"
+              data-testid="recording-badge"
+              title={state.status.recording.reason ?? ''}
+            >
+              {t('recording.failed')}
+            </span>
+          )}
           {state.status.status === 'in_session' && item !== undefined && (
             <span className="top-item">
               {t(`agendaKind.${item.kind}`)}: {item.title}

@@ -217,6 +217,10 @@ export const en: Dictionary = {
     conclusion: 'Conclusion',
     dialogue: 'Dialogue',
   },
+  recording: {
+    on: 'Recording',
+    failed: 'Recording stopped',
+  },
   record: {
     tab: 'Minutes',
     recordingAt: 'recording {{offset}}',

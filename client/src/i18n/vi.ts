@@ -219,6 +219,10 @@ export const vi = {
     conclusion: 'Kết luận',
     dialogue: 'Đối thoại',
   },
+  recording: {
+    on: 'Đang ghi hình',
+    failed: 'Ghi hình đã dừng',
+  },
   record: {
     tab: 'Biên bản',
     recordingAt: 'bản ghi hình {{offset}}',
