@@ -70,7 +70,20 @@ export function attendanceCsv(table: AttendanceTable, style: CsvStyle = 'comma')
   );
 }
 
-const DETAIL_WIDTHS = [6, 20, 28, 13, 13, 10, 9, 22, 22, 24, 11, 9, 10, 11, 11, 18, 14];
+/** Column widths (characters): narrow enough that A4 landscape, fitted to width, stays legible. */
+const DETAIL_WIDTHS = [5, 16, 22, 10, 11, 8, 8, 20, 18, 20, 9, 8, 8, 9, 9, 15, 13];
+
+/** LibreOffice and Excel do not grow a row for wrapped text they did not lay out: each row gets the lines it needs. */
+function rowHeight(cells: readonly (string | number | null)[], widths: readonly number[], fill = 0.95): number {
+  const lines = cells.reduce<number>((most, cell, i) => {
+    const text = cell === null ? '' : String(cell);
+
+    // Words wrap whole, so a line holds less than the column's width (bold headers with long words, much less).
+    return Math.max(most, Math.ceil(text.length / Math.max(1, (widths[i] ?? 10) * fill)));
+  }, 1);
+
+  return 15 * Math.min(lines, 8);
+}
 
 function xlsxValue(cell: Cell): ExcelJS.CellValue {
   if (cell === null || typeof cell !== 'object') {
@@ -125,6 +138,7 @@ export async function attendanceXlsx(
   const summaryHeader = sheet.addRow([null, ...table.summaryHeaders]);
   summaryHeader.font = { bold: true };
   summaryHeader.alignment = { wrapText: true, vertical: 'middle' };
+  summaryHeader.height = rowHeight([null, ...table.summaryHeaders], DETAIL_WIDTHS, 0.6);
   table.summary.forEach((cells, i) => {
     const row = sheet.addRow([null, ...cells.map(xlsxValue)]);
     if (i === table.summary.length - 1) {
@@ -142,6 +156,7 @@ export async function attendanceXlsx(
   const header = sheet.addRow(table.detailHeaders);
   header.font = { bold: true };
   header.alignment = { wrapText: true, vertical: 'middle' };
+  header.height = rowHeight(table.detailHeaders, DETAIL_WIDTHS, 0.6);
   sheet.pageSetup.printTitlesRow = `${header.number}:${header.number}`;
   for (const line of table.detail) {
     const row = sheet.addRow(line.cells.map(xlsxValue));
@@ -156,10 +171,22 @@ export async function attendanceXlsx(
       sheet.mergeCells(row.number, 1, row.number, columns);
     } else if (line.kind !== 'point') {
       row.font = { bold: true };
+      // The counts in words take the outcome and confirmation columns together.
+      sheet.mergeCells(row.number, 5, row.number, 6);
     }
     for (let c = 1; c <= columns; c += 1) {
       row.getCell(c).border = thin;
       row.getCell(c).alignment = { wrapText: true, vertical: 'top' };
+    }
+    if (line.kind !== 'unit') {
+      const widths =
+        line.kind === 'point'
+          ? DETAIL_WIDTHS
+          : DETAIL_WIDTHS.map((w, i) => (i === 4 ? w + (DETAIL_WIDTHS[5] ?? 0) : w));
+      row.height = rowHeight(
+        line.cells.map((cell) => (cell === null || typeof cell !== 'object' ? cell : '')),
+        widths,
+      );
     }
   }
   DETAIL_WIDTHS.forEach((width, i) => {
