@@ -231,7 +231,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   mediaService = media;
   if (config.RECORDING === 'on') {
     if (media.bridge.tap === undefined) {
-      logger.warn('RECORDING=on needs the mediasoup bridge; the embedded bridge cannot record: not recording');
+      logger.warn('RECORDING=on but this media bridge cannot copy media for the recorder: not recording');
     } else {
       recordings = new RecordingService({
         meetings,

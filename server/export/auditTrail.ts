@@ -314,7 +314,7 @@ function exportDetail(detail: string, say: (words: Words) => string, pointName: 
     if (Object.hasOwn(ROLE_WORDS, word)) {
       return say(ROLE_WORDS[word as Actor['role']]);
     }
-    if (['csv', 'xlsx', 'docx', 'json'].includes(word)) {
+    if (['csv', 'xlsx', 'docx', 'json', 'webm'].includes(word)) {
       return say([`tệp ${word.toUpperCase()}`, `${word.toUpperCase()} file`]);
     }
 

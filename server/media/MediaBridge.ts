@@ -98,8 +98,8 @@ export interface MediaBridge {
   route(meetingId: string, plan: RoutingPlan): void;
   stats(participantId: string): Promise<TransportStats | null>;
   /**
-   * Copies a participant's camera or microphone as plain RTP to a local port, or `null` when it sends none. Only the
-   * mediasoup bridge can (the recorder needs it); the embedded bridge has no such method.
+   * Copies a participant's camera or microphone as plain RTP to a local port (the recorder's ffmpeg), or `null` when it
+   * sends none yet. mediasoup through a PlainTransport; the embedded bridge re-sends the packets it receives.
    */
   tap?(
     participantId: string,

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from '../../server/protocol/client.js';
-import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
+import { BRIDGES, bridgeEnv } from '../helpers/mediasoup.js';
 import { squash, textViaLibreOffice } from '../helpers/office.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 import { eventually, launchChromium, openMediaPage, wait } from './browser.js';
@@ -24,10 +24,10 @@ const recordingOf = async (t: TestServer) =>
   };
 
 /**
- * The program recording on the real mediasoup worker: Chromium's camera and microphone at the hub and at a commune,
- * tapped as plain RTP into ffmpeg, a segment per program source, joined with a chapter per turn; checked with ffprobe.
+ * The program recording on each bridge (the real mediasoup worker, and the embedded one): Chromium's camera and
+ * microphone at the hub and at a commune, copied as plain RTP into ffmpeg, a segment per program source, joined with a chapter per turn; checked with ffprobe.
  */
-describe.skipIf(!mediasoupAvailable())('[mediasoup] recording the program', () => {
+describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording the program', (bridge, skip) => {
   let t: TestServer | null = null;
   let browser: Browser | null = null;
 
@@ -38,81 +38,89 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] recording the program', () =
     t = null;
   });
 
-  it('records the hub, then the floor holder, into one WebM with a video and an audio track and a chapter per turn', async () => {
-    t = await startTestServer({ env: await bridgeEnv('mediasoup', { RECORDING: 'on', RECORDING_MIN_FREE_MB: '1' }) });
-    browser = await launchChromium();
-    const { page: hub } = await openMediaPage(browser, t, 'chair', undefined, { width: 1280, height: 720 }, 60_000);
-    await openMediaPage(browser, t, 'point', 'DC-X1', { width: 1280, height: 720 }, 60_000);
-    const { socket: chair } = await t.connect('chair');
-    await request(chair, 'meeting:start', {});
-    await eventually(async () => expect((await recordingOf(t as TestServer)).recording?.status).toBe('recording'));
-    // Everyone in the meeting is told that it is recorded.
-    await hub.locator('[data-testid=recording-badge]').getByText('Đang ghi hình').waitFor();
-    await wait(4000);
-    await request(chair, 'floor:grant', { pointId: 'DC-X1' });
-    await wait(5000);
-    await request(chair, 'floor:revoke', {});
-    await wait(3000);
-    await request(chair, 'meeting:end', {});
-    await eventually(async () => expect((await recordingOf(t as TestServer)).recording?.status).toBe('done'), 60_000);
-    expect(t.server.meetings.get('m1').state.recording?.status).toBe('stopped');
+  it.skipIf(skip)(
+    'records the hub, then the floor holder, into one WebM with a video and an audio track and a chapter per turn',
+    async () => {
+      t = await startTestServer({ env: await bridgeEnv(bridge, { RECORDING: 'on', RECORDING_MIN_FREE_MB: '1' }) });
+      browser = await launchChromium();
+      const { page: hub } = await openMediaPage(browser, t, 'chair', undefined, { width: 1280, height: 720 }, 60_000);
+      await openMediaPage(browser, t, 'point', 'DC-X1', { width: 1280, height: 720 }, 60_000);
+      const { socket: chair } = await t.connect('chair');
+      await request(chair, 'meeting:start', {});
+      await eventually(async () => expect((await recordingOf(t as TestServer)).recording?.status).toBe('recording'));
+      // Everyone in the meeting is told that it is recorded.
+      await hub.locator('[data-testid=recording-badge]').getByText('Đang ghi hình').waitFor();
+      await wait(4000);
+      await request(chair, 'floor:grant', { pointId: 'DC-X1' });
+      await wait(5000);
+      await request(chair, 'floor:revoke', {});
+      await wait(3000);
+      await request(chair, 'meeting:end', {});
+      await eventually(async () => expect((await recordingOf(t as TestServer)).recording?.status).toBe('done'), 60_000);
+      expect(t.server.meetings.get('m1').state.recording?.status).toBe('stopped');
 
-    const { recording } = await recordingOf(t);
-    const file = join(t.dataDir, 'recordings', recording?.file ?? '');
-    const probe = JSON.parse(
-      (
-        await run('ffprobe', [
-          '-v',
-          'error',
-          '-show_entries',
-          'format=duration:stream=codec_type,codec_name',
-          '-show_chapters',
-          '-of',
-          'json',
-          file,
-        ])
-      ).stdout,
-    ) as Probe;
-    expect(probe.streams.map((s) => `${s.codec_type}:${s.codec_name}`).sort()).toEqual(['audio:opus', 'video:vp8']);
-    // About 12 s of program; a switch of source costs a moment of each segment's start.
-    const duration = Number(probe.format.duration);
-    expect(duration).toBeGreaterThan(7);
-    expect(duration).toBeLessThan(25);
-    const titles = probe.chapters.map((c) => c.tags?.title ?? '');
-    expect(titles[0]).toBe('Chương trình hội nghị');
-    expect(titles).toContain('Lượt 1: Điểm cầu Xã Tân Sơn');
-    const turn = probe.chapters.find((c) => c.tags?.title === 'Lượt 1: Điểm cầu Xã Tân Sơn');
-    expect(Number(turn?.start_time)).toBeGreaterThan(2);
+      const { recording } = await recordingOf(t);
+      const file = join(t.dataDir, 'recordings', recording?.file ?? '');
+      const probe = JSON.parse(
+        (
+          await run('ffprobe', [
+            '-v',
+            'error',
+            '-show_entries',
+            'format=duration:stream=codec_type,codec_name',
+            '-show_chapters',
+            '-of',
+            'json',
+            file,
+          ])
+        ).stdout,
+      ) as Probe;
+      expect(probe.streams.map((s) => `${s.codec_type}:${s.codec_name}`).sort()).toEqual(['audio:opus', 'video:vp8']);
+      // About 12 s of program; a switch of source costs a moment of each segment's start.
+      const duration = Number(probe.format.duration);
+      expect(duration).toBeGreaterThan(7);
+      expect(duration).toBeLessThan(25);
+      const titles = probe.chapters.map((c) => c.tags?.title ?? '');
+      expect(titles[0]).toBe('Chương trình hội nghị');
+      expect(titles).toContain('Lượt 1: Điểm cầu Xã Tân Sơn');
+      const turn = probe.chapters.find((c) => c.tags?.title === 'Lượt 1: Điểm cầu Xã Tân Sơn');
+      expect(Number(turn?.start_time)).toBeGreaterThan(2);
 
-    // The speaker log and the minutes say where each turn is in the recording.
-    await hub.getByRole('tab', { name: 'Biên bản' }).click();
-    const offset = await hub.locator('[data-testid=recording-offset-0]').innerText();
-    expect(offset).toMatch(/bản ghi hình 00:0\d/);
-    const minutes = await fetch(`${t.url}/api/meetings/m1/minutes.docx`, { headers: { 'x-api-key': ADMIN_KEY } });
-    const text = squash(await textViaLibreOffice(Buffer.from(await minutes.arrayBuffer()), 'docx'));
-    expect(text).toContain(squash(`Hội nghị được ghi hình: tệp ${recording?.file ?? ''}`));
-    expect(text).toMatch(/\(bảnghihình:00:0\d\)/);
+      // The speaker log and the minutes say where each turn is in the recording.
+      await hub.getByRole('tab', { name: 'Biên bản' }).click();
+      const offset = await hub.locator('[data-testid=recording-offset-0]').innerText();
+      expect(offset).toMatch(/bản ghi hình 00:0\d/);
+      const minutes = await fetch(`${t.url}/api/meetings/m1/minutes.docx`, { headers: { 'x-api-key': ADMIN_KEY } });
+      const text = squash(await textViaLibreOffice(Buffer.from(await minutes.arrayBuffer()), 'docx'));
+      expect(text).toContain(squash(`Hội nghị được ghi hình: tệp ${recording?.file ?? ''}`));
+      expect(text).toMatch(/\(bảnghihình:00:0\d\)/);
 
-    // The office downloads it.
-    const download = await fetch(`${t.url}/api/meetings/m1/recording.webm`, { headers: { 'x-api-key': ADMIN_KEY } });
-    expect(download.status).toBe(200);
-    expect(download.headers.get('content-type')).toContain('video/webm');
-    expect((await download.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
-  }, 240_000);
+      // The office downloads it.
+      const download = await fetch(`${t.url}/api/meetings/m1/recording.webm`, { headers: { 'x-api-key': ADMIN_KEY } });
+      expect(download.status).toBe(200);
+      expect(download.headers.get('content-type')).toContain('video/webm');
+      expect((await download.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+    },
+    240_000,
+  );
 
-  it('a disk without room stops the recording with an alert to technicians; the meeting goes on', async () => {
-    t = await startTestServer({
-      env: await bridgeEnv('mediasoup', { RECORDING: 'on', RECORDING_MIN_FREE_MB: String(1024 * 1024 * 1024) }),
-    });
-    const { socket: chair } = await t.connect('chair');
-    await request(chair, 'meeting:start', {});
-    const meeting = t.server.meetings.get('m1');
-    await eventually(async () => expect(meeting.state.recording?.status).toBe('failed'));
-    expect(meeting.state.recording?.reason).toContain('ổ đĩa');
-    expect(meeting.state.alerts.find((a) => a.kind === 'recording_stopped')?.clearedAt).toBeNull();
-    expect(meeting.state.status).toBe('in_session');
-    expect((await request(chair, 'floor:grant', { pointId: 'DC-X1' })).ok).toBe(true);
-    const missing = await fetch(`${t.url}/api/meetings/m1/recording.webm`, { headers: { 'x-api-key': ADMIN_KEY } });
-    expect(missing.status).toBe(404);
-  }, 60_000);
+  it.skipIf(skip)(
+    'a disk without room stops the recording with an alert to technicians; the meeting goes on',
+    async () => {
+      t = await startTestServer({
+        env: await bridgeEnv(bridge, { RECORDING: 'on', RECORDING_MIN_FREE_MB: String(1024 * 1024 * 1024) }),
+      });
+      const { socket: chair } = await t.connect('chair');
+      await request(chair, 'meeting:start', {});
+      const meeting = t.server.meetings.get('m1');
+      await eventually(async () => expect(meeting.state.recording?.status).toBe('failed'));
+      expect(meeting.state.recording?.reason).toContain('ổ đĩa');
+      expect(meeting.state.alerts.find((a) => a.kind === 'recording_stopped')?.clearedAt).toBeNull();
+      expect(meeting.state.status).toBe('in_session');
+      expect((await request(chair, 'floor:grant', { pointId: 'DC-X1' })).ok).toBe(true);
+      const missing = await fetch(`${t.url}/api/meetings/m1/recording.webm`, { headers: { 'x-api-key': ADMIN_KEY } });
+      expect(missing.status).toBe(404);
+    },
+    60_000,
+  );
 });

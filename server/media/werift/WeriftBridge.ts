@@ -10,6 +10,8 @@ import {
 } from 'werift';
 import { KeyedQueue } from '../KeyedQueue.js';
 import { gatheredSdp, NEGOTIATION_TIMEOUT_MS, OPUS, SDP_ONLY, VP8 } from './negotiation.js';
+import { openUdpTap, type UdpTapSink } from './udpTap.js';
+import { Vp8IdContinuity } from './vp8Ids.js';
 import { DomainError } from '../../domain/errors.js';
 import { createLogger } from '../../logger.js';
 import type {
@@ -17,6 +19,7 @@ import type {
   JoinResult,
   MediaBridge,
   MediaBridgeEvents,
+  RtpTap,
   SlotLabel,
   TransportOptions,
   TransportStats,
@@ -36,6 +39,10 @@ interface Slot {
   /** The source whose packets we are sending; switching sources re-bases sequence numbers and timestamps. */
   sending: string | null;
   rebase: boolean;
+  /** When the slot last sent a packet (epoch ms; 0 before the first). */
+  lastSentAt: number;
+  /** Video slots: VP8 picture ids carried on across sources. */
+  vp8: Vp8IdContinuity | null;
 }
 
 interface Peer {
@@ -77,6 +84,8 @@ export class WeriftBridge implements MediaBridge {
   readonly #gridSlots: number;
   /** Per meeting: whose microphone flows. */
   readonly #openMics = new Map<string, Set<string>>();
+  /** Per participant: the recorder's copies of its camera and microphone. */
+  readonly #taps = new Map<string, Set<UdpTapSink>>();
   #closed = false;
 
   constructor({ listenIp, portRange, gridSlots = MAX_GRID_PAGE }: WeriftBridgeOptions = {}) {
@@ -136,6 +145,8 @@ export class WeriftBridge implements MediaBridge {
         transceiver,
         sending: null,
         rebase: true,
+        lastSentAt: 0,
+        vp8: kind === 'video' ? new Vp8IdContinuity() : null,
       };
       slots.push(slot);
     };
@@ -275,6 +286,7 @@ export class WeriftBridge implements MediaBridge {
       return;
     }
     this.#peers.delete(participantId);
+    this.#taps.delete(participantId);
     // Whoever showed this participant shows nothing now.
     for (const other of this.#peers.values()) {
       for (const slot of other.slots) {
@@ -384,6 +396,12 @@ export class WeriftBridge implements MediaBridge {
           return; // paused at the bridge
         }
         let buffer: Buffer | null = null;
+        for (const tap of this.#taps.get(peer.participant.id) ?? []) {
+          if (tap.kind === kind && tap.send !== null) {
+            buffer ??= rtp.serialize();
+            tap.send(buffer);
+          }
+        }
         for (const other of this.#peers.values()) {
           if (other.meetingId !== peer.meetingId || other === peer) {
             continue;
@@ -399,15 +417,51 @@ export class WeriftBridge implements MediaBridge {
     });
   }
 
+  /** The recorder's copy of a participant's camera or microphone; null until the browser sends that track. */
+  async tap(
+    participantId: string,
+    kind: 'audio' | 'video',
+    target: { port: number; rtcpPort: number },
+  ): Promise<RtpTap | null> {
+    const peer = this.#peers.get(participantId);
+    if (peer === undefined || (kind === 'audio' ? peer.micSsrc : peer.cameraSsrc) === null) {
+      return null;
+    }
+    let sinks = this.#taps.get(participantId);
+    if (sinks === undefined) {
+      sinks = new Set();
+      this.#taps.set(participantId, sinks);
+    }
+
+    return openUdpTap(sinks, kind, target, () => {
+      // The recorder waits for a key frame like any receiver; it is not rate-limited away.
+      peer.keyframeAskedAt = 0;
+      this.#requestKeyframe(participantId);
+    });
+  }
+
   #send(slot: Slot, source: string, buffer: Buffer, header: RtpHeader): void {
     const sender = slot.transceiver.sender;
+    const now = Date.now();
     if (slot.rebase || slot.sending !== source) {
-      // A new source continues the slot's sequence and timestamps; werift computes the offsets.
-      sender.replaceRTP({ sequenceNumber: header.sequenceNumber, timestamp: header.timestamp }, true);
+      // A new source continues the slot's sequence numbers and VP8 picture ids (a receiver drops frames whose id is
+      // behind the last it decoded: the new source's bytes arrived and none was decoded), and its timestamps run on
+      // by as long as the slot was silent (a reload takes seconds), so the receiver's timing sees the real gap.
+      const silentTicks = slot.lastSentAt === 0 ? 0 : (now - slot.lastSentAt) * (slot.label.kind === 'audio' ? 48 : 90);
+      sender.replaceRTP(
+        { sequenceNumber: header.sequenceNumber, timestamp: (header.timestamp - silentTicks) >>> 0 },
+        true,
+      );
       slot.sending = source;
       slot.rebase = false;
+      slot.vp8?.switchSource();
     }
-    void sender.sendRtp(RtpPacket.deSerialize(buffer)).catch(() => undefined);
+    slot.lastSentAt = now;
+    const packet = RtpPacket.deSerialize(buffer);
+    if (slot.vp8 !== null) {
+      packet.payload = slot.vp8.rewrite(packet.payload);
+    }
+    void sender.sendRtp(packet).catch(() => undefined);
   }
 
   #requestKeyframe(participantId: string | null): void {
