@@ -1,6 +1,6 @@
 import { DirectoryIndex } from './directory.js';
 import type { Health, MeetingState, RollCall, RollCallOutcome } from './model.js';
-import { rollCallChain, tallyRollCall } from './rollCall.js';
+import { emptyCounts, rollCallChain, tallyRollCall, type TallyCounts } from './rollCall.js';
 
 export interface Span {
   from: number;
@@ -60,15 +60,9 @@ export function meetingRollCall(state: MeetingState): { first: RollCall; latest:
   return { first, latest: state.rollCalls.findLast((r) => rollCallChain(state, r)[0] === first) ?? first };
 }
 
-/** Per unit and for the meeting: points invited, each roll-call outcome, and the people reported. */
-export interface AttendanceCounts {
+/** Per unit and for the meeting: a roll call's counts, with the points invited and their outages. */
+export interface AttendanceCounts extends TallyCounts {
   points: number;
-  present: number;
-  late: number;
-  absent: number;
-  noSignal: number;
-  pending: number;
-  headcount: number;
   outages: number;
 }
 
@@ -79,16 +73,7 @@ export interface AttendanceTotals {
 
 /** Sums rows (as `attendance` groups them) per tally unit and for the whole meeting. */
 export function attendanceTotals(rows: AttendanceRow[]): AttendanceTotals {
-  const empty = (): AttendanceCounts => ({
-    points: 0,
-    present: 0,
-    late: 0,
-    absent: 0,
-    noSignal: 0,
-    pending: 0,
-    headcount: 0,
-    outages: 0,
-  });
+  const empty = (): AttendanceCounts => ({ ...emptyCounts(), points: 0, outages: 0 });
   const total = empty();
   const groups = new Map<string, { unitId: string; name: string; counts: AttendanceCounts }>();
   for (const row of rows) {

@@ -169,7 +169,7 @@ export function tallyRollCall(
   return { rollCallId: rollCall.rollCallId, totals, byUnit: [...groups.values()], outcomes };
 }
 
-function emptyCounts(): TallyCounts {
+export function emptyCounts(): TallyCounts {
   return { present: 0, late: 0, absent: 0, noSignal: 0, pending: 0, headcount: 0 };
 }
 
