@@ -66,7 +66,21 @@ export class RecordingService {
     this.#options = { meetings, media, minFreeBytes, ffmpeg, now, pollMs };
     this.#unsubscribe = meetings.onEvents((runtime, events) => {
       if (events.some((e) => e.type === 'SessionStarted')) {
-        void this.#start(runtime);
+        // A recorder that cannot start (an unwritable folder) must not take the coordinator down with it.
+        this.#start(runtime).catch((error: unknown) => {
+          logger.error({ err: error, meetingId: runtime.id }, 'recording could not start');
+          this.#recorders.delete(runtime.id);
+          void runtime
+            .execute(
+              {
+                type: 'recording.report',
+                status: 'failed',
+                reason: 'không mở được thư mục ghi hình (recordings folder)',
+              },
+              SYSTEM,
+            )
+            .catch(() => undefined);
+        });
       }
       if (events.some((e) => e.type === 'MeetingEnded')) {
         void this.finish(runtime.id);
@@ -209,7 +223,7 @@ class MeetingRecorder {
     }
     const n = this.#segments.length + 1;
     const base = join(this.#dir, `${fileBase(this.#runtime.id)}.part-${n}`);
-    this.#current = await ProgramSegment.start({
+    const start = ProgramSegment.start({
       file: `${base}.webm`,
       sdpFile: `${base}.sdp`,
       tracks: [
@@ -220,6 +234,14 @@ class MeetingRecorder {
       now: this.#options.now,
       onExit: (reason) => void this.finish('failed', reason),
     });
+    try {
+      this.#current = await start;
+    } catch (error) {
+      [video, audio].forEach((tap) => tap.close());
+      void this.finish('failed', `bộ ghi không khởi động được (${(error as Error).message})`);
+
+      return;
+    }
     this.#segments.push(this.#current);
   }
 

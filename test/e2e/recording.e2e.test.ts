@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
@@ -102,6 +103,22 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
       expect((await download.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
     },
     240_000,
+  );
+
+  it.skipIf(skip)(
+    'a recordings folder that cannot be made: the recording fails with the alert; the coordinator and meeting go on',
+    async () => {
+      t = await startTestServer({ env: await bridgeEnv(bridge, { RECORDING: 'on' }) });
+      // A file where the folder should be.
+      await writeFile(join(t.dataDir, 'recordings'), 'not a folder');
+      const { socket: chair } = await t.connect('chair');
+      await request(chair, 'meeting:start', {});
+      const meeting = t.server.meetings.get('m1');
+      await eventually(async () => expect(meeting.state.recording?.status).toBe('failed'));
+      expect(meeting.state.alerts.find((a) => a.kind === 'recording_stopped')?.clearedAt).toBeNull();
+      expect((await request(chair, 'floor:grant', { pointId: 'DC-X1' })).ok).toBe(true);
+    },
+    60_000,
   );
 
   it.skipIf(skip)(
