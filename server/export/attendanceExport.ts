@@ -1,8 +1,7 @@
 import ExcelJS from 'exceljs';
-import { AUDIT_HEADERS, auditCells, type AuditRow, type Lang } from './auditTrail.js';
+import { AUDIT_HEADERS, auditCells, type AuditRow } from './auditTrail.js';
+import type { Lang } from './words.js';
 import type { AttendanceTable, Cell } from './attendanceTable.js';
-
-export type { Lang };
 
 /**
  * How a CSV is written: `,` with a decimal point, or `;` with a decimal comma, which Excel expects under Vietnamese

@@ -2,7 +2,7 @@ import { attendanceTotals, meetingRollCall, type AttendanceCounts, type Attendan
 import { DirectoryIndex } from '../domain/directory.js';
 import type { MeetingState, RollCallOutcome } from '../domain/model.js';
 import { formatDate, formatDateTime, formatTime } from '../format.js';
-import type { Lang } from './auditTrail.js';
+import { sayIn, type Lang, type Words } from './words.js';
 
 /**
  * A cell of the attendance record: text, a count, a duration in minutes (h:mm), or a share in percent (one decimal).
@@ -29,8 +29,6 @@ export interface AttendanceTable {
   detailHeaders: string[];
   detail: DetailLine[];
 }
-
-type Words = readonly [vi: string, en: string];
 
 const OUTCOME: Record<RollCallOutcome, Words> = {
   present: ['Có mặt', 'Present'],
@@ -74,7 +72,7 @@ export function attendanceTable(
   now: number,
   lang: Lang = 'vi',
 ): AttendanceTable {
-  const say = (words: Words): string => (lang === 'vi' ? words[0] : words[1]);
+  const say = sayIn(lang);
   const ended = state.status === 'ended';
   const until = ended ? (state.endedAt ?? now) : now;
   const sessionMinutes = state.startedAt === null ? null : Math.max(0, until - state.startedAt) / 60_000;

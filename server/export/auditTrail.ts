@@ -2,8 +2,7 @@ import type { DirectoryIndex } from '../domain/directory.js';
 import type { MeetingEvent } from '../domain/events.js';
 import type { Actor } from '../domain/model.js';
 import { formatDateTime } from '../format.js';
-
-export type Lang = 'vi' | 'en';
+import { sayIn, type Lang, type Words } from './words.js';
 
 const AUDITED_ROLES = new Set(['chair', 'cochair', 'technician', 'observer', 'secretary', 'admin']);
 
@@ -25,9 +24,6 @@ export interface AuditRow {
   /** On what or whom, in words ("Xã Tân Sơn; tối đa 5 phút"). */
   detail: string;
 }
-
-/** A phrase in both languages. */
-type Words = readonly [vi: string, en: string];
 
 const ROLE_WORDS: Record<Actor['role'], Words> = {
   chair: ['Chủ trì', 'Chair'],
@@ -102,7 +98,7 @@ export function auditRows(
   lang: Lang = 'vi',
   agenda: readonly { title: string }[] = [],
 ): AuditRow[] {
-  const say = (words: Words): string => (lang === 'vi' ? words[0] : words[1]);
+  const say = sayIn(lang);
   const pointName = (id: string): string => index.points.get(id)?.name ?? id;
   const requests = new Map<string, string>();
   const rows: AuditRow[] = [];
