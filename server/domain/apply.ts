@@ -1,4 +1,5 @@
 import type { MeetingEvent } from './events.js';
+import { withLinkedChildren } from './linking.js';
 import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from './model.js';
 
 /** The state right after `MeetingCreated`. */
@@ -25,6 +26,8 @@ export function initialState(def: MeetingDefinition): MeetingState {
     scan: null,
     record: { summaries: {}, conclusion: null, tasks: [] },
     recording: null,
+    links: {},
+    uplink: null,
   };
 }
 
@@ -59,8 +62,8 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
       break;
     }
     case 'MeetingAmended': {
-      state.def = event.definition;
-      state.points = pointsOf(event.definition, state.points);
+      state.def = withLinkedChildren(event.definition, state.links);
+      state.points = pointsOf(state.def, state.points);
       state.speakingLimitSec = event.definition.settings.speakingLimitSec;
       break;
     }
@@ -151,6 +154,7 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
         requestedAt: event.at,
         status: 'queued',
         answers: [],
+        ...(event.toParent === true ? { toParent: true } : {}),
       };
       state.queue.splice(insertionIndex(state, priority, event.at), 0, requestId);
       break;
@@ -176,7 +180,19 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
         mustRequest(state, requestId).status = 'speaking';
         state.queue = state.queue.filter((id) => id !== requestId);
       }
-      state.floor = { pointId, requestId, grantedAt: event.at, limitSec, warned: false };
+      state.floor = {
+        pointId,
+        requestId,
+        grantedAt: event.at,
+        limitSec,
+        warned: false,
+        ...(event.fromParent === true ? { fromParent: true } : {}),
+      };
+      break;
+    }
+    case 'FloorForwarded': {
+      mustRequest(state, event.requestId).status = 'forwarded';
+      state.queue = state.queue.filter((id) => id !== event.requestId);
       break;
     }
     case 'SpeakingWarned': {
@@ -221,7 +237,11 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
         closeReason: null,
         confirmations: {},
         outcomes: null,
+        ...(event.parentRollCallId === undefined ? {} : { parentRollCallId: event.parentRollCallId }),
       });
+      if (event.parentRollCallId !== undefined && state.uplink !== null) {
+        state.uplink.rollCalls[rollCallId] = event.parentRollCallId;
+      }
       break;
     }
     case 'RollCallDeadlinePassed': {
@@ -299,6 +319,67 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
         } else {
           alert.clearedAt = event.at;
         }
+      }
+      break;
+    }
+    case 'ChildLinked': {
+      const { unitId, tokenId, childMeetingId, title, hallPointId, units, points, localIds } = event;
+      const had = state.links[unitId];
+      // A resume may bring points the child added; points it no longer reports keep their record here.
+      const keep = (had?.points ?? []).filter((p) => localIds[p.code] === undefined);
+      state.links[unitId] = {
+        unitId,
+        tokenId,
+        childMeetingId,
+        title,
+        state: 'linked',
+        since: event.at,
+        hallPointId,
+        units,
+        points: [...points, ...keep],
+        localIds: { ...had?.localIds, ...localIds },
+      };
+      state.def = withLinkedChildren(state.def, state.links);
+      state.points = pointsOf(state.def, state.points);
+      break;
+    }
+    case 'ChildLinkLost':
+    case 'ChildUnlinked': {
+      const link = state.links[event.unitId];
+      if (link !== undefined) {
+        link.state = event.type === 'ChildLinkLost' ? 'lost' : 'unlinked';
+        link.since = event.at;
+      }
+      break;
+    }
+    case 'UplinkConfigured': {
+      state.uplink = {
+        parentUrl: event.parentUrl,
+        linkToken: event.linkToken,
+        parentMeetingId: null,
+        unitId: null,
+        parentTitle: null,
+        state: 'connecting',
+        since: event.at,
+        relaying: true,
+        rollCalls: {},
+      };
+      break;
+    }
+    case 'UplinkStateChanged': {
+      if (state.uplink !== null) {
+        const { parentMeetingId, unitId, parentTitle } = event;
+        Object.assign(state.uplink, { state: event.state, since: event.at, parentMeetingId, unitId, parentTitle });
+      }
+      break;
+    }
+    case 'UplinkRemoved': {
+      state.uplink = null;
+      break;
+    }
+    case 'RelayChanged': {
+      if (state.uplink !== null) {
+        state.uplink.relaying = event.relaying;
       }
       break;
     }

@@ -52,6 +52,27 @@ export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
   // The recorder reports what it does; nobody else may claim it.
   'recording.report': ['system'],
   tick: ['system'],
+  // Linked meetings: a link's reports are executed by the server for the link (checked against what the link may
+  // name in the domain); the office links and unlinks over HTTP; the chair relays, forwards and answers for the hall.
+  'link.attach': ['system'],
+  'link.lost': ['system'],
+  'link.detach': ['system'],
+  'link.presence': ['system'],
+  'link.confirm': ['system'],
+  'link.floorRequest': ['system'],
+  'link.floorWithdraw': ['system'],
+  'uplink.configure': ['admin'],
+  'uplink.remove': ['admin'],
+  'uplink.state': ['system'],
+  'uplink.relay': CHAIRS,
+  'floor.forward': CHAIRS,
+  'uplink.rollCall': ['system'],
+  'uplink.rollCallClosed': ['system'],
+  'uplink.turn': ['system'],
+  'uplink.turnWarned': ['system'],
+  'uplink.turnEnded': ['system'],
+  'uplink.denied': ['system'],
+  'hall.confirm': CHAIRS,
 };
 
 /** Throws `NOT_CHAIR`, `FORBIDDEN` or `NOT_YOUR_POINT` unless the actor may issue the command. */

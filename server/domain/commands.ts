@@ -1,4 +1,5 @@
-import type { AuditAction, FloorKind, Health, MeetingDefinition, RecordingStatus } from './model.js';
+import type { AuditAction, FloorEndReason, FloorKind, Health, MeetingDefinition, RecordingStatus } from './model.js';
+import type { ChildReport } from './linking.js';
 import type { TaskStatus } from './record.js';
 
 /**
@@ -20,6 +21,7 @@ export type Command =
       kind: FloorKind;
       topic?: string | null | undefined;
       department?: string | null | undefined;
+      toParent?: boolean | undefined;
     }
   | { type: 'floor.withdraw'; pointId: string; requestId?: string | undefined }
   | { type: 'floor.release'; pointId: string }
@@ -64,7 +66,48 @@ export type Command =
     }
   | { type: 'task.setStatus'; taskId: string; status: TaskStatus }
   | { type: 'recording.report'; status: RecordingStatus; reason: string | null }
-  | { type: 'tick' };
+  | { type: 'tick' }
+  // Linked meetings, parent side: what a child's link reports (the server executes them for the link).
+  | { type: 'link.attach'; unitId: string; tokenId: string; report: ChildReport }
+  | { type: 'link.lost'; unitId: string }
+  | { type: 'link.detach'; unitId: string }
+  | { type: 'link.presence'; unitId: string; pointId: string; connected: boolean }
+  | {
+      type: 'link.confirm';
+      unitId: string;
+      pointId: string;
+      rollCallId: string;
+      headcount: number;
+      presiding: { name: string; title: string };
+    }
+  | {
+      type: 'link.floorRequest';
+      unitId: string;
+      pointId: string;
+      kind: FloorKind;
+      topic: string | null;
+      department: string | null;
+    }
+  | { type: 'link.floorWithdraw'; unitId: string; pointId: string }
+  // Linked meetings, child side.
+  | { type: 'uplink.configure'; parentUrl: string; linkToken: string }
+  | {
+      type: 'uplink.state';
+      state: 'connecting' | 'linked' | 'lost';
+      parentMeetingId?: string | undefined;
+      unitId?: string | undefined;
+      parentTitle?: string | undefined;
+    }
+  | { type: 'uplink.remove' }
+  | { type: 'uplink.relay'; relaying: boolean }
+  | { type: 'floor.forward'; requestId: string }
+  | { type: 'uplink.rollCall'; parentRollCallId: string; deadlineAt: number; closesAt: number }
+  | { type: 'uplink.rollCallClosed'; parentRollCallId: string }
+  | { type: 'uplink.turn'; pointId: string; limitSec: number }
+  | { type: 'uplink.turnWarned'; pointId: string }
+  | { type: 'uplink.turnEnded'; pointId: string; reason: FloorEndReason }
+  | { type: 'uplink.denied'; pointId: string; reason: string | null }
+  | { type: 'hall.confirm'; headcount: number; presiding: { name: string; title: string } };
 
 export type CommandType = Command['type'];
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;

@@ -20,6 +20,7 @@ import {
   setSpeakingLimit,
   withdrawFloor,
 } from './floor.js';
+import { decideLink, isLinkCommand } from './linkDecisions.js';
 import type { MeetingState } from './model.js';
 import { assignTask, recordConclusion, setTaskStatus, summarizeTurn } from './record.js';
 import { activeRollCall, closeRollCall, confirmRollCall, rerunRollCall, startRollCall } from './rollCall.js';
@@ -30,6 +31,9 @@ import { activeRollCall, closeRollCall, confirmRollCall, rerunRollCall, startRol
  * An empty result means the command changed nothing (e.g. a second connect of a connected point).
  */
 export function decide(state: MeetingState, command: Command, now: number): EventBody[] {
+  if (isLinkCommand(command)) {
+    return decideLink(state, command, now);
+  }
   switch (command.type) {
     case 'meeting.amend': {
       return amendMeeting(state, command.definition);
@@ -237,7 +241,8 @@ function requireStatus(state: MeetingState, status: MeetingState['status'], acti
 function deadlines(state: MeetingState): { at: number; body: EventBody }[] {
   const out: { at: number; body: EventBody }[] = [];
   const floor = state.floor;
-  if (floor !== null) {
+  // A turn the parent meeting granted runs on the parent's clock (its warning and end come down the link).
+  if (floor !== null && floor.fromParent !== true) {
     const limitAt = floor.grantedAt + floor.limitSec * 1000;
     if (!floor.warned) {
       const warnAt = Math.max(floor.grantedAt, limitAt - state.def.settings.speakingWarningSec * 1000);

@@ -54,13 +54,14 @@ export function defineMeeting(directory: Directory, input: MeetingInput, id: str
   invited.delete(input.hubPointId);
   // Directory order, so tallies and exports read like the province's own lists.
   const invitedPointIds = directory.points.map((p) => p.code).filter((code) => invited.has(code));
-  if (invitedPointIds.length === 0) {
+  // A unit invited without points of its own here is a lower level that links its own meeting in (linked meetings).
+  if (invitedPointIds.length === 0 && unitCodes.length === 0) {
     throw new DomainError('EMPTY_SCOPE', 'Chưa mời điểm cầu nào (no points invited)');
   }
   const points: Point[] = [input.hubPointId, ...invitedPointIds].map((code) => index.points.get(code) as Point);
   const unitSet = new Set<string>();
-  for (const point of points) {
-    for (const unit of index.unitPath(point.unitCode)) {
+  for (const unitCode of [...points.map((p) => p.unitCode), ...unitCodes]) {
+    for (const unit of index.unitPath(unitCode)) {
       unitSet.add(unit.code);
     }
   }

@@ -53,6 +53,10 @@ export const ERROR_CODES = [
   'ACCOUNT_LOCKED',
   'SESSION_EXPIRED',
   'CSRF_FAILED',
+  'NOT_LINKED',
+  'LINK_LOOP',
+  'LINK_IN_USE',
+  'LINK_UNREACHABLE',
   'INTERNAL',
 ] as const;
 

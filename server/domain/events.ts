@@ -9,6 +9,7 @@ import type {
   RecordingStatus,
   RollCallCloseReason,
 } from './model.js';
+import type { Point, Unit } from './directory.js';
 import type { TaskStatus } from './record.js';
 
 /** The bodies of every meeting event. The log stores them inside an {@link EventEnvelope}. */
@@ -30,12 +31,14 @@ export type EventBody =
       topic: string | null;
       department: string | null;
       priority: number;
+      toParent?: boolean;
     }
   | { type: 'FloorWithdrawn'; requestId: string }
   | { type: 'FloorDenied'; requestId: string; reason: string | null }
   | { type: 'FloorReordered'; requestId: string; position: number }
   | { type: 'FloorPriorityChanged'; requestId: string; priority: number; position: number }
-  | { type: 'FloorGranted'; pointId: string; requestId: string | null; limitSec: number }
+  | { type: 'FloorGranted'; pointId: string; requestId: string | null; limitSec: number; fromParent?: boolean }
+  | { type: 'FloorForwarded'; requestId: string }
   | { type: 'SpeakingWarned'; pointId: string }
   | { type: 'FloorEnded'; pointId: string; reason: FloorEndReason }
   | { type: 'SpeakingLimitChanged'; limitSec: number }
@@ -48,6 +51,7 @@ export type EventBody =
       pointIds: string[];
       deadlineAt: number;
       closesAt: number;
+      parentRollCallId?: string;
     }
   | { type: 'RollCallDeadlinePassed'; rollCallId: string }
   | {
@@ -77,7 +81,41 @@ export type EventBody =
       department: string | null;
       deadline: string | null;
     }
-  | { type: 'TaskStatusChanged'; taskId: string; status: TaskStatus };
+  | { type: 'TaskStatusChanged'; taskId: string; status: TaskStatus }
+  | {
+      type: 'ChildLinked';
+      unitId: string;
+      tokenId: string;
+      childMeetingId: string;
+      title: string;
+      hallPointId: string;
+      units: Unit[];
+      points: Point[];
+      localIds: Record<string, string>;
+    }
+  | { type: 'ChildLinkLost'; unitId: string }
+  | { type: 'ChildUnlinked'; unitId: string }
+  | { type: 'UplinkConfigured'; parentUrl: string; linkToken: string }
+  | {
+      type: 'UplinkStateChanged';
+      state: 'connecting' | 'linked' | 'lost';
+      parentMeetingId: string | null;
+      unitId: string | null;
+      parentTitle: string | null;
+    }
+  | { type: 'UplinkRemoved' }
+  | { type: 'RelayChanged'; relaying: boolean };
+
+/** Events that change a link between meetings (either side). */
+export const LINK_EVENTS: ReadonlySet<string> = new Set([
+  'ChildLinked',
+  'ChildLinkLost',
+  'ChildUnlinked',
+  'UplinkConfigured',
+  'UplinkStateChanged',
+  'UplinkRemoved',
+  'RelayChanged',
+]);
 
 /** Events that change the secretary's record (summaries, conclusion, tasks). */
 export const RECORD_EVENTS: ReadonlySet<string> = new Set([
@@ -98,6 +136,7 @@ export const QUEUE_EVENTS: readonly EventType[] = [
   'FloorPriorityChanged',
   'FloorGranted',
   'FloorEnded',
+  'FloorForwarded',
 ];
 
 /** What the log stores: the body plus its place in the log, its server time and who caused it. */

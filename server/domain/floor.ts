@@ -15,8 +15,14 @@ export function requestFloor(state: MeetingState, cmd: CommandOf<'floor.request'
   if (state.floor?.pointId === cmd.pointId) {
     throw new DomainError('ALREADY_SPEAKING', 'Điểm cầu đang phát biểu (this point already holds the floor)');
   }
-  if (queuedRequestOf(state, cmd.pointId) !== undefined) {
+  if (queuedRequestOf(state, cmd.pointId) !== undefined || forwardedOf(state, cmd.pointId)) {
     throw new DomainError('ALREADY_QUEUED', 'Điểm cầu đã xin phát biểu và đang chờ (this point is already queued)');
+  }
+  if (cmd.toParent === true && state.uplink?.state !== 'linked') {
+    throw new DomainError(
+      'NOT_LINKED',
+      'Hội nghị không kết nối với hội nghị cấp trên lúc này (not linked to a parent meeting now)',
+    );
   }
 
   return [
@@ -28,8 +34,14 @@ export function requestFloor(state: MeetingState, cmd: CommandOf<'floor.request'
       topic: cmd.topic ?? null,
       department: cmd.department ?? null,
       priority: 0,
+      ...(cmd.toParent === true ? { toParent: true } : {}),
     },
   ];
+}
+
+/** Whether a point's request waits in the parent meeting's queue. */
+function forwardedOf(state: MeetingState, pointId: string): boolean {
+  return Object.values(state.requests).some((r) => r.pointId === pointId && r.status === 'forwarded');
 }
 
 export function withdrawFloor(state: MeetingState, cmd: CommandOf<'floor.withdraw'>): EventBody[] {

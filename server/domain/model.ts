@@ -1,5 +1,6 @@
 import type { Person } from './accounts.js';
 import type { Point, Unit } from './directory.js';
+import type { LinkedChild, Uplink } from './linking.js';
 import type { MeetingRecord } from './record.js';
 
 export const MEETING_KINDS = ['briefing', 'working', 'dialogue'] as const;
@@ -106,7 +107,8 @@ export interface PointRuntime {
   readiness: Readiness | null;
 }
 
-export type FloorRequestStatus = 'queued' | 'speaking' | 'done' | 'denied' | 'withdrawn' | 'expired';
+/** `forwarded`: the chair sent the request up to the parent meeting, whose queue it now waits in. */
+export type FloorRequestStatus = 'queued' | 'speaking' | 'done' | 'denied' | 'withdrawn' | 'expired' | 'forwarded';
 
 export interface Answer {
   answeredBy: string;
@@ -126,6 +128,8 @@ export interface FloorRequest {
   requestedAt: number;
   status: FloorRequestStatus;
   answers: Answer[];
+  /** The point asks to speak to the parent meeting (linked meetings); the chair forwards it or denies it. */
+  toParent?: boolean;
 }
 
 export const FLOOR_END_REASONS = ['revoked', 'limit', 'released', 'next', 'meeting_ended'] as const;
@@ -137,6 +141,8 @@ export interface FloorHolder {
   grantedAt: number;
   limitSec: number;
   warned: boolean;
+  /** A turn the parent meeting granted: its timer, warning and end come from the parent. */
+  fromParent?: boolean;
 }
 
 export interface FloorTurn {
@@ -181,6 +187,8 @@ export interface RollCall {
   deadlinePassed: boolean;
   closedAt: number | null;
   closeReason: RollCallCloseReason | null;
+  /** Held on behalf of the parent meeting's roll call of this id (linked meetings). */
+  parentRollCallId?: string;
   confirmations: Record<string, RollCallConfirmation>;
   /** Frozen at close. */
   outcomes: Record<string, RollCallOutcome> | null;
@@ -195,6 +203,8 @@ export const AUDIT_ACTIONS = [
   'token_revoked',
   'minutes_exported',
   'recording_downloaded',
+  'link_issued',
+  'link_refused',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -247,6 +257,10 @@ export interface MeetingState {
   record: MeetingRecord;
   /** The program recording's last reported state (`RECORDING=on`), or null when the meeting is not recorded. */
   recording: RecordingState | null;
+  /** Child meetings linked into this one, by the unit each stands for. */
+  links: Record<string, LinkedChild>;
+  /** This meeting linked up into a parent meeting, or null. */
+  uplink: Uplink | null;
 }
 
 /**
@@ -264,5 +278,7 @@ export interface Actor {
   /** The signed-in person behind a staff link or an organizer's action (government records name a person). */
   person?: Person;
   /** How an admin action was authenticated: the automation API key, or a person's session. */
-  via?: 'apiKey' | 'session';
+  via?: 'apiKey' | 'session' | 'link';
+  /** For `via: 'link'`: the linked child (its unit) the command came from. */
+  linkUnitId?: string;
 }

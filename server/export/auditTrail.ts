@@ -1,5 +1,5 @@
 import type { DirectoryIndex } from '../domain/directory.js';
-import type { MeetingEvent } from '../domain/events.js';
+import { LINK_EVENTS, type MeetingEvent } from '../domain/events.js';
 import type { Actor } from '../domain/model.js';
 import { formatDateTime } from '../format.js';
 import { sayIn, type Lang, type Words } from './words.js';
@@ -77,6 +77,8 @@ const EXPORTED: Record<string, Words> = {
   minutes_exported: ['Xuất biên bản', 'Minutes exported'],
   recording_downloaded: ['Tải bản ghi hình', 'Recording downloaded'],
   token_issued: ['Cấp đường dẫn tham dự', 'Join link issued'],
+  link_issued: ['Cấp lời mời kết nối liên thông', 'Linked-hub invitation issued'],
+  link_refused: ['Từ chối yêu cầu qua kết nối liên thông', 'Link request refused'],
   tokens_issued: ['Cấp đường dẫn cho các điểm cầu', 'Point links issued'],
   token_revoked: ['Thu hồi đường dẫn tham dự', 'Join link revoked'],
 };
@@ -106,7 +108,8 @@ export function auditRows(
     if (event.type === 'FloorRequested') {
       requests.set(event.requestId, event.pointId);
     }
-    if (!AUDITED_ROLES.has(event.by.role)) {
+    // Staff actions, and what crossed a link between meetings (the link's reports, its state, refusals).
+    if (!AUDITED_ROLES.has(event.by.role) && event.by.via !== 'link' && !LINK_EVENTS.has(event.type)) {
       continue;
     }
     const [action, detail] = describe(event, { say, pointName, index, requests, agenda });
@@ -294,8 +297,47 @@ function describe(event: MeetingEvent, { say, pointName, index, requests, agenda
         say(['Cập nhật nhiệm vụ', 'Task updated']),
         event.status === 'done' ? say(['đã hoàn thành', 'done']) : say(['đang thực hiện', 'open']),
       ];
+    case 'FloorForwarded':
+      return [say(['Chuyển đăng ký phát biểu lên cấp trên', 'Request sent up']), requester(event.requestId)];
+    case 'ChildLinked':
+      return [
+        say(['Hội nghị cấp dưới kết nối', 'Child meeting linked']),
+        `${index.units.get(event.unitId)?.name ?? event.unitId}: ${event.title}; ${event.points.length} ${say(['điểm cầu', 'points'])}`,
+      ];
+    case 'ChildLinkLost':
+      return [
+        say(['Mất kết nối với hội nghị cấp dưới', 'Child meeting lost']),
+        index.units.get(event.unitId)?.name ?? event.unitId,
+      ];
+    case 'ChildUnlinked':
+      return [
+        say(['Hội nghị cấp dưới ngắt kết nối', 'Child meeting unlinked']),
+        index.units.get(event.unitId)?.name ?? event.unitId,
+      ];
+    case 'UplinkConfigured':
+      return [say(['Kết nối lên hội nghị cấp trên', 'Linked up']), event.parentUrl];
+    case 'UplinkStateChanged':
+      return [
+        say(['Kết nối với hội nghị cấp trên', 'Link to the parent meeting']),
+        [say(UPLINK_STATE[event.state]), event.parentTitle].filter((part) => part !== null).join('; '),
+      ];
+    case 'UplinkRemoved':
+      return [say(['Ngắt kết nối với hội nghị cấp trên', 'Unlinked from the parent meeting']), ''];
+    case 'RelayChanged':
+      return [
+        say(['Chương trình', 'Program']),
+        event.relaying
+          ? say(['Tiếp sóng hội nghị cấp trên', 'Relaying the parent meeting'])
+          : say(['Chương trình tại chỗ', 'Local program']),
+      ];
   }
 }
+
+const UPLINK_STATE: Record<'connecting' | 'linked' | 'lost', Words> = {
+  connecting: ['đang kết nối', 'connecting'],
+  linked: ['đã kết nối', 'linked'],
+  lost: ['mất kết nối', 'lost'],
+};
 
 /** An alert id is `kind:subject` (see `Alert.alertId`). */
 function alertParts(alertId: string): [string, string | null] {

@@ -274,6 +274,9 @@ export class MeetingService {
       this.#snapshotAt.set(meetingId, { seq: snapshot.seq, at: this.#now() });
       // Snapshots saved before meetings had a secretary's record carry none.
       snapshot.record ??= { summaries: {}, conclusion: null, tasks: [] };
+      // …nor links between meetings.
+      snapshot.links ??= {};
+      snapshot.uplink ??= null;
 
       return this.#load(meetingId, await snapshots.readAfter(meetingId, snapshot.seq), snapshot);
     }

@@ -1,0 +1,349 @@
+import type { CommandOf } from './commands.js';
+import type { Point, Unit } from './directory.js';
+import { DomainError } from './errors.js';
+import type { EventBody } from './events.js';
+import { requireLive, requireNotEnded } from './floor.js';
+import type { MeetingDefinition, MeetingState, RollCallOutcome } from './model.js';
+import { emptyCounts, type RollCallTally, type TallyCounts } from './rollCall.js';
+
+/**
+ * Linked meetings (kết nối liên thông): a child meeting on another coordinator joins this one as one of its units.
+ * The pure rules: how a child's points are named and placed in the parent's tree, who is on each level's program, and
+ * how the roll call rolls up. The link itself (a socket between coordinators, media pipes) lives in server/linking.
+ *
+ * A child's point is known in the parent as `<unitId>.<its id in the child>`; a grandchild's point, already named so
+ * in the child, gets one more prefix. The same rules therefore hold at any depth.
+ */
+
+/** A child meeting as the parent sees it (`MeetingState.links`, by the unit it was invited for). */
+export interface LinkedChild {
+  unitId: string;
+  /** The invitation's token id: one child at a time may hold it. */
+  tokenId: string;
+  childMeetingId: string;
+  title: string;
+  state: 'linked' | 'lost' | 'unlinked';
+  since: number;
+  /** The child's own hall (its hub), as a point of the parent. */
+  hallPointId: string;
+  /** The child's units and points in the parent's names, kept so that an amended definition keeps them. */
+  units: Unit[];
+  points: Point[];
+  /** Parent id → the id in the child. */
+  localIds: Record<string, string>;
+}
+
+/** What a child reports of itself when it links (and again on every resume). */
+export interface ChildReport {
+  meetingId: string;
+  title: string;
+  hub: Point;
+  units: Unit[];
+  /** Invited points (the hub excluded), with the child's own linked points already prefixed. */
+  points: Point[];
+  /** Point ids (the child's) connected now. */
+  connected: string[];
+  /** Every meeting id on the child's side (itself and its descendants): a parent among them is a loop. */
+  lineage: string[];
+}
+
+/** The child's side: this meeting linked up to a parent (`MeetingState.uplink`). */
+export interface Uplink {
+  parentUrl: string;
+  /** The parent's invitation, the link's credential: server-side only, never in a console's view. */
+  linkToken: string;
+  parentMeetingId: string | null;
+  /** The unit of the parent this meeting stands for, once the parent said so. */
+  unitId: string | null;
+  parentTitle: string | null;
+  state: 'connecting' | 'linked' | 'lost';
+  since: number;
+  /** The child shows the parent's program to its points (tiếp sóng), or its own. */
+  relaying: boolean;
+  /** Local roll call id → the parent's, for roll calls held on the parent's behalf. */
+  rollCalls: Record<string, string>;
+}
+
+export const REMOTE_ID_SEPARATOR = '.';
+
+export function remoteId(unitId: string, childId: string): string {
+  return `${unitId}${REMOTE_ID_SEPARATOR}${childId}`;
+}
+
+/** The child's report in the parent's names: its roots become the invited unit, the rest are prefixed. */
+export function placeChild(
+  def: MeetingDefinition,
+  unitId: string,
+  report: ChildReport,
+): Pick<LinkedChild, 'hallPointId' | 'units' | 'points' | 'localIds'> {
+  const parentUnit = def.units.find((u) => u.code === unitId);
+  if (parentUnit === undefined) {
+    throw new DomainError('UNIT_NOT_FOUND', `Không có đơn vị ${unitId} trong hội nghị (unit not in this meeting)`);
+  }
+  const roots = new Set(report.units.filter((u) => u.parentCode === null).map((u) => u.code));
+  const unitCode = (code: string) => (roots.has(code) ? unitId : remoteId(unitId, code));
+  const units = report.units
+    .filter((u) => !roots.has(u.code))
+    .map((u) => ({
+      ...u,
+      code: unitCode(u.code),
+      parentCode: u.parentCode === null ? unitId : unitCode(u.parentCode),
+    }));
+  const localIds: Record<string, string> = {};
+  const place = (p: Point): Point => {
+    const id = remoteId(unitId, p.code);
+    localIds[id] = p.code;
+
+    return { ...p, code: id, unitCode: unitCode(p.unitCode) };
+  };
+  const hall = place(report.hub);
+  const points = [hall, ...report.points.map(place)];
+
+  return { hallPointId: hall.code, units, points, localIds };
+}
+
+/** The definition with every linked child's units and points merged in (after `MeetingAmended` as on linking). */
+export function withLinkedChildren(def: MeetingDefinition, links: Record<string, LinkedChild>): MeetingDefinition {
+  let out = def;
+  for (const link of Object.values(links)) {
+    const knownUnits = new Set(out.units.map((u) => u.code));
+    const knownPoints = new Set(out.points.map((p) => p.code));
+    const invited = new Set(out.invitedPointIds);
+    out = {
+      ...out,
+      units: [...out.units, ...link.units.filter((u) => !knownUnits.has(u.code))],
+      points: [...out.points, ...link.points.filter((p) => !knownPoints.has(p.code))],
+      invitedPointIds: [...out.invitedPointIds, ...link.points.map((p) => p.code).filter((id) => !invited.has(id))],
+    };
+  }
+
+  return out;
+}
+
+/** The linked child a parent-side id belongs to, if any. */
+export function childOf(state: MeetingState, pointId: string): LinkedChild | undefined {
+  return Object.values(state.links).find((link) => link.localIds[pointId] !== undefined);
+}
+
+/** The link of `unitId`, which must be up. */
+function liveLink(state: MeetingState, unitId: string): LinkedChild {
+  const link = state.links[unitId];
+  if (link === undefined || link.state !== 'linked') {
+    throw new DomainError('NOT_LINKED', `Đơn vị ${unitId} chưa kết nối vào hội nghị (unit not linked)`);
+  }
+
+  return link;
+}
+
+/** A point a child names must be one it reported; answers for others are refused (and audited by the caller). */
+export function childPoint(state: MeetingState, unitId: string, localId: string): string {
+  const link = liveLink(state, unitId);
+  const id = remoteId(unitId, localId);
+  if (link.localIds[id] === undefined) {
+    throw new DomainError(
+      'POINT_NOT_FOUND',
+      `Hội nghị cấp dưới không có điểm cầu ${localId} (the child meeting has no such point)`,
+    );
+  }
+
+  return id;
+}
+
+// ---------------------------------------------------------------- parent side
+
+export function attachChild(state: MeetingState, cmd: CommandOf<'link.attach'>): EventBody[] {
+  requireNotEnded(state);
+  if (!state.def.invitation.units.includes(cmd.unitId) && !state.def.units.some((u) => u.code === cmd.unitId)) {
+    throw new DomainError('UNIT_NOT_FOUND', `Đơn vị ${cmd.unitId} không thuộc hội nghị (unit not in this meeting)`);
+  }
+  const { report } = cmd;
+  if (report.lineage.includes(state.def.id) || report.meetingId === state.def.id) {
+    throw new DomainError(
+      'LINK_LOOP',
+      'Không thể kết nối một hội nghị vào chính nó hoặc vào hội nghị cấp dưới của nó (a meeting cannot link into itself)',
+    );
+  }
+  const existing = state.links[cmd.unitId];
+  if (existing !== undefined && existing.state !== 'unlinked' && existing.childMeetingId !== report.meetingId) {
+    throw new DomainError(
+      'LINK_IN_USE',
+      `Đơn vị ${cmd.unitId} đã được hội nghị khác kết nối (the invitation is in use by another meeting)`,
+    );
+  }
+  if (existing !== undefined && existing.tokenId !== cmd.tokenId && existing.state !== 'unlinked') {
+    throw new DomainError('LINK_IN_USE', 'Lời mời kết nối khác đang được dùng cho đơn vị này (another invitation)');
+  }
+  const placed = placeChild(state.def, cmd.unitId, report);
+  // A new child's points may not take ids the meeting already has (its own, or another child's).
+  const mine = new Set(Object.keys(existing?.localIds ?? {}));
+  const taken = new Set(state.def.points.map((p) => p.code));
+  const clash = placed.points.find((p) => !mine.has(p.code) && taken.has(p.code));
+  if (clash !== undefined) {
+    throw DomainError.validation(`Mã điểm cầu ${clash.code} trùng trong hội nghị (point id clashes)`);
+  }
+  const events: EventBody[] = [
+    {
+      type: 'ChildLinked',
+      unitId: cmd.unitId,
+      tokenId: cmd.tokenId,
+      childMeetingId: report.meetingId,
+      title: report.title,
+      ...placed,
+    },
+  ];
+  // Presence as the child has it now (on a resume, what changed while the link was down).
+  const connected = new Set(report.connected.map((id) => remoteId(cmd.unitId, id)));
+  if (state.status !== 'scheduled') {
+    for (const point of placed.points) {
+      const was = state.points[point.code]?.connected ?? false;
+      const is = connected.has(point.code);
+      if (is && !was) {
+        events.push({ type: 'PointConnected', pointId: point.code });
+      } else if (!is && was) {
+        events.push({ type: 'PointDisconnected', pointId: point.code, reason: 'socket' });
+      }
+    }
+  }
+
+  return events;
+}
+
+export function childLinkLost(state: MeetingState, unitId: string): EventBody[] {
+  const link = state.links[unitId];
+
+  return link === undefined || link.state !== 'linked' ? [] : [{ type: 'ChildLinkLost', unitId }];
+}
+
+export function detachChild(state: MeetingState, unitId: string): EventBody[] {
+  const link = state.links[unitId];
+  if (link === undefined || link.state === 'unlinked') {
+    return [];
+  }
+  // Its points leave the meeting's presence; their record stays.
+  const events: EventBody[] = link.points
+    .filter((p) => state.points[p.code]?.connected === true)
+    .map((p) => ({ type: 'PointDisconnected', pointId: p.code, reason: 'socket' }) as const);
+
+  return [...events, { type: 'ChildUnlinked', unitId }];
+}
+
+// ---------------------------------------------------------------- child side
+
+export function configureUplink(state: MeetingState, cmd: CommandOf<'uplink.configure'>): EventBody[] {
+  requireNotEnded(state);
+  if (state.uplink !== null) {
+    throw new DomainError(
+      'LINK_IN_USE',
+      'Hội nghị đã kết nối lên một hội nghị cấp trên; hãy ngắt kết nối trước (already linked up)',
+    );
+  }
+
+  return [{ type: 'UplinkConfigured', parentUrl: cmd.parentUrl, linkToken: cmd.linkToken }];
+}
+
+export function uplinkState(state: MeetingState, cmd: CommandOf<'uplink.state'>): EventBody[] {
+  const uplink = state.uplink;
+  if (uplink === null) {
+    return [];
+  }
+  const same =
+    uplink.state === cmd.state &&
+    (cmd.parentMeetingId === undefined || uplink.parentMeetingId === cmd.parentMeetingId) &&
+    (cmd.unitId === undefined || uplink.unitId === cmd.unitId);
+  if (same) {
+    return [];
+  }
+
+  return [
+    {
+      type: 'UplinkStateChanged',
+      state: cmd.state,
+      parentMeetingId: cmd.parentMeetingId ?? uplink.parentMeetingId,
+      unitId: cmd.unitId ?? uplink.unitId,
+      parentTitle: cmd.parentTitle ?? uplink.parentTitle,
+    },
+  ];
+}
+
+export function requireUplink(state: MeetingState): Uplink {
+  if (state.uplink === null) {
+    throw new DomainError('NOT_LINKED', 'Hội nghị chưa kết nối lên hội nghị cấp trên (not linked up)');
+  }
+
+  return state.uplink;
+}
+
+/** The parent started a roll call: the child asks its own points (and its hall) on the parent's behalf. */
+export function parentRollCall(state: MeetingState, cmd: CommandOf<'uplink.rollCall'>, now: number): EventBody[] {
+  requireLive(state);
+  const uplink = requireUplink(state);
+  if (Object.values(uplink.rollCalls).includes(cmd.parentRollCallId)) {
+    return [];
+  }
+  const events: EventBody[] = [];
+  const active = state.rollCalls.at(-1);
+  if (active !== undefined && active.closedAt === null) {
+    // The upper level's roll call takes precedence over a local one.
+    events.push({ type: 'RollCallClosed', rollCallId: active.rollCallId, reason: 'chair' });
+  }
+  const deadlineAt = Math.max(now + 1000, cmd.deadlineAt);
+  events.push({
+    type: 'RollCallStarted',
+    rollCallId: `rc${state.rollCalls.length + 1}`,
+    unitId: null,
+    rerunOf: null,
+    pointIds: [state.def.hubPointId, ...state.def.invitedPointIds],
+    deadlineAt,
+    closesAt: Math.max(deadlineAt, cmd.closesAt),
+    parentRollCallId: cmd.parentRollCallId,
+  });
+
+  return events;
+}
+
+/** What a point of this meeting shows as the program: the parent's while relaying, unless the source is its own. */
+export type ProgramOrigin = 'parent' | 'local';
+
+/**
+ * Who is on the program at this level. The parent's program is relayed while the link is up and the chair relays —
+ * except a turn this meeting sent up (the parent's floor is one of ours), which is shown from here: the same picture
+ * without the round trip, and never an echo of a room's own voice coming back down to it.
+ */
+export function programOrigin(state: MeetingState): ProgramOrigin {
+  const uplink = state.uplink;
+  if (uplink === null || uplink.state !== 'linked' || !uplink.relaying) {
+    return 'local';
+  }
+
+  return state.floor?.fromParent === true ? 'local' : 'parent';
+}
+
+/**
+ * Loop prevention for a source the parent puts on its program: it goes down to every child except the one it came
+ * from (that child shows it locally).
+ */
+export function childrenToReceive(state: MeetingState, sourcePointId: string | null): string[] {
+  const origin = sourcePointId === null ? undefined : childOf(state, sourcePointId);
+
+  return Object.values(state.links)
+    .filter((link) => link.state === 'linked' && link.unitId !== origin?.unitId)
+    .map((link) => link.unitId);
+}
+
+/** A roll call's tally by linked child: every child's points (its hall included), whatever unit inside it. */
+export function tallyByChild(
+  state: MeetingState,
+  tally: RollCallTally,
+): { unitId: string; title: string; state: LinkedChild['state']; counts: TallyCounts }[] {
+  return Object.values(state.links).map((link) => {
+    const counts = emptyCounts();
+    for (const point of link.points) {
+      const outcome: RollCallOutcome | undefined = tally.outcomes[point.code];
+      if (outcome !== undefined) {
+        counts[outcome] += 1;
+      }
+    }
+
+    return { unitId: link.unitId, title: link.title, state: link.state, counts };
+  });
+}

@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import { replay } from '../../../server/domain/apply.js';
+import type { Directory } from '../../../server/domain/directory.js';
+import { childrenToReceive, programOrigin, tallyByChild, type ChildReport } from '../../../server/domain/linking.js';
+import { tallyRollCall } from '../../../server/domain/rollCall.js';
+import { CHAIR, codeOf, Meeting, point, SYSTEM, smallMeetingInput } from '../../helpers/domain.js';
+
+const LINK = { role: 'system', via: 'link' } as const;
+const presiding = { name: 'Lê Thị Hoa', title: 'Chủ tịch UBND xã' };
+
+/** The nation: a hub and two provinces, each with its hall point in the national directory. */
+function nationDirectory(): Directory {
+  const units = [
+    { code: 'VN', name: 'Trung ương', level: 'nation', parentCode: null },
+    { code: 'P1', name: 'Tỉnh Một', level: 'province', parentCode: 'VN' },
+    { code: 'P2', name: 'Tỉnh Hai', level: 'province', parentCode: 'VN' },
+  ];
+  const points = [
+    { code: 'TW', name: 'Điểm cầu Trung ương', level: 'nation', unitCode: 'VN', technician: null },
+    { code: 'DC-P2', name: 'Điểm cầu Tỉnh Hai', level: 'province', unitCode: 'P2', technician: null },
+  ];
+
+  return { units, points };
+}
+
+const national = () =>
+  new Meeting(smallMeetingInput({ hubPointId: 'TW', invite: { units: ['P1', 'P2'] } }), nationDirectory());
+
+/** Province P1's own meeting as it reports itself: the hall, two communes under a district-less tree. */
+function provinceReport(overrides: Partial<ChildReport> = {}): ChildReport {
+  return {
+    meetingId: 'tinh-1',
+    title: 'Giao ban tỉnh Một',
+    hub: { code: 'DC-T', name: 'Hội trường Tỉnh ủy', level: 'province', unitCode: 'T', technician: null },
+    units: [
+      { code: 'T', name: 'Tỉnh Một', level: 'province', parentCode: null },
+      { code: 'X1', name: 'Xã Tân Sơn', level: 'commune', parentCode: 'T' },
+      { code: 'X2', name: 'Xã Đông Hà', level: 'commune', parentCode: 'T' },
+    ],
+    points: [
+      { code: 'DC-X1', name: 'Điểm cầu Xã Tân Sơn', level: 'commune', unitCode: 'X1', technician: null },
+      { code: 'DC-X2', name: 'Điểm cầu Xã Đông Hà', level: 'commune', unitCode: 'X2', technician: null },
+    ],
+    connected: ['DC-X1'],
+    lineage: ['tinh-1'],
+    ...overrides,
+  };
+}
+
+const attach = (m: Meeting, report = provinceReport(), tokenId = 'tok-1') =>
+  m.run({ type: 'link.attach', unitId: 'P1', tokenId, report }, LINK);
+
+describe('linked meetings: the parent side', () => {
+  it("places a child's hall and points under the invited unit, and counts them as invited", () => {
+    const m = national();
+    m.run({ type: 'meeting.open' });
+    attach(m);
+    const link = m.state.links.P1!;
+    expect(link.hallPointId).toBe('P1.DC-T');
+    expect(m.state.def.invitedPointIds).toEqual(['DC-P2', 'P1.DC-T', 'P1.DC-X1', 'P1.DC-X2']);
+    expect(m.state.def.units.find((u) => u.code === 'P1.X1')?.parentCode).toBe('P1');
+    expect(m.state.def.points.find((p) => p.code === 'P1.DC-T')?.unitCode).toBe('P1');
+    // Presence as the child has it.
+    expect(m.state.points['P1.DC-X1']?.connected).toBe(true);
+    expect(m.state.points['P1.DC-X2']?.connected).toBe(false);
+  });
+
+  it('rolls the roll call up: answers through the link, tallied by child; a point the child lacks is refused', () => {
+    const m = national().startSession();
+    attach(m);
+    m.run({ type: 'rollcall.start' });
+    const rollCallId = m.state.rollCalls[0]!.rollCallId;
+    expect(m.state.rollCalls[0]!.pointIds).toContain('P1.DC-X2');
+    m.run({ type: 'link.confirm', unitId: 'P1', pointId: 'DC-X1', rollCallId, headcount: 14, presiding }, LINK);
+    m.run({ type: 'link.confirm', unitId: 'P1', pointId: 'DC-T', rollCallId, headcount: 40, presiding }, LINK);
+    m.run({ type: 'rollcall.confirm', pointId: 'DC-P2', headcount: 30, presiding }, point('DC-P2'));
+    expect(
+      codeOf(() =>
+        m.run({ type: 'link.confirm', unitId: 'P1', pointId: 'DC-X9', rollCallId, headcount: 1, presiding }, LINK),
+      ),
+    ).toBe('POINT_NOT_FOUND');
+    const tally = tallyRollCall(m.state, m.state.rollCalls[0]!);
+    expect(tally.totals).toMatchObject({ present: 3, pending: 1, headcount: 84 });
+    expect(tallyByChild(m.state, tally)).toEqual([
+      {
+        unitId: 'P1',
+        title: 'Giao ban tỉnh Một',
+        state: 'linked',
+        counts: { present: 2, late: 0, absent: 0, noSignal: 0, pending: 1, headcount: 0 },
+      },
+    ]);
+    // The same answer again corrects, never counts twice.
+    m.run({ type: 'link.confirm', unitId: 'P1', pointId: 'DC-X1', rollCallId, headcount: 15, presiding }, LINK);
+    expect(tallyRollCall(m.state, m.state.rollCalls[0]!).totals).toMatchObject({ present: 3, headcount: 85 });
+  });
+
+  it("a lost link keeps its points' presence (the child is lost, not its points absent); a resume reconciles", () => {
+    const m = national().startSession();
+    attach(m);
+    m.run({ type: 'link.lost', unitId: 'P1' }, LINK);
+    expect(m.state.links.P1?.state).toBe('lost');
+    expect(m.state.points['P1.DC-X1']?.connected).toBe(true);
+    expect(codeOf(() => m.run({ type: 'link.presence', unitId: 'P1', pointId: 'DC-X2', connected: true }, LINK))).toBe(
+      'NOT_LINKED',
+    );
+    attach(m, provinceReport({ connected: ['DC-X2'] }));
+    expect(m.state.links.P1?.state).toBe('linked');
+    expect(m.state.points['P1.DC-X1']?.connected).toBe(false);
+    expect(m.state.points['P1.DC-X2']?.connected).toBe(true);
+  });
+
+  it('refuses a loop, a second child on the same invitation and a point id that clashes', () => {
+    const m = national();
+    m.run({ type: 'meeting.open' });
+    expect(codeOf(() => attach(m, provinceReport({ lineage: ['tinh-1', 'm1'] })))).toBe('LINK_LOOP');
+    expect(codeOf(() => attach(m, provinceReport({ meetingId: 'm1' })))).toBe('LINK_LOOP');
+    attach(m);
+    expect(codeOf(() => attach(m, provinceReport({ meetingId: 'tinh-khac', lineage: ['tinh-khac'] })))).toBe(
+      'LINK_IN_USE',
+    );
+    expect(
+      codeOf(() => m.run({ type: 'link.attach', unitId: 'P9', tokenId: 't', report: provinceReport() }, LINK)),
+    ).toBe('UNIT_NOT_FOUND');
+  });
+
+  it("floor up: a child's request queues as its point; the program goes down to every child but the source's", () => {
+    const m = national().startSession();
+    attach(m);
+    m.run(
+      {
+        type: 'link.attach',
+        unitId: 'P2',
+        tokenId: 'tok-2',
+        report: provinceReport({ meetingId: 'tinh-2', lineage: ['tinh-2'] }),
+      },
+      LINK,
+    );
+    m.run(
+      { type: 'link.floorRequest', unitId: 'P1', pointId: 'DC-X2', kind: 'petition', topic: 'Đường', department: null },
+      LINK,
+    );
+    expect(m.queuePoints()).toEqual(['P1.DC-X2']);
+    m.run({ type: 'floor.next' });
+    expect(m.state.floor?.pointId).toBe('P1.DC-X2');
+    expect(childrenToReceive(m.state, m.state.floor!.pointId)).toEqual(['P2']);
+    expect(childrenToReceive(m.state, null)).toEqual(['P1', 'P2']);
+  });
+
+  it('keeps linked children through an amended definition, and replays to the same state', () => {
+    const m = national();
+    attach(m);
+    m.run({ type: 'meeting.amend', definition: { ...m.state.def, title: 'Hội nghị toàn quốc' } }, { role: 'admin' });
+    expect(m.state.def.invitedPointIds).toContain('P1.DC-X2');
+    expect(replay(m.log)).toEqual(m.state);
+  });
+});
+
+describe('linked meetings: the child side', () => {
+  const child = () => {
+    const m = new Meeting().startSession();
+    m.run({ type: 'uplink.configure', parentUrl: 'http://127.0.0.2:4000', linkToken: 'x' }, { role: 'admin' });
+    m.run({ type: 'uplink.state', state: 'linked', parentMeetingId: 'tw', unitId: 'P1', parentTitle: 'TW' }, SYSTEM);
+
+    return m;
+  };
+
+  it("holds the parent's roll call over its points and hall; the chair answers for the hall", () => {
+    const m = child();
+    m.run(
+      { type: 'uplink.rollCall', parentRollCallId: 'rc1', deadlineAt: m.now + 60_000, closesAt: m.now + 360_000 },
+      SYSTEM,
+    );
+    const rollCall = m.state.rollCalls[0]!;
+    expect(rollCall.parentRollCallId).toBe('rc1');
+    expect(rollCall.pointIds[0]).toBe('DC-T');
+    m.run({ type: 'hall.confirm', headcount: 50, presiding }, CHAIR);
+    expect(rollCall.confirmations['DC-T']?.headcount).toBe(50);
+    // Asked twice (a resumed link), it is held once.
+    expect(
+      m.run({ type: 'uplink.rollCall', parentRollCallId: 'rc1', deadlineAt: m.now, closesAt: m.now }, SYSTEM),
+    ).toEqual([]);
+  });
+
+  it("a point asks to speak to the parent; the chair forwards it; the parent's turn runs on the parent's clock", () => {
+    const m = child();
+    const [requested] = m.run(
+      { type: 'floor.request', pointId: 'DC-X1', kind: 'speech', toParent: true },
+      point('DC-X1'),
+    );
+    const requestId = (requested as { requestId: string }).requestId;
+    m.run({ type: 'floor.forward', requestId });
+    expect(m.state.requests[requestId]?.status).toBe('forwarded');
+    expect(m.state.queue).toEqual([]);
+    // A local turn gives way to the parent's.
+    m.run({ type: 'floor.grant', pointId: 'DC-X3' });
+    m.run({ type: 'uplink.turn', pointId: 'DC-X1', limitSec: 120 }, SYSTEM);
+    expect(m.state.floor).toMatchObject({ pointId: 'DC-X1', fromParent: true, requestId });
+    expect(codeOf(() => m.run({ type: 'floor.grant', pointId: 'DC-X2' }))).toBe('FLOOR_BUSY');
+    expect(programOrigin(m.state)).toBe('local');
+    // The local clock does not end it; the parent does.
+    expect(m.advance(200_000).filter((e) => e.type === 'FloorEnded')).toEqual([]);
+    m.run({ type: 'uplink.turnEnded', pointId: 'DC-X1', reason: 'limit' }, SYSTEM);
+    expect(m.state.floor).toBeNull();
+    expect(m.state.requests[requestId]?.status).toBe('done');
+    expect(programOrigin(m.state)).toBe('parent');
+    m.run({ type: 'uplink.relay', relaying: false });
+    expect(programOrigin(m.state)).toBe('local');
+  });
+
+  it('refuses a request to the parent while the link is down, and forwarding without a link', () => {
+    const m = new Meeting().startSession();
+    expect(
+      codeOf(() => m.run({ type: 'floor.request', pointId: 'DC-X1', kind: 'speech', toParent: true }, point('DC-X1'))),
+    ).toBe('NOT_LINKED');
+    const requestId = m.request('DC-X1');
+    expect(codeOf(() => m.run({ type: 'floor.forward', requestId }))).toBe('NOT_LINKED');
+    expect(codeOf(() => m.run({ type: 'uplink.configure', parentUrl: 'x', linkToken: 'y' }, CHAIR))).toBe('FORBIDDEN');
+  });
+});
