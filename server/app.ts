@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cors from 'cors';
+import type { Server } from 'socket.io';
 import express from 'express';
 import helmet from 'helmet';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -28,6 +29,9 @@ import { sessionRouter } from './http/sessionRouter.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { forwardToOwner, summariesFromOwners } from './http/forwardToOwner.js';
 import { meetingsRouter } from './http/meetingsRouter.js';
+import { linkRouter } from './http/linkRouter.js';
+import { LinkHub } from './linking/LinkHub.js';
+import { UplinkService } from './linking/UplinkService.js';
 import { createLogger, setLogLevel } from './logger.js';
 import { MeetingService, type Ownership } from './meetings/MeetingService.js';
 import { MeetingLeases } from './store/redis/MeetingLease.js';
@@ -192,6 +196,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       ...(bus === null ? {} : { othersSummaries: summariesFromOwners(() => meetings.storedIds(), locateOwner) }),
     }),
   );
+  const uplinks = new UplinkService({ meetings });
+  app.use('/api/meetings', linkRouter({ meetings, tokens, auth, uplinks, now }));
   let recordings: RecordingService | null = null;
   app.use('/api/meetings', recordRouter({ meetings, auth, now, recordings: () => recordings }));
   app.use('/api', tasksRouter({ meetings, auth, now }));
@@ -267,6 +273,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
         ? undefined
         : { bus, ownerOf: (meetingId) => ownership.leases.holder(meetingId), selfUrl: () => nodeUrl },
   });
+  const linkHub = new LinkHub({ io: signaling.io as unknown as Server, meetings, tokens });
   if (adapterClient !== null) {
     signaling.io.adapter(createAdapter(adapterClient, { streamName: 'diemcau:socket.io' }));
   }
@@ -304,6 +311,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       }
       closed = true;
       telemetry.close();
+      await uplinks.close();
+      linkHub.close();
       await signaling.close();
       // Recordings are finished (their files joined) while the bridge still carries media.
       await recordings?.close();

@@ -10,6 +10,8 @@ export interface IssuedToken {
   pointId: string | null;
   /** Epoch ms. */
   expiresAt: number;
+  /** A linked-hub invitation: the unit whose meeting may link in. */
+  linkedUnitId?: string;
   /** A link (not a session token) has a short code, `/l/<code>`, for printed sheets; it leads to `token`. */
   shortCode?: string;
   token?: string;

@@ -21,6 +21,8 @@ export interface JoinClaims {
   expiresAt: number;
   /** Staff links issued to a signed-in person: who, so the meeting's record names them. */
   person: Person | null;
+  /** A linked-hub invitation: the unit whose own meeting may link into this one (and nothing else). */
+  linkedUnitId: string | null;
 }
 
 /** What `issue` returns. */
@@ -47,6 +49,7 @@ const claimsSchema = z.object({
   lid: z.string().optional(),
   exp: z.number(),
   per: z.object({ u: z.string().min(1).max(40), n: z.string().min(1).max(120) }).optional(),
+  lu: z.string().min(1).max(64).optional(),
 });
 
 const ISSUER = 'diemcau';
@@ -81,6 +84,7 @@ export class JoinTokens {
     window,
     linkId,
     person,
+    linkedUnitId,
   }: {
     meetingId: string;
     role: Role;
@@ -90,6 +94,8 @@ export class JoinTokens {
     window?: { notBefore: number | null; expiresAt: number };
     linkId?: string | undefined;
     person?: Person | null | undefined;
+    /** Makes the token a linked-hub invitation for this unit (see JoinClaims.linkedUnitId). */
+    linkedUnitId?: string | undefined;
   }): Promise<IssuedJoinToken> {
     const tokenId = randomUUID();
     const jwt = new SignJWT({
@@ -98,6 +104,7 @@ export class JoinTokens {
       ...(pointId ? { pid: pointId } : {}),
       ...(linkId ? { lid: linkId } : {}),
       ...(person ? { per: { u: person.username, n: person.name } } : {}),
+      ...(linkedUnitId ? { lu: linkedUnitId } : {}),
     })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
@@ -123,6 +130,7 @@ export class JoinTokens {
         role,
         pointId: pointId ?? null,
         expiresAt,
+        ...(linkedUnitId ? { linkedUnitId } : {}),
         ...(shortCode === null ? {} : { shortCode, token }),
       },
     ]);
@@ -155,6 +163,7 @@ export class JoinTokens {
         linkId,
         expiresAt: claims.exp * 1000,
         person: claims.per === undefined ? null : { username: claims.per.u, name: claims.per.n },
+        linkedUnitId: claims.lu ?? null,
       };
     } catch (error) {
       if (error instanceof errors.JWTExpired) {

@@ -323,7 +323,7 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
       break;
     }
     case 'ChildLinked': {
-      const { unitId, tokenId, childMeetingId, title, hallPointId, units, points, localIds } = event;
+      const { unitId, tokenId, childMeetingId, title, hallPointId, units, points, localIds, lineage } = event;
       const had = state.links[unitId];
       // A resume may bring points the child added; points it no longer reports keep their record here.
       const keep = (had?.points ?? []).filter((p) => localIds[p.code] === undefined);
@@ -338,6 +338,7 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
         units,
         points: [...points, ...keep],
         localIds: { ...had?.localIds, ...localIds },
+        lineage,
       };
       state.def = withLinkedChildren(state.def, state.links);
       state.points = pointsOf(state.def, state.points);

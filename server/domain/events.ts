@@ -92,6 +92,7 @@ export type EventBody =
       units: Unit[];
       points: Point[];
       localIds: Record<string, string>;
+      lineage: string[];
     }
   | { type: 'ChildLinkLost'; unitId: string }
   | { type: 'ChildUnlinked'; unitId: string }

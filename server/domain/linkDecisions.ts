@@ -75,6 +75,16 @@ export function decideLink(state: MeetingState, command: LinkCommand, now: numbe
     case 'link.confirm': {
       const pointId = childPoint(state, command.unitId, command.pointId);
       const { rollCallId, headcount, presiding } = command;
+      // A resumed link sends its answers again: the same answer is not news.
+      const had = state.rollCalls.find((r) => r.rollCallId === rollCallId)?.confirmations[pointId];
+      if (
+        had !== undefined &&
+        had.headcount === headcount &&
+        had.presiding.name === presiding.name &&
+        had.presiding.title === presiding.title
+      ) {
+        return [];
+      }
 
       return confirmRollCall(state, { type: 'rollcall.confirm', pointId, rollCallId, headcount, presiding });
     }

@@ -31,6 +31,8 @@ export interface LinkedChild {
   points: Point[];
   /** Parent id → the id in the child. */
   localIds: Record<string, string>;
+  /** The child meeting and every meeting linked below it (loop prevention). */
+  lineage: string[];
 }
 
 /** What a child reports of itself when it links (and again on every resume). */
@@ -45,6 +47,16 @@ export interface ChildReport {
   connected: string[];
   /** Every meeting id on the child's side (itself and its descendants): a parent among them is a loop. */
   lineage: string[];
+}
+
+/** Meeting ids this meeting and its linked descendants are: what its report up names as its lineage. */
+export function lineageOf(state: MeetingState): string[] {
+  return [state.def.id, ...Object.values(state.links).flatMap((link) => link.lineage)];
+}
+
+/** This meeting's parent, as far as it knows (one level up: the parent checks further up itself). */
+function ancestry(state: MeetingState): string[] {
+  return state.uplink?.parentMeetingId == null ? [] : [state.uplink.parentMeetingId];
 }
 
 /** The child's side: this meeting linked up to a parent (`MeetingState.uplink`). */
@@ -157,7 +169,11 @@ export function attachChild(state: MeetingState, cmd: CommandOf<'link.attach'>):
     throw new DomainError('UNIT_NOT_FOUND', `Đơn vị ${cmd.unitId} không thuộc hội nghị (unit not in this meeting)`);
   }
   const { report } = cmd;
-  if (report.lineage.includes(state.def.id) || report.meetingId === state.def.id) {
+  if (
+    report.lineage.includes(state.def.id) ||
+    report.meetingId === state.def.id ||
+    ancestry(state).includes(report.meetingId)
+  ) {
     throw new DomainError(
       'LINK_LOOP',
       'Không thể kết nối một hội nghị vào chính nó hoặc vào hội nghị cấp dưới của nó (a meeting cannot link into itself)',
@@ -188,6 +204,7 @@ export function attachChild(state: MeetingState, cmd: CommandOf<'link.attach'>):
       tokenId: cmd.tokenId,
       childMeetingId: report.meetingId,
       title: report.title,
+      lineage: report.lineage,
       ...placed,
     },
   ];

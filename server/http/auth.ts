@@ -134,7 +134,7 @@ export function createHttpAuth({
       if (claims.meetingId !== meetingId) {
         throw new DomainError('WRONG_MEETING', 'Mã tham dự dành cho hội nghị khác (token is for another meeting)');
       }
-      if (claims.role === 'point') {
+      if (claims.role === 'point' || claims.linkedUnitId !== null) {
         throw DomainError.forbidden('xuất danh sách (export)');
       }
 

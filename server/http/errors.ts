@@ -32,6 +32,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   STORE_UNAVAILABLE: 503,
   STORE_FENCED: 503,
   MEDIA_UNAVAILABLE: 503,
+  LINK_UNREACHABLE: 502,
   INTERNAL: 500,
 };
 

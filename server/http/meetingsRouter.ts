@@ -13,6 +13,7 @@ import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import { meetingBody, tokenBody } from '../protocol/http.js';
 import { validationError } from '../signaling/handle.js';
+import { linkViews } from '../signaling/linkViews.js';
 import type { TelemetryService } from '../telemetry/TelemetryService.js';
 import type { HttpAuth } from './auth.js';
 
@@ -317,5 +318,7 @@ function detail(runtime: MeetingRuntime, telemetry: TelemetryService, now: numbe
     attendanceRows: attendance(state, now).length,
     alerts: state.alerts,
     worstPoints: telemetry.worst(state.def.id),
+    // Linked meetings: each child linked in (its points are counted above like the meeting's own) and the link up.
+    ...linkViews(state),
   };
 }

@@ -20,6 +20,8 @@ export const queueEntry = z.object({
   department: z.string().nullable(),
   priority: z.number().int(),
   requestedAt: epochMs,
+  /** The point asks to speak to the parent meeting (linked meetings): the chair forwards it up or declines. */
+  toParent: z.boolean(),
 });
 
 export const floorView = z.object({
@@ -51,6 +53,29 @@ export const meetingStatusView = z.object({
   endedAt: epochMs.nullable(),
   /** Whether the program is being recorded (everyone is told), and why a recording stopped. */
   recording: z.object({ status: z.enum(RECORDING_STATUSES), since: epochMs, reason: z.string().nullable() }).nullable(),
+  /** Linked meetings: this meeting's link up to a parent meeting, and whose program its points see. */
+  uplink: z
+    .object({
+      state: z.enum(['connecting', 'linked', 'lost']),
+      parentTitle: z.string().nullable(),
+      since: epochMs,
+      relaying: z.boolean(),
+      /** Which meeting is on screen now: the parent's (relayed) or this one's. */
+      onScreen: z.enum(['parent', 'local']),
+    })
+    .nullable(),
+  /** Linked meetings: the child meetings linked into this one, by unit. */
+  links: z.array(
+    z.object({
+      unitId: code,
+      unitName: z.string(),
+      title: z.string(),
+      state: z.enum(['linked', 'lost', 'unlinked']),
+      since: epochMs,
+      points: z.number().int(),
+      connectedPoints: z.number().int(),
+    }),
+  ),
 });
 
 export const tallyCounts = z.object({

@@ -69,9 +69,14 @@ export const REQUESTS = {
     doc: "Report the point's readiness check (camera, microphone, network).",
   },
   'floor:request': {
-    schema: z.strictObject({ kind: floorKind, topic: text(300).optional(), department: text(160).optional() }),
+    schema: z.strictObject({
+      kind: floorKind,
+      topic: text(300).optional(),
+      department: text(160).optional(),
+      toParent: z.boolean().optional(),
+    }),
     who: 'point',
-    doc: 'Request the floor (xin phát biểu). Ack carries `requestId` and 1-based `position`.',
+    doc: 'Request the floor (xin phát biểu). Ack carries `requestId` and 1-based `position`. `toParent`: to speak to the parent meeting this one is linked into; the chair forwards it (`floor:forward`) or declines it.',
     ack: '`{ requestId, position }`',
   },
   'floor:withdraw': {
@@ -84,6 +89,21 @@ export const REQUESTS = {
     schema: z.strictObject({ requestId: id.optional(), pointId: code.optional(), limitSec: limitSec.optional() }),
     who: 'chair, cochair',
     doc: 'Grant the floor to a queued request, or call on a point directly. `FLOOR_BUSY` while someone speaks.',
+  },
+  'floor:forward': {
+    schema: z.strictObject({ requestId: id }),
+    who: 'chair, cochair',
+    doc: "Linked meetings: send a point's request up to the parent meeting's queue (`NOT_LINKED` while the link is down).",
+  },
+  'uplink:relay': {
+    schema: z.strictObject({ relaying: z.boolean() }),
+    who: 'chair, cochair',
+    doc: "Linked meetings: the points see the parent meeting's program (tiếp sóng, `true`) or this meeting's own.",
+  },
+  'rollcall:confirmHall': {
+    schema: z.strictObject({ headcount: z.number().int().min(0).max(10_000), presiding: person }),
+    who: 'chair, cochair',
+    doc: "Linked meetings: the hall's own answer to the parent meeting's roll call.",
   },
   'floor:deny': {
     schema: z.strictObject({ requestId: id, reason: text(300).optional() }),

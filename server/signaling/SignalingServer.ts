@@ -145,6 +145,13 @@ export class SignalingServer {
    */
   async #authenticate(socket: TypedSocket): Promise<void> {
     const claims = await this.#tokens.verify(socket.handshake.auth?.token);
+    if (claims.linkedUnitId !== null) {
+      // An invitation to link a meeting opens no console: it is good on the link namespace only.
+      throw new DomainError(
+        'FORBIDDEN',
+        'Lời mời kết nối liên thông không dùng để mở giao diện (a link invitation opens no console)',
+      );
+    }
     const held = this.#tokenSockets.get(claims.tokenId) ?? 0;
     if (held >= this.#maxConnectionsPerToken) {
       throw new DomainError(

@@ -1,4 +1,4 @@
-import { QUEUE_EVENTS, RECORD_EVENTS, type EventType, type MeetingEvent } from '../domain/events.js';
+import { LINK_EVENTS, QUEUE_EVENTS, RECORD_EVENTS, type EventType, type MeetingEvent } from '../domain/events.js';
 import type { RollCall } from '../domain/model.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { rooms } from './rooms.js';
@@ -27,7 +27,11 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
   const id = runtime.id;
   const state = runtime.state;
   const types = new Set(events.map((e) => e.type));
-  if ([...types].some((t) => STATUS_EVENTS.has(t))) {
+  // A link's state, or a turn the parent granted (which meeting is on screen), is status for everyone.
+  if (
+    [...types].some((t) => STATUS_EVENTS.has(t) || LINK_EVENTS.has(t)) ||
+    (state.uplink !== null && (types.has('FloorGranted') || types.has('FloorEnded')))
+  ) {
     io.to(rooms.meeting(id)).emit('meeting:changed', statusView(state));
   }
   if ([...types].some((t) => FLOOR_EVENTS.has(t))) {

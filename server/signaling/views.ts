@@ -2,6 +2,7 @@ import type { DirectoryIndex } from '../domain/directory.js';
 import type { Actor, MeetingState, RollCall } from '../domain/model.js';
 import { assigneeOf, turnLog } from '../domain/record.js';
 import { tallyRollCall } from '../domain/rollCall.js';
+import { linkViews, pointLabel } from './linkViews.js';
 import type { z } from 'zod';
 import type { FloorView, MeetingStatusView, RollCallView, Snapshot, recordView } from '../protocol/messages.js';
 
@@ -14,11 +15,11 @@ export const isStaff = (role: Actor['role']): boolean => role !== 'point';
 export function statusView(state: MeetingState): MeetingStatusView {
   const { seq, status, agendaIndex, openedAt, startedAt, endedAt, recording } = state;
 
-  return { seq, status, agendaIndex, openedAt, startedAt, endedAt, recording };
+  return { seq, status, agendaIndex, openedAt, startedAt, endedAt, recording, ...linkViews(state) };
 }
 
 export function floorView(state: MeetingState, index: DirectoryIndex): FloorView {
-  const name = (pointId: string) => index.points.get(pointId)?.name ?? pointId;
+  const name = (pointId: string) => pointLabel(state, index, pointId);
   const floor = state.floor;
   const request = floor?.requestId == null ? undefined : state.requests[floor.requestId];
   const lastTurn = state.turns.at(-1);
@@ -53,6 +54,7 @@ export function floorView(state: MeetingState, index: DirectoryIndex): FloorView
         department: r.department,
         priority: r.priority,
         requestedAt: r.requestedAt,
+        toParent: r.toParent === true,
       };
     }),
     speakingLimitSec: state.speakingLimitSec,

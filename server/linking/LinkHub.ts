@@ -1,0 +1,328 @@
+import type { Namespace, Server, Socket } from 'socket.io';
+import type { JoinTokens } from '../auth/JoinTokens.js';
+import type { Command } from '../domain/commands.js';
+import { DomainError } from '../domain/errors.js';
+import type { MeetingEvent } from '../domain/events.js';
+import { childOf, type LinkedChild } from '../domain/linking.js';
+import type { Actor, MeetingState } from '../domain/model.js';
+import { activeRollCall } from '../domain/rollCall.js';
+import { createLogger } from '../logger.js';
+import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
+import type { MeetingService } from '../meetings/MeetingService.js';
+import type { Ack } from '../protocol/common.js';
+import {
+  LINK_NAMESPACE,
+  LINK_REQUESTS,
+  type HelloAnswer,
+  type LinkNotifications,
+  type LinkRequest,
+  type LinkRequestName,
+} from '../protocol/link.js';
+import { toErrorBody, validationError } from '../signaling/handle.js';
+
+const logger = createLogger('LinkHub');
+
+interface LinkSocketData {
+  meetingId: string;
+  unitId: string;
+  tokenId: string;
+  linkId: string;
+  address: string;
+}
+type LinkSocket = Socket<Record<string, never>, LinkNotifications, Record<string, never>, LinkSocketData>;
+
+export interface LinkHubOptions {
+  io: Server;
+  meetings: MeetingService;
+  tokens: JoinTokens;
+}
+
+/**
+ * The parent's end of linked meetings: child coordinators connect to the `/link` namespace with a linked-hub
+ * invitation, report their meeting (`link:hello`), their points' presence, roll-call answers and floor requests; the
+ * hub executes them on the parent meeting for the link (the domain checks each names a point the child has) and
+ * sends the child what concerns its points: roll calls, turns, refusals. One socket per linked unit; a newer one
+ * replaces an older (a resumed child).
+ */
+export class LinkHub {
+  readonly #meetings: MeetingService;
+  readonly #namespace: Namespace;
+  /** Per `meetingId/unitId`, the socket that speaks for the child now. */
+  readonly #current = new Map<string, LinkSocket>();
+  readonly #unsubscribe: () => void;
+  #closed = false;
+
+  constructor({ io, meetings, tokens }: LinkHubOptions) {
+    this.#meetings = meetings;
+    this.#namespace = io.of(LINK_NAMESPACE);
+    this.#namespace.use((socket, next) => {
+      this.#authenticate(socket as LinkSocket, tokens).then(
+        () => next(),
+        (error: unknown) => {
+          const body = toErrorBody(error);
+          next(Object.assign(new Error(body.message), { data: body }));
+        },
+      );
+    });
+    this.#namespace.on('connection', (socket) => this.#onConnection(socket as LinkSocket));
+    const stopEvents = meetings.onEvents((runtime, events) => this.#forward(runtime, events));
+    const stopRevocations =
+      tokens.registry?.onRevoked((linkId) => {
+        for (const socket of this.#namespace.sockets.values()) {
+          const data = (socket as LinkSocket).data;
+          if (data.linkId === linkId || data.tokenId === linkId) {
+            logger.info({ meetingId: data.meetingId, unitId: data.unitId }, 'link invitation revoked: link closed');
+            socket.disconnect(true);
+          }
+        }
+      }) ?? (() => undefined);
+    this.#unsubscribe = () => {
+      stopEvents();
+      stopRevocations();
+    };
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Stops forwarding and closes every link socket (children see the link lost and retry). Idempotent. */
+  close(): void {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    this.#unsubscribe();
+    this.#namespace.disconnectSockets(true);
+  }
+
+  async #authenticate(socket: LinkSocket, tokens: JoinTokens): Promise<void> {
+    const claims = await tokens.verify(socket.handshake.auth?.token);
+    if (claims.linkedUnitId === null) {
+      throw new DomainError('FORBIDDEN', 'Mã này không phải lời mời kết nối liên thông (not a linked-hub invitation)');
+    }
+    if (!this.#meetings.has(claims.meetingId)) {
+      throw DomainError.meetingNotFound(claims.meetingId);
+    }
+    socket.data = {
+      meetingId: claims.meetingId,
+      unitId: claims.linkedUnitId,
+      tokenId: claims.tokenId,
+      linkId: claims.linkId,
+      address: socket.handshake.address,
+    };
+  }
+
+  #onConnection(socket: LinkSocket): void {
+    const { meetingId, unitId } = socket.data;
+    socket.on('disconnect', () => {
+      const key = `${meetingId}/${unitId}`;
+      if (this.#current.get(key) !== socket) {
+        return;
+      }
+      this.#current.delete(key);
+      if (!this.#closed && this.#meetings.has(meetingId)) {
+        this.#execute(socket, { type: 'link.lost', unitId }).catch((error: unknown) =>
+          logger.warn({ err: error, meetingId, unitId }, 'link lost not recorded'),
+        );
+      }
+    });
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = args.at(-1);
+      if (typeof ack !== 'function') {
+        return;
+      }
+      const reply = ack as (answer: Ack<object>) => void;
+      this.#request(socket, event, args[0]).then(
+        (result) => reply({ ok: true, ...result }),
+        (error: unknown) => {
+          const body = toErrorBody(error);
+          reply({ ok: false, error: body });
+          this.#auditRefusal(socket, event, body.message);
+        },
+      );
+    });
+  }
+
+  async #request(socket: LinkSocket, event: string, payload: unknown): Promise<object> {
+    if (!Object.hasOwn(LINK_REQUESTS, event)) {
+      throw new DomainError('UNKNOWN_EVENT', `Sự kiện không xác định: ${event.slice(0, 64)} (unknown event)`);
+    }
+    const name = event as LinkRequestName;
+    const parsed = LINK_REQUESTS[name].safeParse(payload);
+    if (!parsed.success) {
+      throw validationError(parsed.error);
+    }
+    const { meetingId, unitId } = socket.data;
+    const key = `${meetingId}/${unitId}`;
+    if (name === 'link:hello') {
+      const { report } = parsed.data as LinkRequest<'link:hello'>;
+      await this.#execute(socket, { type: 'link.attach', unitId, tokenId: socket.data.tokenId, report });
+      const previous = this.#current.get(key);
+      this.#current.set(key, socket);
+      if (previous !== undefined && previous !== socket) {
+        previous.disconnect(true);
+      }
+      await socket.join(key);
+
+      return helloAnswer(this.#meetings.get(meetingId).state, unitId);
+    }
+    if (this.#current.get(key) !== socket) {
+      throw new DomainError('NOT_LINKED', 'Kết nối chưa chào hỏi (link:hello first)');
+    }
+    switch (name) {
+      case 'link:presence': {
+        const { pointId, connected } = parsed.data as LinkRequest<'link:presence'>;
+        await this.#execute(socket, { type: 'link.presence', unitId, pointId, connected });
+        break;
+      }
+      case 'link:confirm': {
+        const body = parsed.data as LinkRequest<'link:confirm'>;
+        await this.#execute(socket, { type: 'link.confirm', unitId, ...body });
+        break;
+      }
+      case 'link:floorRequest': {
+        const body = parsed.data as LinkRequest<'link:floorRequest'>;
+        await this.#execute(socket, { type: 'link.floorRequest', unitId, ...body });
+        break;
+      }
+      case 'link:floorWithdraw': {
+        const { pointId } = parsed.data as LinkRequest<'link:floorWithdraw'>;
+        await this.#execute(socket, { type: 'link.floorWithdraw', unitId, pointId });
+        break;
+      }
+      case 'link:unlink': {
+        this.#current.delete(key);
+        await this.#execute(socket, { type: 'link.detach', unitId });
+        socket.disconnect(true);
+        break;
+      }
+    }
+
+    return {};
+  }
+
+  #execute(socket: LinkSocket, command: Command): Promise<unknown> {
+    const { meetingId, unitId, tokenId, address } = socket.data;
+    const actor: Actor = { role: 'system', via: 'link', linkUnitId: unitId, tokenId, address };
+
+    return this.#meetings.execute(meetingId, command, actor);
+  }
+
+  /** A refused report is in the parent's audit trail (who, from where, what and why). */
+  #auditRefusal(socket: LinkSocket, event: string, message: string): void {
+    const { meetingId, unitId, tokenId, address } = socket.data;
+    if (!this.#meetings.has(meetingId)) {
+      return;
+    }
+    const detail = `${unitId}: ${event.slice(0, 40)} — ${message}`;
+    this.#meetings
+      .execute(
+        meetingId,
+        { type: 'audit.record', action: 'link_refused', detail },
+        { role: 'system', via: 'link', linkUnitId: unitId, tokenId, address },
+      )
+      .catch(() => undefined);
+  }
+
+  /** What of the parent's events concerns each linked child, sent to that child in its own ids. */
+  #forward(runtime: MeetingRuntime, events: MeetingEvent[]): void {
+    const state = runtime.state;
+    if (Object.keys(state.links).length === 0) {
+      return;
+    }
+    const to = (link: LinkedChild) => this.#namespace.to(`${runtime.id}/${link.unitId}`);
+    const localOf = (pointId: string) => {
+      const link = childOf(state, pointId);
+
+      return link === undefined ? null : { link, id: link.localIds[pointId] as string };
+    };
+    for (const event of events) {
+      switch (event.type) {
+        case 'RollCallStarted': {
+          for (const link of Object.values(state.links)) {
+            if (link.points.some((p) => event.pointIds.includes(p.code))) {
+              to(link).emit('link:rollCall', {
+                rollCallId: event.rollCallId,
+                deadlineAt: event.deadlineAt,
+                closesAt: event.closesAt,
+              });
+            }
+          }
+          break;
+        }
+        case 'RollCallClosed': {
+          for (const link of Object.values(state.links)) {
+            to(link).emit('link:rollCallClosed', { rollCallId: event.rollCallId });
+          }
+          break;
+        }
+        case 'FloorGranted': {
+          const local = localOf(event.pointId);
+          local && to(local.link).emit('link:turn', { pointId: local.id, limitSec: event.limitSec });
+          break;
+        }
+        case 'SpeakingWarned': {
+          const local = localOf(event.pointId);
+          local && to(local.link).emit('link:turnWarned', { pointId: local.id });
+          break;
+        }
+        case 'FloorEnded': {
+          const local = localOf(event.pointId);
+          local && to(local.link).emit('link:turnEnded', { pointId: local.id, reason: event.reason });
+          break;
+        }
+        case 'FloorDenied': {
+          const request = state.requests[event.requestId];
+          const local = request === undefined ? null : localOf(request.pointId);
+          local && to(local.link).emit('link:denied', { pointId: local.id, reason: event.reason });
+          break;
+        }
+        case 'MeetingOpened':
+        case 'SessionStarted':
+        case 'MeetingEnded': {
+          for (const link of Object.values(state.links)) {
+            to(link).emit('link:status', { status: state.status, parentTitle: state.def.title });
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+}
+
+/** Where the parent stands for one child: everything a resumed child may have missed. */
+export function helloAnswer(state: MeetingState, unitId: string): HelloAnswer {
+  const link = state.links[unitId] as LinkedChild;
+  const rollCall = activeRollCall(state);
+  const mine = (pointId: string) => link.localIds[pointId];
+  const holder = state.floor === null ? undefined : mine(state.floor.pointId);
+
+  return {
+    parentMeetingId: state.def.id,
+    parentTitle: state.def.title,
+    unitId,
+    status: state.status,
+    rollCall:
+      rollCall === undefined || !link.points.some((p) => rollCall.pointIds.includes(p.code))
+        ? null
+        : {
+            rollCallId: rollCall.rollCallId,
+            deadlineAt: rollCall.deadlineAt,
+            closesAt: rollCall.closesAt,
+            confirmed: Object.keys(rollCall.confirmations)
+              .map(mine)
+              .filter((id): id is string => id !== undefined),
+          },
+    turn:
+      state.floor === null || holder === undefined
+        ? null
+        : { pointId: holder, limitSec: state.floor.limitSec, warned: state.floor.warned },
+    queued: state.queue
+      .map((requestId) => state.requests[requestId]?.pointId)
+      .map((pointId) => (pointId === undefined ? undefined : mine(pointId)))
+      .filter((id): id is string => id !== undefined),
+  };
+}

@@ -1,0 +1,458 @@
+import { io as connect, type Socket } from 'socket.io-client';
+import type { Command } from '../domain/commands.js';
+import { DomainError, ERROR_CODES, type ErrorCode } from '../domain/errors.js';
+import type { MeetingEvent } from '../domain/events.js';
+import { lineageOf, type ChildReport } from '../domain/linking.js';
+import type { Point } from '../domain/directory.js';
+import type { Actor, MeetingState } from '../domain/model.js';
+import { createLogger } from '../logger.js';
+import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
+import type { MeetingService } from '../meetings/MeetingService.js';
+import type { Ack, ErrorBody } from '../protocol/common.js';
+import { helloAnswer, LINK_NAMESPACE, type HelloAnswer, type LinkNotifications } from '../protocol/link.js';
+
+const logger = createLogger('UplinkService');
+/** Requests up are checked by the parent's schemas (server/protocol/link.ts LINK_REQUESTS). */
+type LinkEmits = Record<string, (...args: unknown[]) => void>;
+const SYSTEM: Actor = { role: 'system', via: 'link' };
+
+export interface UplinkServiceOptions {
+  meetings: MeetingService;
+  /** How long a first connection (`PUT …/uplink`) or a request up may take. Default 10000. */
+  timeoutMs?: number;
+  /** Delay before reconnecting after the parent refused the link (revoked, expired…). Default 5000. */
+  retryMs?: number;
+}
+
+/** What `GET …/uplink` adds to the meeting's own record of the link: the last refusal, in words. */
+export interface UplinkHealth {
+  lastError: ErrorBody | null;
+}
+
+/**
+ * The child's end of linked meetings: one socket.io client per linked meeting to the parent coordinator's `/link`
+ * namespace, with the parent's invitation as its credential. It says hello with the meeting's report on every
+ * (re)connection and catches up from the parent's answer; it sends up presence, the answers to the parent's roll
+ * calls and the requests the chair forwards; it runs the parent's notifications as commands of the meeting. The link
+ * survives either side restarting: the meeting's log says it is linked, and a restarted coordinator connects again.
+ */
+export class UplinkService {
+  readonly #meetings: MeetingService;
+  readonly #timeoutMs: number;
+  readonly #retryMs: number;
+  readonly #links = new Map<string, Uplink>();
+  readonly #unsubscribe: () => void;
+  #closed = false;
+
+  constructor({ meetings, timeoutMs = 10_000, retryMs = 5000 }: UplinkServiceOptions) {
+    this.#meetings = meetings;
+    this.#timeoutMs = timeoutMs;
+    this.#retryMs = retryMs;
+    for (const runtime of meetings.list()) {
+      this.#resume(runtime);
+    }
+    const stopAdopted = meetings.onAdopted((runtime) => this.#resume(runtime));
+    const stopEvents = meetings.onEvents((runtime, events) => this.#links.get(runtime.id)?.send(runtime.state, events));
+    this.#unsubscribe = () => {
+      stopAdopted();
+      stopEvents();
+    };
+  }
+
+  /**
+   * Links a meeting up: connects, says hello and waits for the parent's answer; only then is the link recorded in
+   * the meeting. A refusal or an unreachable parent throws and changes nothing.
+   */
+  async link(meetingId: string, parentUrl: string, linkToken: string, actor: Actor): Promise<HelloAnswer> {
+    const runtime = this.#meetings.get(meetingId);
+    if (runtime.state.uplink !== null || this.#links.has(meetingId)) {
+      throw new DomainError(
+        'LINK_IN_USE',
+        'Hội nghị đã kết nối lên một hội nghị cấp trên; hãy ngắt kết nối trước (already linked up)',
+      );
+    }
+    const uplink = new Uplink({ runtime, parentUrl, linkToken, timeoutMs: this.#timeoutMs, retryMs: this.#retryMs });
+    this.#links.set(meetingId, uplink);
+    try {
+      const answer = await uplink.start();
+      await runtime.execute({ type: 'uplink.configure', parentUrl, linkToken }, actor);
+      await uplink.connected(answer);
+
+      return answer;
+    } catch (error) {
+      this.#links.delete(meetingId);
+      await uplink.close({ unlink: true });
+      throw error;
+    }
+  }
+
+  /** Unlinks: tells the parent (when it can), stops the client and records it. */
+  async unlink(meetingId: string, actor: Actor): Promise<void> {
+    const runtime = this.#meetings.get(meetingId);
+    if (runtime.state.uplink === null) {
+      throw new DomainError('NOT_LINKED', 'Hội nghị chưa kết nối lên hội nghị cấp trên (not linked up)');
+    }
+    const uplink = this.#links.get(meetingId);
+    this.#links.delete(meetingId);
+    await uplink?.close({ unlink: true });
+    await runtime.execute({ type: 'uplink.remove' }, actor);
+  }
+
+  health(meetingId: string): UplinkHealth {
+    return { lastError: this.#links.get(meetingId)?.lastError ?? null };
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Disconnects every link (the parents see them lost; the log keeps them linked for the next start). */
+  async close(): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    this.#unsubscribe();
+    await Promise.all([...this.#links.values()].map((uplink) => uplink.close({ unlink: false })));
+    this.#links.clear();
+  }
+
+  /** A meeting the log says is linked up (after a restart or an adoption) connects again. */
+  #resume(runtime: MeetingRuntime): void {
+    const up = runtime.state.uplink;
+    if (up === null || this.#links.has(runtime.id) || runtime.state.status === 'ended') {
+      return;
+    }
+    const uplink = new Uplink({
+      runtime,
+      parentUrl: up.parentUrl,
+      linkToken: up.linkToken,
+      timeoutMs: this.#timeoutMs,
+      retryMs: this.#retryMs,
+    });
+    this.#links.set(runtime.id, uplink);
+    uplink.start().then(
+      (answer) => uplink.connected(answer),
+      (error: unknown) => logger.warn({ err: error, meetingId: runtime.id }, 'uplink not resumed yet; retrying'),
+    );
+  }
+}
+
+/** The report a child sends up: its hub, units, invited points (linked grandchildren's included) and who is in. */
+export function reportOf(state: MeetingState): ChildReport {
+  const hub = state.def.points.find((p) => p.code === state.def.hubPointId) as Point;
+  const invited = new Set(state.def.invitedPointIds);
+
+  return {
+    meetingId: state.def.id,
+    title: state.def.title,
+    hub,
+    units: state.def.units,
+    points: state.def.points.filter((p) => invited.has(p.code)),
+    connected: [state.def.hubPointId, ...state.def.invitedPointIds].filter((id) => state.points[id]?.connected),
+    lineage: lineageOf(state),
+  };
+}
+
+class Uplink {
+  readonly #runtime: MeetingRuntime;
+  readonly #socket: Socket<LinkNotifications, LinkEmits>;
+  readonly #timeoutMs: number;
+  readonly #retryMs: number;
+  #retry: NodeJS.Timeout | null = null;
+  #ready = false;
+  #closed = false;
+  lastError: ErrorBody | null = null;
+
+  constructor({
+    runtime,
+    parentUrl,
+    linkToken,
+    timeoutMs,
+    retryMs,
+  }: {
+    runtime: MeetingRuntime;
+    parentUrl: string;
+    linkToken: string;
+    timeoutMs: number;
+    retryMs: number;
+  }) {
+    this.#runtime = runtime;
+    this.#timeoutMs = timeoutMs;
+    this.#retryMs = retryMs;
+    this.#socket = connect(`${parentUrl}${LINK_NAMESPACE}`, {
+      auth: { token: linkToken },
+      transports: ['websocket'],
+      autoConnect: false,
+      reconnectionDelay: 300,
+      reconnectionDelayMax: 3000,
+      timeout: timeoutMs,
+    });
+    this.#socket.on('link:rollCall', ({ rollCallId, deadlineAt, closesAt }) =>
+      this.#run({ type: 'uplink.rollCall', parentRollCallId: rollCallId, deadlineAt, closesAt }),
+    );
+    this.#socket.on('link:rollCallClosed', ({ rollCallId }) =>
+      this.#run({ type: 'uplink.rollCallClosed', parentRollCallId: rollCallId }),
+    );
+    this.#socket.on('link:turn', ({ pointId, limitSec }) => this.#run({ type: 'uplink.turn', pointId, limitSec }));
+    this.#socket.on('link:turnWarned', ({ pointId }) => this.#run({ type: 'uplink.turnWarned', pointId }));
+    this.#socket.on('link:turnEnded', ({ pointId, reason }) =>
+      this.#run({ type: 'uplink.turnEnded', pointId, reason }),
+    );
+    this.#socket.on('link:denied', ({ pointId, reason }) => this.#run({ type: 'uplink.denied', pointId, reason }));
+    this.#socket.on('link:status', ({ parentTitle }) =>
+      this.#run({ type: 'uplink.state', state: 'linked', parentTitle }),
+    );
+    this.#socket.on('disconnect', (reason) => {
+      this.#ready = false;
+      if (!this.#closed) {
+        logger.warn({ meetingId: runtime.id, reason }, 'link to the parent lost');
+        this.#run({ type: 'uplink.state', state: 'lost' });
+        if (reason === 'io server disconnect') {
+          // The parent closed it (revoked, replaced, restarting): socket.io does not retry this one by itself.
+          this.#scheduleRetry();
+        }
+      }
+    });
+    this.#socket.on('connect_error', (error: Error & { data?: ErrorBody }) => {
+      this.lastError = error.data ?? {
+        code: 'LINK_UNREACHABLE',
+        message: `Không kết nối được tới hội nghị cấp trên (parent unreachable): ${error.message}`,
+      };
+      if (this.#socket.active) {
+        return;
+      }
+      // A refusal by the parent's middleware is not retried by socket.io: retry later (a restored invitation).
+      this.#scheduleRetry();
+    });
+    this.#socket.on('connect', () => {
+      if (this.#ready || this.#closed) {
+        return;
+      }
+      void this.#hello().then(
+        (answer) => this.connected(answer),
+        (error: unknown) => {
+          this.lastError = errorBodyOf(error);
+          logger.warn({ err: error, meetingId: runtime.id }, 'hello refused by the parent');
+          this.#socket.disconnect();
+          this.#scheduleRetry();
+        },
+      );
+    });
+  }
+
+  /** Connects and says hello once; resolves with the parent's answer or rejects with its refusal. */
+  start(): Promise<HelloAnswer> {
+    return new Promise<HelloAnswer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        this.#ready = false;
+        reject(
+          new DomainError(
+            'LINK_UNREACHABLE',
+            'Hội nghị cấp trên không trả lời (the parent coordinator did not answer)',
+          ),
+        );
+      }, this.#timeoutMs);
+      const onError = (error: Error & { data?: ErrorBody }) => {
+        cleanup();
+        this.#ready = false;
+        reject(
+          error.data === undefined ? new DomainError('LINK_UNREACHABLE', unreachable(error)) : toDomain(error.data),
+        );
+      };
+      const onConnect = () => {
+        cleanup();
+        this.#hello().then(resolve, (error: unknown) => {
+          this.#ready = false;
+          reject(error);
+        });
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.#socket.off('connect_error', onError);
+        this.#socket.off('connect', onConnect);
+      };
+      this.#socket.once('connect_error', onError);
+      this.#socket.once('connect', onConnect);
+      // The first hello is this one, not the general 'connect' listener's.
+      this.#ready = true;
+      this.#socket.connect();
+    });
+  }
+
+  /** The parent answered a hello: record the link and catch up on what it says. */
+  async connected(answer: HelloAnswer): Promise<void> {
+    this.#ready = true;
+    this.lastError = null;
+    const { parentMeetingId, unitId, parentTitle } = answer;
+    await this.#exec({ type: 'uplink.state', state: 'linked', parentMeetingId, unitId, parentTitle });
+    const state = this.#runtime.state;
+    if (answer.rollCall !== null) {
+      const { rollCallId, deadlineAt, closesAt } = answer.rollCall;
+      await this.#exec({ type: 'uplink.rollCall', parentRollCallId: rollCallId, deadlineAt, closesAt });
+    }
+    // Mirrored roll calls the parent closed while the link was down.
+    for (const [local, parent] of Object.entries(state.uplink?.rollCalls ?? {})) {
+      const open = state.rollCalls.find((r) => r.rollCallId === local)?.closedAt === null;
+      if (open && answer.rollCall?.rollCallId !== parent) {
+        await this.#exec({ type: 'uplink.rollCallClosed', parentRollCallId: parent });
+      }
+    }
+    // The parent's turn as it stands now.
+    const floor = this.#runtime.state.floor;
+    if (floor?.fromParent === true && answer.turn?.pointId !== floor.pointId) {
+      await this.#exec({ type: 'uplink.turnEnded', pointId: floor.pointId, reason: 'revoked' });
+    }
+    if (answer.turn !== null) {
+      await this.#exec({ type: 'uplink.turn', pointId: answer.turn.pointId, limitSec: answer.turn.limitSec });
+    }
+    // What went up may have been lost with the link: answers and forwarded requests again (both idempotent there).
+    const now = this.#runtime.state;
+    for (const rollCall of now.rollCalls) {
+      if (rollCall.parentRollCallId !== undefined && rollCall.parentRollCallId === answer.rollCall?.rollCallId) {
+        for (const [pointId, c] of Object.entries(rollCall.confirmations)) {
+          this.#emit('link:confirm', {
+            pointId,
+            rollCallId: rollCall.parentRollCallId,
+            headcount: c.headcount,
+            presiding: c.presiding,
+          });
+        }
+      }
+    }
+    for (const request of Object.values(now.requests)) {
+      if (
+        request.status === 'forwarded' &&
+        !answer.queued.includes(request.pointId) &&
+        answer.turn?.pointId !== request.pointId
+      ) {
+        this.#emit('link:floorRequest', {
+          pointId: request.pointId,
+          kind: request.kind,
+          topic: request.topic,
+          department: request.department,
+        });
+      }
+    }
+  }
+
+  /** Sends up what of the meeting's new events concerns the parent. */
+  send(state: MeetingState, events: MeetingEvent[]): void {
+    if (!this.#ready || !this.#socket.connected) {
+      return;
+    }
+    for (const event of events) {
+      switch (event.type) {
+        case 'PointConnected':
+        case 'PointDisconnected': {
+          this.#emit('link:presence', { pointId: event.pointId, connected: event.type === 'PointConnected' });
+          break;
+        }
+        case 'RollCallConfirmed': {
+          const parent = state.uplink?.rollCalls[event.rollCallId];
+          if (parent !== undefined) {
+            const { pointId, headcount, presiding } = event;
+            this.#emit('link:confirm', { pointId, rollCallId: parent, headcount, presiding });
+          }
+          break;
+        }
+        case 'FloorForwarded': {
+          const request = state.requests[event.requestId];
+          if (request !== undefined) {
+            const { pointId, kind, topic, department } = request;
+            this.#emit('link:floorRequest', { pointId, kind, topic, department });
+          }
+          break;
+        }
+        case 'ChildLinked': {
+          // A grandchild linked in: the parent learns of its points by a new hello (a report is whole).
+          void this.#hello().catch(() => undefined);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+
+  async close({ unlink }: { unlink: boolean }): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    if (this.#retry !== null) {
+      clearTimeout(this.#retry);
+    }
+    if (unlink && this.#socket.connected) {
+      await this.#socket
+        .timeout(this.#timeoutMs)
+        .emitWithAck('link:unlink', {})
+        .catch(() => undefined);
+    }
+    this.#socket.disconnect();
+  }
+
+  async #hello(): Promise<HelloAnswer> {
+    const ack = (await this.#socket
+      .timeout(this.#timeoutMs)
+      .emitWithAck('link:hello', { report: reportOf(this.#runtime.state) })) as Ack<HelloAnswer>;
+    if (!ack.ok) {
+      throw toDomain(ack.error);
+    }
+
+    return helloAnswer.parse(ack);
+  }
+
+  #emit(event: string, body: object): void {
+    this.#socket
+      .timeout(this.#timeoutMs)
+      .emitWithAck(event, body)
+      .then((ack: Ack) => {
+        if (!ack.ok) {
+          logger.warn({ meetingId: this.#runtime.id, event, error: ack.error }, 'the parent refused a report');
+        }
+      })
+      .catch(() => undefined);
+  }
+
+  #scheduleRetry(): void {
+    if (this.#closed || this.#retry !== null) {
+      return;
+    }
+    this.#retry = setTimeout(() => {
+      this.#retry = null;
+      if (!this.#closed && !this.#socket.connected) {
+        this.#ready = false;
+        this.#socket.connect();
+      }
+    }, this.#retryMs);
+    this.#retry.unref();
+  }
+
+  #run(command: Command): void {
+    this.#exec(command).catch((error: unknown) =>
+      logger.warn({ err: error, meetingId: this.#runtime.id, command: command.type }, 'parent notice not applied'),
+    );
+  }
+
+  #exec(command: Command): Promise<unknown> {
+    return this.#runtime.execute(command, SYSTEM);
+  }
+}
+
+function unreachable(error: Error): string {
+  return `Không kết nối được tới hội nghị cấp trên (parent unreachable): ${error.message}`;
+}
+
+function toDomain(body: ErrorBody): DomainError {
+  const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(body.code) ? body.code : 'LINK_UNREACHABLE';
+
+  return new DomainError(code, body.message);
+}
+
+function errorBodyOf(error: unknown): ErrorBody {
+  return error instanceof DomainError
+    ? { code: error.code, message: error.message }
+    : { code: 'LINK_UNREACHABLE', message: String(error) };
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { FLOOR_END_REASONS } from '../domain/model.js';
+import type { Ack } from './common.js';
+import { code, epochMs, floorKind, id, person, text } from './common.js';
+import { pointRecord, unitRecord } from './http.js';
+
+/**
+ * The server-to-server link between a child meeting's coordinator and its parent's (linked meetings), on the
+ * parent's socket.io namespace `/link`. The child connects with the parent's linked-hub invitation as its credential
+ * (`auth: { token }`); nothing else of either side's secrets crosses. Child → parent messages are requests with an
+ * ack; parent → child messages are notifications, and everything a child may have missed comes again in the ack of
+ * its `link:hello` (a resume is a new hello).
+ */
+
+export const LINK_NAMESPACE = '/link';
+
+const MAX_REPORTED_POINTS = 10_000;
+
+/** `PUT /api/meetings/:id/uplink`. */
+export const uplinkBody = z.strictObject({
+  parentUrl: z
+    .string()
+    .trim()
+    .max(300)
+    .url()
+    .refine((value) => /^https?:$/.test(new URL(value).protocol), 'http:// or https:// only')
+    .refine((value) => {
+      const url = new URL(value);
+
+      return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+    }, 'no credentials, query or fragment')
+    .transform((value) => value.replace(/\/+$/, '')),
+  linkToken: z.string().min(16).max(4096),
+});
+
+/** `POST /api/meetings/:id/linked-hubs`. */
+export const linkedHubBody = z.strictObject({ unitId: code });
+
+export const childReport = z.strictObject({
+  meetingId: z.string().min(1).max(64),
+  title: text(300),
+  hub: pointRecord,
+  units: z.array(unitRecord).max(MAX_REPORTED_POINTS),
+  points: z.array(pointRecord).max(MAX_REPORTED_POINTS),
+  connected: z.array(code).max(MAX_REPORTED_POINTS),
+  lineage: z.array(z.string().min(1).max(64)).max(64),
+});
+
+/** What the parent tells a child on every hello: where it stands, so a resumed link catches up. */
+export const helloAnswer = z.object({
+  parentMeetingId: z.string(),
+  parentTitle: z.string(),
+  unitId: code,
+  status: z.enum(['scheduled', 'open', 'in_session', 'ended']),
+  /** The parent's open roll call, if any, and the child's points it has heard from. */
+  rollCall: z.object({ rollCallId: id, deadlineAt: epochMs, closesAt: epochMs, confirmed: z.array(code) }).nullable(),
+  /** The parent's floor, when a point of this child (its id in the child) holds it. */
+  turn: z.object({ pointId: code, limitSec: z.number().int(), warned: z.boolean() }).nullable(),
+  /** The child's points whose requests wait in the parent's queue (their ids in the child). */
+  queued: z.array(code),
+});
+export type HelloAnswer = z.infer<typeof helloAnswer>;
+
+/** Child → parent requests. */
+export const LINK_REQUESTS = {
+  'link:hello': z.strictObject({ report: childReport }),
+  'link:presence': z.strictObject({ pointId: code, connected: z.boolean() }),
+  'link:confirm': z.strictObject({
+    pointId: code,
+    rollCallId: id,
+    headcount: z.number().int().min(0).max(10_000),
+    presiding: person,
+  }),
+  'link:floorRequest': z.strictObject({
+    pointId: code,
+    kind: floorKind,
+    topic: text(500).nullable(),
+    department: text(200).nullable(),
+  }),
+  'link:floorWithdraw': z.strictObject({ pointId: code }),
+  'link:unlink': z.strictObject({}),
+} as const;
+export type LinkRequestName = keyof typeof LINK_REQUESTS;
+export type LinkRequest<N extends LinkRequestName> = z.infer<(typeof LINK_REQUESTS)[N]>;
+
+/** Parent → child notifications (ids are the child's own). */
+export interface LinkNotifications {
+  'link:rollCall': (body: { rollCallId: string; deadlineAt: number; closesAt: number }) => void;
+  'link:rollCallClosed': (body: { rollCallId: string }) => void;
+  'link:turn': (body: { pointId: string; limitSec: number }) => void;
+  'link:turnWarned': (body: { pointId: string }) => void;
+  'link:turnEnded': (body: { pointId: string; reason: (typeof FLOOR_END_REASONS)[number] }) => void;
+  'link:denied': (body: { pointId: string; reason: string | null }) => void;
+  'link:status': (body: { status: HelloAnswer['status']; parentTitle: string }) => void;
+}
+
+export type LinkRequests = {
+  [N in LinkRequestName]: (body: LinkRequest<N>, ack: (answer: Ack<object>) => void) => void;
+};
