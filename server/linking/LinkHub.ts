@@ -259,23 +259,31 @@ export class LinkHub {
         }
         case 'FloorGranted': {
           const local = localOf(event.pointId);
-          local && to(local.link).emit('link:turn', { pointId: local.id, limitSec: event.limitSec });
+          if (local !== null) {
+            to(local.link).emit('link:turn', { pointId: local.id, limitSec: event.limitSec });
+          }
           break;
         }
         case 'SpeakingWarned': {
           const local = localOf(event.pointId);
-          local && to(local.link).emit('link:turnWarned', { pointId: local.id });
+          if (local !== null) {
+            to(local.link).emit('link:turnWarned', { pointId: local.id });
+          }
           break;
         }
         case 'FloorEnded': {
           const local = localOf(event.pointId);
-          local && to(local.link).emit('link:turnEnded', { pointId: local.id, reason: event.reason });
+          if (local !== null) {
+            to(local.link).emit('link:turnEnded', { pointId: local.id, reason: event.reason });
+          }
           break;
         }
         case 'FloorDenied': {
           const request = state.requests[event.requestId];
           const local = request === undefined ? null : localOf(request.pointId);
-          local && to(local.link).emit('link:denied', { pointId: local.id, reason: event.reason });
+          if (local !== null) {
+            to(local.link).emit('link:denied', { pointId: local.id, reason: event.reason });
+          }
           break;
         }
         case 'MeetingOpened':

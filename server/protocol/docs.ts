@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../domain/errors.js';
 import { MESSAGES } from './messages.js';
 import { REQUESTS } from './requests.js';
+import { childReport, helloAnswer, LINK_NAMESPACE, LINK_REQUESTS, uplinkBody, linkedHubBody } from './link.js';
 
 /**
  * Generates docs/protocol.md from the schemas themselves, so the document cannot drift from the code: a test compares
@@ -60,9 +61,60 @@ export function renderProtocolDoc(): string {
   for (const [name, def] of Object.entries(MESSAGES)) {
     out.push(`### \`${name}\``, '', def.doc, '', `To: ${def.to}.`, '', schemaBlock(def.schema), '');
   }
+  out.push(...linkSection());
   out.push('## Error codes', '', ERROR_CODES.map((code) => `\`${code}\``).join(', '), '');
 
   return out.join('\n');
+}
+
+/** Linked meetings: the HTTP steps of both offices and the server-to-server link. */
+function linkSection(): string[] {
+  return [
+    '## Linked meetings (between coordinators)',
+    '',
+    "A child meeting (a province's, on its own coordinator) joins a parent meeting (the nation's) as one of its units.",
+    '',
+    '1. On the parent, the office issues a linked-hub invitation for an invited unit: `POST /api/meetings/:id/linked-hubs`',
+    '   (organizer session or `x-api-key`) with the body below; the answer is `{ tokenId, linkToken, expiresAt, unitId,',
+    '   unitName }`. The invitation is a meeting-scoped token listed, revoked (`POST …/tokens/:tokenId/revoke`) and',
+    '   audited like a join link; it opens no console.',
+    '',
+    schemaBlock(linkedHubBody),
+    '',
+    '2. On the child, the office enters it: `PUT /api/meetings/:id/uplink`. The coordinator connects to the parent, says',
+    '   hello and records the link only once the parent answered: `{ state: "linked", parentMeetingId, parentTitle,',
+    '   unitId, since }`. A malformed URL is `400`, an unreachable parent `502 LINK_UNREACHABLE`, a refused invitation',
+    "   the parent's code (`401 TOKEN_REVOKED`, `409 LINK_IN_USE`, `409 LINK_LOOP`, …). `GET` answers `{ state:",
+    '   "connecting" | "linked" | "lost", parentMeetingId, parentTitle, since, relaying, onScreen, lastError }`; `DELETE`',
+    '   unlinks.',
+    '',
+    schemaBlock(uplinkBody),
+    '',
+    `3. The link: a socket.io client of the child on the parent's namespace \`${LINK_NAMESPACE}\`, \`auth: { token: linkToken }\`.`,
+    "   Every request is acknowledged like a console's. The first is `link:hello` with the child's report (its hall,",
+    "   units and invited points, a linked grandchild's included, who is connected, and the meeting ids below it for",
+    '   loop prevention); it is sent again on every reconnection, and its answer says where the parent stands so that a',
+    "   resumed child catches up. Point ids are the child's own; the parent names them `<unitId>.<id>`.",
+    '',
+    '### `link:hello` report',
+    '',
+    schemaBlock(childReport),
+    '',
+    '### `link:hello` answer',
+    '',
+    schemaBlock(helloAnswer),
+    '',
+    ...Object.entries(LINK_REQUESTS)
+      .filter(([name]) => name !== 'link:hello')
+      .flatMap(([name, schema]) => [`### \`${name}\` (child → parent)`, '', schemaBlock(schema), '']),
+    '### Parent → child notifications',
+    '',
+    '`link:rollCall { rollCallId, deadlineAt, closesAt }` (the child asks its points and its hall),',
+    '`link:rollCallClosed { rollCallId }`, `link:turn { pointId, limitSec }` (the parent granted the floor to a point of',
+    "the child, which runs on the parent's clock), `link:turnWarned { pointId }`, `link:turnEnded { pointId, reason }`,",
+    '`link:denied { pointId, reason }`, `link:status { status, parentTitle }`.',
+    '',
+  ];
 }
 
 if (

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FLOOR_END_REASONS } from '../domain/model.js';
+import type { FLOOR_END_REASONS } from '../domain/model.js';
 import type { Ack } from './common.js';
 import { code, epochMs, floorKind, id, person, text } from './common.js';
 import { pointRecord, unitRecord } from './http.js';
