@@ -68,6 +68,28 @@ export const en: Dictionary = {
     points: '{{count}} points',
   },
   organizer: {
+    linked: {
+      title: 'Linked meetings',
+      children: 'Lower-level meetings linked into this one',
+      invite: 'Issue a link invitation',
+      handOver:
+        "Give {{unit}}'s office the address and code below; they enter them under “Link up to a higher-level meeting” in their own meeting. Valid until {{until}}.",
+      parentUrl: 'Address of the higher-level system',
+      token: 'Link invitation code',
+      up: 'Link up to a higher-level meeting',
+      link: 'Link',
+      unlink: 'Unlink',
+      unlinkConfirm: 'Unlink from the higher-level meeting? The points will no longer receive its program.',
+      since: 'since {{at}}',
+      points_one: '{{connected}}/{{count}} point connected',
+      points_other: '{{connected}}/{{count}} points connected',
+      childState: { linked: 'linked', lost: 'link lost', unlinked: 'unlinked' },
+      upState: {
+        connecting: 'Connecting to {{title}}',
+        linked: 'Linked to {{title}}',
+        lost: 'Link to the higher-level meeting lost ({{title}}); retrying',
+      },
+    },
     title: 'diemcau — meeting office',
     signIn: 'Sign in',
     signOut: 'Sign out',

@@ -64,6 +64,27 @@ export const vi = {
     points: '{{count}} điểm cầu',
   },
   organizer: {
+    linked: {
+      title: 'Kết nối liên thông',
+      children: 'Hội nghị cấp dưới kết nối vào hội nghị này',
+      invite: 'Cấp lời mời kết nối',
+      handOver:
+        'Gửi cho văn phòng {{unit}} địa chỉ và mã dưới đây; họ nhập ở mục «Kết nối lên hội nghị cấp trên» của hội nghị mình. Mã có hiệu lực đến {{until}}.',
+      parentUrl: 'Địa chỉ hệ thống cấp trên',
+      token: 'Mã lời mời kết nối',
+      up: 'Kết nối lên hội nghị cấp trên',
+      link: 'Kết nối',
+      unlink: 'Ngắt kết nối',
+      unlinkConfirm: 'Ngắt kết nối với hội nghị cấp trên? Các điểm cầu sẽ không còn nhận chương trình cấp trên.',
+      since: 'từ {{at}}',
+      points_other: '{{connected}}/{{count}} điểm cầu đang kết nối',
+      childState: { linked: 'đã kết nối', lost: 'mất kết nối', unlinked: 'đã ngắt kết nối' },
+      upState: {
+        connecting: 'Đang kết nối tới {{title}}',
+        linked: 'Đã kết nối với {{title}}',
+        lost: 'Mất kết nối với hội nghị cấp trên ({{title}}); đang thử lại',
+      },
+    },
     title: 'diemcau — Văn phòng tổ chức hội nghị',
     signIn: 'Đăng nhập',
     signOut: 'Đăng xuất',

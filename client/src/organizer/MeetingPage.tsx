@@ -6,6 +6,7 @@ import { api, downloadFile, messageOf, type DirectoryView, type IssuedLink, type
 import { NewMeeting } from './NewMeeting.js';
 import { MeetingRecord } from './MeetingRecord.js';
 import { StaffLinks } from './StaffLinks.js';
+import { LinkedMeetings } from './LinkedMeetings.js';
 import { InvitationSheet } from './InvitationSheet.js';
 import { linksCsv } from './linksCsv.js';
 
@@ -166,6 +167,9 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
         />
       )}
       <StaffLinks meetingId={meetingId} />
+      {meeting !== null && (
+        <LinkedMeetings meeting={meeting} directory={directory} onChanged={() => setVersion((v) => v + 1)} />
+      )}
       <MeetingRecord meetingId={meetingId} />
       <h3>{t('organizer.invitations')}</h3>
       <div className="form-row">

@@ -84,6 +84,16 @@ export interface MeetingDetail extends MeetingSummary {
   agenda: { kind: string; title: string; by: string | null }[];
   settings: Record<string, number>;
   invitation: { units: string[]; points: string[] };
+  /** Child meetings linked into this one. */
+  links?: {
+    unitId: string;
+    unitName: string;
+    title: string;
+    state: 'linked' | 'lost' | 'unlinked';
+    since: number;
+    points: number;
+    connectedPoints: number;
+  }[];
 }
 
 export interface DirectoryView {

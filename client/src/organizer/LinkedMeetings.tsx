@@ -1,0 +1,183 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { FormError } from '../components/FormError.js';
+import { formatDate, formatTime } from '../format.js';
+import { api, messageOf, type DirectoryView, type MeetingDetail } from './api.js';
+
+interface Uplink {
+  state: 'connecting' | 'linked' | 'lost';
+  parentUrl: string;
+  parentTitle: string | null;
+  since: number;
+  relaying: boolean;
+  lastError: { code: string; message: string } | null;
+}
+
+interface Invitation {
+  unitName: string;
+  linkToken: string;
+  expiresAt: number;
+}
+
+const when = (at: number) => `${formatDate(at)} ${formatTime(at).slice(0, 5)}`;
+
+/**
+ * Linked meetings from the office's side: invite a lower level's own meeting into this one (one invitation per
+ * invited unit, handed to that office with this coordinator's address), and link this meeting up into a higher
+ * level's ("Kết nối lên hội nghị cấp trên"), each link's state in words.
+ */
+export function LinkedMeetings({
+  meeting,
+  directory,
+  onChanged,
+}: {
+  meeting: MeetingDetail;
+  directory: DirectoryView | null;
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const base = `/api/meetings/${encodeURIComponent(meeting.id)}`;
+  const [unitId, setUnitId] = useState('');
+  const [invitation, setInvitation] = useState<Invitation | null>(null);
+  const [uplink, setUplink] = useState<Uplink | null>(null);
+  const [parentUrl, setParentUrl] = useState('');
+  const [linkToken, setLinkToken] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const unitName = new Map(directory?.units.map((u) => [u.code, u.name]));
+  const units = meeting.invitation.units;
+
+  // The link's state changes on its own (a parent restarting): ask again every few seconds while on this page.
+  useEffect(() => {
+    let stopped = false;
+    const load = () =>
+      api<Uplink>('GET', `${base}/uplink`)
+        .then((u) => !stopped && setUplink(u))
+        .catch(() => !stopped && setUplink(null));
+    void load();
+    const timer = setInterval(() => void load(), 5000);
+
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [base]);
+
+  const invite = () => {
+    setError(null);
+    api<Invitation>('POST', `${base}/linked-hubs`, { unitId })
+      .then(setInvitation)
+      .catch((e: unknown) => setError(messageOf(e)));
+  };
+  const linkUp = () => {
+    setBusy(true);
+    setError(null);
+    api<Uplink>('PUT', `${base}/uplink`, { parentUrl: parentUrl.trim(), linkToken: linkToken.trim() })
+      .then(() => api<Uplink>('GET', `${base}/uplink`))
+      .then((u) => {
+        setUplink(u);
+        setLinkToken('');
+        onChanged();
+      })
+      .catch((e: unknown) => setError(messageOf(e)))
+      .finally(() => setBusy(false));
+  };
+  const unlink = () => {
+    if (!window.confirm(t('organizer.linked.unlinkConfirm'))) {
+      return;
+    }
+    api('DELETE', `${base}/uplink`)
+      .then(() => {
+        setUplink(null);
+        onChanged();
+      })
+      .catch((e: unknown) => setError(messageOf(e)));
+  };
+
+  return (
+    <section className="linked-meetings" aria-labelledby="linked-title" data-testid="linked-meetings">
+      <h3 id="linked-title">{t('organizer.linked.title')}</h3>
+      <FormError error={error} testId="linked-error" />
+      {units.length > 0 && (
+        <>
+          <h4>{t('organizer.linked.children')}</h4>
+          {(meeting.links ?? []).length > 0 && (
+            <ul data-testid="linked-children">
+              {(meeting.links ?? []).map((link) => (
+                <li key={link.unitId}>
+                  {link.unitName}: {link.title} · {t(`organizer.linked.childState.${link.state}`)} ·{' '}
+                  {t('organizer.linked.points', { connected: link.connectedPoints, count: link.points })}
+                </li>
+              ))}
+            </ul>
+          )}
+          <div className="form-row">
+            <label>
+              {t('organizer.unit')}
+              <select value={unitId} onChange={(e) => setUnitId(e.target.value)} data-testid="linked-unit">
+                <option value="">—</option>
+                {units.map((code) => (
+                  <option key={code} value={code}>
+                    {unitName.get(code) ?? code}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" disabled={unitId === ''} onClick={invite} data-testid="linked-invite">
+              {t('organizer.linked.invite')}
+            </button>
+          </div>
+          {invitation !== null && (
+            <div className="linked-invitation" data-testid="linked-invitation">
+              <p>{t('organizer.linked.handOver', { unit: invitation.unitName, until: when(invitation.expiresAt) })}</p>
+              <label>
+                {t('organizer.linked.parentUrl')}
+                <input readOnly value={location.origin} />
+              </label>
+              <label>
+                {t('organizer.linked.token')}
+                <textarea readOnly rows={3} value={invitation.linkToken} data-testid="linked-token" />
+              </label>
+            </div>
+          )}
+        </>
+      )}
+      <h4>{t('organizer.linked.up')}</h4>
+      {uplink !== null ? (
+        <p data-testid="uplink-state">
+          {t(`organizer.linked.upState.${uplink.state}`, { title: uplink.parentTitle ?? uplink.parentUrl })} (
+          {t('organizer.linked.since', { at: when(uplink.since) })})
+          {uplink.lastError !== null && uplink.state !== 'linked' && <> — {uplink.lastError.message}</>}{' '}
+          <button type="button" onClick={unlink} data-testid="uplink-remove">
+            {t('organizer.linked.unlink')}
+          </button>
+        </p>
+      ) : (
+        <div className="form-row">
+          <label>
+            {t('organizer.linked.parentUrl')}
+            <input
+              value={parentUrl}
+              onChange={(e) => setParentUrl(e.target.value)}
+              placeholder="https://hoinghi.example.gov.vn"
+              data-testid="uplink-url"
+            />
+          </label>
+          <label>
+            {t('organizer.linked.token')}
+            <input value={linkToken} onChange={(e) => setLinkToken(e.target.value)} data-testid="uplink-token" />
+          </label>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || parentUrl.trim() === '' || linkToken.trim() === ''}
+            onClick={linkUp}
+            data-testid="uplink-link"
+          >
+            {t('organizer.linked.link')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
