@@ -77,6 +77,7 @@ export const vi = {
       unlink: 'Ngắt kết nối',
       unlinkConfirm: 'Ngắt kết nối với hội nghị cấp trên? Các điểm cầu sẽ không còn nhận chương trình cấp trên.',
       since: 'từ {{at}}',
+      points_one: '{{connected}}/{{count}} điểm cầu đang kết nối',
       points_other: '{{connected}}/{{count}} điểm cầu đang kết nối',
       childState: { linked: 'đã kết nối', lost: 'mất kết nối', unlinked: 'đã ngắt kết nối' },
       upState: {
