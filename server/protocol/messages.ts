@@ -62,6 +62,8 @@ export const meetingStatusView = z.object({
       relaying: z.boolean(),
       /** Which meeting is on screen now: the parent's (relayed) or this one's. */
       onScreen: z.enum(['parent', 'local']),
+      /** The parent's roll call as far as the hall's own answer goes (the chair answers for the hall). */
+      hallRollCall: z.enum(['none', 'pending', 'confirmed']),
     })
     .nullable(),
   /** Linked meetings: the child meetings linked into this one, by unit. */

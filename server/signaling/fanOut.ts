@@ -30,7 +30,10 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
   // A link's state, or a turn the parent granted (which meeting is on screen), is status for everyone.
   if (
     [...types].some((t) => STATUS_EVENTS.has(t) || LINK_EVENTS.has(t)) ||
-    (state.uplink !== null && (types.has('FloorGranted') || types.has('FloorEnded')))
+    (state.uplink !== null &&
+      ['FloorGranted', 'FloorEnded', 'RollCallStarted', 'RollCallConfirmed', 'RollCallClosed'].some((t) =>
+        types.has(t as EventType),
+      ))
   ) {
     io.to(rooms.meeting(id)).emit('meeting:changed', statusView(state));
   }

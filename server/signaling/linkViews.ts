@@ -17,6 +17,7 @@ export function linkViews(state: MeetingState): Pick<MeetingStatusView, 'uplink'
             since: up.since,
             relaying: up.relaying,
             onScreen: programOrigin(state),
+            hallRollCall: hallRollCall(state),
           },
     links: Object.values(state.links).map((link) => ({
       unitId: link.unitId,
@@ -40,4 +41,13 @@ export function pointLabel(state: MeetingState, index: DirectoryIndex, pointId: 
   const unit = index.units.get(link.unitId)?.name ?? link.unitId;
 
   return name.includes(unit) ? name : `${name} (${unit})`;
+}
+
+function hallRollCall(state: MeetingState): 'none' | 'pending' | 'confirmed' {
+  const rollCall = state.rollCalls.at(-1);
+  if (rollCall === undefined || rollCall.closedAt !== null || rollCall.parentRollCallId === undefined) {
+    return 'none';
+  }
+
+  return rollCall.confirmations[state.def.hubPointId] === undefined ? 'pending' : 'confirmed';
 }

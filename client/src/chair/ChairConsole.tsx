@@ -9,6 +9,7 @@ import { AgendaPanel } from './AgendaPanel.js';
 import { AttendancePanel } from './AttendancePanel.js';
 import { FloorPanel } from './FloorPanel.js';
 import { MicPanel } from './MicPanel.js';
+import { UplinkBar } from './UplinkBar.js';
 import { PointGrid } from './PointGrid.js';
 import { ProgramView } from './ProgramView.js';
 import { RecordPanel } from './RecordPanel.js';
@@ -36,7 +37,12 @@ export function ChairConsole({
   const rollCallOpen = state.rollCall !== null && state.rollCall.closedAt === null;
 
   return (
-    <ConsoleFrame kind="chair" view={view} state={state}>
+    <ConsoleFrame
+      kind="chair"
+      view={view}
+      state={state}
+      banners={canModerate ? <UplinkBar client={client} state={state} /> : undefined}
+    >
       <main className="chair-layout">
         <div className="chair-stage">
           <ProgramView state={state} media={media} selfIsHub={canModerate} />

@@ -124,6 +124,11 @@ export function FloorPanel({ client, state, canModerate }: PanelProps) {
                 <strong>{entry.pointName}</strong>{' '}
                 <span className={`kind kind-${entry.kind}`}>{t(`floorKind.${entry.kind}`)}</span>
                 <DeviceGapBadge point={state.points[entry.pointId]} />
+                {entry.toParent && (
+                  <span className="badge to-parent" data-testid="to-parent">
+                    {t('floor.toParent')}
+                  </span>
+                )}
                 {entry.priority > 0 && (
                   <span className="badge">
                     {t('floor.priority')} {entry.priority}
@@ -148,6 +153,17 @@ export function FloorPanel({ client, state, canModerate }: PanelProps) {
                 >
                   {t('floor.grant')}
                 </button>
+                {entry.toParent && (
+                  <button
+                    type="button"
+                    className="primary"
+                    disabled={state.status.uplink?.state !== 'linked'}
+                    onClick={() => void client.send('floor:forward', { requestId: entry.requestId })}
+                    data-testid="forward-up"
+                  >
+                    {t('floor.forward')}
+                  </button>
+                )}
                 <button type="button" onClick={() => void client.send('floor:deny', { requestId: entry.requestId })}>
                   {t('floor.deny')}
                 </button>

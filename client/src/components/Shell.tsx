@@ -41,6 +41,7 @@ export function Header({ state, children }: { state: ConsoleState; children?: Re
               {t('recording.failed')}
             </span>
           )}
+          <LinkBadge state={state} />
           {state.status.status === 'in_session' && item !== undefined && (
             <span className="top-item">
               {t(`agendaKind.${item.kind}`)}: {item.title}
@@ -55,6 +56,38 @@ export function Header({ state, children }: { state: ConsoleState; children?: Re
       </div>
       <LanguageSwitch current={i18n.language as Language} />
     </header>
+  );
+}
+
+/** Linked meetings: which meeting is on screen, and a lost link to the parent (or, for staff, to a child). */
+function LinkBadge({ state }: { state: ConsoleState }) {
+  const { t } = useTranslation();
+  const up = state.status.uplink;
+  const lostChildren = state.status.links.filter((l) => l.state === 'lost');
+
+  return (
+    <>
+      {up !== null && (
+        <span className={`link-badge link-${up.state}`} data-testid="uplink-badge" data-on-screen={up.onScreen}>
+          {up.state === 'lost'
+            ? t('link.lost')
+            : up.state === 'connecting'
+              ? t('link.connecting')
+              : up.onScreen === 'parent'
+                ? t('link.relaying', { title: up.parentTitle ?? '' })
+                : t('link.local')}
+        </span>
+      )}
+      {state.you.role !== 'point' && lostChildren.length > 0 && (
+        <span
+          className="link-badge link-lost"
+          data-testid="children-lost"
+          title={lostChildren.map((l) => l.unitName).join(', ')}
+        >
+          {t('link.childrenLost', { count: lostChildren.length })}
+        </span>
+      )}
+    </>
   );
 }
 

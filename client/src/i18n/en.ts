@@ -67,6 +67,21 @@ export const en: Dictionary = {
     technician: 'technician {{name}}, {{phone}}',
     points: '{{count}} points',
   },
+  link: {
+    region: 'Link to the higher-level meeting',
+    lost: 'Link to the higher-level meeting lost',
+    connecting: 'Connecting to the higher-level meeting',
+    relaying: 'Relaying: {{title}}',
+    local: 'Local program',
+    childrenLost_one: '{{count}} lower-level meeting lost',
+    childrenLost_other: '{{count}} lower-level meetings lost',
+    relayToggle: 'Relay the higher-level meeting ({{title}})',
+    hallRollCall: 'Higher-level roll call: the hall confirms',
+    presidingName: 'Presiding official',
+    presidingTitle: 'Title',
+    hallConfirm: 'Confirm present',
+    hallConfirmed: 'The hall has answered the higher-level roll call',
+  },
   organizer: {
     linked: {
       title: 'Linked meetings',
@@ -322,6 +337,8 @@ export const en: Dictionary = {
     goTo: 'Go to this item',
   },
   floor: {
+    toParent: 'To the higher level',
+    forward: 'Send up',
     title: 'Floor requests',
     speaking: 'Speaking',
     nobody: 'Nobody is speaking',
@@ -397,6 +414,7 @@ export const en: Dictionary = {
     integer: 'Enter a whole number from {{min}} to {{max}}',
   },
   point: {
+    toParent: 'Speak to the higher-level meeting ({{title}}); the chair here sends it up',
     deviceProblem: {
       denied:
         'The browser has not allowed the camera/microphone. Chrome, Edge: click the lock left of the address → Camera, Microphone → Allow, then reload. Firefox: click the camera icon in the address bar → unblock.',

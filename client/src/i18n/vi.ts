@@ -63,6 +63,21 @@ export const vi = {
     technician: 'kỹ thuật viên {{name}}, {{phone}}',
     points: '{{count}} điểm cầu',
   },
+  link: {
+    region: 'Kết nối với hội nghị cấp trên',
+    lost: 'Mất kết nối với hội nghị cấp trên',
+    connecting: 'Đang kết nối với hội nghị cấp trên',
+    relaying: 'Đang tiếp sóng: {{title}}',
+    local: 'Chương trình tại chỗ',
+    childrenLost_one: '{{count}} hội nghị cấp dưới mất kết nối',
+    childrenLost_other: '{{count}} hội nghị cấp dưới mất kết nối',
+    relayToggle: 'Tiếp sóng hội nghị cấp trên ({{title}})',
+    hallRollCall: 'Hội nghị cấp trên điểm danh: hội trường xác nhận',
+    presidingName: 'Người chủ trì',
+    presidingTitle: 'Chức vụ',
+    hallConfirm: 'Xác nhận có mặt',
+    hallConfirmed: 'Hội trường đã xác nhận điểm danh cấp trên',
+  },
   organizer: {
     linked: {
       title: 'Kết nối liên thông',
@@ -324,6 +339,8 @@ export const vi = {
     goTo: 'Chuyển đến mục này',
   },
   floor: {
+    toParent: 'Gửi lên cấp trên',
+    forward: 'Chuyển lên cấp trên',
     title: 'Đăng ký phát biểu',
     speaking: 'Đang phát biểu',
     nobody: 'Chưa có ai phát biểu',
@@ -407,6 +424,7 @@ export const vi = {
     integer: 'Nhập một số nguyên từ {{min}} đến {{max}}',
   },
   point: {
+    toParent: 'Phát biểu với hội nghị cấp trên ({{title}}); chủ trì tại đây sẽ chuyển lên',
     deviceProblem: {
       denied:
         'Trình duyệt chưa cho phép dùng camera/micrô. Chrome, Edge: bấm biểu tượng ổ khóa bên trái địa chỉ → Camera, Micrô → Cho phép. Firefox: bấm biểu tượng camera trên thanh địa chỉ → bỏ chặn. Rồi bấm “Thử lại”.',

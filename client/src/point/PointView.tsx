@@ -184,7 +184,11 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
                       : t(`point.notice.${notice.kind}`)}
                   </p>
                 )}
-                <FloorRequestForm client={client} disabled={state.status.status === 'ended'} />
+                <FloorRequestForm
+                  client={client}
+                  disabled={state.status.status === 'ended'}
+                  parentTitle={state.status.uplink?.state === 'linked' ? (state.status.uplink.parentTitle ?? '') : null}
+                />
               </>
             )}
           </div>
@@ -237,9 +241,19 @@ function useHubLost(live: boolean, hubShown: boolean): boolean {
   return lost && !hubShown;
 }
 
-function FloorRequestForm({ client, disabled }: { client: MeetingClient; disabled: boolean }) {
+function FloorRequestForm({
+  client,
+  disabled,
+  parentTitle,
+}: {
+  client: MeetingClient;
+  disabled: boolean;
+  /** Linked up: the point may ask to speak to the parent meeting (its chair forwards the request). */
+  parentTitle: string | null;
+}) {
   const { t } = useTranslation();
   const [kind, setKind] = useState<FloorKind>('speech');
+  const [toParent, setToParent] = useState(false);
   const [topic, setTopic] = useState('');
   const [department, setDepartment] = useState('');
 
@@ -252,6 +266,7 @@ function FloorRequestForm({ client, disabled }: { client: MeetingClient; disable
           kind,
           ...(topic.trim() === '' ? {} : { topic: topic.trim() }),
           ...(department.trim() === '' ? {} : { department: department.trim() }),
+          ...(toParent && parentTitle !== null ? { toParent: true } : {}),
         });
       }}
     >
@@ -281,6 +296,17 @@ function FloorRequestForm({ client, disabled }: { client: MeetingClient; disable
         <label>
           {t('point.department')}
           <input value={department} maxLength={160} onChange={(e) => setDepartment(e.target.value)} name="department" />
+        </label>
+      )}
+      {parentTitle !== null && (
+        <label className="to-parent">
+          <input
+            type="checkbox"
+            checked={toParent}
+            onChange={(e) => setToParent(e.target.checked)}
+            data-testid="to-parent"
+          />
+          {t('point.toParent', { title: parentTitle })}
         </label>
       )}
       <button type="submit" className="big primary" disabled={disabled} data-testid="request-floor">
