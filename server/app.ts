@@ -273,7 +273,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
         ? undefined
         : { bus, ownerOf: (meetingId) => ownership.leases.holder(meetingId), selfUrl: () => nodeUrl },
   });
-  const linkHub = new LinkHub({ io: signaling.io as unknown as Server, meetings, tokens });
+  const linkHub = new LinkHub({ io: signaling.io as unknown as Server, meetings, tokens, media });
+  uplinks.attachMedia(media);
   if (adapterClient !== null) {
     signaling.io.adapter(createAdapter(adapterClient, { streamName: 'diemcau:socket.io' }));
   }

@@ -19,6 +19,8 @@ import {
   type LinkRequestName,
 } from '../protocol/link.js';
 import { toErrorBody, validationError } from '../signaling/handle.js';
+import type { MediaService } from '../media/MediaService.js';
+import { LinkMedia } from './LinkMedia.js';
 
 const logger = createLogger('LinkHub');
 
@@ -35,6 +37,8 @@ export interface LinkHubOptions {
   io: Server;
   meetings: MeetingService;
   tokens: JoinTokens;
+  /** The bridge's service: media is piped to children when both bridges can (mediasoup). */
+  media?: MediaService | undefined;
 }
 
 /**
@@ -49,11 +53,16 @@ export class LinkHub {
   readonly #namespace: Namespace;
   /** Per `meetingId/unitId`, the socket that speaks for the child now. */
   readonly #current = new Map<string, LinkSocket>();
+  /** Per `meetingId/unitId`, the media pipe to that child. */
+  readonly #media = new Map<string, LinkMedia>();
+  readonly #mediaService: MediaService | undefined;
+  #pipes = 0;
   readonly #unsubscribe: () => void;
   #closed = false;
 
-  constructor({ io, meetings, tokens }: LinkHubOptions) {
+  constructor({ io, meetings, tokens, media }: LinkHubOptions) {
     this.#meetings = meetings;
+    this.#mediaService = media;
     this.#namespace = io.of(LINK_NAMESPACE);
     this.#namespace.use((socket, next) => {
       this.#authenticate(socket as LinkSocket, tokens).then(
@@ -76,9 +85,18 @@ export class LinkHub {
           }
         }
       }) ?? (() => undefined);
+    const stopRouted =
+      media?.onRouted((meetingId) => {
+        for (const [key, linkMedia] of this.#media) {
+          if (key.startsWith(`${meetingId}/`)) {
+            linkMedia.sync();
+          }
+        }
+      }) ?? (() => undefined);
     this.#unsubscribe = () => {
       stopEvents();
       stopRevocations();
+      stopRouted();
     };
   }
 
@@ -93,6 +111,8 @@ export class LinkHub {
     }
     this.#closed = true;
     this.#unsubscribe();
+    this.#media.forEach((m) => m.close());
+    this.#media.clear();
     this.#namespace.disconnectSockets(true);
   }
 
@@ -121,6 +141,8 @@ export class LinkHub {
         return;
       }
       this.#current.delete(key);
+      this.#media.get(key)?.close();
+      this.#media.delete(key);
       if (!this.#closed && this.#meetings.has(meetingId)) {
         this.#execute(socket, { type: 'link.lost', unitId }).catch((error: unknown) =>
           logger.warn({ err: error, meetingId, unitId }, 'link lost not recorded'),
@@ -191,8 +213,46 @@ export class LinkHub {
         await this.#execute(socket, { type: 'link.floorWithdraw', unitId, pointId });
         break;
       }
+      case 'link:media:open': {
+        const { endpoint } = parsed.data as LinkRequest<'link:media:open'>;
+        const media = this.#mediaService;
+        if (media?.bridge.pipes === undefined) {
+          throw new DomainError(
+            'MEDIA_UNAVAILABLE',
+            'Cầu truyền hình của hội nghị cấp trên không nối được giữa các máy (the parent bridge has no media pipes)',
+          );
+        }
+        this.#media.get(key)?.close();
+        this.#pipes += 1;
+        const linkMedia = new LinkMedia({
+          media,
+          meetings: this.#meetings,
+          meetingId,
+          pipeId: `down:${key}:${this.#pipes}`,
+          side: { kind: 'parent', unitId },
+          send: async (sources) => {
+            socket.emit('link:media:sources', { sources });
+          },
+        });
+        this.#media.set(key, linkMedia);
+        const own = await linkMedia.open();
+        await linkMedia.connect(endpoint);
+
+        return { endpoint: own };
+      }
+      case 'link:media:sources': {
+        const { sources } = parsed.data as LinkRequest<'link:media:sources'>;
+        const linkMedia = this.#media.get(key);
+        if (linkMedia === undefined) {
+          throw new DomainError('NOT_FOUND', 'Chưa mở đường truyền hình liên thông (link:media:open first)');
+        }
+        await linkMedia.receive(sources);
+        break;
+      }
       case 'link:unlink': {
         this.#current.delete(key);
+        this.#media.get(key)?.close();
+        this.#media.delete(key);
         await this.#execute(socket, { type: 'link.detach', unitId });
         socket.disconnect(true);
         break;

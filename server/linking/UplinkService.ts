@@ -9,7 +9,15 @@ import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { Ack, ErrorBody } from '../protocol/common.js';
-import { helloAnswer, LINK_NAMESPACE, type HelloAnswer, type LinkNotifications } from '../protocol/link.js';
+import {
+  helloAnswer,
+  LINK_NAMESPACE,
+  pipeEndpoint,
+  type HelloAnswer,
+  type LinkNotifications,
+} from '../protocol/link.js';
+import type { MediaService } from '../media/MediaService.js';
+import { LinkMedia } from './LinkMedia.js';
 
 const logger = createLogger('UplinkService');
 /** Requests up are checked by the parent's schemas (server/protocol/link.ts LINK_REQUESTS). */
@@ -41,7 +49,8 @@ export class UplinkService {
   readonly #timeoutMs: number;
   readonly #retryMs: number;
   readonly #links = new Map<string, Uplink>();
-  readonly #unsubscribe: () => void;
+  #unsubscribe: () => void;
+  #media: MediaService | null = null;
   #closed = false;
 
   constructor({ meetings, timeoutMs = 10_000, retryMs = 5000 }: UplinkServiceOptions) {
@@ -72,6 +81,7 @@ export class UplinkService {
       );
     }
     const uplink = new Uplink({ runtime, parentUrl, linkToken, timeoutMs: this.#timeoutMs, retryMs: this.#retryMs });
+    uplink.media = this.#media;
     this.#links.set(meetingId, uplink);
     try {
       const answer = await uplink.start();
@@ -96,6 +106,20 @@ export class UplinkService {
     this.#links.delete(meetingId);
     await uplink?.close({ unlink: true });
     await runtime.execute({ type: 'uplink.remove' }, actor);
+  }
+
+  /** The bridge's service, once it exists: media is piped up when both bridges can (mediasoup). */
+  attachMedia(media: MediaService): void {
+    this.#media = media;
+    const stop = media.onRouted((meetingId) => this.#links.get(meetingId)?.mediaRouted());
+    const unsubscribe = this.#unsubscribe;
+    this.#unsubscribe = () => {
+      unsubscribe();
+      stop();
+    };
+    for (const uplink of this.#links.values()) {
+      uplink.media = media;
+    }
   }
 
   health(meetingId: string): UplinkHealth {
@@ -130,6 +154,7 @@ export class UplinkService {
       timeoutMs: this.#timeoutMs,
       retryMs: this.#retryMs,
     });
+    uplink.media = this.#media;
     this.#links.set(runtime.id, uplink);
     uplink.start().then(
       (answer) => uplink.connected(answer),
@@ -163,6 +188,10 @@ class Uplink {
   #ready = false;
   #closed = false;
   lastError: ErrorBody | null = null;
+  /** Set once the coordinator's media service exists. */
+  media: MediaService | null = null;
+  #linkMedia: LinkMedia | null = null;
+  #pipes = 0;
 
   constructor({
     runtime,
@@ -203,8 +232,15 @@ class Uplink {
     this.#socket.on('link:status', ({ parentTitle }) =>
       this.#run({ type: 'uplink.state', state: 'linked', parentTitle }),
     );
+    this.#socket.on('link:media:sources', ({ sources }) => {
+      void this.#linkMedia
+        ?.receive(sources)
+        .catch((error: unknown) => logger.warn({ err: error, meetingId: runtime.id }, 'piped sources not received'));
+    });
     this.#socket.on('disconnect', (reason) => {
       this.#ready = false;
+      this.#linkMedia?.close();
+      this.#linkMedia = null;
       if (!this.#closed) {
         logger.warn({ meetingId: runtime.id, reason }, 'link to the parent lost');
         this.#run({ type: 'uplink.state', state: 'lost' });
@@ -321,6 +357,7 @@ class Uplink {
         }
       }
     }
+    void this.#openMedia();
     for (const request of Object.values(now.requests)) {
       if (
         request.status === 'forwarded' &&
@@ -333,6 +370,58 @@ class Uplink {
           topic: request.topic,
           department: request.department,
         });
+      }
+    }
+  }
+
+  /** The meeting was routed again: what is piped up may change. */
+  mediaRouted(): void {
+    this.#linkMedia?.sync();
+  }
+
+  /** mediasoup on both sides: a pipe between the two bridges, the parent's program down and the hall up. */
+  async #openMedia(): Promise<void> {
+    const media = this.media;
+    if (media?.bridge.pipes === undefined || this.#closed) {
+      return;
+    }
+    this.#linkMedia?.close();
+    this.#pipes += 1;
+    const socket = this.#socket;
+    const linkMedia = new LinkMedia({
+      media,
+      meetings: { has: (id) => id === this.#runtime.id, get: () => this.#runtime },
+      meetingId: this.#runtime.id,
+      pipeId: `up:${this.#runtime.id}:${this.#pipes}`,
+      side: { kind: 'child' },
+      send: async (sources) => {
+        const ack = (await socket.timeout(this.#timeoutMs).emitWithAck('link:media:sources', { sources })) as Ack;
+        if (!ack.ok) {
+          logger.warn({ meetingId: this.#runtime.id, error: ack.error }, 'the parent refused piped sources');
+        }
+      },
+    });
+    this.#linkMedia = linkMedia;
+    try {
+      const endpoint = await linkMedia.open();
+      const ack = (await socket.timeout(this.#timeoutMs).emitWithAck('link:media:open', { endpoint })) as Ack<{
+        endpoint: unknown;
+      }>;
+      if (!ack.ok) {
+        logger.warn(
+          { meetingId: this.#runtime.id, error: ack.error },
+          'no media pipe: the meeting links without media',
+        );
+        linkMedia.close();
+
+        return;
+      }
+      await linkMedia.connect(pipeEndpoint.parse(ack.endpoint));
+    } catch (error) {
+      logger.warn({ err: error, meetingId: this.#runtime.id }, 'media pipe not opened');
+      linkMedia.close();
+      if (this.#linkMedia === linkMedia) {
+        this.#linkMedia = null;
       }
     }
   }
@@ -384,6 +473,7 @@ class Uplink {
     if (this.#retry !== null) {
       clearTimeout(this.#retry);
     }
+    this.#linkMedia?.close();
     if (unlink && this.#socket.connected) {
       await this.#socket
         .timeout(this.#timeoutMs)

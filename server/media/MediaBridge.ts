@@ -54,6 +54,38 @@ export interface RtpTap {
   close(): void;
 }
 
+/** One end of a media pipe between two coordinators' bridges (linked meetings): UDP with SRTP, no ICE. */
+export interface PipeEndpoint {
+  ip: string;
+  port: number;
+  srtpParameters: unknown;
+}
+
+/** A producer as it crosses a pipe: what the far side produces from (all simulcast layers cross). */
+export interface PipedProducer {
+  kind: 'audio' | 'video';
+  rtpParameters: unknown;
+}
+
+/**
+ * Media pipes between bridges on different hosts (mediasoup's pipeToRouter steps done by hand, the parameters carried
+ * by the link between coordinators). One pipe per linked pair of meetings.
+ */
+export interface MediaPipes {
+  /** Creates this side's pipe transport for a meeting (idempotent per pipe id) and says where it listens. */
+  open(meetingId: string, pipeId: string): Promise<PipeEndpoint>;
+  /** Connects this side to the far side's endpoint (once). */
+  connect(pipeId: string, remote: PipeEndpoint): Promise<void>;
+  /** Sends a participant's camera and microphone through the pipe (idempotent); empty while it produces nothing. */
+  send(pipeId: string, participantId: string): Promise<PipedProducer[]>;
+  /** Stops sending a participant through the pipe. */
+  unsend(pipeId: string, participantId: string): void;
+  /** Puts what the far side sends on this bridge as a participant of the pipe's meeting (replacing an earlier one). */
+  receive(pipeId: string, participant: MediaParticipant, producers: PipedProducer[]): Promise<void>;
+  /** Closes the pipe, what it sent and the participants it brought. Idempotent. */
+  close(pipeId: string): void;
+}
+
 export interface MediaBridgeEvents {
   /** The slots a participant receives changed (labels for its consoles). */
   slots: (participantId: string, slots: SlotLabel[]) => void;
@@ -106,6 +138,8 @@ export interface MediaBridge {
     kind: 'audio' | 'video',
     target: { port: number; rtcpPort: number },
   ): Promise<RtpTap | null>;
+  /** Media pipes to other coordinators' bridges (mediasoup); absent on the embedded bridge. */
+  readonly pipes?: MediaPipes;
   on<E extends keyof MediaBridgeEvents>(event: E, listener: MediaBridgeEvents[E]): void;
   /** Closes every peer. Idempotent. */
   close(): Promise<void>;

@@ -4,7 +4,8 @@ import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { JoinResult, MediaBridge, SlotLabel, TransportStats } from './MediaBridge.js';
-import { planRouting, programFeed, type GridSelection, type MediaParticipant } from './routing.js';
+import type { PipedProducer } from './MediaBridge.js';
+import { planRouting, programFeed, programSources, type GridSelection, type MediaParticipant } from './routing.js';
 
 const logger = createLogger('MediaService');
 
@@ -18,6 +19,9 @@ const ROUTING_EVENTS = new Set<EventType>([
   'MicChanged',
   'ScanChanged',
   'MeetingEnded',
+  // Linked meetings: whose program is on screen.
+  'RelayChanged',
+  'UplinkStateChanged',
 ]);
 
 /** The loudest open microphone of a meeting: `pointId` is `null` for the hub's consoles. */
@@ -55,6 +59,7 @@ export class MediaService {
   readonly #activeSpeakers = new Map<string, ActiveSpeaker>();
   readonly #unsubscribe: () => void;
   readonly #scanTimer: NodeJS.Timeout;
+  readonly #routedListeners = new Set<(meetingId: string) => void>();
 
   constructor({
     meetings,
@@ -179,6 +184,46 @@ export class MediaService {
     return programFeed(this.#meetings.get(meetingId).state, participants, this.#now());
   }
 
+  /** Who is on the bridge for a meeting now (consoles, and participants piped in from linked meetings). */
+  participantsOf(meetingId: string): MediaParticipant[] {
+    return [...(this.#participants.get(meetingId)?.values() ?? [])];
+  }
+
+  /** Who fills the program (hub, speaker) now, as the points see it. */
+  programSourcesOf(meetingId: string): ReturnType<typeof programSources> {
+    if (!this.#meetings.has(meetingId)) {
+      return { hub: null, speaker: null, holder: null };
+    }
+
+    return programSources(this.#meetings.get(meetingId).state, this.participantsOf(meetingId), this.#now());
+  }
+
+  /**
+   * Puts a participant piped in from a linked meeting's bridge on this meeting (replacing it if it was there): it is
+   * routed like any other (a point of a child, or the parent's program while relaying).
+   */
+  async addPiped(meetingId: string, pipeId: string, participant: MediaParticipant, producers: PipedProducer[]) {
+    const pipes = this.bridge.pipes;
+    if (pipes === undefined) {
+      throw new DomainError('MEDIA_UNAVAILABLE', 'Cầu truyền hình này không nối được giữa các máy (no media pipes)');
+    }
+    await pipes.receive(pipeId, participant, producers);
+    let participants = this.#participants.get(meetingId);
+    if (participants === undefined) {
+      participants = new Map();
+      this.#participants.set(meetingId, participants);
+    }
+    participants.set(participant.id, participant);
+    this.#reroute(meetingId);
+  }
+
+  /** Called after every routing pass of a meeting is planned (linked meetings decide what to pipe). */
+  onRouted(listener: (meetingId: string) => void): () => void {
+    this.#routedListeners.add(listener);
+
+    return () => this.#routedListeners.delete(listener);
+  }
+
   setGridPage(meetingId: string, participantId: string, selection: GridSelection): void {
     this.#gridPages.set(participantId, selection);
     this.#reroute(meetingId);
@@ -216,5 +261,12 @@ export class MediaService {
       gridPages: this.#gridPages,
     });
     this.bridge.route(meetingId, plan);
+    for (const listener of this.#routedListeners) {
+      try {
+        listener(meetingId);
+      } catch (error) {
+        logger.error({ err: error, meetingId }, 'routed listener threw');
+      }
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { programOrigin } from '../domain/linking.js';
 import type { MeetingState, Role } from '../domain/model.js';
 
 /**
@@ -12,6 +13,11 @@ export interface MediaParticipant {
   role: Role;
   /** The point this participant is the room of; `null` for chairs, technicians and observers. */
   pointId: string | null;
+  /**
+   * Linked meetings: the parent meeting's program piped down to this bridge — its hub's picture and sound, or its
+   * speaker's. Shown (and heard) instead of this meeting's own while the chair relays the parent.
+   */
+  relayed?: 'parentHub' | 'parentSpeaker';
 }
 
 /** A media source: the participant whose camera or microphone feeds a slot. */
@@ -80,13 +86,37 @@ export function programFeed(
   participants: readonly MediaParticipant[],
   now: number,
 ): { video: string | null; audio: string | null } {
-  const hub = participants.find((p) => p.role === 'chair') ?? participants.find((p) => p.role === 'cochair') ?? null;
-  const ofPoint = (pointId: string | null) =>
-    pointId === null ? undefined : participants.find((p) => p.pointId === pointId);
-  const speaker = ofPoint(programSpeaker(state, now));
-  const holder = ofPoint(state.floor?.pointId ?? null);
+  const { hub, speaker, holder } = programSources(state, participants, now);
 
   return { video: (speaker ?? hub)?.id ?? null, audio: (holder ?? hub)?.id ?? null };
+}
+
+/**
+ * Who fills the program now: the hub (the first chair on the bridge, then a co-chair), the speaker (floor holder or
+ * scan site) and the floor holder heard. While this meeting relays its parent (linked meetings), the parent's hub and
+ * speaker piped down take those places.
+ */
+export function programSources(
+  state: MeetingState,
+  participants: readonly MediaParticipant[],
+  now: number,
+): { hub: MediaParticipant | null; speaker: MediaParticipant | null; holder: MediaParticipant | null } {
+  const local = participants.filter((p) => p.relayed === undefined);
+  const ofPoint = (pointId: string | null) =>
+    pointId === null ? null : (local.find((p) => p.pointId === pointId) ?? null);
+  const localHub = local.find((p) => p.role === 'chair') ?? local.find((p) => p.role === 'cochair') ?? null;
+  if (programOrigin(state) === 'parent') {
+    const parentHub = participants.find((p) => p.relayed === 'parentHub') ?? null;
+    const parentSpeaker = participants.find((p) => p.relayed === 'parentSpeaker') ?? null;
+
+    return { hub: parentHub ?? localHub, speaker: parentSpeaker, holder: parentSpeaker };
+  }
+
+  return {
+    hub: localHub,
+    speaker: ofPoint(programSpeaker(state, now)),
+    holder: ofPoint(state.floor?.pointId ?? null),
+  };
 }
 
 export function planRouting(
@@ -101,17 +131,18 @@ export function planRouting(
       byPoint.set(p.pointId, p);
     }
   }
-  // The hub's picture: the first chair on the bridge (the chairing site), then a co-chair.
-  const hub = participants.find((p) => p.role === 'chair') ?? participants.find((p) => p.role === 'cochair') ?? null;
-  const speakerPoint = programSpeaker(state, now);
-  const speaker = speakerPoint === null ? null : (byPoint.get(speakerPoint) ?? null);
+  const { hub, speaker, holder: heard } = programSources(state, participants, now);
 
   const openMics = new Set<string>();
   if (state.mics.chairsOpen) {
-    participants.filter((p) => CHAIRS.has(p.role)).forEach((p) => openMics.add(p.id));
+    participants.filter((p) => CHAIRS.has(p.role) && p.relayed === undefined).forEach((p) => openMics.add(p.id));
+  }
+  // Relaying the parent, its hub is heard as the hub is.
+  if (hub?.relayed !== undefined) {
+    openMics.add(hub.id);
   }
   // Only the floor holder speaks by right; an auto-scan site is seen, not heard.
-  const holder = state.floor === null ? undefined : byPoint.get(state.floor.pointId);
+  const holder = heard ?? undefined;
   if (holder !== undefined) {
     openMics.add(holder.id);
   }

@@ -61,6 +61,32 @@ export const helloAnswer = z.object({
 });
 export type HelloAnswer = z.infer<typeof helloAnswer>;
 
+/** What one side pipes to the other: each source as what it is on the far side, with its producers' parameters. */
+export const pipedSources = z.strictObject({
+  sources: z
+    .array(
+      z.strictObject({
+        /** The sending bridge's participant id (stable while it sends the same camera). */
+        key: z.string().min(1).max(128),
+        /** Down: the parent's hub or speaker. Up: the child's hall, or its point holding the parent's floor. */
+        as: z.enum(['hub', 'speaker', 'hall', 'point']),
+        /** Up: the point's id in the child. */
+        pointId: z.string().min(1).max(64).nullable(),
+        producers: z
+          .array(z.strictObject({ kind: z.enum(['audio', 'video']), rtpParameters: z.looseObject({}) }))
+          .max(2),
+      }),
+    )
+    .max(4),
+});
+export type PipedSource = z.infer<typeof pipedSources>['sources'][number];
+
+export const pipeEndpoint = z.strictObject({
+  ip: z.string().min(1).max(64),
+  port: z.number().int().min(1).max(65_535),
+  srtpParameters: z.looseObject({}),
+});
+
 /** Child → parent requests. */
 export const LINK_REQUESTS = {
   'link:hello': z.strictObject({ report: childReport }),
@@ -79,6 +105,10 @@ export const LINK_REQUESTS = {
   }),
   'link:floorWithdraw': z.strictObject({ pointId: code }),
   'link:unlink': z.strictObject({}),
+  /** mediasoup on both sides: the child's pipe endpoint; the answer is the parent's (`{ endpoint }`). */
+  'link:media:open': z.strictObject({ endpoint: pipeEndpoint }),
+  /** What the child pipes up now (its hall, the point holding the parent's floor). */
+  'link:media:sources': pipedSources,
 } as const;
 export type LinkRequestName = keyof typeof LINK_REQUESTS;
 export type LinkRequest<N extends LinkRequestName> = z.infer<(typeof LINK_REQUESTS)[N]>;
@@ -92,6 +122,8 @@ export interface LinkNotifications {
   'link:turnEnded': (body: { pointId: string; reason: (typeof FLOOR_END_REASONS)[number] }) => void;
   'link:denied': (body: { pointId: string; reason: string | null }) => void;
   'link:status': (body: { status: HelloAnswer['status']; parentTitle: string }) => void;
+  /** What the parent pipes down now (its hub and speaker). */
+  'link:media:sources': (body: z.infer<typeof pipedSources>) => void;
 }
 
 export type LinkRequests = {

@@ -24,6 +24,7 @@ import {
   type Participant,
 } from './participants.js';
 import { placeConsumers } from './plan.js';
+import { MediasoupPipes } from './MediasoupPipes.js';
 import { openTap } from './rtpTap.js';
 import { useWorkerBinary, WorkerPool } from './WorkerPool.js';
 
@@ -68,9 +69,28 @@ export class MediasoupBridge implements MediaBridge {
   });
   #pool: WorkerPool | null = null;
   #closed = false;
+  /** Pipes to other coordinators' bridges (linked meetings). */
+  readonly pipes: MediasoupPipes;
 
   private constructor(config: Config) {
     this.#config = config;
+    const listenIp = config.MEDIA_LISTEN_IP ?? '0.0.0.0';
+    this.pipes = new MediasoupPipes({
+      routerFor: async (meetingId) => {
+        const meeting = this.#meeting(meetingId);
+        const placed = meeting.joining.then(() =>
+          meeting.routers[0] !== undefined ? meeting.routers[0] : this.#place(meeting),
+        );
+        meeting.joining = placed.catch(() => undefined);
+
+        return placed;
+      },
+      participants: this.#participants,
+      leave: (participantId) => this.leave(participantId),
+      changed: (participantId) => this.#emitter.emit('changed', participantId),
+      listenIp,
+      announcedAddress: config.MEDIA_ANNOUNCED_IP ?? (listenIp === '0.0.0.0' ? undefined : listenIp),
+    });
   }
 
   static async create({ config, workerBin }: MediasoupBridgeOptions): Promise<MediasoupBridge> {
@@ -276,8 +296,10 @@ export class MediasoupBridge implements MediaBridge {
     }
     this.#participants.delete(participantId);
     this.#count(participant, -participant.consumers.size);
-    // Closing the transports closes their producers and consumers; others' consumers of them close with them.
+    // Closing the transports closes their producers and consumers; others' consumers of them close with them. A
+    // participant brought by a pipe has no transport of its own: its producers are closed one by one.
     participant.transports.forEach((t) => t.close());
+    participant.producers.forEach((p) => p.close());
   }
 
   route(meetingId: string, plan: RoutingPlan): void {

@@ -1,0 +1,219 @@
+import { childOf } from '../domain/linking.js';
+import { createLogger } from '../logger.js';
+import type { PipedProducer, PipeEndpoint } from '../media/MediaBridge.js';
+import type { MediaService } from '../media/MediaService.js';
+import type { MediaParticipant } from '../media/routing.js';
+import type { MeetingService } from '../meetings/MeetingService.js';
+import type { PipedSource } from '../protocol/link.js';
+
+const logger = createLogger('LinkMedia');
+
+export interface LinkMediaOptions {
+  media: MediaService;
+  /** Where the meeting's state is read (the meeting service, or one runtime). */
+  meetings: Pick<MeetingService, 'has' | 'get'>;
+  meetingId: string;
+  /** This side's pipe id (unique on this bridge). */
+  pipeId: string;
+  /** The parent side pipes one child (`unitId`); the child side pipes up to its parent. */
+  side: { kind: 'parent'; unitId: string } | { kind: 'child' };
+  /** Sends this side's sources to the far side (the link socket). */
+  send: (sources: PipedSource[]) => Promise<void>;
+}
+
+/**
+ * Media across one link between meetings, on mediasoup: one pipe per linked pair. The parent pipes its program (hub
+ * and speaker) down to a child — except a source that came from that child (no loops, no echo of a room to itself);
+ * the child pipes its hall up, and the point holding the parent's floor. Only what the far side shows crosses.
+ */
+export class LinkMedia {
+  readonly #options: LinkMediaOptions;
+  #lastSent = '';
+  readonly #sentKeys = new Set<string>();
+  /** Far source key → the participant it is on this bridge. */
+  readonly #received = new Map<string, MediaParticipant>();
+  #syncing: Promise<void> = Promise.resolve();
+  #pending = false;
+  #closed = false;
+  #connected = false;
+
+  constructor(options: LinkMediaOptions) {
+    this.#options = options;
+  }
+
+  /** Opens this side's pipe transport: where the far side must send. */
+  open(): Promise<PipeEndpoint> {
+    return this.#pipes().open(this.#options.meetingId, this.#options.pipeId);
+  }
+
+  /** Connects to the far side's endpoint, then starts piping. */
+  async connect(remote: PipeEndpoint): Promise<void> {
+    await this.#pipes().connect(this.#options.pipeId, remote);
+    this.#connected = true;
+    this.sync();
+  }
+
+  /** Re-decides what to pipe (after every routing pass of the meeting); passes run one at a time, coalesced. */
+  sync(): void {
+    if (this.#closed || !this.#connected) {
+      return;
+    }
+    if (this.#pending) {
+      return;
+    }
+    this.#pending = true;
+    this.#syncing = this.#syncing
+      .then(async () => {
+        this.#pending = false;
+        await this.#sync();
+      })
+      .catch((error: unknown) => logger.warn({ err: error, pipeId: this.#options.pipeId }, 'sync() failed'));
+  }
+
+  /** What the far side pipes now: new sources join this meeting's bridge, gone ones leave. */
+  async receive(sources: PipedSource[]): Promise<void> {
+    const { media, meetingId, pipeId } = this.#options;
+    // Keyed by what is sent too: a camera restarted under the same participant is a new source.
+    const wanted = new Map(sources.map((s) => [`${s.as}:${s.key}:${fingerprint(s)}`, s]));
+    for (const [key, participant] of this.#received) {
+      if (!wanted.has(key)) {
+        this.#received.delete(key);
+        media.leave(meetingId, participant.id);
+      }
+    }
+    for (const [key, source] of wanted) {
+      if (this.#received.has(key) || this.#closed) {
+        continue;
+      }
+      const participant = this.#participantFor(source, `pipe:${pipeId}:${source.as}:${source.key}`);
+      if (participant === null) {
+        logger.warn({ pipeId, source: source.as, pointId: source.pointId }, 'receive() | a source for no point here');
+        continue;
+      }
+      await media.addPiped(meetingId, pipeId, participant, source.producers as PipedProducer[]);
+      this.#received.set(key, participant);
+    }
+  }
+
+  /** Closes the pipe and takes what it brought off the bridge. Idempotent. */
+  close(): void {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    const { media, meetingId, pipeId } = this.#options;
+    for (const participant of this.#received.values()) {
+      media.leave(meetingId, participant.id);
+    }
+    this.#received.clear();
+    media.bridge.pipes?.close(pipeId);
+  }
+
+  async #sync(): Promise<void> {
+    const { meetingId, pipeId } = this.#options;
+    const wanted = this.#outgoing();
+    const sources: PipedSource[] = [];
+    for (const { participant, as, pointId } of wanted) {
+      const producers = await this.#pipes().send(pipeId, participant.id);
+      if (producers.length > 0) {
+        sources.push({
+          key: participant.id,
+          as,
+          pointId,
+          producers: producers.map((p) => ({
+            kind: p.kind,
+            rtpParameters: p.rtpParameters as Record<string, unknown>,
+          })),
+        });
+      }
+    }
+    for (const key of this.#sentKeys) {
+      if (!wanted.some((w) => w.participant.id === key)) {
+        this.#pipes().unsend(pipeId, key);
+        this.#sentKeys.delete(key);
+      }
+    }
+    wanted.forEach((w) => this.#sentKeys.add(w.participant.id));
+    const signature = JSON.stringify(sources.map((s) => [s.as, s.key, fingerprint(s)]));
+    if (signature !== this.#lastSent && !this.#closed) {
+      this.#lastSent = signature;
+      await this.#options.send(sources);
+      logger.debug({ meetingId, pipeId, sources: sources.map((s) => s.as) }, 'sync() | sources sent');
+    }
+  }
+
+  /** What this side should pipe to the far side now. */
+  #outgoing(): { participant: MediaParticipant; as: PipedSource['as']; pointId: string | null }[] {
+    const { media, meetings, meetingId, side } = this.#options;
+    if (!meetings.has(meetingId)) {
+      return [];
+    }
+    const state = meetings.get(meetingId).state;
+    const participants = media.participantsOf(meetingId);
+    const out: { participant: MediaParticipant; as: PipedSource['as']; pointId: string | null }[] = [];
+    if (side.kind === 'child') {
+      const hall =
+        participants.find((p) => p.role === 'chair' && p.relayed === undefined) ??
+        participants.find((p) => p.role === 'cochair' && p.relayed === undefined);
+      if (hall !== undefined) {
+        out.push({ participant: hall, as: 'hall', pointId: state.def.hubPointId });
+      }
+      const floor = state.floor;
+      if (floor?.fromParent === true && floor.pointId !== state.def.hubPointId) {
+        const holder = participants.find((p) => p.pointId === floor.pointId && p.relayed === undefined);
+        if (holder !== undefined) {
+          out.push({ participant: holder, as: 'point', pointId: floor.pointId });
+        }
+      }
+
+      return out;
+    }
+    const fromThisChild = (p: MediaParticipant | null) =>
+      p !== null && p.pointId !== null && childOf(state, p.pointId)?.unitId === side.unitId;
+    const { hub, speaker } = media.programSourcesOf(meetingId);
+    if (hub !== null && !fromThisChild(hub)) {
+      out.push({ participant: hub, as: 'hub', pointId: null });
+    }
+    if (speaker !== null && speaker.id !== hub?.id && !fromThisChild(speaker)) {
+      out.push({ participant: speaker, as: 'speaker', pointId: null });
+    }
+
+    return out;
+  }
+
+  /** The participant a far source is on this bridge; `null` for a point this meeting does not know. */
+  #participantFor(source: PipedSource, id: string): MediaParticipant | null {
+    const { meetings, meetingId, side } = this.#options;
+    if (side.kind === 'child') {
+      return source.as === 'hub' || source.as === 'speaker'
+        ? { id, role: 'observer', pointId: null, relayed: source.as === 'hub' ? 'parentHub' : 'parentSpeaker' }
+        : null;
+    }
+    if (source.as !== 'hall' && source.as !== 'point') {
+      return null;
+    }
+    const link = meetings.get(meetingId).state.links[side.unitId];
+    const pointId =
+      source.pointId === null
+        ? undefined
+        : Object.entries(link?.localIds ?? {}).find(([, local]) => local === source.pointId)?.[0];
+
+    return pointId === undefined ? null : { id, role: 'point', pointId };
+  }
+
+  #pipes() {
+    const pipes = this.#options.media.bridge.pipes;
+    if (pipes === undefined) {
+      throw new Error('InvalidStateError: this bridge has no media pipes');
+    }
+
+    return pipes;
+  }
+}
+
+/** The streams a source carries (their SSRCs): the same participant sending another camera differs. */
+function fingerprint(source: PipedSource): string {
+  return source.producers
+    .map((p) => JSON.stringify((p.rtpParameters as { encodings?: { ssrc?: number }[] }).encodings?.map((e) => e.ssrc)))
+    .join('|');
+}
