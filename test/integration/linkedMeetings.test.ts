@@ -1,34 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type AppServer } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
-import type { Directory } from '../../server/domain/directory.js';
 import { connectMeeting, type MeetingSocket } from '../../server/protocol/client.js';
-import { smallDirectory, smallMeetingInput } from '../helpers/domain.js';
+import {
+  inviteUnit,
+  LINKED_ADMIN_KEY,
+  linkUp,
+  startCoordinator,
+  startNation,
+  startProvince,
+  type Coordinator,
+} from '../helpers/linked.js';
 import { until } from '../helpers/poll.js';
-import { tempDir } from '../helpers/tmp.js';
 
-const ADMIN_KEY = 'linked-admin-key';
 const presiding = { name: 'Hoàng Thị Mai', title: 'Chủ tịch UBND xã' };
 const CHAIR = { role: 'chair' } as const;
-
-/** The nation's directory: the centre and two provinces, which bring their own communes by linking. */
-function nationDirectory(): Directory {
-  return {
-    units: [
-      { code: 'VN', name: 'Trung ương', level: 'nation', parentCode: null },
-      { code: 'P1', name: 'Tỉnh Bắc Giang', level: 'province', parentCode: 'VN' },
-      { code: 'P2', name: 'Tỉnh Lạng Sơn', level: 'province', parentCode: 'VN' },
-    ],
-    points: [{ code: 'TW', name: 'Điểm cầu Trung ương', level: 'nation', unitCode: 'VN', technician: null }],
-  };
-}
-
-interface Coordinator {
-  server: AppServer;
-  dataDir: string;
-  host: string;
-  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
-}
+const ADMIN_KEY = LINKED_ADMIN_KEY;
 
 const cleanups: (() => Promise<void>)[] = [];
 const sockets: MeetingSocket[] = [];
@@ -40,71 +25,17 @@ afterEach(async () => {
   }
 });
 
-/** A coordinator of its own deployment on its own loopback address, with its own data dir. */
-async function coordinator(host: string, dataDir?: string): Promise<Coordinator> {
-  const dir = dataDir ?? (await tempDir()).dir;
-  const server = await startServer(
-    loadConfig({
-      PORT: '0',
-      HOST: host,
-      DATA_DIR: dir,
-      STORE_FSYNC: 'never',
-      ADMIN_API_KEY: ADMIN_KEY,
-      LOG_LEVEL: 'silent',
-    }),
-  );
-  cleanups.push(() => server.close());
+const tracked = async (started: Promise<Coordinator>): Promise<Coordinator> => {
+  const c = await started;
+  cleanups.push(() => c.close());
 
-  return {
-    server,
-    dataDir: dir,
-    host,
-    async api(method, path, body) {
-      const res = await fetch(`${server.url}${path}`, {
-        method,
-        headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-    },
-  };
-}
-
-async function nation(): Promise<Coordinator> {
-  const parent = await coordinator('127.0.0.2');
-  await parent.server.meetings.replaceDirectory(nationDirectory());
-  const meeting = await parent.server.meetings.createMeeting({
-    ...smallMeetingInput({ hubPointId: 'TW', invite: { units: ['P1', 'P2'] } }),
-    title: 'Hội nghị trực tuyến toàn quốc',
-    id: 'tw',
-  });
-  await meeting.execute({ type: 'meeting.open' }, CHAIR);
-  await meeting.execute({ type: 'meeting.start' }, CHAIR);
-
-  return parent;
-}
-
-async function province(host: string, id: string): Promise<Coordinator> {
-  const child = await coordinator(host);
-  await child.server.meetings.replaceDirectory(smallDirectory());
-  const meeting = await child.server.meetings.createMeeting({ ...smallMeetingInput(), id });
-  await meeting.execute({ type: 'meeting.open' }, CHAIR);
-  await meeting.execute({ type: 'meeting.start' }, CHAIR);
-
-  return child;
-}
-
-async function invite(parent: Coordinator, unitId: string): Promise<string> {
-  const { status, body } = await parent.api('POST', '/api/meetings/tw/linked-hubs', { unitId });
-  expect(status).toBe(201);
-
-  return body.linkToken as string;
-}
-
-async function link(child: Coordinator, meetingId: string, parent: Coordinator, linkToken: string) {
-  return child.api('PUT', `/api/meetings/${meetingId}/uplink`, { parentUrl: parent.server.url, linkToken });
-}
+  return c;
+};
+const nation = () => tracked(startNation());
+const province = (host: string, id: string) => tracked(startProvince(host, id));
+const coordinator = (host: string, dataDir: string) => tracked(startCoordinator(host, { dataDir }));
+const invite = inviteUnit;
+const link = linkUp;
 
 async function pointOf(child: Coordinator, meetingId: string, pointId: string): Promise<MeetingSocket> {
   const { token } = await child.server.tokens.issue({ meetingId, role: 'point', pointId, ttlSec: 600 });

@@ -90,9 +90,16 @@ export class MediasoupPipes implements MediaPipes {
       return [];
     }
     let consumers = pipe.sent.get(participantId);
-    if (consumers === undefined || consumers.some((c) => c.closed)) {
+    const producing = [...participant.producers.values()].filter((p) => !p.closed).map((p) => p.id);
+    // Sent again when what the participant produces changed (a camera added or restarted since the last time).
+    const stale =
+      consumers === undefined ||
+      consumers.some((c) => c.closed) ||
+      consumers.length !== producing.length ||
+      consumers.some((c) => !producing.includes(c.producerId));
+    if (stale) {
       consumers?.forEach((c) => c.close());
-      consumers = [];
+      const fresh: ms.Consumer[] = [];
       for (const producer of participant.producers.values()) {
         if (producer.closed) {
           continue;
@@ -104,12 +111,13 @@ export class MediasoupPipes implements MediaPipes {
             .pipeToRouter({ producerId: producer.id, router: pipe.router.router })
             .catch(() => undefined);
         }
-        consumers.push(await pipe.transport.consume({ producerId: producer.id }));
+        fresh.push(await pipe.transport.consume({ producerId: producer.id }));
       }
-      pipe.sent.set(participantId, consumers);
+      pipe.sent.set(participantId, fresh);
+      consumers = fresh;
     }
 
-    return consumers.map((c) => ({ kind: c.kind, rtpParameters: c.rtpParameters }));
+    return (consumers ?? []).map((c) => ({ kind: c.kind, rtpParameters: c.rtpParameters }));
   }
 
   unsend(pipeId: string, participantId: string): void {
