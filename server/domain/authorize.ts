@@ -61,6 +61,7 @@ export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
   'link.confirm': ['system'],
   'link.floorRequest': ['system'],
   'link.floorWithdraw': ['system'],
+  'link.release': ['system'],
   'uplink.configure': ['admin'],
   'uplink.remove': ['admin'],
   'uplink.state': ['system'],

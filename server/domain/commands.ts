@@ -89,6 +89,7 @@ export type Command =
       department: string | null;
     }
   | { type: 'link.floorWithdraw'; unitId: string; pointId: string }
+  | { type: 'link.release'; unitId: string; pointId: string }
   // Linked meetings, child side.
   | { type: 'uplink.configure'; parentUrl: string; linkToken: string }
   | {

@@ -1,7 +1,7 @@
 import type { Command } from './commands.js';
 import { DomainError } from './errors.js';
 import type { EventBody } from './events.js';
-import { requestFloor, requireInSession, requireLive, requireNotEnded, withdrawFloor } from './floor.js';
+import { releaseFloor, requestFloor, requireInSession, requireLive, requireNotEnded, withdrawFloor } from './floor.js';
 import {
   attachChild,
   childLinkLost,
@@ -28,6 +28,7 @@ const LINK_COMMAND_TYPES: ReadonlySet<string> = new Set([
   'link.confirm',
   'link.floorRequest',
   'link.floorWithdraw',
+  'link.release',
   'uplink.configure',
   'uplink.state',
   'uplink.remove',
@@ -98,6 +99,12 @@ export function decideLink(state: MeetingState, command: LinkCommand, now: numbe
       const pointId = childPoint(state, command.unitId, command.pointId);
 
       return withdrawFloor(state, { type: 'floor.withdraw', pointId });
+    }
+    case 'link.release': {
+      // The child's point finished the turn the parent gave it.
+      const pointId = childPoint(state, command.unitId, command.pointId);
+
+      return releaseFloor(state, { type: 'floor.release', pointId });
     }
     case 'uplink.configure': {
       return configureUplink(state, command);

@@ -249,6 +249,11 @@ export class LinkHub {
         await linkMedia.receive(sources);
         break;
       }
+      case 'link:release': {
+        const { pointId } = parsed.data as LinkRequest<'link:release'>;
+        await this.#execute(socket, { type: 'link.release', unitId, pointId });
+        break;
+      }
       case 'link:unlink': {
         this.#current.delete(key);
         this.#media.get(key)?.close();

@@ -191,6 +191,8 @@ class Uplink {
   /** Set once the coordinator's media service exists. */
   media: MediaService | null = null;
   #linkMedia: LinkMedia | null = null;
+  /** The point holding a turn the parent granted, if any. */
+  #parentTurn: string | null = null;
   #pipes = 0;
 
   constructor({
@@ -444,6 +446,18 @@ class Uplink {
             const { pointId, headcount, presiding } = event;
             this.#emit('link:confirm', { pointId, rollCallId: parent, headcount, presiding });
           }
+          break;
+        }
+        case 'FloorEnded': {
+          // The point itself finished a turn the parent gave: the parent's floor is free again.
+          const turn = state.turns.at(-1);
+          if (event.reason === 'released' && turn?.pointId === event.pointId && this.#parentTurn === event.pointId) {
+            this.#emit('link:release', { pointId: event.pointId });
+          }
+          break;
+        }
+        case 'FloorGranted': {
+          this.#parentTurn = event.fromParent === true ? event.pointId : null;
           break;
         }
         case 'FloorForwarded': {

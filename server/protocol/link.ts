@@ -104,6 +104,8 @@ export const LINK_REQUESTS = {
     department: text(200).nullable(),
   }),
   'link:floorWithdraw': z.strictObject({ pointId: code }),
+  /** The child's point ended the turn the parent gave it. */
+  'link:release': z.strictObject({ pointId: code }),
   'link:unlink': z.strictObject({}),
   /** mediasoup on both sides: the child's pipe endpoint; the answer is the parent's (`{ endpoint }`). */
   'link:media:open': z.strictObject({ endpoint: pipeEndpoint }),

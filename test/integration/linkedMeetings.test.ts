@@ -103,6 +103,12 @@ describe('linked meetings across coordinators', () => {
     await tw.execute({ type: 'floor.revoke' }, CHAIR);
     await until(() => tinhA.state.floor === null, 10_000, 'the turn ended in A');
     expect(tinhA.state.requests[requestId]?.status).toBe('done');
+    // Called on again, the commune finishes its turn itself: the nation's floor is free.
+    await tw.execute({ type: 'floor.grant', pointId: 'P1.DC-X1', limitSec: 60 }, CHAIR);
+    await until(() => tinhA.state.floor?.fromParent === true, 10_000, 'the second turn in A');
+    expect(await x1.timeout(5000).emitWithAck('floor:release', {})).toMatchObject({ ok: true });
+    await until(() => tw.state.floor === null, 10_000, 'the release at the parent');
+    expect(tw.state.turns.at(-1)).toMatchObject({ pointId: 'P1.DC-X1', reason: 'released' });
 
     // The nation's audit trail names what came through the link.
     const audit = await fetch(`${parent.server.url}/api/meetings/tw/audit.json`, {
