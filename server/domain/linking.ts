@@ -3,8 +3,8 @@ import type { Point, Unit } from './directory.js';
 import { DomainError } from './errors.js';
 import type { EventBody } from './events.js';
 import { requireLive, requireNotEnded } from './floor.js';
-import type { MeetingDefinition, MeetingState, RollCallOutcome } from './model.js';
-import { emptyCounts, type RollCallTally, type TallyCounts } from './rollCall.js';
+import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from './model.js';
+import { emptyCounts, rollCallChain, type RollCallTally, type TallyCounts } from './rollCall.js';
 
 /**
  * Linked meetings (kết nối liên thông): a child meeting on another coordinator joins this one as one of its units.
@@ -350,14 +350,20 @@ export function childrenToReceive(state: MeetingState, sourcePointId: string | n
 /** A roll call's tally by linked child: every child's points (its hall included), whatever unit inside it. */
 export function tallyByChild(
   state: MeetingState,
+  rollCall: RollCall,
   tally: RollCallTally,
 ): { unitId: string; title: string; state: LinkedChild['state']; counts: TallyCounts }[] {
+  const chain = rollCallChain(state, rollCall);
+  const headcountOf = (pointId: string) =>
+    chain.reduce((last, run) => run.confirmations[pointId]?.headcount ?? last, 0);
+
   return Object.values(state.links).map((link) => {
     const counts = emptyCounts();
     for (const point of link.points) {
       const outcome: RollCallOutcome | undefined = tally.outcomes[point.code];
       if (outcome !== undefined) {
         counts[outcome] += 1;
+        counts.headcount += headcountOf(point.code);
       }
     }
 

@@ -102,6 +102,17 @@ export const rollCallView = z.object({
   /** Staff only: counts and per-unit groups. */
   totals: tallyCounts.optional(),
   byUnit: z.array(z.object({ unitId: z.string(), name: z.string(), counts: tallyCounts })).optional(),
+  /** Staff only, linked meetings: counts by child meeting linked in (its hall and every point below it). */
+  byChild: z
+    .array(
+      z.object({
+        unitId: z.string(),
+        title: z.string(),
+        state: z.enum(['linked', 'lost', 'unlinked']),
+        counts: tallyCounts,
+      }),
+    )
+    .optional(),
   /**
    * Staff only: points' outcomes. Every point when the roll call starts, passes its deadline or closes (and in
    * snapshots and `rollcall:tally`); only the points that just confirmed otherwise (`partial: true`), so a

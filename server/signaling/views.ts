@@ -3,6 +3,7 @@ import type { Actor, MeetingState, RollCall } from '../domain/model.js';
 import { assigneeOf, turnLog } from '../domain/record.js';
 import { tallyRollCall } from '../domain/rollCall.js';
 import { linkViews, pointLabel } from './linkViews.js';
+import { tallyByChild } from '../domain/linking.js';
 import type { z } from 'zod';
 import type { FloorView, MeetingStatusView, RollCallView, Snapshot, recordView } from '../protocol/messages.js';
 
@@ -79,9 +80,18 @@ export function rollCallStaffView(
   index: DirectoryIndex,
   changed?: Iterable<string>,
 ): RollCallView {
-  const { totals, byUnit, outcomes } = tallyRollCall(state, rollCall, index);
+  const tally = tallyRollCall(state, rollCall, index);
+  const { totals, byUnit, outcomes } = tally;
+  const byChild = Object.keys(state.links).length === 0 ? undefined : tallyByChild(state, rollCall, tally);
   if (changed === undefined) {
-    return { ...rollCallBase(state, rollCall), totals, byUnit, outcomes, partial: false };
+    return {
+      ...rollCallBase(state, rollCall),
+      totals,
+      byUnit,
+      ...(byChild ? { byChild } : {}),
+      outcomes,
+      partial: false,
+    };
   }
   const subset: typeof outcomes = {};
   for (const pointId of changed) {
@@ -91,7 +101,14 @@ export function rollCallStaffView(
     }
   }
 
-  return { ...rollCallBase(state, rollCall), totals, byUnit, outcomes: subset, partial: true };
+  return {
+    ...rollCallBase(state, rollCall),
+    totals,
+    byUnit,
+    ...(byChild ? { byChild } : {}),
+    outcomes: subset,
+    partial: true,
+  };
 }
 
 /**

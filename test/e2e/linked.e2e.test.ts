@@ -111,6 +111,11 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] linked meetings across three
         presiding: { name: 'Nông Văn Tuấn', title: 'Bí thư Đảng ủy xã' },
       }),
     );
+    // The nation's chair reads the tally by province linked in.
+    const chair = pages.get('parentChair') as Page;
+    await eventually(async () =>
+      expect(await chair.locator('[data-testid="rollcall-by-child"] tbody tr').count()).toBe(2),
+    );
   });
 
   it("a child coordinator killed and started again: the nation's chair sees it lost, then the link and its media resume", async () => {

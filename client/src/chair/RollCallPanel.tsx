@@ -150,6 +150,42 @@ function Tally({ rollCall }: { rollCall: RollCallView }) {
           </tbody>
         </table>
       </div>
+      {(rollCall.byChild ?? []).length > 0 && (
+        <div className="table-scroll">
+          <table className="by-child" data-testid="rollcall-by-child">
+            <caption>{t('rollCall.byChild')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('rollCall.child')}</th>
+                {OUTCOMES.map((o) => (
+                  <th key={o} scope="col">
+                    {t(`outcome.${o}`)}
+                  </th>
+                ))}
+                <th scope="col">{t('rollCall.headcount')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(rollCall.byChild ?? []).map((row) => (
+                <tr key={row.unitId} className={row.state === 'linked' ? '' : 'link-lost'}>
+                  <th scope="row">
+                    {row.title}
+                    {row.state !== 'linked' && (
+                      <span className="muted"> ({t(`organizer.linked.childState.${row.state}`)})</span>
+                    )}
+                  </th>
+                  {OUTCOMES.map((o) => (
+                    <td key={o} className={row.counts[o] > 0 ? `outcome-${o}` : 'muted'}>
+                      {row.counts[o]}
+                    </td>
+                  ))}
+                  <td>{row.counts.headcount}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </>
   );
 }

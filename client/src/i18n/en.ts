@@ -366,6 +366,8 @@ export const en: Dictionary = {
   },
   duration: { seconds: '{{count}} s', minutes: '{{count}} min', minutesSeconds: '{{minutes}} min {{seconds}} s' },
   rollCall: {
+    byChild: 'By linked lower-level meeting',
+    child: 'Lower-level meeting',
     title: 'Roll call',
     start: 'Start roll call',
     deadline: 'Deadline',

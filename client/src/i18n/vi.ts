@@ -372,6 +372,8 @@ export const vi = {
     minutesSeconds: '{{minutes}} phút {{seconds}} giây',
   },
   rollCall: {
+    byChild: 'Theo hội nghị cấp dưới kết nối',
+    child: 'Hội nghị cấp dưới',
     title: 'Điểm danh',
     start: 'Bắt đầu điểm danh',
     deadline: 'Hạn trả lời',

@@ -81,12 +81,12 @@ describe('linked meetings: the parent side', () => {
     ).toBe('POINT_NOT_FOUND');
     const tally = tallyRollCall(m.state, m.state.rollCalls[0]!);
     expect(tally.totals).toMatchObject({ present: 3, pending: 1, headcount: 84 });
-    expect(tallyByChild(m.state, tally)).toEqual([
+    expect(tallyByChild(m.state, m.state.rollCalls[0]!, tally)).toEqual([
       {
         unitId: 'P1',
         title: 'Giao ban tỉnh Một',
         state: 'linked',
-        counts: { present: 2, late: 0, absent: 0, noSignal: 0, pending: 1, headcount: 0 },
+        counts: { present: 2, late: 0, absent: 0, noSignal: 0, pending: 1, headcount: 54 },
       },
     ]);
     // The same answer again corrects, never counts twice.
