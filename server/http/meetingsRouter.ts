@@ -14,6 +14,14 @@ import type { MeetingService } from '../meetings/MeetingService.js';
 import { meetingBody, tokenBody } from '../protocol/http.js';
 import { validationError } from '../signaling/handle.js';
 import { linkViews } from '../signaling/linkViews.js';
+import { tallyByChild } from '../domain/linking.js';
+import type { RollCall } from '../domain/model.js';
+import type { RollCallTally } from '../domain/rollCall.js';
+
+/** A roll call's tally, and by child meeting when children are linked in. */
+function withChildren(state: MeetingState, rollCall: RollCall, tally: RollCallTally) {
+  return Object.keys(state.links).length === 0 ? tally : { ...tally, byChild: tallyByChild(state, rollCall, tally) };
+}
 import type { TelemetryService } from '../telemetry/TelemetryService.js';
 import type { HttpAuth } from './auth.js';
 
@@ -307,7 +315,7 @@ function detail(runtime: MeetingRuntime, telemetry: TelemetryService, now: numbe
     turns: state.turns,
     requests: Object.values(state.requests),
     rollCalls: state.rollCalls.map((r) => ({
-      ...tallyRollCall(state, r, runtime.index),
+      ...withChildren(state, r, tallyRollCall(state, r, runtime.index)),
       startedAt: r.startedAt,
       deadlineAt: r.deadlineAt,
       closedAt: r.closedAt,

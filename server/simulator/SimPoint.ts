@@ -92,8 +92,12 @@ export class SimPoint {
     }
   }
 
-  async requestFloor(kind: FloorKind, topic: string | undefined): Promise<void> {
-    const ack = await this.#request('floor:request', { kind, ...(topic ? { topic } : {}) });
+  async requestFloor(kind: FloorKind, topic: string | undefined, toParent = false): Promise<void> {
+    const ack = await this.#request('floor:request', {
+      kind,
+      ...(topic ? { topic } : {}),
+      ...(toParent ? { toParent: true } : {}),
+    });
     if (!ack) {
       this.#options.onError(`floor:request ${this.pointId}`);
     }

@@ -4,7 +4,7 @@ import { simulate } from './simulate.js';
 /**
  * `npm run simulate -- --scenario <id | file.json> [--points N] [--chair-script] [--url URL | --nodes N]
  *   [--workers N] [--admin-key KEY] [--grant-gap-ms MS] [--profiles lossy=0.1,flapping=0.05,dead=0.02]
- *   [--unit-outage <unit code>]`
+ *   [--unit-outage <unit code>] [--linked [--children N]]`
  * Progress goes to stderr; the last line on stdout is one JSON summary, and the last on stderr says it in words.
  */
 const { values } = parseArgs({
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     'grant-gap-ms': { type: 'string', default: '2000' },
     profiles: { type: 'string' },
     'unit-outage': { type: 'string' },
+    linked: { type: 'boolean', default: false },
+    children: { type: 'string' },
   },
 });
 
@@ -38,6 +40,10 @@ function count(flag: string, raw: string | undefined, min: number, max: number):
 }
 
 const nodes = count('nodes', values.nodes, 1, 8) as number;
+if (values.linked && (values.url !== undefined || nodes > 1)) {
+  console.error('--linked starts a coordinator for the top and one per child of its own; leave out --url and --nodes');
+  process.exit(2);
+}
 if (nodes > 1 && values.url !== undefined) {
   console.error('--nodes starts coordinators of its own; leave out --url');
   process.exit(2);
@@ -55,6 +61,8 @@ simulate({
   grantGapMs: count('grant-gap-ms', values['grant-gap-ms'], 0, 600_000),
   profiles: values.profiles,
   unitOutage: values['unit-outage'],
+  linked: values.linked,
+  children: count('children', values.children, 1, 100),
   log: (line) => console.error(line),
 }).then(
   (summary) => {

@@ -6,7 +6,7 @@ import { loadConfig } from '../config.js';
  * loop: started from the environment (server/simulator/coordinators.ts sets it), it reports its URL over IPC and
  * closes gracefully when told to.
  */
-const server = await startServer(loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' }));
+const server = await startServer(loadConfig({ ...process.env, PORT: '0', HOST: process.env.HOST ?? '127.0.0.1' }));
 
 process.on('message', (message: { cmd: string }) => {
   if (message.cmd === 'close') {

@@ -26,6 +26,8 @@ export interface TurnPlan {
   kind: FloorKind;
   topic: string | undefined;
   delayMs: number;
+  /** Linked meetings: the point asks to speak to the top meeting (its own chair forwards it). */
+  toParent?: boolean;
 }
 
 export type ToWorker =

@@ -22,7 +22,10 @@ process.on('message', (message: ToWorker) => {
     }
     case 'turns': {
       for (const turn of message.turns) {
-        setTimeout(() => void points.get(turn.pointId)?.sim.requestFloor(turn.kind, turn.topic), turn.delayMs);
+        setTimeout(
+          () => void points.get(turn.pointId)?.sim.requestFloor(turn.kind, turn.topic, turn.toParent),
+          turn.delayMs,
+        );
       }
       break;
     }

@@ -4,6 +4,7 @@ import { seededRandom } from '../scenarios/names.js';
 import { floorScript, loadScenario } from '../scenarios/scenarios.js';
 import { ChairScript } from './ChairScript.js';
 import { startCoordinators, type Coordinators } from './coordinators.js';
+import { startLinked, type LinkedSetup } from './linked.js';
 import type { PointPlan, TurnPlan } from './fleetMessages.js';
 import { api } from './http.js';
 import { PointFleet } from './PointFleet.js';
@@ -36,6 +37,13 @@ export interface SimulateOptions {
   profiles?: string | undefined;
   /** A unit whose points all suffer an upstream outage from 3 s after joining, for 15 s. */
   unitOutage?: string | undefined;
+  /**
+   * Linked meetings: a coordinator for the top level and one for each second-level unit, each child's meeting linked
+   * into the top one; points join their own child. The chair script runs on the top.
+   */
+  linked?: boolean;
+  /** With `linked`: only the first N second-level units. Default all. */
+  children?: number | undefined;
   /** Progress lines (stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -58,6 +66,9 @@ export interface SimulationSummary {
   link?: { unstable: number; disconnected: number; alerts: number };
   nodes: number;
   workers: number;
+  /** With `linked`: the child meetings and the top's tally by child. */
+  linkedMeetings?: { unitId: string; meetingId: string; state: string; points: number; connectedPoints: number }[];
+  tallyByChild?: { unitId: string; counts: Record<string, number> }[];
   meetingId: string;
   durationMs: number;
   errorSamples: string[];
@@ -89,8 +100,18 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
   });
   let chair: ChairScript | null = null;
   let technician: MeetingSocket | null = null;
+  let linked: LinkedSetup | null = null;
   try {
-    if (options.url === undefined) {
+    if (options.linked === true) {
+      linked = await startLinked({
+        built: buildProvince(scenario),
+        input: scenarioMeetingInput(scenario, buildProvince(scenario), Date.now(), `sim-${scenario.id}`.slice(0, 40)),
+        adminKey,
+        children: options.children,
+        log,
+      });
+      urls = [linked.topUrl];
+    } else if (options.url === undefined) {
       log(`starting ${nodes} coordinator${nodes > 1 ? 's on one redis-server' : ''}`);
       coordinators = await startCoordinators({ nodes, adminKey });
       urls = coordinators.urls;
@@ -100,22 +121,32 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
     const chairUrl = urls.at(-1) as string;
     // A fresh meeting per run, over the scenario's province (imported when the server does not have it yet).
     const built = buildProvince(scenario);
-    const directory = await api<{ points: { code: string }[] }>(home, adminKey, 'GET', '/api/directory');
-    if (!directory.points.some((p) => p.code === built.hubPointId)) {
-      await api(home, adminKey, 'POST', '/api/directory', built.directory);
+    let meetingId: string;
+    let chosen: { pointId: string; token: string; url?: string }[];
+    let chairToken: { token: string };
+    if (linked !== null) {
+      meetingId = linked.meetingId;
+      const all = linked.children.flatMap((c) => c.links);
+      chosen = all.slice(0, options.points ?? all.length);
+      chairToken = { token: linked.chairToken };
+    } else {
+      const directory = await api<{ points: { code: string }[] }>(home, adminKey, 'GET', '/api/directory');
+      if (!directory.points.some((p) => p.code === built.hubPointId)) {
+        await api(home, adminKey, 'POST', '/api/directory', built.directory);
+      }
+      meetingId = `sim-${scenario.id}-${Date.now().toString(36)}`;
+      await api(home, adminKey, 'POST', '/api/meetings', scenarioMeetingInput(scenario, built, Date.now(), meetingId));
+      const links = await api<{ points: { pointId: string; token: string }[] }>(
+        home,
+        adminKey,
+        'POST',
+        `/api/meetings/${meetingId}/tokens/points`,
+      );
+      chosen = links.points.slice(0, options.points ?? links.points.length);
+      chairToken = await api<{ token: string }>(home, adminKey, 'POST', `/api/meetings/${meetingId}/tokens`, {
+        role: 'chair',
+      });
     }
-    const meetingId = `sim-${scenario.id}-${Date.now().toString(36)}`;
-    await api(home, adminKey, 'POST', '/api/meetings', scenarioMeetingInput(scenario, built, Date.now(), meetingId));
-    const links = await api<{ points: { pointId: string; token: string }[] }>(
-      home,
-      adminKey,
-      'POST',
-      `/api/meetings/${meetingId}/tokens/points`,
-    );
-    const chosen = links.points.slice(0, options.points ?? links.points.length);
-    const chairToken = await api<{ token: string }>(home, adminKey, 'POST', `/api/meetings/${meetingId}/tokens`, {
-      role: 'chair',
-    });
     const script = floorScript(scenario);
     const deadlineSec = options.rollCallDeadlineSec ?? 5;
 
@@ -143,7 +174,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
     const plans: PointPlan[] = chosen.map((link, i) => ({
       pointId: link.pointId,
       token: link.token,
-      url: urls[i % urls.length] as string,
+      url: link.url ?? (urls[i % urls.length] as string),
       profile: speakerIds.has(link.pointId) ? 'good' : pickProfile(mix, random),
       drop: droppers.has(link.pointId)
         ? { atMs: 500 + random() * deadlineSec * 1000, awayMs: dropIndex++ % 3 === 2 ? 9000 : null }
@@ -158,7 +189,13 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
           ? script.petitions[i % Math.max(1, script.petitions.length)]?.text
           : script.topics[i % Math.max(1, script.topics.length)];
 
-      return { pointId: link.pointId, kind, topic: topic?.slice(0, 300), delayMs: random() * 3000 };
+      return {
+        pointId: link.pointId,
+        kind,
+        topic: topic?.slice(0, 300),
+        delayMs: random() * 3000,
+        ...(linked === null ? {} : { toParent: true }),
+      };
     });
     chair = new ChairScript({
       url: chairUrl,
@@ -214,6 +251,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
       await wait((deadlineSec + 2) * 1000);
     }
 
+    const linkedReport = linked === null ? {} : await linkedSummary(linked, adminKey);
+
     return {
       scenario: scenario.id,
       points: plans.length,
@@ -234,8 +273,9 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
             },
           }
         : {}),
-      nodes,
+      nodes: linked === null ? nodes : 1 + linked.children.length,
       workers: Math.min(workers, plans.length),
+      ...linkedReport,
       meetingId,
       durationMs: Date.now() - began,
       errorSamples: errors.slice(0, 5),
@@ -245,7 +285,27 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
     chair?.close();
     technician?.close();
     await coordinators?.close();
+    await linked?.close();
   }
+}
+
+/** The top meeting's links and its last roll call by child, as its office would read them. */
+async function linkedSummary(
+  linked: LinkedSetup,
+  adminKey: string,
+): Promise<Pick<SimulationSummary, 'linkedMeetings' | 'tallyByChild'>> {
+  const detail = await api<{
+    links: { unitId: string; state: string; points: number; connectedPoints: number }[];
+    rollCalls: { byChild?: { unitId: string; counts: Record<string, number> }[] }[];
+  }>(linked.topUrl, adminKey, 'GET', `/api/meetings/${linked.meetingId}`);
+
+  return {
+    linkedMeetings: detail.links.map((l) => ({
+      ...l,
+      meetingId: linked.children.find((c) => c.unitId === l.unitId)?.meetingId ?? '',
+    })),
+    tallyByChild: (detail.rollCalls.at(-1)?.byChild ?? []).map(({ unitId, counts }) => ({ unitId, counts })),
+  };
 }
 
 async function chairOpen(url: string, token: string): Promise<void> {
