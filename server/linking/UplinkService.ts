@@ -214,6 +214,8 @@ class Uplink {
     this.#socket = connect(`${parentUrl}${LINK_NAMESPACE}`, {
       auth: { token: linkToken },
       transports: ['websocket'],
+      // Its own connection: never multiplexed with another client of the same coordinator in this process.
+      forceNew: true,
       autoConnect: false,
       reconnectionDelay: 300,
       reconnectionDelayMax: 3000,

@@ -60,8 +60,18 @@ async function weriftPeer(url: string, token: string, sends: boolean): Promise<B
 
 /** One RTP packet of the synthetic camera: VP8 whose first packet of each frame starts a keyframe (mediasoup's
  * consumers forward from a keyframe on), 1,000 bytes. */
-function cameraPacket(sequenceNumber: number, timestamp: number, index: number, last: boolean): Buffer {
+export function cameraPacket(
+  sequenceNumber: number,
+  timestamp: number,
+  index: number,
+  last: boolean,
+  /** A number the receivers read back from the payload (offset 16), to match one packet across receivers. */
+  mark?: number,
+): Buffer {
   const payload = Buffer.alloc(1000, 7);
+  if (mark !== undefined) {
+    payload.writeUInt32BE(mark, 16);
+  }
   // VP8 payload descriptor: S=1, PID=0 on the first packet; a keyframe header (P=0, start code 9d 01 2a, 640×360).
   payload[0] = index === 0 ? 0x10 : 0x00;
   if (index === 0) {

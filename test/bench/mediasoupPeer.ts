@@ -15,7 +15,13 @@ export interface BenchPeer {
  * Joins the mediasoup bridge as the product's browsers do (capabilities, a send and a receive transport, consumers
  * resumed once made) with a synthetic VP8 camera when `sends`, counting the program packets it receives.
  */
-export async function mediasoupPeer(url: string, token: string, sends: boolean): Promise<BenchPeer> {
+export async function mediasoupPeer(
+  url: string,
+  token: string,
+  sends: boolean,
+  /** Called with each program packet's payload as it arrives (the linked-meeting delay measurement). */
+  onPacket?: (payload: Buffer) => void,
+): Promise<BenchPeer> {
   const msc = await import('msc-node');
   const { socket } = await connectMeeting(url, token, { reconnection: false });
   const must = <T extends { ok: boolean }>(ack: T, what: string): T & { ok: true } => {
@@ -85,8 +91,9 @@ export async function mediasoupPeer(url: string, token: string, sends: boolean):
     void recv
       .consume({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as never })
       .then(async (consumer) => {
-        consumer.track.onReceiveRtp.subscribe(() => {
+        consumer.track.onReceiveRtp.subscribe((packet: { payload: Buffer }) => {
           received += 1;
+          onPacket?.(packet.payload);
         });
         await request(socket, 'media:resume', { consumerId: c.id });
       })

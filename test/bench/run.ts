@@ -6,10 +6,11 @@ import { parseArgs } from 'node:util';
 import { startRedis } from '../helpers/redis.js';
 import { benchBridge } from './bridge.js';
 import { benchMediaSideBySide } from './media.js';
+import { benchLinkedMedia } from './linkedMedia.js';
 import { benchSignaling, type SignalingResult } from './signaling.js';
 
 /**
- * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
+ * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR] [--media [--linked]]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
  * bare socket.io baseline in the same run. Writes test/bench/results/latest.json and latest.md (latest-redis,
  * latest-2-nodes for the variants).
  */
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     redis: { type: 'boolean', default: false },
     nodes: { type: 'string', default: '1' },
     media: { type: 'boolean', default: false },
+    linked: { type: 'boolean', default: false },
     'media-points': { type: 'string' },
     profile: { type: 'string' },
   },
@@ -27,6 +29,11 @@ const { values } = parseArgs({
 if (values.profile !== undefined) {
   // The server processes write a CPU profile each when they stop (test/bench/harness.ts).
   process.env.BENCH_CPU_PROFILE_DIR = values.profile;
+}
+if (values.media && values.linked) {
+  // --media --linked: the delay a relayed picture adds per level and the bytes each link carries.
+  await benchLinkedMedia((line) => console.error(line));
+  process.exit(0);
 }
 if (values.media) {
   // --media: the program-feed load against each bridge in one run; merged into latest.json as `media`.

@@ -162,6 +162,20 @@ export class MediasoupPipes implements MediaPipes {
     this.#options.changed(info.id);
   }
 
+  /** Bytes each open pipe carried so far, both ways (what a link between coordinators costs). */
+  async traffic(): Promise<{ pipeId: string; bytesSent: number; bytesReceived: number }[]> {
+    const out: { pipeId: string; bytesSent: number; bytesReceived: number }[] = [];
+    for (const [pipeId, pending] of this.#pipes) {
+      const pipe = await pending.catch(() => null);
+      const [stats] = pipe === null ? [] : await pipe.transport.getStats().catch(() => []);
+      if (stats !== undefined) {
+        out.push({ pipeId, bytesSent: stats.bytesSent, bytesReceived: stats.bytesReceived });
+      }
+    }
+
+    return out;
+  }
+
   close(pipeId: string): void {
     const pipe = this.#pipes.get(pipeId);
     this.#pipes.delete(pipeId);
