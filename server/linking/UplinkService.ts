@@ -118,7 +118,7 @@ export class UplinkService {
       stop();
     };
     for (const uplink of this.#links.values()) {
-      uplink.media = media;
+      uplink.attachMedia(media);
     }
   }
 
@@ -375,6 +375,14 @@ class Uplink {
           department: request.department,
         });
       }
+    }
+  }
+
+  /** The media service came after the link (a coordinator starting): a link already up opens its pipe now. */
+  attachMedia(media: MediaService): void {
+    this.media = media;
+    if (this.#ready && this.#socket.connected && this.#linkMedia === null) {
+      void this.#openMedia();
     }
   }
 

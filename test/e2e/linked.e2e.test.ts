@@ -17,125 +17,164 @@ import { eventually, launchChromium, openMediaPage, slotStats, type SlotStats } 
  * worker listening on its own loopback address, media piped between the three hosts. In Chromium: the parent's chair,
  * province A's hall (its chair) and a commune of each province.
  */
-describe.skipIf(!mediasoupAvailable())('[mediasoup] linked meetings across three coordinators', () => {
-  let parent: Coordinator;
-  let a: Coordinator;
-  let b: Coordinator;
-  let browser: Browser;
-  const pages = new Map<string, Page>();
-  const ids = new Map<string, string>();
-  const env = async (host: string) => bridgeEnv('mediasoup', { MEDIA_LISTEN_IP: host, MEDIASOUP_WORKERS: '1' });
-  const open = async (name: string, c: Coordinator, meetingId: string, role: Role, pointId?: string) => {
-    const t = { url: c.url, token: (r: Role, p?: string) => c.token(meetingId, r, p) };
-    const { page, id } = await openMediaPage(browser, t, role, pointId, { width: 1280, height: 720 }, 45_000);
-    pages.set(name, page);
-    ids.set(name, id);
-  };
-  const video = async (name: string, where: (s: SlotStats) => boolean) =>
-    (await slotStats(pages.get(name) as Page)).filter((s) => s.kind === 'video' && where(s));
+// Three bridges, four pages with three camera layers each, on two cores: every wait is generous.
+describe.skipIf(!mediasoupAvailable())(
+  '[mediasoup] linked meetings across three coordinators',
+  { timeout: 240_000 },
+  () => {
+    let parent: Coordinator;
+    let a: Coordinator;
+    let b: Coordinator;
+    let browser: Browser;
+    const pages = new Map<string, Page>();
+    const ids = new Map<string, string>();
+    const env = async (host: string) => bridgeEnv('mediasoup', { MEDIA_LISTEN_IP: host, MEDIASOUP_WORKERS: '1' });
+    const open = async (name: string, c: Coordinator, meetingId: string, role: Role, pointId?: string) => {
+      const t = { url: c.url, token: (r: Role, p?: string) => c.token(meetingId, r, p) };
+      const { page, id } = await openMediaPage(browser, t, role, pointId, { width: 1280, height: 720 }, 45_000);
+      pages.set(name, page);
+      ids.set(name, id);
+    };
+    const video = async (name: string, where: (s: SlotStats) => boolean) =>
+      (await slotStats(pages.get(name) as Page)).filter((s) => s.kind === 'video' && where(s));
 
-  beforeAll(async () => {
-    parent = await startNation('127.0.0.2', await env('127.0.0.2'));
-    a = await startProvince('127.0.0.3', 'tinh-a', await env('127.0.0.3'));
-    b = await startProvince('127.0.0.4', 'tinh-b', await env('127.0.0.4'));
-    expect((await linkUp(a, 'tinh-a', parent, await inviteUnit(parent, 'P1'))).status).toBe(200);
-    expect((await linkUp(b, 'tinh-b', parent, await inviteUnit(parent, 'P2'))).status).toBe(200);
-    browser = await launchChromium();
-    await open('parentChair', parent, 'tw', 'chair');
-    await open('hallA', a, 'tinh-a', 'chair');
-    await open('x1A', a, 'tinh-a', 'point', 'DC-X1');
-    await open('x1B', b, 'tinh-b', 'point', 'DC-X1');
-  }, 240_000);
+    beforeAll(async () => {
+      parent = await startNation('127.0.0.2', await env('127.0.0.2'));
+      a = await startProvince('127.0.0.3', 'tinh-a', await env('127.0.0.3'));
+      b = await startProvince('127.0.0.4', 'tinh-b', await env('127.0.0.4'));
+      expect((await linkUp(a, 'tinh-a', parent, await inviteUnit(parent, 'P1'))).status).toBe(200);
+      expect((await linkUp(b, 'tinh-b', parent, await inviteUnit(parent, 'P2'))).status).toBe(200);
+      browser = await launchChromium();
+      await open('parentChair', parent, 'tw', 'chair');
+      await open('hallA', a, 'tinh-a', 'chair');
+      await open('x1A', a, 'tinh-a', 'point', 'DC-X1');
+      await open('x1B', b, 'tinh-b', 'point', 'DC-X1');
+    }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await b?.close();
-    await a?.close();
-    await parent?.close();
-  });
+    afterAll(async () => {
+      await browser?.close();
+      await b?.close();
+      await a?.close();
+      await parent?.close();
+    });
 
-  it("a child's point decodes the parent chair's picture, relayed through its own coordinator", async () => {
-    await eventually(async () => {
-      const relayed = await video('x1B', (s) => s.purpose === 'hub' && (s.source ?? '').startsWith('pipe:'));
-      expect(relayed[0]?.framesDecoded ?? 0).toBeGreaterThan(10);
-    }, 60_000);
-    await eventually(async () => {
-      const relayed = await video('x1A', (s) => s.purpose === 'hub' && (s.source ?? '').startsWith('pipe:'));
-      expect(relayed[0]?.framesDecoded ?? 0).toBeGreaterThan(10);
-    }, 60_000);
-    // The parent chair sees province A's hall as a point in its grid.
-    await eventually(async () => {
-      const hall = await video('parentChair', (s) => s.purpose === 'grid' && (s.source ?? '').includes(':hall:'));
-      expect(hall[0]?.framesDecoded ?? 0).toBeGreaterThan(5);
-    }, 60_000);
-  });
+    it("a child's point decodes the parent chair's picture, relayed through its own coordinator", async () => {
+      await eventually(async () => {
+        const relayed = await video('x1B', (s) => s.purpose === 'hub' && (s.source ?? '').startsWith('pipe:'));
+        expect(relayed[0]?.framesDecoded ?? 0).toBeGreaterThan(10);
+      }, 60_000);
+      await eventually(async () => {
+        const relayed = await video('x1A', (s) => s.purpose === 'hub' && (s.source ?? '').startsWith('pipe:'));
+        expect(relayed[0]?.framesDecoded ?? 0).toBeGreaterThan(10);
+      }, 60_000);
+      // The parent chair sees province A's hall as a point in its grid.
+      await eventually(async () => {
+        const hall = await video('parentChair', (s) => s.purpose === 'grid' && (s.source ?? '').includes(':hall:'));
+        expect(hall[0]?.framesDecoded ?? 0).toBeGreaterThan(5);
+      }, 60_000);
+    });
 
-  it("a point of province A granted the floor by the nation is seen by the nation's chair and by province B's point", async () => {
-    const tw = parent.server.meetings.get('tw');
-    await tw.execute({ type: 'floor.grant', pointId: 'P1.DC-X1', limitSec: 300 }, { role: 'chair' });
-    const tinhA = a.server.meetings.get('tinh-a');
-    await eventually(async () => expect(tinhA.state.floor).toMatchObject({ pointId: 'DC-X1', fromParent: true }));
-    await eventually(async () => {
-      const speaker = await video(
-        'parentChair',
-        (s) => s.purpose === 'speaker' && (s.source ?? '').includes(':point:'),
+    it("a point of province A granted the floor by the nation is seen by the nation's chair and by province B's point", async () => {
+      const tw = parent.server.meetings.get('tw');
+      await tw.execute({ type: 'floor.grant', pointId: 'P1.DC-X1', limitSec: 300 }, { role: 'chair' });
+      const tinhA = a.server.meetings.get('tinh-a');
+      await eventually(async () => expect(tinhA.state.floor).toMatchObject({ pointId: 'DC-X1', fromParent: true }));
+      await eventually(async () => {
+        const speaker = await video(
+          'parentChair',
+          (s) => s.purpose === 'speaker' && (s.source ?? '').includes(':point:'),
+        );
+        expect(speaker[0]?.framesDecoded ?? 0).toBeGreaterThan(10);
+      }, 60_000);
+      await eventually(async () => {
+        const speaker = await video('x1B', (s) => s.purpose === 'speaker' && (s.source ?? '').startsWith('pipe:'));
+        expect(speaker[0]?.framesDecoded ?? 0).toBeGreaterThan(10);
+      }, 60_000);
+      // Province A shows its own point from here, not the copy coming back down: nothing of A's is piped down to A.
+      await eventually(async () =>
+        expect((await video('hallA', (s) => s.purpose === 'speaker'))[0]?.source).toBe(ids.get('x1A')),
       );
-      expect(speaker[0]?.framesDecoded ?? 0).toBeGreaterThan(10);
-    }, 60_000);
-    await eventually(async () => {
-      const speaker = await video('x1B', (s) => s.purpose === 'speaker' && (s.source ?? '').startsWith('pipe:'));
-      expect(speaker[0]?.framesDecoded ?? 0).toBeGreaterThan(10);
-    }, 60_000);
-    // Province A shows its own point from here, not the copy coming back down: nothing of A's is piped down to A.
-    expect((await video('hallA', (s) => s.purpose === 'speaker'))[0]?.source).toBe(ids.get('x1A'));
-    await tw.execute({ type: 'floor.revoke' }, { role: 'chair' });
-    await eventually(async () => expect(tinhA.state.floor).toBeNull());
-  });
+      await tw.execute({ type: 'floor.revoke' }, { role: 'chair' });
+      await eventually(async () => expect(tinhA.state.floor).toBeNull());
+    });
 
-  it("the nation's roll call is answered on province B's commune console and counted in the nation's tally", async () => {
-    const x1B = pages.get('x1B') as Page;
-    await eventually(async () =>
-      expect(await x1B.getByTestId('uplink-badge').textContent()).toBe('Đang tiếp sóng: Hội nghị trực tuyến toàn quốc'),
-    );
-    const tw = parent.server.meetings.get('tw');
-    await tw.execute({ type: 'rollcall.start', deadlineSec: 300 }, { role: 'chair' });
-    await x1B.getByTestId('rollcall-prompt').waitFor();
-    await x1B.locator('input[name="headcount"]').fill('23');
-    await x1B.locator('input[name="presidingName"]').fill('Nông Văn Tuấn');
-    await x1B.locator('input[name="presidingTitle"]').fill('Bí thư Đảng ủy xã');
-    await x1B.getByTestId('rollcall-confirm').click();
-    await x1B.getByTestId('rollcall-confirmed').waitFor();
-    await eventually(async () =>
-      expect(tw.state.rollCalls.at(-1)?.confirmations['P2.DC-X1']).toMatchObject({
-        headcount: 23,
-        presiding: { name: 'Nông Văn Tuấn', title: 'Bí thư Đảng ủy xã' },
-      }),
-    );
-    // The nation's chair reads the tally by province linked in.
-    const chair = pages.get('parentChair') as Page;
-    await eventually(async () =>
-      expect(await chair.locator('[data-testid="rollcall-by-child"] tbody tr').count()).toBe(2),
-    );
-  });
+    it("the nation's roll call is answered on province B's commune console and counted in the nation's tally", async () => {
+      const x1B = pages.get('x1B') as Page;
+      await eventually(async () =>
+        expect(await x1B.getByTestId('uplink-badge').textContent()).toBe(
+          'Đang tiếp sóng: Hội nghị trực tuyến toàn quốc',
+        ),
+      );
+      const tw = parent.server.meetings.get('tw');
+      await tw.execute({ type: 'rollcall.start', deadlineSec: 300 }, { role: 'chair' });
+      await x1B.getByTestId('rollcall-prompt').waitFor();
+      await x1B.locator('input[name="headcount"]').fill('23');
+      await x1B.locator('input[name="presidingName"]').fill('Nông Văn Tuấn');
+      await x1B.locator('input[name="presidingTitle"]').fill('Bí thư Đảng ủy xã');
+      await x1B.getByTestId('rollcall-confirm').click();
+      await x1B.getByTestId('rollcall-confirmed').waitFor();
+      await eventually(async () =>
+        expect(tw.state.rollCalls.at(-1)?.confirmations['P2.DC-X1']).toMatchObject({
+          headcount: 23,
+          presiding: { name: 'Nông Văn Tuấn', title: 'Bí thư Đảng ủy xã' },
+        }),
+      );
+      // Province A's chair answers for its hall from the bar above its console.
+      const hallA = pages.get('hallA') as Page;
+      await hallA.getByTestId('hall-headcount').fill('45');
+      await hallA.getByTestId('hall-confirm').click();
+      await eventually(async () => expect(tw.state.rollCalls.at(-1)?.confirmations['P1.DC-T']?.headcount).toBe(45));
+      // The nation's chair reads the tally by province linked in.
+      const chair = pages.get('parentChair') as Page;
+      await eventually(async () =>
+        expect(await chair.locator('[data-testid="rollcall-by-child"] tbody tr').count()).toBe(2),
+      );
+    });
 
-  it("a child coordinator killed and started again: the nation's chair sees it lost, then the link and its media resume", async () => {
-    const tw = parent.server.meetings.get('tw');
-    const dataDir = b.dataDir;
-    // Started again where it was, so that its commune's console finds it.
-    const port = new URL(b.url).port;
-    await b.server.close();
-    const chair = pages.get('parentChair') as Page;
-    await eventually(async () =>
-      expect(await chair.getByTestId('children-lost').textContent()).toBe('1 hội nghị cấp dưới mất kết nối'),
-    );
-    expect(tw.state.links.P2?.state).toBe('lost');
-    b = await startCoordinator('127.0.0.4', { dataDir, env: { ...(await env('127.0.0.4')), PORT: port } });
-    await eventually(async () => expect(tw.state.links.P2?.state).toBe('linked'), 30_000);
-    await eventually(async () => expect(await chair.getByTestId('children-lost').count()).toBe(0));
-    // The commune's console reconnects to its restarted coordinator and sees the nation's chair again.
-    await eventually(async () => {
-      const relayed = await video('x1B', (s) => s.purpose === 'hub' && (s.source ?? '').startsWith('pipe:'));
-      expect(relayed.some((s) => s.framesDecoded > 10)).toBe(true);
-    }, 90_000);
-  }, 180_000);
-});
+    it("province A's chair holds a local discussion: its points see its own hall, and the relay back brings the nation", async () => {
+      const hallA = pages.get('hallA') as Page;
+      const x1A = pages.get('x1A') as Page;
+      await hallA.getByTestId('uplink-relay').uncheck();
+      await eventually(async () =>
+        expect(await x1A.getByTestId('uplink-badge').textContent()).toBe('Chương trình tại chỗ'),
+      );
+      await eventually(async () => {
+        const hub = await video('x1A', (s) => s.purpose === 'hub' && s.source === ids.get('hallA'));
+        expect(hub[0]?.framesDecoded ?? 0).toBeGreaterThan(10);
+      }, 60_000);
+      await hallA.getByTestId('uplink-relay').check();
+      await eventually(
+        async () =>
+          expect(await x1A.getByTestId('uplink-badge').textContent()).toBe(
+            'Đang tiếp sóng: Hội nghị trực tuyến toàn quốc',
+          ),
+        60_000,
+      );
+      await eventually(async () => {
+        const hub = await video('x1A', (s) => s.purpose === 'hub' && (s.source ?? '').startsWith('pipe:'));
+        expect(hub.some((s) => s.framesDecoded > 10)).toBe(true);
+      }, 60_000);
+    });
+
+    it("a child coordinator killed and started again: the nation's chair sees it lost, then the link and its media resume", async () => {
+      const tw = parent.server.meetings.get('tw');
+      const dataDir = b.dataDir;
+      // Started again where it was, so that its commune's console finds it.
+      const port = new URL(b.url).port;
+      await b.server.close();
+      const chair = pages.get('parentChair') as Page;
+      await eventually(async () =>
+        expect(await chair.getByTestId('children-lost').textContent()).toBe('1 hội nghị cấp dưới mất kết nối'),
+      );
+      expect(tw.state.links.P2?.state).toBe('lost');
+      b = await startCoordinator('127.0.0.4', { dataDir, env: { ...(await env('127.0.0.4')), PORT: port } });
+      await eventually(async () => expect(tw.state.links.P2?.state).toBe('linked'), 30_000);
+      await eventually(async () => expect(await chair.getByTestId('children-lost').count()).toBe(0));
+      // The commune's console reconnects to its restarted coordinator and sees the nation's chair again.
+      await eventually(async () => {
+        const relayed = await video('x1B', (s) => s.purpose === 'hub' && (s.source ?? '').startsWith('pipe:'));
+        expect(relayed.some((s) => s.framesDecoded > 10)).toBe(true);
+      }, 90_000);
+    });
+  },
+);
