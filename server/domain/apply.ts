@@ -1,4 +1,5 @@
 import type { MeetingEvent } from './events.js';
+import { applyLinkEvent } from './applyLink.js';
 import { withLinkedChildren } from './linking.js';
 import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from './model.js';
 
@@ -32,7 +33,7 @@ export function initialState(def: MeetingDefinition): MeetingState {
 }
 
 /** A point record per point of the definition: the ones it had keep theirs, new ones start afresh. */
-function pointsOf(def: MeetingDefinition, had: MeetingState['points']): MeetingState['points'] {
+export function pointsOf(def: MeetingDefinition, had: MeetingState['points']): MeetingState['points'] {
   const points: MeetingState['points'] = {};
   for (const id of [def.hubPointId, ...def.invitedPointIds]) {
     points[id] = had[id] ?? {
@@ -322,66 +323,14 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
       }
       break;
     }
-    case 'ChildLinked': {
-      const { unitId, tokenId, childMeetingId, title, hallPointId, units, points, localIds, lineage } = event;
-      const had = state.links[unitId];
-      // A resume may bring points the child added; points it no longer reports keep their record here.
-      const keep = (had?.points ?? []).filter((p) => localIds[p.code] === undefined);
-      state.links[unitId] = {
-        unitId,
-        tokenId,
-        childMeetingId,
-        title,
-        state: 'linked',
-        since: event.at,
-        hallPointId,
-        units,
-        points: [...points, ...keep],
-        localIds: { ...had?.localIds, ...localIds },
-        lineage,
-      };
-      state.def = withLinkedChildren(state.def, state.links);
-      state.points = pointsOf(state.def, state.points);
-      break;
-    }
+    case 'ChildLinked':
     case 'ChildLinkLost':
-    case 'ChildUnlinked': {
-      const link = state.links[event.unitId];
-      if (link !== undefined) {
-        link.state = event.type === 'ChildLinkLost' ? 'lost' : 'unlinked';
-        link.since = event.at;
-      }
-      break;
-    }
-    case 'UplinkConfigured': {
-      state.uplink = {
-        parentUrl: event.parentUrl,
-        linkToken: event.linkToken,
-        parentMeetingId: null,
-        unitId: null,
-        parentTitle: null,
-        state: 'connecting',
-        since: event.at,
-        relaying: true,
-        rollCalls: {},
-      };
-      break;
-    }
-    case 'UplinkStateChanged': {
-      if (state.uplink !== null) {
-        const { parentMeetingId, unitId, parentTitle } = event;
-        Object.assign(state.uplink, { state: event.state, since: event.at, parentMeetingId, unitId, parentTitle });
-      }
-      break;
-    }
-    case 'UplinkRemoved': {
-      state.uplink = null;
-      break;
-    }
+    case 'ChildUnlinked':
+    case 'UplinkConfigured':
+    case 'UplinkStateChanged':
+    case 'UplinkRemoved':
     case 'RelayChanged': {
-      if (state.uplink !== null) {
-        state.uplink.relaying = event.relaying;
-      }
+      applyLinkEvent(state, event);
       break;
     }
     default: {

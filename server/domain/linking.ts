@@ -54,6 +54,22 @@ export function lineageOf(state: MeetingState): string[] {
   return [state.def.id, ...Object.values(state.links).flatMap((link) => link.lineage)];
 }
 
+/** The report a child sends up: its hub, units, invited points (linked grandchildren's included) and who is in. */
+export function reportOf(state: MeetingState): ChildReport {
+  const hub = state.def.points.find((p) => p.code === state.def.hubPointId) as Point;
+  const invited = new Set(state.def.invitedPointIds);
+
+  return {
+    meetingId: state.def.id,
+    title: state.def.title,
+    hub,
+    units: state.def.units,
+    points: state.def.points.filter((p) => invited.has(p.code)),
+    connected: [state.def.hubPointId, ...state.def.invitedPointIds].filter((id) => state.points[id]?.connected),
+    lineage: lineageOf(state),
+  };
+}
+
 /** This meeting's parent, as far as it knows (one level up: the parent checks further up itself). */
 function ancestry(state: MeetingState): string[] {
   return state.uplink?.parentMeetingId == null ? [] : [state.uplink.parentMeetingId];

@@ -1,0 +1,86 @@
+import { pointsOf } from './apply.js';
+import type { MeetingEvent } from './events.js';
+import { withLinkedChildren } from './linking.js';
+import type { MeetingState } from './model.js';
+
+type LinkEvent = Extract<
+  MeetingEvent,
+  {
+    type:
+      | 'ChildLinked'
+      | 'ChildLinkLost'
+      | 'ChildUnlinked'
+      | 'UplinkConfigured'
+      | 'UplinkStateChanged'
+      | 'UplinkRemoved'
+      | 'RelayChanged';
+  }
+>;
+
+/** Folds an event of a link between meetings (either side) into the state, in place (see applyEvent). */
+export function applyLinkEvent(state: MeetingState, event: LinkEvent): void {
+  switch (event.type) {
+    case 'ChildLinked': {
+      const { unitId, tokenId, childMeetingId, title, hallPointId, units, points, localIds, lineage } = event;
+      const had = state.links[unitId];
+      // A resume may bring points the child added; points it no longer reports keep their record here.
+      const keep = (had?.points ?? []).filter((p) => localIds[p.code] === undefined);
+      state.links[unitId] = {
+        unitId,
+        tokenId,
+        childMeetingId,
+        title,
+        state: 'linked',
+        since: event.at,
+        hallPointId,
+        units,
+        points: [...points, ...keep],
+        localIds: { ...had?.localIds, ...localIds },
+        lineage,
+      };
+      state.def = withLinkedChildren(state.def, state.links);
+      state.points = pointsOf(state.def, state.points);
+      return;
+    }
+    case 'ChildLinkLost':
+    case 'ChildUnlinked': {
+      const link = state.links[event.unitId];
+      if (link !== undefined) {
+        link.state = event.type === 'ChildLinkLost' ? 'lost' : 'unlinked';
+        link.since = event.at;
+      }
+      return;
+    }
+    case 'UplinkConfigured': {
+      state.uplink = {
+        parentUrl: event.parentUrl,
+        linkToken: event.linkToken,
+        parentMeetingId: null,
+        unitId: null,
+        parentTitle: null,
+        state: 'connecting',
+        since: event.at,
+        relaying: true,
+        rollCalls: {},
+      };
+      return;
+    }
+    case 'UplinkStateChanged': {
+      if (state.uplink !== null) {
+        const { parentMeetingId, unitId, parentTitle } = event;
+        Object.assign(state.uplink, { state: event.state, since: event.at, parentMeetingId, unitId, parentTitle });
+      }
+      return;
+    }
+    case 'UplinkRemoved': {
+      state.uplink = null;
+      return;
+    }
+    case 'RelayChanged': {
+      if (state.uplink !== null) {
+        state.uplink.relaying = event.relaying;
+      }
+      return;
+    }
+  }
+}

@@ -1,0 +1,420 @@
+import { io as connect, type Socket } from 'socket.io-client';
+import type { Command } from '../domain/commands.js';
+import { DomainError, ERROR_CODES, type ErrorCode } from '../domain/errors.js';
+import type { MeetingEvent } from '../domain/events.js';
+import { reportOf } from '../domain/linking.js';
+import type { Actor, MeetingState } from '../domain/model.js';
+import { createLogger } from '../logger.js';
+import type { MediaService } from '../media/MediaService.js';
+import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
+import type { Ack, ErrorBody } from '../protocol/common.js';
+import {
+  helloAnswer,
+  LINK_NAMESPACE,
+  pipeEndpoint,
+  type HelloAnswer,
+  type LinkNotifications,
+} from '../protocol/link.js';
+import { LinkMedia } from './LinkMedia.js';
+
+const logger = createLogger('Uplink');
+const SYSTEM: Actor = { role: 'system', via: 'link' };
+/** Requests up are checked by the parent's schemas (server/protocol/link.ts LINK_REQUESTS). */
+type LinkEmits = Record<string, (...args: unknown[]) => void>;
+
+/**
+ * One meeting's link up: a socket.io client of the parent coordinator's `/link` namespace. It says hello with the
+ * meeting's report on every (re)connection and catches up from the answer, sends up what concerns the parent, runs
+ * the parent's notifications as commands of the meeting, and pipes media when both bridges can.
+ */
+export class Uplink {
+  readonly #runtime: MeetingRuntime;
+  readonly #socket: Socket<LinkNotifications, LinkEmits>;
+  readonly #timeoutMs: number;
+  readonly #retryMs: number;
+  #retry: NodeJS.Timeout | null = null;
+  #ready = false;
+  #closed = false;
+  lastError: ErrorBody | null = null;
+  /** Set once the coordinator's media service exists. */
+  media: MediaService | null = null;
+  #linkMedia: LinkMedia | null = null;
+  /** The point holding a turn the parent granted, if any. */
+  #parentTurn: string | null = null;
+  #pipes = 0;
+
+  constructor({
+    runtime,
+    parentUrl,
+    linkToken,
+    timeoutMs,
+    retryMs,
+  }: {
+    runtime: MeetingRuntime;
+    parentUrl: string;
+    linkToken: string;
+    timeoutMs: number;
+    retryMs: number;
+  }) {
+    this.#runtime = runtime;
+    this.#timeoutMs = timeoutMs;
+    this.#retryMs = retryMs;
+    this.#socket = connect(`${parentUrl}${LINK_NAMESPACE}`, {
+      auth: { token: linkToken },
+      transports: ['websocket'],
+      // Its own connection: never multiplexed with another client of the same coordinator in this process.
+      forceNew: true,
+      autoConnect: false,
+      reconnectionDelay: 300,
+      reconnectionDelayMax: 3000,
+      timeout: timeoutMs,
+    });
+    this.#socket.on('link:rollCall', ({ rollCallId, deadlineAt, closesAt }) =>
+      this.#run({ type: 'uplink.rollCall', parentRollCallId: rollCallId, deadlineAt, closesAt }),
+    );
+    this.#socket.on('link:rollCallClosed', ({ rollCallId }) =>
+      this.#run({ type: 'uplink.rollCallClosed', parentRollCallId: rollCallId }),
+    );
+    this.#socket.on('link:turn', ({ pointId, limitSec }) => this.#run({ type: 'uplink.turn', pointId, limitSec }));
+    this.#socket.on('link:turnWarned', ({ pointId }) => this.#run({ type: 'uplink.turnWarned', pointId }));
+    this.#socket.on('link:turnEnded', ({ pointId, reason }) =>
+      this.#run({ type: 'uplink.turnEnded', pointId, reason }),
+    );
+    this.#socket.on('link:denied', ({ pointId, reason }) => this.#run({ type: 'uplink.denied', pointId, reason }));
+    this.#socket.on('link:status', ({ parentTitle }) =>
+      this.#run({ type: 'uplink.state', state: 'linked', parentTitle }),
+    );
+    this.#socket.on('link:media:sources', ({ sources }) => {
+      void this.#linkMedia
+        ?.receive(sources)
+        .catch((error: unknown) => logger.warn({ err: error, meetingId: runtime.id }, 'piped sources not received'));
+    });
+    this.#socket.on('disconnect', (reason) => {
+      this.#ready = false;
+      this.#linkMedia?.close();
+      this.#linkMedia = null;
+      if (!this.#closed) {
+        logger.warn({ meetingId: runtime.id, reason }, 'link to the parent lost');
+        this.#run({ type: 'uplink.state', state: 'lost' });
+        if (reason === 'io server disconnect') {
+          // The parent closed it (revoked, replaced, restarting): socket.io does not retry this one by itself.
+          this.#scheduleRetry();
+        }
+      }
+    });
+    this.#socket.on('connect_error', (error: Error & { data?: ErrorBody }) => {
+      this.lastError = error.data ?? {
+        code: 'LINK_UNREACHABLE',
+        message: `Không kết nối được tới hội nghị cấp trên (parent unreachable): ${error.message}`,
+      };
+      if (this.#socket.active) {
+        return;
+      }
+      // A refusal by the parent's middleware is not retried by socket.io: retry later (a restored invitation).
+      this.#scheduleRetry();
+    });
+    this.#socket.on('connect', () => {
+      if (this.#ready || this.#closed) {
+        return;
+      }
+      void this.#hello().then(
+        (answer) => this.connected(answer),
+        (error: unknown) => {
+          this.lastError = errorBodyOf(error);
+          logger.warn({ err: error, meetingId: runtime.id }, 'hello refused by the parent');
+          this.#socket.disconnect();
+          this.#scheduleRetry();
+        },
+      );
+    });
+  }
+
+  /** Connects and says hello once; resolves with the parent's answer or rejects with its refusal. */
+  start(): Promise<HelloAnswer> {
+    return new Promise<HelloAnswer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        this.#ready = false;
+        reject(
+          new DomainError(
+            'LINK_UNREACHABLE',
+            'Hội nghị cấp trên không trả lời (the parent coordinator did not answer)',
+          ),
+        );
+      }, this.#timeoutMs);
+      const onError = (error: Error & { data?: ErrorBody }) => {
+        cleanup();
+        this.#ready = false;
+        reject(
+          error.data === undefined ? new DomainError('LINK_UNREACHABLE', unreachable(error)) : toDomain(error.data),
+        );
+      };
+      const onConnect = () => {
+        cleanup();
+        this.#hello().then(resolve, (error: unknown) => {
+          this.#ready = false;
+          reject(error);
+        });
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.#socket.off('connect_error', onError);
+        this.#socket.off('connect', onConnect);
+      };
+      this.#socket.once('connect_error', onError);
+      this.#socket.once('connect', onConnect);
+      // The first hello is this one, not the general 'connect' listener's.
+      this.#ready = true;
+      this.#socket.connect();
+    });
+  }
+
+  /** The parent answered a hello: record the link and catch up on what it says. */
+  async connected(answer: HelloAnswer): Promise<void> {
+    this.#ready = true;
+    this.lastError = null;
+    const { parentMeetingId, unitId, parentTitle } = answer;
+    await this.#exec({ type: 'uplink.state', state: 'linked', parentMeetingId, unitId, parentTitle });
+    const state = this.#runtime.state;
+    if (answer.rollCall !== null) {
+      const { rollCallId, deadlineAt, closesAt } = answer.rollCall;
+      await this.#exec({ type: 'uplink.rollCall', parentRollCallId: rollCallId, deadlineAt, closesAt });
+    }
+    // Mirrored roll calls the parent closed while the link was down.
+    for (const [local, parent] of Object.entries(state.uplink?.rollCalls ?? {})) {
+      const open = state.rollCalls.find((r) => r.rollCallId === local)?.closedAt === null;
+      if (open && answer.rollCall?.rollCallId !== parent) {
+        await this.#exec({ type: 'uplink.rollCallClosed', parentRollCallId: parent });
+      }
+    }
+    // The parent's turn as it stands now.
+    const floor = this.#runtime.state.floor;
+    if (floor?.fromParent === true && answer.turn?.pointId !== floor.pointId) {
+      await this.#exec({ type: 'uplink.turnEnded', pointId: floor.pointId, reason: 'revoked' });
+    }
+    if (answer.turn !== null) {
+      await this.#exec({ type: 'uplink.turn', pointId: answer.turn.pointId, limitSec: answer.turn.limitSec });
+    }
+    // What went up may have been lost with the link: answers and forwarded requests again (both idempotent there).
+    const now = this.#runtime.state;
+    for (const rollCall of now.rollCalls) {
+      if (rollCall.parentRollCallId !== undefined && rollCall.parentRollCallId === answer.rollCall?.rollCallId) {
+        for (const [pointId, c] of Object.entries(rollCall.confirmations)) {
+          this.#emit('link:confirm', {
+            pointId,
+            rollCallId: rollCall.parentRollCallId,
+            headcount: c.headcount,
+            presiding: c.presiding,
+          });
+        }
+      }
+    }
+    void this.#openMedia();
+    for (const request of Object.values(now.requests)) {
+      if (
+        request.status === 'forwarded' &&
+        !answer.queued.includes(request.pointId) &&
+        answer.turn?.pointId !== request.pointId
+      ) {
+        this.#emit('link:floorRequest', {
+          pointId: request.pointId,
+          kind: request.kind,
+          topic: request.topic,
+          department: request.department,
+        });
+      }
+    }
+  }
+
+  /** The media service came after the link (a coordinator starting): a link already up opens its pipe now. */
+  attachMedia(media: MediaService): void {
+    this.media = media;
+    if (this.#ready && this.#socket.connected && this.#linkMedia === null) {
+      void this.#openMedia();
+    }
+  }
+
+  /** The meeting was routed again: what is piped up may change. */
+  mediaRouted(): void {
+    this.#linkMedia?.sync();
+  }
+
+  /** mediasoup on both sides: a pipe between the two bridges, the parent's program down and the hall up. */
+  async #openMedia(): Promise<void> {
+    const media = this.media;
+    if (media?.bridge.pipes === undefined || this.#closed) {
+      return;
+    }
+    this.#linkMedia?.close();
+    this.#pipes += 1;
+    const socket = this.#socket;
+    const linkMedia = new LinkMedia({
+      media,
+      meetings: { has: (id) => id === this.#runtime.id, get: () => this.#runtime },
+      meetingId: this.#runtime.id,
+      pipeId: `up:${this.#runtime.id}:${this.#pipes}`,
+      side: { kind: 'child' },
+      send: async (sources) => {
+        const ack = (await socket.timeout(this.#timeoutMs).emitWithAck('link:media:sources', { sources })) as Ack;
+        if (!ack.ok) {
+          logger.warn({ meetingId: this.#runtime.id, error: ack.error }, 'the parent refused piped sources');
+        }
+      },
+    });
+    this.#linkMedia = linkMedia;
+    try {
+      const endpoint = await linkMedia.open();
+      const ack = (await socket.timeout(this.#timeoutMs).emitWithAck('link:media:open', { endpoint })) as Ack<{
+        endpoint: unknown;
+      }>;
+      if (!ack.ok) {
+        logger.warn(
+          { meetingId: this.#runtime.id, error: ack.error },
+          'no media pipe: the meeting links without media',
+        );
+        linkMedia.close();
+
+        return;
+      }
+      await linkMedia.connect(pipeEndpoint.parse(ack.endpoint));
+    } catch (error) {
+      logger.warn({ err: error, meetingId: this.#runtime.id }, 'media pipe not opened');
+      linkMedia.close();
+      if (this.#linkMedia === linkMedia) {
+        this.#linkMedia = null;
+      }
+    }
+  }
+
+  /** Sends up what of the meeting's new events concerns the parent. */
+  send(state: MeetingState, events: MeetingEvent[]): void {
+    if (!this.#ready || !this.#socket.connected) {
+      return;
+    }
+    for (const event of events) {
+      switch (event.type) {
+        case 'PointConnected':
+        case 'PointDisconnected': {
+          this.#emit('link:presence', { pointId: event.pointId, connected: event.type === 'PointConnected' });
+          break;
+        }
+        case 'RollCallConfirmed': {
+          const parent = state.uplink?.rollCalls[event.rollCallId];
+          if (parent !== undefined) {
+            const { pointId, headcount, presiding } = event;
+            this.#emit('link:confirm', { pointId, rollCallId: parent, headcount, presiding });
+          }
+          break;
+        }
+        case 'FloorEnded': {
+          // The point itself finished a turn the parent gave: the parent's floor is free again.
+          const turn = state.turns.at(-1);
+          if (event.reason === 'released' && turn?.pointId === event.pointId && this.#parentTurn === event.pointId) {
+            this.#emit('link:release', { pointId: event.pointId });
+          }
+          break;
+        }
+        case 'FloorGranted': {
+          this.#parentTurn = event.fromParent === true ? event.pointId : null;
+          break;
+        }
+        case 'FloorForwarded': {
+          const request = state.requests[event.requestId];
+          if (request !== undefined) {
+            const { pointId, kind, topic, department } = request;
+            this.#emit('link:floorRequest', { pointId, kind, topic, department });
+          }
+          break;
+        }
+        case 'ChildLinked': {
+          // A grandchild linked in: the parent learns of its points by a new hello (a report is whole).
+          void this.#hello().catch(() => undefined);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+
+  async close({ unlink }: { unlink: boolean }): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    if (this.#retry !== null) {
+      clearTimeout(this.#retry);
+    }
+    this.#linkMedia?.close();
+    if (unlink && this.#socket.connected) {
+      await this.#socket
+        .timeout(this.#timeoutMs)
+        .emitWithAck('link:unlink', {})
+        .catch(() => undefined);
+    }
+    this.#socket.disconnect();
+  }
+
+  async #hello(): Promise<HelloAnswer> {
+    const ack = (await this.#socket
+      .timeout(this.#timeoutMs)
+      .emitWithAck('link:hello', { report: reportOf(this.#runtime.state) })) as Ack<HelloAnswer>;
+    if (!ack.ok) {
+      throw toDomain(ack.error);
+    }
+
+    return helloAnswer.parse(ack);
+  }
+
+  #emit(event: string, body: object): void {
+    this.#socket
+      .timeout(this.#timeoutMs)
+      .emitWithAck(event, body)
+      .then((ack: Ack) => {
+        if (!ack.ok) {
+          logger.warn({ meetingId: this.#runtime.id, event, error: ack.error }, 'the parent refused a report');
+        }
+      })
+      .catch(() => undefined);
+  }
+
+  #scheduleRetry(): void {
+    if (this.#closed || this.#retry !== null) {
+      return;
+    }
+    this.#retry = setTimeout(() => {
+      this.#retry = null;
+      if (!this.#closed && !this.#socket.connected) {
+        this.#ready = false;
+        this.#socket.connect();
+      }
+    }, this.#retryMs);
+    this.#retry.unref();
+  }
+
+  #run(command: Command): void {
+    this.#exec(command).catch((error: unknown) =>
+      logger.warn({ err: error, meetingId: this.#runtime.id, command: command.type }, 'parent notice not applied'),
+    );
+  }
+
+  #exec(command: Command): Promise<unknown> {
+    return this.#runtime.execute(command, SYSTEM);
+  }
+}
+
+function unreachable(error: Error): string {
+  return `Không kết nối được tới hội nghị cấp trên (parent unreachable): ${error.message}`;
+}
+
+function toDomain(body: ErrorBody): DomainError {
+  const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(body.code) ? body.code : 'LINK_UNREACHABLE';
+
+  return new DomainError(code, body.message);
+}
+
+function errorBodyOf(error: unknown): ErrorBody {
+  return error instanceof DomainError
+    ? { code: error.code, message: error.message }
+    : { code: 'LINK_UNREACHABLE', message: String(error) };
+}
