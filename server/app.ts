@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cors from 'cors';
-import type { Server } from 'socket.io';
 import express from 'express';
 import helmet from 'helmet';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -273,7 +272,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
         ? undefined
         : { bus, ownerOf: (meetingId) => ownership.leases.holder(meetingId), selfUrl: () => nodeUrl },
   });
-  const linkHub = new LinkHub({ io: signaling.io as unknown as Server, meetings, tokens, media });
+  const linkHub = new LinkHub({ httpServer, meetings, tokens, media });
   uplinks.attachMedia(media);
   if (adapterClient !== null) {
     signaling.io.adapter(createAdapter(adapterClient, { streamName: 'diemcau:socket.io' }));

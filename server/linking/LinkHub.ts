@@ -1,4 +1,5 @@
-import type { Namespace, Server, Socket } from 'socket.io';
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Namespace, type Socket } from 'socket.io';
 import type { JoinTokens } from '../auth/JoinTokens.js';
 import type { Command } from '../domain/commands.js';
 import { DomainError } from '../domain/errors.js';
@@ -11,7 +12,9 @@ import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { Ack } from '../protocol/common.js';
 import {
+  LINK_MAX_MESSAGE_BYTES,
   LINK_NAMESPACE,
+  LINK_PATH,
   LINK_REQUESTS,
   type HelloAnswer,
   type LinkNotifications,
@@ -34,7 +37,8 @@ interface LinkSocketData {
 type LinkSocket = Socket<Record<string, never>, LinkNotifications, Record<string, never>, LinkSocketData>;
 
 export interface LinkHubOptions {
-  io: Server;
+  /** The coordinator's HTTP server: the link listens beside the consoles, on its own path (LINK_PATH). */
+  httpServer: HttpServer;
   meetings: MeetingService;
   tokens: JoinTokens;
   /** The bridge's service: media is piped to children when both bridges can (mediasoup). */
@@ -50,6 +54,7 @@ export interface LinkHubOptions {
  */
 export class LinkHub {
   readonly #meetings: MeetingService;
+  readonly #io: Server;
   readonly #namespace: Namespace;
   /** Per `meetingId/unitId`, the socket that speaks for the child now. */
   readonly #current = new Map<string, LinkSocket>();
@@ -60,10 +65,18 @@ export class LinkHub {
   readonly #unsubscribe: () => void;
   #closed = false;
 
-  constructor({ io, meetings, tokens, media }: LinkHubOptions) {
+  constructor({ httpServer, meetings, tokens, media }: LinkHubOptions) {
     this.#meetings = meetings;
     this.#mediaService = media;
-    this.#namespace = io.of(LINK_NAMESPACE);
+    this.#io = new Server(httpServer, {
+      path: LINK_PATH,
+      maxHttpBufferSize: LINK_MAX_MESSAGE_BYTES,
+      serveClient: false,
+      // Coordinators only, never browsers: long polling is not offered, and another path's upgrade is left alone.
+      transports: ['websocket'],
+      destroyUpgrade: false,
+    });
+    this.#namespace = this.#io.of(LINK_NAMESPACE);
     this.#namespace.use((socket, next) => {
       this.#authenticate(socket as LinkSocket, tokens).then(
         () => next(),
@@ -114,6 +127,7 @@ export class LinkHub {
     this.#media.forEach((m) => m.close());
     this.#media.clear();
     this.#namespace.disconnectSockets(true);
+    void this.#io.close();
   }
 
   async #authenticate(socket: LinkSocket, tokens: JoinTokens): Promise<void> {

@@ -11,6 +11,7 @@ import type { Ack, ErrorBody } from '../protocol/common.js';
 import {
   helloAnswer,
   LINK_NAMESPACE,
+  LINK_PATH,
   pipeEndpoint,
   type HelloAnswer,
   type LinkNotifications,
@@ -61,6 +62,7 @@ export class Uplink {
     this.#retryMs = retryMs;
     this.#socket = connect(`${parentUrl}${LINK_NAMESPACE}`, {
       auth: { token: linkToken },
+      path: LINK_PATH,
       transports: ['websocket'],
       // Its own connection: never multiplexed with another client of the same coordinator in this process.
       forceNew: true,
@@ -358,7 +360,13 @@ export class Uplink {
   async #hello(): Promise<HelloAnswer> {
     const ack = (await this.#socket
       .timeout(this.#timeoutMs)
-      .emitWithAck('link:hello', { report: reportOf(this.#runtime.state) })) as Ack<HelloAnswer>;
+      .emitWithAck('link:hello', { report: reportOf(this.#runtime.state) })
+      .catch((error: unknown) => {
+        throw new DomainError(
+          'LINK_UNREACHABLE',
+          `Hội nghị cấp trên không trả lời (the parent did not answer the hello): ${String(error)}`,
+        );
+      })) as Ack<HelloAnswer>;
     if (!ack.ok) {
       throw toDomain(ack.error);
     }

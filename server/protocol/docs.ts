@@ -5,7 +5,16 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../domain/errors.js';
 import { MESSAGES } from './messages.js';
 import { REQUESTS } from './requests.js';
-import { childReport, helloAnswer, LINK_NAMESPACE, LINK_REQUESTS, uplinkBody, linkedHubBody } from './link.js';
+import {
+  childReport,
+  helloAnswer,
+  LINK_MAX_MESSAGE_BYTES,
+  LINK_NAMESPACE,
+  LINK_PATH,
+  LINK_REQUESTS,
+  linkedHubBody,
+  uplinkBody,
+} from './link.js';
 
 /**
  * Generates docs/protocol.md from the schemas themselves, so the document cannot drift from the code: a test compares
@@ -90,7 +99,8 @@ function linkSection(): string[] {
     '',
     schemaBlock(uplinkBody),
     '',
-    `3. The link: a socket.io client of the child on the parent's namespace \`${LINK_NAMESPACE}\`, \`auth: { token: linkToken }\`.`,
+    `3. The link: a socket.io client of the child on the parent's namespace \`${LINK_NAMESPACE}\` at path \`${LINK_PATH}\``,
+    `   (WebSocket only, messages up to ${LINK_MAX_MESSAGE_BYTES / 1_048_576} MB), \`auth: { token: linkToken }\`.`,
     "   Every request is acknowledged like a console's. The first is `link:hello` with the child's report (its hall,",
     "   units and invited points, a linked grandchild's included, who is connected, and the meeting ids below it for",
     '   loop prevention); it is sent again on every reconnection, and its answer says where the parent stands so that a',

@@ -13,6 +13,13 @@ import { pointRecord, unitRecord } from './http.js';
  */
 
 export const LINK_NAMESPACE = '/link';
+/**
+ * The link's own socket.io endpoint (beside the consoles' `/socket.io/`): its own message limit, since a report of a
+ * province's thousand points is far larger than anything a console sends.
+ */
+export const LINK_PATH = '/diemcau-link/';
+/** Largest link message: a report of 10,000 points fits. */
+export const LINK_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 const MAX_REPORTED_POINTS = 10_000;
 

@@ -88,6 +88,8 @@ export class SignalingServer {
       maxHttpBufferSize: maxMessageBytes,
       connectionStateRecovery: { maxDisconnectionDuration: recoveryWindowSec * 1000, skipMiddlewares: true },
       serveClient: false,
+      // The link between coordinators has its own path on this HTTP server (server/linking/LinkHub.ts).
+      destroyUpgrade: false,
       // Browsers must come from an allowed origin; a page elsewhere cannot ride on a user's join link.
       allowRequest: (req, callback) => {
         const origin = req.headers.origin;

@@ -112,6 +112,32 @@ describe('linked meetings of any depth', () => {
     expect(loop).toMatchObject({ status: 409, body: { error: { code: 'LINK_LOOP' } } });
   });
 
+  it("links a province of 1,500 points: a report far larger than a console's message", async () => {
+    const nation = await tracked(startNation());
+    const big = await tracked(startCoordinator('127.0.0.3'));
+    const units: Directory['units'] = [{ code: 'T', name: 'Tỉnh Lớn', level: 'province', parentCode: null }];
+    const points: Directory['points'] = [
+      { code: 'DC-T', name: 'Hội trường Tỉnh ủy', level: 'province', unitCode: 'T', technician: null },
+    ];
+    for (let i = 1; i <= 1500; i += 1) {
+      units.push({ code: `X${i}`, name: `Xã Thứ ${i}`, level: 'commune', parentCode: 'T' });
+      points.push({
+        code: `DC-X${i}`,
+        name: `Điểm cầu Ủy ban nhân dân xã Thứ ${i}`,
+        level: 'commune',
+        unitCode: `X${i}`,
+        technician: null,
+      });
+    }
+    await big.server.meetings.replaceDirectory({ units, points });
+    await big.server.meetings.createMeeting({
+      ...smallMeetingInput({ hubPointId: 'DC-T', invite: { units: ['T'] } }),
+      id: 'lon',
+    });
+    expect((await linkUp(big, 'lon', nation, await inviteUnit(nation, 'P1'))).status).toBe(200);
+    expect(nation.server.meetings.get('tw').state.links.P1?.points).toHaveLength(1501);
+  });
+
   it('the parent restarting mid roll call: an answer given while it was down arrives once, and its attendance lists the child', async () => {
     const nation = await tracked(startNation());
     const province = await tracked(startProvince('127.0.0.3', 'tinh'));
