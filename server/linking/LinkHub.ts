@@ -4,9 +4,7 @@ import type { JoinTokens } from '../auth/JoinTokens.js';
 import type { Command } from '../domain/commands.js';
 import { DomainError } from '../domain/errors.js';
 import type { MeetingEvent } from '../domain/events.js';
-import { childOf, type LinkedChild } from '../domain/linking.js';
-import type { Actor, MeetingState } from '../domain/model.js';
-import { activeRollCall } from '../domain/rollCall.js';
+import type { Actor } from '../domain/model.js';
 import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
@@ -16,7 +14,6 @@ import {
   LINK_NAMESPACE,
   LINK_PATH,
   LINK_REQUESTS,
-  type HelloAnswer,
   type LinkNotifications,
   type LinkRequest,
   type LinkRequestName,
@@ -24,8 +21,10 @@ import {
 import { toErrorBody, validationError } from '../signaling/handle.js';
 import type { MediaService } from '../media/MediaService.js';
 import { LinkMedia } from './LinkMedia.js';
+import { linkNotices, parentStanding } from './linkNotices.js';
 
 const logger = createLogger('LinkHub');
+const AUDITED_REFUSALS = 20;
 
 interface LinkSocketData {
   meetingId: string;
@@ -58,6 +57,8 @@ export class LinkHub {
   readonly #namespace: Namespace;
   /** Per `meetingId/unitId`, the socket that speaks for the child now. */
   readonly #current = new Map<string, LinkSocket>();
+  /** Refusals audited per link socket in the current minute. */
+  readonly #refusals = new Map<string, { since: number; count: number }>();
   /** Per `meetingId/unitId`, the media pipe to that child. */
   readonly #media = new Map<string, LinkMedia>();
   readonly #mediaService: MediaService | undefined;
@@ -150,6 +151,7 @@ export class LinkHub {
   #onConnection(socket: LinkSocket): void {
     const { meetingId, unitId } = socket.data;
     socket.on('disconnect', () => {
+      this.#refusals.delete(socket.id);
       const key = `${meetingId}/${unitId}`;
       if (this.#current.get(key) !== socket) {
         return;
@@ -201,7 +203,7 @@ export class LinkHub {
       }
       await socket.join(key);
 
-      return helloAnswer(this.#meetings.get(meetingId).state, unitId);
+      return parentStanding(this.#meetings.get(meetingId).state, unitId);
     }
     if (this.#current.get(key) !== socket) {
       throw new DomainError('NOT_LINKED', 'Kết nối chưa chào hỏi (link:hello first)');
@@ -288,9 +290,19 @@ export class LinkHub {
     return this.#meetings.execute(meetingId, command, actor);
   }
 
-  /** A refused report is in the parent's audit trail (who, from where, what and why). */
+  /**
+   * A refused report is in the parent's audit trail (who, from where, what and why); a child that keeps sending
+   * refused reports fills it with at most AUDITED_REFUSALS a minute.
+   */
   #auditRefusal(socket: LinkSocket, event: string, message: string): void {
     const { meetingId, unitId, tokenId, address } = socket.data;
+    const now = Date.now();
+    const window = this.#refusals.get(socket.id);
+    if (window === undefined || now - window.since > 60_000) {
+      this.#refusals.set(socket.id, { since: now, count: 1 });
+    } else if ((window.count += 1) > AUDITED_REFUSALS) {
+      return;
+    }
     if (!this.#meetings.has(meetingId)) {
       return;
     }
@@ -306,110 +318,8 @@ export class LinkHub {
 
   /** What of the parent's events concerns each linked child, sent to that child in its own ids. */
   #forward(runtime: MeetingRuntime, events: MeetingEvent[]): void {
-    const state = runtime.state;
-    if (Object.keys(state.links).length === 0) {
-      return;
-    }
-    const to = (link: LinkedChild) => this.#namespace.to(`${runtime.id}/${link.unitId}`);
-    const localOf = (pointId: string) => {
-      const link = childOf(state, pointId);
-
-      return link === undefined ? null : { link, id: link.localIds[pointId] as string };
-    };
-    for (const event of events) {
-      switch (event.type) {
-        case 'RollCallStarted': {
-          for (const link of Object.values(state.links)) {
-            if (link.points.some((p) => event.pointIds.includes(p.code))) {
-              to(link).emit('link:rollCall', {
-                rollCallId: event.rollCallId,
-                deadlineAt: event.deadlineAt,
-                closesAt: event.closesAt,
-              });
-            }
-          }
-          break;
-        }
-        case 'RollCallClosed': {
-          for (const link of Object.values(state.links)) {
-            to(link).emit('link:rollCallClosed', { rollCallId: event.rollCallId });
-          }
-          break;
-        }
-        case 'FloorGranted': {
-          const local = localOf(event.pointId);
-          if (local !== null) {
-            to(local.link).emit('link:turn', { pointId: local.id, limitSec: event.limitSec });
-          }
-          break;
-        }
-        case 'SpeakingWarned': {
-          const local = localOf(event.pointId);
-          if (local !== null) {
-            to(local.link).emit('link:turnWarned', { pointId: local.id });
-          }
-          break;
-        }
-        case 'FloorEnded': {
-          const local = localOf(event.pointId);
-          if (local !== null) {
-            to(local.link).emit('link:turnEnded', { pointId: local.id, reason: event.reason });
-          }
-          break;
-        }
-        case 'FloorDenied': {
-          const request = state.requests[event.requestId];
-          const local = request === undefined ? null : localOf(request.pointId);
-          if (local !== null) {
-            to(local.link).emit('link:denied', { pointId: local.id, reason: event.reason });
-          }
-          break;
-        }
-        case 'MeetingOpened':
-        case 'SessionStarted':
-        case 'MeetingEnded': {
-          for (const link of Object.values(state.links)) {
-            to(link).emit('link:status', { status: state.status, parentTitle: state.def.title });
-          }
-          break;
-        }
-        default:
-          break;
-      }
+    for (const notice of linkNotices(runtime.state, events)) {
+      this.#namespace.to(`${runtime.id}/${notice.unitId}`).emit(notice.event, notice.body as never);
     }
   }
-}
-
-/** Where the parent stands for one child: everything a resumed child may have missed. */
-export function helloAnswer(state: MeetingState, unitId: string): HelloAnswer {
-  const link = state.links[unitId] as LinkedChild;
-  const rollCall = activeRollCall(state);
-  const mine = (pointId: string) => link.localIds[pointId];
-  const holder = state.floor === null ? undefined : mine(state.floor.pointId);
-
-  return {
-    parentMeetingId: state.def.id,
-    parentTitle: state.def.title,
-    unitId,
-    status: state.status,
-    rollCall:
-      rollCall === undefined || !link.points.some((p) => rollCall.pointIds.includes(p.code))
-        ? null
-        : {
-            rollCallId: rollCall.rollCallId,
-            deadlineAt: rollCall.deadlineAt,
-            closesAt: rollCall.closesAt,
-            confirmed: Object.keys(rollCall.confirmations)
-              .map(mine)
-              .filter((id): id is string => id !== undefined),
-          },
-    turn:
-      state.floor === null || holder === undefined
-        ? null
-        : { pointId: holder, limitSec: state.floor.limitSec, warned: state.floor.warned },
-    queued: state.queue
-      .map((requestId) => state.requests[requestId]?.pointId)
-      .map((pointId) => (pointId === undefined ? undefined : mine(pointId)))
-      .filter((id): id is string => id !== undefined),
-  };
 }

@@ -4,7 +4,8 @@ import type { PipedProducer, PipeEndpoint } from '../media/MediaBridge.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { MediaParticipant } from '../media/routing.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
-import type { PipedSource } from '../protocol/link.js';
+import type { Ack } from '../protocol/common.js';
+import { pipeEndpoint, type PipedSource } from '../protocol/link.js';
 
 const logger = createLogger('LinkMedia');
 
@@ -51,6 +52,29 @@ export class LinkMedia {
     await this.#pipes().connect(this.#options.pipeId, remote);
     this.#connected = true;
     this.sync();
+  }
+
+  /**
+   * The child's side of setting up: opens its pipe, asks the parent for its end over the link, connects. Resolves
+   * false when the parent has no pipes (the meeting links without media) or the setup failed.
+   */
+  async connectUp(request: (event: string, body: object) => Promise<Ack<{ endpoint?: unknown }>>): Promise<boolean> {
+    const { meetingId } = this.#options;
+    try {
+      const ack = await request('link:media:open', { endpoint: await this.open() });
+      if (!ack.ok) {
+        logger.warn({ meetingId, error: ack.error }, 'no media pipe: the meeting links without media');
+
+        return false;
+      }
+      await this.connect(pipeEndpoint.parse(ack.endpoint));
+
+      return true;
+    } catch (error) {
+      logger.warn({ err: error, meetingId }, 'media pipe not opened');
+
+      return false;
+    }
   }
 
   /** Re-decides what to pipe (after every routing pass of the meeting); passes run one at a time, coalesced. */

@@ -8,14 +8,7 @@ import { createLogger } from '../logger.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { Ack, ErrorBody } from '../protocol/common.js';
-import {
-  helloAnswer,
-  LINK_NAMESPACE,
-  LINK_PATH,
-  pipeEndpoint,
-  type HelloAnswer,
-  type LinkNotifications,
-} from '../protocol/link.js';
+import { helloAnswer, LINK_NAMESPACE, LINK_PATH, type HelloAnswer, type LinkNotifications } from '../protocol/link.js';
 import { LinkMedia } from './LinkMedia.js';
 
 const logger = createLogger('Uplink');
@@ -249,38 +242,24 @@ export class Uplink {
     }
     this.#linkMedia?.close();
     this.#pipes += 1;
-    const socket = this.#socket;
+    const runtime = this.#runtime;
+    const request = async (event: string, body: object) =>
+      (await this.#socket.timeout(this.#timeoutMs).emitWithAck(event, body)) as Ack<{ endpoint?: unknown }>;
     const linkMedia = new LinkMedia({
       media,
-      meetings: { has: (id) => id === this.#runtime.id, get: () => this.#runtime },
-      meetingId: this.#runtime.id,
-      pipeId: `up:${this.#runtime.id}:${this.#pipes}`,
+      meetings: { has: (id) => id === runtime.id, get: () => runtime },
+      meetingId: runtime.id,
+      pipeId: `up:${runtime.id}:${this.#pipes}`,
       side: { kind: 'child' },
       send: async (sources) => {
-        const ack = (await socket.timeout(this.#timeoutMs).emitWithAck('link:media:sources', { sources })) as Ack;
+        const ack = await request('link:media:sources', { sources });
         if (!ack.ok) {
-          logger.warn({ meetingId: this.#runtime.id, error: ack.error }, 'the parent refused piped sources');
+          logger.warn({ meetingId: runtime.id, error: ack.error }, 'the parent refused piped sources');
         }
       },
     });
     this.#linkMedia = linkMedia;
-    try {
-      const endpoint = await linkMedia.open();
-      const ack = (await socket.timeout(this.#timeoutMs).emitWithAck('link:media:open', { endpoint })) as Ack<{
-        endpoint: unknown;
-      }>;
-      if (!ack.ok) {
-        logger.warn(
-          { meetingId: this.#runtime.id, error: ack.error },
-          'no media pipe: the meeting links without media',
-        );
-        linkMedia.close();
-
-        return;
-      }
-      await linkMedia.connect(pipeEndpoint.parse(ack.endpoint));
-    } catch (error) {
-      logger.warn({ err: error, meetingId: this.#runtime.id }, 'media pipe not opened');
+    if (!(await linkMedia.connectUp(request))) {
       linkMedia.close();
       if (this.#linkMedia === linkMedia) {
         this.#linkMedia = null;

@@ -1,0 +1,123 @@
+import type { MeetingEvent } from '../domain/events.js';
+import { childOf, type LinkedChild } from '../domain/linking.js';
+import type { MeetingState } from '../domain/model.js';
+import { activeRollCall } from '../domain/rollCall.js';
+import type { HelloAnswer, LinkNotifications } from '../protocol/link.js';
+
+/**
+ * What the parent tells its linked children, built from its state (pure): notifications for a batch of events, and
+ * where it stands for a child that says hello.
+ */
+
+/** One notification to one linked child. */
+export interface LinkNotice<E extends keyof LinkNotifications = keyof LinkNotifications> {
+  unitId: string;
+  event: E;
+  body: Parameters<LinkNotifications[E]>[0];
+}
+
+/** What of a batch of the parent's events concerns each linked child, in the child's own ids. */
+export function linkNotices(state: MeetingState, events: readonly MeetingEvent[]): LinkNotice[] {
+  const links = Object.values(state.links);
+  if (links.length === 0) {
+    return [];
+  }
+  const out: LinkNotice[] = [];
+  const push = <E extends keyof LinkNotifications>(unitId: string, event: E, body: LinkNotice<E>['body']) =>
+    out.push({ unitId, event, body } as LinkNotice);
+  const localOf = (pointId: string) => {
+    const link = childOf(state, pointId);
+
+    return link === undefined ? null : { unitId: link.unitId, id: link.localIds[pointId] as string };
+  };
+  for (const event of events) {
+    switch (event.type) {
+      case 'RollCallStarted': {
+        const { rollCallId, deadlineAt, closesAt } = event;
+        links
+          .filter((link) => link.points.some((p) => event.pointIds.includes(p.code)))
+          .forEach((link) => push(link.unitId, 'link:rollCall', { rollCallId, deadlineAt, closesAt }));
+        break;
+      }
+      case 'RollCallClosed': {
+        links.forEach((link) => push(link.unitId, 'link:rollCallClosed', { rollCallId: event.rollCallId }));
+        break;
+      }
+      case 'FloorGranted': {
+        const local = localOf(event.pointId);
+        if (local !== null) {
+          push(local.unitId, 'link:turn', { pointId: local.id, limitSec: event.limitSec });
+        }
+        break;
+      }
+      case 'SpeakingWarned': {
+        const local = localOf(event.pointId);
+        if (local !== null) {
+          push(local.unitId, 'link:turnWarned', { pointId: local.id });
+        }
+        break;
+      }
+      case 'FloorEnded': {
+        const local = localOf(event.pointId);
+        if (local !== null) {
+          push(local.unitId, 'link:turnEnded', { pointId: local.id, reason: event.reason });
+        }
+        break;
+      }
+      case 'FloorDenied': {
+        const request = state.requests[event.requestId];
+        const local = request === undefined ? null : localOf(request.pointId);
+        if (local !== null) {
+          push(local.unitId, 'link:denied', { pointId: local.id, reason: event.reason });
+        }
+        break;
+      }
+      case 'MeetingOpened':
+      case 'SessionStarted':
+      case 'MeetingEnded': {
+        links.forEach((link) =>
+          push(link.unitId, 'link:status', { status: state.status, parentTitle: state.def.title }),
+        );
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  return out;
+}
+
+/** Where the parent stands for one child: everything a resumed child may have missed. */
+export function parentStanding(state: MeetingState, unitId: string): HelloAnswer {
+  const link = state.links[unitId] as LinkedChild;
+  const rollCall = activeRollCall(state);
+  const mine = (pointId: string) => link.localIds[pointId];
+  const holder = state.floor === null ? undefined : mine(state.floor.pointId);
+
+  return {
+    parentMeetingId: state.def.id,
+    parentTitle: state.def.title,
+    unitId,
+    status: state.status,
+    rollCall:
+      rollCall === undefined || !link.points.some((p) => rollCall.pointIds.includes(p.code))
+        ? null
+        : {
+            rollCallId: rollCall.rollCallId,
+            deadlineAt: rollCall.deadlineAt,
+            closesAt: rollCall.closesAt,
+            confirmed: Object.keys(rollCall.confirmations)
+              .map(mine)
+              .filter((id): id is string => id !== undefined),
+          },
+    turn:
+      state.floor === null || holder === undefined
+        ? null
+        : { pointId: holder, limitSec: state.floor.limitSec, warned: state.floor.warned },
+    queued: state.queue
+      .map((requestId) => state.requests[requestId]?.pointId)
+      .map((pointId) => (pointId === undefined ? undefined : mine(pointId)))
+      .filter((id): id is string => id !== undefined),
+  };
+}
