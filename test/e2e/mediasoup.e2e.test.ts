@@ -132,7 +132,7 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] simulcast, two workers, work
       height: 768,
     });
     expect(await request(chair, 'mic:muteAll', { exceptChairs: false })).toMatchObject({ ok: true });
-    const heard = nextMessage(tech, 'media:activeSpeaker', (m) => m.pointId === 'DC-X2', 20_000);
+    const heard = nextMessage(tech, 'media:activeSpeaker', (m) => m.pointId === 'DC-X2', 45_000);
     expect(await request(chair, 'floor:grant', { pointId: 'DC-X2' })).toMatchObject({ ok: true });
     expect(await heard).toMatchObject({ pointId: 'DC-X2', participantId: ids.get('x2') });
     await (pages.get('hub') as Page).waitForSelector('[data-testid=active-speaker]:has-text("Xã Hòa Lâm")', {

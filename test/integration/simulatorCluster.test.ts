@@ -59,6 +59,40 @@ describe('the simulator over several coordinators', () => {
     expect(present + late + absent + noSignal).toBe(20);
   }, 120_000);
 
+  it('runs a scenario as linked meetings: a coordinator per province under the nation, every point joined and counted', async () => {
+    const file = join(dir, 'lien-thong-2-tinh.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        id: 'lien-thong-2-tinh',
+        source: 'test: a nation, three provinces and their communes, linked meetings',
+        hub: { name: 'Trụ sở Trung ương', level: 'nation' },
+        levels: { nation: 1, province: 3, commune: 12 },
+        floor: { turns: 3, kinds: ['speech', 'petition'] },
+        petitions: [{ text: 'Đề nghị bổ sung kinh phí làm đường liên xã', to: 'Bộ Tài chính' }],
+      }),
+    );
+    const summary = await simulate({
+      scenario: file,
+      linked: true,
+      children: 2,
+      workers: 2,
+      chairScript: true,
+      grantGapMs: 300,
+      dropShare: 0,
+    });
+    expect(summary.errorSamples).toEqual([]);
+    // Two provinces of three: their halls and their communes (the province's own point is its hall).
+    expect(summary).toMatchObject({ nodes: 3, joined: summary.points, floorTurns: 3, errors: 0 });
+    expect(summary.linkedMeetings).toHaveLength(2);
+    expect(summary.linkedMeetings?.every((l) => l.state === 'linked')).toBe(true);
+    const { present, late, absent, noSignal } = summary.rollCall;
+    // Every commune and both halls are in the nation's roll call, each counted once.
+    expect(present + late + absent + noSignal).toBe(summary.points + 2);
+    const byChild = summary.tallyByChild ?? [];
+    expect(byChild.reduce((sum, c) => sum + (c.counts.present ?? 0) + (c.counts.late ?? 0), 0)).toBe(present + late);
+  }, 180_000);
+
   it('refuses a scenario file that does not fit the schema, naming the field', async () => {
     const file = join(dir, 'broken.json');
     await writeFile(file, JSON.stringify({ id: 'x', source: 'test', levels: { province: 1 } }));
