@@ -272,7 +272,13 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
         ? undefined
         : { bus, ownerOf: (meetingId) => ownership.leases.holder(meetingId), selfUrl: () => nodeUrl },
   });
-  const linkHub = new LinkHub({ httpServer, meetings, tokens, media });
+  const linkHub = new LinkHub({
+    httpServer,
+    meetings,
+    tokens,
+    media,
+    ownerUrl: (meetingId) => signaling.gateway.ownerUrl(meetingId),
+  });
   uplinks.attachMedia(media);
   if (adapterClient !== null) {
     signaling.io.adapter(createAdapter(adapterClient, { streamName: 'diemcau:socket.io' }));

@@ -22,11 +22,14 @@ import { toErrorBody, validationError } from '../signaling/handle.js';
 import type { MediaService } from '../media/MediaService.js';
 import { LinkMedia } from './LinkMedia.js';
 import { linkNotices, parentStanding } from './linkNotices.js';
+import { relayLink } from './linkProxy.js';
 
 const logger = createLogger('LinkHub');
 const AUDITED_REFUSALS = 20;
 
 interface LinkSocketData {
+  /** Set when the meeting is owned by another node: the link is relayed there. */
+  relayTo?: string;
   meetingId: string;
   unitId: string;
   tokenId: string;
@@ -42,6 +45,11 @@ export interface LinkHubOptions {
   tokens: JoinTokens;
   /** The bridge's service: media is piped to children when both bridges can (mediasoup). */
   media?: MediaService | undefined;
+  /**
+   * Several coordinators: where a meeting is owned (`'local'`, another node's URL, or `null` while it moves). A link
+   * reaching another node is relayed to the owner. Default: every meeting is local.
+   */
+  ownerUrl?: ((meetingId: string) => Promise<'local' | string | null>) | undefined;
 }
 
 /**
@@ -66,8 +74,11 @@ export class LinkHub {
   readonly #unsubscribe: () => void;
   #closed = false;
 
-  constructor({ httpServer, meetings, tokens, media }: LinkHubOptions) {
+  readonly #ownerUrl: NonNullable<LinkHubOptions['ownerUrl']>;
+
+  constructor({ httpServer, meetings, tokens, media, ownerUrl = async () => 'local' }: LinkHubOptions) {
     this.#meetings = meetings;
+    this.#ownerUrl = ownerUrl;
     this.#mediaService = media;
     this.#io = new Server(httpServer, {
       path: LINK_PATH,
@@ -107,11 +118,26 @@ export class LinkHub {
           }
         }
       }) ?? (() => undefined);
+    // A meeting rebuilt here (this node restarted, or adopted it from a dead owner) has no child links yet, whatever
+    // its log last said: each is lost until its child says hello again.
+    meetings.list().forEach((runtime) => this.#orphanLinksLost(runtime));
+    const stopAdopted = meetings.onAdopted((runtime) => this.#orphanLinksLost(runtime));
     this.#unsubscribe = () => {
       stopEvents();
       stopRevocations();
       stopRouted();
+      stopAdopted();
     };
+  }
+
+  #orphanLinksLost(runtime: MeetingRuntime): void {
+    for (const link of Object.values(runtime.state.links)) {
+      if (link.state === 'linked' && !this.#current.has(`${runtime.id}/${link.unitId}`)) {
+        runtime
+          .execute({ type: 'link.lost', unitId: link.unitId }, { role: 'system', via: 'link', linkUnitId: link.unitId })
+          .catch((error: unknown) => logger.warn({ err: error, meetingId: runtime.id }, 'orphan link not marked lost'));
+      }
+    }
   }
 
   get closed(): boolean {
@@ -136,10 +162,22 @@ export class LinkHub {
     if (claims.linkedUnitId === null) {
       throw new DomainError('FORBIDDEN', 'Mã này không phải lời mời kết nối liên thông (not a linked-hub invitation)');
     }
+    let relayTo: string | undefined;
     if (!this.#meetings.has(claims.meetingId)) {
-      throw DomainError.meetingNotFound(claims.meetingId);
+      const owner = await this.#ownerUrl(claims.meetingId);
+      if (owner === null) {
+        throw new DomainError(
+          'LINK_UNREACHABLE',
+          'Hội nghị cấp trên đang chuyển sang máy chủ khác; kết nối sẽ được thử lại (the meeting is moving between nodes)',
+        );
+      }
+      if (owner === 'local') {
+        throw DomainError.meetingNotFound(claims.meetingId);
+      }
+      relayTo = owner;
     }
     socket.data = {
+      ...(relayTo === undefined ? {} : { relayTo }),
       meetingId: claims.meetingId,
       unitId: claims.linkedUnitId,
       tokenId: claims.tokenId,
@@ -149,6 +187,11 @@ export class LinkHub {
   }
 
   #onConnection(socket: LinkSocket): void {
+    if (socket.data.relayTo !== undefined) {
+      relayLink(socket, socket.data.relayTo);
+
+      return;
+    }
     const { meetingId, unitId } = socket.data;
     socket.on('disconnect', () => {
       this.#refusals.delete(socket.id);

@@ -3,6 +3,7 @@ import type { Command } from '../domain/commands.js';
 import { defineMeeting, type MeetingInput } from '../domain/definition.js';
 import type { Directory } from '../domain/directory.js';
 import { DomainError } from '../domain/errors.js';
+import { childOf } from '../domain/linking.js';
 import { stamp, type MeetingEvent } from '../domain/events.js';
 import type { Actor, MeetingState } from '../domain/model.js';
 import { createLogger } from '../logger.js';
@@ -104,7 +105,8 @@ export class MeetingService {
       // The log cannot tell which sockets survived the previous owner: record every point dropped now; the nodes
       // still holding sockets announce them again (onAdopted), which reconnects those within the grace.
       for (const [pointId, point] of Object.entries(runtime.state.points)) {
-        if (point.connected) {
+        // A linked child's points are as the child reports them: its link says hello again with their presence.
+        if (point.connected && childOf(runtime.state, pointId) === undefined) {
           await runtime.execute({ type: 'point.disconnect', pointId, reason: 'server_restart' }, { role: 'system' });
         }
       }
