@@ -300,12 +300,12 @@ export class LinkHub {
         return { endpoint: own };
       }
       case 'link:media:sources': {
-        const { sources } = parsed.data as LinkRequest<'link:media:sources'>;
+        const { sources, wantsProgram } = parsed.data as LinkRequest<'link:media:sources'>;
         const linkMedia = this.#media.get(key);
         if (linkMedia === undefined) {
           throw new DomainError('NOT_FOUND', 'Chưa mở đường truyền hình liên thông (link:media:open first)');
         }
-        await linkMedia.receive(sources);
+        await linkMedia.receive(sources, wantsProgram);
         break;
       }
       case 'link:release': {

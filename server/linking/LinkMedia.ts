@@ -1,4 +1,4 @@
-import { childOf } from '../domain/linking.js';
+import { childOf, programOrigin } from '../domain/linking.js';
 import { createLogger } from '../logger.js';
 import type { PipedProducer, PipeEndpoint } from '../media/MediaBridge.js';
 import type { MediaService } from '../media/MediaService.js';
@@ -18,8 +18,8 @@ export interface LinkMediaOptions {
   pipeId: string;
   /** The parent side pipes one child (`unitId`); the child side pipes up to its parent. */
   side: { kind: 'parent'; unitId: string } | { kind: 'child' };
-  /** Sends this side's sources to the far side (the link socket). */
-  send: (sources: PipedSource[]) => Promise<void>;
+  /** Sends this side's sources to the far side (the link socket); the child says too whether it shows the program. */
+  send: (sources: PipedSource[], wantsProgram: boolean) => Promise<void>;
 }
 
 /**
@@ -37,6 +37,8 @@ export class LinkMedia {
   #pending = false;
   #closed = false;
   #connected = false;
+  /** Parent side: whether the child shows the parent's program now (it says so with every change). */
+  #childWantsProgram = true;
 
   constructor(options: LinkMediaOptions) {
     this.#options = options;
@@ -94,9 +96,16 @@ export class LinkMedia {
       .catch((error: unknown) => logger.warn({ err: error, pipeId: this.#options.pipeId }, 'sync() failed'));
   }
 
-  /** What the far side pipes now: new sources join this meeting's bridge, gone ones leave. */
-  async receive(sources: PipedSource[]): Promise<void> {
+  /**
+   * What the far side pipes now: new sources join this meeting's bridge, gone ones leave. From a child, whether it
+   * shows the parent's program: only then is the program piped down.
+   */
+  async receive(sources: PipedSource[], wantsProgram?: boolean): Promise<void> {
     const { media, meetingId, pipeId } = this.#options;
+    if (wantsProgram !== undefined && wantsProgram !== this.#childWantsProgram) {
+      this.#childWantsProgram = wantsProgram;
+      this.sync();
+    }
     // Keyed by what is sent too: a camera restarted under the same participant is a new source.
     const wanted = new Map(sources.map((s) => [`${s.as}:${s.key}:${fingerprint(s)}`, s]));
     for (const [key, participant] of this.#received) {
@@ -158,12 +167,22 @@ export class LinkMedia {
       }
     }
     wanted.forEach((w) => this.#sentKeys.add(w.participant.id));
-    const signature = JSON.stringify(sources.map((s) => [s.as, s.key, fingerprint(s)]));
+    const wantsProgram = this.#wantsProgram();
+    const signature = JSON.stringify([wantsProgram, sources.map((s) => [s.as, s.key, fingerprint(s)])]);
     if (signature !== this.#lastSent && !this.#closed) {
       this.#lastSent = signature;
-      await this.#options.send(sources);
+      await this.#options.send(sources, wantsProgram);
       logger.debug({ meetingId, pipeId, sources: sources.map((s) => s.as) }, 'sync() | sources sent');
     }
+  }
+
+  /** Child side: whether its points show the parent's program now (so the parent pipes it down). */
+  #wantsProgram(): boolean {
+    const { meetings, meetingId, side } = this.#options;
+
+    return (
+      side.kind === 'child' && meetings.has(meetingId) && programOrigin(meetings.get(meetingId).state) === 'parent'
+    );
   }
 
   /** What this side should pipe to the far side now. */
@@ -190,6 +209,9 @@ export class LinkMedia {
         }
       }
 
+      return out;
+    }
+    if (!this.#childWantsProgram) {
       return out;
     }
     const fromThisChild = (p: MediaParticipant | null) =>

@@ -251,8 +251,8 @@ export class Uplink {
       meetingId: runtime.id,
       pipeId: `up:${runtime.id}:${this.#pipes}`,
       side: { kind: 'child' },
-      send: async (sources) => {
-        const ack = await request('link:media:sources', { sources });
+      send: async (sources, wantsProgram) => {
+        const ack = await request('link:media:sources', { sources, wantsProgram });
         if (!ack.ok) {
           logger.warn({ meetingId: runtime.id, error: ack.error }, 'the parent refused piped sources');
         }

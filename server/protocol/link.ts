@@ -85,6 +85,11 @@ export const pipedSources = z.strictObject({
       }),
     )
     .max(4),
+  /**
+   * Up only: whether the child shows the parent's program now (it relays, and the parent's floor is not its own).
+   * The parent pipes its program down only while it is shown. Default true.
+   */
+  wantsProgram: z.boolean().optional(),
 });
 export type PipedSource = z.infer<typeof pipedSources>['sources'][number];
 
@@ -132,7 +137,7 @@ export interface LinkNotifications {
   'link:denied': (body: { pointId: string; reason: string | null }) => void;
   'link:status': (body: { status: HelloAnswer['status']; parentTitle: string }) => void;
   /** What the parent pipes down now (its hub and speaker). */
-  'link:media:sources': (body: z.infer<typeof pipedSources>) => void;
+  'link:media:sources': (body: { sources: PipedSource[] }) => void;
 }
 
 export type LinkRequests = {
