@@ -142,6 +142,10 @@ describe.skipIf(!mediasoupAvailable())(
         const hub = await video('x1A', (s) => s.purpose === 'hub' && s.source === ids.get('hallA'));
         expect(hub[0]?.framesDecoded ?? 0).toBeGreaterThan(10);
       }, 60_000);
+      // Nobody in A shows the nation's program now: it is no longer piped down to A.
+      await eventually(async () =>
+        expect(a.server.media.participantsOf('tinh-a').filter((p) => p.relayed !== undefined)).toEqual([]),
+      );
       await hallA.getByTestId('uplink-relay').check();
       await eventually(
         async () =>
