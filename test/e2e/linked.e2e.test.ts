@@ -134,7 +134,8 @@ describe.skipIf(!mediasoupAvailable())(
     it("province A's chair holds a local discussion: its points see its own hall, and the relay back brings the nation", async () => {
       const hallA = pages.get('hallA') as Page;
       const x1A = pages.get('x1A') as Page;
-      await hallA.getByTestId('uplink-relay').uncheck();
+      // A controlled box: its state comes back from the server, so it is clicked, then waited for.
+      await hallA.getByTestId('uplink-relay').click();
       await eventually(async () =>
         expect(await x1A.getByTestId('uplink-badge').textContent()).toBe('Chương trình tại chỗ'),
       );
@@ -146,7 +147,7 @@ describe.skipIf(!mediasoupAvailable())(
       await eventually(async () =>
         expect(a.server.media.participantsOf('tinh-a').filter((p) => p.relayed !== undefined)).toEqual([]),
       );
-      await hallA.getByTestId('uplink-relay').check();
+      await hallA.getByTestId('uplink-relay').click();
       await eventually(
         async () =>
           expect(await x1A.getByTestId('uplink-badge').textContent()).toBe(
