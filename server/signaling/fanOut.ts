@@ -27,14 +27,16 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
   const id = runtime.id;
   const state = runtime.state;
   const types = new Set(events.map((e) => e.type));
-  // A link's state, or a turn the parent granted (which meeting is on screen), is status for everyone.
-  if (
-    [...types].some((t) => STATUS_EVENTS.has(t) || LINK_EVENTS.has(t)) ||
-    (state.uplink !== null &&
-      ['FloorGranted', 'FloorEnded', 'RollCallStarted', 'RollCallConfirmed', 'RollCallClosed'].some((t) =>
-        types.has(t as EventType),
-      ))
-  ) {
+  // A link's state, a turn the parent granted (which meeting is on screen) and the hall's answer to the parent's
+  // roll call are status for everyone; a point's own confirmation is not (hundreds of them would each go to all).
+  const linkStatus =
+    state.uplink !== null &&
+    events.some(
+      (e) =>
+        ['FloorGranted', 'FloorEnded', 'RollCallStarted', 'RollCallClosed'].includes(e.type) ||
+        (e.type === 'RollCallConfirmed' && e.pointId === state.def.hubPointId),
+    );
+  if ([...types].some((t) => STATUS_EVENTS.has(t) || LINK_EVENTS.has(t)) || linkStatus) {
     io.to(rooms.meeting(id)).emit('meeting:changed', statusView(state));
   }
   if ([...types].some((t) => FLOOR_EVENTS.has(t))) {
