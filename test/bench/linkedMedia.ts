@@ -2,24 +2,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Directory } from '../../server/domain/directory.js';
 import type { MediasoupBridge } from '../../server/media/mediasoup/MediasoupBridge.js';
-import { smallMeetingInput } from '../helpers/domain.js';
-import {
-  inviteUnit,
-  linkUp,
-  startCoordinator,
-  startNation,
-  startProvince,
-  type Coordinator,
-} from '../helpers/linked.js';
+import { inviteUnit, linkUp, startCommune, startNation, startProvince, type Coordinator } from '../helpers/linked.js';
 import { bridgeEnv, TEST_WORKER_BIN } from '../helpers/mediasoup.js';
 import { cameraPacket } from './bridge.js';
 import { mediasoupPeer, type BenchPeer } from './mediasoupPeer.js';
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const CHAIR = { role: 'chair' } as const;
 
 /**
  * `npm run bench -- --media --linked`: three linked meetings on three coordinators, each with its own mediasoup
@@ -40,7 +30,7 @@ export async function benchLinkedMedia(log: (line: string) => void, seconds = 10
     coordinators.push(nation);
     const province = await startProvince('127.0.0.3', 'tinh', await env('127.0.0.3'));
     coordinators.push(province);
-    const commune = await startCommune(await env('127.0.0.4'));
+    const commune = await startCommune('127.0.0.4', await env('127.0.0.4'));
     coordinators.push(commune);
     await must(linkUp(province, 'tinh', nation, await inviteUnit(nation, 'P1')));
     await must(linkUp(commune, 'xa', province, await inviteUnit(province, 'X1', 'tinh')));
@@ -119,30 +109,6 @@ export async function benchLinkedMedia(log: (line: string) => void, seconds = 10
       await c.close().catch(() => undefined);
     }
   }
-}
-
-/** A commune's own meeting with its villages, on the commune's coordinator. */
-async function startCommune(env: Record<string, string>): Promise<Coordinator> {
-  const c = await startCoordinator('127.0.0.4', { env });
-  const directory: Directory = {
-    units: [
-      { code: 'XA', name: 'Xã Tân Sơn', level: 'commune', parentCode: null },
-      { code: 'T1', name: 'Thôn Bản Chiềng', level: 'village', parentCode: 'XA' },
-    ],
-    points: [
-      { code: 'DC-XA', name: 'Hội trường Đảng ủy xã', level: 'commune', unitCode: 'XA', technician: null },
-      { code: 'DC-T1', name: 'Nhà văn hóa thôn Bản Chiềng', level: 'village', unitCode: 'T1', technician: null },
-    ],
-  };
-  await c.server.meetings.replaceDirectory(directory);
-  const meeting = await c.server.meetings.createMeeting({
-    ...smallMeetingInput({ hubPointId: 'DC-XA', invite: { units: ['XA'] } }),
-    id: 'xa',
-  });
-  await meeting.execute({ type: 'meeting.open' }, CHAIR);
-  await meeting.execute({ type: 'meeting.start' }, CHAIR);
-
-  return c;
 }
 
 /** Bytes the pipes of each parent (nation, province) have sent down so far. */

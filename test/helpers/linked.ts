@@ -3,6 +3,7 @@ import { startServer, type AppServer } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import type { Directory } from '../../server/domain/directory.js';
 import type { Role } from '../../server/domain/model.js';
+import { connectMeeting, type MeetingSocket } from '../../server/protocol/client.js';
 import { smallDirectory, smallMeetingInput } from './domain.js';
 import { tempDir } from './tmp.js';
 
@@ -116,4 +117,62 @@ export async function inviteUnit(parent: Coordinator, unitId: string, meetingId 
 /** The child's office enters the invitation in its meeting. */
 export function linkUp(child: Coordinator, meetingId: string, parent: Coordinator, linkToken: string) {
   return child.api('PUT', `/api/meetings/${meetingId}/uplink`, { parentUrl: parent.url, linkToken });
+}
+
+/** A commune's own dialogue with its villages (thôn) as meeting `xa` (in session), on its own coordinator. */
+export async function startCommune(host: string, env: Record<string, string> = {}): Promise<Coordinator> {
+  const c = await startCoordinator(host, { env });
+  await c.server.meetings.replaceDirectory({
+    units: [
+      { code: 'XA', name: 'Xã Tân Sơn', level: 'commune', parentCode: null },
+      { code: 'T1', name: 'Thôn Bản Chiềng', level: 'village', parentCode: 'XA' },
+      { code: 'T2', name: 'Thôn Nà Phặc', level: 'village', parentCode: 'XA' },
+    ],
+    points: [
+      { code: 'DC-XA', name: 'Hội trường Đảng ủy xã', level: 'commune', unitCode: 'XA', technician: null },
+      { code: 'DC-T1', name: 'Nhà văn hóa thôn Bản Chiềng', level: 'village', unitCode: 'T1', technician: null },
+      { code: 'DC-T2', name: 'Nhà văn hóa thôn Nà Phặc', level: 'village', unitCode: 'T2', technician: null },
+    ],
+  });
+  const meeting = await c.server.meetings.createMeeting({
+    ...smallMeetingInput({ hubPointId: 'DC-XA', invite: { units: ['XA'] } }),
+    id: 'xa',
+  });
+  await meeting.execute({ type: 'meeting.open' }, CHAIR);
+  await meeting.execute({ type: 'meeting.start' }, CHAIR);
+
+  return c;
+}
+
+/**
+ * What a linked-meetings test file starts, closed after each test (call `closeAll` in `afterEach`): coordinators in
+ * reverse order of starting, and the point sockets opened.
+ */
+export function linkedHarness() {
+  const cleanups: (() => Promise<void>)[] = [];
+  const sockets: MeetingSocket[] = [];
+
+  return {
+    async tracked(started: Promise<Coordinator>): Promise<Coordinator> {
+      const c = await started;
+      cleanups.push(() => c.close());
+
+      return c;
+    },
+    /** A point's socket on its own coordinator. */
+    async pointOf(c: Coordinator, meetingId: string, pointId: string): Promise<MeetingSocket> {
+      const { socket } = await connectMeeting(c.url, await c.token(meetingId, 'point', pointId), {
+        reconnection: false,
+      });
+      sockets.push(socket);
+
+      return socket;
+    },
+    async closeAll(): Promise<void> {
+      sockets.splice(0).forEach((s) => s.close());
+      for (const cleanup of cleanups.splice(0).reverse()) {
+        await cleanup();
+      }
+    },
+  };
 }

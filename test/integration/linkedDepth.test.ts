@@ -1,75 +1,30 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Directory } from '../../server/domain/directory.js';
-import { connectMeeting, type MeetingSocket } from '../../server/protocol/client.js';
 import { smallMeetingInput } from '../helpers/domain.js';
 import {
   inviteUnit,
   LINKED_ADMIN_KEY,
   linkUp,
+  startCommune,
   startCoordinator,
+  linkedHarness,
   startNation,
   startProvince,
-  type Coordinator,
 } from '../helpers/linked.js';
 import { until } from '../helpers/poll.js';
 
 const CHAIR = { role: 'chair' } as const;
 const presiding = { name: 'Lò Văn Pầng', title: 'Trưởng thôn' };
-const cleanups: (() => Promise<void>)[] = [];
-const sockets: MeetingSocket[] = [];
+const harness = linkedHarness();
+const { tracked, pointOf } = harness;
 
-afterEach(async () => {
-  sockets.splice(0).forEach((s) => s.close());
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    await cleanup();
-  }
-});
-
-const tracked = async (started: Promise<Coordinator>): Promise<Coordinator> => {
-  const c = await started;
-  cleanups.push(() => c.close());
-
-  return c;
-};
-
-/** A commune's own dialogue with its villages (thôn), on the commune's coordinator. */
-async function commune(host: string): Promise<Coordinator> {
-  const c = await tracked(startCoordinator(host));
-  const directory: Directory = {
-    units: [
-      { code: 'XA', name: 'Xã Tân Sơn', level: 'commune', parentCode: null },
-      { code: 'T1', name: 'Thôn Bản Chiềng', level: 'village', parentCode: 'XA' },
-      { code: 'T2', name: 'Thôn Nà Phặc', level: 'village', parentCode: 'XA' },
-    ],
-    points: [
-      { code: 'DC-XA', name: 'Hội trường Đảng ủy xã', level: 'commune', unitCode: 'XA', technician: null },
-      { code: 'DC-T1', name: 'Nhà văn hóa thôn Bản Chiềng', level: 'village', unitCode: 'T1', technician: null },
-      { code: 'DC-T2', name: 'Nhà văn hóa thôn Nà Phặc', level: 'village', unitCode: 'T2', technician: null },
-    ],
-  };
-  await c.server.meetings.replaceDirectory(directory);
-  const meeting = await c.server.meetings.createMeeting({
-    ...smallMeetingInput({ hubPointId: 'DC-XA', invite: { units: ['XA'] } }),
-    id: 'xa',
-  });
-  await meeting.execute({ type: 'meeting.open' }, CHAIR);
-  await meeting.execute({ type: 'meeting.start' }, CHAIR);
-
-  return c;
-}
-
-async function pointOf(c: Coordinator, meetingId: string, pointId: string): Promise<MeetingSocket> {
-  const { socket } = await connectMeeting(c.url, await c.token(meetingId, 'point', pointId), { reconnection: false });
-  sockets.push(socket);
-
-  return socket;
-}
+afterEach(() => harness.closeAll());
 
 describe('linked meetings of any depth', () => {
   it('nation → province → commune → village: a village is present, answers the roll call and gets the floor, with the same code', async () => {
     const nation = await tracked(startNation());
     const province = await tracked(startProvince('127.0.0.3', 'tinh'));
-    const xa = await commune('127.0.0.4');
+    const xa = await tracked(startCommune('127.0.0.4'));
     expect((await linkUp(province, 'tinh', nation, await inviteUnit(nation, 'P1'))).status).toBe(200);
     // The commune links into the province's meeting as its unit X1 (Xã Tân Sơn).
     expect((await linkUp(xa, 'xa', province, await inviteUnit(province, 'X1', 'tinh'))).status).toBe(200);

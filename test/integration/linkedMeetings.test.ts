@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectMeeting, type MeetingSocket } from '../../server/protocol/client.js';
 import {
   inviteUnit,
   LINKED_ADMIN_KEY,
   linkUp,
+  linkedHarness,
   startCoordinator,
   startNation,
   startProvince,
-  type Coordinator,
 } from '../helpers/linked.js';
 import { until } from '../helpers/poll.js';
 
@@ -15,35 +14,15 @@ const presiding = { name: 'Hoàng Thị Mai', title: 'Chủ tịch UBND xã' };
 const CHAIR = { role: 'chair' } as const;
 const ADMIN_KEY = LINKED_ADMIN_KEY;
 
-const cleanups: (() => Promise<void>)[] = [];
-const sockets: MeetingSocket[] = [];
+const harness = linkedHarness();
+const { tracked, pointOf } = harness;
 
-afterEach(async () => {
-  sockets.splice(0).forEach((s) => s.close());
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    await cleanup();
-  }
-});
-
-const tracked = async (started: Promise<Coordinator>): Promise<Coordinator> => {
-  const c = await started;
-  cleanups.push(() => c.close());
-
-  return c;
-};
+afterEach(() => harness.closeAll());
 const nation = () => tracked(startNation());
 const province = (host: string, id: string) => tracked(startProvince(host, id));
 const coordinator = (host: string, dataDir: string) => tracked(startCoordinator(host, { dataDir }));
 const invite = inviteUnit;
 const link = linkUp;
-
-async function pointOf(child: Coordinator, meetingId: string, pointId: string): Promise<MeetingSocket> {
-  const { token } = await child.server.tokens.issue({ meetingId, role: 'point', pointId, ttlSec: 600 });
-  const { socket } = await connectMeeting(child.server.url, token, { reconnection: false });
-  sockets.push(socket);
-
-  return socket;
-}
 
 describe('linked meetings across coordinators', () => {
   it("links two provinces into the nation: points, presence, roll call and floor cross the link; the parent's record has them", async () => {

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { DirectoryIndex } from '../../../server/domain/directory.js';
 import { useTranslation } from 'react-i18next';
 import type { RollCallView } from '../../../server/protocol/messages.js';
@@ -122,69 +122,31 @@ function Tally({ rollCall }: { rollCall: RollCallView }) {
           <dd>{totals.headcount}</dd>
         </div>
       </dl>
-      <div className="table-scroll">
-        <table className="by-unit">
-          <thead>
-            <tr>
-              <th scope="col">{t('rollCall.unit')}</th>
-              {OUTCOMES.map((o) => (
-                <th key={o} scope="col">
-                  {t(`outcome.${o}`)}
-                </th>
-              ))}
-              <th scope="col">{t('rollCall.headcount')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(rollCall.byUnit ?? []).map((row) => (
-              <tr key={row.unitId}>
-                <th scope="row">{row.name}</th>
-                {OUTCOMES.map((o) => (
-                  <td key={o} className={row.counts[o] > 0 ? `outcome-${o}` : 'muted'}>
-                    {row.counts[o]}
-                  </td>
-                ))}
-                <td>{row.counts.headcount}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <CountsTable
+        className="by-unit"
+        heading={t('rollCall.unit')}
+        rows={(rollCall.byUnit ?? []).map((row) => ({ key: row.unitId, label: row.name, counts: row.counts }))}
+      />
       {(rollCall.byChild ?? []).length > 0 && (
-        <div className="table-scroll">
-          <table className="by-child" data-testid="rollcall-by-child">
-            <caption>{t('rollCall.byChild')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('rollCall.child')}</th>
-                {OUTCOMES.map((o) => (
-                  <th key={o} scope="col">
-                    {t(`outcome.${o}`)}
-                  </th>
-                ))}
-                <th scope="col">{t('rollCall.headcount')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(rollCall.byChild ?? []).map((row) => (
-                <tr key={row.unitId} className={row.state === 'linked' ? '' : 'link-lost'}>
-                  <th scope="row">
-                    {row.title}
-                    {row.state !== 'linked' && (
-                      <span className="muted"> ({t(`organizer.linked.childState.${row.state}`)})</span>
-                    )}
-                  </th>
-                  {OUTCOMES.map((o) => (
-                    <td key={o} className={row.counts[o] > 0 ? `outcome-${o}` : 'muted'}>
-                      {row.counts[o]}
-                    </td>
-                  ))}
-                  <td>{row.counts.headcount}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <CountsTable
+          className="by-child"
+          testId="rollcall-by-child"
+          caption={t('rollCall.byChild')}
+          heading={t('rollCall.child')}
+          rows={(rollCall.byChild ?? []).map((row) => ({
+            key: row.unitId,
+            lost: row.state !== 'linked',
+            counts: row.counts,
+            label: (
+              <>
+                {row.title}
+                {row.state !== 'linked' && (
+                  <span className="muted"> ({t(`organizer.linked.childState.${row.state}`)})</span>
+                )}
+              </>
+            ),
+          }))}
+        />
       )}
     </>
   );
@@ -229,5 +191,59 @@ function MissingPoints({ rollCall, state }: { rollCall: RollCallView; state: Pan
         </div>
       ))}
     </details>
+  );
+}
+
+/** Outcome counts by group (a unit, or a child meeting linked in), one row each. */
+function CountsTable({
+  className,
+  testId,
+  caption,
+  heading,
+  rows,
+}: {
+  className: string;
+  testId?: string;
+  caption?: string;
+  heading: string;
+  rows: {
+    key: string;
+    label: ReactNode;
+    counts: Record<(typeof OUTCOMES)[number] | 'headcount', number>;
+    lost?: boolean;
+  }[];
+}) {
+  const { t } = useTranslation();
+
+  return (
+    <div className="table-scroll">
+      <table className={className} data-testid={testId}>
+        {caption !== undefined && <caption>{caption}</caption>}
+        <thead>
+          <tr>
+            <th scope="col">{heading}</th>
+            {OUTCOMES.map((o) => (
+              <th key={o} scope="col">
+                {t(`outcome.${o}`)}
+              </th>
+            ))}
+            <th scope="col">{t('rollCall.headcount')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.key} className={row.lost === true ? 'link-lost' : ''}>
+              <th scope="row">{row.label}</th>
+              {OUTCOMES.map((o) => (
+                <td key={o} className={row.counts[o] > 0 ? `outcome-${o}` : 'muted'}>
+                  {row.counts[o]}
+                </td>
+              ))}
+              <td>{row.counts.headcount}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
