@@ -49,6 +49,7 @@ import type { DirectoryStore } from './store/DirectoryStore.js';
 import type { MeetingStore } from './store/MeetingStore.js';
 import { RedisDirectoryStore } from './store/redis/RedisDirectoryStore.js';
 import { RedisMeetingStore } from './store/redis/RedisMeetingStore.js';
+import { normalizeStrings } from './domain/text.js';
 
 const logger = createLogger('app');
 const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'dist');
@@ -149,6 +150,13 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   app.use(express.json({ limit: '4mb' }));
   app.use(express.text({ type: ['text/csv', 'text/plain'], limit: '8mb' }));
   app.use(cookieParser());
+  // Every text a form or an import sends is stored in one Unicode form (NFC), whatever the sender's tools wrote.
+  app.use((req, _res, next) => {
+    if (req.body !== undefined) {
+      req.body = normalizeStrings(req.body);
+    }
+    next();
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, meetings: meetings.list().length, uptimeSec: Math.round(process.uptime()) });
   });

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { assertValidDirectory, type Directory, type Located, type Point, type Unit } from '../domain/directory.js';
 import { DomainError, type IssueDetail } from '../domain/errors.js';
 import { directoryBody, pointRecord, unitRecord } from '../protocol/http.js';
+import { normalizeStrings, toNfc } from '../domain/text.js';
 
 /** CSV columns, in this order; the first line is this header. */
 export const CSV_COLUMNS = ['kind', 'code', 'name', 'level', 'parent', 'technician_name', 'technician_phone'] as const;
@@ -14,7 +15,9 @@ const MAX_ROWS = 40_000;
  * (`kind` = point, `parent` = its unit's code, with optional technician name and phone). Every problem is reported
  * with its line; nothing is returned unless the whole file is valid.
  */
-export function parseDirectoryCsv(csv: string): Directory {
+export function parseDirectoryCsv(raw: string): Directory {
+  // Files from other offices come decomposed (NFD), with a byte-order mark and CRLF: one form before anything else.
+  const csv = toNfc(raw);
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
     rows = parse(csv, {
@@ -78,7 +81,8 @@ export function parseDirectoryCsv(csv: string): Directory {
 }
 
 /** Parses a directory JSON body `{ units: [...], points: [...] }`; issues name the JSON path. */
-export function parseDirectoryJson(body: unknown): Directory {
+export function parseDirectoryJson(raw: unknown): Directory {
+  const body = normalizeStrings(raw);
   const top = directoryBody.safeParse(body);
   if (!top.success) {
     throw new DomainError(

@@ -2,6 +2,7 @@ import type { DirectoryIndex } from './directory.js';
 import { DomainError } from './errors.js';
 import type { EventBody } from './events.js';
 import type { Answer, FloorKind, MeetingState } from './model.js';
+import { normalizeText } from './text.js';
 
 /**
  * The meeting's record kept by the secretary (thư ký): a short summary of each turn at the floor, the chair's
@@ -35,9 +36,6 @@ export interface MeetingRecord {
   conclusion: string | null;
   tasks: Task[];
 }
-
-/** Text from people, as stored: NFC (one form of each Vietnamese letter), trimmed. */
-export const normalizeText = (raw: string): string => raw.normalize('NFC').trim();
 
 function requireRecordable(state: MeetingState): void {
   if (state.status === 'scheduled') {

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { AccountService } from '../accounts/AccountService.js';
 import type { Account } from '../domain/accounts.js';
 import type { HttpAuth } from './auth.js';
+import { compareVietnamese } from '../domain/text.js';
 
 /** What the consoles may see of an account: never its hash or sign-in counters. */
 export const accountView = ({ username, displayName, roles, createdAt, disabled }: Account) => ({
@@ -52,7 +53,7 @@ export function sessionRouter({ accounts, auth }: { accounts: AccountService; au
     const people = (await accounts.store.list())
       .filter((a) => !a.disabled)
       .map(({ username, displayName }) => ({ username, displayName }))
-      .sort((a, b) => a.displayName.localeCompare(b.displayName, 'vi'));
+      .sort((a, b) => compareVietnamese(a.displayName, b.displayName));
     res.json({ people });
   });
   router.post('/accounts', async (req, res) => {

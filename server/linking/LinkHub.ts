@@ -23,6 +23,7 @@ import type { MediaService } from '../media/MediaService.js';
 import { LinkMedia } from './LinkMedia.js';
 import { linkNotices, parentStanding } from './linkNotices.js';
 import { relayLink } from './linkProxy.js';
+import { normalizeStrings } from '../domain/text.js';
 
 const logger = createLogger('LinkHub');
 const AUDITED_REFUSALS = 20;
@@ -230,7 +231,7 @@ export class LinkHub {
       throw new DomainError('UNKNOWN_EVENT', `Sự kiện không xác định: ${event.slice(0, 64)} (unknown event)`);
     }
     const name = event as LinkRequestName;
-    const parsed = LINK_REQUESTS[name].safeParse(payload);
+    const parsed = LINK_REQUESTS[name].safeParse(normalizeStrings(payload));
     if (!parsed.success) {
       throw validationError(parsed.error);
     }

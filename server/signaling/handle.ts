@@ -3,6 +3,7 @@ import { DomainError, isDomainError } from '../domain/errors.js';
 import { createLogger } from '../logger.js';
 import type { Ack, ErrorBody } from '../protocol/common.js';
 import { REQUESTS, type RequestName } from '../protocol/requests.js';
+import { normalizeStrings } from '../domain/text.js';
 
 const logger = createLogger('signaling');
 
@@ -62,7 +63,8 @@ export function dispatchRequest(
 
     return;
   }
-  const parsed = REQUESTS[name].schema.safeParse(args.length >= 2 ? args[0] : {});
+  // Text from people in one Unicode form (NFC) before anything reads it: names, topics, summaries.
+  const parsed = REQUESTS[name].schema.safeParse(normalizeStrings(args.length >= 2 ? args[0] : {}));
   if (!parsed.success) {
     reply({ ok: false, error: toErrorBody(validationError(parsed.error)) });
 

@@ -7,6 +7,7 @@ import { serverNow } from '../state/consoleState.js';
 import type { PanelProps } from './panelProps.js';
 import { useNow } from '../state/hooks.js';
 import { SecondsSelect, UnitSelect } from '../components/Pickers.js';
+import { compareVietnamese } from '../../../server/domain/text.js';
 
 const DEADLINES_SEC = [30, 60, 120, 300];
 const OUTCOMES = ['present', 'late', 'absent', 'noSignal', 'pending'] as const;
@@ -181,7 +182,7 @@ function MissingPoints({ rollCall, state }: { rollCall: RollCallView; state: Pan
           <h3>{group.name}</h3>
           <ul>
             {group.points
-              .sort((a, b) => a.name.localeCompare(b.name, 'vi'))
+              .sort((a, b) => compareVietnamese(a.name, b.name))
               .map((p) => (
                 <li key={p.id} data-point={p.id} data-outcome={p.outcome}>
                   {p.name} — {t(`outcome.${p.outcome}`)}

@@ -4,6 +4,7 @@ import { FormError } from '../components/FormError.js';
 import { Field, fieldsValid, REQUIRED } from '../components/Field.js';
 import { formatDate } from '../format.js';
 import { api, messageOf, type AccountView } from './api.js';
+import { compareVietnamese } from '../../../server/domain/text.js';
 
 const ROLES = ['organizer', 'admin'] as const;
 
@@ -19,7 +20,7 @@ export function AccountsPage() {
   const [error, setError] = useState<string | null>(null);
   const load = () =>
     void api<{ accounts: typeof accounts }>('GET', '/api/accounts').then((r) =>
-      setAccounts([...r.accounts].sort((a, b) => a.displayName.localeCompare(b.displayName, 'vi'))),
+      setAccounts([...r.accounts].sort((a, b) => compareVietnamese(a.displayName, b.displayName))),
     );
   useEffect(load, []);
 

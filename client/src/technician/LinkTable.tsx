@@ -6,6 +6,7 @@ import { HealthBadge } from '../components/HealthBadge.js';
 import { formatMetric, formatTime } from '../format.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import { shownHealth } from '../components/pointHealth.js';
+import { compareVietnamese, matchesSearch } from '../../../server/domain/text.js';
 
 type Column =
   | 'name'
@@ -67,13 +68,12 @@ export function LinkTable({
   const [sort, setSort] = useState<{ column: Column; descending: boolean }>({ column: 'health', descending: true });
   const [filter, setFilter] = useState('');
   const [onlyProblems, setOnlyProblems] = useState(false);
-  const needle = filter.trim().toLocaleLowerCase('vi');
   const rows: Row[] = state.pointOrder
     .map((id) => state.points[id])
     .filter((p): p is PointStatus => p !== undefined)
     .filter(
-      (p) =>
-        needle === '' || p.name.toLocaleLowerCase('vi').includes(needle) || p.pointId.toLowerCase().includes(needle),
+      // "viet yen" finds "Việt Yên": rooms are searched with or without their diacritics, in any Unicode form.
+      (p) => filter.trim() === '' || matchesSearch(p.name, filter) || matchesSearch(p.pointId, filter),
     )
     .filter((p) => !onlyProblems || shownHealth(p) === 'disconnected' || shownHealth(p) === 'unstable')
     .map((point) => ({ point, latest: state.latest[point.pointId] }));
@@ -81,9 +81,9 @@ export function LinkTable({
   rows.sort((a, b) => {
     const x = sortValue(a, sort.column);
     const y = sortValue(b, sort.column);
-    const order = typeof x === 'string' || typeof y === 'string' ? String(x).localeCompare(String(y), 'vi') : x - y;
+    const order = typeof x === 'string' || typeof y === 'string' ? compareVietnamese(String(x), String(y)) : x - y;
 
-    return order * direction || a.point.name.localeCompare(b.point.name, 'vi');
+    return order * direction || compareVietnamese(a.point.name, b.point.name);
   });
 
   const cell = (row: Row, key: Column, digits = 0) => {
