@@ -1,3 +1,4 @@
+import { foldForSearch } from '../../server/domain/text.js';
 /** Dates dd/mm/yyyy and times 24 h, always in Asia/Ho_Chi_Minh whatever the browser's zone. */
 const TIME = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Asia/Ho_Chi_Minh',
@@ -45,3 +46,10 @@ export function hanoiInputToEpoch(value: string): number {
 export function epochToHanoiInput(epochMs: number): string {
   return new Date(epochMs + 7 * 3600_000).toISOString().slice(0, 16);
 }
+
+/**
+ * A tile's caption: its role and the room's name, unless the name already says the role ("Điểm cầu trung tâm Tỉnh ủy
+ * Bắc Giang" is not captioned "Điểm cầu trung tâm · Điểm cầu trung tâm …").
+ */
+export const roleCaption = (role: string, name: string): string =>
+  foldForSearch(name).includes(foldForSearch(role)) ? name : `${role} · ${name}`;

@@ -1,3 +1,4 @@
+import { DEVICE_GAPS } from '../domain/devices.js';
 import { z } from 'zod';
 import {
   AGENDA_KINDS,
@@ -36,6 +37,8 @@ export const floorView = z.object({
       grantedAt: epochMs,
       endsAt: epochMs,
       warned: z.boolean(),
+      /** Devices the speaking point reported missing: the rooms are told, rather than wait for its picture. */
+      deviceGap: z.enum(DEVICE_GAPS).nullable(),
     })
     .nullable(),
   queue: z.array(queueEntry),
@@ -389,4 +392,5 @@ export type MeetingStatusView = z.infer<typeof meetingStatusView>;
 export type MicsView = z.infer<typeof micsView>;
 export type AlertView = z.infer<typeof alertView>;
 export type PointStatus = z.infer<typeof pointStatus>;
+export type QueueEntry = z.infer<typeof queueEntry>;
 export type LatestRow = z.infer<typeof latestRow>;

@@ -39,7 +39,11 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
   if ([...types].some((t) => STATUS_EVENTS.has(t) || LINK_EVENTS.has(t)) || linkStatus) {
     io.to(rooms.meeting(id)).emit('meeting:changed', statusView(state));
   }
-  if ([...types].some((t) => FLOOR_EVENTS.has(t))) {
+  // The speaking point's devices are part of the floor view (a room without a microphone is named as such).
+  const holderReadiness = events.some(
+    (e) => e.type === 'PointReadinessReported' && state.floor !== null && e.pointId === state.floor.pointId,
+  );
+  if ([...types].some((t) => FLOOR_EVENTS.has(t)) || holderReadiness) {
     io.to(rooms.meeting(id)).emit('floor:changed', floorView(state, runtime.index));
     notifyNextInLine(io, runtime);
   }

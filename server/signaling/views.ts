@@ -3,6 +3,7 @@ import type { Actor, MeetingState, RollCall } from '../domain/model.js';
 import { assigneeOf, turnLog } from '../domain/record.js';
 import { tallyRollCall } from '../domain/rollCall.js';
 import { linkViews, pointLabel } from './linkViews.js';
+import { deviceGapOf } from '../domain/devices.js';
 import { tallyByChild } from '../domain/linking.js';
 import type { z } from 'zod';
 import type { FloorView, MeetingStatusView, RollCallView, Snapshot, recordView } from '../protocol/messages.js';
@@ -39,6 +40,7 @@ export function floorView(state: MeetingState, index: DirectoryIndex): FloorView
             grantedAt: floor.grantedAt,
             endsAt: floor.grantedAt + floor.limitSec * 1000,
             warned: floor.warned,
+            deviceGap: deviceGapOf(state.points[floor.pointId]?.readiness),
           },
     queue: state.queue.map((requestId) => {
       const r = state.requests[requestId];

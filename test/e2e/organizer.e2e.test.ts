@@ -215,10 +215,11 @@ describe('the organizer console, in Chromium', () => {
     await room.locator('header.top').waitFor();
     expect(await room.locator('header.top .role').innerText()).toBe('Điểm cầu X1');
 
-    await office
-      .locator('[data-testid=issued-links] tr[data-point="DC-X1"]')
-      .getByRole('button', { name: 'Thu hồi' })
-      .click();
+    const x1Row = office.locator('[data-testid=issued-links] tr[data-point="DC-X1"]');
+    await x1Row.getByRole('button', { name: 'Thu hồi' }).click();
+    // Revoking cuts a connected room off: the office confirms first.
+    expect(await x1Row.getByTestId('confirm').innerText()).toContain('Thu hồi đường dẫn của Điểm cầu X1?');
+    await x1Row.getByTestId('confirm-yes').click();
     const refused = room.locator('[data-testid=refused-page]');
     await refused.waitFor({ timeout: 10_000 });
     expect(await refused.getAttribute('data-code')).toBe('TOKEN_REVOKED');
@@ -230,7 +231,10 @@ describe('the organizer console, in Chromium', () => {
     const { token } = await t.server.tokens.issue({ meetingId, role: 'point', pointId: 'DC-X2', ttlSec: 600 });
     const x2 = await connectMeeting(t.url, token, { reconnection: false });
     const thumb = chair.locator('.thumb[data-point="DC-X2"]');
-    await thumb.getByRole('button', { name: 'Mời phát biểu' }).click();
+    await thumb.getByRole('button', { name: 'Mời', exact: true }).click();
+    // Calling on a point reaches everyone: the chair confirms, naming the room.
+    expect(await thumb.getByTestId('confirm').innerText()).toContain('Mời Điểm cầu X2 phát biểu?');
+    await thumb.getByTestId('confirm-yes').click();
     await chair.locator('[data-testid=speaker-card]').getByText('Điểm cầu X2').waitFor();
     x2.socket.close();
 

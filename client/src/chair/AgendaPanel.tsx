@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { ConfirmButton } from '../components/ConfirmButton.js';
 import type { PanelProps } from './panelProps.js';
 
 /** The agenda with the current item, and the meeting's lifecycle buttons. */
@@ -30,24 +31,25 @@ export function AgendaPanel({ client, state, canModerate }: PanelProps) {
             )}
             {status === 'in_session' && (
               <>
-                <button
-                  type="button"
+                <ConfirmButton
                   disabled={agendaIndex >= agenda.length - 1}
-                  onClick={() => void client.send('agenda:advance', {})}
+                  question={t('agenda.confirmNext', { title: agenda[agendaIndex + 1]?.title ?? '' })}
+                  confirmLabel={t('agenda.confirmMove')}
+                  onConfirm={() => void client.send('agenda:advance', {})}
+                  testId="agenda-next"
                 >
                   {t('agenda.next')}
-                </button>
-                <button
-                  type="button"
+                </ConfirmButton>
+                <ConfirmButton
                   className="danger"
-                  onClick={() => {
-                    if (window.confirm(t('agenda.confirmEnd'))) {
-                      void client.send('meeting:end', {});
-                    }
-                  }}
+                  danger
+                  question={t('agenda.confirmEnd')}
+                  confirmLabel={t('agenda.confirmEndYes')}
+                  onConfirm={() => void client.send('meeting:end', {})}
+                  testId="end-meeting"
                 >
                   {t('agenda.end')}
-                </button>
+                </ConfirmButton>
               </>
             )}
           </div>
@@ -65,14 +67,15 @@ export function AgendaPanel({ client, state, canModerate }: PanelProps) {
             >
               <span className="agenda-kind">{t(`agendaKind.${item.kind}`)}</span>
               {canModerate && status === 'in_session' && !current ? (
-                <button
-                  type="button"
+                <ConfirmButton
                   className="link agenda-title"
                   title={t('agenda.goTo')}
-                  onClick={() => void client.send('agenda:advance', { index })}
+                  question={t('agenda.confirmGoTo', { title: item.title })}
+                  confirmLabel={t('agenda.confirmMove')}
+                  onConfirm={() => void client.send('agenda:advance', { index })}
                 >
                   {item.title}
-                </button>
+                </ConfirmButton>
               ) : (
                 <span className="agenda-title">{item.title}</span>
               )}

@@ -10,6 +10,7 @@ import { AttendancePanel } from './AttendancePanel.js';
 import { FloorPanel } from './FloorPanel.js';
 import { MicPanel } from './MicPanel.js';
 import { UplinkBar } from './UplinkBar.js';
+import { HubMicButton } from './HubMicButton.js';
 import { PointGrid } from './PointGrid.js';
 import { ProgramView } from './ProgramView.js';
 import { RecordPanel } from './RecordPanel.js';
@@ -41,6 +42,7 @@ export function ChairConsole({
       kind="chair"
       view={view}
       state={state}
+      headerExtra={canModerate ? <HubMicButton client={client} state={state} /> : undefined}
       banners={canModerate ? <UplinkBar client={client} state={state} /> : undefined}
     >
       <main className="chair-layout">

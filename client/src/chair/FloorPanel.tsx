@@ -1,17 +1,14 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Countdown } from '../components/Countdown.js';
-import { DeviceGapBadge } from '../components/DeviceGapBadge.js';
 import { Field, fieldsValid, REQUIRED } from '../components/Field.js';
-import { formatDuration } from '../format.js';
 import { serverNow } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
 import type { PanelProps } from './panelProps.js';
+import { QueueRow } from './QueueRow.js';
 import { useNow } from '../state/hooks.js';
 
 const LIMITS_MIN = [3, 5, 7, 10, 15];
-/** Priority the chair gives with one press (0-9 on the server; higher goes first). */
-const RAISED_PRIORITY = 5;
 
 const typing = (target: EventTarget | null) =>
   target instanceof HTMLElement &&
@@ -55,9 +52,9 @@ export function FloorPanel({ client, state, canModerate }: PanelProps) {
           {t('floor.queued', { count: queue.length })}
         </span>
         {canModerate && (
-          <label className="inline">
-            {t('floor.limit')}{' '}
+          <label className="inline" title={t('floor.limit')}>
             <select
+              aria-label={t('floor.limit')}
               value={Math.round(speakingLimitSec / 60)}
               onChange={(e) => void client.send('floor:limit', { limitSec: Number(e.target.value) * 60 })}
             >
@@ -65,7 +62,7 @@ export function FloorPanel({ client, state, canModerate }: PanelProps) {
                 .sort((a, b) => a - b)
                 .map((m) => (
                   <option key={m} value={m}>
-                    {t('floor.minutes', { count: m })}
+                    {t('floor.perTurn', { count: m })}
                   </option>
                 ))}
             </select>
@@ -99,8 +96,9 @@ export function FloorPanel({ client, state, canModerate }: PanelProps) {
               disabled={holder === null}
               onClick={() => void client.send('floor:revoke', {})}
               aria-keyshortcuts="S"
+              title={t('floor.shortcuts')}
             >
-              {t('floor.revoke')}
+              {t('floor.revoke')} <kbd aria-hidden="true">S</kbd>
             </button>
             <button
               type="button"
@@ -108,8 +106,9 @@ export function FloorPanel({ client, state, canModerate }: PanelProps) {
               disabled={queue.length === 0}
               onClick={() => void client.send('floor:next', {})}
               aria-keyshortcuts="N"
+              title={t('floor.shortcuts')}
             >
-              {t('floor.next')}
+              {t('floor.next')} <kbd aria-hidden="true">N</kbd>
             </button>
           </div>
         )}
@@ -117,91 +116,17 @@ export function FloorPanel({ client, state, canModerate }: PanelProps) {
       <ol className="queue" data-testid="floor-queue">
         {queue.length === 0 && <li className="muted empty">{t('floor.queueEmpty')}</li>}
         {queue.map((entry, index) => (
-          <li key={entry.requestId} className="queue-row" data-request={entry.requestId} data-point={entry.pointId}>
-            <span className="queue-pos">{index + 1}</span>
-            <div className="queue-main">
-              <div>
-                <strong>{entry.pointName}</strong>{' '}
-                <span className={`kind kind-${entry.kind}`}>{t(`floorKind.${entry.kind}`)}</span>
-                <DeviceGapBadge point={state.points[entry.pointId]} />
-                {entry.toParent && (
-                  <span className="badge to-parent" data-testid="to-parent">
-                    {t('floor.toParent')}
-                  </span>
-                )}
-                {entry.priority > 0 && (
-                  <span className="badge">
-                    {t('floor.priority')} {entry.priority}
-                  </span>
-                )}
-              </div>
-              <div className="queue-sub">
-                {entry.topic !== null && <span className="topic">{entry.topic}</span>}
-                {entry.department !== null && <span>{t('floor.department', { department: entry.department })}</span>}
-                <span className="muted">
-                  {t('floor.waiting', { time: formatDuration((now - entry.requestedAt) / 1000) })}
-                </span>
-              </div>
-            </div>
-            {canModerate && (
-              <div className="queue-actions">
-                <button
-                  type="button"
-                  className="primary"
-                  disabled={holder !== null}
-                  onClick={() => void client.send('floor:grant', { requestId: entry.requestId })}
-                >
-                  {t('floor.grant')}
-                </button>
-                {entry.toParent && (
-                  <button
-                    type="button"
-                    className="primary"
-                    disabled={state.status.uplink?.state !== 'linked'}
-                    onClick={() => void client.send('floor:forward', { requestId: entry.requestId })}
-                    data-testid="forward-up"
-                  >
-                    {t('floor.forward')}
-                  </button>
-                )}
-                <button type="button" onClick={() => void client.send('floor:deny', { requestId: entry.requestId })}>
-                  {t('floor.deny')}
-                </button>
-                <button
-                  type="button"
-                  aria-label={`${t('floor.up')}: ${entry.pointName}`}
-                  disabled={index === 0}
-                  onClick={() => void client.send('floor:reorder', { requestId: entry.requestId, position: index })}
-                >
-                  ↑
-                </button>
-                <button
-                  type="button"
-                  aria-label={`${t('floor.down')}: ${entry.pointName}`}
-                  disabled={index === queue.length - 1}
-                  onClick={() => void client.send('floor:reorder', { requestId: entry.requestId, position: index + 2 })}
-                >
-                  ↓
-                </button>
-                <button
-                  type="button"
-                  aria-pressed={entry.priority > 0}
-                  className={entry.priority > 0 ? 'on' : ''}
-                  onClick={() =>
-                    void client.send('floor:priority', {
-                      requestId: entry.requestId,
-                      priority: entry.priority > 0 ? 0 : RAISED_PRIORITY,
-                    })
-                  }
-                >
-                  {t('floor.priority')}
-                </button>
-              </div>
-            )}
-          </li>
+          <QueueRow
+            key={entry.requestId}
+            client={client}
+            state={state}
+            canModerate={canModerate}
+            entry={entry}
+            index={index}
+            waitedSec={(now - entry.requestedAt) / 1000}
+          />
         ))}
       </ol>
-      {canModerate && <p className="hint">{t('floor.shortcuts')}</p>}
     </section>
   );
 }

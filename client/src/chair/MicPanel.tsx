@@ -4,6 +4,7 @@ import type { ConsoleState } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
 import { pointsOfUnit } from '../state/units.js';
 import { SecondsSelect, UnitSelect } from '../components/Pickers.js';
+import { ConfirmButton } from '../components/ConfirmButton.js';
 
 const SCAN_INTERVALS_SEC = [5, 10, 15, 30];
 /** The server bounds a scan list; a larger unit scans its first points. */
@@ -25,20 +26,24 @@ export function MicPanel({ client, state }: { client: MeetingClient; state: Cons
         </span>
       </div>
       <div className="form-row">
-        <button
-          type="button"
+        <ConfirmButton
           title={t('mics.muteKeepsSpeaker')}
-          onClick={() => void client.send('mic:muteAll', { exceptChairs: false })}
+          question={t('mics.muteAllQuestion')}
+          confirmLabel={t('mics.muteYes')}
+          onConfirm={() => void client.send('mic:muteAll', { exceptChairs: false })}
+          testId="mute-all"
         >
           {t('mics.muteAll')}
-        </button>
-        <button
-          type="button"
+        </ConfirmButton>
+        <ConfirmButton
           title={t('mics.muteKeepsSpeaker')}
-          onClick={() => void client.send('mic:muteAll', { exceptChairs: true })}
+          question={t('mics.muteAllButChairsQuestion')}
+          confirmLabel={t('mics.muteYes')}
+          onConfirm={() => void client.send('mic:muteAll', { exceptChairs: true })}
+          testId="mute-all-but-chairs"
         >
           {t('mics.muteAllButChairs')}
-        </button>
+        </ConfirmButton>
         <button
           type="button"
           aria-pressed={mics.chairsOpen}

@@ -9,6 +9,9 @@ import type { MediaView } from '../media/useMedia.js';
 import type { PanelProps } from './panelProps.js';
 import { pointsOfUnit } from '../state/units.js';
 import { UnitSelect } from '../components/Pickers.js';
+import { ConfirmButton } from '../components/ConfirmButton.js';
+import { shortPointName } from '../../../server/domain/text.js';
+import { cannotBeHeard, deviceGapOf } from '../../../server/domain/devices.js';
 
 /** The bridge sends at most this many thumbnails (server/media/routing.ts); a small screen shows fewer. */
 const MAX_PAGE = MAX_GRID_PAGE;
@@ -127,7 +130,8 @@ export function PointGrid({ client, state, media, canModerate }: PanelProps & { 
               >
                 <VideoTile
                   stream={videoOf(point.pointId)}
-                  label={point.name}
+                  label={shortPointName(point.name)}
+                  title={point.name}
                   waiting={point.connected ? t('grid.waiting') : null}
                 />
                 <div className="thumb-bar">
@@ -144,13 +148,19 @@ export function PointGrid({ client, state, media, canModerate }: PanelProps & { 
                     >
                       {micOpen ? t('grid.closeMic') : t('grid.openMic')}
                     </button>
-                    <button
-                      type="button"
-                      onClick={() => void client.send('floor:grant', { pointId: point.pointId })}
+                    <ConfirmButton
                       disabled={state.floor.holder !== null}
+                      title={t('grid.callOnName', { name: point.name })}
+                      question={
+                        cannotBeHeard(deviceGapOf(point.readiness))
+                          ? t('floor.grantUnheard', { name: point.name })
+                          : t('grid.callOnQuestion', { name: point.name })
+                      }
+                      confirmLabel={t('grid.callOnYes')}
+                      onConfirm={() => void client.send('floor:grant', { pointId: point.pointId })}
                     >
                       {t('grid.callOn')}
-                    </button>
+                    </ConfirmButton>
                   </div>
                 )}
               </li>

@@ -2,6 +2,8 @@ import { useTranslation } from 'react-i18next';
 import { AudioSink, VideoTile } from '../components/VideoTile.js';
 import type { MediaView } from '../media/useMedia.js';
 import type { ConsoleState } from '../state/consoleState.js';
+import { roleCaption } from '../format.js';
+import { speakerCaption, speakerWaiting } from '../components/speakerWaiting.js';
 
 /** What every site sees: the hub and the speaker (or the auto-scan site), plus the audio everyone hears. */
 export function ProgramView({
@@ -25,20 +27,27 @@ export function ProgramView({
       <h2 className="visually-hidden">{t('program.title')}</h2>
       <VideoTile
         stream={selfIsHub ? media.local : (hubSlot?.stream ?? null)}
-        label={`${t('program.hub')} · ${state.meeting.hubName}`}
+        label={roleCaption(t('program.hub'), state.meeting.hubName)}
         waiting={media.phase === 'off' ? null : t('program.waitingFor', { name: state.meeting.hubName })}
         testId="program-hub"
       />
       <VideoTile
         stream={speakerSlot?.stream ?? null}
-        label={speakerName === null ? t('floor.nobody') : `${t('program.speaker')} · ${speakerName}`}
-        waiting={speakerName === null ? null : t('program.waitingFor', { name: speakerName })}
+        label={
+          speakerName === null
+            ? t('floor.nobody')
+            : speakerCaption(t, speakerName, state.floor.holder?.deviceGap ?? null)
+        }
+        waiting={speakerName === null ? null : speakerWaiting(t, speakerName, state.floor.holder?.deviceGap ?? null)}
         className={speakerSlot === undefined ? 'empty' : ''}
         testId="program-speaker"
       />
       {state.activeSpeaker !== null && (
         <p className="active-speaker" data-testid="active-speaker" aria-live="polite">
-          🔊 {t('program.activeSpeaker')}:{' '}
+          <span className="speaking-mark" aria-hidden="true">
+            ●
+          </span>{' '}
+          {t('program.activeSpeaker')}:{' '}
           {state.activeSpeaker.pointId === null
             ? state.meeting.hubName
             : (state.points[state.activeSpeaker.pointId]?.name ?? state.activeSpeaker.pointId)}

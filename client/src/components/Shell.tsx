@@ -1,11 +1,17 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatTime } from '../format.js';
+import { foldForSearch } from '../../../server/domain/text.js';
 import { changeLanguage, LANGUAGES, type Language } from '../i18n/index.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import { serverNow } from '../state/consoleState.js';
 import type { Connection, Notice } from '../state/MeetingClient.js';
 import { useNow } from '../state/hooks.js';
+
+/** "Thảo luận: Ý kiến các điểm cầu", but never "Thảo luận: Thảo luận: …" when the title already names its kind. */
+export function agendaHeading(kind: string, title: string): string {
+  return foldForSearch(title).startsWith(foldForSearch(kind)) ? title : `${kind}: ${title}`;
+}
 
 /** The bar every console shares: meeting title, who we are, status, Hanoi clock and language. */
 export function Header({ state, children }: { state: ConsoleState; children?: ReactNode }) {
@@ -43,9 +49,7 @@ export function Header({ state, children }: { state: ConsoleState; children?: Re
           )}
           <LinkBadge state={state} />
           {state.status.status === 'in_session' && item !== undefined && (
-            <span className="top-item">
-              {t(`agendaKind.${item.kind}`)}: {item.title}
-            </span>
+            <span className="top-item">{agendaHeading(t(`agendaKind.${item.kind}`), item.title)}</span>
           )}
         </p>
       </div>

@@ -8,6 +8,7 @@ export function VideoTile({
   muted = true,
   className = '',
   testId,
+  title,
 }: {
   stream: MediaStream | null;
   label: string;
@@ -16,6 +17,8 @@ export function VideoTile({
   muted?: boolean;
   className?: string;
   testId?: string;
+  /** The full name, on hover, when the caption is shortened. */
+  title?: string;
 }) {
   const ref = useRef<HTMLVideoElement>(null);
   const showing = useShowing(ref, stream);
@@ -33,7 +36,7 @@ export function VideoTile({
           {waiting}
         </p>
       )}
-      <figcaption>{label}</figcaption>
+      <figcaption title={title}>{label}</figcaption>
     </figure>
   );
 }

@@ -15,15 +15,3 @@ export const HEALTH_GLYPH: Record<ShownHealth, string> = {
 /** A point that never joined is grey "chưa vào", not red "mất kết nối": only real drops read as lost. */
 export const shownHealth = (p: Pick<PointStatus, 'connected' | 'joined' | 'health'>): ShownHealth =>
   p.connected ? p.health : p.joined ? 'disconnected' : 'notJoined';
-
-/** Which devices a point reported missing in its readiness check: it then takes part receive-only. */
-export type DeviceGap = 'noCamera' | 'noMicrophone' | 'noDevices';
-
-export function deviceGapOf(p: Pick<PointStatus, 'readiness'> | undefined): DeviceGap | null {
-  const readiness = p?.readiness;
-  if (readiness == null || (readiness.camera && readiness.microphone)) {
-    return null;
-  }
-
-  return !readiness.camera && !readiness.microphone ? 'noDevices' : readiness.camera ? 'noMicrophone' : 'noCamera';
-}

@@ -2,6 +2,9 @@ import type { Dictionary } from './index.js';
 
 /** English. Same keys as `vi.ts`. */
 export const en: Dictionary = {
+  common: {
+    cancel: 'Cancel',
+  },
   app: {
     name: 'diemcau — online meeting coordinator',
     language: 'Language',
@@ -181,6 +184,8 @@ export const en: Dictionary = {
     validUntil: 'Valid until',
     actions: 'Actions',
     revoke: 'Revoke',
+    revokeQuestion:
+      'Revoke the link of {{name}}? A point connected with it is cut off at once, and the link cannot be used again.',
     revoked: 'Revoked',
     reissue: 'Re-issue',
     sheetWhen: 'When: {{time}} on {{date}} (Hanoi time). Scan the QR code or open the link on the meeting room PC.',
@@ -310,6 +315,7 @@ export const en: Dictionary = {
     speaker: 'Speaking',
     activeSpeaker: 'Talking now',
     waitingFor: 'Waiting for the picture from {{name}}…',
+    gap: '{{name}}: {{gap}}',
   },
   grid: {
     title: 'Bridge points',
@@ -322,6 +328,9 @@ export const en: Dictionary = {
     openMic: 'Open mic',
     closeMic: 'Close mic',
     callOn: 'Call on',
+    callOnName: 'Call on {{name}}',
+    callOnQuestion: 'Call on {{name}} to speak?',
+    callOnYes: 'Call on',
     waiting: 'Waiting for the picture…',
   },
   agenda: {
@@ -332,6 +341,10 @@ export const en: Dictionary = {
     start: 'Start session',
     end: 'End meeting',
     confirmEnd: 'End the meeting? Any speaking turn and open roll call will close.',
+    confirmEndYes: 'End the meeting',
+    confirmGoTo: 'Move the meeting to “{{title}}”? The turns that follow are recorded under this item.',
+    confirmNext: 'Move on to the next item, “{{title}}”?',
+    confirmMove: 'Move',
     by: 'Presented by {{by}}',
     byChair: 'Presented by the chair, {{name}}',
     goTo: 'Go to this item',
@@ -352,6 +365,15 @@ export const en: Dictionary = {
     revoke: 'Stop speaker',
     next: 'Next speaker',
     limit: 'Time per turn',
+    perTurn_one: '{{count}} minute a turn',
+    perTurn_other: '{{count}} minutes a turn',
+    more: 'Show all',
+    less: 'Show less',
+    grantUnheard:
+      '{{name}} reported no microphone: the hall will not hear it. Call on it anyway (e.g. to answer by phone)?',
+    grantAnyway: 'Call on it anyway',
+    denyQuestion: 'Decline the request of {{name}}?',
+    denyReason: 'Reason (optional, the point sees it)',
     minutes: '{{count}} min',
     remaining: 'Remaining',
     over: 'Time is up',
@@ -359,6 +381,7 @@ export const en: Dictionary = {
     department: 'To: {{department}}',
     queued: '{{count}} waiting',
     shortcuts: 'Shortcuts: N next speaker, S stop speaker',
+    key: 'key {{key}}',
     answer: 'Answer the petition',
     answeredBy: 'Answered by (department)',
     answerText: 'Answer',
@@ -394,6 +417,12 @@ export const en: Dictionary = {
     open: '{{count}} point microphones open',
     chairsOpen: 'Chairs: open',
     chairsClosed: 'Chairs: muted',
+    hubOpen: 'Chair microphone open',
+    hubClosed: 'Chair microphone muted — click to open',
+    hubCloseHint: 'Click to mute the chair microphone',
+    muteAllQuestion: 'Mute every point and the chairs? The speaking point keeps its microphone.',
+    muteAllButChairsQuestion: 'Mute every point (chairs stay open)? The speaking point keeps its microphone.',
+    muteYes: 'Mute',
     scan: 'Auto-scan sites (during reports)',
     scanUnit: 'Scan unit',
     scanEvery: 'Every',
@@ -430,7 +459,7 @@ export const en: Dictionary = {
       replaced: 'This point was opened in another window, so this one stopped sending and receiving picture and sound.',
       takeOver: 'Use this window',
     },
-    self: 'Our camera',
+    self: 'This room’s camera',
     request: 'Request the floor',
     kind: 'Kind',
     topic: 'Topic (optional)',
@@ -442,6 +471,8 @@ export const en: Dictionary = {
     position: 'Our place in line: {{position}}',
     getReady: 'Get ready: you are next',
     micOpen: 'Microphone open',
+    micMissing:
+      'This room has no microphone: the hall cannot hear it. Speak by phone, or ask the technician to check the microphone.',
     hubDown:
       'No picture from {{hub}}: the hub is reconnecting. The meeting goes on; the picture will return by itself.',
     noCamera: 'No picture: this point only watches and listens',

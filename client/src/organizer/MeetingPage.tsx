@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ConfirmButton } from '../components/ConfirmButton.js';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../components/FormError.js';
 import { formatDate, formatTime } from '../format.js';
@@ -11,6 +12,19 @@ import { InvitationSheet } from './InvitationSheet.js';
 import { linksCsv } from './linksCsv.js';
 
 const STAFF_ROLES = ['chair', 'secretary', 'technician', 'observer'] as const;
+
+/** The link each point should use: its newest one not revoked (the list keeps older ones, to revoke them). */
+function latestPerPoint(links: IssuedLink[]): IssuedLink[] {
+  const latest = new Map<string, IssuedLink>();
+  for (const link of links) {
+    const known = latest.get(link.pointId);
+    if (link.revoked !== true && (known === undefined || link.expiresAt >= known.expiresAt)) {
+      latest.set(link.pointId, link);
+    }
+  }
+
+  return links.filter((l) => latest.get(l.pointId) === l);
+}
 
 /**
  * One meeting: open its consoles as the signed-in person, and its invitations — a link per invited point, printed per
@@ -38,17 +52,23 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
   }, []);
   // Another meeting (a copy just created) starts with its own page state; the point links issued before (this page
   // reloaded, or opened tomorrow to print again) come back from the server.
+  // Every link still listed (one issued by hand or by `npm start` too), so each can be revoked here.
+  const loadLinks = useCallback(
+    () =>
+      api<{ links: (IssuedLink & { role: string; pointId: string | null })[] }>(
+        'GET',
+        `/api/meetings/${encodeURIComponent(meetingId)}/tokens`,
+      )
+        .then((r) => setLinks(r.links.filter((l): l is IssuedLink & { role: string } => l.role === 'point')))
+        .catch((e: unknown) => setError(messageOf(e))),
+    [meetingId],
+  );
   useEffect(() => {
     setSaved(false);
     setEditing(false);
     setLinks([]);
-    api<{ links: (IssuedLink & { role: string; pointId: string | null })[] }>(
-      'GET',
-      `/api/meetings/${encodeURIComponent(meetingId)}/tokens`,
-    )
-      .then((r) => setLinks(r.links.filter((l): l is IssuedLink & { role: string } => l.role === 'point')))
-      .catch((e: unknown) => setError(messageOf(e)));
-  }, [meetingId]);
+    void loadLinks();
+  }, [loadLinks]);
   // Until the session starts the office may still change what it prepared.
   const editable = meeting !== null && (meeting.status === 'scheduled' || meeting.status === 'open');
   const unitOf = useMemo(() => {
@@ -58,10 +78,7 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
   }, [directory]);
   const base = `/api/meetings/${encodeURIComponent(meetingId)}`;
 
-  const issueAll = () =>
-    api<{ points: IssuedLink[] }>('POST', `${base}/tokens/points`)
-      .then((r) => setLinks(r.points))
-      .catch(fail);
+  const issueAll = () => api<{ points: IssuedLink[] }>('POST', `${base}/tokens/points`).then(loadLinks).catch(fail);
   const revoke = (link: IssuedLink) =>
     api('POST', `${base}/tokens/${encodeURIComponent(link.tokenId)}/revoke`)
       .then(() => setLinks((all) => all.map((l) => (l.tokenId === link.tokenId ? { ...l, revoked: true } : l))))
@@ -72,28 +89,23 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
       : api('POST', `${base}/tokens/${encodeURIComponent(link.tokenId)}/revoke`)
     )
       .then(() => api<IssuedLink>('POST', `${base}/tokens`, { role: 'point', pointId: link.pointId }))
-      .then((fresh) =>
-        setLinks((all) =>
-          all.map((l) => (l.pointId === link.pointId ? { ...fresh, name: link.name, pointId: link.pointId } : l)),
-        ),
-      )
+      .then(loadLinks)
       .catch(fail);
   const open = (role: (typeof STAFF_ROLES)[number]) =>
     api<{ joinUrl: string }>('POST', `${base}/open`, { role })
       .then((r) => window.open(r.joinUrl, '_blank', 'noopener'))
       .catch(fail);
+  // Two files, two names: the comma one for mail merge, the semicolon one for Excel set to Vietnamese.
+  const live = latestPerPoint(links);
   const downloadCsv = (separator: ',' | ';') =>
-    downloadFile(`duong-dan-${meetingId}.csv`, linksCsv(links, unitOf, separator), 'text/csv;charset=utf-8');
+    downloadFile(
+      `duong-dan-${meetingId}-${separator === ',' ? 'dau-phay' : 'cham-phay'}.csv`,
+      linksCsv(live, unitOf, separator),
+      'text/csv;charset=utf-8',
+    );
 
   if (printing && meeting !== null) {
-    return (
-      <InvitationSheet
-        meeting={meeting}
-        links={links.filter((l) => l.revoked !== true)}
-        unitOf={unitOf}
-        onClose={() => setPrinting(false)}
-      />
-    );
+    return <InvitationSheet meeting={meeting} links={live} unitOf={unitOf} onClose={() => setPrinting(false)} />;
   }
 
   return (
@@ -202,7 +214,12 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
           </thead>
           <tbody>
             {links.map((link) => (
-              <tr key={link.pointId} data-point={link.pointId} className={link.revoked === true ? 'revoked' : ''}>
+              <tr
+                key={link.tokenId}
+                data-point={link.pointId}
+                data-token={link.tokenId}
+                className={link.revoked === true ? 'revoked' : ''}
+              >
                 <td>{unitOf.get(link.pointId)}</td>
                 <th scope="row">{link.name}</th>
                 <td>
@@ -212,9 +229,15 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
                 </td>
                 <td>
                   {link.revoked !== true && (
-                    <button type="button" onClick={() => void revoke(link)}>
+                    <ConfirmButton
+                      danger
+                      question={t('organizer.revokeQuestion', { name: link.name })}
+                      confirmLabel={t('organizer.revoke')}
+                      onConfirm={() => void revoke(link)}
+                      testId="revoke"
+                    >
                       {t('organizer.revoke')}
-                    </button>
+                    </ConfirmButton>
                   )}{' '}
                   <button type="button" onClick={() => void reissue(link)}>
                     {t('organizer.reissue')}

@@ -11,6 +11,8 @@ import { useMedia, type MediaView } from '../media/useMedia.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { ConsoleView, MeetingClient } from '../state/MeetingClient.js';
 import { useBigScreen } from './bigScreen.js';
+import { roleCaption } from '../format.js';
+import { speakerCaption, speakerWaiting } from '../components/speakerWaiting.js';
 import { DeviceSettings } from './DeviceSettings.js';
 import { readinessOf } from './readiness.js';
 import { RollCallPrompt } from './RollCallPrompt.js';
@@ -36,6 +38,7 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
   const answers = state.answers.filter((a) => a.pointId === me);
   const notice = turnNotice(state);
   const micOpen = me !== null && (speaking || state.mics.openPoints.includes(me));
+  const ownMicMissing = readiness !== null ? !readiness.microphone : media.deviceError !== null;
   const hubLost = useHubLost(media.phase === 'live', hub !== undefined);
   const [bigScreen, setBigScreen] = useBigScreen();
 
@@ -98,17 +101,17 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
       }
     >
       <main className="point-layout">
-        <section className="point-program" aria-label={t('program.title')}>
+        <section className="point-program" aria-label={t('program.title')} data-speaker={holder !== null}>
           <VideoTile
             stream={hub?.stream ?? null}
-            label={`${t('program.hub')} · ${state.meeting.hubName}`}
+            label={roleCaption(t('program.hub'), state.meeting.hubName)}
             waiting={media.phase === 'off' ? null : t('program.waitingFor', { name: state.meeting.hubName })}
             testId="program-hub"
           />
           <VideoTile
             stream={speaker?.stream ?? null}
-            label={holder === null ? t('floor.nobody') : `${t('program.speaker')} · ${holder.pointName}`}
-            waiting={holder === null || speaking ? null : t('program.waitingFor', { name: holder.pointName })}
+            label={holder === null ? t('floor.nobody') : speakerCaption(t, holder.pointName, holder.deviceGap)}
+            waiting={holder === null || speaking ? null : speakerWaiting(t, holder.pointName, holder.deviceGap)}
             className={speaker === undefined ? 'empty' : ''}
             testId="program-speaker"
           />
@@ -146,12 +149,18 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
             </p>
           )}
           <RollCallPrompt client={client} state={state} />
-          {micOpen && (
-            <p className="mic-open" role="status" data-testid="mic-open">
-              <span aria-hidden="true">● </span>
-              {t('point.micOpen')}
-            </p>
-          )}
+          {micOpen &&
+            (ownMicMissing ? (
+              // The truth for a room without a microphone: it has the floor, but nobody hears it.
+              <p className="mic-missing" role="status" data-testid="mic-missing">
+                {t('point.micMissing')}
+              </p>
+            ) : (
+              <p className="mic-open" role="status" data-testid="mic-open">
+                <span aria-hidden="true">● </span>
+                {t('point.micOpen')}
+              </p>
+            ))}
           <div className="turn" data-testid="turn">
             {speaking ? (
               <div className="speaking-now">
