@@ -22,7 +22,8 @@ export function App({ token }: { token: string | null }) {
     );
   }
   if (token === null || token === '') {
-    return <RefusedPage code={null} />;
+    // `/l/<code>` with a code it does not know comes here marked: "the code is wrong", not "you have no link".
+    return <RefusedPage code={new URLSearchParams(location.search).has('ma-sai') ? 'SHORT_CODE_UNKNOWN' : null} />;
   }
 
   return <Console token={token} />;
@@ -38,7 +39,7 @@ function Console({ token }: { token: string }) {
   }, [client]);
   const state = view.state;
   if (view.connection.phase === 'refused') {
-    return <RefusedPage code={view.connection.code} />;
+    return <RefusedPage code={view.connection.code} validFrom={view.connection.validFrom ?? null} />;
   }
   if (state === null) {
     return <ConnectionBanner connection={view.connection} />;

@@ -174,6 +174,8 @@ export class JoinTokens {
         throw new DomainError(
           'TOKEN_NOT_YET_VALID',
           `Đường dẫn tham dự có hiệu lực từ ${formatDateTime(opens)} (join link not valid yet)`,
+          // The refusal page says from when, in the reader's language and time format.
+          [{ path: 'validFrom', message: String(opens) }],
         );
       }
       if (error instanceof DomainError) {

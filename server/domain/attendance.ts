@@ -162,7 +162,7 @@ export function attendance(state: MeetingState, now: number): AttendanceRow[] {
   const rows = state.def.invitedPointIds.map((pointId): AttendanceRow => {
     const point = index.points.get(pointId);
     const runtime = state.points[pointId];
-    const intervals = intervalsOf(runtime?.presence ?? [], graceMs, until, ended);
+    const intervals = fromOpening(intervalsOf(runtime?.presence ?? [], graceMs, until, ended), state.openedAt ?? until);
     addLinkOutages(intervals, spansOf(runtime?.healthLog ?? [], 'disconnected', until), until);
     const unstable = clipTo(spansOf(runtime?.healthLog ?? [], 'unstable', until), intervals, until);
     const group = index.groupUnitOf(pointId);
@@ -195,6 +195,26 @@ export function attendance(state: MeetingState, now: number): AttendanceRow[] {
     .map((row, i) => ({ row, i }))
     .sort((a, b) => (groupOrder.get(a.row.groupUnitId) ?? 0) - (groupOrder.get(b.row.groupUnitId) ?? 0) || a.i - b.i)
     .map(({ row }) => row);
+}
+
+/**
+ * The waiting room is not the meeting: a room that joined early for its technical check is present from the moment
+ * the meeting opened, not from its arrival.
+ */
+function fromOpening(intervals: AttendanceInterval[], openedAt: number): AttendanceInterval[] {
+  return intervals
+    .filter((i) => i.to === null || i.to > openedAt)
+    .map((i) =>
+      i.from >= openedAt
+        ? i
+        : {
+            from: openedAt,
+            to: i.to,
+            outages: i.outages
+              .filter((o) => o.to === null || o.to > openedAt)
+              .map((o) => ({ from: Math.max(o.from, openedAt), to: o.to })),
+          },
+    );
 }
 
 /** Without a roll call: there from the session's start (or its roll-call deadline after it), late, or never. */

@@ -75,7 +75,8 @@ export function decide(state: MeetingState, command: Command, now: number): Even
       return [{ type: 'AgendaAdvanced', index }];
     }
     case 'point.connect': {
-      requireLive(state);
+      // Also before the meeting opens: rooms join the waiting room 30-60 minutes early for the technical check.
+      requireNotEnded(state);
       const point = state.points[command.pointId];
       if (point === undefined) {
         throw new DomainError('NOT_INVITED', `Điểm cầu ${command.pointId} không được mời (point not invited)`);
@@ -92,7 +93,7 @@ export function decide(state: MeetingState, command: Command, now: number): Even
       return [{ type: 'PointDisconnected', pointId: command.pointId, reason: command.reason ?? 'socket' }];
     }
     case 'point.readiness': {
-      requireLive(state);
+      requireNotEnded(state);
       const { pointId, camera, microphone, network } = command;
 
       return [{ type: 'PointReadinessReported', pointId, camera, microphone, network }];

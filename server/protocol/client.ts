@@ -40,7 +40,10 @@ export function connectMeeting(
       socket.offAny(capture);
       socket.close();
       reject(
-        Object.assign(new Error(error.data?.message ?? error.message), { code: error.data?.code ?? 'CONNECT_FAILED' }),
+        Object.assign(new Error(error.data?.message ?? error.message), {
+          code: error.data?.code ?? 'CONNECT_FAILED',
+          details: error.data?.details,
+        }),
       );
     };
     const onSnapshot = (snapshot: Snapshot) => {

@@ -245,9 +245,8 @@ export class MeetingGateway {
       ) {
         throw new DomainError('NOT_INVITED', 'Điểm cầu không được mời dự hội nghị này (point not invited)');
       }
-      if (status === 'scheduled') {
-        throw new DomainError('MEETING_NOT_OPEN', 'Hội nghị chưa mở, vui lòng chờ (the meeting is not open yet)');
-      }
+      // Before the chair opens the meeting a point joins its waiting room (camera, microphone and network check,
+      // the start time); it is in the meeting the moment the meeting opens.
       if (status === 'ended') {
         throw new DomainError('MEETING_ENDED', 'Hội nghị đã kết thúc (the meeting has ended)');
       }

@@ -73,7 +73,7 @@ describe("a meeting's links are valid from before its start until it has ended",
     for (const wrong of ['aaaaaaaaaa', 'xyz', '0000000000']) {
       const response = await follow(`/l/${wrong}`);
       expect(response.status).toBe(302);
-      expect(response.headers.get('location')).toBe('/join');
+      expect(response.headers.get('location')).toBe('/join?ma-sai');
     }
   });
 });

@@ -90,13 +90,27 @@ describe('connecting', () => {
     ).toBe('MEETING_NOT_FOUND');
   });
 
-  it('keeps points out until the meeting opens and after it ends', async () => {
+  it('lets points into the waiting room before the meeting opens, and keeps them out after it ends', async () => {
     await t.close();
     t = await startTestServer({ open: false });
-    expect(await refusal(t.connect('point', 'DC-X1'))).toBe('MEETING_NOT_OPEN');
+    // Early: connected, counted present and ready for the technicians, but no floor until the chair opens.
+    const early = await t.connect('point', 'DC-X1');
+    expect(early.snapshot.status.status).toBe('scheduled');
+    expect(
+      await request(early.socket, 'point:readiness', { camera: true, microphone: true, network: true }),
+    ).toMatchObject({ ok: true });
+    await until(() => t.meeting.state.points['DC-X1']?.readiness?.camera === true, 10_000, 'readiness recorded');
+    expect(t.meeting.state.points['DC-X1']?.connected).toBe(true);
+    expect(await request(early.socket, 'floor:request', { kind: 'speech' })).toMatchObject({
+      ok: false,
+      error: { code: 'MEETING_NOT_OPEN' },
+    });
     const { socket: chair } = await t.connect('chair');
+    const opened = nextMessage(early.socket, 'meeting:changed', (s) => s.status === 'open');
     expect(await request(chair, 'meeting:open', {})).toMatchObject({ ok: true });
-    expect(await refusal(t.connect('point', 'DC-X1'))).toBe('connected');
+    await opened;
+    expect(await request(early.socket, 'floor:request', { kind: 'speech' })).toMatchObject({ ok: true });
+    expect(await refusal(t.connect('point', 'DC-X2'))).toBe('connected');
     await request(chair, 'meeting:end', {});
     expect(await refusal(t.connect('point', 'DC-X2'))).toBe('MEETING_ENDED');
   });

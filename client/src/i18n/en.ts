@@ -207,40 +207,62 @@ export const en: Dictionary = {
   refused: {
     whatToDo: 'What to do',
     askOffice: 'Contact the office organizing the meeting (who sent your link) for a new link.',
-    checkLink: 'If you copied the link by hand, check that it is complete.',
+    checkLink: 'If you copied the link or typed the code by hand, check that it is complete and correct.',
     technician: "The point's technician can ask the hub's technician for help.",
+    validFrom: 'This link can be used from {{time}} on {{date}}.',
     NO_LINK: {
       title: 'No join link',
-      what: 'This page opens only with a join link (/join?token=…) issued to a chair, a bridge point or a technician.',
+      what: 'This page opens only with a join link (or the code printed on the invitation) issued to a chair, a bridge point or a technician.',
+      todo: 'Open the join link you were sent, or type the code printed on the invitation.',
     },
     INVALID: {
       title: 'This join link is not valid',
       what: 'The server does not recognise this link: it may be incomplete, or issued by another system.',
+      todo: 'Open the link again from the original mail or message rather than copying it by hand.',
+    },
+    SHORT_CODE_UNKNOWN: {
+      title: 'Wrong code',
+      what: 'No join link has the code you typed: a character may be mistyped, or the code has expired.',
+      todo: 'Type the code again exactly as printed (10 characters, any case, the dash optional).',
     },
     TOKEN_EXPIRED: {
       title: 'This join link has expired',
       what: 'The link is valid only while its meeting runs, and it has expired.',
+      todo: 'If the meeting is still running, ask for a new link.',
     },
     TOKEN_NOT_YET_VALID: {
       title: 'This link does not open yet',
-      what: 'Join links open about 2 hours before the meeting. Open it again closer to the time on the invitation.',
+      what: 'Join links open about 2 hours before the meeting.',
+      todo: 'Open this same link again from that time; no new link is needed.',
     },
     TOKEN_REVOKED: {
       title: 'This join link was revoked',
       what: 'The organizers revoked this link; it no longer opens the meeting.',
+      todo: 'Use the new link if you were sent one.',
     },
     MEETING_ENDED: {
       title: 'The meeting has ended',
       what: "This link's meeting has ended; it can no longer be joined.",
+      todo: 'The office sends the minutes and conclusions afterwards; no new link is needed.',
     },
     NOT_INVITED: {
       title: 'This point is not invited',
       what: 'The link belongs to a bridge point that is not invited to this meeting.',
+      todo: "Check that you opened your own point's link.",
     },
     MEETING_NOT_OPEN: {
       title: 'The meeting is not open yet',
-      what: 'The meeting is not open yet. Open the link again closer to its start.',
+      what: 'The meeting is not open yet.',
+      todo: 'Keep this page open: the point joins the meeting when the chair opens it.',
     },
+  },
+  waiting: {
+    title: 'Waiting room',
+    startsAt: 'The meeting is scheduled to start at {{time}} on {{date}}.',
+    left: '{{time}} to go',
+    due: 'It is time: waiting for the chair to open the meeting.',
+    check: "While waiting, the room checks its camera, microphone and network; the hub's technicians already see it.",
+    auto: 'The room enters the meeting as soon as the chair opens it, without reloading the page.',
   },
   role: {
     chair: 'Chair',

@@ -204,40 +204,63 @@ export const vi = {
   refused: {
     whatToDo: 'Cần làm gì',
     askOffice: 'Liên hệ văn phòng tổ chức hội nghị (nơi đã gửi đường dẫn cho điểm cầu) để được cấp đường dẫn mới.',
-    checkLink: 'Nếu chép đường dẫn bằng tay, hãy kiểm tra đã chép đủ, không thiếu ký tự nào.',
+    checkLink: 'Nếu chép đường dẫn hoặc gõ mã bằng tay, hãy kiểm tra đã chép đủ, không thiếu hay nhầm ký tự nào.',
     technician: 'Kỹ thuật viên của điểm cầu có thể liên hệ kỹ thuật viên điểm cầu trung tâm để được hỗ trợ.',
+    validFrom: 'Đường dẫn này dùng được từ {{time}} ngày {{date}}.',
     NO_LINK: {
       title: 'Chưa có đường dẫn tham dự',
-      what: 'Trang này chỉ mở được bằng đường dẫn tham dự (/join?token=…) cấp riêng cho chủ trì, điểm cầu hoặc kỹ thuật viên.',
+      what: 'Trang này chỉ mở được bằng đường dẫn tham dự (hoặc mã in trên giấy mời) cấp riêng cho chủ trì, điểm cầu hoặc kỹ thuật viên.',
+      todo: 'Mở đường dẫn tham dự đã được gửi, hoặc gõ mã in trên giấy mời.',
     },
     INVALID: {
       title: 'Đường dẫn tham dự không hợp lệ',
       what: 'Máy chủ không nhận ra đường dẫn này: có thể đường dẫn bị chép thiếu, hoặc được cấp cho một hệ thống khác.',
+      todo: 'Mở lại đường dẫn từ thư hoặc tin nhắn gốc, không chép tay.',
+    },
+    SHORT_CODE_UNKNOWN: {
+      title: 'Mã tham dự không đúng',
+      what: 'Không có đường dẫn tham dự nào mang mã vừa gõ: có thể gõ nhầm một ký tự, hoặc mã đã hết hạn.',
+      todo: 'Gõ lại mã đúng như trên giấy mời (10 ký tự, chữ hoa hay thường đều được, dấu gạch ngang không bắt buộc).',
     },
     TOKEN_EXPIRED: {
       title: 'Đường dẫn tham dự đã hết hạn',
       what: 'Đường dẫn này chỉ dùng được trong thời gian hội nghị diễn ra và nay đã hết hạn.',
+      todo: 'Nếu hội nghị vẫn đang diễn ra, xin đường dẫn mới.',
     },
     TOKEN_NOT_YET_VALID: {
       title: 'Chưa đến giờ dùng đường dẫn này',
-      what: 'Đường dẫn tham dự chỉ mở từ khoảng 2 giờ trước giờ họp. Hãy mở lại gần giờ họp (giờ ghi trên giấy mời).',
+      what: 'Đường dẫn tham dự chỉ mở từ khoảng 2 giờ trước giờ họp.',
+      todo: 'Mở lại chính đường dẫn này từ giờ trên; không cần xin đường dẫn mới.',
     },
     TOKEN_REVOKED: {
       title: 'Đường dẫn tham dự đã bị thu hồi',
       what: 'Ban tổ chức đã thu hồi đường dẫn này, nên không dùng để vào hội nghị được nữa.',
+      todo: 'Dùng đường dẫn mới nếu đã được gửi.',
     },
     MEETING_ENDED: {
       title: 'Hội nghị đã kết thúc',
       what: 'Hội nghị của đường dẫn này đã kết thúc; không còn vào được.',
+      todo: 'Biên bản và kết luận hội nghị do văn phòng tổ chức gửi sau; không cần xin đường dẫn mới.',
     },
     NOT_INVITED: {
       title: 'Điểm cầu không có trong danh sách mời',
       what: 'Đường dẫn này là của một điểm cầu không được mời dự hội nghị này.',
+      todo: 'Kiểm tra đã mở đúng đường dẫn của điểm cầu mình.',
     },
     MEETING_NOT_OPEN: {
       title: 'Hội nghị chưa mở',
-      what: 'Hội nghị chưa đến giờ mở. Hãy mở lại đường dẫn gần giờ họp.',
+      what: 'Hội nghị chưa đến giờ mở.',
+      todo: 'Giữ trang này mở: điểm cầu sẽ vào hội nghị khi chủ trì mở.',
     },
+  },
+  waiting: {
+    title: 'Phòng chờ',
+    startsAt: 'Hội nghị dự kiến bắt đầu lúc {{time}} ngày {{date}}.',
+    left: 'Còn {{time}}',
+    due: 'Đã đến giờ họp: đang chờ chủ trì mở hội nghị.',
+    check:
+      'Trong lúc chờ, điểm cầu kiểm tra camera, micrô và đường truyền; kỹ thuật viên điểm cầu trung tâm đã thấy điểm cầu.',
+    auto: 'Điểm cầu tự vào hội nghị khi chủ trì mở, không cần tải lại trang.',
   },
   role: {
     chair: 'Chủ trì',

@@ -16,6 +16,7 @@ import { speakerCaption, speakerWaiting } from '../components/speakerWaiting.js'
 import { DeviceSettings } from './DeviceSettings.js';
 import { readinessOf } from './readiness.js';
 import { RollCallPrompt } from './RollCallPrompt.js';
+import { WaitingRoom } from './WaitingRoom.js';
 import { turnNotice } from './turnNotice.js';
 
 /** The protocol's limit on a floor request's topic (server/protocol/requests.ts). */
@@ -162,7 +163,9 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
               </p>
             ))}
           <div className="turn" data-testid="turn">
-            {speaking ? (
+            {state.status.status === 'scheduled' ? (
+              <WaitingRoom state={state} />
+            ) : speaking ? (
               <div className="speaking-now">
                 <strong>{t('point.speakingNow')}</strong>
                 <Countdown state={state} large />

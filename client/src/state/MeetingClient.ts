@@ -1,6 +1,6 @@
 import { errorText } from '../i18n/errorText.js';
 import { connectMeeting, request, type MeetingSocket } from '../../../server/protocol/client.js';
-import type { Ack } from '../../../server/protocol/common.js';
+import type { Ack, ErrorBody } from '../../../server/protocol/common.js';
 import type { AckResultOf } from '../../../server/protocol/events.js';
 import type { RequestName, RequestPayload } from '../../../server/protocol/requests.js';
 import { applyMessage, fromSnapshot, type ConsoleMessage, type ConsoleState } from './consoleState.js';
@@ -14,7 +14,14 @@ export type Connection =
   | { phase: 'connecting' }
   | { phase: 'live' }
   | { phase: 'reconnecting'; attempt: number; since: number }
-  | { phase: 'refused'; code: string; message: string };
+  | { phase: 'refused'; code: string; message: string; validFrom?: number };
+
+/** A link not valid yet says from when (server/auth/JoinTokens.ts puts it in the refusal's details). */
+const validFromOf = (details: { path?: string; message: string }[] | undefined): { validFrom?: number } => {
+  const at = Number(details?.find((d) => d.path === 'validFrom')?.message);
+
+  return Number.isFinite(at) && at > 0 ? { validFrom: at } : {};
+};
 
 export interface ConsoleView {
   state: ConsoleState | null;
@@ -91,7 +98,7 @@ export class MeetingClient {
         this.connection = { phase: 'live' };
         this.#emit();
       });
-      socket.on('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
+      socket.on('connect_error', (error: Error & { data?: ErrorBody }) => {
         const code = error.data?.code;
         if (code === undefined) {
           return; // transport errors: socket.io retries by itself
@@ -102,20 +109,29 @@ export class MeetingClient {
           this.connection = { phase: 'reconnecting', attempt: 0, since };
           setTimeout(() => socket.connect(), RETRY_MS);
         } else {
-          this.connection = { phase: 'refused', code, message: error.data?.message ?? error.message };
+          this.connection = {
+            phase: 'refused',
+            code,
+            message: error.data?.message ?? error.message,
+            ...validFromOf(error.data?.details),
+          };
           socket.close();
         }
         this.#emit();
       });
     } catch (error) {
-      const { code = 'CONNECT_FAILED', message } = error as Error & { code?: string };
+      const {
+        code = 'CONNECT_FAILED',
+        message,
+        details,
+      } = error as Error & { code?: string; details?: ErrorBody['details'] };
       if (RETRYABLE.has(code) || code === 'CONNECT_FAILED') {
         // The server is restarting or the meeting is moving: try again rather than give up.
         setTimeout(() => void this.connect(origin), RETRY_MS);
 
         return;
       }
-      this.connection = { phase: 'refused', code, message };
+      this.connection = { phase: 'refused', code, message, ...validFromOf(details) };
     }
     this.#emit();
   }

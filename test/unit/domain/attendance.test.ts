@@ -38,6 +38,19 @@ describe('attendance intervals', () => {
 });
 
 describe('attendance rows', () => {
+  it('a room that waited in the waiting room is present from the opening, not from its arrival', () => {
+    const m = new Meeting();
+    m.connect('DC-X1');
+    m.now += 40 * 60 * s;
+    m.run({ type: 'meeting.open' });
+    const openedAt = m.now;
+    m.now += 30 * 60 * s;
+    m.run({ type: 'meeting.end' });
+    const row = attendance(m.state, m.now).find((r) => r.pointId === 'DC-X1');
+    expect(row?.intervals[0]?.from).toBe(openedAt);
+    expect(row?.minutesPresent).toBe(30);
+  });
+
   it('carries minutes present, outages and the latest roll call headcount and presiding official', () => {
     const m = new Meeting().startSession();
     m.run({ type: 'rollcall.start' });

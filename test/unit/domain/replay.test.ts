@@ -68,12 +68,14 @@ describe('lifecycle', () => {
     expect(() => m.run({ type: 'meeting.end' })).toThrow(DomainError);
   });
 
-  it('points can only join an open meeting; a second connect changes nothing', () => {
+  it('points join the waiting room before the meeting opens, never after it ends; a second connect changes nothing', () => {
     const m = new Meeting();
-    expect(() => m.connect('DC-X1')).toThrow(DomainError);
-    m.run({ type: 'meeting.open' });
     m.connect('DC-X1');
     expect(m.run({ type: 'point.connect', pointId: 'DC-X1' }, { role: 'system' })).toEqual([]);
+    m.run({ type: 'meeting.open' });
+    m.connect('DC-X2');
+    m.run({ type: 'meeting.end' });
+    expect(() => m.connect('DC-X3')).toThrow(DomainError);
   });
 });
 
