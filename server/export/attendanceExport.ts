@@ -199,8 +199,8 @@ export async function attendanceXlsx(
   const trailHeader = trail.addRow(AUDIT_HEADERS[lang]);
   trailHeader.font = { bold: true };
   trail.pageSetup.printTitlesRow = '1:1';
-  audit.forEach((row) => {
-    trail.addRow(auditCells(row)).alignment = { wrapText: true, vertical: 'top' };
+  audit.forEach((row, i) => {
+    trail.addRow(auditCells(row, i + 1)).alignment = { wrapText: true, vertical: 'top' };
   });
   [6, 20, 14, 26, 28, 60, 16, 14].forEach((width, i) => {
     trail.getColumn(i + 1).width = width;

@@ -260,12 +260,12 @@ function describe(event: MeetingEvent, { say, pointName, index, requests, agenda
       return [say(EXPORTED[event.action] ?? [event.action, event.action]), exportDetail(event.detail, say, pointName)];
     case 'MicsMuted':
       return [
-        say(['Tắt micro mọi điểm cầu', 'All microphones muted']),
+        say(['Tắt micrô mọi điểm cầu', 'All microphones muted']),
         event.exceptChairs ? say(['trừ chủ trì', 'except the chairs']) : '',
       ];
     case 'MicChanged':
       return [
-        event.open ? say(['Bật micro', 'Microphone on']) : say(['Tắt micro', 'Microphone off']),
+        event.open ? say(['Bật micrô', 'Microphone on']) : say(['Tắt micrô', 'Microphone off']),
         event.target === 'chairs' ? say(['Chủ trì', 'Chairs']) : pointName(event.target),
       ];
     case 'ScanChanged':
@@ -347,8 +347,20 @@ function alertParts(alertId: string): [string, string | null] {
 }
 
 /** The detail of an export or link action ("xlsx", "point DC-X1 <link>"): role codes and point codes in words. */
+/** Phrases the coordinator writes into an audit record's detail (server/http/meetingsRouter.ts), in the trail's language. */
+const DETAIL_PHRASES: [RegExp, (say: (words: Words) => string, ...groups: string[]) => string][] = [
+  [/\b(\d+) points\b/g, (say, n = '') => `${n} ${say(['điểm cầu', 'points'])}`],
+  [/\bvalid until\b/g, (say) => say(['hiệu lực đến', 'valid until'])],
+  [/\b(\d+) s\b/g, (say, n = '') => `${n} ${say(['giây', 's'])}`],
+];
+
 function exportDetail(detail: string, say: (words: Words) => string, pointName: (id: string) => string): string {
-  return detail.replace(/[\p{L}\p{N}_-]+/gu, (word) => {
+  const phrased = DETAIL_PHRASES.reduce(
+    (text, [pattern, words]) => text.replace(pattern, (...match: string[]) => words(say, ...match.slice(1))),
+    detail,
+  );
+
+  return phrased.replace(/[\p{L}\p{N}_-]+/gu, (word) => {
     if (Object.hasOwn(ROLE_WORDS, word)) {
       return say(ROLE_WORDS[word as Actor['role']]);
     }
@@ -365,6 +377,7 @@ export const AUDIT_HEADERS: Record<Lang, string[]> = {
   en: ['No.', 'Time', 'Role', 'Person', 'Action', 'Detail', 'Address', 'Session id'],
 };
 
-export function auditCells(row: AuditRow): (string | number)[] {
-  return [row.seq, formatDateTime(row.at), row.role, row.person, row.action, row.detail, row.address, row.tokenId];
+/** One line of the filed trail; `number` is its place in the trail (1..n, as a clerk numbers), not the event's. */
+export function auditCells(row: AuditRow, number: number): (string | number)[] {
+  return [number, formatDateTime(row.at), row.role, row.person, row.action, row.detail, row.address, row.tokenId];
 }

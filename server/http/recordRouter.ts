@@ -17,6 +17,9 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const langOf = (req: Request): Lang => (req.query.lang === 'en' ? 'en' : 'vi');
 
 /** `?sep=semicolon` (or `;`) for Excel under Vietnamese regional settings; a comma otherwise. */
+/** The two CSV variants never share a name: the semicolon one (Excel set to Vietnamese) says so. */
+const csvFileName = (name: string, style: CsvStyle) => `${name}${style === 'semicolon' ? '-cham-phay' : ''}.csv`;
+
 function csvStyleOf(req: Request): CsvStyle {
   const sep = req.query.sep;
   if (sep === undefined || sep === 'comma' || sep === ',') {
@@ -89,7 +92,7 @@ export function recordRouter({
     }
     const table = attendanceTable(runtime.state, rows, at, lang);
     if (req.params.format === 'csv') {
-      res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(attendanceCsv(table, style));
+      res.type('text/csv; charset=utf-8').attachment(csvFileName(name, style)).send(attendanceCsv(table, style));
     } else {
       const audit = auditRows(await meetings.log(runtime.id), runtime.index, lang, runtime.state.def.agenda);
       res
@@ -133,8 +136,8 @@ export function recordRouter({
     } else {
       res
         .type('text/csv; charset=utf-8')
-        .attachment(`nhat-ky-${runtime.id}.csv`)
-        .send(toCsv([AUDIT_HEADERS[lang], ...rows.map(auditCells)], style));
+        .attachment(csvFileName(`nhat-ky-${runtime.id}`, style))
+        .send(toCsv([AUDIT_HEADERS[lang], ...rows.map((row, i) => auditCells(row, i + 1))], style));
     }
   });
 
