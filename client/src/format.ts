@@ -31,20 +31,36 @@ export function formatDuration(totalSec: number): string {
 export const formatMetric = (value: number | null | undefined, digits = 0) =>
   value === null || value === undefined ? '—' : value.toFixed(digits);
 
-/** A `datetime-local` value ("2026-12-15T08:00") read as Hanoi time (UTC+7, no daylight saving), as epoch ms. */
+/**
+ * Dates and times are typed as people here write them, "15/01/2027 08:00" (dd/mm/yyyy, 24 h), whatever the browser's
+ * language: a browser's own date picker follows its locale (mm/dd/yyyy, AM/PM) on an English Windows.
+ */
+export const DATE_TIME_PATTERN = 'dd/mm/yyyy hh:mm';
+
+/** "15/01/2027 08:00" (also "15/1/2027 8:00") read as Hanoi time (UTC+7, no daylight saving), as epoch ms; NaN if not. */
 export function hanoiInputToEpoch(value: string): number {
-  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  const match = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s+(\d{1,2})[:hg](\d{2})\s*$/.exec(value);
   if (match === null) {
     return Number.NaN;
   }
-  const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
+  const [, d, mo, y, h, mi] = match.map(Number) as [number, number, number, number, number, number];
+  const at = Date.UTC(y, mo - 1, d, h - 7, mi);
+  // 31/02 or 25:00 would roll over into another day: not a date.
+  const back = new Date(at + 7 * 3600_000);
 
-  return Date.UTC(y, mo - 1, d, h - 7, mi);
+  return back.getUTCDate() === d && back.getUTCMonth() === mo - 1 && h < 24 && mi < 60 ? at : Number.NaN;
 }
 
-/** The reverse of `hanoiInputToEpoch`: epoch ms as a `datetime-local` value in Hanoi time. */
+/** The reverse of `hanoiInputToEpoch`: epoch ms as "dd/mm/yyyy hh:mm" in Hanoi time. */
 export function epochToHanoiInput(epochMs: number): string {
-  return new Date(epochMs + 7 * 3600_000).toISOString().slice(0, 16);
+  return `${formatDate(epochMs)} ${formatTime(epochMs).slice(0, 5)}`;
+}
+
+/** "31/12/2026" → "2026-12-31" (the protocol's calendar date), or null when it is not a date. */
+export function dayInputToIso(value: string): string | null {
+  const at = hanoiInputToEpoch(`${value.trim()} 12:00`);
+
+  return Number.isNaN(at) ? null : new Date(at + 7 * 3600_000).toISOString().slice(0, 10);
 }
 
 /**

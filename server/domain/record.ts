@@ -134,6 +134,15 @@ export function assignTask(
       { path: 'deadline', message: 'Ngày không hợp lệ' },
     ]);
   }
+  // A task is given at the meeting: its deadline cannot be a day before the meeting's (a mistyped year, a swapped
+  // day and month).
+  const meetingDay = hanoiDay(state.startedAt ?? state.def.scheduledStart);
+  if (deadline !== null && deadline < meetingDay) {
+    throw DomainError.validation(
+      `Hạn hoàn thành ${deadlineText(deadline)} trước ngày họp ${deadlineText(meetingDay)} (deadline before the meeting)`,
+      [{ path: 'deadline', message: `Hạn hoàn thành phải từ ngày họp ${deadlineText(meetingDay)} trở đi` }],
+    );
+  }
 
   return [{ type: 'TaskAssigned', taskId: `t${state.record.tasks.length + 1}`, text, unitId, department, deadline }];
 }
@@ -151,6 +160,23 @@ export function setTaskStatus(state: MeetingState, taskId: string, status: TaskS
 export const deadlineText = (deadline: string | null): string =>
   deadline === null ? '' : deadline.split('-').reverse().join('/');
 
+/** The calendar day (yyyy-mm-dd) of a moment in Hanoi (UTC+7), in integers (Hinnant's civil-from-days). */
+export function hanoiDay(epochMs: number): string {
+  const days = Math.floor((epochMs + 7 * 3600_000) / 86_400_000) + 719_468;
+  const era = Math.floor(days / 146_097);
+  const dayOfEra = days - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const d = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yearOfEra + era * 400 + (m <= 2 ? 1 : 0);
+
+  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
 /** End of the deadline day in Hanoi (UTC+7, no daylight saving), epoch ms. */
 export function deadlineEndsAt(deadline: string): number {
   const [y, m, d] = deadline.split('-').map(Number) as [number, number, number];
@@ -159,7 +185,7 @@ export function deadlineEndsAt(deadline: string): number {
 }
 
 /** What a register shows: done, overdue (its day has passed), or still open. */
-export function taskState(task: Task, now: number): 'open' | 'done' | 'overdue' {
+export function taskState(task: Pick<Task, 'status' | 'deadline'>, now: number): 'open' | 'done' | 'overdue' {
   if (task.status === 'done') {
     return 'done';
   }

@@ -87,9 +87,11 @@ export async function taskRegisterXlsx(title: string, rows: RegisterRow[], now: 
       row.doneAt === null ? '' : formatDate(row.doneAt),
     ]),
   );
-  [6, 36, 12, 50, 30, 12, 16, 16].forEach((width, i) => {
+  // Dates never wrap ("15/1 / 0/20 / 21" is unreadable): their columns fit dd/mm/yyyy; only the texts wrap.
+  const WRAPPED = new Set([2, 4, 5]);
+  [6, 36, 14, 50, 30, 14, 16, 16].forEach((width, i) => {
     sheet.getColumn(i + 1).width = width;
-    sheet.getColumn(i + 1).alignment = { wrapText: true, vertical: 'top' };
+    sheet.getColumn(i + 1).alignment = { wrapText: WRAPPED.has(i + 1), vertical: 'top' };
   });
 
   return Buffer.from(await book.xlsx.writeBuffer());

@@ -133,7 +133,17 @@ describe('the organizer console, in Chromium', () => {
     expect(await office.locator('.new-meeting .field-error').count()).toBeGreaterThanOrEqual(5);
     await office.fill('input[name=title]', 'Giao ban trực tuyến Huyện Một tháng 12');
     // Half an hour from now, Hanoi time: the links open two hours before the start, so they work today.
-    const start = new Date(Date.now() + 30 * 60_000 + 7 * 3600_000).toISOString().slice(0, 16);
+    const iso = new Date(Date.now() + 30 * 60_000 + 7 * 3600_000).toISOString().slice(0, 16);
+    // Typed as written here (dd/mm/yyyy hh:mm, 24 h), whatever the browser's language.
+    const typed = (isoText: string) => {
+      const [date, time] = isoText.split('T') as [string, string];
+
+      return `${date.split('-').reverse().join('/')} ${time}`;
+    };
+    const start = typed(iso);
+    await office.fill('input[name=start]', '12/31/2026 8:00 PM');
+    await office.getByRole('button', { name: 'Tạo hội nghị' }).last().click();
+    expect(await office.locator('.new-meeting .field-error').first().innerText()).toContain('ngày/tháng/năm giờ:phút');
     await office.fill('input[name=start]', start);
     await office.selectOption('select[name=hub]', 'DC-T');
     await office.selectOption('select[name=unit]', 'H1');
@@ -148,7 +158,7 @@ describe('the organizer console, in Chromium', () => {
     await office.fill('input[name=agenda-4]', 'Sở Y tế báo cáo tình hình dịch bệnh');
     // An end before the start is said at the form, and nothing is created.
     const hour = (offset: number) =>
-      new Date(Date.parse(`${start}:00Z`) + offset * 3600_000).toISOString().slice(0, 16);
+      typed(new Date(Date.parse(`${iso}:00Z`) + offset * 3600_000).toISOString().slice(0, 16));
     await office.fill('input[name=end]', hour(-1));
     await office.getByRole('button', { name: 'Tạo hội nghị' }).last().click();
     expect(await office.locator('[data-testid=new-meeting-error]').innerText()).toBe(
@@ -158,10 +168,7 @@ describe('the organizer console, in Chromium', () => {
     await office.getByRole('button', { name: 'Tạo hội nghị' }).last().click();
     await office.locator('#meeting-title').waitFor();
     expect(await office.locator('#meeting-title').innerText()).toBe('Giao ban trực tuyến Huyện Một tháng 12');
-    const [date, time] = start.split('T') as [string, string];
-    expect(await office.locator('.meeting-page > p.muted').innerText()).toContain(
-      `${date.split('-').reverse().join('/')} ${time}`,
-    );
+    expect(await office.locator('.meeting-page > p.muted').innerText()).toContain(start);
     meetingId = decodeURIComponent(new URL(office.url()).hash.replace('#/hoi-nghi/', ''));
     // The office corrects the title before the meeting: the form opens with what was set, times included.
     await office.click('[data-testid=edit-meeting]');
@@ -287,7 +294,7 @@ describe('the organizer console, in Chromium', () => {
       expect(await office.locator('[data-testid=invited-count]').innerText()).toBe('4 điểm cầu được mời'),
     );
     await office.fill('.new-meeting input[name=title]', 'Giao ban trực tuyến Huyện Một tháng 1');
-    await office.fill('.new-meeting input[name=start]', '2027-01-15T08:00');
+    await office.fill('.new-meeting input[name=start]', '15/01/2027 08:00');
     await office.locator('.new-meeting').getByRole('button', { name: 'Tạo hội nghị' }).click();
     await office.locator('#meeting-title:text-is("Giao ban trực tuyến Huyện Một tháng 1")').waitFor();
     expect(await office.locator('.meeting-page > p.muted').innerText()).toContain('15/01/2027 08:00');

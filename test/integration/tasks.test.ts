@@ -11,9 +11,9 @@ describe('the task register', () => {
   const get = (path: string) => fetch(`${t.url}${path}`, { headers: { 'x-api-key': ADMIN_KEY } });
 
   beforeAll(async () => {
-    t = await startTestServer();
+    // A meeting held long ago (opened, its session never started): its tasks can be overdue today.
+    t = await startTestServer({ meeting: { scheduledStart: Date.parse('2020-01-10T01:00:00Z') } });
     const m = t.meeting;
-    await m.execute({ type: 'meeting.start' }, { role: 'chair' });
     await m.execute(
       { type: 'task.assign', text: 'Sửa cầu treo bản Mường', unitId: 'X1', deadline: '2020-01-31' },
       SECRETARY,
@@ -29,6 +29,20 @@ describe('the task register', () => {
   });
 
   afterAll(() => t?.close());
+
+  it('a deadline before the meeting day is refused at the field, and nothing is assigned', async () => {
+    const seq = t.meeting.state.seq;
+    await expect(
+      t.meeting.execute(
+        { type: 'task.assign', text: 'Việc nhầm năm', unitId: 'X1', deadline: '2019-12-31' },
+        SECRETARY,
+      ),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'deadline', message: 'Hạn hoàn thành phải từ ngày họp 10/01/2020 trở đi' }],
+    });
+    expect(t.meeting.state.seq).toBe(seq);
+  });
 
   it("one meeting's tasks as a workbook: each with whom it goes to, its deadline and its state in words", async () => {
     const response = await get('/api/meetings/m1/tasks.xlsx');

@@ -37,6 +37,23 @@ export function ChairConsole({
   const panelProps = { client, state, canModerate };
   const rollCallOpen = state.rollCall !== null && state.rollCall.closedAt === null;
 
+  if (state.you.role === 'secretary') {
+    // The secretary writes: the record takes the screen, the program and the floor stay in view beside it.
+    return (
+      <ConsoleFrame kind="chair" view={view} state={state}>
+        <main className="secretary-layout">
+          <div className="secretary-side">
+            <ProgramView state={state} media={media} selfIsHub={false} />
+            <FloorPanel client={client} state={state} canModerate={false} />
+          </div>
+          <div className="secretary-main">
+            <RecordPanel client={client} state={state} />
+          </div>
+        </main>
+      </ConsoleFrame>
+    );
+  }
+
   return (
     <ConsoleFrame
       kind="chair"
@@ -53,9 +70,7 @@ export function ChairConsole({
         <div className="chair-side">
           <FloorPanel client={client} state={state} canModerate={canModerate} />
           <SideTabs
-            initial={
-              state.you.role === 'secretary' ? 'record' : state.status.status === 'in_session' ? 'rollcall' : 'agenda'
-            }
+            initial={state.status.status === 'in_session' ? 'rollcall' : 'agenda'}
             tabs={[
               { id: 'agenda', label: t('agenda.title'), panel: <AgendaPanel {...panelProps} /> },
               {

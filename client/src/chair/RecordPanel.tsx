@@ -1,16 +1,20 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatDuration, formatTime } from '../format.js';
+import { dayInputToIso, formatDuration, formatTime } from '../format.js';
+import { useNow } from '../state/hooks.js';
 import { errorText } from '../i18n/errorText.js';
-import { keepsRecord, type ConsoleState } from '../state/consoleState.js';
+import { keepsRecord, serverNow, type ConsoleState } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
 import { downloadExport } from './downloadExport.js';
+import { SaveNote } from './SaveNote.js';
+import { useDraft } from './useDraft.js';
 import {
   CONCLUSION_MAX,
   deadlineText,
   DEPARTMENT_MAX,
   SUMMARY_MAX,
   TASK_TEXT_MAX,
+  taskState,
 } from '../../../server/domain/record.js';
 import { offsetText, recordingOffset, type RecordedSpan } from '../../../server/domain/recording.js';
 
@@ -18,6 +22,7 @@ type RecordView = NonNullable<ConsoleState['record']>;
 type LoggedTurn = RecordView['turns'][number];
 
 const hhmm = (epochMs: number) => formatTime(epochMs).slice(0, 5);
+const describe = (error: { code: string; message: string }) => errorText(error.code, error.message);
 
 /**
  * The recording's spans (RECORDING=on), fetched again as turns end, so each turn shows where it is in the recording;
@@ -77,13 +82,14 @@ export function RecordPanel({ client, state }: { client: MeetingClient; state: C
           <TurnEntry
             key={turn.turn}
             client={client}
+            meetingId={state.meeting.id}
             turn={turn}
             editable={editable}
             offsetSec={recordingOffset(spans, turn.grantedAt, Date.now())}
           />
         ))}
       </ol>
-      <Conclusion client={client} saved={record.conclusion} editable={editable} />
+      <Conclusion client={client} meetingId={state.meeting.id} saved={record.conclusion} editable={editable} />
       <Tasks client={client} state={state} record={record} editable={editable} />
     </section>
   );
@@ -91,19 +97,20 @@ export function RecordPanel({ client, state }: { client: MeetingClient; state: C
 
 function TurnEntry({
   client,
+  meetingId,
   turn,
   editable,
   offsetSec,
 }: {
   client: MeetingClient;
+  meetingId: string;
   turn: LoggedTurn;
   editable: boolean;
   /** Where the turn starts in the recording, when there is one. */
   offsetSec: number | null;
 }) {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState<string | null>(null);
-  const text = draft ?? turn.summary ?? '';
+  const summary = useDraft(`${meetingId}.summary.${turn.turn}`, turn.summary);
 
   return (
     <li data-turn={turn.turn} data-point={turn.pointId}>
@@ -131,25 +138,31 @@ function TurnEntry({
           className="summary-form"
           onSubmit={(event) => {
             event.preventDefault();
-            void client.send('record:summary', { turn: turn.turn, text }).then((ack) => ack.ok && setDraft(null));
+            void summary.save(
+              (text) => client.send('record:summary', { turn: turn.turn, text }, { quiet: true }),
+              describe,
+            );
           }}
         >
           <label>
             {t('record.summary')}
             <textarea
               name={`summary-${turn.turn}`}
-              rows={2}
+              rows={3}
               maxLength={SUMMARY_MAX}
-              value={text}
-              onChange={(e) => setDraft(e.target.value)}
+              value={summary.text}
+              onChange={(e) => summary.setDraft(e.target.value)}
             />
           </label>
-          <span className="muted field-note">
-            {text.length}/{SUMMARY_MAX}
-          </span>
-          <button type="submit" disabled={draft === null}>
-            {t('record.save')}
-          </button>
+          <div className="save-row">
+            <button type="submit" disabled={!summary.dirty} data-testid={`save-summary-${turn.turn}`}>
+              {t('record.save')}
+            </button>
+            <SaveNote status={summary.status} dirty={summary.dirty} testId={`summary-note-${turn.turn}`} />
+            <span className="muted field-note">
+              {summary.text.length}/{SUMMARY_MAX}
+            </span>
+          </div>
         </form>
       ) : (
         turn.summary !== null && <p className="turn-summary">{turn.summary}</p>
@@ -158,10 +171,19 @@ function TurnEntry({
   );
 }
 
-function Conclusion({ client, saved, editable }: { client: MeetingClient; saved: string | null; editable: boolean }) {
+function Conclusion({
+  client,
+  meetingId,
+  saved,
+  editable,
+}: {
+  client: MeetingClient;
+  meetingId: string;
+  saved: string | null;
+  editable: boolean;
+}) {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState<string | null>(null);
-  const text = draft ?? saved ?? '';
+  const conclusion = useDraft(`${meetingId}.conclusion`, saved);
 
   return (
     <>
@@ -170,20 +192,23 @@ function Conclusion({ client, saved, editable }: { client: MeetingClient; saved:
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            void client.send('record:conclusion', { text }).then((ack) => ack.ok && setDraft(null));
+            void conclusion.save((text) => client.send('record:conclusion', { text }, { quiet: true }), describe);
           }}
         >
           <textarea
             name="conclusion"
             aria-label={t('record.conclusion')}
-            rows={4}
+            rows={6}
             maxLength={CONCLUSION_MAX}
-            value={text}
-            onChange={(e) => setDraft(e.target.value)}
+            value={conclusion.text}
+            onChange={(e) => conclusion.setDraft(e.target.value)}
           />
-          <button type="submit" disabled={draft === null} data-testid="save-conclusion">
-            {t('record.save')}
-          </button>
+          <div className="save-row">
+            <button type="submit" disabled={!conclusion.dirty} data-testid="save-conclusion">
+              {t('record.save')}
+            </button>
+            <SaveNote status={conclusion.status} dirty={conclusion.dirty} testId="conclusion-note" />
+          </div>
         </form>
       ) : (
         <p>{saved ?? t('record.noConclusion')}</p>
@@ -209,6 +234,8 @@ function Tasks({
   const [department, setDepartment] = useState('');
   const [deadline, setDeadline] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const now = serverNow(state, useNow(60_000));
+  const deadlineIso = deadline.trim() === '' ? null : dayInputToIso(deadline);
 
   return (
     <>
@@ -232,7 +259,8 @@ function Tasks({
                 <td>{task.assignee}</td>
                 <td>{deadlineText(task.deadline) || '—'}</td>
                 <td>
-                  {t(`record.taskStatus.${task.status}`)}
+                  {/* The register's words: a task past its day reads "Quá hạn" here as there. */}
+                  <span data-testid="task-state">{t(`record.taskStatus.${taskState(task, now)}`)}</span>
                   {editable && (
                     <button
                       type="button"
@@ -269,6 +297,11 @@ function Tasks({
 
               return;
             }
+            if (deadline.trim() !== '' && deadlineIso === null) {
+              setError(t('field.date'));
+
+              return;
+            }
             void client
               .send(
                 'task:assign',
@@ -276,7 +309,7 @@ function Tasks({
                   text,
                   unitId: unitId === '' ? null : unitId,
                   department: department.trim() === '' ? null : department,
-                  deadline: deadline === '' ? null : deadline,
+                  deadline: deadlineIso,
                 },
                 { quiet: true },
               )
@@ -323,7 +356,13 @@ function Tasks({
           </label>
           <label>
             {t('record.deadline')}
-            <input type="date" name="taskDeadline" value={deadline} onChange={(e) => setDeadline(e.target.value)} />
+            <input
+              name="taskDeadline"
+              inputMode="numeric"
+              placeholder="dd/mm/yyyy"
+              value={deadline}
+              onChange={(e) => setDeadline(e.target.value)}
+            />
           </label>
           {error !== null && (
             <p className="field-error" role="alert" data-testid="task-error">

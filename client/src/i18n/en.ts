@@ -297,6 +297,10 @@ export const en: Dictionary = {
     answered: 'Answer by {{by}}',
     summary: 'Summary',
     save: 'Save',
+    saving: 'Saving…',
+    unsaved: 'Not saved yet (the draft is kept on this computer)',
+    savedAt: 'Saved at {{time}}',
+    saveFailed: 'Not saved: {{message}}',
     conclusion: "The chair's conclusion",
     noConclusion: 'No conclusion recorded yet.',
     tasks: 'Tasks assigned',
@@ -307,7 +311,7 @@ export const en: Dictionary = {
     department: 'Department (if any)',
     deadline: 'Deadline',
     status: 'Status',
-    taskStatus: { open: 'Open', done: 'Done' },
+    taskStatus: { open: 'Open', done: 'Done', overdue: 'Overdue' },
     markDone: 'Mark done',
     reopen: 'Reopen',
     assign: 'Assign task',
@@ -465,6 +469,8 @@ export const en: Dictionary = {
   field: {
     required: 'Please fill in this field',
     integer: 'Enter a whole number from {{min}} to {{max}}',
+    dateTime: 'Write day/month/year hour:minute, 24-hour (e.g. 15/01/2027 08:00)',
+    date: 'Write day/month/year (e.g. 31/12/2026)',
   },
   point: {
     toParent: 'Speak to the higher-level meeting ({{title}}); the chair here sends it up',

@@ -300,6 +300,10 @@ export const vi = {
     answered: '{{by}} giải đáp',
     summary: 'Tóm tắt ý kiến',
     save: 'Lưu',
+    saving: 'Đang lưu…',
+    unsaved: 'Chưa lưu (bản nháp được giữ trên máy này)',
+    savedAt: 'Đã lưu lúc {{time}}',
+    saveFailed: 'Chưa lưu được: {{message}}',
     conclusion: 'Kết luận của chủ trì',
     noConclusion: 'Chưa ghi kết luận.',
     tasks: 'Nhiệm vụ được giao',
@@ -310,7 +314,7 @@ export const vi = {
     department: 'Cơ quan (nếu có)',
     deadline: 'Thời hạn',
     status: 'Tình trạng',
-    taskStatus: { open: 'Đang thực hiện', done: 'Đã xong' },
+    taskStatus: { open: 'Đang thực hiện', done: 'Đã hoàn thành', overdue: 'Quá hạn' },
     markDone: 'Đánh dấu đã xong',
     reopen: 'Mở lại',
     assign: 'Giao nhiệm vụ',
@@ -476,6 +480,8 @@ export const vi = {
   field: {
     required: 'Cần nhập mục này',
     integer: 'Nhập một số nguyên từ {{min}} đến {{max}}',
+    dateTime: 'Ghi theo dạng ngày/tháng/năm giờ:phút, 24 giờ (vd. 15/01/2027 08:00)',
+    date: 'Ghi theo dạng ngày/tháng/năm (vd. 31/12/2026)',
   },
   point: {
     toParent: 'Phát biểu với hội nghị cấp trên ({{title}}); chủ trì tại đây sẽ chuyển lên',

@@ -4,7 +4,7 @@ import { FormError } from '../components/FormError.js';
 import { MEETING_KINDS } from '../../../server/domain/model.js';
 import { Field, fieldsValid, REQUIRED } from '../components/Field.js';
 import { SecondsSelect } from '../components/Pickers.js';
-import { epochToHanoiInput, hanoiInputToEpoch } from '../format.js';
+import { DATE_TIME_PATTERN, epochToHanoiInput, hanoiInputToEpoch } from '../format.js';
 import { unitsInTreeOrder, unitSubtree } from '../state/units.js';
 import { AgendaEditor, type AgendaRow } from './AgendaEditor.js';
 import { api, messageOf, type DirectoryView, type MeetingDetail } from './api.js';
@@ -50,6 +50,17 @@ export function NewMeeting({
   const [hub, setHub] = useState(copyOf?.hubPointId ?? '');
   const [unit, setUnit] = useState(copyOf?.invitation.units[0] ?? '');
   const [end, setEnd] = useState(edit && from?.scheduledEnd != null ? epochToHanoiInput(from.scheduledEnd) : '');
+  // What is wrong with a typed time, as the key of the message said at its field; null when it is fine.
+  const timeProblem = (value: string, required: boolean) =>
+    value.trim() === ''
+      ? required
+        ? 'field.required'
+        : null
+      : Number.isNaN(hanoiInputToEpoch(value))
+        ? 'field.dateTime'
+        : null;
+  const startProblem = timeProblem(start, true);
+  const endProblem = timeProblem(end, false);
   const [chairName, setChairName] = useState(copyOf?.chairs[0]?.name ?? '');
   const [chairTitle, setChairTitle] = useState(copyOf?.chairs[0]?.title ?? '');
   const coChair = copyOf?.chairs.find((c) => c.role === 'cochair');
@@ -96,7 +107,7 @@ export function NewMeeting({
         event.preventDefault();
         setSubmitted(true);
         setError(null);
-        if (!fieldsValid(fields)) {
+        if (!fieldsValid(fields) || startProblem !== null || endProblem !== null) {
           return;
         }
         if (invitedCount === 0) {
@@ -167,10 +178,16 @@ export function NewMeeting({
           ))}
         </select>
       </label>
-      <label className={submitted && start === '' ? 'field invalid' : 'field'}>
+      <label className={submitted && startProblem !== null ? 'field invalid' : 'field'}>
         {t('organizer.start')}
-        <input type="datetime-local" name="start" value={start} onChange={(e) => setStart(e.target.value)} />
-        {submitted && start === '' && <span className="field-error">{t('field.required')}</span>}
+        <input
+          name="start"
+          inputMode="numeric"
+          placeholder={DATE_TIME_PATTERN}
+          value={start}
+          onChange={(e) => setStart(e.target.value)}
+        />
+        {submitted && startProblem !== null && <span className="field-error">{t(startProblem)}</span>}
       </label>
       <label className={submitted && hub === '' ? 'field invalid' : 'field'}>
         {t('organizer.hub')}
@@ -205,13 +222,21 @@ export function NewMeeting({
       </label>
       <label
         className={
-          submitted && end !== '' && start !== '' && hanoiInputToEpoch(end) <= hanoiInputToEpoch(start)
+          submitted &&
+          (endProblem !== null || (end !== '' && start !== '' && hanoiInputToEpoch(end) <= hanoiInputToEpoch(start)))
             ? 'field invalid'
             : 'field'
         }
       >
         {t('organizer.end')}
-        <input type="datetime-local" name="end" value={end} onChange={(e) => setEnd(e.target.value)} />
+        <input
+          name="end"
+          inputMode="numeric"
+          placeholder={DATE_TIME_PATTERN}
+          value={end}
+          onChange={(e) => setEnd(e.target.value)}
+        />
+        {submitted && endProblem !== null && <span className="field-error">{t(endProblem)}</span>}
       </label>
       <label>
         {t('floor.limit')}

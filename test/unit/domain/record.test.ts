@@ -96,3 +96,13 @@ describe("the secretary's record", () => {
     expect(T0).toBeLessThan(deadlineEndsAt('2026-12-31'));
   });
 });
+
+describe('the Hanoi calendar day', () => {
+  it('is the day in UTC+7, across midnight, month ends and leap days', async () => {
+    const { hanoiDay } = await import('../../../server/domain/record.js');
+    expect(hanoiDay(Date.parse('2026-12-04T16:59:59Z'))).toBe('2026-12-04');
+    expect(hanoiDay(Date.parse('2026-12-04T17:00:00Z'))).toBe('2026-12-05');
+    expect(hanoiDay(Date.parse('2028-02-28T18:00:00Z'))).toBe('2028-02-29');
+    expect(hanoiDay(Date.parse('2026-12-31T17:30:00Z'))).toBe('2027-01-01');
+  });
+});
