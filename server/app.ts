@@ -223,6 +223,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   app.get(['/', '/join', '/to-chuc'], consolePage);
   app.use(shortLinkRouter(tokenRegistry));
   app.use('/assets', express.static(join(CLIENT_DIR, 'assets'), { index: false, immutable: true, maxAge: '30d' }));
+  app.get('/favicon.svg', (_req, res) => res.sendFile(join(CLIENT_DIR, 'favicon.svg'), { maxAge: '1d' }));
   const metrics = createMetrics({ meetings, telemetry, socketCount: () => signaling.io.engine.clientsCount });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());

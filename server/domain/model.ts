@@ -93,6 +93,9 @@ export interface Readiness {
 /** Link health class (đường truyền ổn định / chập chờn / mất kết nối). */
 export const HEALTH_CLASSES = ['stable', 'unstable', 'disconnected'] as const;
 export type Health = (typeof HEALTH_CLASSES)[number];
+/** Why a link reads "chập chờn" (server/telemetry/classify.ts): a measure out of bounds, or still recovering. */
+export const HEALTH_REASONS = ['loss', 'rtt', 'fps', 'recovering'] as const;
+export type HealthReason = (typeof HEALTH_REASONS)[number];
 
 export interface PointRuntime {
   connected: boolean;

@@ -5,6 +5,7 @@ import {
   ALERT_KINDS,
   FLOOR_END_REASONS,
   HEALTH_CLASSES,
+  HEALTH_REASONS,
   MEETING_KINDS,
   RECORDING_STATUSES,
 } from '../domain/model.js';
@@ -126,6 +127,8 @@ export const rollCallView = z.object({
   /** Points only: whether this point is asked, and its confirmation. */
   asked: z.boolean().optional(),
   confirmation: z.object({ headcount: z.number().int(), presiding: person, late: z.boolean() }).nullable().optional(),
+  /** Points only, once closed: whether this point was in the meeting while the roll call was open. */
+  presentWhileOpen: z.boolean().optional(),
 });
 
 export const health = z.enum(HEALTH_CLASSES);
@@ -144,6 +147,8 @@ const latestRow = z.object({
   pointId: code,
   health,
   lastSampleAt: epochMs.nullable(),
+  /** Why the link reads "chập chờn": a measure out of bounds, or still recovering after a fault. */
+  why: z.array(z.enum(HEALTH_REASONS)).optional(),
   lossPct: z.number().nullable().optional(),
   rttMs: z.number().nullable().optional(),
   jitterMs: z.number().nullable().optional(),

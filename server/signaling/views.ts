@@ -136,6 +136,16 @@ export function rollCallPointView(
             confirmation === undefined
               ? null
               : { headcount: confirmation.headcount, presiding: confirmation.presiding, late: confirmation.late },
+          // A room that came after the roll call closed is not told it "did not confirm".
+          ...(rollCall.closedAt === null || pointId === null
+            ? {}
+            : {
+                presentWhileOpen: connectedDuring(
+                  state.points[pointId]?.presence ?? [],
+                  rollCall.startedAt,
+                  rollCall.closedAt,
+                ),
+              }),
         }),
   };
 }
@@ -215,4 +225,20 @@ export function recordViewOf(state: MeetingState, index: DirectoryIndex): Record
     conclusion: state.record.conclusion,
     tasks: state.record.tasks.map((task) => ({ ...task, assignee: assigneeOf(task, index) })),
   };
+}
+
+/** Whether a presence log has the point connected at any moment of [from, to]. */
+function connectedDuring(presence: { at: number; connected: boolean }[], from: number, to: number): boolean {
+  let connected = false;
+  for (const change of presence) {
+    if (change.at > to) {
+      break;
+    }
+    if (change.at >= from && change.connected) {
+      return true;
+    }
+    connected = change.connected;
+  }
+
+  return connected;
 }

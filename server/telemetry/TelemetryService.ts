@@ -9,7 +9,9 @@ import {
   type LinkSample,
   type LinkState,
   type LinkThresholds,
+  unstableReasons,
 } from './classify.js';
+import type { HealthReason } from '../domain/model.js';
 import { SampleRing, type HistoryColumns } from './TelemetryHistory.js';
 import type { TransportStats } from '../media/MediaBridge.js';
 import type { RedisTelemetryHistory } from './RedisTelemetryHistory.js';
@@ -38,6 +40,8 @@ export interface LatestRow extends Partial<LinkSample> {
   pointId: string;
   health: LinkState['health'];
   lastSampleAt: number | null;
+  /** Why the link reads unstable (absent otherwise). */
+  why?: HealthReason[];
   /** The bridge's own view of the point's transport, when it is on the bridge. */
   bridge?: BridgeView;
 }
@@ -148,7 +152,9 @@ export class TelemetryService {
 
   /** The latest sample and health of every point that has been seen. */
   latest(meetingId: string): LatestRow[] {
-    return [...(this.#tracked.get(meetingId) ?? new Map<string, Tracked>())].map(([pointId, t]) => row(pointId, t));
+    return [...(this.#tracked.get(meetingId) ?? new Map<string, Tracked>())].map(([pointId, t]) =>
+      row(pointId, t, this.#thresholds),
+    );
   }
 
   /** Worst loss and RTT per point over the kept window, worst first (for the meeting record and exports). */
@@ -253,7 +259,7 @@ export class TelemetryService {
         this.#update(runtime, pointId, tracked, onSweep(tracked.link, lostAt, now, this.#thresholds));
         if (tracked.dirty) {
           tracked.dirty = false;
-          batch.push(row(pointId, tracked));
+          batch.push(row(pointId, tracked, this.#thresholds));
         }
       }
       if (batch.length > 0) {
@@ -263,12 +269,14 @@ export class TelemetryService {
   }
 }
 
-function row(pointId: string, tracked: Tracked): LatestRow {
+function row(pointId: string, tracked: Tracked, thresholds: LinkThresholds): LatestRow {
   const b = tracked.bridge;
+  const why = unstableReasons(tracked.link, tracked.latest, thresholds);
 
   return {
     pointId,
     health: tracked.link.health,
+    ...(why.length === 0 ? {} : { why }),
     lastSampleAt: tracked.latest === null ? null : tracked.link.lastSampleAt,
     ...tracked.latest,
     ...(b === null ? {} : { bridge: { kbpsIn: b.kbpsIn, kbpsOut: b.kbpsOut, state: b.state, rttMs: b.rttMs } }),

@@ -1,4 +1,4 @@
-import type { Health } from '../domain/model.js';
+import type { Health, HealthReason } from '../domain/model.js';
 
 /** A link-quality sample as the server keeps it (validated from `telemetry:sample`). */
 export interface LinkSample {
@@ -60,16 +60,40 @@ export const initialLinkState = (now: number): LinkState => ({
   lastSampleAt: now,
 });
 
+/**
+ * The reasons behind an unstable link, for the technician: the latest sample's bad measures, or — when the latest
+ * sample is good (0.0 % loss beside "chập chờn") — that the link is recovering and needs a few good samples more.
+ */
+export function unstableReasons(state: LinkState, sample: LinkSample | null, t: LinkThresholds): HealthReason[] {
+  if (state.health !== 'unstable') {
+    return [];
+  }
+  const reasons = sample === null ? [] : badMeasures(sample, t);
+
+  return reasons.length > 0 ? reasons : ['recovering'];
+}
+
 /** Whether one sample shows a degraded link. */
 export function isBadSample(sample: LinkSample, t: LinkThresholds): boolean {
+  return badMeasures(sample, t).length > 0;
+}
+
+/** The measures of one sample that are out of bounds. */
+function badMeasures(sample: LinkSample, t: LinkThresholds): HealthReason[] {
   const videoFlowing = (sample.fpsIn ?? 0) > 0 || (sample.fpsOut ?? 0) > 0 || (sample.kbpsIn ?? 0) > 100;
   const fps = Math.max(sample.fpsIn ?? 0, sample.fpsOut ?? 0);
+  const bad: HealthReason[] = [];
+  if ((sample.lossPct ?? 0) > t.lossPct) {
+    bad.push('loss');
+  }
+  if ((sample.rttMs ?? 0) > t.rttMs) {
+    bad.push('rtt');
+  }
+  if (videoFlowing && (sample.fpsIn !== null || sample.fpsOut !== null) && fps < t.minFps) {
+    bad.push('fps');
+  }
 
-  return (
-    (sample.lossPct ?? 0) > t.lossPct ||
-    (sample.rttMs ?? 0) > t.rttMs ||
-    (videoFlowing && (sample.fpsIn !== null || sample.fpsOut !== null) && fps < t.minFps)
-  );
+  return bad;
 }
 
 /**

@@ -61,7 +61,7 @@ export const en: Dictionary = {
     units: 'Units',
     pointsLabel: 'Points',
     code: 'Code',
-    level: 'Level (e.g. commune, ward, district)',
+    level: 'Administrative level',
     name: 'Name',
     under: 'Under',
     root: '(top level)',
@@ -86,6 +86,7 @@ export const en: Dictionary = {
     hallConfirmed: 'The hall has answered the higher-level roll call',
   },
   organizer: {
+    tabTitle: 'Meeting office',
     linked: {
       title: 'Linked meetings',
       children: 'Lower-level meetings linked into this one',
@@ -116,7 +117,7 @@ export const en: Dictionary = {
     meetings: 'Meetings',
     copy: 'Copy as a new meeting',
     newMeeting: 'New meeting',
-    group: { live: 'Live', upcoming: 'Upcoming', ended: 'Ended' },
+    group: { live: 'Live', upcoming: 'Upcoming', notHeld: 'Past its date, never opened', ended: 'Ended' },
     invitedCount: '{{count}} points invited',
     meetingTitle: 'Title',
     kind: 'Kind',
@@ -508,6 +509,7 @@ export const en: Dictionary = {
     bigScreen: 'Big screen',
     normalScreen: 'Normal screen',
     rollCallMissed: 'The roll call is over — not confirmed',
+    rollCallBeforeJoin: 'The roll call closed at {{time}}, before this room joined the meeting.',
     notice: {
       denied: 'The request to speak was not accepted',
       timeUp: 'Speaking time is up',
@@ -534,6 +536,12 @@ export const en: Dictionary = {
     microphone: 'Microphone',
   },
   technician: {
+    why: {
+      loss: 'high loss',
+      rtt: 'high delay',
+      fps: 'low frame rate',
+      recovering: 'recovering after a fault, waiting for a few good samples',
+    },
     tree: 'Unit tree',
     table: 'Links of all points',
     point: 'Point',

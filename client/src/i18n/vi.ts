@@ -57,7 +57,7 @@ export const vi = {
     units: 'Đơn vị',
     pointsLabel: 'Điểm cầu',
     code: 'Mã',
-    level: 'Cấp (vd. commune, ward, district)',
+    level: 'Cấp hành chính',
     name: 'Tên',
     under: 'Trực thuộc',
     root: '(cấp cao nhất)',
@@ -82,6 +82,7 @@ export const vi = {
     hallConfirmed: 'Hội trường đã xác nhận điểm danh cấp trên',
   },
   organizer: {
+    tabTitle: 'Văn phòng tổ chức hội nghị',
     linked: {
       title: 'Kết nối liên thông',
       children: 'Hội nghị cấp dưới kết nối vào hội nghị này',
@@ -112,7 +113,7 @@ export const vi = {
     meetings: 'Các hội nghị',
     copy: 'Sao chép thành hội nghị mới',
     newMeeting: 'Tạo hội nghị',
-    group: { live: 'Đang diễn ra', upcoming: 'Sắp tới', ended: 'Đã kết thúc' },
+    group: { live: 'Đang diễn ra', upcoming: 'Sắp tới', notHeld: 'Quá ngày, chưa mở', ended: 'Đã kết thúc' },
     invitedCount: '{{count}} điểm cầu được mời',
     meetingTitle: 'Tên hội nghị',
     kind: 'Loại hội nghị',
@@ -518,6 +519,7 @@ export const vi = {
     normalScreen: 'Màn hình thường',
     hubDown: 'Mất hình từ {{hub}}: điểm cầu trung tâm đang kết nối lại. Hội nghị vẫn tiếp tục, hình sẽ tự trở lại.',
     rollCallMissed: 'Điểm danh đã kết thúc — chưa xác nhận',
+    rollCallBeforeJoin: 'Lần điểm danh kết thúc lúc {{time}}, trước khi điểm cầu vào hội nghị.',
     notice: {
       denied: 'Yêu cầu phát biểu không được chấp nhận',
       timeUp: 'Hết thời gian phát biểu',
@@ -544,6 +546,12 @@ export const vi = {
     microphone: 'Micrô',
   },
   technician: {
+    why: {
+      loss: 'mất gói cao',
+      rtt: 'độ trễ cao',
+      fps: 'ít khung hình',
+      recovering: 'đang hồi phục sau sự cố, chờ vài mẫu tốt',
+    },
     tree: 'Cây đơn vị',
     table: 'Đường truyền các điểm cầu',
     point: 'Điểm cầu',

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { FormError } from '../components/FormError.js';
 import { unitsInTreeOrder } from '../state/units.js';
 import { api, ApiError, messageOf, type DirectoryView } from './api.js';
+import { KNOWN_LEVELS } from '../../../server/domain/directory.js';
 
 const ACTIONS = ['rename', 'move', 'retire', 'addUnit', 'addPoint'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -12,7 +13,7 @@ type Action = (typeof ACTIONS)[number];
  * (no cycle, no unknown parent, no duplicate code) and says why it refuses, here at the form; nothing changes then.
  */
 export function DirectoryEditForm({ directory, onSaved }: { directory: DirectoryView; onSaved: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [action, setAction] = useState<Action>('rename');
   const [target, setTarget] = useState('');
   const [name, setName] = useState('');
@@ -100,7 +101,14 @@ export function DirectoryEditForm({ directory, onSaved }: { directory: Directory
           </label>
           <label>
             {t('directory.level')}
-            <input name="level" value={level} onChange={(e) => setLevel(e.target.value)} />
+            {/* The level by its Vietnamese name; the code stays inside (a tree of any depth may add its own). */}
+            <select name="level" value={level} onChange={(e) => setLevel(e.target.value)}>
+              {Object.entries(KNOWN_LEVELS).map(([code, label]) => (
+                <option key={code} value={code}>
+                  {i18n.language === 'en' ? `${label} (${code})` : label}
+                </option>
+              ))}
+            </select>
           </label>
         </>
       )}

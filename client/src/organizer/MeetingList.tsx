@@ -3,10 +3,15 @@ import { useTranslation } from 'react-i18next';
 import { formatDate, formatTime } from '../format.js';
 import { api, type MeetingSummary } from './api.js';
 import { NewMeeting } from './NewMeeting.js';
+import { hanoiDay } from '../../../server/domain/record.js';
+
+/** A scheduled meeting whose day (Hanoi) has passed is not "upcoming": it was never held. */
+const upcoming = (m: MeetingSummary, today: string) => m.status === 'scheduled' && hanoiDay(m.scheduledStart) >= today;
 
 const GROUPS = [
   ['live', (m: MeetingSummary) => m.status === 'open' || m.status === 'in_session'],
-  ['upcoming', (m: MeetingSummary) => m.status === 'scheduled'],
+  ['upcoming', (m: MeetingSummary, today: string) => upcoming(m, today)],
+  ['notHeld', (m: MeetingSummary, today: string) => m.status === 'scheduled' && !upcoming(m, today)],
   ['ended', (m: MeetingSummary) => m.status === 'ended'],
 ] as const;
 
@@ -20,6 +25,7 @@ export function MeetingList() {
       setMeetings([...r.meetings].sort((a, b) => a.scheduledStart - b.scheduledStart)),
     );
   useEffect(load, []);
+  const today = hanoiDay(Date.now());
 
   return (
     <section className="panel" aria-labelledby="meetings-title">
@@ -38,7 +44,10 @@ export function MeetingList() {
       )}
       {meetings !== null &&
         GROUPS.map(([group, test]) => {
-          const rows = meetings.filter(test);
+          const rows = meetings.filter((m) => test(m, today));
+          if (group === 'notHeld' && rows.length === 0) {
+            return null;
+          }
 
           return (
             <div key={group} className="meeting-group">

@@ -16,6 +16,9 @@ export function OrganizerApp() {
   const [meetingId, setMeetingId] = useState<string | null>(() => meetingOfHash());
   const [page, setPage] = useState(() => pageOfHash());
   useEffect(() => {
+    document.title = `${t('organizer.tabTitle')} — diemcau`;
+  }, [t]);
+  useEffect(() => {
     api<{ account: AccountView }>('GET', '/api/session')
       .then((r) => setAccount(r.account))
       .catch(() => setAccount(null));

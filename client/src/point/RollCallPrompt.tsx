@@ -25,11 +25,19 @@ export function RollCallPrompt({ client, state }: { client: MeetingClient; state
   }
   if (rollCall.closedAt !== null) {
     // Closed: the room is told if it never answered (a confirmed room needs nothing more).
-    return confirmation === null ? (
+    if (confirmation !== null) {
+      return null;
+    }
+
+    return rollCall.presentWhileOpen === false ? (
+      <p className="muted" role="status" data-testid="rollcall-before-join">
+        {t('point.rollCallBeforeJoin', { time: formatTime(rollCall.closedAt).slice(0, 5) })}
+      </p>
+    ) : (
       <p className="rollcall-missed" role="status" data-testid="rollcall-missed">
         {t('point.rollCallMissed')}
       </p>
-    ) : null;
+    );
   }
   const showForm = confirmation === null || editing;
   const late = now >= rollCall.deadlineAt;

@@ -151,13 +151,22 @@ export function LinkTable({
                   {activeSpeaker === row.point.pointId && (
                     <span className="speaking" data-testid="active-speaker" title={t('program.activeSpeaker')}>
                       {' '}
-                      🔊 {t('program.activeSpeaker')}
+                      <span className="speaking-mark" aria-hidden="true">
+                        ●
+                      </span>{' '}
+                      {t('program.activeSpeaker')}
                     </span>
                   )}
                 </th>
                 <td>
                   <HealthBadge health={row.point.health} connected={row.point.connected} joined={row.point.joined} />
                   <DeviceGapBadge point={row.point} />
+                  {row.point.connected && row.point.health === 'unstable' && (row.latest?.why?.length ?? 0) > 0 && (
+                    // "Chập chờn" beside 0.0 % loss says why: low frame rate, delay, or still recovering.
+                    <span className="health-why" data-testid="health-why">
+                      {row.latest?.why?.map((reason) => t(`technician.why.${reason}`)).join(', ')}
+                    </span>
+                  )}
                 </td>
                 {COLUMNS.slice(2).map(({ key, digits }) => (
                   <td key={key} className="num">

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { summarizeAttendance } from '../../../client/src/chair/attendanceSummary.js';
 import { countdownPhase, WARNING_SEC } from '../../../client/src/components/Countdown.js';
 import { shownHealth } from '../../../client/src/components/pointHealth.js';
-import { turnNotice } from '../../../client/src/point/turnNotice.js';
+import { TURN_NOTICE_MS, turnNotice } from '../../../client/src/point/turnNotice.js';
 import type { PointStatus } from '../../../server/protocol/messages.js';
 import { attendance } from '../../../server/domain/attendance.js';
 import { en } from '../../../client/src/i18n/en.js';
@@ -57,31 +57,33 @@ describe('console state: the snapshot and the deltas that follow it', () => {
   it('tells a room its request was not accepted, its time ran out or the chair stopped it — the latest of these', () => {
     const m = new Meeting().startSession();
     let state = consoleOf(m, point('DC-X1'));
-    expect(turnNotice(state)).toBeNull();
+    expect(turnNotice(state, m.now)).toBeNull();
     const denied = (pointId: string, at: number) =>
       ({ name: 'floor:denied', payload: { seq: 80, requestId: 'r9', pointId, reason: 'Trùng nội dung', at } }) as const;
     state = applyMessage(state, denied('DC-X2', m.now));
-    expect(turnNotice(state)).toBeNull();
+    expect(turnNotice(state, m.now)).toBeNull();
     state = applyMessage(state, denied('DC-X1', m.now));
-    expect(turnNotice(state)).toEqual({ kind: 'denied', reason: 'Trùng nội dung' });
+    expect(turnNotice(state, m.now)).toEqual({ kind: 'denied', reason: 'Trùng nội dung' });
     m.now += 1000;
     m.run({ type: 'floor.grant', pointId: 'DC-X1', limitSec: 60 });
     m.advance(60_000);
     state = applyMessage(state, { name: 'floor:changed', payload: floorView(m.state, index) });
-    expect(turnNotice(state)).toEqual({ kind: 'timeUp' });
+    expect(turnNotice(state, m.now)).toEqual({ kind: 'timeUp' });
     m.run({ type: 'floor.grant', pointId: 'DC-X1', limitSec: 60 });
     m.run({ type: 'floor.revoke' });
     state = applyMessage(state, { name: 'floor:changed', payload: floorView(m.state, index) });
-    expect(turnNotice(state)).toEqual({ kind: 'stopped' });
+    expect(turnNotice(state, m.now)).toEqual({ kind: 'stopped' });
+    // News for a minute and a half, not for the rest of the meeting.
+    expect(turnNotice(state, m.now + TURN_NOTICE_MS)).toBeNull();
     // Another room's turn after it changes nothing here; this room's own release needs no notice.
     m.run({ type: 'floor.grant', pointId: 'DC-X2', limitSec: 60 });
     m.run({ type: 'floor.revoke' });
     state = applyMessage(state, { name: 'floor:changed', payload: floorView(m.state, index) });
-    expect(turnNotice(state)).toEqual({ kind: 'stopped' });
+    expect(turnNotice(state, m.now)).toEqual({ kind: 'stopped' });
     m.run({ type: 'floor.grant', pointId: 'DC-X1', limitSec: 60 });
     m.run({ type: 'floor.release', pointId: 'DC-X1' }, point('DC-X1'));
     state = applyMessage(state, { name: 'floor:changed', payload: floorView(m.state, index) });
-    expect(turnNotice(state)).toBeNull();
+    expect(turnNotice(state, m.now)).toBeNull();
   });
 
   it('follows presence, link class, readiness and alerts; ignores points it does not know', () => {

@@ -5,6 +5,7 @@ import {
   isBadSample,
   onSample,
   onSweep,
+  unstableReasons,
   type LinkSample,
   type LinkState,
 } from '../../../server/telemetry/classify.js';
@@ -31,6 +32,16 @@ const feed = (state: LinkState, samples: LinkSample[], start = 0): LinkState =>
   samples.reduce((s, x, i) => onSample(s, x, start + i * 2000, T), state);
 
 describe('link classification', () => {
+  it('says why a link is unstable: the bad measures, or recovering when the latest sample is good', () => {
+    const unstable = feed(initialLinkState(0), [lossy, lossy, sample({ lossPct: 9, fpsIn: 4, fpsOut: 4 })]);
+    expect(unstable.health).toBe('unstable');
+    expect(unstableReasons(unstable, sample({ lossPct: 9, fpsIn: 4, fpsOut: 4 }), T)).toEqual(['loss', 'fps']);
+    const better = feed(unstable, [good], 10_000);
+    expect(better.health).toBe('unstable');
+    expect(unstableReasons(better, good, T)).toEqual(['recovering']);
+    expect(unstableReasons(feed(better, [good, good], 20_000), good, T)).toEqual([]);
+  });
+
   it('a sample is bad on loss, RTT, or low fps while video flows', () => {
     expect(isBadSample(good, T)).toBe(false);
     expect(isBadSample(lossy, T)).toBe(true);
