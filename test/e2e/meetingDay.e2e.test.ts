@@ -212,6 +212,25 @@ describe('the meeting day at 1366×768, in Chromium', () => {
     }
     await room.click('[data-testid=big-screen-toggle]');
     await room.setViewportSize(SMALL);
+  });
+
+  it("ending asks first; then the chair's console shows the meeting as held and its documents, no live video", async () => {
+    await chair.getByRole('tab', { name: 'Chương trình' }).click();
+    await chair.getByTestId('end-meeting').click();
+    expect(await chair.getByTestId('confirm').innerText()).toContain('Kết thúc hội nghị?');
+    await chair.getByTestId('confirm-yes').click();
+    const summary = chair.getByTestId('ended-summary');
+    await summary.waitFor();
+    expect(await summary.innerText()).toMatch(/Ngày \d\d\/\d\d\/\d{4}, từ \d\d:\d\d đến \d\d:\d\d/);
+    await eventually(async () =>
+      expect(await chair.getByTestId('ended-attended').innerText()).toMatch(/^\d+\/\d+ điểm cầu$/),
+    );
+    expect(await chair.locator('video').count()).toBe(0);
+    expect(await chair.getByTestId('hub-mic').count()).toBe(0);
+    const download = chair.waitForEvent('download');
+    await chair.getByTestId('ended-minutes').click();
+    expect((await download).suggestedFilename()).toBe('bien-ban-m1.docx');
+    expect(await chair.title()).toBe('Chủ trì · Giao ban thử nghiệm — diemcau');
     expect(errors.flat()).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { FloorPanel } from './FloorPanel.js';
 import { MicPanel } from './MicPanel.js';
 import { UplinkBar } from './UplinkBar.js';
 import { HubMicButton } from './HubMicButton.js';
+import { EndedSummary } from './EndedSummary.js';
 import { PointGrid } from './PointGrid.js';
 import { ProgramView } from './ProgramView.js';
 import { RecordPanel } from './RecordPanel.js';
@@ -32,11 +33,20 @@ export function ChairConsole({
   state: ConsoleState;
 }) {
   const canModerate = isChair(state.you.role);
-  const media = useMedia(client, true);
+  const ended = state.status.status === 'ended';
+  // An ended meeting has nothing live to show: no video, no controls.
+  const media = useMedia(client, !ended);
   const { t } = useTranslation();
   const panelProps = { client, state, canModerate };
   const rollCallOpen = state.rollCall !== null && state.rollCall.closedAt === null;
 
+  if (ended && state.you.role !== 'secretary') {
+    return (
+      <ConsoleFrame kind="chair" view={view} state={state}>
+        <EndedSummary client={client} state={state} />
+      </ConsoleFrame>
+    );
+  }
   if (state.you.role === 'secretary') {
     // The secretary writes: the record takes the screen, the program and the floor stay in view beside it.
     return (
