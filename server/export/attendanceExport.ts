@@ -69,8 +69,24 @@ export function attendanceCsv(table: AttendanceTable, style: CsvStyle = 'comma')
   );
 }
 
-/** Column widths (characters): narrow enough that A4 landscape, fitted to width, stays legible. */
-const DETAIL_WIDTHS = [5, 16, 22, 10, 11, 8, 8, 20, 18, 20, 9, 8, 8, 9, 9, 15, 13];
+/**
+ * The detail's columns that are printed (indexes into the table's): what a clerk files. Seventeen columns on A4
+ * landscape printed at about 6 pt; these thirteen print at 9-10 pt, and the technical ones (point code, unstable
+ * time, technician and phone) go to a sheet of their own.
+ */
+const PRINTED = [0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+const TECHNICAL = [0, 1, 2, 3, 14, 15, 16];
+/**
+ * Column widths (characters) of the printed columns. Fitting to the page width scales the print by about
+ * 780 pt / (7.5 pt × the widths' sum): under ~125 characters across keeps 11 pt text at 9 pt or more on A4 landscape
+ * (~85 on portrait). Long names wrap (rows grow), never clip.
+ */
+const DETAIL_WIDTHS = [4, 11, 17, 9, 6, 6, 13, 12, 13, 7, 6, 6, 7];
+const TECHNICAL_WIDTHS = [4, 13, 22, 10, 9, 16, 10];
+const AUDIT_WIDTHS = [4, 13, 10, 18, 20, 38, 12, 9];
+/** Narrow margins: the width they free is what keeps the print legible. */
+const MARGINS = { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 };
+const pick = <T>(cells: readonly T[], columns: readonly number[]): T[] => columns.map((i) => cells[i] as T);
 
 /** LibreOffice and Excel do not grow a row for wrapped text they did not lay out: each row gets the lines it needs. */
 function rowHeight(cells: readonly (string | number | null)[], widths: readonly number[], fill = 0.95): number {
@@ -120,9 +136,18 @@ export async function attendanceXlsx(
   workbook.creator = 'diemcau';
   // Attendance (tham dự), not the roll call (điểm danh), which is only one of its sources.
   const sheet = workbook.addWorksheet(lang === 'vi' ? 'Tham dự' : 'Attendance', {
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      margins: MARGINS,
+    },
   });
-  const columns = table.detailHeaders.length;
+  const columns = PRINTED.length;
+  // The counts in words take the outcome and confirmation columns together.
+  const countsFrom = PRINTED.indexOf(4) + 1;
   const banner = (text: string, font: Partial<ExcelJS.Font>) => {
     const row = sheet.addRow([text]);
     row.font = font;
@@ -152,14 +177,22 @@ export async function attendanceXlsx(
   sheet.addRow([]);
 
   banner(table.detailCaption, { bold: true });
-  const header = sheet.addRow(table.detailHeaders);
+  const headers = pick(table.detailHeaders, PRINTED);
+  const header = sheet.addRow(headers);
   header.font = { bold: true };
   header.alignment = { wrapText: true, vertical: 'middle' };
-  header.height = rowHeight(table.detailHeaders, DETAIL_WIDTHS, 0.6);
+  header.height = rowHeight(headers, DETAIL_WIDTHS, 0.6);
   sheet.pageSetup.printTitlesRow = `${header.number}:${header.number}`;
   for (const line of table.detail) {
-    const row = sheet.addRow(line.cells.map(xlsxValue));
-    line.cells.forEach((cell, i) => {
+    const cells = pick(line.cells, PRINTED);
+    const isSum = line.kind === 'subtotal' || line.kind === 'total';
+    if (isSum) {
+      // "Cộng: Huyện Việt Yên (12 điểm cầu)" across the unit and point columns, rather than wrapped in the unit's.
+      cells[1] = `${String(cells[1] ?? '')} (${String(cells[2] ?? '')})`;
+      cells[2] = null;
+    }
+    const row = sheet.addRow(cells.map(xlsxValue));
+    cells.forEach((cell, i) => {
       const numFmt = format(cell);
       if (numFmt !== undefined) {
         row.getCell(i + 1).numFmt = numFmt;
@@ -170,8 +203,8 @@ export async function attendanceXlsx(
       sheet.mergeCells(row.number, 1, row.number, columns);
     } else if (line.kind !== 'point') {
       row.font = { bold: true };
-      // The counts in words take the outcome and confirmation columns together.
-      sheet.mergeCells(row.number, 5, row.number, 6);
+      sheet.mergeCells(row.number, countsFrom, row.number, countsFrom + 1);
+      sheet.mergeCells(row.number, 2, row.number, 3);
     }
     for (let c = 1; c <= columns; c += 1) {
       row.getCell(c).border = thin;
@@ -181,9 +214,11 @@ export async function attendanceXlsx(
       const widths =
         line.kind === 'point'
           ? DETAIL_WIDTHS
-          : DETAIL_WIDTHS.map((w, i) => (i === 4 ? w + (DETAIL_WIDTHS[5] ?? 0) : w));
+          : DETAIL_WIDTHS.map((w, i) =>
+              i === countsFrom - 1 ? w + (DETAIL_WIDTHS[countsFrom] ?? 0) : i === 1 ? w + (DETAIL_WIDTHS[2] ?? 0) : w,
+            );
       row.height = rowHeight(
-        line.cells.map((cell) => (cell === null || typeof cell !== 'object' ? cell : '')),
+        cells.map((cell) => (cell === null || typeof cell !== 'object' ? cell : '')),
         widths,
       );
     }
@@ -192,9 +227,18 @@ export async function attendanceXlsx(
     sheet.getColumn(i + 1).width = width;
   });
 
+  technicalSheet(workbook, table, lang);
+
   // The audit trail travels with the record: who did what, when and from where.
   const trail = workbook.addWorksheet(lang === 'vi' ? 'Nhật ký thao tác' : 'Audit trail', {
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      margins: MARGINS,
+    },
   });
   const trailHeader = trail.addRow(AUDIT_HEADERS[lang]);
   trailHeader.font = { bold: true };
@@ -202,9 +246,36 @@ export async function attendanceXlsx(
   audit.forEach((row, i) => {
     trail.addRow(auditCells(row, i + 1)).alignment = { wrapText: true, vertical: 'top' };
   });
-  [6, 20, 14, 26, 28, 60, 16, 14].forEach((width, i) => {
+  AUDIT_WIDTHS.forEach((width, i) => {
     trail.getColumn(i + 1).width = width;
   });
 
   return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** The points' technical details (code, unstable time, technician), kept out of the printed attendance sheet. */
+function technicalSheet(workbook: ExcelJS.Workbook, table: AttendanceTable, lang: Lang): void {
+  const sheet = workbook.addWorksheet(lang === 'vi' ? 'Kỹ thuật' : 'Technical', {
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'portrait',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      margins: MARGINS,
+    },
+  });
+  const header = sheet.addRow(pick(table.detailHeaders, TECHNICAL));
+  header.font = { bold: true };
+  header.alignment = { wrapText: true, vertical: 'middle' };
+  sheet.pageSetup.printTitlesRow = '1:1';
+  for (const line of table.detail) {
+    if (line.kind === 'point') {
+      const row = sheet.addRow(pick(line.cells, TECHNICAL).map(xlsxValue));
+      row.alignment = { wrapText: true, vertical: 'top' };
+    }
+  }
+  TECHNICAL_WIDTHS.forEach((width, i) => {
+    sheet.getColumn(i + 1).width = width;
+  });
 }

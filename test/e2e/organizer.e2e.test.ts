@@ -193,15 +193,24 @@ describe('the organizer console, in Chromium', () => {
     await office.click('[data-testid=print-sheet]');
     const sheet = office.locator('[data-testid=invitation-sheet]');
     await sheet.waitFor();
-    expect(await sheet.locator('h2').first().innerText()).toBe('Huyện Một');
+    // One table for the district: its communes' points together, not a page per commune.
+    expect(await sheet.locator('h2').allInnerTexts()).toEqual(['Huyện Một']);
     await eventually(async () => expect(await sheet.locator('img[src^="data:image/png"]').count()).toBe(4));
+    // Printed without the console around it, every text at 9 pt (12 px) or more.
+    await office.emulateMedia({ media: 'print' });
+    expect(await office.locator('.organizer-nav').isVisible()).toBe(false);
+    const sizes = await sheet
+      .locator('th, td, h1, h2, p')
+      .evaluateAll((cells) => cells.map((cell) => parseFloat(getComputedStyle(cell).fontSize)));
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12);
+    await office.emulateMedia({ media: 'screen' });
     const pdf = await office.pdf({ format: 'A4' });
     expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
   });
 
   it('the chair console opens as the signed-in person; a point joins with its printed link; revoking it cuts it off', async () => {
     const sheet = office.locator('[data-testid=invitation-sheet]');
-    const x1Link = await sheet.locator('li[data-point="DC-X1"] .sheet-link').innerText();
+    const x1Link = await sheet.locator('tr[data-point="DC-X1"] .sheet-link').innerText();
     // The printed link is the short one, its code in two groups (what people type off paper).
     expect(x1Link).toMatch(/\/l\/[a-z2-9]{5}-[a-z2-9]{5}$/);
     await office.getByRole('button', { name: 'Đóng' }).click();

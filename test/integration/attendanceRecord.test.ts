@@ -2,7 +2,14 @@ import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatDate, formatTime } from '../../server/format.js';
 import { holdBriefing } from '../helpers/briefing.js';
-import { csvViaLibreOffice, squash, textViaLibreOffice } from '../helpers/office.js';
+import {
+  csvViaLibreOffice,
+  median,
+  printedWordHeights,
+  referenceWordHeight,
+  squash,
+  textViaLibreOffice,
+} from '../helpers/office.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 
 const download = async (t: TestServer, file: string) => {
@@ -24,8 +31,10 @@ describe('the attendance record a clerk files, opened in LibreOffice', () => {
     t = await startTestServer();
     await holdBriefing(t.meeting);
     const { startedAt, endedAt } = t.meeting.state;
-    const printed = await textViaLibreOffice(await download(t, 'attendance.xlsx'), 'xlsx', { layout: true });
-    const text = squash(printed);
+    const workbook = await download(t, 'attendance.xlsx');
+    const printed = await textViaLibreOffice(workbook, 'xlsx', { layout: true });
+    // Read in reading order too: a label wrapped inside its narrow cell ("Cộng: / Huyện Một") comes out whole.
+    const text = squash(printed) + squash(await textViaLibreOffice(workbook, 'xlsx'));
     for (const expected of [
       'Giao ban thử nghiệm',
       `Ngày họp: ${formatDate(startedAt ?? 0)}`,
@@ -50,6 +59,9 @@ describe('the attendance record a clerk files, opened in LibreOffice', () => {
       expect(text).toContain(squash(expected));
     }
     expect(text).not.toMatch(/FloorGranted|TaskAssigned|[{}]/);
+    // Legible on paper: the record's words print as tall as 9 pt text does (measured in this run), not at ~6 pt.
+    const heights = await printedWordHeights(workbook, 'xlsx');
+    expect(median(heights)).toBeGreaterThanOrEqual((await referenceWordHeight(9)) * 0.97);
     // The totals by unit, one printed row each: points, present, late, absent, no signal, people, outages.
     const lines = printed.normalize('NFC').split('\n');
     expect(lines.some((line) => /^\s*Huyện Một\s+3\s+3\s+0\s+0\s+0\s+36\s+0\s*$/.test(line))).toBe(true);

@@ -189,8 +189,12 @@ describe('HTTP', () => {
     expect(texts[1]?.split('|')[0]).toBe('Giao ban thử nghiệm');
     expect(sheet?.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToWidth: 1 });
     // Group rows are merged across the table; each cell of the merge reads the unit's name.
-    expect(texts.some((row) => row.split('|')[0] === 'Huyện Một' && !row.includes('DC-'))).toBe(true);
-    expect(texts.find((row) => row.includes('DC-X1'))).toContain('Ngô Thị Mai');
+    expect(texts.some((row) => row.split('|')[0] === 'Huyện Một' && !row.includes('Điểm cầu'))).toBe(true);
+    expect(texts.find((row) => row.includes('Điểm cầu Xã Tân Sơn'))).toContain('Ngô Thị Mai');
+    // The technical details (codes, technicians) have a sheet of their own, out of the printed record.
+    expect(texts.some((row) => row.includes('DC-X1'))).toBe(false);
+    const technical = workbook.getWorksheet('Kỹ thuật');
+    expect(JSON.stringify(technical?.getSheetValues())).toContain('DC-X1');
     expect(workbook.getWorksheet('Nhật ký thao tác')).toBeDefined();
 
     const pointToken = await t.token('point', 'DC-X1');

@@ -86,6 +86,9 @@ export const en: Dictionary = {
     hallConfirmed: 'The hall has answered the higher-level roll call',
   },
   organizer: {
+    sheetNo: 'No.',
+    sheetLink: 'Link (type it in a browser)',
+    sheetQr: 'QR code',
     tabTitle: 'Meeting office',
     linked: {
       title: 'Linked meetings',

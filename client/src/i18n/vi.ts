@@ -82,6 +82,9 @@ export const vi = {
     hallConfirmed: 'Hội trường đã xác nhận điểm danh cấp trên',
   },
   organizer: {
+    sheetNo: 'STT',
+    sheetLink: 'Đường dẫn (gõ vào trình duyệt)',
+    sheetQr: 'Mã QR',
     tabTitle: 'Văn phòng tổ chức hội nghị',
     linked: {
       title: 'Kết nối liên thông',

@@ -5,8 +5,10 @@ import { formatDate, formatTime } from '../format.js';
 import { printedLink, type IssuedLink, type MeetingSummary } from './api.js';
 
 /**
- * The printable invitation: one A4 page per unit, each point with its name, a QR code of its link (a phone or the
- * room's PC opens it) and its short link, to type. Printed with the browser (Ctrl+P); the print style drops everything else.
+ * The printable invitation: one table per unit (a district's communes together, or a province's 3,000 communes in one
+ * table over as many pages as it takes — not a page per commune), each point with its name, a QR code of its link
+ * (a phone or the room's PC opens it) and its short link, to type. Printed with the browser (Ctrl+P) at 9 pt or more;
+ * the print style drops the console around it.
  */
 export function InvitationSheet({
   meeting,
@@ -16,6 +18,7 @@ export function InvitationSheet({
 }: {
   meeting: MeetingSummary;
   links: IssuedLink[];
+  /** Each point's group: its unit's parent (a commune's district or province), or its own unit at the top. */
   unitOf: Map<string, string>;
   onClose: () => void;
 }) {
@@ -50,21 +53,32 @@ export function InvitationSheet({
             })}
           </p>
           <h2>{unit}</h2>
-          <ol className="sheet-points">
-            {links
-              .filter((l) => (unitOf.get(l.pointId) ?? '') === unit)
-              .map((l) => (
-                <li key={l.pointId} data-point={l.pointId}>
-                  {codes.has(l.pointId) && (
-                    <img src={codes.get(l.pointId)} alt={t('organizer.qrOf', { name: l.name })} />
-                  )}
-                  <div>
-                    <strong>{l.name}</strong>
-                    <p className="sheet-link">{printedLink(l)}</p>
-                  </div>
-                </li>
-              ))}
-          </ol>
+          <table className="sheet-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('organizer.sheetNo')}</th>
+                <th scope="col">{t('organizer.point')}</th>
+                <th scope="col">{t('organizer.sheetLink')}</th>
+                <th scope="col">{t('organizer.sheetQr')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {links
+                .filter((l) => (unitOf.get(l.pointId) ?? '') === unit)
+                .map((l, i) => (
+                  <tr key={l.pointId} data-point={l.pointId}>
+                    <td className="num">{i + 1}</td>
+                    <th scope="row">{l.name}</th>
+                    <td className="sheet-link">{printedLink(l)}</td>
+                    <td>
+                      {codes.has(l.pointId) && (
+                        <img src={codes.get(l.pointId)} alt={t('organizer.qrOf', { name: l.name })} />
+                      )}
+                    </td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
         </section>
       ))}
     </div>

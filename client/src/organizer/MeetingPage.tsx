@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ConfirmButton } from '../components/ConfirmButton.js';
+import { DirectoryIndex, type Directory } from '../../../server/domain/directory.js';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../components/FormError.js';
 import { formatDate, formatTime } from '../format.js';
@@ -76,6 +77,16 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
 
     return new Map(directory?.points.map((p) => [p.code, unitName.get(p.unitCode) ?? '']));
   }, [directory]);
+  // The invitation's tables: a commune's point under its district (or province), as tallies and exports group them,
+  // not a table per commune.
+  const groupOf = useMemo(() => {
+    if (directory === null) {
+      return new Map<string, string>();
+    }
+    const index = new DirectoryIndex(directory as Directory);
+
+    return new Map(directory.points.map((p) => [p.code, index.groupUnitOf(p.code)?.name ?? '']));
+  }, [directory]);
   const base = `/api/meetings/${encodeURIComponent(meetingId)}`;
 
   const issueAll = () => api<{ points: IssuedLink[] }>('POST', `${base}/tokens/points`).then(loadLinks).catch(fail);
@@ -105,7 +116,7 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
     );
 
   if (printing && meeting !== null) {
-    return <InvitationSheet meeting={meeting} links={live} unitOf={unitOf} onClose={() => setPrinting(false)} />;
+    return <InvitationSheet meeting={meeting} links={live} unitOf={groupOf} onClose={() => setPrinting(false)} />;
   }
 
   return (
