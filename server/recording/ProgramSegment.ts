@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import type { RtpTap } from '../media/MediaBridge.js';
 
 /** A local UDP port pair (RTP on an even port, RTCP on the next), as ffmpeg's RTP input expects. */
@@ -15,6 +15,37 @@ const bindable = (port: number) =>
     socket.once('error', () => resolve(false));
     socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
   });
+
+/**
+ * Whether some process listens on these UDP ports (Linux's /proc/net/udp; elsewhere nothing can be known, and the
+ * caller falls back to waiting a moment).
+ */
+async function listening(ports: number[]): Promise<boolean | null> {
+  try {
+    const table = await readFile('/proc/net/udp', 'utf8');
+    const bound = new Set(
+      table
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/)[1]?.split(':')[1])
+        .filter((hex): hex is string => hex !== undefined)
+        .map((hex) => Number.parseInt(hex, 16)),
+    );
+
+    return ports.every((port) => bound.has(port));
+  } catch {
+    return null;
+  }
+}
+
+/** A busy host starts ffmpeg slowly: its ports are waited for this long before the recording is given up. */
+const BIND_WAIT_MS = 60_000;
+/** ffmpeg writes the file's header once it has a key frame: until then the camera is asked again, this often. */
+const KEY_FRAME_EVERY_MS = 1000;
+/** A file this size has its header and a first picture. */
+const STARTED_BYTES = 4096;
+/** ffmpeg finishing a long file on a busy host: waited for this long before it is killed. */
+const FINISH_WAIT_MS = 120_000;
 
 /** A free pair on loopback, below the media ports. */
 export async function freePortPair(): Promise<PortPair> {
@@ -55,16 +86,23 @@ export class ProgramSegment {
   readonly #taps: RtpTap[];
   readonly #exited: Promise<number | null>;
   #stopping = false;
-  #keyFrames: NodeJS.Timeout[] = [];
+  #exitedAlready = false;
+  #keyFrames: NodeJS.Timeout | null = null;
 
   private constructor(file: string, process: ChildProcess, taps: RtpTap[]) {
     this.file = file;
     this.#process = process;
     this.#taps = taps;
     this.#exited = new Promise((resolve) => {
-      process.once('exit', (code) => resolve(code));
+      process.once('exit', (code) => {
+        this.#exitedAlready = true;
+        resolve(code);
+      });
       // A binary that does not start never exits.
-      process.once('error', () => resolve(null));
+      process.once('error', () => {
+        this.#exitedAlready = true;
+        resolve(null);
+      });
     });
   }
 
@@ -124,13 +162,24 @@ export class ProgramSegment {
         onExit(`bộ ghi dừng (ffmpeg ${code ?? 'killed'}): ${errors.trim().split('\n').at(-1) ?? ''}`);
       }
     });
-    // ffmpeg binds its ports while it opens the SDP; media sent before that is lost, key frame included.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // ffmpeg binds its ports while it opens the SDP; media sent before that is lost, key frame included. A busy host
+    // takes seconds to get there: wait for the ports to be bound (a condition, not a fixed pause).
+    const ports = tracks.flatMap((t) => [t.ports.port]);
+    for (let waited = 0; ; waited += 100) {
+      const bound = await listening(ports);
+      if (bound === true || (bound === null && waited >= 500) || segment.#exitedAlready) {
+        break;
+      }
+      if (waited >= BIND_WAIT_MS) {
+        segment.#stopping = true;
+        child.kill('SIGKILL');
+        throw new Error('ffmpeg did not open its ports');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     segment.startedAt = now();
     await Promise.all(taps.map((tap) => tap.start()));
-    segment.#keyFrames = [1000, 2500, 5000].map((ms) =>
-      setTimeout(() => void Promise.all(taps.map((tap) => tap.requestKeyFrame())).catch(() => undefined), ms),
-    );
+    segment.#askForKeyFrames(taps);
 
     return segment;
   }
@@ -142,11 +191,44 @@ export class ProgramSegment {
     }
     this.#stopping = true;
     this.endedAt = now;
-    this.#keyFrames.forEach(clearTimeout);
+    if (this.#keyFrames !== null) {
+      clearTimeout(this.#keyFrames);
+    }
     this.#process.stdin?.end('q');
-    const killer = setTimeout(() => this.#process.kill('SIGKILL'), 5000);
+    // A file with pictures in it is worth waiting for (a busy host finishes slowly); an ffmpeg still waiting for its
+    // first key frame has written nothing and does not read `q` while it probes: it is stopped at once.
+    const written = await stat(this.file).then(
+      (s) => s.size,
+      () => 0,
+    );
+    const killer = setTimeout(() => this.#process.kill('SIGKILL'), written >= STARTED_BYTES ? FINISH_WAIT_MS : 2000);
     await this.#exited;
     clearTimeout(killer);
     this.#taps.forEach((tap) => tap.close());
+  }
+
+  /**
+   * Asks the camera for a key frame every second until ffmpeg has written the file's start (the first key frame
+   * after its ports opened): on a busy host that can take several tries, never a fixed number.
+   */
+  #askForKeyFrames(taps: RtpTap[]): void {
+    const ask = async () => {
+      this.#keyFrames = null;
+      if (this.#stopping) {
+        return;
+      }
+      const size = await stat(this.file).then(
+        (s) => s.size,
+        () => 0,
+      );
+      if (size >= STARTED_BYTES) {
+        return;
+      }
+      await Promise.all(taps.map((tap) => tap.requestKeyFrame())).catch(() => undefined);
+      if (!this.#stopping) {
+        this.#keyFrames = setTimeout(() => void ask(), KEY_FRAME_EVERY_MS);
+      }
+    };
+    this.#keyFrames = setTimeout(() => void ask(), KEY_FRAME_EVERY_MS);
   }
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
@@ -8,7 +8,7 @@ import { request } from '../../server/protocol/client.js';
 import { BRIDGES, bridgeEnv } from '../helpers/mediasoup.js';
 import { squash, textViaLibreOffice } from '../helpers/office.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
-import { eventually, launchChromium, openMediaPage, wait } from './browser.js';
+import { eventually, launchChromium, openMediaPage } from './browser.js';
 
 const run = promisify(execFile);
 
@@ -51,13 +51,26 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
       await eventually(async () => expect((await recordingOf(t as TestServer)).recording?.status).toBe('recording'));
       // Everyone in the meeting is told that it is recorded.
       await hub.locator('[data-testid=recording-badge]').getByText('Đang ghi hình').waitFor();
-      await wait(4000);
+      // Each stretch of the program is given time to be written (its file grows), not a fixed pause: a busy host
+      // writes slowly, and the test must not outrun it.
+      const grown = (part: number) =>
+        eventually(async () => {
+          const bytes = await stat(join(t?.dataDir ?? '', 'recordings', `m1.part-${part}.webm`)).then(
+            (s) => s.size,
+            () => 0,
+          );
+          expect(bytes).toBeGreaterThan(40_000);
+        }, 120_000);
+      await grown(1);
       await request(chair, 'floor:grant', { pointId: 'DC-X1' });
-      await wait(5000);
+      await grown(2);
       await request(chair, 'floor:revoke', {});
-      await wait(3000);
+      await grown(3);
       await request(chair, 'meeting:end', {});
-      await eventually(async () => expect((await recordingOf(t as TestServer)).recording?.status).toBe('done'), 60_000);
+      await eventually(
+        async () => expect((await recordingOf(t as TestServer)).recording?.status).toBe('done'),
+        180_000,
+      );
       expect(t.server.meetings.get('m1').state.recording?.status).toBe('stopped');
 
       const { recording } = await recordingOf(t);
@@ -77,10 +90,10 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
         ).stdout,
       ) as Probe;
       expect(probe.streams.map((s) => `${s.codec_type}:${s.codec_name}`).sort()).toEqual(['audio:opus', 'video:vp8']);
-      // About 12 s of program; a switch of source costs a moment of each segment's start.
+      // Three stretches, each with seconds of pictures; a switch of source costs a moment of each segment's start.
       const duration = Number(probe.format.duration);
-      expect(duration).toBeGreaterThan(7);
-      expect(duration).toBeLessThan(25);
+      expect(duration).toBeGreaterThan(4);
+      expect(duration).toBeLessThan(120);
       const titles = probe.chapters.map((c) => c.tags?.title ?? '');
       expect(titles[0]).toBe('Chương trình hội nghị');
       expect(titles).toContain('Lượt 1: Điểm cầu Xã Tân Sơn');
@@ -88,13 +101,16 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
       expect(Number(turn?.start_time)).toBeGreaterThan(2);
 
       // The speaker log and the minutes say where each turn is in the recording.
-      await hub.getByRole('tab', { name: 'Biên bản' }).click();
+      // The ended meeting's console keeps its record under the summary.
+      await hub.getByTestId('ended-summary').waitFor();
       const offset = await hub.locator('[data-testid=recording-offset-0]').innerText();
-      expect(offset).toMatch(/bản ghi hình 00:0\d/);
+      // The turn's place in the recording is where its chapter starts there.
+      const [, mm = '0', ss = '0'] = /bản ghi hình (\d\d):(\d\d)/.exec(offset) ?? [];
+      expect(Math.abs(Number(mm) * 60 + Number(ss) - Number(turn?.start_time))).toBeLessThanOrEqual(2);
       const minutes = await fetch(`${t.url}/api/meetings/m1/minutes.docx`, { headers: { 'x-api-key': ADMIN_KEY } });
       const text = squash(await textViaLibreOffice(Buffer.from(await minutes.arrayBuffer()), 'docx'));
       expect(text).toContain(squash(`Hội nghị được ghi hình: tệp ${recording?.file ?? ''}`));
-      expect(text).toMatch(/\(bảnghihình:00:0\d\)/);
+      expect(text).toContain(`(bảnghihình:${mm}:${ss})`);
 
       // The office downloads it.
       const download = await fetch(`${t.url}/api/meetings/m1/recording.webm`, { headers: { 'x-api-key': ADMIN_KEY } });
@@ -102,7 +118,7 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
       expect(download.headers.get('content-type')).toContain('video/webm');
       expect((await download.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
     },
-    240_000,
+    600_000,
   );
 
   it.skipIf(skip)(

@@ -5,10 +5,12 @@ import type { ConsoleState } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
 import { summarizeAttendance, type AttendanceSummary } from './attendanceSummary.js';
 import { downloadExport } from './downloadExport.js';
+import { RecordPanel } from './RecordPanel.js';
 
 /**
  * After "Kết thúc hội nghị" the console stops being a control desk: no live video, no buttons that act on the
- * meeting — the meeting as held (when, how long, who attended, how many spoke, the conclusion) and its documents.
+ * meeting — the meeting as held (when, how long, who attended, how many spoke, the conclusion), its documents and
+ * its record.
  */
 export function EndedSummary({ client, state }: { client: MeetingClient; state: ConsoleState }) {
   const { t, i18n } = useTranslation();
@@ -86,6 +88,8 @@ export function EndedSummary({ client, state }: { client: MeetingClient; state: 
           </button>
         </div>
       </section>
+      {/* The speaker log stays: summaries may still be written, and each turn says where it is in the recording. */}
+      <RecordPanel client={client} state={state} />
     </main>
   );
 }
