@@ -90,7 +90,7 @@ describe('the three consoles with the 219 simulated points of a province meeting
       await Promise.all(sims.slice(i, i + 50).map((sim) => sim.connect()));
     }
     browser = await launchChromium();
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     sims.forEach((sim) => sim.close());
@@ -99,6 +99,8 @@ describe('the three consoles with the 219 simulated points of a province meeting
     await removeDir?.();
   });
 
+  // A busy machine (the whole suite on two cores) takes minutes where a quiet one takes seconds: generous bounds on
+  // conditions, not pauses.
   it('chair, bridge point and technician consoles at 1920×1080', async () => {
     await mkdir(OUT, { recursive: true });
     const token = async (role: 'chair' | 'point' | 'technician', pointId: string | null = null) =>
@@ -126,9 +128,9 @@ describe('the three consoles with the 219 simulated points of a province meeting
       expect(await chip.count()).toBe(invited);
       expect(await technician.page.locator('.chip[data-health=unstable]').count()).toBeGreaterThan(0);
       expect(await technician.page.locator('.alert').count()).toBeGreaterThan(0);
-    }, 40_000);
+    }, 120_000);
     const present = chair.page.locator('[data-testid=rollcall-totals] [data-outcome=present] dd');
-    await eventually(async () => expect(Number(await present.innerText())).toBeGreaterThan(invited * 0.8), 20_000);
+    await eventually(async () => expect(Number(await present.innerText())).toBeGreaterThan(invited * 0.8), 120_000);
     expect(await chair.page.locator('[data-testid=connected-count]').innerText()).toMatch(
       new RegExp(`^\\d+/${invited} điểm cầu`),
     );
@@ -183,5 +185,5 @@ describe('the three consoles with the 219 simulated points of a province meeting
       await page.screenshot({ path: join('test/e2e/artifacts', name.replace('.png', '-1366.png')) });
     }
     expect([...chair.errors, ...point.errors, ...technician.errors]).toEqual([]);
-  }, 150_000);
+  }, 600_000);
 });
