@@ -8,7 +8,7 @@ export function DeviceGapBadge({ point }: { point: PointStatus | undefined }) {
   const gap = deviceGapOf(point?.readiness);
 
   return gap === null ? null : (
-    <span className="badge badge-gap" data-testid="device-gap" data-gap={gap}>
+    <span className="badge badge-gap" data-testid="device-gap" data-gap={gap} title={t(`deviceGap.${gap}`)}>
       {t(`deviceGap.${gap}`)}
     </span>
   );
