@@ -180,7 +180,10 @@ describe('chair, bridge point and technician consoles, in Chromium', () => {
     await chair.keyboard.press('s');
 
     const third = t.meeting.state.def.agenda[2];
-    await chair.getByRole('button', { name: third?.title ?? '?' }).click();
+    // Moving the agenda reaches everyone, so the title asks first (meetingDay.e2e covers the refusal).
+    const thirdItem = chair.locator('.agenda li').nth(2);
+    await thirdItem.locator('button.agenda-title').click();
+    await thirdItem.getByTestId('confirm-yes').click();
     await eventually(async () => {
       expect(t.meeting.state.agendaIndex).toBe(2);
       expect(await chair.locator('.agenda li.current').innerText()).toContain(third?.title ?? '?');
