@@ -1,5 +1,6 @@
 import type { MeetingEvent } from './events.js';
 import { applyLinkEvent } from './applyLink.js';
+import { applyContentEvent } from './content.js';
 import { withLinkedChildren } from './linking.js';
 import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from './model.js';
 
@@ -29,6 +30,8 @@ export function initialState(def: MeetingDefinition): MeetingState {
     recording: null,
     links: {},
     uplink: null,
+    documents: [],
+    content: null,
   };
 }
 
@@ -331,6 +334,16 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
     case 'UplinkRemoved':
     case 'RelayChanged': {
       applyLinkEvent(state, event);
+      break;
+    }
+    case 'DocumentAttached':
+    case 'DocumentPrepared':
+    case 'DocumentFailed':
+    case 'DocumentRemoved':
+    case 'ContentShown':
+    case 'ContentStopped':
+    case 'ContentKept': {
+      applyContentEvent(state, event);
       break;
     }
     default: {

@@ -74,7 +74,19 @@ export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
   'uplink.turnEnded': ['system'],
   'uplink.denied': ['system'],
   'hall.confirm': CHAIRS,
+  'document.attach': ['admin'],
+  'document.remove': ['admin'],
+  'document.prepared': ['system'],
+  'document.failed': ['system'],
+  // The hub's consoles present as the hub; a point presents while it holds the floor (checked in the domain).
+  'slides.show': [...CHAIRS, 'point'],
+  'screen.start': [...CHAIRS, 'point'],
+  'content.stop': [...CHAIRS, 'point'],
+  'content.keep': CHAIRS,
 };
+
+/** Commands where a point must name itself (staff name no point: they act for the hub). */
+const NAMES_ITS_POINT: ReadonlySet<CommandType> = new Set(['slides.show', 'screen.start', 'content.stop']);
 
 /** Throws `NOT_CHAIR`, `FORBIDDEN` or `NOT_YOUR_POINT` unless the actor may issue the command. */
 export function authorize(command: Command, actor: Actor): void {
@@ -85,7 +97,8 @@ export function authorize(command: Command, actor: Actor): void {
   if (!allowed.includes(actor.role)) {
     throw allowed.every((role) => CHAIRS.includes(role)) ? DomainError.notChair() : DomainError.forbidden(command.type);
   }
-  if (actor.role === 'point' && 'pointId' in command && command.pointId !== actor.pointId) {
+  const named = 'pointId' in command ? command.pointId : undefined;
+  if (actor.role === 'point' && (named !== undefined || NAMES_ITS_POINT.has(command.type)) && named !== actor.pointId) {
     throw DomainError.notYourPoint();
   }
 }

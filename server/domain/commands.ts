@@ -1,6 +1,7 @@
 import type { AuditAction, FloorEndReason, FloorKind, Health, MeetingDefinition, RecordingStatus } from './model.js';
 import type { ChildReport } from './linking.js';
 import type { TaskStatus } from './record.js';
+import type { DocumentKind } from './content.js';
 
 /**
  * Commands a meeting accepts. People send them over the socket (after validation); the server itself sends
@@ -108,7 +109,27 @@ export type Command =
   | { type: 'uplink.turnWarned'; pointId: string }
   | { type: 'uplink.turnEnded'; pointId: string; reason: FloorEndReason }
   | { type: 'uplink.denied'; pointId: string; reason: string | null }
-  | { type: 'hall.confirm'; headcount: number; presiding: { name: string; title: string } };
+  | { type: 'hall.confirm'; headcount: number; presiding: { name: string; title: string } }
+  // Documents (the office, over HTTP; the server reports their preparation) and content beside the speaker. A
+  // presenting point names itself; the hub's consoles name no point.
+  | {
+      type: 'document.attach';
+      document: {
+        documentId: string;
+        name: string;
+        kind: DocumentKind;
+        bytes: number;
+        sha256: string;
+        agendaIndex: number | null;
+      };
+    }
+  | { type: 'document.prepared'; documentId: string; pages: number }
+  | { type: 'document.failed'; documentId: string; reason: string }
+  | { type: 'document.remove'; documentId: string }
+  | { type: 'slides.show'; documentId: string; page: number; pointId?: string | undefined }
+  | { type: 'screen.start'; pointId?: string | undefined }
+  | { type: 'content.stop'; pointId?: string | undefined }
+  | { type: 'content.keep'; kept: boolean };
 
 export type CommandType = Command['type'];
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;

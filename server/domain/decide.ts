@@ -1,6 +1,16 @@
 import { acknowledgeAlert, evaluateAlerts, lostPointDeadlines } from './alerts.js';
 import type { Command } from './commands.js';
 import { amendMeeting } from './definition.js';
+import {
+  attachDocument,
+  keepContent,
+  prepareDocument,
+  removeDocument,
+  shareScreen,
+  showSlides,
+  stopContent,
+  withContentRules,
+} from './content.js';
 import { DomainError } from './errors.js';
 import type { EventBody } from './events.js';
 import {
@@ -31,6 +41,10 @@ import { activeRollCall, closeRollCall, confirmRollCall, rerunRollCall, startRol
  * An empty result means the command changed nothing (e.g. a second connect of a connected point).
  */
 export function decide(state: MeetingState, command: Command, now: number): EventBody[] {
+  return withContentRules(state, decideCommand(state, command, now));
+}
+
+function decideCommand(state: MeetingState, command: Command, now: number): EventBody[] {
   if (isLinkCommand(command)) {
     return decideLink(state, command, now);
   }
@@ -199,6 +213,28 @@ export function decide(state: MeetingState, command: Command, now: number): Even
     }
     case 'tick': {
       return dueEvents(state, now);
+    }
+    case 'document.attach': {
+      return attachDocument(state, command);
+    }
+    case 'document.prepared':
+    case 'document.failed': {
+      return prepareDocument(state, command);
+    }
+    case 'document.remove': {
+      return removeDocument(state, command);
+    }
+    case 'slides.show': {
+      return showSlides(state, command, command.pointId === undefined);
+    }
+    case 'screen.start': {
+      return shareScreen(state, command, command.pointId === undefined);
+    }
+    case 'content.stop': {
+      return stopContent(state, command, command.pointId === undefined);
+    }
+    case 'content.keep': {
+      return keepContent(state, command);
     }
     default: {
       const unknown: never = command;

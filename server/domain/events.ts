@@ -11,6 +11,7 @@ import type {
 } from './model.js';
 import type { Point, Unit } from './directory.js';
 import type { TaskStatus } from './record.js';
+import type { ContentStopReason, DocumentKind } from './content.js';
 
 /** The bodies of every meeting event. The log stores them inside an {@link EventEnvelope}. */
 export type EventBody =
@@ -105,7 +106,28 @@ export type EventBody =
       parentTitle: string | null;
     }
   | { type: 'UplinkRemoved' }
-  | { type: 'RelayChanged'; relaying: boolean };
+  | { type: 'RelayChanged'; relaying: boolean }
+  | {
+      type: 'DocumentAttached';
+      documentId: string;
+      name: string;
+      kind: DocumentKind;
+      bytes: number;
+      sha256: string;
+      agendaIndex: number | null;
+    }
+  | { type: 'DocumentPrepared'; documentId: string; pages: number }
+  | { type: 'DocumentFailed'; documentId: string; reason: string }
+  | { type: 'DocumentRemoved'; documentId: string }
+  | {
+      type: 'ContentShown';
+      kind: 'slides' | 'screen';
+      presenter: string;
+      documentId: string | null;
+      page: number | null;
+    }
+  | { type: 'ContentStopped'; reason: ContentStopReason }
+  | { type: 'ContentKept'; kept: boolean };
 
 /** Events that change a link between meetings (either side). */
 export const LINK_EVENTS: ReadonlySet<string> = new Set([

@@ -1,3 +1,4 @@
+import type { Content, MeetingDocument } from './content.js';
 import type { Person } from './accounts.js';
 import type { Point, Unit } from './directory.js';
 import type { LinkedChild, Uplink } from './linking.js';
@@ -264,6 +265,10 @@ export interface MeetingState {
   links: Record<string, LinkedChild>;
   /** This meeting linked up into a parent meeting, or null. */
   uplink: Uplink | null;
+  /** The documents the office attached, in the order attached. */
+  documents: MeetingDocument[];
+  /** What is shown beside the speaker (a shared screen or a document's page), or null. */
+  content: Content | null;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { DirectoryIndex } from '../domain/directory.js';
 import { LINK_EVENTS, type MeetingEvent } from '../domain/events.js';
 import type { Actor } from '../domain/model.js';
+import type { ContentStopReason } from '../domain/content.js';
 import { formatDateTime } from '../format.js';
 import { sayIn, type Lang, type Words } from './words.js';
 
@@ -103,16 +104,20 @@ export function auditRows(
   const say = sayIn(lang);
   const pointName = (id: string): string => index.points.get(id)?.name ?? id;
   const requests = new Map<string, string>();
+  const documents = new Map<string, string>();
   const rows: AuditRow[] = [];
   for (const event of events) {
     if (event.type === 'FloorRequested') {
       requests.set(event.requestId, event.pointId);
     }
+    if (event.type === 'DocumentAttached') {
+      documents.set(event.documentId, event.name);
+    }
     // Staff actions, and what crossed a link between meetings (the link's reports, its state, refusals).
     if (!AUDITED_ROLES.has(event.by.role) && event.by.via !== 'link' && !LINK_EVENTS.has(event.type)) {
       continue;
     }
-    const [action, detail] = describe(event, { say, pointName, index, requests, agenda });
+    const [action, detail] = describe(event, { say, pointName, index, requests, agenda, documents });
     const { by } = event;
     const person =
       by.person !== undefined
@@ -143,10 +148,13 @@ interface Context {
   index: DirectoryIndex;
   requests: Map<string, string>;
   agenda: readonly { title: string }[];
+  /** Document names by id, as attached so far. */
+  documents: Map<string, string>;
 }
 
 /** `[action, detail]` of one event, in the trail's language. */
-function describe(event: MeetingEvent, { say, pointName, index, requests, agenda }: Context): [string, string] {
+function describe(event: MeetingEvent, context: Context): [string, string] {
+  const { say, pointName, index, requests, agenda } = context;
   const requester = (requestId: string) => pointName(requests.get(requestId) ?? requestId);
   const minutes = (sec: number) => say([`${Math.round(sec / 6) / 10} phút`, `${Math.round(sec / 6) / 10} min`]);
   switch (event.type) {
@@ -290,6 +298,14 @@ function describe(event: MeetingEvent, { say, pointName, index, requests, agenda
       ];
     case 'ConclusionRecorded':
       return [say(['Ghi kết luận', 'Conclusion recorded']), event.text];
+    case 'DocumentAttached':
+    case 'DocumentPrepared':
+    case 'DocumentFailed':
+    case 'DocumentRemoved':
+    case 'ContentShown':
+    case 'ContentStopped':
+    case 'ContentKept':
+      return describeContent(event, context);
     case 'TaskAssigned':
       return [say(['Giao nhiệm vụ', 'Task assigned']), event.text];
     case 'TaskStatusChanged':
@@ -380,4 +396,54 @@ export const AUDIT_HEADERS: Record<Lang, string[]> = {
 /** One line of the filed trail; `number` is its place in the trail (1..n, as a clerk numbers), not the event's. */
 export function auditCells(row: AuditRow, number: number): (string | number)[] {
   return [number, formatDateTime(row.at), row.role, row.person, row.action, row.detail, row.address, row.tokenId];
+}
+
+const CONTENT_STOP: Record<ContentStopReason, Words> = {
+  presenter: ['người trình chiếu dừng', 'by the presenter'],
+  chair: ['chủ trì dừng', 'by the chair'],
+  turn_ended: ['hết lượt phát biểu', 'the turn ended'],
+  removed: ['tài liệu bị gỡ', 'the document was removed'],
+  meeting_ended: ['hội nghị kết thúc', 'the meeting ended'],
+};
+
+function describeContent(
+  event: Extract<MeetingEvent, { type: `Document${string}` | `Content${string}` }>,
+  { say, pointName, documents }: Context,
+): [string, string] {
+  const documentName = (id: string | null) => (id === null ? null : (documents.get(id) ?? id));
+  switch (event.type) {
+    case 'DocumentAttached':
+      return [say(['Thêm tài liệu', 'Document added']), `${event.name} (${Math.ceil(event.bytes / 1024)} KB)`];
+    case 'DocumentPrepared':
+      return [
+        say(['Tài liệu sẵn sàng trình chiếu', 'Document ready to show']),
+        `${event.pages} ${say(['trang', 'pages'])}`,
+      ];
+    case 'DocumentFailed':
+      return [say(['Tài liệu không trình chiếu được', 'Document cannot be shown']), event.reason];
+    case 'DocumentRemoved':
+      return [say(['Gỡ tài liệu', 'Document removed']), documentName(event.documentId) ?? ''];
+    case 'ContentShown':
+      return [
+        event.kind === 'screen'
+          ? say(['Chia sẻ màn hình', 'Screen shared'])
+          : say(['Trình chiếu tài liệu', 'Slides shown']),
+        [
+          pointName(event.presenter),
+          documentName(event.documentId),
+          event.page === null ? null : `${say(['trang', 'page'])} ${event.page}`,
+        ]
+          .filter((part) => part !== null)
+          .join('; '),
+      ];
+    case 'ContentStopped':
+      return [say(['Dừng trình chiếu', 'Presentation stopped']), say(CONTENT_STOP[event.reason])];
+    case 'ContentKept':
+      return [
+        event.kept
+          ? say(['Giữ trình chiếu sau lượt', 'Presentation kept'])
+          : say(['Bỏ giữ trình chiếu', 'Presentation not kept']),
+        '',
+      ];
+  }
 }

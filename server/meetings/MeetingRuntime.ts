@@ -1,4 +1,4 @@
-import { applyEvent, replay } from '../domain/apply.js';
+import { applyEvent, initialState, replay } from '../domain/apply.js';
 import { authorize } from '../domain/authorize.js';
 import type { Command } from '../domain/commands.js';
 import { decide, nextDeadline } from '../domain/decide.js';
@@ -74,8 +74,10 @@ export class MeetingRuntime {
     if (snapshot === undefined) {
       this.#state = replay(events);
     } else {
-      this.#state = snapshot;
-      events.forEach((event) => applyEvent(snapshot, event));
+      // A snapshot taken by an older version lacks the fields added since; they start as a new meeting's.
+      const state: MeetingState = { ...initialState(snapshot.def), ...snapshot };
+      this.#state = state;
+      events.forEach((event) => applyEvent(state, event));
     }
     this.id = this.#state.def.id;
     this.#indexed = { def: this.#state.def, index: new DirectoryIndex(this.#state.def) };

@@ -1,0 +1,397 @@
+import type { CommandOf } from './commands.js';
+import { DomainError } from './errors.js';
+import type { EventBody, MeetingEvent } from './events.js';
+import { requireLive, requireNotEnded } from './floor.js';
+import type { MeetingState } from './model.js';
+import { normalizeText } from './text.js';
+
+/**
+ * The meeting's documents and what is on screen beside the speaker (content): a shared screen or a document's page.
+ * Pure rules; storage, conversion and page images live in server/content.
+ */
+
+export const DOCUMENT_KINDS = ['pdf', 'docx', 'xlsx', 'pptx'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+/** The office's limit per file (a province's reports are rarely over 20 MB). */
+export const DOCUMENT_MAX_BYTES = 50 * 1024 * 1024;
+/** A document longer than this is not turned into slides (a renderer is not made to work for hours). */
+export const DOCUMENT_MAX_PAGES = 400;
+export const DOCUMENT_NAME_MAX = 200;
+
+export interface MeetingDocument {
+  documentId: string;
+  /** The file's name as the office gave it (NFC, no folders, no control characters). */
+  name: string;
+  kind: DocumentKind;
+  bytes: number;
+  sha256: string;
+  /** The agenda item it belongs to, or null for the whole meeting. */
+  agendaIndex: number | null;
+  addedAt: number;
+  /** `preparing` while the server converts it and renders its pages; `failed` says why in `failure`. */
+  state: 'preparing' | 'ready' | 'failed';
+  /** Pages once prepared (slides), else null. */
+  pages: number | null;
+  failure: string | null;
+}
+
+/** What is shown beside the speaker. `presenter` is a point id (the hub's for the hub's consoles). */
+export type Content =
+  | { kind: 'slides'; presenter: string; documentId: string; page: number; since: number; kept: boolean }
+  | { kind: 'screen'; presenter: string; since: number; kept: boolean };
+
+export type ContentStopReason = 'presenter' | 'chair' | 'turn_ended' | 'removed' | 'meeting_ended';
+
+/** A file's name made safe to keep and show: NFC, no path, no control characters, bounded. */
+export function cleanDocumentName(raw: string): string {
+  const base = normalizeText(raw).split(/[\\/]/).at(-1) ?? '';
+  // eslint-disable-next-line no-control-regex
+  const name = base.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  if (name === '' || name === '.' || name === '..' || name.startsWith('.')) {
+    throw new DomainError('DOCUMENT_INVALID', 'Tên tệp không hợp lệ (invalid file name)', [
+      { path: 'name', message: 'Tên tệp không hợp lệ' },
+    ]);
+  }
+  if (name.length > DOCUMENT_NAME_MAX) {
+    throw new DomainError('DOCUMENT_INVALID', `Tên tệp dài quá ${DOCUMENT_NAME_MAX} ký tự (file name too long)`, [
+      { path: 'name', message: `Tên tệp dài quá ${DOCUMENT_NAME_MAX} ký tự` },
+    ]);
+  }
+
+  return name;
+}
+
+/** The kind a file's name says; the bytes are checked against it (server/content/sniff.ts). */
+export function kindOfName(name: string): DocumentKind {
+  const extension = name.toLowerCase().split('.').at(-1) ?? '';
+  if ((DOCUMENT_KINDS as readonly string[]).includes(extension)) {
+    return extension as DocumentKind;
+  }
+  throw new DomainError(
+    'DOCUMENT_INVALID',
+    'Chỉ nhận tệp PDF, DOCX, XLSX hoặc PPTX (only PDF, DOCX, XLSX or PPTX files)',
+    [{ path: 'name', message: 'Chỉ nhận tệp PDF, DOCX, XLSX hoặc PPTX' }],
+  );
+}
+
+export function documentOf(state: MeetingState, documentId: string): MeetingDocument {
+  const document = state.documents.find((d) => d.documentId === documentId);
+  if (document === undefined) {
+    throw new DomainError('DOCUMENT_NOT_FOUND', 'Hội nghị không có tài liệu này (no such document in this meeting)');
+  }
+
+  return document;
+}
+
+export function attachDocument(state: MeetingState, cmd: CommandOf<'document.attach'>): EventBody[] {
+  const { document } = cmd;
+  if (state.documents.some((d) => d.documentId === document.documentId)) {
+    return [];
+  }
+  if (document.agendaIndex !== null && (document.agendaIndex < 0 || document.agendaIndex >= state.def.agenda.length)) {
+    throw new DomainError('VALIDATION_FAILED', 'Không có mục chương trình này (no such agenda item)', [
+      { path: 'agendaIndex', message: 'Không có mục chương trình này' },
+    ]);
+  }
+  if (document.bytes > DOCUMENT_MAX_BYTES) {
+    throw tooLarge();
+  }
+
+  return [
+    {
+      type: 'DocumentAttached',
+      documentId: document.documentId,
+      name: cleanDocumentName(document.name),
+      kind: document.kind,
+      bytes: document.bytes,
+      sha256: document.sha256,
+      agendaIndex: document.agendaIndex,
+    },
+  ];
+}
+
+export const tooLarge = () =>
+  new DomainError('PAYLOAD_TOO_LARGE', 'Tệp lớn quá 50 MB (file over 50 MB)', [
+    { path: 'file', message: 'Tệp lớn quá 50 MB' },
+  ]);
+
+export function prepareDocument(
+  state: MeetingState,
+  cmd: CommandOf<'document.prepared'> | CommandOf<'document.failed'>,
+): EventBody[] {
+  const document = documentOf(state, cmd.documentId);
+  if (document.state !== 'preparing') {
+    return [];
+  }
+  if (cmd.type === 'document.failed') {
+    return [{ type: 'DocumentFailed', documentId: cmd.documentId, reason: cmd.reason }];
+  }
+  if (!Number.isInteger(cmd.pages) || cmd.pages < 1) {
+    throw DomainError.validation('Số trang không hợp lệ (invalid page count)');
+  }
+
+  return [{ type: 'DocumentPrepared', documentId: cmd.documentId, pages: cmd.pages }];
+}
+
+export function removeDocument(state: MeetingState, cmd: CommandOf<'document.remove'>): EventBody[] {
+  documentOf(state, cmd.documentId);
+  const events: EventBody[] = [];
+  if (state.content?.kind === 'slides' && state.content.documentId === cmd.documentId) {
+    events.push({ type: 'ContentStopped', reason: 'removed' });
+  }
+  events.push({ type: 'DocumentRemoved', documentId: cmd.documentId });
+
+  return events;
+}
+
+/**
+ * Who presents: the hub's consoles (as the hub point) at any time; a point only while it holds the floor. One content
+ * at a time: another point's is refused; the chair takes over.
+ */
+function presenterOf(state: MeetingState, pointId: string | undefined, byChair: boolean): string {
+  requireLive(state);
+  if (byChair) {
+    return state.def.hubPointId;
+  }
+  if (pointId === undefined || state.floor?.pointId !== pointId) {
+    throw new DomainError(
+      'CONTENT_NOT_FLOOR',
+      'Chỉ điểm cầu đang phát biểu mới được trình chiếu (only the point holding the floor may present)',
+    );
+  }
+  if (state.content !== null && state.content.presenter !== pointId) {
+    throw new DomainError(
+      'CONTENT_BUSY',
+      'Đang có nội dung khác được trình chiếu; chủ trì có thể dừng nó (another presentation is on)',
+    );
+  }
+
+  return pointId;
+}
+
+export function showSlides(state: MeetingState, cmd: CommandOf<'slides.show'>, byChair: boolean): EventBody[] {
+  const presenter = presenterOf(state, cmd.pointId, byChair);
+  const document = documentOf(state, cmd.documentId);
+  if (document.state !== 'ready' || document.pages === null) {
+    throw new DomainError(
+      'DOCUMENT_NOT_READY',
+      document.state === 'failed'
+        ? 'Tài liệu này không trình chiếu được (this document cannot be shown)'
+        : 'Tài liệu đang được chuẩn bị để trình chiếu, xin chờ (the document is still being prepared)',
+    );
+  }
+  if (!Number.isInteger(cmd.page) || cmd.page < 1 || cmd.page > document.pages) {
+    throw new DomainError(
+      'PAGE_OUT_OF_RANGE',
+      `Tài liệu có ${document.pages} trang (the document has ${document.pages} pages)`,
+      [{ path: 'page', message: `Trang từ 1 đến ${document.pages}` }],
+    );
+  }
+  const current = state.content;
+  if (
+    current?.kind === 'slides' &&
+    current.presenter === presenter &&
+    current.documentId === document.documentId &&
+    current.page === cmd.page
+  ) {
+    return [];
+  }
+
+  return [{ type: 'ContentShown', kind: 'slides', presenter, documentId: document.documentId, page: cmd.page }];
+}
+
+export function shareScreen(state: MeetingState, cmd: CommandOf<'screen.start'>, byChair: boolean): EventBody[] {
+  const presenter = presenterOf(state, cmd.pointId, byChair);
+  if (state.content?.kind === 'screen' && state.content.presenter === presenter) {
+    return [];
+  }
+
+  return [{ type: 'ContentShown', kind: 'screen', presenter, documentId: null, page: null }];
+}
+
+export function stopContent(state: MeetingState, cmd: CommandOf<'content.stop'>, byChair: boolean): EventBody[] {
+  requireNotEnded(state);
+  if (state.content === null) {
+    return [];
+  }
+  if (!byChair && state.content.presenter !== cmd.pointId) {
+    throw new DomainError(
+      'FORBIDDEN',
+      'Chỉ người trình chiếu hoặc chủ trì mới dừng được (only the presenter or chair)',
+    );
+  }
+
+  return [{ type: 'ContentStopped', reason: byChair ? 'chair' : 'presenter' }];
+}
+
+export function keepContent(state: MeetingState, cmd: CommandOf<'content.keep'>): EventBody[] {
+  requireNotEnded(state);
+  if (state.content === null || state.content.kept === cmd.kept) {
+    return [];
+  }
+
+  return [{ type: 'ContentKept', kept: cmd.kept }];
+}
+
+/**
+ * A point's content stops with its turn unless the chair kept it; everything stops with the meeting. Applied to what
+ * any command decided, so no path that ends a turn can forget it.
+ */
+export function withContentRules(state: MeetingState, events: EventBody[]): EventBody[] {
+  const content = state.content;
+  if (content === null || events.some((e) => e.type === 'ContentStopped' || e.type === 'ContentShown')) {
+    return events;
+  }
+  if (events.some((e) => e.type === 'MeetingEnded')) {
+    return [...events, { type: 'ContentStopped', reason: 'meeting_ended' }];
+  }
+  const turnEnded = events.some((e) => e.type === 'FloorEnded' && e.pointId === content.presenter);
+  if (turnEnded && !content.kept && content.presenter !== state.def.hubPointId) {
+    return [...events, { type: 'ContentStopped', reason: 'turn_ended' }];
+  }
+
+  return events;
+}
+
+type ContentEvent = Extract<
+  MeetingEvent,
+  {
+    type:
+      | 'DocumentAttached'
+      | 'DocumentPrepared'
+      | 'DocumentFailed'
+      | 'DocumentRemoved'
+      | 'ContentShown'
+      | 'ContentStopped'
+      | 'ContentKept';
+  }
+>;
+
+export const CONTENT_EVENTS: ReadonlySet<string> = new Set([
+  'DocumentAttached',
+  'DocumentPrepared',
+  'DocumentFailed',
+  'DocumentRemoved',
+  'ContentShown',
+  'ContentStopped',
+  'ContentKept',
+]);
+
+/** Folds a documents or content event into the state, in place (see applyEvent). */
+export function applyContentEvent(state: MeetingState, event: ContentEvent): void {
+  switch (event.type) {
+    case 'DocumentAttached': {
+      const { documentId, name, kind, bytes, sha256, agendaIndex } = event;
+      state.documents.push({
+        documentId,
+        name,
+        kind,
+        bytes,
+        sha256,
+        agendaIndex,
+        addedAt: event.at,
+        state: 'preparing',
+        pages: null,
+        failure: null,
+      });
+      return;
+    }
+    case 'DocumentPrepared':
+    case 'DocumentFailed': {
+      const document = state.documents.find((d) => d.documentId === event.documentId);
+      if (document !== undefined) {
+        document.state = event.type === 'DocumentPrepared' ? 'ready' : 'failed';
+        document.pages = event.type === 'DocumentPrepared' ? event.pages : null;
+        document.failure = event.type === 'DocumentFailed' ? event.reason : null;
+      }
+      return;
+    }
+    case 'DocumentRemoved': {
+      state.documents = state.documents.filter((d) => d.documentId !== event.documentId);
+      return;
+    }
+    case 'ContentShown': {
+      const kept = state.content?.presenter === event.presenter ? state.content.kept : false;
+      state.content =
+        event.kind === 'slides'
+          ? {
+              kind: 'slides',
+              presenter: event.presenter,
+              documentId: event.documentId ?? '',
+              page: event.page ?? 1,
+              since: event.at,
+              kept,
+            }
+          : { kind: 'screen', presenter: event.presenter, since: event.at, kept };
+      return;
+    }
+    case 'ContentStopped': {
+      state.content = null;
+      return;
+    }
+    case 'ContentKept': {
+      if (state.content !== null) {
+        state.content.kept = event.kept;
+      }
+      return;
+    }
+  }
+}
+
+/** What was shown, for the record: a document and its pages in the order first shown, or a screen. */
+export interface ShownContent {
+  kind: 'slides' | 'screen';
+  presenter: string;
+  documentId: string | null;
+  name: string | null;
+  pages: number[];
+}
+
+/** What was shown between `from` and `to` (epoch ms), from the log; names from the documents ever attached. */
+export function shownBetween(events: readonly MeetingEvent[], from: number, to: number): ShownContent[] {
+  const names = new Map<string, string>();
+  const shown: ShownContent[] = [];
+  for (const event of events) {
+    if (event.type === 'DocumentAttached') {
+      names.set(event.documentId, event.name);
+    }
+    if (event.type !== 'ContentShown' || event.at < from || event.at > to) {
+      continue;
+    }
+    const same = shown.find(
+      (s) => s.kind === event.kind && s.presenter === event.presenter && s.documentId === event.documentId,
+    );
+    const entry = same ?? {
+      kind: event.kind,
+      presenter: event.presenter,
+      documentId: event.documentId,
+      name: event.documentId === null ? null : (names.get(event.documentId) ?? null),
+      pages: [],
+    };
+    if (same === undefined) {
+      shown.push(entry);
+    }
+    if (event.page !== null && !entry.pages.includes(event.page)) {
+      entry.pages.push(event.page);
+    }
+  }
+
+  return shown;
+}
+
+/** "1–3, 5" for pages 1, 2, 3 and 5. */
+export function pageRanges(pages: readonly number[]): string {
+  const sorted = [...new Set(pages)].sort((a, b) => a - b);
+  const ranges: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const start = sorted[i] ?? 0;
+    let end = start;
+    while (sorted[i + 1] === end + 1) {
+      end = sorted[++i] ?? end;
+    }
+    ranges.push(start === end ? String(start) : `${start}–${end}`);
+  }
+
+  return ranges.join(', ');
+}
