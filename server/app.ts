@@ -29,6 +29,10 @@ import { errorHandler, notFound } from './http/errors.js';
 import { forwardToOwner, summariesFromOwners } from './http/forwardToOwner.js';
 import { meetingsRouter } from './http/meetingsRouter.js';
 import { linkRouter } from './http/linkRouter.js';
+import { documentBody, documentsRouter } from './http/documentsRouter.js';
+import { DocumentPreparer } from './content/DocumentPreparer.js';
+import { FileDocumentStore } from './content/FileDocumentStore.js';
+import { RedisDocumentStore } from './content/RedisDocumentStore.js';
 import { LinkHub } from './linking/LinkHub.js';
 import { UplinkService } from './linking/UplinkService.js';
 import { createLogger, setLogLevel } from './logger.js';
@@ -189,6 +193,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   let nodeUrl: string | null = null;
   // Where a meeting is owned (this node, another's address, or nobody while it moves); the gateway knows.
   const locateOwner = (meetingId: string) => signaling.gateway.ownerUrl(meetingId);
+  // A document's bytes are read before forwarding, so that they reach the meeting's owner whole.
+  app.post('/api/meetings/:id/documents', documentBody);
   app.use('/api/meetings/:id', forwardToOwner(locateOwner));
   app.use(
     '/api/meetings',
@@ -208,6 +214,13 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   let recordings: RecordingService | null = null;
   app.use('/api/meetings', recordRouter({ meetings, auth, now, recordings: () => recordings }));
   app.use('/api', tasksRouter({ meetings, auth, now }));
+  const documentStore =
+    redis === undefined
+      ? new FileDocumentStore({ dir: join(config.DATA_DIR, 'documents') })
+      : new RedisDocumentStore({ redis });
+  const preparer = new DocumentPreparer({ store: documentStore, meetings, soffice: config.SOFFICE_PATH });
+  preparer.resume();
+  app.use('/api/meetings', documentsRouter({ meetings, auth, store: documentStore, preparer }));
   // The consoles (one page; the join token picks the console), built by `npm run build` into client/dist.
   const consolePage: express.RequestHandler = (_req, res) => {
     const page = join(CLIENT_DIR, 'index.html');

@@ -75,6 +75,8 @@ export const configSchema = z
     RECORDING_MIN_FREE_MB: z.coerce.number().int().min(0).default(1024),
     /** The ffmpeg the recorder runs. */
     FFMPEG_PATH: z.string().default('ffmpeg'),
+    /** LibreOffice, which turns DOCX, XLSX and PPTX documents into PDF once so they can be shown as slides. */
+    SOFFICE_PATH: z.string().default('soffice'),
     /** First UDP/TCP port for media (mediasoup: one per worker; werift: its ICE range). */
     MEDIA_PORT_MIN: z.coerce.number().int().min(1024).max(65_000).default(40_000),
     MEDIA_PORT_MAX: z.coerce.number().int().min(1025).max(65_535).default(40_999),

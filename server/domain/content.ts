@@ -43,20 +43,28 @@ export type Content =
 
 export type ContentStopReason = 'presenter' | 'chair' | 'turn_ended' | 'removed' | 'meeting_ended';
 
-/** A file's name made safe to keep and show: NFC, no path, no control characters, bounded. */
+/**
+ * A file's name as kept and shown: NFC and trimmed. A name with a folder in it, control or direction-changing
+ * characters, or that hides itself (a leading dot) is refused, not repaired: the office sees what it sent.
+ */
 export function cleanDocumentName(raw: string): string {
-  const base = normalizeText(raw).split(/[\\/]/).at(-1) ?? '';
-  // eslint-disable-next-line no-control-regex
-  const name = base.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim();
-  if (name === '' || name === '.' || name === '..' || name.startsWith('.')) {
-    throw new DomainError('DOCUMENT_INVALID', 'Tên tệp không hợp lệ (invalid file name)', [
-      { path: 'name', message: 'Tên tệp không hợp lệ' },
+  const name = normalizeText(raw).trim();
+  const refuse = (why: string) =>
+    new DomainError('DOCUMENT_INVALID', `Tên tệp không hợp lệ: ${why} (invalid file name)`, [
+      { path: 'name', message: `Tên tệp không hợp lệ: ${why}` },
     ]);
+  if (name === '') {
+    throw refuse('chưa có tên');
+  }
+  if (/[\\/]/.test(name) || name.startsWith('.')) {
+    throw refuse('không được chứa thư mục hay bắt đầu bằng dấu chấm');
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(name)) {
+    throw refuse('có ký tự điều khiển');
   }
   if (name.length > DOCUMENT_NAME_MAX) {
-    throw new DomainError('DOCUMENT_INVALID', `Tên tệp dài quá ${DOCUMENT_NAME_MAX} ký tự (file name too long)`, [
-      { path: 'name', message: `Tên tệp dài quá ${DOCUMENT_NAME_MAX} ký tự` },
-    ]);
+    throw refuse(`dài quá ${DOCUMENT_NAME_MAX} ký tự`);
   }
 
   return name;

@@ -19,6 +19,8 @@ export interface HttpAuth {
   requireRole(req: Request, res: Response, role: AccountRole | readonly AccountRole[]): Promise<Actor>;
   /** The admin key, an organizer's session, or a chair/co-chair/technician/observer token of this meeting. */
   requireStaffOrAdmin(req: Request, res: Response, meetingId: string): Promise<Actor>;
+  /** As requireStaffOrAdmin, and a bridge point's token of this meeting too (the meeting's documents). */
+  requireParticipant(req: Request, res: Response, meetingId: string): Promise<Actor>;
   /** The signed-in account, if any (renewing its cookie when due); `null` without a session cookie. */
   account(req: Request, res: Response): Promise<Account | null>;
   /** Sets the session and CSRF cookies after a sign-in. */
@@ -94,6 +96,38 @@ export function createHttpAuth({
     address: req.ip ?? '',
   });
 
+  /** The admin key, an organizer's session, or a token of this meeting (a point's only where `points` allows). */
+  const meetingActor = async (req: Request, res: Response, meetingId: string, points: boolean): Promise<Actor> => {
+    if (isApiKey(req)) {
+      return { role: 'admin', via: 'apiKey', address: req.ip ?? '' };
+    }
+    const header = req.get('authorization') ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : String(req.query.token ?? '');
+    if (token === '') {
+      const signedIn = await account(req, res);
+      if (signedIn?.roles.includes('organizer') === true) {
+        requireCsrf(req);
+
+        return sessionActor(req, signedIn);
+      }
+    }
+    const claims = await tokens.verify(token);
+    if (claims.meetingId !== meetingId) {
+      throw new DomainError('WRONG_MEETING', 'Mã tham dự dành cho hội nghị khác (token is for another meeting)');
+    }
+    if ((claims.role === 'point' && !points) || claims.linkedUnitId !== null) {
+      throw DomainError.forbidden(points ? 'tài liệu hội nghị (documents)' : 'xuất danh sách (export)');
+    }
+
+    return {
+      role: claims.role,
+      tokenId: claims.tokenId,
+      address: req.ip ?? '',
+      ...(claims.role === 'point' ? { pointId: claims.pointId ?? '' } : {}),
+      ...(claims.person === null ? {} : { person: claims.person }),
+    };
+  };
+
   return {
     account,
     async requireRole(req, res, role) {
@@ -117,33 +151,10 @@ export function createHttpAuth({
       return sessionActor(req, signedIn);
     },
     async requireStaffOrAdmin(req, res, meetingId) {
-      if (isApiKey(req)) {
-        return { role: 'admin', via: 'apiKey', address: req.ip ?? '' };
-      }
-      const header = req.get('authorization') ?? '';
-      const token = header.startsWith('Bearer ') ? header.slice(7) : String(req.query.token ?? '');
-      if (token === '') {
-        const signedIn = await account(req, res);
-        if (signedIn?.roles.includes('organizer') === true) {
-          requireCsrf(req);
-
-          return sessionActor(req, signedIn);
-        }
-      }
-      const claims = await tokens.verify(token);
-      if (claims.meetingId !== meetingId) {
-        throw new DomainError('WRONG_MEETING', 'Mã tham dự dành cho hội nghị khác (token is for another meeting)');
-      }
-      if (claims.role === 'point' || claims.linkedUnitId !== null) {
-        throw DomainError.forbidden('xuất danh sách (export)');
-      }
-
-      return {
-        role: claims.role,
-        tokenId: claims.tokenId,
-        address: req.ip ?? '',
-        ...(claims.person === null ? {} : { person: claims.person }),
-      };
+      return meetingActor(req, res, meetingId, false);
+    },
+    async requireParticipant(req, res, meetingId) {
+      return meetingActor(req, res, meetingId, true);
     },
     startSession(res, session) {
       setSession(res, session);

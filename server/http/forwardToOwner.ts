@@ -33,7 +33,13 @@ export function forwardToOwner(locate: (meetingId: string) => Promise<'local' | 
     }
     headers.set(FORWARDED, '1');
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.body !== undefined;
-    const body = !hasBody ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    const body = !hasBody
+      ? undefined
+      : typeof req.body === 'string'
+        ? req.body
+        : Buffer.isBuffer(req.body)
+          ? new Uint8Array(req.body)
+          : JSON.stringify(req.body);
     const response = await fetch(new URL(req.originalUrl, where), { method: req.method, headers, body });
     res.status(response.status);
     for (const name of KEPT) {

@@ -6,6 +6,9 @@ import { smallDirectory, smallMeetingInput } from '../helpers/domain.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { until, wait } from '../helpers/poll.js';
 import { nextMessage } from '../helpers/server.js';
+import { testPdf } from '../helpers/pdf.js';
+import { Redis } from 'ioredis';
+import { RedisDocumentStore } from '../../server/content/RedisDocumentStore.js';
 
 const ADMIN = 'active-active-admin';
 
@@ -122,6 +125,31 @@ describe('active/active: a meeting served by two nodes', () => {
     expect(
       (await fetch(`${nodeB.url}/api/meetings/no-such/attendance.csv`, { headers: { 'x-api-key': ADMIN } })).status,
     ).toBe(404);
+  });
+
+  it('a document uploaded through the node that does not own the meeting is kept in Redis and served by both', async () => {
+    const pdf = testPdf(2);
+    const uploaded = await fetch(`${nodeB.url}/api/meetings/m1/documents?name=${encodeURIComponent('Báo cáo.pdf')}`, {
+      method: 'POST',
+      headers: { 'x-api-key': ADMIN, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(pdf),
+    });
+    expect(uploaded.status).toBe(201);
+    const { document } = (await uploaded.json()) as { document: { documentId: string } };
+    const owner = nodeA.meetings.get('m1');
+    await until(() => owner.state.documents[0]?.state === 'ready', 120_000, 'the document prepared');
+    for (const node of [nodeA, nodeB]) {
+      const file = await fetch(`${node.url}/api/meetings/m1/documents/${document.documentId}`, {
+        headers: { 'x-api-key': ADMIN },
+      });
+      expect(Buffer.from(await file.arrayBuffer()).equals(pdf)).toBe(true);
+    }
+    // Every coordinator reads the same store: another node's store sees the file and its pages.
+    const client = new Redis(redis.url);
+    const shared = new RedisDocumentStore({ redis: client });
+    expect((await shared.get('m1', document.documentId, 'original'))?.equals(pdf)).toBe(true);
+    expect((await shared.get('m1', document.documentId, 'page-2.jpg'))?.length).toBeGreaterThan(1000);
+    await client.quit();
   });
 
   it('a socket that drops on one node recovers its session on the other and receives what it missed', async () => {

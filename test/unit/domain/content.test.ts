@@ -137,11 +137,18 @@ describe('documents and content', () => {
     expect(pageRanges([5, 1, 2, 3, 2])).toBe('1–3, 5');
   });
 
-  it('file names: NFC, no folders or control characters; the extension says the kind', () => {
-    expect(cleanDocumentName('../../etc/Ba\u0301o ca\u0301o.pdf')).toBe('Báo cáo.pdf');
-    expect(cleanDocumentName('C:\\Users\\x\\Tờ\u0007 trình\u202e.docx')).toBe('Tờ trình.docx');
-    expect(codeOf(() => cleanDocumentName('../..'))).toBe('DOCUMENT_INVALID');
-    expect(codeOf(() => cleanDocumentName('.htaccess'))).toBe('DOCUMENT_INVALID');
+  it('file names: kept in NFC; one with a folder, a control character or a leading dot is refused; the extension says the kind', () => {
+    expect(cleanDocumentName(' Ba\u0301o ca\u0301o quy\u0301 IV.pdf ')).toBe('Báo cáo quý IV.pdf');
+    for (const bad of [
+      '../../etc/passwd.pdf',
+      'C:\\Users\\x.docx',
+      'Tờ\u0007 trình.docx',
+      'fdp.exe\u202e.pdf',
+      '.htaccess',
+      '',
+    ]) {
+      expect(codeOf(() => cleanDocumentName(bad))).toBe('DOCUMENT_INVALID');
+    }
     expect(kindOfName('BÁO CÁO.PDF')).toBe('pdf');
     expect(codeOf(() => kindOfName('setup.exe'))).toBe('DOCUMENT_INVALID');
   });

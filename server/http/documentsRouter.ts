@@ -1,0 +1,146 @@
+import { createHash, randomBytes } from 'node:crypto';
+import express, { Router, type RequestHandler } from 'express';
+import { ORIGINAL, SLIDES_PDF, pagePart, type DocumentStore } from '../content/DocumentStore.js';
+import type { DocumentPreparer } from '../content/DocumentPreparer.js';
+import { checkContent } from '../content/sniff.js';
+import {
+  DOCUMENT_MAX_BYTES,
+  cleanDocumentName,
+  documentOf,
+  kindOfName,
+  tooLarge,
+  type DocumentKind,
+} from '../domain/content.js';
+import { DomainError } from '../domain/errors.js';
+import type { MeetingService } from '../meetings/MeetingService.js';
+import type { HttpAuth } from './auth.js';
+
+const MIME: Record<DocumentKind, string> = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+};
+
+/**
+ * A document's bytes as the request body (`application/octet-stream`, up to 50 MB). Mounted before a request is
+ * forwarded to the meeting's owner, so the bytes travel on whole.
+ */
+export const documentBody: RequestHandler = (req, res, next) => {
+  express.raw({ type: () => true, limit: DOCUMENT_MAX_BYTES })(req, res, (error?: unknown) => {
+    next((error as { type?: string } | undefined)?.type === 'entity.too.large' ? tooLarge() : error);
+  });
+};
+
+function agendaIndexOf(value: unknown): number | null {
+  if (value === undefined || value === '') {
+    return null;
+  }
+  const index = Number(value);
+  if (!Number.isInteger(index) || index < 0) {
+    throw DomainError.validation('Mục chương trình không hợp lệ (invalid agenda item)', [
+      { path: 'agendaIndex', message: 'Mục chương trình không hợp lệ' },
+    ]);
+  }
+
+  return index;
+}
+
+/**
+ * The meeting's documents: the office attaches (`POST …/documents?name=…&agendaIndex=…`, the file as the body) and
+ * removes them; everyone in the meeting, bridge points included, lists and downloads them and the pages shown as
+ * slides, each with its own link's token. Adding and removing are in the meeting's log (and so its audit trail).
+ */
+export function documentsRouter({
+  meetings,
+  auth,
+  store,
+  preparer,
+}: {
+  meetings: MeetingService;
+  auth: HttpAuth;
+  store: DocumentStore;
+  preparer: DocumentPreparer;
+}) {
+  const router = Router();
+
+  router.post('/:id/documents', documentBody, async (req, res) => {
+    const runtime = meetings.get(String(req.params.id));
+    const actor = await auth.requireRole(req, res, 'organizer');
+    const body: unknown = req.body;
+    if (!Buffer.isBuffer(body) || body.length === 0) {
+      throw DomainError.validation('Chưa có tệp (no file in the request body)', [
+        { path: 'file', message: 'Chưa chọn tệp' },
+      ]);
+    }
+    const name = cleanDocumentName(String(req.query.name ?? ''));
+    const kind = kindOfName(name);
+    checkContent(kind, body);
+    const documentId = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x');
+    const agendaIndex = agendaIndexOf(req.query.agendaIndex);
+    await store.put(runtime.id, documentId, ORIGINAL, body);
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    try {
+      await runtime.execute(
+        { type: 'document.attach', document: { documentId, name, kind, bytes: body.length, sha256, agendaIndex } },
+        actor,
+      );
+    } catch (error) {
+      await store.remove(runtime.id, documentId);
+      throw error;
+    }
+    void preparer.prepare(runtime.id, { documentId, kind });
+    res.status(201).json({ document: documentOf(runtime.state, documentId) });
+  });
+
+  router.get('/:id/documents', async (req, res) => {
+    const runtime = meetings.get(req.params.id);
+    await auth.requireParticipant(req, res, runtime.id);
+    res.json({ documents: runtime.state.documents });
+  });
+
+  // The file as uploaded, or (`?as=pdf`) the PDF a DOCX, XLSX or PPTX was shown from.
+  router.get('/:id/documents/:documentId', async (req, res) => {
+    const runtime = meetings.get(req.params.id);
+    await auth.requireParticipant(req, res, runtime.id);
+    const document = documentOf(runtime.state, req.params.documentId);
+    const asPdf = req.query.as === 'pdf' && document.kind !== 'pdf';
+    const bytes = await store.get(runtime.id, document.documentId, asPdf ? SLIDES_PDF : ORIGINAL);
+    if (bytes === null) {
+      throw new DomainError('DOCUMENT_NOT_FOUND', 'Tệp chưa sẵn sàng (the file is not available yet)');
+    }
+    const name = asPdf ? document.name.replace(/\.[^.]+$/, '.pdf') : document.name;
+    res
+      .type(asPdf ? MIME.pdf : MIME[document.kind])
+      .attachment(name)
+      .set('cache-control', 'private, max-age=86400')
+      .send(bytes);
+  });
+
+  router.get('/:id/documents/:documentId/pages/:page', async (req, res) => {
+    const runtime = meetings.get(req.params.id);
+    await auth.requireParticipant(req, res, runtime.id);
+    const document = documentOf(runtime.state, req.params.documentId);
+    const page = Number(req.params.page);
+    if (document.pages === null || !Number.isInteger(page) || page < 1 || page > document.pages) {
+      throw new DomainError('PAGE_OUT_OF_RANGE', 'Không có trang này (no such page)');
+    }
+    const bytes = await store.get(runtime.id, document.documentId, pagePart(page));
+    if (bytes === null) {
+      throw new DomainError('DOCUMENT_NOT_FOUND', 'Trang chưa sẵn sàng (the page is not available yet)');
+    }
+    // A document's pages never change (a new version is a new document): the browser keeps them.
+    res.type('image/jpeg').set('cache-control', 'private, max-age=86400, immutable').send(bytes);
+  });
+
+  router.delete('/:id/documents/:documentId', async (req, res) => {
+    const runtime = meetings.get(req.params.id);
+    const actor = await auth.requireRole(req, res, 'organizer');
+    const document = documentOf(runtime.state, req.params.documentId);
+    await runtime.execute({ type: 'document.remove', documentId: document.documentId }, actor);
+    await store.remove(runtime.id, document.documentId);
+    res.json({ ok: true });
+  });
+
+  return router;
+}
