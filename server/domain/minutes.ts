@@ -1,3 +1,4 @@
+import { shownBetween, type ShownContent } from './content.js';
 import { DirectoryIndex } from './directory.js';
 import type { MeetingEvent } from './events.js';
 import type { AgendaKind, ChairPerson, MeetingState } from './model.js';
@@ -10,6 +11,8 @@ import { tallyRollCall, type TallyCounts } from './rollCall.js';
 export interface MinutesTurn extends LoggedTurn {
   /** Seconds from the recording's start, or null when the meeting was not recorded then. */
   recordingOffsetSec: number | null;
+  /** Documents (and their pages) or a screen shown during the turn. */
+  shown: ShownContent[];
 }
 
 export interface MinutesSection {
@@ -20,6 +23,8 @@ export interface MinutesSection {
   /** When the chair moved to this item (the first item: when the session started). */
   startedAt: number | null;
   turns: MinutesTurn[];
+  /** What the hub showed while this item was current, outside the turns. */
+  presented: ShownContent[];
 }
 
 export interface MinutesAttendanceRow {
@@ -58,6 +63,8 @@ export interface Minutes {
   tasks: MinutesTask[];
   /** The program recording, when the meeting was recorded: its file and length. */
   recording: { file: string; durationSec: number } | null;
+  /** The meeting's documents, with the agenda item each belongs to. */
+  documents: { name: string; agendaTitle: string | null; pages: number | null }[];
 }
 
 export interface MinutesTask extends Task {
@@ -79,6 +86,7 @@ export function minutesOf(
   const turns = turnLog(state, index).map((turn) => ({
     ...turn,
     recordingOffsetSec: recordingOffset(spans, turn.grantedAt, recording?.now ?? turn.grantedAt),
+    shown: shownBetween(events, turn.grantedAt, turn.endedAt),
   }));
 
   return {
@@ -98,6 +106,11 @@ export function minutesOf(
     conclusion: state.record.conclusion,
     tasks: state.record.tasks.map((task) => ({ ...task, assignee: assigneeOf(task, index) })),
     recording: recording === null ? null : { file: recording.file, durationSec: recordedSeconds(spans, recording.now) },
+    documents: state.documents.map((d) => ({
+      name: d.name,
+      agendaTitle: d.agendaIndex === null ? null : (def.agenda[d.agendaIndex]?.title ?? null),
+      pages: d.pages,
+    })),
   };
 }
 
@@ -112,6 +125,9 @@ function sectionsOf(state: MeetingState, events: readonly MeetingEvent[], turns:
     }
   }
   const itemAt = (at: number) => moves.filter((m) => m.at <= at).at(-1)?.index ?? 0;
+  const inTurn = (at: number) => turns.some((turn) => turn.grantedAt <= at && at <= turn.endedAt);
+  // What was shown outside the turns, under the item current at the time.
+  const hubShows = events.filter((e) => e.type === 'ContentShown' && !inTurn(e.at));
 
   return state.def.agenda.map((item, i) => ({
     title: item.title,
@@ -119,6 +135,11 @@ function sectionsOf(state: MeetingState, events: readonly MeetingEvent[], turns:
     by: item.by,
     startedAt: starts[i] ?? null,
     turns: turns.filter((turn) => itemAt(turn.grantedAt) === i),
+    presented: shownBetween(
+      [...events.filter((e) => e.type === 'DocumentAttached'), ...hubShows.filter((e) => itemAt(e.at) === i)],
+      -Infinity,
+      Infinity,
+    ),
   }));
 }
 

@@ -11,6 +11,7 @@ import {
   WidthType,
   type ParagraphChild,
 } from 'docx';
+import { pageRanges, type ShownContent } from '../domain/content.js';
 import type { Minutes, MinutesTurn } from '../domain/minutes.js';
 import { deadlineText } from '../domain/record.js';
 import { offsetText } from '../domain/recording.js';
@@ -44,6 +45,7 @@ export async function minutesDocx(minutes: Minutes): Promise<Buffer> {
           blank(),
           ...timeAndPlace(minutes),
           ...participants(minutes),
+          ...documentList(minutes),
           ...proceedings(minutes),
           ...petitions(minutes),
           ...conclusion(minutes),
@@ -207,7 +209,45 @@ function turnLines(turn: MinutesTurn): Paragraph[] {
           `${turn.recordingOffsetSec === null ? '' : ` (bản ghi hình: ${offsetText(turn.recordingOffsetSec)})`}.`,
       ),
     ]),
+    ...shownLines(turn.shown),
     ...summary,
+  ];
+}
+
+/** What was on screen: "Trình chiếu tài liệu «Báo cáo.pdf», trang 1–3, 5." or "Chia sẻ màn hình." */
+function shownLines(shown: readonly ShownContent[]): Paragraph[] {
+  return shown.map((s) =>
+    line([
+      italic(
+        s.kind === 'screen'
+          ? 'Chia sẻ màn hình.'
+          : `Trình chiếu tài liệu «${s.name ?? 'đã gỡ'}», trang ${pageRanges(s.pages)}.`,
+      ),
+    ]),
+  );
+}
+
+/** The documents the office attached, with the agenda item each belongs to. */
+function documentList(minutes: Minutes): Paragraph[] {
+  if (minutes.documents.length === 0) {
+    return [];
+  }
+
+  return [
+    line([text('Tài liệu hội nghị:')]),
+    ...minutes.documents.map((d, i) =>
+      line([
+        text(
+          `${i + 1}. ${d.name}` +
+            [d.agendaTitle === null ? null : `mục «${d.agendaTitle}»`, d.pages === null ? null : `${d.pages} trang`]
+              .filter((part) => part !== null)
+              .map((part, j) => `${j === 0 ? ' (' : '; '}${part}`)
+              .join('') +
+            (d.agendaTitle === null && d.pages === null ? '' : ')') +
+            '.',
+        ),
+      ]),
+    ),
   ];
 }
 
@@ -231,6 +271,7 @@ function proceedings(minutes: Minutes): Paragraph[] {
           : ` (${section.by})`;
     const when = section.startedAt === null ? '' : ` — từ ${clock(section.startedAt)}`;
     out.push(line([bold(`${i + 1}. ${section.title}`), text(`${presenter}${when}`)]));
+    out.push(...shownLines(section.presented));
     section.turns.forEach((turn) => out.push(...turnLines(turn)));
   });
   if (!spoken) {

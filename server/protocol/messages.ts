@@ -10,6 +10,7 @@ import {
   RECORDING_STATUSES,
 } from '../domain/model.js';
 import { code, epochMs, floorKind, id, person, role } from './common.js';
+import { contentView } from './content.js';
 
 /** Server → client messages (views derived from the meeting state). Every one carries the meeting's `seq`. */
 
@@ -247,6 +248,8 @@ export const snapshot = z.object({
   alerts: z.array(alertView).optional(),
   /** Staff: the secretary's record (speaker log, summaries, conclusion, tasks). */
   record: recordView.optional(),
+  /** What is on screen beside the speaker, and the meeting's documents (as `content:changed`). */
+  content: contentView,
   /** Staff: the loudest open microphone now (mediasoup), if any. */
   activeSpeaker: z.object({ participantId: z.string(), pointId: code.nullable(), at: epochMs }).nullable().optional(),
 });
@@ -314,6 +317,11 @@ export const MESSAGES = {
     schema: recordView,
     to: 'staff',
     doc: 'A turn ended, an answer or a summary was added, the conclusion or a task changed.',
+  },
+  'content:changed': {
+    schema: contentView,
+    to: 'everyone',
+    doc: 'A document was added, prepared or removed, or the content beside the speaker (slides, a screen) changed.',
   },
   'mics:changed': {
     schema: micsView.extend({ seq: z.number().int() }),

@@ -205,6 +205,26 @@ export const REQUESTS = {
     who: 'secretary, chair, cochair',
     doc: 'The secretary’s short summary of one turn at the floor (its index in the speaker log); an empty text removes it.',
   },
+  'slides:show': {
+    schema: z.strictObject({ documentId: id, page: z.number().int().min(1).max(10_000) }),
+    who: 'chair, cochair, point',
+    doc: "Show a page of a prepared document beside the speaker (a page turn is the same request). Every console draws the page from the document's images. A point only while it holds the floor (`CONTENT_NOT_FLOOR`); `CONTENT_BUSY` while another point presents; a chair takes over.",
+  },
+  'screen:start': {
+    schema: empty,
+    who: 'chair, cochair, point',
+    doc: 'Announce a shared screen as the content beside the speaker (the stream itself goes through the media bridge). A point only while it holds the floor.',
+  },
+  'content:stop': {
+    schema: empty,
+    who: 'chair, cochair, point',
+    doc: 'Stop the slides or screen on show (Dừng trình chiếu): a chair any, a point its own.',
+  },
+  'content:keep': {
+    schema: z.strictObject({ kept: z.boolean() }),
+    who: 'chair, cochair',
+    doc: "Keep a point's content on show after its turn ends (otherwise it stops with the turn).",
+  },
   'record:conclusion': {
     schema: z.strictObject({ text: z.string().max(CONCLUSION_MAX) }),
     who: 'secretary, chair, cochair',

@@ -2,6 +2,8 @@ import { LINK_EVENTS, QUEUE_EVENTS, RECORD_EVENTS, type EventType, type MeetingE
 import type { RollCall } from '../domain/model.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { rooms } from './rooms.js';
+import { CONTENT_EVENTS } from '../domain/content.js';
+import { contentViewOf } from './contentView.js';
 import type { TypedServer } from './SignalingServer.js';
 import { floorView, recordViewOf, rollCallPointView, rollCallStaffView, statusView } from './views.js';
 
@@ -51,6 +53,13 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
   // A finished turn or an answer adds to the speaker log the secretary summarizes.
   if ([...types].some((t) => RECORD_EVENTS.has(t) || t === 'FloorEnded' || t === 'AnswerAttached')) {
     io.to(rooms.staff(id)).emit('record:changed', recordViewOf(state, runtime.index));
+  }
+  if ([...types].some((t) => CONTENT_EVENTS.has(t))) {
+    const added = events.findLast((e) => e.type === 'DocumentAttached');
+    io.to(rooms.meeting(id)).emit(
+      'content:changed',
+      contentViewOf(state, runtime.index, added?.type === 'DocumentAttached' ? added.documentId : null),
+    );
   }
   if ([...types].some((t) => MIC_EVENTS.has(t))) {
     io.to(rooms.meeting(id)).emit('mics:changed', { seq: state.seq, ...state.mics, scan: state.scan });

@@ -60,6 +60,11 @@ export const REQUEST_COMMANDS: { [E in CommandRequest]: (payload: RequestPayload
   'record:conclusion': (p) => ({ type: 'record.conclude', ...p }),
   'task:assign': (p) => ({ type: 'task.assign', ...p }),
   'task:status': (p) => ({ type: 'task.setStatus', ...p }),
+  // Staff present as the hub and name no point; a point names itself.
+  'slides:show': (p, self) => ({ type: 'slides.show', ...p, ...(self === '' ? {} : { pointId: self }) }),
+  'screen:start': (_p, self) => ({ type: 'screen.start', ...(self === '' ? {} : { pointId: self }) }),
+  'content:stop': (_p, self) => ({ type: 'content.stop', ...(self === '' ? {} : { pointId: self }) }),
+  'content:keep': (p) => ({ type: 'content.keep', ...p }),
 };
 
 export const COMMAND_REQUESTS = Object.keys(REQUEST_COMMANDS) as CommandRequest[];

@@ -1,3 +1,4 @@
+import { contentViewOf } from './contentView.js';
 import type { DirectoryIndex } from '../domain/directory.js';
 import type { Actor, MeetingState, RollCall } from '../domain/model.js';
 import { assigneeOf, turnLog } from '../domain/record.js';
@@ -186,6 +187,7 @@ export function snapshotFor(
     telemetryIntervalMs,
     floor: floorView(state, index),
     mics: { chairsOpen: state.mics.chairsOpen, openPoints: state.mics.openPoints, scan: state.scan },
+    content: contentViewOf(state, index),
     rollCall:
       rollCall === null
         ? null

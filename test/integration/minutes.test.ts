@@ -55,6 +55,40 @@ describe('the minutes (biên bản) as a Word document, opened in LibreOffice', 
     expect(text.indexOf(squash('3. Thảo luận'))).toBeLessThan(text.indexOf(squash('Điểm cầu Xã Tân Sơn')));
   }, 180_000);
 
+  it('lists the documents, and says under each item and turn which document and pages were shown', async () => {
+    t = await startTestServer();
+    const m = t.meeting;
+    const office = { role: 'admin', via: 'apiKey' } as const;
+    await m.execute(
+      {
+        type: 'document.attach',
+        document: { documentId: 'd1', name: 'Báo cáo quý IV.pdf', kind: 'pdf', bytes: 9, sha256: 'x', agendaIndex: 1 },
+      },
+      office,
+    );
+    await m.execute({ type: 'document.prepared', documentId: 'd1', pages: 8 }, { role: 'system' });
+    await m.execute({ type: 'meeting.start' }, { role: 'chair' });
+    await m.execute({ type: 'agenda.advance', index: 1 }, { role: 'chair' });
+    for (const page of [1, 2]) {
+      await m.execute({ type: 'slides.show', documentId: 'd1', page }, { role: 'chair' });
+    }
+    await m.execute({ type: 'content.stop' }, { role: 'chair' });
+    await m.execute({ type: 'point.connect', pointId: 'DC-X1' }, { role: 'system' });
+    await m.execute({ type: 'floor.grant', pointId: 'DC-X1' }, { role: 'chair' });
+    const x1 = { role: 'point', pointId: 'DC-X1' } as const;
+    await m.execute({ type: 'slides.show', documentId: 'd1', page: 6, pointId: 'DC-X1' }, x1);
+    await m.execute({ type: 'floor.revoke' }, { role: 'chair' });
+
+    const text = squash(await textOfDocx(await minutesOf(t)));
+    expect(text).toContain(squash('Tài liệu hội nghị: 1. Báo cáo quý IV.pdf (mục «Báo cáo»; 8 trang).'));
+    const item = text.indexOf(squash('2. Báo cáo'));
+    const hubShown = text.indexOf(squash('Trình chiếu tài liệu «Báo cáo quý IV.pdf», trang 1–2.'));
+    const turn = text.indexOf(squash('Điểm cầu Xã Tân Sơn'));
+    const turnShown = text.indexOf(squash('Trình chiếu tài liệu «Báo cáo quý IV.pdf», trang 6.'));
+    expect([item, hubShown, turn, turnShown].every((i) => i > 0)).toBe(true);
+    expect(item < hubShown && hubShown < turn && turn < turnShown).toBe(true);
+  }, 180_000);
+
   it('is still a valid document for a meeting that never started, saying so', async () => {
     t = await startTestServer({ open: false });
     const text = squash(await textOfDocx(await minutesOf(t)));
