@@ -14,6 +14,7 @@ import { HubMicButton } from './HubMicButton.js';
 import { EndedSummary } from './EndedSummary.js';
 import { PointGrid } from './PointGrid.js';
 import { ProgramView } from './ProgramView.js';
+import { DocumentsPanel } from './DocumentsPanel.js';
 import { RecordPanel } from './RecordPanel.js';
 import { RollCallPanel } from './RollCallPanel.js';
 
@@ -53,7 +54,7 @@ export function ChairConsole({
       <ConsoleFrame kind="chair" view={view} state={state}>
         <main className="secretary-layout">
           <div className="secretary-side">
-            <ProgramView state={state} media={media} selfIsHub={false} />
+            <ProgramView state={state} media={media} selfIsHub={false} token={client.token} />
             <FloorPanel client={client} state={state} canModerate={false} />
           </div>
           <div className="secretary-main">
@@ -74,7 +75,7 @@ export function ChairConsole({
     >
       <main className="chair-layout">
         <div className="chair-stage">
-          <ProgramView state={state} media={media} selfIsHub={canModerate} />
+          <ProgramView state={state} media={media} selfIsHub={canModerate} token={client.token} />
           <PointGrid client={client} state={state} media={media} canModerate={canModerate} />
         </div>
         <div className="chair-side">
@@ -98,6 +99,12 @@ export function ChairConsole({
                 panel: <AttendancePanel client={client} state={state} />,
               },
               { id: 'record', label: t('record.tab'), panel: <RecordPanel client={client} state={state} /> },
+              {
+                id: 'documents',
+                label: t('content.tab'),
+                panel: <DocumentsPanel {...panelProps} />,
+                live: state.content.content !== null,
+              },
             ]}
           />
         </div>

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { AudioSink, VideoTile } from '../components/VideoTile.js';
+import { ContentStage } from '../content/ContentStage.js';
 import type { MediaView } from '../media/useMedia.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import { roleCaption } from '../format.js';
@@ -10,10 +11,12 @@ export function ProgramView({
   state,
   media,
   selfIsHub,
+  token,
 }: {
   state: ConsoleState;
   media: MediaView;
   selfIsHub: boolean;
+  token: string;
 }) {
   const { t } = useTranslation();
   const hubSlot = media.slots.find((s) => s.purpose === 'hub' && s.source !== null);
@@ -23,8 +26,9 @@ export function ProgramView({
     (speakerId !== null ? (state.points[speakerId]?.name ?? state.floor.holder?.pointName) : null) ?? null;
 
   return (
-    <section className="program" aria-label={t('program.title')}>
+    <section className="program" aria-label={t('program.title')} data-content={state.content.content !== null}>
       <h2 className="visually-hidden">{t('program.title')}</h2>
+      <ContentStage state={state} token={token} screen={null} />
       <VideoTile
         stream={selfIsHub ? media.local : (hubSlot?.stream ?? null)}
         label={roleCaption(t('program.hub'), state.meeting.hubName)}

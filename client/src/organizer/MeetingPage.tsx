@@ -8,6 +8,7 @@ import { api, downloadFile, messageOf, type DirectoryView, type IssuedLink, type
 import { NewMeeting } from './NewMeeting.js';
 import { MeetingRecord } from './MeetingRecord.js';
 import { StaffLinks } from './StaffLinks.js';
+import { MeetingDocuments } from './MeetingDocuments.js';
 import { LinkedMeetings } from './LinkedMeetings.js';
 import { InvitationSheet } from './InvitationSheet.js';
 import { linksCsv } from './linksCsv.js';
@@ -189,6 +190,7 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
           }}
         />
       )}
+      {meeting !== null && <MeetingDocuments meetingId={meetingId} agenda={meeting.agenda} />}
       <StaffLinks meetingId={meetingId} />
       {meeting !== null && (
         <LinkedMeetings meeting={meeting} directory={directory} onChanged={() => setVersion((v) => v + 1)} />

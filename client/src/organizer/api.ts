@@ -47,7 +47,7 @@ export async function api<T>(
       ...(body === undefined ? {} : { 'content-type': contentType }),
       ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken() }),
     },
-    ...(body === undefined ? {} : { body: raw ? String(body) : JSON.stringify(body) }),
+    ...(body === undefined ? {} : { body: body instanceof Blob ? body : raw ? String(body) : JSON.stringify(body) }),
   });
   const data = (await response.json().catch(() => ({}))) as {
     error?: { code: string; message: string; details?: ApiError['details'] };

@@ -19,6 +19,10 @@ import { readinessOf } from './readiness.js';
 import { RollCallPrompt } from './RollCallPrompt.js';
 import { WaitingRoom } from './WaitingRoom.js';
 import { turnNotice } from './turnNotice.js';
+import { ContentStage } from '../content/ContentStage.js';
+import { DocumentAdded } from '../content/DocumentAdded.js';
+import { DocumentList } from '../content/DocumentList.js';
+import { PresenterBar } from '../content/PresenterBar.js';
 
 /** The protocol's limit on a floor request's topic (server/protocol/requests.ts). */
 const TOPIC_MAX = 300;
@@ -44,6 +48,8 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
   const ownMicMissing = readiness !== null ? !readiness.microphone : media.deviceError !== null;
   const hubLost = useHubLost(media.phase === 'live', hub !== undefined);
   const [bigScreen, setBigScreen] = useBigScreen();
+  const contentOn = state.content.content !== null;
+  const [swapped, setSwapped] = useState(false);
 
   return (
     <ConsoleFrame
@@ -95,6 +101,7 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
               </button>
             </div>
           )}
+          <DocumentAdded state={state} now={now} />
           {hubLost && (
             <div className="banner banner-reconnecting" role="alert" data-testid="hub-down">
               {t('point.hubDown', { hub: state.meeting.hubName })}
@@ -104,7 +111,24 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
       }
     >
       <main className="point-layout">
-        <section className="point-program" aria-label={t('program.title')} data-speaker={holder !== null}>
+        <section
+          className="point-program"
+          aria-label={t('program.title')}
+          data-speaker={holder !== null}
+          data-content={contentOn}
+          data-swapped={contentOn && swapped}
+        >
+          <ContentStage state={state} token={client.token} screen={null} />
+          {contentOn && (
+            <button
+              type="button"
+              className="swap-content"
+              onClick={() => setSwapped(!swapped)}
+              data-testid="swap-content"
+            >
+              {t('content.swap')}
+            </button>
+          )}
           <VideoTile
             stream={hub?.stream ?? null}
             label={roleCaption(t('program.hub'), state.meeting.hubName)}
@@ -206,6 +230,21 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
               </>
             )}
           </div>
+          {speaking && <PresenterBar client={client} state={state} presenter={me ?? ''} isChair={false} />}
+          <details className="point-documents" open={speaking && !contentOn}>
+            <summary>
+              {t('content.title')} ({state.content.documents.length})
+            </summary>
+            <DocumentList
+              meetingId={state.meeting.id}
+              documents={state.content.documents}
+              agenda={state.meeting.agenda}
+              token={client.token}
+              onPresent={
+                speaking ? (documentId) => void client.send('slides:show', { documentId, page: 1 }) : undefined
+              }
+            />
+          </details>
           {answers.length > 0 && (
             <ul className="answers">
               {answers.map((a) => (

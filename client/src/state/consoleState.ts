@@ -1,5 +1,6 @@
 import type { Health } from '../../../server/domain/model.js';
 import type { ServerToClientEvents } from '../../../server/protocol/events.js';
+import type { ContentView } from '../../../server/protocol/content.js';
 import type {
   AlertView,
   FloorView,
@@ -59,6 +60,10 @@ export interface ConsoleState {
   activeSpeaker: { pointId: string | null; at: number } | null;
   /** Staff: the secretary's record (speaker log with summaries, conclusion, tasks). */
   record: NonNullable<Snapshot['record']> | null;
+  /** What is shown beside the speaker, and the meeting's documents. */
+  content: ContentView;
+  /** A document the office added while this console was open, to announce, and when it came. */
+  documentAdded: { documentId: string; name: string; at: number } | null;
 }
 
 export function fromSnapshot(snapshot: Snapshot, localNow: number): ConsoleState {
@@ -86,6 +91,8 @@ export function fromSnapshot(snapshot: Snapshot, localNow: number): ConsoleState
     ownLastTurn: snapshot.floor.lastTurn?.pointId === snapshot.you.pointId ? snapshot.floor.lastTurn : null,
     activeSpeaker: snapshot.activeSpeaker ?? null,
     record: snapshot.record ?? null,
+    content: snapshot.content,
+    documentAdded: null,
   };
 }
 
@@ -193,6 +200,18 @@ export function applyMessage(state: ConsoleState, message: ConsoleMessage): Cons
     }
     case 'record:changed':
       return { ...next, record: message.payload };
+    case 'content:changed': {
+      const added = message.payload.documents.find((d) => d.documentId === message.payload.added);
+
+      return {
+        ...next,
+        content: message.payload,
+        documentAdded:
+          added === undefined
+            ? state.documentAdded
+            : { documentId: added.documentId, name: added.name, at: Date.now() },
+      };
+    }
     case 'media:activeSpeaker':
       return { ...next, activeSpeaker: { pointId: message.payload.pointId, at: message.payload.at } };
     default:

@@ -1,0 +1,22 @@
+import { useTranslation } from 'react-i18next';
+import { DocumentList } from '../content/DocumentList.js';
+import { PresenterBar } from '../content/PresenterBar.js';
+import type { PanelProps } from './panelProps.js';
+
+/** The meeting's documents at the hub: download any; a chair presents one beside the speaker and turns its pages. */
+export function DocumentsPanel({ client, state, canModerate }: PanelProps) {
+  const { t } = useTranslation();
+
+  return (
+    <section className="panel documents-panel" aria-label={t('content.title')}>
+      {canModerate && <PresenterBar client={client} state={state} presenter={state.meeting.hubPointId} isChair />}
+      <DocumentList
+        meetingId={state.meeting.id}
+        documents={state.content.documents}
+        agenda={state.meeting.agenda}
+        token={client.token}
+        onPresent={canModerate ? (documentId) => void client.send('slides:show', { documentId, page: 1 }) : undefined}
+      />
+    </section>
+  );
+}
