@@ -7,10 +7,11 @@ import { startRedis } from '../helpers/redis.js';
 import { benchBridge } from './bridge.js';
 import { benchMediaSideBySide } from './media.js';
 import { benchLinkedMedia } from './linkedMedia.js';
+import { benchSlides } from './slides.js';
 import { benchSignaling, type SignalingResult } from './signaling.js';
 
 /**
- * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR] [--media [--linked]]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
+ * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR] [--media [--linked | --slides]]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
  * bare socket.io baseline in the same run. Writes test/bench/results/latest.json and latest.md (latest-redis,
  * latest-2-nodes for the variants).
  */
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '1' },
     media: { type: 'boolean', default: false },
     linked: { type: 'boolean', default: false },
+    slides: { type: 'boolean', default: false },
     'media-points': { type: 'string' },
     profile: { type: 'string' },
   },
@@ -29,6 +31,11 @@ const { values } = parseArgs({
 if (values.profile !== undefined) {
   // The server processes write a CPU profile each when they stop (test/bench/harness.ts).
   process.env.BENCH_CPU_PROFILE_DIR = values.profile;
+}
+if (values.media && values.slides) {
+  // --media --slides: the bytes per point per minute of a report as slides vs as a shared screen.
+  await benchSlides((line) => console.error(line));
+  process.exit(0);
 }
 if (values.media && values.linked) {
   // --media --linked: the delay a relayed picture adds per level and the bytes each link carries.

@@ -11,6 +11,7 @@ import { parseProfileMix, pickProfile, type Profile } from '../../server/simulat
 import { SimPoint } from '../../server/simulator/SimPoint.js';
 import { ADMIN_KEY } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
+import { reportDocx } from '../helpers/report.js';
 import { eventually, launchChromium, openConsole, wait, waitForVideo } from './browser.js';
 
 /** `npm run screenshots` writes to docs/screenshots (shown in the README); a plain test run keeps them as artifacts. */
@@ -176,6 +177,24 @@ describe('the three consoles with the 219 simulated points of a province meeting
     await refused.locator('[data-testid=device-error]').waitFor();
     await refused.screenshot({ path: join(OUT, 'point-receive-only.png') });
     await receiveOnly.close();
+
+    // A department's report on screen: the content large, the hub and the speaker beside it.
+    const upload = await fetch(
+      `${server.url}/api/meetings/${meeting.id}/documents?name=${encodeURIComponent('Báo cáo Sở Y tế tuần 39.docx')}&agendaIndex=1`,
+      {
+        method: 'POST',
+        headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/octet-stream' },
+        body: new Uint8Array(await reportDocx()),
+      },
+    );
+    const { document } = (await upload.json()) as { document: { documentId: string } };
+    await eventually(async () => expect(meeting.state.documents[0]?.state).toBe('ready'), 240_000);
+    await meeting.execute({ type: 'slides.show', documentId: document.documentId, page: 1 }, { role: 'chair' });
+    await point.page
+      .locator(`[data-testid=slide-page][data-drawn="${document.documentId}:1"]`)
+      .waitFor({ timeout: 60_000 });
+    await point.page.screenshot({ path: join(OUT, 'point-content.png') });
+    await meeting.execute({ type: 'content.stop' }, { role: 'chair' });
 
     // The smaller meeting-room screen, kept with the test artifacts for a look.
     await mkdir('test/e2e/artifacts', { recursive: true });
