@@ -20,9 +20,9 @@ export function reportDocx(pages = 1): Promise<Buffer> {
     new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold, size: 28 })] })] });
   const rows = (n: number) => [
     ['Chỉ tiêu', 'Kế hoạch', 'Thực hiện', 'Tỷ lệ'],
-    ['Tiêm vắc xin mũi 1', '1.450.000', `${1392 + n}.000`, '96,0 %'],
-    ['Tiêm vắc xin mũi 2', '1.450.000', `${1104 + n}.500`, '76,2 %'],
-    ['Xét nghiệm sàng lọc', '300.000', `${318 + n}.240`, '106,1 %'],
+    ['Tiêm vắc xin mũi 1', '1.450.000', (1_392_000 + n * 1000).toLocaleString('vi-VN'), '96,0 %'],
+    ['Tiêm vắc xin mũi 2', '1.450.000', (1_104_500 + n * 1000).toLocaleString('vi-VN'), '76,2 %'],
+    ['Xét nghiệm sàng lọc', '300.000', (318_240 + n * 100).toLocaleString('vi-VN'), '106,1 %'],
   ];
   return Packer.toBuffer(
     new Document({
