@@ -4,7 +4,7 @@ import type { MediaParticipant, RoutingPlan } from './routing.js';
 export interface SlotLabel {
   mid: string;
   kind: 'audio' | 'video';
-  purpose: 'hub' | 'speaker' | 'grid' | 'audio';
+  purpose: 'hub' | 'speaker' | 'content' | 'grid' | 'audio';
   /** The participant whose media fills the slot, or `null` while empty. */
   source: string | null;
   /** The point that participant is the room of (`null` for the hub's consoles), for captions. */
@@ -13,7 +13,17 @@ export interface SlotLabel {
 
 /** Negotiation a participant starts with: the embedded bridge offers SDP; mediasoup sends router capabilities. */
 export type JoinResult =
-  { bridge: 'werift'; offer: string; slots: SlotLabel[] } | { bridge: 'mediasoup'; routerRtpCapabilities: unknown };
+  | {
+      bridge: 'werift';
+      offer: string;
+      slots: SlotLabel[];
+      /** The transceiver a shared screen is sent on (idle until the console shares one). */
+      screenMid: string;
+    }
+  | { bridge: 'mediasoup'; routerRtpCapabilities: unknown };
+
+/** What a participant sends: its microphone, its camera, or a shared screen. */
+export type MediaSource = 'audio' | 'camera' | 'screen';
 
 /** What a mediasoup-client Device needs to open a transport. */
 export interface TransportOptions {
@@ -120,7 +130,15 @@ export interface MediaBridge {
   setRtpCapabilities(participantId: string, rtpCapabilities: unknown): void;
   createTransport(participantId: string, direction: 'send' | 'recv'): Promise<TransportOptions>;
   connectTransport(participantId: string, transportId: string, dtlsParameters: unknown): Promise<void>;
-  produce(participantId: string, transportId: string, kind: 'audio' | 'video', rtpParameters: unknown): Promise<string>;
+  produce(
+    participantId: string,
+    transportId: string,
+    kind: 'audio' | 'video',
+    rtpParameters: unknown,
+    screen?: boolean,
+  ): Promise<string>;
+  /** The participant stopped sharing its screen: its screen producer (if any) closes. */
+  stopScreen(participantId: string): void;
   resumeConsumer(participantId: string, consumerId: string): Promise<void>;
   /** Removes a participant and everything it produced or consumed. Idempotent. */
   leave(participantId: string): void;

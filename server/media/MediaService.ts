@@ -22,6 +22,9 @@ const ROUTING_EVENTS = new Set<EventType>([
   // Linked meetings: whose program is on screen.
   'RelayChanged',
   'UplinkStateChanged',
+  // A shared screen on show, or no longer.
+  'ContentShown',
+  'ContentStopped',
 ]);
 
 /** The loudest open microphone of a meeting: `pointId` is `null` for the hub's consoles. */
@@ -222,6 +225,19 @@ export class MediaService {
     this.#routedListeners.add(listener);
 
     return () => this.#routedListeners.delete(listener);
+  }
+
+  /** A console started or stopped sending a shared screen; it reaches the others while the meeting shows it. */
+  setSharing(meetingId: string, participantId: string, sharing: boolean): void {
+    const participant = this.#participants.get(meetingId)?.get(participantId);
+    if (participant === undefined) {
+      throw new DomainError('NOT_FOUND', 'Chưa tham gia truyền hình (media not joined)');
+    }
+    participant.sharing = sharing;
+    if (!sharing) {
+      this.bridge.stopScreen(participantId);
+    }
+    this.#reroute(meetingId);
   }
 
   setGridPage(meetingId: string, participantId: string, selection: GridSelection): void {

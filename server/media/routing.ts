@@ -18,6 +18,8 @@ export interface MediaParticipant {
    * speaker's. Shown (and heard) instead of this meeting's own while the chair relays the parent.
    */
   relayed?: 'parentHub' | 'parentSpeaker';
+  /** This console sends a shared screen (set while it does). */
+  sharing?: boolean;
 }
 
 /** A media source: the participant whose camera or microphone feeds a slot. */
@@ -33,6 +35,8 @@ export interface ParticipantRouting {
   audio: Source[];
   /** Thumbnails of points (staff only), the current page. */
   grid: Source[];
+  /** The shared screen on show beside the speaker: the console sending it, or null. */
+  content: Source;
 }
 
 export interface RoutingPlan {
@@ -119,6 +123,23 @@ export function programSources(
   };
 }
 
+/**
+ * The console whose shared screen is the meeting's content: while the meeting shows a screen, the presenter's console
+ * that shares one (a hub console for the hub, the point's room for a point).
+ */
+export function contentSource(state: MeetingState, participants: readonly MediaParticipant[]): MediaParticipant | null {
+  const content = state.content;
+  if (content?.kind !== 'screen') {
+    return null;
+  }
+  const presents = (p: MediaParticipant) =>
+    content.presenter === state.def.hubPointId
+      ? CHAIRS.has(p.role) && p.relayed === undefined
+      : p.pointId === content.presenter;
+
+  return participants.find((p) => p.sharing === true && presents(p)) ?? null;
+}
+
 export function planRouting(
   state: MeetingState,
   participants: readonly MediaParticipant[],
@@ -132,6 +153,7 @@ export function planRouting(
     }
   }
   const { hub, speaker, holder: heard } = programSources(state, participants, now);
+  const content = contentSource(state, participants);
 
   const openMics = new Set<string>();
   if (state.mics.chairsOpen) {
@@ -176,6 +198,7 @@ export function planRouting(
       program: [hub?.id === p.id ? null : (hub?.id ?? null), speaker?.id === p.id ? null : (speaker?.id ?? null)],
       audio,
       grid,
+      content: content === null || content.id === p.id ? null : content.id,
     });
   }
 

@@ -334,7 +334,7 @@ export const MESSAGES = {
         z.object({
           mid: z.string(),
           kind: z.enum(['audio', 'video']),
-          purpose: z.enum(['hub', 'speaker', 'grid', 'audio']),
+          purpose: z.enum(['hub', 'speaker', 'content', 'grid', 'audio']),
           source: z.string().nullable(),
           sourcePointId: code.nullable(),
         }),
@@ -351,7 +351,7 @@ export const MESSAGES = {
           producerId: z.string(),
           kind: z.enum(['audio', 'video']),
           rtpParameters: z.unknown(),
-          purpose: z.enum(['hub', 'speaker', 'grid', 'audio']),
+          purpose: z.enum(['hub', 'speaker', 'content', 'grid', 'audio']),
           source: z.string(),
           sourcePointId: code.nullable(),
         }),

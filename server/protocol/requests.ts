@@ -279,9 +279,14 @@ export const REQUESTS = {
     doc: 'mediasoup: connect a transport (DTLS).',
   },
   'media:produce': {
-    schema: z.strictObject({ transportId: id, kind: z.enum(['audio', 'video']), rtpParameters: mediasoupObject }),
+    schema: z.strictObject({
+      transportId: id,
+      kind: z.enum(['audio', 'video']),
+      rtpParameters: mediasoupObject,
+      screen: z.boolean().optional(),
+    }),
     who: 'anyone connected',
-    doc: 'mediasoup: produce the camera (simulcast) or microphone on the send transport.',
+    doc: 'mediasoup: produce the camera (simulcast), the microphone, or (`screen: true`) a shared screen on the send transport.',
     ack: '`{ producerId }`',
   },
   'media:resume': {
@@ -298,6 +303,11 @@ export const REQUESTS = {
     doc: "Which point thumbnails this console receives: page `page` of the points on the bridge, or exactly `pointIds` (a console's own filtered page, in order; at most a page, those not on the bridge left out).",
   },
   'media:leave': { schema: empty, who: 'anyone connected', doc: 'Leave the media bridge (the socket stays).' },
+  'media:screen': {
+    schema: z.strictObject({ sharing: z.boolean() }),
+    who: 'anyone connected',
+    doc: "This console sends (or stopped sending) a shared screen: on the embedded bridge on its join's `screenMid`, on mediasoup as a `screen` producer. It reaches the others only while the meeting shows this console's presenter's screen (`screen:start`).",
+  },
   'auth:refresh': {
     schema: empty,
     who: 'anyone connected',

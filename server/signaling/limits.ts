@@ -57,6 +57,7 @@ export const RATE_CLASSES: Record<RequestName, RateClass> = {
   'media:produce': 'media',
   'media:resume': 'consume',
   'media:leave': 'media',
+  'media:screen': 'media',
 };
 
 /**

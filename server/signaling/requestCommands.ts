@@ -20,6 +20,7 @@ export const QUERY_REQUESTS = [
   'media:produce',
   'media:resume',
   'media:leave',
+  'media:screen',
 ] as const satisfies readonly RequestName[];
 
 type CommandRequest = Exclude<RequestName, (typeof QUERY_REQUESTS)[number]>;

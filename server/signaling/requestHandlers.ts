@@ -122,9 +122,14 @@ export const QUERY_HANDLERS: { [E in QueryRequest]: Handler<E> } = {
 
     return {};
   },
-  'media:produce': async (ctx, { transportId, kind, rtpParameters }) => ({
-    producerId: await ctx.media.bridge.produce(ctx.socketId, transportId, kind, rtpParameters),
+  'media:produce': async (ctx, { transportId, kind, rtpParameters, screen }) => ({
+    producerId: await ctx.media.bridge.produce(ctx.socketId, transportId, kind, rtpParameters, screen === true),
   }),
+  'media:screen': async (ctx, { sharing }) => {
+    ctx.media.setSharing(ctx.runtime.id, ctx.socketId, sharing);
+
+    return {};
+  },
   'media:resume': async (ctx, { consumerId }) => {
     await ctx.media.bridge.resumeConsumer(ctx.socketId, consumerId);
 

@@ -75,6 +75,7 @@ const ALLOWED: Record<RequestName, Column[]> = {
   'media:connect': CONNECTED,
   'media:produce': CONNECTED,
   'media:resume': CONNECTED,
+  'media:screen': CONNECTED,
 };
 
 const presiding = { name: 'Trần Văn Hải', title: 'Bí thư Đảng ủy xã' };
@@ -132,6 +133,7 @@ const PAYLOADS: Record<RequestName, object> = {
   'media:connect': { transportId: 't1', dtlsParameters: { role: 'client', fingerprints: [] } },
   'media:produce': { transportId: 't1', kind: 'audio', rtpParameters: { codecs: [] } },
   'media:resume': { consumerId: 'c1' },
+  'media:screen': { sharing: false },
 };
 
 const DENIED = new Set(['NOT_CHAIR', 'FORBIDDEN', 'NOT_YOUR_POINT']);

@@ -15,6 +15,7 @@ import { EndedSummary } from './EndedSummary.js';
 import { PointGrid } from './PointGrid.js';
 import { ProgramView } from './ProgramView.js';
 import { DocumentsPanel } from './DocumentsPanel.js';
+import { useScreenFollowsContent } from '../content/screenShare.js';
 import { RecordPanel } from './RecordPanel.js';
 import { RollCallPanel } from './RollCallPanel.js';
 
@@ -40,6 +41,7 @@ export function ChairConsole({
   const { t } = useTranslation();
   const panelProps = { client, state, canModerate };
   const rollCallOpen = state.rollCall !== null && state.rollCall.closedAt === null;
+  useScreenFollowsContent(media, state, canModerate ? state.meeting.hubPointId : null);
 
   if (ended && state.you.role !== 'secretary') {
     return (
@@ -102,7 +104,7 @@ export function ChairConsole({
               {
                 id: 'documents',
                 label: t('content.tab'),
-                panel: <DocumentsPanel {...panelProps} />,
+                panel: <DocumentsPanel {...panelProps} media={media.client} />,
                 live: state.content.content !== null,
               },
             ]}

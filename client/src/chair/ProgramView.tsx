@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { AudioSink, VideoTile } from '../components/VideoTile.js';
 import { ContentStage } from '../content/ContentStage.js';
+import { contentStream } from '../content/screenShare.js';
 import type { MediaView } from '../media/useMedia.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import { roleCaption } from '../format.js';
@@ -28,7 +29,7 @@ export function ProgramView({
   return (
     <section className="program" aria-label={t('program.title')} data-content={state.content.content !== null}>
       <h2 className="visually-hidden">{t('program.title')}</h2>
-      <ContentStage state={state} token={token} screen={null} />
+      <ContentStage state={state} token={token} screen={contentStream(media)} />
       <VideoTile
         stream={selfIsHub ? media.local : (hubSlot?.stream ?? null)}
         label={roleCaption(t('program.hub'), state.meeting.hubName)}

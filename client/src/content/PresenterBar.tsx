@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
+import type { MediaClient } from '../media/MediaClient.js';
 
 /**
  * The presenter's controls: turn the page, stop. A chair also stops anyone's content and may keep a point's content
@@ -11,16 +12,37 @@ export function PresenterBar({
   state,
   presenter,
   isChair,
+  media,
 }: {
   client: MeetingClient;
   state: ConsoleState;
   presenter: string;
   isChair: boolean;
+  /** This console's media, to share its screen (absent where it cannot). */
+  media?: MediaClient | null | undefined;
 }) {
   const { t } = useTranslation();
   const content = state.content.content;
+  const share = async () => {
+    if (media == null || !(await media.shareScreen())) {
+      return;
+    }
+    const ack = await client.send('screen:start', {});
+    if (!ack.ok) {
+      await media.stopScreen();
+    }
+  };
+  const shareButton = media != null && media.screen === null && (
+    <button type="button" onClick={() => void share()} data-testid="share-screen">
+      {t('content.shareScreen')}
+    </button>
+  );
   if (content === null) {
-    return null;
+    return shareButton === false ? null : (
+      <div className="presenter-bar" role="toolbar" aria-label={t('content.controls')} data-testid="presenter-bar">
+        {shareButton}
+      </div>
+    );
   }
   const mine = content.presenter === presenter;
   const turn = (page: number) =>
@@ -57,6 +79,7 @@ export function PresenterBar({
           {t('content.keep')}
         </label>
       )}
+      {(mine || isChair) && shareButton}
       {(mine || isChair) && (
         <button
           type="button"

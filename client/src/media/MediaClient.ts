@@ -77,6 +77,7 @@ export class MediaClient {
    */
   #pendingLabels: Map<string, SlotLabel> | null = null;
   #closed = false;
+  #screen: MediaStreamTrack | null = null;
   #elsewhere: Elsewhere | null = null;
   #elsewhereTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -185,10 +186,60 @@ export class MediaClient {
     this.#local?.addTrack(track);
   }
 
+  /** The screen this console shares, while it does. */
+  get screen(): MediaStreamTrack | null {
+    return this.#screen;
+  }
+
+  /**
+   * Shares a screen, window or tab the person picks (the browser asks): sent for legibility (content hint `detail`,
+   * a few frames a second at full size). Resolves false when the person cancelled. Ends by itself when the browser's
+   * own "stop sharing" is used.
+   */
+  async shareScreen(): Promise<boolean> {
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { max: 5 } }, audio: false });
+    } catch {
+      return false;
+    }
+    const track = stream.getVideoTracks()[0];
+    if (track === undefined) {
+      return false;
+    }
+    track.contentHint = 'detail';
+    this.#screen?.stop();
+    this.#screen = track;
+    track.addEventListener('ended', () => {
+      if (this.#screen === track) {
+        void this.stopScreen();
+      }
+    });
+    await this.#session?.shareScreen(track);
+    await request(this.#options.socket, 'media:screen', { sharing: true });
+    this.#options.onChange?.();
+
+    return true;
+  }
+
+  /** Stops sharing the screen (idempotent). */
+  async stopScreen(): Promise<void> {
+    const track = this.#screen;
+    if (track === null) {
+      return;
+    }
+    this.#screen = null;
+    track.stop();
+    await this.#session?.shareScreen(null).catch(() => undefined);
+    await request(this.#options.socket, 'media:screen', { sharing: false }).catch(() => undefined);
+    this.#options.onChange?.();
+  }
+
   close(): void {
     this.#closed = true;
     this.#clearElsewhere();
     this.#session?.close();
+    this.#screen?.stop();
     this.#local?.getTracks().forEach((t) => t.stop());
     void request(this.#options.socket, 'media:leave', {}).catch(() => undefined);
   }
@@ -253,6 +304,11 @@ export class MediaClient {
       join.bridge === 'mediasoup'
         ? await MediasoupSession.open(sessionOptions, join.routerRtpCapabilities, this.#local)
         : await SdpSession.open(sessionOptions, join, this.#local);
+    // A screen shared before a reconnect goes on being shared on the new session.
+    if (this.#screen !== null && this.#screen.readyState === 'live') {
+      await this.#session.shareScreen(this.#screen);
+      await request(this.#options.socket, 'media:screen', { sharing: true });
+    }
     this.#options.onChange?.();
   }
 

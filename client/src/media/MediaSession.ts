@@ -32,9 +32,17 @@ export interface MediaSession {
   inbound(): Promise<Map<string, InboundStats>>;
   /** Puts another camera or microphone track on the bridge without renegotiating. */
   replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void>;
+  /** Sends a shared screen (or, with `null`, stops sending one). */
+  shareScreen(track: MediaStreamTrack | null): Promise<void>;
   /** Closes the session's connections and stops listening. Idempotent. */
   close(): void;
 }
+
+/**
+ * A shared screen is sent for legibility: full resolution, a few frames a second, its own budget (a weak link gets a
+ * sharp still rather than a blurred moving picture).
+ */
+export const SCREEN_ENCODING: RTCRtpEncodingParameters = { maxBitrate: 1_500_000, maxFramerate: 5 };
 
 const toInbound = (s: Record<string, unknown>): InboundStats => ({
   framesDecoded: Number(s.framesDecoded ?? 0),

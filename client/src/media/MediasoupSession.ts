@@ -11,7 +11,14 @@ import type { ConsumerOptions, SlotLabel } from '../../../server/media/MediaBrid
 import { request, type MeetingSocket } from '../../../server/protocol/client.js';
 import type { AckResultOf, ServerToClientEvents } from '../../../server/protocol/events.js';
 import type { RequestPayload } from '../../../server/protocol/requests.js';
-import { inboundOf, worstState, type InboundStats, type MediaSession, type SlotSink } from './MediaSession.js';
+import {
+  inboundOf,
+  SCREEN_ENCODING,
+  worstState,
+  type InboundStats,
+  type MediaSession,
+  type SlotSink,
+} from './MediaSession.js';
 
 export interface MediasoupSessionOptions {
   socket: MeetingSocket;
@@ -47,6 +54,7 @@ export class MediasoupSession implements MediaSession {
   readonly #device: Device;
   readonly #consumers = new Map<string, Consumer>();
   readonly #producers = new Map<'audio' | 'video', Producer>();
+  #screen: Producer | null = null;
   readonly #early: ConsumerOptions[] = [];
   readonly #off: (() => void)[] = [];
   #send: Transport | null = null;
@@ -115,6 +123,19 @@ export class MediasoupSession implements MediaSession {
     await this.#producers.get(kind)?.replaceTrack({ track });
   }
 
+  async shareScreen(track: MediaStreamTrack | null): Promise<void> {
+    this.#screen?.close();
+    this.#screen = null;
+    if (track !== null && this.#send !== null) {
+      this.#screen = await this.#send.produce({
+        track,
+        encodings: [SCREEN_ENCODING],
+        appData: { screen: true },
+        stopTracks: false,
+      });
+    }
+  }
+
   close(): void {
     if (this.#closed) {
       return;
@@ -168,11 +189,12 @@ export class MediasoupSession implements MediaSession {
         dtlsParameters: dtlsParameters as unknown as Record<string, unknown>,
       }).then(() => callback(), errback);
     });
-    transport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
+    transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
       this.#ask('media:produce', {
         transportId: transport.id,
         kind,
         rtpParameters: rtpParameters as unknown as Record<string, unknown>,
+        ...(appData.screen === true ? { screen: true } : {}),
       }).then(({ producerId }) => callback({ id: producerId }), errback);
     });
     transport.on('connectionstatechange', (state) => {

@@ -1,6 +1,6 @@
 import type { SlotLabel } from '../../../server/media/MediaBridge.js';
 import { request, type MeetingSocket } from '../../../server/protocol/client.js';
-import { inboundByMid, type InboundStats, type MediaSession, type SlotSink } from './MediaSession.js';
+import { inboundByMid, SCREEN_ENCODING, type InboundStats, type MediaSession, type SlotSink } from './MediaSession.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -20,6 +20,7 @@ export class SdpSession implements MediaSession {
   readonly #options: SdpSessionOptions;
   readonly #pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
   readonly #labels = new Map<string, SlotLabel>();
+  #screen: RTCRtpTransceiver | null = null;
   #restarting = false;
   #closed = false;
 
@@ -30,7 +31,7 @@ export class SdpSession implements MediaSession {
   /** Answers the bridge's offer with the local tracks (either may be missing: the point then only receives). */
   static async open(
     options: SdpSessionOptions,
-    offer: { offer: string; slots: SlotLabel[] },
+    offer: { offer: string; slots: SlotLabel[]; screenMid: string },
     local: MediaStream | null,
   ): Promise<SdpSession> {
     const session = new SdpSession(options);
@@ -58,6 +59,20 @@ export class SdpSession implements MediaSession {
       ?.replaceTrack(track);
   }
 
+  async shareScreen(track: MediaStreamTrack | null): Promise<void> {
+    const sender = this.#screen?.sender;
+    if (sender === undefined) {
+      return;
+    }
+    await sender.replaceTrack(track);
+    if (track !== null) {
+      const parameters = sender.getParameters();
+      parameters.encodings = [{ ...parameters.encodings[0], ...SCREEN_ENCODING }];
+      parameters.degradationPreference = 'maintain-resolution';
+      await sender.setParameters(parameters).catch(() => undefined);
+    }
+  }
+
   close(): void {
     this.#closed = true;
     this.#pc.close();
@@ -69,7 +84,10 @@ export class SdpSession implements MediaSession {
     this.#options.sink.label(labels);
   }
 
-  async #negotiate({ offer, slots }: { offer: string; slots: SlotLabel[] }, local: MediaStream | null): Promise<void> {
+  async #negotiate(
+    { offer, slots, screenMid }: { offer: string; slots: SlotLabel[]; screenMid: string },
+    local: MediaStream | null,
+  ): Promise<void> {
     const pc = this.#pc;
     pc.ontrack = (event) => {
       const label = this.#labels.get(event.transceiver.mid ?? '');
@@ -85,11 +103,16 @@ export class SdpSession implements MediaSession {
     // Label the slots first: tracks arrive while the offer is applied.
     this.label(slots);
     await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    // A shared screen goes on its own transceiver, ready to send without renegotiating.
+    this.#screen = pc.getTransceivers().find((t) => t.mid === screenMid) ?? null;
+    if (this.#screen !== null) {
+      this.#screen.direction = 'sendonly';
+    }
     // The bridge's first audio and video transceivers receive from us: put our microphone and camera there.
     for (const kind of ['audio', 'video'] as const) {
       const transceiver = pc
         .getTransceivers()
-        .find((t) => t.receiver.track.kind === kind && !this.#labels.has(t.mid ?? ''));
+        .find((t) => t.receiver.track.kind === kind && !this.#labels.has(t.mid ?? '') && t !== this.#screen);
       const track = local?.getTracks().find((t) => t.kind === kind);
       if (transceiver !== undefined && track !== undefined) {
         transceiver.direction = 'sendonly';

@@ -23,6 +23,7 @@ import { ContentStage } from '../content/ContentStage.js';
 import { DocumentAdded } from '../content/DocumentAdded.js';
 import { DocumentList } from '../content/DocumentList.js';
 import { PresenterBar } from '../content/PresenterBar.js';
+import { contentStream, useScreenFollowsContent } from '../content/screenShare.js';
 
 /** The protocol's limit on a floor request's topic (server/protocol/requests.ts). */
 const TOPIC_MAX = 300;
@@ -49,6 +50,7 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
   const hubLost = useHubLost(media.phase === 'live', hub !== undefined);
   const [bigScreen, setBigScreen] = useBigScreen();
   const contentOn = state.content.content !== null;
+  useScreenFollowsContent(media, state, me);
   const [swapped, setSwapped] = useState(false);
 
   return (
@@ -118,7 +120,7 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
           data-content={contentOn}
           data-swapped={contentOn && swapped}
         >
-          <ContentStage state={state} token={client.token} screen={null} />
+          <ContentStage state={state} token={client.token} screen={contentStream(media)} />
           {contentOn && (
             <button
               type="button"
@@ -230,7 +232,9 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
               </>
             )}
           </div>
-          {speaking && <PresenterBar client={client} state={state} presenter={me ?? ''} isChair={false} />}
+          {speaking && (
+            <PresenterBar client={client} state={state} presenter={me ?? ''} isChair={false} media={media.client} />
+          )}
           <details className="point-documents" open={speaking && !contentOn}>
             <summary>
               {t('content.title')} ({state.content.documents.length})

@@ -3,7 +3,14 @@ import { createLogger } from '../../logger.js';
 import type { ConsumerOptions } from '../MediaBridge.js';
 import type { RoutingPlan } from '../routing.js';
 import { routerOf, type MeetingRouters, type Participant } from './participants.js';
-import { consumerKey, desiredConsumers, diffConsumers, preferredLayers, type ConsumerSpec } from './plan.js';
+import {
+  consumerKey,
+  desiredConsumers,
+  diffConsumers,
+  preferredLayers,
+  producerKey,
+  type ConsumerSpec,
+} from './plan.js';
 
 const logger = createLogger('MediasoupBridge');
 
@@ -109,7 +116,7 @@ export class ConsumerRouting {
   async #consume(spec: ConsumerSpec): Promise<ConsumerOptions | null> {
     const consumer = this.#options.participants.get(spec.consumer);
     const producerOwner = this.#options.participants.get(spec.producer);
-    const producer = producerOwner?.producers.get(spec.kind);
+    const producer = producerOwner?.producers.get(producerKey(spec));
     if (consumer?.rtpCapabilities == null || producer === undefined || producerOwner === undefined) {
       return null;
     }
@@ -130,7 +137,8 @@ export class ConsumerRouting {
       rtpCapabilities: consumer.rtpCapabilities,
       // Paused until the browser is ready, so the first packets (and the keyframe) are not lost.
       paused: true,
-      ...(spec.kind === 'video' ? { preferredLayers: preferredLayers(spec.layer) } : {}),
+      // A shared screen is one layer, sent for legibility: nothing to prefer.
+      ...(spec.kind === 'video' && spec.purpose !== 'content' ? { preferredLayers: preferredLayers(spec.layer) } : {}),
       appData: { purpose: spec.purpose, source: spec.producer, sourcePointId: producerOwner.info.pointId },
     });
     if (this.#options.participants.get(spec.consumer) !== consumer) {

@@ -219,19 +219,29 @@ export class MediasoupBridge implements MediaBridge {
     transportId: string,
     kind: 'audio' | 'video',
     rtpParameters: unknown,
+    screen = false,
   ): Promise<string> {
     const participant = this.#participant(participantId);
     const transport = this.#transport(participantId, transportId);
     if (transport.appData.direction !== 'send') {
       throw DomainError.validation('Chỉ gửi trên kênh gửi (produce on the send transport)');
     }
-    if (participant.producers.has(kind)) {
-      throw DomainError.validation(`Đã có ${kind} (already producing ${kind})`);
+    if (screen && kind !== 'video') {
+      throw DomainError.validation('Màn hình chia sẻ là hình (a shared screen is video)');
+    }
+    const key = screen ? 'screen' : kind;
+    const had = participant.producers.get(key);
+    if (had !== undefined && !(screen && had.closed)) {
+      if (!screen) {
+        throw DomainError.validation(`Đã có ${kind} (already producing ${kind})`);
+      }
+      // A new share replaces the last one.
+      had.close();
     }
     const producer = await this.#validated(() =>
       transport.produce({ kind, rtpParameters: rtpParameters as ms.RtpParameters, appData: { participantId } }),
     );
-    participant.producers.set(kind, producer);
+    participant.producers.set(key, producer);
     if (kind === 'audio') {
       // Closed until the routing opens it: a microphone the chair has not opened never reaches anyone.
       await producer.pause();
@@ -242,6 +252,16 @@ export class MediasoupBridge implements MediaBridge {
     this.#emitter.emit('changed', participantId);
 
     return producer.id;
+  }
+
+  stopScreen(participantId: string): void {
+    const participant = this.#participants.get(participantId);
+    const screen = participant?.producers.get('screen');
+    if (participant !== undefined && screen !== undefined) {
+      // Its consumers close with it ('producerclose'), and the consoles are told.
+      screen.close();
+      participant.producers.delete('screen');
+    }
   }
 
   async tap(

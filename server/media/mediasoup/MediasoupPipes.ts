@@ -90,7 +90,9 @@ export class MediasoupPipes implements MediaPipes {
       return [];
     }
     let consumers = pipe.sent.get(participantId);
-    const producing = [...participant.producers.values()].filter((p) => !p.closed).map((p) => p.id);
+    // Camera and microphone cross a pipe; a shared screen stays in its own meeting (linked meetings show their own).
+    const piped = [...participant.producers].filter(([key, p]) => key !== 'screen' && !p.closed).map(([, p]) => p);
+    const producing = piped.map((p) => p.id);
     // Sent again when what the participant produces changed (a camera added or restarted since the last time).
     const stale =
       consumers === undefined ||
@@ -100,10 +102,7 @@ export class MediasoupPipes implements MediaPipes {
     if (stale) {
       consumers?.forEach((c) => c.close());
       const fresh: ms.Consumer[] = [];
-      for (const producer of participant.producers.values()) {
-        if (producer.closed) {
-          continue;
-        }
+      for (const producer of piped) {
         // A producer on another router of the meeting reaches the pipe's router first (same process).
         const source = routerOf(participant);
         if (source.router.id !== pipe.router.router.id) {

@@ -28,7 +28,8 @@ export interface Participant {
   router: MeetingRouter;
   rtpCapabilities: ms.RtpCapabilities | null;
   transports: Map<string, ms.WebRtcTransport>;
-  producers: Map<'audio' | 'video', ms.Producer>;
+  /** Its microphone (`audio`), camera (`video`) and shared screen (`screen`), while it sends them. */
+  producers: Map<'audio' | 'video' | 'screen', ms.Producer>;
   /** consumerKey → consumer. */
   consumers: Map<string, ms.Consumer>;
 }

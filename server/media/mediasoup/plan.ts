@@ -13,8 +13,12 @@ export interface ConsumerSpec {
   kind: 'audio' | 'video';
   /** Simulcast layer wanted: thumbnails take the lowest, the program the highest. */
   layer: Layer;
-  purpose: 'hub' | 'speaker' | 'grid' | 'audio';
+  purpose: 'hub' | 'speaker' | 'content' | 'grid' | 'audio';
 }
+
+/** The producer a consumer takes: the shared screen for content, else the camera or microphone. */
+export const producerKey = (spec: Pick<ConsumerSpec, 'kind' | 'purpose'>): 'audio' | 'video' | 'screen' =>
+  spec.purpose === 'content' ? 'screen' : spec.kind;
 
 export const consumerKey = (c: Pick<ConsumerSpec, 'consumer' | 'producer' | 'kind' | 'purpose'>): string =>
   `${c.consumer}|${c.producer}|${c.kind}|${c.purpose}`;
@@ -29,6 +33,9 @@ export function desiredConsumers(plan: RoutingPlan): ConsumerSpec[] {
     }
     if (speaker !== null) {
       out.push({ consumer, producer: speaker, kind: 'video', layer: 'high', purpose: 'speaker' });
+    }
+    if (routing.content !== null) {
+      out.push({ consumer, producer: routing.content, kind: 'video', layer: 'high', purpose: 'content' });
     }
     for (const source of routing.grid) {
       if (source !== null && source !== consumer) {

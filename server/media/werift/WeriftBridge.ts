@@ -45,19 +45,30 @@ interface Slot {
   vp8: Vp8IdContinuity | null;
 }
 
+/** What a participant sends in: its microphone, its camera, its shared screen. */
+type Input = 'audio' | 'camera' | 'screen';
+
+/** The input a slot carries: content slots the shared screen, other video slots the camera. */
+const inputOf = (slot: Slot): Input =>
+  slot.label.kind === 'audio' ? 'audio' : slot.label.purpose === 'content' ? 'screen' : 'camera';
+
 interface Peer {
   participant: MediaParticipant;
   meetingId: string;
   pc: RTCPeerConnection;
   mic: RTCRtpTransceiver;
   camera: RTCRtpTransceiver;
+  /** Receives a shared screen (idle until the console shares one). */
+  screen: RTCRtpTransceiver;
   slots: Slot[];
   micSsrc: number | null;
   cameraSsrc: number | null;
+  screenSsrc: number | null;
   /** The offer made, until answered. */
   offer: string | null;
-  /** When a keyframe was last asked of this participant's camera (epoch ms). */
+  /** When a keyframe was last asked of this participant's camera, and of its screen (epoch ms). */
   keyframeAskedAt: number;
+  screenKeyframeAskedAt: number;
 }
 
 export interface WeriftBridgeOptions {
@@ -117,7 +128,12 @@ export class WeriftBridge implements MediaBridge {
     // creating one while an unanswered one closes.
     const existing = this.#peers.get(participant.id);
     if (existing?.pc.signalingState === 'have-local-offer' && existing.offer !== null) {
-      return { bridge: 'werift', offer: existing.offer, slots: existing.slots.map((s) => ({ ...s.label })) };
+      return {
+        bridge: 'werift',
+        offer: existing.offer,
+        slots: existing.slots.map((s) => ({ ...s.label })),
+        screenMid: existing.screen.mid ?? '',
+      };
     }
     this.#leaveNow(participant.id);
     const listenIp = this.#listenIp;
@@ -160,6 +176,9 @@ export class WeriftBridge implements MediaBridge {
         addSlot('video', 'grid');
       }
     }
+    // Content last, so the slots above keep the places consoles know them by: the shared screen out, and in.
+    addSlot('video', 'content');
+    const screen = pc.addTransceiver('video', { direction: 'recvonly' });
     // A browser that lost a slot's picture asks for a keyframe; pass it to whoever fills that slot. werift hands a
     // PLI to whatever matches the browser's *sender* SSRC first (often our receiver of its camera), so listen on
     // every transceiver and find the slot by the PLI's media SSRC.
@@ -167,10 +186,10 @@ export class WeriftBridge implements MediaBridge {
       if (packet instanceof RtcpPayloadSpecificFeedback && packet.feedback instanceof PictureLossIndication) {
         const { mediaSsrc } = packet.feedback;
         const lost = slots.find((s) => s.label.kind === 'video' && s.transceiver.sender.ssrc === mediaSsrc);
-        this.#requestKeyframe(lost?.label.source ?? null);
+        this.#requestKeyframe(lost?.label.source ?? null, lost === undefined ? 'camera' : inputOf(lost));
       }
     };
-    for (const transceiver of [mic, camera, ...slots.map((s) => s.transceiver)]) {
+    for (const transceiver of [mic, camera, screen, ...slots.map((s) => s.transceiver)]) {
       transceiver.sender.onRtcp.subscribe(onFeedback);
       transceiver.receiver.onRtcp.subscribe(onFeedback);
     }
@@ -180,22 +199,28 @@ export class WeriftBridge implements MediaBridge {
       pc,
       mic,
       camera,
+      screen,
       slots,
       micSsrc: null,
       cameraSsrc: null,
+      screenSsrc: null,
       offer: null,
       keyframeAskedAt: 0,
+      screenKeyframeAskedAt: 0,
     };
     this.#peers.set(participant.id, peer);
     this.#receive(peer, mic, 'audio');
-    this.#receive(peer, camera, 'video');
+    this.#receive(peer, camera, 'camera');
+    this.#receive(peer, screen, 'screen');
     pc.connectionStateChange.subscribe((state) => {
       if (state === 'failed') {
         this.#emitter.emit('participantFailed', participant.id, 'ice failed');
       } else if (state === 'connected') {
         // Keyframes asked for when the slots were routed went out before this transport could carry them; a late
         // joiner would receive only delta frames of a running camera and decode nothing. Ask again now.
-        slots.filter((slot) => slot.label.kind === 'video').forEach((slot) => this.#requestKeyframe(slot.label.source));
+        slots
+          .filter((slot) => slot.label.kind === 'video')
+          .forEach((slot) => this.#requestKeyframe(slot.label.source, inputOf(slot)));
       }
     });
 
@@ -208,7 +233,7 @@ export class WeriftBridge implements MediaBridge {
     peer.offer = sdp;
     logger.debug({ participantId: participant.id, meetingId }, 'join() | offer ready');
 
-    return { bridge: 'werift', offer: sdp, slots: slots.map((s) => ({ ...s.label })) };
+    return { bridge: 'werift', offer: sdp, slots: slots.map((s) => ({ ...s.label })), screenMid: screen.mid ?? '' };
   }
 
   async answer(participantId: string, sdp: string): Promise<void> {
@@ -312,19 +337,21 @@ export class WeriftBridge implements MediaBridge {
       }
       const routing = plan.byParticipant.get(peer.participant.id);
       const video = [routing?.program[0] ?? null, routing?.program[1] ?? null, ...(routing?.grid ?? [])];
+      const content = routing?.content ?? null;
       const audio = routing?.audio ?? [];
       let changed = false;
       let v = 0;
       let a = 0;
       for (const slot of peer.slots) {
-        const source = slot.label.kind === 'video' ? (video[v++] ?? null) : (audio[a++] ?? null);
+        const input = inputOf(slot);
+        const source = input === 'screen' ? content : input === 'camera' ? (video[v++] ?? null) : (audio[a++] ?? null);
         if (slot.label.source !== source) {
           slot.label.source = source;
           slot.label.sourcePointId = source === null ? null : (this.#peers.get(source)?.participant.pointId ?? null);
           slot.rebase = true;
           changed = true;
           if (slot.label.kind === 'video') {
-            this.#requestKeyframe(source);
+            this.#requestKeyframe(source, input);
           }
         }
       }
@@ -383,20 +410,25 @@ export class WeriftBridge implements MediaBridge {
   }
 
   /** Forwards a participant's incoming track to every slot it fills (audio only while its microphone is open). */
-  #receive(peer: Peer, transceiver: RTCRtpTransceiver, kind: 'audio' | 'video'): void {
+  #receive(peer: Peer, transceiver: RTCRtpTransceiver, input: Input): void {
+    const kind = input === 'audio' ? 'audio' : 'video';
     transceiver.onTrack.subscribe((track) => {
-      if (kind === 'audio') {
+      if (input === 'audio') {
         peer.micSsrc = track.ssrc ?? null;
-      } else {
+      } else if (input === 'camera') {
         peer.cameraSsrc = track.ssrc ?? null;
         this.#requestKeyframe(peer.participant.id);
+      } else {
+        peer.screenSsrc = track.ssrc ?? null;
+        this.#requestKeyframe(peer.participant.id, 'screen');
       }
       track.onReceiveRtp.subscribe((rtp) => {
-        if (kind === 'audio' && !this.#openMics.get(peer.meetingId)?.has(peer.participant.id)) {
+        if (input === 'audio' && !this.#openMics.get(peer.meetingId)?.has(peer.participant.id)) {
           return; // paused at the bridge
         }
         let buffer: Buffer | null = null;
-        for (const tap of this.#taps.get(peer.participant.id) ?? []) {
+        // The recorder copies the camera and microphone.
+        for (const tap of input === 'screen' ? [] : (this.#taps.get(peer.participant.id) ?? [])) {
           if (tap.kind === kind && tap.send !== null) {
             buffer ??= rtp.serialize();
             tap.send(buffer);
@@ -407,7 +439,7 @@ export class WeriftBridge implements MediaBridge {
             continue;
           }
           for (const slot of other.slots) {
-            if (slot.label.source === peer.participant.id && slot.label.kind === kind) {
+            if (slot.label.source === peer.participant.id && inputOf(slot) === input) {
               buffer ??= rtp.serialize();
               this.#send(slot, peer.participant.id, buffer, rtp.header);
             }
@@ -464,13 +496,25 @@ export class WeriftBridge implements MediaBridge {
     void sender.sendRtp(packet).catch(() => undefined);
   }
 
-  #requestKeyframe(participantId: string | null): void {
+  #requestKeyframe(participantId: string | null, input: Input = 'camera'): void {
     const peer = participantId === null ? undefined : this.#peers.get(participantId);
     const now = Date.now();
+    if (peer === undefined || input === 'audio') {
+      return;
+    }
     // Every receiver of a source may ask at once (and browsers repeat until they decode): one PLI per interval.
-    if (peer?.cameraSsrc != null && now - peer.keyframeAskedAt >= KEYFRAME_MIN_INTERVAL_MS) {
+    if (input === 'screen') {
+      if (peer.screenSsrc !== null && now - peer.screenKeyframeAskedAt >= KEYFRAME_MIN_INTERVAL_MS) {
+        peer.screenKeyframeAskedAt = now;
+        void peer.screen.receiver.sendRtcpPLI(peer.screenSsrc).catch(() => undefined);
+      }
+    } else if (peer.cameraSsrc !== null && now - peer.keyframeAskedAt >= KEYFRAME_MIN_INTERVAL_MS) {
       peer.keyframeAskedAt = now;
       void peer.camera.receiver.sendRtcpPLI(peer.cameraSsrc).catch(() => undefined);
     }
+  }
+
+  stopScreen(): void {
+    // Nothing to close: the console stops sending on its screen transceiver, and the routing empties the slots.
   }
 }

@@ -12,7 +12,12 @@ describe('routing policy', () => {
   it('every point receives the program: the hub and nobody else while no one holds the floor', () => {
     const m = new Meeting().startSession();
     const plan = planRouting(m.state, everyone, m.now);
-    expect(plan.byParticipant.get('p-X1')).toEqual({ program: ['c1', null], audio: ['c1', 'c2'], grid: [] });
+    expect(plan.byParticipant.get('p-X1')).toEqual({
+      program: ['c1', null],
+      audio: ['c1', 'c2'],
+      grid: [],
+      content: null,
+    });
     expect(plan.byParticipant.get('c1')?.program).toEqual([null, null]);
   });
 
@@ -26,6 +31,26 @@ describe('routing policy', () => {
     expect([...plan.openMics].sort()).toEqual(['c1', 'c2', 'p-X2']);
     m.run({ type: 'floor.revoke' });
     expect(planRouting(m.state, everyone, m.now).openMics.has('p-X2')).toBe(false);
+  });
+
+  it("a shared screen goes to everyone but its sender, once the meeting shows a screen and the presenter's console shares", () => {
+    const m = new Meeting().startSession();
+    const sharingChair = { ...chair, sharing: true };
+    // Sharing without the meeting showing a screen (or the reverse) carries nothing.
+    expect(planRouting(m.state, [sharingChair, pt('X1')], m.now).byParticipant.get('p-X1')?.content).toBeNull();
+    m.run({ type: 'screen.start' });
+    expect(planRouting(m.state, [chair, pt('X1')], m.now).byParticipant.get('p-X1')?.content).toBeNull();
+    const plan = planRouting(m.state, [sharingChair, cochair, pt('X1')], m.now);
+    expect(plan.byParticipant.get('p-X1')?.content).toBe('c1');
+    expect(plan.byParticipant.get('c2')?.content).toBe('c1');
+    expect(plan.byParticipant.get('c1')?.content).toBeNull();
+    // A point's screen, while it holds the floor: the chair's console sharing is not its content.
+    m.run({ type: 'content.stop' });
+    m.connect('DC-X1');
+    m.run({ type: 'floor.grant', pointId: 'DC-X1' });
+    m.run({ type: 'screen.start', pointId: 'DC-X1' }, { role: 'point', pointId: 'DC-X1' });
+    const sharingX1 = { ...pt('X1'), sharing: true };
+    expect(planRouting(m.state, [sharingChair, sharingX1], m.now).byParticipant.get('c1')?.content).toBe('p-X1');
   });
 
   it('the hub and technicians receive every point as a paged grid of thumbnails; points do not', () => {
