@@ -133,6 +133,13 @@ export class MediasoupSession implements MediaSession {
         appData: { screen: true },
         stopTracks: false,
       });
+      // Legible text first: under load the encoder lowers the frame rate, not the size.
+      const sender = this.#screen.rtpSender;
+      if (sender !== undefined) {
+        const parameters = sender.getParameters();
+        parameters.degradationPreference = 'maintain-resolution';
+        await sender.setParameters(parameters).catch(() => undefined);
+      }
     }
   }
 
