@@ -155,6 +155,8 @@ export interface MediaBridge {
     participantId: string,
     kind: 'audio' | 'video',
     target: { port: number; rtcpPort: number },
+    /** Video: the participant's shared screen rather than its camera. */
+    screen?: boolean,
   ): Promise<RtpTap | null>;
   /** Media pipes to other coordinators' bridges (mediasoup); absent on the embedded bridge. */
   readonly pipes?: MediaPipes;

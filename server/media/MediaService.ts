@@ -5,7 +5,14 @@ import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { JoinResult, MediaBridge, SlotLabel, TransportStats } from './MediaBridge.js';
 import type { PipedProducer } from './MediaBridge.js';
-import { planRouting, programFeed, programSources, type GridSelection, type MediaParticipant } from './routing.js';
+import {
+  planRouting,
+  programFeed,
+  programSources,
+  type GridSelection,
+  type MediaParticipant,
+  type ProgramFeed,
+} from './routing.js';
 
 const logger = createLogger('MediaService');
 
@@ -178,9 +185,9 @@ export class MediaService {
   }
 
   /** Who fills the program's picture and sound now (the recorder follows it). */
-  programFeed(meetingId: string): { video: string | null; audio: string | null } {
+  programFeed(meetingId: string): ProgramFeed {
     if (!this.#meetings.has(meetingId)) {
-      return { video: null, audio: null };
+      return { video: null, screen: false, audio: null };
     }
     const participants = [...(this.#participants.get(meetingId)?.values() ?? [])];
 

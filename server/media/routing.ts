@@ -81,18 +81,28 @@ export function programSpeaker(state: MeetingState, now: number): string | null 
   return scan.pointIds[((step % scan.pointIds.length) + scan.pointIds.length) % scan.pointIds.length] ?? null;
 }
 
-/**
- * What the program shows and carries now, as the recorder takes it: the picture of the speaker (floor holder or scan
- * site) or else the hub's, and the floor holder's voice or else the hub's. `null` when nobody can fill it.
- */
-export function programFeed(
-  state: MeetingState,
-  participants: readonly MediaParticipant[],
-  now: number,
-): { video: string | null; audio: string | null } {
-  const { hub, speaker, holder } = programSources(state, participants, now);
+/** What the recorder takes now: whose picture (a camera, or a shared screen) and whose voice. */
+export interface ProgramFeed {
+  video: string | null;
+  /** The picture is that participant's shared screen, not its camera. */
+  screen: boolean;
+  audio: string | null;
+}
 
-  return { video: (speaker ?? hub)?.id ?? null, audio: (holder ?? hub)?.id ?? null };
+/**
+ * What the program shows and carries now, as the recorder takes it: a shared screen while one is the content, else
+ * the picture of the speaker (floor holder or scan site) or else the hub's; the floor holder's voice or else the
+ * hub's. `null` when nobody can fill it.
+ */
+export function programFeed(state: MeetingState, participants: readonly MediaParticipant[], now: number): ProgramFeed {
+  const { hub, speaker, holder } = programSources(state, participants, now);
+  const content = contentSource(state, participants);
+
+  return {
+    video: content?.id ?? (speaker ?? hub)?.id ?? null,
+    screen: content !== null,
+    audio: (holder ?? hub)?.id ?? null,
+  };
 }
 
 /**

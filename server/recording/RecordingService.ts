@@ -197,7 +197,7 @@ class MeetingRecorder {
       return;
     }
     const feed = this.#options.media.programFeed(this.#runtime.id);
-    const key = `${feed.video ?? ''}|${feed.audio ?? ''}`;
+    const key = `${feed.video ?? ''}|${feed.screen ? 'screen' : 'camera'}|${feed.audio ?? ''}`;
     if (key === this.#feedKey && this.#current !== null) {
       return;
     }
@@ -210,7 +210,7 @@ class MeetingRecorder {
     const bridge = this.#options.media.bridge;
     const [videoPorts, audioPorts] = [await freePortPair(), await freePortPair()];
     const taps: (RtpTap | null)[] = await Promise.all([
-      bridge.tap?.(feed.video, 'video', videoPorts) ?? null,
+      bridge.tap?.(feed.video, 'video', videoPorts, feed.screen) ?? null,
       bridge.tap?.(feed.audio, 'audio', audioPorts) ?? null,
     ]);
     const [video, audio] = taps;

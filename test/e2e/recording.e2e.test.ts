@@ -40,11 +40,12 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
   });
 
   it.skipIf(skip)(
-    'records the hub, then the floor holder, into one WebM with a video and an audio track and a chapter per turn',
+    'records the hub, the floor holder, then the hub’s shared screen, into one WebM with a video and an audio track and a chapter per turn',
     async () => {
       t = await startTestServer({ env: await bridgeEnv(bridge, { RECORDING: 'on', RECORDING_MIN_FREE_MB: '1' }) });
       browser = await launchChromium();
-      const { page: hub } = await openMediaPage(browser, t, 'chair', undefined, { width: 1280, height: 720 }, 60_000);
+      // The hub's screen (its window's size) is told from every camera (960×540 at most) by its size.
+      const { page: hub } = await openMediaPage(browser, t, 'chair', undefined, { width: 1366, height: 768 }, 60_000);
       await openMediaPage(browser, t, 'point', 'DC-X1', { width: 1280, height: 720 }, 60_000);
       const { socket: chair } = await t.connect('chair');
       await request(chair, 'meeting:start', {});
@@ -66,6 +67,16 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
       await grown(2);
       await request(chair, 'floor:revoke', {});
       await grown(3);
+      // The content is recorded as the program shows it: the hub shares its screen.
+      await hub.getByRole('tab', { name: 'Tài liệu' }).click();
+      await hub.getByTestId('share-screen').click();
+      const screen = await hub.evaluate(() => {
+        const track = (window as unknown as { diemcau?: { media?: { screen: MediaStreamTrack | null } } }).diemcau
+          ?.media?.screen;
+
+        return `${track?.getSettings().width ?? 0}x${track?.getSettings().height ?? 0}`;
+      });
+      await grown(4);
       await request(chair, 'meeting:end', {});
       await eventually(
         async () => expect((await recordingOf(t as TestServer)).recording?.status).toBe('done'),
@@ -94,6 +105,20 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
       const duration = Number(probe.format.duration);
       expect(duration).toBeGreaterThan(4);
       expect(duration).toBeLessThan(120);
+      const sizes = (
+        await run('ffprobe', [
+          '-v',
+          'error',
+          '-select_streams',
+          'v',
+          '-show_entries',
+          'frame=width,height',
+          '-of',
+          'csv=p=0:s=x',
+          file,
+        ])
+      ).stdout;
+      expect(new Set(sizes.trim().split('\n'))).toContain(screen);
       const titles = probe.chapters.map((c) => c.tags?.title ?? '');
       expect(titles[0]).toBe('Chương trình hội nghị');
       expect(titles).toContain('Lượt 1: Điểm cầu Xã Tân Sơn');
@@ -111,6 +136,7 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
       const text = squash(await textViaLibreOffice(Buffer.from(await minutes.arrayBuffer()), 'docx'));
       expect(text).toContain(squash(`Hội nghị được ghi hình: tệp ${recording?.file ?? ''}`));
       expect(text).toContain(`(bảnghihình:${mm}:${ss})`);
+      expect(text).toContain(squash('Chia sẻ màn hình.'));
 
       // The office downloads it.
       const download = await fetch(`${t.url}/api/meetings/m1/recording.webm`, { headers: { 'x-api-key': ADMIN_KEY } });

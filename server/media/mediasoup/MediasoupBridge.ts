@@ -268,9 +268,10 @@ export class MediasoupBridge implements MediaBridge {
     participantId: string,
     kind: 'audio' | 'video',
     target: { port: number; rtcpPort: number },
+    screen = false,
   ): Promise<RtpTap | null> {
     const participant = this.#participants.get(participantId);
-    const producer = participant?.producers.get(kind);
+    const producer = participant?.producers.get(screen && kind === 'video' ? 'screen' : kind);
     if (participant === undefined || producer === undefined || producer.closed) {
       return null;
     }

@@ -427,9 +427,8 @@ export class WeriftBridge implements MediaBridge {
           return; // paused at the bridge
         }
         let buffer: Buffer | null = null;
-        // The recorder copies the camera and microphone.
-        for (const tap of input === 'screen' ? [] : (this.#taps.get(peer.participant.id) ?? [])) {
-          if (tap.kind === kind && tap.send !== null) {
+        for (const tap of this.#taps.get(peer.participant.id) ?? []) {
+          if (tap.input === input && tap.send !== null) {
             buffer ??= rtp.serialize();
             tap.send(buffer);
           }
@@ -454,9 +453,12 @@ export class WeriftBridge implements MediaBridge {
     participantId: string,
     kind: 'audio' | 'video',
     target: { port: number; rtcpPort: number },
+    screen = false,
   ): Promise<RtpTap | null> {
     const peer = this.#peers.get(participantId);
-    if (peer === undefined || (kind === 'audio' ? peer.micSsrc : peer.cameraSsrc) === null) {
+    const input: Input = kind === 'audio' ? 'audio' : screen ? 'screen' : 'camera';
+    const ssrc = { audio: peer?.micSsrc, camera: peer?.cameraSsrc, screen: peer?.screenSsrc }[input];
+    if (peer === undefined || ssrc == null) {
       return null;
     }
     let sinks = this.#taps.get(participantId);
@@ -465,10 +467,14 @@ export class WeriftBridge implements MediaBridge {
       this.#taps.set(participantId, sinks);
     }
 
-    return openUdpTap(sinks, kind, target, () => {
+    return openUdpTap(sinks, input, target, () => {
       // The recorder waits for a key frame like any receiver; it is not rate-limited away.
-      peer.keyframeAskedAt = 0;
-      this.#requestKeyframe(participantId);
+      if (input === 'screen') {
+        peer.screenKeyframeAskedAt = 0;
+      } else {
+        peer.keyframeAskedAt = 0;
+      }
+      this.#requestKeyframe(participantId, input);
     });
   }
 

@@ -4,7 +4,8 @@ import { OPUS, VP8 } from './negotiation.js';
 
 /** One tap of a participant's track on the embedded bridge: its packets, as received, go out to a local UDP port. */
 export interface UdpTapSink {
-  kind: 'audio' | 'video';
+  /** The track copied: the microphone, the camera, or the shared screen. */
+  input: 'audio' | 'camera' | 'screen';
   /** Set once started: sends one serialized RTP packet. */
   send: ((packet: Buffer) => void) | null;
 }
@@ -15,12 +16,13 @@ export interface UdpTapSink {
  */
 export function openUdpTap(
   sinks: Set<UdpTapSink>,
-  kind: 'audio' | 'video',
+  input: UdpTapSink['input'],
   target: { port: number; rtcpPort: number },
   requestKeyFrame: () => void,
 ): RtpTap {
+  const kind = input === 'audio' ? 'audio' : 'video';
   const codec = kind === 'audio' ? OPUS() : VP8();
-  const sink: UdpTapSink = { kind, send: null };
+  const sink: UdpTapSink = { input, send: null };
   let socket: Socket | null = null;
   sinks.add(sink);
 
