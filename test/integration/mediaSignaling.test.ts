@@ -24,7 +24,10 @@ describe('media signaling', () => {
       throw new Error('expected embedded offers');
     }
     const purposes = (slots: { purpose: string }[]) => slots.map((s) => s.purpose);
-    expect(purposes(pointJoin.join.slots)).toEqual(['hub', 'speaker', ...Array(6).fill('audio')]);
+    expect(purposes(pointJoin.join.slots)).toEqual(['hub', 'speaker', ...Array(6).fill('audio'), 'content']);
+    // A shared screen is sent on a transceiver of its own, outside the receive slots.
+    expect(pointJoin.join.offer).toContain(`a=mid:${pointJoin.join.screenMid}`);
+    expect(pointJoin.join.slots.map((s) => s.mid)).not.toContain(pointJoin.join.screenMid);
     expect(purposes(chairJoin.join.slots).filter((p) => p === 'grid')).toHaveLength(MAX_GRID_PAGE);
     // The point's program shows the hub (the chair's participant) as soon as it joins.
     expect(pointJoin.join.slots[0]).toMatchObject({ purpose: 'hub', source: chair.id });

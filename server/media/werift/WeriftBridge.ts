@@ -411,7 +411,6 @@ export class WeriftBridge implements MediaBridge {
 
   /** Forwards a participant's incoming track to every slot it fills (audio only while its microphone is open). */
   #receive(peer: Peer, transceiver: RTCRtpTransceiver, input: Input): void {
-    const kind = input === 'audio' ? 'audio' : 'video';
     transceiver.onTrack.subscribe((track) => {
       if (input === 'audio') {
         peer.micSsrc = track.ssrc ?? null;
