@@ -15,6 +15,7 @@ import { EndedSummary } from './EndedSummary.js';
 import { PointGrid } from './PointGrid.js';
 import { ProgramView } from './ProgramView.js';
 import { DocumentsPanel } from './DocumentsPanel.js';
+import { DocumentsDetails } from '../content/DocumentsDetails.js';
 import { useScreenFollowsContent } from '../content/screenShare.js';
 import { RecordPanel } from './RecordPanel.js';
 import { RollCallPanel } from './RollCallPanel.js';
@@ -58,6 +59,7 @@ export function ChairConsole({
           <div className="secretary-side">
             <ProgramView state={state} media={media} selfIsHub={false} token={client.token} />
             <FloorPanel client={client} state={state} canModerate={false} />
+            <DocumentsDetails state={state} token={client.token} />
           </div>
           <div className="secretary-main">
             <RecordPanel client={client} state={state} />

@@ -21,7 +21,7 @@ import { WaitingRoom } from './WaitingRoom.js';
 import { turnNotice } from './turnNotice.js';
 import { ContentStage } from '../content/ContentStage.js';
 import { DocumentAdded } from '../content/DocumentAdded.js';
-import { DocumentList } from '../content/DocumentList.js';
+import { DocumentsDetails } from '../content/DocumentsDetails.js';
 import { PresenterBar } from '../content/PresenterBar.js';
 import { contentStream, useScreenFollowsContent } from '../content/screenShare.js';
 
@@ -235,20 +235,12 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
           {speaking && (
             <PresenterBar client={client} state={state} presenter={me ?? ''} isChair={false} media={media.client} />
           )}
-          <details className="point-documents" open={speaking && !contentOn}>
-            <summary>
-              {t('content.title')} ({state.content.documents.length})
-            </summary>
-            <DocumentList
-              meetingId={state.meeting.id}
-              documents={state.content.documents}
-              agenda={state.meeting.agenda}
-              token={client.token}
-              onPresent={
-                speaking ? (documentId) => void client.send('slides:show', { documentId, page: 1 }) : undefined
-              }
-            />
-          </details>
+          <DocumentsDetails
+            state={state}
+            token={client.token}
+            open={speaking && !contentOn}
+            onPresent={speaking ? (documentId) => void client.send('slides:show', { documentId, page: 1 }) : undefined}
+          />
           {answers.length > 0 && (
             <ul className="answers">
               {answers.map((a) => (

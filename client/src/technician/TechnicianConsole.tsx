@@ -1,3 +1,4 @@
+import { DocumentsDetails } from '../content/DocumentsDetails.js';
 import { useEffect, useState } from 'react';
 import { ConsoleFrame } from '../components/ConsoleFrame.js';
 import type { ConsoleState } from '../state/consoleState.js';
@@ -51,6 +52,7 @@ export function TechnicianConsole({
         </div>
         <div className="tech-right">
           <AlertsPanel client={client} state={state} onSelect={setSelected} />
+          <DocumentsDetails state={state} token={client.token} />
         </div>
       </main>
     </ConsoleFrame>
