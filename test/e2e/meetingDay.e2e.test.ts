@@ -178,6 +178,8 @@ describe('the meeting day at 1366×768, in Chromium', () => {
     await chair.locator('body').click({ position: { x: 5, y: 300 } });
     await chair.keyboard.press('n');
     await eventually(async () => expect(t.meeting.state.floor).not.toBeNull());
+    // S ends the turn the console shows: wait for the console to show it (the server may be ahead of the browser).
+    await eventually(async () => expect(await chair.getByTestId('speaker-card').locator('.countdown').count()).toBe(1));
     await chair.keyboard.press('s');
     await eventually(async () => expect(t.meeting.state.floor).toBeNull());
   });

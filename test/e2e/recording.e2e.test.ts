@@ -70,6 +70,7 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
       // The content is recorded as the program shows it: the hub shares its screen.
       await hub.getByRole('tab', { name: 'Tài liệu' }).click();
       await hub.getByTestId('share-screen').click();
+      await eventually(async () => expect(t?.meeting.state.content).toMatchObject({ kind: 'screen' }));
       const screen = await hub.evaluate(() => {
         const track = (window as unknown as { diemcau?: { media?: { screen: MediaStreamTrack | null } } }).diemcau
           ?.media?.screen;
