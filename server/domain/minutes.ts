@@ -1,4 +1,4 @@
-import { shownBetween, type ShownContent } from './content.js';
+import { shownBetween, type ShownContent } from './contentRecord.js';
 import { DirectoryIndex } from './directory.js';
 import type { MeetingEvent } from './events.js';
 import type { AgendaKind, ChairPerson, MeetingState } from './model.js';

@@ -11,7 +11,7 @@ import {
   WidthType,
   type ParagraphChild,
 } from 'docx';
-import { pageRanges, type ShownContent } from '../domain/content.js';
+import { pageRanges, type ShownContent } from '../domain/contentRecord.js';
 import type { Minutes, MinutesTurn } from '../domain/minutes.js';
 import { deadlineText } from '../domain/record.js';
 import { offsetText } from '../domain/recording.js';

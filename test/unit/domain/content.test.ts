@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanDocumentName, kindOfName, pageRanges, shownBetween } from '../../../server/domain/content.js';
+import { cleanDocumentName, kindOfName } from '../../../server/domain/content.js';
+import { pageRanges, shownBetween } from '../../../server/domain/contentRecord.js';
 import { replay } from '../../../server/domain/apply.js';
 import type { Actor } from '../../../server/domain/model.js';
 import { codeOf, Meeting, point, SYSTEM } from '../../helpers/domain.js';
