@@ -1,6 +1,6 @@
 import type { MeetingEvent } from './events.js';
 import { applyLinkEvent } from './applyLink.js';
-import { applyContentEvent } from './content.js';
+import { applyContentEvent, isContentEvent } from './content.js';
 import { withLinkedChildren } from './linking.js';
 import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from './model.js';
 
@@ -61,6 +61,11 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
     throw new TypeError(`event seq ${event.seq} does not follow ${state.seq} in meeting ${state.def.id}`);
   }
   state.seq = event.seq;
+  if (isContentEvent(event)) {
+    applyContentEvent(state, event);
+
+    return state;
+  }
   switch (event.type) {
     case 'MeetingCreated': {
       break;
@@ -334,16 +339,6 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
     case 'UplinkRemoved':
     case 'RelayChanged': {
       applyLinkEvent(state, event);
-      break;
-    }
-    case 'DocumentAttached':
-    case 'DocumentPrepared':
-    case 'DocumentFailed':
-    case 'DocumentRemoved':
-    case 'ContentShown':
-    case 'ContentStopped':
-    case 'ContentKept': {
-      applyContentEvent(state, event);
       break;
     }
     default: {

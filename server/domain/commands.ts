@@ -1,7 +1,7 @@
 import type { AuditAction, FloorEndReason, FloorKind, Health, MeetingDefinition, RecordingStatus } from './model.js';
 import type { ChildReport } from './linking.js';
 import type { TaskStatus } from './record.js';
-import type { DocumentKind } from './content.js';
+import type { DocumentFacts } from './content.js';
 
 /**
  * Commands a meeting accepts. People send them over the socket (after validation); the server itself sends
@@ -112,17 +112,7 @@ export type Command =
   | { type: 'hall.confirm'; headcount: number; presiding: { name: string; title: string } }
   // Documents (the office, over HTTP; the server reports their preparation) and content beside the speaker. A
   // presenting point names itself; the hub's consoles name no point.
-  | {
-      type: 'document.attach';
-      document: {
-        documentId: string;
-        name: string;
-        kind: DocumentKind;
-        bytes: number;
-        sha256: string;
-        agendaIndex: number | null;
-      };
-    }
+  | { type: 'document.attach'; document: DocumentFacts }
   | { type: 'document.prepared'; documentId: string; pages: number }
   | { type: 'document.failed'; documentId: string; reason: string }
   | { type: 'document.remove'; documentId: string }

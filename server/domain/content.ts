@@ -19,7 +19,8 @@ export const DOCUMENT_MAX_BYTES = 50 * 1024 * 1024;
 export const DOCUMENT_MAX_PAGES = 400;
 export const DOCUMENT_NAME_MAX = 200;
 
-export interface MeetingDocument {
+/** What the office's upload establishes about a document (the command and the event carry these). */
+export interface DocumentFacts {
   documentId: string;
   /** The file's name as the office gave it (NFC, no folders, no control characters). */
   name: string;
@@ -28,6 +29,9 @@ export interface MeetingDocument {
   sha256: string;
   /** The agenda item it belongs to, or null for the whole meeting. */
   agendaIndex: number | null;
+}
+
+export interface MeetingDocument extends DocumentFacts {
   addedAt: number;
   /** `preparing` while the server converts it and renders its pages; `failed` says why in `failure`. */
   state: 'preparing' | 'ready' | 'failed';
@@ -262,19 +266,7 @@ export function withContentRules(state: MeetingState, events: EventBody[]): Even
   return events;
 }
 
-type ContentEvent = Extract<
-  MeetingEvent,
-  {
-    type:
-      | 'DocumentAttached'
-      | 'DocumentPrepared'
-      | 'DocumentFailed'
-      | 'DocumentRemoved'
-      | 'ContentShown'
-      | 'ContentStopped'
-      | 'ContentKept';
-  }
->;
+export type ContentEvent = Extract<MeetingEvent, { type: `Document${string}` | `Content${string}` }>;
 
 export const CONTENT_EVENTS: ReadonlySet<string> = new Set([
   'DocumentAttached',
@@ -284,7 +276,10 @@ export const CONTENT_EVENTS: ReadonlySet<string> = new Set([
   'ContentShown',
   'ContentStopped',
   'ContentKept',
-]);
+] satisfies ContentEvent['type'][]);
+
+/** Whether an event is about documents or content (folded and described by this module's companions). */
+export const isContentEvent = (event: MeetingEvent): event is ContentEvent => CONTENT_EVENTS.has(event.type);
 
 /** Folds a documents or content event into the state, in place (see applyEvent). */
 export function applyContentEvent(state: MeetingState, event: ContentEvent): void {

@@ -11,7 +11,7 @@ import type {
 } from './model.js';
 import type { Point, Unit } from './directory.js';
 import type { TaskStatus } from './record.js';
-import type { ContentStopReason, DocumentKind } from './content.js';
+import type { ContentStopReason, DocumentFacts } from './content.js';
 
 /** The bodies of every meeting event. The log stores them inside an {@link EventEnvelope}. */
 export type EventBody =
@@ -107,15 +107,7 @@ export type EventBody =
     }
   | { type: 'UplinkRemoved' }
   | { type: 'RelayChanged'; relaying: boolean }
-  | {
-      type: 'DocumentAttached';
-      documentId: string;
-      name: string;
-      kind: DocumentKind;
-      bytes: number;
-      sha256: string;
-      agendaIndex: number | null;
-    }
+  | ({ type: 'DocumentAttached' } & DocumentFacts)
   | { type: 'DocumentPrepared'; documentId: string; pages: number }
   | { type: 'DocumentFailed'; documentId: string; reason: string }
   | { type: 'DocumentRemoved'; documentId: string }

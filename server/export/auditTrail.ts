@@ -2,6 +2,7 @@ import type { DirectoryIndex } from '../domain/directory.js';
 import { LINK_EVENTS, type MeetingEvent } from '../domain/events.js';
 import type { Actor } from '../domain/model.js';
 import { describeContent } from './contentAudit.js';
+import { isContentEvent } from '../domain/content.js';
 import { formatDateTime } from '../format.js';
 import { sayIn, type Lang, type Words } from './words.js';
 
@@ -154,6 +155,9 @@ export interface Context {
 
 /** `[action, detail]` of one event, in the trail's language. */
 function describe(event: MeetingEvent, context: Context): [string, string] {
+  if (isContentEvent(event)) {
+    return describeContent(event, context);
+  }
   const { say, pointName, index, requests, agenda } = context;
   const requester = (requestId: string) => pointName(requests.get(requestId) ?? requestId);
   const minutes = (sec: number) => say([`${Math.round(sec / 6) / 10} phút`, `${Math.round(sec / 6) / 10} min`]);
@@ -298,14 +302,6 @@ function describe(event: MeetingEvent, context: Context): [string, string] {
       ];
     case 'ConclusionRecorded':
       return [say(['Ghi kết luận', 'Conclusion recorded']), event.text];
-    case 'DocumentAttached':
-    case 'DocumentPrepared':
-    case 'DocumentFailed':
-    case 'DocumentRemoved':
-    case 'ContentShown':
-    case 'ContentStopped':
-    case 'ContentKept':
-      return describeContent(event, context);
     case 'TaskAssigned':
       return [say(['Giao nhiệm vụ', 'Task assigned']), event.text];
     case 'TaskStatusChanged':

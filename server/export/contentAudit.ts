@@ -1,5 +1,4 @@
-import type { ContentStopReason } from '../domain/content.js';
-import type { MeetingEvent } from '../domain/events.js';
+import type { ContentEvent, ContentStopReason } from '../domain/content.js';
 import type { Context } from './auditTrail.js';
 import type { Words } from './words.js';
 
@@ -12,10 +11,7 @@ const CONTENT_STOP: Record<ContentStopReason, Words> = {
   meeting_ended: ['hội nghị kết thúc', 'the meeting ended'],
 };
 
-export function describeContent(
-  event: Extract<MeetingEvent, { type: `Document${string}` | `Content${string}` }>,
-  { say, pointName, documents }: Context,
-): [string, string] {
+export function describeContent(event: ContentEvent, { say, pointName, documents }: Context): [string, string] {
   const documentName = (id: string | null) => (id === null ? null : (documents.get(id) ?? id));
   switch (event.type) {
     case 'DocumentAttached':
