@@ -263,6 +263,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       recordings = new RecordingService({
         meetings,
         media,
+        documents: documentStore,
         dir: join(config.DATA_DIR, 'recordings'),
         minFreeBytes: config.RECORDING_MIN_FREE_MB * 1_048_576,
         ffmpeg: config.FFMPEG_PATH,

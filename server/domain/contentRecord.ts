@@ -56,3 +56,46 @@ export function pageRanges(pages: readonly number[]): string {
 
   return ranges.join(', ');
 }
+
+/** A page of a document on show, from `from` to `to` (epoch ms). */
+export interface PageOnShow {
+  documentId: string;
+  page: number;
+  from: number;
+  to: number;
+}
+
+/**
+ * The pages shown as slides between `from` and `to` (epoch ms), each with when it was on screen, clipped to that
+ * stretch: what the recording draws in the program while slides are on. A screen, a stop or the meeting's end closes
+ * the page on show.
+ */
+export function pagesOnShow(events: readonly MeetingEvent[], from: number, to: number): PageOnShow[] {
+  const shown: PageOnShow[] = [];
+  let open: Omit<PageOnShow, 'to'> | null = null;
+  const close = (at: number) => {
+    if (open !== null) {
+      const clipped = { ...open, from: Math.max(open.from, from), to: Math.min(at, to) };
+      if (clipped.to > clipped.from) {
+        shown.push(clipped);
+      }
+    }
+    open = null;
+  };
+  for (const event of events) {
+    if (event.at > to) {
+      break;
+    }
+    if (event.type === 'ContentShown') {
+      close(event.at);
+      if (event.kind === 'slides' && event.documentId !== null && event.page !== null) {
+        open = { documentId: event.documentId, page: event.page, from: event.at };
+      }
+    } else if (event.type === 'ContentStopped' || event.type === 'MeetingEnded') {
+      close(event.at);
+    }
+  }
+  close(to);
+
+  return shown;
+}

@@ -187,7 +187,7 @@ export class MediaService {
   /** Who fills the program's picture and sound now (the recorder follows it). */
   programFeed(meetingId: string): ProgramFeed {
     if (!this.#meetings.has(meetingId)) {
-      return { video: null, screen: false, audio: null };
+      return { video: null, screen: false, speaker: null, audio: null };
     }
     const participants = [...(this.#participants.get(meetingId)?.values() ?? [])];
 

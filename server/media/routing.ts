@@ -86,6 +86,8 @@ export interface ProgramFeed {
   video: string | null;
   /** The picture is that participant's shared screen, not its camera. */
   screen: boolean;
+  /** Whose camera is beside the content while a screen is on show (the speaker, else the hub). */
+  speaker: string | null;
   audio: string | null;
 }
 
@@ -98,9 +100,12 @@ export function programFeed(state: MeetingState, participants: readonly MediaPar
   const { hub, speaker, holder } = programSources(state, participants, now);
   const content = contentSource(state, participants);
 
+  const camera = (speaker ?? hub)?.id ?? null;
+
   return {
-    video: content?.id ?? (speaker ?? hub)?.id ?? null,
+    video: content?.id ?? camera,
     screen: content !== null,
+    speaker: content === null ? null : camera,
     audio: (holder ?? hub)?.id ?? null,
   };
 }

@@ -8,6 +8,10 @@ import type { MediaService } from '../media/MediaService.js';
 import type { RtpTap } from '../media/MediaBridge.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
+import type { DocumentStore } from '../content/DocumentStore.js';
+import { pagePart } from '../content/DocumentStore.js';
+import { pagesOnShow } from '../domain/contentRecord.js';
+import { composeScreen, composeSlides, keepFirstPicture, type SlideSpan } from './composeContent.js';
 import { joinSegments } from './joinSegments.js';
 import { freePortPair, ProgramSegment } from './ProgramSegment.js';
 
@@ -29,6 +33,8 @@ export interface RecordingIndex {
 export interface RecordingServiceOptions {
   meetings: MeetingService;
   media: MediaService;
+  /** Where the pages shown as slides are, to draw them into the program. */
+  documents: DocumentStore;
   /** `DATA_DIR/recordings`. */
   dir: string;
   /** Below this much free space the recorder stops, with an alert. */
@@ -56,6 +62,7 @@ export class RecordingService {
   constructor({
     meetings,
     media,
+    documents,
     dir,
     minFreeBytes,
     ffmpeg = 'ffmpeg',
@@ -63,7 +70,7 @@ export class RecordingService {
     pollMs = 1000,
   }: RecordingServiceOptions) {
     this.dir = dir;
-    this.#options = { meetings, media, minFreeBytes, ffmpeg, now, pollMs };
+    this.#options = { meetings, media, documents, minFreeBytes, ffmpeg, now, pollMs };
     this.#unsubscribe = meetings.onEvents((runtime, events) => {
       if (events.some((e) => e.type === 'SessionStarted')) {
         // A recorder that cannot start (an unwritable folder) must not take the coordinator down with it.
@@ -128,6 +135,8 @@ class MeetingRecorder {
   readonly #options: Required<Omit<RecordingServiceOptions, 'dir'>>;
   readonly #onDone: () => void;
   readonly #segments: ProgramSegment[] = [];
+  /** Segments of a shared screen that carry the speaker's camera as a second picture, to be drawn beside it. */
+  readonly #withSpeaker = new Set<ProgramSegment>();
   #current: ProgramSegment | null = null;
   #feedKey: string | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -197,7 +206,7 @@ class MeetingRecorder {
       return;
     }
     const feed = this.#options.media.programFeed(this.#runtime.id);
-    const key = `${feed.video ?? ''}|${feed.screen ? 'screen' : 'camera'}|${feed.audio ?? ''}`;
+    const key = `${feed.video ?? ''}|${feed.screen ? 'screen' : 'camera'}|${feed.speaker ?? ''}|${feed.audio ?? ''}`;
     if (key === this.#feedKey && this.#current !== null) {
       return;
     }
@@ -221,6 +230,12 @@ class MeetingRecorder {
 
       return;
     }
+    // Beside a shared screen, the speaker's camera; a camera not on the bridge leaves the screen alone.
+    const speakerPorts = feed.speaker === null ? null : await freePortPair();
+    const speaker =
+      feed.speaker === null || speakerPorts === null
+        ? null
+        : ((await bridge.tap?.(feed.speaker, 'video', speakerPorts, false)) ?? null);
     const n = this.#segments.length + 1;
     const base = join(this.#dir, `${fileBase(this.#runtime.id)}.part-${n}`);
     const start = ProgramSegment.start({
@@ -228,6 +243,9 @@ class MeetingRecorder {
       sdpFile: `${base}.sdp`,
       tracks: [
         { kind: 'video', tap: video, ports: videoPorts },
+        ...(speaker === null || speakerPorts === null
+          ? []
+          : [{ kind: 'video' as const, tap: speaker, ports: speakerPorts }]),
         { kind: 'audio', tap: audio, ports: audioPorts },
       ],
       ffmpeg: this.#options.ffmpeg,
@@ -237,12 +255,15 @@ class MeetingRecorder {
     try {
       this.#current = await start;
     } catch (error) {
-      [video, audio].forEach((tap) => tap.close());
+      [video, audio, speaker].forEach((tap) => tap?.close());
       void this.finish('failed', `bộ ghi không khởi động được (${(error as Error).message})`);
 
       return;
     }
     this.#segments.push(this.#current);
+    if (speaker !== null) {
+      this.#withSpeaker.add(this.#current);
+    }
   }
 
   async #finishNow(status: 'stopped' | 'failed', reason: string | null): Promise<void> {
@@ -256,6 +277,7 @@ class MeetingRecorder {
     const now = this.#options.now();
     const spans = this.#spans();
     const chapters = chaptersOf(turnLog(this.#runtime.state, this.#runtime.index), spans, now);
+    await this.#drawContent();
     const name = `ghi-hinh-${fileBase(this.#runtime.id)}.webm`;
     let bytes = 0;
     try {
@@ -283,6 +305,48 @@ class MeetingRecorder {
     await rename(`${path}.tmp`, path);
     logger.info({ meetingId: this.#runtime.id, status: index.status, bytes }, 'recording finished');
     this.#onDone();
+  }
+
+  /**
+   * The program's picture while content was on, as the consoles showed it: the content large, the speaker small. A
+   * shared screen was recorded with the speaker's camera beside it; slides are not a stream on the bridge, so the
+   * pages shown while a segment was recorded are drawn into it from the log and the page images.
+   */
+  async #drawContent(): Promise<void> {
+    const events = await this.#options.meetings.log(this.#runtime.id);
+    const { ffmpeg } = this.#options;
+    for (const segment of this.#segments) {
+      if (this.#withSpeaker.has(segment)) {
+        await composeScreen({ ffmpeg, segment: segment.file }).catch(async (error: unknown) => {
+          logger.error({ err: error, meetingId: this.#runtime.id }, 'drawing the speaker beside the screen failed');
+          // Two pictures cannot be joined to the others: the screen alone is kept.
+          await keepFirstPicture({ ffmpeg, segment: segment.file }).catch(() => undefined);
+        });
+        continue;
+      }
+      const end = segment.endedAt ?? this.#options.now();
+      const spans: SlideSpan[] = [];
+      // A page that overlaps a segment by less than a step of the recorder is the switch's own lag, not content.
+      const longEnough = pagesOnShow(events, segment.startedAt, end).filter(
+        (shown) => shown.to - shown.from >= this.#options.pollMs,
+      );
+      for (const shown of longEnough) {
+        const image = await this.#options.documents.get(this.#runtime.id, shown.documentId, pagePart(shown.page));
+        if (image !== null) {
+          spans.push({
+            image,
+            fromSec: (shown.from - segment.startedAt) / 1000,
+            toSec: (shown.to - segment.startedAt) / 1000,
+          });
+        }
+      }
+      try {
+        await composeSlides({ ffmpeg, segment: segment.file, spans });
+      } catch (error) {
+        // The segment stays as recorded (the speaker alone): the minutes still say which pages were shown.
+        logger.error({ err: error, meetingId: this.#runtime.id }, 'drawing the slides into the recording failed');
+      }
+    }
   }
 
   #spans(): RecordedSpan[] {

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type MeetingConnection } from '../../server/protocol/client.js';
+import { uploadReady } from '../helpers/documents.js';
 import { testPdf } from '../helpers/pdf.js';
-import { until } from '../helpers/poll.js';
 import { BRIDGES, bridgeEnv } from '../helpers/mediasoup.js';
-import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 import { eventually, launchChromium, openConsole } from './browser.js';
 
 /** The SHA-256 of the pixels a console's slide canvas shows, and which page it says it drew. */
@@ -42,25 +42,7 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))(
     const errors: string[][] = [];
     const sockets: MeetingConnection[] = [];
 
-    const upload = async (pdf: Buffer, name: string) => {
-      const response = await fetch(
-        `${t.url}/api/meetings/m1/documents?name=${encodeURIComponent(name)}&agendaIndex=1`,
-        {
-          method: 'POST',
-          headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/octet-stream' },
-          body: new Uint8Array(pdf),
-        },
-      );
-      expect(response.status).toBe(201);
-      const id = ((await response.json()) as { document: { documentId: string } }).document.documentId;
-      await until(
-        () => t.meeting.state.documents.find((d) => d.documentId === id)?.state === 'ready',
-        120_000,
-        `${name} prepared`,
-      );
-
-      return id;
-    };
+    const upload = (pdf: Buffer, name: string) => uploadReady(t, pdf, name, 1);
 
     beforeAll(async () => {
       if (skip) {

@@ -1,10 +1,14 @@
 import { execFile } from 'node:child_process';
-import { stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordingOffset, type RecordedSpan } from '../../server/domain/recording.js';
 import { request } from '../../server/protocol/client.js';
+import { uploadReady } from '../helpers/documents.js';
+import { testPdf } from '../helpers/pdf.js';
 import { BRIDGES, bridgeEnv } from '../helpers/mediasoup.js';
 import { squash, textViaLibreOffice } from '../helpers/office.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
@@ -18,10 +22,75 @@ interface Probe {
   chapters: { start_time: string; tags?: { title?: string } }[];
 }
 
+/** A picture as 64×36 RGB pixels: a frame of a recording at `atSec`, or an image (`atSec` null) fitted as a page. */
+async function thumbnail(input: string | Buffer, atSec: number | null): Promise<Buffer> {
+  const fit = 'scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2:white';
+  const source = typeof input === 'string' ? input : join(await mkdtemp(join(tmpdir(), 'page-')), 'page.jpg');
+  if (typeof input !== 'string') {
+    await writeFile(source, input);
+  }
+  const seek = atSec === null ? [] : ['-ss', atSec.toFixed(2)];
+  const { stdout } = await run(
+    'ffmpeg',
+    [
+      ...seek,
+      '-v',
+      'error',
+      '-i',
+      source,
+      '-frames:v',
+      '1',
+      '-vf',
+      `${fit},scale=64:36`,
+      '-pix_fmt',
+      'rgb24',
+      '-f',
+      'rawvideo',
+      '-',
+    ],
+    { encoding: 'buffer' },
+  );
+
+  return stdout;
+}
+
+/** Mean absolute difference of two thumbnails over their left two thirds (where the speaker's inset never is). */
+function difference(a: Buffer, b: Buffer): number {
+  let sum = 0;
+  let n = 0;
+  for (let y = 0; y < 36; y++) {
+    for (let x = 0; x < 42; x++) {
+      for (let c = 0; c < 3; c++) {
+        const i = (y * 64 + x) * 3 + c;
+        sum += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
+        n++;
+      }
+    }
+  }
+
+  return sum / n;
+}
+
+/** The mean RGB of a thumbnail's pixels in [x0, x1) × [y0, y1). */
+function meanColour(thumb: Buffer, x0: number, y0: number, x1: number, y1: number): number[] {
+  const sum = [0, 0, 0];
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      for (let c = 0; c < 3; c++) {
+        sum[c] = (sum[c] ?? 0) + (thumb[(y * 64 + x) * 3 + c] ?? 0);
+      }
+    }
+  }
+
+  return sum.map((v) => v / ((x1 - x0) * (y1 - y0)));
+}
+
+const colourDistance = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - (b[i] ?? 0))));
+
 const recordingOf = async (t: TestServer) =>
   (await (await fetch(`${t.url}/api/meetings/m1/recording`, { headers: { 'x-api-key': ADMIN_KEY } })).json()) as {
     enabled: boolean;
-    recording: { status: string; file: string | null; reason: string | null } | null;
+    recording: { status: string; file: string | null; reason: string | null; spans: RecordedSpan[] } | null;
   };
 
 /**
@@ -40,11 +109,12 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
   });
 
   it.skipIf(skip)(
-    'records the hub, the floor holder, then the hub’s shared screen, into one WebM with a video and an audio track and a chapter per turn',
+    'records the hub, the floor holder, the hub’s shared screen, then its slides, content always beside the speaker, into one WebM with a video and an audio track and a chapter per turn',
     async () => {
       t = await startTestServer({ env: await bridgeEnv(bridge, { RECORDING: 'on', RECORDING_MIN_FREE_MB: '1' }) });
       browser = await launchChromium();
       // The hub's screen (its window's size) is told from every camera (960×540 at most) by its size.
+      const report = await uploadReady(t, testPdf(3), 'Báo cáo tháng.pdf');
       const { page: hub } = await openMediaPage(browser, t, 'chair', undefined, { width: 1366, height: 768 }, 60_000);
       await openMediaPage(browser, t, 'point', 'DC-X1', { width: 1280, height: 720 }, 60_000);
       const { socket: chair } = await t.connect('chair');
@@ -54,14 +124,15 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
       await hub.locator('[data-testid=recording-badge]').getByText('Đang ghi hình').waitFor();
       // Each stretch of the program is given time to be written (its file grows), not a fixed pause: a busy host
       // writes slowly, and the test must not outrun it.
-      const grown = (part: number) =>
-        eventually(async () => {
-          const bytes = await stat(join(t?.dataDir ?? '', 'recordings', `m1.part-${part}.webm`)).then(
-            (s) => s.size,
-            () => 0,
-          );
-          expect(bytes).toBeGreaterThan(40_000);
-        }, 120_000);
+      const sizeOf = (part: number) =>
+        stat(join(t?.dataDir ?? '', 'recordings', `m1.part-${part}.webm`)).then(
+          (s) => s.size,
+          () => 0,
+        );
+      const grown = async (part: number) => {
+        const from = await sizeOf(part);
+        await eventually(async () => expect((await sizeOf(part)) - from).toBeGreaterThan(40_000), 120_000);
+      };
       await grown(1);
       await request(chair, 'floor:grant', { pointId: 'DC-X1' });
       await grown(2);
@@ -78,6 +149,12 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
         return `${track?.getSettings().width ?? 0}x${track?.getSettings().height ?? 0}`;
       });
       await grown(4);
+      // Then the hub presents a report as slides: the recording draws the page large and the speaker small.
+      await request(chair, 'content:stop', {});
+      await eventually(async () => expect(await sizeOf(5)).toBeGreaterThan(4096), 120_000);
+      const slidesAt = (await request(chair, 'slides:show', { documentId: report, page: 2 })).ok ? Date.now() : 0;
+      expect(slidesAt).toBeGreaterThan(0);
+      await grown(5);
       await request(chair, 'meeting:end', {});
       await eventually(
         async () => expect((await recordingOf(t as TestServer)).recording?.status).toBe('done'),
@@ -120,6 +197,33 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
         ])
       ).stdout;
       expect(new Set(sizes.trim().split('\n'))).toContain(screen);
+      // Midway through the slides, the recorded picture is page 2 (the speaker's inset aside), pixel for pixel close;
+      // a moment of the camera alone is not.
+      const log = await t.server.meetings.log('m1');
+      const shown = log.find((e) => e.type === 'ContentShown' && e.kind === 'slides')?.at ?? 0;
+      const ended = log.find((e) => e.type === 'MeetingEnded')?.at ?? 0;
+      const middle = recordingOffset(recording?.spans ?? [], (shown + ended) / 2);
+      expect(middle).not.toBeNull();
+      const pageImage = Buffer.from(
+        await (
+          await fetch(`${t.url}/api/meetings/m1/documents/${report}/pages/2`, { headers: { 'x-api-key': ADMIN_KEY } })
+        ).arrayBuffer(),
+      );
+      const expected = await thumbnail(pageImage, null);
+      const slides = await thumbnail(file, middle ?? 0);
+      const camera = await thumbnail(file, 1);
+      expect(difference(slides, expected)).toBeLessThan(20);
+      expect(difference(camera, expected)).toBeGreaterThan(40);
+      // The speaker is in the corner, beside the slides and beside the shared screen: that corner looks like the camera
+      // (Chromium's fake one), not like the page.
+      const screenFrom = log.find((e) => e.type === 'ContentShown' && e.kind === 'screen')?.at ?? 0;
+      const screenTo = log.find((e) => e.type === 'ContentStopped' && e.at > screenFrom)?.at ?? 0;
+      const screenMiddle = recordingOffset(recording?.spans ?? [], (screenFrom + screenTo) / 2);
+      const cameraColour = meanColour(camera, 0, 0, 64, 36);
+      for (const frame of [slides, await thumbnail(file, screenMiddle ?? 0)]) {
+        expect(colourDistance(meanColour(frame, 50, 28, 62, 34), cameraColour)).toBeLessThan(30);
+      }
+      expect(colourDistance(meanColour(expected, 50, 28, 62, 34), cameraColour)).toBeGreaterThan(60);
       const titles = probe.chapters.map((c) => c.tags?.title ?? '');
       expect(titles[0]).toBe('Chương trình hội nghị');
       expect(titles).toContain('Lượt 1: Điểm cầu Xã Tân Sơn');

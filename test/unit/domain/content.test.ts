@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanDocumentName, kindOfName } from '../../../server/domain/content.js';
-import { pageRanges, shownBetween } from '../../../server/domain/contentRecord.js';
+import { pageRanges, pagesOnShow, shownBetween } from '../../../server/domain/contentRecord.js';
 import { replay } from '../../../server/domain/apply.js';
 import type { Actor } from '../../../server/domain/model.js';
 import { codeOf, Meeting, point, SYSTEM } from '../../helpers/domain.js';
@@ -136,6 +136,36 @@ describe('documents and content', () => {
       { kind: 'slides', presenter: 'DC-T', documentId: 'd1', name: 'Báo cáo KT-XH.pdf', pages: [1, 2, 3, 5] },
     ]);
     expect(pageRanges([5, 1, 2, 3, 2])).toBe('1–3, 5');
+  });
+
+  it('the recording draws each page for as long as it was on show, clipped to the recorded stretch; a screen or a stop ends it', () => {
+    const m = withReport();
+    const t0 = m.now;
+    m.now += 1000;
+    m.run({ type: 'slides.show', documentId: 'd1', page: 1 });
+    m.now += 4000;
+    m.run({ type: 'slides.show', documentId: 'd1', page: 3 });
+    m.now += 2000;
+    m.run({ type: 'screen.start' });
+    m.now += 3000;
+    m.run({ type: 'slides.show', documentId: 'd1', page: 2 });
+    m.now += 1000;
+    m.run({ type: 'content.stop' });
+    m.now += 5000;
+    expect(pagesOnShow(m.log, t0, m.now)).toEqual([
+      { documentId: 'd1', page: 1, from: t0 + 1000, to: t0 + 5000 },
+      { documentId: 'd1', page: 3, from: t0 + 5000, to: t0 + 7000 },
+      { documentId: 'd1', page: 2, from: t0 + 10_000, to: t0 + 11_000 },
+    ]);
+    // A segment that starts while page 3 is on show and ends before the screen.
+    expect(pagesOnShow(m.log, t0 + 6000, t0 + 6500)).toEqual([
+      { documentId: 'd1', page: 3, from: t0 + 6000, to: t0 + 6500 },
+    ]);
+    // Still on show when the segment ends.
+    m.run({ type: 'slides.show', documentId: 'd1', page: 4 });
+    expect(pagesOnShow(m.log, m.now, m.now + 2000)).toEqual([
+      { documentId: 'd1', page: 4, from: m.now, to: m.now + 2000 },
+    ]);
   });
 
   it('file names: kept in NFC; one with a folder, a control character or a leading dot is refused; the extension says the kind', () => {
