@@ -7,6 +7,19 @@ import { tempDir } from './tmp.js';
 
 const run = promisify(execFile);
 
+/** A PDF's text, as poppler's pdftotext reads it. */
+export async function pdfText(pdf: Buffer): Promise<string> {
+  const { dir, remove } = await tempDir('diemcau-pdf-');
+  try {
+    await writeFile(join(dir, 'document.pdf'), pdf);
+    await run('pdftotext', [join(dir, 'document.pdf'), join(dir, 'document.txt')]);
+
+    return await readFile(join(dir, 'document.txt'), 'utf8');
+  } finally {
+    await remove();
+  }
+}
+
 /**
  * Opens a document the way the office will: LibreOffice converts it to PDF (a Word file, or a workbook printed with
  * its page setup), and the PDF's text is read back with pdftotext.

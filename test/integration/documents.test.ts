@@ -1,9 +1,15 @@
 import { Document, Packer, PageBreak, Paragraph, TextRun } from 'docx';
+import { imageSize } from 'image-size';
+import pptxgenjs from 'pptxgenjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallMeetingInput } from '../helpers/domain.js';
+import { pdfText } from '../helpers/office.js';
 import { testPdf } from '../helpers/pdf.js';
 import { until } from '../helpers/poll.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
+
+// The package's types describe a CommonJS module; the ES build that Node loads exports the class itself.
+const PptxGenJS = pptxgenjs as unknown as typeof pptxgenjs.default;
 
 /** The meeting's documents over HTTP: the office uploads, the server prepares slides, every point downloads. */
 describe('documents of a meeting', () => {
@@ -92,6 +98,31 @@ describe('documents of a meeting', () => {
         .subarray(0, 5)
         .toString(),
     ).toBe('%PDF-');
+  });
+
+  it('a PPTX becomes slides through LibreOffice Impress, a slide a page, its Vietnamese text drawn', async () => {
+    const deck = new PptxGenJS();
+    deck.layout = 'LAYOUT_16x9';
+    for (const n of [1, 2, 3, 4]) {
+      deck.addSlide().addText(`Báo cáo quý IV — trang ${n}`, { x: 0.5, y: 2, w: 9, h: 1.5, fontSize: 40 });
+    }
+    const pptx = (await deck.write({ outputType: 'nodebuffer' })) as Buffer;
+    const response = await upload(pptx, 'Trình chiếu quý IV.pptx');
+    expect(response.status).toBe(201);
+    const { document } = (await response.json()) as { document: { documentId: string } };
+    expect(await prepared(document.documentId)).toMatchObject({ state: 'ready', pages: 4, kind: 'pptx' });
+    // A page of a 16:9 slide is drawn 16:9, 1280 px wide.
+    const page = await asPoint(`/api/meetings/m1/documents/${document.documentId}/pages/4`);
+    expect(page.headers.get('content-type')).toContain('image/jpeg');
+    const size = imageSize(new Uint8Array(await page.arrayBuffer()));
+    expect(size.width).toBe(1280);
+    expect(size.height).toBeGreaterThanOrEqual(700);
+    expect(size.height).toBeLessThanOrEqual(730);
+    const pdf = await asPoint(`/api/meetings/m1/documents/${document.documentId}?as=pdf`);
+    const text = (await pdfText(Buffer.from(await pdf.arrayBuffer()))).normalize('NFC');
+    for (const n of [1, 2, 3, 4]) {
+      expect(text).toContain(`Báo cáo quý IV — trang ${n}`);
+    }
   });
 
   it('bad files are refused in Vietnamese and change nothing', async () => {
