@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,7 @@ import { linkRouter } from './http/linkRouter.js';
 import { documentBody, documentsRouter } from './http/documentsRouter.js';
 import { DocumentPreparer } from './content/DocumentPreparer.js';
 import { FileDocumentStore } from './content/FileDocumentStore.js';
+import { loadTls, redirectServer, RENEW_WITHIN_MS } from './reach/tls.js';
 import { RedisDocumentStore } from './content/RedisDocumentStore.js';
 import { LinkHub } from './linking/LinkHub.js';
 import { UplinkService } from './linking/UplinkService.js';
@@ -119,6 +121,14 @@ export interface AppServer {
  */
 export async function startServer(config: Config, { now = Date.now }: { now?: () => number } = {}): Promise<AppServer> {
   setLogLevel(config.LOG_LEVEL);
+  // A certificate that cannot serve stops the start before anything listens: never HTTP by accident.
+  const tls =
+    config.TLS_CERT === undefined || config.TLS_KEY === undefined
+      ? null
+      : loadTls(config.TLS_CERT, config.TLS_KEY, now());
+  if (tls !== null && tls.validTo - now() < RENEW_WITHIN_MS) {
+    logger.warn({ validTo: new Date(tls.validTo).toISOString() }, 'the TLS certificate expires soon: renew it');
+  }
   const { store, directoryStore, tokenRegistry, accountStore, ownership, redis } = await createStores(config);
   // Several coordinators share Redis: a bus to forward to a meeting's owner, and socket.io's Redis adapter so the
   // owner's broadcasts reach sockets on every node (with connection-state recovery across nodes).
@@ -143,7 +153,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     adminKey: config.ADMIN_API_KEY,
     tokens,
     accounts,
-    secureCookies: (config.COOKIE_SECURE ?? (config.NODE_ENV === 'production' ? 'on' : 'off')) === 'on',
+    secureCookies: (config.COOKIE_SECURE ?? (config.NODE_ENV === 'production' || tls !== null ? 'on' : 'off')) === 'on',
   });
 
   const app = express();
@@ -166,7 +176,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   });
   app.use('/api/directory', directoryRouter({ meetings, auth }));
   app.use('/api', sessionRouter({ accounts, auth }));
-  const httpServer = createServer(app);
+  const httpServer = tls === null ? createServer(app) : createHttpsServer({ cert: tls.cert, key: tls.key }, app);
   // Built after telemetry (it needs the bridge); telemetry's sweep reads it only once it exists.
   let mediaService: MediaService | null = null;
   const telemetry = new TelemetryService({
@@ -313,12 +323,20 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   });
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${address.port}`;
+  const scheme = tls === null ? 'http' : 'https';
+  const url = `${scheme}://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${address.port}`;
   if (config.PORT === 0) {
     publicUrl = url;
   }
   nodeUrl = config.NODE_URL ?? url;
-  logger.info({ url }, 'listening');
+  const redirect = config.HTTP_REDIRECT_PORT === undefined ? null : redirectServer(publicUrl);
+  if (redirect !== null) {
+    await new Promise<void>((resolve, reject) => {
+      redirect.once('error', reject);
+      redirect.listen(config.HTTP_REDIRECT_PORT, config.HOST, () => resolve());
+    });
+  }
+  logger.info({ url, certificateNames: tls?.names }, 'listening');
 
   let closed = false;
 
@@ -346,8 +364,10 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       // Recordings are finished (their files joined) while the bridge still carries media.
       await recordings?.close();
       await media.close();
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      for (const server of redirect === null ? [httpServer] : [httpServer, redirect]) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
       await meetings.close();
       await tokenRegistry.close();
       await bus?.close();

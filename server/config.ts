@@ -11,8 +11,14 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Interface to listen on. */
     HOST: z.string().default('0.0.0.0'),
-    /** Base URL printed in join links. Default http://localhost:PORT. */
+    /** Base URL printed in join links. Default http://localhost:PORT (https:// when TLS_CERT is set). */
     PUBLIC_URL: z.url().optional(),
+    /** PEM certificate (with its chain) for serving HTTPS on PORT; with TLS_KEY. Unset: plain HTTP (behind nginx). */
+    TLS_CERT: z.string().min(1).optional(),
+    /** PEM private key of TLS_CERT. */
+    TLS_KEY: z.string().min(1).optional(),
+    /** With TLS: a plain-HTTP port that only redirects to the HTTPS address (e.g. 80). */
+    HTTP_REDIRECT_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     /** Where the embedded store keeps meeting logs and the directory. */
     DATA_DIR: z.string().default('./data'),
     /** Meeting store: `embedded` (JSONL files in DATA_DIR) or `redis` (Redis Streams at REDIS_URL). */
@@ -98,8 +104,20 @@ export const configSchema = z
     RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(1_000_000).default(1),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
-  .transform((env) => ({ ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` }))
+  .transform((env) => ({
+    ...env,
+    PUBLIC_URL: env.PUBLIC_URL ?? `${env.TLS_CERT === undefined ? 'http' : 'https'}://localhost:${env.PORT}`,
+  }))
   .superRefine((env, ctx) => {
+    if ((env.TLS_CERT === undefined) !== (env.TLS_KEY === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'set TLS_CERT and TLS_KEY together (one without the other)' });
+    }
+    if (env.HTTP_REDIRECT_PORT !== undefined && env.TLS_CERT === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'HTTP_REDIRECT_PORT redirects to HTTPS: set TLS_CERT and TLS_KEY' });
+    }
+    if (env.TLS_CERT !== undefined && !env.PUBLIC_URL.startsWith('https://')) {
+      ctx.addIssue({ code: 'custom', message: 'PUBLIC_URL must be an https:// address when TLS_CERT is set' });
+    }
     if (env.NODE_ENV === 'production' && (env.JWT_SECRET === DEV_JWT_SECRET || env.ADMIN_API_KEY === DEV_ADMIN_KEY)) {
       ctx.addIssue({ code: 'custom', message: 'set JWT_SECRET and ADMIN_API_KEY in production (defaults refused)' });
     }
