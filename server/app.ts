@@ -34,6 +34,8 @@ import { documentBody, documentsRouter } from './http/documentsRouter.js';
 import { DocumentPreparer } from './content/DocumentPreparer.js';
 import { FileDocumentStore } from './content/FileDocumentStore.js';
 import { loadTls, redirectServer, RENEW_WITHIN_MS } from './reach/tls.js';
+import { TurnCredentials } from './reach/turn.js';
+import { iceRouter } from './http/iceRouter.js';
 import { RedisDocumentStore } from './content/RedisDocumentStore.js';
 import { LinkHub } from './linking/LinkHub.js';
 import { UplinkService } from './linking/UplinkService.js';
@@ -199,13 +201,23 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     bridgeStats: async (meetingId) => (mediaService === null ? new Map() : mediaService.pointStats(meetingId)),
   });
   let publicUrl = config.PUBLIC_URL;
+  // Where the consoles are served securely: a page opened over plain HTTP points people there.
+  app.get('/api/address', (_req, res) => {
+    res.json({ publicUrl });
+  });
   /** This node's address for the other coordinators (HTTP forwarded to a meeting's owner); set once listening. */
   let nodeUrl: string | null = null;
   // Where a meeting is owned (this node, another's address, or nobody while it moves); the gateway knows.
   const locateOwner = (meetingId: string) => signaling.gateway.ownerUrl(meetingId);
   // A document's bytes are read before forwarding, so that they reach the meeting's owner whole.
   app.post('/api/meetings/:id/documents', documentBody);
+  const turn = new TurnCredentials({
+    urls: config.TURN_URLS,
+    secret: config.TURN_SECRET ?? null,
+    ttlSec: config.TURN_TTL_SEC,
+  });
   app.use('/api/meetings/:id', forwardToOwner(locateOwner));
+  app.use('/api/meetings', iceRouter({ meetings, auth, tokens, turn, now }));
   app.use(
     '/api/meetings',
     meetingsRouter({
@@ -299,6 +311,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     maxConnectionsPerToken: config.MAX_CONNECTIONS_PER_TOKEN,
     allowedOrigins: [new URL(config.PUBLIC_URL).origin, ...config.CORS_ORIGINS],
     sessionTokenTtlSec: config.SESSION_TOKEN_TTL_SEC,
+    turn,
     now,
     cluster:
       bus === null || ownership === undefined

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ICE_URL } from './domain/reach.js';
 
 const DEV_JWT_SECRET = 'diemcau-dev-secret-change-me-0123456789';
 const DEV_ADMIN_KEY = 'diemcau-dev-admin';
@@ -86,6 +87,25 @@ export const configSchema = z
     /** First UDP/TCP port for media (mediasoup: one per worker; werift: its ICE range). */
     MEDIA_PORT_MIN: z.coerce.number().int().min(1024).max(65_000).default(40_000),
     MEDIA_PORT_MAX: z.coerce.number().int().min(1025).max(65_535).default(40_999),
+    /** TURN and STUN servers handed to consoles, comma-separated (`turn:host:3478?transport=udp`, `turns:host:443`). */
+    TURN_URLS: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((u) => u.trim())
+          .filter((u) => u !== ''),
+      ),
+    /** coturn's `static-auth-secret` (≥ 32 characters): consoles get credentials derived from it, never the secret. */
+    TURN_SECRET: z.string().optional(),
+    /** Lifetime of a console's TURN credential, seconds (never beyond its join link; renewed on reconnect). */
+    TURN_TTL_SEC: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86_400)
+      .default(12 * 3600),
     /** Sockets one join token may hold at once (a reload, a second screen); more are refused. */
     MAX_CONNECTIONS_PER_TOKEN: z.coerce.number().int().min(1).max(100).default(3),
     /** Browser origins allowed besides PUBLIC_URL's own, comma-separated (e.g. a separate console host). */
@@ -111,6 +131,20 @@ export const configSchema = z
   .superRefine((env, ctx) => {
     if ((env.TLS_CERT === undefined) !== (env.TLS_KEY === undefined)) {
       ctx.addIssue({ code: 'custom', message: 'set TLS_CERT and TLS_KEY together (one without the other)' });
+    }
+    for (const url of env.TURN_URLS) {
+      if (!ICE_URL.test(url)) {
+        ctx.addIssue({ code: 'custom', message: `TURN_URLS: ${url} is not a turn:, turns: or stun: address` });
+      }
+    }
+    if (env.TURN_URLS.some((u) => u.startsWith('turn')) && env.TURN_SECRET === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'TURN_URLS has a TURN server: set TURN_SECRET (coturn static-auth-secret)',
+      });
+    }
+    if (env.TURN_SECRET !== undefined && env.TURN_SECRET.length < 32) {
+      ctx.addIssue({ code: 'custom', message: 'TURN_SECRET is too short (at least 32 characters)' });
     }
     if (env.HTTP_REDIRECT_PORT !== undefined && env.TLS_CERT === undefined) {
       ctx.addIssue({ code: 'custom', message: 'HTTP_REDIRECT_PORT redirects to HTTPS: set TLS_CERT and TLS_KEY' });

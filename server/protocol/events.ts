@@ -6,6 +6,7 @@ import type { REQUESTS, RequestName } from './requests.js';
 import type { AttendanceRowView } from './http.js';
 import type { HistoryColumns } from '../telemetry/TelemetryHistory.js';
 import type { IceRestart, JoinResult, TransportOptions } from '../media/MediaBridge.js';
+import type { IceServers } from '../reach/turn.js';
 
 /** What each request's successful ack carries besides `ok: true`. */
 export interface AckResults {
@@ -17,8 +18,8 @@ export interface AckResults {
   'attendance:get': { rows: AttendanceRowView[] };
   'telemetry:sample': { health: Health };
   'auth:refresh': { token: string; expiresAt: number };
-  'media:join': { join: JoinResult };
-  'media:restart': { restart: IceRestart };
+  'media:join': { join: JoinResult; ice: IceServers };
+  'media:restart': { restart: IceRestart; ice: IceServers };
   'media:transport': { transport: TransportOptions };
   'media:produce': { producerId: string };
   'media:answer': object;
@@ -48,6 +49,8 @@ export interface SocketData {
   tokenId: string;
   /** The join link the token is or was refreshed from (revocation closes every socket of a link). */
   linkId: string;
+  /** When the token the socket stands on expires (epoch ms). */
+  linkExpiresAt: number;
 }
 
 export type { Ack };

@@ -249,7 +249,7 @@ export const REQUESTS = {
     schema: z.strictObject({ takeOver: z.boolean().optional() }),
     who: 'anyone connected',
     doc: "Join the media bridge. Embedded bridge: the ack carries an SDP offer with fixed slots (own microphone and camera in; program, audio and thumbnails out) and their labels. A point's room sends media from one page at a time: while another page of the same point is on the bridge this fails with `POINT_OPEN_ELSEWHERE`, unless `takeOver`, which moves the room's media here (the other page gets `media:replaced`).",
-    ack: "`{ bridge: 'werift', offer, slots }` or `{ bridge: 'mediasoup', routerRtpCapabilities }`",
+    ack: "`{ join: { bridge: 'werift', offer, slots } | { bridge: 'mediasoup', routerRtpCapabilities }, ice: { iceServers, expiresAt } }`: `iceServers` for RTCPeerConnection (TURN with credentials valid until `expiresAt`, never beyond the socket's link; empty without TURN_URLS)",
   },
   'media:answer': {
     schema: z.strictObject({ sdp: z.string().min(10).max(100_000) }),
@@ -260,7 +260,7 @@ export const REQUESTS = {
     schema: empty,
     who: 'anyone connected',
     doc: 'A new offer restarting ICE after a network change; answer it with `media:answer`.',
-    ack: '`{ restart: { offer } }` (embedded) or `{ restart: { transports: [{ id, iceParameters }] } }` (mediasoup)',
+    ack: '`{ restart: { offer } | { transports: [{ id, iceParameters }] }, ice }` (embedded, mediasoup), with fresh relay credentials in `ice`',
   },
   'media:capabilities': {
     schema: z.strictObject({ rtpCapabilities: mediasoupObject }),

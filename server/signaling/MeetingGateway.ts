@@ -7,6 +7,7 @@ import type { MediaService } from '../media/MediaService.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { ErrorBody } from '../protocol/common.js';
+import type { TurnCredentials } from '../reach/turn.js';
 import type { SocketData } from '../protocol/events.js';
 import type { RequestName } from '../protocol/requests.js';
 import type { TelemetryService } from '../telemetry/TelemetryService.js';
@@ -21,6 +22,8 @@ const logger = createLogger('MeetingGateway');
 export interface SocketRef {
   socketId: string;
   actor: SocketData['actor'];
+  /** When the socket's join link expires (epoch ms): what it is handed may not outlive it. */
+  linkExpiresAt: number;
 }
 
 export interface Opened {
@@ -43,6 +46,7 @@ export interface GatewayOptions {
   media: MediaService;
   tokens: JoinTokens;
   sessionTokenTtlSec: number;
+  turn: TurnCredentials;
   now: () => number;
   /** Several coordinators: the bus to the others and how to find a meeting's owner. */
   cluster?:
@@ -359,7 +363,7 @@ export class MeetingGateway {
   }
 
   #ctx(runtime: MeetingRuntime, socket: SocketRef): RequestContext {
-    const { telemetry, media, tokens, sessionTokenTtlSec, now } = this.#options;
+    const { telemetry, media, tokens, sessionTokenTtlSec, turn, now } = this.#options;
 
     return {
       socketId: socket.socketId,
@@ -369,6 +373,8 @@ export class MeetingGateway {
       media,
       tokens,
       sessionTokenTtlSec,
+      turn,
+      linkExpiresAt: socket.linkExpiresAt,
       now,
     };
   }

@@ -14,6 +14,7 @@ import { fanOut } from './fanOut.js';
 import { rooms } from './rooms.js';
 import { snapshotFor } from './views.js';
 import { dispatchRequest, toErrorBody } from './handle.js';
+import { TurnCredentials } from '../reach/turn.js';
 import { MeetingGateway, type GatewayOptions, type Opened, type SocketRef } from './MeetingGateway.js';
 import type { Snapshot } from '../protocol/messages.js';
 import type { RequestName } from '../protocol/requests.js';
@@ -41,6 +42,8 @@ export interface SignalingServerOptions {
   sessionTokenTtlSec?: number;
   /** Scales every per-socket rate budget (server/signaling/limits.ts). Default 1. */
   rateLimitMultiplier?: number;
+  /** The relay credentials consoles are handed with their media. Default none (no TURN). */
+  turn?: TurnCredentials;
   /** Server clock. Default Date.now. */
   now?: () => number;
   /** Several coordinators: the bus between them and how to find a meeting's owner (MeetingGateway). */
@@ -75,6 +78,7 @@ export class SignalingServer {
     maxConnectionsPerToken = 3,
     allowedOrigins = [],
     sessionTokenTtlSec = 3600,
+    turn = new TurnCredentials({ urls: [], secret: null, ttlSec: 3600 }),
     now = Date.now,
     cluster,
   }: SignalingServerOptions) {
@@ -83,7 +87,16 @@ export class SignalingServer {
     this.#tokens = tokens;
     this.#telemetry = telemetry;
     this.#now = now;
-    this.#gateway = new MeetingGateway({ meetings, telemetry, media, tokens, sessionTokenTtlSec, now, cluster });
+    this.#gateway = new MeetingGateway({
+      meetings,
+      telemetry,
+      media,
+      tokens,
+      sessionTokenTtlSec,
+      turn,
+      now,
+      cluster,
+    });
     this.io = new Server(httpServer, {
       maxHttpBufferSize: maxMessageBytes,
       connectionStateRecovery: { maxDisconnectionDuration: recoveryWindowSec * 1000, skipMiddlewares: true },
@@ -168,11 +181,16 @@ export class SignalingServer {
       address: socket.handshake.address,
       ...(claims.person === null ? {} : { person: claims.person }),
     };
-    const opened = await this.#gateway.open(claims.meetingId, { socketId: socket.id, actor });
+    const opened = await this.#gateway.open(claims.meetingId, {
+      socketId: socket.id,
+      actor,
+      linkExpiresAt: claims.expiresAt,
+    });
     socket.data.meetingId = claims.meetingId;
     socket.data.tokenId = claims.tokenId;
     socket.data.linkId = claims.linkId;
     socket.data.actor = actor;
+    socket.data.linkExpiresAt = claims.expiresAt;
     this.#opened.set(socket.id, opened);
   }
 
@@ -188,14 +206,14 @@ export class SignalingServer {
   }
 
   #onConnection(socket: TypedSocket): void {
-    const { meetingId, actor, tokenId, linkId } = socket.data;
+    const { meetingId, actor, tokenId, linkId, linkExpiresAt } = socket.data;
     if (this.#tokens.registry?.isRevoked(linkId)) {
       // A recovered session skips the handshake; its link may have been revoked while it was away.
       socket.disconnect(true);
 
       return;
     }
-    const ref: SocketRef = { socketId: socket.id, actor };
+    const ref: SocketRef = { socketId: socket.id, actor, linkExpiresAt };
     this.#tokenSockets.set(tokenId, (this.#tokenSockets.get(tokenId) ?? 0) + 1);
     socket.on('disconnect', () => {
       const left = (this.#tokenSockets.get(tokenId) ?? 1) - 1;
@@ -227,7 +245,16 @@ export class SignalingServer {
       });
     }
     const allow = socketLimiter(this.#telemetry.intervalMs, this.#rateLimitMultiplier);
-    const run = (name: RequestName, payload: unknown) => this.#gateway.run(meetingId, ref, name, payload);
+    const run = async (name: RequestName, payload: unknown) => {
+      const result = await this.#gateway.run(meetingId, ref, name, payload);
+      if (name === 'auth:refresh') {
+        // The socket now stands on the refreshed token: what it is handed next (relay credentials) may last as long.
+        ref.linkExpiresAt = (result as { expiresAt: number }).expiresAt;
+        socket.data.linkExpiresAt = ref.linkExpiresAt;
+      }
+
+      return result;
+    };
     socket.onAny((event: string, ...args: unknown[]) => dispatchRequest(run, allow, event, args));
   }
 

@@ -7,6 +7,7 @@ import type { SocketData } from '../protocol/events.js';
 import type { RequestPayload } from '../protocol/requests.js';
 import type { LinkSample } from '../telemetry/classify.js';
 import type { TelemetryService } from '../telemetry/TelemetryService.js';
+import type { TurnCredentials } from '../reach/turn.js';
 import { COMMAND_REQUESTS, REQUEST_COMMANDS, type QUERY_REQUESTS } from './requestCommands.js';
 import { isStaff, rollCallStaffView, snapshotFor } from './views.js';
 
@@ -20,6 +21,9 @@ export interface RequestContext {
   media: MediaService;
   tokens: JoinTokens;
   sessionTokenTtlSec: number;
+  turn: TurnCredentials;
+  /** When the socket's join link expires (epoch ms). */
+  linkExpiresAt: number;
   now: () => number;
 }
 
@@ -31,6 +35,10 @@ const participantOf = (ctx: RequestContext) => ({
   role: ctx.actor.role,
   pointId: ctx.actor.pointId ?? null,
 });
+
+/** The ICE servers this console may use, with credentials bounded by its link; labelled with its meeting and point. */
+const iceServersOf = (ctx: RequestContext) =>
+  ctx.turn.for(`${ctx.runtime.id}.${ctx.actor.pointId ?? ctx.actor.role}`, ctx.linkExpiresAt, ctx.now());
 
 function requireStaff(ctx: RequestContext): void {
   if (!isStaff(ctx.actor.role)) {
@@ -102,13 +110,18 @@ export const QUERY_HANDLERS: { [E in QueryRequest]: Handler<E> } = {
   },
   'media:join': async (ctx, { takeOver }) => ({
     join: await ctx.media.join(ctx.runtime, participantOf(ctx), takeOver === true),
+    ice: iceServersOf(ctx),
   }),
   'media:answer': async (ctx, { sdp }) => {
     await ctx.media.bridge.answer(ctx.socketId, sdp);
 
     return {};
   },
-  'media:restart': async (ctx) => ({ restart: await ctx.media.bridge.restartIce(ctx.socketId) }),
+  // A restart after a network change renews the relay's credentials too (they may have run out meanwhile).
+  'media:restart': async (ctx) => ({
+    restart: await ctx.media.bridge.restartIce(ctx.socketId),
+    ice: iceServersOf(ctx),
+  }),
   'media:capabilities': async (ctx, { rtpCapabilities }) => {
     ctx.media.bridge.setRtpCapabilities(ctx.socketId, rtpCapabilities);
 

@@ -6,11 +6,22 @@ import type { Role } from '../../server/domain/model.js';
  * camera runs at 15 frames a second (20 by default): four to six pages encode and decode video on two cores, and a
  * quarter less work kept later joins from queueing behind the earlier pages' frames. Still above `LINK_MIN_FPS`.
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium({
+  executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args = [],
+  env,
+}: {
+  /** Another Chromium launcher (one that runs it inside a room's network namespace). */
+  executablePath?: string;
+  args?: string[];
+  env?: Record<string, string>;
+} = {}): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     headless: true,
+    ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
     args: [
+      ...args,
       '--no-sandbox',
       '--headless',
       '--use-fake-device-for-media-stream=fps=15',

@@ -529,7 +529,13 @@ export const en: Dictionary = {
       absent: 'No camera or microphone found on this computer.',
       busy: 'The camera or microphone is in use by another program.',
       other: 'The camera/microphone could not be opened.',
+      insecure:
+        'Browsers open the camera and microphone only on a secure (https://) address. This page was opened over http://, so the room sends no picture or sound.',
       receiveOnly: 'This point still sees and hears the meeting, and can request the floor and answer roll calls.',
+    },
+    secureAddress: {
+      open: 'Open this point at its secure address:',
+      none: 'The server has no https:// address yet: tell the technical staff (the HTTPS section of the install guide).',
     },
     elsewhere: {
       open: 'This point is open in another window or computer. Only one window sends picture and sound; this one takes over when the other closes.',

@@ -540,7 +540,13 @@ export const vi = {
       absent: 'Không tìm thấy camera hoặc micrô trên máy này.',
       busy: 'Camera hoặc micrô đang được chương trình khác sử dụng.',
       other: 'Không mở được camera/micrô.',
+      insecure:
+        'Trình duyệt chỉ cho dùng camera và micrô trên địa chỉ an toàn (https://). Trang này đang mở qua http:// nên không có hình và tiếng của điểm cầu.',
       receiveOnly: 'Điểm cầu vẫn xem và nghe hội nghị, vẫn xin phát biểu và điểm danh được.',
+    },
+    secureAddress: {
+      open: 'Hãy mở điểm cầu ở địa chỉ an toàn:',
+      none: 'Máy chủ chưa có địa chỉ https://: hãy báo bộ phận kỹ thuật (mục HTTPS trong hướng dẫn cài đặt).',
     },
     elsewhere: {
       open: 'Điểm cầu này đang mở ở một cửa sổ hoặc máy khác. Chỉ một cửa sổ được gửi hình và tiếng; cửa sổ này sẽ tự nhận khi cửa sổ kia đóng.',

@@ -34,8 +34,11 @@ export type Elsewhere = 'open' | 'replaced';
 /** How often a page waiting for the point's other page to leave tries to join again. */
 const ELSEWHERE_RETRY_MS = 2000;
 
-/** Why devices failed, as the browser names it: refused by the person or the browser, absent, in use, other. */
-export type DeviceError = 'denied' | 'absent' | 'busy' | 'other';
+/**
+ * Why devices failed, as the browser names it: refused by the person or the browser, absent, in use, other; or the
+ * page is not on a secure (HTTPS) address, where browsers open no camera or microphone at all.
+ */
+export type DeviceError = 'denied' | 'absent' | 'busy' | 'other' | 'insecure';
 
 function deviceErrorOf(error: unknown): DeviceError {
   const name = (error as { name?: string } | null)?.name ?? '';
@@ -67,6 +70,8 @@ export class MediaClient {
   readonly #options: MediaClientOptions;
   #session: MediaSession | null = null;
   #bridge: 'werift' | 'mediasoup' | null = null;
+  /** TURN and STUN servers from the coordinator, with credentials bounded by this console's link. */
+  #iceServers: RTCIceServer[] = [];
   #local: MediaStream | null = null;
   #deviceError: DeviceError | null = null;
   #slots = new Map<string, SlotView>();
@@ -274,8 +279,9 @@ export class MediaClient {
       throw new Error(`${ack.error.code}: ${ack.error.message}`);
     }
     this.#elsewhere = null;
-    const { join } = ack;
+    const { join, ice } = ack;
     this.#bridge = join.bridge;
+    this.#iceServers = ice.iceServers;
     // Labels sent before this answer are no newer than the ones it carries; later ones wait for the session.
     this.#pendingLabels = new Map();
     try {
@@ -299,7 +305,12 @@ export class MediaClient {
     this.#session = null;
     this.#slots = new Map();
     this.#options.onChange?.();
-    const sessionOptions = { socket: this.#options.socket, sink: this.#sink(), onLost: () => void this.#rejoin() };
+    const sessionOptions = {
+      socket: this.#options.socket,
+      sink: this.#sink(),
+      onLost: () => void this.#rejoin(),
+      iceServers: this.#iceServers,
+    };
     this.#session =
       join.bridge === 'mediasoup'
         ? await MediasoupSession.open(sessionOptions, join.routerRtpCapabilities, this.#local)
@@ -317,6 +328,12 @@ export class MediaClient {
    * takes part receive-only: it sees and hears the program; `deviceError` says why.
    */
   async #openDevices(bridge: 'werift' | 'mediasoup'): Promise<MediaStream | null> {
+    if (!window.isSecureContext || navigator.mediaDevices === undefined) {
+      // Plain HTTP from another host: the browser hides the devices. The room still receives the meeting.
+      this.#deviceError = 'insecure';
+
+      return null;
+    }
     const { cameraId, microphoneId } = this.#options;
     const audio: MediaTrackConstraints | boolean = microphoneId ? { deviceId: { exact: microphoneId } } : true;
     const video: MediaTrackConstraints = {

@@ -25,6 +25,8 @@ export interface MediasoupSessionOptions {
   sink: SlotSink;
   /** Asked when the transports cannot be recovered by an ICE restart: the media client joins again. */
   onLost: () => void;
+  /** Relay servers (TURN) for a room whose network blocks the direct path. */
+  iceServers: RTCIceServer[];
 }
 
 /**
@@ -186,10 +188,11 @@ export class MediasoupSession implements MediaSession {
 
   async #transport(direction: 'send' | 'recv'): Promise<Transport> {
     const { transport: options } = await this.#ask('media:transport', { direction });
+    const withRelays = { ...(options as unknown as TransportOptions), iceServers: this.#options.iceServers };
     const transport =
       direction === 'send'
-        ? this.#device.createSendTransport(options as unknown as TransportOptions)
-        : this.#device.createRecvTransport(options as unknown as TransportOptions);
+        ? this.#device.createSendTransport(withRelays)
+        : this.#device.createRecvTransport(withRelays);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.#ask('media:connect', {
         transportId: transport.id,
@@ -255,12 +258,14 @@ export class MediasoupSession implements MediaSession {
       if (this.#closed || this.connectionState === 'connected') {
         return;
       }
-      const { restart } = await this.#ask('media:restart', {});
+      const { restart, ice } = await this.#ask('media:restart', {});
       if (!('transports' in restart)) {
         throw new MediaRequestError('no ICE parameters');
       }
       for (const { id, iceParameters } of restart.transports) {
         const transport = [this.#send, this.#recv].find((t) => t?.id === id);
+        // Fresh relay credentials: the old ones may have run out while the network was away.
+        await transport?.updateIceServers({ iceServers: ice.iceServers });
         await transport?.restartIce({
           iceParameters: iceParameters as Parameters<Transport['restartIce']>[0]['iceParameters'],
         });

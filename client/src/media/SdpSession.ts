@@ -9,6 +9,8 @@ export interface SdpSessionOptions {
   sink: SlotSink;
   /** Asked when ICE cannot be restarted: the media client joins again. */
   onLost: () => void;
+  /** Relay servers (TURN) for a room whose network blocks the direct path. */
+  iceServers: RTCIceServer[];
 }
 
 /**
@@ -18,7 +20,7 @@ export interface SdpSessionOptions {
  */
 export class SdpSession implements MediaSession {
   readonly #options: SdpSessionOptions;
-  readonly #pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
+  readonly #pc: RTCPeerConnection;
   readonly #labels = new Map<string, SlotLabel>();
   #screen: RTCRtpTransceiver | null = null;
   #restarting = false;
@@ -26,6 +28,7 @@ export class SdpSession implements MediaSession {
 
   private constructor(options: SdpSessionOptions) {
     this.#options = options;
+    this.#pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', iceServers: options.iceServers });
   }
 
   /** Answers the bridge's offer with the local tracks (either may be missing: the point then only receives). */
@@ -148,6 +151,8 @@ export class SdpSession implements MediaSession {
       }
       const ack = await request(this.#options.socket, 'media:restart', {});
       if (ack.ok && 'offer' in ack.restart) {
+        // Fresh relay credentials: the old ones may have run out while the network was away.
+        this.#pc.setConfiguration({ ...this.#pc.getConfiguration(), iceServers: ack.ice.iceServers });
         await this.#pc.setRemoteDescription({ type: 'offer', sdp: ack.restart.offer });
         await this.#answer();
       } else {

@@ -17,6 +17,7 @@ import { speakerCaption, speakerWaiting } from '../components/speakerWaiting.js'
 import { DeviceSettings } from './DeviceSettings.js';
 import { readinessOf } from './readiness.js';
 import { RollCallPrompt } from './RollCallPrompt.js';
+import { SecureAddress } from './SecureAddress.js';
 import { WaitingRoom } from './WaitingRoom.js';
 import { turnNotice } from './turnNotice.js';
 import { ContentStage } from '../content/ContentStage.js';
@@ -87,7 +88,7 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
           {media.deviceError !== null && (
             <div className="banner banner-refused" role="alert" data-testid="device-error">
               {t(`point.deviceProblem.${media.deviceError}`)} {t('point.deviceProblem.receiveOnly')}{' '}
-              <RetryButton media={media} />
+              {media.deviceError === 'insecure' ? <SecureAddress /> : <RetryButton media={media} />}
             </div>
           )}
           {media.phase === 'failed' && (

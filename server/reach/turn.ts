@@ -1,0 +1,46 @@
+import { createHmac } from 'node:crypto';
+import { turnExpiry, turnUsername } from '../domain/reach.js';
+
+/** An entry of RTCConfiguration.iceServers. */
+export interface IceServer {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
+/** The ICE servers a console uses, and until when their credentials are good (null: none to renew). */
+export interface IceServers {
+  iceServers: IceServer[];
+  expiresAt: number | null;
+}
+
+/**
+ * Hands each console time-limited TURN credentials (TURN REST: coturn `use-auth-secret` with the same secret). STUN
+ * addresses need none; with no TURN configured, consoles get no servers and reach the bridge directly or over ICE-TCP.
+ */
+export class TurnCredentials {
+  readonly #turn: string[];
+  readonly #stun: string[];
+  readonly #secret: string | null;
+  readonly #ttlMs: number;
+
+  constructor({ urls, secret, ttlSec }: { urls: readonly string[]; secret: string | null; ttlSec: number }) {
+    this.#turn = urls.filter((u) => u.startsWith('turn'));
+    this.#stun = urls.filter((u) => u.startsWith('stun:'));
+    this.#secret = secret;
+    this.#ttlMs = ttlSec * 1000;
+  }
+
+  /** Credentials for one console (`label`: its meeting and point, for the relay's log), bounded by its link. */
+  for(label: string, linkExpiresAt: number, now: number): IceServers {
+    const iceServers: IceServer[] = this.#stun.length === 0 ? [] : [{ urls: this.#stun }];
+    if (this.#turn.length === 0 || this.#secret === null) {
+      return { iceServers, expiresAt: null };
+    }
+    const expiresAt = turnExpiry(now, this.#ttlMs, linkExpiresAt);
+    const username = turnUsername(expiresAt, label);
+    const credential = createHmac('sha1', this.#secret).update(username).digest('base64');
+
+    return { iceServers: [...iceServers, { urls: this.#turn, username, credential }], expiresAt };
+  }
+}
