@@ -10,7 +10,10 @@ export async function launchChromium({
   executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args = [],
   env,
+  fakeFps = 15,
 }: {
+  /** The fake camera's frame rate. */
+  fakeFps?: number;
   /** Another Chromium launcher (one that runs it inside a room's network namespace). */
   executablePath?: string;
   args?: string[];
@@ -24,7 +27,7 @@ export async function launchChromium({
       ...args,
       '--no-sandbox',
       '--headless',
-      '--use-fake-device-for-media-stream=fps=15',
+      `--use-fake-device-for-media-stream=fps=${fakeFps}`,
       '--use-fake-ui-for-media-stream',
       '--disable-background-networking',
       '--disable-component-update',

@@ -38,7 +38,11 @@ export interface PointNetwork {
   pointIp: string;
   /** A Chromium that runs inside the namespace (a script to hand Playwright as its executable). */
   chromium: string;
-  shape(profile: LinkProfile): Promise<void>;
+  /**
+   * Applies a profile each way: with the kernel's netem, delay, loss and rate; without it (some virtual machines'
+   * kernels lack sch_netem), the rate by tbf and the loss by nftables, and no delay: `delayApplied` says which.
+   */
+  shape(profile: LinkProfile): Promise<{ delayApplied: boolean }>;
   /** Inside the namespace: UDP dropped (an office firewall that lets no media through). */
   blockUdp(): Promise<void>;
   /** Inside the namespace: nothing out but TCP to port 443 (a firewall that lets only HTTPS out). */
@@ -78,6 +82,7 @@ export async function createPointNetwork(dir: string): Promise<PointNetwork> {
   );
   await chmod(chromium, 0o755);
   // nft reads its rules from a file (its `-f -` would need stdin through ip netns exec).
+  let netem: boolean | null = null;
   const nft = async (rules: string) => {
     const path = join(dir, `${name}-${Math.random().toString(36).slice(2)}.nft`);
     await writeFile(path, `${rules}\n`);
@@ -91,16 +96,54 @@ export async function createPointNetwork(dir: string): Promise<PointNetwork> {
     pointIp,
     chromium,
     async shape({ rttMs, lossPct, rateKbit }) {
-      const netem = [
-        'netem',
-        ...(rttMs > 0 ? ['delay', `${rttMs / 2}ms`, `${Math.max(1, rttMs / 20)}ms`] : []),
-        ...(lossPct > 0 ? ['loss', `${lossPct}%`] : []),
-        ...(rateKbit > 0 ? ['rate', `${rateKbit}kbit`] : []),
-        'limit',
-        '1000',
+      const devices: [string, (...args: string[]) => Promise<unknown>][] = [
+        [hostDev, (...args) => sh('tc', ...args)],
+        [pointDev, (...args) => inside('tc', ...args)],
       ];
-      await sh('tc', 'qdisc', 'replace', 'dev', hostDev, 'root', ...netem);
-      await inside('tc', 'qdisc', 'replace', 'dev', pointDev, 'root', ...netem);
+      if (netem === null) {
+        netem = await sh('tc', 'qdisc', 'replace', 'dev', hostDev, 'root', 'netem').then(
+          () => true,
+          () => false,
+        );
+      }
+      for (const [device, tc] of devices) {
+        await tc('qdisc', 'del', 'dev', device, 'root').catch(() => undefined);
+        if (netem) {
+          const args = [
+            ...(rttMs > 0 ? ['delay', `${rttMs / 2}ms`, `${Math.max(1, rttMs / 20)}ms`] : []),
+            ...(lossPct > 0 ? ['loss', `${lossPct}%`] : []),
+            ...(rateKbit > 0 ? ['rate', `${rateKbit}kbit`] : []),
+          ];
+          await tc('qdisc', 'replace', 'dev', device, 'root', 'netem', ...args, 'limit', '1000');
+        } else if (rateKbit > 0) {
+          // Without netem: the rate by a token bucket, its queue bounded as a 4G router's is.
+          await tc(
+            'qdisc',
+            'replace',
+            'dev',
+            device,
+            'root',
+            'tbf',
+            'rate',
+            `${rateKbit}kbit`,
+            'burst',
+            '16kb',
+            'latency',
+            '300ms',
+          );
+        }
+      }
+      await inside('nft', 'delete', 'table', 'inet', 'link').catch(() => undefined);
+      if (!netem && lossPct > 0) {
+        // Without netem: random loss each way by nftables.
+        const drop = `numgen random mod 1000 < ${Math.round(lossPct * 10)} drop`;
+        await nft(`table inet link {
+  chain in { type filter hook input priority -10; policy accept; iifname "lo" accept; ${drop}; }
+  chain out { type filter hook output priority -10; policy accept; oifname "lo" accept; ${drop}; }
+}`);
+      }
+
+      return { delayApplied: netem || rttMs === 0 };
     },
     async blockUdp() {
       await nft(`table inet room {

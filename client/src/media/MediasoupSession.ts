@@ -175,7 +175,7 @@ export class MediasoupSession implements MediaSession {
     if (audio !== undefined) {
       this.#producers.set(
         'audio',
-        await this.#send.produce({ track: audio, codecOptions: { opusDtx: true }, stopTracks: false }),
+        await this.#send.produce({ track: audio, codecOptions: { opusDtx: true, opusFec: true }, stopTracks: false }),
       );
     }
     if (video !== undefined) {

@@ -31,7 +31,15 @@ import { useWorkerBinary, WorkerPool } from './WorkerPool.js';
 const logger = createLogger('MediasoupBridge');
 
 const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
-  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48_000, channels: 2 },
+  // In-band FEC: a room whose uplink loses packets sends each frame's redundancy with the next (Opus adapts it to the
+  // loss the bridge reports), so its voice survives a lossy 4G link.
+  {
+    kind: 'audio',
+    mimeType: 'audio/opus',
+    clockRate: 48_000,
+    channels: 2,
+    parameters: { useinbandfec: 1, minptime: 10 },
+  },
   { kind: 'video', mimeType: 'video/VP8', clockRate: 90_000, parameters: { 'x-google-start-bitrate': 600 } },
   {
     kind: 'video',
