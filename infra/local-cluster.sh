@@ -4,6 +4,8 @@
 # it if A dies (leases in Redis, LEASE_TTL_MS).
 # Usage: infra/local-cluster.sh [work-dir]   — Ctrl-C stops everything.
 # Ports: nginx 8080, node A 3101, node B 3102, Redis 6390 (override with NGINX_PORT, NODE_A_PORT, NODE_B_PORT, REDIS_PORT).
+# WITH_TURN=1 also starts coturn (Debian's package) from infra/coturn/turnserver.conf.template on 127.0.0.1:3478
+# (TLS 5349, a self-signed certificate) and hands the nodes TURN_URLS and TURN_SECRET.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${1:-$(mktemp -d /tmp/diemcau-cluster.XXXXXX)}"
@@ -24,6 +26,20 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly ye
 pids+=($!)
 
 common=(STORE=redis "REDIS_URL=redis://127.0.0.1:$redis_port" HOST=127.0.0.1 "PUBLIC_URL=http://127.0.0.1:$nginx_port")
+if [ "${WITH_TURN:-0}" = 1 ]; then
+  turn_secret="$(openssl rand -hex 24)"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj /CN=127.0.0.1 \
+    -keyout "$work/turn.key" -out "$work/turn.pem" 2>/dev/null
+  sed -e "s#@LISTEN_IP@#127.0.0.1#; s#@RELAY_IP@#127.0.0.1#; s#@PORT@#3478#; s#@TLS_PORT@#5349#" \
+    -e "s#@MIN_PORT@#49160#; s#@MAX_PORT@#49359#; s#@SECRET@#$turn_secret#; s#@REALM@#diemcau.local#" \
+    -e "s#@CERT@#$work/turn.pem#; s#@KEY@#$work/turn.key#; s#@MEDIA_HOST_IP@#127.0.0.1#" \
+    -e "s#@LOG_FILE@#$work/turn.log#; s#@PID_FILE@#$work/turn.pid#" \
+    infra/coturn/turnserver.conf.template >"$work/turnserver.conf"
+  # On loopback the media host is 127.0.0.1, which the configuration otherwise refuses to relay to.
+  turnserver -c "$work/turnserver.conf" --allow-loopback-peers --no-stdout-log &
+  pids+=($!)
+  common+=("TURN_SECRET=$turn_secret" "TURN_URLS=turn:127.0.0.1:3478?transport=udp,turns:127.0.0.1:5349?transport=tcp")
+fi
 env "${common[@]}" NODE_ID=node-a "PORT=$a_port" npx tsx server/main.ts --demo >"$work/node-a.log" 2>&1 &
 pids+=($!)
 sleep 3
