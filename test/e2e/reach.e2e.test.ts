@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestCa, type TestCa } from '../helpers/certificates.js';
+import { getWithCa, makeTestCa, type TestCa } from '../helpers/certificates.js';
 import { startCoturn, type Coturn } from '../helpers/coturn.js';
 import { bridgeEnv, BRIDGES } from '../helpers/mediasoup.js';
 import { createPointNetwork, PROFILES, type LinkProfile, type PointNetwork } from '../helpers/netns.js';
@@ -14,6 +15,28 @@ import { eventually, launchChromium, mediaConnected, slotStats } from './browser
 import { pathOf, receivedOver } from './linkStats.js';
 
 const run = promisify(execFile);
+
+/** In a page: how many relay candidates a peer connection gathers through these ICE servers (0: the relay refused). */
+async function gatherRelayCandidates(iceServers: RTCIceServer[]): Promise<number> {
+  const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: 'relay' });
+  let relays = 0;
+  pc.addEventListener('icecandidate', (e) => {
+    if (e.candidate?.type === 'relay') {
+      relays += 1;
+    }
+  });
+  pc.createDataChannel('probe');
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise<void>((resolve) => {
+    const done = () => pc.iceGatheringState === 'complete' && resolve();
+    pc.addEventListener('icegatheringstatechange', done);
+    setTimeout(resolve, 15_000);
+    done();
+  });
+  pc.close();
+
+  return relays;
+}
 const TURN_SECRET = 'reach-test-secret-0123456789abcdefghij';
 const mediasoupSkip = BRIDGES.find((b) => b.bridge === 'mediasoup')?.skip ?? true;
 
@@ -124,6 +147,23 @@ describe.skipIf(mediasoupSkip)('[mediasoup] reaching a room through firewalls an
     expect(await pathOf(room)).toMatchObject({ candidateType: 'relay', relayProtocol: 'tls' });
     expect(await coturn.log()).toContain('TLS');
   }, 180_000);
+
+  it('coturn accepts the credential the coordinator hands out, and refuses one replayed after its validity', async () => {
+    // The coordinator's own credential, as a console gets it (over HTTPS, trusting the internal CA).
+    const handed = JSON.parse(
+      (await getWithCa(`${t.url}/api/meetings/m1/ice-servers?token=${await t.token('point', 'DC-X4')}`, ca.cert)).body,
+    ) as { iceServers: { username?: string }[] };
+    const given = handed.iceServers.at(-1)?.username ?? '';
+    const udp = `turn:${net.secondHostIp}:3478?transport=udp`;
+    const credential = (username: string) => createHmac('sha1', TURN_SECRET).update(username).digest('base64');
+    const nowSec = Math.floor(Date.now() / 1000);
+    const replayed = `${nowSec - 60}:m1.DC-X4`;
+    const relays = (username: string) =>
+      hub.evaluate(gatherRelayCandidates, [{ urls: [udp], username, credential: credential(username) }]);
+    expect(given).toMatch(/^\d+:m1\.DC-X4$/);
+    expect(await relays(given)).toBeGreaterThan(0);
+    expect(await relays(replayed)).toBe(0);
+  }, 60_000);
 
   it('a room on a poor link (3 % loss, 512 kbit/s, and 200 ms where the kernel has netem) keeps decoding the program at 15 fps or more, its sound concealed under 5 %', async () => {
     const [clean, , poor] = PROFILES as [LinkProfile, LinkProfile, LinkProfile, LinkProfile];

@@ -1,29 +1,15 @@
 import { X509Certificate } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { connectMeeting } from '../../server/protocol/client.js';
-import { makeTestCa, type TestCa, type TestCertificate } from '../helpers/certificates.js';
+import { getWithCa, makeTestCa, type TestCa, type TestCertificate } from '../helpers/certificates.js';
 import { freePort } from '../helpers/poll.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
-
-/** A GET over HTTPS trusting only the test CA; resolves with the status, headers and body. */
-function getTls(url: string, ca: Buffer): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    httpsRequest(url, { ca }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
 
 function getPlain(url: string): Promise<{ status: number; location: string | undefined }> {
   return new Promise((resolve, reject) => {
@@ -66,11 +52,11 @@ describe('HTTPS served by the coordinator', () => {
 
   it('serves the API and the consoles over HTTPS, trusted through the internal CA; sockets connect over wss', async () => {
     expect(t.url.startsWith('https://127.0.0.1:')).toBe(true);
-    const health = await getTls(`${t.url}/healthz`, ca.cert);
+    const health = await getWithCa(`${t.url}/healthz`, ca.cert);
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toMatchObject({ ok: true });
     // Not trusted without the CA: nothing is served insecurely by accident, and nothing pretends to be trusted.
-    await expect(getTls(`${t.url}/healthz`, Buffer.from(''))).rejects.toThrow();
+    await expect(getWithCa(`${t.url}/healthz`, Buffer.from(''))).rejects.toThrow();
     const { socket, snapshot } = await connectMeeting(t.url, await t.token('point', 'DC-X1'), {
       reconnection: false,
       ca: ca.cert.toString(),
