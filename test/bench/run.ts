@@ -8,10 +8,11 @@ import { benchBridge } from './bridge.js';
 import { benchMediaSideBySide } from './media.js';
 import { benchLinkedMedia } from './linkedMedia.js';
 import { benchSlides } from './slides.js';
+import { benchNetwork } from './network.js';
 import { benchSignaling, type SignalingResult } from './signaling.js';
 
 /**
- * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR] [--media [--linked | --slides]]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
+ * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR] [--media [--linked | --slides]] [--network]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
  * bare socket.io baseline in the same run. Writes test/bench/results/latest.json and latest.md (latest-redis,
  * latest-2-nodes for the variants).
  */
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     media: { type: 'boolean', default: false },
     linked: { type: 'boolean', default: false },
     slides: { type: 'boolean', default: false },
+    network: { type: 'boolean', default: false },
     'media-points': { type: 'string' },
     profile: { type: 'string' },
   },
@@ -31,6 +33,11 @@ const { values } = parseArgs({
 if (values.profile !== undefined) {
   // The server processes write a CPU profile each when they stop (test/bench/harness.ts).
   process.env.BENCH_CPU_PROFILE_DIR = values.profile;
+}
+if (values.network) {
+  // --network: a commune behind each link profile and firewall, on mediasoup (needs root: network namespaces).
+  await benchNetwork((line) => console.error(line));
+  process.exit(0);
 }
 if (values.media && values.slides) {
   // --media --slides: the bytes per point per minute of a report as slides vs as a shared screen.
