@@ -160,7 +160,14 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(helmet());
+  // A page that came over HTTPS (here, or through nginx) has its requests upgraded to HTTPS; one that came over plain
+  // HTTP must not be, or its scripts are asked for on an HTTPS port that is not there and the room sees a blank page
+  // instead of the console that says why its camera is unavailable.
+  const overHttps = helmet();
+  const overHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  app.use((req, res, next) =>
+    (req.secure || req.get('x-forwarded-proto') === 'https' ? overHttps : overHttp)(req, res, next),
+  );
   // Cross-origin browser calls only from configured origins; same-origin pages and non-browser clients need no CORS.
   app.use('/api', cors({ origin: config.CORS_ORIGINS, credentials: false }));
   app.use(express.json({ limit: '4mb' }));
@@ -217,7 +224,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     ttlSec: config.TURN_TTL_SEC,
   });
   app.use('/api/meetings/:id', forwardToOwner(locateOwner));
-  app.use('/api/meetings', iceRouter({ meetings, auth, tokens, turn, now }));
+  app.use('/api/meetings', iceRouter({ meetings, auth, turn, now }));
   app.use(
     '/api/meetings',
     meetingsRouter({

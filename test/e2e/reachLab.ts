@@ -28,6 +28,8 @@ export interface ReachLab {
    * program; resolves with the page and the milliseconds from opening to the first decoded frames.
    */
   openRoom(pointId: string): Promise<{ page: Page; firstFrameMs: number }>;
+  /** A Chromium inside the room's namespace (trusting the internal CA), closed by `closeRoom`. */
+  launchRoom(): Promise<Browser>;
   /** Closes the room's browser and lifts its firewall. */
   closeRoom(): Promise<void>;
   close(): Promise<void>;
@@ -86,15 +88,21 @@ export async function startReachLab(): Promise<ReachLab> {
     await run('ip', ['netns', 'exec', net.name, 'nft', 'flush', 'ruleset']).catch(() => undefined);
   };
 
+  const launchRoom = async () => {
+    roomBrowser = await launchChromium({ executablePath: net.chromium, env: { HOME: home } });
+
+    return roomBrowser;
+  };
+
   return {
     t,
     net,
     ca,
     coturn,
     hub,
+    launchRoom,
     async openRoom(pointId) {
-      roomBrowser = await launchChromium({ executablePath: net.chromium, env: { HOME: home } });
-      const page = await (await roomBrowser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+      const page = await (await (await launchRoom()).newContext({ viewport: { width: 1280, height: 720 } })).newPage();
       const opened = Date.now();
       await page.goto(`${t.url}/join?token=${await t.token('point', pointId)}`);
       await mediaConnected(page, 60_000);

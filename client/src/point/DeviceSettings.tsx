@@ -7,15 +7,20 @@ export function DeviceSettings({ media, local }: { media: MediaClient | null; lo
   const { t } = useTranslation();
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   useEffect(() => {
+    // A page on plain HTTP from another host has no device API at all (the console says why elsewhere).
+    const api = navigator.mediaDevices as MediaDevices | undefined;
+    if (api === undefined) {
+      return;
+    }
     const load = () =>
-      void navigator.mediaDevices
+      void api
         .enumerateDevices()
         .then(setDevices)
         .catch(() => undefined);
     load();
-    navigator.mediaDevices.addEventListener('devicechange', load);
+    api.addEventListener('devicechange', load);
 
-    return () => navigator.mediaDevices.removeEventListener('devicechange', load);
+    return () => api.removeEventListener('devicechange', load);
   }, [local]);
   const current = (kind: 'audio' | 'video') =>
     local
