@@ -21,6 +21,11 @@ export interface HttpAuth {
   requireStaffOrAdmin(req: Request, res: Response, meetingId: string): Promise<Actor>;
   /** As requireStaffOrAdmin, and a bridge point's token of this meeting too (the meeting's documents). */
   requireParticipant(req: Request, res: Response, meetingId: string): Promise<Actor>;
+  /**
+   * A console's join token of this meeting (any role, no key or session: what is handed out is bounded by the link),
+   * with when that token expires.
+   */
+  requireJoinToken(req: Request, meetingId: string): Promise<{ actor: Actor; expiresAt: number }>;
   /** The signed-in account, if any (renewing its cookie when due); `null` without a session cookie. */
   account(req: Request, res: Response): Promise<Account | null>;
   /** Sets the session and CSRF cookies after a sign-in. */
@@ -96,13 +101,39 @@ export function createHttpAuth({
     address: req.ip ?? '',
   });
 
+  /** The join token a request carries: `Authorization: Bearer …` or `?token=`; '' without one. */
+  const tokenOf = (req: Request): string => {
+    const header = req.get('authorization') ?? '';
+
+    return header.startsWith('Bearer ') ? header.slice(7) : String(req.query.token ?? '');
+  };
+
+  /** A join token's actor for this meeting, with the token's expiry (a point's only where `points` allows). */
+  const tokenActor = async (req: Request, token: string, meetingId: string, points: boolean) => {
+    const claims = await tokens.verify(token);
+    if (claims.meetingId !== meetingId) {
+      throw new DomainError('WRONG_MEETING', 'Mã tham dự dành cho hội nghị khác (token is for another meeting)');
+    }
+    if ((claims.role === 'point' && !points) || claims.linkedUnitId !== null) {
+      throw DomainError.forbidden(points ? 'tài liệu hội nghị (documents)' : 'xuất danh sách (export)');
+    }
+    const actor: Actor = {
+      role: claims.role,
+      tokenId: claims.tokenId,
+      address: req.ip ?? '',
+      ...(claims.role === 'point' ? { pointId: claims.pointId ?? '' } : {}),
+      ...(claims.person === null ? {} : { person: claims.person }),
+    };
+
+    return { actor, expiresAt: claims.expiresAt };
+  };
+
   /** The admin key, an organizer's session, or a token of this meeting (a point's only where `points` allows). */
   const meetingActor = async (req: Request, res: Response, meetingId: string, points: boolean): Promise<Actor> => {
     if (isApiKey(req)) {
       return { role: 'admin', via: 'apiKey', address: req.ip ?? '' };
     }
-    const header = req.get('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : String(req.query.token ?? '');
+    const token = tokenOf(req);
     if (token === '') {
       const signedIn = await account(req, res);
       if (signedIn?.roles.includes('organizer') === true) {
@@ -111,21 +142,8 @@ export function createHttpAuth({
         return sessionActor(req, signedIn);
       }
     }
-    const claims = await tokens.verify(token);
-    if (claims.meetingId !== meetingId) {
-      throw new DomainError('WRONG_MEETING', 'Mã tham dự dành cho hội nghị khác (token is for another meeting)');
-    }
-    if ((claims.role === 'point' && !points) || claims.linkedUnitId !== null) {
-      throw DomainError.forbidden(points ? 'tài liệu hội nghị (documents)' : 'xuất danh sách (export)');
-    }
 
-    return {
-      role: claims.role,
-      tokenId: claims.tokenId,
-      address: req.ip ?? '',
-      ...(claims.role === 'point' ? { pointId: claims.pointId ?? '' } : {}),
-      ...(claims.person === null ? {} : { person: claims.person }),
-    };
+    return (await tokenActor(req, token, meetingId, points)).actor;
   };
 
   return {
@@ -155,6 +173,14 @@ export function createHttpAuth({
     },
     async requireParticipant(req, res, meetingId) {
       return meetingActor(req, res, meetingId, true);
+    },
+    async requireJoinToken(req, meetingId) {
+      const token = tokenOf(req);
+      if (token === '') {
+        throw new DomainError('UNAUTHENTICATED', 'Cần đường dẫn tham dự của hội nghị (a join link is needed)');
+      }
+
+      return tokenActor(req, token, meetingId, true);
     },
     startSession(res, session) {
       setSession(res, session);

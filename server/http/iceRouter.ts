@@ -1,6 +1,4 @@
 import { Router } from 'express';
-import type { JoinTokens } from '../auth/JoinTokens.js';
-import { DomainError } from '../domain/errors.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { TurnCredentials } from '../reach/turn.js';
 import type { HttpAuth } from './auth.js';
@@ -12,29 +10,21 @@ import type { HttpAuth } from './auth.js';
 export function iceRouter({
   meetings,
   auth,
-  tokens,
   turn,
   now,
 }: {
   meetings: MeetingService;
   auth: HttpAuth;
-  tokens: JoinTokens;
   turn: TurnCredentials;
   now: () => number;
 }): Router {
   const router = Router();
   router.get('/:id/ice-servers', async (req, res) => {
     const runtime = meetings.get(req.params.id);
-    // A token of another meeting is refused here, before anything is derived from it.
-    const actor = await auth.requireParticipant(req, res, runtime.id);
-    const header = req.get('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : String(req.query.token ?? '');
-    if (token === '') {
-      throw DomainError.forbidden('máy chủ chuyển tiếp (relay servers) — chỉ cho giao diện có đường dẫn tham dự');
-    }
-    const { expiresAt } = await tokens.verify(token);
+    // A join token of this meeting only: another meeting's, a key or a session gets nothing derived.
+    const { actor, expiresAt } = await auth.requireJoinToken(req, runtime.id);
     res.set('cache-control', 'no-store');
-    res.json(turn.for(`${runtime.id}.${actor.pointId ?? actor.role}`, expiresAt, now()));
+    res.json(turn.for(runtime.id, actor, expiresAt, now()));
   });
 
   return router;

@@ -31,14 +31,14 @@ export class TurnCredentials {
     this.#ttlMs = ttlSec * 1000;
   }
 
-  /** Credentials for one console (`label`: its meeting and point, for the relay's log), bounded by its link. */
-  for(label: string, linkExpiresAt: number, now: number): IceServers {
+  /** Credentials for one console of a meeting (named in the relay's log by meeting and point or role), bounded by its link. */
+  for(meetingId: string, actor: { role: string; pointId?: string }, linkExpiresAt: number, now: number): IceServers {
     const iceServers: IceServer[] = this.#stun.length === 0 ? [] : [{ urls: this.#stun }];
     if (this.#turn.length === 0 || this.#secret === null) {
       return { iceServers, expiresAt: null };
     }
     const expiresAt = turnExpiry(now, this.#ttlMs, linkExpiresAt);
-    const username = turnUsername(expiresAt, label);
+    const username = turnUsername(expiresAt, `${meetingId}.${actor.pointId ?? actor.role}`);
     const credential = createHmac('sha1', this.#secret).update(username).digest('base64');
 
     return { iceServers: [...iceServers, { urls: this.#turn, username, credential }], expiresAt };

@@ -36,9 +36,8 @@ const participantOf = (ctx: RequestContext) => ({
   pointId: ctx.actor.pointId ?? null,
 });
 
-/** The ICE servers this console may use, with credentials bounded by its link; labelled with its meeting and point. */
-const iceServersOf = (ctx: RequestContext) =>
-  ctx.turn.for(`${ctx.runtime.id}.${ctx.actor.pointId ?? ctx.actor.role}`, ctx.linkExpiresAt, ctx.now());
+/** The ICE servers this console may use, with credentials bounded by its link. */
+const iceServersOf = (ctx: RequestContext) => ctx.turn.for(ctx.runtime.id, ctx.actor, ctx.linkExpiresAt, ctx.now());
 
 function requireStaff(ctx: RequestContext): void {
   if (!isStaff(ctx.actor.role)) {
