@@ -4,6 +4,17 @@ import { ICE_URL } from './domain/reach.js';
 const DEV_JWT_SECRET = 'diemcau-dev-secret-change-me-0123456789';
 const DEV_ADMIN_KEY = 'diemcau-dev-admin';
 
+/** A comma-separated list, its items trimmed, empty ones dropped; unset is none. */
+const commaList = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
+
 /** Every environment variable the server reads, with its default. The README's configuration table mirrors this. */
 export const configSchema = z
   .object({
@@ -88,15 +99,7 @@ export const configSchema = z
     MEDIA_PORT_MIN: z.coerce.number().int().min(1024).max(65_000).default(40_000),
     MEDIA_PORT_MAX: z.coerce.number().int().min(1025).max(65_535).default(40_999),
     /** TURN and STUN servers handed to consoles, comma-separated (`turn:host:3478?transport=udp`, `turns:host:443`). */
-    TURN_URLS: z
-      .string()
-      .default('')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((u) => u.trim())
-          .filter((u) => u !== ''),
-      ),
+    TURN_URLS: commaList,
     /** coturn's `static-auth-secret` (≥ 32 characters): consoles get credentials derived from it, never the secret. */
     TURN_SECRET: z.string().optional(),
     /** Lifetime of a console's TURN credential, seconds (never beyond its join link; renewed on reconnect). */
@@ -109,15 +112,7 @@ export const configSchema = z
     /** Sockets one join token may hold at once (a reload, a second screen); more are refused. */
     MAX_CONNECTIONS_PER_TOKEN: z.coerce.number().int().min(1).max(100).default(3),
     /** Browser origins allowed besides PUBLIC_URL's own, comma-separated (e.g. a separate console host). */
-    CORS_ORIGINS: z
-      .string()
-      .default('')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((o) => o.trim())
-          .filter((o) => o !== ''),
-      ),
+    CORS_ORIGINS: commaList,
     /** Lifetime of a refreshed session token (`auth:refresh`), seconds. */
     SESSION_TOKEN_TTL_SEC: z.coerce.number().int().min(60).max(86_400).default(3600),
     /** Scales every per-socket rate budget; 0 < x. Raise it for load tests, never in production. */
