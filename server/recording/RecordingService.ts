@@ -314,7 +314,16 @@ class MeetingRecorder {
    */
   async #drawContent(): Promise<void> {
     const events = await this.#options.meetings.log(this.#runtime.id);
-    const { ffmpeg } = this.#options;
+    const { ffmpeg, documents } = this.#options;
+    // Each page's image is read once, however often it was shown.
+    const images = new Map<string, Promise<Buffer | null>>();
+    const imageOf = (documentId: string, page: number) => {
+      const key = `${documentId}/${page}`;
+      const image = images.get(key) ?? documents.get(this.#runtime.id, documentId, pagePart(page));
+      images.set(key, image);
+
+      return image;
+    };
     for (const segment of this.#segments) {
       if (this.#withSpeaker.has(segment)) {
         await composeScreen({ ffmpeg, segment: segment.file }).catch(async (error: unknown) => {
@@ -331,7 +340,7 @@ class MeetingRecorder {
         (shown) => shown.to - shown.from >= this.#options.pollMs,
       );
       for (const shown of longEnough) {
-        const image = await this.#options.documents.get(this.#runtime.id, shown.documentId, pagePart(shown.page));
+        const image = await imageOf(shown.documentId, shown.page);
         if (image !== null) {
           spans.push({
             image,

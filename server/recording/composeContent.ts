@@ -15,6 +15,10 @@ const MARGIN = 24;
 
 const quiet = ['-hide_banner', '-loglevel', 'error'];
 
+/** A picture fitted whole into the program's size, the rest filled with `pad`. */
+const fitted = (pad: 'white' | 'black') =>
+  `scale=${WIDTH}:${HEIGHT}:force_original_aspect_ratio=decrease,pad=${WIDTH}:${HEIGHT}:(ow-iw)/2:(oh-ih)/2:${pad},setsar=1`;
+
 /**
  * Encodes `[program]` of a filter graph with the segment's sound (copied) into a WebM beside it, then puts it in the
  * segment's place. VP8, as the recorded segments, so that all of them still join without re-encoding.
@@ -112,31 +116,25 @@ export async function composeSlides({
   await besideSegment(segment, async (work) => {
     // Pages differ in size (portrait, landscape); each is fitted to the picture once, so the page stream never
     // changes size (ffmpeg rebuilding its filters mid-stream drops what it had queued).
-    const fitted: string[] = [];
-    for (const [i, span] of spans.entries()) {
-      const raw = join(work, `page-${i}.jpg`);
-      const fit = join(work, `fit-${i}.png`);
-      await writeFile(raw, span.image);
-      await run(ffmpeg, [
-        ...quiet,
-        '-i',
-        raw,
-        '-vf',
-        `scale=${WIDTH}:${HEIGHT}:force_original_aspect_ratio=decrease,pad=${WIDTH}:${HEIGHT}:(ow-iw)/2:(oh-ih)/2:white,setsar=1,format=yuv420p`,
-        '-frames:v',
-        '1',
-        '-y',
-        fit,
-      ]);
-      fitted.push(fit);
+    // A page shown several times (the same image) is fitted once.
+    const fittedOf = new Map<Buffer, string>();
+    for (const { image } of spans) {
+      if (fittedOf.has(image)) {
+        continue;
+      }
+      const raw = join(work, `page-${fittedOf.size}.jpg`);
+      const fit = join(work, `fit-${fittedOf.size}.png`);
+      await writeFile(raw, image);
+      await run(ffmpeg, [...quiet, '-i', raw, '-vf', `${fitted('white')},format=yuv420p`, '-frames:v', '1', '-y', fit]);
+      fittedOf.set(image, fit);
     }
+    const fittedFiles = spans.map((s) => fittedOf.get(s.image) ?? '');
     const list = join(work, 'pages.txt');
-    await writeFile(list, pageList(spans, fitted));
+    await writeFile(list, pageList(spans, fittedFiles));
     const enable = spans.map((s) => `between(t,${s.fromSec.toFixed(3)},${s.toSec.toFixed(3)})`).join('+');
-    const fit = `scale=${WIDTH}:${HEIGHT}:force_original_aspect_ratio=decrease,pad=${WIDTH}:${HEIGHT}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${FPS}`;
     const graph = [
       `[0:v]split[camera][inset]`,
-      `[camera]${fit}[full]`,
+      `[camera]${fitted('black')},fps=${FPS}[full]`,
       `[inset]scale=${INSET_WIDTH}:-2,setsar=1,fps=${FPS}[small]`,
       `[1:v]setsar=1,fps=${FPS}[pages]`,
       `[full][pages]overlay=eof_action=pass:enable='${enable}'[withPages]`,
