@@ -3,6 +3,9 @@ import { request, type MeetingSocket } from '../../../server/protocol/client.js'
 import type { InboundStats, MediaSession, SlotSink } from './MediaSession.js';
 import { MediasoupSession } from './MediasoupSession.js';
 import { SdpSession } from './SdpSession.js';
+import { CAMERA, openDevices, type DeviceError } from './devices.js';
+
+export type { DeviceError } from './devices.js';
 
 export interface MediaClientOptions {
   socket: MeetingSocket;
@@ -34,31 +37,7 @@ export type Elsewhere = 'open' | 'replaced';
 /** How often a page waiting for the point's other page to leave tries to join again. */
 const ELSEWHERE_RETRY_MS = 2000;
 
-/**
- * Why devices failed, as the browser names it: refused by the person or the browser, absent, in use, other; or the
- * page is not on a secure (HTTPS) address, where browsers open no camera or microphone at all.
- */
-export type DeviceError = 'denied' | 'absent' | 'busy' | 'other' | 'insecure';
-
-function deviceErrorOf(error: unknown): DeviceError {
-  const name = (error as { name?: string } | null)?.name ?? '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') {
-    return 'denied';
-  }
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') {
-    return 'absent';
-  }
-
-  return name === 'NotReadableError' || name === 'AbortError' ? 'busy' : 'other';
-}
-
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Camera size per bridge: mediasoup sends three simulcast layers, which Chromium keeps from 960×540 up. */
-const CAMERA = {
-  werift: { width: 640, height: 360 },
-  mediasoup: { width: 960, height: 540 },
-} as const;
 
 /**
  * The browser side of the media bridge, whichever runs: joins, opens camera and microphone, and keeps the receive
@@ -323,38 +302,13 @@ export class MediaClient {
     this.#options.onChange?.();
   }
 
-  /**
-   * Camera and microphone, or whichever of them can be opened. A room without either (refused, absent, busy) still
-   * takes part receive-only: it sees and hears the program; `deviceError` says why.
-   */
+  /** Camera and microphone, or whichever open (`deviceError` says why not). */
   async #openDevices(bridge: 'werift' | 'mediasoup'): Promise<MediaStream | null> {
-    if (!window.isSecureContext || navigator.mediaDevices === undefined) {
-      // Plain HTTP from another host: the browser hides the devices. The room still receives the meeting.
-      this.#deviceError = 'insecure';
-
-      return null;
-    }
     const { cameraId, microphoneId } = this.#options;
-    const audio: MediaTrackConstraints | boolean = microphoneId ? { deviceId: { exact: microphoneId } } : true;
-    const video: MediaTrackConstraints = {
-      ...CAMERA[bridge],
-      frameRate: 25,
-      ...(cameraId ? { deviceId: { exact: cameraId } } : {}),
-    };
-    let firstError: unknown = null;
-    for (const constraints of [{ audio, video }, { audio }, { video }]) {
-      try {
-        const stream = await navigator.mediaDevices.getUserMedia(constraints);
-        this.#deviceError = firstError === null ? null : deviceErrorOf(firstError);
+    const { stream, error } = await openDevices({ bridge, cameraId, microphoneId });
+    this.#deviceError = error;
 
-        return stream;
-      } catch (error) {
-        firstError ??= error;
-      }
-    }
-    this.#deviceError = deviceErrorOf(firstError);
-
-    return null;
+    return stream;
   }
 
   /** Stops sending and receiving here (the point's media is on another page), keeping the meeting socket. */
