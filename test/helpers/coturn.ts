@@ -36,6 +36,7 @@ const reachable = (host: string, port: number) =>
  * for a test; resolves once its TLS port accepts connections.
  */
 export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
+  const logFile = join(options.dir, 'turn.log');
   const template = await readFile(new URL('../../infra/coturn/turnserver.conf.template', import.meta.url), 'utf8');
   const values: Record<string, string> = {
     LISTEN_IP: options.listenIp,
@@ -49,7 +50,7 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
     CERT: options.cert,
     KEY: options.key,
     MEDIA_HOST_IP: options.mediaHostIp,
-    LOG_FILE: join(options.dir, 'turn.log'),
+    LOG_FILE: logFile,
     PID_FILE: join(options.dir, 'turn.pid'),
   };
   const config = template.replace(/@([A-Z_]+)@/g, (_, name: string) => values[name] ?? `@${name}@`);
@@ -60,11 +61,11 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
   child.once('exit', () => (exited = true));
   await until(async () => exited || (await reachable(options.listenIp, options.tlsPort)), 30_000, 'coturn listening');
   if (exited) {
-    throw new Error(`coturn did not start: ${await readFile(values.LOG_FILE ?? '', 'utf8').catch(() => '')}`);
+    throw new Error(`coturn did not start: ${await readFile(logFile, 'utf8').catch(() => '')}`);
   }
 
   return {
-    log: () => readFile(values.LOG_FILE ?? '', 'utf8').catch(() => ''),
+    log: () => readFile(logFile, 'utf8').catch(() => ''),
     async stop() {
       if (!exited) {
         const gone = new Promise((resolve) => child.once('exit', resolve));
