@@ -7,7 +7,7 @@ import { ConsoleFrame } from '../components/ConsoleFrame.js';
 import { AudioSink, VideoTile } from '../components/VideoTile.js';
 import { LinkSampler } from '../media/linkSampler.js';
 import type { MediaClient } from '../media/MediaClient.js';
-import { useMedia, type MediaView } from '../media/useMedia.js';
+import { useMedia } from '../media/useMedia.js';
 import { serverNow, type ConsoleState } from '../state/consoleState.js';
 import { useNow } from '../state/hooks.js';
 import type { ConsoleView, MeetingClient } from '../state/MeetingClient.js';
@@ -17,7 +17,7 @@ import { speakerCaption, speakerWaiting } from '../components/speakerWaiting.js'
 import { DeviceSettings } from './DeviceSettings.js';
 import { readinessOf } from './readiness.js';
 import { RollCallPrompt } from './RollCallPrompt.js';
-import { SecureAddress } from './SecureAddress.js';
+import { MediaBanners } from './MediaBanners.js';
 import { WaitingRoom } from './WaitingRoom.js';
 import { turnNotice } from './turnNotice.js';
 import { ContentStage } from '../content/ContentStage.js';
@@ -78,32 +78,7 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
       }
       banners={
         <>
-          {media.phase === 'live' &&
-            media.linkState !== null &&
-            ['disconnected', 'failed'].includes(media.linkState) && (
-              <div className="banner banner-reconnecting" role="alert">
-                {t('app.mediaReconnecting')}
-              </div>
-            )}
-          {media.deviceError !== null && (
-            <div className="banner banner-refused" role="alert" data-testid="device-error">
-              {t(`point.deviceProblem.${media.deviceError}`)} {t('point.deviceProblem.receiveOnly')}{' '}
-              {media.deviceError === 'insecure' ? <SecureAddress /> : <RetryButton media={media} />}
-            </div>
-          )}
-          {media.phase === 'failed' && (
-            <div className="banner banner-refused" role="alert" data-testid="media-failed" title={media.error ?? ''}>
-              {t('app.mediaFailed')} <RetryButton media={media} />
-            </div>
-          )}
-          {media.elsewhere !== null && (
-            <div className="banner banner-refused" role="alert" data-testid="open-elsewhere">
-              {t(`point.elsewhere.${media.elsewhere}`)}{' '}
-              <button type="button" onClick={media.takeOver} data-testid="take-over">
-                {t('point.elsewhere.takeOver')}
-              </button>
-            </div>
-          )}
+          <MediaBanners media={media} />
           <DocumentAdded state={state} now={now} />
           {hubLost && (
             <div className="banner banner-reconnecting" role="alert" data-testid="hub-down">
@@ -256,16 +231,6 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
 }
 
 /** "Thử lại": opens camera and microphone again and rejoins, without reloading the page. */
-function RetryButton({ media }: { media: MediaView }) {
-  const { t } = useTranslation();
-
-  return (
-    <button type="button" onClick={media.retry} data-testid="media-retry">
-      {t('point.retry')}
-    </button>
-  );
-}
-
 /**
  * Whether the hub's picture was there and is gone for a few seconds (the hub's console dropped): the room is told,
  * rather than left with a black tile. A brief gap while the bridge reroutes says nothing.

@@ -1,0 +1,50 @@
+import { useTranslation } from 'react-i18next';
+import type { MediaView } from '../media/useMedia.js';
+import { SecureAddress } from './SecureAddress.js';
+
+/**
+ * What the room is told about its own media: reconnecting, a camera or microphone that did not open (and why, with
+ * what to do), media that failed, or the point's media open on another page.
+ */
+export function MediaBanners({ media }: { media: MediaView }) {
+  const { t } = useTranslation();
+
+  return (
+    <>
+      {media.phase === 'live' && media.linkState !== null && ['disconnected', 'failed'].includes(media.linkState) && (
+        <div className="banner banner-reconnecting" role="alert">
+          {t('app.mediaReconnecting')}
+        </div>
+      )}
+      {media.deviceError !== null && (
+        <div className="banner banner-refused" role="alert" data-testid="device-error">
+          {t(`point.deviceProblem.${media.deviceError}`)} {t('point.deviceProblem.receiveOnly')}{' '}
+          {media.deviceError === 'insecure' ? <SecureAddress /> : <RetryButton media={media} />}
+        </div>
+      )}
+      {media.phase === 'failed' && (
+        <div className="banner banner-refused" role="alert" data-testid="media-failed" title={media.error ?? ''}>
+          {t('app.mediaFailed')} <RetryButton media={media} />
+        </div>
+      )}
+      {media.elsewhere !== null && (
+        <div className="banner banner-refused" role="alert" data-testid="open-elsewhere">
+          {t(`point.elsewhere.${media.elsewhere}`)}{' '}
+          <button type="button" onClick={media.takeOver} data-testid="take-over">
+            {t('point.elsewhere.takeOver')}
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+function RetryButton({ media }: { media: MediaView }) {
+  const { t } = useTranslation();
+
+  return (
+    <button type="button" onClick={media.retry} data-testid="media-retry">
+      {t('point.retry')}
+    </button>
+  );
+}
