@@ -41,6 +41,39 @@ export function shownBetween(events: readonly MeetingEvent[], from: number, to: 
   return shown;
 }
 
+/**
+ * Where each show of content belongs, by the log's order (events in one millisecond keep their order there, not in
+ * their time): the turn open then (its index in the meeting's turns) or none (the hub's own), and the agenda item
+ * current then.
+ */
+export function placesOfContent(
+  events: readonly MeetingEvent[],
+): { event: MeetingEvent & { type: 'ContentShown' }; turn: number | null; item: number }[] {
+  const places: { event: MeetingEvent & { type: 'ContentShown' }; turn: number | null; item: number }[] = [];
+  let closedTurns = 0;
+  let floorOpen = false;
+  let item = 0;
+  for (const event of events) {
+    if (event.type === 'FloorGranted') {
+      floorOpen = true;
+    } else if (event.type === 'FloorEnded' && floorOpen) {
+      floorOpen = false;
+      closedTurns += 1;
+    } else if (event.type === 'AgendaAdvanced') {
+      item = event.index;
+    } else if (event.type === 'ContentShown') {
+      places.push({ event, turn: floorOpen ? closedTurns : null, item });
+    }
+  }
+
+  return places;
+}
+
+/** What these shows were, named from the documents attached in the log. */
+export function shownOf(events: readonly MeetingEvent[], shows: readonly MeetingEvent[]): ShownContent[] {
+  return shownBetween([...events.filter((e) => e.type === 'DocumentAttached'), ...shows], -Infinity, Infinity);
+}
+
 /** "1–3, 5" for pages 1, 2, 3 and 5. */
 export function pageRanges(pages: readonly number[]): string {
   const sorted = [...new Set(pages)].sort((a, b) => a - b);

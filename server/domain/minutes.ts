@@ -1,4 +1,4 @@
-import { shownBetween, type ShownContent } from './contentRecord.js';
+import { placesOfContent, shownOf, type ShownContent } from './contentRecord.js';
 import { DirectoryIndex } from './directory.js';
 import type { MeetingEvent } from './events.js';
 import type { AgendaKind, ChairPerson, MeetingState } from './model.js';
@@ -83,10 +83,14 @@ export function minutesOf(
   const hubPoint = index.points.get(def.hubPointId);
   const hubUnit = hubPoint === undefined ? undefined : index.units.get(hubPoint.unitCode);
   const spans = recording?.spans ?? [];
+  const places = placesOfContent(events);
   const turns = turnLog(state, index).map((turn) => ({
     ...turn,
     recordingOffsetSec: recordingOffset(spans, turn.grantedAt, recording?.now ?? turn.grantedAt),
-    shown: shownBetween(events, turn.grantedAt, turn.endedAt),
+    shown: shownOf(
+      events,
+      places.filter((p) => p.turn === turn.turn).map((p) => p.event),
+    ),
   }));
 
   return {
@@ -100,7 +104,7 @@ export function minutesOf(
     endedAt: state.endedAt,
     chairs: def.chairs,
     attendance: attendanceOf(state, index),
-    sections: sectionsOf(state, events, turns),
+    sections: sectionsOf(state, events, turns, places),
     petitions: turns.filter((turn) => turn.kind === 'petition'),
     secretary: events.findLast((e) => e.by.role === 'secretary' && e.by.person !== undefined)?.by.person?.name ?? null,
     conclusion: state.record.conclusion,
@@ -115,7 +119,12 @@ export function minutesOf(
 }
 
 /** Turns fall under the agenda item that was current when they were granted. */
-function sectionsOf(state: MeetingState, events: readonly MeetingEvent[], turns: MinutesTurn[]): MinutesSection[] {
+function sectionsOf(
+  state: MeetingState,
+  events: readonly MeetingEvent[],
+  turns: MinutesTurn[],
+  places: ReturnType<typeof placesOfContent>,
+): MinutesSection[] {
   const starts: (number | null)[] = state.def.agenda.map((_, i) => (i === 0 ? state.startedAt : null));
   const moves: { at: number; index: number }[] = [];
   for (const event of events) {
@@ -125,9 +134,6 @@ function sectionsOf(state: MeetingState, events: readonly MeetingEvent[], turns:
     }
   }
   const itemAt = (at: number) => moves.filter((m) => m.at <= at).at(-1)?.index ?? 0;
-  const inTurn = (at: number) => turns.some((turn) => turn.grantedAt <= at && at <= turn.endedAt);
-  // What was shown outside the turns, under the item current at the time.
-  const hubShows = events.filter((e) => e.type === 'ContentShown' && !inTurn(e.at));
 
   return state.def.agenda.map((item, i) => ({
     title: item.title,
@@ -135,10 +141,10 @@ function sectionsOf(state: MeetingState, events: readonly MeetingEvent[], turns:
     by: item.by,
     startedAt: starts[i] ?? null,
     turns: turns.filter((turn) => itemAt(turn.grantedAt) === i),
-    presented: shownBetween(
-      [...events.filter((e) => e.type === 'DocumentAttached'), ...hubShows.filter((e) => itemAt(e.at) === i)],
-      -Infinity,
-      Infinity,
+    // What was shown outside the turns, under the item current then.
+    presented: shownOf(
+      events,
+      places.filter((p) => p.turn === null && p.item === i).map((p) => p.event),
     ),
   }));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanDocumentName, kindOfName } from '../../../server/domain/content.js';
-import { pageRanges, pagesOnShow, shownBetween } from '../../../server/domain/contentRecord.js';
+import { pageRanges, pagesOnShow, placesOfContent, shownBetween } from '../../../server/domain/contentRecord.js';
 import { replay } from '../../../server/domain/apply.js';
 import type { Actor } from '../../../server/domain/model.js';
 import { codeOf, Meeting, point, SYSTEM } from '../../helpers/domain.js';
@@ -165,6 +165,23 @@ describe('documents and content', () => {
     m.run({ type: 'slides.show', documentId: 'd1', page: 4 });
     expect(pagesOnShow(m.log, m.now, m.now + 2000)).toEqual([
       { documentId: 'd1', page: 4, from: m.now, to: m.now + 2000 },
+    ]);
+  });
+
+  it('what was shown belongs to the turn open then by the log’s order, even within one millisecond', () => {
+    const m = withReport();
+    m.connect('DC-X1');
+    // Everything at the same instant: only the order tells the hub's pages from the turn's.
+    m.run({ type: 'slides.show', documentId: 'd1', page: 1 });
+    m.run({ type: 'content.stop' });
+    m.run({ type: 'floor.grant', pointId: 'DC-X1' });
+    m.run({ type: 'slides.show', documentId: 'd1', page: 6, pointId: 'DC-X1' }, point('DC-X1'));
+    m.run({ type: 'floor.revoke' });
+    m.run({ type: 'slides.show', documentId: 'd1', page: 2 });
+    expect(placesOfContent(m.log).map((p) => [p.event.page, p.turn])).toEqual([
+      [1, null],
+      [6, 0],
+      [2, null],
     ]);
   });
 
