@@ -92,29 +92,3 @@ export function receivedOver(page: Page, ms: number): Promise<Received> {
     };
   }, ms);
 }
-
-/** The frames per second a console's camera encoder produced over `ms` (its busiest simulcast layer). */
-export function sentFpsOver(page: Page, ms: number): Promise<number> {
-  return page.evaluate(async (duration) => {
-    const media = (window as unknown as { diemcau?: { media?: { stats(): Promise<RTCStatsReport[]> } } }).diemcau
-      ?.media;
-    const encoded = async () => {
-      const perLayer = new Map<string, number>();
-      for (const report of (await media?.stats()) ?? []) {
-        report.forEach((s: Record<string, number | string | undefined>) => {
-          if (s.type === 'outbound-rtp' && s.kind === 'video') {
-            perLayer.set(String(s.id), Number(s.framesEncoded ?? 0));
-          }
-        });
-      }
-
-      return { at: performance.now(), perLayer };
-    };
-    const first = await encoded();
-    await new Promise((resolve) => setTimeout(resolve, duration));
-    const last = await encoded();
-    const seconds = (last.at - first.at) / 1000;
-
-    return Math.max(0, ...[...last.perLayer].map(([id, n]) => (n - (first.perLayer.get(id) ?? 0)) / seconds));
-  }, ms);
-}

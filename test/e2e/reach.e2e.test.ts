@@ -1,12 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getWithCa } from '../helpers/certificates.js';
-import { PROFILES, type LinkProfile } from '../helpers/netns.js';
 import { bridgeEnv, BRIDGES } from '../helpers/mediasoup.js';
 import { freePort } from '../helpers/poll.js';
 import { startTestServer } from '../helpers/server.js';
 import { eventually, slotStats } from './browser.js';
-import { pathOf, receivedOver, sentFpsOver } from './linkStats.js';
+import { pathOf } from './linkStats.js';
 import { startReachLab, TURN_SECRET, type ReachLab } from './reachLab.js';
 
 /** In a page: how many relay candidates a peer connection gathers through these ICE servers (0: the relay refused). */
@@ -136,29 +135,4 @@ describe.skipIf(mediasoupSkip)('[mediasoup] reaching a room through firewalls an
     expect(await relays(given)).toBeGreaterThan(0);
     expect(await relays(replayed)).toBe(0);
   }, 60_000);
-
-  it('a room on a poor link (3 % loss, 512 kbit/s, and 200 ms where the kernel has netem) keeps decoding the program at 15 fps or more and keeps its sound', async () => {
-    const [clean, , poor] = PROFILES as [LinkProfile, LinkProfile, LinkProfile, LinkProfile];
-    const room = await openRoom('DC-X3');
-    // The same room on a clean link first: what a busy machine alone costs its sound (late playout), the baseline
-    // the link's own share is told from.
-    const baseline = await receivedOver(room, 10_000);
-    await lab.net.shape(poor);
-    try {
-      // After the bridge has settled on the layer this link carries, ten seconds of what arrives, beside what the
-      // hub's encoder produced meanwhile: on a busy machine the hub's own encoder may slow down, which is not the
-      // link's doing. The link must carry at least 15 frames a second of it (all of it when it sends fewer).
-      await eventually(async () => {
-        const [received, sent] = await Promise.all([receivedOver(room, 3000), sentFpsOver(lab.hub, 3000)]);
-        expect(received.fps).toBeGreaterThanOrEqual(Math.min(15, 0.85 * sent));
-      }, 60_000);
-      const [received, sent] = await Promise.all([receivedOver(room, 10_000), sentFpsOver(lab.hub, 10_000)]);
-      expect(received.fps).toBeGreaterThanOrEqual(Math.min(15, 0.85 * sent));
-      // Its sound goes on: most of what it plays is what the hub said. (The target of under 5 % concealed is not met
-      // reliably on this link yet — 2 to 13 % measured here — and stays open; this bounds what is met every time.)
-      expect(received.concealedPct - baseline.concealedPct).toBeLessThan(20);
-    } finally {
-      await lab.net.shape(clean);
-    }
-  }, 240_000);
 });
