@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFile, stat, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import type { RtpTap } from '../media/MediaBridge.js';
 
 /** A local UDP port pair (RTP on an even port, RTCP on the next), as ffmpeg's RTP input expects. */
@@ -47,6 +48,21 @@ const STARTED_BYTES = 4096;
 /** ffmpeg finishing a long file on a busy host: waited for this long before it is killed. */
 const FINISH_WAIT_MS = 120_000;
 
+/**
+ * How many seconds of pictures and sound a finished file holds, as ffmpeg reads its header (`Duration: 00:01:02.34`),
+ * or `null` when it cannot tell. ffmpeg itself is asked (it exits with an error for want of an output; its report is
+ * still written), so that no other binary is needed.
+ */
+export async function recordedDuration(ffmpeg: string, file: string): Promise<number | null> {
+  const report = await promisify(execFile)(ffmpeg, ['-hide_banner', '-i', file], { timeout: 60_000 }).then(
+    ({ stderr }) => stderr,
+    (error: { stderr?: string }) => error.stderr ?? '',
+  );
+  const [, hours, minutes, seconds] = /Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/.exec(report) ?? [];
+
+  return seconds === undefined ? null : Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds);
+}
+
 /** A free pair on loopback, below the media ports. */
 export async function freePortPair(): Promise<PortPair> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
@@ -79,18 +95,23 @@ export function sdpFor(tracks: { kind: 'audio' | 'video'; tap: RtpTap; ports: Po
  */
 export class ProgramSegment {
   readonly file: string;
-  /** When the media started to flow. */
+  /**
+   * When the media started to flow; once the segment is finished, when its file's pictures start (a file begins at
+   * its first key frame, which a busy host may take seconds to deliver).
+   */
   startedAt = 0;
   endedAt: number | null = null;
   readonly #process: ChildProcess;
   readonly #taps: RtpTap[];
   readonly #exited: Promise<number | null>;
+  readonly #ffmpeg: string;
   #stopping = false;
   #exitedAlready = false;
   #keyFrames: NodeJS.Timeout | null = null;
 
-  private constructor(file: string, process: ChildProcess, taps: RtpTap[]) {
+  private constructor(file: string, process: ChildProcess, taps: RtpTap[], ffmpeg: string) {
     this.file = file;
+    this.#ffmpeg = ffmpeg;
     this.#process = process;
     this.#taps = taps;
     this.#exited = new Promise((resolve) => {
@@ -151,7 +172,7 @@ export class ProgramSegment {
       errors = (errors + chunk.toString('utf8')).slice(-2000);
     });
     const taps = tracks.map((t) => t.tap);
-    const segment = new ProgramSegment(file, child, taps);
+    const segment = new ProgramSegment(file, child, taps, ffmpeg);
     child.once('error', (error) => {
       if (!segment.#stopping) {
         onExit(`không chạy được ffmpeg (${error.message})`);
@@ -205,6 +226,11 @@ export class ProgramSegment {
     await this.#exited;
     clearTimeout(killer);
     this.#taps.forEach((tap) => tap.close());
+    // The moments of the meeting are placed in the joined file by these spans: the span is what the file holds.
+    const seconds = await recordedDuration(this.#ffmpeg, this.file);
+    if (seconds !== null) {
+      this.startedAt = Math.min(now, Math.max(this.startedAt, now - Math.round(seconds * 1000)));
+    }
   }
 
   /**
