@@ -1,3 +1,4 @@
+import type { DownlinkReason } from '../domain/downlink.js';
 import type { MediaParticipant, RoutingPlan } from './routing.js';
 
 /** What a participant's browser shows in each receive slot (its transceiver `mid`). */
@@ -46,6 +47,15 @@ export interface ConsumerOptions {
 
 export type IceRestart = { offer: string } | { transports: { id: string; iceParameters: unknown }[] };
 
+/** What a receiver's link lets through now (mediasoup's simulcast layers, 0–2; `-1`: no picture, the sound kept). */
+export interface DownlinkView {
+  /** The highest layer its link is trusted with. */
+  ceiling: number;
+  reason: DownlinkReason;
+  /** The layer its main picture is forwarded in now (`null`: none received). */
+  layer: number | null;
+}
+
 export interface TransportStats {
   participantId: string;
   bytesIn: number;
@@ -53,6 +63,8 @@ export interface TransportStats {
   packetsLost: number;
   rttMs: number | null;
   state: string;
+  /** mediasoup: the layer the participant's link carries and why. */
+  downlink?: DownlinkView;
 }
 
 /** A plain-RTP copy of one camera or microphone, sent to a local port (the recorder). */
@@ -109,6 +121,8 @@ export interface MediaBridgeEvents {
   consumersClosed: (participantId: string, consumerIds: string[]) => void;
   /** A participant can now consume or produce more (capabilities, a receive transport, a producer): route again. */
   changed: (participantId: string) => void;
+  /** mediasoup: what a participant's link lets through changed (a layer down or up, or no picture). */
+  downlink: (participantId: string, view: DownlinkView) => void;
   /** mediasoup: the loudest open microphone of a meeting changed (ActiveSpeakerObserver). */
   activeSpeaker: (meetingId: string, participantId: string) => void;
 }

@@ -3,7 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
-import type { JoinResult, MediaBridge, SlotLabel, TransportStats } from './MediaBridge.js';
+import type { DownlinkView, JoinResult, MediaBridge, SlotLabel, TransportStats } from './MediaBridge.js';
 import type { PipedProducer } from './MediaBridge.js';
 import {
   planRouting,
@@ -50,6 +50,8 @@ export interface MediaServiceOptions {
   onReconnect: (participantId: string | null, reason: string) => void;
   /** Another page of the same point took over this participant's media. */
   onReplaced?: (participantId: string) => void;
+  /** What one participant's link lets through changed (mediasoup). */
+  onDownlink?: (participantId: string, view: DownlinkView) => void;
   /** The loudest open microphone of a meeting changed (mediasoup). */
   onActiveSpeaker?: (meetingId: string, speaker: ActiveSpeaker) => void;
   now?: () => number;
@@ -78,6 +80,7 @@ export class MediaService {
     onReconnect,
     onReplaced = () => undefined,
     onActiveSpeaker,
+    onDownlink,
     now = Date.now,
   }: MediaServiceOptions) {
     this.bridge = bridge;
@@ -85,6 +88,9 @@ export class MediaService {
     this.#meetings = meetings;
     this.#now = now;
     bridge.on('slots', onSlots);
+    if (onDownlink !== undefined) {
+      bridge.on('downlink', onDownlink);
+    }
     bridge.on('participantFailed', (participantId, reason) => onReconnect(participantId, reason));
     bridge.on('failure', (reason) => onReconnect(null, reason));
     bridge.on('changed', (participantId) => {

@@ -11,6 +11,7 @@ import {
 } from '../domain/model.js';
 import { code, epochMs, floorKind, id, person, role } from './common.js';
 import { contentView } from './content.js';
+import { consumerView, downlinkView, slotLabel } from './media.js';
 
 /** Server → client messages (views derived from the meeting state). Every one carries the meeting's `seq`. */
 
@@ -163,7 +164,14 @@ const latestRow = z.object({
   qualityLimitation: z.enum(['none', 'cpu', 'bandwidth', 'other']).nullable().optional(),
   /** The bridge's own view of the point's transport. */
   bridge: z
-    .object({ kbpsIn: z.number(), kbpsOut: z.number(), state: z.string(), rttMs: z.number().nullable() })
+    .object({
+      kbpsIn: z.number(),
+      kbpsOut: z.number(),
+      state: z.string(),
+      rttMs: z.number().nullable(),
+      /** What the point's link lets through, and why (mediasoup). */
+      downlink: downlinkView.optional(),
+    })
     .optional(),
 });
 
@@ -329,36 +337,19 @@ export const MESSAGES = {
     doc: 'Microphones opened or closed at the bridge, or the auto-scan list changed.',
   },
   'media:slots': {
-    schema: z.object({
-      slots: z.array(
-        z.object({
-          mid: z.string(),
-          kind: z.enum(['audio', 'video']),
-          purpose: z.enum(['hub', 'speaker', 'content', 'grid', 'audio']),
-          source: z.string().nullable(),
-          sourcePointId: code.nullable(),
-        }),
-      ),
-    }),
+    schema: z.object({ slots: z.array(slotLabel) }),
     to: 'one participant',
     doc: 'What each receive slot (transceiver mid) now shows: the hub, the speaker, a thumbnail or an audio source.',
   },
   'media:consumers': {
-    schema: z.object({
-      consumers: z.array(
-        z.object({
-          id: z.string(),
-          producerId: z.string(),
-          kind: z.enum(['audio', 'video']),
-          rtpParameters: z.unknown(),
-          purpose: z.enum(['hub', 'speaker', 'content', 'grid', 'audio']),
-          source: z.string(),
-          sourcePointId: code.nullable(),
-        }),
-      ),
-    }),
+    schema: z.object({ consumers: z.array(consumerView) }),
     to: 'one participant (mediasoup)',
     doc: 'Consumers to create on the receive transport (paused; `media:resume` each when ready).',
+  },
+  'media:downlink': {
+    schema: downlinkView,
+    to: 'one participant (mediasoup)',
+    doc: "What the participant's link carries changed: a lower or higher layer, or no picture (the sound kept) until the link is tried again.",
   },
   'media:consumersClosed': {
     schema: z.object({ consumerIds: z.array(z.string()) }),

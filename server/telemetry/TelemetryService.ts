@@ -13,7 +13,7 @@ import {
 } from './classify.js';
 import type { HealthReason } from '../domain/model.js';
 import { SampleRing, type HistoryColumns } from './TelemetryHistory.js';
-import type { TransportStats } from '../media/MediaBridge.js';
+import type { DownlinkView, TransportStats } from '../media/MediaBridge.js';
 import type { RedisTelemetryHistory } from './RedisTelemetryHistory.js';
 
 const logger = createLogger('TelemetryService');
@@ -24,6 +24,8 @@ export interface BridgeView {
   kbpsOut: number;
   state: string;
   rttMs: number | null;
+  /** What the point's link lets through, and why (mediasoup). */
+  downlink?: DownlinkView;
 }
 
 interface Tracked {
@@ -225,6 +227,7 @@ export class TelemetryService {
         kbpsOut: rate(s.bytesOut, previous?.bytesOut),
         state: s.state,
         rttMs: s.rttMs,
+        ...(s.downlink === undefined ? {} : { downlink: s.downlink }),
         bytesIn: s.bytesIn,
         bytesOut: s.bytesOut,
         at: now,
@@ -279,6 +282,16 @@ function row(pointId: string, tracked: Tracked, thresholds: LinkThresholds): Lat
     ...(why.length === 0 ? {} : { why }),
     lastSampleAt: tracked.latest === null ? null : tracked.link.lastSampleAt,
     ...tracked.latest,
-    ...(b === null ? {} : { bridge: { kbpsIn: b.kbpsIn, kbpsOut: b.kbpsOut, state: b.state, rttMs: b.rttMs } }),
+    ...(b === null
+      ? {}
+      : {
+          bridge: {
+            kbpsIn: b.kbpsIn,
+            kbpsOut: b.kbpsOut,
+            state: b.state,
+            rttMs: b.rttMs,
+            ...(b.downlink === undefined ? {} : { downlink: b.downlink }),
+          },
+        }),
   };
 }

@@ -5,7 +5,11 @@ import { bridgeEnv, BRIDGES } from '../helpers/mediasoup.js';
 import { freePort } from '../helpers/poll.js';
 import { startTestServer } from '../helpers/server.js';
 import { eventually, slotStats } from './browser.js';
-import { pathOf } from './linkStats.js';
+import type { Page } from 'playwright-core';
+import type { DownlinkView } from '../../server/media/MediaBridge.js';
+import type { MediasoupBridge } from '../../server/media/mediasoup/MediasoupBridge.js';
+import { PROFILES, type LinkProfile } from '../helpers/netns.js';
+import { pathOf, receivedOver } from './linkStats.js';
 import { startReachLab, TURN_SECRET, type ReachLab } from './reachLab.js';
 
 /** In a page: how many relay candidates a peer connection gathers through these ICE servers (0: the relay refused). */
@@ -61,6 +65,93 @@ describe.skipIf(mediasoupSkip)('[mediasoup] reaching a room through firewalls an
 
     return page;
   };
+
+  /** What the bridge lets through to a console's link now (its socket is its participant on the bridge). */
+  const downlinkOf = async (page: Page): Promise<DownlinkView | undefined> => {
+    const id = await page.evaluate(
+      () => (window as unknown as { diemcau?: { socket?: { id: string } } }).diemcau?.socket?.id,
+    );
+    const stats = await (lab.t.server.media.bridge as MediasoupBridge).stats(id ?? '');
+
+    return stats?.downlink;
+  };
+  const POOR = PROFILES.find((p) => p.name === 'poor') as LinkProfile;
+  const CLEAN = PROFILES.find((p) => p.name === 'clean') as LinkProfile;
+
+  it('a room on a poor link (3 % loss, 512 kbit/s) starts below the top layer, undoes a failed try at once, then keeps ≥ 15 fps with < 5 % of its sound concealed; the technician sees the layer and why', async () => {
+    await lab.net.shape(POOR);
+    try {
+      const room = await openRoom('DC-X3');
+      // The console crossed the weak link compressed.
+      const script = await room.evaluate(
+        () =>
+          (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+            .filter((r) => r.name.includes('/assets/index-') && r.name.endsWith('.js'))
+            .map((r) => ({ transfer: r.transferSize, decoded: r.decodedBodySize }))[0],
+      );
+      expect(script?.transfer ?? 0).toBeGreaterThan(0);
+      expect(script?.transfer ?? 0).toBeLessThan((script?.decoded ?? 0) / 2);
+      // The top layer (1.2 Mbit/s) is tried once the room has settled; it overruns the link and is undone.
+      await eventually(async () => expect((await downlinkOf(room))?.reason).toBe('loss'), 120_000);
+      const lowered = (await downlinkOf(room)) as DownlinkView;
+      expect(lowered.ceiling).toBeLessThan(2);
+      // What the room gets once the failed try has cleared (it costs seconds of picture; the next try waits twice as
+      // long as the first, and one layer lower is tried before the top again).
+      await eventually(
+        async () => expect((await downlinkOf(room))?.layer).toBe((await downlinkOf(room))?.ceiling),
+        30_000,
+      );
+      await eventually(async () => expect((await receivedOver(room, 3000)).fps).toBeGreaterThanOrEqual(15), 30_000);
+      const received = await receivedOver(room, 15_000);
+      expect(received.fps).toBeGreaterThanOrEqual(15);
+      expect(received.concealedPct).toBeLessThan(5);
+      expect((await downlinkOf(room))?.reason).toBe('loss');
+      await room.getByTestId('downlink-reduced').waitFor();
+      // The technician, on the host, sees the layer the room receives and why.
+      const technician = await (await lab.hub.context().browser()?.newContext())?.newPage();
+      await technician?.goto(`${lab.t.url}/join?token=${await lab.t.token('technician')}`);
+      const cell = technician?.locator('tr[data-point="DC-X3"] [data-testid=downlink]');
+      await cell?.getByText('hạ vì mất gói').waitFor({ timeout: 30_000 });
+      expect(Number(await cell?.getAttribute('data-layer'))).toBeLessThan(2);
+      await technician?.context().close();
+    } finally {
+      await lab.net.shape(CLEAN);
+    }
+  }, 300_000);
+
+  it('a room whose link cannot carry even the lowest picture keeps the sound and the last picture, with a word; the picture comes back with the link', async () => {
+    const room = await openRoom('DC-X4');
+    const hub = room.getByTestId('program-hub');
+    // The link falls to less than the lowest layer needs (150 kbit/s): the picture is given up, the sound kept.
+    await lab.net.shape({ name: 'no picture', rttMs: 0, lossPct: 5, rateKbit: 96 });
+    await eventually(async () => expect((await downlinkOf(room))?.ceiling).toBe(-1), 120_000);
+    await hub.getByTestId('program-hub-notice').getByText('tiếng vẫn nghe bình thường', { exact: false }).waitFor();
+    // The last picture stays on screen (not a black tile with "waiting"), and the sound still arrives.
+    expect(await hub.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+    expect(await hub.getByTestId('program-hub-waiting').count()).toBe(0);
+    const heard = await receivedOver(room, 5000);
+    expect(heard.fps).toBeLessThan(1);
+    const samples = () =>
+      room.evaluate(async () => {
+        let total = 0;
+        const media = (window as unknown as { diemcau: { media: { stats(): Promise<RTCStatsReport[]> } } }).diemcau
+          .media;
+        for (const report of await media.stats()) {
+          report.forEach((s: { type: string; kind?: string; totalSamplesReceived?: number }) => {
+            total += s.type === 'inbound-rtp' && s.kind === 'audio' ? (s.totalSamplesReceived ?? 0) : 0;
+          });
+        }
+
+        return total;
+      });
+    const before = await samples();
+    await eventually(async () => expect(await samples()).toBeGreaterThan(before + 48_000), 10_000);
+    // The link recovers: the lowest layer is tried again after the wait, and the picture moves again.
+    await lab.net.shape(CLEAN);
+    await eventually(async () => expect((await downlinkOf(room))?.ceiling).toBeGreaterThanOrEqual(0), 120_000);
+    await hub.getByTestId('program-hub-notice').waitFor({ state: 'detached' });
+    await eventually(async () => expect((await receivedOver(room, 2000)).fps).toBeGreaterThan(5), 30_000);
+  }, 300_000);
 
   it('a room whose UDP is dropped connects over ICE-TCP to the media host and decodes the program', async () => {
     await lab.net.blockUdp();

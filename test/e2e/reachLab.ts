@@ -102,7 +102,10 @@ export async function startReachLab(): Promise<ReachLab> {
     hub,
     launchRoom,
     async openRoom(pointId) {
-      const page = await (await (await launchRoom()).newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+      const context = await (await launchRoom()).newContext({ viewport: { width: 1280, height: 720 } });
+      // The benchmark runs under tsx, whose compiled functions name themselves through `__name`: pages need it too.
+      await context.addInitScript({ content: 'window.__name = (f) => f;' });
+      const page = await context.newPage();
       const opened = Date.now();
       await page.goto(`${t.url}/join?token=${await t.token('point', pointId)}`);
       await mediaConnected(page, 60_000);

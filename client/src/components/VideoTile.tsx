@@ -5,6 +5,7 @@ export function VideoTile({
   stream,
   label,
   waiting = null,
+  notice = null,
   muted = true,
   className = '',
   testId,
@@ -14,6 +15,8 @@ export function VideoTile({
   label: string;
   /** What the tile says while it has no picture ("Đang chờ hình từ …"); `null` shows a plain dark tile. */
   waiting?: string | null;
+  /** A word over the picture, which stays (the last frame held): why it does not move. */
+  notice?: string | null;
   muted?: boolean;
   className?: string;
   testId?: string;
@@ -34,6 +37,11 @@ export function VideoTile({
       {!showing && waiting !== null && (
         <p className="tile-waiting" data-testid={testId === undefined ? undefined : `${testId}-waiting`}>
           {waiting}
+        </p>
+      )}
+      {notice !== null && (
+        <p className="tile-notice" role="status" data-testid={testId === undefined ? undefined : `${testId}-notice`}>
+          {notice}
         </p>
       )}
       <figcaption title={title}>{label}</figcaption>

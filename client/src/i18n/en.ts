@@ -559,6 +559,11 @@ export const en: Dictionary = {
     hubDown:
       'No picture from {{hub}}: the hub is reconnecting. The meeting goes on; the picture will return by itself.',
     noCamera: 'No picture: this point only watches and listens',
+    downlink: {
+      reduced: 'The link to this room is weak: the picture is lowered to keep the sound clear.',
+      noVideo:
+        'The link is too weak for the picture: the last one is held and the sound goes on. The picture comes back by itself.',
+    },
     retry: 'Try again',
     bigScreen: 'Big screen',
     normalScreen: 'Normal screen',
@@ -590,6 +595,16 @@ export const en: Dictionary = {
     microphone: 'Microphone',
   },
   technician: {
+    picture: 'Picture received',
+    downlink: {
+      layer: { '-1': 'no picture', 0: 'low', 1: 'medium', 2: 'high' },
+      none: '—',
+      loss: 'lowered for packet loss',
+      starting: 'just joined, stepping up',
+      trying: 'trying a higher layer',
+      estimate: 'by the bandwidth estimate',
+      title: 'Layer this room receives: {{layer}}; most its link allows: {{ceiling}}',
+    },
     why: {
       loss: 'high loss',
       rtt: 'high delay',

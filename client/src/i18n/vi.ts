@@ -568,6 +568,10 @@ export const vi = {
     micMissing:
       'Điểm cầu không có micrô: hội trường không nghe được điểm cầu. Hãy báo ý kiến qua điện thoại, hoặc nhờ kỹ thuật viên kiểm tra micrô.',
     noCamera: 'Không có hình: điểm cầu chỉ xem và nghe',
+    downlink: {
+      reduced: 'Đường truyền đến điểm cầu yếu: hình được giảm chất lượng để giữ tiếng rõ.',
+      noVideo: 'Đường truyền quá yếu để nhận hình: tạm giữ hình cuối, tiếng vẫn nghe bình thường. Hình sẽ tự trở lại.',
+    },
     retry: 'Thử lại',
     bigScreen: 'Màn hình lớn',
     normalScreen: 'Màn hình thường',
@@ -600,6 +604,16 @@ export const vi = {
     microphone: 'Micrô',
   },
   technician: {
+    picture: 'Hình nhận',
+    downlink: {
+      layer: { '-1': 'không hình', 0: 'thấp', 1: 'vừa', 2: 'cao' },
+      none: '—',
+      loss: 'hạ vì mất gói',
+      starting: 'mới vào, tăng dần',
+      trying: 'đang thử lớp cao hơn',
+      estimate: 'theo băng thông ước tính',
+      title: 'Lớp hình điểm cầu đang nhận: {{layer}}; đường truyền cho phép tối đa: {{ceiling}}',
+    },
     why: {
       loss: 'mất gói cao',
       rtt: 'độ trễ cao',

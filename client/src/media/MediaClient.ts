@@ -1,4 +1,4 @@
-import type { JoinResult, SlotLabel } from '../../../server/media/MediaBridge.js';
+import type { DownlinkView, JoinResult, SlotLabel } from '../../../server/media/MediaBridge.js';
 import { request, type MeetingSocket } from '../../../server/protocol/client.js';
 import type { InboundStats, MediaSession, SlotSink } from './MediaSession.js';
 import { MediasoupSession } from './MediasoupSession.js';
@@ -61,6 +61,8 @@ export class MediaClient {
    */
   #pendingLabels: Map<string, SlotLabel> | null = null;
   #closed = false;
+  /** What this console's link lets through, as the bridge last said (mediasoup; `null`: nothing said). */
+  #downlink: DownlinkView | null = null;
   #screen: MediaStreamTrack | null = null;
   #elsewhere: Elsewhere | null = null;
   #elsewhereTimer: ReturnType<typeof setTimeout> | null = null;
@@ -79,9 +81,18 @@ export class MediaClient {
         void this.#rejoin();
       }
     });
+    options.socket.on('media:downlink', (view) => {
+      this.#downlink = view;
+      options.onChange?.();
+    });
     options.socket.on('media:replaced', () => {
       this.#leaveBridge('replaced');
     });
+  }
+
+  /** What this console's link lets through now: a lower layer, or no picture (the sound kept). */
+  get downlink(): DownlinkView | null {
+    return this.#downlink;
   }
 
   /** Another page of this point holds its media (`null`: this page does). */

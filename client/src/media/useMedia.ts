@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { DownlinkView } from '../../../server/media/MediaBridge.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
 import { MediaClient, type DeviceError, type Elsewhere, type SlotView } from './MediaClient.js';
 
@@ -19,6 +20,8 @@ export interface MediaView {
   /** Another page of this point holds its media; `takeOver` moves it here. */
   elsewhere: Elsewhere | null;
   takeOver: () => void;
+  /** What the point's link lets through now (a lower layer, or no picture), as the bridge said. */
+  downlink: DownlinkView | null;
 }
 
 const OFF: MediaView = {
@@ -32,6 +35,7 @@ const OFF: MediaView = {
   retry: () => undefined,
   elsewhere: null,
   takeOver: () => undefined,
+  downlink: null,
 };
 
 /** Joins the media bridge once the meeting socket is live, and re-renders as slots change. */
@@ -55,6 +59,7 @@ export function useMedia(meeting: MeetingClient, enabled: boolean): MediaView {
           linkState: media.connectionState,
           deviceError: media.deviceError,
           elsewhere: media.elsewhere,
+          downlink: media.downlink,
         }));
       }
     };

@@ -27,6 +27,15 @@ export function MediaBanners({ media }: { media: MediaView }) {
           {t('app.mediaFailed')} <RetryButton media={media} />
         </div>
       )}
+      {/* Lowered for the link's sake (not a room that has just joined and is stepping up). */}
+      {media.downlink !== null &&
+        media.downlink.ceiling >= 0 &&
+        media.downlink.ceiling < 2 &&
+        media.downlink.reason !== 'starting' && (
+          <div className="banner banner-info" role="status" data-testid="downlink-reduced">
+            {t('point.downlink.reduced')}
+          </div>
+        )}
       {media.elsewhere !== null && (
         <div className="banner banner-refused" role="alert" data-testid="open-elsewhere">
           {t(`point.elsewhere.${media.elsewhere}`)}{' '}

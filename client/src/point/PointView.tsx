@@ -51,6 +51,8 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
   const hubLost = useHubLost(media.phase === 'live', hub !== undefined);
   const [bigScreen, setBigScreen] = useBigScreen();
   const contentOn = state.content.content !== null;
+  // The link carries no picture now: the last one stays, with a word about it; the sound goes on.
+  const noPicture = media.downlink?.ceiling === -1;
   useScreenFollowsContent(media, state, me);
   const [swapped, setSwapped] = useState(false);
 
@@ -110,13 +112,19 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
           <VideoTile
             stream={hub?.stream ?? null}
             label={roleCaption(t('program.hub'), state.meeting.hubName)}
-            waiting={media.phase === 'off' ? null : t('program.waitingFor', { name: state.meeting.hubName })}
+            waiting={
+              media.phase === 'off' || noPicture ? null : t('program.waitingFor', { name: state.meeting.hubName })
+            }
+            notice={noPicture ? t('point.downlink.noVideo') : null}
             testId="program-hub"
           />
           <VideoTile
             stream={speaker?.stream ?? null}
             label={holder === null ? t('floor.nobody') : speakerCaption(t, holder.pointName, holder.deviceGap)}
-            waiting={holder === null || speaking ? null : speakerWaiting(t, holder.pointName, holder.deviceGap)}
+            waiting={
+              holder === null || speaking || noPicture ? null : speakerWaiting(t, holder.pointName, holder.deviceGap)
+            }
+            notice={noPicture && holder !== null ? t('point.downlink.noVideo') : null}
             className={speaker === undefined ? 'empty' : ''}
             testId="program-speaker"
           />

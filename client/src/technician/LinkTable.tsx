@@ -6,6 +6,7 @@ import { HealthBadge } from '../components/HealthBadge.js';
 import { formatMetric, formatTime } from '../format.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import { shownHealth } from '../components/pointHealth.js';
+import { DownlinkCell, downlinkRank } from './DownlinkCell.js';
 import { compareVietnamese, matchesSearch } from '../../../server/domain/text.js';
 
 type Column =
@@ -18,6 +19,7 @@ type Column =
   | 'rttMs'
   | 'fpsIn'
   | 'freezeCount'
+  | 'picture'
   | 'lastSampleAt';
 
 // Lost points first, then unstable, then stable; points that never joined last (they hide nothing).
@@ -35,6 +37,9 @@ function sortValue(row: Row, column: Column): number | string {
   if (column === 'health') {
     return SEVERITY[shownHealth(row.point)];
   }
+  if (column === 'picture') {
+    return downlinkRank(row.latest?.bridge?.downlink);
+  }
   const value = row.latest?.[column];
 
   return typeof value === 'number' ? value : -Infinity;
@@ -50,6 +55,7 @@ const COLUMNS: { key: Column; label: string; digits?: number }[] = [
   { key: 'rttMs', label: 'technician.rtt' },
   { key: 'fpsIn', label: 'technician.fps' },
   { key: 'freezeCount', label: 'technician.freezes' },
+  { key: 'picture', label: 'technician.picture' },
   { key: 'lastSampleAt', label: 'technician.lastSeen' },
 ];
 
@@ -91,6 +97,9 @@ export function LinkTable({
       const at = row.latest?.lastSampleAt;
 
       return at === null || at === undefined ? '—' : formatTime(at);
+    }
+    if (key === 'picture') {
+      return <DownlinkCell downlink={row.latest?.bridge?.downlink} />;
     }
 
     return formatMetric(row.latest?.[key as 'kbpsIn'] ?? null, digits);

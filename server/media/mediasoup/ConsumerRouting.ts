@@ -2,6 +2,7 @@ import type { types as ms } from 'mediasoup';
 import { createLogger } from '../../logger.js';
 import type { ConsumerOptions } from '../MediaBridge.js';
 import type { RoutingPlan } from '../routing.js';
+import type { PlannedLayers } from './DownlinkControl.js';
 import { routerOf, type MeetingRouters, type Participant } from './participants.js';
 import {
   consumerKey,
@@ -23,6 +24,8 @@ export interface ConsumerRoutingOptions {
   count: (participant: Participant, delta: number) => void;
   onConsumers: (participantId: string, consumers: ConsumerOptions[]) => void;
   onClosed: (participantId: string, consumerIds: string[]) => void;
+  /** The layers a receiver's new camera picture starts with: the plan's, under what its link carries. */
+  preferredFor: (participant: Participant, planned: PlannedLayers) => PlannedLayers;
 }
 
 /**
@@ -132,14 +135,16 @@ export class ConsumerRouting {
     if (transport === undefined) {
       return null;
     }
+    const camera = spec.kind === 'video' && spec.purpose !== 'content';
+    const planned = preferredLayers(spec.layer);
     const created = await transport.consume({
       producerId: producer.id,
       rtpCapabilities: consumer.rtpCapabilities,
       // Paused until the browser is ready, so the first packets (and the keyframe) are not lost.
       paused: true,
       // A shared screen is one layer, sent for legibility: nothing to prefer.
-      ...(spec.kind === 'video' && spec.purpose !== 'content' ? { preferredLayers: preferredLayers(spec.layer) } : {}),
-      appData: { purpose: spec.purpose, source: spec.producer, sourcePointId: producerOwner.info.pointId },
+      ...(camera ? { preferredLayers: this.#options.preferredFor(consumer, planned) } : {}),
+      appData: { purpose: spec.purpose, source: spec.producer, sourcePointId: producerOwner.info.pointId, planned },
     });
     if (this.#options.participants.get(spec.consumer) !== consumer) {
       // The receiver left (or joined again) while its consumer was being made.

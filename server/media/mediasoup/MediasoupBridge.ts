@@ -16,6 +16,7 @@ import type {
 } from '../MediaBridge.js';
 import type { MediaParticipant, RoutingPlan } from '../routing.js';
 import { ConsumerRouting } from './ConsumerRouting.js';
+import { DownlinkControl } from './DownlinkControl.js';
 import {
   isRtpCapabilities,
   routerOf,
@@ -68,8 +69,14 @@ export class MediasoupBridge implements MediaBridge {
   readonly #config: Config;
   readonly #meetings = new Map<string, MeetingRouters>();
   readonly #participants = new Map<string, Participant>();
+  readonly #downlink = new DownlinkControl({
+    participants: this.#participants,
+    onChange: (participantId, view) => this.#emitter.emit('downlink', participantId, view),
+  });
+
   readonly #routing = new ConsumerRouting({
     participants: this.#participants,
+    preferredFor: (participant, planned) => this.#downlink.preferredFor(participant, planned),
     isCurrent: (meetingId, meeting) => this.#meetings.get(meetingId) === meeting,
     count: (participant, delta) => this.#count(participant, delta),
     onConsumers: (participantId, consumers) => this.#emitter.emit('consumers', participantId, consumers),
@@ -195,7 +202,9 @@ export class MediasoupBridge implements MediaBridge {
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
-      initialAvailableOutgoingBitrate: 1_000_000,
+      // The first pictures to a point start below the top layer (450 kbit/s): a 4G link is not overrun while the
+      // estimate finds out what it carries; a good link reaches the top in seconds.
+      initialAvailableOutgoingBitrate: 600_000,
       appData: { direction },
     });
     participant.transports.set(transport.id, transport);
@@ -288,11 +297,17 @@ export class MediasoupBridge implements MediaBridge {
   }
 
   async resumeConsumer(participantId: string, consumerId: string): Promise<void> {
-    const consumer = [...this.#participant(participantId).consumers.values()].find((c) => c.id === consumerId);
+    const participant = this.#participant(participantId);
+    const consumer = [...participant.consumers.values()].find((c) => c.id === consumerId);
     if (consumer === undefined) {
       throw new DomainError('NOT_FOUND', `Không có consumer ${consumerId} của điểm cầu này (no such consumer here)`);
     }
-    await consumer.resume();
+    consumer.appData.resumed = true;
+    // A link that carries no picture now: the picture waits (paused) until the link is tried again.
+    const held = consumer.kind === 'video' && consumer.appData.purpose !== 'content';
+    if (!(held && this.#downlink.withoutVideo(participant))) {
+      await consumer.resume();
+    }
   }
 
   async answer(): Promise<void> {
@@ -358,7 +373,9 @@ export class MediasoupBridge implements MediaBridge {
     // The point's link is as good as its worst transport.
     const state = states.find((s) => s !== 'connected') ?? (states.length > 0 ? 'connected' : 'new');
 
-    return { participantId, bytesIn, bytesOut, packetsLost, rttMs: null, state };
+    const downlink = this.#downlink.viewOf(participant);
+
+    return { participantId, bytesIn, bytesOut, packetsLost, rttMs: null, state, downlink };
   }
 
   async close(): Promise<void> {
@@ -366,6 +383,7 @@ export class MediasoupBridge implements MediaBridge {
       return;
     }
     this.#closed = true;
+    this.#downlink.close();
     this.#pool?.close();
   }
 

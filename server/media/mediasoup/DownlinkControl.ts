@@ -1,0 +1,147 @@
+import type { types as ms } from 'mediasoup';
+import {
+  NO_VIDEO,
+  TOP_LAYER,
+  changed,
+  initialDownlink,
+  layerUnder,
+  nextDownlink,
+  type DownlinkState,
+} from '../../domain/downlink.js';
+import { createLogger } from '../../logger.js';
+import type { DownlinkView } from '../MediaBridge.js';
+import type { Participant } from './participants.js';
+
+const logger = createLogger('DownlinkControl');
+
+/**
+ * How often each receiver's main picture is looked at: the score and layer mediasoup last reported (no worker call),
+ * so that a failed try up is undone within a second or two.
+ */
+const LOOK_EVERY_MS = 1000;
+/** A point that has left is remembered this long, so that a reload on a weak link starts where it was. */
+const REMEMBER_MS = 5 * 60_000;
+
+/** What a consumer's plan asked for, kept in its appData by the routing. */
+export interface PlannedLayers {
+  spatialLayer: number;
+  temporalLayer: number;
+}
+
+/** The camera pictures a receiver gets (a shared screen is one layer sent for legibility: not governed here). */
+const cameraVideo = (participant: Participant): ms.Consumer[] =>
+  [...participant.consumers.values()].filter((c) => c.kind === 'video' && !c.closed && c.appData.purpose !== 'content');
+
+/**
+ * Keeps each receiver's pictures within what its link showed it carries (server/domain/downlink.ts): looks at its
+ * main picture's score every two seconds, lowers or raises the preferred simulcast layer of its camera pictures, and
+ * pauses them (the sound goes on) when even the lowest layer does not get through. Kept per point, not per page.
+ */
+export class DownlinkControl {
+  readonly #participants: ReadonlyMap<string, Participant>;
+  readonly #now: () => number;
+  readonly #onChange: (participantId: string, view: DownlinkView) => void;
+  readonly #states = new Map<string, { state: DownlinkState; seenAt: number }>();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor({
+    participants,
+    now = Date.now,
+    onChange,
+  }: {
+    participants: ReadonlyMap<string, Participant>;
+    now?: () => number;
+    onChange: (participantId: string, view: DownlinkView) => void;
+  }) {
+    this.#participants = participants;
+    this.#now = now;
+    this.#onChange = onChange;
+    this.#timer = setInterval(() => this.look(), LOOK_EVERY_MS);
+    this.#timer.unref();
+  }
+
+  /** The layers a new consumer of this receiver starts with: the plan's, under the link's ceiling. */
+  preferredFor(participant: Participant, planned: PlannedLayers): PlannedLayers {
+    const state = this.#stateOf(participant);
+    const spatialLayer = Math.max(0, layerUnder(planned.spatialLayer, state));
+
+    return spatialLayer === planned.spatialLayer ? planned : { spatialLayer, temporalLayer: TOP_LAYER };
+  }
+
+  /** Whether the receiver's camera pictures are held back (a consumer it asks to resume stays paused). */
+  withoutVideo(participant: Participant): boolean {
+    return this.#stateOf(participant).ceiling === NO_VIDEO;
+  }
+
+  /** What the receiver gets now and why, for the technician. */
+  viewOf(participant: Participant): DownlinkView {
+    const { ceiling, reason } = this.#stateOf(participant);
+    const layers = cameraVideo(participant).map((c) => c.currentLayers?.spatialLayer ?? -1);
+
+    return { ceiling, reason, layer: layers.length === 0 ? null : Math.max(...layers) };
+  }
+
+  /** One look at every receiver; the timer calls it, tests may too. */
+  look(): void {
+    const now = this.#now();
+    for (const participant of this.#participants.values()) {
+      const pictures = cameraVideo(participant);
+      if (pictures.length === 0) {
+        continue;
+      }
+      const key = keyOf(participant);
+      const before = this.#stateOf(participant);
+      // The main picture: the one the plan wants highest (the program rather than a thumbnail).
+      const main = pictures.reduce((a, b) => (planned(b).spatialLayer > planned(a).spatialLayer ? b : a));
+      const flowing = !main.paused && main.currentLayers !== undefined;
+      const after = nextDownlink(before, {
+        at: now,
+        score: flowing ? main.score.score : null,
+        layer: main.currentLayers?.spatialLayer ?? null,
+      });
+      this.#states.set(key, { state: after, seenAt: now });
+      if (after.ceiling !== before.ceiling) {
+        logger.info({ participantId: participant.info.id, from: before.ceiling, to: after.ceiling }, 'downlink layer');
+        this.#apply(participant, pictures, after, before);
+      }
+      if (changed(before, after)) {
+        this.#onChange(participant.info.id, this.viewOf(participant));
+      }
+    }
+    for (const [key, { seenAt }] of this.#states) {
+      if (now - seenAt > REMEMBER_MS) {
+        this.#states.delete(key);
+      }
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  #stateOf(participant: Participant): DownlinkState {
+    return this.#states.get(keyOf(participant))?.state ?? initialDownlink(this.#now());
+  }
+
+  #apply(participant: Participant, pictures: ms.Consumer[], state: DownlinkState, before: DownlinkState): void {
+    for (const consumer of pictures) {
+      const work =
+        state.ceiling === NO_VIDEO
+          ? consumer.pause()
+          : consumer
+              .setPreferredLayers(this.preferredFor(participant, planned(consumer)))
+              // Back from no video: the pictures the receiver had resumed flow again.
+              .then(() =>
+                before.ceiling === NO_VIDEO && consumer.appData.resumed === true ? consumer.resume() : null,
+              );
+      work.catch((error: unknown) => logger.debug({ err: error }, 'downlink layer not applied'));
+    }
+  }
+}
+
+/** A point's receivers share one state (a reload keeps it); the hub's consoles each have their own. */
+const keyOf = (participant: Participant): string =>
+  `${participant.meetingId}/${participant.info.pointId ?? participant.info.id}`;
+
+const planned = (consumer: ms.Consumer): PlannedLayers =>
+  (consumer.appData.planned as PlannedLayers | undefined) ?? { spatialLayer: TOP_LAYER, temporalLayer: TOP_LAYER };
