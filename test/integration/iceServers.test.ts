@@ -1,10 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { request } from '../../server/protocol/client.js';
 import { smallMeetingInput } from '../helpers/domain.js';
+import { BRIDGES, bridgeEnv } from '../helpers/mediasoup.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
+const mediasoupSkip = BRIDGES.find((b) => b.bridge === 'mediasoup')?.skip ?? true;
 const SECRET = 'ice-servers-test-secret-0123456789abcdef';
 const TURN_URLS =
   'stun:turn.tinh.test:3478,turn:turn.tinh.test:3478?transport=udp,turns:turn.tinh.test:443?transport=tcp';
@@ -57,6 +59,37 @@ describe('ICE servers for the consoles', () => {
       expect(joined.ice.expiresAt).toBeGreaterThan(Date.now());
     }
   });
+
+  it.skipIf(mediasoupSkip)(
+    'an ICE restart (a changed network) hands the console fresh credentials, later than those it joined with',
+    async () => {
+      // On mediasoup (the embedded bridge restarts only a negotiated peer): its transports get new ICE parameters.
+      const m = await startTestServer({
+        // Credentials shorter than the link, so that each is bounded by its own moment.
+        env: await bridgeEnv('mediasoup', { TURN_URLS, TURN_SECRET: SECRET, TURN_TTL_SEC: '120' }),
+      });
+      onTestFinished(() => m.close());
+      const { socket } = await m.connect('point', 'DC-X3');
+      const joined = await request(socket, 'media:join', {});
+      expect(joined.ok).toBe(true);
+      const expiryOf = (username: string | undefined) => Number((username ?? '').split(':')[0]);
+      const first = joined.ok ? expiryOf(joined.ice.iceServers.at(-1)?.username) : 0;
+      // Credentials count whole seconds: the restart comes in a later one.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const restarted = await request(socket, 'media:restart', {});
+      expect(restarted).toMatchObject({ ok: true });
+      if (restarted.ok) {
+        const turn = restarted.ice.iceServers.at(-1);
+        expect(turn?.username).toMatch(/^\d+:m1\.DC-X3$/);
+        expect(expiryOf(turn?.username)).toBeGreaterThan(first);
+        expect(turn?.credential).toBe(
+          createHmac('sha1', SECRET)
+            .update(turn?.username ?? '')
+            .digest('base64'),
+        );
+      }
+    },
+  );
 
   it('a token of another meeting, no token, or an expired one get no credentials', async () => {
     const other = await t.token('point', 'DC-X1', 'm2');
