@@ -136,6 +136,36 @@ describe('snapshots on Redis', () => {
   });
 });
 
+describe('appends on Redis sent without waiting (pipelined)', () => {
+  it('land in order in one go; after one that fails, the next fail too, and the log keeps no gap', async () => {
+    const store = await RedisMeetingStore.create({ url: redis.url, prefix: `diemcau-pipe-${(prefixCounter += 1)}:` });
+    expect(store.pipelines).toBe(true);
+    const m = new Meeting().startSession();
+    m.request('DC-X1');
+    m.request('DC-X2');
+    m.request('DC-X3');
+    const log = [...m.log];
+    const [a, b, c] = [log.slice(0, 3), log.slice(3, -1), log.slice(-1)];
+    // Three appends in flight at once: all stored, in order.
+    await Promise.all([store.append('m1', a), store.append('m1', b), store.append('m1', c)]);
+    expect((await store.read('m1')).map((e) => e.seq)).toEqual(log.map((e) => e.seq));
+    // One that does not follow the log fails; the one sent after it (which followed it) fails too.
+    m.request('DC-X4');
+    m.request('DC-H1');
+    m.request('DC-H2');
+    const more = m.log.slice(log.length);
+    expect(more.length).toBeGreaterThanOrEqual(3);
+    const gap = store.append('m1', more.slice(1, 2));
+    const after = store.append('m1', more.slice(2));
+    await expect(gap).rejects.toThrow(TypeError);
+    await expect(after).rejects.toThrow(TypeError);
+    expect((await store.read('m1')).length).toBe(log.length);
+    // Creating over an existing log is still refused.
+    await expect(store.append('m1', log.slice(0, 1))).rejects.toMatchObject({ code: 'MEETING_EXISTS' });
+    await store.close();
+  });
+});
+
 describe('the server on Redis (STORE=redis)', () => {
   it('runs a meeting over sockets and a second server rebuilds it from Redis', async () => {
     const { startTestServer } = await import('../helpers/server.js');

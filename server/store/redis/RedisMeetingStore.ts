@@ -6,15 +6,34 @@ import type { MeetingState } from '../../domain/model.js';
 import type { MeetingStore, SnapshotStore } from '../MeetingStore.js';
 import { owner, type Lease } from './MeetingLease.js';
 
-// KEYS[1] stream, KEYS[2] lease; ARGV[1] owner, then id/json pairs. All or nothing, only for the lease holder.
-const FENCED_APPEND = `
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then
+/**
+ * One append, all or nothing, in one round trip. KEYS[1] stream, KEYS[2] lease, KEYS[3] the set of meetings; ARGV[1]
+ * the lease owner ('' when not fenced), ARGV[2] the seq the log must end at now, ARGV[3] the meeting id when this
+ * append creates the meeting (else ''), then id/json pairs. The log's end is checked here, so that appends sent one
+ * after another without waiting (pipelined) can never leave a gap: after one fails, the next fail too.
+ */
+const APPEND = `
+if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[1] then
   return redis.error_reply('FENCED')
 end
-for i = 2, #ARGV, 2 do
+if ARGV[3] ~= '' and redis.call('SISMEMBER', KEYS[3], ARGV[3]) == 1 then
+  return redis.error_reply('EXISTS')
+end
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local lastSeq = 0
+if #last > 0 then
+  lastSeq = tonumber(string.match(last[1][1], '^(%d+)'))
+end
+if lastSeq ~= tonumber(ARGV[2]) then
+  return redis.error_reply('GAP ' .. lastSeq)
+end
+if ARGV[3] ~= '' then
+  redis.call('SADD', KEYS[3], ARGV[3])
+end
+for i = 4, #ARGV, 2 do
   redis.call('XADD', KEYS[1], ARGV[i], 'e', ARGV[i + 1])
 end
-return #ARGV / 2
+return (#ARGV - 3) / 2
 `;
 
 // KEYS[1] snapshot; ARGV[1] seq, ARGV[2] json. Keeps the newer snapshot.
@@ -43,7 +62,6 @@ export interface RedisMeetingStoreOptions {
 export class RedisMeetingStore implements MeetingStore, SnapshotStore {
   readonly #redis: Redis;
   readonly #prefix: string;
-  readonly #lastSeq = new Map<string, number>();
   /** Per meeting: the lease this node writes under; appends check it atomically. */
   readonly #fences = new Map<string, Lease>();
   #closed = false;
@@ -75,7 +93,6 @@ export class RedisMeetingStore implements MeetingStore, SnapshotStore {
       this.#fences.delete(meetingId);
     } else {
       this.#fences.set(meetingId, lease);
-      this.#lastSeq.delete(meetingId); // another writer may have appended before this node took over
     }
   }
 
@@ -84,52 +101,57 @@ export class RedisMeetingStore implements MeetingStore, SnapshotStore {
     return this.#redis;
   }
 
+  /** Appends may be sent before the previous one is answered: the script refuses any that would not follow. */
+  readonly pipelines = true;
+
   async append(meetingId: string, events: MeetingEvent[]): Promise<void> {
     if (this.#closed) {
       throw new Error('InvalidStateError: RedisMeetingStore closed');
     }
-    if (events.length === 0) {
+    const first = events[0];
+    if (first === undefined) {
       return;
     }
-    const creating = events[0]?.type === 'MeetingCreated';
-    if (creating) {
-      const added = await this.#redis.sadd(`${this.#prefix}meetings`, meetingId);
-      if (added === 0) {
-        throw new DomainError('MEETING_EXISTS', `Hội nghị ${meetingId} đã tồn tại (meeting exists)`);
-      }
-      this.#lastSeq.set(meetingId, 0);
-    }
-    const last = this.#lastSeq.get(meetingId) ?? (await this.#lastStoredSeq(meetingId));
     events.forEach((event, i) => {
-      if (event.seq !== last + i + 1) {
-        throw new TypeError(`append(): seq ${event.seq} does not follow ${last + i} [meetingId:${meetingId}]`);
+      if (event.seq !== first.seq + i) {
+        throw new TypeError(`append(): seq ${event.seq} does not follow ${first.seq + i - 1} [meetingId:${meetingId}]`);
       }
     });
-    const key = this.#key(meetingId);
+    const creating = first.type === 'MeetingCreated';
     const lease = this.#fences.get(meetingId);
-    if (lease !== undefined) {
-      await this.#fencedAppend(meetingId, lease, events);
-      this.#lastSeq.set(meetingId, last + events.length);
-
-      return;
-    }
-    const transaction = this.#redis.multi();
-    for (const event of events) {
-      transaction.xadd(key, `${event.seq}-0`, 'e', JSON.stringify(event));
-    }
-    const results = await transaction.exec();
-    const failed = results?.find(([error]) => error !== null);
-    if (results === null || failed !== undefined) {
-      this.#lastSeq.delete(meetingId);
-      if (creating) {
-        await this.#redis.srem(`${this.#prefix}meetings`, meetingId).catch(() => undefined);
+    // Sent at once, in call order on the one connection: no await before it.
+    const reply = this.#redis.eval(
+      APPEND,
+      3,
+      this.#key(meetingId),
+      `${this.#prefix}meeting:${meetingId}:lease`,
+      `${this.#prefix}meetings`,
+      lease === undefined ? '' : owner(lease),
+      String(first.seq - 1),
+      creating ? meetingId : '',
+      ...events.flatMap((event) => [`${event.seq}-0`, JSON.stringify(event)]),
+    );
+    try {
+      await reply;
+    } catch (error) {
+      const message = String(error);
+      if (message.includes('FENCED')) {
+        throw new DomainError(
+          'STORE_FENCED',
+          `Nút này không còn giữ hội nghị ${meetingId} (this node lost the meeting)`,
+        );
       }
-      throw new DomainError(
-        'STORE_UNAVAILABLE',
-        `Không ghi được nhật ký (log write failed): ${String(failed?.[0] ?? 'aborted')}`,
-      );
+      if (message.includes('EXISTS')) {
+        throw new DomainError('MEETING_EXISTS', `Hội nghị ${meetingId} đã tồn tại (meeting exists)`);
+      }
+      if (message.includes('GAP')) {
+        throw new TypeError(
+          `append(): seq ${first.seq} does not follow the stored log (${message}) [meetingId:${meetingId}]`,
+          { cause: error },
+        );
+      }
+      throw new DomainError('STORE_UNAVAILABLE', `Không ghi được nhật ký (log write failed): ${message}`);
     }
-    this.#lastSeq.set(meetingId, last + events.length);
   }
 
   async read(meetingId: string): Promise<MeetingEvent[]> {
@@ -138,7 +160,6 @@ export class RedisMeetingStore implements MeetingStore, SnapshotStore {
       throw DomainError.meetingNotFound(meetingId);
     }
     const events = entries.map(([, fields]) => JSON.parse(fields[1] as string) as MeetingEvent);
-    this.#lastSeq.set(meetingId, events.length);
 
     return events;
   }
@@ -164,7 +185,6 @@ export class RedisMeetingStore implements MeetingStore, SnapshotStore {
   async readAfter(meetingId: string, seq: number): Promise<MeetingEvent[]> {
     const entries = await this.#redis.xrange(this.#key(meetingId), `${seq + 1}-0`, '+');
     const events = entries.map(([, fields]) => JSON.parse(fields[1] as string) as MeetingEvent);
-    this.#lastSeq.set(meetingId, seq + events.length);
 
     return events;
   }
@@ -181,37 +201,7 @@ export class RedisMeetingStore implements MeetingStore, SnapshotStore {
     await this.#redis.quit().catch(() => undefined);
   }
 
-  async #fencedAppend(meetingId: string, lease: Lease, events: MeetingEvent[]): Promise<void> {
-    const args = events.flatMap((event) => [`${event.seq}-0`, JSON.stringify(event)]);
-    try {
-      await this.#redis.eval(
-        FENCED_APPEND,
-        2,
-        this.#key(meetingId),
-        `${this.#prefix}meeting:${meetingId}:lease`,
-        owner(lease),
-        ...args,
-      );
-    } catch (error) {
-      this.#lastSeq.delete(meetingId);
-      if (String(error).includes('FENCED')) {
-        throw new DomainError(
-          'STORE_FENCED',
-          `Nút này không còn giữ hội nghị ${meetingId} (this node lost the meeting)`,
-        );
-      }
-      throw new DomainError('STORE_UNAVAILABLE', `Không ghi được nhật ký (log write failed): ${String(error)}`);
-    }
-  }
-
   #key(meetingId: string): string {
     return `${this.#prefix}meeting:${meetingId}:log`;
-  }
-
-  async #lastStoredSeq(meetingId: string): Promise<number> {
-    const last = await this.#redis.xrevrange(this.#key(meetingId), '+', '-', 'COUNT', 1);
-    const id = last[0]?.[0];
-
-    return id === undefined ? 0 : Number(id.split('-')[0]);
   }
 }
