@@ -305,21 +305,22 @@ export const MESSAGES = {
     doc: 'A roll call started, was confirmed, passed its deadline or closed.',
   },
   'presence:changed': {
-    schema: z.object({ seq: z.number().int(), pointId: code, connected: z.boolean(), at: epochMs }),
+    schema: z.object({
+      seq: z.number().int(),
+      points: z.array(z.object({ pointId: code, connected: z.boolean(), at: epochMs })),
+    }),
     to: 'staff',
-    doc: 'A point joined or dropped.',
+    doc: 'Points joined or dropped: one message per stored batch (a join storm is a few messages, not thousands).',
   },
   'readiness:changed': {
     schema: z.object({
       seq: z.number().int(),
-      pointId: code,
-      camera: z.boolean(),
-      microphone: z.boolean(),
-      network: z.boolean(),
-      at: epochMs,
+      points: z.array(
+        z.object({ pointId: code, camera: z.boolean(), microphone: z.boolean(), network: z.boolean(), at: epochMs }),
+      ),
     }),
     to: 'staff',
-    doc: 'A point reported its readiness check.',
+    doc: 'Points reported their readiness check: one message per stored batch.',
   },
   'record:changed': {
     schema: recordView,

@@ -64,6 +64,10 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
   if ([...types].some((t) => MIC_EVENTS.has(t))) {
     io.to(rooms.meeting(id)).emit('mics:changed', { seq: state.seq, ...state.mics, scan: state.scan });
   }
+  // Per-point news goes to the staff as one message per batch: every broadcast costs a write to the adapter's
+  // stream when coordinators share Redis, and a join storm or a readiness round is hundreds of points at once.
+  const presence: { pointId: string; connected: boolean; at: number }[] = [];
+  const readiness: { pointId: string; camera: boolean; microphone: boolean; network: boolean; at: number }[] = [];
   const touchedRollCalls = new Map<string, Set<string> | null>();
   const touchAll = (rollCallId: string) => touchedRollCalls.set(rollCallId, null);
   for (const event of events) {
@@ -71,17 +75,12 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
       case 'PointConnected':
       case 'PointDisconnected': {
         const { pointId, at } = event;
-        io.to(rooms.staff(id)).emit('presence:changed', {
-          seq: event.seq,
-          pointId,
-          connected: event.type === 'PointConnected',
-          at,
-        });
+        presence.push({ pointId, connected: event.type === 'PointConnected', at });
         break;
       }
       case 'PointReadinessReported': {
-        const { seq, pointId, camera, microphone, network, at } = event;
-        io.to(rooms.staff(id)).emit('readiness:changed', { seq, pointId, camera, microphone, network, at });
+        const { pointId, camera, microphone, network, at } = event;
+        readiness.push({ pointId, camera, microphone, network, at });
         break;
       }
       case 'SpeakingWarned': {
@@ -166,6 +165,13 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
         break;
       }
     }
+  }
+  const lastSeq = events.at(-1)?.seq ?? state.seq;
+  if (presence.length > 0) {
+    io.to(rooms.staff(id)).emit('presence:changed', { seq: lastSeq, points: presence });
+  }
+  if (readiness.length > 0) {
+    io.to(rooms.staff(id)).emit('readiness:changed', { seq: lastSeq, points: readiness });
   }
   for (const [rollCallId, changed] of touchedRollCalls) {
     const rollCall = state.rollCalls.find((r) => r.rollCallId === rollCallId);

@@ -117,12 +117,16 @@ describe('connecting', () => {
 
   it('records presence once per point however many sockets it opens', async () => {
     const { socket: chair } = await t.connect('chair');
-    const joined = nextMessage(chair, 'presence:changed', (p) => p.pointId === 'DC-X1' && p.connected);
+    const joined = nextMessage(chair, 'presence:changed', (p) =>
+      p.points.some((x) => x.pointId === 'DC-X1' && x.connected),
+    );
     const a = await t.connect('point', 'DC-X1');
     await joined;
     const b = await t.connect('point', 'DC-X1');
     a.socket.close();
-    const left = nextMessage(chair, 'presence:changed', (p) => p.pointId === 'DC-X1' && !p.connected);
+    const left = nextMessage(chair, 'presence:changed', (p) =>
+      p.points.some((x) => x.pointId === 'DC-X1' && !x.connected),
+    );
     await new Promise((r) => setTimeout(r, 100));
     expect(t.meeting.state.points['DC-X1']?.presence).toHaveLength(1);
     b.socket.close();
@@ -307,8 +311,12 @@ describe('a meeting over sockets', () => {
     const queued = nextMessage(x1, 'floor:changed');
     await request(x1, 'floor:request', { kind: 'speech' });
     await queued;
-    const dropped = nextMessage(chair, 'presence:changed', (p) => p.pointId === 'DC-X1' && !p.connected);
-    const back = nextMessage(chair, 'presence:changed', (p) => p.pointId === 'DC-X1' && p.connected);
+    const dropped = nextMessage(chair, 'presence:changed', (p) =>
+      p.points.some((x) => x.pointId === 'DC-X1' && !x.connected),
+    );
+    const back = nextMessage(chair, 'presence:changed', (p) =>
+      p.points.some((x) => x.pointId === 'DC-X1' && x.connected),
+    );
     x1.io.engine.close();
     await dropped;
     await request(chair, 'floor:grant', { pointId: 'DC-X3' });
@@ -331,7 +339,7 @@ describe('a meeting over sockets', () => {
     await request(x1, 'floor:request', { kind: 'speech' });
     await request(x2, 'floor:request', { kind: 'speech' });
     x1.close();
-    await nextMessage(chair, 'presence:changed', (p) => p.pointId === 'DC-X1' && !p.connected);
+    await nextMessage(chair, 'presence:changed', (p) => p.points.some((x) => x.pointId === 'DC-X1' && !x.connected));
     const { snapshot } = await t.connect('point', 'DC-X1');
     expect(snapshot.floor.queue.map((q) => q.pointId)).toEqual(['DC-X1', 'DC-X2']);
   });

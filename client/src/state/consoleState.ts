@@ -164,15 +164,16 @@ export function applyMessage(state: ConsoleState, message: ConsoleMessage): Cons
     case 'rollcall:changed':
       return { ...next, rollCall: mergeRollCall(state.rollCall, message.payload) };
     case 'presence:changed':
-      return patchPoint(next, message.payload.pointId, {
-        connected: message.payload.connected,
-        ...(message.payload.connected ? { joined: true } : {}),
-      });
-    case 'readiness:changed': {
-      const { pointId, camera, microphone, network, at } = message.payload;
-
-      return patchPoint(next, pointId, { readiness: { camera, microphone, network, at } });
-    }
+      return message.payload.points.reduce(
+        (s, { pointId, connected }) => patchPoint(s, pointId, { connected, ...(connected ? { joined: true } : {}) }),
+        next,
+      );
+    case 'readiness:changed':
+      return message.payload.points.reduce(
+        (s, { pointId, camera, microphone, network, at }) =>
+          patchPoint(s, pointId, { readiness: { camera, microphone, network, at } }),
+        next,
+      );
     case 'link:changed': {
       const { pointId, health, silent } = message.payload;
       const patched = patchPoint(next, pointId, { health, silent });

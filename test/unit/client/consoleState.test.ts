@@ -40,13 +40,16 @@ describe('console state: the snapshot and the deltas that follow it', () => {
     let state = consoleOf(m);
     expect(shownHealth(state.points['DC-X1'] as PointStatus)).toBe('stable');
     expect(shownHealth(state.points['DC-X2'] as PointStatus)).toBe('notJoined');
+    // One message per stored batch: one point dropped and another joined in it.
     state = applyMessage(state, {
       name: 'presence:changed',
-      payload: { seq: 60, pointId: 'DC-X1', connected: false, at: m.now },
-    });
-    state = applyMessage(state, {
-      name: 'presence:changed',
-      payload: { seq: 61, pointId: 'DC-X3', connected: true, at: m.now },
+      payload: {
+        seq: 61,
+        points: [
+          { pointId: 'DC-X1', connected: false, at: m.now },
+          { pointId: 'DC-X3', connected: true, at: m.now },
+        ],
+      },
     });
     expect(shownHealth(state.points['DC-X1'] as PointStatus)).toBe('disconnected');
     expect(shownHealth(state.points['DC-X3'] as PointStatus)).toBe('stable');
@@ -91,7 +94,7 @@ describe('console state: the snapshot and the deltas that follow it', () => {
     let state = consoleOf(m);
     state = applyMessage(state, {
       name: 'presence:changed',
-      payload: { seq: 50, pointId: 'DC-X1', connected: false, at: m.now },
+      payload: { seq: 50, points: [{ pointId: 'DC-X1', connected: false, at: m.now }] },
     });
     state = applyMessage(state, {
       name: 'link:changed',
@@ -99,7 +102,10 @@ describe('console state: the snapshot and the deltas that follow it', () => {
     });
     state = applyMessage(state, {
       name: 'readiness:changed',
-      payload: { seq: 52, pointId: 'DC-X2', camera: true, microphone: false, network: true, at: m.now },
+      payload: {
+        seq: 52,
+        points: [{ pointId: 'DC-X2', camera: true, microphone: false, network: true, at: m.now }],
+      },
     });
     state = applyMessage(state, {
       name: 'alert:changed',
@@ -117,7 +123,7 @@ describe('console state: the snapshot and the deltas that follow it', () => {
     const before = state;
     state = applyMessage(state, {
       name: 'presence:changed',
-      payload: { seq: 54, pointId: 'DC-NOBODY', connected: true, at: m.now },
+      payload: { seq: 54, points: [{ pointId: 'DC-NOBODY', connected: true, at: m.now }] },
     });
     expect(state.points['DC-NOBODY']).toBeUndefined();
     expect(state.points).toBe(before.points);
