@@ -28,12 +28,6 @@ export interface MeetingStore {
   read(meetingId: string): Promise<MeetingEvent[]>;
   /** Ids of every stored meeting. */
   list(): Promise<string[]>;
-  /**
-   * True when appends may be sent before the previous one resolved (Redis: each append checks the log's end itself,
-   * so one that follows a failed append fails too and the log never has a gap). The runtime then keeps a few batches
-   * in flight instead of waiting for each round trip.
-   */
-  readonly pipelines?: boolean;
   /** Present where the store keeps snapshots (Redis). */
   readonly snapshots?: SnapshotStore;
   readonly closed: boolean;

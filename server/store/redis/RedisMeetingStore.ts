@@ -101,9 +101,6 @@ export class RedisMeetingStore implements MeetingStore, SnapshotStore {
     return this.#redis;
   }
 
-  /** Appends may be sent before the previous one is answered: the script refuses any that would not follow. */
-  readonly pipelines = true;
-
   async append(meetingId: string, events: MeetingEvent[]): Promise<void> {
     if (this.#closed) {
       throw new Error('InvalidStateError: RedisMeetingStore closed');
