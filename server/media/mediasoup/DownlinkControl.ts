@@ -42,6 +42,8 @@ export class DownlinkControl {
   readonly #now: () => number;
   readonly #onChange: (participantId: string, view: DownlinkView) => void;
   readonly #states = new Map<string, { state: DownlinkState; seenAt: number }>();
+  /** Participants told their link's state at least once (a reloaded page learns it at once, not at the next change). */
+  readonly #told = new Set<string>();
   readonly #timer: NodeJS.Timeout;
 
   constructor({
@@ -104,8 +106,14 @@ export class DownlinkControl {
         logger.info({ participantId: participant.info.id, from: before.ceiling, to: after.ceiling }, 'downlink layer');
         this.#apply(participant, pictures, after, before);
       }
-      if (changed(before, after)) {
+      if (changed(before, after) || !this.#told.has(participant.info.id)) {
+        this.#told.add(participant.info.id);
         this.#onChange(participant.info.id, this.viewOf(participant));
+      }
+    }
+    for (const id of this.#told) {
+      if (!this.#participants.has(id)) {
+        this.#told.delete(id);
       }
     }
     for (const [key, { seenAt }] of this.#states) {
