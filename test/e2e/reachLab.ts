@@ -15,6 +15,24 @@ import { launchChromium, mediaConnected, slotStats } from './browser.js';
 const run = promisify(execFile);
 export const TURN_SECRET = 'reach-test-secret-0123456789abcdefghij';
 
+/**
+ * Opens a page, again if Chromium saw the network change under it (the lab's veth pair and addresses appear while a
+ * browser starts, and Chromium aborts a navigation with ERR_NETWORK_CHANGED then).
+ */
+async function gotoSteady(page: Page, url: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await page.goto(url);
+
+      return;
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('ERR_NETWORK_CHANGED')) {
+        throw error;
+      }
+    }
+  }
+}
+
 /** Everything a room far from the coordinator needs, made for one test file or one benchmark run. */
 export interface ReachLab {
   t: TestServer;
@@ -78,7 +96,7 @@ export async function startReachLab(): Promise<ReachLab> {
   // The hub, on the host: a camera at 25 frames a second, so that what a room decodes is the link's doing.
   const hubBrowser = await launchChromium({ env: { HOME: home }, fakeFps: 30 });
   const hub = await (await hubBrowser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-  await hub.goto(`${t.url}/join?token=${await t.token('chair')}`);
+  await gotoSteady(hub, `${t.url}/join?token=${await t.token('chair')}`);
   await mediaConnected(hub, 60_000);
   let roomBrowser: Browser | null = null;
 
@@ -107,7 +125,7 @@ export async function startReachLab(): Promise<ReachLab> {
       await context.addInitScript({ content: 'window.__name = (f) => f;' });
       const page = await context.newPage();
       const opened = Date.now();
-      await page.goto(`${t.url}/join?token=${await t.token('point', pointId)}`);
+      await gotoSteady(page, `${t.url}/join?token=${await t.token('point', pointId)}`);
       await mediaConnected(page, 60_000);
       // The program: the hub's picture while nobody holds the floor.
       await until(

@@ -19,6 +19,11 @@ const logger = createLogger('DownlinkControl');
  * so that a failed try up is undone within a second or two.
  */
 const LOOK_EVERY_MS = 1000;
+/**
+ * A resumed picture the bridge forwards no layer of, while its sender sends, for this long: mediasoup's own estimate
+ * gave the picture up (the link cannot carry even the lowest layer). Shorter waits are a first key frame on its way.
+ */
+const STARVED_AFTER_MS = 5000;
 /** A point that has left is remembered this long, so that a reload on a weak link starts where it was. */
 const REMEMBER_MS = 5 * 60_000;
 
@@ -44,6 +49,8 @@ export class DownlinkControl {
   readonly #states = new Map<string, { state: DownlinkState; seenAt: number }>();
   /** Participants told their link's state at least once (a reloaded page learns it at once, not at the next change). */
   readonly #told = new Set<string>();
+  /** When each picture was first seen resumed. */
+  readonly #resumedAt = new WeakMap<ms.Consumer, number>();
   readonly #timer: NodeJS.Timeout;
 
   constructor({
@@ -95,11 +102,21 @@ export class DownlinkControl {
       const before = this.#stateOf(participant);
       // The main picture: the one the plan wants highest (the program rather than a thumbnail).
       const main = pictures.reduce((a, b) => (planned(b).spatialLayer > planned(a).spatialLayer ? b : a));
+      if (!main.paused && !this.#resumedAt.has(main)) {
+        this.#resumedAt.set(main, now);
+      }
       const flowing = !main.paused && main.currentLayers !== undefined;
+      // Nothing forwarded though the sender sends: as bad as the lowest layer can be.
+      const starved =
+        !main.paused &&
+        !main.producerPaused &&
+        main.currentLayers === undefined &&
+        main.score.producerScores.some((score) => score > 0) &&
+        now - (this.#resumedAt.get(main) ?? now) >= STARVED_AFTER_MS;
       const after = nextDownlink(before, {
         at: now,
-        score: flowing ? main.score.score : null,
-        layer: main.currentLayers?.spatialLayer ?? null,
+        score: flowing ? main.score.score : starved ? 0 : null,
+        layer: main.currentLayers?.spatialLayer ?? (starved ? 0 : null),
       });
       this.#states.set(key, { state: after, seenAt: now });
       if (after.ceiling !== before.ceiling) {

@@ -31,7 +31,7 @@ import { useWorkerBinary, WorkerPool } from './WorkerPool.js';
 
 const logger = createLogger('MediasoupBridge');
 
-const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
+export const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
   // In-band FEC: a room whose uplink loses packets sends each frame's redundancy with the next (Opus adapts it to the
   // loss the bridge reports), so its voice survives a lossy 4G link.
   {
