@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_WORKER_BIN } from '../helpers/mediasoup.js';
 import { benchBridge, type BridgeRun } from './bridge.js';
+import { benchPlainMedia, type PlainStep } from './plainMedia.js';
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results');
 
@@ -48,5 +49,49 @@ export async function benchMediaSideBySide(sizes = [25, 50, 100, 150, 200, 300, 
     '',
   ].join('\n');
   await writeFile(join(RESULTS, 'latest-media.md'), table);
+  console.log(table);
+}
+
+/**
+ * `npm run bench -- --media --plain`: mediasoup measured to 2,000 receiving points (test/bench/plainMedia.ts), one
+ * worker and two. Writes `media.mediasoup` in results/latest.json from the measurement (`extrapolated: false`) and the
+ * table to results/latest-media-plain.md.
+ */
+export async function benchPlainMediaToResults(log: (line: string) => void, sizes?: number[]): Promise<void> {
+  const { steps, carried } = await benchPlainMedia(log, sizes);
+  const oneWorker = steps.filter((s) => s.workers === 1);
+  const latestPath = join(RESULTS, 'latest.json');
+  const latest = JSON.parse(await readFile(latestPath, 'utf8').catch(() => '{}')) as {
+    media?: Record<string, unknown> & { mediasoup?: Record<string, unknown> };
+  };
+  const date = new Date().toISOString();
+  const mediasoup = {
+    ...(latest.media?.mediasoup ?? {}),
+    method: 'plain SRTP receivers (test/bench/plainMedia.ts)',
+    date,
+    pointsMeasured: carried[1] ?? 0,
+    pointsMeasuredTwoWorkers: carried[2] ?? 0,
+    extrapolated: false,
+    steps: oneWorker.map(({ points, delivered, workerCpuPercent }) => ({
+      points,
+      delivered,
+      bridgeCpuPercent: workerCpuPercent,
+    })),
+    plainSteps: steps,
+  };
+  await writeFile(latestPath, JSON.stringify({ ...latest, media: { ...latest.media, mediasoup } }, null, 2) + '\n');
+  const row = (s: PlainStep) =>
+    `| ${s.workers} | ${s.points} | ${s.delivered} % | ${s.gapsPct} % | ${s.workerCpuPercent} % | ${s.packetsPerSecondOut} | ${s.mbitPerSecondOut} |`;
+  const table = [
+    `Measured ${date.slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}): the program's top layer (600 kbit/s of a 1.05 Mbit/s three-layer camera) to N points over SRTP, plus a page of 24 thumbnails to the hub's two consoles.`,
+    '',
+    '| workers | points | delivered | gaps | worker CPU (% of a core) | packets/s out | Mbit/s out |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...steps.map(row),
+    '',
+    `Carried at ≥ 98 %: ${carried[1] ?? 0} points on one worker, ${carried[2] ?? 0} on two.`,
+    '',
+  ].join('\n');
+  await writeFile(join(RESULTS, 'latest-media-plain.md'), table);
   console.log(table);
 }

@@ -5,14 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startRedis } from '../helpers/redis.js';
 import { benchBridge } from './bridge.js';
-import { benchMediaSideBySide } from './media.js';
+import { benchMediaSideBySide, benchPlainMediaToResults } from './media.js';
 import { benchLinkedMedia } from './linkedMedia.js';
 import { benchSlides } from './slides.js';
 import { benchNetwork } from './network.js';
 import { benchSignaling, type SignalingResult } from './signaling.js';
 
 /**
- * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR] [--media [--linked | --slides]] [--network]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
+ * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR] [--media [--linked | --slides | --plain]] [--network]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
  * bare socket.io baseline in the same run. Writes test/bench/results/latest.json and latest.md (latest-redis,
  * latest-2-nodes for the variants).
  */
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     media: { type: 'boolean', default: false },
     linked: { type: 'boolean', default: false },
     slides: { type: 'boolean', default: false },
+    plain: { type: 'boolean', default: false },
     network: { type: 'boolean', default: false },
     'media-points': { type: 'string' },
     profile: { type: 'string' },
@@ -42,6 +43,14 @@ if (values.network) {
 if (values.media && values.slides) {
   // --media --slides: the bytes per point per minute of a report as slides vs as a shared screen.
   await benchSlides((line) => console.error(line));
+  process.exit(0);
+}
+if (values.media && values.plain) {
+  // --media --plain: mediasoup to 2,000 points whose receiving costs almost nothing; merged into latest.json.
+  await benchPlainMediaToResults(
+    (line) => console.error(line),
+    values['media-points'] === undefined ? undefined : values['media-points'].split(',').map(Number),
+  );
   process.exit(0);
 }
 if (values.media && values.linked) {

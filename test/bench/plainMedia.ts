@@ -1,0 +1,226 @@
+import { createSocket } from 'node:dgram';
+import { cpus } from 'node:os';
+import type { types as ms } from 'mediasoup';
+import { MEDIA_CODECS } from '../../server/media/mediasoup/MediasoupBridge.js';
+import { TEST_WORKER_BIN } from '../helpers/mediasoup.js';
+import { cameraPacket } from './bridge.js';
+import { round, spawnChild, wait, type Child } from './harness.js';
+
+/** The program as a camera sends it: three simulcast layers, about 1 Mbit/s in all (1,000-byte packets). */
+const LAYERS = [
+  { ssrc: 0x1111_0000, kbps: 150 },
+  { ssrc: 0x2222_0000, kbps: 300 },
+  { ssrc: 0x3333_0000, kbps: 600 },
+];
+/** The thumbnails the hub's consoles pull: one page of the grid (server/media/routing.ts), each point's lowest layer. */
+const GRID_POINTS = 24;
+const GRID_KBPS = 150;
+const PACKET_BYTES = 1000;
+/** Receiver processes sharing the points' sockets. */
+const RECEIVERS = 3;
+const MEASURE_MS = 10_000;
+
+export interface PlainStep {
+  points: number;
+  workers: number;
+  /** Share of the program packets sent that reached the points, %. */
+  delivered: number;
+  /** Packets lost in sequence at the points (gaps), % of those expected. */
+  gapsPct: number;
+  /** The workers' CPU over the measurement, % of one core (summed over workers). */
+  workerCpuPercent: number;
+  packetsPerSecondOut: number;
+  mbitPerSecondOut: number;
+}
+
+const rtpParameters = (ssrcs: number[]): ms.RtpParameters => ({
+  codecs: [
+    {
+      mimeType: 'video/VP8',
+      payloadType: 96,
+      clockRate: 90_000,
+      rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
+    },
+  ],
+  encodings: ssrcs.map((ssrc) => ({ ssrc })),
+});
+
+/** A synthetic camera on a comedia PlainTransport: sends each layer's packets at its rate (key frames throughout). */
+function sender(port: number, layers: { ssrc: number; kbps: number }[]) {
+  const socket = createSocket('udp4');
+  const state = layers.map(() => ({ seq: 0, due: 0 }));
+  const started = performance.now();
+  let sent = 0;
+  const timer = setInterval(() => {
+    const elapsed = (performance.now() - started) / 1000;
+    const timestamp = Math.floor(elapsed * 90_000) >>> 0;
+    layers.forEach((layer, i) => {
+      const s = state[i] as { seq: number; due: number };
+      const owed = Math.floor((elapsed * layer.kbps * 1000) / 8 / PACKET_BYTES) - s.due;
+      for (let k = 0; k < owed; k += 1) {
+        const packet = cameraPacket(s.seq++ & 0xffff, timestamp, k === 0 ? 0 : 1, k === owed - 1);
+        packet.writeUInt32BE(layer.ssrc, 8);
+        socket.send(packet, port, '127.0.0.1');
+        sent += 1;
+      }
+      s.due += Math.max(0, owed);
+    });
+  }, 20);
+
+  return {
+    sent: () => sent,
+    close: () => {
+      clearInterval(timer);
+      socket.close();
+    },
+  };
+}
+
+/**
+ * One step of the plain-receiver benchmark: N points receive the program's top layer from mediasoup consumers on
+ * PlainTransports with SRTP (the worker encrypts every packet for every point, as it does for a browser), delivered to
+ * UDP sockets in a few receiver processes that only count packets and gaps; the hub's consoles pull a page of
+ * thumbnails. The points are spread over the workers (the program piped to each); only the workers' CPU is counted.
+ */
+async function step(n: number, workerCount: number, receivers: Child[]): Promise<PlainStep> {
+  process.env.MEDIASOUP_WORKER_BIN = TEST_WORKER_BIN ?? '';
+  const mediasoup = await import('mediasoup');
+  const workers = await Promise.all(
+    Array.from({ length: workerCount }, () => mediasoup.createWorker({ logLevel: 'error' })),
+  );
+  const closers: (() => void)[] = [];
+  try {
+    const routers = await Promise.all(workers.map((w) => w.createRouter({ mediaCodecs: MEDIA_CODECS })));
+    const home = routers[0] as ms.Router;
+    const listenInfo = { protocol: 'udp' as const, ip: '127.0.0.1' };
+    const hubIn = await home.createPlainTransport({ listenInfo, rtcpMux: true, comedia: true });
+    const program = await hubIn.produce({ kind: 'video', rtpParameters: rtpParameters(LAYERS.map((l) => l.ssrc)) });
+    for (const other of routers.slice(1)) {
+      await home.pipeToRouter({ producerId: program.id, router: other });
+    }
+    // The grid: a page of points' lowest layers, each to the hub's two consoles.
+    const grid = await Promise.all(
+      Array.from({ length: GRID_POINTS }, async (_, i) => {
+        const transport = await home.createPlainTransport({ listenInfo, rtcpMux: true, comedia: true });
+        const ssrc = 0x4444_0000 + i;
+        const producer = await transport.produce({ kind: 'video', rtpParameters: rtpParameters([ssrc]) });
+        return { port: transport.tuple.localPort, ssrc, producer };
+      }),
+    );
+    // Each point's socket, spread over the receiver processes.
+    const perReceiver = Math.ceil(n / receivers.length);
+    const counts = receivers.map((_, i) => Math.max(0, Math.min(perReceiver, n - i * perReceiver)));
+    const ports = (
+      await Promise.all(receivers.map((r, i) => r.send<number[]>({ cmd: 'open', count: counts[i] })))
+    ).flat();
+    const hubPorts = await (receivers[0] as Child).send<number[]>({ cmd: 'open', count: 2 * GRID_POINTS });
+    const capabilities = { codecs: home.rtpCapabilities.codecs, headerExtensions: [] } as ms.RtpCapabilities;
+    const consumeTo = async (router: ms.Router, producerId: string, port: number, spatialLayer: number) => {
+      const transport = await router.createPlainTransport({
+        listenInfo,
+        rtcpMux: true,
+        comedia: false,
+        enableSrtp: true,
+      });
+      await transport.connect({
+        ip: '127.0.0.1',
+        port,
+        srtpParameters: { cryptoSuite: 'AEAD_AES_256_GCM', keyBase64: Buffer.alloc(44, 1).toString('base64') },
+      });
+      const consumer = await transport.consume({
+        producerId,
+        rtpCapabilities: capabilities,
+        preferredLayers: { spatialLayer, temporalLayer: 0 },
+      });
+      return consumer;
+    };
+    for (const [i, port] of ports.entries()) {
+      await consumeTo(routers[i % routers.length] as ms.Router, program.id, port, LAYERS.length - 1);
+    }
+    for (const [i, port] of hubPorts.entries()) {
+      await consumeTo(home, (grid[i % GRID_POINTS] as (typeof grid)[number]).producer.id, port, 0);
+    }
+    const programSender = sender(hubIn.tuple.localPort, LAYERS);
+    closers.push(programSender.close);
+    for (const g of grid) {
+      const s = sender(g.port, [{ ssrc: g.ssrc, kbps: GRID_KBPS }]);
+      closers.push(s.close);
+    }
+    // Key frames throughout: every consumer is forwarding after a few seconds.
+    await wait(4000);
+    await Promise.all(receivers.map((r) => r.send({ cmd: 'mark' })));
+    const usage = () => Promise.all(workers.map((w) => w.getResourceUsage()));
+    const before = await usage();
+    const sentBefore = programSender.sent();
+    const started = performance.now();
+    await wait(MEASURE_MS);
+    const after = await usage();
+    const seconds = (performance.now() - started) / 1000;
+    const topSent =
+      ((programSender.sent() - sentBefore) * (LAYERS.at(-1)?.kbps ?? 0)) / LAYERS.reduce((a, l) => a + l.kbps, 0);
+    const reports = await Promise.all(
+      receivers.map((r) => r.send<{ packets: number; lost: number }[]>({ cmd: 'report' })),
+    );
+    // Each receiver's first sockets are points; the first receiver's last ones are the hub's thumbnails.
+    const points = reports.flatMap((r, i) => r.slice(0, counts[i]));
+    const thumbnails = reports[0]?.slice(counts[0]) ?? [];
+    const sum = (list: { packets: number; lost: number }[], key: 'packets' | 'lost') =>
+      list.reduce((total, r) => total + r[key], 0);
+    const cpuMs = after.reduce(
+      (total, u, i) => total + u.ru_utime + u.ru_stime - ((before[i]?.ru_utime ?? 0) + (before[i]?.ru_stime ?? 0)),
+      0,
+    );
+    const received = sum(points, 'packets');
+    const lost = sum(points, 'lost');
+    const out = received + sum(thumbnails, 'packets');
+    return {
+      points: n,
+      workers: workerCount,
+      delivered: round((100 * received) / Math.max(1, topSent * n)),
+      gapsPct: round((100 * lost) / Math.max(1, received + lost), 2),
+      workerCpuPercent: round((100 * cpuMs) / (seconds * 1000)),
+      packetsPerSecondOut: Math.round(out / seconds),
+      mbitPerSecondOut: round((out * (PACKET_BYTES + 40) * 8) / seconds / 1e6),
+    };
+  } finally {
+    closers.forEach((close) => close());
+    workers.forEach((w) => w.close());
+  }
+}
+
+/**
+ * `npm run bench -- --media --plain [--media-points 250,500,1000,1500,2000]`: mediasoup alone, carried to N points
+ * whose receiving costs almost nothing, so that the worker is what saturates; on one worker and on two.
+ */
+export async function benchPlainMedia(
+  log: (line: string) => void,
+  sizes = [250, 500, 1000, 1500, 2000],
+): Promise<{ steps: PlainStep[]; carried: Record<number, number> }> {
+  if (TEST_WORKER_BIN === null) {
+    throw new Error('--media --plain needs a mediasoup worker: set MEDIASOUP_WORKER_BIN');
+  }
+  log(`mediasoup with plain SRTP receivers on ${cpus().length} cores`);
+  const steps: PlainStep[] = [];
+  const carried: Record<number, number> = {};
+  for (const workers of [1, 2]) {
+    carried[workers] = 0;
+    for (const n of sizes) {
+      const receivers = Array.from({ length: RECEIVERS }, () => spawnChild('./plainReceiver.ts'));
+      try {
+        await Promise.all(receivers.map((r) => r.ready));
+        const result = await step(n, workers, receivers);
+        steps.push(result);
+        log(
+          `  ${workers} worker(s), N=${n}: ${result.delivered} % delivered, gaps ${result.gapsPct} %, worker CPU ${result.workerCpuPercent} %, ${result.packetsPerSecondOut} packets/s, ${result.mbitPerSecondOut} Mbit/s out`,
+        );
+        if (result.delivered >= 98) {
+          carried[workers] = n;
+        }
+      } finally {
+        receivers.forEach((r) => r.kill());
+      }
+    }
+  }
+
+  return { steps, carried };
+}
