@@ -10,7 +10,7 @@ import type { DownlinkView } from '../../server/media/MediaBridge.js';
 import type { MediasoupBridge } from '../../server/media/mediasoup/MediasoupBridge.js';
 import { PROFILES, type LinkProfile } from '../helpers/netns.js';
 import { pathOf, receivedOver } from './linkStats.js';
-import { startReachLab, TURN_SECRET, type ReachLab } from './reachLab.js';
+import { gotoSteady, startReachLab, TURN_SECRET, type ReachLab } from './reachLab.js';
 
 /** In a page: how many relay candidates a peer connection gathers through these ICE servers (0: the relay refused). */
 async function gatherRelayCandidates(iceServers: RTCIceServer[]): Promise<number> {
@@ -192,7 +192,7 @@ describe.skipIf(mediasoupSkip)('[mediasoup] reaching a room through firewalls an
       const room = await (await lab.launchRoom()).newPage();
       const errors: string[] = [];
       room.on('pageerror', (error) => errors.push(error.message));
-      await room.goto(`${plain.url}/join?token=${await plain.token('point', 'DC-X1')}`);
+      await gotoSteady(room, `${plain.url}/join?token=${await plain.token('point', 'DC-X1')}`);
       const banner = room.getByTestId('device-error');
       await banner.getByText('Trình duyệt chỉ cho dùng camera và micrô trên địa chỉ an toàn (https://)').waitFor();
       const link = banner.getByTestId('secure-address').getByRole('link');

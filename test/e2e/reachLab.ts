@@ -19,7 +19,7 @@ export const TURN_SECRET = 'reach-test-secret-0123456789abcdefghij';
  * Opens a page, again if Chromium saw the network change under it (the lab's veth pair and addresses appear while a
  * browser starts, and Chromium aborts a navigation with ERR_NETWORK_CHANGED then).
  */
-async function gotoSteady(page: Page, url: string): Promise<void> {
+export async function gotoSteady(page: Page, url: string): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       await page.goto(url);

@@ -210,7 +210,9 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
         ).arrayBuffer(),
       );
       const expected = await thumbnail(pageImage, null);
-      const slides = await thumbnail(file, middle ?? 0);
+      // The slides run to the end of the file; a span placed later than the file holds (a busy host's late key frames)
+      // is read at the file's last second of slides.
+      const slides = await thumbnail(file, Math.min(middle ?? 0, duration - 1));
       const camera = await thumbnail(file, 1);
       expect(difference(slides, expected)).toBeLessThan(20);
       expect(difference(camera, expected)).toBeGreaterThan(40);
