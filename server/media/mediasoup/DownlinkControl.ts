@@ -33,9 +33,13 @@ export interface PlannedLayers {
   temporalLayer: number;
 }
 
-/** The camera pictures a receiver gets (a shared screen is one layer sent for legibility: not governed here). */
+/** A camera picture (a shared screen is one layer sent for legibility: not governed here). */
+export const isCameraPicture = (consumer: ms.Consumer): boolean =>
+  consumer.kind === 'video' && consumer.appData.purpose !== 'content';
+
+/** The camera pictures a receiver gets. */
 const cameraVideo = (participant: Participant): ms.Consumer[] =>
-  [...participant.consumers.values()].filter((c) => c.kind === 'video' && !c.closed && c.appData.purpose !== 'content');
+  [...participant.consumers.values()].filter((c) => isCameraPicture(c) && !c.closed);
 
 /**
  * Keeps each receiver's pictures within what its link showed it carries (server/domain/downlink.ts): looks at its

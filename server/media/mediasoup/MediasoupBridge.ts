@@ -16,7 +16,7 @@ import type {
 } from '../MediaBridge.js';
 import type { MediaParticipant, RoutingPlan } from '../routing.js';
 import { ConsumerRouting } from './ConsumerRouting.js';
-import { DownlinkControl } from './DownlinkControl.js';
+import { DownlinkControl, isCameraPicture } from './DownlinkControl.js';
 import {
   isRtpCapabilities,
   routerOf,
@@ -304,8 +304,7 @@ export class MediasoupBridge implements MediaBridge {
     }
     consumer.appData.resumed = true;
     // A link that carries no picture now: the picture waits (paused) until the link is tried again.
-    const held = consumer.kind === 'video' && consumer.appData.purpose !== 'content';
-    if (!(held && this.#downlink.withoutVideo(participant))) {
+    if (!(isCameraPicture(consumer) && this.#downlink.withoutVideo(participant))) {
       await consumer.resume();
     }
   }
