@@ -125,11 +125,11 @@ export function rollCallChain(state: MeetingState, rollCall: RollCall): RollCall
  * Each point's outcome over a chain of runs and the headcount it reported: the first run's outcome, replaced by each
  * re-run that asked the point again (found by a re-run counts as late).
  */
-function combinedOutcome(state: MeetingState, chain: RollCall[], pointId: string) {
+function combinedOutcome(state: MeetingState, chain: RollCall[], asked: Set<string>[], pointId: string) {
   let outcome: RollCallOutcome = 'absent';
   let headcount = 0;
   chain.forEach((run, i) => {
-    if (!run.pointIds.includes(pointId)) {
+    if (!(asked[i] as Set<string>).has(pointId)) {
       return;
     }
     const own = outcomeOf(state, run, pointId);
@@ -147,11 +147,13 @@ export function tallyRollCall(
   index = new DirectoryIndex(state.def),
 ): RollCallTally {
   const chain = rollCallChain(state, rollCall);
+  // Each run's points as a set: a national roll call tallies 3,400 points on every batch of answers.
+  const asked = chain.map((run) => new Set(run.pointIds));
   const totals = emptyCounts();
   const groups = new Map<string, { unitId: string; name: string; counts: TallyCounts }>();
   const outcomes: Record<string, RollCallOutcome> = {};
   for (const pointId of (chain[0] as RollCall).pointIds) {
-    const { outcome, headcount } = combinedOutcome(state, chain, pointId);
+    const { outcome, headcount } = combinedOutcome(state, chain, asked, pointId);
     outcomes[pointId] = outcome;
     const unit = index.groupUnitOf(pointId);
     const key = unit?.code ?? '';

@@ -25,7 +25,10 @@ export interface Child {
 const profileArgs = (file: string): string[] => {
   const dir = process.env.BENCH_CPU_PROFILE_DIR;
 
-  return dir !== undefined && file.includes('serverProcess') ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  // With a phase named, only that phase is profiled (over IPC, test/bench/serverProcess.ts).
+  const whole = dir !== undefined && process.env.BENCH_PROFILE_PHASE === undefined;
+
+  return whole && file.includes('serverProcess') ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 };
 
 export function spawnChild(relativeFile: string, env: Record<string, string> = {}): Child {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startServer } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
@@ -12,6 +13,7 @@ import { loadScenario } from '../../server/scenarios/scenarios.js';
  */
 type Message =
   | { id: number; cmd: 'seed'; scenario: string; points: number }
+  | { id: number; cmd: 'profile'; action: 'start' | 'stop'; file?: string }
   | { id: number; cmd: 'stats' }
   | { id: number; cmd: 'exit' };
 
@@ -26,6 +28,26 @@ const server = await startServer(
     STORE_FSYNC: process.env.STORE_FSYNC ?? 'always',
   }),
 );
+/** One phase of a run profiled on its own (`npm run bench -- --profile DIR --profile-phase rollcall`). */
+const phaseProfiler = (() => {
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (error, result) => (error === null ? resolve(result) : reject(error))),
+    );
+
+  return {
+    start: async () => {
+      await post('Profiler.enable');
+      await post('Profiler.start');
+    },
+    stop: async (file: string) => {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+    },
+  };
+})();
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 let cpuMark = process.cpuUsage();
@@ -44,6 +66,9 @@ process.on('message', (message: Message) => {
 });
 
 async function handle(message: Message): Promise<unknown> {
+  if (message.cmd === 'profile') {
+    return message.action === 'start' ? phaseProfiler.start() : phaseProfiler.stop(message.file ?? 'phase.cpuprofile');
+  }
   if (message.cmd === 'seed') {
     const scenario = loadScenario(message.scenario);
     const built = buildProvince(scenario);

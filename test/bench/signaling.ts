@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { connectMeeting, request, type MeetingSocket } from '../../server/protocol/client.js';
 import { percentile, round, spawnChild, until, wait, type Seeded } from './harness.js';
@@ -62,12 +63,25 @@ export async function benchSignaling(
     const before = await allStats();
     const seeded = await server.send<Seeded>({ cmd: 'seed', scenario, points: n });
 
+    // `--profile-phase NAME`: every server profiles that phase alone.
+    const phase = async (name: string, action: 'start' | 'stop') => {
+      const dir = process.env.BENCH_CPU_PROFILE_DIR;
+      if (dir !== undefined && process.env.BENCH_PROFILE_PHASE === name) {
+        await Promise.all(
+          servers.map((s, i) =>
+            s.send({ cmd: 'profile', action, file: join(dir, `${name}-${n}-node${i}.cpuprofile`) }),
+          ),
+        );
+      }
+    };
     // Join storm: every point connects at once; done when each holds its snapshot.
+    await phase('join', 'start');
     const joinStart = performance.now();
     const connections = await Promise.all(
       seeded.points.map((p, i) => connectMeeting(urls[i % nodes] as string, p.token, { reconnection: false })),
     );
     const joinStormMs = performance.now() - joinStart;
+    await phase('join', 'stop');
     sockets.push(...connections.map((c) => c.socket));
     const chair = (await connectMeeting(urls.at(-1) as string, seeded.chair, { reconnection: false })).socket;
     sockets.push(chair);
@@ -95,6 +109,7 @@ export async function benchSignaling(
         finalAt ||= now;
       }
     });
+    await phase('rollcall', 'start');
     const started = await request(chair, 'rollcall:start', { deadlineSec: 120 });
     if (!started.ok) {
       throw new Error(`rollcall:start: ${started.error.code}`);
@@ -111,6 +126,7 @@ export async function benchSignaling(
     );
     const lastSent = Math.max(...sentAt.values());
     await until(() => counted.size === n, 30_000, 'the final tally');
+    await phase('rollcall', 'stop');
     chair.off('rollcall:changed');
     await request(chair, 'rollcall:close', {});
     log(
