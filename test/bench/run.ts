@@ -12,7 +12,7 @@ import { benchNetwork } from './network.js';
 import { benchSignaling, type SignalingResult } from './signaling.js';
 
 /**
- * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR [--profile-phase join|rollcall]] [--media [--linked | --slides | --plain]] [--network]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
+ * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR [--profile-phase join|rollcall|throughput]] [--media [--linked | --slides | --plain]] [--network]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
  * bare socket.io baseline in the same run. Writes test/bench/results/latest.json and latest.md (latest-redis,
  * latest-2-nodes for the variants).
  */
@@ -36,7 +36,7 @@ if (values.profile !== undefined) {
   // The server processes write a CPU profile each when they stop (test/bench/harness.ts).
   process.env.BENCH_CPU_PROFILE_DIR = values.profile;
   if (values['profile-phase'] !== undefined) {
-    // Only that phase of the signaling run: join, rollcall, fanout or throughput.
+    // Only that phase of the signaling run: join, rollcall or throughput.
     process.env.BENCH_PROFILE_PHASE = values['profile-phase'];
   }
 }

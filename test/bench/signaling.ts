@@ -169,6 +169,7 @@ export async function benchSignaling(
     // Sustained commands: every point sends a cheap acked command (its readiness) in a closed loop for 3 s; the bare
     // socket.io server answers the same requests from the same harness below.
     const seqBefore = (await server.send<Stats>({ cmd: 'stats' })).seqs[seeded.meetingId] ?? 0;
+    await phase('throughput', 'start');
     const load = await closedLoop(
       connections.map(
         ({ socket }) =>
@@ -177,6 +178,7 @@ export async function benchSignaling(
       ),
     );
     const seqAfter = (await server.send<Stats>({ cmd: 'stats' })).seqs[seeded.meetingId] ?? 0;
+    await phase('throughput', 'stop');
     const eventsPerSecond = ((seqAfter - seqBefore) / load.ms) * 1000;
     if (load.refused > 0) {
       throw new Error(`${load.refused} readiness commands refused under load`);
