@@ -62,11 +62,18 @@ export const revoked = () =>
  * whose link was revoked is refused with `TOKEN_REVOKED`.
  */
 export class JoinTokens {
-  readonly #key: Uint8Array;
+  /** Imported once: jose would import raw bytes again on every verification (a join storm is thousands). */
+  readonly #key: Promise<CryptoKey>;
   readonly #registry: TokenRegistry | undefined;
 
   constructor({ secret, registry }: { secret: string; registry?: TokenRegistry | undefined }) {
-    this.#key = new TextEncoder().encode(secret);
+    this.#key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
     this.#registry = registry;
   }
 
@@ -118,7 +125,7 @@ export class JoinTokens {
     if (window?.notBefore != null) {
       jwt.setNotBefore(Math.floor(window.notBefore / 1000));
     }
-    const token = await jwt.sign(this.#key);
+    const token = await jwt.sign(await this.#key);
     const expiresAt = expiresAtSec * 1000;
     // Only links are printed and typed; a session token lives in its page.
     const shortCode = linkId === undefined && this.#registry !== undefined ? newShortCode() : null;
@@ -144,7 +151,7 @@ export class JoinTokens {
       throw new DomainError('UNAUTHENTICATED', 'Thiếu mã tham dự (missing join token)');
     }
     try {
-      const { payload } = await jwtVerify(token, this.#key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, await this.#key, { issuer: ISSUER, algorithms: ['HS256'] });
       const claims = claimsSchema.parse(payload);
       if ((claims.role === 'point') !== (claims.pid !== undefined)) {
         throw new DomainError('UNAUTHENTICATED', 'Mã tham dự không hợp lệ (invalid join token)');

@@ -117,6 +117,7 @@ const result = {
 const columns: [keyof SignalingResult, string][] = [
   ['points', 'points'],
   ['joinStormMs', 'join storm (ms)'],
+  ['baselineJoinMs', 'bare join (ms)'],
   ['rollCallTallyP50Ms', 'tally p50 (ms)'],
   ['rollCallTallyP99Ms', 'tally p99 (ms)'],
   ['floorFanoutP50Ms', 'fan-out p50 (ms)'],

@@ -13,6 +13,9 @@ interface Stats {
 export interface SignalingResult {
   points: number;
   joinStormMs: number;
+  /** The bare socket.io server's join storm in the same run (connections only), and ours ÷ it. */
+  baselineJoinMs: number;
+  joinRatio: number;
   rollCallTallyP50Ms: number;
   rollCallTallyP99Ms: number;
   rollCallLastToFinalMs: number;
@@ -219,6 +222,9 @@ export async function benchSignaling(
     const baseline = await benchBaseline(n, messageBytes);
     log(`  N=${n}: baseline fan-out p50 ${round(baseline.p50)} ms, p99 ${round(baseline.p99)} ms`);
     log(
+      `  N=${n}: baseline join storm ${round(baseline.joinMs)} ms (ratio ${round(joinStormMs / baseline.joinMs, 2)})`,
+    );
+    log(
       `  N=${n}: baseline ${round(baseline.acksPerSec, 0)} acks/s (ratio ${round(load.perSecond / baseline.acksPerSec, 2)})`,
     );
     const floorFanoutP99Ms = percentile(fanout, 99);
@@ -226,6 +232,8 @@ export async function benchSignaling(
     return {
       points: n,
       joinStormMs: round(joinStormMs),
+      baselineJoinMs: round(baseline.joinMs),
+      joinRatio: round(joinStormMs / baseline.joinMs, 2),
       rollCallTallyP50Ms: round(percentile(latencies, 50)),
       rollCallTallyP99Ms: round(percentile(latencies, 99)),
       rollCallLastToFinalMs: round(finalAt - lastSent),
@@ -262,15 +270,21 @@ function sumStats(stats: Stats[]): Stats {
 }
 
 /** The same client harness against a bare socket.io broadcast of a same-size message. */
-async function benchBaseline(n: number, bytes: number): Promise<{ p50: number; p99: number; acksPerSec: number }> {
+async function benchBaseline(
+  n: number,
+  bytes: number,
+): Promise<{ p50: number; p99: number; acksPerSec: number; joinMs: number }> {
   const baseline = spawnChild('./baselineServer.ts');
   const clients: Socket[] = [];
   try {
     const { url } = (await baseline.ready) as { url: string };
+    // The bare join storm: every client connects at once (no token, no meeting, no snapshot).
+    const joinStart = performance.now();
     for (let i = 0; i <= n; i += 1) {
       clients.push(io(url, { transports: ['websocket'], reconnection: false }));
     }
     await until(() => clients.every((c) => c.connected), 30_000, 'baseline clients');
+    const joinMs = performance.now() - joinStart;
     const [chair, ...points] = clients as [Socket, ...Socket[]];
     const samples: number[] = [];
     const body = 'x'.repeat(Math.max(0, bytes - 12));
@@ -300,7 +314,7 @@ async function benchBaseline(n: number, bytes: number): Promise<{ p50: number; p
       ),
     );
 
-    return { p50: percentile(samples, 50), p99: percentile(samples, 99), acksPerSec: load.perSecond };
+    return { p50: percentile(samples, 50), p99: percentile(samples, 99), acksPerSec: load.perSecond, joinMs };
   } finally {
     clients.forEach((c) => c.close());
     baseline.kill();
