@@ -83,7 +83,7 @@ export async function benchPlainMediaToResults(log: (line: string) => void, size
   const row = (s: PlainStep) =>
     `| ${s.workers} | ${s.points} | ${s.sampled} | ${s.delivered} % | ${s.gapsPct} % | ${s.workerCpuPercent} % | ${s.packetsPerSecondOut} | ${s.mbitPerSecondOut} |`;
   const table = [
-    `Measured ${date.slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}): the program's top layer (600 kbit/s of a 1.05 Mbit/s three-layer camera) to N points over SRTP, plus a page of 24 thumbnails to the hub's two consoles. Every point's consumer encrypts and sends; a sample's packets are counted, the others' dropped by the kernel unread.`,
+    `Measured ${date.slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}): the program's top layer (600 kbit/s of a 1.05 Mbit/s three-layer camera, 75 packets/s) and its sound (Opus, 50 packets/s) to N points over SRTP, plus a page of 24 thumbnails to the hub's two consoles. Every point's consumer encrypts and sends; a sample's packets are counted, the others' dropped by the kernel unread.`,
     '',
     '| workers | points | points counted | delivered | gaps | worker CPU (% of a core) | packets/s out | Mbit/s out |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

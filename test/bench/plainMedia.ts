@@ -28,12 +28,18 @@ const MEASURE_MS = 10_000;
 /** How long the program is held at the window's edges: what is queued drains, well below mediasoup's inactivity. */
 const HOLD_MS = 300;
 
+interface Count {
+  packets: number;
+  bytes: number;
+  lost: number;
+}
+
 export interface PlainStep {
   points: number;
   workers: number;
   /** Points whose packets were counted (the others' went to a port nobody holds). */
   sampled: number;
-  /** Share of the program's top-layer packets sent that reached the sampled points, %. */
+  /** Share of the program's packets sent (top layer and sound) that reached the sampled points, %. */
   delivered: number;
   /** Packets lost in sequence at the sampled points (gaps), % of those expected. */
   gapsPct: number;
@@ -55,8 +61,35 @@ const rtpParameters = (ssrcs: number[]): ms.RtpParameters => ({
   encodings: ssrcs.map((ssrc) => ({ ssrc })),
 });
 
-/** A synthetic camera on a comedia PlainTransport: sends each layer's packets at its rate (key frames throughout). */
-function sender(port: number, layers: { ssrc: number; kbps: number }[]) {
+/** The program's sound: Opus in 20 ms packets (50 a second, about 48 kbit/s), as the hub's microphone sends it. */
+const SOUND = { ssrc: 0x5555_0000, kbps: 48, packetBytes: 120 };
+const SOUND_PAYLOAD_TYPE = 100;
+
+const soundParameters = (): ms.RtpParameters => ({
+  codecs: [{ mimeType: 'audio/opus', payloadType: SOUND_PAYLOAD_TYPE, clockRate: 48_000, channels: 2 }],
+  encodings: [{ ssrc: SOUND.ssrc }],
+});
+
+function soundPacket(sequenceNumber: number, timestamp: number, ssrc: number): Buffer {
+  const packet = Buffer.alloc(SOUND.packetBytes, 0x55);
+  packet[0] = 0x80;
+  packet[1] = SOUND_PAYLOAD_TYPE;
+  packet.writeUInt16BE(sequenceNumber, 2);
+  packet.writeUInt32BE(timestamp, 4);
+  packet.writeUInt32BE(ssrc, 8);
+
+  return packet;
+}
+
+interface Stream {
+  ssrc: number;
+  kbps: number;
+  /** Sound packets are small; a camera's are PACKET_BYTES of VP8 (key frames throughout). */
+  sound?: boolean;
+}
+
+/** A synthetic camera or microphone on a comedia PlainTransport: sends each stream's packets at its rate. */
+function sender(port: number, layers: Stream[]) {
   const socket = createSocket('udp4');
   const state = layers.map(() => ({ seq: 0, due: 0, sent: 0 }));
   // The clock runs only while sending, so a hold neither bursts on resuming nor jumps the timestamps.
@@ -67,9 +100,13 @@ function sender(port: number, layers: { ssrc: number; kbps: number }[]) {
     const timestamp = Math.floor(elapsed * 90_000) >>> 0;
     layers.forEach((layer, i) => {
       const s = state[i] as (typeof state)[number];
-      const owed = Math.floor((elapsed * layer.kbps * 1000) / 8 / PACKET_BYTES) - s.due;
+      const bytes = layer.sound === true ? SOUND.packetBytes : PACKET_BYTES;
+      const owed = Math.floor((elapsed * layer.kbps * 1000) / 8 / bytes) - s.due;
       for (let k = 0; k < owed; k += 1) {
-        const packet = cameraPacket(s.seq++ & 0xffff, timestamp, k === 0 ? 0 : 1, k === owed - 1);
+        const packet =
+          layer.sound === true
+            ? soundPacket(s.seq++ & 0xffff, Math.floor(elapsed * 48_000) >>> 0, layer.ssrc)
+            : cameraPacket(s.seq++ & 0xffff, timestamp, k === 0 ? 0 : 1, k === owed - 1);
         packet.writeUInt32BE(layer.ssrc, 8);
         socket.send(packet, port, '127.0.0.1');
         s.sent += 1;
@@ -118,7 +155,7 @@ function portNobodyHolds(): Promise<number> {
 }
 
 /**
- * One step of the plain-receiver benchmark: N points receive the program's top layer from mediasoup consumers on
+ * One step of the plain-receiver benchmark: N points receive the program's top layer and sound from mediasoup consumers on
  * PlainTransports with SRTP (the worker encrypts every packet for every point, as it does for a browser), delivered to
  * UDP sockets in a few receiver processes that only count packets and gaps (a sample of the points; the rest go
  * where the kernel drops them); the hub's consoles pull a page of
@@ -137,8 +174,11 @@ async function step(n: number, workerCount: number, receivers: Child[]): Promise
     const listenInfo = { protocol: 'udp' as const, ip: '127.0.0.1' };
     const hubIn = await home.createPlainTransport({ listenInfo, rtcpMux: true, comedia: true });
     const program = await hubIn.produce({ kind: 'video', rtpParameters: rtpParameters(LAYERS.map((l) => l.ssrc)) });
+    const soundIn = await home.createPlainTransport({ listenInfo, rtcpMux: true, comedia: true });
+    const sound = await soundIn.produce({ kind: 'audio', rtpParameters: soundParameters() });
     for (const other of routers.slice(1)) {
       await home.pipeToRouter({ producerId: program.id, router: other });
+      await home.pipeToRouter({ producerId: sound.id, router: other });
     }
     // The grid: a page of points' lowest layers, each to the hub's two consoles.
     const grid = await Promise.all(
@@ -160,7 +200,13 @@ async function step(n: number, workerCount: number, receivers: Child[]): Promise
     const ports = Array.from({ length: n }, (_, i) => sampledPorts[i] ?? nowhere);
     const hubPorts = await (receivers[0] as Child).send<number[]>({ cmd: 'open', count: 2 * GRID_POINTS });
     const capabilities = { codecs: home.rtpCapabilities.codecs, headerExtensions: [] } as ms.RtpCapabilities;
-    const consumeTo = async (router: ms.Router, producerId: string, port: number, spatialLayer: number) => {
+    const consumeTo = async (
+      router: ms.Router,
+      producerId: string,
+      port: number,
+      spatialLayer: number,
+      soundId?: string,
+    ) => {
       const transport = await router.createPlainTransport({
         listenInfo,
         rtcpMux: true,
@@ -177,16 +223,26 @@ async function step(n: number, workerCount: number, receivers: Child[]): Promise
         rtpCapabilities: capabilities,
         preferredLayers: { spatialLayer, temporalLayer: 0 },
       });
+      if (soundId !== undefined) {
+        await transport.consume({ producerId: soundId, rtpCapabilities: capabilities });
+      }
       return consumer;
     };
     for (const [i, port] of ports.entries()) {
-      await consumeTo(routers[i % routers.length] as ms.Router, program.id, port, LAYERS.length - 1);
+      await consumeTo(routers[i % routers.length] as ms.Router, program.id, port, LAYERS.length - 1, sound.id);
     }
     for (const [i, port] of hubPorts.entries()) {
       await consumeTo(home, (grid[i % GRID_POINTS] as (typeof grid)[number]).producer.id, port, 0);
     }
     const programSender = sender(hubIn.tuple.localPort, LAYERS);
-    closers.push(programSender.close);
+    const soundSender = sender(soundIn.tuple.localPort, [{ ...SOUND, sound: true }]);
+    closers.push(programSender.close, soundSender.close);
+    const program_ = {
+      hold: () => [programSender, soundSender].forEach((s) => s.hold()),
+      resume: () => [programSender, soundSender].forEach((s) => s.resume()),
+      /** The packets every point is sent: the top layer and the sound. */
+      sentToEachPoint: () => (programSender.sent().at(-1) ?? 0) + (soundSender.sent()[0] ?? 0),
+    };
     for (const g of grid) {
       const s = sender(g.port, [{ ssrc: g.ssrc, kbps: GRID_KBPS }]);
       closers.push(s.close);
@@ -195,28 +251,25 @@ async function step(n: number, workerCount: number, receivers: Child[]): Promise
     await wait(4000);
     // The counted window is bounded by holds of the program, so that no packet is in flight at either edge however
     // late the receivers hear "mark" and "report" on a loaded machine. A hold this short is not a stream's end.
-    programSender.hold();
+    program_.hold();
     await wait(HOLD_MS);
     await Promise.all(receivers.map((r) => r.send({ cmd: 'mark' })));
     const usage = () => Promise.all(workers.map((w) => w.getResourceUsage()));
     const before = await usage();
-    const topSentBefore = programSender.sent().at(-1) ?? 0;
+    const sentBefore = program_.sentToEachPoint();
     const started = performance.now();
-    programSender.resume();
+    program_.resume();
     await wait(MEASURE_MS);
-    programSender.hold();
+    program_.hold();
     const after = await usage();
     const seconds = (performance.now() - started) / 1000;
-    const topSent = (programSender.sent().at(-1) ?? 0) - topSentBefore;
+    const topSent = program_.sentToEachPoint() - sentBefore;
     await wait(HOLD_MS);
-    const reports = await Promise.all(
-      receivers.map((r) => r.send<{ packets: number; lost: number }[]>({ cmd: 'report' })),
-    );
+    const reports = await Promise.all(receivers.map((r) => r.send<Count[]>({ cmd: 'report' })));
     // Each receiver's first sockets are points; the first receiver's last ones are the hub's thumbnails.
     const points = reports.flatMap((r, i) => r.slice(0, counts[i]));
     const thumbnails = reports[0]?.slice(counts[0]) ?? [];
-    const sum = (list: { packets: number; lost: number }[], key: 'packets' | 'lost') =>
-      list.reduce((total, r) => total + r[key], 0);
+    const sum = (list: Count[], key: keyof Count) => list.reduce((total, r) => total + r[key], 0);
     const cpuMs = after.reduce(
       (total, u, i) => total + u.ru_utime + u.ru_stime - ((before[i]?.ru_utime ?? 0) + (before[i]?.ru_stime ?? 0)),
       0,
@@ -225,6 +278,8 @@ async function step(n: number, workerCount: number, receivers: Child[]): Promise
     const lost = sum(points, 'lost');
     // What the worker sent: the sampled points' share scaled to all of them, and the thumbnails.
     const out = (received * n) / sampled + sum(thumbnails, 'packets');
+    // On the wire: what arrived (SRTP included) and the UDP/IP headers.
+    const bytesOut = (sum(points, 'bytes') * n) / sampled + sum(thumbnails, 'bytes') + out * 28;
     return {
       points: n,
       sampled,
@@ -233,7 +288,7 @@ async function step(n: number, workerCount: number, receivers: Child[]): Promise
       gapsPct: round((100 * lost) / Math.max(1, received + lost), 2),
       workerCpuPercent: round((100 * cpuMs) / (seconds * 1000)),
       packetsPerSecondOut: Math.round(out / seconds),
-      mbitPerSecondOut: round((out * (PACKET_BYTES + 40) * 8) / seconds / 1e6),
+      mbitPerSecondOut: round((bytesOut * 8) / seconds / 1e6),
     };
   } finally {
     closers.forEach((close) => close());
