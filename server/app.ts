@@ -32,6 +32,7 @@ import { forwardToOwner, summariesFromOwners } from './http/forwardToOwner.js';
 import { meetingsRouter } from './http/meetingsRouter.js';
 import { linkRouter } from './http/linkRouter.js';
 import { documentBody, documentsRouter } from './http/documentsRouter.js';
+import { ParentPages } from './linking/ParentPages.js';
 import { DocumentPreparer } from './content/DocumentPreparer.js';
 import { FileDocumentStore } from './content/FileDocumentStore.js';
 import { loadTls, redirectServer, RENEW_WITHIN_MS } from './reach/tls.js';
@@ -250,7 +251,10 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       : new RedisDocumentStore({ redis });
   const preparer = new DocumentPreparer({ store: documentStore, meetings, soffice: config.SOFFICE_PATH });
   preparer.resume();
-  app.use('/api/meetings', documentsRouter({ meetings, auth, store: documentStore, preparer }));
+  app.use(
+    '/api/meetings',
+    documentsRouter({ meetings, auth, store: documentStore, preparer, parentPages: new ParentPages() }),
+  );
   // The consoles (one page; the join token picks the console), built by `npm run build` into client/dist.
   const consolePage: express.RequestHandler = (_req, res) => {
     const page = join(CLIENT_DIR, 'index.html');

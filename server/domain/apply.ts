@@ -337,7 +337,8 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
     case 'UplinkConfigured':
     case 'UplinkStateChanged':
     case 'UplinkRemoved':
-    case 'RelayChanged': {
+    case 'RelayChanged':
+    case 'ParentSlidesChanged': {
       applyLinkEvent(state, event);
       break;
     }

@@ -13,7 +13,8 @@ type LinkEvent = Extract<
       | 'UplinkConfigured'
       | 'UplinkStateChanged'
       | 'UplinkRemoved'
-      | 'RelayChanged';
+      | 'RelayChanged'
+      | 'ParentSlidesChanged';
   }
 >;
 
@@ -62,6 +63,7 @@ export function applyLinkEvent(state: MeetingState, event: LinkEvent): void {
         since: event.at,
         relaying: true,
         rollCalls: {},
+        parentSlides: null,
       };
       return;
     }
@@ -79,6 +81,12 @@ export function applyLinkEvent(state: MeetingState, event: LinkEvent): void {
     case 'RelayChanged': {
       if (state.uplink !== null) {
         state.uplink.relaying = event.relaying;
+      }
+      return;
+    }
+    case 'ParentSlidesChanged': {
+      if (state.uplink !== null) {
+        state.uplink.parentSlides = event.slides;
       }
       return;
     }

@@ -66,6 +66,7 @@ export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
   'uplink.remove': ['admin'],
   'uplink.state': ['system'],
   'uplink.relay': CHAIRS,
+  'uplink.slides': ['system'],
   'floor.forward': CHAIRS,
   'uplink.rollCall': ['system'],
   'uplink.rollCallClosed': ['system'],

@@ -1,5 +1,5 @@
 import type { AuditAction, FloorEndReason, FloorKind, Health, MeetingDefinition, RecordingStatus } from './model.js';
-import type { ChildReport } from './linking.js';
+import type { ChildReport, ParentSlides } from './linking.js';
 import type { TaskStatus } from './record.js';
 import type { DocumentFacts } from './content.js';
 
@@ -102,6 +102,7 @@ export type Command =
     }
   | { type: 'uplink.remove' }
   | { type: 'uplink.relay'; relaying: boolean }
+  | { type: 'uplink.slides'; slides: ParentSlides | null }
   | { type: 'floor.forward'; requestId: string }
   | { type: 'uplink.rollCall'; parentRollCallId: string; deadlineAt: number; closesAt: number }
   | { type: 'uplink.rollCallClosed'; parentRollCallId: string }

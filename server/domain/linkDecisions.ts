@@ -33,6 +33,7 @@ const LINK_COMMAND_TYPES: ReadonlySet<string> = new Set([
   'uplink.state',
   'uplink.remove',
   'uplink.relay',
+  'uplink.slides',
   'floor.forward',
   'uplink.rollCall',
   'uplink.rollCallClosed',
@@ -120,6 +121,12 @@ export function decideLink(state: MeetingState, command: LinkCommand, now: numbe
       const uplink = requireUplink(state);
 
       return uplink.relaying === command.relaying ? [] : [{ type: 'RelayChanged', relaying: command.relaying }];
+    }
+    case 'uplink.slides': {
+      const uplink = requireUplink(state);
+      const same = JSON.stringify(uplink.parentSlides ?? null) === JSON.stringify(command.slides);
+
+      return same ? [] : [{ type: 'ParentSlidesChanged', slides: command.slides }];
     }
     case 'floor.forward': {
       requireLive(state);

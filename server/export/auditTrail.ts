@@ -342,6 +342,13 @@ function describe(event: MeetingEvent, context: Context): [string, string] {
           ? say(['Tiếp sóng hội nghị cấp trên', 'Relaying the parent meeting'])
           : say(['Chương trình tại chỗ', 'Local program']),
       ];
+    case 'ParentSlidesChanged':
+      return [
+        say(['Trình chiếu của hội nghị cấp trên', "The parent meeting's slides"]),
+        event.slides === null
+          ? say(['Kết thúc', 'Ended'])
+          : `${event.slides.documentName} — ${say(['trang', 'page'])} ${event.slides.page}`,
+      ];
   }
 }
 

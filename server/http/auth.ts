@@ -20,7 +20,15 @@ export interface HttpAuth {
   /** The admin key, an organizer's session, or a chair/co-chair/technician/observer token of this meeting. */
   requireStaffOrAdmin(req: Request, res: Response, meetingId: string): Promise<Actor>;
   /** As requireStaffOrAdmin, and a bridge point's token of this meeting too (the meeting's documents). */
-  requireParticipant(req: Request, res: Response, meetingId: string): Promise<Actor>;
+  requireParticipant(
+    req: Request,
+    res: Response,
+    meetingId: string,
+    options?: {
+      /** A linked child's coordinator too, with its invitation (it fetches the pages of slides it relays). */
+      linkedHubs?: boolean;
+    },
+  ): Promise<Actor>;
   /**
    * A console's join token of this meeting (any role, no key or session: what is handed out is bounded by the link),
    * with when that token expires.
@@ -109,12 +117,12 @@ export function createHttpAuth({
   };
 
   /** A join token's actor for this meeting, with the token's expiry (a point's only where `points` allows). */
-  const tokenActor = async (req: Request, token: string, meetingId: string, points: boolean) => {
+  const tokenActor = async (req: Request, token: string, meetingId: string, points: boolean, linkedHubs = false) => {
     const claims = await tokens.verify(token);
     if (claims.meetingId !== meetingId) {
       throw new DomainError('WRONG_MEETING', 'Mã tham dự dành cho hội nghị khác (token is for another meeting)');
     }
-    if ((claims.role === 'point' && !points) || claims.linkedUnitId !== null) {
+    if ((claims.role === 'point' && !points) || (claims.linkedUnitId !== null && !linkedHubs)) {
       throw DomainError.forbidden(points ? 'tài liệu hội nghị (documents)' : 'xuất danh sách (export)');
     }
     const actor: Actor = {
@@ -129,7 +137,13 @@ export function createHttpAuth({
   };
 
   /** The admin key, an organizer's session, or a token of this meeting (a point's only where `points` allows). */
-  const meetingActor = async (req: Request, res: Response, meetingId: string, points: boolean): Promise<Actor> => {
+  const meetingActor = async (
+    req: Request,
+    res: Response,
+    meetingId: string,
+    points: boolean,
+    linkedHubs = false,
+  ): Promise<Actor> => {
     if (isApiKey(req)) {
       return { role: 'admin', via: 'apiKey', address: req.ip ?? '' };
     }
@@ -143,7 +157,7 @@ export function createHttpAuth({
       }
     }
 
-    return (await tokenActor(req, token, meetingId, points)).actor;
+    return (await tokenActor(req, token, meetingId, points, linkedHubs)).actor;
   };
 
   return {
@@ -171,8 +185,8 @@ export function createHttpAuth({
     async requireStaffOrAdmin(req, res, meetingId) {
       return meetingActor(req, res, meetingId, false);
     },
-    async requireParticipant(req, res, meetingId) {
-      return meetingActor(req, res, meetingId, true);
+    async requireParticipant(req, res, meetingId, options) {
+      return meetingActor(req, res, meetingId, true, options?.linkedHubs === true);
     },
     async requireJoinToken(req, meetingId) {
       const token = tokenOf(req);

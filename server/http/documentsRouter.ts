@@ -14,6 +14,8 @@ import {
 import { DomainError } from '../domain/errors.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { HttpAuth } from './auth.js';
+import type { ParentPages } from '../linking/ParentPages.js';
+import { relayedSlides } from '../domain/linking.js';
 
 const MIME: Record<DocumentKind, string> = {
   pdf: 'application/pdf',
@@ -31,6 +33,16 @@ export const documentBody: RequestHandler = (req, res, next) => {
     next((error as { type?: string } | undefined)?.type === 'entity.too.large' ? tooLarge() : error);
   });
 };
+
+/** A page number within a document of `pages` pages (unknown: none yet). */
+function pageIn(value: string, pages: number | null): number {
+  const page = Number(value);
+  if (pages === null || !Number.isInteger(page) || page < 1 || page > pages) {
+    throw new DomainError('PAGE_OUT_OF_RANGE', 'Không có trang này (no such page)');
+  }
+
+  return page;
+}
 
 function agendaIndexOf(value: unknown): number | null {
   if (value === undefined || value === '') {
@@ -56,11 +68,13 @@ export function documentsRouter({
   auth,
   store,
   preparer,
+  parentPages,
 }: {
   meetings: MeetingService;
   auth: HttpAuth;
   store: DocumentStore;
   preparer: DocumentPreparer;
+  parentPages: ParentPages;
 }) {
   const router = Router();
 
@@ -117,19 +131,30 @@ export function documentsRouter({
       .send(bytes);
   });
 
+  // A page shown as slides; a linked child's coordinator fetches them too, for the rooms that relay this meeting.
   router.get('/:id/documents/:documentId/pages/:page', async (req, res) => {
     const runtime = meetings.get(req.params.id);
-    await auth.requireParticipant(req, res, runtime.id);
+    await auth.requireParticipant(req, res, runtime.id, { linkedHubs: true });
     const document = documentOf(runtime.state, req.params.documentId);
-    const page = Number(req.params.page);
-    if (document.pages === null || !Number.isInteger(page) || page < 1 || page > document.pages) {
-      throw new DomainError('PAGE_OUT_OF_RANGE', 'Không có trang này (no such page)');
-    }
+    const page = pageIn(req.params.page, document.pages);
     const bytes = await store.get(runtime.id, document.documentId, pagePart(page));
     if (bytes === null) {
       throw new DomainError('DOCUMENT_NOT_FOUND', 'Trang chưa sẵn sàng (the page is not available yet)');
     }
     // A document's pages never change (a new version is a new document): the browser keeps them.
+    res.type('image/jpeg').set('cache-control', 'private, max-age=86400, immutable').send(bytes);
+  });
+
+  // A page of the slides the parent meeting shows (linked meetings), fetched through the link once and kept.
+  router.get('/:id/parent-documents/:documentId/pages/:page', async (req, res) => {
+    const runtime = meetings.get(req.params.id);
+    await auth.requireParticipant(req, res, runtime.id, { linkedHubs: true });
+    const slides = relayedSlides(runtime.state);
+    const uplink = runtime.state.uplink;
+    if (slides === null || uplink === null || slides.documentId !== req.params.documentId) {
+      throw new DomainError('DOCUMENT_NOT_FOUND', 'Hội nghị cấp trên không trình chiếu tài liệu này (not shown)');
+    }
+    const bytes = await parentPages.page(uplink, slides, pageIn(req.params.page, slides.pages));
     res.type('image/jpeg').set('cache-control', 'private, max-age=86400, immutable').send(bytes);
   });
 

@@ -247,7 +247,9 @@ export class LinkHub {
       }
       await socket.join(key);
 
-      return parentStanding(this.#meetings.get(meetingId).state, unitId);
+      const runtime = this.#meetings.get(meetingId);
+
+      return parentStanding(runtime.state, unitId, (pointId) => runtime.index.points.get(pointId)?.name ?? pointId);
     }
     if (this.#current.get(key) !== socket) {
       throw new DomainError('NOT_LINKED', 'Kết nối chưa chào hỏi (link:hello first)');
@@ -362,7 +364,8 @@ export class LinkHub {
 
   /** What of the parent's events concerns each linked child, sent to that child in its own ids. */
   #forward(runtime: MeetingRuntime, events: MeetingEvent[]): void {
-    for (const notice of linkNotices(runtime.state, events)) {
+    const nameOf = (pointId: string) => runtime.index.points.get(pointId)?.name ?? pointId;
+    for (const notice of linkNotices(runtime.state, events, nameOf)) {
       this.#namespace.to(`${runtime.id}/${notice.unitId}`).emit(notice.event, notice.body as never);
     }
   }

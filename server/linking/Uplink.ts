@@ -8,7 +8,14 @@ import { createLogger } from '../logger.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { Ack, ErrorBody } from '../protocol/common.js';
-import { helloAnswer, LINK_NAMESPACE, LINK_PATH, type HelloAnswer, type LinkNotifications } from '../protocol/link.js';
+import {
+  helloAnswer,
+  parentSlides,
+  LINK_NAMESPACE,
+  LINK_PATH,
+  type HelloAnswer,
+  type LinkNotifications,
+} from '../protocol/link.js';
 import { LinkMedia } from './LinkMedia.js';
 
 const logger = createLogger('Uplink');
@@ -79,6 +86,7 @@ export class Uplink {
     this.#socket.on('link:status', ({ parentTitle }) =>
       this.#run({ type: 'uplink.state', state: 'linked', parentTitle }),
     );
+    this.#socket.on('link:slides', ({ slides }) => void this.#showSlides(slides));
     this.#socket.on('link:media:sources', ({ sources }) => {
       void this.#linkMedia
         ?.receive(sources)
@@ -182,6 +190,7 @@ export class Uplink {
         await this.#exec({ type: 'uplink.rollCallClosed', parentRollCallId: parent });
       }
     }
+    await this.#showSlides(answer.slides ?? null);
     // The parent's turn as it stands now.
     const floor = this.#runtime.state.floor;
     if (floor?.fromParent === true && answer.turn?.pointId !== floor.pointId) {
@@ -377,6 +386,19 @@ export class Uplink {
       }
     }, this.#retryMs);
     this.#retry.unref();
+  }
+
+  /** The parent's slides, checked (their document id goes into the address the pages are fetched from). */
+  async #showSlides(slides: unknown): Promise<void> {
+    const parsed = parentSlides.nullable().safeParse(slides);
+    if (!parsed.success) {
+      logger.warn({ meetingId: this.#runtime.id }, 'the parent sent slides that do not parse');
+
+      return;
+    }
+    await this.#exec({ type: 'uplink.slides', slides: parsed.data }).catch((error: unknown) =>
+      logger.warn({ err: error, meetingId: this.#runtime.id }, "the parent's slides not applied"),
+    );
   }
 
   #run(command: Command): void {

@@ -1,5 +1,6 @@
 import type { MeetingEvent } from '../domain/events.js';
-import { childOf, type LinkedChild } from '../domain/linking.js';
+import { childOf, RELAYED_SLIDES_EVENTS, slidesForChildren, type LinkedChild } from '../domain/linking.js';
+import { isContentEvent } from '../domain/content.js';
 import type { MeetingState } from '../domain/model.js';
 import { activeRollCall } from '../domain/rollCall.js';
 import type { HelloAnswer, LinkNotifications } from '../protocol/link.js';
@@ -16,8 +17,15 @@ export interface LinkNotice<E extends keyof LinkNotifications = keyof LinkNotifi
   body: Parameters<LinkNotifications[E]>[0];
 }
 
-/** What of a batch of the parent's events concerns each linked child, in the child's own ids. */
-export function linkNotices(state: MeetingState, events: readonly MeetingEvent[]): LinkNotice[] {
+/**
+ * What of a batch of the parent's events concerns each linked child, in the child's own ids. `nameOf` gives a point's
+ * name (the presenter of slides, as the child's consoles show it).
+ */
+export function linkNotices(
+  state: MeetingState,
+  events: readonly MeetingEvent[],
+  nameOf: (pointId: string) => string = (pointId) => pointId,
+): LinkNotice[] {
   const links = Object.values(state.links);
   if (links.length === 0) {
     return [];
@@ -84,12 +92,20 @@ export function linkNotices(state: MeetingState, events: readonly MeetingEvent[]
         break;
     }
   }
+  if (events.some((e) => isContentEvent(e) || RELAYED_SLIDES_EVENTS.has(e.type))) {
+    const slides = slidesForChildren(state, nameOf);
+    links.forEach((link) => push(link.unitId, 'link:slides', { slides }));
+  }
 
   return out;
 }
 
 /** Where the parent stands for one child: everything a resumed child may have missed. */
-export function parentStanding(state: MeetingState, unitId: string): HelloAnswer {
+export function parentStanding(
+  state: MeetingState,
+  unitId: string,
+  nameOf: (pointId: string) => string = (pointId) => pointId,
+): HelloAnswer {
   const link = state.links[unitId] as LinkedChild;
   const rollCall = activeRollCall(state);
   const mine = (pointId: string) => link.localIds[pointId];
@@ -119,5 +135,6 @@ export function parentStanding(state: MeetingState, unitId: string): HelloAnswer
       .map((requestId) => state.requests[requestId]?.pointId)
       .map((pointId) => (pointId === undefined ? undefined : mine(pointId)))
       .filter((id): id is string => id !== undefined),
+    slides: slidesForChildren(state, nameOf),
   };
 }

@@ -29,6 +29,11 @@ export const contentView = z.object({
       pages: z.number().int().nullable(),
       since: epochMs,
       kept: z.boolean(),
+      /**
+       * The parent meeting's slides, relayed (linked meetings): the pages come through this meeting's coordinator
+       * (`/api/meetings/:id/parent-documents/:documentId/pages/:page`), and nobody here turns or stops them.
+       */
+      fromParent: z.boolean(),
     })
     .nullable(),
   documents: z.array(documentView),

@@ -53,6 +53,20 @@ export const childReport = z.strictObject({
   lineage: z.array(z.string().min(1).max(64)).max(64),
 });
 
+/**
+ * The parent's slides as a child relays them (its consoles fetch the pages through the child's coordinator). Checked
+ * on arrival: the document's id goes into the address the child fetches the pages from.
+ */
+export const parentSlides = z.strictObject({
+  documentId: z.string().regex(/^[A-Za-z0-9]{1,64}$/),
+  documentName: text(300),
+  page: z.number().int().min(1).max(10_000),
+  pages: z.number().int().min(1).max(10_000).nullable(),
+  presenterName: text(300),
+  since: epochMs,
+  pagesAt: z.enum(['documents', 'parent-documents']),
+});
+
 /** What the parent tells a child on every hello: where it stands, so a resumed link catches up. */
 export const helloAnswer = z.object({
   parentMeetingId: z.string(),
@@ -65,6 +79,8 @@ export const helloAnswer = z.object({
   turn: z.object({ pointId: code, limitSec: z.number().int(), warned: z.boolean() }).nullable(),
   /** The child's points whose requests wait in the parent's queue (their ids in the child). */
   queued: z.array(code),
+  /** The slides the parent shows now (absent from parents older than slides across links). */
+  slides: parentSlides.nullable().optional(),
 });
 export type HelloAnswer = z.infer<typeof helloAnswer>;
 
@@ -136,6 +152,8 @@ export interface LinkNotifications {
   'link:turnEnded': (body: { pointId: string; reason: (typeof FLOOR_END_REASONS)[number] }) => void;
   'link:denied': (body: { pointId: string; reason: string | null }) => void;
   'link:status': (body: { status: HelloAnswer['status']; parentTitle: string }) => void;
+  /** The parent's slides: a page turned, another document, or none. */
+  'link:slides': (body: { slides: z.infer<typeof parentSlides> | null }) => void;
   /** What the parent pipes down now (its hub and speaker). */
   'link:media:sources': (body: { sources: PipedSource[] }) => void;
 }

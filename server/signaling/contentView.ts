@@ -1,4 +1,5 @@
 import type { MeetingState } from '../domain/model.js';
+import { relayedSlides } from '../domain/linking.js';
 import type { DirectoryIndex } from '../domain/directory.js';
 import type { ContentView } from '../protocol/content.js';
 
@@ -7,12 +8,26 @@ export function contentViewOf(state: MeetingState, index: DirectoryIndex, added:
   const content = state.content;
   const document =
     content?.kind === 'slides' ? state.documents.find((d) => d.documentId === content.documentId) : undefined;
+  const relayed = relayedSlides(state);
 
   return {
     seq: state.seq,
     content:
       content === null
-        ? null
+        ? relayed === null
+          ? null
+          : {
+              kind: 'slides',
+              presenter: state.def.hubPointId,
+              presenterName: relayed.presenterName,
+              documentId: relayed.documentId,
+              documentName: relayed.documentName,
+              page: relayed.page,
+              pages: relayed.pages,
+              since: relayed.since,
+              kept: false,
+              fromParent: true,
+            }
         : {
             kind: content.kind,
             presenter: content.presenter,
@@ -23,6 +38,7 @@ export function contentViewOf(state: MeetingState, index: DirectoryIndex, added:
             pages: document?.pages ?? null,
             since: content.since,
             kept: content.kept,
+            fromParent: false,
           },
     documents: state.documents.map(({ sha256: _sha, ...document }) => document),
     added,

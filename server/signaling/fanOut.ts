@@ -2,6 +2,7 @@ import { LINK_EVENTS, QUEUE_EVENTS, RECORD_EVENTS, type EventType, type MeetingE
 import type { RollCall } from '../domain/model.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { rooms } from './rooms.js';
+import { RELAYED_SLIDES_EVENTS } from '../domain/linking.js';
 import { CONTENT_EVENTS } from '../domain/content.js';
 import { contentViewOf } from './contentView.js';
 import type { TypedServer } from './SignalingServer.js';
@@ -54,7 +55,8 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
   if ([...types].some((t) => RECORD_EVENTS.has(t) || t === 'FloorEnded' || t === 'AnswerAttached')) {
     io.to(rooms.staff(id)).emit('record:changed', recordViewOf(state, runtime.index));
   }
-  if ([...types].some((t) => CONTENT_EVENTS.has(t))) {
+  // The parent's slides shown here come and go with the link and the relay too.
+  if ([...types].some((t) => CONTENT_EVENTS.has(t) || RELAYED_SLIDES_EVENTS.has(t))) {
     const added = events.findLast((e) => e.type === 'DocumentAttached');
     io.to(rooms.meeting(id)).emit(
       'content:changed',

@@ -31,7 +31,8 @@ export function ContentStage({
           page={content.page}
           pages={content.pages}
           token={token}
-          label={t('content.slidesLabel', {
+          fromParent={content.fromParent}
+          label={t(content.fromParent ? 'content.parentSlidesLabel' : 'content.slidesLabel', {
             name: content.documentName ?? '',
             page: content.page,
             pages: content.pages ?? '?',

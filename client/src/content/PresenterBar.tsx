@@ -44,6 +44,14 @@ export function PresenterBar({
       </div>
     );
   }
+  if (content.fromParent) {
+    // The parent meeting's slides, relayed: turned and stopped there, not here.
+    return (
+      <div className="presenter-bar" role="toolbar" aria-label={t('content.controls')} data-testid="presenter-bar">
+        <span className="muted">{t('content.presentedByParent', { name: content.presenterName })}</span>
+      </div>
+    );
+  }
   const mine = content.presenter === presenter;
   const turn = (page: number) =>
     content.documentId !== null && void client.send('slides:show', { documentId: content.documentId, page });

@@ -17,6 +17,7 @@ export function SlidePage({
   pages,
   token,
   label,
+  fromParent = false,
 }: {
   meetingId: string;
   documentId: string;
@@ -24,6 +25,8 @@ export function SlidePage({
   pages: number | null;
   token: string | null;
   label: string;
+  /** The parent meeting's slides (linked meetings): the pages come through this meeting's coordinator. */
+  fromParent?: boolean;
 }) {
   const { t } = useTranslation();
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -32,7 +35,7 @@ export function SlidePage({
   useEffect(() => {
     let cancelled = false;
     const image = new Image();
-    image.src = documentUrl(meetingId, documentId, token, { page });
+    image.src = documentUrl(meetingId, documentId, token, { page, fromParent });
     setFailed(false);
     image
       .decode()
@@ -46,7 +49,7 @@ export function SlidePage({
         target.getContext('2d')?.drawImage(image, 0, 0);
         setDrawn(`${documentId}:${page}`);
         for (let next = page + 1; next <= Math.min(page + PREFETCH, pages ?? page); next++) {
-          new Image().src = documentUrl(meetingId, documentId, token, { page: next });
+          new Image().src = documentUrl(meetingId, documentId, token, { page: next, fromParent });
         }
       })
       .catch(() => {
@@ -58,7 +61,7 @@ export function SlidePage({
     return () => {
       cancelled = true;
     };
-  }, [meetingId, documentId, page, pages, token]);
+  }, [meetingId, documentId, page, pages, token, fromParent]);
 
   return (
     <figure className="slide-page" data-testid="slide-page" data-drawn={drawn ?? ''}>

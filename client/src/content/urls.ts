@@ -6,9 +6,19 @@ export function documentUrl(
   meetingId: string,
   documentId: string,
   token: string | null,
-  { page, asPdf = false }: { page?: number; asPdf?: boolean } = {},
+  {
+    page,
+    asPdf = false,
+    fromParent = false,
+  }: {
+    page?: number;
+    asPdf?: boolean;
+    /** A page of the parent meeting's slides, relayed through this meeting's coordinator. */
+    fromParent?: boolean;
+  } = {},
 ): string {
-  const path = `/api/meetings/${encodeURIComponent(meetingId)}/documents/${encodeURIComponent(documentId)}${
+  const folder = fromParent ? 'parent-documents' : 'documents';
+  const path = `/api/meetings/${encodeURIComponent(meetingId)}/${folder}/${encodeURIComponent(documentId)}${
     page === undefined ? '' : `/pages/${page}`
   }`;
   const query = new URLSearchParams();

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../server/domain/apply.js';
 import type { Directory } from '../../../server/domain/directory.js';
-import { childrenToReceive, programOrigin, tallyByChild, type ChildReport } from '../../../server/domain/linking.js';
+import {
+  childrenToReceive,
+  programOrigin,
+  relayedSlides,
+  slidesForChildren,
+  tallyByChild,
+  type ChildReport,
+} from '../../../server/domain/linking.js';
 import { tallyRollCall } from '../../../server/domain/rollCall.js';
 import { CHAIR, codeOf, Meeting, point, SYSTEM, smallMeetingInput } from '../../helpers/domain.js';
 
@@ -215,5 +222,33 @@ describe('linked meetings: the child side', () => {
     const requestId = m.request('DC-X1');
     expect(codeOf(() => m.run({ type: 'floor.forward', requestId }))).toBe('NOT_LINKED');
     expect(codeOf(() => m.run({ type: 'uplink.configure', parentUrl: 'x', linkToken: 'y' }, CHAIR))).toBe('FORBIDDEN');
+  });
+
+  it("shows the parent's slides while linked and relaying, never over its own content, and passes them on", () => {
+    const m = child();
+    const slides = {
+      documentId: 'doc1',
+      documentName: 'Báo cáo.pdf',
+      page: 2,
+      pages: 9,
+      presenterName: 'Điểm cầu Trung ương',
+      since: m.now,
+      pagesAt: 'documents' as const,
+    };
+    expect(m.run({ type: 'uplink.slides', slides }, SYSTEM).map((e) => e.type)).toEqual(['ParentSlidesChanged']);
+    // The same slides again (a resumed link's hello) change nothing.
+    expect(m.run({ type: 'uplink.slides', slides: { ...slides } }, SYSTEM)).toEqual([]);
+    expect(relayedSlides(m.state)).toEqual(slides);
+    // Passed on below as slides this meeting relays: their pages are fetched from this coordinator's parent folder.
+    expect(slidesForChildren(m.state, (id) => id)).toEqual({ ...slides, pagesAt: 'parent-documents' });
+    m.run({ type: 'uplink.relay', relaying: false });
+    expect(relayedSlides(m.state)).toBeNull();
+    m.run({ type: 'uplink.relay', relaying: true });
+    m.run({ type: 'uplink.state', state: 'lost' }, SYSTEM);
+    expect(relayedSlides(m.state)).toBeNull();
+    m.run({ type: 'uplink.state', state: 'linked', parentMeetingId: 'tw', unitId: 'P1', parentTitle: 'TW' }, SYSTEM);
+    expect(relayedSlides(m.state)?.page).toBe(2);
+    expect(codeOf(() => m.run({ type: 'uplink.slides', slides: null }, CHAIR))).toBe('FORBIDDEN');
+    expect(replay(m.log)).toEqual(m.state);
   });
 });

@@ -1,0 +1,76 @@
+import { DomainError } from '../domain/errors.js';
+import type { ParentSlides, Uplink } from '../domain/linking.js';
+
+/** A page image is a JPEG of 1280 px on its long side (about 100 KB); anything far larger is not one. */
+const MAX_PAGE_BYTES = 10 * 1024 * 1024;
+/** Pages kept: a few documents' worth, so a reloading room or a page turned back costs the parent nothing. */
+const MAX_PAGES_KEPT = 400;
+
+/**
+ * The pages of the slides a parent meeting shows, fetched through the link with the child's invitation and kept here:
+ * however many rooms of this meeting draw a page, the parent sends it to this coordinator once.
+ */
+export class ParentPages {
+  readonly #kept = new Map<string, Promise<Buffer>>();
+  readonly #timeoutMs: number;
+
+  constructor({ timeoutMs = 15_000 }: { timeoutMs?: number } = {}) {
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** One page's image; rooms asking for it at once share one fetch. A failed fetch is not kept. */
+  page(uplink: Uplink, slides: ParentSlides, page: number): Promise<Buffer> {
+    if (uplink.parentMeetingId === null) {
+      return Promise.reject(notReachable());
+    }
+    const url =
+      `${uplink.parentUrl}/api/meetings/${encodeURIComponent(uplink.parentMeetingId)}/${slides.pagesAt}/` +
+      `${encodeURIComponent(slides.documentId)}/pages/${page}`;
+    const kept = this.#kept.get(url);
+    if (kept !== undefined) {
+      // Most recently used last: the oldest page is the first let go.
+      this.#kept.delete(url);
+      this.#kept.set(url, kept);
+
+      return kept;
+    }
+    const fetched = this.#fetch(url, uplink.linkToken);
+    this.#kept.set(url, fetched);
+    fetched.catch(() => this.#kept.delete(url));
+    while (this.#kept.size > MAX_PAGES_KEPT) {
+      this.#kept.delete(this.#kept.keys().next().value as string);
+    }
+
+    return fetched;
+  }
+
+  async #fetch(url: string, linkToken: string): Promise<Buffer> {
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${linkToken}` },
+      signal: AbortSignal.timeout(this.#timeoutMs),
+      redirect: 'error',
+    }).catch(() => {
+      throw notReachable();
+    });
+    if (response.status === 404) {
+      throw new DomainError('DOCUMENT_NOT_FOUND', 'Trang chưa sẵn sàng (the page is not available yet)');
+    }
+    const length = Number(response.headers.get('content-length') ?? 0);
+    if (!response.ok || response.headers.get('content-type') !== 'image/jpeg' || length > MAX_PAGE_BYTES) {
+      await response.body?.cancel();
+      throw notReachable();
+    }
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (bytes.length > MAX_PAGE_BYTES) {
+      throw notReachable();
+    }
+
+    return bytes;
+  }
+}
+
+const notReachable = () =>
+  new DomainError(
+    'LINK_UNREACHABLE',
+    'Chưa lấy được trang trình chiếu từ hội nghị cấp trên (the parent did not send the page)',
+  );
