@@ -163,3 +163,21 @@ export async function waitForVideo(page: Page, testId: string, timeoutMs = 20_00
     { timeout: timeoutMs },
   );
 }
+
+/** The SHA-256 of the pixels a console's slide canvas shows, and which page it says it drew. */
+export function slideDigest(page: Page): Promise<{ drawn: string; digest: string }> {
+  return page.evaluate(async () => {
+    const figure = document.querySelector<HTMLElement>('[data-testid=slide-page]');
+    const canvas = figure?.querySelector('canvas');
+    if (figure == null || canvas == null || canvas.width === 0) {
+      return { drawn: '', digest: '' };
+    }
+    const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+    const hash = await crypto.subtle.digest('SHA-256', pixels ?? new Uint8ClampedArray());
+
+    return {
+      drawn: figure.dataset.drawn ?? '',
+      digest: Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, '0')).join(''),
+    };
+  });
+}

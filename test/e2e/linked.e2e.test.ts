@@ -8,9 +8,11 @@ import {
   startCoordinator,
   startNation,
   startProvince,
+  uploadDocument,
   type Coordinator,
 } from '../helpers/linked.js';
-import { eventually, launchChromium, openMediaPage, slotStats, type SlotStats } from './browser.js';
+import { testPdf } from '../helpers/pdf.js';
+import { eventually, launchChromium, openMediaPage, slideDigest, slotStats, type SlotStats } from './browser.js';
 
 /**
  * A national meeting linked to two provinces' meetings, each province on its own coordinator and its own mediasoup
@@ -159,6 +161,26 @@ describe.skipIf(!mediasoupAvailable())(
         const hub = await video('x1A', (s) => s.purpose === 'hub' && (s.source ?? '').startsWith('pipe:'));
         expect(hub.some((s) => s.framesDecoded > 10)).toBe(true);
       }, 60_000);
+    });
+
+    it("the nation's slides are drawn in both provinces' communes, the same pixels as at the centre", async () => {
+      const tw = parent.server.meetings.get('tw');
+      const documentId = await uploadDocument(parent, 'tw', testPdf(4), 'Báo cáo tổng kết năm.pdf');
+      await tw.execute({ type: 'slides.show', documentId, page: 3 }, { role: 'chair' });
+      const [chair, x1A, x1B] = (['parentChair', 'x1A', 'x1B'] as const).map((name) => pages.get(name) as Page) as [
+        Page,
+        Page,
+        Page,
+      ];
+      await eventually(async () => {
+        const [own, inA, inB] = await Promise.all([slideDigest(chair), slideDigest(x1A), slideDigest(x1B)]);
+        expect([own.drawn, inA.drawn, inB.drawn]).toEqual(Array(3).fill(`${documentId}:3`));
+        expect(inA.digest).toBe(own.digest);
+        expect(inB.digest).toBe(own.digest);
+      }, 60_000);
+      expect(await x1B.getByTestId('slide-page').innerText()).toContain('hội nghị cấp trên');
+      await tw.execute({ type: 'content.stop' }, { role: 'chair' });
+      await eventually(async () => expect(await x1B.getByTestId('slide-page').count()).toBe(0));
     });
 
     it("a child coordinator killed and started again: the nation's chair sees it lost, then the link and its media resume", async () => {

@@ -6,6 +6,7 @@ import type { Role } from '../../server/domain/model.js';
 import { connectMeeting, type MeetingSocket } from '../../server/protocol/client.js';
 import { smallDirectory, smallMeetingInput } from './domain.js';
 import { tempDir } from './tmp.js';
+import { until } from './poll.js';
 
 /**
  * Linked meetings in tests: coordinators of separate deployments, each on its own loopback address (127.0.0.2, .3,
@@ -175,4 +176,19 @@ export function linkedHarness() {
       }
     },
   };
+}
+
+/** The office of a coordinator's meeting uploads a document; resolves with its id once it is ready to show. */
+export async function uploadDocument(c: Coordinator, meetingId: string, bytes: Buffer, name: string): Promise<string> {
+  const response = await fetch(`${c.url}/api/meetings/${meetingId}/documents?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { 'x-api-key': LINKED_ADMIN_KEY, 'content-type': 'application/octet-stream' },
+    body: new Uint8Array(bytes),
+  });
+  expect(response.status).toBe(201);
+  const id = ((await response.json()) as { document: { documentId: string } }).document.documentId;
+  const meeting = c.server.meetings.get(meetingId);
+  await until(() => meeting.state.documents.find((d) => d.documentId === id)?.state === 'ready', 120_000, name);
+
+  return id;
 }

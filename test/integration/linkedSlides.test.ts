@@ -3,13 +3,12 @@ import { connectMeeting } from '../../server/protocol/client.js';
 import type { ContentView } from '../../server/protocol/content.js';
 import {
   inviteUnit,
-  LINKED_ADMIN_KEY,
   linkedHarness,
+  uploadDocument,
   linkUp,
   startCommune,
   startNation,
   startProvince,
-  type Coordinator,
 } from '../helpers/linked.js';
 import { testPdf } from '../helpers/pdf.js';
 import { until } from '../helpers/poll.js';
@@ -19,20 +18,6 @@ const harness = linkedHarness();
 const { tracked, pointOf } = harness;
 
 afterEach(() => harness.closeAll());
-
-async function uploadTo(c: Coordinator, meetingId: string, bytes: Buffer, name: string): Promise<string> {
-  const response = await fetch(`${c.url}/api/meetings/${meetingId}/documents?name=${encodeURIComponent(name)}`, {
-    method: 'POST',
-    headers: { 'x-api-key': LINKED_ADMIN_KEY, 'content-type': 'application/octet-stream' },
-    body: new Uint8Array(bytes),
-  });
-  expect(response.status).toBe(201);
-  const id = ((await response.json()) as { document: { documentId: string } }).document.documentId;
-  const meeting = c.server.meetings.get(meetingId);
-  await until(() => meeting.state.documents.find((d) => d.documentId === id)?.state === 'ready', 120_000, name);
-
-  return id;
-}
 
 const get = (url: string) =>
   fetch(url).then(async (r) => ({ status: r.status, bytes: Buffer.from(await r.arrayBuffer()) }));
@@ -47,7 +32,7 @@ describe("the parent's slides in linked meetings", () => {
     expect((await linkUp(xa, 'xa', province, await inviteUnit(province, 'X1', 'tinh'))).status).toBe(200);
     const tw = nation.server.meetings.get('tw');
     const xaMeeting = xa.server.meetings.get('xa');
-    const documentId = await uploadTo(nation, 'tw', testPdf(4), 'Báo cáo tình hình kinh tế - xã hội.pdf');
+    const documentId = await uploadDocument(nation, 'tw', testPdf(4), 'Báo cáo tình hình kinh tế - xã hội.pdf');
 
     const village = await pointOf(xa, 'xa', 'DC-T2');
     const views: ContentView[] = [];
@@ -115,7 +100,7 @@ describe("the parent's slides in linked meetings", () => {
     const nation = await tracked(startNation());
     const province = await tracked(startProvince('127.0.0.3', 'tinh'));
     const tw = nation.server.meetings.get('tw');
-    const documentId = await uploadTo(nation, 'tw', testPdf(3), 'Kế hoạch.pdf');
+    const documentId = await uploadDocument(nation, 'tw', testPdf(3), 'Kế hoạch.pdf');
     await tw.execute({ type: 'slides.show', documentId, page: 3 }, CHAIR);
     expect((await linkUp(province, 'tinh', nation, await inviteUnit(nation, 'P1'))).status).toBe(200);
     const tinh = province.server.meetings.get('tinh');
