@@ -1,5 +1,6 @@
 import type { AuditAction, FloorEndReason, FloorKind, Health, MeetingDefinition, RecordingStatus } from './model.js';
-import type { ChildReport, ParentSlides } from './linking.js';
+import type { ChildReport } from './linking.js';
+import type { ParentSlides } from './relayedSlides.js';
 import type { TaskStatus } from './record.js';
 import type { DocumentFacts } from './content.js';
 

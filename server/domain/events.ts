@@ -11,7 +11,7 @@ import type {
 } from './model.js';
 import type { Point, Unit } from './directory.js';
 import type { TaskStatus } from './record.js';
-import type { ParentSlides } from './linking.js';
+import type { ParentSlides } from './relayedSlides.js';
 import type { ContentStopReason, DocumentFacts } from './content.js';
 
 /** The bodies of every meeting event. The log stores them inside an {@link EventEnvelope}. */

@@ -5,6 +5,7 @@ import type { EventBody } from './events.js';
 import { requireLive, requireNotEnded } from './floor.js';
 import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from './model.js';
 import { emptyCounts, rollCallChain, type RollCallTally, type TallyCounts } from './rollCall.js';
+import type { ParentSlides } from './relayedSlides.js';
 
 /**
  * Linked meetings (kết nối liên thông): a child meeting on another coordinator joins this one as one of its units.
@@ -76,21 +77,6 @@ function ancestry(state: MeetingState): string[] {
 }
 
 /** The child's side: this meeting linked up to a parent (`MeetingState.uplink`). */
-/**
- * A document's page the parent shows beside its speaker, as a child relays it: the child's consoles draw the same page,
- * its image fetched once through the link (`pagesAt` names where on the parent's coordinator the pages are: its own
- * documents, or slides it relays from its own parent in turn).
- */
-export interface ParentSlides {
-  documentId: string;
-  documentName: string;
-  page: number;
-  pages: number | null;
-  presenterName: string;
-  since: number;
-  pagesAt: 'documents' | 'parent-documents';
-}
-
 export interface Uplink {
   parentUrl: string;
   /** The parent's invitation, the link's credential: server-side only, never in a console's view. */
@@ -107,52 +93,6 @@ export interface Uplink {
   rollCalls: Record<string, string>;
   /** The slides the parent shows now, if any (absent in logs written before slides crossed links). */
   parentSlides?: ParentSlides | null;
-}
-
-/** Events after which the parent's slides shown here (and passed on below) may differ, besides content events. */
-export const RELAYED_SLIDES_EVENTS: ReadonlySet<string> = new Set([
-  'ParentSlidesChanged',
-  'UplinkStateChanged',
-  'RelayChanged',
-  'UplinkRemoved',
-]);
-
-/**
- * The parent's slides this meeting's consoles show: while linked and relaying the parent's program, and while the
- * meeting shows no content of its own.
- */
-export function relayedSlides(state: MeetingState): ParentSlides | null {
-  const up = state.uplink;
-
-  return up !== null && up.state === 'linked' && up.relaying && state.content === null
-    ? (up.parentSlides ?? null)
-    : null;
-}
-
-/** What this meeting shows as slides to the meetings linked below it: its own document's page, or what it relays. */
-export function slidesForChildren(
-  state: MeetingState,
-  presenterName: (pointId: string) => string,
-): ParentSlides | null {
-  const content = state.content;
-  if (content?.kind === 'slides') {
-    const document = state.documents.find((d) => d.documentId === content.documentId);
-
-    return document === undefined
-      ? null
-      : {
-          documentId: document.documentId,
-          documentName: document.name,
-          page: content.page,
-          pages: document.pages,
-          presenterName: presenterName(content.presenter),
-          since: content.since,
-          pagesAt: 'documents',
-        };
-  }
-  const relayed = relayedSlides(state);
-
-  return relayed === null ? null : { ...relayed, pagesAt: 'parent-documents' };
 }
 
 export const REMOTE_ID_SEPARATOR = '.';

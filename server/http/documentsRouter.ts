@@ -15,7 +15,7 @@ import { DomainError } from '../domain/errors.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { HttpAuth } from './auth.js';
 import type { ParentPages } from '../linking/ParentPages.js';
-import { relayedSlides } from '../domain/linking.js';
+import { relayedSlides } from '../domain/relayedSlides.js';
 
 const MIME: Record<DocumentKind, string> = {
   pdf: 'application/pdf',

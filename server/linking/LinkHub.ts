@@ -249,7 +249,7 @@ export class LinkHub {
 
       const runtime = this.#meetings.get(meetingId);
 
-      return parentStanding(runtime.state, unitId, (pointId) => runtime.index.points.get(pointId)?.name ?? pointId);
+      return parentStanding(runtime.state, unitId, pointNames(runtime));
     }
     if (this.#current.get(key) !== socket) {
       throw new DomainError('NOT_LINKED', 'Kết nối chưa chào hỏi (link:hello first)');
@@ -364,9 +364,11 @@ export class LinkHub {
 
   /** What of the parent's events concerns each linked child, sent to that child in its own ids. */
   #forward(runtime: MeetingRuntime, events: MeetingEvent[]): void {
-    const nameOf = (pointId: string) => runtime.index.points.get(pointId)?.name ?? pointId;
-    for (const notice of linkNotices(runtime.state, events, nameOf)) {
+    for (const notice of linkNotices(runtime.state, events, pointNames(runtime))) {
       this.#namespace.to(`${runtime.id}/${notice.unitId}`).emit(notice.event, notice.body as never);
     }
   }
 }
+
+/** A point's name as the meeting's directory has it (its id when the directory lacks it). */
+const pointNames = (runtime: MeetingRuntime) => (pointId: string) => runtime.index.points.get(pointId)?.name ?? pointId;

@@ -1,5 +1,6 @@
 import { DomainError } from '../domain/errors.js';
-import type { ParentSlides, Uplink } from '../domain/linking.js';
+import type { Uplink } from '../domain/linking.js';
+import type { ParentSlides } from '../domain/relayedSlides.js';
 
 /** A page image is a JPEG of 1280 px on its long side (about 100 KB); anything far larger is not one. */
 const MAX_PAGE_BYTES = 10 * 1024 * 1024;
@@ -36,7 +37,12 @@ export class ParentPages {
     }
     const fetched = this.#fetch(url, uplink.linkToken);
     this.#kept.set(url, fetched);
-    fetched.catch(() => this.#kept.delete(url));
+    fetched.catch(() => {
+      // Only this fetch: the page may have been let go and fetched again meanwhile.
+      if (this.#kept.get(url) === fetched) {
+        this.#kept.delete(url);
+      }
+    });
     while (this.#kept.size > MAX_PAGES_KEPT) {
       this.#kept.delete(this.#kept.keys().next().value as string);
     }

@@ -1,5 +1,6 @@
 import type { MeetingEvent } from '../domain/events.js';
-import { childOf, RELAYED_SLIDES_EVENTS, slidesForChildren, type LinkedChild } from '../domain/linking.js';
+import { childOf, type LinkedChild } from '../domain/linking.js';
+import { RELAYED_SLIDES_EVENTS, slidesForChildren } from '../domain/relayedSlides.js';
 import { isContentEvent } from '../domain/content.js';
 import type { MeetingState } from '../domain/model.js';
 import { activeRollCall } from '../domain/rollCall.js';

@@ -1,5 +1,5 @@
 import type { MeetingState } from '../domain/model.js';
-import { relayedSlides } from '../domain/linking.js';
+import { relayedSlides } from '../domain/relayedSlides.js';
 import type { DirectoryIndex } from '../domain/directory.js';
 import type { ContentView } from '../protocol/content.js';
 

@@ -2,7 +2,7 @@ import { LINK_EVENTS, QUEUE_EVENTS, RECORD_EVENTS, type EventType, type MeetingE
 import type { RollCall } from '../domain/model.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { rooms } from './rooms.js';
-import { RELAYED_SLIDES_EVENTS } from '../domain/linking.js';
+import { RELAYED_SLIDES_EVENTS } from '../domain/relayedSlides.js';
 import { CONTENT_EVENTS } from '../domain/content.js';
 import { contentViewOf } from './contentView.js';
 import type { TypedServer } from './SignalingServer.js';

@@ -1,0 +1,67 @@
+import type { MeetingState } from './model.js';
+
+/**
+ * Linked meetings, slides: what a parent shows as slides reaches the meetings linked below it (pure rules; the link
+ * carries them in server/linking, the pages come through server/linking/ParentPages.ts).
+ */
+
+/**
+ * A document's page the parent shows beside its speaker, as a child relays it: the child's consoles draw the same page,
+ * its image fetched once through the link (`pagesAt` names where on the parent's coordinator the pages are: its own
+ * documents, or slides it relays from its own parent in turn).
+ */
+export interface ParentSlides {
+  documentId: string;
+  documentName: string;
+  page: number;
+  pages: number | null;
+  presenterName: string;
+  since: number;
+  pagesAt: 'documents' | 'parent-documents';
+}
+
+/** Events after which the parent's slides shown here (and passed on below) may differ, besides content events. */
+export const RELAYED_SLIDES_EVENTS: ReadonlySet<string> = new Set([
+  'ParentSlidesChanged',
+  'UplinkStateChanged',
+  'RelayChanged',
+  'UplinkRemoved',
+]);
+
+/**
+ * The parent's slides this meeting's consoles show: while linked and relaying the parent's program, and while the
+ * meeting shows no content of its own.
+ */
+export function relayedSlides(state: MeetingState): ParentSlides | null {
+  const up = state.uplink;
+
+  return up !== null && up.state === 'linked' && up.relaying && state.content === null
+    ? (up.parentSlides ?? null)
+    : null;
+}
+
+/** What this meeting shows as slides to the meetings linked below it: its own document's page, or what it relays. */
+export function slidesForChildren(
+  state: MeetingState,
+  presenterName: (pointId: string) => string,
+): ParentSlides | null {
+  const content = state.content;
+  if (content?.kind === 'slides') {
+    const document = state.documents.find((d) => d.documentId === content.documentId);
+
+    return document === undefined
+      ? null
+      : {
+          documentId: document.documentId,
+          documentName: document.name,
+          page: content.page,
+          pages: document.pages,
+          presenterName: presenterName(content.presenter),
+          since: content.since,
+          pagesAt: 'documents',
+        };
+  }
+  const relayed = relayedSlides(state);
+
+  return relayed === null ? null : { ...relayed, pagesAt: 'parent-documents' };
+}
