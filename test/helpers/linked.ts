@@ -192,3 +192,17 @@ export async function uploadDocument(c: Coordinator, meetingId: string, bytes: B
 
   return id;
 }
+
+/**
+ * Three levels linked: the nation's meeting `tw`, a province's `tinh` (127.0.0.3) linked as its unit P1, and a
+ * commune's `xa` (127.0.0.4) linked into the province as its unit X1. `tracked` closes them after the test.
+ */
+export async function threeLevels(tracked: (started: Promise<Coordinator>) => Promise<Coordinator>) {
+  const nation = await tracked(startNation());
+  const province = await tracked(startProvince('127.0.0.3', 'tinh'));
+  const xa = await tracked(startCommune('127.0.0.4'));
+  expect((await linkUp(province, 'tinh', nation, await inviteUnit(nation, 'P1'))).status).toBe(200);
+  expect((await linkUp(xa, 'xa', province, await inviteUnit(province, 'X1', 'tinh'))).status).toBe(200);
+
+  return { nation, province, xa };
+}

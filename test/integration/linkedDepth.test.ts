@@ -5,9 +5,9 @@ import {
   inviteUnit,
   LINKED_ADMIN_KEY,
   linkUp,
-  startCommune,
   startCoordinator,
   linkedHarness,
+  threeLevels,
   startNation,
   startProvince,
 } from '../helpers/linked.js';
@@ -22,12 +22,7 @@ afterEach(() => harness.closeAll());
 
 describe('linked meetings of any depth', () => {
   it('nation → province → commune → village: a village is present, answers the roll call and gets the floor, with the same code', async () => {
-    const nation = await tracked(startNation());
-    const province = await tracked(startProvince('127.0.0.3', 'tinh'));
-    const xa = await tracked(startCommune('127.0.0.4'));
-    expect((await linkUp(province, 'tinh', nation, await inviteUnit(nation, 'P1'))).status).toBe(200);
-    // The commune links into the province's meeting as its unit X1 (Xã Tân Sơn).
-    expect((await linkUp(xa, 'xa', province, await inviteUnit(province, 'X1', 'tinh'))).status).toBe(200);
+    const { nation, province, xa } = await threeLevels(tracked);
     const tw = nation.server.meetings.get('tw');
     await until(() => tw.state.def.invitedPointIds.includes('P1.X1.DC-T2'), 10_000, 'the village in the nation');
     expect(tw.state.def.points.find((p) => p.code === 'P1.X1.DC-T2')?.unitCode).toBe('P1.X1.T2');

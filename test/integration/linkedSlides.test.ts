@@ -4,9 +4,9 @@ import type { ContentView } from '../../server/protocol/content.js';
 import {
   inviteUnit,
   linkedHarness,
+  threeLevels,
   uploadDocument,
   linkUp,
-  startCommune,
   startNation,
   startProvince,
 } from '../helpers/linked.js';
@@ -25,11 +25,7 @@ const get = (url: string) =>
 /** The slides a parent meeting shows reach the rooms of meetings linked below it, pages and all, to any depth. */
 describe("the parent's slides in linked meetings", () => {
   it('nation → province → commune: a village draws the page the centre shows, fetched through its own coordinator', async () => {
-    const nation = await tracked(startNation());
-    const province = await tracked(startProvince('127.0.0.3', 'tinh'));
-    const xa = await tracked(startCommune('127.0.0.4'));
-    expect((await linkUp(province, 'tinh', nation, await inviteUnit(nation, 'P1'))).status).toBe(200);
-    expect((await linkUp(xa, 'xa', province, await inviteUnit(province, 'X1', 'tinh'))).status).toBe(200);
+    const { nation, province, xa } = await threeLevels(tracked);
     const tw = nation.server.meetings.get('tw');
     const xaMeeting = xa.server.meetings.get('xa');
     const documentId = await uploadDocument(nation, 'tw', testPdf(4), 'Báo cáo tình hình kinh tế - xã hội.pdf');

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../server/domain/apply.js';
 import type { Directory } from '../../../server/domain/directory.js';
-import {
-  childrenToReceive,
-  programOrigin,
-  relayedSlides,
-  slidesForChildren,
-  tallyByChild,
-  type ChildReport,
-} from '../../../server/domain/linking.js';
+import { childrenToReceive, programOrigin, tallyByChild, type ChildReport } from '../../../server/domain/linking.js';
+import { relayedSlides, slidesForChildren } from '../../../server/domain/relayedSlides.js';
 import { tallyRollCall } from '../../../server/domain/rollCall.js';
 import { CHAIR, codeOf, Meeting, point, SYSTEM, smallMeetingInput } from '../../helpers/domain.js';
 
