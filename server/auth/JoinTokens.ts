@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { createDecoder, createSigner, createVerifier, TokenError } from 'fast-jwt';
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 import type { Person } from '../domain/accounts.js';
@@ -53,6 +53,7 @@ const claimsSchema = z.object({
 });
 
 const ISSUER = 'diemcau';
+const decodePayload = createDecoder();
 
 export const revoked = () =>
   new DomainError('TOKEN_REVOKED', 'Đường dẫn tham dự này đã bị thu hồi; hãy liên hệ ban tổ chức (join link revoked)');
@@ -62,18 +63,21 @@ export const revoked = () =>
  * whose link was revoked is refused with `TOKEN_REVOKED`.
  */
 export class JoinTokens {
-  /** Imported once: jose would import raw bytes again on every verification (a join storm is thousands). */
-  readonly #key: Promise<CryptoKey>;
+  // Synchronous HMAC (node:crypto): a join storm verifies thousands at once, and WebCrypto's asynchronous jobs cost
+  // several times the hash itself.
+  readonly #sign: (payload: Record<string, unknown>) => string;
+  readonly #verify: (token: string) => Record<string, unknown>;
   readonly #registry: TokenRegistry | undefined;
 
   constructor({ secret, registry }: { secret: string; registry?: TokenRegistry | undefined }) {
-    this.#key = crypto.subtle.importKey(
-      'raw',
-      new TextEncoder().encode(secret),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign', 'verify'],
-    );
+    this.#sign = createSigner({ key: secret, algorithm: 'HS256', iss: ISSUER });
+    this.#verify = createVerifier({
+      key: secret,
+      algorithms: ['HS256'],
+      allowedIss: ISSUER,
+      requiredClaims: ['iss', 'exp', 'jti'],
+      cache: false,
+    });
     this.#registry = registry;
   }
 
@@ -105,27 +109,21 @@ export class JoinTokens {
     linkedUnitId?: string | undefined;
   }): Promise<IssuedJoinToken> {
     const tokenId = randomUUID();
-    const jwt = new SignJWT({
+    const expiresAtSec =
+      window === undefined
+        ? Math.floor(Date.now() / 1000) + (ttlSec ?? 12 * 3600)
+        : Math.floor(window.expiresAt / 1000);
+    const token = this.#sign({
       mid: meetingId,
       role,
       ...(pointId ? { pid: pointId } : {}),
       ...(linkId ? { lid: linkId } : {}),
       ...(person ? { per: { u: person.username, n: person.name } } : {}),
       ...(linkedUnitId ? { lu: linkedUnitId } : {}),
-    })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(ISSUER)
-      .setJti(tokenId)
-      .setIssuedAt();
-    const expiresAtSec =
-      window === undefined
-        ? Math.floor(Date.now() / 1000) + (ttlSec ?? 12 * 3600)
-        : Math.floor(window.expiresAt / 1000);
-    jwt.setExpirationTime(expiresAtSec);
-    if (window?.notBefore != null) {
-      jwt.setNotBefore(Math.floor(window.notBefore / 1000));
-    }
-    const token = await jwt.sign(await this.#key);
+      jti: tokenId,
+      exp: expiresAtSec,
+      ...(window?.notBefore != null ? { nbf: Math.floor(window.notBefore / 1000) } : {}),
+    });
     const expiresAt = expiresAtSec * 1000;
     // Only links are printed and typed; a session token lives in its page.
     const shortCode = linkId === undefined && this.#registry !== undefined ? newShortCode() : null;
@@ -151,8 +149,7 @@ export class JoinTokens {
       throw new DomainError('UNAUTHENTICATED', 'Thiếu mã tham dự (missing join token)');
     }
     try {
-      const { payload } = await jwtVerify(token, await this.#key, { issuer: ISSUER, algorithms: ['HS256'] });
-      const claims = claimsSchema.parse(payload);
+      const claims = claimsSchema.parse(this.#verify(token));
       if ((claims.role === 'point') !== (claims.pid !== undefined)) {
         throw new DomainError('UNAUTHENTICATED', 'Mã tham dự không hợp lệ (invalid join token)');
       }
@@ -173,11 +170,11 @@ export class JoinTokens {
         linkedUnitId: claims.lu ?? null,
       };
     } catch (error) {
-      if (error instanceof errors.JWTExpired) {
+      if (error instanceof TokenError && error.code === TokenError.codes.expired) {
         throw new DomainError('TOKEN_EXPIRED', 'Mã tham dự đã hết hạn (join token expired)');
       }
-      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'nbf') {
-        const opens = Number((error.payload as { nbf?: number }).nbf ?? 0) * 1000;
+      if (error instanceof TokenError && error.code === TokenError.codes.inactive) {
+        const opens = Number((decodePayload(token) as { nbf?: number }).nbf ?? 0) * 1000;
         throw new DomainError(
           'TOKEN_NOT_YET_VALID',
           `Đường dẫn tham dự có hiệu lực từ ${formatDateTime(opens)} (join link not valid yet)`,

@@ -35,8 +35,11 @@ export function connectMeeting(
       }
     };
     socket.onAny(capture);
+    let settled = false;
     const onError = (error: Error & { data?: ErrorBody }) => {
+      settled = true;
       socket.off('meeting:snapshot', onSnapshot);
+      socket.off('connect', onRecovered);
       socket.offAny(capture);
       socket.close();
       reject(
@@ -47,6 +50,12 @@ export function connectMeeting(
       );
     };
     const onSnapshot = (snapshot: Snapshot) => {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      socket.off('meeting:snapshot', onSnapshot);
+      socket.off('connect', onRecovered);
       socket.off('connect_error', onError);
       batch = [];
       // The end of this synchronous run of messages; the caller's listeners exist by the next macrotask.
@@ -66,7 +75,17 @@ export function connectMeeting(
       });
       resolve({ socket, snapshot });
     };
-    socket.once('meeting:snapshot', onSnapshot);
+    // The snapshot is not kept for replay: a session recovered on an offset it had before the snapshot asks for it.
+    const onRecovered = () => {
+      if (socket.recovered) {
+        void request(socket, 'meeting:snapshot', {}).then(
+          (ack) => ack.ok && onSnapshot(ack.snapshot),
+          () => undefined,
+        );
+      }
+    };
+    socket.on('meeting:snapshot', onSnapshot);
+    socket.on('connect', onRecovered);
     socket.once('connect_error', onError);
   });
 }

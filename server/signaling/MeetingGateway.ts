@@ -14,6 +14,7 @@ import type { TelemetryService } from '../telemetry/TelemetryService.js';
 import { toErrorBody } from './handle.js';
 import { runRequest, type RequestContext } from './requestHandlers.js';
 import { rooms } from './rooms.js';
+import { PointPresence } from './PointPresence.js';
 import { isStaff } from './views.js';
 
 const logger = createLogger('MeetingGateway');
@@ -88,12 +89,13 @@ export class MeetingGateway {
   readonly #lastSeen = new Map<string, number>();
   /** Socket side: each meeting's owner as last read from Redis. */
   readonly #owners = new Map<string, { node: string; until: number }>();
+  readonly #ownerReads = new Map<string, Promise<string | null>>();
   /** Other nodes' HTTP addresses, from their heartbeats. */
   readonly #urls = new Map<string, string>();
   /** Owner side: sockets that said goodbye, oldest first (bounded). */
   readonly #closedSockets = new Set<string>();
-  /** Owner side: the presence last commanded per meeting and point. */
-  readonly #presence = new Map<string, boolean>();
+  /** Owner side: each point's sockets and the presence last commanded. */
+  readonly #presence = new PointPresence();
   #heartbeat: NodeJS.Timeout | null = null;
   readonly #unsubscribe: () => void;
 
@@ -192,12 +194,23 @@ export class MeetingGateway {
     if (cached !== undefined && cached.until > now) {
       return cached.node;
     }
-    const node = (await this.#options.cluster?.ownerOf(meetingId).catch(() => null)) ?? null;
-    if (node !== null) {
-      this.#owners.set(meetingId, { node, until: now + OWNER_CACHE_MS });
+    // A join storm asks thousands of times before the first answer: one read in flight per meeting.
+    let reading = this.#ownerReads.get(meetingId);
+    if (reading === undefined) {
+      reading = (this.#options.cluster?.ownerOf(meetingId) ?? Promise.resolve(null))
+        .catch(() => null)
+        .then((node) => {
+          this.#ownerReads.delete(meetingId);
+          if (node !== null) {
+            this.#owners.set(meetingId, { node, until: this.#options.now() + OWNER_CACHE_MS });
+          }
+
+          return node;
+        });
+      this.#ownerReads.set(meetingId, reading);
     }
 
-    return node;
+    return reading;
   }
 
   /** Owner side. Never throws: refusals and failures are answered as error bodies. */
@@ -269,6 +282,7 @@ export class MeetingGateway {
     const known = sockets.has(socket.socketId);
     sockets.set(socket.socketId, { node, socket });
     if (!known && socket.actor.pointId !== undefined) {
+      this.#presence.added(runtime.id, socket.actor.pointId);
       this.#presenceChanged(runtime, socket.actor.pointId);
     }
   }
@@ -281,21 +295,17 @@ export class MeetingGateway {
     this.#sockets.get(runtime.id)?.delete(socketId);
     this.#options.media.leave(runtime.id, socketId);
     if (entry.socket.actor.pointId !== undefined) {
+      this.#presence.removed(runtime.id, entry.socket.actor.pointId);
       this.#presenceChanged(runtime, entry.socket.actor.pointId);
     }
   }
 
-  /**
-   * Presence is the point having at least one socket on any live node; the log records only the changes (compared
-   * with what was last commanded, since commands apply asynchronously).
-   */
+  /** Presence is the point having at least one socket on any live node; the log records only the changes. */
   #presenceChanged(runtime: MeetingRuntime, pointId: string): void {
-    const online = [...(this.#sockets.get(runtime.id)?.values() ?? [])].some((s) => s.socket.actor.pointId === pointId);
-    const key = `${runtime.id}\u0000${pointId}`;
-    if (online === (this.#presence.get(key) ?? runtime.state.points[pointId]?.connected ?? false)) {
+    const online = this.#presence.change(runtime.id, pointId, runtime.state.points[pointId]?.connected ?? false);
+    if (online === null) {
       return;
     }
-    this.#presence.set(key, online);
     const type = online ? 'point.connect' : 'point.disconnect';
     runtime.execute({ type, pointId }, { role: 'system' }).catch((error: unknown) => {
       logger.warn({ err: error, meetingId: runtime.id, pointId }, `presence ${type} failed`);
@@ -338,11 +348,7 @@ export class MeetingGateway {
 
   #forgetMeeting(meetingId: string): void {
     this.#sockets.delete(meetingId);
-    for (const key of this.#presence.keys()) {
-      if (key.startsWith(`${meetingId}\u0000`)) {
-        this.#presence.delete(key);
-      }
-    }
+    this.#presence.forget(meetingId);
   }
 
   /** Owner side: sockets of a node that stopped its heartbeat are gone (presence with a time to live). */

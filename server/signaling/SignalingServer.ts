@@ -232,7 +232,16 @@ export class SignalingServer {
       // twice, which views absorb).
       void socket.join(opened.rooms);
       this.#gateway.run(meetingId, ref, 'meeting:snapshot', {}).then(
-        (result) => socket.emit('meeting:snapshot', (result as { snapshot: Snapshot }).snapshot),
+        (result) => {
+          const { snapshot } = result as { snapshot: Snapshot };
+          // The snapshot to this node's socket only: with connection-state recovery `socket.emit` also writes each
+          // message to the coordinators' shared stream for replay and every other node reads it back, a snapshot's
+          // whole bytes per join in a storm of thousands. The short marker after it goes that way instead: it gives
+          // the session its first replay offset. (Dropped before the marker, a socket starts a new session, or,
+          // recovered on an earlier offset, asks for the snapshot: connectMeeting.)
+          this.io.local.to(socket.id).emit('meeting:snapshot', snapshot);
+          socket.emit('meeting:ready', { seq: snapshot.seq });
+        },
         (error: unknown) => {
           logger.warn({ err: error, meetingId }, 'no snapshot for a new socket; it will reconnect');
           socket.disconnect(true);
