@@ -265,9 +265,9 @@ export const snapshot = z.object({
 export const MESSAGES = {
   'meeting:snapshot': { schema: snapshot, to: 'the connecting socket', doc: 'Full view on connect; deltas follow.' },
   'meeting:ready': {
-    schema: z.object({ seq: z.number().int() }),
+    schema: z.object({}),
     to: 'the connecting socket',
-    doc: 'After the snapshot: from here a short drop is recovered (connection-state recovery replays what follows).',
+    doc: 'Shortly after the snapshot (one marker for the sockets that joined in the same moment): from here a short drop is recovered (connection-state recovery replays what follows).',
   },
   'meeting:changed': { schema: meetingStatusView, to: 'everyone', doc: 'Status or agenda item changed.' },
   'floor:changed': { schema: floorView, to: 'everyone', doc: 'Queue, holder or limit changed.' },

@@ -16,6 +16,7 @@ import { snapshotFor } from './views.js';
 import { dispatchRequest, toErrorBody } from './handle.js';
 import { TurnCredentials } from '../reach/turn.js';
 import { MeetingGateway, type GatewayOptions, type Opened, type SocketRef } from './MeetingGateway.js';
+import { ReplayMarkers } from './ReplayMarkers.js';
 import type { Snapshot } from '../protocol/messages.js';
 import type { RequestName } from '../protocol/requests.js';
 
@@ -62,6 +63,7 @@ export class SignalingServer {
   /** What the owner answered for each socket between the middleware and the connection. */
   readonly #opened = new Map<string, Opened>();
   readonly #gateway: MeetingGateway;
+  readonly #replayMarkers: ReplayMarkers;
   readonly #now: () => number;
   readonly #unsubscribe: () => void;
   #closed = false;
@@ -114,6 +116,7 @@ export class SignalingServer {
         callback(ok ? null : 'ORIGIN_NOT_ALLOWED', ok);
       },
     });
+    this.#replayMarkers = new ReplayMarkers(this.io);
     this.io.use((socket, next) => {
       this.#authenticate(socket).then(
         () => next(),
@@ -148,6 +151,7 @@ export class SignalingServer {
     }
     this.#closed = true;
     this.#unsubscribe();
+    this.#replayMarkers.stop();
     this.#gateway.stop();
     await new Promise<void>((resolve) => {
       void this.io.close(() => resolve());
@@ -223,6 +227,7 @@ export class SignalingServer {
         this.#tokenSockets.set(tokenId, left);
       }
       this.#opened.delete(socket.id);
+      this.#replayMarkers.forget(socket.id);
       void this.#gateway.close(meetingId, ref);
     });
     const opened = this.#opened.get(socket.id);
@@ -236,11 +241,11 @@ export class SignalingServer {
           const { snapshot } = result as { snapshot: Snapshot };
           // The snapshot to this node's socket only: with connection-state recovery `socket.emit` also writes each
           // message to the coordinators' shared stream for replay and every other node reads it back, a snapshot's
-          // whole bytes per join in a storm of thousands. The short marker after it goes that way instead: it gives
-          // the session its first replay offset. (Dropped before the marker, a socket starts a new session, or,
-          // recovered on an earlier offset, asks for the snapshot: connectMeeting.)
+          // whole bytes per join in a storm of thousands. A short marker follows (ReplayMarkers). (Dropped before the
+          // marker, a socket starts a new session, or, recovered on an earlier offset, asks for the snapshot:
+          // connectMeeting.)
           this.io.local.to(socket.id).emit('meeting:snapshot', snapshot);
-          socket.emit('meeting:ready', { seq: snapshot.seq });
+          this.#replayMarkers.add(socket.id);
         },
         (error: unknown) => {
           logger.warn({ err: error, meetingId }, 'no snapshot for a new socket; it will reconnect');

@@ -1,4 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { fileURLToPath } from 'node:url';
 
 /** What the benchmark server process returns for `seed`: its URL, the meeting and join tokens. */
@@ -108,4 +110,28 @@ export async function until(check: () => boolean, timeoutMs: number, what: strin
     }
     await wait(2);
   }
+}
+
+/**
+ * One phase of a run profiled on its own (`npm run bench -- --profile DIR --profile-phase join`), in whichever
+ * process calls it: each server process, and the client harness (its sockets share the machine's two cores).
+ */
+export function createPhaseProfiler(): { start(): Promise<void>; stop(file: string): Promise<void> } {
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (error, result) => (error === null ? resolve(result) : reject(error))),
+    );
+
+  return {
+    start: async () => {
+      await post('Profiler.enable');
+      await post('Profiler.start');
+    },
+    stop: async (file: string) => {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+    },
+  };
 }

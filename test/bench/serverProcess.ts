@@ -1,10 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startServer } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { buildProvince, scenarioMeetingInput } from '../../server/scenarios/buildProvince.js';
 import { loadScenario } from '../../server/scenarios/scenarios.js';
+import { createPhaseProfiler } from './harness.js';
 
 /**
  * The server under benchmark, in its own process (so its CPU and heap are its own), driven over IPC:
@@ -28,26 +28,7 @@ const server = await startServer(
     STORE_FSYNC: process.env.STORE_FSYNC ?? 'always',
   }),
 );
-/** One phase of a run profiled on its own (`npm run bench -- --profile DIR --profile-phase rollcall`). */
-const phaseProfiler = (() => {
-  const session = new Session();
-  session.connect();
-  const post = (method: string) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, (error, result) => (error === null ? resolve(result) : reject(error))),
-    );
-
-  return {
-    start: async () => {
-      await post('Profiler.enable');
-      await post('Profiler.start');
-    },
-    stop: async (file: string) => {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      writeFileSync(file, JSON.stringify(profile));
-    },
-  };
-})();
+const phaseProfiler = createPhaseProfiler();
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 let cpuMark = process.cpuUsage();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { connectMeeting, request, type MeetingSocket } from '../../server/protocol/client.js';
-import { percentile, round, spawnChild, until, wait, type Seeded } from './harness.js';
+import { createPhaseProfiler, percentile, round, spawnChild, until, wait, type Seeded } from './harness.js';
 
 interface Stats {
   heapUsed: number;
@@ -66,15 +66,16 @@ export async function benchSignaling(
     const before = await allStats();
     const seeded = await server.send<Seeded>({ cmd: 'seed', scenario, points: n });
 
-    // `--profile-phase NAME`: every server profiles that phase alone.
+    // `--profile-phase NAME`: every server, and the clients here, profile that phase alone.
+    const clientProfiler = createPhaseProfiler();
     const phase = async (name: string, action: 'start' | 'stop') => {
       const dir = process.env.BENCH_CPU_PROFILE_DIR;
       if (dir !== undefined && process.env.BENCH_PROFILE_PHASE === name) {
-        await Promise.all(
-          servers.map((s, i) =>
-            s.send({ cmd: 'profile', action, file: join(dir, `${name}-${n}-node${i}.cpuprofile`) }),
-          ),
-        );
+        const file = (who: string) => join(dir, `${name}-${n}-${who}.cpuprofile`);
+        await Promise.all([
+          ...servers.map((s, i) => s.send({ cmd: 'profile', action, file: file(`node${i}`) })),
+          action === 'start' ? clientProfiler.start() : clientProfiler.stop(file('clients')),
+        ]);
       }
     };
     // Join storm: every point connects at once; done when each holds its snapshot.

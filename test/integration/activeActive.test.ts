@@ -156,8 +156,9 @@ describe('active/active: a meeting served by two nodes', () => {
     const { token } = await nodeA.tokens.issue({ meetingId: 'm1', role: 'point', pointId: 'DC-X3', ttlSec: 600 });
     const { socket } = await connectMeeting(nodeB.url, token, { reconnectionDelay: 100, reconnectionDelayMax: 200 });
     sockets.push(socket);
+    // Its only message since the snapshot: the marker that gives the session its replay offset.
+    await nextMessage(socket, 'meeting:ready');
     const chair = await on(nodeA, 'chair');
-    await wait(300); // the session's offset is persisted with the first packets
     // The load balancer sends the reconnect to node A: point the manager there, then cut the transport.
     (socket.io as unknown as { uri: string }).uri = nodeA.url;
     const reconnected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));

@@ -1,7 +1,7 @@
 import { createSigner } from 'fast-jwt';
 import { io } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectMeeting, request } from '../../server/protocol/client.js';
+import { connectMeeting, request, type MeetingSocket } from '../../server/protocol/client.js';
 import { until } from '../helpers/poll.js';
 import { nextMessage, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -332,6 +332,31 @@ describe('a meeting over sockets', () => {
     expect(row?.intervals).toHaveLength(1);
     expect(row?.intervals[0]?.outages).toHaveLength(1);
     x1.close();
+  });
+
+  it('points get a replay marker after their snapshot; with nothing else received, a drop is recovered', async () => {
+    const { socket: chair } = await t.connect('chair');
+    await request(chair, 'meeting:start', {});
+    const joined = await Promise.all(
+      ['DC-X1', 'DC-X2', 'DC-X3'].map(async (pointId) =>
+        connectMeeting(t.url, await t.token('point', pointId), { reconnectionDelay: 50 }),
+      ),
+    );
+    const [x1, x2, x3] = joined.map((c) => c.socket) as [MeetingSocket, MeetingSocket, MeetingSocket];
+    await Promise.all([x1, x2, x3].map((socket) => nextMessage(socket, 'meeting:ready')));
+    const dropped = nextMessage(chair, 'presence:changed', (p) =>
+      p.points.some((x) => x.pointId === 'DC-X2' && !x.connected),
+    );
+    const reconnected = new Promise<void>((resolve) => x2.once('connect', () => resolve()));
+    x2.io.engine.close();
+    await dropped;
+    const missed = nextMessage(x2, 'floor:changed', (f) => f.queue.some((q) => q.pointId === 'DC-X1'));
+    await request(x1, 'floor:request', { kind: 'speech' });
+    await reconnected;
+    // The same session (no new handshake, no new snapshot): what it missed is replayed.
+    expect(x2.recovered).toBe(true);
+    await missed;
+    [x1, x2, x3].forEach((socket) => socket.close());
   });
 
   it('a point keeps its queue position across a reconnect and finds it in its new snapshot', async () => {
