@@ -23,6 +23,11 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Interface to listen on. */
     HOST: z.string().default('0.0.0.0'),
+    /**
+     * Connections the kernel queues before the server accepts them (capped by net.core.somaxconn). Node's 511 drops
+     * the rest of a join storm's SYNs, and each dropped one costs its commune a second or more.
+     */
+    LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4096),
     /** Base URL printed in join links. Default http://localhost:PORT (https:// when TLS_CERT is set). */
     PUBLIC_URL: z.url().optional(),
     /** PEM certificate (with its chain) for serving HTTPS on PORT; with TLS_KEY. Unset: plain HTTP (behind nginx). */

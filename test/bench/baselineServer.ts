@@ -19,7 +19,8 @@ io.on('connection', (socket) => {
     ack({ ok: true, seq: acked });
   });
 });
-httpServer.listen(0, '127.0.0.1', () => {
+// The same accept queue as the coordinators (LISTEN_BACKLOG's default), so both join storms meet the same kernel.
+httpServer.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
   const { port } = httpServer.address() as AddressInfo;
   process.send?.({ id: 0, ok: true, result: { url: `http://127.0.0.1:${port}` } });
 });
