@@ -99,7 +99,10 @@ describe('the organizer console, in Chromium', () => {
     await office.fill('input[name=newName]', 'Xã Tân Lập');
     await office.getByRole('button', { name: 'Lưu thay đổi' }).click();
     await office.locator('[data-testid=directory-edit-saved]').waitFor();
-    expect(await office.locator('li[data-unit="X5"] strong').innerText()).toBe('Xã Tân Lập');
+    // The tree is read again after the save.
+    await eventually(async () =>
+      expect(await office.locator('li[data-unit="X5"] strong').innerText()).toBe('Xã Tân Lập'),
+    );
     // Each point shows its technician, whom the hub's technicians call.
     expect(await office.locator('li[data-unit="X5"] .directory-point').innerText()).toBe(
       'Điểm cầu X5 — kỹ thuật viên Nguyễn Văn An, 0912345678',
