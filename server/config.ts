@@ -15,6 +15,9 @@ const commaList = z
       .filter((item) => item !== ''),
   );
 
+/** The accept queue a coordinator asks for (LISTEN_BACKLOG); the bench's bare server asks for the same. */
+export const DEFAULT_LISTEN_BACKLOG = 4096;
+
 /** Every environment variable the server reads, with its default. The README's configuration table mirrors this. */
 export const configSchema = z
   .object({
@@ -27,7 +30,7 @@ export const configSchema = z
      * Connections the kernel queues before the server accepts them (capped by net.core.somaxconn). Node's 511 drops
      * the rest of a join storm's SYNs, and each dropped one costs its commune a second or more.
      */
-    LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4096),
+    LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(DEFAULT_LISTEN_BACKLOG),
     /** Base URL printed in join links. Default http://localhost:PORT (https:// when TLS_CERT is set). */
     PUBLIC_URL: z.url().optional(),
     /** PEM certificate (with its chain) for serving HTTPS on PORT; with TLS_KEY. Unset: plain HTTP (behind nginx). */

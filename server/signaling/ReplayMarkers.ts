@@ -28,10 +28,7 @@ export class ReplayMarkers {
   }
 
   flush(): void {
-    if (this.#timer !== null) {
-      clearTimeout(this.#timer);
-      this.#timer = null;
-    }
+    this.#cancelTimer();
     if (this.#pending.size > 0) {
       // Every socket is in a room named by its id: one broadcast to all of them.
       this.io.to([...this.#pending]).emit('meeting:ready', {});
@@ -40,10 +37,14 @@ export class ReplayMarkers {
   }
 
   stop(): void {
+    this.#cancelTimer();
+    this.#pending.clear();
+  }
+
+  #cancelTimer(): void {
     if (this.#timer !== null) {
       clearTimeout(this.#timer);
       this.#timer = null;
     }
-    this.#pending.clear();
   }
 }

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
+import { DEFAULT_LISTEN_BACKLOG } from '../../server/config.js';
 
 /**
  * The baseline: a bare socket.io server that only broadcasts a message of a given size to every client when the
@@ -19,8 +20,8 @@ io.on('connection', (socket) => {
     ack({ ok: true, seq: acked });
   });
 });
-// The same accept queue as the coordinators (LISTEN_BACKLOG's default), so both join storms meet the same kernel.
-httpServer.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
+// The coordinators' accept queue, so both join storms meet the same kernel.
+httpServer.listen({ port: 0, host: '127.0.0.1', backlog: DEFAULT_LISTEN_BACKLOG }, () => {
   const { port } = httpServer.address() as AddressInfo;
   process.send?.({ id: 0, ok: true, result: { url: `http://127.0.0.1:${port}` } });
 });
