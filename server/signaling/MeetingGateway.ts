@@ -14,6 +14,7 @@ import type { TelemetryService } from '../telemetry/TelemetryService.js';
 import { toErrorBody } from './handle.js';
 import { runRequest, type RequestContext } from './requestHandlers.js';
 import { rooms } from './rooms.js';
+import { MeetingOwners } from './MeetingOwners.js';
 import { PointPresence } from './PointPresence.js';
 import { isStaff } from './views.js';
 
@@ -66,8 +67,6 @@ export interface GatewayOptions {
 
 /** Goodbyes remembered, so a late request from a closed socket does not count it present again. */
 const CLOSED_SOCKETS_KEPT = 10_000;
-/** How long a node trusts the owner it read; a failed forward forgets it at once. */
-const OWNER_CACHE_MS = 1000;
 
 const UNAVAILABLE: ErrorBody = {
   code: 'STORE_UNAVAILABLE',
@@ -88,8 +87,7 @@ export class MeetingGateway {
   readonly #local = new Map<string, Map<string, SocketRef>>();
   readonly #lastSeen = new Map<string, number>();
   /** Socket side: each meeting's owner as last read from Redis. */
-  readonly #owners = new Map<string, { node: string; until: number }>();
-  readonly #ownerReads = new Map<string, Promise<string | null>>();
+  readonly #owners: MeetingOwners;
   /** Other nodes' HTTP addresses, from their heartbeats. */
   readonly #urls = new Map<string, string>();
   /** Owner side: sockets that said goodbye, oldest first (bounded). */
@@ -103,6 +101,10 @@ export class MeetingGateway {
     this.#options = options;
     const bus = options.cluster?.bus;
     this.#nodeId = bus?.nodeId ?? 'local';
+    this.#owners = new MeetingOwners(
+      (meetingId) => options.cluster?.ownerOf(meetingId) ?? Promise.resolve(null),
+      options.now,
+    );
     this.#unsubscribe = options.meetings.onAdopted((runtime) => {
       this.#forgetMeeting(runtime.id);
       bus?.broadcast({ kind: 'adopted', meetingId: runtime.id } satisfies Broadcast);
@@ -163,7 +165,7 @@ export class MeetingGateway {
     if (meetings.has(operation.meetingId) || cluster === undefined) {
       result = await this.#handle(this.#nodeId, operation);
     } else {
-      const owner = await this.#ownerOf(operation.meetingId);
+      const owner = await this.#owners.ownerOf(operation.meetingId);
       if (owner === null || owner === this.#nodeId) {
         result = { ok: false, error: UNAVAILABLE };
       } else {
@@ -176,7 +178,7 @@ export class MeetingGateway {
           result = { ok: false, error: UNAVAILABLE };
         }
         if (!result.ok && result.error.code === UNAVAILABLE.code) {
-          this.#owners.delete(operation.meetingId); // ask Redis again next time: the meeting may have moved
+          this.#owners.forget(operation.meetingId);
         }
       }
     }
@@ -185,32 +187,6 @@ export class MeetingGateway {
     }
 
     return result.value as T;
-  }
-
-  /** The meeting's owner, from Redis at most once per `OWNER_CACHE_MS` (a forward must not cost a round trip more). */
-  async #ownerOf(meetingId: string): Promise<string | null> {
-    const cached = this.#owners.get(meetingId);
-    const now = this.#options.now();
-    if (cached !== undefined && cached.until > now) {
-      return cached.node;
-    }
-    // A join storm asks thousands of times before the first answer: one read in flight per meeting.
-    let reading = this.#ownerReads.get(meetingId);
-    if (reading === undefined) {
-      reading = (this.#options.cluster?.ownerOf(meetingId) ?? Promise.resolve(null))
-        .catch(() => null)
-        .then((node) => {
-          this.#ownerReads.delete(meetingId);
-          if (node !== null) {
-            this.#owners.set(meetingId, { node, until: this.#options.now() + OWNER_CACHE_MS });
-          }
-
-          return node;
-        });
-      this.#ownerReads.set(meetingId, reading);
-    }
-
-    return reading;
   }
 
   /** Owner side. Never throws: refusals and failures are answered as error bodies. */
@@ -321,7 +297,7 @@ export class MeetingGateway {
     if (this.#options.meetings.has(meetingId) || cluster === undefined) {
       return 'local';
     }
-    const owner = await this.#ownerOf(meetingId);
+    const owner = await this.#owners.ownerOf(meetingId);
     if (owner === null) {
       // Nobody owns it: moving between nodes, or no such meeting (then this node answers 404 itself).
       return (await this.#options.meetings.isStored(meetingId)) ? null : 'local';
@@ -337,7 +313,7 @@ export class MeetingGateway {
     }
     if (message.kind === 'adopted') {
       // A new owner rebuilt the meeting and marked its points dropped: announce this node's sockets again.
-      this.#owners.set(message.meetingId, { node: from, until: this.#options.now() + OWNER_CACHE_MS });
+      this.#owners.learned(message.meetingId, from);
       for (const socket of this.#local.get(message.meetingId)?.values() ?? []) {
         void this.#call({ op: 'open', meetingId: message.meetingId, socket }).catch((error: unknown) =>
           logger.warn({ err: error, meetingId: message.meetingId }, 're-announce failed'),
