@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { cpus } from 'node:os';
 import type { types as ms } from 'mediasoup';
-import { MEDIA_CODECS } from '../../server/media/mediasoup/MediasoupBridge.js';
+import { MEDIA_CODECS } from '../../server/media/mediasoup/RouterPlacement.js';
 import { TEST_WORKER_BIN } from '../helpers/mediasoup.js';
 import { cameraPacket } from './bridge.js';
 import { round, spawnChild, wait, type Child } from './harness.js';

@@ -17,38 +17,13 @@ import type {
 import type { MediaParticipant, RoutingPlan } from '../routing.js';
 import { ConsumerRouting } from './ConsumerRouting.js';
 import { DownlinkControl, isCameraPicture } from './DownlinkControl.js';
-import {
-  isRtpCapabilities,
-  routerOf,
-  type MeetingRouter,
-  type MeetingRouters,
-  type Participant,
-} from './participants.js';
-import { placeConsumers } from './plan.js';
+import { asMediaInput, isRtpCapabilities, joined, routerOf, transportOf, type Participant } from './participants.js';
 import { MediasoupPipes } from './MediasoupPipes.js';
+import { RouterPlacement } from './RouterPlacement.js';
 import { openTap } from './rtpTap.js';
 import { useWorkerBinary, WorkerPool } from './WorkerPool.js';
 
 const logger = createLogger('MediasoupBridge');
-
-export const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
-  // In-band FEC: a room whose uplink loses packets sends each frame's redundancy with the next (Opus adapts it to the
-  // loss the bridge reports), so its voice survives a lossy 4G link.
-  {
-    kind: 'audio',
-    mimeType: 'audio/opus',
-    clockRate: 48_000,
-    channels: 2,
-    parameters: { useinbandfec: 1, minptime: 10 },
-  },
-  { kind: 'video', mimeType: 'video/VP8', clockRate: 90_000, parameters: { 'x-google-start-bitrate': 600 } },
-  {
-    kind: 'video',
-    mimeType: 'video/H264',
-    clockRate: 90_000,
-    parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
-  },
-];
 
 export interface MediasoupBridgeOptions {
   config: Config;
@@ -66,18 +41,17 @@ export interface MediasoupBridgeOptions {
 export class MediasoupBridge implements MediaBridge {
   readonly kind = 'mediasoup' as const;
   readonly #emitter = new EventEmitter();
-  readonly #config: Config;
-  readonly #meetings = new Map<string, MeetingRouters>();
   readonly #participants = new Map<string, Participant>();
   readonly #downlink = new DownlinkControl({
     participants: this.#participants,
     onChange: (participantId, view) => this.#emitter.emit('downlink', participantId, view),
   });
 
+  readonly #routers: RouterPlacement;
   readonly #routing = new ConsumerRouting({
     participants: this.#participants,
     preferredFor: (participant, planned) => this.#downlink.preferredFor(participant, planned),
-    isCurrent: (meetingId, meeting) => this.#meetings.get(meetingId) === meeting,
+    isCurrent: (meetingId, meeting) => this.#routers.get(meetingId) === meeting,
     count: (participant, delta) => this.#count(participant, delta),
     onConsumers: (participantId, consumers) => this.#emitter.emit('consumers', participantId, consumers),
     onClosed: (participantId, consumerIds) => this.#emitter.emit('consumersClosed', participantId, consumerIds),
@@ -88,18 +62,20 @@ export class MediasoupBridge implements MediaBridge {
   readonly pipes: MediasoupPipes;
 
   private constructor(config: Config) {
-    this.#config = config;
+    this.#routers = new RouterPlacement({
+      workers: () => this.#workers,
+      consumersPerWorker: config.MEDIASOUP_CONSUMERS_PER_WORKER,
+      onDominantSpeaker: (producer) => {
+        const speaker = producer.appData.participantId;
+        const participant = typeof speaker === 'string' ? this.#participants.get(speaker) : undefined;
+        if (participant !== undefined) {
+          this.#emitter.emit('activeSpeaker', participant.meetingId, participant.info.id);
+        }
+      },
+    });
     const listenIp = config.MEDIA_LISTEN_IP ?? '0.0.0.0';
     this.pipes = new MediasoupPipes({
-      routerFor: async (meetingId) => {
-        const meeting = this.#meeting(meetingId);
-        const placed = meeting.joining.then(() =>
-          meeting.routers[0] !== undefined ? meeting.routers[0] : this.#place(meeting),
-        );
-        meeting.joining = placed.catch(() => undefined);
-
-        return placed;
-      },
+      routerFor: (meetingId) => this.#routers.first(meetingId),
       participants: this.#participants,
       leave: (participantId) => this.leave(participantId),
       changed: (participantId) => this.#emitter.emit('changed', participantId),
@@ -162,10 +138,7 @@ export class MediasoupBridge implements MediaBridge {
 
   async join(meetingId: string, info: MediaParticipant): Promise<JoinResult> {
     this.leave(info.id);
-    const meeting = this.#meeting(meetingId);
-    const placed = meeting.joining.then(() => this.#place(meeting));
-    meeting.joining = placed.catch(() => undefined);
-    const router = await placed;
+    const router = await this.#routers.place(meetingId);
     this.#participants.set(info.id, {
       info,
       meetingId,
@@ -228,7 +201,7 @@ export class MediasoupBridge implements MediaBridge {
 
   async connectTransport(participantId: string, transportId: string, dtlsParameters: unknown): Promise<void> {
     const transport = this.#transport(participantId, transportId);
-    await this.#validated(() => transport.connect({ dtlsParameters: dtlsParameters as ms.DtlsParameters }));
+    await asMediaInput(() => transport.connect({ dtlsParameters: dtlsParameters as ms.DtlsParameters }));
   }
 
   async produce(
@@ -255,7 +228,7 @@ export class MediasoupBridge implements MediaBridge {
       // A new share replaces the last one.
       had.close();
     }
-    const producer = await this.#validated(() =>
+    const producer = await asMediaInput(() =>
       transport.produce({ kind, rtpParameters: rtpParameters as ms.RtpParameters, appData: { participantId } }),
     );
     participant.producers.set(key, producer);
@@ -346,7 +319,7 @@ export class MediasoupBridge implements MediaBridge {
   }
 
   route(meetingId: string, plan: RoutingPlan): void {
-    const meeting = this.#meetings.get(meetingId);
+    const meeting = this.#routers.get(meetingId);
     if (meeting !== undefined) {
       this.#routing.route(meetingId, meeting, plan);
     }
@@ -386,53 +359,8 @@ export class MediasoupBridge implements MediaBridge {
     this.#pool?.close();
   }
 
-  /** Keeps router and worker loads; a router already gone with its worker has nothing left to count. */
   #count(participant: Participant, delta: number): void {
-    const router = participant.router;
-    if (!router.router.closed) {
-      router.consumers += delta;
-      this.#workers.slot(router.worker).consumers += delta;
-    }
-  }
-
-  /** The router a joining participant goes to: one of the meeting's with room, else a new one on another worker. */
-  async #place(meeting: MeetingRouters): Promise<MeetingRouter> {
-    const placement = placeConsumers(
-      meeting.routers.map((r) => ({ worker: r.worker, consumers: r.consumers })),
-      this.#workers.loads(),
-      this.#config.MEDIASOUP_CONSUMERS_PER_WORKER,
-    );
-    const index =
-      'router' in placement ? placement.router : await this.#addRouter(meeting, placement.newRouterOnWorker);
-
-    return meeting.routers[index] as MeetingRouter;
-  }
-
-  #meeting(meetingId: string): MeetingRouters {
-    let meeting = this.#meetings.get(meetingId);
-    if (meeting === undefined) {
-      meeting = { routers: [], joining: Promise.resolve(), pendingPlan: null, routing: false };
-      this.#meetings.set(meetingId, meeting);
-    }
-
-    return meeting;
-  }
-
-  async #addRouter(meeting: MeetingRouters, workerIndex: number): Promise<number> {
-    logger.info({ worker: workerIndex, routers: meeting.routers.length + 1 }, '#addRouter() | meeting spans a worker');
-    const slot = this.#workers.slot(workerIndex);
-    const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
-    const speakers = await router.createActiveSpeakerObserver({ interval: 300 });
-    speakers.on('dominantspeaker', ({ producer }) => {
-      const speaker = producer.appData.participantId;
-      const participant = typeof speaker === 'string' ? this.#participants.get(speaker) : undefined;
-      if (participant !== undefined) {
-        this.#emitter.emit('activeSpeaker', participant.meetingId, participant.info.id);
-      }
-    });
-    meeting.routers.push({ router, worker: workerIndex, consumers: 0, speakers });
-
-    return meeting.routers.length - 1;
+    this.#routers.count(participant.router, delta);
   }
 
   get #workers(): WorkerPool {
@@ -449,9 +377,7 @@ export class MediasoupBridge implements MediaBridge {
    * from the dead worker close, and come back once those participants produce again).
    */
   #workerReplaced(index: number): void {
-    for (const meeting of this.#meetings.values()) {
-      meeting.routers = meeting.routers.filter((r) => r.worker !== index);
-    }
+    this.#routers.dropWorker(index);
     this.#routing.clearPipes();
     const affected = [...this.#participants.values()].filter((p) => p.router.worker === index);
     for (const participant of affected) {
@@ -464,33 +390,10 @@ export class MediasoupBridge implements MediaBridge {
   }
 
   #participant(participantId: string): Participant {
-    const participant = this.#participants.get(participantId);
-    if (participant === undefined) {
-      throw new DomainError('NOT_FOUND', 'Chưa tham gia truyền hình (media not joined)');
-    }
-
-    return participant;
+    return joined(this.#participants, participantId);
   }
 
   #transport(participantId: string, transportId: string): ms.WebRtcTransport {
-    const transport = this.#participant(participantId).transports.get(transportId);
-    if (transport === undefined) {
-      // Someone else's transport id is unknown here too: a participant only reaches its own.
-      throw new DomainError('NOT_FOUND', `Không có transport ${transportId} của điểm cầu này (no such transport here)`);
-    }
-
-    return transport;
-  }
-
-  /** mediasoup throws TypeError on malformed parameters: that is the client's bad input. */
-  async #validated<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      if (error instanceof TypeError) {
-        throw DomainError.validation(`Tham số truyền hình không hợp lệ: ${error.message}`.slice(0, 300));
-      }
-      throw error;
-    }
+    return transportOf(this.#participant(participantId), transportId);
   }
 }

@@ -47,3 +47,35 @@ export function routerOf(participant: Participant): MeetingRouter {
 export function isRtpCapabilities(value: unknown): value is ms.RtpCapabilities {
   return typeof value === 'object' && value !== null && (!('codecs' in value) || Array.isArray(value.codecs));
 }
+
+/** A participant on the bridge; one that has not joined its media (or has left) is refused. */
+export function joined(participants: Map<string, Participant>, participantId: string): Participant {
+  const participant = participants.get(participantId);
+  if (participant === undefined) {
+    throw new DomainError('NOT_FOUND', 'Chưa tham gia truyền hình (media not joined)');
+  }
+
+  return participant;
+}
+
+/** One of the participant's own transports: someone else's transport id is unknown here too. */
+export function transportOf(participant: Participant, transportId: string): ms.WebRtcTransport {
+  const transport = participant.transports.get(transportId);
+  if (transport === undefined) {
+    throw new DomainError('NOT_FOUND', `Không có transport ${transportId} của điểm cầu này (no such transport here)`);
+  }
+
+  return transport;
+}
+
+/** mediasoup throws TypeError on malformed parameters: that is the client's bad input. */
+export async function asMediaInput<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof TypeError) {
+      throw DomainError.validation(`Tham số truyền hình không hợp lệ: ${error.message}`.slice(0, 300));
+    }
+    throw error;
+  }
+}
