@@ -148,12 +148,16 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
 
         return `${track?.getSettings().width ?? 0}x${track?.getSettings().height ?? 0}`;
       });
+      // A screen's first key frame alone may be that much: the stretch is given as much again, while the speaker's
+      // camera beside it is written.
+      await grown(4);
       await grown(4);
       // Then the hub presents a report as slides: the recording draws the page large and the speaker small.
       await request(chair, 'content:stop', {});
       await eventually(async () => expect(await sizeOf(5)).toBeGreaterThan(4096), 120_000);
       const slidesAt = (await request(chair, 'slides:show', { documentId: report, page: 2 })).ok ? Date.now() : 0;
       expect(slidesAt).toBeGreaterThan(0);
+      await grown(5);
       await grown(5);
       await request(chair, 'meeting:end', {});
       await eventually(
@@ -197,13 +201,16 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
         ])
       ).stdout;
       expect(new Set(sizes.trim().split('\n'))).toContain(screen);
-      // Midway through the slides, the recorded picture is page 2 (the speaker's inset aside), pixel for pixel close;
+      // Each stretch is read three quarters of the way through, once the speaker's camera beside the content has long
+      // sent its first key frame (a busy host's can come a second or two after the content's).
+      const laterIn = (from: number, to: number) => from + (to - from) * 0.75;
+      // Well into the slides, the recorded picture is page 2 (the speaker's inset aside), pixel for pixel close;
       // a moment of the camera alone is not.
       const log = await t.server.meetings.log('m1');
       const shown = log.find((e) => e.type === 'ContentShown' && e.kind === 'slides')?.at ?? 0;
       const ended = log.find((e) => e.type === 'MeetingEnded')?.at ?? 0;
-      const middle = recordingOffset(recording?.spans ?? [], (shown + ended) / 2);
-      expect(middle).not.toBeNull();
+      const slidesOffset = recordingOffset(recording?.spans ?? [], laterIn(shown, ended));
+      expect(slidesOffset).not.toBeNull();
       const pageImage = Buffer.from(
         await (
           await fetch(`${t.url}/api/meetings/m1/documents/${report}/pages/2`, { headers: { 'x-api-key': ADMIN_KEY } })
@@ -212,7 +219,7 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
       const expected = await thumbnail(pageImage, null);
       // The slides run to the end of the file; a span placed later than the file holds (a busy host's late key frames)
       // is read at the file's last second of slides.
-      const slides = await thumbnail(file, Math.min(middle ?? 0, duration - 1));
+      const slides = await thumbnail(file, Math.min(slidesOffset ?? 0, duration - 1));
       const camera = await thumbnail(file, 1);
       expect(difference(slides, expected)).toBeLessThan(20);
       expect(difference(camera, expected)).toBeGreaterThan(40);
@@ -221,9 +228,9 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
       // left of it.
       const screenFrom = log.find((e) => e.type === 'ContentShown' && e.kind === 'screen')?.at ?? 0;
       const screenTo = log.find((e) => e.type === 'ContentStopped' && e.at > screenFrom)?.at ?? 0;
-      const screenMiddle = recordingOffset(recording?.spans ?? [], (screenFrom + screenTo) / 2);
+      const screenOffset = recordingOffset(recording?.spans ?? [], laterIn(screenFrom, screenTo));
       const cameraColour = meanColour(camera, 0, 0, 64, 36);
-      for (const frame of [slides, await thumbnail(file, screenMiddle ?? 0)]) {
+      for (const frame of [slides, await thumbnail(file, screenOffset ?? 0)]) {
         const corner = meanColour(frame, 50, 28, 62, 34);
         const beside = meanColour(frame, 34, 28, 46, 34);
         expect(colourDistance(corner, cameraColour)).toBeLessThan(colourDistance(corner, beside));
