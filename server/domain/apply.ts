@@ -338,7 +338,8 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
     case 'UplinkStateChanged':
     case 'UplinkRemoved':
     case 'RelayChanged':
-    case 'ParentSlidesChanged': {
+    case 'ParentSlidesChanged':
+    case 'ParentScreenChanged': {
       applyLinkEvent(state, event);
       break;
     }

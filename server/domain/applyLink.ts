@@ -14,7 +14,8 @@ type LinkEvent = Extract<
       | 'UplinkStateChanged'
       | 'UplinkRemoved'
       | 'RelayChanged'
-      | 'ParentSlidesChanged';
+      | 'ParentSlidesChanged'
+      | 'ParentScreenChanged';
   }
 >;
 
@@ -64,6 +65,7 @@ export function applyLinkEvent(state: MeetingState, event: LinkEvent): void {
         relaying: true,
         rollCalls: {},
         parentSlides: null,
+        parentScreen: null,
       };
       return;
     }
@@ -87,6 +89,12 @@ export function applyLinkEvent(state: MeetingState, event: LinkEvent): void {
     case 'ParentSlidesChanged': {
       if (state.uplink !== null) {
         state.uplink.parentSlides = event.slides;
+      }
+      return;
+    }
+    case 'ParentScreenChanged': {
+      if (state.uplink !== null) {
+        state.uplink.parentScreen = event.screen;
       }
       return;
     }

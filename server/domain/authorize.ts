@@ -67,6 +67,7 @@ export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
   'uplink.state': ['system'],
   'uplink.relay': CHAIRS,
   'uplink.slides': ['system'],
+  'uplink.screen': ['system'],
   'floor.forward': CHAIRS,
   'uplink.rollCall': ['system'],
   'uplink.rollCallClosed': ['system'],

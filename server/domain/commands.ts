@@ -1,6 +1,6 @@
 import type { AuditAction, FloorEndReason, FloorKind, Health, MeetingDefinition, RecordingStatus } from './model.js';
 import type { ChildReport } from './linking.js';
-import type { ParentSlides } from './relayedSlides.js';
+import type { ParentScreen, ParentSlides } from './relayedSlides.js';
 import type { TaskStatus } from './record.js';
 import type { DocumentFacts } from './content.js';
 
@@ -104,6 +104,7 @@ export type Command =
   | { type: 'uplink.remove' }
   | { type: 'uplink.relay'; relaying: boolean }
   | { type: 'uplink.slides'; slides: ParentSlides | null }
+  | { type: 'uplink.screen'; screen: ParentScreen | null }
   | { type: 'floor.forward'; requestId: string }
   | { type: 'uplink.rollCall'; parentRollCallId: string; deadlineAt: number; closesAt: number }
   | { type: 'uplink.rollCallClosed'; parentRollCallId: string }

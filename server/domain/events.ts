@@ -11,7 +11,7 @@ import type {
 } from './model.js';
 import type { Point, Unit } from './directory.js';
 import type { TaskStatus } from './record.js';
-import type { ParentSlides } from './relayedSlides.js';
+import type { ParentScreen, ParentSlides } from './relayedSlides.js';
 import type { ContentStopReason, DocumentFacts } from './content.js';
 
 /** The bodies of every meeting event. The log stores them inside an {@link EventEnvelope}. */
@@ -109,6 +109,7 @@ export type EventBody =
   | { type: 'UplinkRemoved' }
   | { type: 'RelayChanged'; relaying: boolean }
   | { type: 'ParentSlidesChanged'; slides: ParentSlides | null }
+  | { type: 'ParentScreenChanged'; screen: ParentScreen | null }
   | ({ type: 'DocumentAttached' } & DocumentFacts)
   | { type: 'DocumentPrepared'; documentId: string; pages: number }
   | { type: 'DocumentFailed'; documentId: string; reason: string }

@@ -34,6 +34,7 @@ const LINK_COMMAND_TYPES: ReadonlySet<string> = new Set([
   'uplink.remove',
   'uplink.relay',
   'uplink.slides',
+  'uplink.screen',
   'floor.forward',
   'uplink.rollCall',
   'uplink.rollCallClosed',
@@ -127,6 +128,12 @@ export function decideLink(state: MeetingState, command: LinkCommand, now: numbe
       const same = JSON.stringify(uplink.parentSlides ?? null) === JSON.stringify(command.slides);
 
       return same ? [] : [{ type: 'ParentSlidesChanged', slides: command.slides }];
+    }
+    case 'uplink.screen': {
+      const uplink = requireUplink(state);
+      const same = JSON.stringify(uplink.parentScreen ?? null) === JSON.stringify(command.screen);
+
+      return same ? [] : [{ type: 'ParentScreenChanged', screen: command.screen }];
     }
     case 'floor.forward': {
       requireLive(state);

@@ -5,7 +5,7 @@ import type { EventBody } from './events.js';
 import { requireLive, requireNotEnded } from './floor.js';
 import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from './model.js';
 import { emptyCounts, rollCallChain, type RollCallTally, type TallyCounts } from './rollCall.js';
-import type { ParentSlides } from './relayedSlides.js';
+import type { ParentScreen, ParentSlides } from './relayedSlides.js';
 
 /**
  * Linked meetings (kết nối liên thông): a child meeting on another coordinator joins this one as one of its units.
@@ -93,6 +93,8 @@ export interface Uplink {
   rollCalls: Record<string, string>;
   /** The slides the parent shows now, if any (absent in logs written before slides crossed links). */
   parentSlides?: ParentSlides | null;
+  /** The screen the parent shows now, if any (absent in logs written before screens crossed links). */
+  parentScreen?: ParentScreen | null;
 }
 
 export const REMOTE_ID_SEPARATOR = '.';

@@ -20,9 +20,19 @@ export interface ParentSlides {
   pagesAt: 'documents' | 'parent-documents';
 }
 
-/** Events after which the parent's slides shown here (and passed on below) may differ, besides content events. */
+/**
+ * A screen the parent shows beside its speaker, as a child relays it: its picture comes down the media pipe (a shared
+ * screen shown at the centre, or one the parent relays from its own parent in turn).
+ */
+export interface ParentScreen {
+  presenterName: string;
+  since: number;
+}
+
+/** Events after which the parent's content shown here (and passed on below) may differ, besides content events. */
 export const RELAYED_SLIDES_EVENTS: ReadonlySet<string> = new Set([
   'ParentSlidesChanged',
+  'ParentScreenChanged',
   'UplinkStateChanged',
   'RelayChanged',
   'UplinkRemoved',
@@ -64,4 +74,26 @@ export function slidesForChildren(
   const relayed = relayedSlides(state);
 
   return relayed === null ? null : { ...relayed, pagesAt: 'parent-documents' };
+}
+
+/** The parent's shared screen this meeting's consoles show: on the same terms as its slides. */
+export function relayedScreen(state: MeetingState): ParentScreen | null {
+  const up = state.uplink;
+
+  return up !== null && up.state === 'linked' && up.relaying && state.content === null
+    ? (up.parentScreen ?? null)
+    : null;
+}
+
+/** What this meeting shows as a shared screen to the meetings linked below it: its own, or the one it relays. */
+export function screenForChildren(
+  state: MeetingState,
+  presenterName: (pointId: string) => string,
+): ParentScreen | null {
+  const content = state.content;
+  if (content?.kind === 'screen') {
+    return { presenterName: presenterName(content.presenter), since: content.since };
+  }
+
+  return relayedScreen(state);
 }

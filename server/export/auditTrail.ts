@@ -349,6 +349,11 @@ function describe(event: MeetingEvent, context: Context): [string, string] {
           ? say(['Kết thúc', 'Ended'])
           : `${event.slides.documentName} — ${say(['trang', 'page'])} ${event.slides.page}`,
       ];
+    case 'ParentScreenChanged':
+      return [
+        say(['Màn hình chia sẻ của hội nghị cấp trên', "The parent meeting's shared screen"]),
+        event.screen === null ? say(['Kết thúc', 'Ended']) : event.screen.presenterName,
+      ];
   }
 }
 

@@ -1,8 +1,8 @@
 import { childOf, programOrigin } from '../domain/linking.js';
 import { createLogger } from '../logger.js';
-import type { PipedProducer, PipeEndpoint } from '../media/MediaBridge.js';
+import type { PipedMedia, PipedProducer, PipeEndpoint } from '../media/MediaBridge.js';
 import type { MediaService } from '../media/MediaService.js';
-import type { MediaParticipant } from '../media/routing.js';
+import { contentSource, type MediaParticipant } from '../media/routing.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { Ack } from '../protocol/common.js';
 import { pipeEndpoint, type PipedSource } from '../protocol/link.js';
@@ -24,13 +24,15 @@ export interface LinkMediaOptions {
 
 /**
  * Media across one link between meetings, on mediasoup: one pipe per linked pair. The parent pipes its program (hub
- * and speaker) down to a child — except a source that came from that child (no loops, no echo of a room to itself);
+ * and speaker, and the screen it shows) down to a child — except a source that came from that child (no loops, no
+ * echo of a room to itself);
  * the child pipes its hall up, and the point holding the parent's floor. Only what the far side shows crosses.
  */
 export class LinkMedia {
   readonly #options: LinkMediaOptions;
   #lastSent = '';
-  readonly #sentKeys = new Set<string>();
+  /** What is sent through the pipe now, by `what:participantId`. */
+  readonly #sent = new Map<string, { participantId: string; what: PipedMedia }>();
   /** Far source key → the participant it is on this bridge. */
   readonly #received = new Map<string, MediaParticipant>();
   #syncing: Promise<void> = Promise.resolve();
@@ -147,7 +149,7 @@ export class LinkMedia {
     const wanted = this.#outgoing();
     const sources: PipedSource[] = [];
     for (const { participant, as, pointId } of wanted) {
-      const producers = await this.#pipes().send(pipeId, participant.id);
+      const producers = await this.#pipes().send(pipeId, participant.id, mediaOf(as));
       if (producers.length > 0) {
         sources.push({
           key: participant.id,
@@ -160,13 +162,19 @@ export class LinkMedia {
         });
       }
     }
-    for (const key of this.#sentKeys) {
-      if (!wanted.some((w) => w.participant.id === key)) {
-        this.#pipes().unsend(pipeId, key);
-        this.#sentKeys.delete(key);
+    const sending = new Map(
+      wanted.map(({ participant, as }) => [
+        `${mediaOf(as)}:${participant.id}`,
+        { participantId: participant.id, what: mediaOf(as) },
+      ]),
+    );
+    for (const [key, { participantId, what }] of this.#sent) {
+      if (!sending.has(key)) {
+        this.#pipes().unsend(pipeId, participantId, what);
+        this.#sent.delete(key);
       }
     }
-    wanted.forEach((w) => this.#sentKeys.add(w.participant.id));
+    sending.forEach((sent, key) => this.#sent.set(key, sent));
     const wantsProgram = this.#wantsProgram();
     const signature = JSON.stringify([wantsProgram, sources.map((s) => [s.as, s.key, fingerprint(s)])]);
     if (signature !== this.#lastSent && !this.#closed) {
@@ -223,6 +231,10 @@ export class LinkMedia {
     if (speaker !== null && speaker.id !== hub?.id && !fromThisChild(speaker)) {
       out.push({ participant: speaker, as: 'speaker', pointId: null });
     }
+    const screen = contentSource(state, participants);
+    if (screen !== null && !fromThisChild(screen)) {
+      out.push({ participant: screen, as: 'screen', pointId: null });
+    }
 
     return out;
   }
@@ -231,9 +243,11 @@ export class LinkMedia {
   #participantFor(source: PipedSource, id: string): MediaParticipant | null {
     const { meetings, meetingId, side } = this.#options;
     if (side.kind === 'child') {
-      return source.as === 'hub' || source.as === 'speaker'
-        ? { id, role: 'observer', pointId: null, relayed: source.as === 'hub' ? 'parentHub' : 'parentSpeaker' }
-        : null;
+      const relayed = ({ hub: 'parentHub', speaker: 'parentSpeaker', screen: 'parentScreen' } as const)[
+        source.as as 'hub' | 'speaker' | 'screen'
+      ];
+
+      return relayed === undefined ? null : { id, role: 'observer', pointId: null, relayed };
     }
     if (source.as !== 'hall' && source.as !== 'point') {
       return null;
@@ -263,3 +277,6 @@ function fingerprint(source: PipedSource): string {
     .map((p) => JSON.stringify((p.rtpParameters as { encodings?: { ssrc?: number }[] }).encodings?.map((e) => e.ssrc)))
     .join('|');
 }
+
+/** A screen crosses on its own; every other source is a camera with its microphone. */
+const mediaOf = (as: PipedSource['as']): PipedMedia => (as === 'screen' ? 'screen' : 'camera');

@@ -10,6 +10,7 @@ import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { Ack, ErrorBody } from '../protocol/common.js';
 import {
   helloAnswer,
+  parentScreen,
   parentSlides,
   LINK_NAMESPACE,
   LINK_PATH,
@@ -86,7 +87,7 @@ export class Uplink {
     this.#socket.on('link:status', ({ parentTitle }) =>
       this.#run({ type: 'uplink.state', state: 'linked', parentTitle }),
     );
-    this.#socket.on('link:slides', ({ slides }) => void this.#showSlides(slides));
+    this.#socket.on('link:slides', ({ slides, screen }) => void this.#showContent(slides, screen ?? null));
     this.#socket.on('link:media:sources', ({ sources }) => {
       void this.#linkMedia
         ?.receive(sources)
@@ -190,7 +191,7 @@ export class Uplink {
         await this.#exec({ type: 'uplink.rollCallClosed', parentRollCallId: parent });
       }
     }
-    await this.#showSlides(answer.slides ?? null);
+    await this.#showContent(answer.slides ?? null, answer.screen ?? null);
     // The parent's turn as it stands now.
     const floor = this.#runtime.state.floor;
     if (floor?.fromParent === true && answer.turn?.pointId !== floor.pointId) {
@@ -388,17 +389,27 @@ export class Uplink {
     this.#retry.unref();
   }
 
-  /** The parent's slides, checked (their document id goes into the address the pages are fetched from). */
-  async #showSlides(slides: unknown): Promise<void> {
-    const parsed = parentSlides.nullable().safeParse(slides);
-    if (!parsed.success) {
-      logger.warn({ meetingId: this.#runtime.id }, 'the parent sent slides that do not parse');
+  /**
+   * The parent's slides and screen, checked (the slides' document id goes into the address the pages are fetched
+   * from; the screen's picture comes down the media pipe).
+   */
+  async #showContent(slides: unknown, screen: unknown): Promise<void> {
+    const parsedSlides = parentSlides.nullable().safeParse(slides);
+    const parsedScreen = parentScreen.nullable().safeParse(screen);
+    if (!parsedSlides.success || !parsedScreen.success) {
+      logger.warn({ meetingId: this.#runtime.id }, "the parent's content does not parse");
 
       return;
     }
-    await this.#exec({ type: 'uplink.slides', slides: parsed.data }).catch((error: unknown) =>
-      logger.warn({ err: error, meetingId: this.#runtime.id }, "the parent's slides not applied"),
-    );
+    const commands: Command[] = [
+      { type: 'uplink.slides', slides: parsedSlides.data },
+      { type: 'uplink.screen', screen: parsedScreen.data },
+    ];
+    for (const command of commands) {
+      await this.#exec(command).catch((error: unknown) =>
+        logger.warn({ err: error, meetingId: this.#runtime.id }, "the parent's content not applied"),
+      );
+    }
   }
 
   #run(command: Command): void {

@@ -1,6 +1,6 @@
 import type { MeetingEvent } from '../domain/events.js';
 import { childOf, type LinkedChild } from '../domain/linking.js';
-import { RELAYED_SLIDES_EVENTS, slidesForChildren } from '../domain/relayedSlides.js';
+import { RELAYED_SLIDES_EVENTS, screenForChildren, slidesForChildren } from '../domain/relayedSlides.js';
 import { isContentEvent } from '../domain/content.js';
 import type { MeetingState } from '../domain/model.js';
 import { activeRollCall } from '../domain/rollCall.js';
@@ -95,7 +95,8 @@ export function linkNotices(
   }
   if (events.some((e) => isContentEvent(e) || RELAYED_SLIDES_EVENTS.has(e.type))) {
     const slides = slidesForChildren(state, nameOf);
-    links.forEach((link) => push(link.unitId, 'link:slides', { slides }));
+    const screen = screenForChildren(state, nameOf);
+    links.forEach((link) => push(link.unitId, 'link:slides', { slides, screen }));
   }
 
   return out;
@@ -137,5 +138,6 @@ export function parentStanding(
       .map((pointId) => (pointId === undefined ? undefined : mine(pointId)))
       .filter((id): id is string => id !== undefined),
     slides: slidesForChildren(state, nameOf),
+    screen: screenForChildren(state, nameOf),
   };
 }

@@ -93,16 +93,25 @@ export interface PipedProducer {
  * Media pipes between bridges on different hosts (mediasoup's pipeToRouter steps done by hand, the parameters carried
  * by the link between coordinators). One pipe per linked pair of meetings.
  */
+/** What of a participant crosses a pipe: its camera and microphone, or its shared screen. */
+export type PipedMedia = 'camera' | 'screen';
+
 export interface MediaPipes {
   /** Creates this side's pipe transport for a meeting (idempotent per pipe id) and says where it listens. */
   open(meetingId: string, pipeId: string): Promise<PipeEndpoint>;
   /** Connects this side to the far side's endpoint (once). */
   connect(pipeId: string, remote: PipeEndpoint): Promise<void>;
-  /** Sends a participant's camera and microphone through the pipe (idempotent); empty while it produces nothing. */
-  send(pipeId: string, participantId: string): Promise<PipedProducer[]>;
-  /** Stops sending a participant through the pipe. */
-  unsend(pipeId: string, participantId: string): void;
-  /** Puts what the far side sends on this bridge as a participant of the pipe's meeting (replacing an earlier one). */
+  /**
+   * Sends a participant's camera and microphone, or its shared screen, through the pipe (idempotent); empty while it
+   * produces nothing of that.
+   */
+  send(pipeId: string, participantId: string, what?: PipedMedia): Promise<PipedProducer[]>;
+  /** Stops sending that of a participant through the pipe. */
+  unsend(pipeId: string, participantId: string, what?: PipedMedia): void;
+  /**
+   * Puts what the far side sends on this bridge as a participant of the pipe's meeting (replacing an earlier one); a
+   * relayed screen's picture is that participant's shared screen.
+   */
   receive(pipeId: string, participant: MediaParticipant, producers: PipedProducer[]): Promise<void>;
   /** Closes the pipe, what it sent and the participants it brought. Idempotent. */
   close(pipeId: string): void;

@@ -32,6 +32,8 @@ const ROUTING_EVENTS = new Set<EventType>([
   // A shared screen on show, or no longer.
   'ContentShown',
   'ContentStopped',
+  // …or the parent's, relayed.
+  'ParentScreenChanged',
 ]);
 
 /** The loudest open microphone of a meeting: `pointId` is `null` for the hub's consoles. */

@@ -1,4 +1,5 @@
 import { programOrigin } from '../domain/linking.js';
+import { relayedScreen } from '../domain/relayedSlides.js';
 import type { MeetingState, Role } from '../domain/model.js';
 
 /**
@@ -14,10 +15,10 @@ export interface MediaParticipant {
   /** The point this participant is the room of; `null` for chairs, technicians and observers. */
   pointId: string | null;
   /**
-   * Linked meetings: the parent meeting's program piped down to this bridge — its hub's picture and sound, or its
-   * speaker's. Shown (and heard) instead of this meeting's own while the chair relays the parent.
+   * Linked meetings: the parent meeting's program piped down to this bridge — its hub's picture and sound, its
+   * speaker's, or the screen it shows. Shown (and heard) instead of this meeting's own while the chair relays the parent.
    */
-  relayed?: 'parentHub' | 'parentSpeaker';
+  relayed?: 'parentHub' | 'parentSpeaker' | 'parentScreen';
   /** This console sends a shared screen (set while it does). */
   sharing?: boolean;
 }
@@ -140,10 +141,14 @@ export function programSources(
 
 /**
  * The console whose shared screen is the meeting's content: while the meeting shows a screen, the presenter's console
- * that shares one (a hub console for the hub, the point's room for a point).
+ * that shares one (a hub console for the hub, the point's room for a point); while it relays a screen its parent
+ * shows, that screen piped down.
  */
 export function contentSource(state: MeetingState, participants: readonly MediaParticipant[]): MediaParticipant | null {
   const content = state.content;
+  if (content === null && relayedScreen(state) !== null) {
+    return participants.find((p) => p.relayed === 'parentScreen') ?? null;
+  }
   if (content?.kind !== 'screen') {
     return null;
   }

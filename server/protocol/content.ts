@@ -30,8 +30,9 @@ export const contentView = z.object({
       since: epochMs,
       kept: z.boolean(),
       /**
-       * The parent meeting's slides, relayed (linked meetings): the pages come through this meeting's coordinator
-       * (`/api/meetings/:id/parent-documents/:documentId/pages/:page`), and nobody here turns or stops them.
+       * The parent meeting's slides or screen, relayed (linked meetings): the pages come through this meeting's
+       * coordinator (`/api/meetings/:id/parent-documents/:documentId/pages/:page`), the screen down the media pipe;
+       * nobody here turns or stops them.
        */
       fromParent: z.boolean(),
     })
@@ -42,4 +43,5 @@ export const contentView = z.object({
 });
 
 export type ContentView = z.infer<typeof contentView>;
+export type ContentShown = NonNullable<ContentView['content']>;
 export type DocumentView = z.infer<typeof documentView>;

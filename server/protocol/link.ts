@@ -67,6 +67,9 @@ export const parentSlides = z.strictObject({
   pagesAt: z.enum(['documents', 'parent-documents']),
 });
 
+/** The screen the parent shows as a child relays it: its picture comes down the media pipe, this is its label. */
+export const parentScreen = z.strictObject({ presenterName: text(300), since: epochMs });
+
 /** What the parent tells a child on every hello: where it stands, so a resumed link catches up. */
 export const helloAnswer = z.object({
   parentMeetingId: z.string(),
@@ -81,6 +84,8 @@ export const helloAnswer = z.object({
   queued: z.array(code),
   /** The slides the parent shows now (absent from parents older than slides across links). */
   slides: parentSlides.nullable().optional(),
+  /** The screen the parent shows now (absent from parents older than screens across links). */
+  screen: parentScreen.nullable().optional(),
 });
 export type HelloAnswer = z.infer<typeof helloAnswer>;
 
@@ -91,8 +96,11 @@ export const pipedSources = z.strictObject({
       z.strictObject({
         /** The sending bridge's participant id (stable while it sends the same camera). */
         key: z.string().min(1).max(128),
-        /** Down: the parent's hub or speaker. Up: the child's hall, or its point holding the parent's floor. */
-        as: z.enum(['hub', 'speaker', 'hall', 'point']),
+        /**
+         * Down: the parent's hub or speaker (camera and microphone), or the screen it shows (that screen only). Up:
+         * the child's hall, or its point holding the parent's floor.
+         */
+        as: z.enum(['hub', 'speaker', 'screen', 'hall', 'point']),
         /** Up: the point's id in the child. */
         pointId: z.string().min(1).max(64).nullable(),
         producers: z
@@ -100,7 +108,7 @@ export const pipedSources = z.strictObject({
           .max(2),
       }),
     )
-    .max(4),
+    .max(5),
   /**
    * Up only: whether the child shows the parent's program now (it relays, and the parent's floor is not its own).
    * The parent pipes its program down only while it is shown. Default true.
@@ -152,8 +160,11 @@ export interface LinkNotifications {
   'link:turnEnded': (body: { pointId: string; reason: (typeof FLOOR_END_REASONS)[number] }) => void;
   'link:denied': (body: { pointId: string; reason: string | null }) => void;
   'link:status': (body: { status: HelloAnswer['status']; parentTitle: string }) => void;
-  /** The parent's slides: a page turned, another document, or none. */
-  'link:slides': (body: { slides: z.infer<typeof parentSlides> | null }) => void;
+  /** The parent's content: slides (a page turned, another document), a shared screen, or none. */
+  'link:slides': (body: {
+    slides: z.infer<typeof parentSlides> | null;
+    screen?: z.infer<typeof parentScreen> | null;
+  }) => void;
   /** What the parent pipes down now (its hub and speaker). */
   'link:media:sources': (body: { sources: PipedSource[] }) => void;
 }

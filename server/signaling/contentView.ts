@@ -1,5 +1,6 @@
 import type { MeetingState } from '../domain/model.js';
-import { relayedSlides } from '../domain/relayedSlides.js';
+import { relayedScreen, relayedSlides } from '../domain/relayedSlides.js';
+import type { ContentShown } from '../protocol/content.js';
 import type { DirectoryIndex } from '../domain/directory.js';
 import type { ContentView } from '../protocol/content.js';
 
@@ -8,26 +9,12 @@ export function contentViewOf(state: MeetingState, index: DirectoryIndex, added:
   const content = state.content;
   const document =
     content?.kind === 'slides' ? state.documents.find((d) => d.documentId === content.documentId) : undefined;
-  const relayed = relayedSlides(state);
 
   return {
     seq: state.seq,
     content:
       content === null
-        ? relayed === null
-          ? null
-          : {
-              kind: 'slides',
-              presenter: state.def.hubPointId,
-              presenterName: relayed.presenterName,
-              documentId: relayed.documentId,
-              documentName: relayed.documentName,
-              page: relayed.page,
-              pages: relayed.pages,
-              since: relayed.since,
-              kept: false,
-              fromParent: true,
-            }
+        ? relayedContent(state)
         : {
             kind: content.kind,
             presenter: content.presenter,
@@ -43,4 +30,39 @@ export function contentViewOf(state: MeetingState, index: DirectoryIndex, added:
     documents: state.documents.map(({ sha256: _sha, ...document }) => document),
     added,
   };
+}
+
+/** The parent's slides or screen, shown here while this meeting relays its parent and shows nothing of its own. */
+function relayedContent(state: MeetingState): ContentShown | null {
+  const slides = relayedSlides(state);
+  if (slides !== null) {
+    return {
+      kind: 'slides',
+      presenter: state.def.hubPointId,
+      presenterName: slides.presenterName,
+      documentId: slides.documentId,
+      documentName: slides.documentName,
+      page: slides.page,
+      pages: slides.pages,
+      since: slides.since,
+      kept: false,
+      fromParent: true,
+    };
+  }
+  const screen = relayedScreen(state);
+
+  return screen === null
+    ? null
+    : {
+        kind: 'screen',
+        presenter: state.def.hubPointId,
+        presenterName: screen.presenterName,
+        documentId: null,
+        documentName: null,
+        page: null,
+        pages: null,
+        since: screen.since,
+        kept: false,
+        fromParent: true,
+      };
 }

@@ -55,7 +55,7 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
   if ([...types].some((t) => RECORD_EVENTS.has(t) || t === 'FloorEnded' || t === 'AnswerAttached')) {
     io.to(rooms.staff(id)).emit('record:changed', recordViewOf(state, runtime.index));
   }
-  // The parent's slides shown here come and go with the link and the relay too.
+  // The parent's slides or screen shown here come and go with the link and the relay too.
   if ([...types].some((t) => CONTENT_EVENTS.has(t) || RELAYED_SLIDES_EVENTS.has(t))) {
     const added = events.findLast((e) => e.type === 'DocumentAttached');
     io.to(rooms.meeting(id)).emit(

@@ -183,6 +183,48 @@ describe.skipIf(!mediasoupAvailable())(
       await eventually(async () => expect(await x1B.getByTestId('slide-page').count()).toBe(0));
     });
 
+    it("the nation's chair shares its screen: both provinces' communes decode it beside the program, as the nation's", async () => {
+      const tw = parent.server.meetings.get('tw');
+      const chair = pages.get('parentChair') as Page;
+      await chair.getByRole('tab', { name: 'Tài liệu' }).click();
+      await chair.getByTestId('share-screen').click();
+      await eventually(async () => expect(tw.state.content).toMatchObject({ kind: 'screen' }));
+      const size = await chair.evaluate(() => {
+        const settings = (
+          window as unknown as { diemcau?: { media?: { screen: MediaStreamTrack | null } } }
+        ).diemcau?.media?.screen?.getSettings();
+
+        return { width: settings?.width ?? 0, height: settings?.height ?? 0 };
+      });
+      expect(size.width).toBeGreaterThan(0);
+      for (const name of ['x1A', 'x1B']) {
+        const commune = pages.get(name) as Page;
+        // Piped down from the nation's bridge to the province's, then to the commune: the same pixels, full size.
+        await eventually(async () => {
+          const [screen] = await video(name, (s) => s.purpose === 'content' && (s.source ?? '').includes(':screen:'));
+          expect(screen?.frameWidth, name).toBe(size.width);
+          expect(screen?.frameHeight, name).toBe(size.height);
+          expect(screen?.framesDecoded ?? 0, name).toBeGreaterThan(3);
+        }, 60_000);
+        const stage = commune.getByTestId('content-stage');
+        expect(await stage.getAttribute('data-kind')).toBe('screen');
+        expect(await stage.innerText()).toContain('hội nghị cấp trên');
+        // Beside the program: the nation's chair is still in view.
+        expect(await commune.getByTestId('program-hub').isVisible()).toBe(true);
+      }
+      await tw.execute({ type: 'content.stop' }, { role: 'chair' });
+      const x1B = pages.get('x1B') as Page;
+      await eventually(async () => expect(await x1B.getByTestId('content-stage').count()).toBe(0));
+      // Nothing of the screen stays on the provinces' bridges.
+      await eventually(async () =>
+        expect(
+          [...a.server.media.participantsOf('tinh-a'), ...b.server.media.participantsOf('tinh-b')].filter(
+            (p) => p.relayed === 'parentScreen',
+          ),
+        ).toEqual([]),
+      );
+    });
+
     it("a child coordinator killed and started again: the nation's chair sees it lost, then the link and its media resume", async () => {
       const tw = parent.server.meetings.get('tw');
       const dataDir = b.dataDir;

@@ -22,8 +22,11 @@ afterEach(() => harness.closeAll());
 const get = (url: string) =>
   fetch(url).then(async (r) => ({ status: r.status, bytes: Buffer.from(await r.arrayBuffer()) }));
 
-/** The slides a parent meeting shows reach the rooms of meetings linked below it, pages and all, to any depth. */
-describe("the parent's slides in linked meetings", () => {
+/**
+ * The slides a parent meeting shows reach the rooms of meetings linked below it, pages and all, to any depth; so does
+ * the label of a screen it shares (its picture crosses the media pipes: test/e2e/linked.e2e.test.ts).
+ */
+describe("the parent's slides and screen in linked meetings", () => {
   it('nation → province → commune: a village draws the page the centre shows, fetched through its own coordinator', async () => {
     const { nation, province, xa } = await threeLevels(tracked);
     const tw = nation.server.meetings.get('tw');
@@ -106,5 +109,41 @@ describe("the parent's slides in linked meetings", () => {
     });
     socket.close();
     expect(snapshot.content.content).toMatchObject({ page: 3, fromParent: true, documentName: 'Kế hoạch.pdf' });
+  });
+
+  it("a screen the centre shares is shown as the nation's two levels down, yields to a meeting's own, and clears", async () => {
+    const { nation, province, xa } = await threeLevels(tracked);
+    const tw = nation.server.meetings.get('tw');
+    const xaMeeting = xa.server.meetings.get('xa');
+    const village = await pointOf(xa, 'xa', 'DC-T2');
+    const views: ContentView[] = [];
+    village.on('content:changed', (view) => views.push(view));
+    await tw.execute({ type: 'screen.start' }, CHAIR);
+    await until(() => views.at(-1)?.content?.kind === 'screen', 10_000, 'the screen two levels down');
+    expect(views.at(-1)?.content).toMatchObject({
+      kind: 'screen',
+      fromParent: true,
+      presenterName: 'Điểm cầu Trung ương',
+      documentId: null,
+    });
+    expect(province.server.meetings.get('tinh').state.uplink?.parentScreen?.presenterName).toBe('Điểm cầu Trung ương');
+    // The commune's own screen goes first; the centre's comes back when it stops.
+    await xaMeeting.execute({ type: 'screen.start' }, CHAIR);
+    await until(() => views.at(-1)?.content?.fromParent === false, 10_000, "the commune's own screen");
+    await xaMeeting.execute({ type: 'content.stop' }, CHAIR);
+    await until(() => views.at(-1)?.content?.fromParent === true, 10_000, "the centre's screen again");
+    await tw.execute({ type: 'content.stop' }, CHAIR);
+    await until(() => views.at(-1)?.content === null, 10_000, 'the screen stopped two levels down');
+    expect(xaMeeting.state.uplink?.parentScreen).toBeNull();
+  });
+
+  it('a child that links while a screen is shared is told at once (the hello answer)', async () => {
+    const nation = await tracked(startNation());
+    const province = await tracked(startProvince('127.0.0.3', 'tinh'));
+    await nation.server.meetings.get('tw').execute({ type: 'screen.start' }, CHAIR);
+    expect((await linkUp(province, 'tinh', nation, await inviteUnit(nation, 'P1'))).status).toBe(200);
+    const tinh = province.server.meetings.get('tinh');
+    await until(() => tinh.state.uplink?.parentScreen !== null, 10_000, 'the screen on linking');
+    expect(tinh.state.uplink?.parentScreen?.presenterName).toBe('Điểm cầu Trung ương');
   });
 });

@@ -47,7 +47,7 @@ export function ContentStage({
     <div className="content-stage" data-testid="content-stage" data-kind="screen">
       <VideoTile
         stream={screen}
-        label={t('content.screenOf', { name: content.presenterName })}
+        label={t(content.fromParent ? 'content.parentScreenOf' : 'content.screenOf', { name: content.presenterName })}
         waiting={t('content.waitingScreen', { name: content.presenterName })}
         testId="content-screen"
       />

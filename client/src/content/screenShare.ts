@@ -26,7 +26,7 @@ export function contentStream(media: MediaView): MediaStream | null {
  */
 export function useScreenFollowsContent(media: MediaView, state: ConsoleState, presenter: string | null): void {
   const content = state.content.content;
-  const mine = content?.kind === 'screen' && content.presenter === presenter;
+  const mine = content?.kind === 'screen' && !content.fromParent && content.presenter === presenter;
   const wasMine = useRef(false);
   useEffect(() => {
     if (wasMine.current && !mine) {

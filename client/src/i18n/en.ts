@@ -374,6 +374,7 @@ export const en: Dictionary = {
     slidesLabel: '{{name}} — page {{page}}/{{pages}} (presented by {{presenter}})',
     parentSlidesLabel: '{{name}} — page {{page}}/{{pages}} (presented by {{presenter}}, the parent meeting)',
     screenOf: "{{name}}'s screen",
+    parentScreenOf: "{{name}}'s screen (the parent meeting)",
     waitingScreen: 'Waiting for the shared screen from {{name}}…',
     pageFailed: 'this page has not loaded yet, retrying',
     swap: 'Swap the document and the speaker',

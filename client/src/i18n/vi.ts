@@ -377,6 +377,7 @@ export const vi = {
     slidesLabel: '{{name}} — trang {{page}}/{{pages}} ({{presenter}} trình chiếu)',
     parentSlidesLabel: '{{name}} — trang {{page}}/{{pages}} ({{presenter}}, hội nghị cấp trên, trình chiếu)',
     screenOf: 'Màn hình của {{name}}',
+    parentScreenOf: 'Màn hình của {{name}} (hội nghị cấp trên)',
     waitingScreen: 'Đang chờ hình chia sẻ màn hình từ {{name}}…',
     pageFailed: 'chưa tải được trang này, đang thử lại',
     swap: 'Đổi chỗ tài liệu và hình người nói',

@@ -1,7 +1,7 @@
 import type { types as ms } from 'mediasoup';
 import { DomainError } from '../../domain/errors.js';
 import { createLogger } from '../../logger.js';
-import type { MediaPipes, PipedProducer, PipeEndpoint } from '../MediaBridge.js';
+import type { MediaPipes, PipedMedia, PipedProducer, PipeEndpoint } from '../MediaBridge.js';
 import type { MediaParticipant } from '../routing.js';
 import { routerOf, type MeetingRouter, type Participant } from './participants.js';
 
@@ -12,7 +12,7 @@ interface Pipe {
   router: MeetingRouter;
   transport: ms.PipeTransport;
   connected: boolean;
-  /** Participant id → the pipe consumers sending its camera and microphone. */
+  /** Participant id and what of it (`id:camera`, `id:screen`) → the pipe consumers sending it. */
   sent: Map<string, ms.Consumer[]>;
   /** Participants this pipe brought onto the bridge. */
   received: Set<string>;
@@ -83,15 +83,18 @@ export class MediasoupPipes implements MediaPipes {
     }
   }
 
-  async send(pipeId: string, participantId: string): Promise<PipedProducer[]> {
+  async send(pipeId: string, participantId: string, what: PipedMedia = 'camera'): Promise<PipedProducer[]> {
     const pipe = await this.#pipe(pipeId);
     const participant = this.#options.participants.get(participantId);
     if (participant === undefined) {
       return [];
     }
-    let consumers = pipe.sent.get(participantId);
-    // Camera and microphone cross a pipe; a shared screen stays in its own meeting (linked meetings show their own).
-    const piped = [...participant.producers].filter(([key, p]) => key !== 'screen' && !p.closed).map(([, p]) => p);
+    const sentKey = `${participantId}:${what}`;
+    let consumers = pipe.sent.get(sentKey);
+    // Camera and microphone cross as one source, a shared screen as another (shown beside the speaker there).
+    const piped = [...participant.producers]
+      .filter(([key, p]) => (key === 'screen') === (what === 'screen') && !p.closed)
+      .map(([, p]) => p);
     const producing = piped.map((p) => p.id);
     // Sent again when what the participant produces changed (a camera added or restarted since the last time).
     const stale =
@@ -112,18 +115,18 @@ export class MediasoupPipes implements MediaPipes {
         }
         fresh.push(await pipe.transport.consume({ producerId: producer.id }));
       }
-      pipe.sent.set(participantId, fresh);
+      pipe.sent.set(sentKey, fresh);
       consumers = fresh;
     }
 
     return (consumers ?? []).map((c) => ({ kind: c.kind, rtpParameters: c.rtpParameters }));
   }
 
-  unsend(pipeId: string, participantId: string): void {
+  unsend(pipeId: string, participantId: string, what: PipedMedia = 'camera'): void {
     void this.#pipes.get(pipeId)?.then(
       (pipe) => {
-        pipe.sent.get(participantId)?.forEach((c) => c.close());
-        pipe.sent.delete(participantId);
+        pipe.sent.get(`${participantId}:${what}`)?.forEach((c) => c.close());
+        pipe.sent.delete(`${participantId}:${what}`);
       },
       () => undefined,
     );
@@ -148,7 +151,7 @@ export class MediasoupPipes implements MediaPipes {
           rtpParameters: rtpParameters as ms.RtpParameters,
           appData: { participantId: info.id },
         });
-        participant.producers.set(kind, producer);
+        participant.producers.set(info.relayed === 'parentScreen' && kind === 'video' ? 'screen' : kind, producer);
       } catch (error) {
         logger.warn({ err: error, pipeId, participantId: info.id, kind }, 'receive() | piped producer refused');
       }

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../../server/domain/apply.js';
 import type { Directory } from '../../../server/domain/directory.js';
 import { childrenToReceive, programOrigin, tallyByChild, type ChildReport } from '../../../server/domain/linking.js';
-import { relayedSlides, slidesForChildren } from '../../../server/domain/relayedSlides.js';
+import {
+  relayedScreen,
+  relayedSlides,
+  screenForChildren,
+  slidesForChildren,
+} from '../../../server/domain/relayedSlides.js';
 import { tallyRollCall } from '../../../server/domain/rollCall.js';
 import { CHAIR, codeOf, Meeting, point, SYSTEM, smallMeetingInput } from '../../helpers/domain.js';
 
@@ -243,6 +248,29 @@ describe('linked meetings: the child side', () => {
     m.run({ type: 'uplink.state', state: 'linked', parentMeetingId: 'tw', unitId: 'P1', parentTitle: 'TW' }, SYSTEM);
     expect(relayedSlides(m.state)?.page).toBe(2);
     expect(codeOf(() => m.run({ type: 'uplink.slides', slides: null }, CHAIR))).toBe('FORBIDDEN');
+    expect(replay(m.log)).toEqual(m.state);
+  });
+
+  it("shows the parent's shared screen on the same terms, yields to its own content, and passes it on", () => {
+    const m = child();
+    const screen = { presenterName: 'Điểm cầu Trung ương', since: m.now };
+    expect(m.run({ type: 'uplink.screen', screen }, SYSTEM).map((e) => e.type)).toEqual(['ParentScreenChanged']);
+    expect(m.run({ type: 'uplink.screen', screen: { ...screen } }, SYSTEM)).toEqual([]);
+    expect(relayedScreen(m.state)).toEqual(screen);
+    expect(screenForChildren(m.state, (id) => id)).toEqual(screen);
+    m.run({ type: 'uplink.relay', relaying: false });
+    expect(relayedScreen(m.state)).toBeNull();
+    m.run({ type: 'uplink.relay', relaying: true });
+    // Its own screen goes first, here and below.
+    m.run({ type: 'screen.start' });
+    expect(relayedScreen(m.state)).toBeNull();
+    expect(screenForChildren(m.state, () => 'Tỉnh A')?.presenterName).toBe('Tỉnh A');
+    m.run({ type: 'content.stop' });
+    expect(relayedScreen(m.state)).toEqual(screen);
+    m.run({ type: 'uplink.screen', screen: null }, SYSTEM);
+    expect(relayedScreen(m.state)).toBeNull();
+    expect(screenForChildren(m.state, (id) => id)).toBeNull();
+    expect(codeOf(() => m.run({ type: 'uplink.screen', screen }, CHAIR))).toBe('FORBIDDEN');
     expect(replay(m.log)).toEqual(m.state);
   });
 });

@@ -53,6 +53,33 @@ describe('routing policy', () => {
     expect(planRouting(m.state, [sharingChair, sharingX1], m.now).byParticipant.get('c1')?.content).toBe('p-X1');
   });
 
+  it("a linked meeting relaying its parent shows the parent's screen piped down, and its own screen over it", () => {
+    const system = { role: 'system' } as const;
+    const m = new Meeting().startSession();
+    m.run({ type: 'uplink.configure', parentUrl: 'http://127.0.0.2:4000', linkToken: 'x' }, { role: 'admin' });
+    m.run({ type: 'uplink.state', state: 'linked', parentMeetingId: 'tw', unitId: 'P1', parentTitle: 'TW' }, system);
+    const parentScreen: MediaParticipant = { id: 'pipe:s', role: 'observer', pointId: null, relayed: 'parentScreen' };
+    const parentHub: MediaParticipant = { id: 'pipe:h', role: 'observer', pointId: null, relayed: 'parentHub' };
+    const on = [chair, parentHub, parentScreen, pt('X1')];
+    // Piped down but not (or no longer) shown by the parent: nothing.
+    expect(planRouting(m.state, on, m.now).byParticipant.get('p-X1')?.content).toBeNull();
+    m.run({ type: 'uplink.screen', screen: { presenterName: 'Trung ương', since: m.now } }, system);
+    const plan = planRouting(m.state, on, m.now);
+    expect(plan.byParticipant.get('p-X1')?.content).toBe('pipe:s');
+    expect(plan.byParticipant.get('c1')?.content).toBe('pipe:s');
+    // Never in the program or the grid: it is the content only.
+    expect(plan.byParticipant.get('p-X1')?.program).toEqual(['pipe:h', null]);
+    expect(plan.byParticipant.get('c1')?.grid).toEqual(['p-X1']);
+    // Its own screen goes first; its own program drops the parent's.
+    m.run({ type: 'screen.start' });
+    expect(
+      planRouting(m.state, [{ ...chair, sharing: true }, ...on.slice(1)], m.now).byParticipant.get('p-X1')?.content,
+    ).toBe('c1');
+    m.run({ type: 'content.stop' });
+    m.run({ type: 'uplink.relay', relaying: false });
+    expect(planRouting(m.state, on, m.now).byParticipant.get('p-X1')?.content).toBeNull();
+  });
+
   it('the hub and technicians receive every point as a paged grid of thumbnails; points do not', () => {
     const m = new Meeting().startSession();
     const plan = planRouting(m.state, everyone, m.now, { gridPageSize: 4, gridPages: new Map([['t1', 1]]) });
