@@ -25,8 +25,8 @@ export interface LinkMediaOptions {
 /**
  * Media across one link between meetings, on mediasoup: one pipe per linked pair. The parent pipes its program (hub
  * and speaker, and the screen it shows) down to a child — except a source that came from that child (no loops, no
- * echo of a room to itself);
- * the child pipes its hall up, and the point holding the parent's floor. Only what the far side shows crosses.
+ * echo of a room to itself); the child pipes its hall up, and the point holding the parent's floor. Only what the far
+ * side shows crosses.
  */
 export class LinkMedia {
   readonly #options: LinkMediaOptions;
@@ -243,9 +243,7 @@ export class LinkMedia {
   #participantFor(source: PipedSource, id: string): MediaParticipant | null {
     const { meetings, meetingId, side } = this.#options;
     if (side.kind === 'child') {
-      const relayed = ({ hub: 'parentHub', speaker: 'parentSpeaker', screen: 'parentScreen' } as const)[
-        source.as as 'hub' | 'speaker' | 'screen'
-      ];
+      const relayed = RELAYED_FROM_PARENT[source.as];
 
       return relayed === undefined ? null : { id, role: 'observer', pointId: null, relayed };
     }
@@ -277,6 +275,13 @@ function fingerprint(source: PipedSource): string {
     .map((p) => JSON.stringify((p.rtpParameters as { encodings?: { ssrc?: number }[] }).encodings?.map((e) => e.ssrc)))
     .join('|');
 }
+
+/** What each source the parent pipes down stands for on the child's bridge. */
+const RELAYED_FROM_PARENT: Partial<Record<PipedSource['as'], NonNullable<MediaParticipant['relayed']>>> = {
+  hub: 'parentHub',
+  speaker: 'parentSpeaker',
+  screen: 'parentScreen',
+};
 
 /** A screen crosses on its own; every other source is a camera with its microphone. */
 const mediaOf = (as: PipedSource['as']): PipedMedia => (as === 'screen' ? 'screen' : 'camera');

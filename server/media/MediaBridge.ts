@@ -89,13 +89,13 @@ export interface PipedProducer {
   rtpParameters: unknown;
 }
 
+/** What of a participant crosses a pipe: its camera and microphone, or its shared screen. */
+export type PipedMedia = 'camera' | 'screen';
+
 /**
  * Media pipes between bridges on different hosts (mediasoup's pipeToRouter steps done by hand, the parameters carried
  * by the link between coordinators). One pipe per linked pair of meetings.
  */
-/** What of a participant crosses a pipe: its camera and microphone, or its shared screen. */
-export type PipedMedia = 'camera' | 'screen';
-
 export interface MediaPipes {
   /** Creates this side's pipe transport for a meeting (idempotent per pipe id) and says where it listens. */
   open(meetingId: string, pipeId: string): Promise<PipeEndpoint>;

@@ -1,8 +1,7 @@
 import type { MeetingState } from '../domain/model.js';
 import { relayedScreen, relayedSlides } from '../domain/relayedSlides.js';
-import type { ContentShown } from '../protocol/content.js';
 import type { DirectoryIndex } from '../domain/directory.js';
-import type { ContentView } from '../protocol/content.js';
+import type { ContentShown, ContentView } from '../protocol/content.js';
 
 /** The content beside the speaker and the documents, as every console shows them. */
 export function contentViewOf(state: MeetingState, index: DirectoryIndex, added: string | null = null): ContentView {
