@@ -1,9 +1,17 @@
 import { EventEmitter } from 'node:events';
-import { PictureLossIndication, RtcpPayloadSpecificFeedback, type RtcpPacket, type RTCRtpTransceiver } from 'werift';
+import {
+  PictureLossIndication,
+  RTCPeerConnection,
+  RtcpPayloadSpecificFeedback,
+  RtpPacket,
+  type RtcpPacket,
+  type RTCRtpTransceiver,
+  type RtpHeader,
+} from 'werift';
 import { KeyedQueue } from '../KeyedQueue.js';
-import { gatheredSdp, NEGOTIATION_TIMEOUT_MS, peerConnection, SDP_ONLY } from './negotiation.js';
+import { gatheredSdp, NEGOTIATION_TIMEOUT_MS, OPUS, SDP_ONLY, VP8 } from './negotiation.js';
 import { openUdpTap, type UdpTapSink } from './udpTap.js';
-import { addSlots, askKeyframe, forward, inputOf, type Input, type Peer } from './slots.js';
+import { Vp8IdContinuity } from './vp8Ids.js';
 import { DomainError } from '../../domain/errors.js';
 import { createLogger } from '../../logger.js';
 import type {
@@ -19,6 +27,49 @@ import type {
 import { MAX_GRID_PAGE, type MediaParticipant, type RoutingPlan } from '../routing.js';
 
 const logger = createLogger('WeriftBridge');
+
+/** Receive slots per participant: program (hub, speaker), audio mix, thumbnails for staff. */
+const AUDIO_SLOTS = 6;
+/** Receivers that cannot decode repeat their PLI; a short interval keeps a camera from encoding keyframes only. */
+const KEYFRAME_MIN_INTERVAL_MS = 250;
+
+interface Slot {
+  label: SlotLabel;
+  transceiver: RTCRtpTransceiver;
+  /** The source whose packets we are sending; switching sources re-bases sequence numbers and timestamps. */
+  sending: string | null;
+  rebase: boolean;
+  /** When the slot last sent a packet (epoch ms; 0 before the first). */
+  lastSentAt: number;
+  /** Video slots: VP8 picture ids carried on across sources. */
+  vp8: Vp8IdContinuity | null;
+}
+
+/** What a participant sends in: its microphone, its camera, its shared screen. */
+type Input = 'audio' | 'camera' | 'screen';
+
+/** The input a slot carries: content slots the shared screen, other video slots the camera. */
+const inputOf = (slot: Slot): Input =>
+  slot.label.kind === 'audio' ? 'audio' : slot.label.purpose === 'content' ? 'screen' : 'camera';
+
+interface Peer {
+  participant: MediaParticipant;
+  meetingId: string;
+  pc: RTCPeerConnection;
+  mic: RTCRtpTransceiver;
+  camera: RTCRtpTransceiver;
+  /** Receives a shared screen (idle until the console shares one). */
+  screen: RTCRtpTransceiver;
+  slots: Slot[];
+  micSsrc: number | null;
+  cameraSsrc: number | null;
+  screenSsrc: number | null;
+  /** The offer made, until answered. */
+  offer: string | null;
+  /** When a keyframe was last asked of this participant's camera, and of its screen (epoch ms). */
+  keyframeAskedAt: number;
+  screenKeyframeAskedAt: number;
+}
 
 export interface WeriftBridgeOptions {
   /** Only this address is offered and used for ICE (loopback in tests; the server's address in production). */
@@ -85,10 +136,48 @@ export class WeriftBridge implements MediaBridge {
       };
     }
     this.#leaveNow(participant.id);
-    const pc = peerConnection(this.#listenIp, this.#portRange);
+    const listenIp = this.#listenIp;
+    const pc = new RTCPeerConnection({
+      codecs: { audio: [OPUS()], video: [VP8()] },
+      // One ICE/DTLS transport per participant, not one per slot.
+      bundlePolicy: 'max-bundle',
+      ...(listenIp === undefined
+        ? {}
+        : {
+            iceAdditionalHostAddresses: [listenIp],
+            // Talk only to the peer's candidates on our own network (loopback in tests).
+            iceFilterCandidatePair: (pair) =>
+              pair.remoteCandidate.host === listenIp && pair.localCandidate.host === listenIp,
+          }),
+      ...(this.#portRange === undefined ? {} : { icePortRange: this.#portRange }),
+    });
     const mic = pc.addTransceiver('audio', { direction: 'recvonly' });
     const camera = pc.addTransceiver('video', { direction: 'recvonly' });
-    const slots = addSlots(pc, participant.role === 'point' ? 0 : this.#gridSlots);
+    const slots: Slot[] = [];
+    const addSlot = (kind: 'audio' | 'video', purpose: SlotLabel['purpose']) => {
+      const transceiver = pc.addTransceiver(kind, { direction: 'sendonly' });
+      const slot: Slot = {
+        label: { mid: '', kind, purpose, source: null, sourcePointId: null },
+        transceiver,
+        sending: null,
+        rebase: true,
+        lastSentAt: 0,
+        vp8: kind === 'video' ? new Vp8IdContinuity() : null,
+      };
+      slots.push(slot);
+    };
+    addSlot('video', 'hub');
+    addSlot('video', 'speaker');
+    for (let i = 0; i < AUDIO_SLOTS; i += 1) {
+      addSlot('audio', 'audio');
+    }
+    if (participant.role !== 'point') {
+      for (let i = 0; i < this.#gridSlots; i += 1) {
+        addSlot('video', 'grid');
+      }
+    }
+    // Content last, so the slots above keep the places consoles know them by: the shared screen out, and in.
+    addSlot('video', 'content');
     const screen = pc.addTransceiver('video', { direction: 'recvonly' });
     // A browser that lost a slot's picture asks for a keyframe; pass it to whoever fills that slot. werift hands a
     // PLI to whatever matches the browser's *sender* SSRC first (often our receiver of its camera), so listen on
@@ -350,7 +439,7 @@ export class WeriftBridge implements MediaBridge {
           for (const slot of other.slots) {
             if (slot.label.source === peer.participant.id && inputOf(slot) === input) {
               buffer ??= rtp.serialize();
-              forward(slot, peer.participant.id, buffer, rtp.header, Date.now());
+              this.#send(slot, peer.participant.id, buffer, rtp.header);
             }
           }
         }
@@ -388,10 +477,45 @@ export class WeriftBridge implements MediaBridge {
     });
   }
 
+  #send(slot: Slot, source: string, buffer: Buffer, header: RtpHeader): void {
+    const sender = slot.transceiver.sender;
+    const now = Date.now();
+    if (slot.rebase || slot.sending !== source) {
+      // A new source continues the slot's sequence numbers and VP8 picture ids (a receiver drops frames whose id is
+      // behind the last it decoded: the new source's bytes arrived and none was decoded), and its timestamps run on
+      // by as long as the slot was silent (a reload takes seconds), so the receiver's timing sees the real gap.
+      const silentTicks = slot.lastSentAt === 0 ? 0 : (now - slot.lastSentAt) * (slot.label.kind === 'audio' ? 48 : 90);
+      sender.replaceRTP(
+        { sequenceNumber: header.sequenceNumber, timestamp: (header.timestamp - silentTicks) >>> 0 },
+        true,
+      );
+      slot.sending = source;
+      slot.rebase = false;
+      slot.vp8?.switchSource();
+    }
+    slot.lastSentAt = now;
+    const packet = RtpPacket.deSerialize(buffer);
+    if (slot.vp8 !== null) {
+      packet.payload = slot.vp8.rewrite(packet.payload);
+    }
+    void sender.sendRtp(packet).catch(() => undefined);
+  }
+
   #requestKeyframe(participantId: string | null, input: Input = 'camera'): void {
     const peer = participantId === null ? undefined : this.#peers.get(participantId);
-    if (peer !== undefined) {
-      askKeyframe(peer, input, Date.now());
+    const now = Date.now();
+    if (peer === undefined || input === 'audio') {
+      return;
+    }
+    // Every receiver of a source may ask at once (and browsers repeat until they decode): one PLI per interval.
+    if (input === 'screen') {
+      if (peer.screenSsrc !== null && now - peer.screenKeyframeAskedAt >= KEYFRAME_MIN_INTERVAL_MS) {
+        peer.screenKeyframeAskedAt = now;
+        void peer.screen.receiver.sendRtcpPLI(peer.screenSsrc).catch(() => undefined);
+      }
+    } else if (peer.cameraSsrc !== null && now - peer.keyframeAskedAt >= KEYFRAME_MIN_INTERVAL_MS) {
+      peer.keyframeAskedAt = now;
+      void peer.camera.receiver.sendRtcpPLI(peer.cameraSsrc).catch(() => undefined);
     }
   }
 

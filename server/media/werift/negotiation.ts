@@ -1,4 +1,4 @@
-import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
+import { RTCRtpCodecParameters, type RTCPeerConnection } from 'werift';
 import { DomainError } from '../../domain/errors.js';
 
 /** What the embedded bridge negotiates: codecs, timeouts, and the SDP it offers. */
@@ -63,24 +63,4 @@ export async function gatheredSdp(pc: RTCPeerConnection, listenIp: string | unde
     .split('\r\n')
     .filter((line) => !line.startsWith('a=candidate:') || line.includes(` ${listenIp} `))
     .join('\r\n');
-}
-
-/** A participant's connection: one ICE/DTLS transport for all its slots, on the listen address only when one is set. */
-export function peerConnection(
-  listenIp: string | undefined,
-  portRange: [number, number] | undefined,
-): RTCPeerConnection {
-  return new RTCPeerConnection({
-    codecs: { audio: [OPUS()], video: [VP8()] },
-    bundlePolicy: 'max-bundle',
-    ...(listenIp === undefined
-      ? {}
-      : {
-          iceAdditionalHostAddresses: [listenIp],
-          // Talk only to the peer's candidates on our own network (loopback in tests).
-          iceFilterCandidatePair: (pair) =>
-            pair.remoteCandidate.host === listenIp && pair.localCandidate.host === listenIp,
-        }),
-    ...(portRange === undefined ? {} : { icePortRange: portRange }),
-  });
 }
