@@ -228,12 +228,27 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
       // left of it.
       const screenFrom = log.find((e) => e.type === 'ContentShown' && e.kind === 'screen')?.at ?? 0;
       const screenTo = log.find((e) => e.type === 'ContentStopped' && e.at > screenFrom)?.at ?? 0;
-      const screenOffset = recordingOffset(recording?.spans ?? [], laterIn(screenFrom, screenTo));
       const cameraColour = meanColour(camera, 0, 0, 64, 36);
-      for (const frame of [slides, await thumbnail(file, screenOffset ?? 0)]) {
+      // The fake camera's colour drifts from the moment it is taken at: of three moments late in each stretch, at
+      // least two must show it in the corner.
+      const cornerIsCamera = (frame: Buffer) => {
         const corner = meanColour(frame, 50, 28, 62, 34);
         const beside = meanColour(frame, 34, 28, 46, 34);
-        expect(colourDistance(corner, cameraColour)).toBeLessThan(colourDistance(corner, beside));
+
+        return colourDistance(corner, cameraColour) < colourDistance(corner, beside);
+      };
+      for (const [from, to, last] of [
+        [screenFrom, screenTo, duration - 1],
+        [shown, ended, duration - 1],
+      ] as const) {
+        const moments = [0.6, 0.75, 0.9].map((share) =>
+          Math.min(recordingOffset(recording?.spans ?? [], from + (to - from) * share) ?? 0, last),
+        );
+        const withCamera = await Promise.all(moments.map(async (at) => cornerIsCamera(await thumbnail(file, at))));
+        expect(
+          withCamera.filter(Boolean).length,
+          `the speaker beside the content at ${moments.join(', ')} s`,
+        ).toBeGreaterThanOrEqual(2);
       }
       expect(colourDistance(meanColour(expected, 50, 28, 62, 34), cameraColour)).toBeGreaterThan(60);
       const titles = probe.chapters.map((c) => c.tags?.title ?? '');
