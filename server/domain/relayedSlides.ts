@@ -39,15 +39,18 @@ export const RELAYED_SLIDES_EVENTS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The parent's slides this meeting's consoles show: while linked and relaying the parent's program, and while the
+ * The link whose content this meeting's consoles show: while linked and relaying the parent's program, and while the
  * meeting shows no content of its own.
  */
-export function relayedSlides(state: MeetingState): ParentSlides | null {
+function showingParentContent(state: MeetingState): MeetingState['uplink'] {
   const up = state.uplink;
 
-  return up !== null && up.state === 'linked' && up.relaying && state.content === null
-    ? (up.parentSlides ?? null)
-    : null;
+  return up !== null && up.state === 'linked' && up.relaying && state.content === null ? up : null;
+}
+
+/** The parent's slides this meeting's consoles show. */
+export function relayedSlides(state: MeetingState): ParentSlides | null {
+  return showingParentContent(state)?.parentSlides ?? null;
 }
 
 /** What this meeting shows as slides to the meetings linked below it: its own document's page, or what it relays. */
@@ -76,13 +79,9 @@ export function slidesForChildren(
   return relayed === null ? null : { ...relayed, pagesAt: 'parent-documents' };
 }
 
-/** The parent's shared screen this meeting's consoles show: on the same terms as its slides. */
+/** The parent's shared screen this meeting's consoles show. */
 export function relayedScreen(state: MeetingState): ParentScreen | null {
-  const up = state.uplink;
-
-  return up !== null && up.state === 'linked' && up.relaying && state.content === null
-    ? (up.parentScreen ?? null)
-    : null;
+  return showingParentContent(state)?.parentScreen ?? null;
 }
 
 /** What this meeting shows as a shared screen to the meetings linked below it: its own, or the one it relays. */
