@@ -49,6 +49,7 @@ import { rooms } from './signaling/rooms.js';
 import { SignalingServer } from './signaling/SignalingServer.js';
 import { createBridge } from './media/createBridge.js';
 import { MediaService } from './media/MediaService.js';
+import { Faults } from './telemetry/Faults.js';
 import { createMetrics } from './telemetry/metrics.js';
 import { TelemetryService } from './telemetry/TelemetryService.js';
 import { RedisTelemetryHistory } from './telemetry/RedisTelemetryHistory.js';
@@ -112,6 +113,8 @@ export interface AppServer {
   telemetry: TelemetryService;
   /** The media service and, through it, the bridge that carries this node's media. */
   media: MediaService;
+  /** Unexpected errors contained (counted in `diemcau_faults_total`); `main.ts` routes the process's to it too. */
+  faults: Faults;
   readonly closed: boolean;
   /** Closes sockets, the HTTP server, timers and the store, in that order. Idempotent. */
   close(): Promise<void>;
@@ -140,7 +143,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     redis === undefined || ownership === undefined ? null : await NodeBus.start({ redis, nodeId: ownership.nodeId });
   const adapterClient = bus === null ? null : (redis?.duplicate() ?? null);
   adapterClient?.on('error', (error: Error) => logger.debug({ err: error }, 'socket.io adapter: redis error'));
-  const meetings = await MeetingService.create({ store, directoryStore, now, ownership });
+  const faults = new Faults();
+  const meetings = await MeetingService.create({ store, directoryStore, now, ownership, faults });
   const tokens = new JoinTokens({ secret: config.JWT_SECRET, registry: tokenRegistry });
   const accounts = new AccountService({ store: accountStore, secret: config.JWT_SECRET, now });
   if (config.ADMIN_USERNAME !== undefined && config.ADMIN_PASSWORD !== undefined) {
@@ -240,7 +244,12 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       ...(bus === null ? {} : { othersSummaries: summariesFromOwners(() => meetings.storedIds(), locateOwner) }),
     }),
   );
-  const uplinks = new UplinkService({ meetings });
+  const uplinks = new UplinkService({
+    meetings,
+    faults,
+    allowHttp: config.LINK_ALLOW_HTTP,
+    timeoutMs: config.LINK_TIMEOUT_MS,
+  });
   app.use('/api/meetings', linkRouter({ meetings, tokens, auth, uplinks, now }));
   let recordings: RecordingService | null = null;
   app.use('/api/meetings', recordRouter({ meetings, auth, now, recordings: () => recordings }));
@@ -277,7 +286,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     express.static(join(CLIENT_DIR, 'assets'), { index: false, immutable: true, maxAge: '30d' }),
   );
   app.get('/favicon.svg', (_req, res) => res.sendFile(join(CLIENT_DIR, 'favicon.svg'), { maxAge: '1d' }));
-  const metrics = createMetrics({ meetings, telemetry, socketCount: () => signaling.io.engine.clientsCount });
+  const metrics = createMetrics({ meetings, telemetry, faults, socketCount: () => signaling.io.engine.clientsCount });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
@@ -342,6 +351,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     meetings,
     tokens,
     media,
+    faults,
+    pipeAddresses: config.LINK_PIPE_ADDRESSES,
     ownerUrl: (meetingId) => signaling.gateway.ownerUrl(meetingId),
   });
   uplinks.attachMedia(media);
@@ -381,6 +392,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     signaling,
     telemetry,
     media,
+    faults,
     get closed() {
       return closed;
     },

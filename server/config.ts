@@ -106,6 +106,23 @@ export const configSchema = z
     /** First UDP/TCP port for media (mediasoup: one per worker; werift: its ICE range). */
     MEDIA_PORT_MIN: z.coerce.number().int().min(1024).max(65_000).default(40_000),
     MEDIA_PORT_MAX: z.coerce.number().int().min(1025).max(65_535).default(40_999),
+    /** How long a link's first connection or one report up waits for the parent's answer, ms. */
+    LINK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /**
+     * Linked meetings over plain `http://` to a parent that is not on loopback: the link's invitation, its media
+     * keys and slide requests then cross the network in clear. `1` only for a lab; warned at start and in the
+     * organizer's console. Default off: a parent must be `https://` (or on this machine's loopback).
+     */
+    LINK_ALLOW_HTTP: z
+      .enum(['0', '1'])
+      .default('0')
+      .transform((value) => value === '1'),
+    /**
+     * Addresses (comma-separated) a child's media pipe may name besides its link's own remote address: its media host
+     * when that is another machine than its coordinator, or its address before a NAT. The parent never sends its
+     * program anywhere else.
+     */
+    LINK_PIPE_ADDRESSES: commaList,
     /** TURN and STUN servers handed to consoles, comma-separated (`turn:host:3478?transport=udp`, `turns:host:443`). */
     TURN_URLS: commaList,
     /** coturn's `static-auth-secret` (≥ 32 characters): consoles get credentials derived from it, never the secret. */

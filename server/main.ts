@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     values.demo && process.env.LOG_LEVEL === undefined ? { ...process.env, LOG_LEVEL: 'warn' } : process.env,
   );
   const server = await startServer(config);
+  // One meeting's failure never takes the process, and its other meetings, down: counted and logged instead.
+  server.faults.guardProcess();
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     server.close().then(

@@ -332,6 +332,7 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
       break;
     }
     case 'ChildLinked':
+    case 'ChildLinkResumed':
     case 'ChildLinkLost':
     case 'ChildUnlinked':
     case 'UplinkConfigured':

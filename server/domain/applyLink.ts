@@ -8,6 +8,7 @@ type LinkEvent = Extract<
   {
     type:
       | 'ChildLinked'
+      | 'ChildLinkResumed'
       | 'ChildLinkLost'
       | 'ChildUnlinked'
       | 'UplinkConfigured'
@@ -44,11 +45,13 @@ export function applyLinkEvent(state: MeetingState, event: LinkEvent): void {
       state.points = pointsOf(state.def, state.points);
       return;
     }
+    case 'ChildLinkResumed':
     case 'ChildLinkLost':
     case 'ChildUnlinked': {
       const link = state.links[event.unitId];
       if (link !== undefined) {
-        link.state = event.type === 'ChildLinkLost' ? 'lost' : 'unlinked';
+        link.state =
+          event.type === 'ChildLinkResumed' ? 'linked' : event.type === 'ChildLinkLost' ? 'lost' : 'unlinked';
         link.since = event.at;
       }
       return;

@@ -97,6 +97,8 @@ export type EventBody =
       lineage: string[];
     }
   | { type: 'ChildLinkLost'; unitId: string }
+  /** A child said hello again with the report it had: the link is up, nothing of the meeting's definition changed. */
+  | { type: 'ChildLinkResumed'; unitId: string }
   | { type: 'ChildUnlinked'; unitId: string }
   | { type: 'UplinkConfigured'; parentUrl: string; linkToken: string }
   | {
@@ -127,6 +129,7 @@ export type EventBody =
 /** Events that change a link between meetings (either side). */
 export const LINK_EVENTS: ReadonlySet<string> = new Set([
   'ChildLinked',
+  'ChildLinkResumed',
   'ChildLinkLost',
   'ChildUnlinked',
   'UplinkConfigured',

@@ -99,6 +99,12 @@ export interface Uplink {
 
 export const REMOTE_ID_SEPARATOR = '.';
 
+/** The most points all children of a meeting may bring together (a nation's 3,400 communes, with room to spare). */
+export const MAX_LINKED_POINTS = 20_000;
+
+/** Two folded values the same (both built in one order by the same code, or read back from the log). */
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
 export function remoteId(unitId: string, childId: string): string {
   return `${unitId}${REMOTE_ID_SEPARATOR}${childId}`;
 }
@@ -218,17 +224,45 @@ export function attachChild(state: MeetingState, cmd: CommandOf<'link.attach'>):
   if (clash !== undefined) {
     throw DomainError.validation(`Mã điểm cầu ${clash.code} trùng trong hội nghị (point id clashes)`);
   }
-  const events: EventBody[] = [
-    {
-      type: 'ChildLinked',
-      unitId: cmd.unitId,
-      tokenId: cmd.tokenId,
-      childMeetingId: report.meetingId,
-      title: report.title,
-      lineage: report.lineage,
-      ...placed,
-    },
-  ];
+  const others = Object.values(state.links)
+    .filter((link) => link.unitId !== cmd.unitId && link.state !== 'unlinked')
+    .reduce((sum, link) => sum + link.points.length, 0);
+  if (others + placed.points.length > MAX_LINKED_POINTS) {
+    throw new DomainError(
+      'PAYLOAD_TOO_LARGE',
+      `Tổng số điểm cầu của các hội nghị cấp dưới vượt quá ${MAX_LINKED_POINTS} (too many linked points)`,
+    );
+  }
+  const unchanged =
+    existing !== undefined &&
+    existing.state !== 'unlinked' &&
+    existing.tokenId === cmd.tokenId &&
+    existing.title === report.title &&
+    sameJson(existing.lineage, report.lineage) &&
+    existing.hallPointId === placed.hallPointId &&
+    sameJson(existing.units, placed.units) &&
+    sameJson(
+      existing.points.filter((p) => placed.localIds[p.code] !== undefined),
+      placed.points,
+    ) &&
+    Object.entries(placed.localIds).every(([id, local]) => existing.localIds[id] === local);
+  // A child says hello on every reconnection: the same report again changes nothing of the meeting's definition, so
+  // it is not written again (a province restarting under a hundred communes must not rewrite the nation's log).
+  const events: EventBody[] = unchanged
+    ? existing.state === 'linked'
+      ? []
+      : [{ type: 'ChildLinkResumed', unitId: cmd.unitId }]
+    : [
+        {
+          type: 'ChildLinked',
+          unitId: cmd.unitId,
+          tokenId: cmd.tokenId,
+          childMeetingId: report.meetingId,
+          title: report.title,
+          lineage: report.lineage,
+          ...placed,
+        },
+      ];
   // Presence as the child has it now (on a resume, what changed while the link was down).
   const connected = new Set(report.connected.map((id) => remoteId(cmd.unitId, id)));
   if (state.status !== 'scheduled') {

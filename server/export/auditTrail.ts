@@ -316,6 +316,11 @@ function describe(event: MeetingEvent, context: Context): [string, string] {
         say(['Hội nghị cấp dưới kết nối', 'Child meeting linked']),
         `${index.units.get(event.unitId)?.name ?? event.unitId}: ${event.title}; ${event.points.length} ${say(['điểm cầu', 'points'])}`,
       ];
+    case 'ChildLinkResumed':
+      return [
+        say(['Hội nghị cấp dưới kết nối lại', 'Child meeting reconnected']),
+        index.units.get(event.unitId)?.name ?? event.unitId,
+      ];
     case 'ChildLinkLost':
       return [
         say(['Mất kết nối với hội nghị cấp dưới', 'Child meeting lost']),

@@ -24,6 +24,8 @@ import { LinkMedia } from './LinkMedia.js';
 import { linkNotices, parentStanding } from './linkNotices.js';
 import { relayLink } from './linkProxy.js';
 import { normalizeStrings } from '../domain/text.js';
+import { Faults } from '../telemetry/Faults.js';
+import { pipeTargetAllowed } from './linkAddresses.js';
 
 const logger = createLogger('LinkHub');
 const AUDITED_REFUSALS = 20;
@@ -51,6 +53,14 @@ export interface LinkHubOptions {
    * reaching another node is relayed to the owner. Default: every meeting is local.
    */
   ownerUrl?: ((meetingId: string) => Promise<'local' | string | null>) | undefined;
+  /** Where unexpected errors on a link are counted. */
+  faults?: Faults | undefined;
+  /**
+   * Addresses a child's media pipe may name besides its link's own remote address (LINK_PIPE_ADDRESSES): a child's
+   * media host on another machine, a child behind a NAT, children reaching a parent through another of its nodes.
+   * Default none.
+   */
+  pipeAddresses?: readonly string[] | undefined;
 }
 
 /**
@@ -66,7 +76,7 @@ export class LinkHub {
   readonly #namespace: Namespace;
   /** Per `meetingId/unitId`, the socket that speaks for the child now. */
   readonly #current = new Map<string, LinkSocket>();
-  /** Refusals audited per link socket in the current minute. */
+  /** Refusals audited per link (`meetingId/unitId`, across its reconnections) in the current minute. */
   readonly #refusals = new Map<string, { since: number; count: number }>();
   /** Per `meetingId/unitId`, the media pipe to that child. */
   readonly #media = new Map<string, LinkMedia>();
@@ -76,9 +86,21 @@ export class LinkHub {
   #closed = false;
 
   readonly #ownerUrl: NonNullable<LinkHubOptions['ownerUrl']>;
+  readonly #faults: Faults;
+  readonly #pipeAddresses: readonly string[];
 
-  constructor({ httpServer, meetings, tokens, media, ownerUrl = async () => 'local' }: LinkHubOptions) {
+  constructor({
+    httpServer,
+    meetings,
+    tokens,
+    media,
+    ownerUrl = async () => 'local',
+    faults = new Faults(),
+    pipeAddresses = [],
+  }: LinkHubOptions) {
     this.#meetings = meetings;
+    this.#faults = faults;
+    this.#pipeAddresses = pipeAddresses;
     this.#ownerUrl = ownerUrl;
     this.#mediaService = media;
     this.#io = new Server(httpServer, {
@@ -195,7 +217,6 @@ export class LinkHub {
     }
     const { meetingId, unitId } = socket.data;
     socket.on('disconnect', () => {
-      this.#refusals.delete(socket.id);
       const key = `${meetingId}/${unitId}`;
       if (this.#current.get(key) !== socket) {
         return;
@@ -218,6 +239,9 @@ export class LinkHub {
       this.#request(socket, event, args[0]).then(
         (result) => reply({ ok: true, ...result }),
         (error: unknown) => {
+          if (!(error instanceof DomainError)) {
+            this.#faults.record('link', error, { meetingId: socket.data.meetingId, unitId: socket.data.unitId, event });
+          }
           const body = toErrorBody(error);
           reply({ ok: false, error: body });
           this.#auditRefusal(socket, event, body.message);
@@ -277,6 +301,14 @@ export class LinkHub {
       }
       case 'link:media:open': {
         const { endpoint } = parsed.data as LinkRequest<'link:media:open'>;
+        // The program goes only where the link comes from (or where the office said a child's media host is):
+        // never to a host a child names.
+        if (!pipeTargetAllowed(endpoint.ip, socket.data.address, this.#pipeAddresses)) {
+          throw new DomainError(
+            'FORBIDDEN',
+            `Địa chỉ truyền hình ${endpoint.ip.slice(0, 64)} không phải địa chỉ của kết nối liên thông (the pipe must go to the link's own address)`,
+          );
+        }
         const media = this.#mediaService;
         if (media?.bridge.pipes === undefined) {
           throw new DomainError(
@@ -343,9 +375,10 @@ export class LinkHub {
   #auditRefusal(socket: LinkSocket, event: string, message: string): void {
     const { meetingId, unitId, tokenId, address } = socket.data;
     const now = Date.now();
-    const window = this.#refusals.get(socket.id);
+    const link = `${meetingId}/${unitId}`;
+    const window = this.#refusals.get(link);
     if (window === undefined || now - window.since > 60_000) {
-      this.#refusals.set(socket.id, { since: now, count: 1 });
+      this.#refusals.set(link, { since: now, count: 1 });
     } else if ((window.count += 1) > AUDITED_REFUSALS) {
       return;
     }

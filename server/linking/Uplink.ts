@@ -3,24 +3,40 @@ import type { Command } from '../domain/commands.js';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../domain/errors.js';
 import type { MeetingEvent } from '../domain/events.js';
 import { reportOf } from '../domain/linking.js';
+import { normalizeStrings } from '../domain/text.js';
 import type { Actor, MeetingState } from '../domain/model.js';
 import { createLogger } from '../logger.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { Ack, ErrorBody } from '../protocol/common.js';
 import {
+  childReport,
   helloAnswer,
   parentScreen,
   parentSlides,
+  LINK_MAX_MESSAGE_BYTES,
   LINK_NAMESPACE,
+  LINK_NOTICES,
   LINK_PATH,
   type HelloAnswer,
+  type LinkNotice,
+  type LinkNoticeName,
   type LinkNotifications,
 } from '../protocol/link.js';
+import { validationError } from '../signaling/handle.js';
+import type { Faults } from '../telemetry/Faults.js';
+import { backoffDelay } from './backoff.js';
 import { LinkMedia } from './LinkMedia.js';
+import { LinkOutbox } from './LinkOutbox.js';
 
 const logger = createLogger('Uplink');
 const SYSTEM: Actor = { role: 'system', via: 'link' };
+/** Refused parent messages written to the meeting's audit trail per minute, at most (the rest are only counted). */
+const AUDITED_REFUSALS = 20;
+/** Longest wait between two tries of a link the parent refuses or cannot take (a report too large, a revoked link). */
+const RETRY_MAX_MS = 120_000;
+/** A grandchild linking in is told upward once the links below have settled for this long. */
+const HELLO_DEBOUNCE_MS = 1000;
 /** Requests up are checked by the parent's schemas (server/protocol/link.ts LINK_REQUESTS). */
 type LinkEmits = Record<string, (...args: unknown[]) => void>;
 
@@ -34,7 +50,13 @@ export class Uplink {
   readonly #socket: Socket<LinkNotifications, LinkEmits>;
   readonly #timeoutMs: number;
   readonly #retryMs: number;
+  readonly #faults: Faults;
+  readonly #outbox: LinkOutbox;
   #retry: NodeJS.Timeout | null = null;
+  /** Tries refused or unanswered in a row (the next waits longer). */
+  #failures = 0;
+  #helloTimer: NodeJS.Timeout | null = null;
+  #refusals = { since: 0, count: 0 };
   #ready = false;
   #closed = false;
   lastError: ErrorBody | null = null;
@@ -51,16 +73,19 @@ export class Uplink {
     linkToken,
     timeoutMs,
     retryMs,
+    faults,
   }: {
     runtime: MeetingRuntime;
     parentUrl: string;
     linkToken: string;
     timeoutMs: number;
     retryMs: number;
+    faults: Faults;
   }) {
     this.#runtime = runtime;
     this.#timeoutMs = timeoutMs;
     this.#retryMs = retryMs;
+    this.#faults = faults;
     this.#socket = connect(`${parentUrl}${LINK_NAMESPACE}`, {
       auth: { token: linkToken },
       path: LINK_PATH,
@@ -68,27 +93,32 @@ export class Uplink {
       // Its own connection: never multiplexed with another client of the same coordinator in this process.
       forceNew: true,
       autoConnect: false,
-      reconnectionDelay: 300,
-      reconnectionDelayMax: 3000,
+      // Doubling, jittered (socket.io's randomization): a parent restarting under a hundred children is not met by a
+      // hundred reconnections every few seconds.
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 15_000,
+      randomizationFactor: 0.5,
       timeout: timeoutMs,
     });
-    this.#socket.on('link:rollCall', ({ rollCallId, deadlineAt, closesAt }) =>
+    this.#outbox = new LinkOutbox({
+      send: async (event, body) => (await this.#socket.timeout(this.#timeoutMs).emitWithAck(event, body)) as Ack,
+      open: () => this.#ready && this.#socket.connected && !this.#closed,
+      onRefused: (event, error) =>
+        logger.warn({ meetingId: this.#runtime.id, event, error }, 'the parent refused a report'),
+    });
+    this.#on('link:rollCall', ({ rollCallId, deadlineAt, closesAt }) =>
       this.#run({ type: 'uplink.rollCall', parentRollCallId: rollCallId, deadlineAt, closesAt }),
     );
-    this.#socket.on('link:rollCallClosed', ({ rollCallId }) =>
+    this.#on('link:rollCallClosed', ({ rollCallId }) =>
       this.#run({ type: 'uplink.rollCallClosed', parentRollCallId: rollCallId }),
     );
-    this.#socket.on('link:turn', ({ pointId, limitSec }) => this.#run({ type: 'uplink.turn', pointId, limitSec }));
-    this.#socket.on('link:turnWarned', ({ pointId }) => this.#run({ type: 'uplink.turnWarned', pointId }));
-    this.#socket.on('link:turnEnded', ({ pointId, reason }) =>
-      this.#run({ type: 'uplink.turnEnded', pointId, reason }),
-    );
-    this.#socket.on('link:denied', ({ pointId, reason }) => this.#run({ type: 'uplink.denied', pointId, reason }));
-    this.#socket.on('link:status', ({ parentTitle }) =>
-      this.#run({ type: 'uplink.state', state: 'linked', parentTitle }),
-    );
-    this.#socket.on('link:slides', ({ slides, screen }) => void this.#showContent(slides, screen ?? null));
-    this.#socket.on('link:media:sources', ({ sources }) => {
+    this.#on('link:turn', ({ pointId, limitSec }) => this.#run({ type: 'uplink.turn', pointId, limitSec }));
+    this.#on('link:turnWarned', ({ pointId }) => this.#run({ type: 'uplink.turnWarned', pointId }));
+    this.#on('link:turnEnded', ({ pointId, reason }) => this.#run({ type: 'uplink.turnEnded', pointId, reason }));
+    this.#on('link:denied', ({ pointId, reason }) => this.#run({ type: 'uplink.denied', pointId, reason }));
+    this.#on('link:status', ({ parentTitle }) => this.#run({ type: 'uplink.state', state: 'linked', parentTitle }));
+    this.#on('link:slides', ({ slides, screen }) => void this.#showContent(slides, screen ?? null));
+    this.#on('link:media:sources', ({ sources }) => {
       void this.#linkMedia
         ?.receive(sources)
         .catch((error: unknown) => logger.warn({ err: error, meetingId: runtime.id }, 'piped sources not received'));
@@ -121,7 +151,7 @@ export class Uplink {
       if (this.#ready || this.#closed) {
         return;
       }
-      void this.#hello().then(
+      this.#hello().then(
         (answer) => this.connected(answer),
         (error: unknown) => {
           this.lastError = errorBodyOf(error);
@@ -173,39 +203,45 @@ export class Uplink {
     });
   }
 
-  /** The parent answered a hello: record the link and catch up on what it says. */
+  /**
+   * The parent answered a hello: record the link and catch up on what it says. Each step stands alone: one the
+   * meeting refuses (a roll call the parent opened while this meeting is not live, a turn for a meeting not in
+   * session) is logged and the others still run. Never rejects.
+   */
   async connected(answer: HelloAnswer): Promise<void> {
     this.#ready = true;
+    this.#failures = 0;
     this.lastError = null;
     const { parentMeetingId, unitId, parentTitle } = answer;
-    await this.#exec({ type: 'uplink.state', state: 'linked', parentMeetingId, unitId, parentTitle });
-    const state = this.#runtime.state;
+    await this.#step({ type: 'uplink.state', state: 'linked', parentMeetingId, unitId, parentTitle });
     if (answer.rollCall !== null) {
       const { rollCallId, deadlineAt, closesAt } = answer.rollCall;
-      await this.#exec({ type: 'uplink.rollCall', parentRollCallId: rollCallId, deadlineAt, closesAt });
+      await this.#step({ type: 'uplink.rollCall', parentRollCallId: rollCallId, deadlineAt, closesAt });
     }
     // Mirrored roll calls the parent closed while the link was down.
+    const state = this.#runtime.state;
     for (const [local, parent] of Object.entries(state.uplink?.rollCalls ?? {})) {
       const open = state.rollCalls.find((r) => r.rollCallId === local)?.closedAt === null;
       if (open && answer.rollCall?.rollCallId !== parent) {
-        await this.#exec({ type: 'uplink.rollCallClosed', parentRollCallId: parent });
+        await this.#step({ type: 'uplink.rollCallClosed', parentRollCallId: parent });
       }
     }
     await this.#showContent(answer.slides ?? null, answer.screen ?? null);
-    // The parent's turn as it stands now.
+    // The parent's turn as it stands now; one this side ended and told up (not yet answered) stays ended.
     const floor = this.#runtime.state.floor;
-    if (floor?.fromParent === true && answer.turn?.pointId !== floor.pointId) {
-      await this.#exec({ type: 'uplink.turnEnded', pointId: floor.pointId, reason: 'revoked' });
+    const parentTurn = answer.turn !== null && !this.#outbox.has(`release:${answer.turn.pointId}`) ? answer.turn : null;
+    if (floor?.fromParent === true && parentTurn?.pointId !== floor.pointId) {
+      await this.#step({ type: 'uplink.turnEnded', pointId: floor.pointId, reason: 'revoked' });
     }
-    if (answer.turn !== null) {
-      await this.#exec({ type: 'uplink.turn', pointId: answer.turn.pointId, limitSec: answer.turn.limitSec });
+    if (parentTurn !== null) {
+      await this.#step({ type: 'uplink.turn', pointId: parentTurn.pointId, limitSec: parentTurn.limitSec });
     }
     // What went up may have been lost with the link: answers and forwarded requests again (both idempotent there).
     const now = this.#runtime.state;
     for (const rollCall of now.rollCalls) {
       if (rollCall.parentRollCallId !== undefined && rollCall.parentRollCallId === answer.rollCall?.rollCallId) {
         for (const [pointId, c] of Object.entries(rollCall.confirmations)) {
-          this.#emit('link:confirm', {
+          this.#post(`confirm:${rollCall.parentRollCallId}:${pointId}`, 'link:confirm', {
             pointId,
             rollCallId: rollCall.parentRollCallId,
             headcount: c.headcount,
@@ -214,14 +250,16 @@ export class Uplink {
         }
       }
     }
-    void this.#openMedia();
+    this.#openMedia().catch((error: unknown) =>
+      logger.warn({ err: error, meetingId: this.#runtime.id }, 'media pipe not opened'),
+    );
     for (const request of Object.values(now.requests)) {
       if (
         request.status === 'forwarded' &&
         !answer.queued.includes(request.pointId) &&
         answer.turn?.pointId !== request.pointId
       ) {
-        this.#emit('link:floorRequest', {
+        this.#post(`floor:${request.pointId}`, 'link:floorRequest', {
           pointId: request.pointId,
           kind: request.kind,
           topic: request.topic,
@@ -229,13 +267,17 @@ export class Uplink {
         });
       }
     }
+    // Whatever else was not answered before the link went (presence, a released turn).
+    this.#outbox.flush();
   }
 
   /** The media service came after the link (a coordinator starting): a link already up opens its pipe now. */
   attachMedia(media: MediaService): void {
     this.media = media;
     if (this.#ready && this.#socket.connected && this.#linkMedia === null) {
-      void this.#openMedia();
+      this.#openMedia().catch((error: unknown) =>
+        logger.warn({ err: error, meetingId: this.#runtime.id }, 'media pipe not opened'),
+      );
     }
   }
 
@@ -286,14 +328,22 @@ export class Uplink {
       switch (event.type) {
         case 'PointConnected':
         case 'PointDisconnected': {
-          this.#emit('link:presence', { pointId: event.pointId, connected: event.type === 'PointConnected' });
+          this.#post(`presence:${event.pointId}`, 'link:presence', {
+            pointId: event.pointId,
+            connected: event.type === 'PointConnected',
+          });
           break;
         }
         case 'RollCallConfirmed': {
           const parent = state.uplink?.rollCalls[event.rollCallId];
           if (parent !== undefined) {
             const { pointId, headcount, presiding } = event;
-            this.#emit('link:confirm', { pointId, rollCallId: parent, headcount, presiding });
+            this.#post(`confirm:${parent}:${pointId}`, 'link:confirm', {
+              pointId,
+              rollCallId: parent,
+              headcount,
+              presiding,
+            });
           }
           break;
         }
@@ -301,7 +351,7 @@ export class Uplink {
           // The point itself finished a turn the parent gave: the parent's floor is free again.
           const turn = state.turns.at(-1);
           if (event.reason === 'released' && turn?.pointId === event.pointId && this.#parentTurn === event.pointId) {
-            this.#emit('link:release', { pointId: event.pointId });
+            this.#post(`release:${event.pointId}`, 'link:release', { pointId: event.pointId });
           }
           break;
         }
@@ -313,13 +363,14 @@ export class Uplink {
           const request = state.requests[event.requestId];
           if (request !== undefined) {
             const { pointId, kind, topic, department } = request;
-            this.#emit('link:floorRequest', { pointId, kind, topic, department });
+            this.#post(`floor:${pointId}`, 'link:floorRequest', { pointId, kind, topic, department });
           }
           break;
         }
         case 'ChildLinked': {
-          // A grandchild linked in: the parent learns of its points by a new hello (a report is whole).
-          void this.#hello().catch(() => undefined);
+          // A grandchild linked in: the parent learns of its points by a new hello (a report is whole), once the
+          // links below have settled (a restarting level below says a hundred hellos at once).
+          this.#helloSoon();
           break;
         }
         default:
@@ -336,6 +387,10 @@ export class Uplink {
     if (this.#retry !== null) {
       clearTimeout(this.#retry);
     }
+    if (this.#helloTimer !== null) {
+      clearTimeout(this.#helloTimer);
+    }
+    this.#outbox.close();
     this.#linkMedia?.close();
     if (unlink && this.#socket.connected) {
       await this.#socket
@@ -347,9 +402,10 @@ export class Uplink {
   }
 
   async #hello(): Promise<HelloAnswer> {
+    const report = this.#checkedReport();
     const ack = (await this.#socket
       .timeout(this.#timeoutMs)
-      .emitWithAck('link:hello', { report: reportOf(this.#runtime.state) })
+      .emitWithAck('link:hello', { report })
       .catch((error: unknown) => {
         throw new DomainError(
           'LINK_UNREACHABLE',
@@ -360,32 +416,116 @@ export class Uplink {
       throw toDomain(ack.error);
     }
 
-    return helloAnswer.parse(ack);
+    const parsed = helloAnswer.safeParse(normalizeStrings(ack));
+    if (!parsed.success) {
+      const error = validationError(parsed.error);
+      this.#faults.record('link', error, { meetingId: this.#runtime.id, event: 'link:hello' });
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Hội nghị cấp trên trả lời không hợp lệ (bad hello answer): ${error.message}`,
+      );
+    }
+
+    return parsed.data;
   }
 
-  #emit(event: string, body: object): void {
-    this.#socket
-      .timeout(this.#timeoutMs)
-      .emitWithAck(event, body)
-      .then((ack: Ack) => {
-        if (!ack.ok) {
-          logger.warn({ meetingId: this.#runtime.id, event, error: ack.error }, 'the parent refused a report');
-        }
-      })
-      .catch(() => undefined);
+  /**
+   * The meeting's report as the parent's schema will check it, checked here first: one the parent cannot take (more
+   * points than a link carries) is said once, plainly, and tried again only after a growing wait.
+   */
+  #checkedReport(): unknown {
+    const report = reportOf(this.#runtime.state);
+    const checked = childReport.safeParse(report);
+    if (!checked.success) {
+      throw new DomainError(
+        'PAYLOAD_TOO_LARGE',
+        `Báo cáo của hội nghị không hợp lệ để gửi lên cấp trên (the report does not fit the link): ${validationError(checked.error).message}`,
+      );
+    }
+    if (Buffer.byteLength(JSON.stringify(report)) > LINK_MAX_MESSAGE_BYTES - 1024) {
+      throw new DomainError(
+        'PAYLOAD_TOO_LARGE',
+        'Báo cáo của hội nghị quá lớn để gửi lên cấp trên (the report is larger than a link message)',
+      );
+    }
+
+    return report;
+  }
+
+  /** A new hello soon, once: the parent learns of points linked in below. */
+  #helloSoon(): void {
+    if (this.#helloTimer !== null || this.#closed) {
+      return;
+    }
+    this.#helloTimer = setTimeout(() => {
+      this.#helloTimer = null;
+      if (this.#ready && this.#socket.connected && !this.#closed) {
+        this.#hello().catch((error: unknown) => {
+          this.lastError = errorBodyOf(error);
+          logger.warn({ err: error, meetingId: this.#runtime.id }, 'hello after a link below not answered');
+        });
+      }
+    }, HELLO_DEBOUNCE_MS);
+    this.#helloTimer.unref();
+  }
+
+  /** A report up, kept until the parent answers it (see LinkOutbox). */
+  #post(key: string, event: string, body: object): void {
+    this.#outbox.post(key, event, body);
+  }
+
+  /**
+   * Listens to one of the parent's notifications, parsed with its schema first. One that does not parse changes
+   * nothing: it is counted, logged, audited (at most AUDITED_REFUSALS a minute) and, when the parent asked for an
+   * answer, answered with the error.
+   */
+  #on<N extends LinkNoticeName>(name: N, handle: (body: LinkNotice<N>) => void): void {
+    const listener = (...args: unknown[]) => {
+      const ack = typeof args.at(-1) === 'function' ? (args.pop() as (answer: Ack) => void) : null;
+      const parsed = LINK_NOTICES[name].safeParse(normalizeStrings(args[0]));
+      if (!parsed.success) {
+        const error = validationError(parsed.error);
+        this.#refused(name, error);
+        ack?.({ ok: false, error: { code: error.code, message: error.message } });
+
+        return;
+      }
+      try {
+        handle(parsed.data as LinkNotice<N>);
+      } catch (error) {
+        this.#faults.record('link', error, { meetingId: this.#runtime.id, event: name });
+      }
+      ack?.({ ok: true });
+    };
+    this.#socket.on(name, listener as never);
+  }
+
+  #refused(event: string, error: DomainError): void {
+    this.#faults.record('link', error, { meetingId: this.#runtime.id, event });
+    const now = Date.now();
+    if (now - this.#refusals.since > 60_000) {
+      this.#refusals = { since: now, count: 0 };
+    }
+    if ((this.#refusals.count += 1) > AUDITED_REFUSALS) {
+      return;
+    }
+    const detail = `${event.slice(0, 40)} — ${error.message.slice(0, 300)}`;
+    this.#exec({ type: 'audit.record', action: 'link_refused', detail }).catch(() => undefined);
   }
 
   #scheduleRetry(): void {
     if (this.#closed || this.#retry !== null) {
       return;
     }
+    const delay = backoffDelay(this.#failures, { baseMs: this.#retryMs, maxMs: Math.max(this.#retryMs, RETRY_MAX_MS) });
+    this.#failures += 1;
     this.#retry = setTimeout(() => {
       this.#retry = null;
       if (!this.#closed && !this.#socket.connected) {
         this.#ready = false;
         this.#socket.connect();
       }
-    }, this.#retryMs);
+    }, delay);
     this.#retry.unref();
   }
 
@@ -413,7 +553,12 @@ export class Uplink {
   }
 
   #run(command: Command): void {
-    this.#exec(command).catch((error: unknown) =>
+    void this.#step(command);
+  }
+
+  /** Runs one of the parent's notices as a command of the meeting; one the meeting refuses is logged, never thrown. */
+  async #step(command: Command): Promise<void> {
+    await this.#exec(command).catch((error: unknown) =>
       logger.warn({ err: error, meetingId: this.#runtime.id, command: command.type }, 'parent notice not applied'),
     );
   }

@@ -6,7 +6,9 @@ import type { MeetingService } from '../meetings/MeetingService.js';
 import type { ErrorBody } from '../protocol/common.js';
 import type { HelloAnswer } from '../protocol/link.js';
 import type { MediaService } from '../media/MediaService.js';
+import type { Faults } from '../telemetry/Faults.js';
 import { Uplink } from './Uplink.js';
+import { requireSecureParent } from './linkAddresses.js';
 
 const logger = createLogger('UplinkService');
 
@@ -14,8 +16,12 @@ export interface UplinkServiceOptions {
   meetings: MeetingService;
   /** How long a first connection (`PUT …/uplink`) or a request up may take. Default 10000. */
   timeoutMs?: number;
-  /** Delay before reconnecting after the parent refused the link (revoked, expired…). Default 5000. */
+  /** First delay before reconnecting after the parent refused the link (revoked, expired…); it doubles. Default 5000. */
   retryMs?: number;
+  /** Where unexpected errors on a link are counted. */
+  faults: Faults;
+  /** Plain `http://` to a parent off loopback (a lab only, `LINK_ALLOW_HTTP=1`). Default false. */
+  allowHttp?: boolean;
 }
 
 /** What `GET …/uplink` adds to the meeting's own record of the link: the last refusal, in words. */
@@ -34,13 +40,22 @@ export class UplinkService {
   readonly #meetings: MeetingService;
   readonly #timeoutMs: number;
   readonly #retryMs: number;
+  readonly #faults: Faults;
+  readonly #allowHttp: boolean;
   readonly #links = new Map<string, Uplink>();
   #unsubscribe: () => void;
   #media: MediaService | null = null;
   #closed = false;
 
-  constructor({ meetings, timeoutMs = 10_000, retryMs = 5000 }: UplinkServiceOptions) {
+  constructor({ meetings, timeoutMs = 10_000, retryMs = 5000, faults, allowHttp = false }: UplinkServiceOptions) {
     this.#meetings = meetings;
+    this.#faults = faults;
+    this.#allowHttp = allowHttp;
+    if (allowHttp) {
+      logger.warn(
+        'LINK_ALLOW_HTTP=1: linked meetings may use plain http:// — invitations, media keys and slides cross the network in clear',
+      );
+    }
     this.#timeoutMs = timeoutMs;
     this.#retryMs = retryMs;
     for (const runtime of meetings.list()) {
@@ -56,30 +71,38 @@ export class UplinkService {
 
   /**
    * Links a meeting up: connects, says hello and waits for the parent's answer; only then is the link recorded in
-   * the meeting. A refusal or an unreachable parent throws and changes nothing.
+   * the meeting. A refusal or an unreachable parent throws and changes nothing; what the catch-up after the answer
+   * cannot apply (a roll call the parent has open while this meeting is not live) is logged, and the link stands.
    */
   async link(meetingId: string, parentUrl: string, linkToken: string, actor: Actor): Promise<HelloAnswer> {
     const runtime = this.#meetings.get(meetingId);
+    requireSecureParent(parentUrl, this.#allowHttp);
     if (runtime.state.uplink !== null || this.#links.has(meetingId)) {
       throw new DomainError(
         'LINK_IN_USE',
         'Hội nghị đã kết nối lên một hội nghị cấp trên; hãy ngắt kết nối trước (already linked up)',
       );
     }
-    const uplink = new Uplink({ runtime, parentUrl, linkToken, timeoutMs: this.#timeoutMs, retryMs: this.#retryMs });
-    uplink.media = this.#media;
+    const uplink = this.#uplink(runtime, parentUrl, linkToken);
     this.#links.set(meetingId, uplink);
+    let answer: HelloAnswer;
     try {
-      const answer = await uplink.start();
+      answer = await uplink.start();
       await runtime.execute({ type: 'uplink.configure', parentUrl, linkToken }, actor);
-      await uplink.connected(answer);
-
-      return answer;
     } catch (error) {
       this.#links.delete(meetingId);
       await uplink.close({ unlink: true });
+      // Recorded only with the parent's answer; should anything after it fail, the record is taken back.
+      if (runtime.state.uplink !== null) {
+        await runtime
+          .execute({ type: 'uplink.remove' }, actor)
+          .catch((undo: unknown) => this.#faults.record('link', undo, { meetingId, where: 'link rollback' }));
+      }
       throw error;
     }
+    await uplink.connected(answer);
+
+    return answer;
   }
 
   /** Unlinks: tells the parent (when it can), stops the client and records it. */
@@ -127,24 +150,33 @@ export class UplinkService {
     this.#links.clear();
   }
 
+  #uplink(runtime: MeetingRuntime, parentUrl: string, linkToken: string): Uplink {
+    const uplink = new Uplink({
+      runtime,
+      parentUrl,
+      linkToken,
+      timeoutMs: this.#timeoutMs,
+      retryMs: this.#retryMs,
+      faults: this.#faults,
+    });
+    uplink.media = this.#media;
+
+    return uplink;
+  }
+
   /** A meeting the log says is linked up (after a restart or an adoption) connects again. */
   #resume(runtime: MeetingRuntime): void {
     const up = runtime.state.uplink;
     if (up === null || this.#links.has(runtime.id) || runtime.state.status === 'ended') {
       return;
     }
-    const uplink = new Uplink({
-      runtime,
-      parentUrl: up.parentUrl,
-      linkToken: up.linkToken,
-      timeoutMs: this.#timeoutMs,
-      retryMs: this.#retryMs,
-    });
-    uplink.media = this.#media;
+    const uplink = this.#uplink(runtime, up.parentUrl, up.linkToken);
     this.#links.set(runtime.id, uplink);
-    uplink.start().then(
-      (answer) => uplink.connected(answer),
-      (error: unknown) => logger.warn({ err: error, meetingId: runtime.id }, 'uplink not resumed yet; retrying'),
-    );
+    uplink
+      .start()
+      .then((answer) => uplink.connected(answer))
+      .catch((error: unknown) =>
+        logger.warn({ err: error, meetingId: runtime.id }, 'uplink not resumed yet; retrying'),
+      );
   }
 }

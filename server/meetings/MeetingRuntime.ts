@@ -9,6 +9,7 @@ import { ALERT_TRIGGERS, evaluateAlerts } from '../domain/alerts.js';
 import type { Actor, MeetingState } from '../domain/model.js';
 import { createLogger } from '../logger.js';
 import type { MeetingStore } from '../store/MeetingStore.js';
+import { Faults } from '../telemetry/Faults.js';
 
 const logger = createLogger('MeetingRuntime');
 
@@ -22,6 +23,8 @@ export interface MeetingRuntimeOptions {
   /** A state to fold `events` onto instead of replaying from the start (it is taken over, not copied). */
   snapshot?: MeetingState | undefined;
   now: () => number;
+  /** Where an unexpected error in this meeting's work is counted. Default: its own. */
+  faults?: Faults | undefined;
   /** Called after events are durable and applied, in log order. */
   onEvents: (runtime: MeetingRuntime, events: MeetingEvent[]) => void;
 }
@@ -35,6 +38,16 @@ const SYSTEM: Actor = { role: 'system' };
 
 const storeUnavailable = () =>
   new DomainError('STORE_UNAVAILABLE', 'Không ghi được nhật ký hội nghị, vui lòng thử lại (log write failed, retry)');
+
+/** A command whose decision or fold threw something no rule names: the batch is undone from the log. */
+class MeetingFault extends Error {
+  constructor(
+    readonly item: Queued,
+    override readonly cause: unknown,
+  ) {
+    super('meeting fault');
+  }
+}
 
 /** Commands decided together and made durable with one append, at most. */
 const MAX_BATCH = 256;
@@ -62,6 +75,7 @@ export class MeetingRuntime {
   readonly #store: MeetingStore;
   readonly #now: () => number;
   readonly #onEvents: MeetingRuntimeOptions['onEvents'];
+  readonly #faults: Faults;
   #state: MeetingState;
   readonly #queue: Queued[] = [];
   #pumping: Promise<void> | null = null;
@@ -70,7 +84,7 @@ export class MeetingRuntime {
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
-  constructor({ store, events, snapshot, now, onEvents }: MeetingRuntimeOptions) {
+  constructor({ store, events, snapshot, now, onEvents, faults }: MeetingRuntimeOptions) {
     if (snapshot === undefined) {
       this.#state = replay(events);
     } else {
@@ -84,6 +98,7 @@ export class MeetingRuntime {
     this.#store = store;
     this.#now = now;
     this.#onEvents = onEvents;
+    this.#faults = faults ?? new Faults();
     this.#arm();
   }
 
@@ -164,10 +179,18 @@ export class MeetingRuntime {
           authorize(item.command, item.actor);
           bodies = decide(this.#state, item.command, now);
         } catch (error) {
+          if (!(error instanceof DomainError)) {
+            throw new MeetingFault(item, error);
+          }
           decided.push({ item, events: null, error });
           continue;
         }
-        const events = this.#stage(bodies, now, item.actor);
+        let events: MeetingEvent[];
+        try {
+          events = this.#stage(bodies, now, item.actor);
+        } catch (error) {
+          throw new MeetingFault(item, error);
+        }
         triggered ||= events.some((e) => ALERT_TRIGGERS.has(e.type));
         decided.push({ item, events });
         all.push(...events);
@@ -182,8 +205,18 @@ export class MeetingRuntime {
       }
     } catch (error) {
       // The state holds events the log does not: rebuild it from the log before anything else runs.
-      logger.error({ err: error, meetingId: this.id }, 'execute() | batch not stored; state rebuilt from the log');
       this.#stale = true;
+      if (error instanceof MeetingFault) {
+        // A rule or fold failed for a reason no rule names (a bug, or input no schema caught): that command alone is
+        // refused; the meeting is rebuilt from its log and the rest of the batch runs again on it.
+        this.#faults.record('meeting', error.cause, { meetingId: this.id, command: error.item.command.type });
+        await this.#reload();
+        error.item.reject(new DomainError('INTERNAL', 'Lỗi máy chủ; hội nghị đã được khôi phục (internal error)'));
+        this.#queue.unshift(...batch.filter((item) => item !== error.item));
+
+        return;
+      }
+      logger.error({ err: error, meetingId: this.id }, 'execute() | batch not stored; state rebuilt from the log');
       await this.#reload();
       const refusal = error instanceof DomainError ? error : storeUnavailable();
       decided.forEach(({ item, events, error: own }) => item.reject(events === null ? own : refusal));
@@ -196,7 +229,7 @@ export class MeetingRuntime {
       try {
         this.#onEvents(this, all);
       } catch (error) {
-        logger.error({ err: error, meetingId: this.id }, 'execute() | onEvents listener threw');
+        this.#faults.record('meeting', error, { meetingId: this.id, where: 'events listener' });
       }
     }
     for (const { item, events, error } of decided) {

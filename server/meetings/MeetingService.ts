@@ -10,6 +10,7 @@ import { createLogger } from '../logger.js';
 import type { DirectoryStore } from '../store/DirectoryStore.js';
 import type { MeetingStore } from '../store/MeetingStore.js';
 import type { Lease, MeetingLeases } from '../store/redis/MeetingLease.js';
+import { Faults } from '../telemetry/Faults.js';
 import { MeetingRuntime, type ExecuteResult } from './MeetingRuntime.js';
 
 const logger = createLogger('MeetingService');
@@ -41,6 +42,8 @@ export interface MeetingServiceOptions {
   ownership?: Ownership | undefined;
   /** Server clock, epoch ms. Default `Date.now`. */
   now?: () => number;
+  /** Where a meeting's unexpected errors are counted (its runtime is rebuilt from the log). Default: its own. */
+  faults?: Faults | undefined;
 }
 
 /** Owns every meeting of this node: creation, loading by replay, command execution and event fan-out to listeners. */
@@ -48,6 +51,7 @@ export class MeetingService {
   readonly #store: MeetingStore;
   readonly #directoryStore: DirectoryStore;
   readonly #now: () => number;
+  readonly #faults: Faults;
   readonly #meetings = new Map<string, MeetingRuntime>();
   readonly #listeners = new Set<MeetingEventsListener>();
   readonly #adoptedListeners = new Set<(runtime: MeetingRuntime) => void>();
@@ -61,8 +65,9 @@ export class MeetingService {
   readonly #leases = new Map<string, Lease>();
   #ownershipTimer: NodeJS.Timeout | null = null;
 
-  private constructor({ store, directoryStore, now = Date.now, ownership }: MeetingServiceOptions) {
+  private constructor({ store, directoryStore, now = Date.now, ownership, faults }: MeetingServiceOptions) {
     this.#ownership = ownership;
+    this.#faults = faults ?? new Faults();
     this.#store = store;
     this.#directoryStore = directoryStore;
     this.#now = now;
@@ -309,6 +314,7 @@ export class MeetingService {
       events,
       snapshot,
       now: this.#now,
+      faults: this.#faults,
       onEvents: (rt, evs) => this.#emit(rt, evs),
     });
     this.#meetings.set(meetingId, runtime);
@@ -322,7 +328,7 @@ export class MeetingService {
       try {
         listener(runtime, events);
       } catch (error) {
-        logger.error({ err: error, meetingId: runtime.id }, '#emit() | listener threw');
+        this.#faults.record('meeting', error, { meetingId: runtime.id, where: 'events listener' });
       }
     }
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FLOOR_END_REASONS } from '../domain/model.js';
+import { FLOOR_END_REASONS } from '../domain/model.js';
 import type { Ack } from './common.js';
 import { code, epochMs, floorKind, id, person, text } from './common.js';
 import { pointRecord, unitRecord } from './http.js';
@@ -151,23 +151,30 @@ export const LINK_REQUESTS = {
 export type LinkRequestName = keyof typeof LINK_REQUESTS;
 export type LinkRequest<N extends LinkRequestName> = z.infer<(typeof LINK_REQUESTS)[N]>;
 
-/** Parent → child notifications (ids are the child's own). */
-export interface LinkNotifications {
-  'link:rollCall': (body: { rollCallId: string; deadlineAt: number; closesAt: number }) => void;
-  'link:rollCallClosed': (body: { rollCallId: string }) => void;
-  'link:turn': (body: { pointId: string; limitSec: number }) => void;
-  'link:turnWarned': (body: { pointId: string }) => void;
-  'link:turnEnded': (body: { pointId: string; reason: (typeof FLOOR_END_REASONS)[number] }) => void;
-  'link:denied': (body: { pointId: string; reason: string | null }) => void;
-  'link:status': (body: { status: HelloAnswer['status']; parentTitle: string }) => void;
+/**
+ * Parent → child notifications (ids are the child's own), each with its schema: the child parses every one before
+ * anything reads it (a parent of another version, or a hostile one, must never corrupt the child's log). Fields a
+ * newer parent adds are dropped, not refused.
+ */
+export const LINK_NOTICES = {
+  'link:rollCall': z.object({ rollCallId: id, deadlineAt: epochMs, closesAt: epochMs }),
+  'link:rollCallClosed': z.object({ rollCallId: id }),
+  'link:turn': z.object({ pointId: code, limitSec: z.number().int().min(0).max(86_400) }),
+  'link:turnWarned': z.object({ pointId: code }),
+  'link:turnEnded': z.object({ pointId: code, reason: z.enum(FLOOR_END_REASONS) }),
+  'link:denied': z.object({ pointId: code, reason: z.string().max(500).nullable() }),
+  'link:status': z.object({
+    status: z.enum(['scheduled', 'open', 'in_session', 'ended']),
+    parentTitle: text(300),
+  }),
   /** The parent's content: slides (a page turned, another document), a shared screen, or none. */
-  'link:slides': (body: {
-    slides: z.infer<typeof parentSlides> | null;
-    screen?: z.infer<typeof parentScreen> | null;
-  }) => void;
+  'link:slides': z.object({ slides: parentSlides.nullable(), screen: parentScreen.nullable().optional() }),
   /** What the parent pipes down now (its hub and speaker). */
-  'link:media:sources': (body: { sources: PipedSource[] }) => void;
-}
+  'link:media:sources': pipedSources.pick({ sources: true }),
+} as const;
+export type LinkNoticeName = keyof typeof LINK_NOTICES;
+export type LinkNotice<N extends LinkNoticeName> = z.infer<(typeof LINK_NOTICES)[N]>;
+export type LinkNotifications = { [N in LinkNoticeName]: (body: LinkNotice<N>) => void };
 
 export type LinkRequests = {
   [N in LinkRequestName]: (body: LinkRequest<N>, ack: (answer: Ack<object>) => void) => void;

@@ -1,11 +1,13 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { Health } from '../domain/model.js';
+import type { Faults } from './Faults.js';
 import type { TelemetryService } from './TelemetryService.js';
 
 export interface MetricsOptions {
   meetings: MeetingService;
   telemetry: TelemetryService;
+  faults: Faults;
   /** Live socket count (socket.io engine clients). */
   socketCount: () => number;
 }
@@ -14,7 +16,7 @@ export interface MetricsOptions {
  * Prometheus metrics, all prefixed `diemcau_`: the process defaults (CPU, heap, event-loop lag) and the meeting
  * figures a technician watches. A registry of its own, so several servers in one process (tests) never clash.
  */
-export function createMetrics({ meetings, telemetry, socketCount }: MetricsOptions): Registry {
+export function createMetrics({ meetings, telemetry, faults, socketCount }: MetricsOptions): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'diemcau_', eventLoopMonitoringPrecision: 10 });
 
@@ -67,6 +69,18 @@ export function createMetrics({ meetings, telemetry, socketCount }: MetricsOptio
     collect() {
       this.reset();
       this.inc(telemetry.samplesTotal);
+    },
+  });
+  new Counter({
+    name: 'diemcau_faults_total',
+    help: "Unexpected errors contained: a meeting's work (rebuilt from its log), a link message, the process",
+    labelNames: ['site'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [site, count] of faults.counts) {
+        this.inc({ site }, count);
+      }
     },
   });
   const events = new Counter({
