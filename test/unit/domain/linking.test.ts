@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../server/domain/apply.js';
 import type { Directory } from '../../../server/domain/directory.js';
-import { childrenToReceive, programOrigin, tallyByChild, type ChildReport } from '../../../server/domain/linking.js';
+import {
+  childrenToReceive,
+  MAX_LINKED_POINTS,
+  programOrigin,
+  tallyByChild,
+  type ChildReport,
+} from '../../../server/domain/linking.js';
 import {
   relayedScreen,
   relayedSlides,
@@ -113,6 +119,49 @@ describe('linked meetings: the parent side', () => {
     expect(m.state.links.P1?.state).toBe('linked');
     expect(m.state.points['P1.DC-X1']?.connected).toBe(false);
     expect(m.state.points['P1.DC-X2']?.connected).toBe(true);
+  });
+
+  it('writes a hello that repeats the report it had as a resume, or as nothing while linked; a changed one in full', () => {
+    const m = national().startSession();
+    expect(attach(m).map((e) => e.type)).toEqual(['ChildLinked', 'PointConnected']);
+    expect(attach(m)).toEqual([]);
+    m.run({ type: 'link.lost', unitId: 'P1' }, LINK);
+    expect(attach(m).map((e) => e.type)).toEqual(['ChildLinkResumed']);
+    expect(m.state.links.P1?.state).toBe('linked');
+    // Presence is told as it changed, without the definition again.
+    expect(attach(m, provinceReport({ connected: ['DC-X2'] })).map((e) => e.type)).toEqual([
+      'PointDisconnected',
+      'PointConnected',
+    ]);
+    // A point added below, or a new title, is a new definition.
+    const more = provinceReport({
+      points: [
+        ...provinceReport().points,
+        { code: 'DC-X3', name: 'Điểm cầu Xã Phú Lộc', level: 'commune', unitCode: 'X2', technician: null },
+      ],
+    });
+    expect(attach(m, more)[0]?.type).toBe('ChildLinked');
+    expect(attach(m, { ...more, title: 'Giao ban tỉnh Một (chiều)' })[0]?.type).toBe('ChildLinked');
+    expect(replay(m.log)).toEqual(m.state);
+  });
+
+  it("refuses a child whose points would take all children's together past the cap", () => {
+    const m = national().startSession();
+    const many = (count: number): ChildReport =>
+      provinceReport({
+        points: Array.from({ length: count }, (_, i) => ({
+          code: `DC-${i}`,
+          name: `Điểm cầu ${i}`,
+          level: 'commune',
+          unitCode: 'X1',
+          technician: null,
+        })),
+        connected: [],
+      });
+    expect(codeOf(() => attach(m, many(MAX_LINKED_POINTS)))).toBe('PAYLOAD_TOO_LARGE');
+    expect(m.state.links.P1).toBeUndefined();
+    attach(m, many(MAX_LINKED_POINTS - 1));
+    expect(m.state.links.P1?.points).toHaveLength(MAX_LINKED_POINTS);
   });
 
   it('refuses a loop, a second child on the same invitation and a point id that clashes', () => {

@@ -4,6 +4,7 @@ import { replay } from '../../../server/domain/apply.js';
 import { DomainError } from '../../../server/domain/errors.js';
 import type { MeetingEvent } from '../../../server/domain/events.js';
 import { MeetingService } from '../../../server/meetings/MeetingService.js';
+import { Faults } from '../../../server/telemetry/Faults.js';
 import { FileDirectoryStore } from '../../../server/store/embedded/FileDirectoryStore.js';
 import { FileMeetingStore } from '../../../server/store/embedded/FileMeetingStore.js';
 import type { MeetingStore } from '../../../server/store/MeetingStore.js';
@@ -61,13 +62,16 @@ describe('MeetingRuntime group commit', () => {
   let service: MeetingService;
   let store: GatedStore;
   let remove: () => Promise<void>;
+  let faults: Faults;
 
   beforeEach(async () => {
     const temp = await tempDir();
     remove = temp.remove;
     store = new GatedStore(await FileMeetingStore.create({ dir: join(temp.dir, 'meetings'), fsync: 'always' }));
+    faults = new Faults();
     service = await MeetingService.create({
       store,
+      faults,
       directoryStore: new FileDirectoryStore({ path: join(temp.dir, 'directory.json') }),
     });
     await service.replaceDirectory(smallDirectory());
@@ -139,5 +143,35 @@ describe('MeetingRuntime group commit', () => {
     await runtime.execute(confirm('DC-X2'), point('DC-X2'));
     expect(Object.keys(runtime.state.rollCalls[0]?.confirmations ?? {})).toEqual(['DC-X1', 'DC-X2']);
     expect(replay(await store.read('m-group'))).toEqual(runtime.state);
+  });
+
+  it('a command whose rule fails unexpectedly is refused alone: the meeting is rebuilt from its log, the rest of its batch goes on, the fault is counted', async () => {
+    const runtime = await inSession();
+    store.hold();
+    const first = runtime.execute(confirm('DC-X1'), point('DC-X1'));
+    await new Promise((r) => setImmediate(r));
+    // Decided in one batch behind the held append: a confirmation, a command that throws what no rule names (a bug
+    // reached through input no schema caught), and another confirmation.
+    const before = runtime.execute(confirm('DC-X2'), point('DC-X2'));
+    const broken = runtime.execute(
+      {
+        type: 'rollcall.confirm',
+        pointId: 'DC-X3',
+        get headcount(): number {
+          throw new TypeError('a bug in a rule');
+        },
+        presiding: { name: 'Lê Thị Hoa', title: 'Bí thư' },
+      },
+      point('DC-X3'),
+    );
+    const after = runtime.execute(confirm('DC-X4'), point('DC-X4'));
+    store.release();
+    await first;
+    await expect(broken).rejects.toMatchObject({ code: 'INTERNAL' });
+    await before;
+    await after;
+    expect(Object.keys(runtime.state.rollCalls[0]?.confirmations ?? {}).sort()).toEqual(['DC-X1', 'DC-X2', 'DC-X4']);
+    expect(replay(await store.read('m-group'))).toEqual(runtime.state);
+    expect(faults.counts.get('meeting')).toBe(1);
   });
 });
