@@ -50,7 +50,8 @@ export const childReport = z.strictObject({
   units: z.array(unitRecord).max(MAX_REPORTED_POINTS),
   points: z.array(pointRecord).max(MAX_REPORTED_POINTS),
   connected: z.array(code).max(MAX_REPORTED_POINTS),
-  lineage: z.array(z.string().min(1).max(64)).max(64),
+  // Every meeting linked below the child (loop prevention): a province with all its communes linked in.
+  lineage: z.array(z.string().min(1).max(64)).max(MAX_REPORTED_POINTS),
 });
 
 /**
