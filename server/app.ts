@@ -31,7 +31,9 @@ import { errorHandler, notFound } from './http/errors.js';
 import { forwardToOwner, summariesFromOwners } from './http/forwardToOwner.js';
 import { meetingsRouter } from './http/meetingsRouter.js';
 import { linkRouter } from './http/linkRouter.js';
-import { documentBody, documentsRouter } from './http/documentsRouter.js';
+import { documentsRouter } from './http/documentsRouter.js';
+import { uploadGate } from './http/uploads.js';
+import { DOCUMENT_MAX_BYTES, tooLarge } from './domain/content.js';
 import { ParentPages } from './linking/ParentPages.js';
 import { DocumentPreparer } from './content/DocumentPreparer.js';
 import { FileDocumentStore } from './content/FileDocumentStore.js';
@@ -222,8 +224,22 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   let nodeUrl: string | null = null;
   // Where a meeting is owned (this node, another's address, or nobody while it moves); the gateway knows.
   const locateOwner = (meetingId: string) => signaling.gateway.ownerUrl(meetingId);
-  // A document's bytes are read before forwarding, so that they reach the meeting's owner whole.
-  app.post('/api/meetings/:id/documents', documentBody);
+  // Nothing about a meeting, not even whether it exists, for a caller without any credential for it.
+  app.use('/api/meetings/:id', async (req, res, next) => {
+    await auth.requireCredential(req, res, String(req.params.id));
+    next();
+  });
+  // A document's bytes are read before forwarding, so that they reach the meeting's owner whole: only from the
+  // office (authenticated before a byte is read), streamed to disk, within limits per account and per address.
+  app.post(
+    '/api/meetings/:id/documents',
+    uploadGate({
+      dir: join(config.DATA_DIR, 'uploads'),
+      maxBytes: DOCUMENT_MAX_BYTES,
+      tooLarge,
+      authenticate: (req, res) => auth.requireRole(req, res, 'organizer'),
+    }),
+  );
   const turn = new TurnCredentials({
     urls: config.TURN_URLS,
     secret: config.TURN_SECRET ?? null,

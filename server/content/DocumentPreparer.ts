@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,8 @@ import { DOCUMENT_MAX_PAGES, type MeetingDocument } from '../domain/content.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import { createLogger } from '../logger.js';
 import { ORIGINAL, SLIDES_PDF, pagePart, type DocumentStore } from './DocumentStore.js';
+import { FairQueue } from './FairQueue.js';
+import { Sandbox } from './Sandbox.js';
 
 const logger = createLogger('DocumentPreparer');
 
@@ -23,28 +24,29 @@ const RENDER_CPU_SEC = 240;
 /** Thrown for a document that cannot be shown; the message is said to the office as is. */
 class NotShowable extends Error {}
 
+/** Documents prepared at once: a slow one holds one slot, never every meeting's. */
+const PREPARED_AT_ONCE = 2;
+
 /**
  * Makes each document showable as slides, once, on the coordinator that received it: DOCX, XLSX and PPTX become a PDF
  * (LibreOffice headless, its own profile), and every page becomes an image (poppler's pdftoppm), bounded in pages,
- * time, memory and CPU. Documents are prepared one at a time, so a meeting's media never waits on a big upload.
- * The meeting learns the page count (`document.prepared`) or why it failed (`document.failed`).
+ * time, memory and CPU, without network and killed whole on a timeout (see Sandbox). Documents are prepared two at a
+ * time, at most one per meeting, the meetings taking turns, so a meeting's media never waits on a big upload and no
+ * meeting's documents wait behind another's. The meeting learns the page count (`document.prepared`) or why it
+ * failed (`document.failed`).
  */
 export class DocumentPreparer {
   readonly #store: DocumentStore;
   readonly #meetings: MeetingService;
   readonly #soffice: string;
-  readonly #limit: string[];
-  #queue: Promise<void> = Promise.resolve();
+  readonly #queue = new FairQueue({ concurrency: PREPARED_AT_ONCE });
+  #sandbox: Promise<Sandbox | null> | null = null;
   #pending = 0;
 
   constructor({ store, meetings, soffice }: { store: DocumentStore; meetings: MeetingService; soffice: string }) {
     this.#store = store;
     this.#meetings = meetings;
     this.#soffice = soffice;
-    // util-linux's prlimit bounds a child's memory and CPU where it is installed (every Debian).
-    this.#limit = existsSync('/usr/bin/prlimit')
-      ? ['/usr/bin/prlimit', `--as=${RENDER_MEMORY_BYTES}`, `--cpu=${RENDER_CPU_SEC}`, '--']
-      : [];
   }
 
   /** Documents waiting or being prepared. */
@@ -55,16 +57,14 @@ export class DocumentPreparer {
   /** Queues a document; resolves once it is prepared or has failed (never rejects). */
   prepare(meetingId: string, document: Pick<MeetingDocument, 'documentId' | 'kind'>): Promise<void> {
     this.#pending += 1;
-    const run = this.#queue.then(() =>
-      this.#prepareOne(meetingId, document).catch((error: unknown) =>
-        logger.error({ err: error, meetingId }, 'prepare() | failed outside a document'),
-      ),
-    );
-    this.#queue = run.finally(() => {
-      this.#pending -= 1;
-    });
 
-    return this.#queue;
+    return this.#queue.push(meetingId, () =>
+      this.#prepareOne(meetingId, document)
+        .catch((error: unknown) => logger.error({ err: error, meetingId }, 'prepare() | failed outside a document'))
+        .finally(() => {
+          this.#pending -= 1;
+        }),
+    );
   }
 
   /** After a restart: every document still `preparing` in this node's meetings is prepared again. */
@@ -85,11 +85,17 @@ export class DocumentPreparer {
       if (original === null) {
         throw new NotShowable('Không tìm thấy tệp đã tải lên');
       }
-      const pdf = kind === 'pdf' ? original : await this.#toPdf(work, kind, original);
+      const sandbox = await (this.#sandbox ??= Sandbox.detect());
+      if (sandbox === null) {
+        throw new NotShowable(
+          'Máy chủ không cách ly được trình chuyển đổi tài liệu (thiếu unshare/bubblewrap hoặc prlimit), nên không mở tài liệu',
+        );
+      }
+      const pdf = kind === 'pdf' ? original : await this.#toPdf(sandbox, work, kind, original);
       const pdfPath = join(work, 'slides.pdf');
       await writeFile(pdfPath, pdf);
-      const pages = await this.#pageCount(pdfPath);
-      const drawn = await this.#render(work, pdfPath, pages);
+      const pages = await this.#pageCount(sandbox, pdfPath);
+      const drawn = await this.#render(sandbox, work, pdfPath, pages);
       if (kind !== 'pdf') {
         await this.#store.put(meetingId, documentId, SLIDES_PDF, pdf);
       }
@@ -120,12 +126,12 @@ export class DocumentPreparer {
       .catch((error: unknown) => logger.warn({ err: error, meetingId }, 'prepare() | could not report'));
   }
 
-  async #toPdf(work: string, kind: string, original: Buffer): Promise<Buffer> {
+  async #toPdf(sandbox: Sandbox, work: string, kind: string, original: Buffer): Promise<Buffer> {
     const source = join(work, `source.${kind}`);
     await writeFile(source, original);
     await run(
+      sandbox,
       [
-        ...this.#limit,
         this.#soffice,
         `-env:UserInstallation=${pathToFileURL(join(work, 'profile')).href}`,
         '--headless',
@@ -147,8 +153,8 @@ export class DocumentPreparer {
     return readFile(converted);
   }
 
-  async #pageCount(pdfPath: string): Promise<number> {
-    const info = await run(['pdfinfo', pdfPath], INFO_TIMEOUT_MS, 'Tệp PDF bị hỏng, không đọc được');
+  async #pageCount(sandbox: Sandbox, pdfPath: string): Promise<number> {
+    const info = await run(sandbox, ['pdfinfo', pdfPath], INFO_TIMEOUT_MS, 'Tệp PDF bị hỏng, không đọc được');
     const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1] ?? 0);
     if (pages < 1) {
       throw new NotShowable('Tệp PDF không có trang nào');
@@ -161,11 +167,11 @@ export class DocumentPreparer {
   }
 
   /** Draws every page; returns their files in page order. */
-  async #render(work: string, pdfPath: string, pages: number): Promise<string[]> {
+  async #render(sandbox: Sandbox, work: string, pdfPath: string, pages: number): Promise<string[]> {
     const prefix = join(work, 'p');
     await run(
+      sandbox,
       [
-        ...this.#limit,
         'pdftoppm',
         '-jpeg',
         '-jpegopt',
@@ -201,18 +207,12 @@ export class DocumentPreparer {
   }
 }
 
-/** Runs a tool; a failure, a timeout or a limit reached becomes a NotShowable with `failure` as its words. */
-function run(argv: string[], timeoutMs: number, failure: string): Promise<string> {
-  const [file = '', ...args] = argv;
-
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 4_000_000 }, (error, stdout) => {
-      if (error === null) {
-        resolve(stdout);
-      } else {
-        logger.debug({ err: error, file }, 'run() | tool failed');
-        reject(new NotShowable(failure));
-      }
-    });
-  });
+/** Runs a tool contained; a failure, a timeout or a limit reached becomes a NotShowable with `failure` as its words. */
+async function run(sandbox: Sandbox, argv: string[], timeoutMs: number, failure: string): Promise<string> {
+  try {
+    return await sandbox.run(argv, { timeoutMs, memoryBytes: RENDER_MEMORY_BYTES, cpuSec: RENDER_CPU_SEC });
+  } catch (error) {
+    logger.debug({ err: error, file: argv[0] }, 'run() | tool failed');
+    throw new NotShowable(failure);
+  }
 }

@@ -34,6 +34,12 @@ export interface HttpAuth {
    * with when that token expires.
    */
   requireJoinToken(req: Request, meetingId: string): Promise<{ actor: Actor; expiresAt: number }>;
+  /**
+   * Any credential that could be good for this meeting: the admin key, a signed-in account, or a join token of this
+   * meeting. Asked before the meeting is looked up, so that a caller without one learns nothing, not even whether
+   * the meeting exists (the same refusal for every id).
+   */
+  requireCredential(req: Request, res: Response, meetingId: string): Promise<void>;
   /** The signed-in account, if any (renewing its cookie when due); `null` without a session cookie. */
   account(req: Request, res: Response): Promise<Account | null>;
   /** Sets the session and CSRF cookies after a sign-in. */
@@ -181,6 +187,26 @@ export function createHttpAuth({
       requireCsrf(req);
 
       return sessionActor(req, signedIn);
+    },
+    async requireCredential(req, res, meetingId) {
+      if (isApiKey(req)) {
+        return;
+      }
+      const token = tokenOf(req);
+      if (token !== '') {
+        const claims = await tokens.verify(token);
+        if (claims.meetingId !== meetingId) {
+          throw new DomainError('WRONG_MEETING', 'Mã tham dự dành cho hội nghị khác (token is for another meeting)');
+        }
+
+        return;
+      }
+      if ((await account(req, res)) === null) {
+        throw new DomainError(
+          'UNAUTHENTICATED',
+          'Cần đăng nhập, khóa quản trị hoặc đường dẫn tham dự (sign in, send x-api-key or use a join link)',
+        );
+      }
     },
     async requireStaffOrAdmin(req, res, meetingId) {
       return meetingActor(req, res, meetingId, false);

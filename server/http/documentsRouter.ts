@@ -1,19 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
-import express, { Router, type RequestHandler } from 'express';
+import { randomBytes } from 'node:crypto';
+import { Router } from 'express';
 import { ORIGINAL, SLIDES_PDF, pagePart, type DocumentStore } from '../content/DocumentStore.js';
 import type { DocumentPreparer } from '../content/DocumentPreparer.js';
 import { checkContent } from '../content/sniff.js';
-import {
-  DOCUMENT_MAX_BYTES,
-  cleanDocumentName,
-  documentOf,
-  kindOfName,
-  tooLarge,
-  type DocumentKind,
-} from '../domain/content.js';
+import { cleanDocumentName, documentOf, kindOfName, type DocumentKind } from '../domain/content.js';
 import { DomainError } from '../domain/errors.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { HttpAuth } from './auth.js';
+import { uploadBytes, uploadOf } from './uploads.js';
 import type { ParentPages } from '../linking/ParentPages.js';
 import { relayedSlides } from '../domain/relayedSlides.js';
 
@@ -22,16 +16,6 @@ const MIME: Record<DocumentKind, string> = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-};
-
-/**
- * A document's bytes as the request body (`application/octet-stream`, up to 50 MB). Mounted before a request is
- * forwarded to the meeting's owner, so the bytes travel on whole.
- */
-export const documentBody: RequestHandler = (req, res, next) => {
-  express.raw({ type: () => true, limit: DOCUMENT_MAX_BYTES })(req, res, (error?: unknown) => {
-    next((error as { type?: string } | undefined)?.type === 'entity.too.large' ? tooLarge() : error);
-  });
 };
 
 /** A page number within a document of `pages` pages (unknown: none yet). */
@@ -78,22 +62,18 @@ export function documentsRouter({
 }) {
   const router = Router();
 
-  router.post('/:id/documents', documentBody, async (req, res) => {
+  router.post('/:id/documents', async (req, res) => {
     const runtime = meetings.get(String(req.params.id));
     const actor = await auth.requireRole(req, res, 'organizer');
-    const body: unknown = req.body;
-    if (!Buffer.isBuffer(body) || body.length === 0) {
-      throw DomainError.validation('Chưa có tệp (no file in the request body)', [
-        { path: 'file', message: 'Chưa chọn tệp' },
-      ]);
-    }
+    const upload = uploadOf(res);
+    const body = await uploadBytes(upload);
     const name = cleanDocumentName(String(req.query.name ?? ''));
     const kind = kindOfName(name);
     checkContent(kind, body);
     const documentId = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x');
     const agendaIndex = agendaIndexOf(req.query.agendaIndex);
     await store.put(runtime.id, documentId, ORIGINAL, body);
-    const sha256 = createHash('sha256').update(body).digest('hex');
+    const { sha256 } = upload;
     try {
       await runtime.execute(
         { type: 'document.attach', document: { documentId, name, kind, bytes: body.length, sha256, agendaIndex } },

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Request, RequestHandler } from 'express';
 import { DomainError } from '../domain/errors.js';
 
@@ -32,14 +33,17 @@ export function forwardToOwner(locate: (meetingId: string) => Promise<'local' | 
       }
     }
     headers.set(FORWARDED, '1');
-    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.body !== undefined;
+    const upload = res.locals.upload as { path: string } | undefined;
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && (req.body !== undefined || upload !== undefined);
     const body = !hasBody
       ? undefined
-      : typeof req.body === 'string'
-        ? req.body
-        : Buffer.isBuffer(req.body)
-          ? new Uint8Array(req.body)
-          : JSON.stringify(req.body);
+      : upload !== undefined
+        ? new Uint8Array(await readFile(upload.path))
+        : typeof req.body === 'string'
+          ? req.body
+          : Buffer.isBuffer(req.body)
+            ? new Uint8Array(req.body)
+            : JSON.stringify(req.body);
     const response = await fetch(new URL(req.originalUrl, where), { method: req.method, headers, body });
     res.status(response.status);
     for (const name of KEPT) {

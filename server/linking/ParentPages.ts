@@ -66,8 +66,9 @@ export class ParentPages {
       await response.body?.cancel();
       throw notReachable();
     }
-    const bytes = Buffer.from(await response.arrayBuffer());
-    if (bytes.length > MAX_PAGE_BYTES) {
+    // Read to the limit and no further, whatever the length said (or when it said none).
+    const bytes = await readCapped(response, MAX_PAGE_BYTES);
+    if (bytes === null) {
       throw notReachable();
     }
 
@@ -80,3 +81,26 @@ const notReachable = () =>
     'LINK_UNREACHABLE',
     'Chưa lấy được trang trình chiếu từ hội nghị cấp trên (the parent did not send the page)',
   );
+
+/** A response's body, or null (and the rest not read) once it passes `max` bytes. */
+export async function readCapped(response: Response, max: number): Promise<Buffer | null> {
+  const reader = response.body?.getReader();
+  if (reader === undefined) {
+    return Buffer.alloc(0);
+  }
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      return Buffer.concat(chunks, length);
+    }
+    length += value.length;
+    if (length > max) {
+      await reader.cancel();
+
+      return null;
+    }
+    chunks.push(value);
+  }
+}
