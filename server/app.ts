@@ -62,6 +62,9 @@ import type { DirectoryStore } from './store/DirectoryStore.js';
 import type { MeetingStore } from './store/MeetingStore.js';
 import { RedisDirectoryStore } from './store/redis/RedisDirectoryStore.js';
 import { RedisMeetingStore } from './store/redis/RedisMeetingStore.js';
+import { RedisLinkCredentials } from './store/redis/RedisLinkCredentials.js';
+import { FileLinkCredentials } from './store/embedded/FileLinkCredentials.js';
+import type { LinkCredentials } from './store/LinkCredentials.js';
 import { normalizeStrings } from './domain/text.js';
 
 const logger = createLogger('app');
@@ -73,6 +76,7 @@ async function createStores(config: Config): Promise<{
   directoryStore: DirectoryStore;
   tokenRegistry: TokenRegistry;
   accountStore: AccountStore;
+  linkCredentials: LinkCredentials;
   ownership?: Ownership;
   redis?: Redis;
 }> {
@@ -87,6 +91,7 @@ async function createStores(config: Config): Promise<{
       directoryStore: new RedisDirectoryStore({ redis: store.client }),
       tokenRegistry: await RedisTokenRegistry.create({ redis: store.client }),
       accountStore: new RedisAccountStore({ redis: store.client }),
+      linkCredentials: new RedisLinkCredentials({ redis: store.client }),
       ownership: {
         nodeId,
         leases: new MeetingLeases({ redis: store.client, ttlMs: config.LEASE_TTL_MS }),
@@ -100,6 +105,7 @@ async function createStores(config: Config): Promise<{
     store: await FileMeetingStore.create({ dir: join(config.DATA_DIR, 'meetings'), fsync: config.STORE_FSYNC }),
     directoryStore: new FileDirectoryStore({ path: join(config.DATA_DIR, 'directory.json') }),
     tokenRegistry: await FileTokenRegistry.create({ path: join(config.DATA_DIR, 'tokens.jsonl') }),
+    linkCredentials: new FileLinkCredentials({ path: join(config.DATA_DIR, 'link-credentials.json') }),
     accountStore: await FileAccountStore.create({ path: join(config.DATA_DIR, 'accounts.json') }),
   };
 }
@@ -138,7 +144,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   if (tls !== null && tls.validTo - now() < RENEW_WITHIN_MS) {
     logger.warn({ validTo: new Date(tls.validTo).toISOString() }, 'the TLS certificate expires soon: renew it');
   }
-  const { store, directoryStore, tokenRegistry, accountStore, ownership, redis } = await createStores(config);
+  const { store, directoryStore, tokenRegistry, accountStore, linkCredentials, ownership, redis } =
+    await createStores(config);
   // Several coordinators share Redis: a bus to forward to a meeting's owner, and socket.io's Redis adapter so the
   // owner's broadcasts reach sockets on every node (with connection-state recovery across nodes).
   const bus =
@@ -264,6 +271,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     meetings,
     faults,
     allowHttp: config.LINK_ALLOW_HTTP,
+    credentials: linkCredentials,
     timeoutMs: config.LINK_TIMEOUT_MS,
   });
   app.use('/api/meetings', linkRouter({ meetings, tokens, auth, uplinks, now }));
@@ -278,7 +286,13 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   preparer.resume();
   app.use(
     '/api/meetings',
-    documentsRouter({ meetings, auth, store: documentStore, preparer, parentPages: new ParentPages() }),
+    documentsRouter({
+      meetings,
+      auth,
+      store: documentStore,
+      preparer,
+      parentPages: new ParentPages({ credentialOf: (id) => uplinks.credentialOf(id) }),
+    }),
   );
   // The consoles (one page; the join token picks the console), built by `npm run build` into client/dist.
   const consolePage: express.RequestHandler = (_req, res) => {

@@ -59,7 +59,8 @@ export function applyLinkEvent(state: MeetingState, event: LinkEvent): void {
     case 'UplinkConfigured': {
       state.uplink = {
         parentUrl: event.parentUrl,
-        linkToken: event.linkToken,
+        linkTokenId: event.linkTokenId ?? 'legacy',
+        ...(event.linkToken === undefined ? {} : { legacyLinkToken: event.linkToken }),
         parentMeetingId: null,
         unitId: null,
         parentTitle: null,

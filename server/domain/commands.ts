@@ -93,7 +93,7 @@ export type Command =
   | { type: 'link.floorWithdraw'; unitId: string; pointId: string }
   | { type: 'link.release'; unitId: string; pointId: string }
   // Linked meetings, child side.
-  | { type: 'uplink.configure'; parentUrl: string; linkToken: string }
+  | { type: 'uplink.configure'; parentUrl: string; linkTokenId: string }
   | {
       type: 'uplink.state';
       state: 'connecting' | 'linked' | 'lost';

@@ -100,7 +100,14 @@ export type EventBody =
   /** A child said hello again with the report it had: the link is up, nothing of the meeting's definition changed. */
   | { type: 'ChildLinkResumed'; unitId: string }
   | { type: 'ChildUnlinked'; unitId: string }
-  | { type: 'UplinkConfigured'; parentUrl: string; linkToken: string }
+  | {
+      type: 'UplinkConfigured';
+      parentUrl: string;
+      /** Which invitation (a fingerprint); absent from logs written before credentials were kept apart. */
+      linkTokenId?: string;
+      /** The invitation itself: only in those older logs. */
+      linkToken?: string;
+    }
   | {
       type: 'UplinkStateChanged';
       state: 'connecting' | 'linked' | 'lost';

@@ -79,8 +79,13 @@ function ancestry(state: MeetingState): string[] {
 /** The child's side: this meeting linked up to a parent (`MeetingState.uplink`). */
 export interface Uplink {
   parentUrl: string;
-  /** The parent's invitation, the link's credential: server-side only, never in a console's view. */
-  linkToken: string;
+  /**
+   * Which invitation the link uses (a fingerprint, not the invitation: the credential itself is kept apart, in the
+   * coordinator's LinkCredentials).
+   */
+  linkTokenId: string;
+  /** The invitation itself, only in logs written before credentials were kept apart (used once, then kept apart). */
+  legacyLinkToken?: string;
   parentMeetingId: string | null;
   /** The unit of the parent this meeting stands for, once the parent said so. */
   unitId: string | null;
@@ -310,7 +315,7 @@ export function configureUplink(state: MeetingState, cmd: CommandOf<'uplink.conf
     );
   }
 
-  return [{ type: 'UplinkConfigured', parentUrl: cmd.parentUrl, linkToken: cmd.linkToken }];
+  return [{ type: 'UplinkConfigured', parentUrl: cmd.parentUrl, linkTokenId: cmd.linkTokenId }];
 }
 
 export function uplinkState(state: MeetingState, cmd: CommandOf<'uplink.state'>): EventBody[] {

@@ -134,7 +134,7 @@ export function documentsRouter({
     if (slides === null || uplink === null || slides.documentId !== req.params.documentId) {
       throw new DomainError('DOCUMENT_NOT_FOUND', 'Hội nghị cấp trên không trình chiếu tài liệu này (not shown)');
     }
-    const bytes = await parentPages.page(uplink, slides, pageIn(req.params.page, slides.pages));
+    const bytes = await parentPages.page(runtime.id, uplink, slides, pageIn(req.params.page, slides.pages));
     res.type('image/jpeg').set('cache-control', 'private, max-age=86400, immutable').send(bytes);
   });
 

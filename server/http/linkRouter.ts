@@ -52,6 +52,13 @@ export function linkRouter({ meetings, tokens, auth, uplinks, now }: LinkRouterO
     res.status(201).json({ tokenId, linkToken: token, expiresAt, unitId, unitName: unit.name });
   });
 
+  // Whether this coordinator lets links go over plain http:// (a lab): the office sees it said plainly.
+  router.get('/:id/uplink/policy', async (req, res) => {
+    await auth.requireRole(req, res, 'organizer');
+    meetings.get(req.params.id);
+    res.json({ allowHttp: uplinks.allowHttp });
+  });
+
   router.get('/:id/uplink', async (req, res) => {
     await auth.requireStaffOrAdmin(req, res, req.params.id);
     const runtime = meetings.get(req.params.id);

@@ -15,13 +15,24 @@ export class ParentPages {
   readonly #kept = new Map<string, Promise<Buffer>>();
   readonly #timeoutMs: number;
 
-  constructor({ timeoutMs = 15_000 }: { timeoutMs?: number } = {}) {
+  readonly #credentialOf: (meetingId: string) => string | null;
+
+  constructor({
+    timeoutMs = 15_000,
+    credentialOf,
+  }: {
+    timeoutMs?: number;
+    /** The invitation a meeting's link uses now (null while it has none). */
+    credentialOf: (meetingId: string) => string | null;
+  }) {
     this.#timeoutMs = timeoutMs;
+    this.#credentialOf = credentialOf;
   }
 
   /** One page's image; rooms asking for it at once share one fetch. A failed fetch is not kept. */
-  page(uplink: Uplink, slides: ParentSlides, page: number): Promise<Buffer> {
-    if (uplink.parentMeetingId === null) {
+  page(meetingId: string, uplink: Uplink, slides: ParentSlides, page: number): Promise<Buffer> {
+    const linkToken = this.#credentialOf(meetingId);
+    if (uplink.parentMeetingId === null || linkToken === null) {
       return Promise.reject(notReachable());
     }
     const url =
@@ -35,7 +46,7 @@ export class ParentPages {
 
       return kept;
     }
-    const fetched = this.#fetch(url, uplink.linkToken);
+    const fetched = this.#fetch(url, linkToken);
     this.#kept.set(url, fetched);
     fetched.catch(() => {
       // Only this fetch: the page may have been let go and fetched again meanwhile.

@@ -47,6 +47,8 @@ type LinkEmits = Record<string, (...args: unknown[]) => void>;
  */
 export class Uplink {
   readonly #runtime: MeetingRuntime;
+  /** The parent's invitation this link connects with (kept in LinkCredentials, never in the log). */
+  readonly linkToken: string;
   readonly #socket: Socket<LinkNotifications, LinkEmits>;
   readonly #timeoutMs: number;
   readonly #retryMs: number;
@@ -83,6 +85,7 @@ export class Uplink {
     faults: Faults;
   }) {
     this.#runtime = runtime;
+    this.linkToken = linkToken;
     this.#timeoutMs = timeoutMs;
     this.#retryMs = retryMs;
     this.#faults = faults;

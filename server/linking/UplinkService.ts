@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
 import type { Actor } from '../domain/model.js';
 import { createLogger } from '../logger.js';
@@ -7,6 +8,7 @@ import type { ErrorBody } from '../protocol/common.js';
 import type { HelloAnswer } from '../protocol/link.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { Faults } from '../telemetry/Faults.js';
+import type { LinkCredentials } from '../store/LinkCredentials.js';
 import { Uplink } from './Uplink.js';
 import { requireSecureParent } from './linkAddresses.js';
 
@@ -22,6 +24,8 @@ export interface UplinkServiceOptions {
   faults: Faults;
   /** Plain `http://` to a parent off loopback (a lab only, `LINK_ALLOW_HTTP=1`). Default false. */
   allowHttp?: boolean;
+  /** Where the invitations are kept (never in the meeting's log). */
+  credentials: LinkCredentials;
 }
 
 /** What `GET …/uplink` adds to the meeting's own record of the link: the last refusal, in words. */
@@ -42,13 +46,24 @@ export class UplinkService {
   readonly #retryMs: number;
   readonly #faults: Faults;
   readonly #allowHttp: boolean;
+  readonly #credentials: LinkCredentials;
   readonly #links = new Map<string, Uplink>();
+  /** Meetings whose link is being resumed (their invitation being read). */
+  readonly #resuming = new Set<string>();
   #unsubscribe: () => void;
   #media: MediaService | null = null;
   #closed = false;
 
-  constructor({ meetings, timeoutMs = 10_000, retryMs = 5000, faults, allowHttp = false }: UplinkServiceOptions) {
+  constructor({
+    meetings,
+    timeoutMs = 10_000,
+    retryMs = 5000,
+    faults,
+    allowHttp = false,
+    credentials,
+  }: UplinkServiceOptions) {
     this.#meetings = meetings;
+    this.#credentials = credentials;
     this.#faults = faults;
     this.#allowHttp = allowHttp;
     if (allowHttp) {
@@ -88,10 +103,12 @@ export class UplinkService {
     let answer: HelloAnswer;
     try {
       answer = await uplink.start();
-      await runtime.execute({ type: 'uplink.configure', parentUrl, linkToken }, actor);
+      await this.#credentials.put(meetingId, linkToken);
+      await runtime.execute({ type: 'uplink.configure', parentUrl, linkTokenId: fingerprint(linkToken) }, actor);
     } catch (error) {
       this.#links.delete(meetingId);
       await uplink.close({ unlink: true });
+      await this.#credentials.remove(meetingId).catch(() => undefined);
       // Recorded only with the parent's answer; should anything after it fail, the record is taken back.
       if (runtime.state.uplink !== null) {
         await runtime
@@ -115,6 +132,7 @@ export class UplinkService {
     this.#links.delete(meetingId);
     await uplink?.close({ unlink: true });
     await runtime.execute({ type: 'uplink.remove' }, actor);
+    await this.#credentials.remove(meetingId);
   }
 
   /** The bridge's service, once it exists: media is piped up when both bridges can (mediasoup). */
@@ -129,6 +147,16 @@ export class UplinkService {
     for (const uplink of this.#links.values()) {
       uplink.attachMedia(media);
     }
+  }
+
+  /** Whether links may go over plain http:// off loopback (LINK_ALLOW_HTTP=1). */
+  get allowHttp(): boolean {
+    return this.#allowHttp;
+  }
+
+  /** The invitation a meeting's link uses now (its pages of the parent's slides are fetched with it). */
+  credentialOf(meetingId: string): string | null {
+    return this.#links.get(meetingId)?.linkToken ?? null;
   }
 
   health(meetingId: string): UplinkHealth {
@@ -167,16 +195,42 @@ export class UplinkService {
   /** A meeting the log says is linked up (after a restart or an adoption) connects again. */
   #resume(runtime: MeetingRuntime): void {
     const up = runtime.state.uplink;
-    if (up === null || this.#links.has(runtime.id) || runtime.state.status === 'ended') {
+    if (
+      up === null ||
+      this.#links.has(runtime.id) ||
+      this.#resuming.has(runtime.id) ||
+      runtime.state.status === 'ended'
+    ) {
       return;
     }
-    const uplink = this.#uplink(runtime, up.parentUrl, up.linkToken);
-    this.#links.set(runtime.id, uplink);
-    uplink
-      .start()
-      .then((answer) => uplink.connected(answer))
-      .catch((error: unknown) =>
-        logger.warn({ err: error, meetingId: runtime.id }, 'uplink not resumed yet; retrying'),
-      );
+    // Marked while the invitation is read, so that a second resume of the same meeting does not start another.
+    this.#resuming.add(runtime.id);
+    this.#credentials
+      .get(runtime.id)
+      .then(async (kept) => {
+        // A log written before credentials were kept apart carries the invitation: kept apart from now on.
+        const linkToken = kept ?? up.legacyLinkToken ?? null;
+        if (kept === null && linkToken !== null) {
+          await this.#credentials.put(runtime.id, linkToken);
+        }
+        if (linkToken === null) {
+          logger.error({ meetingId: runtime.id }, 'uplink not resumed: its invitation is not kept here; link it again');
+
+          return;
+        }
+        if (this.#closed || this.#links.has(runtime.id)) {
+          return;
+        }
+        const uplink = this.#uplink(runtime, up.parentUrl, linkToken);
+        this.#links.set(runtime.id, uplink);
+        await uplink.start().then((answer) => uplink.connected(answer));
+      })
+      .catch((error: unknown) => logger.warn({ err: error, meetingId: runtime.id }, 'uplink not resumed yet; retrying'))
+      .finally(() => this.#resuming.delete(runtime.id));
   }
+}
+
+/** An invitation named in the log without being written there: the first 16 hex digits of its SHA-256. */
+function fingerprint(linkToken: string): string {
+  return createHash('sha256').update(linkToken).digest('hex').slice(0, 16);
 }

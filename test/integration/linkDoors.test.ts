@@ -91,6 +91,13 @@ describe('the doors of a link', () => {
     expect(child.server.meetings.get('tinh').state.uplink).toBeNull();
   });
 
+  it('tells the office whether links may go over plain http://', async () => {
+    const strict = await tracked(startProvince('127.0.0.3', 'tinh'));
+    expect((await strict.api('GET', '/api/meetings/tinh/uplink/policy')).body).toEqual({ allowHttp: false });
+    const lab = await tracked(startProvince('127.0.0.4', 'tinh', { LINK_ALLOW_HTTP: '1' }));
+    expect((await lab.api('GET', '/api/meetings/tinh/uplink/policy')).body).toEqual({ allowHttp: true });
+  });
+
   it('names loopback, secure parents and pipe targets by one rule', () => {
     expect(['127.0.0.1', '127.3.4.5', '::1', '[::1]', 'localhost'].every(isLoopbackHost)).toBe(true);
     expect(['128.0.0.1', 'localhost.example', '0.0.0.0', 'tinh.localhost'].some(isLoopbackHost)).toBe(false);

@@ -1,16 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { replay } from '../../server/domain/apply.js';
-import { smallMeetingInput } from '../helpers/domain.js';
+import { smallDirectory, smallMeetingInput } from '../helpers/domain.js';
+import { tempDir } from '../helpers/tmp.js';
 import { helloAnswerBody, startFakeParent } from '../helpers/fakeParent.js';
 import { linkedHarness, linkUp, startCoordinator, startProvince, type Coordinator } from '../helpers/linked.js';
 import { until, wait } from '../helpers/poll.js';
 
 const harness = linkedHarness();
+const removals: (() => Promise<void>)[] = [];
 const { tracked } = harness;
 const parents: { close(): Promise<void> }[] = [];
 afterEach(async () => {
   await Promise.all(parents.splice(0).map((p) => p.close()));
   await harness.closeAll();
+  await Promise.all(removals.splice(0).map((remove) => remove()));
 });
 
 const LINK_TOKEN = 'a-link-token-of-a-parent-0123456789';
@@ -56,7 +61,7 @@ describe('a child linked to a parent that is not well-behaved', () => {
         : { ok: true },
     );
     const child = await tracked(startCoordinator('127.0.0.3'));
-    await child.server.meetings.replaceDirectory((await import('../helpers/domain.js')).smallDirectory());
+    await child.server.meetings.replaceDirectory(smallDirectory());
     await child.server.meetings.createMeeting({ ...smallMeetingInput(), id: 'tinh' });
     const other = await child.server.meetings.createMeeting({ ...smallMeetingInput(), id: 'khac' });
 
@@ -200,5 +205,47 @@ describe('a child linked to a parent that is not well-behaved', () => {
     await wait(1500);
     // Acknowledged on the third try: not sent again after that.
     expect(parent.received.filter((r) => r.event === 'link:confirm')).toHaveLength(3);
+  });
+
+  it("keeps the invitation out of the meeting's log: kept apart, used again after a restart, an older log's moved apart", async () => {
+    const parent = await fakeParent((event) => (event === 'link:hello' ? helloAnswerBody() : { ok: true }));
+    const temp = await tempDir();
+    removals.push(temp.remove);
+    const start = async () => {
+      const c = await startCoordinator('127.0.0.3', { dataDir: temp.dir });
+      if (!c.server.meetings.has('tinh')) {
+        await c.server.meetings.replaceDirectory(smallDirectory());
+        await c.server.meetings.createMeeting({ ...smallMeetingInput(), id: 'tinh' });
+      }
+
+      return c;
+    };
+    const first = await start();
+    expect((await linkUp(first, 'tinh', { url: parent.url } as Coordinator, LINK_TOKEN)).status).toBe(200);
+    const logFile = join(temp.dir, 'meetings', 'tinh.jsonl');
+    const credentials = join(temp.dir, 'link-credentials.json');
+    expect(await readFile(logFile, 'utf8')).not.toContain(LINK_TOKEN);
+    expect(JSON.parse(await readFile(credentials, 'utf8'))).toEqual({ tinh: LINK_TOKEN });
+    expect((await stat(credentials)).mode & 0o777).toBe(0o600);
+    await first.close();
+
+    // A restart links up again with the invitation kept apart.
+    const tokens = () => parent.sockets().map((s) => (s.handshake.auth as { token?: string }).token);
+    const second = await start();
+    await until(() => tokens().includes(LINK_TOKEN), 20_000, 'the link resumed with the kept invitation');
+    await second.close();
+
+    // A log written by an older version has the invitation in it: it is resumed, and kept apart from then on.
+    const log = await readFile(logFile, 'utf8');
+    await writeFile(logFile, log.replace(/"linkTokenId":"[0-9a-f]+"/, `"linkToken":"${LINK_TOKEN}"`));
+    await rm(credentials);
+    const third = await tracked(start());
+    await until(
+      () => tokens().includes(LINK_TOKEN) && parent.sockets().length === 1,
+      20_000,
+      'resumed from an old log',
+    );
+    await until(async () => (await readFile(credentials, 'utf8').catch(() => '')).includes(LINK_TOKEN), 10_000, 'kept');
+    expect(third.server.meetings.get('tinh').state.uplink?.state).toBe('linked');
   });
 });

@@ -111,6 +111,8 @@ export const en: Dictionary = {
         linked: 'Linked to {{title}}',
         lost: 'Link to the higher-level meeting lost ({{title}}); retrying',
       },
+      plainHttp:
+        'This server allows linked meetings over plain http:// (LINK_ALLOW_HTTP=1): invitation codes and media keys cross the network unprotected. For a lab only.',
     },
     title: 'diemcau — meeting office',
     signIn: 'Sign in',

@@ -107,6 +107,8 @@ export const vi = {
         linked: 'Đã kết nối với {{title}}',
         lost: 'Mất kết nối với hội nghị cấp trên ({{title}}); đang thử lại',
       },
+      plainHttp:
+        'Máy chủ này cho phép kết nối liên thông qua http:// không mã hóa (LINK_ALLOW_HTTP=1): mã lời mời và khóa truyền hình đi qua mạng không được bảo vệ. Chỉ dùng trong phòng thử nghiệm.',
     },
     title: 'diemcau — Văn phòng tổ chức hội nghị',
     signIn: 'Đăng nhập',

@@ -44,6 +44,7 @@ export function LinkedMeetings({
   const [linkToken, setLinkToken] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [plainHttp, setPlainHttp] = useState(false);
   const unitName = new Map(directory?.units.map((u) => [u.code, u.name]));
   const units = meeting.invitation.units;
 
@@ -61,6 +62,12 @@ export function LinkedMeetings({
       stopped = true;
       clearInterval(timer);
     };
+  }, [base]);
+
+  useEffect(() => {
+    api<{ allowHttp: boolean }>('GET', `${base}/uplink/policy`)
+      .then((policy) => setPlainHttp(policy.allowHttp))
+      .catch(() => setPlainHttp(false));
   }, [base]);
 
   const invite = () => {
@@ -98,6 +105,11 @@ export function LinkedMeetings({
     <section className="linked-meetings" aria-labelledby="linked-title" data-testid="linked-meetings">
       <h3 id="linked-title">{t('organizer.linked.title')}</h3>
       <FormError error={error} testId="linked-error" />
+      {plainHttp && (
+        <p className="notice-error" role="alert" data-testid="linked-plain-http">
+          {t('organizer.linked.plainHttp')}
+        </p>
+      )}
       {units.length > 0 && (
         <>
           <h4>{t('organizer.linked.children')}</h4>

@@ -213,7 +213,7 @@ describe('linked meetings: the parent side', () => {
 describe('linked meetings: the child side', () => {
   const child = () => {
     const m = new Meeting().startSession();
-    m.run({ type: 'uplink.configure', parentUrl: 'http://127.0.0.2:4000', linkToken: 'x' }, { role: 'admin' });
+    m.run({ type: 'uplink.configure', parentUrl: 'http://127.0.0.2:4000', linkTokenId: 'x' }, { role: 'admin' });
     m.run({ type: 'uplink.state', state: 'linked', parentMeetingId: 'tw', unitId: 'P1', parentTitle: 'TW' }, SYSTEM);
 
     return m;
@@ -269,7 +269,9 @@ describe('linked meetings: the child side', () => {
     ).toBe('NOT_LINKED');
     const requestId = m.request('DC-X1');
     expect(codeOf(() => m.run({ type: 'floor.forward', requestId }))).toBe('NOT_LINKED');
-    expect(codeOf(() => m.run({ type: 'uplink.configure', parentUrl: 'x', linkToken: 'y' }, CHAIR))).toBe('FORBIDDEN');
+    expect(codeOf(() => m.run({ type: 'uplink.configure', parentUrl: 'x', linkTokenId: 'y' }, CHAIR))).toBe(
+      'FORBIDDEN',
+    );
   });
 
   it("shows the parent's slides while linked and relaying, never over its own content, and passes them on", () => {

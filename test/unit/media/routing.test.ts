@@ -56,7 +56,7 @@ describe('routing policy', () => {
   it("a linked meeting relaying its parent shows the parent's screen piped down, and its own screen over it", () => {
     const system = { role: 'system' } as const;
     const m = new Meeting().startSession();
-    m.run({ type: 'uplink.configure', parentUrl: 'http://127.0.0.2:4000', linkToken: 'x' }, { role: 'admin' });
+    m.run({ type: 'uplink.configure', parentUrl: 'http://127.0.0.2:4000', linkTokenId: 'x' }, { role: 'admin' });
     m.run({ type: 'uplink.state', state: 'linked', parentMeetingId: 'tw', unitId: 'P1', parentTitle: 'TW' }, system);
     const parentScreen: MediaParticipant = { id: 'pipe:s', role: 'observer', pointId: null, relayed: 'parentScreen' };
     const parentHub: MediaParticipant = { id: 'pipe:h', role: 'observer', pointId: null, relayed: 'parentHub' };
