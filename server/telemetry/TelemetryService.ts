@@ -64,6 +64,16 @@ export interface TelemetryServiceOptions {
   sharedHistory?: (capacity: number) => RedisTelemetryHistory;
 }
 
+/** A point's worst loss and round-trip time over the kept window. */
+export interface WorstLink {
+  pointId: string;
+  maxLossPct: number | null;
+  maxRttMs: number | null;
+}
+
+/** Worst links an ended meeting keeps for its record. */
+const WORST_KEPT = 50;
+
 /**
  * Link health: ingests samples, classifies each point with hysteresis, keeps 30 minutes of history per point, and
  * turns class changes into domain commands (`point.link`) so they are logged and feed roll calls, alerts and
@@ -80,6 +90,8 @@ export class TelemetryService {
   readonly #shared: RedisTelemetryHistory | null;
   #lastBridgePoll = 0;
   readonly #tracked = new Map<string, Map<string, Tracked>>();
+  /** An ended meeting's worst links, kept for its record; its samples themselves are let go. */
+  readonly #endedWorst = new Map<string, WorstLink[]>();
   readonly #timer: NodeJS.Timeout;
   readonly #unsubscribe: () => void;
   #samples = 0;
@@ -106,8 +118,10 @@ export class TelemetryService {
     // A point that joins starts its silence clock now, whether or not it ever sends a sample.
     this.#unsubscribe = meetings.onEvents((runtime, events) => {
       for (const event of events) {
-        if (event.type === 'PointConnected') {
+        if (event.type === 'PointConnected' && runtime.state.status !== 'ended') {
           this.#track(runtime.id, event.pointId);
+        } else if (event.type === 'MeetingEnded') {
+          this.#release(runtime.id);
         }
       }
     });
@@ -125,6 +139,10 @@ export class TelemetryService {
   }
 
   ingest(runtime: MeetingRuntime, pointId: string, sample: LinkSample): Health {
+    if (runtime.state.status === 'ended') {
+      // A console still open after the end: its samples are no longer kept.
+      return runtime.state.points[pointId]?.health ?? 'stable';
+    }
     const now = this.#now();
     const tracked = this.#track(runtime.id, pointId);
     this.#samples += 1;
@@ -160,11 +178,25 @@ export class TelemetryService {
   }
 
   /** Worst loss and RTT per point over the kept window, worst first (for the meeting record and exports). */
-  worst(meetingId: string, limit = 10): { pointId: string; maxLossPct: number | null; maxRttMs: number | null }[] {
+  worst(meetingId: string, limit = 10): WorstLink[] {
+    const ended = this.#endedWorst.get(meetingId);
+    if (ended !== undefined) {
+      return ended.slice(0, limit);
+    }
+
     return [...(this.#tracked.get(meetingId) ?? new Map<string, Tracked>())]
       .map(([pointId, t]) => ({ pointId, maxLossPct: t.ring.max('lossPct'), maxRttMs: t.ring.max('rttMs') }))
       .sort((a, b) => (b.maxLossPct ?? 0) - (a.maxLossPct ?? 0) || (b.maxRttMs ?? 0) - (a.maxRttMs ?? 0))
       .slice(0, limit);
+  }
+
+  /**
+   * A meeting ended: its points' samples (up to half an hour of them per point, kept outside the JavaScript heap) are
+   * let go, its worst links kept for the record.
+   */
+  #release(meetingId: string): void {
+    this.#endedWorst.set(meetingId, this.worst(meetingId, WORST_KEPT));
+    this.#tracked.delete(meetingId);
   }
 
   get closed(): boolean {

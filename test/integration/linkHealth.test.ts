@@ -46,6 +46,20 @@ describe('link health over sockets', () => {
     await t.close();
   });
 
+  it("lets an ended meeting's samples go, keeping its worst links for the record", async () => {
+    const { socket } = await t.connect('point', 'DC-X1');
+    await send(socket, [good, lossy, good]);
+    expect((await t.server.telemetry.history('m1', 'DC-X1')).at.length).toBe(3);
+    await t.meeting.execute({ type: 'meeting.end' }, { role: 'chair' });
+    expect((await t.server.telemetry.history('m1', 'DC-X1')).at.length).toBe(0);
+    expect(t.server.telemetry.latest('m1')).toEqual([]);
+    expect(t.server.telemetry.worst('m1')[0]).toMatchObject({ pointId: 'DC-X1', maxLossPct: 12 });
+    // A console still sending after the end is answered; nothing of it is kept.
+    expect(await request(socket, 'telemetry:sample', lossy)).toMatchObject({ ok: true });
+    expect((await t.server.telemetry.history('m1', 'DC-X1')).at.length).toBe(0);
+    socket.close();
+  });
+
   it('degrading points turn unstable, raise alerts the technician acknowledges, and show in attendance', async () => {
     const { socket: chair } = await t.connect('chair');
     const { socket: tech, snapshot } = await t.connect('technician');
