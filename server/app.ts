@@ -41,6 +41,7 @@ import { loadTls, redirectServer, RENEW_WITHIN_MS } from './reach/tls.js';
 import { TurnCredentials } from './reach/turn.js';
 import { iceRouter } from './http/iceRouter.js';
 import { RedisDocumentStore } from './content/RedisDocumentStore.js';
+import type { DocumentStore } from './content/DocumentStore.js';
 import { LinkHub } from './linking/LinkHub.js';
 import { UplinkService } from './linking/UplinkService.js';
 import { createLogger, setLogLevel } from './logger.js';
@@ -278,7 +279,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   let recordings: RecordingService | null = null;
   app.use('/api/meetings', recordRouter({ meetings, auth, now, recordings: () => recordings }));
   app.use('/api', tasksRouter({ meetings, auth, now }));
-  const documentStore =
+  const documentStore: DocumentStore =
     redis === undefined
       ? new FileDocumentStore({ dir: join(config.DATA_DIR, 'documents') })
       : new RedisDocumentStore({ redis });
@@ -443,6 +444,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
       await meetings.close();
+      await documentStore.close?.();
       await tokenRegistry.close();
       await bus?.close();
       adapterClient?.disconnect();

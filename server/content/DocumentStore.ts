@@ -9,6 +9,8 @@ export interface DocumentStore {
   get(meetingId: string, documentId: string, part: string): Promise<Buffer | null>;
   /** Removes a document and every part made from it. */
   remove(meetingId: string, documentId: string): Promise<void>;
+  /** Lets go of what the store holds open (a connection of its own), if anything. */
+  close?(): Promise<void>;
 }
 
 export const ORIGINAL = 'original';

@@ -65,12 +65,15 @@ export async function benchPlainMediaToResults(log: (line: string) => void, size
     media?: Record<string, unknown> & { mediasoup?: Record<string, unknown> };
   };
   const date = new Date().toISOString();
+  // Only what this run measured: nothing of an earlier estimate is carried into it.
   const mediasoup = {
-    ...(latest.media?.mediasoup ?? {}),
+    bridge: 'mediasoup',
     method: 'plain SRTP receivers (test/bench/plainMedia.ts)',
     date,
     pointsMeasured: carried[1] ?? 0,
     pointsMeasuredTwoWorkers: carried[2] ?? 0,
+    /** Receiving points one worker carried by the bench's rule (≥ 98 % delivered, gaps ≤ 2 %): the per-core figure. */
+    pointsPerCore: carried[1] ?? 0,
     extrapolated: false,
     steps: oneWorker.map(({ points, delivered, workerCpuPercent }) => ({
       points,

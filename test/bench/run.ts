@@ -28,6 +28,7 @@ const { values } = parseArgs({
     plain: { type: 'boolean', default: false },
     network: { type: 'boolean', default: false },
     'media-points': { type: 'string' },
+    'upload-during-rollcall': { type: 'boolean', default: false },
     profile: { type: 'string' },
     'profile-phase': { type: 'string' },
   },
@@ -80,6 +81,10 @@ if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) {
 const redis = values.redis || nodes > 1 ? await startRedis() : null;
 const serverEnv: Record<string, string> =
   redis === null ? {} : { STORE: 'redis', REDIS_URL: redis.url, NODE_ID: 'bench' };
+if (values['upload-during-rollcall']) {
+  // Read by benchSignaling in this process: a second roll call while a 50 MB document is uploaded.
+  process.env.BENCH_UPLOAD_DURING_ROLLCALL = '1';
+}
 
 const sizes = values.points !== undefined ? [Number(values.points)] : values.quick ? [1000] : [220, 500, 1000];
 const log = (line: string) => console.error(line);

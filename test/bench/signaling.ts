@@ -18,6 +18,10 @@ export interface SignalingResult {
   joinRatio: number;
   rollCallTallyP50Ms: number;
   rollCallTallyP99Ms: number;
+  /** With --upload-during-rollcall: the second roll call's p99, while a 50 MB document was uploaded. */
+  rollCallTallyP99WithUploadMs?: number;
+  /** …and that p99 over the first's, in the same run. */
+  rollCallUploadRatio?: number;
   rollCallLastToFinalMs: number;
   floorFanoutP50Ms: number;
   floorFanoutP99Ms: number;
@@ -96,46 +100,74 @@ export async function benchSignaling(
     log(`  N=${n}: join storm ${round(joinStormMs)} ms, heap ${round(heapPerPointKB)} KB/point`);
 
     // Roll call: confirmations spread over 2 s; latency from each confirmation to a chair tally that counts it.
-    const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    const counted = new Set<string>();
-    let finalAt = 0;
-    chair.on('rollcall:changed', (view) => {
-      const now = performance.now();
-      const outcomes = view.outcomes ?? {};
-      for (const [pointId, outcome] of Object.entries(outcomes)) {
-        if (outcome === 'present' && !counted.has(pointId) && sentAt.has(pointId)) {
-          counted.add(pointId);
-          latencies.push(now - (sentAt.get(pointId) as number));
+    const rollCall = async (label: string) => {
+      const sentAt = new Map<string, number>();
+      const latencies: number[] = [];
+      const counted = new Set<string>();
+      let finalAt = 0;
+      chair.on('rollcall:changed', (view) => {
+        const now = performance.now();
+        const outcomes = view.outcomes ?? {};
+        for (const [pointId, outcome] of Object.entries(outcomes)) {
+          if (outcome === 'present' && !counted.has(pointId) && sentAt.has(pointId)) {
+            counted.add(pointId);
+            latencies.push(now - (sentAt.get(pointId) as number));
+          }
         }
+        if (counted.size === n) {
+          finalAt ||= now;
+        }
+      });
+      await phase('rollcall', 'start');
+      const started = await request(chair, 'rollcall:start', { deadlineSec: 120 });
+      if (!started.ok) {
+        throw new Error(`rollcall:start: ${started.error.code}`);
       }
-      if (counted.size === n) {
-        finalAt ||= now;
+      await Promise.all(
+        connections.map(async ({ socket }, i) => {
+          await wait((i / n) * 2000);
+          sentAt.set(seeded.points[i]!.pointId, performance.now());
+          await request(socket, 'rollcall:confirm', {
+            headcount: 10,
+            presiding: { name: 'Nguyễn Văn An', title: 'Bí thư' },
+          });
+        }),
+      );
+      const lastSent = Math.max(...sentAt.values());
+      await until(() => counted.size === n, 30_000, 'the final tally');
+      await phase('rollcall', 'stop');
+      chair.off('rollcall:changed');
+      await request(chair, 'rollcall:close', {});
+      log(
+        `  N=${n}: roll-call tally${label} p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms`,
+      );
+
+      return { latencies, lastToFinalMs: finalAt - lastSent };
+    };
+    const { latencies, lastToFinalMs } = await rollCall('');
+    // BENCH_UPLOAD_DURING_ROLLCALL=1 (--upload-during-rollcall): the same roll call again while the office uploads
+    // a 50 MB document to the meeting's owner, against the first in the same run.
+    let withUpload: number[] | null = null;
+    if (process.env.BENCH_UPLOAD_DURING_ROLLCALL === '1') {
+      const body = Buffer.alloc(50 * 1024 * 1024 - 1024, 0x20);
+      Buffer.from('%PDF-1.4\n').copy(body);
+      const upload = fetch(
+        `${urls[0]}/api/meetings/${encodeURIComponent(seeded.meetingId)}/documents?name=bao-cao.pdf`,
+        {
+          method: 'POST',
+          headers: { 'x-api-key': process.env.ADMIN_API_KEY ?? 'diemcau-dev-admin', 'content-type': 'application/pdf' },
+          body: new Uint8Array(body),
+        },
+      );
+      withUpload = (await rollCall(' with a 50 MB upload')).latencies;
+      const uploaded = await upload;
+      if (uploaded.status !== 201) {
+        throw new Error(`the upload during the roll call was answered ${uploaded.status}`);
       }
-    });
-    await phase('rollcall', 'start');
-    const started = await request(chair, 'rollcall:start', { deadlineSec: 120 });
-    if (!started.ok) {
-      throw new Error(`rollcall:start: ${started.error.code}`);
+      log(
+        `  N=${n}: tally p99 with the upload ÷ without: ${round(percentile(withUpload, 99) / percentile(latencies, 99), 2)}`,
+      );
     }
-    await Promise.all(
-      connections.map(async ({ socket }, i) => {
-        await wait((i / n) * 2000);
-        sentAt.set(seeded.points[i]!.pointId, performance.now());
-        await request(socket, 'rollcall:confirm', {
-          headcount: 10,
-          presiding: { name: 'Nguyễn Văn An', title: 'Bí thư' },
-        });
-      }),
-    );
-    const lastSent = Math.max(...sentAt.values());
-    await until(() => counted.size === n, 30_000, 'the final tally');
-    await phase('rollcall', 'stop');
-    chair.off('rollcall:changed');
-    await request(chair, 'rollcall:close', {});
-    log(
-      `  N=${n}: roll-call tally p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms`,
-    );
 
     // Floor fan-out: the chair grants; every point's floor:changed naming the speaker is one sample.
     const fanout: number[] = [];
@@ -237,7 +269,13 @@ export async function benchSignaling(
       joinRatio: round(joinStormMs / baseline.joinMs, 2),
       rollCallTallyP50Ms: round(percentile(latencies, 50)),
       rollCallTallyP99Ms: round(percentile(latencies, 99)),
-      rollCallLastToFinalMs: round(finalAt - lastSent),
+      rollCallLastToFinalMs: round(lastToFinalMs),
+      ...(withUpload === null
+        ? {}
+        : {
+            rollCallTallyP99WithUploadMs: round(percentile(withUpload, 99)),
+            rollCallUploadRatio: round(percentile(withUpload, 99) / percentile(latencies, 99), 2),
+          }),
       floorFanoutP50Ms: round(percentile(fanout, 50)),
       floorFanoutP99Ms: round(floorFanoutP99Ms),
       floorAllNotifiedP50Ms: round(percentile(allNotified, 50)),

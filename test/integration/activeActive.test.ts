@@ -149,6 +149,7 @@ describe('active/active: a meeting served by two nodes', () => {
     const shared = new RedisDocumentStore({ redis: client });
     expect((await shared.get('m1', document.documentId, 'original'))?.equals(pdf)).toBe(true);
     expect((await shared.get('m1', document.documentId, 'page-2.jpg'))?.length).toBeGreaterThan(1000);
+    await shared.close();
     await client.quit();
   });
 
