@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { ORIGINAL, SLIDES_PDF, pagePart, type DocumentStore } from '../content/DocumentStore.js';
 import type { DocumentPreparer } from '../content/DocumentPreparer.js';
 import { checkContent } from '../content/sniff.js';
@@ -17,6 +17,21 @@ const MIME: Record<DocumentKind, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
 };
+
+/**
+ * A page of slides: a document's pages never change (a new version is a new document), so the browser keeps them
+ * (`immutable`) and one asking again with the page's tag is answered 304 without the page being read.
+ */
+async function sendPage(req: Request, res: Response, tag: string, load: () => Promise<Buffer>): Promise<void> {
+  const etag = `"${tag}"`;
+  res.set('cache-control', 'private, max-age=86400, immutable').set('etag', etag);
+  if ((req.get('if-none-match') ?? '').split(/\s*,\s*/).includes(etag)) {
+    res.status(304).end();
+
+    return;
+  }
+  res.type('image/jpeg').send(await load());
+}
 
 /** A page number within a document of `pages` pages (unknown: none yet). */
 function pageIn(value: string, pages: number | null): number {
@@ -117,12 +132,14 @@ export function documentsRouter({
     await auth.requireParticipant(req, res, runtime.id, { linkedHubs: true });
     const document = documentOf(runtime.state, req.params.documentId);
     const page = pageIn(req.params.page, document.pages);
-    const bytes = await store.get(runtime.id, document.documentId, pagePart(page));
-    if (bytes === null) {
-      throw new DomainError('DOCUMENT_NOT_FOUND', 'Trang chưa sẵn sàng (the page is not available yet)');
-    }
-    // A document's pages never change (a new version is a new document): the browser keeps them.
-    res.type('image/jpeg').set('cache-control', 'private, max-age=86400, immutable').send(bytes);
+    await sendPage(req, res, `${document.sha256.slice(0, 16)}-${page}`, async () => {
+      const bytes = await store.get(runtime.id, document.documentId, pagePart(page));
+      if (bytes === null) {
+        throw new DomainError('DOCUMENT_NOT_FOUND', 'Trang chưa sẵn sàng (the page is not available yet)');
+      }
+
+      return bytes;
+    });
   });
 
   // A page of the slides the parent meeting shows (linked meetings), fetched through the link once and kept.
@@ -134,8 +151,8 @@ export function documentsRouter({
     if (slides === null || uplink === null || slides.documentId !== req.params.documentId) {
       throw new DomainError('DOCUMENT_NOT_FOUND', 'Hội nghị cấp trên không trình chiếu tài liệu này (not shown)');
     }
-    const bytes = await parentPages.page(runtime.id, uplink, slides, pageIn(req.params.page, slides.pages));
-    res.type('image/jpeg').set('cache-control', 'private, max-age=86400, immutable').send(bytes);
+    const page = pageIn(req.params.page, slides.pages);
+    await sendPage(req, res, `${slides.documentId}-${page}`, () => parentPages.page(runtime.id, uplink, slides, page));
   });
 
   router.delete('/:id/documents/:documentId', async (req, res) => {

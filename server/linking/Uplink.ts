@@ -1,38 +1,25 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Command } from '../domain/commands.js';
-import { DomainError, ERROR_CODES, type ErrorCode } from '../domain/errors.js';
+import { DomainError } from '../domain/errors.js';
 import type { MeetingEvent } from '../domain/events.js';
-import { reportOf } from '../domain/linking.js';
+import { catchUp, releaseKey, reportsUp } from '../domain/uplinkCatchUp.js';
 import { normalizeStrings } from '../domain/text.js';
 import type { Actor, MeetingState } from '../domain/model.js';
 import { createLogger } from '../logger.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { Ack, ErrorBody } from '../protocol/common.js';
-import {
-  childReport,
-  helloAnswer,
-  parentScreen,
-  parentSlides,
-  LINK_MAX_MESSAGE_BYTES,
-  LINK_NAMESPACE,
-  LINK_NOTICES,
-  LINK_PATH,
-  type HelloAnswer,
-  type LinkNotice,
-  type LinkNoticeName,
-  type LinkNotifications,
-} from '../protocol/link.js';
+import { helloAnswer, LINK_NAMESPACE, LINK_PATH, type HelloAnswer, type LinkNotifications } from '../protocol/link.js';
 import { validationError } from '../signaling/handle.js';
 import type { Faults } from '../telemetry/Faults.js';
 import { backoffDelay } from './backoff.js';
 import { LinkMedia } from './LinkMedia.js';
 import { LinkOutbox } from './LinkOutbox.js';
+import { ParentNotices } from './ParentNotices.js';
+import { checkedReport, errorBodyOf, toDomain, unreachable } from './linkErrors.js';
 
 const logger = createLogger('Uplink');
 const SYSTEM: Actor = { role: 'system', via: 'link' };
-/** Refused parent messages written to the meeting's audit trail per minute, at most (the rest are only counted). */
-const AUDITED_REFUSALS = 20;
 /** Longest wait between two tries of a link the parent refuses or cannot take (a report too large, a revoked link). */
 const RETRY_MAX_MS = 120_000;
 /** A grandchild linking in is told upward once the links below have settled for this long. */
@@ -58,7 +45,7 @@ export class Uplink {
   /** Tries refused or unanswered in a row (the next waits longer). */
   #failures = 0;
   #helloTimer: NodeJS.Timeout | null = null;
-  #refusals = { since: 0, count: 0 };
+  readonly #notices: ParentNotices;
   #ready = false;
   #closed = false;
   lastError: ErrorBody | null = null;
@@ -109,19 +96,29 @@ export class Uplink {
       onRefused: (event, error) =>
         logger.warn({ meetingId: this.#runtime.id, event, error }, 'the parent refused a report'),
     });
-    this.#on('link:rollCall', ({ rollCallId, deadlineAt, closesAt }) =>
+    this.#notices = new ParentNotices({ socket: this.#socket as never, runtime, faults });
+    this.#notices.on('link:rollCall', ({ rollCallId, deadlineAt, closesAt }) =>
       this.#run({ type: 'uplink.rollCall', parentRollCallId: rollCallId, deadlineAt, closesAt }),
     );
-    this.#on('link:rollCallClosed', ({ rollCallId }) =>
+    this.#notices.on('link:rollCallClosed', ({ rollCallId }) =>
       this.#run({ type: 'uplink.rollCallClosed', parentRollCallId: rollCallId }),
     );
-    this.#on('link:turn', ({ pointId, limitSec }) => this.#run({ type: 'uplink.turn', pointId, limitSec }));
-    this.#on('link:turnWarned', ({ pointId }) => this.#run({ type: 'uplink.turnWarned', pointId }));
-    this.#on('link:turnEnded', ({ pointId, reason }) => this.#run({ type: 'uplink.turnEnded', pointId, reason }));
-    this.#on('link:denied', ({ pointId, reason }) => this.#run({ type: 'uplink.denied', pointId, reason }));
-    this.#on('link:status', ({ parentTitle }) => this.#run({ type: 'uplink.state', state: 'linked', parentTitle }));
-    this.#on('link:slides', ({ slides, screen }) => void this.#showContent(slides, screen ?? null));
-    this.#on('link:media:sources', ({ sources }) => {
+    this.#notices.on('link:turn', ({ pointId, limitSec }) => this.#run({ type: 'uplink.turn', pointId, limitSec }));
+    this.#notices.on('link:turnWarned', ({ pointId }) => this.#run({ type: 'uplink.turnWarned', pointId }));
+    this.#notices.on('link:turnEnded', ({ pointId, reason }) =>
+      this.#run({ type: 'uplink.turnEnded', pointId, reason }),
+    );
+    this.#notices.on('link:denied', ({ pointId, reason }) => this.#run({ type: 'uplink.denied', pointId, reason }));
+    this.#notices.on('link:status', ({ parentTitle }) =>
+      this.#run({ type: 'uplink.state', state: 'linked', parentTitle }),
+    );
+    this.#notices.on('link:slides', ({ slides, screen }) => {
+      // Parsed with the notice: the slides' document id goes into the address the pages are fetched from.
+      void this.#step({ type: 'uplink.slides', slides }).then(() =>
+        this.#step({ type: 'uplink.screen', screen: screen ?? null }),
+      );
+    });
+    this.#notices.on('link:media:sources', ({ sources }) => {
       void this.#linkMedia
         ?.receive(sources)
         .catch((error: unknown) => logger.warn({ err: error, meetingId: runtime.id }, 'piped sources not received'));
@@ -207,69 +204,24 @@ export class Uplink {
   }
 
   /**
-   * The parent answered a hello: record the link and catch up on what it says. Each step stands alone: one the
-   * meeting refuses (a roll call the parent opened while this meeting is not live, a turn for a meeting not in
-   * session) is logged and the others still run. Never rejects.
+   * The parent answered a hello: record the link and catch up on what it says (see `catchUp`). Each step stands
+   * alone: one the meeting refuses (a roll call the parent opened while this meeting is not live, a turn for a meeting
+   * not in session) is logged and the others still run. Never rejects.
    */
   async connected(answer: HelloAnswer): Promise<void> {
     this.#ready = true;
     this.#failures = 0;
     this.lastError = null;
-    const { parentMeetingId, unitId, parentTitle } = answer;
-    await this.#step({ type: 'uplink.state', state: 'linked', parentMeetingId, unitId, parentTitle });
-    if (answer.rollCall !== null) {
-      const { rollCallId, deadlineAt, closesAt } = answer.rollCall;
-      await this.#step({ type: 'uplink.rollCall', parentRollCallId: rollCallId, deadlineAt, closesAt });
+    const { commands, reports } = catchUp(this.#runtime.state, answer, (pointId) =>
+      this.#outbox.has(releaseKey(pointId)),
+    );
+    for (const command of commands) {
+      await this.#step(command);
     }
-    // Mirrored roll calls the parent closed while the link was down.
-    const state = this.#runtime.state;
-    for (const [local, parent] of Object.entries(state.uplink?.rollCalls ?? {})) {
-      const open = state.rollCalls.find((r) => r.rollCallId === local)?.closedAt === null;
-      if (open && answer.rollCall?.rollCallId !== parent) {
-        await this.#step({ type: 'uplink.rollCallClosed', parentRollCallId: parent });
-      }
-    }
-    await this.#showContent(answer.slides ?? null, answer.screen ?? null);
-    // The parent's turn as it stands now; one this side ended and told up (not yet answered) stays ended.
-    const floor = this.#runtime.state.floor;
-    const parentTurn = answer.turn !== null && !this.#outbox.has(`release:${answer.turn.pointId}`) ? answer.turn : null;
-    if (floor?.fromParent === true && parentTurn?.pointId !== floor.pointId) {
-      await this.#step({ type: 'uplink.turnEnded', pointId: floor.pointId, reason: 'revoked' });
-    }
-    if (parentTurn !== null) {
-      await this.#step({ type: 'uplink.turn', pointId: parentTurn.pointId, limitSec: parentTurn.limitSec });
-    }
-    // What went up may have been lost with the link: answers and forwarded requests again (both idempotent there).
-    const now = this.#runtime.state;
-    for (const rollCall of now.rollCalls) {
-      if (rollCall.parentRollCallId !== undefined && rollCall.parentRollCallId === answer.rollCall?.rollCallId) {
-        for (const [pointId, c] of Object.entries(rollCall.confirmations)) {
-          this.#post(`confirm:${rollCall.parentRollCallId}:${pointId}`, 'link:confirm', {
-            pointId,
-            rollCallId: rollCall.parentRollCallId,
-            headcount: c.headcount,
-            presiding: c.presiding,
-          });
-        }
-      }
-    }
+    reports.forEach(({ key, event, body }) => this.#outbox.post(key, event, body));
     this.#openMedia().catch((error: unknown) =>
       logger.warn({ err: error, meetingId: this.#runtime.id }, 'media pipe not opened'),
     );
-    for (const request of Object.values(now.requests)) {
-      if (
-        request.status === 'forwarded' &&
-        !answer.queued.includes(request.pointId) &&
-        answer.turn?.pointId !== request.pointId
-      ) {
-        this.#post(`floor:${request.pointId}`, 'link:floorRequest', {
-          pointId: request.pointId,
-          kind: request.kind,
-          topic: request.topic,
-          department: request.department,
-        });
-      }
-    }
     // Whatever else was not answered before the link went (presence, a released turn).
     this.#outbox.flush();
   }
@@ -322,63 +274,18 @@ export class Uplink {
     }
   }
 
-  /** Sends up what of the meeting's new events concerns the parent. */
+  /** Sends up what of the meeting's new events concerns the parent (see `reportsUp`). */
   send(state: MeetingState, events: MeetingEvent[]): void {
     if (!this.#ready || !this.#socket.connected) {
       return;
     }
-    for (const event of events) {
-      switch (event.type) {
-        case 'PointConnected':
-        case 'PointDisconnected': {
-          this.#post(`presence:${event.pointId}`, 'link:presence', {
-            pointId: event.pointId,
-            connected: event.type === 'PointConnected',
-          });
-          break;
-        }
-        case 'RollCallConfirmed': {
-          const parent = state.uplink?.rollCalls[event.rollCallId];
-          if (parent !== undefined) {
-            const { pointId, headcount, presiding } = event;
-            this.#post(`confirm:${parent}:${pointId}`, 'link:confirm', {
-              pointId,
-              rollCallId: parent,
-              headcount,
-              presiding,
-            });
-          }
-          break;
-        }
-        case 'FloorEnded': {
-          // The point itself finished a turn the parent gave: the parent's floor is free again.
-          const turn = state.turns.at(-1);
-          if (event.reason === 'released' && turn?.pointId === event.pointId && this.#parentTurn === event.pointId) {
-            this.#post(`release:${event.pointId}`, 'link:release', { pointId: event.pointId });
-          }
-          break;
-        }
-        case 'FloorGranted': {
-          this.#parentTurn = event.fromParent === true ? event.pointId : null;
-          break;
-        }
-        case 'FloorForwarded': {
-          const request = state.requests[event.requestId];
-          if (request !== undefined) {
-            const { pointId, kind, topic, department } = request;
-            this.#post(`floor:${pointId}`, 'link:floorRequest', { pointId, kind, topic, department });
-          }
-          break;
-        }
-        case 'ChildLinked': {
-          // A grandchild linked in: the parent learns of its points by a new hello (a report is whole), once the
-          // links below have settled (a restarting level below says a hundred hellos at once).
-          this.#helloSoon();
-          break;
-        }
-        default:
-          break;
-      }
+    const { reports, hello, parentTurn } = reportsUp(state, events, this.#parentTurn);
+    this.#parentTurn = parentTurn;
+    reports.forEach(({ key, event, body }) => this.#outbox.post(key, event, body));
+    if (hello) {
+      // A grandchild linked in: the parent learns of its points by a new hello, once the links below have settled
+      // (a restarting level below says a hundred hellos at once).
+      this.#helloSoon();
     }
   }
 
@@ -405,7 +312,7 @@ export class Uplink {
   }
 
   async #hello(): Promise<HelloAnswer> {
-    const report = this.#checkedReport();
+    const report = checkedReport(this.#runtime.state);
     const ack = (await this.#socket
       .timeout(this.#timeoutMs)
       .emitWithAck('link:hello', { report })
@@ -432,29 +339,6 @@ export class Uplink {
     return parsed.data;
   }
 
-  /**
-   * The meeting's report as the parent's schema will check it, checked here first: one the parent cannot take (more
-   * points than a link carries) is said once, plainly, and tried again only after a growing wait.
-   */
-  #checkedReport(): unknown {
-    const report = reportOf(this.#runtime.state);
-    const checked = childReport.safeParse(report);
-    if (!checked.success) {
-      throw new DomainError(
-        'PAYLOAD_TOO_LARGE',
-        `Báo cáo của hội nghị không hợp lệ để gửi lên cấp trên (the report does not fit the link): ${validationError(checked.error).message}`,
-      );
-    }
-    if (Buffer.byteLength(JSON.stringify(report)) > LINK_MAX_MESSAGE_BYTES - 1024) {
-      throw new DomainError(
-        'PAYLOAD_TOO_LARGE',
-        'Báo cáo của hội nghị quá lớn để gửi lên cấp trên (the report is larger than a link message)',
-      );
-    }
-
-    return report;
-  }
-
   /** A new hello soon, once: the parent learns of points linked in below. */
   #helloSoon(): void {
     if (this.#helloTimer !== null || this.#closed) {
@@ -470,50 +354,6 @@ export class Uplink {
       }
     }, HELLO_DEBOUNCE_MS);
     this.#helloTimer.unref();
-  }
-
-  /** A report up, kept until the parent answers it (see LinkOutbox). */
-  #post(key: string, event: string, body: object): void {
-    this.#outbox.post(key, event, body);
-  }
-
-  /**
-   * Listens to one of the parent's notifications, parsed with its schema first. One that does not parse changes
-   * nothing: it is counted, logged, audited (at most AUDITED_REFUSALS a minute) and, when the parent asked for an
-   * answer, answered with the error.
-   */
-  #on<N extends LinkNoticeName>(name: N, handle: (body: LinkNotice<N>) => void): void {
-    const listener = (...args: unknown[]) => {
-      const ack = typeof args.at(-1) === 'function' ? (args.pop() as (answer: Ack) => void) : null;
-      const parsed = LINK_NOTICES[name].safeParse(normalizeStrings(args[0]));
-      if (!parsed.success) {
-        const error = validationError(parsed.error);
-        this.#refused(name, error);
-        ack?.({ ok: false, error: { code: error.code, message: error.message } });
-
-        return;
-      }
-      try {
-        handle(parsed.data as LinkNotice<N>);
-      } catch (error) {
-        this.#faults.record('link', error, { meetingId: this.#runtime.id, event: name });
-      }
-      ack?.({ ok: true });
-    };
-    this.#socket.on(name, listener as never);
-  }
-
-  #refused(event: string, error: DomainError): void {
-    this.#faults.record('link', error, { meetingId: this.#runtime.id, event });
-    const now = Date.now();
-    if (now - this.#refusals.since > 60_000) {
-      this.#refusals = { since: now, count: 0 };
-    }
-    if ((this.#refusals.count += 1) > AUDITED_REFUSALS) {
-      return;
-    }
-    const detail = `${event.slice(0, 40)} — ${error.message.slice(0, 300)}`;
-    this.#exec({ type: 'audit.record', action: 'link_refused', detail }).catch(() => undefined);
   }
 
   #scheduleRetry(): void {
@@ -532,29 +372,6 @@ export class Uplink {
     this.#retry.unref();
   }
 
-  /**
-   * The parent's slides and screen, checked (the slides' document id goes into the address the pages are fetched
-   * from; the screen's picture comes down the media pipe).
-   */
-  async #showContent(slides: unknown, screen: unknown): Promise<void> {
-    const parsedSlides = parentSlides.nullable().safeParse(slides);
-    const parsedScreen = parentScreen.nullable().safeParse(screen);
-    if (!parsedSlides.success || !parsedScreen.success) {
-      logger.warn({ meetingId: this.#runtime.id }, "the parent's content does not parse");
-
-      return;
-    }
-    const commands: Command[] = [
-      { type: 'uplink.slides', slides: parsedSlides.data },
-      { type: 'uplink.screen', screen: parsedScreen.data },
-    ];
-    for (const command of commands) {
-      await this.#exec(command).catch((error: unknown) =>
-        logger.warn({ err: error, meetingId: this.#runtime.id }, "the parent's content not applied"),
-      );
-    }
-  }
-
   #run(command: Command): void {
     void this.#step(command);
   }
@@ -569,20 +386,4 @@ export class Uplink {
   #exec(command: Command): Promise<unknown> {
     return this.#runtime.execute(command, SYSTEM);
   }
-}
-
-function unreachable(error: Error): string {
-  return `Không kết nối được tới hội nghị cấp trên (parent unreachable): ${error.message}`;
-}
-
-function toDomain(body: ErrorBody): DomainError {
-  const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(body.code) ? body.code : 'LINK_UNREACHABLE';
-
-  return new DomainError(code, body.message);
-}
-
-function errorBodyOf(error: unknown): ErrorBody {
-  return error instanceof DomainError
-    ? { code: error.code, message: error.message }
-    : { code: 'LINK_UNREACHABLE', message: String(error) };
 }

@@ -146,6 +146,12 @@ const table = [
   `| ${columns.map(() => '---').join(' | ')} |`,
   ...runs.map((run) => `| ${columns.map(([key]) => String(run[key])).join(' | ')} |`),
   '',
+  ...(headline.rollCallUploadRatio === undefined
+    ? []
+    : [
+        `A 50 MB document uploaded during a second roll call: tally p99 ${headline.rollCallTallyP99WithUploadMs} ms against ${headline.rollCallTallyP99Ms} ms without, in the same run (ratio ${headline.rollCallUploadRatio}).`,
+        '',
+      ]),
   bridge === null
     ? 'Embedded media bridge capacity: not measured in this run (the full run on the embedded store measures it).'
     : `Embedded media bridge (werift, one process = one core): ${bridge.pointsPerCore} points receiving the program ` +
@@ -156,7 +162,9 @@ const table = [
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const base = nodes > 1 ? `latest-${nodes}-nodes` : redis === null ? 'latest' : 'latest-redis';
 // A run at one chosen size keeps its own file, so the national-scale run does not replace the province's table.
-const name = values.points === undefined ? base : `${base}-${values.points}`;
+const sized = values.points === undefined ? base : `${base}-${values.points}`;
+// An upload during a roll call disturbs the phases after it too (the document is prepared): a file of its own.
+const name = values['upload-during-rollcall'] ? `${sized}-upload` : sized;
 await mkdir(dir, { recursive: true });
 // The media side-by-side (`--media`) is measured in a run of its own and kept in latest.json across signaling runs.
 const previous = await readFile(join(dir, `${name}.json`), 'utf8').then(

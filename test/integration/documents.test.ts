@@ -59,6 +59,15 @@ describe('documents of a meeting', () => {
     expect(page.headers.get('content-type')).toBe('image/jpeg');
     const jpeg = Buffer.from(await page.arrayBuffer());
     expect(jpeg.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))).toBe(true);
+    // A page never changes: kept by the browser, and asked again with its tag it is not sent again.
+    expect(page.headers.get('cache-control')).toContain('immutable');
+    const etag = page.headers.get('etag');
+    expect(etag).not.toBeNull();
+    const again = await fetch(
+      `${t.url}/api/meetings/m1/documents/${document.documentId}/pages/3?token=${encodeURIComponent(pointToken)}`,
+      { headers: { 'if-none-match': etag ?? '' } },
+    );
+    expect(again.status).toBe(304);
     expect((await asPoint(`/api/meetings/m1/documents/${document.documentId}/pages/6`)).status).toBe(400);
     // The audit trail names what was added, in words.
     const audit = (await (

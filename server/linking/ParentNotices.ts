@@ -1,0 +1,71 @@
+import type { Socket } from 'socket.io-client';
+import type { DomainError } from '../domain/errors.js';
+import type { Actor } from '../domain/model.js';
+import { normalizeStrings } from '../domain/text.js';
+import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
+import type { Ack } from '../protocol/common.js';
+import { LINK_NOTICES, type LinkNotice, type LinkNoticeName } from '../protocol/link.js';
+import { validationError } from '../signaling/handle.js';
+import type { Faults } from '../telemetry/Faults.js';
+
+/** Refused parent messages written to the meeting's audit trail per minute, at most (the rest are only counted). */
+const AUDITED_REFUSALS = 20;
+const SYSTEM: Actor = { role: 'system', via: 'link' };
+
+/**
+ * The parent's notifications as a child takes them: each parsed with its schema (`LINK_NOTICES`) before anything
+ * reads it. One that does not parse changes nothing: it is counted, logged, audited (at most AUDITED_REFUSALS a
+ * minute for the link, whatever its reconnections) and, when the parent asked for an answer, answered with the error.
+ */
+export class ParentNotices {
+  readonly #socket: Socket;
+  readonly #runtime: MeetingRuntime;
+  readonly #faults: Faults;
+  #refusals = { since: 0, count: 0 };
+
+  constructor({ socket, runtime, faults }: { socket: Socket; runtime: MeetingRuntime; faults: Faults }) {
+    this.#socket = socket;
+    this.#runtime = runtime;
+    this.#faults = faults;
+  }
+
+  /** Listens to one notification; `handle` gets it parsed, and what it throws is a fault, not the process's end. */
+  on<N extends LinkNoticeName>(name: N, handle: (body: LinkNotice<N>) => void): void {
+    const listener = (...args: unknown[]) => {
+      const ack = typeof args.at(-1) === 'function' ? (args.pop() as (answer: Ack) => void) : null;
+      const parsed = LINK_NOTICES[name].safeParse(normalizeStrings(args[0]));
+      if (!parsed.success) {
+        const error = validationError(parsed.error);
+        this.#refused(name, error);
+        ack?.({ ok: false, error: { code: error.code, message: error.message } });
+
+        return;
+      }
+      try {
+        handle(parsed.data as LinkNotice<N>);
+      } catch (error) {
+        this.#faults.record('link', error, { meetingId: this.#runtime.id, event: name });
+      }
+      ack?.({ ok: true });
+    };
+    this.#socket.on(name, listener as never);
+  }
+
+  /** A message of the parent's refused (a notice, or its answer to a hello): counted, and audited within the limit. */
+  refused(event: string, error: DomainError): void {
+    this.#refused(event, error);
+  }
+
+  #refused(event: string, error: DomainError): void {
+    this.#faults.record('link', error, { meetingId: this.#runtime.id, event });
+    const now = Date.now();
+    if (now - this.#refusals.since > 60_000) {
+      this.#refusals = { since: now, count: 0 };
+    }
+    if ((this.#refusals.count += 1) > AUDITED_REFUSALS) {
+      return;
+    }
+    const detail = `${event.slice(0, 40)} — ${error.message.slice(0, 300)}`;
+    this.#runtime.execute({ type: 'audit.record', action: 'link_refused', detail }, SYSTEM).catch(() => undefined);
+  }
+}
