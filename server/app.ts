@@ -154,7 +154,14 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   const adapterClient = bus === null ? null : (redis?.duplicate() ?? null);
   adapterClient?.on('error', (error: Error) => logger.debug({ err: error }, 'socket.io adapter: redis error'));
   const faults = new Faults();
-  const meetings = await MeetingService.create({ store, directoryStore, now, ownership, faults });
+  const meetings = await MeetingService.create({
+    store,
+    directoryStore,
+    now,
+    ownership,
+    faults,
+    endedKeepMs: config.ENDED_MEETING_KEEP_SEC * 1000,
+  });
   const tokens = new JoinTokens({ secret: config.JWT_SECRET, registry: tokenRegistry });
   const accounts = new AccountService({ store: accountStore, secret: config.JWT_SECRET, now });
   if (config.ADMIN_USERNAME !== undefined && config.ADMIN_PASSWORD !== undefined) {
@@ -235,6 +242,10 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   // Nothing about a meeting, not even whether it exists, for a caller without any credential for it.
   app.use('/api/meetings/:id', async (req, res, next) => {
     await auth.requireCredential(req, res, String(req.params.id));
+    // An ended meeting let go of is read again from its log for whoever may ask about it.
+    if (meetings.has(String(req.params.id))) {
+      await meetings.wake(String(req.params.id));
+    }
     next();
   });
   // A document's bytes are read before forwarding, so that they reach the meeting's owner whole: only from the
@@ -377,6 +388,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
         ? undefined
         : { bus, ownerOf: (meetingId) => ownership.leases.holder(meetingId), selfUrl: () => nodeUrl },
   });
+  // An ended meeting with consoles still on it stays in memory.
+  meetings.setReleaseGuard((meetingId) => !signaling.gateway.hasSockets(meetingId));
   const linkHub = new LinkHub({
     httpServer,
     meetings,

@@ -106,6 +106,11 @@ export const configSchema = z
     /** First UDP/TCP port for media (mediasoup: one per worker; werift: its ICE range). */
     MEDIA_PORT_MIN: z.coerce.number().int().min(1024).max(65_000).default(40_000),
     MEDIA_PORT_MAX: z.coerce.number().int().min(1025).max(65_535).default(40_999),
+    /**
+     * How long an ended meeting stays in memory after it was last asked for, in seconds; then only its listing is
+     * kept and its log is read again when someone asks for its record.
+     */
+    ENDED_MEETING_KEEP_SEC: z.coerce.number().int().min(0).max(7 * 86_400).default(600),
     /** How long a link's first connection or one report up waits for the parent's answer, ms. */
     LINK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /**

@@ -1,4 +1,5 @@
 import type { AccountStore } from '../accounts/AccountStore.js';
+import { listingOf } from '../meetings/listing.js';
 import type { TokenRegistry } from '../accounts/TokenRegistry.js';
 import { personOf } from '../domain/accounts.js';
 import { invitationWindow } from '../domain/invitations.js';
@@ -64,9 +65,9 @@ export function meetingsRouter({
 
   router.get('/', async (req, res) => {
     await auth.requireRole(req, res, 'organizer');
-    const own = meetings.list();
+    const own = meetings.listings();
     const others = othersSummaries === undefined ? [] : await othersSummaries(req, new Set(own.map((m) => m.id)));
-    res.json({ meetings: [...own.map((m) => summary(m.state)), ...others] });
+    res.json({ meetings: [...own, ...others] });
   });
 
   router.post('/', async (req, res) => {
@@ -282,21 +283,7 @@ export function meetingsRouter({
 const validityText = (expiresAt: number, ttlSec: number | undefined) =>
   ttlSec === undefined ? `valid until ${formatDateTime(expiresAt)}` : `${ttlSec} s`;
 
-function summary(state: MeetingState) {
-  const { id, title, kind, scheduledStart, scheduledEnd, hubPointId, invitedPointIds } = state.def;
-
-  return {
-    id,
-    title,
-    kind,
-    scheduledStart,
-    scheduledEnd,
-    hubPointId,
-    invited: invitedPointIds.length,
-    status: state.status,
-    seq: state.seq,
-  };
-}
+const summary = (state: MeetingState) => listingOf(state);
 
 function detail(runtime: MeetingRuntime, telemetry: TelemetryService, now: number) {
   const state = runtime.state;

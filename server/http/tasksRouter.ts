@@ -40,7 +40,7 @@ export function tasksRouter({ meetings, auth, now }: { meetings: MeetingService;
   router.get('/tasks.xlsx', async (req, res) => {
     await auth.requireRole(req, res, 'organizer');
     const unit = typeof req.query.unit === 'string' && req.query.unit !== '' ? req.query.unit : null;
-    const list = meetings.list();
+    const list = await meetings.everyMeeting();
     if (unit !== null && !list.some((m) => m.index.units.has(unit))) {
       throw new DomainError('UNIT_NOT_FOUND', `Không có đơn vị ${unit} trong các hội nghị (unknown unit)`);
     }

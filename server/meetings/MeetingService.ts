@@ -11,6 +11,7 @@ import type { DirectoryStore } from '../store/DirectoryStore.js';
 import type { MeetingStore } from '../store/MeetingStore.js';
 import type { Lease, MeetingLeases } from '../store/redis/MeetingLease.js';
 import { Faults } from '../telemetry/Faults.js';
+import { listingOf, type MeetingListing } from './listing.js';
 import { MeetingRuntime, type ExecuteResult } from './MeetingRuntime.js';
 
 const logger = createLogger('MeetingService');
@@ -44,6 +45,11 @@ export interface MeetingServiceOptions {
   now?: () => number;
   /** Where a meeting's unexpected errors are counted (its runtime is rebuilt from the log). Default: its own. */
   faults?: Faults | undefined;
+  /**
+   * How long an ended meeting stays in memory after it was last used, ms; then only its listing is kept, and it is
+   * read again from its log when asked for (its record, an export). Default 600000.
+   */
+  endedKeepMs?: number;
 }
 
 /** Owns every meeting of this node: creation, loading by replay, command execution and event fan-out to listeners. */
@@ -53,6 +59,14 @@ export class MeetingService {
   readonly #now: () => number;
   readonly #faults: Faults;
   readonly #meetings = new Map<string, MeetingRuntime>();
+  /** Ended meetings let go of (their listing kept); `wake` reads one again from its log. */
+  readonly #released = new Map<string, MeetingListing>();
+  readonly #waking = new Map<string, Promise<MeetingRuntime>>();
+  /** Per loaded meeting: when it was last asked for, and the timer that may let it go once it has ended. */
+  readonly #lastUsed = new Map<string, number>();
+  readonly #releaseTimers = new Map<string, NodeJS.Timeout>();
+  readonly #endedKeepMs: number;
+  #releaseGuard: (meetingId: string) => boolean = () => true;
   readonly #listeners = new Set<MeetingEventsListener>();
   readonly #adoptedListeners = new Set<(runtime: MeetingRuntime) => void>();
   /** Per meeting: the seq and time of the last snapshot saved or loaded. */
@@ -65,7 +79,15 @@ export class MeetingService {
   readonly #leases = new Map<string, Lease>();
   #ownershipTimer: NodeJS.Timeout | null = null;
 
-  private constructor({ store, directoryStore, now = Date.now, ownership, faults }: MeetingServiceOptions) {
+  private constructor({
+    store,
+    directoryStore,
+    now = Date.now,
+    ownership,
+    faults,
+    endedKeepMs = 600_000,
+  }: MeetingServiceOptions) {
+    this.#endedKeepMs = endedKeepMs;
     this.#ownership = ownership;
     this.#faults = faults ?? new Faults();
     this.#store = store;
@@ -94,7 +116,7 @@ export class MeetingService {
   /** Loads every stored meeting this node may own (all of them without ownership), as after a restart. */
   async #adoptOrphans(): Promise<void> {
     for (const meetingId of await this.#store.list()) {
-      if (this.#meetings.has(meetingId) || this.#closed) {
+      if (this.has(meetingId) || this.#closed) {
         continue;
       }
       if (this.#ownership !== undefined) {
@@ -132,6 +154,7 @@ export class MeetingService {
           this.#leases.delete(meetingId);
           this.#meetings.get(meetingId)?.close();
           this.#meetings.delete(meetingId);
+          this.#released.delete(meetingId);
         }
       }
       await this.#adoptOrphans();
@@ -170,7 +193,7 @@ export class MeetingService {
   async createMeeting(input: MeetingInput): Promise<MeetingRuntime> {
     const run = this.#creating.then(async () => {
       const id = input.id ?? this.#newId();
-      if (this.#meetings.has(id)) {
+      if (this.has(id)) {
         throw new DomainError('MEETING_EXISTS', `Hội nghị ${id} đã tồn tại (meeting exists)`);
       }
       const definition = defineMeeting(this.#directory, input, id);
@@ -208,17 +231,63 @@ export class MeetingService {
     return runtime;
   }
 
+  /**
+   * A meeting this node holds in memory. One ended and let go must be woken first (`wake`); every entry that can
+   * wait does so (HTTP about a meeting, a console's request).
+   */
   get(meetingId: string): MeetingRuntime {
     const runtime = this.#meetings.get(meetingId);
     if (runtime === undefined) {
       throw DomainError.meetingNotFound(meetingId);
     }
+    this.#lastUsed.set(meetingId, this.#now());
 
     return runtime;
   }
 
+  /** The meeting if it is in memory now (never reads the log). */
+  loaded(meetingId: string): MeetingRuntime | undefined {
+    return this.#meetings.get(meetingId);
+  }
+
+  /** Whether this node owns the meeting: in memory, or ended and let go. */
   has(meetingId: string): boolean {
-    return this.#meetings.has(meetingId);
+    return this.#meetings.has(meetingId) || this.#released.has(meetingId);
+  }
+
+  /** The meeting, read again from its log if it had ended and been let go. */
+  async wake(meetingId: string): Promise<MeetingRuntime> {
+    if (!this.#released.has(meetingId)) {
+      return this.get(meetingId);
+    }
+    let waking = this.#waking.get(meetingId);
+    if (waking === undefined) {
+      waking = this.#rebuild(meetingId).finally(() => this.#waking.delete(meetingId));
+      this.#waking.set(meetingId, waking);
+    }
+    const runtime = await waking;
+    this.#released.delete(meetingId);
+
+    return this.get(runtime.id);
+  }
+
+  /** Every meeting this node owns, those let go read again (a register across meetings). */
+  async everyMeeting(): Promise<MeetingRuntime[]> {
+    for (const meetingId of [...this.#released.keys()]) {
+      await this.wake(meetingId);
+    }
+
+    return this.list();
+  }
+
+  /** What the office's list shows of every meeting this node owns, in memory or let go. */
+  listings(): MeetingListing[] {
+    return [...[...this.#meetings.values()].map((m) => listingOf(m.state)), ...this.#released.values()];
+  }
+
+  /** Meetings that must stay in memory though ended (consoles still connected to them): asked before letting go. */
+  setReleaseGuard(mayRelease: (meetingId: string) => boolean): void {
+    this.#releaseGuard = mayRelease;
   }
 
   /** Every stored meeting, owned here or not. */
@@ -228,9 +297,10 @@ export class MeetingService {
 
   /** Whether the store holds the meeting, owned here or not. */
   async isStored(meetingId: string): Promise<boolean> {
-    return this.#meetings.has(meetingId) || (await this.storedIds()).includes(meetingId);
+    return this.has(meetingId) || (await this.storedIds()).includes(meetingId);
   }
 
+  /** The meetings in memory (not those ended and let go). */
   list(): MeetingRuntime[] {
     return [...this.#meetings.values()];
   }
@@ -241,7 +311,9 @@ export class MeetingService {
 
   /** The whole log of a meeting, as stored. */
   log(meetingId: string): Promise<MeetingEvent[]> {
-    this.get(meetingId);
+    if (!this.has(meetingId)) {
+      throw DomainError.meetingNotFound(meetingId);
+    }
 
     return this.#store.read(meetingId);
   }
@@ -256,6 +328,8 @@ export class MeetingService {
       return;
     }
     this.#closed = true;
+    this.#releaseTimers.forEach((timer) => clearTimeout(timer));
+    this.#releaseTimers.clear();
     if (this.#ownershipTimer !== null) {
       clearInterval(this.#ownershipTimer);
     }
@@ -318,12 +392,19 @@ export class MeetingService {
       onEvents: (rt, evs) => this.#emit(rt, evs),
     });
     this.#meetings.set(meetingId, runtime);
+    this.#lastUsed.set(meetingId, this.#now());
+    if (runtime.state.status === 'ended') {
+      this.#releaseLater(meetingId);
+    }
 
     return runtime;
   }
 
   #emit(runtime: MeetingRuntime, events: MeetingEvent[]): void {
     this.#maybeSnapshot(runtime);
+    if (events.some((e) => e.type === 'MeetingEnded')) {
+      this.#releaseLater(runtime.id);
+    }
     for (const listener of this.#listeners) {
       try {
         listener(runtime, events);
@@ -331,6 +412,41 @@ export class MeetingService {
         this.#faults.record('meeting', error, { meetingId: runtime.id, where: 'events listener' });
       }
     }
+  }
+
+  /**
+   * An ended meeting is let go once it has not been asked for in `endedKeepMs` and no console holds it: its state,
+   * directory index and timers go, its listing stays, and `wake` reads it again from its log.
+   */
+  #releaseLater(meetingId: string): void {
+    clearTimeout(this.#releaseTimers.get(meetingId));
+    const timer = setTimeout(() => {
+      this.#releaseTimers.delete(meetingId);
+      const runtime = this.#meetings.get(meetingId);
+      if (runtime === undefined || this.#closed || runtime.state.status !== 'ended') {
+        return;
+      }
+      const idleFor = this.#now() - (this.#lastUsed.get(meetingId) ?? 0);
+      if (idleFor < this.#endedKeepMs || !this.#releaseGuard(meetingId)) {
+        this.#releaseLater(meetingId);
+
+        return;
+      }
+      void runtime.idle().then(() => {
+        if (this.#meetings.get(meetingId) !== runtime || this.#closed) {
+          return;
+        }
+        this.#maybeSnapshot(runtime, true);
+        this.#released.set(meetingId, listingOf(runtime.state));
+        runtime.close();
+        this.#meetings.delete(meetingId);
+        this.#lastUsed.delete(meetingId);
+        this.#snapshotAt.delete(meetingId);
+        logger.info({ meetingId }, 'ended meeting let go of (read again from its log when asked for)');
+      });
+    }, Math.max(this.#endedKeepMs, 1000));
+    timer.unref();
+    this.#releaseTimers.set(meetingId, timer);
   }
 
   #newId(): string {

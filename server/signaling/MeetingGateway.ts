@@ -152,6 +152,11 @@ export class MeetingGateway {
     await this.#call({ op: 'close', meetingId, socket }).catch(() => undefined);
   }
 
+  /** Whether consoles are connected to the meeting (on any node, as the owner knows them). */
+  hasSockets(meetingId: string): boolean {
+    return (this.#sockets.get(meetingId)?.size ?? 0) > 0 || (this.#local.get(meetingId)?.size ?? 0) > 0;
+  }
+
   stop(): void {
     if (this.#heartbeat !== null) {
       clearInterval(this.#heartbeat);
@@ -192,7 +197,7 @@ export class MeetingGateway {
   /** Owner side. Never throws: refusals and failures are answered as error bodies. */
   async #handle(node: string, operation: Operation): Promise<Result<unknown>> {
     try {
-      const runtime = this.#options.meetings.get(operation.meetingId);
+      const runtime = await this.#options.meetings.wake(operation.meetingId);
       switch (operation.op) {
         case 'open':
           return { ok: true, value: this.#open(runtime, node, operation.socket) };
@@ -331,11 +336,11 @@ export class MeetingGateway {
   #forgetDeadNodes(ttlMs: number): void {
     const now = this.#options.now();
     for (const [meetingId, sockets] of this.#sockets) {
-      if (!this.#options.meetings.has(meetingId)) {
+      const runtime = this.#options.meetings.loaded(meetingId);
+      if (runtime === undefined) {
         this.#forgetMeeting(meetingId);
         continue;
       }
-      const runtime = this.#options.meetings.get(meetingId);
       for (const [socketId, { node }] of sockets) {
         if (node !== this.#nodeId && now - (this.#lastSeen.get(node) ?? 0) > ttlMs) {
           this.#remove(runtime, socketId);
