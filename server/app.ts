@@ -11,16 +11,10 @@ import helmet from 'helmet';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import cookieParser from 'cookie-parser';
 import { AccountService } from './accounts/AccountService.js';
-import type { AccountStore } from './accounts/AccountStore.js';
-import { FileAccountStore } from './accounts/FileAccountStore.js';
-import { RedisAccountStore } from './accounts/RedisAccountStore.js';
-import { FileTokenRegistry } from './accounts/FileTokenRegistry.js';
-import { RedisTokenRegistry } from './accounts/RedisTokenRegistry.js';
 import { shortLinkRouter } from './http/shortLinkRouter.js';
 import { recordRouter } from './http/recordRouter.js';
 import { RecordingService } from './recording/RecordingService.js';
 import { tasksRouter } from './http/tasksRouter.js';
-import type { TokenRegistry } from './accounts/TokenRegistry.js';
 import { JoinTokens } from './auth/JoinTokens.js';
 import { NodeBus } from './cluster/NodeBus.js';
 import type { Config } from './config.js';
@@ -45,9 +39,8 @@ import type { DocumentStore } from './content/DocumentStore.js';
 import { LinkHub } from './linking/LinkHub.js';
 import { UplinkService } from './linking/UplinkService.js';
 import { createLogger, setLogLevel } from './logger.js';
-import { MeetingService, type Ownership } from './meetings/MeetingService.js';
-import { MeetingLeases } from './store/redis/MeetingLease.js';
-import { hostname } from 'node:os';
+import { MeetingService } from './meetings/MeetingService.js';
+import { createStores } from './createStores.js';
 import { rooms } from './signaling/rooms.js';
 import { SignalingServer } from './signaling/SignalingServer.js';
 import { createBridge } from './media/createBridge.js';
@@ -56,60 +49,10 @@ import { Faults } from './telemetry/Faults.js';
 import { createMetrics } from './telemetry/metrics.js';
 import { TelemetryService } from './telemetry/TelemetryService.js';
 import { RedisTelemetryHistory } from './telemetry/RedisTelemetryHistory.js';
-import type { Redis } from 'ioredis';
-import { FileDirectoryStore } from './store/embedded/FileDirectoryStore.js';
-import { FileMeetingStore } from './store/embedded/FileMeetingStore.js';
-import type { DirectoryStore } from './store/DirectoryStore.js';
-import type { MeetingStore } from './store/MeetingStore.js';
-import { RedisDirectoryStore } from './store/redis/RedisDirectoryStore.js';
-import { RedisMeetingStore } from './store/redis/RedisMeetingStore.js';
-import { RedisLinkCredentials } from './store/redis/RedisLinkCredentials.js';
-import { FileLinkCredentials } from './store/embedded/FileLinkCredentials.js';
-import type { LinkCredentials } from './store/LinkCredentials.js';
 import { normalizeStrings } from './domain/text.js';
 
 const logger = createLogger('app');
 const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'dist');
-
-/** The stores chosen by STORE: embedded files (nothing to install) or Redis. */
-async function createStores(config: Config): Promise<{
-  store: MeetingStore;
-  directoryStore: DirectoryStore;
-  tokenRegistry: TokenRegistry;
-  accountStore: AccountStore;
-  linkCredentials: LinkCredentials;
-  ownership?: Ownership;
-  redis?: Redis;
-}> {
-  if (config.STORE === 'redis') {
-    const store = await RedisMeetingStore.create({ url: config.REDIS_URL });
-    const nodeId = config.NODE_ID ?? `${hostname()}-${process.pid}`;
-    logger.info({ url: config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@'), nodeId }, 'store: redis');
-
-    return {
-      store,
-      redis: store.client,
-      directoryStore: new RedisDirectoryStore({ redis: store.client }),
-      tokenRegistry: await RedisTokenRegistry.create({ redis: store.client }),
-      accountStore: new RedisAccountStore({ redis: store.client }),
-      linkCredentials: new RedisLinkCredentials({ redis: store.client }),
-      ownership: {
-        nodeId,
-        leases: new MeetingLeases({ redis: store.client, ttlMs: config.LEASE_TTL_MS }),
-        fence: (meetingId, lease) => store.fence(meetingId, lease),
-        renewMs: Math.max(100, Math.floor(config.LEASE_TTL_MS / 3)),
-      },
-    };
-  }
-
-  return {
-    store: await FileMeetingStore.create({ dir: join(config.DATA_DIR, 'meetings'), fsync: config.STORE_FSYNC }),
-    directoryStore: new FileDirectoryStore({ path: join(config.DATA_DIR, 'directory.json') }),
-    tokenRegistry: await FileTokenRegistry.create({ path: join(config.DATA_DIR, 'tokens.jsonl') }),
-    linkCredentials: new FileLinkCredentials({ path: join(config.DATA_DIR, 'link-credentials.json') }),
-    accountStore: await FileAccountStore.create({ path: join(config.DATA_DIR, 'accounts.json') }),
-  };
-}
 
 export interface AppServer {
   /** Base URL the server listens on, e.g. `http://127.0.0.1:3000`. */

@@ -26,9 +26,9 @@ import { relayLink } from './linkProxy.js';
 import { normalizeStrings } from '../domain/text.js';
 import { Faults } from '../telemetry/Faults.js';
 import { pipeTargetAllowed } from './linkAddresses.js';
+import { RefusalAudit } from './RefusalAudit.js';
 
 const logger = createLogger('LinkHub');
-const AUDITED_REFUSALS = 20;
 
 interface LinkSocketData {
   /** Set when the meeting is owned by another node: the link is relayed there. */
@@ -77,7 +77,7 @@ export class LinkHub {
   /** Per `meetingId/unitId`, the socket that speaks for the child now. */
   readonly #current = new Map<string, LinkSocket>();
   /** Refusals audited per link (`meetingId/unitId`, across its reconnections) in the current minute. */
-  readonly #refusals = new Map<string, { since: number; count: number }>();
+  readonly #refusals = new RefusalAudit();
   /** Per `meetingId/unitId`, the media pipe to that child. */
   readonly #media = new Map<string, LinkMedia>();
   readonly #mediaService: MediaService | undefined;
@@ -374,15 +374,7 @@ export class LinkHub {
    */
   #auditRefusal(socket: LinkSocket, event: string, message: string): void {
     const { meetingId, unitId, tokenId, address } = socket.data;
-    const now = Date.now();
-    const link = `${meetingId}/${unitId}`;
-    const window = this.#refusals.get(link);
-    if (window === undefined || now - window.since > 60_000) {
-      this.#refusals.set(link, { since: now, count: 1 });
-    } else if ((window.count += 1) > AUDITED_REFUSALS) {
-      return;
-    }
-    if (!this.#meetings.has(meetingId)) {
+    if (!this.#refusals.admit(`${meetingId}/${unitId}`) || !this.#meetings.has(meetingId)) {
       return;
     }
     const detail = `${unitId}: ${event.slice(0, 40)} — ${message}`;

@@ -7,21 +7,19 @@ import type { Ack } from '../protocol/common.js';
 import { LINK_NOTICES, type LinkNotice, type LinkNoticeName } from '../protocol/link.js';
 import { validationError } from '../signaling/handle.js';
 import type { Faults } from '../telemetry/Faults.js';
+import { RefusalAudit } from './RefusalAudit.js';
 
-/** Refused parent messages written to the meeting's audit trail per minute, at most (the rest are only counted). */
-const AUDITED_REFUSALS = 20;
 const SYSTEM: Actor = { role: 'system', via: 'link' };
 
 /**
  * The parent's notifications as a child takes them: each parsed with its schema (`LINK_NOTICES`) before anything
- * reads it. One that does not parse changes nothing: it is counted, logged, audited (at most AUDITED_REFUSALS a
- * minute for the link, whatever its reconnections) and, when the parent asked for an answer, answered with the error.
+ * reads it. One that does not parse changes nothing: it is counted, logged, audited (see RefusalAudit) and, when the parent asked for an answer, answered with the error.
  */
 export class ParentNotices {
   readonly #socket: Socket;
   readonly #runtime: MeetingRuntime;
   readonly #faults: Faults;
-  #refusals = { since: 0, count: 0 };
+  readonly #refusals = new RefusalAudit();
 
   constructor({ socket, runtime, faults }: { socket: Socket; runtime: MeetingRuntime; faults: Faults }) {
     this.#socket = socket;
@@ -58,11 +56,7 @@ export class ParentNotices {
 
   #refused(event: string, error: DomainError): void {
     this.#faults.record('link', error, { meetingId: this.#runtime.id, event });
-    const now = Date.now();
-    if (now - this.#refusals.since > 60_000) {
-      this.#refusals = { since: now, count: 0 };
-    }
-    if ((this.#refusals.count += 1) > AUDITED_REFUSALS) {
+    if (!this.#refusals.admit(this.#runtime.id)) {
       return;
     }
     const detail = `${event.slice(0, 40)} — ${error.message.slice(0, 300)}`;

@@ -11,6 +11,7 @@ import type { DirectoryStore } from '../store/DirectoryStore.js';
 import type { MeetingStore } from '../store/MeetingStore.js';
 import type { Lease, MeetingLeases } from '../store/redis/MeetingLease.js';
 import { Faults } from '../telemetry/Faults.js';
+import { EndedMeetings } from './EndedMeetings.js';
 import { listingOf, type MeetingListing } from './listing.js';
 import { MeetingRuntime, type ExecuteResult } from './MeetingRuntime.js';
 
@@ -60,13 +61,7 @@ export class MeetingService {
   readonly #faults: Faults;
   readonly #meetings = new Map<string, MeetingRuntime>();
   /** Ended meetings let go of (their listing kept); `wake` reads one again from its log. */
-  readonly #released = new Map<string, MeetingListing>();
-  readonly #waking = new Map<string, Promise<MeetingRuntime>>();
-  /** Per loaded meeting: when it was last asked for, and the timer that may let it go once it has ended. */
-  readonly #lastUsed = new Map<string, number>();
-  readonly #releaseTimers = new Map<string, NodeJS.Timeout>();
-  readonly #endedKeepMs: number;
-  #releaseGuard: (meetingId: string) => boolean = () => true;
+  readonly #ended: EndedMeetings;
   readonly #listeners = new Set<MeetingEventsListener>();
   readonly #adoptedListeners = new Set<(runtime: MeetingRuntime) => void>();
   /** Per meeting: the seq and time of the last snapshot saved or loaded. */
@@ -87,7 +82,18 @@ export class MeetingService {
     faults,
     endedKeepMs = 600_000,
   }: MeetingServiceOptions) {
-    this.#endedKeepMs = endedKeepMs;
+    this.#ended = new EndedMeetings({
+      keepMs: endedKeepMs,
+      now,
+      release: (runtime) => {
+        this.#maybeSnapshot(runtime, true);
+        runtime.close();
+        if (this.#meetings.get(runtime.id) === runtime) {
+          this.#meetings.delete(runtime.id);
+        }
+        this.#snapshotAt.delete(runtime.id);
+      },
+    });
     this.#ownership = ownership;
     this.#faults = faults ?? new Faults();
     this.#store = store;
@@ -154,7 +160,7 @@ export class MeetingService {
           this.#leases.delete(meetingId);
           this.#meetings.get(meetingId)?.close();
           this.#meetings.delete(meetingId);
-          this.#released.delete(meetingId);
+          this.#ended.forget(meetingId);
         }
       }
       await this.#adoptOrphans();
@@ -240,7 +246,7 @@ export class MeetingService {
     if (runtime === undefined) {
       throw DomainError.meetingNotFound(meetingId);
     }
-    this.#lastUsed.set(meetingId, this.#now());
+    this.#ended.used(meetingId);
 
     return runtime;
   }
@@ -252,28 +258,21 @@ export class MeetingService {
 
   /** Whether this node owns the meeting: in memory, or ended and let go. */
   has(meetingId: string): boolean {
-    return this.#meetings.has(meetingId) || this.#released.has(meetingId);
+    return this.#meetings.has(meetingId) || this.#ended.isReleased(meetingId);
   }
 
   /** The meeting, read again from its log if it had ended and been let go. */
   async wake(meetingId: string): Promise<MeetingRuntime> {
-    if (!this.#released.has(meetingId)) {
-      return this.get(meetingId);
+    if (this.#ended.isReleased(meetingId)) {
+      await this.#ended.wake(meetingId, () => this.#rebuild(meetingId));
     }
-    let waking = this.#waking.get(meetingId);
-    if (waking === undefined) {
-      waking = this.#rebuild(meetingId).finally(() => this.#waking.delete(meetingId));
-      this.#waking.set(meetingId, waking);
-    }
-    const runtime = await waking;
-    this.#released.delete(meetingId);
 
-    return this.get(runtime.id);
+    return this.get(meetingId);
   }
 
   /** Every meeting this node owns, those let go read again (a register across meetings). */
   async everyMeeting(): Promise<MeetingRuntime[]> {
-    for (const meetingId of [...this.#released.keys()]) {
+    for (const meetingId of this.#ended.releasedIds()) {
       await this.wake(meetingId);
     }
 
@@ -282,12 +281,12 @@ export class MeetingService {
 
   /** What the office's list shows of every meeting this node owns, in memory or let go. */
   listings(): MeetingListing[] {
-    return [...[...this.#meetings.values()].map((m) => listingOf(m.state)), ...this.#released.values()];
+    return [...[...this.#meetings.values()].map((m) => listingOf(m.state)), ...this.#ended.listings()];
   }
 
   /** Meetings that must stay in memory though ended (consoles still connected to them): asked before letting go. */
   setReleaseGuard(mayRelease: (meetingId: string) => boolean): void {
-    this.#releaseGuard = mayRelease;
+    this.#ended.setGuard(mayRelease);
   }
 
   /** Every stored meeting, owned here or not. */
@@ -328,8 +327,7 @@ export class MeetingService {
       return;
     }
     this.#closed = true;
-    this.#releaseTimers.forEach((timer) => clearTimeout(timer));
-    this.#releaseTimers.clear();
+    this.#ended.close();
     if (this.#ownershipTimer !== null) {
       clearInterval(this.#ownershipTimer);
     }
@@ -392,9 +390,9 @@ export class MeetingService {
       onEvents: (rt, evs) => this.#emit(rt, evs),
     });
     this.#meetings.set(meetingId, runtime);
-    this.#lastUsed.set(meetingId, this.#now());
+    this.#ended.used(meetingId);
     if (runtime.state.status === 'ended') {
-      this.#releaseLater(meetingId);
+      this.#ended.releaseLater(runtime);
     }
 
     return runtime;
@@ -403,7 +401,7 @@ export class MeetingService {
   #emit(runtime: MeetingRuntime, events: MeetingEvent[]): void {
     this.#maybeSnapshot(runtime);
     if (events.some((e) => e.type === 'MeetingEnded')) {
-      this.#releaseLater(runtime.id);
+      this.#ended.releaseLater(runtime);
     }
     for (const listener of this.#listeners) {
       try {
@@ -412,41 +410,6 @@ export class MeetingService {
         this.#faults.record('meeting', error, { meetingId: runtime.id, where: 'events listener' });
       }
     }
-  }
-
-  /**
-   * An ended meeting is let go once it has not been asked for in `endedKeepMs` and no console holds it: its state,
-   * directory index and timers go, its listing stays, and `wake` reads it again from its log.
-   */
-  #releaseLater(meetingId: string): void {
-    clearTimeout(this.#releaseTimers.get(meetingId));
-    const timer = setTimeout(() => {
-      this.#releaseTimers.delete(meetingId);
-      const runtime = this.#meetings.get(meetingId);
-      if (runtime === undefined || this.#closed || runtime.state.status !== 'ended') {
-        return;
-      }
-      const idleFor = this.#now() - (this.#lastUsed.get(meetingId) ?? 0);
-      if (idleFor < this.#endedKeepMs || !this.#releaseGuard(meetingId)) {
-        this.#releaseLater(meetingId);
-
-        return;
-      }
-      void runtime.idle().then(() => {
-        if (this.#meetings.get(meetingId) !== runtime || this.#closed) {
-          return;
-        }
-        this.#maybeSnapshot(runtime, true);
-        this.#released.set(meetingId, listingOf(runtime.state));
-        runtime.close();
-        this.#meetings.delete(meetingId);
-        this.#lastUsed.delete(meetingId);
-        this.#snapshotAt.delete(meetingId);
-        logger.info({ meetingId }, 'ended meeting let go of (read again from its log when asked for)');
-      });
-    }, Math.max(this.#endedKeepMs, 1000));
-    timer.unref();
-    this.#releaseTimers.set(meetingId, timer);
   }
 
   #newId(): string {

@@ -16,5 +16,15 @@ export interface MeetingListing {
 export function listingOf(state: MeetingState): MeetingListing {
   const { id, title, kind, scheduledStart, scheduledEnd, hubPointId, invitedPointIds } = state.def;
 
-  return { id, title, kind, scheduledStart, scheduledEnd, hubPointId, invited: invitedPointIds.length, status: state.status, seq: state.seq };
+  return {
+    id,
+    title,
+    kind,
+    scheduledStart,
+    scheduledEnd,
+    hubPointId,
+    invited: invitedPointIds.length,
+    status: state.status,
+    seq: state.seq,
+  };
 }
