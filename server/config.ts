@@ -110,7 +110,12 @@ export const configSchema = z
      * How long an ended meeting stays in memory after it was last asked for, in seconds; then only its listing is
      * kept and its log is read again when someone asks for its record.
      */
-    ENDED_MEETING_KEEP_SEC: z.coerce.number().int().min(0).max(7 * 86_400).default(600),
+    ENDED_MEETING_KEEP_SEC: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .default(600),
     /** How long a link's first connection or one report up waits for the parent's answer, ms. */
     LINK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /**
