@@ -146,7 +146,9 @@ export async function openConsole(
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${url}/join?token=${token}`);
-  await page.waitForSelector('header.top', { timeout: 20_000 });
+  // Bounded generously: with the whole suite and hundreds of simulated points on two cores, a console's first
+  // render has been seen to take past 20 s (the header already there, the page too busy to report it).
+  await page.waitForSelector('header.top', { timeout: 60_000 });
 
   return { page, errors };
 }
