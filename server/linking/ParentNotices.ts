@@ -49,11 +49,6 @@ export class ParentNotices {
     this.#socket.on(name, listener as never);
   }
 
-  /** A message of the parent's refused (a notice, or its answer to a hello): counted, and audited within the limit. */
-  refused(event: string, error: DomainError): void {
-    this.#refused(event, error);
-  }
-
   #refused(event: string, error: DomainError): void {
     this.#faults.record('link', error, { meetingId: this.#runtime.id, event });
     if (!this.#refusals.admit(this.#runtime.id)) {

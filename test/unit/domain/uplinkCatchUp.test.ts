@@ -13,6 +13,16 @@ function child(): Meeting {
   return m;
 }
 
+/** The child holding the parent's roll call `parentRollCallId`, answered by its commune DC-X1. */
+function answeredParentRollCall(parentRollCallId: string): Meeting {
+  const m = child();
+  m.run({ type: 'uplink.rollCall', parentRollCallId, deadlineAt: m.now + 60_000, closesAt: m.now + 90_000 }, SYSTEM);
+  const local = m.state.rollCalls[0]!.rollCallId;
+  m.run({ type: 'rollcall.confirm', rollCallId: local, pointId: 'DC-X1', headcount: 9, presiding }, point('DC-X1'));
+
+  return m;
+}
+
 const standing = (overrides: Partial<ParentStanding> = {}): ParentStanding => ({
   parentMeetingId: 'tw',
   parentTitle: 'Hội nghị toàn quốc',
@@ -27,13 +37,7 @@ const standing = (overrides: Partial<ParentStanding> = {}): ParentStanding => ({
 
 describe('catchUp()', () => {
   it('brings the meeting to where the parent stands: its roll call, the one it closed meanwhile, its turn, and what went up again', () => {
-    const m = child();
-    m.run(
-      { type: 'uplink.rollCall', parentRollCallId: 'rc0', deadlineAt: m.now + 60_000, closesAt: m.now + 90_000 },
-      SYSTEM,
-    );
-    const local = m.state.rollCalls[0]!.rollCallId;
-    m.run({ type: 'rollcall.confirm', rollCallId: local, pointId: 'DC-X1', headcount: 9, presiding }, point('DC-X1'));
+    const m = answeredParentRollCall('rc0');
     const answer = standing({
       rollCall: { rollCallId: 'rc1', deadlineAt: m.now + 60_000, closesAt: m.now + 90_000 },
       turn: { pointId: 'DC-X2', limitSec: 120 },
@@ -58,13 +62,7 @@ describe('catchUp()', () => {
   });
 
   it('sends again the answers to the open roll call, and keeps ended a turn whose release is still on its way', () => {
-    const m = child();
-    m.run(
-      { type: 'uplink.rollCall', parentRollCallId: 'rc1', deadlineAt: m.now + 60_000, closesAt: m.now + 90_000 },
-      SYSTEM,
-    );
-    const local = m.state.rollCalls[0]!.rollCallId;
-    m.run({ type: 'rollcall.confirm', rollCallId: local, pointId: 'DC-X1', headcount: 9, presiding }, point('DC-X1'));
+    const m = answeredParentRollCall('rc1');
     const answer = standing({
       rollCall: { rollCallId: 'rc1', deadlineAt: m.now + 60_000, closesAt: m.now + 90_000 },
       turn: { pointId: 'DC-X1', limitSec: 120 },
