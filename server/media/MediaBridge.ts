@@ -165,6 +165,13 @@ export interface MediaBridge {
   resumeConsumer(participantId: string, consumerId: string): Promise<void>;
   /** Removes a participant and everything it produced or consumed. Idempotent. */
   leave(participantId: string): void;
+  /**
+   * The meeting is over on this bridge: whoever is still on it leaves, and its rooms (mediasoup routers and pipes)
+   * close. Idempotent; a later join opens them again.
+   */
+  closeMeeting(meetingId: string): void;
+  /** How many meetings hold media rooms on this bridge now. */
+  readonly meetingCount: number;
   /** What a participant's slots show now. */
   slotsOf(participantId: string): SlotLabel[];
   /** Carries a meeting's routing: fills slots, pauses the microphones the plan keeps closed. */

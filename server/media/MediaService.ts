@@ -170,6 +170,7 @@ export class MediaService {
     if (this.#participants.get(meetingId)?.delete(participantId)) {
       this.#reroute(meetingId);
     }
+    this.#closeIfOver(meetingId);
   }
 
   /** The bridge's own transport stats for each point on the bridge (a point with several consoles: the first). */
@@ -271,6 +272,24 @@ export class MediaService {
     if (this.#participants.has(runtime.id) && events.some((e) => ROUTING_EVENTS.has(e.type))) {
       this.#reroute(runtime.id);
     }
+    if (events.some((e) => e.type === 'MeetingEnded')) {
+      this.#closeIfOver(runtime.id);
+    }
+  }
+
+  /**
+   * An ended meeting's media rooms close once its last participant has left (or when it ends with nobody on the
+   * bridge), so that a coordinator running for months does not keep a router per meeting it ever held.
+   */
+  #closeIfOver(meetingId: string): void {
+    const over = !this.#meetings.has(meetingId) || this.#meetings.get(meetingId).state.status === 'ended';
+    if (!over || (this.#participants.get(meetingId)?.size ?? 0) > 0) {
+      return;
+    }
+    this.#participants.delete(meetingId);
+    this.#activeSpeakers.delete(meetingId);
+    this.bridge.closeMeeting(meetingId);
+    logger.info({ meetingId }, 'closeIfOver() | media rooms of an ended meeting closed');
   }
 
   #meetingOf(participantId: string): string | null {

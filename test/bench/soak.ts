@@ -14,7 +14,9 @@ import { seedScenario } from '../../server/scenarios/seed.js';
  * every point leaves), and the heap is measured after a forced collection once the first meeting has warmed the
  * process up and after each of the rest. An ended meeting's work must be let go: the heap after the last stays within
  * 10 % of the heap after the first, both measured once socket.io has swept the broadcasts it keeps for recovering
- * sockets (`--settle-sec`, 70). Writes test/bench/results/soak.json.
+ * sockets (`--settle-sec`, 70). Ten points of each meeting also join the media bridge (`--bridge werift|mediasoup`;
+ * mediasoup needs MEDIASOUP_WORKER_BIN): once the meeting is let go, its media rooms must be closed too. Writes
+ * test/bench/results/soak.json.
  */
 const { values } = parseArgs({
   options: {
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     scenario: { type: 'string', default: 'bac-giang-2021-09-28' },
     snapshots: { type: 'string' },
     'settle-sec': { type: 'string', default: '70' },
+    bridge: { type: 'string', default: 'werift' },
   },
 });
 /** Long enough for socket.io's once-a-minute sweep of broadcasts kept for recovering sockets. */
@@ -47,6 +50,8 @@ async function heapAfterCollection(): Promise<number> {
   return heapUsed + arrayBuffers;
 }
 
+const openMediaRooms = (server: AppServer): number => server.media.bridge.meetingCount;
+
 /** One whole meeting, from its seeding to its end and every point gone; returns how many points took part. */
 async function holdMeeting(server: AppServer, round: number): Promise<number> {
   const { meeting } = await seedScenario(server.meetings, values.scenario, { meetingId: `soak-${round}` });
@@ -62,6 +67,11 @@ async function holdMeeting(server: AppServer, round: number): Promise<number> {
       }),
     );
     sockets.push(...batch);
+  }
+  // Some rooms on the bridge as well (the offer or transports made; no browser answers them here).
+  await Promise.all(sockets.slice(0, 10).map((socket) => socket.timeout(10_000).emitWithAck('media:join', {})));
+  if (openMediaRooms(server) !== 1) {
+    throw new Error(`media rooms of ${openMediaRooms(server)} meetings open during meeting ${round + 1}`);
   }
   // Link-quality samples, as every console sends them (each point's history is kept while the meeting runs).
   const sample = { lossPct: 0.5, rttMs: 40, jitterMs: 5, fpsIn: 25, fpsOut: 25, kbpsIn: 900, kbpsOut: 700 };
@@ -88,6 +98,9 @@ async function holdMeeting(server: AppServer, round: number): Promise<number> {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  if (openMediaRooms(server) !== 0) {
+    throw new Error(`meeting ${meeting.id} let go but its media rooms are still open`);
+  }
 
   return sockets.length;
 }
@@ -101,7 +114,11 @@ async function main(): Promise<void> {
       DATA_DIR: dir,
       STORE_FSYNC: 'never',
       LOG_LEVEL: 'silent',
-      MEDIA_BRIDGE: 'werift',
+      MEDIA_BRIDGE: values.bridge,
+      ...(process.env.MEDIASOUP_WORKER_BIN === undefined
+        ? {}
+        : { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN }),
+      MEDIASOUP_WORKERS: '1',
       RATE_LIMIT_MULTIPLIER: '1000',
       MEDIA_LISTEN_IP: '127.0.0.1',
       // An ended meeting leaves memory as soon as nobody uses it (a second later), as it would ten minutes later.
@@ -139,7 +156,7 @@ async function main(): Promise<void> {
   const growth = (last - first) / first;
   const result = {
     at: new Date().toISOString(),
-    command: `npm run soak -- --meetings ${MEETINGS} --scenario ${values.scenario}`,
+    command: `npm run soak -- --meetings ${MEETINGS} --scenario ${values.scenario} --bridge ${values.bridge}`,
     meetings: MEETINGS,
     heapAfterFirstMB: +(first / 1e6).toFixed(1),
     heapAfterLastMB: +(last / 1e6).toFixed(1),

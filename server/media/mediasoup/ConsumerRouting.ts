@@ -50,6 +50,16 @@ export class ConsumerRouting {
     }
   }
 
+  /** Forgets the pipes into closed routers (a meeting ended here). */
+  forgetRouters(routerIds: string[]): void {
+    const closed = new Set(routerIds);
+    for (const key of this.#piped.keys()) {
+      if (closed.has(key.slice(key.indexOf('>') + 1))) {
+        this.#piped.delete(key);
+      }
+    }
+  }
+
   /** Forgets every pipe (a worker died: its routers and their pipe transports are gone). */
   clearPipes(): void {
     this.#piped.clear();

@@ -318,6 +318,21 @@ export class MediasoupBridge implements MediaBridge {
     participant.producers.forEach((p) => p.close());
   }
 
+  closeMeeting(meetingId: string): void {
+    for (const participant of [...this.#participants.values()]) {
+      if (participant.meetingId === meetingId) {
+        this.leave(participant.info.id);
+      }
+    }
+    this.pipes.closeMeeting(meetingId);
+    this.#routing.forgetRouters(this.#routers.close(meetingId));
+  }
+
+  /** How many meetings hold routers on this bridge. */
+  get meetingCount(): number {
+    return this.#routers.size;
+  }
+
   route(meetingId: string, plan: RoutingPlan): void {
     const meeting = this.#routers.get(meetingId);
     if (meeting !== undefined) {

@@ -40,6 +40,8 @@ export interface MediasoupPipesOptions {
 export class MediasoupPipes implements MediaPipes {
   readonly #options: MediasoupPipesOptions;
   readonly #pipes = new Map<string, Promise<Pipe>>();
+  /** pipeId → its meeting, known before the pipe is set up. */
+  readonly #meetingOf = new Map<string, string>();
 
   constructor(options: MediasoupPipesOptions) {
     this.#options = options;
@@ -50,8 +52,9 @@ export class MediasoupPipes implements MediaPipes {
     if (pipe === undefined) {
       pipe = this.#create(meetingId);
       // A failed setup is dropped so that the next attempt starts clean.
-      pipe.catch(() => this.#pipes.delete(pipeId));
+      pipe.catch(() => this.#forget(pipeId));
       this.#pipes.set(pipeId, pipe);
+      this.#meetingOf.set(pipeId, meetingId);
     }
     const { transport } = await pipe;
     const { localIp, localPort } = transport.tuple;
@@ -178,9 +181,18 @@ export class MediasoupPipes implements MediaPipes {
     return out;
   }
 
+  /** Closes every pipe of a meeting that ended here. */
+  closeMeeting(meetingId: string): void {
+    for (const [pipeId, meeting] of this.#meetingOf) {
+      if (meeting === meetingId) {
+        this.close(pipeId);
+      }
+    }
+  }
+
   close(pipeId: string): void {
     const pipe = this.#pipes.get(pipeId);
-    this.#pipes.delete(pipeId);
+    this.#forget(pipeId);
     void pipe?.then(
       (p) => {
         p.received.forEach((id) => this.#options.leave(id));
@@ -188,6 +200,11 @@ export class MediasoupPipes implements MediaPipes {
       },
       () => undefined,
     );
+  }
+
+  #forget(pipeId: string): void {
+    this.#pipes.delete(pipeId);
+    this.#meetingOf.delete(pipeId);
   }
 
   async #create(meetingId: string): Promise<Pipe> {

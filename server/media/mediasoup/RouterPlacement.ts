@@ -60,6 +60,25 @@ export class RouterPlacement {
     return this.#serialized(meetingId, (meeting) => meeting.routers[0] ?? this.#place(meeting));
   }
 
+  /**
+   * The meeting is over here: its routers close (with their transports, producers, consumers and speaker observer)
+   * and it is forgotten. Returns the closed routers' ids. A later join places it again.
+   */
+  close(meetingId: string): string[] {
+    const meeting = this.#meetings.get(meetingId);
+    this.#meetings.delete(meetingId);
+    for (const router of meeting?.routers ?? []) {
+      router.router.close();
+    }
+
+    return (meeting?.routers ?? []).map((r) => r.router.id);
+  }
+
+  /** How many meetings have routers here (diagnostics and the soak). */
+  get size(): number {
+    return this.#meetings.size;
+  }
+
   /** A dead worker took its routers with it. */
   dropWorker(index: number): void {
     for (const meeting of this.#meetings.values()) {

@@ -325,6 +325,20 @@ export class WeriftBridge implements MediaBridge {
     void peer.pc.close().catch(() => undefined);
   }
 
+  closeMeeting(meetingId: string): void {
+    for (const peer of [...this.#peers.values()]) {
+      if (peer.meetingId === meetingId) {
+        this.leave(peer.participant.id);
+      }
+    }
+    this.#openMics.delete(meetingId);
+  }
+
+  /** How many meetings have open-microphone state here (diagnostics and the soak). */
+  get meetingCount(): number {
+    return this.#openMics.size;
+  }
+
   slotsOf(participantId: string): SlotLabel[] {
     return this.#peers.get(participantId)?.slots.map((s) => ({ ...s.label })) ?? [];
   }
