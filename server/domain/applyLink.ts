@@ -76,7 +76,15 @@ export function applyLinkEvent(state: MeetingState, event: LinkEvent): void {
     case 'UplinkStateChanged': {
       if (state.uplink !== null) {
         const { parentMeetingId, unitId, parentTitle } = event;
-        Object.assign(state.uplink, { state: event.state, since: event.at, parentMeetingId, unitId, parentTitle });
+        // The link's state keeps its time while only the parent's words change (its agenda item, its title).
+        const since = event.state === state.uplink.state ? state.uplink.since : event.at;
+        Object.assign(state.uplink, { state: event.state, since, parentMeetingId, unitId, parentTitle });
+        if (event.parentHubName !== undefined) {
+          state.uplink.parentHubName = event.parentHubName;
+        }
+        if (event.parentAgendaItem !== undefined) {
+          state.uplink.parentAgendaItem = event.parentAgendaItem;
+        }
       }
       return;
     }

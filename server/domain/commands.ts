@@ -100,6 +100,9 @@ export type Command =
       parentMeetingId?: string | undefined;
       unitId?: string | undefined;
       parentTitle?: string | undefined;
+      parentHubName?: string | undefined;
+      /** `null`: the parent has no agenda item on now. */
+      parentAgendaItem?: string | null | undefined;
     }
   | { type: 'uplink.remove' }
   | { type: 'uplink.relay'; relaying: boolean }

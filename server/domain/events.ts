@@ -114,6 +114,9 @@ export type EventBody =
       parentMeetingId: string | null;
       unitId: string | null;
       parentTitle: string | null;
+      /** Absent in logs written before the parent said them. */
+      parentHubName?: string | null;
+      parentAgendaItem?: string | null;
     }
   | { type: 'UplinkRemoved' }
   | { type: 'RelayChanged'; relaying: boolean }

@@ -90,6 +90,9 @@ export interface Uplink {
   /** The unit of the parent this meeting stands for, once the parent said so. */
   unitId: string | null;
   parentTitle: string | null;
+  /** The parent's hub ("Điểm cầu Trung ương") and its agenda item now, as the parent last said (absent in older logs). */
+  parentHubName?: string | null;
+  parentAgendaItem?: string | null;
   state: 'connecting' | 'linked' | 'lost';
   since: number;
   /** The child shows the parent's program to its points (tiếp sóng), or its own. */
@@ -323,23 +326,26 @@ export function uplinkState(state: MeetingState, cmd: CommandOf<'uplink.state'>)
   if (uplink === null) {
     return [];
   }
+  // What the parent said, or (where it said nothing of it) what is known already.
+  const next = {
+    parentMeetingId: cmd.parentMeetingId ?? uplink.parentMeetingId,
+    unitId: cmd.unitId ?? uplink.unitId,
+    parentTitle: cmd.parentTitle ?? uplink.parentTitle,
+    parentHubName: cmd.parentHubName ?? uplink.parentHubName ?? null,
+    parentAgendaItem: cmd.parentAgendaItem === undefined ? (uplink.parentAgendaItem ?? null) : cmd.parentAgendaItem,
+  };
   const same =
     uplink.state === cmd.state &&
-    (cmd.parentMeetingId === undefined || uplink.parentMeetingId === cmd.parentMeetingId) &&
-    (cmd.unitId === undefined || uplink.unitId === cmd.unitId);
+    next.parentMeetingId === uplink.parentMeetingId &&
+    next.unitId === uplink.unitId &&
+    next.parentTitle === uplink.parentTitle &&
+    next.parentHubName === (uplink.parentHubName ?? null) &&
+    next.parentAgendaItem === (uplink.parentAgendaItem ?? null);
   if (same) {
     return [];
   }
 
-  return [
-    {
-      type: 'UplinkStateChanged',
-      state: cmd.state,
-      parentMeetingId: cmd.parentMeetingId ?? uplink.parentMeetingId,
-      unitId: cmd.unitId ?? uplink.unitId,
-      parentTitle: cmd.parentTitle ?? uplink.parentTitle,
-    },
-  ];
+  return [{ type: 'UplinkStateChanged', state: cmd.state, ...next }];
 }
 
 export function requireUplink(state: MeetingState): Uplink {
@@ -378,21 +384,23 @@ export function parentRollCall(state: MeetingState, cmd: CommandOf<'uplink.rollC
   return events;
 }
 
-/** What a point of this meeting shows as the program: the parent's while relaying, unless the source is its own. */
+/** What a point of this meeting shows as the program: the parent's while relaying, or its own. */
 export type ProgramOrigin = 'parent' | 'local';
 
 /**
- * Who is on the program at this level. The parent's program is relayed while the link is up and the chair relays —
- * except a turn this meeting sent up (the parent's floor is one of ours), which is shown from here: the same picture
- * without the round trip, and never an echo of a room's own voice coming back down to it.
+ * Who is on the program at this level: the parent's program while the link is up and the chair relays. A turn at the
+ * parent held by one of this meeting's points stays the parent's program (the dialogue with the parent's hub is the
+ * point of it); only the speaker is taken from here (`speaksHere`), never piped back down.
  */
 export function programOrigin(state: MeetingState): ProgramOrigin {
   const uplink = state.uplink;
-  if (uplink === null || uplink.state !== 'linked' || !uplink.relaying) {
-    return 'local';
-  }
 
-  return state.floor?.fromParent === true ? 'local' : 'parent';
+  return uplink === null || uplink.state !== 'linked' || !uplink.relaying ? 'local' : 'parent';
+}
+
+/** The parent's floor is held by one of this meeting's points: its picture and voice are taken from here. */
+export function speaksHere(state: MeetingState): boolean {
+  return state.floor?.fromParent === true;
 }
 
 /**

@@ -7,6 +7,8 @@ import type { ParentScreen, ParentSlides } from './relayedSlides.js';
 export interface ParentStanding {
   parentMeetingId: string;
   parentTitle: string;
+  parentHubName?: string | undefined;
+  parentAgendaItem?: string | null | undefined;
   unitId: string;
   rollCall: { rollCallId: string; deadlineAt: number; closesAt: number } | null;
   turn: { pointId: string; limitSec: number } | null;
@@ -51,8 +53,10 @@ export function catchUp(
   answer: ParentStanding,
   releasing: (pointId: string) => boolean,
 ): { commands: Command[]; reports: ReportUp[] } {
-  const { parentMeetingId, unitId, parentTitle } = answer;
-  const commands: Command[] = [{ type: 'uplink.state', state: 'linked', parentMeetingId, unitId, parentTitle }];
+  const { parentMeetingId, unitId, parentTitle, parentHubName, parentAgendaItem } = answer;
+  const commands: Command[] = [
+    { type: 'uplink.state', state: 'linked', parentMeetingId, unitId, parentTitle, parentHubName, parentAgendaItem },
+  ];
   if (answer.rollCall !== null) {
     const { rollCallId, deadlineAt, closesAt } = answer.rollCall;
     commands.push({ type: 'uplink.rollCall', parentRollCallId: rollCallId, deadlineAt, closesAt });

@@ -109,8 +109,8 @@ export class Uplink {
       this.#run({ type: 'uplink.turnEnded', pointId, reason }),
     );
     this.#notices.on('link:denied', ({ pointId, reason }) => this.#run({ type: 'uplink.denied', pointId, reason }));
-    this.#notices.on('link:status', ({ parentTitle }) =>
-      this.#run({ type: 'uplink.state', state: 'linked', parentTitle }),
+    this.#notices.on('link:status', ({ parentTitle, parentHubName, parentAgendaItem }) =>
+      this.#run({ type: 'uplink.state', state: 'linked', parentTitle, parentHubName, parentAgendaItem }),
     );
     this.#notices.on('link:slides', ({ slides, screen }) => {
       // Parsed with the notice: the slides' document id goes into the address the pages are fetched from.

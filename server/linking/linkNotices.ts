@@ -83,10 +83,10 @@ export function linkNotices(
       }
       case 'MeetingOpened':
       case 'SessionStarted':
+      case 'AgendaAdvanced':
       case 'MeetingEnded': {
-        links.forEach((link) =>
-          push(link.unitId, 'link:status', { status: state.status, parentTitle: state.def.title }),
-        );
+        const status = { status: state.status, ...parentWords(state, nameOf) };
+        links.forEach((link) => push(link.unitId, 'link:status', status));
         break;
       }
       default:
@@ -115,7 +115,7 @@ export function parentStanding(
 
   return {
     parentMeetingId: state.def.id,
-    parentTitle: state.def.title,
+    ...parentWords(state, nameOf),
     unitId,
     status: state.status,
     rollCall:
@@ -139,5 +139,17 @@ export function parentStanding(
       .filter((id): id is string => id !== undefined),
     slides: slidesForChildren(state, nameOf),
     screen: screenForChildren(state, nameOf),
+  };
+}
+
+/** How a child's consoles name the parent: its title, its hub, the agenda item it is on. */
+function parentWords(
+  state: MeetingState,
+  nameOf: (pointId: string) => string,
+): { parentTitle: string; parentHubName: string; parentAgendaItem: string | null } {
+  return {
+    parentTitle: state.def.title,
+    parentHubName: nameOf(state.def.hubPointId),
+    parentAgendaItem: state.def.agenda[state.agendaIndex]?.title ?? null,
   };
 }

@@ -1,4 +1,4 @@
-import { programOrigin } from '../domain/linking.js';
+import { programOrigin, speaksHere } from '../domain/linking.js';
 import { relayedScreen } from '../domain/relayedSlides.js';
 import type { MeetingState, Role } from '../domain/model.js';
 
@@ -127,7 +127,10 @@ export function programSources(
   const localHub = local.find((p) => p.role === 'chair') ?? local.find((p) => p.role === 'cochair') ?? null;
   if (programOrigin(state) === 'parent') {
     const parentHub = participants.find((p) => p.relayed === 'parentHub') ?? null;
-    const parentSpeaker = participants.find((p) => p.relayed === 'parentSpeaker') ?? null;
+    // One of ours speaks at the parent: seen and heard from here, beside the parent's hub.
+    const parentSpeaker = speaksHere(state)
+      ? ofPoint(state.floor?.pointId ?? null)
+      : (participants.find((p) => p.relayed === 'parentSpeaker') ?? null);
 
     return { hub: parentHub ?? localHub, speaker: parentSpeaker, holder: parentSpeaker };
   }

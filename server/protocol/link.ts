@@ -75,6 +75,9 @@ export const parentScreen = z.strictObject({ presenterName: text(300), since: ep
 export const helloAnswer = z.object({
   parentMeetingId: z.string(),
   parentTitle: z.string(),
+  /** The parent's hub and its agenda item now (absent from parents older than these). */
+  parentHubName: text(300).optional(),
+  parentAgendaItem: text(500).nullable().optional(),
   unitId: code,
   status: z.enum(['scheduled', 'open', 'in_session', 'ended']),
   /** The parent's open roll call, if any, and the child's points it has heard from. */
@@ -167,6 +170,8 @@ export const LINK_NOTICES = {
   'link:status': z.object({
     status: z.enum(['scheduled', 'open', 'in_session', 'ended']),
     parentTitle: text(300),
+    parentHubName: text(300).optional(),
+    parentAgendaItem: text(500).nullable().optional(),
   }),
   /** The parent's content: slides (a page turned, another document), a shared screen, or none. */
   'link:slides': z.object({ slides: parentSlides.nullable(), screen: parentScreen.nullable().optional() }),

@@ -64,6 +64,9 @@ export const meetingStatusView = z.object({
     .object({
       state: z.enum(['connecting', 'linked', 'lost']),
       parentTitle: z.string().nullable(),
+      /** The parent's hub and its agenda item now, as the parent last said (null before it said them). */
+      parentHubName: z.string().nullable(),
+      parentAgendaItem: z.string().nullable(),
       since: epochMs,
       relaying: z.boolean(),
       /** Which meeting is on screen now: the parent's (relayed) or this one's. */

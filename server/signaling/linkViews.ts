@@ -14,6 +14,8 @@ export function linkViews(state: MeetingState): Pick<MeetingStatusView, 'uplink'
         : {
             state: up.state,
             parentTitle: up.parentTitle,
+            parentHubName: up.parentHubName ?? null,
+            parentAgendaItem: up.parentAgendaItem ?? null,
             since: up.since,
             relaying: up.relaying,
             onScreen: programOrigin(state),

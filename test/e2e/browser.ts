@@ -1,5 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Role } from '../../server/domain/model.js';
+import { useLabelledCamera, type LabelledCamera } from './labelledCamera.js';
 
 /**
  * Debian's Chromium with fake camera and microphone, loopback candidates allowed, no background traffic. The fake
@@ -51,6 +52,7 @@ export interface SlotStats {
   bytesReceived: number;
   frameWidth: number;
   frameHeight: number;
+  audioEnergy: number;
 }
 
 /** Handle the consoles leave on `window` for browser tests (see client/src/media/useMedia.ts). */
@@ -78,8 +80,14 @@ export async function openMediaPage(
   pointId: string | undefined,
   viewport: { width: number; height: number },
   connectTimeoutMs?: number,
+  /** The room's own labelled camera instead of the browser's shared fake one. */
+  camera?: LabelledCamera,
 ): Promise<{ page: Page; id: string }> {
-  const page = await (await browser.newContext({ viewport })).newPage();
+  const context = await browser.newContext({ viewport });
+  if (camera !== undefined) {
+    await useLabelledCamera(context, camera);
+  }
+  const page = await context.newPage();
   await page.goto(`${t.url}/join?token=${await t.token(role, pointId)}`);
 
   return { page, id: await mediaConnected(page, connectTimeoutMs) };

@@ -12,7 +12,25 @@ import {
   type Coordinator,
 } from '../helpers/linked.js';
 import { testPdf } from '../helpers/pdf.js';
-import { eventually, launchChromium, openMediaPage, slideDigest, slotStats, type SlotStats } from './browser.js';
+import {
+  eventually,
+  launchChromium,
+  mediaConnected,
+  openMediaPage,
+  slideDigest,
+  slotStats,
+  type SlotStats,
+} from './browser.js';
+import { CAMERA_COLOURS, tileMoving, whoseTile, type LabelledCamera } from './labelledCamera.js';
+
+/** Each room's own camera, so that a test says whose picture a tile shows. */
+const CAMERAS: Record<string, LabelledCamera> = {
+  parentChair: { label: 'Trung ương', rgb: CAMERA_COLOURS.red },
+  hallA: { label: 'Hội trường tỉnh A', rgb: CAMERA_COLOURS.blue },
+  x1A: { label: 'Xã X1 tỉnh A', rgb: CAMERA_COLOURS.yellow },
+  x1B: { label: 'Xã X1 tỉnh B', rgb: CAMERA_COLOURS.magenta },
+  x2A: { label: 'Xã X2 tỉnh A', rgb: CAMERA_COLOURS.cyan },
+};
 
 /**
  * A national meeting linked to two provinces' meetings, each province on its own coordinator and its own mediasoup
@@ -33,12 +51,32 @@ describe.skipIf(!mediasoupAvailable())(
     const env = async (host: string) => bridgeEnv('mediasoup', { MEDIA_LISTEN_IP: host, MEDIASOUP_WORKERS: '1' });
     const open = async (name: string, c: Coordinator, meetingId: string, role: Role, pointId?: string) => {
       const t = { url: c.url, token: (r: Role, p?: string) => c.token(meetingId, r, p) };
-      const { page, id } = await openMediaPage(browser, t, role, pointId, { width: 1280, height: 720 }, 45_000);
+      const viewport = { width: 1366, height: 768 };
+      const { page, id } = await openMediaPage(browser, t, role, pointId, viewport, 45_000, CAMERAS[name]);
       pages.set(name, page);
       ids.set(name, id);
     };
     const video = async (name: string, where: (s: SlotStats) => boolean) =>
       (await slotStats(pages.get(name) as Page)).filter((s) => s.kind === 'video' && where(s));
+    /** Whether a page hears a source: the sound from it carries energy, growing over a moment. */
+    const hears = async (name: string, source: (id: string) => boolean) => {
+      const energy = async () =>
+        (await slotStats(pages.get(name) as Page))
+          .filter((s) => s.kind === 'audio' && source(s.source ?? ''))
+          .reduce((sum, s) => sum + s.audioEnergy, 0);
+      const before = await energy();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+
+      return (await energy()) > before;
+    };
+    const fromParentHub = (id: string) => id.startsWith('pipe:') && id.includes(':hub:');
+    /** Whose picture a page's tile shows, and that it moves. */
+    const showing = async (name: string, tile: string) => {
+      const page = pages.get(name) as Page;
+      const whose = await whoseTile(page, tile, CAMERAS);
+
+      return whose === 'nothing' || (await tileMoving(page, tile)) ? whose : `${whose} (frozen)`;
+    };
 
     beforeAll(async () => {
       parent = await startNation('127.0.0.2', await env('127.0.0.2'));
@@ -51,6 +89,7 @@ describe.skipIf(!mediasoupAvailable())(
       await open('hallA', a, 'tinh-a', 'chair');
       await open('x1A', a, 'tinh-a', 'point', 'DC-X1');
       await open('x1B', b, 'tinh-b', 'point', 'DC-X1');
+      await open('x2A', a, 'tinh-a', 'point', 'DC-X2');
     }, 240_000);
 
     afterAll(async () => {
@@ -61,14 +100,9 @@ describe.skipIf(!mediasoupAvailable())(
     });
 
     it("a child's point decodes the parent chair's picture, relayed through its own coordinator", async () => {
-      await eventually(async () => {
-        const relayed = await video('x1B', (s) => s.purpose === 'hub' && (s.source ?? '').startsWith('pipe:'));
-        expect(relayed[0]?.framesDecoded ?? 0).toBeGreaterThan(10);
-      }, 60_000);
-      await eventually(async () => {
-        const relayed = await video('x1A', (s) => s.purpose === 'hub' && (s.source ?? '').startsWith('pipe:'));
-        expect(relayed[0]?.framesDecoded ?? 0).toBeGreaterThan(10);
-      }, 60_000);
+      for (const commune of ['x1B', 'x1A']) {
+        await eventually(async () => expect(await showing(commune, 'program-hub')).toBe('parentChair'), 60_000);
+      }
       // The parent chair sees province A's hall as a point in its grid.
       await eventually(async () => {
         const hall = await video('parentChair', (s) => s.purpose === 'grid' && (s.source ?? '').includes(':hall:'));
@@ -76,25 +110,44 @@ describe.skipIf(!mediasoupAvailable())(
       }, 60_000);
     });
 
+    it("the nation's chair reloads its console: every commune shows the nation's picture again within seconds, by itself", async () => {
+      const chair = pages.get('parentChair') as Page;
+      await chair.reload();
+      ids.set('parentChair', await mediaConnected(chair, 45_000));
+      // From the moment the reloaded console sends again: ten seconds for both provinces' communes.
+      for (const commune of ['x1A', 'x1B']) {
+        await eventually(async () => expect(await showing(commune, 'program-hub')).toBe('parentChair'), 10_000);
+        expect(
+          await (pages.get(commune) as Page).getByTestId('program-hub').locator('figcaption').innerText(),
+        ).toContain('Trung ương');
+      }
+    });
+
     it("a point of province A granted the floor by the nation is seen by the nation's chair and by province B's point", async () => {
       const tw = parent.server.meetings.get('tw');
       await tw.execute({ type: 'floor.grant', pointId: 'P1.DC-X1', limitSec: 300 }, { role: 'chair' });
       const tinhA = a.server.meetings.get('tinh-a');
       await eventually(async () => expect(tinhA.state.floor).toMatchObject({ pointId: 'DC-X1', fromParent: true }));
-      await eventually(async () => {
-        const speaker = await video(
-          'parentChair',
-          (s) => s.purpose === 'speaker' && (s.source ?? '').includes(':point:'),
-        );
-        expect(speaker[0]?.framesDecoded ?? 0).toBeGreaterThan(10);
-      }, 60_000);
-      await eventually(async () => {
-        const speaker = await video('x1B', (s) => s.purpose === 'speaker' && (s.source ?? '').startsWith('pipe:'));
-        expect(speaker[0]?.framesDecoded ?? 0).toBeGreaterThan(10);
-      }, 60_000);
+      // The speaking commune's own camera at the centre and in province B.
+      await eventually(async () => expect(await showing('parentChair', 'program-speaker')).toBe('x1A'), 60_000);
+      await eventually(async () => expect(await showing('x1B', 'program-speaker')).toBe('x1A'), 60_000);
       // Province A shows its own point from here, not the copy coming back down: nothing of A's is piped down to A.
       await eventually(async () =>
         expect((await video('hallA', (s) => s.purpose === 'speaker'))[0]?.source).toBe(ids.get('x1A')),
+      );
+      // The dialogue: the speaking commune sees and hears the nation's chair; its neighbour in A sees and hears both;
+      // A's hall sees the nation it hears. Nobody in A is left on "the local program" for the turn.
+      await eventually(async () => expect(await showing('x1A', 'program-hub')).toBe('parentChair'), 30_000);
+      await eventually(async () => expect(await hears('x1A', fromParentHub)).toBe(true), 30_000);
+      await eventually(async () => {
+        expect(await showing('x2A', 'program-hub')).toBe('parentChair');
+        expect(await showing('x2A', 'program-speaker')).toBe('x1A');
+      }, 30_000);
+      await eventually(async () => expect(await hears('x2A', fromParentHub)).toBe(true), 30_000);
+      await eventually(async () => expect(await hears('x2A', (id) => id === ids.get('x1A'))).toBe(true), 30_000);
+      await eventually(async () => expect(await showing('hallA', 'program-hub')).toBe('parentChair'), 30_000);
+      expect(await (pages.get('x2A') as Page).getByTestId('uplink-badge').textContent()).toBe(
+        'Đang tiếp sóng: Hội nghị trực tuyến toàn quốc',
       );
       await tw.execute({ type: 'floor.revoke' }, { role: 'chair' });
       await eventually(async () => expect(tinhA.state.floor).toBeNull());

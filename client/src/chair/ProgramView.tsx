@@ -5,6 +5,7 @@ import { contentStream } from '../content/screenShare.js';
 import type { MediaView } from '../media/useMedia.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import { roleCaption } from '../format.js';
+import { programHubName, relaysParent } from '../state/onScreen.js';
 import { speakerCaption, speakerWaiting } from '../components/speakerWaiting.js';
 
 /** What every site sees: the hub and the speaker (or the auto-scan site), plus the audio everyone hears. */
@@ -21,6 +22,9 @@ export function ProgramView({
 }) {
   const { t } = useTranslation();
   const hubSlot = media.slots.find((s) => s.purpose === 'hub' && s.source !== null);
+  // Relaying its parent, the hall's chair sees the parent's hub it hears, not its own camera.
+  const ownPicture = selfIsHub && !relaysParent(state);
+  const hubName = programHubName(state);
   const speakerSlot = media.slots.find((s) => s.purpose === 'speaker' && s.source !== null);
   const speakerId = speakerSlot?.sourcePointId ?? state.floor.holder?.pointId ?? null;
   const speakerName =
@@ -31,9 +35,9 @@ export function ProgramView({
       <h2 className="visually-hidden">{t('program.title')}</h2>
       <ContentStage state={state} token={token} screen={contentStream(media)} />
       <VideoTile
-        stream={selfIsHub ? media.local : (hubSlot?.stream ?? null)}
-        label={roleCaption(t('program.hub'), state.meeting.hubName)}
-        waiting={media.phase === 'off' ? null : t('program.waitingFor', { name: state.meeting.hubName })}
+        stream={ownPicture ? media.local : (hubSlot?.stream ?? null)}
+        label={roleCaption(t('program.hub'), hubName)}
+        waiting={media.phase === 'off' ? null : t('program.waitingFor', { name: hubName })}
         testId="program-hub"
       />
       <VideoTile

@@ -7,6 +7,7 @@ import type { ConsoleState } from '../state/consoleState.js';
 import { serverNow } from '../state/consoleState.js';
 import type { Connection, Notice } from '../state/MeetingClient.js';
 import { useNow } from '../state/hooks.js';
+import { parentAgendaItem } from '../state/onScreen.js';
 
 /** "Thảo luận: Ý kiến các điểm cầu", but never "Thảo luận: Thảo luận: …" when the title already names its kind. */
 export function agendaHeading(kind: string, title: string): string {
@@ -18,6 +19,7 @@ export function Header({ state, children }: { state: ConsoleState; children?: Re
   const { t, i18n } = useTranslation();
   const now = serverNow(state, useNow(1000));
   const item = state.meeting.agenda[state.status.agendaIndex];
+  const parentItem = parentAgendaItem(state);
 
   return (
     <header className="top">
@@ -48,8 +50,17 @@ export function Header({ state, children }: { state: ConsoleState; children?: Re
             </span>
           )}
           <LinkBadge state={state} />
-          {state.status.status === 'in_session' && item !== undefined && (
-            <span className="top-item">{agendaHeading(t(`agendaKind.${item.kind}`), item.title)}</span>
+          {parentItem !== null ? (
+            <span className="top-item" data-testid="top-item" title={t('link.parentItem')}>
+              {parentItem}
+            </span>
+          ) : (
+            state.status.status === 'in_session' &&
+            item !== undefined && (
+              <span className="top-item" data-testid="top-item">
+                {agendaHeading(t(`agendaKind.${item.kind}`), item.title)}
+              </span>
+            )
           )}
         </p>
       </div>

@@ -84,6 +84,7 @@ export const en: Dictionary = {
     presidingTitle: 'Title',
     hallConfirm: 'Confirm present',
     hallConfirmed: 'The hall has answered the higher-level roll call',
+    parentItem: 'The item under way at the higher-level meeting',
   },
   organizer: {
     sheetNo: 'No.',

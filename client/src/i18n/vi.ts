@@ -80,6 +80,7 @@ export const vi = {
     presidingTitle: 'Chức vụ',
     hallConfirm: 'Xác nhận có mặt',
     hallConfirmed: 'Hội trường đã xác nhận điểm danh cấp trên',
+    parentItem: 'Nội dung đang diễn ra ở hội nghị cấp trên',
   },
   organizer: {
     sheetNo: 'STT',

@@ -143,7 +143,7 @@ export class MediaClient {
       kind,
       purpose,
       source,
-      ...(inbound.get(mid) ?? { framesDecoded: 0, bytesReceived: 0, frameWidth: 0, frameHeight: 0 }),
+      ...(inbound.get(mid) ?? { framesDecoded: 0, bytesReceived: 0, frameWidth: 0, frameHeight: 0, audioEnergy: 0 }),
     }));
   }
 

@@ -7,6 +7,8 @@ export interface InboundStats {
   /** Size of the last decoded frame (video), 0 before the first. */
   frameWidth: number;
   frameHeight: number;
+  /** Audio: the energy received so far (it grows while sound, not silence, arrives). */
+  audioEnergy: number;
 }
 
 /** How a session tells the media client what its slots show. */
@@ -49,6 +51,7 @@ const toInbound = (s: Record<string, unknown>): InboundStats => ({
   bytesReceived: Number(s.bytesReceived ?? 0),
   frameWidth: Number(s.frameWidth ?? 0),
   frameHeight: Number(s.frameHeight ?? 0),
+  audioEnergy: Number(s.totalAudioEnergy ?? 0),
 });
 
 /** Inbound RTP entries of one stats report (a mediasoup consumer's report has exactly one). */

@@ -58,6 +58,8 @@ export class MediasoupSession implements MediaSession {
   readonly #producers = new Map<'audio' | 'video', Producer>();
   #screen: Producer | null = null;
   readonly #early: ConsumerOptions[] = [];
+  /** Consumers the bridge closed before this page had finished setting them up. */
+  readonly #settingUpClosed = new Set<string>();
   readonly #off: (() => void)[] = [];
   #send: Transport | null = null;
   #recv: Transport | null = null;
@@ -159,8 +161,17 @@ export class MediasoupSession implements MediaSession {
     this.#listen('media:consumers', ({ consumers }) => consumers.forEach((c) => this.#consume(c)));
     this.#listen('media:consumersClosed', ({ consumerIds }) => {
       for (const id of consumerIds) {
-        this.#consumers.get(id)?.close();
-        this.#consumers.delete(id);
+        const consumer = this.#consumers.get(id);
+        const waiting = this.#early.findIndex((c) => c.id === id);
+        if (consumer !== undefined) {
+          consumer.close();
+          this.#consumers.delete(id);
+        } else if (waiting >= 0) {
+          this.#early.splice(waiting, 1);
+        } else {
+          // Closed while this page was still setting it up: it must not be shown once it is ready.
+          this.#settingUpClosed.add(id);
+        }
       }
       this.#options.sink.drop(consumerIds);
     });
@@ -233,7 +244,7 @@ export class MediasoupSession implements MediaSession {
     recv
       .consume({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as RtpParameters })
       .then(async (consumer) => {
-        if (this.#closed) {
+        if (this.#closed || this.#settingUpClosed.delete(c.id)) {
           consumer.close();
 
           return;

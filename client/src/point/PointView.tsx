@@ -13,6 +13,7 @@ import { useNow } from '../state/hooks.js';
 import type { ConsoleView, MeetingClient } from '../state/MeetingClient.js';
 import { useBigScreen } from './bigScreen.js';
 import { roleCaption } from '../format.js';
+import { programHubName } from '../state/onScreen.js';
 import { speakerCaption, speakerWaiting } from '../components/speakerWaiting.js';
 import { DeviceSettings } from './DeviceSettings.js';
 import { readinessOf } from './readiness.js';
@@ -111,9 +112,9 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
           )}
           <VideoTile
             stream={hub?.stream ?? null}
-            label={roleCaption(t('program.hub'), state.meeting.hubName)}
+            label={roleCaption(t('program.hub'), programHubName(state))}
             waiting={
-              media.phase === 'off' || noPicture ? null : t('program.waitingFor', { name: state.meeting.hubName })
+              media.phase === 'off' || noPicture ? null : t('program.waitingFor', { name: programHubName(state) })
             }
             notice={noPicture ? t('point.downlink.noVideo') : null}
             testId="program-hub"

@@ -5,6 +5,7 @@ import {
   childrenToReceive,
   MAX_LINKED_POINTS,
   programOrigin,
+  speaksHere,
   tallyByChild,
   type ChildReport,
 } from '../../../server/domain/linking.js';
@@ -251,7 +252,9 @@ describe('linked meetings: the child side', () => {
     m.run({ type: 'uplink.turn', pointId: 'DC-X1', limitSec: 120 }, SYSTEM);
     expect(m.state.floor).toMatchObject({ pointId: 'DC-X1', fromParent: true, requestId });
     expect(codeOf(() => m.run({ type: 'floor.grant', pointId: 'DC-X2' }))).toBe('FLOOR_BUSY');
-    expect(programOrigin(m.state)).toBe('local');
+    // Still the parent's program: the dialogue with the parent's hub, the speaker taken from here.
+    expect(programOrigin(m.state)).toBe('parent');
+    expect(speaksHere(m.state)).toBe(true);
     // The local clock does not end it; the parent does.
     expect(m.advance(200_000).filter((e) => e.type === 'FloorEnded')).toEqual([]);
     m.run({ type: 'uplink.turnEnded', pointId: 'DC-X1', reason: 'limit' }, SYSTEM);

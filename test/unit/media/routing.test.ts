@@ -80,6 +80,31 @@ describe('routing policy', () => {
     expect(planRouting(m.state, on, m.now).byParticipant.get('p-X1')?.content).toBeNull();
   });
 
+  it("a point of a linked meeting holding the parent's floor: every room sees and hears the parent's hub with it, the speaker not itself", () => {
+    const system = { role: 'system' } as const;
+    const m = new Meeting().startSession();
+    m.run({ type: 'uplink.configure', parentUrl: 'http://127.0.0.2:4000', linkTokenId: 'x' }, { role: 'admin' });
+    m.run({ type: 'uplink.state', state: 'linked', parentMeetingId: 'tw', unitId: 'P1', parentTitle: 'TW' }, system);
+    const parentHub: MediaParticipant = { id: 'pipe:h', role: 'observer', pointId: null, relayed: 'parentHub' };
+    const on = [chair, parentHub, pt('X1'), pt('X2')];
+    m.connect('DC-X1');
+    const [requested] = m.run(
+      { type: 'floor.request', pointId: 'DC-X1', kind: 'speech', toParent: true },
+      { role: 'point', pointId: 'DC-X1' },
+    );
+    m.run({ type: 'floor.forward', requestId: (requested as { requestId: string }).requestId });
+    m.run({ type: 'uplink.turn', pointId: 'DC-X1', limitSec: 120 }, system);
+    const plan = planRouting(m.state, on, m.now);
+    // The parent's hub on the program of every room, the province's hall included; the speaker from here.
+    expect(plan.byParticipant.get('p-X2')?.program).toEqual(['pipe:h', 'p-X1']);
+    expect(plan.byParticipant.get('c1')?.program).toEqual(['pipe:h', 'p-X1']);
+    expect(plan.byParticipant.get('p-X1')?.program).toEqual(['pipe:h', null]);
+    // The dialogue is heard: the parent's hub and the speaker; the speaker hears the hub, never itself.
+    expect(plan.byParticipant.get('p-X2')?.audio).toEqual(expect.arrayContaining(['pipe:h', 'p-X1']));
+    expect(plan.byParticipant.get('p-X1')?.audio).toContain('pipe:h');
+    expect(plan.byParticipant.get('p-X1')?.audio).not.toContain('p-X1');
+  });
+
   it('the hub and technicians receive every point as a paged grid of thumbnails; points do not', () => {
     const m = new Meeting().startSession();
     const plan = planRouting(m.state, everyone, m.now, { gridPageSize: 4, gridPages: new Map([['t1', 1]]) });
