@@ -172,6 +172,21 @@ export function childOf(state: MeetingState, pointId: string): LinkedChild | und
   return Object.values(state.links).find((link) => link.localIds[pointId] !== undefined);
 }
 
+/**
+ * The points this meeting cannot see now: those of children whose link is lost. Their presence is unknown (not
+ * absent), and answers from them are missing because the link is down.
+ */
+export function unreachablePoints(state: MeetingState): Set<string> {
+  const out = new Set<string>();
+  for (const link of Object.values(state.links)) {
+    if (link.state === 'lost') {
+      link.points.forEach((point) => out.add(point.code));
+    }
+  }
+
+  return out;
+}
+
 /** The link of `unitId`, which must be up. */
 function liveLink(state: MeetingState, unitId: string): LinkedChild {
   const link = state.links[unitId];
@@ -415,26 +430,41 @@ export function childrenToReceive(state: MeetingState, sourcePointId: string | n
     .map((link) => link.unitId);
 }
 
-/** A roll call's tally by linked child: every child's points (its hall included), whatever unit inside it. */
+/**
+ * A roll call's tally by linked child: every child's points (its hall included), whatever unit inside it, named by
+ * the child's unit ("Tỉnh Bắc Giang"); `unanswered` counts its points asked and not heard from, which is what a lost
+ * link leaves missing.
+ */
 export function tallyByChild(
   state: MeetingState,
   rollCall: RollCall,
   tally: RollCallTally,
-): { unitId: string; title: string; state: LinkedChild['state']; counts: TallyCounts }[] {
+): {
+  unitId: string;
+  unitName: string;
+  title: string;
+  state: LinkedChild['state'];
+  counts: TallyCounts;
+  unanswered: number;
+}[] {
   const chain = rollCallChain(state, rollCall);
   const headcountOf = (pointId: string) =>
     chain.reduce((last, run) => run.confirmations[pointId]?.headcount ?? last, 0);
+  const answered = (pointId: string) => chain.some((run) => run.confirmations[pointId] !== undefined);
 
   return Object.values(state.links).map((link) => {
     const counts = emptyCounts();
+    let unanswered = 0;
     for (const point of link.points) {
       const outcome: RollCallOutcome | undefined = tally.outcomes[point.code];
       if (outcome !== undefined) {
         counts[outcome] += 1;
         counts.headcount += headcountOf(point.code);
+        unanswered += answered(point.code) ? 0 : 1;
       }
     }
+    const unitName = state.def.units.find((u) => u.code === link.unitId)?.name ?? link.title;
 
-    return { unitId: link.unitId, title: link.title, state: link.state, counts };
+    return { unitId: link.unitId, unitName, title: link.title, state: link.state, counts, unanswered };
   });
 }

@@ -116,9 +116,13 @@ export const rollCallView = z.object({
     .array(
       z.object({
         unitId: z.string(),
+        /** The child's unit ("Tỉnh Bắc Giang"), as people name it; `title` is its meeting's. */
+        unitName: z.string(),
         title: z.string(),
         state: z.enum(['linked', 'lost', 'unlinked']),
         counts: tallyCounts,
+        /** Its points asked and not heard from (missing because the link is down, while it is). */
+        unanswered: z.number().int(),
       }),
     )
     .optional(),
@@ -186,6 +190,8 @@ export const pointStatus = z.object({
   connected: z.boolean(),
   /** Connected at least once in this meeting: a point that never joined is not a lost one. */
   joined: z.boolean(),
+  /** Linked meetings: the point's own meeting lost its link here, so its presence is unknown now. */
+  linkLost: z.boolean(),
   health,
   silent: z.boolean(),
   readiness: z.object({ camera: z.boolean(), microphone: z.boolean(), network: z.boolean(), at: epochMs }).nullable(),

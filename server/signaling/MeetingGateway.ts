@@ -262,9 +262,10 @@ export class MeetingGateway {
     }
     const known = sockets.has(socket.socketId);
     sockets.set(socket.socketId, { node, socket });
-    if (!known && socket.actor.pointId !== undefined) {
-      this.#presence.added(runtime.id, socket.actor.pointId);
-      this.#presenceChanged(runtime, socket.actor.pointId);
+    const pointId = presencePointOf(runtime, socket.actor);
+    if (!known && pointId !== undefined) {
+      this.#presence.added(runtime.id, pointId);
+      this.#presenceChanged(runtime, pointId);
     }
   }
 
@@ -275,16 +276,18 @@ export class MeetingGateway {
     }
     this.#sockets.get(runtime.id)?.delete(socketId);
     this.#options.media.leave(runtime.id, socketId);
-    if (entry.socket.actor.pointId !== undefined) {
-      this.#presence.removed(runtime.id, entry.socket.actor.pointId);
-      this.#presenceChanged(runtime, entry.socket.actor.pointId);
+    const pointId = presencePointOf(runtime, entry.socket.actor);
+    if (pointId !== undefined) {
+      this.#presence.removed(runtime.id, pointId);
+      this.#presenceChanged(runtime, pointId);
     }
   }
 
   /** Presence is the point having at least one socket on any live node; the log records only the changes. */
   #presenceChanged(runtime: MeetingRuntime, pointId: string): void {
     const online = this.#presence.change(runtime.id, pointId, runtime.state.points[pointId]?.connected ?? false);
-    if (online === null) {
+    // Nothing is recorded of an ended meeting (a chair reading its record opens no room).
+    if (online === null || runtime.state.status === 'ended') {
       return;
     }
     const type = online ? 'point.connect' : 'point.disconnect';
@@ -384,4 +387,16 @@ function roomsFor(runtime: MeetingRuntime, actor: Actor): string[] {
   }
 
   return list;
+}
+
+/**
+ * The point a console's presence stands for: a room's own point, or the hub's for the chair's and co-chair's consoles
+ * (the hall is in the meeting while its chair is; a linked parent counts the hall as one of its points).
+ */
+function presencePointOf(runtime: MeetingRuntime, actor: Actor): string | undefined {
+  if (actor.pointId !== undefined) {
+    return actor.pointId;
+  }
+
+  return actor.role === 'chair' || actor.role === 'cochair' ? runtime.state.def.hubPointId : undefined;
 }

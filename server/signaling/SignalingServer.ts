@@ -52,6 +52,19 @@ export interface SignalingServerOptions {
 }
 
 /** socket.io signaling: authenticates on connect, validates and authorizes every request, fans events out to rooms. */
+/**
+ * Events after which every console's snapshot is sent again: the office amended the meeting, a linked child brought
+ * (or took away) its points, or its link went down or came back (its points' presence is unknown meanwhile).
+ */
+const RESNAPSHOT_EVENTS: ReadonlySet<string> = new Set([
+  'MeetingAmended',
+  'ChildLinked',
+  'ChildLinkLost',
+  'ChildLinkResumed',
+  'ChildUnlinked',
+]);
+const RESNAPSHOT_DELAY_MS = 300;
+
 export class SignalingServer {
   readonly io: TypedServer;
   readonly #tokens: JoinTokens;
@@ -62,6 +75,8 @@ export class SignalingServer {
   readonly #tokenSockets = new Map<string, number>();
   /** What the owner answered for each socket between the middleware and the connection. */
   readonly #opened = new Map<string, Opened>();
+  /** Meetings whose consoles get their snapshot again shortly. */
+  readonly #resendDue = new Map<string, NodeJS.Timeout>();
   readonly #gateway: MeetingGateway;
   readonly #replayMarkers: ReplayMarkers;
   readonly #now: () => number;
@@ -151,6 +166,8 @@ export class SignalingServer {
     }
     this.#closed = true;
     this.#unsubscribe();
+    this.#resendDue.forEach((timer) => clearTimeout(timer));
+    this.#resendDue.clear();
     this.#replayMarkers.stop();
     this.#gateway.stop();
     await new Promise<void>((resolve) => {
@@ -274,14 +291,27 @@ export class SignalingServer {
 
   #fanOut(runtime: MeetingRuntime, events: MeetingEvent[]): void {
     fanOut(this.io, runtime, events);
-    if (events.some((event) => event.type === 'MeetingAmended')) {
-      void this.#resendSnapshots(runtime);
+    if (events.some((event) => RESNAPSHOT_EVENTS.has(event.type))) {
+      this.#resendSoon(runtime);
     }
   }
 
+  /** One resend for a burst (a national meeting's 34 provinces linking at once), a moment after its first event. */
+  #resendSoon(runtime: MeetingRuntime): void {
+    if (this.#resendDue.has(runtime.id)) {
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#resendDue.delete(runtime.id);
+      void this.#resendSnapshots(runtime);
+    }, RESNAPSHOT_DELAY_MS);
+    timer.unref();
+    this.#resendDue.set(runtime.id, timer);
+  }
+
   /**
-   * The office changed the meeting (title, agenda, invitation…) while rooms were already in: each console gets its
-   * own snapshot again, as on joining, wherever its socket is.
+   * The meeting's make-up changed while rooms were already in (the office amended it; a linked child brought its points
+   * or lost its link): each console gets its own snapshot again, as on joining, wherever its socket is.
    */
   async #resendSnapshots(runtime: MeetingRuntime): Promise<void> {
     try {

@@ -5,7 +5,7 @@ import { assigneeOf, turnLog } from '../domain/record.js';
 import { tallyRollCall } from '../domain/rollCall.js';
 import { linkViews, pointLabel } from './linkViews.js';
 import { deviceGapOf } from '../domain/devices.js';
-import { tallyByChild } from '../domain/linking.js';
+import { tallyByChild, unreachablePoints } from '../domain/linking.js';
 import type { z } from 'zod';
 import type { FloorView, MeetingStatusView, RollCallView, Snapshot, recordView } from '../protocol/messages.js';
 
@@ -161,6 +161,7 @@ export function snapshotFor(
   const def = state.def;
   const pointId = actor.pointId ?? null;
   const staff = isStaff(actor.role);
+  const unreachable = staff ? unreachablePoints(state) : new Set<string>();
   const rollCall = state.rollCalls.at(-1) ?? null;
   const hub = index.points.get(def.hubPointId);
 
@@ -199,13 +200,16 @@ export function snapshotFor(
           points: def.invitedPointIds.map((id) => {
             const point = index.points.get(id);
             const runtime = state.points[id];
+            const linkLost = unreachable.has(id);
 
             return {
               pointId: id,
               name: point?.name ?? id,
               unitId: point?.unitCode ?? '',
               level: point?.level ?? '',
-              connected: runtime?.connected ?? false,
+              // Behind a lost link a point is not known to be connected (nor to have left).
+              connected: !linkLost && (runtime?.connected ?? false),
+              linkLost,
               joined: (runtime?.presence.length ?? 0) > 0,
               health: runtime?.health ?? 'stable',
               silent: runtime?.silent ?? false,

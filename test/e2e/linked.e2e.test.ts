@@ -82,10 +82,11 @@ describe.skipIf(!mediasoupAvailable())(
       parent = await startNation('127.0.0.2', await env('127.0.0.2'));
       a = await startProvince('127.0.0.3', 'tinh-a', await env('127.0.0.3'));
       b = await startProvince('127.0.0.4', 'tinh-b', await env('127.0.0.4'));
+      browser = await launchChromium();
+      // The centre's chair is in before the provinces link: its console must take them in without a reload.
+      await open('parentChair', parent, 'tw', 'chair');
       expect((await linkUp(a, 'tinh-a', parent, await inviteUnit(parent, 'P1'))).status).toBe(200);
       expect((await linkUp(b, 'tinh-b', parent, await inviteUnit(parent, 'P2'))).status).toBe(200);
-      browser = await launchChromium();
-      await open('parentChair', parent, 'tw', 'chair');
       await open('hallA', a, 'tinh-a', 'chair');
       await open('x1A', a, 'tinh-a', 'point', 'DC-X1');
       await open('x1B', b, 'tinh-b', 'point', 'DC-X1');
@@ -103,11 +104,20 @@ describe.skipIf(!mediasoupAvailable())(
       for (const commune of ['x1B', 'x1A']) {
         await eventually(async () => expect(await showing(commune, 'program-hub')).toBe('parentChair'), 60_000);
       }
-      // The parent chair sees province A's hall as a point in its grid.
+      // The parent chair sees province A's hall as a point in its grid, connected (its chair is in), and every
+      // point both provinces brought, without a reload: 7 each.
       await eventually(async () => {
         const hall = await video('parentChair', (s) => s.purpose === 'grid' && (s.source ?? '').includes(':hall:'));
         expect(hall[0]?.framesDecoded ?? 0).toBeGreaterThan(5);
       }, 60_000);
+      const chair = pages.get('parentChair') as Page;
+      await eventually(async () =>
+        expect(await chair.locator('[data-point="P1.DC-T"] [data-health]').getAttribute('data-health')).toBe('stable'),
+      );
+      // Province A's hall and two communes (one each in A and B, one more in A) are connected.
+      await eventually(async () =>
+        expect(await chair.getByTestId('connected-count').textContent()).toBe('4/14 điểm cầu đang kết nối'),
+      );
     });
 
     it("the nation's chair reloads its console: every commune shows the nation's picture again within seconds, by itself", async () => {
@@ -184,6 +194,9 @@ describe.skipIf(!mediasoupAvailable())(
       await eventually(async () =>
         expect(await chair.locator('[data-testid="rollcall-by-child"] tbody tr').count()).toBe(2),
       );
+      // Each row is its province by name, not its meeting's long title.
+      const rows = await chair.locator('[data-testid="rollcall-by-child"] tbody tr th').allInnerTexts();
+      expect(rows.map((r) => r.trim())).toEqual(['Tỉnh Bắc Giang', 'Tỉnh Lạng Sơn']);
     });
 
     it("province A's chair holds a local discussion: its points see its own hall, and the relay back brings the nation", async () => {
@@ -289,6 +302,22 @@ describe.skipIf(!mediasoupAvailable())(
         expect(await chair.getByTestId('children-lost').textContent()).toBe('1 hội nghị cấp dưới mất kết nối'),
       );
       expect(tw.state.links.P2?.state).toBe('lost');
+      // Its commune is not known to be there any more, nor absent: neither green nor counted, and said why.
+      await eventually(async () =>
+        expect(await chair.locator('[data-point="P2.DC-X1"] [data-health]').getAttribute('data-health')).toBe(
+          'linkDown',
+        ),
+      );
+      expect(await chair.getByTestId('connected-count').textContent()).toBe(
+        '3/14 điểm cầu đang kết nối · 7 điểm chưa rõ do mất liên thông',
+      );
+      // The nation's roll call (still open) marks the lost province and whose answers its link keeps back.
+      const lostRow = chair.locator('[data-testid="rollcall-by-child"] tbody tr', { hasText: 'Tỉnh Lạng Sơn' });
+      await eventually(async () =>
+        expect(await lostRow.getByTestId('child-lost-note').textContent()).toBe(
+          ' (mất kết nối: 6 điểm chưa có trả lời vì đứt liên thông)',
+        ),
+      );
       b = await startCoordinator('127.0.0.4', { dataDir, env: { ...(await env('127.0.0.4')), PORT: port } });
       await eventually(async () => expect(tw.state.links.P2?.state).toBe('linked'), 30_000);
       await eventually(async () => expect(await chair.getByTestId('children-lost').count()).toBe(0));

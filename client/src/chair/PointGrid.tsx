@@ -75,6 +75,7 @@ export function PointGrid({ client, state, media, canModerate }: PanelProps & { 
   const shown = points.slice(shownPage * pageSize, (shownPage + 1) * pageSize);
   const shownKey = shown.map((p) => p.pointId).join(',');
   const connected = Object.values(state.points).filter((p) => p.connected).length;
+  const unknown = Object.values(state.points).filter((p) => p.linkLost).length;
   const mediaLive = media.phase === 'live';
 
   useEffect(() => {
@@ -92,6 +93,7 @@ export function PointGrid({ client, state, media, canModerate }: PanelProps & { 
         <h2 id="grid-title">{t('grid.title')}</h2>
         <span className="muted" data-testid="connected-count">
           {t('grid.connected', { count: connected, total: state.pointOrder.length })}
+          {unknown > 0 && ` · ${t('grid.linkDown', { count: unknown })}`}
         </span>
         <UnitSelect
           units={state.units}
@@ -135,7 +137,12 @@ export function PointGrid({ client, state, media, canModerate }: PanelProps & { 
                   waiting={point.connected ? t('grid.waiting') : null}
                 />
                 <div className="thumb-bar">
-                  <HealthBadge health={point.health} connected={point.connected} joined={point.joined} />
+                  <HealthBadge
+                    health={point.health}
+                    connected={point.connected}
+                    joined={point.joined}
+                    linkLost={point.linkLost}
+                  />
                   <DeviceGapBadge point={point} />
                 </div>
                 {canModerate && point.connected && (

@@ -139,12 +139,16 @@ function Tally({ rollCall }: { rollCall: RollCallView }) {
             lost: row.state !== 'linked',
             counts: row.counts,
             label: (
-              <>
-                {row.title}
+              <span title={row.title} data-state={row.state}>
+                {row.unitName}
                 {row.state !== 'linked' && (
-                  <span className="muted"> ({t(`organizer.linked.childState.${row.state}`)})</span>
+                  <span className="child-lost" data-testid="child-lost-note">
+                    {' '}
+                    ({t(`organizer.linked.childState.${row.state}`)}
+                    {row.unanswered > 0 && `: ${t('rollCall.missingByLink', { count: row.unanswered })}`})
+                  </span>
                 )}
-              </>
+              </span>
             ),
           }))}
         />
@@ -159,7 +163,8 @@ function MissingPoints({ rollCall, state }: { rollCall: RollCallView; state: Pan
   const index = useMemo(() => new DirectoryIndex({ units: state.units, points: [] }), [state.units]);
   const groups = new Map<string, { name: string; points: { id: string; name: string; outcome: string }[] }>();
   for (const [pointId, outcome] of Object.entries(rollCall.outcomes ?? {})) {
-    if (outcome !== 'absent' && outcome !== 'noSignal') {
+    // Behind a lost link a point is unknown, not absent: its province's row in the tally says so.
+    if ((outcome !== 'absent' && outcome !== 'noSignal') || state.points[pointId]?.linkLost === true) {
       continue;
     }
     const point = state.points[pointId];

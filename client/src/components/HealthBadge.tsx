@@ -9,13 +9,16 @@ export function HealthBadge({
   health,
   connected = true,
   joined = true,
+  linkLost = false,
 }: {
   health: Health | null;
   connected?: boolean;
   joined?: boolean;
+  /** Its meeting's link to this one is down: its state is not known here. */
+  linkLost?: boolean;
 }) {
   const { t } = useTranslation();
-  const shown = !connected ? (joined ? 'disconnected' : 'notJoined') : (health ?? 'unknown');
+  const shown = linkLost ? 'linkDown' : !connected ? (joined ? 'disconnected' : 'notJoined') : (health ?? 'unknown');
 
   return (
     <span className={`health health-${shown}`} data-health={shown}>

@@ -23,7 +23,7 @@ type Column =
   | 'lastSampleAt';
 
 // Lost points first, then unstable, then stable; points that never joined last (they hide nothing).
-const SEVERITY = { disconnected: 3, unstable: 2, stable: 1, notJoined: 0 } as const;
+const SEVERITY = { disconnected: 3, linkDown: 3, unstable: 2, stable: 1, notJoined: 0 } as const;
 
 interface Row {
   point: PointStatus;
@@ -168,7 +168,12 @@ export function LinkTable({
                   )}
                 </th>
                 <td>
-                  <HealthBadge health={row.point.health} connected={row.point.connected} joined={row.point.joined} />
+                  <HealthBadge
+                    health={row.point.health}
+                    connected={row.point.connected}
+                    joined={row.point.joined}
+                    linkLost={row.point.linkLost}
+                  />
                   <DeviceGapBadge point={row.point} />
                   {row.point.connected && row.point.health === 'unstable' && (row.latest?.why?.length ?? 0) > 0 && (
                     // "Chập chờn" beside 0.0 % loss says why: low frame rate, delay, or still recovering.

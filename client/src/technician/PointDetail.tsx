@@ -49,7 +49,12 @@ export function PointDetail({
     <section className="panel detail-panel" aria-labelledby="detail-title" data-testid="point-detail">
       <div className="panel-head">
         <h2 id="detail-title">{t('technician.detail', { name: point.name })}</h2>
-        <HealthBadge health={point.health} connected={point.connected} joined={point.joined} />
+        <HealthBadge
+          health={point.health}
+          connected={point.connected}
+          joined={point.joined}
+          linkLost={point.linkLost}
+        />
         <button type="button" onClick={onClose}>
           {t('technician.close')}
         </button>

@@ -28,7 +28,7 @@ function buildTree(state: ConsoleState): TreeNode[] {
   return roots;
 }
 
-function countHealth(node: TreeNode, into = { stable: 0, unstable: 0, disconnected: 0, notJoined: 0 }) {
+function countHealth(node: TreeNode, into = { stable: 0, unstable: 0, disconnected: 0, notJoined: 0, linkDown: 0 }) {
   node.points.forEach((p) => (into[shownHealth(p)] += 1));
   node.children.forEach((c) => countHealth(c, into));
 
@@ -67,12 +67,15 @@ export function UnitTree({
     ));
     const counts = (
       <span className="unit-counts">
-        {(['stable', 'unstable', 'disconnected', 'notJoined'] as const).map((health) => (
-          <span key={health} className={`health-${health}`} title={t(`health.${health}`)}>
-            <small aria-hidden="true">{HEALTH_GLYPH[health]} </small>
-            {total[health]}
-          </span>
-        ))}
+        {(['stable', 'unstable', 'disconnected', 'notJoined', 'linkDown'] as const)
+          // Behind a lost link only: most trees have none.
+          .filter((health) => health !== 'linkDown' || total.linkDown > 0)
+          .map((health) => (
+            <span key={health} className={`health-${health}`} title={t(`health.${health}`)}>
+              <small aria-hidden="true">{HEALTH_GLYPH[health]} </small>
+              {total[health]}
+            </span>
+          ))}
       </span>
     );
     // A unit without sub-units (a commune's room or two) is one line: name, its points, counts.

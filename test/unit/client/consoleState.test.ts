@@ -247,6 +247,7 @@ describe('console helpers', () => {
       level: '',
       connected: true,
       joined: true,
+      linkLost: false,
       health: 'stable' as const,
       silent: false,
       readiness: null,

@@ -6,6 +6,7 @@ import {
   MAX_LINKED_POINTS,
   programOrigin,
   speaksHere,
+  unreachablePoints,
   tallyByChild,
   type ChildReport,
 } from '../../../server/domain/linking.js';
@@ -97,9 +98,11 @@ describe('linked meetings: the parent side', () => {
     expect(tallyByChild(m.state, m.state.rollCalls[0]!, tally)).toEqual([
       {
         unitId: 'P1',
+        unitName: 'Tỉnh Một',
         title: 'Giao ban tỉnh Một',
         state: 'linked',
         counts: { present: 2, late: 0, absent: 0, noSignal: 0, pending: 1, headcount: 54 },
+        unanswered: 1,
       },
     ]);
     // The same answer again corrects, never counts twice.
@@ -113,6 +116,8 @@ describe('linked meetings: the parent side', () => {
     m.run({ type: 'link.lost', unitId: 'P1' }, LINK);
     expect(m.state.links.P1?.state).toBe('lost');
     expect(m.state.points['P1.DC-X1']?.connected).toBe(true);
+    // Unknown while the link is down: the views neither count them connected nor call them absent.
+    expect([...unreachablePoints(m.state)].sort()).toEqual(['P1.DC-T', 'P1.DC-X1', 'P1.DC-X2']);
     expect(codeOf(() => m.run({ type: 'link.presence', unitId: 'P1', pointId: 'DC-X2', connected: true }, LINK))).toBe(
       'NOT_LINKED',
     );
