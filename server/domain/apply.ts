@@ -340,7 +340,8 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
     case 'UplinkRemoved':
     case 'RelayChanged':
     case 'ParentSlidesChanged':
-    case 'ParentScreenChanged': {
+    case 'ParentScreenChanged':
+    case 'ParentQueueChanged': {
       applyLinkEvent(state, event);
       break;
     }

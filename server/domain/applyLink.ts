@@ -16,7 +16,8 @@ type LinkEvent = Extract<
       | 'UplinkRemoved'
       | 'RelayChanged'
       | 'ParentSlidesChanged'
-      | 'ParentScreenChanged';
+      | 'ParentScreenChanged'
+      | 'ParentQueueChanged';
   }
 >;
 
@@ -85,6 +86,12 @@ export function applyLinkEvent(state: MeetingState, event: LinkEvent): void {
         if (event.parentAgendaItem !== undefined) {
           state.uplink.parentAgendaItem = event.parentAgendaItem;
         }
+      }
+      return;
+    }
+    case 'ParentQueueChanged': {
+      if (state.uplink !== null) {
+        state.uplink.parentQueue = event.positions;
       }
       return;
     }

@@ -75,6 +75,7 @@ export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
   'uplink.turnWarned': ['system'],
   'uplink.turnEnded': ['system'],
   'uplink.denied': ['system'],
+  'uplink.queue': ['system'],
   'hall.confirm': CHAIRS,
   'document.attach': ['admin'],
   'document.remove': ['admin'],

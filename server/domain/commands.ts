@@ -115,6 +115,7 @@ export type Command =
   | { type: 'uplink.turnWarned'; pointId: string }
   | { type: 'uplink.turnEnded'; pointId: string; reason: FloorEndReason }
   | { type: 'uplink.denied'; pointId: string; reason: string | null }
+  | { type: 'uplink.queue'; positions: Record<string, number> }
   | { type: 'hall.confirm'; headcount: number; presiding: { name: string; title: string } }
   // Documents (the office, over HTTP; the server reports their preparation) and content beside the speaker. A
   // presenting point names itself; the hub's consoles name no point.

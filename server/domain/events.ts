@@ -119,6 +119,8 @@ export type EventBody =
       parentAgendaItem?: string | null;
     }
   | { type: 'UplinkRemoved' }
+  /** Where this meeting's points forwarded up wait in the parent's queue (1 = next), as the parent said. */
+  | { type: 'ParentQueueChanged'; positions: Record<string, number> }
   | { type: 'RelayChanged'; relaying: boolean }
   | { type: 'ParentSlidesChanged'; slides: ParentSlides | null }
   | { type: 'ParentScreenChanged'; screen: ParentScreen | null }
@@ -168,6 +170,7 @@ export const QUEUE_EVENTS: readonly EventType[] = [
   'FloorGranted',
   'FloorEnded',
   'FloorForwarded',
+  'ParentQueueChanged',
 ];
 
 /** What the log stores: the body plus its place in the log, its server time and who caused it. */

@@ -88,13 +88,21 @@ export function grantFloor(state: MeetingState, cmd: CommandOf<'floor.grant'>): 
   return [{ type: 'FloorGranted', pointId: cmd.pointId, requestId: request?.requestId ?? null, limitSec }];
 }
 
+/**
+ * The request the chair's "next" serves: the first in the queue asking to speak here. A request to speak to the parent
+ * meeting waits for the chair to forward (or decline) it; "next" passes over it.
+ */
+export function nextLocalRequest(state: MeetingState): string | undefined {
+  return state.queue.find((requestId) => state.requests[requestId]?.toParent !== true);
+}
+
 export function nextSpeaker(state: MeetingState, cmd: CommandOf<'floor.next'>): EventBody[] {
   requireInSession(state);
   const events: EventBody[] = [];
   if (state.floor !== null) {
     events.push({ type: 'FloorEnded', pointId: state.floor.pointId, reason: 'next' });
   }
-  const head = state.queue[0];
+  const head = nextLocalRequest(state);
   if (head === undefined) {
     if (events.length === 0) {
       throw new DomainError('QUEUE_EMPTY', 'Không còn điểm cầu chờ phát biểu (the queue is empty)');

@@ -42,6 +42,7 @@ const LINK_COMMAND_TYPES: ReadonlySet<string> = new Set([
   'uplink.turnWarned',
   'uplink.turnEnded',
   'uplink.denied',
+  'uplink.queue',
   'hall.confirm',
 ]);
 
@@ -185,6 +186,12 @@ export function decideLink(state: MeetingState, command: LinkCommand, now: numbe
       const request = forwardedRequestOf(state, command.pointId);
 
       return request === undefined ? [] : [{ type: 'FloorDenied', requestId: request, reason: command.reason }];
+    }
+    case 'uplink.queue': {
+      const uplink = state.uplink;
+      const same = JSON.stringify(uplink?.parentQueue ?? {}) === JSON.stringify(command.positions);
+
+      return uplink === null || same ? [] : [{ type: 'ParentQueueChanged', positions: command.positions }];
     }
     case 'hall.confirm': {
       // The hall answers the parent's roll call through its chair.

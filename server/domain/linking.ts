@@ -93,6 +93,8 @@ export interface Uplink {
   /** The parent's hub ("Điểm cầu Trung ương") and its agenda item now, as the parent last said (absent in older logs). */
   parentHubName?: string | null;
   parentAgendaItem?: string | null;
+  /** Where this meeting's forwarded requests wait in the parent's queue, by point (1 = next). */
+  parentQueue?: Record<string, number>;
   state: 'connecting' | 'linked' | 'lost';
   since: number;
   /** The child shows the parent's program to its points (tiếp sóng), or its own. */

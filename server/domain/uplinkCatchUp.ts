@@ -13,6 +13,7 @@ export interface ParentStanding {
   rollCall: { rollCallId: string; deadlineAt: number; closesAt: number } | null;
   turn: { pointId: string; limitSec: number } | null;
   queued: readonly string[];
+  queuePositions?: Record<string, number> | undefined;
   slides?: ParentSlides | null | undefined;
   screen?: ParentScreen | null | undefined;
 }
@@ -67,6 +68,9 @@ export function catchUp(
     if (open && answer.rollCall?.rollCallId !== parent) {
       commands.push({ type: 'uplink.rollCallClosed', parentRollCallId: parent });
     }
+  }
+  if (answer.queuePositions !== undefined) {
+    commands.push({ type: 'uplink.queue', positions: answer.queuePositions });
   }
   commands.push({ type: 'uplink.slides', slides: answer.slides ?? null });
   commands.push({ type: 'uplink.screen', screen: answer.screen ?? null });

@@ -359,6 +359,14 @@ function describe(event: MeetingEvent, context: Context): [string, string] {
         say(['Màn hình chia sẻ của hội nghị cấp trên', "The parent meeting's shared screen"]),
         event.screen === null ? say(['Kết thúc', 'Ended']) : event.screen.presenterName,
       ];
+    case 'ParentQueueChanged':
+      return [
+        say(['Thứ tự chờ phát biểu ở hội nghị cấp trên', "Places in the parent meeting's queue"]),
+        Object.entries(event.positions)
+          .sort(([, a], [, b]) => a - b)
+          .map(([pointId, position]) => `${position}. ${pointName(pointId)}`)
+          .join('; ') || say(['Không còn điểm nào chờ', 'None waiting']),
+      ];
   }
 }
 

@@ -109,6 +109,7 @@ export class Uplink {
       this.#run({ type: 'uplink.turnEnded', pointId, reason }),
     );
     this.#notices.on('link:denied', ({ pointId, reason }) => this.#run({ type: 'uplink.denied', pointId, reason }));
+    this.#notices.on('link:queue', ({ positions }) => this.#run({ type: 'uplink.queue', positions }));
     this.#notices.on('link:status', ({ parentTitle, parentHubName, parentAgendaItem }) =>
       this.#run({ type: 'uplink.state', state: 'linked', parentTitle, parentHubName, parentAgendaItem }),
     );

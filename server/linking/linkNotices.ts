@@ -1,4 +1,4 @@
-import type { MeetingEvent } from '../domain/events.js';
+import { QUEUE_EVENTS, type MeetingEvent } from '../domain/events.js';
 import { childOf, type LinkedChild } from '../domain/linking.js';
 import { RELAYED_SLIDES_EVENTS, screenForChildren, slidesForChildren } from '../domain/relayedSlides.js';
 import { isContentEvent } from '../domain/content.js';
@@ -93,6 +93,9 @@ export function linkNotices(
         break;
     }
   }
+  if (events.some((e) => PARENT_QUEUE_EVENTS.has(e.type))) {
+    links.forEach((link) => push(link.unitId, 'link:queue', { positions: queuePositions(state, link) }));
+  }
   if (events.some((e) => isContentEvent(e) || RELAYED_SLIDES_EVENTS.has(e.type))) {
     const slides = slidesForChildren(state, nameOf);
     const screen = screenForChildren(state, nameOf);
@@ -137,9 +140,27 @@ export function parentStanding(
       .map((requestId) => state.requests[requestId]?.pointId)
       .map((pointId) => (pointId === undefined ? undefined : mine(pointId)))
       .filter((id): id is string => id !== undefined),
+    queuePositions: queuePositions(state, link),
     slides: slidesForChildren(state, nameOf),
     screen: screenForChildren(state, nameOf),
   };
+}
+
+/** Events after which a child's points may wait elsewhere in the parent's queue (its own kind excluded). */
+const PARENT_QUEUE_EVENTS: ReadonlySet<string> = new Set(QUEUE_EVENTS.filter((type) => type !== 'ParentQueueChanged'));
+
+/** Where one child's points wait in the parent's queue (1 = next), by their ids in the child. */
+function queuePositions(state: MeetingState, link: LinkedChild): Record<string, number> {
+  const out: Record<string, number> = {};
+  state.queue.forEach((requestId, index) => {
+    const pointId = state.requests[requestId]?.pointId;
+    const local = pointId === undefined ? undefined : link.localIds[pointId];
+    if (local !== undefined) {
+      out[local] = index + 1;
+    }
+  });
+
+  return out;
 }
 
 /** How a child's consoles name the parent: its title, its hub, the agenda item it is on. */

@@ -86,6 +86,8 @@ export const helloAnswer = z.object({
   turn: z.object({ pointId: code, limitSec: z.number().int(), warned: z.boolean() }).nullable(),
   /** The child's points whose requests wait in the parent's queue (their ids in the child). */
   queued: z.array(code),
+  /** …and where each waits (1 = next; absent from parents older than these). */
+  queuePositions: z.record(code, z.number().int().min(1).max(100_000)).optional(),
   /** The slides the parent shows now (absent from parents older than slides across links). */
   slides: parentSlides.nullable().optional(),
   /** The screen the parent shows now (absent from parents older than screens across links). */
@@ -175,6 +177,8 @@ export const LINK_NOTICES = {
   }),
   /** The parent's content: slides (a page turned, another document), a shared screen, or none. */
   'link:slides': z.object({ slides: parentSlides.nullable(), screen: parentScreen.nullable().optional() }),
+  /** Where this child's points wait in the parent's queue (1 = next), by their ids in the child; whole each time. */
+  'link:queue': z.object({ positions: z.record(code, z.number().int().min(1).max(100_000)) }),
   /** What the parent pipes down now (its hub and speaker). */
   'link:media:sources': pipedSources.pick({ sources: true }),
 } as const;

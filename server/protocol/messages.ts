@@ -45,6 +45,11 @@ export const floorView = z.object({
     })
     .nullable(),
   queue: z.array(queueEntry),
+  /**
+   * Linked meetings: requests sent up to the parent meeting, not yet served there, and where each waits in the
+   * parent's queue (1 = next; null until the parent says).
+   */
+  forwarded: z.array(z.object({ requestId: id, pointId: code, parentPosition: z.number().int().nullable() })),
   speakingLimitSec: z.number().int(),
   /** How the last turn ended, so its point can be told ("Hết thời gian phát biểu"). */
   lastTurn: z.object({ pointId: code, reason: z.enum(FLOOR_END_REASONS), endedAt: epochMs }).nullable(),
@@ -104,6 +109,8 @@ export const rollCallView = z.object({
   rollCallId: id,
   unitId: code.nullable(),
   rerunOf: id.nullable(),
+  /** Linked meetings: held on the parent meeting's behalf (its roll call, answered here). */
+  fromParent: z.boolean(),
   startedAt: epochMs,
   deadlineAt: epochMs,
   closesAt: epochMs,

@@ -4,6 +4,7 @@ import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { rooms } from './rooms.js';
 import { RELAYED_SLIDES_EVENTS } from '../domain/relayedSlides.js';
 import { CONTENT_EVENTS } from '../domain/content.js';
+import { nextLocalRequest } from '../domain/floor.js';
 import { contentViewOf } from './contentView.js';
 import type { TypedServer } from './SignalingServer.js';
 import { floorView, recordViewOf, rollCallPointView, rollCallStaffView, statusView } from './views.js';
@@ -188,7 +189,7 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
 
 function notifyNextInLine(io: TypedServer, runtime: MeetingRuntime): void {
   const state = runtime.state;
-  const head = state.queue[0] ?? null;
+  const head = nextLocalRequest(state) ?? null;
   if (lastReady.get(runtime) === head) {
     return;
   }

@@ -61,16 +61,31 @@ export function floorView(state: MeetingState, index: DirectoryIndex): FloorView
         toParent: r.toParent === true,
       };
     }),
+    forwarded: forwardedRequests(state),
     speakingLimitSec: state.speakingLimitSec,
     lastTurn:
       lastTurn === undefined ? null : { pointId: lastTurn.pointId, reason: lastTurn.reason, endedAt: lastTurn.endedAt },
   };
 }
 
+/** Requests this meeting sent up to its parent and the parent has not served yet, with their place there. */
+function forwardedRequests(state: MeetingState): FloorView['forwarded'] {
+  if (state.uplink === null) {
+    return [];
+  }
+  const positions = state.uplink.parentQueue ?? {};
+
+  return Object.values(state.requests)
+    .filter((r) => r.status === 'forwarded')
+    .map((r) => ({ requestId: r.requestId, pointId: r.pointId, parentPosition: positions[r.pointId] ?? null }));
+}
+
 function rollCallBase(state: MeetingState, rollCall: RollCall): RollCallView {
   const { rollCallId, unitId, rerunOf, startedAt, deadlineAt, closesAt, closedAt } = rollCall;
 
-  return { seq: state.seq, rollCallId, unitId, rerunOf, startedAt, deadlineAt, closesAt, closedAt };
+  const fromParent = rollCall.parentRollCallId !== undefined;
+
+  return { seq: state.seq, rollCallId, unitId, rerunOf, fromParent, startedAt, deadlineAt, closesAt, closedAt };
 }
 
 /**

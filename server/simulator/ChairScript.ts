@@ -52,6 +52,24 @@ export class ChairScript {
     this.#options = options;
   }
 
+  /** When each point's answer to the first roll call reached this chair's tally (epoch ms). */
+  readonly tallyArrivals = new Map<string, number>();
+  /** The first roll call's start and deadline as the chair's tally says them. */
+  firstRollCall: { rollCallId: string; startedAt: number; deadlineAt: number } | null = null;
+
+  #noteArrivals(view: RollCallView): void {
+    this.firstRollCall ??= { rollCallId: view.rollCallId, startedAt: view.startedAt, deadlineAt: view.deadlineAt };
+    if (view.rollCallId !== this.firstRollCall.rollCallId) {
+      return;
+    }
+    const now = Date.now();
+    for (const [pointId, outcome] of Object.entries(view.outcomes ?? {})) {
+      if ((outcome === 'present' || outcome === 'late') && !this.tallyArrivals.has(pointId)) {
+        this.tallyArrivals.set(pointId, now);
+      }
+    }
+  }
+
   async connect(): Promise<void> {
     const { socket, snapshot } = await connectMeeting(this.#options.url, this.#options.token);
     this.#socket = socket;
@@ -74,6 +92,7 @@ export class ChairScript {
     });
     socket.on('rollcall:changed', (r) => {
       this.#rollCall = r;
+      this.#noteArrivals(r);
       this.#notify();
     });
     await this.#until(() => this.#status !== null, 10_000);

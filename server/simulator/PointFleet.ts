@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { FromWorker, PointPlan, ToWorker, TurnPlan, WorkerSetup } from './fleetMessages.js';
+import type { FromWorker, PointPlan, RollCallAnswer, ToWorker, TurnPlan, WorkerSetup } from './fleetMessages.js';
 
 const WORKER_FILE = fileURLToPath(new URL('./pointWorker.ts', import.meta.url));
 
@@ -82,6 +82,34 @@ export class PointFleet {
       }
     }
     byWorker.forEach((share, worker) => this.#send(worker, { type: 'turns', turns: share }));
+  }
+
+  /** When each point heard the first roll call and sent its answer. */
+  async answers(): Promise<RollCallAnswer[]> {
+    const shares = await Promise.all(
+      this.#workers.map(
+        (worker) =>
+          new Promise<RollCallAnswer[]>((resolve) => {
+            if (worker.exitCode !== null || !worker.connected) {
+              resolve([]);
+
+              return;
+            }
+            const timer = setTimeout(() => resolve([]), 10_000);
+            const listener = (message: FromWorker) => {
+              if (message.type === 'answers') {
+                clearTimeout(timer);
+                worker.off('message', listener);
+                resolve(message.answers);
+              }
+            };
+            worker.on('message', listener);
+            this.#send(worker, { type: 'answers' });
+          }),
+      ),
+    );
+
+    return shares.flat();
   }
 
   /** Disconnects every point and ends the workers; resolves with the turns the points spoke. Idempotent. */

@@ -163,10 +163,14 @@ export class SimPoint {
     this.#telemetry.unref();
   }
 
+  /** When this point heard the first roll call and sent its answer (the simulator's roll-call latency). */
+  readonly firstAnswer: { heardAt: number | null; sentAt: number | null } = { heardAt: null, sentAt: null };
+
   #onRollCall(view: RollCallView): void {
     if (!view.asked || view.closedAt !== null || this.#confirmed.has(view.rollCallId) || view.confirmation) {
       return;
     }
+    this.firstAnswer.heardAt ??= Date.now();
     const delay = this.#options.rollCallDelayMs(view);
     if (delay === null) {
       return;
@@ -177,6 +181,7 @@ export class SimPoint {
         return;
       }
       const random = this.#options.random;
+      this.firstAnswer.sentAt ??= Date.now();
       void this.#request('rollcall:confirm', {
         rollCallId: view.rollCallId,
         headcount: 5 + Math.floor(random() * 30),

@@ -50,8 +50,10 @@ export async function startCoordinators({ nodes, adminKey, env = {} }: Coordinat
     };
     const urls = await Promise.all(
       Array.from({ length: nodes }, (_, i) => {
+        const profile = process.env.SIM_CPU_PROF_DIR;
         const child = fork(PROCESS_FILE, [], {
-          execArgv: ['--import', 'tsx'],
+          // SIM_CPU_PROF_DIR: each coordinator writes a V8 CPU profile there when it ends (test/bench/profileSummary.ts).
+          execArgv: ['--import', 'tsx', ...(profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`])],
           env: { ...process.env, ...shared, ...(nodes > 1 ? { NODE_ID: `sim-${i + 1}` } : {}) },
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });

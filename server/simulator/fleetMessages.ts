@@ -12,6 +12,15 @@ export interface PointPlan {
   drop: { atMs: number; awayMs: number | null } | null;
   /** An upstream outage of its unit, epoch ms. */
   outage: { from: number; until: number } | null;
+  /** Linked meetings: the id the top meeting knows this point by (`<unit>.<point>`). */
+  remoteId?: string;
+}
+
+/** When one point heard the first roll call and when it sent its answer (epoch ms; `null`: it never did). */
+export interface RollCallAnswer {
+  pointId: string;
+  heardAt: number | null;
+  sentAt: number | null;
 }
 
 export interface WorkerSetup {
@@ -34,9 +43,11 @@ export type ToWorker =
   | { type: 'connect'; setup: WorkerSetup; plans: PointPlan[] }
   | { type: 'drops' }
   | { type: 'turns'; turns: TurnPlan[] }
+  | { type: 'answers' }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'connected'; joined: number; connectRetries: number }
   | { type: 'error'; what: string }
+  | { type: 'answers'; answers: RollCallAnswer[] }
   | { type: 'closed'; turnsSpoken: number };

@@ -29,6 +29,16 @@ process.on('message', (message: ToWorker) => {
       }
       break;
     }
+    case 'answers': {
+      send({
+        type: 'answers',
+        answers: [...points.values()].map(({ sim, plan }) => ({
+          pointId: plan.remoteId ?? plan.pointId,
+          ...sim.firstAnswer,
+        })),
+      });
+      break;
+    }
     case 'close': {
       let turnsSpoken = 0;
       points.forEach(({ sim }) => {

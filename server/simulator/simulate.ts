@@ -5,11 +5,12 @@ import { floorScript, loadScenario } from '../scenarios/scenarios.js';
 import { ChairScript } from './ChairScript.js';
 import { startCoordinators, type Coordinators } from './coordinators.js';
 import { startLinked, type LinkedSetup } from './linked.js';
-import type { PointPlan, TurnPlan } from './fleetMessages.js';
+import type { PointPlan, RollCallAnswer, TurnPlan } from './fleetMessages.js';
 import { api } from './http.js';
 import { PointFleet } from './PointFleet.js';
 import { parseProfileMix, pickProfile } from './profiles.js';
 import { connectMeeting, request, type MeetingSocket } from '../protocol/client.js';
+import { remoteId } from '../domain/linking.js';
 
 export interface SimulateOptions {
   /** A scenario id (server/scenarios/data) or the path of a scenario file of the same schema. */
@@ -57,6 +58,8 @@ export interface SimulationSummary {
   /** Connections that failed before a coordinator answered and were made again, as a browser does. */
   connectRetries: number;
   rollCall: { present: number; late: number; absent: number; noSignal: number; ms: number };
+  /** With a chair script: how long the first roll call took to reach the points and their answers the chair. */
+  rollCallLatency?: RollCallLatency;
   floorTurns: number;
   attendanceRows: number;
   /** Chair commands refused as too fast and retried after a pause (a person's pace never is). */
@@ -123,10 +126,14 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
     const built = buildProvince(scenario);
     let meetingId: string;
     let chosen: { pointId: string; token: string; url?: string }[];
+    const remoteIdOf = new Map<string, string>();
     let chairToken: { token: string };
     if (linked !== null) {
       meetingId = linked.meetingId;
       const all = linked.children.flatMap((c) => c.links);
+      for (const child of linked.children) {
+        child.links.forEach((l) => remoteIdOf.set(l.pointId, remoteId(child.unitId, l.pointId)));
+      }
       chosen = all.slice(0, options.points ?? all.length);
       chairToken = { token: linked.chairToken };
     } else {
@@ -180,6 +187,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
         ? { atMs: 500 + random() * deadlineSec * 1000, awayMs: dropIndex++ % 3 === 2 ? 9000 : null }
         : null,
       outage: inOutage(link.pointId) ? { from: outageStart, until: outageStart + 15_000 } : null,
+      ...(linked === null ? {} : { remoteId: remoteIdOf.get(link.pointId) ?? link.pointId }),
     }));
 
     const turns: TurnPlan[] = speakers.map((link, i) => {
@@ -241,8 +249,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
 
     let result = { rollCall: { present: 0, late: 0, absent: 0, noSignal: 0, ms: 0 }, floorTurns: 0 };
     let attendanceRows = 0;
+    let latency: RollCallLatency | undefined;
     if (options.chairScript) {
       result = await chair.run();
+      latency = rollCallLatency(await fleet.answers(), chair.tallyArrivals, chair.firstRollCall);
       await wait(300);
       attendanceRows = (await chair.end()).length;
     } else {
@@ -260,6 +270,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
       joinMs,
       connectRetries,
       rollCall: result.rollCall,
+      ...(latency === undefined ? {} : { rollCallLatency: latency }),
       floorTurns: result.floorTurns,
       attendanceRows,
       rateLimited: chair.rateLimited,
@@ -318,4 +329,62 @@ async function chairOpen(url: string, token: string): Promise<void> {
   } finally {
     socket.close();
   }
+}
+
+export interface RollCallLatency {
+  /** Answers sent by the points, and of those the chair's tally showed. */
+  sent: number;
+  counted: number;
+  /** From a point's answer to the chair's tally showing it, ms. */
+  answerToTally: { p50: number; p95: number; p99: number; max: number };
+  /** From the roll call's start to a point hearing of it, ms. */
+  startToPoint: { p50: number; p95: number; p99: number; max: number };
+  /** Sent before the deadline but shown late or never: what the way up cost. */
+  sentInTimeNotCountedInTime: number;
+}
+
+/** The first roll call's way down to the points and their answers' way up to the chair, from both ends' clocks. */
+function rollCallLatency(
+  answers: RollCallAnswer[],
+  arrivals: ReadonlyMap<string, number>,
+  rollCall: { startedAt: number; deadlineAt: number } | null,
+): RollCallLatency | undefined {
+  if (rollCall === null) {
+    return undefined;
+  }
+  const up: number[] = [];
+  const down: number[] = [];
+  let sent = 0;
+  let lost = 0;
+  for (const { pointId, heardAt, sentAt } of answers) {
+    if (heardAt !== null) {
+      down.push(heardAt - rollCall.startedAt);
+    }
+    if (sentAt === null) {
+      continue;
+    }
+    sent += 1;
+    const arrived = arrivals.get(pointId);
+    if (arrived !== undefined) {
+      up.push(arrived - sentAt);
+    }
+    if (sentAt <= rollCall.deadlineAt && (arrived === undefined || arrived > rollCall.deadlineAt)) {
+      lost += 1;
+    }
+  }
+
+  return {
+    sent,
+    counted: up.length,
+    answerToTally: spread(up),
+    startToPoint: spread(down),
+    sentInTimeNotCountedInTime: lost,
+  };
+}
+
+function spread(values: number[]): { p50: number; p95: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: Math.round(sorted.at(-1) ?? 0) };
 }

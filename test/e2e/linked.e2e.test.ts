@@ -173,6 +173,10 @@ describe.skipIf(!mediasoupAvailable())(
       const tw = parent.server.meetings.get('tw');
       await tw.execute({ type: 'rollcall.start', deadlineSec: 300 }, { role: 'chair' });
       await x1B.getByTestId('rollcall-prompt').waitFor();
+      // Whose roll call it is: the nation's, not the province's chair.
+      expect(await x1B.getByTestId('rollcall-when').innerText()).toMatch(
+        /^Hội nghị trực tuyến toàn quốc đang điểm danh\. Xác nhận có mặt trước \d\d:\d\d:\d\d\.$/,
+      );
       await x1B.locator('input[name="headcount"]').fill('23');
       await x1B.locator('input[name="presidingName"]').fill('Nông Văn Tuấn');
       await x1B.locator('input[name="presidingTitle"]').fill('Bí thư Đảng ủy xã');
@@ -197,6 +201,72 @@ describe.skipIf(!mediasoupAvailable())(
       // Each row is its province by name, not its meeting's long title.
       const rows = await chair.locator('[data-testid="rollcall-by-child"] tbody tr th').allInnerTexts();
       expect(rows.map((r) => r.trim())).toEqual(['Tỉnh Bắc Giang', 'Tỉnh Lạng Sơn']);
+    });
+
+    it('a commune asking to speak to the nation is told each step: at its province, forwarded, its place at the centre, declined with the reason, granted', async () => {
+      const tw = parent.server.meetings.get('tw');
+      const tinhA = a.server.meetings.get('tinh-a');
+      const tinhB = b.server.meetings.get('tinh-b');
+      const [x1B, x2A, chair] = (['x1B', 'x2A', 'parentChair'] as const).map((n) => pages.get(n) as Page) as [
+        Page,
+        Page,
+        Page,
+      ];
+      const askTheNation = async (page: Page) => {
+        await page.getByTestId('to-parent').check();
+        await page.getByTestId('request-floor').click();
+      };
+      const forward = async (meeting: typeof tinhA, pointId: string) => {
+        const request = Object.values(meeting.state.requests).find(
+          (r) => r.pointId === pointId && r.status === 'queued',
+        );
+        await meeting.execute({ type: 'floor.forward', requestId: request?.requestId ?? '' }, { role: 'chair' });
+      };
+      const state = (page: Page) => page.getByTestId('request-state');
+      // Province B's commune asks first: it is first in the nation's queue.
+      await askTheNation(x1B);
+      await eventually(async () => expect(await state(x1B).getAttribute('data-state')).toBe('atHub'));
+      await forward(tinhB, 'DC-X1');
+      await eventually(async () => expect(tw.state.queue.length).toBe(1));
+
+      await askTheNation(x2A);
+      await eventually(async () => expect(await state(x2A).getAttribute('data-state')).toBe('atHub'));
+      expect(await state(x2A).innerText()).toContain('đang chờ chủ trì hội nghị chuyển lên');
+      // Never "you are next" while it waits for its chair to forward it.
+      expect(await x2A.getByTestId('get-ready').count()).toBe(0);
+      await forward(tinhA, 'DC-X2');
+      await eventually(async () => {
+        expect(await state(x2A).getAttribute('data-state')).toBe('forwarded');
+        expect(await x2A.getByTestId('parent-position').innerText()).toBe('Thứ tự chờ ở hội nghị cấp trên: 2');
+      });
+      expect(await state(x2A).innerText()).toContain('Chủ trì đã chuyển đăng ký phát biểu lên Hội nghị trực tuyến');
+      // The centre's queue names it whole, its province included, nothing cut.
+      const name = chair.locator('[data-point="P1.DC-X2"] .queue-who strong');
+      await eventually(async () => expect(await name.innerText()).toBe('Điểm cầu Xã Hòa Lâm (Tỉnh Bắc Giang)'));
+      expect(await name.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+      // B's commune is served: A's moves up.
+      await tw.execute({ type: 'floor.grant', pointId: 'P2.DC-X1', limitSec: 60 }, { role: 'chair' });
+      await eventually(async () =>
+        expect(await x2A.getByTestId('parent-position').innerText()).toBe('Thứ tự chờ ở hội nghị cấp trên: 1'),
+      );
+      await tw.execute({ type: 'floor.revoke' }, { role: 'chair' });
+      // Declined at the centre, with its reason.
+      const requestId = tw.state.queue[0] ?? '';
+      await tw.execute({ type: 'floor.deny', requestId, reason: 'Đã hết thời gian thảo luận' }, { role: 'chair' });
+      await eventually(async () =>
+        expect(await x2A.getByTestId('turn-notice').innerText()).toBe(
+          'Yêu cầu phát biểu không được chấp nhận: Đã hết thời gian thảo luận',
+        ),
+      );
+      // Asked again and granted: it speaks.
+      await askTheNation(x2A);
+      await eventually(async () => expect(await state(x2A).getAttribute('data-state')).toBe('atHub'));
+      await forward(tinhA, 'DC-X2');
+      await eventually(async () => expect(tw.state.queue.length).toBe(1));
+      await tw.execute({ type: 'floor.next', limitSec: 60 }, { role: 'chair' });
+      await x2A.locator('.speaking-now').waitFor();
+      await tw.execute({ type: 'floor.revoke' }, { role: 'chair' });
+      await eventually(async () => expect(tinhA.state.floor).toBeNull());
     });
 
     it("province A's chair holds a local discussion: its points see its own hall, and the relay back brings the nation", async () => {

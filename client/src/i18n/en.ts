@@ -71,6 +71,7 @@ export const en: Dictionary = {
     points: '{{count}} points',
   },
   link: {
+    parent: 'the higher-level meeting',
     region: 'Link to the higher-level meeting',
     lost: 'Link to the higher-level meeting lost',
     connecting: 'Connecting to the higher-level meeting',
@@ -125,6 +126,10 @@ export const en: Dictionary = {
     newMeeting: 'New meeting',
     group: { live: 'Live', upcoming: 'Upcoming', notHeld: 'Past its date, never opened', ended: 'Ended' },
     invitedCount: '{{count}} points invited',
+    linkedUnitsCount_one:
+      '{{count}} unit links in from its own system ({{names}}): invite it under «Linked meetings» once created',
+    linkedUnitsCount_other:
+      '{{count}} units link in from their own systems ({{names}}): invite them under «Linked meetings» once created',
     meetingTitle: 'Title',
     kind: 'Kind',
     kinds: { briefing: 'Briefing', working: 'Working session', dialogue: 'Dialogue' },
@@ -564,6 +569,10 @@ export const en: Dictionary = {
     withdraw: 'Withdraw',
     position: 'Our place in line: {{position}}',
     getReady: 'Get ready: you are next',
+    waitingForward: 'Request to speak at {{parent}} sent: waiting for the chair to forward it.',
+    forwarded: 'The chair forwarded the request to speak to {{parent}}.',
+    parentPosition: 'Place in the higher-level queue: {{position}}',
+    parentPositionUnknown: 'Waiting for the higher-level meeting to place it…',
     micOpen: 'Microphone open',
     micMissing:
       'This room has no microphone: the hall cannot hear it. Speak by phone, or ask the technician to check the microphone.',
@@ -588,6 +597,7 @@ export const en: Dictionary = {
     speakingNow: 'You have the floor',
     release: 'Finish speaking',
     rollCallPrompt: 'The chair is taking the roll. Confirm before {{time}}.',
+    parentRollCallPrompt: '{{parent}} is taking the roll. Confirm before {{time}}.',
     rollCallLate: 'The roll call deadline has passed. Confirmations are taken until {{time}} and recorded as late.',
     headcount: 'People attending here',
     presidingName: 'Presiding official here',

@@ -67,6 +67,7 @@ export const vi = {
     points: '{{count}} điểm cầu',
   },
   link: {
+    parent: 'hội nghị cấp trên',
     region: 'Kết nối với hội nghị cấp trên',
     lost: 'Mất kết nối với hội nghị cấp trên',
     connecting: 'Đang kết nối với hội nghị cấp trên',
@@ -121,6 +122,10 @@ export const vi = {
     newMeeting: 'Tạo hội nghị',
     group: { live: 'Đang diễn ra', upcoming: 'Sắp tới', notHeld: 'Quá ngày, chưa mở', ended: 'Đã kết thúc' },
     invitedCount: '{{count}} điểm cầu được mời',
+    linkedUnitsCount_one:
+      '{{count}} đơn vị kết nối liên thông từ hệ thống của mình ({{names}}): cấp lời mời ở mục «Kết nối liên thông» sau khi tạo',
+    linkedUnitsCount_other:
+      '{{count}} đơn vị kết nối liên thông từ hệ thống của mình ({{names}}): cấp lời mời ở mục «Kết nối liên thông» sau khi tạo',
     meetingTitle: 'Tên hội nghị',
     kind: 'Loại hội nghị',
     kinds: { briefing: 'Giao ban', working: 'Làm việc', dialogue: 'Đối thoại' },
@@ -575,6 +580,10 @@ export const vi = {
     withdraw: 'Rút đăng ký',
     position: 'Thứ tự của điểm cầu: {{position}}',
     getReady: 'Chuẩn bị phát biểu: điểm cầu sẽ được mời tiếp theo',
+    waitingForward: 'Đã đăng ký phát biểu tại {{parent}}: đang chờ chủ trì hội nghị chuyển lên.',
+    forwarded: 'Chủ trì đã chuyển đăng ký phát biểu lên {{parent}}.',
+    parentPosition: 'Thứ tự chờ ở hội nghị cấp trên: {{position}}',
+    parentPositionUnknown: 'Đang chờ hội nghị cấp trên xếp thứ tự…',
     micOpen: 'Micrô đang mở',
     micMissing:
       'Điểm cầu không có micrô: hội trường không nghe được điểm cầu. Hãy báo ý kiến qua điện thoại, hoặc nhờ kỹ thuật viên kiểm tra micrô.',
@@ -597,6 +606,7 @@ export const vi = {
     speakingNow: 'Điểm cầu đang phát biểu',
     release: 'Kết thúc phát biểu',
     rollCallPrompt: 'Chủ trì đang điểm danh. Xác nhận có mặt trước {{time}}.',
+    parentRollCallPrompt: '{{parent}} đang điểm danh. Xác nhận có mặt trước {{time}}.',
     rollCallLate: 'Đã quá hạn điểm danh. Vẫn nhận xác nhận đến {{time}}, sẽ ghi là đến muộn.',
     headcount: 'Số người dự tại điểm cầu',
     presidingName: 'Họ tên người chủ trì tại điểm cầu',

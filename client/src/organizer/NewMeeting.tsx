@@ -5,7 +5,7 @@ import { MEETING_KINDS } from '../../../server/domain/model.js';
 import { Field, fieldsValid, REQUIRED } from '../components/Field.js';
 import { SecondsSelect } from '../components/Pickers.js';
 import { DATE_TIME_PATTERN, epochToHanoiInput, hanoiInputToEpoch } from '../format.js';
-import { unitsInTreeOrder, unitSubtree } from '../state/units.js';
+import { linkedUnitsOf, unitsInTreeOrder, unitSubtree } from '../state/units.js';
 import { AgendaEditor, type AgendaRow } from './AgendaEditor.js';
 import { api, messageOf, type DirectoryView, type MeetingDetail } from './api.js';
 
@@ -90,6 +90,10 @@ export function NewMeeting({
 
     return directory.points.filter((p) => scope.has(p.unitCode) && p.code !== hub).length;
   }, [directory, unit, hub]);
+  const linkedUnits = useMemo(
+    () => (directory === null || unit === '' ? [] : linkedUnitsOf(directory.units, directory.points, unit)),
+    [directory, unit],
+  );
   const fields: [string, typeof REQUIRED][] = [
     [title, REQUIRED],
     [start, REQUIRED],
@@ -110,7 +114,7 @@ export function NewMeeting({
         if (!fieldsValid(fields) || startProblem !== null || endProblem !== null) {
           return;
         }
-        if (invitedCount === 0) {
+        if (invitedCount === 0 && linkedUnits.length === 0) {
           setError(t('organizer.emptySubtree'));
 
           return;
@@ -216,6 +220,13 @@ export function NewMeeting({
         {unit !== '' && (
           <span className="muted field-note" data-testid="invited-count">
             {t('organizer.invitedCount', { count: invitedCount })}
+            {linkedUnits.length > 0 &&
+              ` · ${t('organizer.linkedUnitsCount', {
+                count: linkedUnits.length,
+                names: [...linkedUnits.slice(0, 3).map((u) => u.name), ...(linkedUnits.length > 3 ? ['…'] : [])].join(
+                  ', ',
+                ),
+              })}`}
           </span>
         )}
         {submitted && unit === '' && <span className="field-error">{t('field.required')}</span>}

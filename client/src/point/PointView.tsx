@@ -41,6 +41,8 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
   const speaking = holder !== null && holder.pointId === me;
   const queueIndex = state.floor.queue.findIndex((q) => q.pointId === me);
   const queued = queueIndex >= 0 ? state.floor.queue[queueIndex] : undefined;
+  const forwarded = state.floor.forwarded.find((f) => f.pointId === me);
+  const parentName = state.status.uplink?.parentTitle ?? t('link.parent');
   const hub = media.slots.find((s) => s.purpose === 'hub' && s.source !== null);
   const speaker = media.slots.find((s) => s.purpose === 'speaker' && s.source !== null);
   const readiness = readinessOf(media);
@@ -186,8 +188,24 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
                   {t('point.release')}
                 </button>
               </div>
+            ) : forwarded !== undefined ? (
+              <div className="queued" data-testid="request-state" data-state="forwarded">
+                <p className="position">{t('point.forwarded', { parent: parentName })}</p>
+                <p className="position" data-testid="parent-position">
+                  {forwarded.parentPosition === null
+                    ? t('point.parentPositionUnknown')
+                    : t('point.parentPosition', { position: forwarded.parentPosition })}
+                </p>
+              </div>
+            ) : queued?.toParent === true ? (
+              <div className="queued" data-testid="request-state" data-state="atHub">
+                <p className="position">{t('point.waitingForward', { parent: parentName })}</p>
+                <button type="button" className="big secondary" onClick={() => void client.send('floor:withdraw', {})}>
+                  {t('point.withdraw')}
+                </button>
+              </div>
             ) : queued !== undefined ? (
-              <div className="queued">
+              <div className="queued" data-testid="request-state" data-state="queued">
                 {state.getReady === queued.requestId && (
                   <p className="get-ready" role="alert" data-testid="get-ready">
                     {t('point.getReady')}

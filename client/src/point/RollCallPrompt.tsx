@@ -84,7 +84,12 @@ export function RollCallPrompt({ client, state }: { client: MeetingClient; state
           <p data-testid="rollcall-when">
             {late
               ? t('point.rollCallLate', { time: formatTime(rollCall.closesAt) })
-              : t('point.rollCallPrompt', { time: formatTime(rollCall.deadlineAt) })}
+              : rollCall.fromParent
+                ? t('point.parentRollCallPrompt', {
+                    time: formatTime(rollCall.deadlineAt),
+                    parent: state.status.uplink?.parentTitle ?? t('link.parent'),
+                  })
+                : t('point.rollCallPrompt', { time: formatTime(rollCall.deadlineAt) })}
           </p>
           <Field
             label={t('point.headcount')}

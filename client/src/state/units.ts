@@ -45,6 +45,24 @@ export function unitSubtree(units: readonly UnitNode[], unitCode: string): Set<s
   return out;
 }
 
+/**
+ * The units of a subtree whose rooms live on coordinators of their own (no point of theirs in this directory, as a
+ * centre's directory holds its provinces): they join by linking their own meeting in. The topmost of each such branch.
+ */
+export function linkedUnitsOf(
+  units: readonly UnitNode[],
+  points: readonly { unitCode: string }[],
+  unitCode: string,
+): UnitNode[] {
+  const withPoints = new Set(points.map((p) => p.unitCode));
+  const hasPoints = (code: string) => [...unitSubtree(units, code)].some((c) => withPoints.has(c));
+  const scope = unitSubtree(units, unitCode);
+  const empty = units.filter((u) => scope.has(u.code) && u.code !== unitCode && !hasPoints(u.code));
+  const emptyCodes = new Set(empty.map((u) => u.code));
+
+  return empty.filter((u) => u.parentCode === null || !emptyCodes.has(u.parentCode));
+}
+
 /** Points of a unit subtree (all points for `null`), in the given order. */
 export function pointsOfUnit(
   units: readonly UnitNode[],

@@ -16,7 +16,9 @@ import {
   screenForChildren,
   slidesForChildren,
 } from '../../../server/domain/relayedSlides.js';
+import { nextLocalRequest } from '../../../server/domain/floor.js';
 import { tallyRollCall } from '../../../server/domain/rollCall.js';
+import { linkNotices, parentStanding } from '../../../server/linking/linkNotices.js';
 import { CHAIR, codeOf, Meeting, point, SYSTEM, smallMeetingInput } from '../../helpers/domain.js';
 
 const LINK = { role: 'system', via: 'link' } as const;
@@ -268,6 +270,39 @@ describe('linked meetings: the child side', () => {
     expect(programOrigin(m.state)).toBe('parent');
     m.run({ type: 'uplink.relay', relaying: false });
     expect(programOrigin(m.state)).toBe('local');
+  });
+
+  it("tells each child where its points wait in the parent's queue, and the child shows it beside its forwarded request", () => {
+    const m = national().startSession();
+    attach(m);
+    m.run({ type: 'floor.request', pointId: 'DC-P2', kind: 'speech' }, point('DC-P2'));
+    const ask = (pointId: string) =>
+      m.run({ type: 'link.floorRequest', unitId: 'P1', pointId, kind: 'speech', topic: null, department: null }, LINK);
+    const notices = linkNotices(m.state, ask('DC-X2')).filter((n) => n.event === 'link:queue');
+    // Every linked child hears of a change in the queue: P1 its commune second, behind province Two's hall.
+    expect(notices).toEqual([{ unitId: 'P1', event: 'link:queue', body: { positions: { 'DC-X2': 2 } } }]);
+    expect(parentStanding(m.state, 'P1').queuePositions).toEqual({ 'DC-X2': 2 });
+    const granted = m.run({ type: 'floor.next' });
+    expect(linkNotices(m.state, granted).find((n) => n.event === 'link:queue')?.body).toEqual({
+      positions: { 'DC-X2': 1 },
+    });
+
+    // The child: its forwarded request, then its place up there, once (a repeat writes nothing).
+    const c = child();
+    const [requested] = c.run(
+      { type: 'floor.request', pointId: 'DC-X1', kind: 'speech', toParent: true },
+      point('DC-X1'),
+    );
+    const requestId = (requested as { requestId: string }).requestId;
+    // Waiting for its chair to forward it: "next" passes over it.
+    expect(nextLocalRequest(c.state)).toBeUndefined();
+    c.run({ type: 'floor.forward', requestId });
+    expect(c.run({ type: 'uplink.queue', positions: { 'DC-X1': 3 } }, SYSTEM).map((e) => e.type)).toEqual([
+      'ParentQueueChanged',
+    ]);
+    expect(c.run({ type: 'uplink.queue', positions: { 'DC-X1': 3 } }, SYSTEM)).toEqual([]);
+    expect(c.state.uplink?.parentQueue).toEqual({ 'DC-X1': 3 });
+    expect(replay(c.log)).toEqual(c.state);
   });
 
   it('refuses a request to the parent while the link is down, and forwarding without a link', () => {
