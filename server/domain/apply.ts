@@ -260,12 +260,21 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
     case 'RollCallConfirmed': {
       const rollCall = mustRollCall(state, event.rollCallId);
       const earlier = rollCall.confirmations[event.pointId];
+      const answeredAt = event.answeredAt ?? event.at;
       rollCall.confirmations[event.pointId] = {
         headcount: event.headcount,
         presiding: event.presiding,
-        confirmedAt: earlier?.confirmedAt ?? event.at,
-        late: earlier?.late ?? (rollCall.deadlinePassed || event.at > rollCall.deadlineAt),
+        confirmedAt: earlier?.confirmedAt ?? answeredAt,
+        late:
+          earlier?.late ??
+          (event.answeredAt === undefined
+            ? rollCall.deadlinePassed || event.at > rollCall.deadlineAt
+            : event.answeredAt > rollCall.deadlineAt),
       };
+      // An answer given before the close that was still on its way up: the closed tally takes it in.
+      if (rollCall.closedAt !== null && rollCall.outcomes !== null) {
+        rollCall.outcomes[event.pointId] = rollCall.confirmations[event.pointId]?.late === true ? 'late' : 'present';
+      }
       break;
     }
     case 'RollCallClosed': {

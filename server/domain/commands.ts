@@ -81,6 +81,8 @@ export type Command =
       rollCallId: string;
       headcount: number;
       presiding: { name: string; title: string };
+      /** When the point answered at its own meeting (a child that says it). */
+      answeredAt?: number | undefined;
     }
   | {
       type: 'link.floorRequest';

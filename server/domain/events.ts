@@ -62,6 +62,8 @@ export type EventBody =
       pointId: string;
       headcount: number;
       presiding: { name: string; title: string };
+      /** A linked child's answer: when it was given there (its lateness is judged by it, not by its arrival). */
+      answeredAt?: number;
     }
   | { type: 'RollCallClosed'; rollCallId: string; reason: RollCallCloseReason }
   | { type: 'PointLinkChanged'; pointId: string; health: Health; silent: boolean }

@@ -13,7 +13,7 @@ import {
   uplinkState,
 } from './linking.js';
 import type { MeetingState } from './model.js';
-import { confirmRollCall } from './rollCall.js';
+import { confirmFromChild } from './rollCall.js';
 
 export type LinkCommand = Extract<
   Command,
@@ -90,7 +90,11 @@ export function decideLink(state: MeetingState, command: LinkCommand, now: numbe
         return [];
       }
 
-      return confirmRollCall(state, { type: 'rollcall.confirm', pointId, rollCallId, headcount, presiding });
+      return confirmFromChild(
+        state,
+        { pointId, rollCallId, headcount, presiding, answeredAt: command.answeredAt },
+        now,
+      );
     }
     case 'link.floorRequest': {
       const pointId = childPoint(state, command.unitId, command.pointId);

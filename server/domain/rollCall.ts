@@ -72,6 +72,45 @@ export function confirmRollCall(state: MeetingState, cmd: CommandOf<'rollcall.co
   return [{ type: 'RollCallConfirmed', rollCallId: rollCall.rollCallId, pointId, headcount, presiding }];
 }
 
+/** How long after a roll call closed an answer given before the close may still arrive from a linked child. */
+export const LINKED_ANSWER_GRACE_MS = 120_000;
+
+/**
+ * A linked child's answer, judged by when it was given below (`answeredAt`, kept within the roll call's start and
+ * its arrival here: a child's clock cannot move it out of that span). One given before the close that arrives after
+ * it (the link was slow or down for a moment) still counts, within `LINKED_ANSWER_GRACE_MS`.
+ */
+export function confirmFromChild(
+  state: MeetingState,
+  answer: {
+    pointId: string;
+    rollCallId: string;
+    headcount: number;
+    presiding: { name: string; title: string };
+    answeredAt: number | undefined;
+  },
+  now: number,
+): EventBody[] {
+  const { pointId, rollCallId, headcount, presiding } = answer;
+  const rollCall = findRollCall(state, rollCallId);
+  const answeredAt =
+    answer.answeredAt === undefined ? undefined : Math.min(now, Math.max(rollCall.startedAt, answer.answeredAt));
+  const inFlight =
+    rollCall.closedAt !== null &&
+    answeredAt !== undefined &&
+    answeredAt <= rollCall.closedAt &&
+    now - rollCall.closedAt <= LINKED_ANSWER_GRACE_MS &&
+    rollCall.pointIds.includes(pointId);
+  if (!inFlight) {
+    const events = confirmRollCall(state, { type: 'rollcall.confirm', pointId, rollCallId, headcount, presiding });
+
+    return answeredAt === undefined ? events : events.map((e) => ({ ...e, answeredAt }));
+  }
+  requireInvited(state, pointId);
+
+  return [{ type: 'RollCallConfirmed', rollCallId, pointId, headcount, presiding, answeredAt }];
+}
+
 export function closeRollCall(state: MeetingState, cmd: CommandOf<'rollcall.close'>): EventBody[] {
   const rollCall = cmd.rollCallId === undefined ? activeRollCall(state) : findRollCall(state, cmd.rollCallId);
   if (rollCall === undefined) {

@@ -28,10 +28,17 @@ export interface ReportUp {
   body: Record<string, unknown>;
 }
 
-const confirmReport = (parentRollCallId: string, pointId: string, headcount: number, presiding: unknown): ReportUp => ({
+/** A point's answer to the parent's roll call, with when it was first given here (the parent judges it by that). */
+const confirmReport = (
+  parentRollCallId: string,
+  pointId: string,
+  headcount: number,
+  presiding: unknown,
+  answeredAt: number,
+): ReportUp => ({
   key: `confirm:${parentRollCallId}:${pointId}`,
   event: 'link:confirm',
-  body: { pointId, rollCallId: parentRollCallId, headcount, presiding },
+  body: { pointId, rollCallId: parentRollCallId, headcount, presiding, answeredAt },
 });
 
 const floorReport = (request: MeetingState['requests'][string]): ReportUp => ({
@@ -87,7 +94,7 @@ export function catchUp(
   for (const rollCall of state.rollCalls) {
     if (rollCall.parentRollCallId !== undefined && rollCall.parentRollCallId === answer.rollCall?.rollCallId) {
       for (const [pointId, c] of Object.entries(rollCall.confirmations)) {
-        reports.push(confirmReport(rollCall.parentRollCallId, pointId, c.headcount, c.presiding));
+        reports.push(confirmReport(rollCall.parentRollCallId, pointId, c.headcount, c.presiding, c.confirmedAt));
       }
     }
   }
@@ -131,7 +138,9 @@ export function reportsUp(
       case 'RollCallConfirmed': {
         const parent = state.uplink?.rollCalls[event.rollCallId];
         if (parent !== undefined) {
-          reports.push(confirmReport(parent, event.pointId, event.headcount, event.presiding));
+          const first = state.rollCalls.find((r) => r.rollCallId === event.rollCallId)?.confirmations[event.pointId];
+          const answeredAt = first?.confirmedAt ?? event.at;
+          reports.push(confirmReport(parent, event.pointId, event.headcount, event.presiding, answeredAt));
         }
         break;
       }

@@ -2,7 +2,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { Command } from '../domain/commands.js';
 import { DomainError } from '../domain/errors.js';
 import type { MeetingEvent } from '../domain/events.js';
-import { catchUp, releaseKey, reportsUp } from '../domain/uplinkCatchUp.js';
+import { catchUp, releaseKey, reportsUp, type ReportUp } from '../domain/uplinkCatchUp.js';
 import { normalizeStrings } from '../domain/text.js';
 import type { Actor, MeetingState } from '../domain/model.js';
 import { createLogger } from '../logger.js';
@@ -47,6 +47,8 @@ export class Uplink {
   #helloTimer: NodeJS.Timeout | null = null;
   readonly #notices: ParentNotices;
   #ready = false;
+  /** The parent takes each answer's own time (`answerTimes` in its hello answer). */
+  #answerTimes = false;
   #closed = false;
   lastError: ErrorBody | null = null;
   /** Set once the coordinator's media service exists. */
@@ -219,7 +221,8 @@ export class Uplink {
     for (const command of commands) {
       await this.#step(command);
     }
-    reports.forEach(({ key, event, body }) => this.#outbox.post(key, event, body));
+    this.#answerTimes = answer.answerTimes === true;
+    reports.forEach((report) => this.#post(report));
     this.#openMedia().catch((error: unknown) =>
       logger.warn({ err: error, meetingId: this.#runtime.id }, 'media pipe not opened'),
     );
@@ -275,6 +278,12 @@ export class Uplink {
     }
   }
 
+  /** A parent older than answer times is not sent them: it would refuse the whole answer. */
+  #post({ key, event, body }: ReportUp): void {
+    const { answeredAt, ...rest } = body;
+    this.#outbox.post(key, event, this.#answerTimes || answeredAt === undefined ? body : rest);
+  }
+
   /** Sends up what of the meeting's new events concerns the parent (see `reportsUp`). */
   send(state: MeetingState, events: MeetingEvent[]): void {
     if (!this.#ready || !this.#socket.connected) {
@@ -282,7 +291,7 @@ export class Uplink {
     }
     const { reports, hello, parentTurn } = reportsUp(state, events, this.#parentTurn);
     this.#parentTurn = parentTurn;
-    reports.forEach(({ key, event, body }) => this.#outbox.post(key, event, body));
+    reports.forEach((report) => this.#post(report));
     if (hello) {
       // A grandchild linked in: the parent learns of its points by a new hello, once the links below have settled
       // (a restarting level below says a hundred hellos at once).

@@ -141,6 +141,7 @@ export function parentStanding(
       .map((pointId) => (pointId === undefined ? undefined : mine(pointId)))
       .filter((id): id is string => id !== undefined),
     queuePositions: queuePositions(state, link),
+    answerTimes: true,
     slides: slidesForChildren(state, nameOf),
     screen: screenForChildren(state, nameOf),
   };

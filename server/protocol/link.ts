@@ -86,6 +86,11 @@ export const helloAnswer = z.object({
   turn: z.object({ pointId: code, limitSec: z.number().int(), warned: z.boolean() }).nullable(),
   /** The child's points whose requests wait in the parent's queue (their ids in the child). */
   queued: z.array(code),
+  /**
+   * The parent judges a roll-call answer by when it was given below, not when it arrived (`answeredAt` on
+   * `link:confirm`); parents older than this leave it out, and are sent no such field.
+   */
+  answerTimes: z.literal(true).optional(),
   /** …and where each waits (1 = next; absent from parents older than these). */
   queuePositions: z.record(code, z.number().int().min(1).max(100_000)).optional(),
   /** The slides the parent shows now (absent from parents older than slides across links). */
@@ -138,6 +143,8 @@ export const LINK_REQUESTS = {
     rollCallId: id,
     headcount: z.number().int().min(0).max(10_000),
     presiding: person,
+    /** When the point answered at its own meeting (sent only to parents that said `answerTimes`). */
+    answeredAt: epochMs.optional(),
   }),
   'link:floorRequest': z.strictObject({
     pointId: code,

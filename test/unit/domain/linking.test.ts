@@ -17,7 +17,7 @@ import {
   slidesForChildren,
 } from '../../../server/domain/relayedSlides.js';
 import { nextLocalRequest } from '../../../server/domain/floor.js';
-import { tallyRollCall } from '../../../server/domain/rollCall.js';
+import { LINKED_ANSWER_GRACE_MS, tallyRollCall } from '../../../server/domain/rollCall.js';
 import { linkNotices, parentStanding } from '../../../server/linking/linkNotices.js';
 import { CHAIR, codeOf, Meeting, point, SYSTEM, smallMeetingInput } from '../../helpers/domain.js';
 
@@ -110,6 +110,46 @@ describe('linked meetings: the parent side', () => {
     // The same answer again corrects, never counts twice.
     m.run({ type: 'link.confirm', unitId: 'P1', pointId: 'DC-X1', rollCallId, headcount: 15, presiding }, LINK);
     expect(tallyRollCall(m.state, m.state.rollCalls[0]!).totals).toMatchObject({ present: 3, headcount: 85 });
+  });
+
+  it("judges a child's answer by when it was given below: in time though it arrives late, counted though the roll call closed on its way", () => {
+    const m = national().startSession();
+    attach(m);
+    m.run({ type: 'rollcall.start', deadlineSec: 60 });
+    const rollCall = m.state.rollCalls[0]!;
+    const answer = (pointId: string, answeredAt: number, headcount = 9) =>
+      m.run(
+        {
+          type: 'link.confirm',
+          unitId: 'P1',
+          pointId,
+          rollCallId: rollCall.rollCallId,
+          headcount,
+          presiding,
+          answeredAt,
+        },
+        LINK,
+      );
+    const given = m.now + 50_000;
+    m.advance(70_000);
+    // Given ten seconds before the deadline, arriving ten seconds after it: present, not late.
+    answer('DC-X1', given);
+    expect(rollCall.confirmations['P1.DC-X1']).toMatchObject({ late: false, confirmedAt: given });
+    // A child's clock cannot place an answer in the future, nor before the roll call began.
+    answer('DC-X2', m.now + 3_600_000);
+    expect(rollCall.confirmations['P1.DC-X2']).toMatchObject({ late: true, confirmedAt: m.now });
+    m.run({ type: 'rollcall.close', rollCallId: rollCall.rollCallId });
+    const closedAt = m.now;
+    // Given before the close, arriving after it: the closed tally takes it in, once.
+    m.advance(5_000);
+    answer('DC-T', closedAt - 1_000);
+    expect(rollCall.outcomes?.['P1.DC-T']).toBe('late');
+    expect(tallyRollCall(m.state, rollCall).totals).toMatchObject({ present: 1, late: 2 });
+    // A correction given after the close, or an answer arriving long after it: refused.
+    expect(codeOf(() => answer('DC-T', closedAt + 1_000, 12))).toBe('ROLL_CALL_CLOSED');
+    m.advance(LINKED_ANSWER_GRACE_MS);
+    expect(codeOf(() => answer('DC-X1', closedAt - 1_000, 12))).toBe('ROLL_CALL_CLOSED');
+    expect(replay(m.log)).toEqual(m.state);
   });
 
   it("a lost link keeps its points' presence (the child is lost, not its points absent); a resume reconciles", () => {

@@ -69,11 +69,13 @@ describe('catchUp()', () => {
     });
     const { commands, reports } = catchUp(m.state, answer, (pointId) => pointId === 'DC-X1');
     expect(commands.map((c) => c.type)).not.toContain('uplink.turn');
+    // With when the commune answered here: the parent judges it by that, not by when it arrives.
+    const answeredAt = m.state.rollCalls[0]!.confirmations['DC-X1']!.confirmedAt;
     expect(reports).toEqual([
       {
         key: 'confirm:rc1:DC-X1',
         event: 'link:confirm',
-        body: { pointId: 'DC-X1', rollCallId: 'rc1', headcount: 9, presiding },
+        body: { pointId: 'DC-X1', rollCallId: 'rc1', headcount: 9, presiding, answeredAt },
       },
     ]);
   });
