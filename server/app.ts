@@ -264,7 +264,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   // A commune on 4G loads the consoles compressed (brotli or gzip: a third of the bytes), cached for good after.
   const compressed = compression();
   app.get(['/', '/join', '/to-chuc'], compressed, consolePage);
-  app.use(shortLinkRouter(tokenRegistry));
+  app.use(shortLinkRouter(tokenRegistry, now));
   app.use(
     '/assets',
     compressed,

@@ -65,6 +65,15 @@ export function defineMeeting(directory: Directory, input: MeetingInput, id: str
       unitSet.add(unit.code);
     }
   }
+  // Below an invited unit, the units with no points here are lower levels whose rooms are on their own systems (the
+  // centre's provinces): they are the meeting's units too, invited by linking their own meetings in.
+  for (const unitCode of unitCodes) {
+    for (const below of index.subtreeUnits(unitCode)) {
+      if (index.subtreePoints(below).length === 0) {
+        unitSet.add(below);
+      }
+    }
+  }
   const units: Unit[] = directory.units.filter((u) => unitSet.has(u.code));
 
   return {

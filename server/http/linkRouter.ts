@@ -42,14 +42,15 @@ export function linkRouter({ meetings, tokens, auth, uplinks, now }: LinkRouterO
     if (runtime.state.status === 'ended') {
       throw new DomainError('MEETING_ENDED', 'Hội nghị đã kết thúc (the meeting has ended)');
     }
-    const { token, tokenId, expiresAt } = await tokens.issue({
+    const { token, tokenId, expiresAt, shortCode } = await tokens.issue({
       meetingId: runtime.id,
       role: 'observer',
       window: invitationWindow(runtime.state.def, now()),
       linkedUnitId: unitId,
     });
     await runtime.execute({ type: 'audit.record', action: 'link_issued', detail: `${unit.name} ${tokenId}` }, admin);
-    res.status(201).json({ tokenId, linkToken: token, expiresAt, unitId, unitName: unit.name });
+    // The code stands for the invitation at `POST /api/link-invitations/redeem`: an office can read it out.
+    res.status(201).json({ tokenId, linkToken: token, code: shortCode, expiresAt, unitId, unitName: unit.name });
   });
 
   // Whether this coordinator lets links go over plain http:// (a lab): the office sees it said plainly.

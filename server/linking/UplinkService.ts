@@ -11,6 +11,7 @@ import type { Faults } from '../telemetry/Faults.js';
 import type { LinkCredentials } from '../store/LinkCredentials.js';
 import { Uplink } from './Uplink.js';
 import { requireSecureParent } from './linkAddresses.js';
+import { invitationFrom } from './redeemLinkCode.js';
 
 const logger = createLogger('UplinkService');
 
@@ -88,16 +89,22 @@ export class UplinkService {
    * Links a meeting up: connects, says hello and waits for the parent's answer; only then is the link recorded in
    * the meeting. A refusal or an unreachable parent throws and changes nothing; what the catch-up after the answer
    * cannot apply (a roll call the parent has open while this meeting is not live) is logged, and the link stands.
+   * `entered` is the invitation or its short code, exchanged for it at the parent first.
    */
-  async link(meetingId: string, parentUrl: string, linkToken: string, actor: Actor): Promise<HelloAnswer> {
+  async link(meetingId: string, parentUrl: string, entered: string, actor: Actor): Promise<HelloAnswer> {
     const runtime = this.#meetings.get(meetingId);
     requireSecureParent(parentUrl, this.#allowHttp);
-    if (runtime.state.uplink !== null || this.#links.has(meetingId)) {
-      throw new DomainError(
-        'LINK_IN_USE',
-        'Hội nghị đã kết nối lên một hội nghị cấp trên; hãy ngắt kết nối trước (already linked up)',
-      );
-    }
+    const inUse = () => {
+      if (runtime.state.uplink !== null || this.#links.has(meetingId)) {
+        throw new DomainError(
+          'LINK_IN_USE',
+          'Hội nghị đã kết nối lên một hội nghị cấp trên; hãy ngắt kết nối trước (already linked up)',
+        );
+      }
+    };
+    inUse();
+    const linkToken = await invitationFrom(parentUrl, entered, this.#timeoutMs);
+    inUse();
     const uplink = this.#uplink(runtime, parentUrl, linkToken);
     this.#links.set(meetingId, uplink);
     let answer: HelloAnswer;

@@ -54,6 +54,11 @@ export interface DownlinkView {
   reason: DownlinkReason;
   /** The layer its main picture is forwarded in now (`null`: none received). */
   layer: number | null;
+  /**
+   * The highest layer the main picture's sender sends now (`null`: not known). Below the ceiling, a low picture is
+   * the sender's doing (a loaded browser drops its upper layers), not the receiver's link.
+   */
+  source: number | null;
 }
 
 export interface TransportStats {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FLOOR_END_REASONS } from '../domain/model.js';
+import { normalizeShortCode } from '../domain/invitations.js';
 import type { Ack } from './common.js';
 import { code, epochMs, floorKind, id, person, text } from './common.js';
 import { pointRecord, unitRecord } from './http.js';
@@ -37,7 +38,12 @@ export const uplinkBody = z.strictObject({
       return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
     }, 'no credentials, query or fragment')
     .transform((value) => value.replace(/\/+$/, '')),
-  linkToken: z.string().min(16).max(4096),
+  // The invitation, or its short code (ten signs, forgiven case, spaces and dashes).
+  linkToken: z
+    .string()
+    .trim()
+    .max(4096)
+    .refine((value) => value.length >= 16 || normalizeShortCode(value) !== null, 'an invitation or its 10-sign code'),
 });
 
 /** `POST /api/meetings/:id/linked-hubs`. */

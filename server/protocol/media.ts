@@ -28,10 +28,12 @@ export const consumerView = z.object({
 
 /**
  * What a participant's link lets through (mediasoup): the highest simulcast layer it is trusted with (0 lowest, 2
- * top; -1 no picture, the sound kept), why, and the layer its main picture is forwarded in now.
+ * top; -1 no picture, the sound kept), why, the layer its main picture is forwarded in now, and what its sender sends.
  */
 export const downlinkView = z.object({
   ceiling: z.number().int().min(-1).max(2),
   reason: z.enum(DOWNLINK_REASONS),
   layer: z.number().int().min(-1).max(2).nullable(),
+  // The highest layer the main picture's sender sends now (null: not known): a low picture is then its doing.
+  source: z.number().int().min(-1).max(2).nullable(),
 });

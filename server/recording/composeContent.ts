@@ -131,16 +131,37 @@ export async function composeSlides({
     const fittedFiles = spans.map((s) => fittedOf.get(s.image) ?? '');
     const list = join(work, 'pages.txt');
     await writeFile(list, pageList(spans, fittedFiles));
+    // The pages become a stream of their own at the program's rate first. Read as a sparse list beside the segment,
+    // a page held for ten seconds is one frame whose successor lies ten seconds ahead: the camera's frames queue up
+    // waiting for it, and past the queue's limit they went out without the page (slides gone seconds early).
+    const pages = join(work, 'pages.mkv');
+    await run(ffmpeg, [
+      ...quiet,
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      list,
+      '-vf',
+      `setsar=1,fps=${FPS}`,
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '3',
+      '-y',
+      pages,
+    ]);
     const enable = spans.map((s) => `between(t,${s.fromSec.toFixed(3)},${s.toSec.toFixed(3)})`).join('+');
     const graph = [
       `[0:v]split[camera][inset]`,
       `[camera]${fitted('black')},fps=${FPS}[full]`,
       `[inset]scale=${INSET_WIDTH}:-2,setsar=1,fps=${FPS}[small]`,
-      `[1:v]setsar=1,fps=${FPS}[pages]`,
+      `[1:v]setsar=1[pages]`,
       `[full][pages]overlay=eof_action=pass:enable='${enable}'[withPages]`,
       `[withPages][small]overlay=W-w-${MARGIN}:H-h-${MARGIN}:eof_action=pass:enable='${enable}'[program]`,
     ].join(';');
-    await encode(ffmpeg, ['-i', segment, '-f', 'concat', '-safe', '0', '-i', list], graph, segment, work);
+    await encode(ffmpeg, ['-i', segment, '-i', pages], graph, segment, work);
   });
 }
 

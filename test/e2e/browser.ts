@@ -191,3 +191,27 @@ export function slideDigest(page: Page): Promise<{ drawn: string; digest: string
     };
   });
 }
+
+/**
+ * Where an element is on the screen as the page opened it, without scrolling (a click would scroll to it first): what
+ * a person sees at once. `null` when it is not on the page.
+ */
+export async function placeOnScreen(
+  page: Page,
+  testId: string,
+): Promise<{ top: number; bottom: number; left: number; right: number; fits: boolean } | null> {
+  return page.getByTestId(testId).evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const scrolled = document.scrollingElement?.scrollTop ?? 0;
+    const top = box.top + scrolled;
+    const bottom = box.bottom + scrolled;
+
+    return {
+      top,
+      bottom,
+      left: box.left,
+      right: box.right,
+      fits: top >= 0 && bottom <= window.innerHeight && box.left >= 0 && box.right <= window.innerWidth,
+    };
+  });
+}

@@ -35,14 +35,26 @@ export async function useLabelledCamera(context: BrowserContext, camera: Labelle
       canvas.height = 360;
       const g = canvas.getContext('2d') as CanvasRenderingContext2D;
       let frame = 0;
+      // A band of grain along the bottom edge, changing every frame: a camera's picture costs bits as a real one does
+      // (a flat colour alone would be sent at a trickle, and a recording of it would hardly grow).
+      const grain = Array.from({ length: 6 }, () => {
+        const band = g.createImageData(canvas.width, 40);
+        for (let i = 0; i < band.data.length; i += 4) {
+          const v = Math.floor(Math.random() * 256);
+          band.data.set([v, v, v, 255], i);
+        }
+
+        return band;
+      });
       const draw = () => {
         g.fillStyle = `rgb(${rgb.join(',')})`;
         g.fillRect(0, 0, canvas.width, canvas.height);
         g.fillStyle = 'white';
         g.font = 'bold 36px sans-serif';
         g.fillText(label, 24, 200);
-        // A small block moving along the bottom edge: frames differ, the colour elsewhere does not.
-        g.fillRect((frame * 12) % canvas.width, 340, 24, 20);
+        // A small block moving above the grain: frames differ, the colour elsewhere does not.
+        g.fillRect((frame * 12) % canvas.width, 296, 24, 20);
+        g.putImageData(grain[frame % grain.length] as ImageData, 0, canvas.height - 40);
         frame += 1;
       };
       draw();

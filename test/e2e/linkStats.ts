@@ -44,16 +44,23 @@ export interface Received {
   concealedPct: number;
 }
 
-/** Samples the console's inbound statistics at the start and end of `ms` and reports what arrived between. */
+/**
+ * Samples the console's inbound statistics at the start and end of `ms` and reports what arrived between. The program
+ * is the video stream that decoded the most frames over the stretch, matched by its statistics id: a layer change
+ * alters a stream's size mid-stretch, and a stream that stopped (a consumer closed) keeps its last size.
+ */
 export function receivedOver(page: Page, ms: number): Promise<Received> {
   return page.evaluate(async (duration) => {
     const media = (window as unknown as { diemcau?: { media?: { stats(): Promise<RTCStatsReport[]> } } }).diemcau
       ?.media;
+    interface VideoSample {
+      frames: number;
+      width: number;
+      height: number;
+      freezes: number;
+    }
     const sample = async () => {
-      let frames = 0;
-      let width = 0;
-      let height = 0;
-      let freezes = 0;
+      const videos = new Map<string, VideoSample>();
       let concealed = 0;
       let samples = 0;
       for (const report of (await media?.stats()) ?? []) {
@@ -61,12 +68,13 @@ export function receivedOver(page: Page, ms: number): Promise<Received> {
           if (s.type !== 'inbound-rtp') {
             return;
           }
-          if (s.kind === 'video' && Number(s.frameWidth ?? 0) >= width) {
-            // The program is the largest picture a point receives.
-            frames = Number(s.framesDecoded ?? 0);
-            width = Number(s.frameWidth ?? 0);
-            height = Number(s.frameHeight ?? 0);
-            freezes = Number(s.freezeCount ?? 0);
+          if (s.kind === 'video') {
+            videos.set(String(s.id), {
+              frames: Number(s.framesDecoded ?? 0),
+              width: Number(s.frameWidth ?? 0),
+              height: Number(s.frameHeight ?? 0),
+              freezes: Number(s.freezeCount ?? 0),
+            });
           }
           if (s.kind === 'audio') {
             concealed += Number(s.concealedSamples ?? 0) - Number(s.silentConcealedSamples ?? 0);
@@ -75,19 +83,27 @@ export function receivedOver(page: Page, ms: number): Promise<Received> {
         });
       }
 
-      return { at: performance.now(), frames, width, height, freezes, concealed, samples };
+      return { at: performance.now(), videos, concealed, samples };
     };
     const first = await sample();
     await new Promise((resolve) => setTimeout(resolve, duration));
     const last = await sample();
     const seconds = (last.at - first.at) / 1000;
     const heard = last.samples - first.samples;
+    let program = { frames: 0, width: 0, height: 0, freezes: 0 };
+    for (const [id, end] of last.videos) {
+      const start = first.videos.get(id) ?? { frames: 0, width: 0, height: 0, freezes: 0 };
+      const frames = end.frames - start.frames;
+      if (frames > program.frames || (frames === program.frames && end.width > program.width)) {
+        program = { frames, width: end.width, height: end.height, freezes: end.freezes - start.freezes };
+      }
+    }
 
     return {
-      fps: (last.frames - first.frames) / seconds,
-      width: last.width,
-      height: last.height,
-      freezes: last.freezes - first.freezes,
+      fps: program.frames / seconds,
+      width: program.width,
+      height: program.height,
+      freezes: program.freezes,
       concealedPct: heard > 0 ? (100 * (last.concealed - first.concealed)) / heard : 0,
     };
   }, ms);

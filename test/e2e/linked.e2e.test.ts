@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../server/domain/model.js';
@@ -17,11 +19,19 @@ import {
   launchChromium,
   mediaConnected,
   openMediaPage,
+  placeOnScreen,
   slideDigest,
   slotStats,
   type SlotStats,
 } from './browser.js';
 import { CAMERA_COLOURS, tileMoving, whoseTile, type LabelledCamera } from './labelledCamera.js';
+
+/** `npm run screenshots` writes to docs/screenshots (shown in the README); a plain test run keeps them as artifacts. */
+const OUT = process.env.SCREENSHOTS_DIR ?? 'test/e2e/artifacts';
+const screenshot = async (page: Page, name: string) => {
+  await mkdir(OUT, { recursive: true });
+  await page.screenshot({ path: join(OUT, name) });
+};
 
 /** Each room's own camera, so that a test says whose picture a tile shows. */
 const CAMERAS: Record<string, LabelledCamera> = {
@@ -173,6 +183,10 @@ describe.skipIf(!mediasoupAvailable())(
       const tw = parent.server.meetings.get('tw');
       await tw.execute({ type: 'rollcall.start', deadlineSec: 300 }, { role: 'chair' });
       await x1B.getByTestId('rollcall-prompt').waitFor();
+      // On a 1366×768 laptop the whole answer is on screen at once, its button included.
+      for (const part of ['rollcall-prompt', 'rollcall-confirm']) {
+        expect(await placeOnScreen(x1B, part), part).toMatchObject({ fits: true });
+      }
       // Whose roll call it is: the nation's, not the province's chair.
       expect(await x1B.getByTestId('rollcall-when').innerText()).toMatch(
         /^Hội nghị trực tuyến toàn quốc đang điểm danh\. Xác nhận có mặt trước \d\d:\d\d:\d\d\.$/,
@@ -180,6 +194,7 @@ describe.skipIf(!mediasoupAvailable())(
       await x1B.locator('input[name="headcount"]').fill('23');
       await x1B.locator('input[name="presidingName"]').fill('Nông Văn Tuấn');
       await x1B.locator('input[name="presidingTitle"]').fill('Bí thư Đảng ủy xã');
+      await screenshot(x1B, 'linked-commune-rollcall.png');
       await x1B.getByTestId('rollcall-confirm').click();
       await x1B.getByTestId('rollcall-confirmed').waitFor();
       await eventually(async () =>
@@ -190,6 +205,22 @@ describe.skipIf(!mediasoupAvailable())(
       );
       // Province A's chair answers for its hall from the bar above its console.
       const hallA = pages.get('hallA') as Page;
+      // Its form reads as a form: the prompt, then each field with its label apart, on screen at once.
+      for (const part of ['hall-headcount', 'hall-confirm']) {
+        expect(await placeOnScreen(hallA, part), part).toMatchObject({ fits: true });
+      }
+      // Each field under its own label (not "…xác nhậnSố đại biểu" run together in one line of text).
+      const labelled = await hallA.getByTestId('hall-headcount').evaluate((input) => {
+        const label = input.closest('label');
+
+        return {
+          text: label?.firstChild?.textContent?.trim() ?? '',
+          display: label === null ? '' : getComputedStyle(label).display,
+          column: label === null ? '' : getComputedStyle(label).flexDirection,
+        };
+      });
+      expect(labelled).toEqual({ text: 'Số đại biểu', display: 'flex', column: 'column' });
+      await screenshot(hallA, 'linked-province-chair.png');
       await hallA.getByTestId('hall-headcount').fill('45');
       await hallA.getByTestId('hall-confirm').click();
       await eventually(async () => expect(tw.state.rollCalls.at(-1)?.confirmations['P1.DC-T']?.headcount).toBe(45));
@@ -216,6 +247,13 @@ describe.skipIf(!mediasoupAvailable())(
         await page.getByTestId('to-parent').check();
         await page.getByTestId('request-floor').click();
       };
+      // The request box fits a 1366×768 laptop: the choice and its words on one line, the button on screen.
+      await screenshot(x2A, 'linked-commune-request.png');
+      const toParent = await placeOnScreen(x2A, 'to-parent');
+      const toParentLabel = await placeOnScreen(x2A, 'to-parent-label');
+      expect(toParent).toMatchObject({ fits: true });
+      expect(Math.abs((toParentLabel?.top ?? 0) - (toParent?.top ?? 0))).toBeLessThan(12);
+      expect(await placeOnScreen(x2A, 'request-floor')).toMatchObject({ fits: true });
       const forward = async (meeting: typeof tinhA, pointId: string) => {
         const request = Object.values(meeting.state.requests).find(
           (r) => r.pointId === pointId && r.status === 'queued',
@@ -265,6 +303,10 @@ describe.skipIf(!mediasoupAvailable())(
       await eventually(async () => expect(tw.state.queue.length).toBe(1));
       await tw.execute({ type: 'floor.next', limitSec: 60 }, { role: 'chair' });
       await x2A.locator('.speaking-now').waitFor();
+      // The centre sees the commune it gave the floor to, beside its own hub.
+      await eventually(async () => expect(await whoseTile(chair, 'program-speaker', CAMERAS)).toBe('x2A'), 30_000);
+      await screenshot(x2A, 'linked-commune-speaking.png');
+      await screenshot(chair, 'linked-centre-chair.png');
       await tw.execute({ type: 'floor.revoke' }, { role: 'chair' });
       await eventually(async () => expect(tinhA.state.floor).toBeNull());
     });

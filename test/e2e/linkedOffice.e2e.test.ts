@@ -46,20 +46,40 @@ describe('linking meetings from the organizer console, in Chromium', () => {
     await nation?.close();
   });
 
-  it('the nation issues an invitation, the province enters it, and both pages say they are linked', async () => {
+  it('the nation issues an invitation, the province enters its code as read out, and both pages say they are linked', async () => {
     const centre = await signedIn(nation, 'vp.tw');
     await centre.goto(`${nation.url}/to-chuc#/hoi-nghi/tw`);
+    // The centre is offered what its meeting can do: invite the provinces (not itself), issue no links for rooms it
+    // does not hold, and no link up (nothing is above it).
+    await eventually(async () =>
+      expect(await centre.getByTestId('linked-unit').locator('option').allInnerTexts()).toEqual([
+        '—',
+        'Tỉnh Bắc Giang',
+        'Tỉnh Lạng Sơn',
+      ]),
+    );
+    await centre.getByTestId('no-points-here').waitFor();
+    expect(await centre.getByTestId('issue-links').count()).toBe(0);
+    expect(await centre.getByTestId('uplink-url').count()).toBe(0);
     await centre.getByTestId('linked-unit').selectOption('P1');
     await centre.getByTestId('linked-invite').click();
-    const token = await centre.getByTestId('linked-token').inputValue();
-    expect(token.length).toBeGreaterThan(100);
     expect(await centre.getByTestId('linked-invitation').innerText()).toContain('Tỉnh Bắc Giang');
+    // Ten signs in two groups, to read over the phone; the whole invitation is there too, folded away.
+    const code = await centre.getByTestId('linked-code').innerText();
+    expect(code).toMatch(/^[2-9A-Z]{5}-[2-9A-Z]{5}$/);
+    expect((await centre.getByTestId('linked-token').inputValue()).length).toBeGreaterThan(100);
+    await centre.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await centre.getByTestId('linked-code-copy').click();
+    await eventually(async () => expect(await centre.getByTestId('linked-code-copy').innerText()).toBe('Đã sao chép'));
+    expect(await centre.evaluate(() => navigator.clipboard.readText())).toBe(code);
 
     const office = await signedIn(province, 'vp.tinh');
     await office.goto(`${province.url}/to-chuc#/hoi-nghi/tinh`);
+    // The province's page does not offer to invite itself (its communes are its own rooms).
+    expect(await office.getByTestId('linked-unit').count()).toBe(0);
     // A mistyped address is said at the form and changes nothing.
     await office.getByTestId('uplink-url').fill('http://127.0.0.9:9');
-    await office.getByTestId('uplink-token').fill(token);
+    await office.getByTestId('uplink-token').fill(code);
     await office.getByTestId('uplink-link').click();
     await eventually(async () =>
       expect(await office.getByTestId('linked-error').innerText()).toContain(
@@ -67,8 +87,17 @@ describe('linking meetings from the organizer console, in Chromium', () => {
       ),
     );
     expect(province.server.meetings.get('tinh').state.uplink).toBeNull();
-
+    // A code misheard is refused by the centre, in words; nothing is linked.
     await office.getByTestId('uplink-url').fill(nation.url);
+    await office.getByTestId('uplink-token').fill(code.startsWith('2') ? `3${code.slice(1)}` : `2${code.slice(1)}`);
+    await office.getByTestId('uplink-link').click();
+    await eventually(async () =>
+      expect(await office.getByTestId('linked-error').innerText()).toContain('Mã mời liên thông không đúng'),
+    );
+    expect(province.server.meetings.get('tinh').state.uplink).toBeNull();
+
+    // As typed from the phone: lower case, a space instead of the dash.
+    await office.getByTestId('uplink-token').fill(code.toLowerCase().replace('-', ' '));
     await office.getByTestId('uplink-link').click();
     await eventually(async () =>
       expect(await office.getByTestId('uplink-state').innerText()).toContain(
@@ -87,6 +116,39 @@ describe('linking meetings from the organizer console, in Chromium', () => {
     await office.getByTestId('uplink-remove').click();
     await office.getByTestId('uplink-link').waitFor();
     await eventually(async () => expect(nation.server.meetings.get('tw').state.links.P1?.state).toBe('unlinked'));
+    expect(errors).toEqual([]);
+  });
+
+  it('the centre prepares a national conference in the console: it invites the provinces, whose rooms are on their own systems', async () => {
+    const centre = await signedIn(nation, 'vp.tw2');
+    await centre.click('[data-testid=new-meeting]');
+    await centre.fill('input[name=title]', 'Hội nghị toàn quốc về chuyển đổi số');
+    const inHanoi = new Date(Date.now() + 30 * 60_000 + 7 * 3600_000).toISOString().slice(0, 16);
+    const [date, time] = inHanoi.split('T') as [string, string];
+    await centre.fill('input[name=start]', `${date.split('-').reverse().join('/')} ${time}`);
+    await centre.selectOption('select[name=hub]', 'TW');
+    await centre.selectOption('select[name=unit]', 'VN');
+    await eventually(async () =>
+      expect(await centre.getByTestId('invited-count').innerText()).toBe(
+        '0 điểm cầu được mời · 2 đơn vị kết nối liên thông từ hệ thống của mình (Tỉnh Bắc Giang, Tỉnh Lạng Sơn): cấp lời mời ở mục «Kết nối liên thông» sau khi tạo',
+      ),
+    );
+    await centre.fill('input[name=chairName]', 'Phạm Minh Chính');
+    await centre.fill('input[name=chairTitle]', 'Thủ tướng Chính phủ');
+    await centre.getByRole('button', { name: 'Tạo hội nghị' }).last().click();
+    await centre.locator('#meeting-title').waitFor();
+    expect(await centre.locator('#meeting-title').innerText()).toBe('Hội nghị toàn quốc về chuyển đổi số');
+    // The new meeting's linked section offers the provinces at once.
+    await eventually(async () =>
+      expect(await centre.getByTestId('linked-unit').locator('option').allInnerTexts()).toEqual([
+        '—',
+        'Tỉnh Bắc Giang',
+        'Tỉnh Lạng Sơn',
+      ]),
+    );
+    await centre.getByTestId('linked-unit').selectOption('P2');
+    await centre.getByTestId('linked-invite').click();
+    expect(await centre.getByTestId('linked-invitation').innerText()).toContain('Tỉnh Lạng Sơn');
     expect(errors).toEqual([]);
   });
 

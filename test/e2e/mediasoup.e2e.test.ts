@@ -5,6 +5,7 @@ import { request } from '../../server/protocol/client.js';
 import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
 import { nextMessage, startTestServer, type TestServer } from '../helpers/server.js';
 import { eventually, launchChromium, openMediaPage, openConsole, slotStats, wait } from './browser.js';
+import { writeSpeechLikeWav } from './speechLikeAudio.js';
 
 /**
  * What only mediasoup does, in Chromium on the real worker: simulcast layers per purpose, one meeting over two
@@ -28,7 +29,10 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] simulcast, two workers, work
     const { socket } = await t.connect('chair');
     await request(socket, 'meeting:start', {});
     socket.close();
-    browser = await launchChromium();
+    // A voice, not the fake microphone's even beep: the active speaker test needs one to be heard as speaking.
+    browser = await launchChromium({
+      args: [`--use-file-for-fake-audio-capture=${await writeSpeechLikeWav(t.dataDir)}`],
+    });
     for (const [name, role, pointId] of [
       ['hub', 'chair', undefined],
       ['x1', 'point', 'DC-X1'],

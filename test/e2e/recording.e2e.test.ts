@@ -13,8 +13,11 @@ import { BRIDGES, bridgeEnv } from '../helpers/mediasoup.js';
 import { squash, textViaLibreOffice } from '../helpers/office.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 import { eventually, launchChromium, openMediaPage } from './browser.js';
+import { CAMERA_COLOURS, type LabelledCamera } from './labelledCamera.js';
 
 const run = promisify(execFile);
+/** The hub's camera: the speaker beside the content in the recording. */
+const HUB_CAMERA: LabelledCamera = { label: 'Chủ trì', rgb: CAMERA_COLOURS.red };
 
 interface Probe {
   streams: { codec_type: string; codec_name: string }[];
@@ -115,8 +118,20 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
       browser = await launchChromium();
       // The hub's screen (its window's size) is told from every camera (960×540 at most) by its size.
       const report = await uploadReady(t, testPdf(3), 'Báo cáo tháng.pdf');
-      const { page: hub } = await openMediaPage(browser, t, 'chair', undefined, { width: 1366, height: 768 }, 60_000);
-      await openMediaPage(browser, t, 'point', 'DC-X1', { width: 1280, height: 720 }, 60_000);
+      // Each room's camera is a flat colour of its own: the recording says whose picture it holds by its colour.
+      const { page: hub } = await openMediaPage(
+        browser,
+        t,
+        'chair',
+        undefined,
+        { width: 1366, height: 768 },
+        60_000,
+        HUB_CAMERA,
+      );
+      await openMediaPage(browser, t, 'point', 'DC-X1', { width: 1280, height: 720 }, 60_000, {
+        label: 'Xã Tân Sơn',
+        rgb: CAMERA_COLOURS.blue,
+      });
       const { socket: chair } = await t.connect('chair');
       await request(chair, 'meeting:start', {});
       await eventually(async () => expect((await recordingOf(t as TestServer)).recording?.status).toBe('recording'));
@@ -223,14 +238,14 @@ describe.each(BRIDGES.map((b) => [b.bridge, b.skip] as const))('[%s] recording t
       const camera = await thumbnail(file, 1);
       expect(difference(slides, expected)).toBeLessThan(20);
       expect(difference(camera, expected)).toBeGreaterThan(40);
-      // The speaker is in the corner, beside the slides and beside the shared screen: that corner looks like the camera
-      // (Chromium's fake one, whose pattern moves: its colour over the whole frame) more than like the content just
-      // left of it.
+      // The speaker (the hub) is in the corner, beside the slides and beside the shared screen: that corner has the
+      // hub camera's colour, nearer to it than to the content just left of it.
       const screenFrom = log.find((e) => e.type === 'ContentShown' && e.kind === 'screen')?.at ?? 0;
       const screenTo = log.find((e) => e.type === 'ContentStopped' && e.at > screenFrom)?.at ?? 0;
-      const cameraColour = meanColour(camera, 0, 0, 64, 36);
-      // The fake camera's colour drifts from the moment it is taken at: of three moments late in each stretch, at
-      // least two must show it in the corner.
+      const cameraColour = HUB_CAMERA.rgb;
+      expect(colourDistance(meanColour(camera, 0, 0, 64, 14), cameraColour)).toBeLessThan(60);
+      // Of three moments late in each stretch, at least two must show it in the corner (a switch of source can cost a
+      // moment of picture).
       const cornerIsCamera = (frame: Buffer) => {
         const corner = meanColour(frame, 50, 28, 62, 34);
         const beside = meanColour(frame, 34, 28, 46, 34);

@@ -1,6 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLoopbackHost, pipeTargetAllowed, requireSecureParent } from '../../server/linking/linkAddresses.js';
+import { WRONG_CODES_PER_WINDOW } from '../../server/http/shortLinkRouter.js';
 import { LINK_NAMESPACE, LINK_PATH } from '../../server/protocol/link.js';
 import { inviteUnit, linkedHarness, startNation, startProvince } from '../helpers/linked.js';
 import { until } from '../helpers/poll.js';
@@ -110,5 +111,50 @@ describe('the doors of a link', () => {
     expect(pipeTargetAllowed('10.1.2.4', '10.1.2.3', ['10.1.2.4'])).toBe(true);
     expect(pipeTargetAllowed('127.0.0.9', '::ffff:127.0.0.1', [])).toBe(true);
     expect(pipeTargetAllowed('127.0.0.9', '10.1.2.3', [])).toBe(false);
+  });
+});
+
+describe('the invitation code', () => {
+  const redeem = (url: string, code: unknown) =>
+    fetch(`${url}/api/link-invitations/redeem`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    }).then(async (res) => ({ status: res.status, body: (await res.json()) as Record<string, unknown> }));
+
+  it('stands for a linked-hub invitation only, links as the invitation does, and makes a guesser wait', async () => {
+    const parent = await tracked(startNation());
+    const child = await tracked(startProvince('127.0.0.3', 'tinh'));
+    const issued = await parent.api('POST', '/api/meetings/tw/linked-hubs', { unitId: 'P1' });
+    const code = issued.body.code as string;
+    expect(code).toMatch(/^[2-9a-z]{10}$/);
+    // As read out over the phone: upper case, in two groups.
+    const spoken = `${code.slice(0, 5)}-${code.slice(5)}`.toUpperCase();
+    expect(await redeem(parent.url, spoken)).toMatchObject({
+      status: 200,
+      body: { linkToken: issued.body.linkToken },
+    });
+    // A room's join link has a code too: it is no linked-hub invitation, and is not given out here.
+    const roomLink = await parent.server.tokens.issue({ meetingId: 'tw', role: 'point', pointId: 'TW', ttlSec: 600 });
+    expect(await redeem(parent.url, roomLink.shortCode)).toMatchObject({
+      status: 404,
+      body: { error: { code: 'LINK_CODE_UNKNOWN' } },
+    });
+    // The child's office enters the code; its coordinator exchanges it and links.
+    const linked = await child.api('PUT', '/api/meetings/tinh/uplink', { parentUrl: parent.url, linkToken: spoken });
+    expect(linked).toMatchObject({ status: 200, body: { state: 'linked', unitId: 'P1' } });
+    // A revoked invitation's code stands for nothing.
+    expect(
+      (await parent.api('POST', `/api/meetings/tw/tokens/${issued.body.tokenId as string}/revoke`)).status,
+    ).toBeLessThan(300);
+    expect((await redeem(parent.url, code)).status).toBe(404);
+    // Wrong codes from one address: after twenty, even a right one waits.
+    const other = await parent.api('POST', '/api/meetings/tw/linked-hubs', { unitId: 'P2' });
+    for (let i = 0; i < WRONG_CODES_PER_WINDOW - 2; i += 1) {
+      expect((await redeem(parent.url, `zzzzz${String(10_000 + i).slice(1)}`.replace(/[01]/g, '2'))).status).toBe(404);
+    }
+    expect((await redeem(parent.url, other.body.code)).status).toBe(429);
+    // A malformed body is a wrong code, and changes nothing.
+    expect((await redeem(parent.url, { not: 'a code' })).status).toBe(429);
   });
 });

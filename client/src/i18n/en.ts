@@ -4,6 +4,8 @@ import type { Dictionary } from './index.js';
 export const en: Dictionary = {
   common: {
     cancel: 'Cancel',
+    copy: 'Copy',
+    copied: 'Copied',
   },
   app: {
     name: 'diemcau — online meeting coordinator',
@@ -97,9 +99,13 @@ export const en: Dictionary = {
       children: 'Lower-level meetings linked into this one',
       invite: 'Issue a link invitation',
       handOver:
-        "Give {{unit}}'s office the address and code below; they enter them under “Link up to a higher-level meeting” in their own meeting. Valid until {{until}}.",
+        "Read or send {{unit}}'s office the address and code below; they enter them under “Link up to a higher-level meeting” in their own meeting. Valid until {{until}}.",
       parentUrl: 'Address of the higher-level system',
-      token: 'Link invitation code',
+      code: 'Invitation code (10 signs, can be read out by phone)',
+      fullToken: 'Full invitation (send it electronically if needed)',
+      token: 'Invitation code (10 signs, or the full invitation)',
+      noUnitToInvite:
+        'No unit to invite: every invited unit has points on this system. A linked unit runs its own system and has no points in this directory.',
       up: 'Link up to a higher-level meeting',
       link: 'Link',
       unlink: 'Unlink',
@@ -173,6 +179,8 @@ export const en: Dictionary = {
     copyLink: 'Copy link',
     link: 'Join link',
     invitations: 'Invitations and join links',
+    noPointsHere:
+      'This meeting invites no points on this system: lower levels join through linked meetings (see “Linked meetings”).',
     issueAll: 'Issue links for {{count}} points',
     print: 'Print invitations (A4)',
     printNow: 'Print',
@@ -538,7 +546,7 @@ export const en: Dictionary = {
     date: 'Write day/month/year (e.g. 31/12/2026)',
   },
   point: {
-    toParent: 'Speak to the higher-level meeting ({{title}}); the chair here sends it up',
+    toParent: 'Speak to {{title}} (the chair here sends it up)',
     deviceProblem: {
       denied:
         'The browser has not allowed the camera/microphone. Chrome, Edge: click the lock left of the address → Camera, Microphone → Allow, then reload. Firefox: click the camera icon in the address bar → unblock.',
@@ -581,6 +589,8 @@ export const en: Dictionary = {
     noCamera: 'No picture: this point only watches and listens',
     downlink: {
       reduced: 'The link to this room is weak: the picture is lowered to keep the sound clear.',
+      sourceLow:
+        'The picture is low because its sender sends only a low quality (their computer or link), not because of this room’s link.',
       noVideo:
         'The link is too weak for the picture: the last one is held and the sound goes on. The picture comes back by itself.',
     },
@@ -624,6 +634,7 @@ export const en: Dictionary = {
       starting: 'just joined, stepping up',
       trying: 'trying a higher layer',
       estimate: 'by the bandwidth estimate',
+      sourceLow: 'the sender sends no more',
       title: 'Layer this room receives: {{layer}}; most its link allows: {{ceiling}}',
     },
     why: {

@@ -2,6 +2,8 @@
 export const vi = {
   common: {
     cancel: 'Hủy',
+    copy: 'Sao chép',
+    copied: 'Đã sao chép',
   },
   app: {
     name: 'diemcau — điều phối hội nghị trực tuyến',
@@ -93,9 +95,13 @@ export const vi = {
       children: 'Hội nghị cấp dưới kết nối vào hội nghị này',
       invite: 'Cấp lời mời kết nối',
       handOver:
-        'Gửi cho văn phòng {{unit}} địa chỉ và mã dưới đây; họ nhập ở mục «Kết nối lên hội nghị cấp trên» của hội nghị mình. Mã có hiệu lực đến {{until}}.',
+        'Đọc hoặc gửi cho văn phòng {{unit}} địa chỉ và mã dưới đây; họ nhập ở mục «Kết nối lên hội nghị cấp trên» của hội nghị mình. Mã có hiệu lực đến {{until}}.',
       parentUrl: 'Địa chỉ hệ thống cấp trên',
-      token: 'Mã lời mời kết nối',
+      code: 'Mã mời (10 ký tự, đọc được qua điện thoại)',
+      fullToken: 'Mã đầy đủ (gửi bằng văn bản điện tử nếu cần)',
+      token: 'Mã mời kết nối (10 ký tự, hoặc mã đầy đủ)',
+      noUnitToInvite:
+        'Không có đơn vị nào để mời kết nối: các đơn vị được mời đều có điểm cầu trên hệ thống này. Đơn vị kết nối liên thông là đơn vị có hệ thống riêng, trong danh bạ không có điểm cầu.',
       up: 'Kết nối lên hội nghị cấp trên',
       link: 'Kết nối',
       unlink: 'Ngắt kết nối',
@@ -169,6 +175,8 @@ export const vi = {
     copyLink: 'Chép đường dẫn',
     link: 'Đường dẫn tham dự',
     invitations: 'Giấy mời và đường dẫn tham dự',
+    noPointsHere:
+      'Hội nghị không mời điểm cầu nào trên hệ thống này: các đơn vị cấp dưới dự qua kết nối liên thông (mục «Kết nối liên thông»).',
     issueAll: 'Cấp đường dẫn cho {{count}} điểm cầu',
     print: 'In giấy mời (A4)',
     printNow: 'In',
@@ -549,7 +557,7 @@ export const vi = {
     date: 'Ghi theo dạng ngày/tháng/năm (vd. 31/12/2026)',
   },
   point: {
-    toParent: 'Phát biểu với hội nghị cấp trên ({{title}}); chủ trì tại đây sẽ chuyển lên',
+    toParent: 'Phát biểu với {{title}} (chủ trì chuyển lên)',
     deviceProblem: {
       denied:
         'Trình duyệt chưa cho phép dùng camera/micrô. Chrome, Edge: bấm biểu tượng ổ khóa bên trái địa chỉ → Camera, Micrô → Cho phép. Firefox: bấm biểu tượng camera trên thanh địa chỉ → bỏ chặn. Rồi bấm “Thử lại”.',
@@ -590,6 +598,8 @@ export const vi = {
     noCamera: 'Không có hình: điểm cầu chỉ xem và nghe',
     downlink: {
       reduced: 'Đường truyền đến điểm cầu yếu: hình được giảm chất lượng để giữ tiếng rõ.',
+      sourceLow:
+        'Hình đang ở chất lượng thấp do nơi phát hình chỉ gửi được mức thấp (máy hoặc đường truyền phía họ), không phải do đường truyền của điểm cầu.',
       noVideo: 'Đường truyền quá yếu để nhận hình: tạm giữ hình cuối, tiếng vẫn nghe bình thường. Hình sẽ tự trở lại.',
     },
     retry: 'Thử lại',
@@ -633,6 +643,7 @@ export const vi = {
       starting: 'mới vào, tăng dần',
       trying: 'đang thử lớp cao hơn',
       estimate: 'theo băng thông ước tính',
+      sourceLow: 'nơi phát chỉ gửi mức này',
       title: 'Lớp hình điểm cầu đang nhận: {{layer}}; đường truyền cho phép tối đa: {{ceiling}}',
     },
     why: {

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CopyButton } from '../components/CopyButton.js';
 import { FormError } from '../components/FormError.js';
 import { formatDate, formatTime } from '../format.js';
+import { linkedUnitsOf, unitSubtree } from '../state/units.js';
 import { api, messageOf, type DirectoryView, type MeetingDetail } from './api.js';
 
 interface Uplink {
@@ -16,7 +18,39 @@ interface Uplink {
 interface Invitation {
   unitName: string;
   linkToken: string;
+  /** Ten signs standing for the invitation at this coordinator (null from a server without a token registry). */
+  code: string | null;
   expiresAt: number;
+}
+
+/** Levels with nothing above them: a meeting held there is offered no link up. */
+const TOP_LEVELS = new Set(['nation', 'national', 'central', 'trung-uong']);
+
+/** A code as read out: two groups of five. */
+const spokenCode = (code: string) => code.replace(/^(\w{5})(\w{5})$/, '$1-$2').toUpperCase();
+
+/**
+ * The units this meeting can invite to link in: within the units it invites, those whose rooms live on coordinators
+ * of their own (no point of theirs in this directory), never the hub's own unit. Without the directory yet, the
+ * invited units but the hub's.
+ */
+function unitsToInvite(meeting: MeetingDetail, directory: DirectoryView | null): { code: string; name: string }[] {
+  const hubUnit = directory?.points.find((p) => p.code === meeting.hubPointId)?.unitCode ?? null;
+  if (directory === null) {
+    return meeting.invitation.units.filter((u) => u !== hubUnit).map((code) => ({ code, name: code }));
+  }
+  const withPoints = new Set(directory.points.map((p) => p.unitCode));
+  const seen = new Set<string>();
+
+  return meeting.invitation.units
+    .flatMap((code) => {
+      const unit = directory.units.find((u) => u.code === code);
+      const emptyItself = ![...unitSubtree(directory.units, code)].some((c) => withPoints.has(c));
+
+      return unit !== undefined && emptyItself ? [unit] : linkedUnitsOf(directory.units, directory.points, code);
+    })
+    .filter((u) => u.code !== hubUnit && !seen.has(u.code) && seen.add(u.code))
+    .map((u) => ({ code: u.code, name: u.name }));
 }
 
 const when = (at: number) => `${formatDate(at)} ${formatTime(at).slice(0, 5)}`;
@@ -45,8 +79,12 @@ export function LinkedMeetings({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [plainHttp, setPlainHttp] = useState(false);
-  const unitName = new Map(directory?.units.map((u) => [u.code, u.name]));
-  const units = meeting.invitation.units;
+  const units = unitsToInvite(meeting, directory);
+  const hubUnit = directory?.points.find((p) => p.code === meeting.hubPointId)?.unitCode;
+  const hubLevel = directory?.units.find((u) => u.code === hubUnit)?.level;
+  // The centre's meeting has no higher level to link up to; a meeting already linked shows its link whatever.
+  const canLinkUp = uplink !== null || hubLevel === undefined || !TOP_LEVELS.has(hubLevel);
+  const children = meeting.links ?? [];
 
   // The link's state changes on its own (a parent restarting): ask again every few seconds while on this page.
   useEffect(() => {
@@ -110,12 +148,12 @@ export function LinkedMeetings({
           {t('organizer.linked.plainHttp')}
         </p>
       )}
-      {units.length > 0 && (
+      {(units.length > 0 || children.length > 0) && (
         <>
           <h4>{t('organizer.linked.children')}</h4>
-          {(meeting.links ?? []).length > 0 && (
+          {children.length > 0 && (
             <ul data-testid="linked-children">
-              {(meeting.links ?? []).map((link) => (
+              {children.map((link) => (
                 <li key={link.unitId}>
                   {link.unitName}: {link.title} · {t(`organizer.linked.childState.${link.state}`)} ·{' '}
                   {t('organizer.linked.points', { connected: link.connectedPoints, count: link.points })}
@@ -128,9 +166,9 @@ export function LinkedMeetings({
               {t('organizer.unit')}
               <select value={unitId} onChange={(e) => setUnitId(e.target.value)} data-testid="linked-unit">
                 <option value="">—</option>
-                {units.map((code) => (
-                  <option key={code} value={code}>
-                    {unitName.get(code) ?? code}
+                {units.map((unit) => (
+                  <option key={unit.code} value={unit.code}>
+                    {unit.name}
                   </option>
                 ))}
               </select>
@@ -142,20 +180,42 @@ export function LinkedMeetings({
           {invitation !== null && (
             <div className="linked-invitation" data-testid="linked-invitation">
               <p>{t('organizer.linked.handOver', { unit: invitation.unitName, until: when(invitation.expiresAt) })}</p>
-              <label>
-                {t('organizer.linked.parentUrl')}
-                <input readOnly value={location.origin} />
-              </label>
-              <label>
-                {t('organizer.linked.token')}
-                <textarea readOnly rows={3} value={invitation.linkToken} data-testid="linked-token" />
-              </label>
+              <div className="copy-row">
+                <label>
+                  {t('organizer.linked.parentUrl')}
+                  <input readOnly value={location.origin} data-testid="linked-address" />
+                </label>
+                <CopyButton text={location.origin} />
+              </div>
+              {invitation.code !== null && (
+                <div className="copy-row">
+                  <label>
+                    {t('organizer.linked.code')}
+                    <output className="link-code" data-testid="linked-code">
+                      {spokenCode(invitation.code)}
+                    </output>
+                  </label>
+                  <CopyButton text={spokenCode(invitation.code)} testId="linked-code-copy" />
+                </div>
+              )}
+              <details>
+                <summary>{t('organizer.linked.fullToken')}</summary>
+                <div className="copy-row">
+                  <textarea readOnly rows={3} value={invitation.linkToken} data-testid="linked-token" />
+                  <CopyButton text={invitation.linkToken} />
+                </div>
+              </details>
             </div>
           )}
         </>
       )}
-      <h4>{t('organizer.linked.up')}</h4>
-      {uplink !== null ? (
+      {units.length === 0 && children.length === 0 && !canLinkUp && (
+        <p className="hint" data-testid="linked-none">
+          {t('organizer.linked.noUnitToInvite')}
+        </p>
+      )}
+      {canLinkUp && <h4>{t('organizer.linked.up')}</h4>}
+      {!canLinkUp ? null : uplink !== null ? (
         <p data-testid="uplink-state">
           {t(`organizer.linked.upState.${uplink.state}`, { title: uplink.parentTitle ?? uplink.parentUrl })} (
           {t('organizer.linked.since', { at: when(uplink.since) })})

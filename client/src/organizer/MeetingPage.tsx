@@ -198,9 +198,15 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
       <MeetingRecord meetingId={meetingId} />
       <h3>{t('organizer.invitations')}</h3>
       <div className="form-row">
-        <button type="button" className="primary" onClick={() => void issueAll()} data-testid="issue-links">
-          {t('organizer.issueAll', { count: meeting?.invited ?? 0 })}
-        </button>
+        {(meeting?.invited ?? 0) > 0 ? (
+          <button type="button" className="primary" onClick={() => void issueAll()} data-testid="issue-links">
+            {t('organizer.issueAll', { count: meeting?.invited ?? 0 })}
+          </button>
+        ) : (
+          <p className="hint" data-testid="no-points-here">
+            {t('organizer.noPointsHere')}
+          </p>
+        )}
         {links.length > 0 && (
           <>
             <button type="button" onClick={() => setPrinting(true)} data-testid="print-sheet">

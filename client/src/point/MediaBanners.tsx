@@ -27,15 +27,16 @@ export function MediaBanners({ media }: { media: MediaView }) {
           {t('app.mediaFailed')} <RetryButton media={media} />
         </div>
       )}
-      {/* Lowered for the link's sake (not a room that has just joined and is stepping up). */}
-      {media.downlink !== null &&
-        media.downlink.ceiling >= 0 &&
-        media.downlink.ceiling < 2 &&
-        media.downlink.reason !== 'starting' && (
-          <div className="banner banner-info" role="status" data-testid="downlink-reduced">
-            {t('point.downlink.reduced')}
-          </div>
-        )}
+      {linkLowered(media.downlink) && (
+        <div className="banner banner-info" role="status" data-testid="downlink-reduced">
+          {t('point.downlink.reduced')}
+        </div>
+      )}
+      {sourceLow(media.downlink) && (
+        <div className="banner banner-info" role="status" data-testid="source-low">
+          {t('point.downlink.sourceLow')}
+        </div>
+      )}
       {media.elsewhere !== null && (
         <div className="banner banner-refused" role="alert" data-testid="open-elsewhere">
           {t(`point.elsewhere.${media.elsewhere}`)}{' '}
@@ -47,6 +48,18 @@ export function MediaBanners({ media }: { media: MediaView }) {
     </>
   );
 }
+
+type Downlink = MediaView['downlink'];
+
+/**
+ * Lowered for the link's sake: losses on this room's link brought the ceiling down (not a room that has just joined
+ * and is stepping up, nor a picture whose sender sends no more: the bridge counts no loss for that).
+ */
+const linkLowered = (d: Downlink): boolean => d !== null && d.ceiling >= 0 && d.ceiling < 2 && d.reason !== 'starting';
+
+/** Only the lowest picture comes because its sender sends no more (a loaded computer at the source). */
+const sourceLow = (d: Downlink): boolean =>
+  d !== null && d.source === 0 && d.layer === 0 && !linkLowered(d) && d.ceiling > 0;
 
 function RetryButton({ media }: { media: MediaView }) {
   const { t } = useTranslation();

@@ -341,7 +341,7 @@ function FloorRequestForm({
         </label>
       )}
       {parentTitle !== null && (
-        <label className="to-parent">
+        <label className="to-parent" data-testid="to-parent-label">
           <input
             type="checkbox"
             checked={toParent}

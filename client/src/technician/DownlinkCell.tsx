@@ -14,8 +14,16 @@ export function DownlinkCell({ downlink }: { downlink: Downlink | undefined }) {
   }
   const shown = downlink.ceiling < 0 ? -1 : (downlink.layer ?? -1);
   const layer = t(`technician.downlink.layer.${shown}`);
-  const why =
-    downlink.reason !== 'clear'
+  // Without losses, a picture no lower than its sender sends is the sender's doing.
+  const bySender =
+    downlink.reason !== 'loss' &&
+    downlink.source != null &&
+    shown >= 0 &&
+    shown >= downlink.source &&
+    downlink.source < 2;
+  const why = bySender
+    ? t('technician.downlink.sourceLow')
+    : downlink.reason !== 'clear'
       ? t(`technician.downlink.${downlink.reason}`)
       : shown < 2
         ? t('technician.downlink.estimate')

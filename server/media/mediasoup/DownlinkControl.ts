@@ -55,6 +55,8 @@ export class DownlinkControl {
   readonly #told = new Set<string>();
   /** When each picture was first seen resumed. */
   readonly #resumedAt = new WeakMap<ms.Consumer, number>();
+  /** Which layers each picture's sender sent at the last look, and since when. */
+  readonly #sourceSeen = new WeakMap<ms.Consumer, { layers: string; since: number }>();
   readonly #timer: NodeJS.Timeout;
 
   constructor({
@@ -89,9 +91,16 @@ export class DownlinkControl {
   /** What the receiver gets now and why, for the technician. */
   viewOf(participant: Participant): DownlinkView {
     const { ceiling, reason } = this.#stateOf(participant);
-    const layers = cameraVideo(participant).map((c) => c.currentLayers?.spatialLayer ?? -1);
+    const pictures = cameraVideo(participant);
+    const layers = pictures.map((c) => c.currentLayers?.spatialLayer ?? -1);
+    const main = mainPicture(pictures);
 
-    return { ceiling, reason, layer: layers.length === 0 ? null : Math.max(...layers) };
+    return {
+      ceiling,
+      reason,
+      layer: layers.length === 0 ? null : Math.max(...layers),
+      source: main === null ? null : sentLayer(main),
+    };
   }
 
   /** One look at every receiver; the timer calls it, tests may too. */
@@ -104,19 +113,21 @@ export class DownlinkControl {
       }
       const key = keyOf(participant);
       const before = this.#stateOf(participant);
-      // The main picture: the one the plan wants highest (the program rather than a thumbnail).
-      const main = pictures.reduce((a, b) => (planned(b).spatialLayer > planned(a).spatialLayer ? b : a));
+      const main = mainPicture(pictures) as ms.Consumer;
       if (!main.paused && !this.#resumedAt.has(main)) {
         this.#resumedAt.set(main, now);
       }
       const flowing = !main.paused && main.currentLayers !== undefined;
-      // Nothing forwarded though the sender sends: as bad as the lowest layer can be.
+      // Nothing forwarded though the sender sends, and has sent the same layers for a while: as bad as the lowest
+      // layer can be. A sender that has just dropped or restored a layer (a loaded browser) leaves the bridge
+      // waiting for the other layer's key frame: that is not the receiver's link.
       const starved =
         !main.paused &&
         !main.producerPaused &&
         main.currentLayers === undefined &&
         main.score.producerScores.some((score) => score > 0) &&
-        now - (this.#resumedAt.get(main) ?? now) >= STARVED_AFTER_MS;
+        now - (this.#resumedAt.get(main) ?? now) >= STARVED_AFTER_MS &&
+        now - this.#sourceSince(main, now) >= STARVED_AFTER_MS;
       const after = nextDownlink(before, {
         at: now,
         score: flowing ? main.score.score : starved ? 0 : null,
@@ -148,6 +159,18 @@ export class DownlinkControl {
     clearInterval(this.#timer);
   }
 
+  /** Since when the picture's sender has sent the layers it sends now. */
+  #sourceSince(consumer: ms.Consumer, now: number): number {
+    const layers = consumer.score.producerScores.map((score) => (score > 0 ? '1' : '0')).join('');
+    const seen = this.#sourceSeen.get(consumer);
+    if (seen?.layers === layers) {
+      return seen.since;
+    }
+    this.#sourceSeen.set(consumer, { layers, since: now });
+
+    return now;
+  }
+
   #stateOf(participant: Participant): DownlinkState {
     return this.#states.get(keyOf(participant))?.state ?? initialDownlink(this.#now());
   }
@@ -174,3 +197,19 @@ const keyOf = (participant: Participant): string =>
 
 const planned = (consumer: ms.Consumer): PlannedLayers =>
   (consumer.appData.planned as PlannedLayers | undefined) ?? { spatialLayer: TOP_LAYER, temporalLayer: TOP_LAYER };
+
+/** The main picture: the one the plan wants highest (the program rather than a thumbnail). */
+const mainPicture = (pictures: ms.Consumer[]): ms.Consumer | null =>
+  pictures.length === 0 ? null : pictures.reduce((a, b) => (planned(b).spatialLayer > planned(a).spatialLayer ? b : a));
+
+/** The highest layer the picture's sender sends now (its encodings in order, lowest first), -1 for none. */
+const sentLayer = (consumer: ms.Consumer): number => {
+  const scores = consumer.score.producerScores;
+  for (let layer = scores.length - 1; layer >= 0; layer -= 1) {
+    if ((scores[layer] ?? 0) > 0) {
+      return Math.min(layer, 2);
+    }
+  }
+
+  return -1;
+};

@@ -67,6 +67,14 @@ const attach = (m: Meeting, report = provinceReport(), tokenId = 'tok-1') =>
   m.run({ type: 'link.attach', unitId: 'P1', tokenId, report }, LINK);
 
 describe('linked meetings: the parent side', () => {
+  it("a meeting of the centre's own unit holds the provinces without rooms here as its units (invited by linking)", () => {
+    const m = new Meeting(smallMeetingInput({ hubPointId: 'TW', invite: { units: ['VN'] } }), nationDirectory());
+    const units = m.state.def.units.map((u) => u.code);
+    // P1 has no point here: it is a unit of the meeting, to be linked in. P2's hall point is invited as a room.
+    expect(units).toEqual(['VN', 'P1', 'P2']);
+    expect(m.state.def.invitedPointIds).toEqual(['DC-P2']);
+  });
+
   it("places a child's hall and points under the invited unit, and counts them as invited", () => {
     const m = national();
     m.run({ type: 'meeting.open' });
