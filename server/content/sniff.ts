@@ -1,4 +1,4 @@
-import type { DocumentKind } from '../domain/content.js';
+import type { DocumentKind } from '../domain/contentTypes.js';
 import { DomainError } from '../domain/errors.js';
 
 /** The entry an Office Open XML package of each kind always has. */

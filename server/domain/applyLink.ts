@@ -1,4 +1,4 @@
-import { pointsOf } from './apply.js';
+import { pointsOf } from './state.js';
 import type { MeetingEvent } from './events.js';
 import { withLinkedChildren } from './linking.js';
 import type { MeetingState } from './model.js';

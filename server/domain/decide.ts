@@ -21,15 +21,12 @@ import {
   releaseFloor,
   reorderFloor,
   requestFloor,
-  requireInSession,
-  requireInvited,
-  requireLive,
-  requireNotEnded,
   revokeFloor,
   setPriority,
   setSpeakingLimit,
   withdrawFloor,
 } from './floor.js';
+import { requireInSession, requireInvited, requireLive, requireNotEnded } from './guards.js';
 import { decideLink, isLinkCommand } from './linkDecisions.js';
 import type { MeetingState } from './model.js';
 import { assignTask, recordConclusion, setTaskStatus, summarizeTurn } from './record.js';

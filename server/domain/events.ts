@@ -10,9 +10,9 @@ import type {
   RollCallCloseReason,
 } from './model.js';
 import type { Point, Unit } from './directory.js';
-import type { TaskStatus } from './record.js';
-import type { ParentScreen, ParentSlides } from './relayedSlides.js';
-import type { ContentStopReason, DocumentFacts } from './content.js';
+import type { TaskStatus } from './recordTypes.js';
+import type { ParentScreen, ParentSlides } from './linkTypes.js';
+import type { ContentStopReason, DocumentFacts } from './contentTypes.js';
 
 /** The bodies of every meeting event. The log stores them inside an {@link EventEnvelope}. */
 export type EventBody =

@@ -1,6 +1,7 @@
-import { insertionIndex } from './apply.js';
+import { insertionIndex } from './state.js';
 import type { CommandOf } from './commands.js';
 import { DomainError } from './errors.js';
+import { requireInSession, requireInvited, requireLive, requireNotEnded } from './guards.js';
 import type { EventBody } from './events.js';
 import type { FloorRequest, MeetingState } from './model.js';
 
@@ -210,31 +211,4 @@ function speakingLimit(state: MeetingState, limitSec: number | undefined): numbe
   }
 
   return value;
-}
-
-export function requireInvited(state: MeetingState, pointId: string): void {
-  if (state.points[pointId] === undefined || pointId === state.def.hubPointId) {
-    throw new DomainError('NOT_INVITED', `Điểm cầu ${pointId} không được mời (point not invited)`);
-  }
-}
-
-export function requireNotEnded(state: MeetingState): void {
-  if (state.status === 'ended') {
-    throw new DomainError('MEETING_ENDED', 'Hội nghị đã kết thúc (the meeting has ended)');
-  }
-}
-
-/** Open or in session: points can join, request the floor and answer roll calls. */
-export function requireLive(state: MeetingState): void {
-  requireNotEnded(state);
-  if (state.status === 'scheduled') {
-    throw new DomainError('MEETING_NOT_OPEN', 'Hội nghị chưa mở (the meeting is not open yet)');
-  }
-}
-
-export function requireInSession(state: MeetingState): void {
-  requireLive(state);
-  if (state.status !== 'in_session') {
-    throw new DomainError('MEETING_NOT_IN_SESSION', 'Hội nghị chưa bắt đầu phiên họp (the session has not started)');
-  }
 }

@@ -1,7 +1,8 @@
 import type { Command } from './commands.js';
 import { DomainError } from './errors.js';
 import type { EventBody } from './events.js';
-import { releaseFloor, requestFloor, requireInSession, requireLive, requireNotEnded, withdrawFloor } from './floor.js';
+import { releaseFloor, requestFloor, withdrawFloor } from './floor.js';
+import { requireInSession, requireLive, requireNotEnded } from './guards.js';
 import {
   attachChild,
   childLinkLost,

@@ -1,11 +1,11 @@
 import type { CommandOf } from './commands.js';
-import type { Point, Unit } from './directory.js';
+import type { ChildReport, LinkedChild, Uplink } from './linkTypes.js';
+import type { Point } from './directory.js';
 import { DomainError } from './errors.js';
 import type { EventBody } from './events.js';
-import { requireLive, requireNotEnded } from './floor.js';
+import { requireLive, requireNotEnded } from './guards.js';
 import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from './model.js';
 import { emptyCounts, rollCallChain, type RollCallTally, type TallyCounts } from './rollCall.js';
-import type { ParentScreen, ParentSlides } from './relayedSlides.js';
 
 /**
  * Linked meetings (kết nối liên thông): a child meeting on another coordinator joins this one as one of its units.
@@ -15,40 +15,6 @@ import type { ParentScreen, ParentSlides } from './relayedSlides.js';
  * A child's point is known in the parent as `<unitId>.<its id in the child>`; a grandchild's point, already named so
  * in the child, gets one more prefix. The same rules therefore hold at any depth.
  */
-
-/** A child meeting as the parent sees it (`MeetingState.links`, by the unit it was invited for). */
-export interface LinkedChild {
-  unitId: string;
-  /** The invitation's token id: one child at a time may hold it. */
-  tokenId: string;
-  childMeetingId: string;
-  title: string;
-  state: 'linked' | 'lost' | 'unlinked';
-  since: number;
-  /** The child's own hall (its hub), as a point of the parent. */
-  hallPointId: string;
-  /** The child's units and points in the parent's names, kept so that an amended definition keeps them. */
-  units: Unit[];
-  points: Point[];
-  /** Parent id → the id in the child. */
-  localIds: Record<string, string>;
-  /** The child meeting and every meeting linked below it (loop prevention). */
-  lineage: string[];
-}
-
-/** What a child reports of itself when it links (and again on every resume). */
-export interface ChildReport {
-  meetingId: string;
-  title: string;
-  hub: Point;
-  units: Unit[];
-  /** Invited points (the hub excluded), with the child's own linked points already prefixed. */
-  points: Point[];
-  /** Point ids (the child's) connected now. */
-  connected: string[];
-  /** Every meeting id on the child's side (itself and its descendants): a parent among them is a loop. */
-  lineage: string[];
-}
 
 /** Meeting ids this meeting and its linked descendants are: what its report up names as its lineage. */
 export function lineageOf(state: MeetingState): string[] {
@@ -74,37 +40,6 @@ export function reportOf(state: MeetingState): ChildReport {
 /** This meeting's parent, as far as it knows (one level up: the parent checks further up itself). */
 function ancestry(state: MeetingState): string[] {
   return state.uplink?.parentMeetingId == null ? [] : [state.uplink.parentMeetingId];
-}
-
-/** The child's side: this meeting linked up to a parent (`MeetingState.uplink`). */
-export interface Uplink {
-  parentUrl: string;
-  /**
-   * Which invitation the link uses (a fingerprint, not the invitation: the credential itself is kept apart, in the
-   * coordinator's LinkCredentials).
-   */
-  linkTokenId: string;
-  /** The invitation itself, only in logs written before credentials were kept apart (used once, then kept apart). */
-  legacyLinkToken?: string;
-  parentMeetingId: string | null;
-  /** The unit of the parent this meeting stands for, once the parent said so. */
-  unitId: string | null;
-  parentTitle: string | null;
-  /** The parent's hub ("Điểm cầu Trung ương") and its agenda item now, as the parent last said (absent in older logs). */
-  parentHubName?: string | null;
-  parentAgendaItem?: string | null;
-  /** Where this meeting's forwarded requests wait in the parent's queue, by point (1 = next). */
-  parentQueue?: Record<string, number>;
-  state: 'connecting' | 'linked' | 'lost';
-  since: number;
-  /** The child shows the parent's program to its points (tiếp sóng), or its own. */
-  relaying: boolean;
-  /** Local roll call id → the parent's, for roll calls held on the parent's behalf. */
-  rollCalls: Record<string, string>;
-  /** The slides the parent shows now, if any (absent in logs written before slides crossed links). */
-  parentSlides?: ParentSlides | null;
-  /** The screen the parent shows now, if any (absent in logs written before screens crossed links). */
-  parentScreen?: ParentScreen | null;
 }
 
 export const REMOTE_ID_SEPARATOR = '.';

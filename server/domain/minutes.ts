@@ -2,7 +2,8 @@ import { placesOfContent, shownOf, type ShownContent } from './contentRecord.js'
 import { DirectoryIndex } from './directory.js';
 import type { MeetingEvent } from './events.js';
 import type { AgendaKind, ChairPerson, MeetingState } from './model.js';
-import { assigneeOf, turnLog, type LoggedTurn, type Task } from './record.js';
+import { assigneeOf, turnLog, type LoggedTurn } from './record.js';
+import { type Task } from './recordTypes.js';
 import { meetingRollCall } from './attendance.js';
 import { recordedSeconds, recordingOffset, type RecordedSpan } from './recording.js';
 import { tallyRollCall, type TallyCounts } from './rollCall.js';

@@ -1,8 +1,8 @@
-import type { Content, MeetingDocument } from './content.js';
+import type { Content, MeetingDocument } from './contentTypes.js';
 import type { Person } from './accounts.js';
 import type { Point, Unit } from './directory.js';
-import type { LinkedChild, Uplink } from './linking.js';
-import type { MeetingRecord } from './record.js';
+import type { LinkedChild, Uplink } from './linkTypes.js';
+import type { MeetingRecord } from './recordTypes.js';
 
 export const MEETING_KINDS = ['briefing', 'working', 'dialogue'] as const;
 export type MeetingKind = (typeof MEETING_KINDS)[number];

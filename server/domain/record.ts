@@ -2,41 +2,20 @@ import type { DirectoryIndex } from './directory.js';
 import { DomainError } from './errors.js';
 import type { EventBody } from './events.js';
 import type { Answer, FloorKind, MeetingState } from './model.js';
+import {
+  CONCLUSION_MAX,
+  DEPARTMENT_MAX,
+  SUMMARY_MAX,
+  TASK_TEXT_MAX,
+  type Task,
+  type TaskStatus,
+} from './recordTypes.js';
 import { normalizeText } from './text.js';
 
 /**
  * The meeting's record kept by the secretary (thư ký): a short summary of each turn at the floor, the chair's
  * conclusion, and the tasks assigned (nhiệm vụ được giao). Pure rules; the minutes and the task register read it.
  */
-export const SUMMARY_MAX = 2000;
-export const CONCLUSION_MAX = 10_000;
-export const TASK_TEXT_MAX = 1000;
-export const DEPARTMENT_MAX = 160;
-
-export type TaskStatus = 'open' | 'done';
-
-export interface Task {
-  taskId: string;
-  text: string;
-  /** The unit of the meeting it is assigned to, or null when it goes to a department only. */
-  unitId: string | null;
-  /** A department or body named in words ("Sở Xây dựng"), or null. */
-  department: string | null;
-  /** The last day it is due, `yyyy-mm-dd` (Hanoi), or null. */
-  deadline: string | null;
-  status: TaskStatus;
-  assignedAt: number;
-  /** When it was marked done, or null. */
-  doneAt: number | null;
-}
-
-export interface MeetingRecord {
-  /** Turn index (into `state.turns`) → the secretary's summary. */
-  summaries: Record<number, string>;
-  conclusion: string | null;
-  tasks: Task[];
-}
-
 function requireRecordable(state: MeetingState): void {
   if (state.status === 'scheduled') {
     throw new DomainError('MEETING_NOT_OPEN', 'Hội nghị chưa mở: chưa có gì để ghi (the meeting is not open yet)');

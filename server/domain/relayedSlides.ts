@@ -1,33 +1,10 @@
 import type { MeetingState } from './model.js';
+import type { ParentScreen, ParentSlides } from './linkTypes.js';
 
 /**
  * Linked meetings, slides: what a parent shows as slides reaches the meetings linked below it (pure rules; the link
  * carries them in server/linking, the pages come through server/linking/ParentPages.ts).
  */
-
-/**
- * A document's page the parent shows beside its speaker, as a child relays it: the child's consoles draw the same page,
- * its image fetched once through the link (`pagesAt` names where on the parent's coordinator the pages are: its own
- * documents, or slides it relays from its own parent in turn).
- */
-export interface ParentSlides {
-  documentId: string;
-  documentName: string;
-  page: number;
-  pages: number | null;
-  presenterName: string;
-  since: number;
-  pagesAt: 'documents' | 'parent-documents';
-}
-
-/**
- * A screen the parent shows beside its speaker, as a child relays it: its picture comes down the media pipe (a shared
- * screen shown at the centre, or one the parent relays from its own parent in turn).
- */
-export interface ParentScreen {
-  presenterName: string;
-  since: number;
-}
 
 /** Events after which the parent's content shown here (and passed on below) may differ, besides content events. */
 export const RELAYED_SLIDES_EVENTS: ReadonlySet<string> = new Set([

@@ -1,10 +1,10 @@
-import { outcomeOf } from './apply.js';
+import { outcomeOf } from './state.js';
 import type { CommandOf } from './commands.js';
 import { DirectoryIndex } from './directory.js';
 import { DomainError } from './errors.js';
 import type { EventBody } from './events.js';
 import type { MeetingState, RollCall, RollCallOutcome } from './model.js';
-import { requireInvited, requireLive } from './floor.js';
+import { requireInvited, requireLive } from './guards.js';
 
 /** Roll-call (điểm danh) decisions and tallies. */
 

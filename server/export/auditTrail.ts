@@ -1,6 +1,7 @@
 import type { DirectoryIndex } from '../domain/directory.js';
 import { LINK_EVENTS, type MeetingEvent } from '../domain/events.js';
 import type { Actor } from '../domain/model.js';
+import type { Context } from './auditContext.js';
 import { describeContent } from './contentAudit.js';
 import { isContentEvent } from '../domain/content.js';
 import { formatDateTime } from '../format.js';
@@ -141,16 +142,6 @@ export function auditRows(
   }
 
   return rows;
-}
-
-export interface Context {
-  say: (words: Words) => string;
-  pointName: (id: string) => string;
-  index: DirectoryIndex;
-  requests: Map<string, string>;
-  agenda: readonly { title: string }[];
-  /** Document names by id, as attached so far. */
-  documents: Map<string, string>;
 }
 
 /** `[action, detail]` of one event, in the trail's language. */

@@ -1,5 +1,6 @@
-import type { ContentEvent, ContentStopReason } from '../domain/content.js';
-import type { Context } from './auditTrail.js';
+import type { ContentEvent } from '../domain/content.js';
+import type { ContentStopReason } from '../domain/contentTypes.js';
+import type { Context } from './auditContext.js';
 import type { Words } from './words.js';
 
 /** The audit trail's words for documents and what was shown beside the speaker. */

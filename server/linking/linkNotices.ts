@@ -1,5 +1,6 @@
 import { QUEUE_EVENTS, type MeetingEvent } from '../domain/events.js';
-import { childOf, type LinkedChild } from '../domain/linking.js';
+import { childOf } from '../domain/linking.js';
+import { type LinkedChild } from '../domain/linkTypes.js';
 import { RELAYED_SLIDES_EVENTS, screenForChildren, slidesForChildren } from '../domain/relayedSlides.js';
 import { isContentEvent } from '../domain/content.js';
 import type { MeetingState } from '../domain/model.js';

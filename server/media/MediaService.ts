@@ -3,7 +3,8 @@ import { DomainError } from '../domain/errors.js';
 import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
-import type { DownlinkView, JoinResult, MediaBridge, SlotLabel, TransportStats } from './MediaBridge.js';
+import type { MediaBridge, TransportStats } from './MediaBridge.js';
+import type { DownlinkView, JoinResult, SlotLabel } from '../protocol/mediaWire.js';
 import type { PipedProducer } from './MediaBridge.js';
 import {
   planRouting,

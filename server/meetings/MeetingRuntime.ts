@@ -1,4 +1,5 @@
-import { applyEvent, initialState, replay } from '../domain/apply.js';
+import { applyEvent, replay } from '../domain/apply.js';
+import { initialState } from '../domain/state.js';
 import { authorize } from '../domain/authorize.js';
 import type { Command } from '../domain/commands.js';
 import { decide, nextDeadline } from '../domain/decide.js';

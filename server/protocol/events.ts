@@ -4,9 +4,9 @@ import type { Ack, AckCallback } from './common.js';
 import type { MESSAGES, MessageName } from './messages.js';
 import type { REQUESTS, RequestName } from './requests.js';
 import type { AttendanceRowView } from './http.js';
-import type { HistoryColumns } from '../telemetry/TelemetryHistory.js';
-import type { IceRestart, JoinResult, TransportOptions } from '../media/MediaBridge.js';
-import type { IceServers } from '../reach/turn.js';
+import type { HistoryColumns } from './telemetryWire.js';
+import type { IceRestart, JoinResult, TransportOptions } from './mediaWire.js';
+import type { IceServers } from './mediaWire.js';
 
 /** What each request's successful ack carries besides `ok: true`. */
 export interface AckResults {

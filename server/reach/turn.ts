@@ -1,18 +1,8 @@
+import type { IceServer, IceServers } from '../protocol/mediaWire.js';
 import { createHmac } from 'node:crypto';
 import { turnExpiry, turnUsername } from '../domain/reach.js';
 
 /** An entry of RTCConfiguration.iceServers. */
-export interface IceServer {
-  urls: string[];
-  username?: string;
-  credential?: string;
-}
-
-/** The ICE servers a console uses, and until when their credentials are good (null: none to renew). */
-export interface IceServers {
-  iceServers: IceServer[];
-  expiresAt: number | null;
-}
 
 /**
  * Hands each console time-limited TURN credentials (TURN REST: coturn `use-auth-secret` with the same secret). STUN

@@ -1,4 +1,4 @@
-import type { TypedServer } from './SignalingServer.js';
+import type { TypedServer } from './typedServer.js';
 
 /**
  * Gives new sessions their first replay offset. With connection-state recovery a session resumes from the last

@@ -1,12 +1,11 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import type { JoinTokens } from '../auth/JoinTokens.js';
 import { DomainError } from '../domain/errors.js';
 import type { MeetingEvent } from '../domain/events.js';
 import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../protocol/events.js';
 import type { TelemetryService } from '../telemetry/TelemetryService.js';
 import type { MediaService } from '../media/MediaService.js';
 import { socketLimiter } from './limits.js';
@@ -17,13 +16,12 @@ import { dispatchRequest, toErrorBody } from './handle.js';
 import { TurnCredentials } from '../reach/turn.js';
 import { MeetingGateway, type GatewayOptions, type Opened, type SocketRef } from './MeetingGateway.js';
 import { ReplayMarkers } from './ReplayMarkers.js';
+import type { TypedServer, TypedSocket } from './typedServer.js';
+import type { SocketData } from '../protocol/events.js';
 import type { Snapshot } from '../protocol/messages.js';
 import type { RequestName } from '../protocol/requests.js';
 
 const logger = createLogger('SignalingServer');
-
-export type TypedServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface SignalingServerOptions {
   httpServer: HttpServer;

@@ -6,7 +6,7 @@ import { RELAYED_SLIDES_EVENTS } from '../domain/relayedSlides.js';
 import { CONTENT_EVENTS } from '../domain/content.js';
 import { nextLocalRequest } from '../domain/floor.js';
 import { contentViewOf } from './contentView.js';
-import type { TypedServer } from './SignalingServer.js';
+import type { TypedServer } from './typedServer.js';
 import { floorView, recordViewOf, rollCallPointView, rollCallStaffView, statusView } from './views.js';
 
 const STATUS_EVENTS = new Set<EventType>([

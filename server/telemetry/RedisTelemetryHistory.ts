@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { LinkSample } from './classify.js';
-import { HISTORY_FIELDS, type HistoryColumns } from './TelemetryHistory.js';
+import { HISTORY_FIELDS, type HistoryColumns } from '../protocol/telemetryWire.js';
 
 /**
  * Link-quality history in Redis: one capped stream per meeting point (`MAXLEN ~` the 30-minute window), so any

@@ -1,23 +1,8 @@
+import { HISTORY_FIELDS, type HistoryColumns, type HistoryField } from '../protocol/telemetryWire.js';
 import type { LinkSample } from './classify.js';
 
-/** The numeric fields kept per sample, in storage order. */
-export const HISTORY_FIELDS = [
-  'lossPct',
-  'rttMs',
-  'jitterMs',
-  'fpsIn',
-  'fpsOut',
-  'kbpsIn',
-  'kbpsOut',
-  'freezeCount',
-  'freezeMs',
-  'audioLevel',
-] as const satisfies readonly (keyof LinkSample)[];
-
-export type HistoryField = (typeof HISTORY_FIELDS)[number];
-
-/** Columnar history, ready for a time-series plot: `at[i]` with each field's value (null when not reported). */
-export type HistoryColumns = { at: number[] } & Record<HistoryField, (number | null)[]>;
+// Every field kept is a field of a sample (a compile-time check: the protocol lists them, telemetry fills them).
+const _fieldsOfSamples: readonly (keyof LinkSample)[] = HISTORY_FIELDS;
 
 /**
  * One point's recent samples in a ring buffer of typed arrays (30 min at 2 s ≈ 900 samples ≈ 45 KB), growing to its

@@ -12,8 +12,10 @@ import {
   unstableReasons,
 } from './classify.js';
 import type { HealthReason } from '../domain/model.js';
-import { SampleRing, type HistoryColumns } from './TelemetryHistory.js';
-import type { DownlinkView, TransportStats } from '../media/MediaBridge.js';
+import { SampleRing } from './TelemetryHistory.js';
+import { type HistoryColumns } from '../protocol/telemetryWire.js';
+import type { TransportStats } from '../media/MediaBridge.js';
+import type { DownlinkView } from '../protocol/mediaWire.js';
 import type { RedisTelemetryHistory } from './RedisTelemetryHistory.js';
 
 const logger = createLogger('TelemetryService');

@@ -1,4 +1,4 @@
-import type { ConsumerOptions } from '../../server/media/MediaBridge.js';
+import type { ConsumerOptions } from '../../server/protocol/mediaWire.js';
 import { connectMeeting, request, type MeetingSocket } from '../../server/protocol/client.js';
 
 /** A mediasoup peer in Node (msc-node: mediasoup-client over werift), for the side-by-side media benchmark. */

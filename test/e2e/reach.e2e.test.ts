@@ -6,7 +6,7 @@ import { freePort } from '../helpers/poll.js';
 import { startTestServer } from '../helpers/server.js';
 import { eventually, slotStats } from './browser.js';
 import type { Page } from 'playwright-core';
-import type { DownlinkView } from '../../server/media/MediaBridge.js';
+import type { DownlinkView } from '../../server/protocol/mediaWire.js';
 import type { MediasoupBridge } from '../../server/media/mediasoup/MediasoupBridge.js';
 import { PROFILES, type LinkProfile } from '../helpers/netns.js';
 import { pathOf, receivedOver } from './linkStats.js';

@@ -1,4 +1,5 @@
-import { applyEvent, initialState } from '../../server/domain/apply.js';
+import { applyEvent } from '../../server/domain/apply.js';
+import { initialState } from '../../server/domain/state.js';
 import { authorize } from '../../server/domain/authorize.js';
 import type { Command } from '../../server/domain/commands.js';
 import { decide } from '../../server/domain/decide.js';

@@ -8,14 +8,8 @@ import type { MeetingClient } from '../state/MeetingClient.js';
 import { downloadExport } from './downloadExport.js';
 import { SaveNote } from './SaveNote.js';
 import { useDraft } from './useDraft.js';
-import {
-  CONCLUSION_MAX,
-  deadlineText,
-  DEPARTMENT_MAX,
-  SUMMARY_MAX,
-  TASK_TEXT_MAX,
-  taskState,
-} from '../../../server/domain/record.js';
+import { deadlineText, taskState } from '../../../server/domain/record.js';
+import { CONCLUSION_MAX, DEPARTMENT_MAX, SUMMARY_MAX, TASK_TEXT_MAX } from '../../../server/domain/recordTypes.js';
 import { offsetText, recordingOffset, type RecordedSpan } from '../../../server/domain/recording.js';
 
 type RecordView = NonNullable<ConsoleState['record']>;

@@ -1,4 +1,4 @@
-import type { DownlinkView, JoinResult, SlotLabel } from '../../../server/media/MediaBridge.js';
+import type { DownlinkView, JoinResult, SlotLabel } from '../../../server/protocol/mediaWire.js';
 import { request, type MeetingSocket } from '../../../server/protocol/client.js';
 import type { InboundStats, MediaSession, SlotSink } from './MediaSession.js';
 import { MediasoupSession } from './MediasoupSession.js';

@@ -1,4 +1,4 @@
-import type { SlotLabel } from '../../../server/media/MediaBridge.js';
+import type { SlotLabel } from '../../../server/protocol/mediaWire.js';
 
 /** What one receive slot has decoded so far, from the browser's own `getStats()`. */
 export interface InboundStats {

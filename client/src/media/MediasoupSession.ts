@@ -7,7 +7,7 @@ import type {
   Transport,
   TransportOptions,
 } from 'mediasoup-client/types';
-import type { ConsumerOptions, SlotLabel } from '../../../server/media/MediaBridge.js';
+import type { ConsumerOptions, SlotLabel } from '../../../server/protocol/mediaWire.js';
 import { request, type MeetingSocket } from '../../../server/protocol/client.js';
 import type { AckResultOf, ServerToClientEvents } from '../../../server/protocol/events.js';
 import type { RequestPayload } from '../../../server/protocol/requests.js';

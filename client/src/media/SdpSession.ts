@@ -1,4 +1,4 @@
-import type { SlotLabel } from '../../../server/media/MediaBridge.js';
+import type { SlotLabel } from '../../../server/protocol/mediaWire.js';
 import { request, type MeetingSocket } from '../../../server/protocol/client.js';
 import { inboundByMid, SCREEN_ENCODING, type InboundStats, type MediaSession, type SlotSink } from './MediaSession.js';
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { DownlinkView } from '../../../server/media/MediaBridge.js';
+import type { DownlinkView } from '../../../server/protocol/mediaWire.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
 import { MediaClient, type DeviceError, type Elsewhere, type SlotView } from './MediaClient.js';
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HistoryColumns } from '../../../server/telemetry/TelemetryHistory.js';
+import type { HistoryColumns } from '../../../server/protocol/telemetryWire.js';
 import { HealthBadge } from '../components/HealthBadge.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';

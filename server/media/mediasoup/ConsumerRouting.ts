@@ -1,6 +1,6 @@
 import type { types as ms } from 'mediasoup';
 import { createLogger } from '../../logger.js';
-import type { ConsumerOptions } from '../MediaBridge.js';
+import type { ConsumerOptions } from '../../protocol/mediaWire.js';
 import type { RoutingPlan } from '../routing.js';
 import type { PlannedLayers } from './DownlinkControl.js';
 import { routerOf, type MeetingRouters, type Participant } from './participants.js';

@@ -9,7 +9,7 @@ import {
   type DownlinkState,
 } from '../../domain/downlink.js';
 import { createLogger } from '../../logger.js';
-import type { DownlinkView } from '../MediaBridge.js';
+import type { DownlinkView } from '../../protocol/mediaWire.js';
 import type { Participant } from './participants.js';
 
 const logger = createLogger('DownlinkControl');

@@ -4,16 +4,8 @@ import type { types as ms } from 'mediasoup';
 import type { Config } from '../../config.js';
 import { DomainError } from '../../domain/errors.js';
 import { createLogger } from '../../logger.js';
-import type {
-  IceRestart,
-  JoinResult,
-  MediaBridge,
-  MediaBridgeEvents,
-  RtpTap,
-  SlotLabel,
-  TransportOptions,
-  TransportStats,
-} from '../MediaBridge.js';
+import type { MediaBridge, MediaBridgeEvents, RtpTap, TransportStats } from '../MediaBridge.js';
+import type { IceRestart, JoinResult, SlotLabel, TransportOptions } from '../../protocol/mediaWire.js';
 import type { MediaParticipant, RoutingPlan } from '../routing.js';
 import { ConsumerRouting } from './ConsumerRouting.js';
 import { DownlinkControl, isCameraPicture } from './DownlinkControl.js';

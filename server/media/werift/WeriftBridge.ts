@@ -14,16 +14,8 @@ import { openUdpTap, type UdpTapSink } from './udpTap.js';
 import { Vp8IdContinuity } from './vp8Ids.js';
 import { DomainError } from '../../domain/errors.js';
 import { createLogger } from '../../logger.js';
-import type {
-  IceRestart,
-  JoinResult,
-  MediaBridge,
-  MediaBridgeEvents,
-  RtpTap,
-  SlotLabel,
-  TransportOptions,
-  TransportStats,
-} from '../MediaBridge.js';
+import type { MediaBridge, MediaBridgeEvents, RtpTap, TransportStats } from '../MediaBridge.js';
+import type { IceRestart, JoinResult, SlotLabel, TransportOptions } from '../../protocol/mediaWire.js';
 import { MAX_GRID_PAGE, type MediaParticipant, type RoutingPlan } from '../routing.js';
 
 const logger = createLogger('WeriftBridge');

@@ -8,8 +8,8 @@ import {
   speaksHere,
   unreachablePoints,
   tallyByChild,
-  type ChildReport,
 } from '../../../server/domain/linking.js';
+import { type ChildReport } from '../../../server/domain/linkTypes.js';
 import {
   relayedScreen,
   relayedSlides,
