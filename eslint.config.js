@@ -41,7 +41,10 @@ export default tseslint.config(
               group: ['socket.io*', 'ioredis', 'mediasoup*', 'express', 'werift', 'pino'],
               message: 'server/domain is pure.',
             },
-            { group: ['../store/*', '../signaling/*', '../http/*', '../media/*'], message: 'server/domain is pure.' },
+            {
+              group: ['**/store/*', '**/signaling/*', '**/http/*', '**/media/*', '**/protocol/*'],
+              message: 'server/domain is pure.',
+            },
           ],
         },
       ],

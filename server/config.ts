@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ICE_URL } from './domain/reach.js';
+import { ICE_URL } from './reach/turnRules.js';
 
 const DEV_JWT_SECRET = 'diemcau-dev-secret-change-me-0123456789';
 const DEV_ADMIN_KEY = 'diemcau-dev-admin';

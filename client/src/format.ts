@@ -1,4 +1,4 @@
-import { foldForSearch } from '../../server/domain/text.js';
+import { foldForSearch } from '../../server/domain/core/text.js';
 /** Dates dd/mm/yyyy and times 24 h, always in Asia/Ho_Chi_Minh whatever the browser's zone. */
 const TIME = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Asia/Ho_Chi_Minh',

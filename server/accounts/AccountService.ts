@@ -13,8 +13,8 @@ import {
   type Account,
   type AccountChange,
   type AccountRole,
-} from '../domain/accounts.js';
-import { DomainError } from '../domain/errors.js';
+} from '../domain/directory/accounts.js';
+import { DomainError } from '../domain/core/errors.js';
 import { createLogger } from '../logger.js';
 import type { AccountStore } from './AccountStore.js';
 import { hashPassword, verifyPassword } from './passwords.js';

@@ -1,4 +1,4 @@
-import type { Account } from '../domain/accounts.js';
+import type { Account } from '../domain/directory/accounts.js';
 
 /** Where operator accounts are kept: a file beside the embedded store, or Redis shared by every coordinator. */
 export interface AccountStore {

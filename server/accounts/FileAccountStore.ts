@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Account } from '../domain/accounts.js';
+import type { Account } from '../domain/directory/accounts.js';
 import type { AccountStore } from './AccountStore.js';
 
 /** The embedded store: every account in one JSON file, rewritten whole (atomically) on each change. */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Account } from '../domain/accounts.js';
+import type { Account } from '../domain/directory/accounts.js';
 import type { AccountStore } from './AccountStore.js';
 
 /** Accounts shared by every coordinator: one Redis hash, username → account JSON. */

@@ -1,4 +1,4 @@
-import type { Role } from '../domain/model.js';
+import type { Role } from '../domain/core/model.js';
 
 /** A join link or session token as issued: whose, for what, until when. */
 export interface IssuedToken {

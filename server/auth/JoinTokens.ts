@@ -1,11 +1,11 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { createDecoder, createSigner, createVerifier, TokenError } from 'fast-jwt';
 import { z } from 'zod';
-import { DomainError } from '../domain/errors.js';
-import type { Person } from '../domain/accounts.js';
-import { SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH } from '../domain/invitations.js';
+import { DomainError } from '../domain/core/errors.js';
+import type { Person } from '../domain/directory/accounts.js';
+import { SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH } from '../domain/directory/invitations.js';
 import { formatDateTime } from '../format.js';
-import type { Role } from '../domain/model.js';
+import type { Role } from '../domain/core/model.js';
 import { role } from '../protocol/common.js';
 import type { TokenRegistry } from '../accounts/TokenRegistry.js';
 

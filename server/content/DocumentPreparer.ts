@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DOCUMENT_MAX_PAGES, type MeetingDocument } from '../domain/contentTypes.js';
+import { DOCUMENT_MAX_PAGES, type MeetingDocument } from '../domain/content/types.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import { createLogger } from '../logger.js';
 import { ORIGINAL, SLIDES_PDF, pagePart, type DocumentStore } from './DocumentStore.js';

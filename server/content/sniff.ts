@@ -1,5 +1,5 @@
-import type { DocumentKind } from '../domain/contentTypes.js';
-import { DomainError } from '../domain/errors.js';
+import type { DocumentKind } from '../domain/content/types.js';
+import { DomainError } from '../domain/core/errors.js';
 
 /** The entry an Office Open XML package of each kind always has. */
 const OOXML_PART: Record<Exclude<DocumentKind, 'pdf'>, string> = {

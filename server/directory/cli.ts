@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../domain/core/errors.js';
 import { FileDirectoryStore } from '../store/embedded/FileDirectoryStore.js';
 import { parseDirectoryCsv, parseDirectoryJson } from './importDirectory.js';
 

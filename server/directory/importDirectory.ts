@@ -1,9 +1,15 @@
 import { parse } from 'csv-parse/sync';
 import type { z } from 'zod';
-import { assertValidDirectory, type Directory, type Located, type Point, type Unit } from '../domain/directory.js';
-import { DomainError, type IssueDetail } from '../domain/errors.js';
+import {
+  assertValidDirectory,
+  type Directory,
+  type Located,
+  type Point,
+  type Unit,
+} from '../domain/directory/directory.js';
+import { DomainError, type IssueDetail } from '../domain/core/errors.js';
 import { directoryBody, pointRecord, unitRecord } from '../protocol/http.js';
-import { normalizeStrings, toNfc } from '../domain/text.js';
+import { normalizeStrings, toNfc } from '../domain/core/text.js';
 
 /** CSV columns, in this order; the first line is this header. */
 export const CSV_COLUMNS = ['kind', 'code', 'name', 'level', 'parent', 'technician_name', 'technician_phone'] as const;

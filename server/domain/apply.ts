@@ -1,9 +1,9 @@
-import type { MeetingEvent } from './events.js';
-import { applyLinkEvent } from './applyLink.js';
-import { applyContentEvent, isContentEvent } from './content.js';
-import { withLinkedChildren } from './linking.js';
-import type { MeetingState, RollCall } from './model.js';
-import { initialState, insertionIndex, mustRequest, outcomeOf, pointsOf } from './state.js';
+import type { MeetingEvent } from './core/events.js';
+import { applyLinkEvent } from './linking/applyLink.js';
+import { applyContentEvent, isContentEvent } from './content/content.js';
+import { withLinkedChildren } from './linking/linking.js';
+import type { MeetingState, RollCall } from './core/model.js';
+import { initialState, insertionIndex, mustRequest, outcomeOf, pointsOf } from './core/state.js';
 
 /**
  * Folds one event into the state. The state object is owned by the fold and updated in place (a meeting of 1000

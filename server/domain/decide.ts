@@ -1,6 +1,6 @@
-import { acknowledgeAlert, evaluateAlerts, lostPointDeadlines } from './alerts.js';
-import type { Command } from './commands.js';
-import { amendMeeting } from './definition.js';
+import { acknowledgeAlert, evaluateAlerts, lostPointDeadlines } from './health/alerts.js';
+import type { Command } from './core/commands.js';
+import { amendMeeting } from './core/definition.js';
 import {
   attachDocument,
   keepContent,
@@ -10,9 +10,9 @@ import {
   showSlides,
   stopContent,
   withContentRules,
-} from './content.js';
-import { DomainError } from './errors.js';
-import type { EventBody } from './events.js';
+} from './content/content.js';
+import { DomainError } from './core/errors.js';
+import type { EventBody } from './core/events.js';
 import {
   attachAnswer,
   denyFloor,
@@ -25,12 +25,12 @@ import {
   setPriority,
   setSpeakingLimit,
   withdrawFloor,
-} from './floor.js';
-import { requireInSession, requireInvited, requireLive, requireNotEnded } from './guards.js';
-import { decideLink, isLinkCommand } from './linkDecisions.js';
-import type { MeetingState } from './model.js';
-import { assignTask, recordConclusion, setTaskStatus, summarizeTurn } from './record.js';
-import { activeRollCall, closeRollCall, confirmRollCall, rerunRollCall, startRollCall } from './rollCall.js';
+} from './floor/floor.js';
+import { requireInSession, requireInvited, requireLive, requireNotEnded } from './core/guards.js';
+import { decideLink, isLinkCommand } from './linking/linkDecisions.js';
+import type { MeetingState } from './core/model.js';
+import { assignTask, recordConclusion, setTaskStatus, summarizeTurn } from './record/record.js';
+import { activeRollCall, closeRollCall, confirmRollCall, rerunRollCall, startRollCall } from './rollCall/rollCall.js';
 
 /**
  * The meeting's decision function: what a command produces in the current state at server time `now`.

@@ -1,6 +1,11 @@
-import { attendanceTotals, meetingRollCall, type AttendanceCounts, type AttendanceRow } from '../domain/attendance.js';
-import { DirectoryIndex } from '../domain/directory.js';
-import type { MeetingState, RollCallOutcome } from '../domain/model.js';
+import {
+  attendanceTotals,
+  meetingRollCall,
+  type AttendanceCounts,
+  type AttendanceRow,
+} from '../domain/rollCall/attendance.js';
+import { DirectoryIndex } from '../domain/directory/directory.js';
+import type { MeetingState, RollCallOutcome } from '../domain/core/model.js';
 import { formatDate, formatDateTime, formatTime } from '../format.js';
 import { sayIn, type Lang, type Words } from './words.js';
 

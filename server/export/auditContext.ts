@@ -1,4 +1,4 @@
-import type { DirectoryIndex } from '../domain/directory.js';
+import type { DirectoryIndex } from '../domain/directory/directory.js';
 import type { Words } from './words.js';
 
 /** What describing one event of the audit trail needs to know: its language, names and the meeting so far. */

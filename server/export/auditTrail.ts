@@ -1,9 +1,9 @@
-import type { DirectoryIndex } from '../domain/directory.js';
-import { LINK_EVENTS, type MeetingEvent } from '../domain/events.js';
-import type { Actor } from '../domain/model.js';
+import type { DirectoryIndex } from '../domain/directory/directory.js';
+import { LINK_EVENTS, type MeetingEvent } from '../domain/core/events.js';
+import type { Actor } from '../domain/core/model.js';
 import type { Context } from './auditContext.js';
 import { describeContent } from './contentAudit.js';
-import { isContentEvent } from '../domain/content.js';
+import { isContentEvent } from '../domain/content/content.js';
 import { formatDateTime } from '../format.js';
 import { sayIn, type Lang, type Words } from './words.js';
 

@@ -1,5 +1,5 @@
-import type { ContentEvent } from '../domain/content.js';
-import type { ContentStopReason } from '../domain/contentTypes.js';
+import type { ContentEvent } from '../domain/content/content.js';
+import type { ContentStopReason } from '../domain/content/types.js';
 import type { Context } from './auditContext.js';
 import type { Words } from './words.js';
 

@@ -11,10 +11,10 @@ import {
   WidthType,
   type ParagraphChild,
 } from 'docx';
-import { pageRanges, type ShownContent } from '../domain/contentRecord.js';
-import type { Minutes, MinutesTurn } from '../domain/minutes.js';
-import { deadlineText } from '../domain/record.js';
-import { offsetText } from '../domain/recording.js';
+import { pageRanges, type ShownContent } from '../domain/content/contentRecord.js';
+import type { Minutes, MinutesTurn } from '../domain/record/minutes.js';
+import { deadlineText } from '../domain/record/record.js';
+import { offsetText } from '../domain/record/recording.js';
 import { formatDate } from '../format.js';
 
 /**

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
-import type { DirectoryIndex } from '../domain/directory.js';
-import type { MeetingState } from '../domain/model.js';
-import { assigneeOf, deadlineText, taskState } from '../domain/record.js';
+import type { DirectoryIndex } from '../domain/directory/directory.js';
+import type { MeetingState } from '../domain/core/model.js';
+import { assigneeOf, deadlineText, taskState } from '../domain/record/record.js';
 import { formatDate } from '../format.js';
 
 /** One task of one meeting, as the office follows it up. */

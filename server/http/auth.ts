@@ -3,9 +3,9 @@ import type { CookieOptions, Request, Response } from 'express';
 import type { AccountService } from '../accounts/AccountService.js';
 import { SESSION_MAX_SEC } from '../accounts/AccountService.js';
 import type { JoinTokens } from '../auth/JoinTokens.js';
-import { personOf, type Account, type AccountRole } from '../domain/accounts.js';
-import { DomainError } from '../domain/errors.js';
-import type { Actor } from '../domain/model.js';
+import { personOf, type Account, type AccountRole } from '../domain/directory/accounts.js';
+import { DomainError } from '../domain/core/errors.js';
+import type { Actor } from '../domain/core/model.js';
 
 export const SESSION_COOKIE = 'diemcau_session';
 export const CSRF_COOKIE = 'diemcau_csrf';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { parseDirectoryCsv, parseDirectoryJson } from '../directory/importDirectory.js';
-import { applyDirectoryEdit } from '../domain/directoryEdits.js';
-import { DomainError } from '../domain/errors.js';
+import { applyDirectoryEdit } from '../domain/directory/directoryEdits.js';
+import { DomainError } from '../domain/core/errors.js';
 import { directoryEditBody } from '../protocol/http.js';
 import { validationError } from '../signaling/handle.js';
 import type { MeetingService } from '../meetings/MeetingService.js';

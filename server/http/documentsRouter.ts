@@ -3,14 +3,14 @@ import { Router, type Request, type Response } from 'express';
 import { ORIGINAL, SLIDES_PDF, pagePart, type DocumentStore } from '../content/DocumentStore.js';
 import type { DocumentPreparer } from '../content/DocumentPreparer.js';
 import { checkContent } from '../content/sniff.js';
-import { cleanDocumentName, documentOf, kindOfName } from '../domain/content.js';
-import { type DocumentKind } from '../domain/contentTypes.js';
-import { DomainError } from '../domain/errors.js';
+import { cleanDocumentName, documentOf, kindOfName } from '../domain/content/content.js';
+import { type DocumentKind } from '../domain/content/types.js';
+import { DomainError } from '../domain/core/errors.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { HttpAuth } from './auth.js';
 import { uploadBytes, uploadOf } from './uploads.js';
 import type { ParentPages } from '../linking/ParentPages.js';
-import { relayedSlides } from '../domain/relayedSlides.js';
+import { relayedSlides } from '../domain/linking/relayedContent.js';
 
 const MIME: Record<DocumentKind, string> = {
   pdf: 'application/pdf',

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { DomainError, isDomainError, type ErrorCode } from '../domain/errors.js';
+import { DomainError, isDomainError, type ErrorCode } from '../domain/core/errors.js';
 import { createLogger } from '../logger.js';
 
 const logger = createLogger('http');

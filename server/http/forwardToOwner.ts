@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Request, RequestHandler } from 'express';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../domain/core/errors.js';
 
 const FORWARDED = 'x-diemcau-forwarded';
 /** Request headers not passed on: hop-by-hop ones, and those fetch sets itself. */

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { JoinTokens } from '../auth/JoinTokens.js';
-import { DomainError } from '../domain/errors.js';
-import { invitationWindow } from '../domain/invitations.js';
+import { DomainError } from '../domain/core/errors.js';
+import { invitationWindow } from '../domain/directory/invitations.js';
 import type { UplinkService } from '../linking/UplinkService.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import { linkedHubBody, uplinkBody } from '../protocol/link.js';

@@ -1,23 +1,23 @@
 import type { AccountStore } from '../accounts/AccountStore.js';
 import { listingOf } from '../meetings/listing.js';
 import type { TokenRegistry } from '../accounts/TokenRegistry.js';
-import { personOf } from '../domain/accounts.js';
-import { invitationWindow } from '../domain/invitations.js';
+import { personOf } from '../domain/directory/accounts.js';
+import { invitationWindow } from '../domain/directory/invitations.js';
 import { formatDateTime } from '../format.js';
 import { Router, type Request } from 'express';
 import type { JoinTokens } from '../auth/JoinTokens.js';
-import { attendance } from '../domain/attendance.js';
-import { DomainError } from '../domain/errors.js';
-import type { MeetingState, Role } from '../domain/model.js';
-import { tallyRollCall } from '../domain/rollCall.js';
+import { attendance } from '../domain/rollCall/attendance.js';
+import { DomainError } from '../domain/core/errors.js';
+import type { MeetingState, Role } from '../domain/core/model.js';
+import { tallyRollCall } from '../domain/rollCall/rollCall.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import { meetingBody, tokenBody } from '../protocol/http.js';
 import { validationError } from '../signaling/handle.js';
 import { linkViews } from '../signaling/linkViews.js';
-import { tallyByChild } from '../domain/linking.js';
-import type { RollCall } from '../domain/model.js';
-import type { RollCallTally } from '../domain/rollCall.js';
+import { tallyByChild } from '../domain/linking/linking.js';
+import type { RollCall } from '../domain/core/model.js';
+import type { RollCallTally } from '../domain/rollCall/rollCall.js';
 
 /** A roll call's tally, and by child meeting when children are linked in. */
 function withChildren(state: MeetingState, rollCall: RollCall, tally: RollCallTally) {

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { Router, type Request } from 'express';
-import { attendance } from '../domain/attendance.js';
-import { DomainError } from '../domain/errors.js';
-import { minutesOf } from '../domain/minutes.js';
+import { attendance } from '../domain/rollCall/attendance.js';
+import { DomainError } from '../domain/core/errors.js';
+import { minutesOf } from '../domain/record/minutes.js';
 import { attendanceCsv, attendanceXlsx, toCsv, type CsvStyle } from '../export/attendanceExport.js';
 import type { Lang } from '../export/words.js';
 import { attendanceTable } from '../export/attendanceTable.js';

@@ -1,9 +1,9 @@
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../domain/core/errors.js';
 import { Router } from 'express';
 import type { AccountService } from '../accounts/AccountService.js';
-import type { Account } from '../domain/accounts.js';
+import type { Account } from '../domain/directory/accounts.js';
 import type { HttpAuth } from './auth.js';
-import { compareVietnamese } from '../domain/text.js';
+import { compareVietnamese } from '../domain/core/text.js';
 
 /** What the consoles may see of an account: never its hash or sign-in counters. */
 export const accountView = ({ username, displayName, roles, createdAt, disabled }: Account) => ({

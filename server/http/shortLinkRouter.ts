@@ -2,8 +2,8 @@ import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { TokenRegistry } from '../accounts/TokenRegistry.js';
-import { DomainError } from '../domain/errors.js';
-import { normalizeShortCode } from '../domain/invitations.js';
+import { DomainError } from '../domain/core/errors.js';
+import { normalizeShortCode } from '../domain/directory/invitations.js';
 import { statusOf } from './errors.js';
 
 /** Wrong codes one address may try in `WRONG_CODES_WINDOW_MS` before it is told to wait. */

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../domain/core/errors.js';
 import { registerRows, taskRegisterXlsx } from '../export/taskRegister.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import { validationError } from '../signaling/handle.js';

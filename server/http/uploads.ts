@@ -3,8 +3,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Request, RequestHandler, Response } from 'express';
-import { DomainError } from '../domain/errors.js';
-import type { Actor } from '../domain/model.js';
+import { DomainError } from '../domain/core/errors.js';
+import type { Actor } from '../domain/core/model.js';
 
 /** A file received whole, on disk until the request ends. */
 export interface ReceivedUpload {

@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
-import type { DomainError } from '../domain/errors.js';
-import type { Actor } from '../domain/model.js';
-import { normalizeStrings } from '../domain/text.js';
+import type { DomainError } from '../domain/core/errors.js';
+import type { Actor } from '../domain/core/model.js';
+import { normalizeStrings } from '../domain/core/text.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { Ack } from '../protocol/common.js';
 import { LINK_NOTICES, type LinkNotice, type LinkNoticeName } from '../protocol/link.js';

@@ -1,6 +1,6 @@
-import { DomainError } from '../domain/errors.js';
-import type { Uplink } from '../domain/linkTypes.js';
-import type { ParentSlides } from '../domain/linkTypes.js';
+import { DomainError } from '../domain/core/errors.js';
+import type { Uplink } from '../domain/linking/types.js';
+import type { ParentSlides } from '../domain/linking/types.js';
 
 /** A page image is a JPEG of 1280 px on its long side (about 100 KB); anything far larger is not one. */
 const MAX_PAGE_BYTES = 10 * 1024 * 1024;

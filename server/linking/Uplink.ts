@@ -1,10 +1,10 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Command } from '../domain/commands.js';
-import { DomainError } from '../domain/errors.js';
-import type { MeetingEvent } from '../domain/events.js';
-import { catchUp, releaseKey, reportsUp, type ReportUp } from '../domain/uplinkCatchUp.js';
-import { normalizeStrings } from '../domain/text.js';
-import type { Actor, MeetingState } from '../domain/model.js';
+import type { Command } from '../domain/core/commands.js';
+import { DomainError } from '../domain/core/errors.js';
+import type { MeetingEvent } from '../domain/core/events.js';
+import { catchUp, releaseKey, reportsUp, type ReportUp } from '../domain/linking/uplinkCatchUp.js';
+import { normalizeStrings } from '../domain/core/text.js';
+import type { Actor, MeetingState } from '../domain/core/model.js';
 import { createLogger } from '../logger.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';

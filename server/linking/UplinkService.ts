@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { DomainError } from '../domain/errors.js';
-import type { Actor } from '../domain/model.js';
+import { DomainError } from '../domain/core/errors.js';
+import type { Actor } from '../domain/core/model.js';
 import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../domain/core/errors.js';
 
 /** Whether a URL's host is this machine's loopback (127.0.0.0/8, ::1, localhost): plain HTTP never leaves it. */
 export function isLoopbackHost(hostname: string): boolean {

@@ -1,6 +1,6 @@
-import { DomainError, ERROR_CODES, type ErrorCode } from '../domain/errors.js';
-import { reportOf } from '../domain/linking.js';
-import type { MeetingState } from '../domain/model.js';
+import { DomainError, ERROR_CODES, type ErrorCode } from '../domain/core/errors.js';
+import { reportOf } from '../domain/linking/linking.js';
+import type { MeetingState } from '../domain/core/model.js';
 import type { ErrorBody } from '../protocol/common.js';
 import { childReport, LINK_MAX_MESSAGE_BYTES } from '../protocol/link.js';
 import { validationError } from '../signaling/handle.js';

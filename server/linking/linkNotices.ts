@@ -1,10 +1,10 @@
-import { QUEUE_EVENTS, type MeetingEvent } from '../domain/events.js';
-import { childOf } from '../domain/linking.js';
-import { type LinkedChild } from '../domain/linkTypes.js';
-import { RELAYED_SLIDES_EVENTS, screenForChildren, slidesForChildren } from '../domain/relayedSlides.js';
-import { isContentEvent } from '../domain/content.js';
-import type { MeetingState } from '../domain/model.js';
-import { activeRollCall } from '../domain/rollCall.js';
+import { QUEUE_EVENTS, type MeetingEvent } from '../domain/core/events.js';
+import { childOf } from '../domain/linking/linking.js';
+import { type LinkedChild } from '../domain/linking/types.js';
+import { RELAYED_CONTENT_EVENTS, screenForChildren, slidesForChildren } from '../domain/linking/relayedContent.js';
+import { isContentEvent } from '../domain/content/content.js';
+import type { MeetingState } from '../domain/core/model.js';
+import { activeRollCall } from '../domain/rollCall/rollCall.js';
 import type { HelloAnswer, LinkNotifications } from '../protocol/link.js';
 
 /**
@@ -97,7 +97,7 @@ export function linkNotices(
   if (events.some((e) => PARENT_QUEUE_EVENTS.has(e.type))) {
     links.forEach((link) => push(link.unitId, 'link:queue', { positions: queuePositions(state, link) }));
   }
-  if (events.some((e) => isContentEvent(e) || RELAYED_SLIDES_EVENTS.has(e.type))) {
+  if (events.some((e) => isContentEvent(e) || RELAYED_CONTENT_EVENTS.has(e.type))) {
     const slides = slidesForChildren(state, nameOf);
     const screen = screenForChildren(state, nameOf);
     links.forEach((link) => push(link.unitId, 'link:slides', { slides, screen }));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DomainError } from '../domain/errors.js';
-import { normalizeShortCode } from '../domain/invitations.js';
+import { DomainError } from '../domain/core/errors.js';
+import { normalizeShortCode } from '../domain/directory/invitations.js';
 import { errorBody } from '../protocol/common.js';
 import { toDomain, unreachable } from './linkErrors.js';
 

@@ -1,5 +1,5 @@
-import type { EventType, MeetingEvent } from '../domain/events.js';
-import { DomainError } from '../domain/errors.js';
+import type { EventType, MeetingEvent } from '../domain/core/events.js';
+import { DomainError } from '../domain/core/errors.js';
 import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';

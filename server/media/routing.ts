@@ -1,6 +1,6 @@
-import { programOrigin, speaksHere } from '../domain/linking.js';
-import { relayedScreen } from '../domain/relayedSlides.js';
-import type { MeetingState, Role } from '../domain/model.js';
+import { programOrigin, speaksHere } from '../domain/linking/linking.js';
+import { relayedScreen } from '../domain/linking/relayedContent.js';
+import type { MeetingState, Role } from '../domain/core/model.js';
 
 /**
  * The routing policy (pure): from the meeting state and who is connected to the bridge, decide what each participant

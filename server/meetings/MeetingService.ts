@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Command } from '../domain/commands.js';
-import { defineMeeting, type MeetingInput } from '../domain/definition.js';
-import type { Directory } from '../domain/directory.js';
-import { DomainError } from '../domain/errors.js';
-import { childOf } from '../domain/linking.js';
-import { stamp, type MeetingEvent } from '../domain/events.js';
-import type { Actor, MeetingState } from '../domain/model.js';
+import type { Command } from '../domain/core/commands.js';
+import { defineMeeting, type MeetingInput } from '../domain/core/definition.js';
+import type { Directory } from '../domain/directory/directory.js';
+import { DomainError } from '../domain/core/errors.js';
+import { childOf } from '../domain/linking/linking.js';
+import { stamp, type MeetingEvent } from '../domain/core/events.js';
+import type { Actor, MeetingState } from '../domain/core/model.js';
 import { createLogger } from '../logger.js';
 import type { DirectoryStore } from '../store/DirectoryStore.js';
 import type { MeetingStore } from '../store/MeetingStore.js';

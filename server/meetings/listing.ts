@@ -1,4 +1,4 @@
-import type { MeetingState } from '../domain/model.js';
+import type { MeetingState } from '../domain/core/model.js';
 
 /** What the office's list of meetings shows of one: kept for a meeting whose runtime was let go (ended, idle). */
 export interface MeetingListing {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ERROR_CODES } from '../domain/errors.js';
-import { FLOOR_KINDS, ROLES } from '../domain/model.js';
+import { ERROR_CODES } from '../domain/core/errors.js';
+import { FLOOR_KINDS, ROLES } from '../domain/core/model.js';
 
 /** Free text from people: trimmed, bounded, no control characters. */
 export const text = (max: number) =>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DOCUMENT_KINDS } from '../domain/contentTypes.js';
+import { DOCUMENT_KINDS } from '../domain/content/types.js';
 import { code, epochMs, id } from './common.js';
 
 /** A document of the meeting as every console lists it (download links are built from its id and the console's token). */

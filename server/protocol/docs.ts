@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ERROR_CODES } from '../domain/errors.js';
+import { ERROR_CODES } from '../domain/core/errors.js';
 import { MESSAGES } from './messages.js';
 import { REQUESTS } from './requests.js';
 import {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Actor, Health, Role } from '../domain/model.js';
+import type { Actor, Health, Role } from '../domain/core/model.js';
 import type { Ack, AckCallback } from './common.js';
 import type { MESSAGES, MessageName } from './messages.js';
 import type { REQUESTS, RequestName } from './requests.js';

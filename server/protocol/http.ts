@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENDA_KINDS, MEETING_KINDS } from '../domain/model.js';
+import { AGENDA_KINDS, MEETING_KINDS } from '../domain/core/model.js';
 import { code, epochMs, person, role, text } from './common.js';
 
 /** HTTP bodies: one schema per body, shared by the server, the CLI and the client. */
@@ -103,4 +103,4 @@ export const tokenBody = z
   );
 
 /** One attendance row as sent over the wire: the domain's row, which is plain data. */
-export type { AttendanceRow as AttendanceRowView } from '../domain/attendance.js';
+export type { AttendanceRow as AttendanceRowView } from '../domain/rollCall/attendance.js';

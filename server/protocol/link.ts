@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FLOOR_END_REASONS } from '../domain/model.js';
-import { normalizeShortCode } from '../domain/invitations.js';
+import { FLOOR_END_REASONS } from '../domain/core/model.js';
+import { normalizeShortCode } from '../domain/directory/invitations.js';
 import type { Ack } from './common.js';
 import { code, epochMs, floorKind, id, person, text } from './common.js';
 import { pointRecord, unitRecord } from './http.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DOWNLINK_REASONS } from '../domain/downlink.js';
+import { DOWNLINK_REASONS } from './mediaWire.js';
 import { code } from './common.js';
 
 /** What the bridge sends a participant, as its consoles label and show it. */

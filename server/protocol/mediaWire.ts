@@ -1,9 +1,15 @@
-import type { DownlinkReason } from '../domain/downlink.js';
-
 /**
  * The shapes media negotiation sends to a console (either bridge), as the protocol's: the bridges produce them, the
  * browser reads them, and neither side's code is imported by the other for them.
  */
+
+/**
+ * Why a receiver gets the layer it gets, for the technician and the point: it has just joined (the top layer comes
+ * after a clean wait), nothing holds it back, losses brought it down, or a layer up is being tried (a loss now counts
+ * as a failed try).
+ */
+export const DOWNLINK_REASONS = ['starting', 'clear', 'loss', 'trying'] as const;
+export type DownlinkReason = (typeof DOWNLINK_REASONS)[number];
 
 /** What a participant's browser shows in each receive slot (its transceiver `mid`). */
 export interface SlotLabel {

@@ -1,4 +1,4 @@
-import { DEVICE_GAPS } from '../domain/devices.js';
+import { DEVICE_GAPS } from '../domain/health/devices.js';
 import { z } from 'zod';
 import {
   AGENDA_KINDS,
@@ -8,7 +8,7 @@ import {
   HEALTH_REASONS,
   MEETING_KINDS,
   RECORDING_STATUSES,
-} from '../domain/model.js';
+} from '../domain/core/model.js';
 import { code, epochMs, floorKind, id, person, role } from './common.js';
 import { contentView } from './content.js';
 import { consumerView, downlinkView, slotLabel } from './media.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { MAX_SPEAKING_LIMIT_SEC, MIN_SPEAKING_LIMIT_SEC } from '../domain/floor.js';
-import { MAX_ROLL_CALL_DEADLINE_SEC, MIN_ROLL_CALL_DEADLINE_SEC } from '../domain/rollCall.js';
-import { CONCLUSION_MAX, DEPARTMENT_MAX, SUMMARY_MAX, TASK_TEXT_MAX } from '../domain/recordTypes.js';
+import { MAX_SPEAKING_LIMIT_SEC, MIN_SPEAKING_LIMIT_SEC } from '../domain/floor/floor.js';
+import { MAX_ROLL_CALL_DEADLINE_SEC, MIN_ROLL_CALL_DEADLINE_SEC } from '../domain/rollCall/rollCall.js';
+import { CONCLUSION_MAX, DEPARTMENT_MAX, SUMMARY_MAX, TASK_TEXT_MAX } from '../domain/record/types.js';
 import { code, epochMs, floorKind, id, person, text } from './common.js';
 
 const metric = (max: number) => z.number().min(0).max(max).nullable().optional();

@@ -1,6 +1,6 @@
 import type { IceServer, IceServers } from '../protocol/mediaWire.js';
 import { createHmac } from 'node:crypto';
-import { turnExpiry, turnUsername } from '../domain/reach.js';
+import { turnExpiry, turnUsername } from './turnRules.js';
 
 /** An entry of RTCConfiguration.iceServers. */
 

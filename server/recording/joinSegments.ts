@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { rm, stat, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import type { Chapter } from '../domain/recording.js';
+import type { Chapter } from '../domain/record/recording.js';
 
 const run = promisify(execFile);
 

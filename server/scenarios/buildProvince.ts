@@ -1,6 +1,6 @@
-import type { MeetingInput } from '../domain/definition.js';
-import type { Directory, Point, Unit } from '../domain/directory.js';
-import { KNOWN_LEVELS } from '../domain/directory.js';
+import type { MeetingInput } from '../domain/core/definition.js';
+import type { Directory, Point, Unit } from '../domain/directory/directory.js';
+import { KNOWN_LEVELS } from '../domain/directory/directory.js';
 import { personName, phoneNumber, placeNames, seededRandom } from './names.js';
 import { countOf, DEFAULT_AGENDA, type Scenario } from './scenarios.js';
 

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { MeetingInput } from '../domain/definition.js';
-import { DomainError } from '../domain/errors.js';
-import { AGENDA_KINDS, FLOOR_KINDS, MEETING_KINDS, type FloorKind } from '../domain/model.js';
+import type { MeetingInput } from '../domain/core/definition.js';
+import { DomainError } from '../domain/core/errors.js';
+import { AGENDA_KINDS, FLOOR_KINDS, MEETING_KINDS, type FloorKind } from '../domain/core/model.js';
 
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'data');
 

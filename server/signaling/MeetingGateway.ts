@@ -1,7 +1,7 @@
 import type { JoinTokens } from '../auth/JoinTokens.js';
 import { BusTimeoutError, type NodeBus } from '../cluster/NodeBus.js';
-import { DomainError } from '../domain/errors.js';
-import type { Actor } from '../domain/model.js';
+import { DomainError } from '../domain/core/errors.js';
+import type { Actor } from '../domain/core/model.js';
 import { createLogger } from '../logger.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';

@@ -1,8 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { JoinTokens } from '../auth/JoinTokens.js';
-import { DomainError } from '../domain/errors.js';
-import type { MeetingEvent } from '../domain/events.js';
+import { DomainError } from '../domain/core/errors.js';
+import type { MeetingEvent } from '../domain/core/events.js';
 import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';

@@ -1,6 +1,6 @@
-import type { MeetingState } from '../domain/model.js';
-import { relayedScreen, relayedSlides } from '../domain/relayedSlides.js';
-import type { DirectoryIndex } from '../domain/directory.js';
+import type { MeetingState } from '../domain/core/model.js';
+import { relayedScreen, relayedSlides } from '../domain/linking/relayedContent.js';
+import type { DirectoryIndex } from '../domain/directory/directory.js';
 import type { ContentShown, ContentView } from '../protocol/content.js';
 
 /** The content beside the speaker and the documents, as every console shows them. */

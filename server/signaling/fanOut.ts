@@ -1,10 +1,10 @@
-import { LINK_EVENTS, QUEUE_EVENTS, RECORD_EVENTS, type EventType, type MeetingEvent } from '../domain/events.js';
-import type { RollCall } from '../domain/model.js';
+import { LINK_EVENTS, QUEUE_EVENTS, RECORD_EVENTS, type EventType, type MeetingEvent } from '../domain/core/events.js';
+import type { RollCall } from '../domain/core/model.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { rooms } from './rooms.js';
-import { RELAYED_SLIDES_EVENTS } from '../domain/relayedSlides.js';
-import { CONTENT_EVENTS } from '../domain/content.js';
-import { nextLocalRequest } from '../domain/floor.js';
+import { RELAYED_CONTENT_EVENTS } from '../domain/linking/relayedContent.js';
+import { CONTENT_EVENTS } from '../domain/content/content.js';
+import { nextLocalRequest } from '../domain/floor/floor.js';
 import { contentViewOf } from './contentView.js';
 import type { TypedServer } from './typedServer.js';
 import { floorView, recordViewOf, rollCallPointView, rollCallStaffView, statusView } from './views.js';
@@ -57,7 +57,7 @@ export function fanOut(io: TypedServer, runtime: MeetingRuntime, events: Meeting
     io.to(rooms.staff(id)).emit('record:changed', recordViewOf(state, runtime.index));
   }
   // The parent's slides or screen shown here come and go with the link and the relay too.
-  if ([...types].some((t) => CONTENT_EVENTS.has(t) || RELAYED_SLIDES_EVENTS.has(t))) {
+  if ([...types].some((t) => CONTENT_EVENTS.has(t) || RELAYED_CONTENT_EVENTS.has(t))) {
     const added = events.findLast((e) => e.type === 'DocumentAttached');
     io.to(rooms.meeting(id)).emit(
       'content:changed',

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import { DomainError, isDomainError } from '../domain/errors.js';
+import { DomainError, isDomainError } from '../domain/core/errors.js';
 import { createLogger } from '../logger.js';
 import type { Ack, ErrorBody } from '../protocol/common.js';
 import { REQUESTS, type RequestName } from '../protocol/requests.js';
-import { normalizeStrings } from '../domain/text.js';
+import { normalizeStrings } from '../domain/core/text.js';
 
 const logger = createLogger('signaling');
 

@@ -1,6 +1,6 @@
-import type { DirectoryIndex } from '../domain/directory.js';
-import { childOf, programOrigin } from '../domain/linking.js';
-import type { MeetingState } from '../domain/model.js';
+import type { DirectoryIndex } from '../domain/directory/directory.js';
+import { childOf, programOrigin } from '../domain/linking/linking.js';
+import type { MeetingState } from '../domain/core/model.js';
 import type { MeetingStatusView } from '../protocol/messages.js';
 
 /** Linked meetings in the status view: the link up (without its credential) and the children linked in. */

@@ -1,4 +1,4 @@
-import type { Command } from '../domain/commands.js';
+import type { Command } from '../domain/core/commands.js';
 import type { RequestName, RequestPayload } from '../protocol/requests.js';
 
 /** Requests that only read (answered from state or telemetry) or feed telemetry; all others are domain commands. */

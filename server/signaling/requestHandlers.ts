@@ -1,6 +1,6 @@
 import { revoked, type JoinTokens } from '../auth/JoinTokens.js';
-import { attendance } from '../domain/attendance.js';
-import { DomainError } from '../domain/errors.js';
+import { attendance } from '../domain/rollCall/attendance.js';
+import { DomainError } from '../domain/core/errors.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { SocketData } from '../protocol/events.js';

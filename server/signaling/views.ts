@@ -1,11 +1,11 @@
 import { contentViewOf } from './contentView.js';
-import type { DirectoryIndex } from '../domain/directory.js';
-import type { Actor, MeetingState, RollCall } from '../domain/model.js';
-import { assigneeOf, turnLog } from '../domain/record.js';
-import { tallyRollCall } from '../domain/rollCall.js';
+import type { DirectoryIndex } from '../domain/directory/directory.js';
+import type { Actor, MeetingState, RollCall } from '../domain/core/model.js';
+import { assigneeOf, turnLog } from '../domain/record/record.js';
+import { tallyRollCall } from '../domain/rollCall/rollCall.js';
 import { linkViews, pointLabel } from './linkViews.js';
-import { deviceGapOf } from '../domain/devices.js';
-import { tallyByChild, unreachablePoints } from '../domain/linking.js';
+import { deviceGapOf } from '../domain/health/devices.js';
+import { tallyByChild, unreachablePoints } from '../domain/linking/linking.js';
 import type { z } from 'zod';
 import type { FloorView, MeetingStatusView, RollCallView, Snapshot, recordView } from '../protocol/messages.js';
 

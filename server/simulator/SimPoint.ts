@@ -1,5 +1,5 @@
 import { connectMeeting, request, type MeetingSocket } from '../protocol/client.js';
-import type { FloorKind } from '../domain/model.js';
+import type { FloorKind } from '../domain/core/model.js';
 import type { RollCallView, Snapshot } from '../protocol/messages.js';
 import { personName } from '../scenarios/names.js';
 import { syntheticSample, type Profile } from './profiles.js';

@@ -1,4 +1,4 @@
-import type { FloorKind } from '../domain/model.js';
+import type { FloorKind } from '../domain/core/model.js';
 import type { Profile } from './profiles.js';
 
 /** What the simulator tells one worker process about each of its points (server/simulator/pointWorker.ts). */

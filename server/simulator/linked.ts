@@ -1,5 +1,5 @@
-import type { Directory, Point, Unit } from '../domain/directory.js';
-import type { MeetingInput } from '../domain/definition.js';
+import type { Directory, Point, Unit } from '../domain/directory/directory.js';
+import type { MeetingInput } from '../domain/core/definition.js';
 import { connectMeeting, request, type MeetingSocket } from '../protocol/client.js';
 import type { BuiltProvince } from '../scenarios/buildProvince.js';
 import { startCoordinators, type Coordinators } from './coordinators.js';

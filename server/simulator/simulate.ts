@@ -10,7 +10,7 @@ import { api } from './http.js';
 import { PointFleet } from './PointFleet.js';
 import { parseProfileMix, pickProfile } from './profiles.js';
 import { connectMeeting, request, type MeetingSocket } from '../protocol/client.js';
-import { remoteId } from '../domain/linking.js';
+import { remoteId } from '../domain/linking/linking.js';
 
 export interface SimulateOptions {
   /** A scenario id (server/scenarios/data) or the path of a scenario file of the same schema. */

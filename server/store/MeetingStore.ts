@@ -1,5 +1,5 @@
-import type { MeetingEvent } from '../domain/events.js';
-import type { MeetingState } from '../domain/model.js';
+import type { MeetingEvent } from '../domain/core/events.js';
+import type { MeetingState } from '../domain/core/model.js';
 
 /**
  * Snapshots of a meeting's state at some `seq`, so a node adopting a long meeting folds only the events after it.

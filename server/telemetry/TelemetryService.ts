@@ -1,7 +1,7 @@
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import { createLogger } from '../logger.js';
-import type { Health } from '../domain/model.js';
+import type { Health } from '../domain/core/model.js';
 import {
   initialLinkState,
   onSample,
@@ -11,7 +11,7 @@ import {
   type LinkThresholds,
   unstableReasons,
 } from './classify.js';
-import type { HealthReason } from '../domain/model.js';
+import type { HealthReason } from '../domain/core/model.js';
 import { SampleRing } from './TelemetryHistory.js';
 import { type HistoryColumns } from '../protocol/telemetryWire.js';
 import type { TransportStats } from '../media/MediaBridge.js';

@@ -1,4 +1,4 @@
-import type { Health, HealthReason } from '../domain/model.js';
+import type { Health, HealthReason } from '../domain/core/model.js';
 
 /** A link-quality sample as the server keeps it (validated from `telemetry:sample`). */
 export interface LinkSample {

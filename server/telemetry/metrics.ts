@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MeetingService } from '../meetings/MeetingService.js';
-import type { Health } from '../domain/model.js';
+import type { Health } from '../domain/core/model.js';
 import type { Faults } from './Faults.js';
 import type { TelemetryService } from './TelemetryService.js';
 

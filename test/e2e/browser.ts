@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { Role } from '../../server/domain/model.js';
+import type { Role } from '../../server/domain/core/model.js';
 import { useLabelledCamera, type LabelledCamera } from './labelledCamera.js';
 
 /**

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../server/domain/model.js';
+import type { Role } from '../../server/domain/core/model.js';
 import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
 import {
   inviteUnit,

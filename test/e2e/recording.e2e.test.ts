@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordingOffset, type RecordedSpan } from '../../server/domain/recording.js';
+import { recordingOffset, type RecordedSpan } from '../../server/domain/record/recording.js';
 import { request } from '../../server/protocol/client.js';
 import { uploadReady } from '../helpers/documents.js';
 import { testPdf } from '../helpers/pdf.js';

@@ -1,12 +1,12 @@
 import { applyEvent } from '../../server/domain/apply.js';
-import { initialState } from '../../server/domain/state.js';
-import { authorize } from '../../server/domain/authorize.js';
-import type { Command } from '../../server/domain/commands.js';
+import { initialState } from '../../server/domain/core/state.js';
+import { authorize } from '../../server/domain/directory/authorize.js';
+import type { Command } from '../../server/domain/core/commands.js';
 import { decide } from '../../server/domain/decide.js';
-import { defineMeeting, type MeetingInput } from '../../server/domain/definition.js';
-import type { Directory } from '../../server/domain/directory.js';
-import { stamp, type MeetingEvent } from '../../server/domain/events.js';
-import type { Actor, MeetingState } from '../../server/domain/model.js';
+import { defineMeeting, type MeetingInput } from '../../server/domain/core/definition.js';
+import type { Directory } from '../../server/domain/directory/directory.js';
+import { stamp, type MeetingEvent } from '../../server/domain/core/events.js';
+import type { Actor, MeetingState } from '../../server/domain/core/model.js';
 
 /**
  * A small three-level province: T (hub unit) → districts H1, H2 → communes X1..X4 (X1, X2 under H1; X3, X4 under H2).

@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import { startServer, type AppServer } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import type { Directory } from '../../server/domain/directory.js';
-import type { Role } from '../../server/domain/model.js';
+import type { Directory } from '../../server/domain/directory/directory.js';
+import type { Role } from '../../server/domain/core/model.js';
 import { connectMeeting, type MeetingSocket } from '../../server/protocol/client.js';
 import { smallDirectory, smallMeetingInput } from './domain.js';
 import { tempDir } from './tmp.js';

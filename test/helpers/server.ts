@@ -1,7 +1,7 @@
 import { startServer, type AppServer } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import type { MeetingInput } from '../../server/domain/definition.js';
-import type { Role } from '../../server/domain/model.js';
+import type { MeetingInput } from '../../server/domain/core/definition.js';
+import type { Role } from '../../server/domain/core/model.js';
 import type { MeetingRuntime } from '../../server/meetings/MeetingRuntime.js';
 import { connectMeeting, type MeetingConnection, type MeetingSocket } from '../../server/protocol/client.js';
 import type { ServerToClientEvents } from '../../server/protocol/events.js';

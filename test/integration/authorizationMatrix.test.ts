@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Role } from '../../server/domain/model.js';
+import type { Role } from '../../server/domain/core/model.js';
 import { connectMeeting, request, type MeetingSocket } from '../../server/protocol/client.js';
 import { REQUEST_NAMES, type RequestName } from '../../server/protocol/requests.js';
 import { smallMeetingInput } from '../helpers/domain.js';

@@ -4,7 +4,7 @@ import { Server } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMeeting } from '../../server/protocol/client.js';
 import { Meeting, smallDirectory } from '../helpers/domain.js';
-import { DirectoryIndex } from '../../server/domain/directory.js';
+import { DirectoryIndex } from '../../server/domain/directory/directory.js';
 import { floorView, snapshotFor } from '../../server/signaling/views.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyEvent, replay } from '../../server/domain/apply.js';
 import { decide } from '../../server/domain/decide.js';
-import { stamp } from '../../server/domain/events.js';
+import { stamp } from '../../server/domain/core/events.js';
 import { MeetingLeases } from '../../server/store/redis/MeetingLease.js';
 import { RedisMeetingStore } from '../../server/store/redis/RedisMeetingStore.js';
 import { Meeting, point } from '../helpers/domain.js';

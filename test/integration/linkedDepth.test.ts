@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Directory } from '../../server/domain/directory.js';
+import type { Directory } from '../../server/domain/directory/directory.js';
 import { smallMeetingInput } from '../helpers/domain.js';
 import {
   inviteUnit,

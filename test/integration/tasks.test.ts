@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../server/domain/model.js';
+import type { Actor } from '../../server/domain/core/model.js';
 import { squash, textViaLibreOffice } from '../helpers/office.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 

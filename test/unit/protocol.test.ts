@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PERMISSIONS } from '../../server/domain/authorize.js';
+import { PERMISSIONS } from '../../server/domain/directory/authorize.js';
 import { PROTOCOL_DOC_PATH, renderProtocolDoc } from '../../server/protocol/docs.js';
 import { MESSAGES } from '../../server/protocol/messages.js';
 import { REQUEST_NAMES, REQUESTS } from '../../server/protocol/requests.js';

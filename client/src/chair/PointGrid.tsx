@@ -10,8 +10,8 @@ import type { PanelProps } from './panelProps.js';
 import { pointsOfUnit } from '../state/units.js';
 import { UnitSelect } from '../components/Pickers.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
-import { shortPointName } from '../../../server/domain/text.js';
-import { cannotBeHeard, deviceGapOf } from '../../../server/domain/devices.js';
+import { shortPointName } from '../../../server/domain/core/text.js';
+import { cannotBeHeard, deviceGapOf } from '../../../server/domain/health/devices.js';
 
 /** The bridge sends at most this many thumbnails (server/media/routing.ts); a small screen shows fewer. */
 const MAX_PAGE = MAX_GRID_PAGE;

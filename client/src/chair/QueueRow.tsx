@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { cannotBeHeard, deviceGapOf } from '../../../server/domain/devices.js';
+import { cannotBeHeard, deviceGapOf } from '../../../server/domain/health/devices.js';
 import type { QueueEntry } from '../../../server/protocol/messages.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
 import { DeviceGapBadge } from '../components/DeviceGapBadge.js';

@@ -8,9 +8,9 @@ import type { MeetingClient } from '../state/MeetingClient.js';
 import { downloadExport } from './downloadExport.js';
 import { SaveNote } from './SaveNote.js';
 import { useDraft } from './useDraft.js';
-import { deadlineText, taskState } from '../../../server/domain/record.js';
-import { CONCLUSION_MAX, DEPARTMENT_MAX, SUMMARY_MAX, TASK_TEXT_MAX } from '../../../server/domain/recordTypes.js';
-import { offsetText, recordingOffset, type RecordedSpan } from '../../../server/domain/recording.js';
+import { deadlineText, taskState } from '../../../server/domain/record/record.js';
+import { CONCLUSION_MAX, DEPARTMENT_MAX, SUMMARY_MAX, TASK_TEXT_MAX } from '../../../server/domain/record/types.js';
+import { offsetText, recordingOffset, type RecordedSpan } from '../../../server/domain/record/recording.js';
 
 type RecordView = NonNullable<ConsoleState['record']>;
 type LoggedTurn = RecordView['turns'][number];

@@ -1,5 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { DirectoryIndex } from '../../../server/domain/directory.js';
+import { DirectoryIndex } from '../../../server/domain/directory/directory.js';
 import { useTranslation } from 'react-i18next';
 import type { RollCallView } from '../../../server/protocol/messages.js';
 import { formatDuration, formatTime } from '../format.js';
@@ -7,7 +7,7 @@ import { serverNow } from '../state/consoleState.js';
 import type { PanelProps } from './panelProps.js';
 import { useNow } from '../state/hooks.js';
 import { SecondsSelect, UnitSelect } from '../components/Pickers.js';
-import { compareVietnamese } from '../../../server/domain/text.js';
+import { compareVietnamese } from '../../../server/domain/core/text.js';
 
 const DEADLINES_SEC = [30, 60, 120, 300];
 const OUTCOMES = ['present', 'late', 'absent', 'noSignal', 'pending'] as const;

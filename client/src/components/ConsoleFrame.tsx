@@ -1,6 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { shortPointName } from '../../../server/domain/text.js';
+import { shortPointName } from '../../../server/domain/core/text.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { ConsoleView } from '../state/MeetingClient.js';
 import { ConnectionBanner, Header, NoticeLine } from './Shell.js';

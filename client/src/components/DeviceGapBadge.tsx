@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { PointStatus } from '../../../server/protocol/messages.js';
-import { deviceGapOf } from '../../../server/domain/devices.js';
+import { deviceGapOf } from '../../../server/domain/health/devices.js';
 
 /** "không có micrô/camera": a point that takes part receive-only, so the chair and technician know before calling on it. */
 export function DeviceGapBadge({ point }: { point: PointStatus | undefined }) {

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { Health } from '../../../server/domain/model.js';
+import type { Health } from '../../../server/domain/core/model.js';
 
 /**
  * Link health as colour and word (never colour alone): stable green, unstable amber, disconnected red, not joined

@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatTime } from '../format.js';
-import { foldForSearch } from '../../../server/domain/text.js';
+import { foldForSearch } from '../../../server/domain/core/text.js';
 import { changeLanguage, LANGUAGES, type Language } from '../i18n/index.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import { serverNow } from '../state/consoleState.js';

@@ -1,4 +1,4 @@
-import type { Health } from '../../../server/domain/model.js';
+import type { Health } from '../../../server/domain/core/model.js';
 import type { PointStatus } from '../../../server/protocol/messages.js';
 
 /**

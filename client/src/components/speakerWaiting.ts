@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { DeviceGap } from '../../../server/domain/devices.js';
+import type { DeviceGap } from '../../../server/domain/health/devices.js';
 
 /**
  * What a speaker's tile says while it has no picture: the wait for it, or — for a room that reported no camera —

@@ -4,7 +4,7 @@ import { FormError } from '../components/FormError.js';
 import { Field, fieldsValid, REQUIRED } from '../components/Field.js';
 import { formatDate } from '../format.js';
 import { api, messageOf, type AccountView } from './api.js';
-import { compareVietnamese } from '../../../server/domain/text.js';
+import { compareVietnamese } from '../../../server/domain/core/text.js';
 
 const ROLES = ['organizer', 'admin'] as const;
 

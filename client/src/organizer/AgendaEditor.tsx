@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { AGENDA_KINDS, type AgendaKind } from '../../../server/domain/model.js';
+import { AGENDA_KINDS, type AgendaKind } from '../../../server/domain/core/model.js';
 
 export interface AgendaRow {
   kind: AgendaKind;

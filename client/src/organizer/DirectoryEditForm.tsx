@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { FormError } from '../components/FormError.js';
 import { unitsInTreeOrder } from '../state/units.js';
 import { api, ApiError, messageOf, type DirectoryView } from './api.js';
-import { KNOWN_LEVELS } from '../../../server/domain/directory.js';
+import { KNOWN_LEVELS } from '../../../server/domain/directory/directory.js';
 
 const ACTIONS = ['rename', 'move', 'retire', 'addUnit', 'addPoint'] as const;
 type Action = (typeof ACTIONS)[number];

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DocumentView } from '../../../server/protocol/content.js';
-import { DOCUMENT_MAX_BYTES } from '../../../server/domain/contentTypes.js';
+import { DOCUMENT_MAX_BYTES } from '../../../server/domain/content/types.js';
 import { FormError } from '../components/FormError.js';
 import { DocumentList } from '../content/DocumentList.js';
 import { api, messageOf } from './api.js';

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDate, formatTime } from '../format.js';
 import { api, type MeetingSummary } from './api.js';
 import { NewMeeting } from './NewMeeting.js';
-import { hanoiDay } from '../../../server/domain/record.js';
+import { hanoiDay } from '../../../server/domain/record/record.js';
 
 /** A scheduled meeting whose day (Hanoi) has passed is not "upcoming": it was never held. */
 const upcoming = (m: MeetingSummary, today: string) => m.status === 'scheduled' && hanoiDay(m.scheduledStart) >= today;

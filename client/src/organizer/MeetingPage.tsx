@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ConfirmButton } from '../components/ConfirmButton.js';
-import { DirectoryIndex, type Directory } from '../../../server/domain/directory.js';
+import { DirectoryIndex, type Directory } from '../../../server/domain/directory/directory.js';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../components/FormError.js';
 import { formatDate, formatTime } from '../format.js';

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../components/FormError.js';
-import { MEETING_KINDS } from '../../../server/domain/model.js';
+import { MEETING_KINDS } from '../../../server/domain/core/model.js';
 import { Field, fieldsValid, REQUIRED } from '../components/Field.js';
 import { SecondsSelect } from '../components/Pickers.js';
 import { DATE_TIME_PATTERN, epochToHanoiInput, hanoiInputToEpoch } from '../format.js';

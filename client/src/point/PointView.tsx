@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FLOOR_KINDS, type FloorKind } from '../../../server/domain/model.js';
+import { FLOOR_KINDS, type FloorKind } from '../../../server/domain/core/model.js';
 import { Countdown } from '../components/Countdown.js';
 import { HealthBadge } from '../components/HealthBadge.js';
 import { ConsoleFrame } from '../components/ConsoleFrame.js';

@@ -1,4 +1,4 @@
-import type { Health } from '../../../server/domain/model.js';
+import type { Health } from '../../../server/domain/core/model.js';
 import type { ServerToClientEvents } from '../../../server/protocol/events.js';
 import type { ContentView } from '../../../server/protocol/content.js';
 import type {

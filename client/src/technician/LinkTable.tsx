@@ -7,7 +7,7 @@ import { formatMetric, formatTime } from '../format.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import { shownHealth } from '../components/pointHealth.js';
 import { DownlinkCell, downlinkRank } from './DownlinkCell.js';
-import { compareVietnamese, matchesSearch } from '../../../server/domain/text.js';
+import { compareVietnamese, matchesSearch } from '../../../server/domain/core/text.js';
 
 type Column =
   | 'name'

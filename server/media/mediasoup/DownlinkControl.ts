@@ -7,7 +7,7 @@ import {
   layerUnder,
   nextDownlink,
   type DownlinkState,
-} from '../../domain/downlink.js';
+} from './downlinkPolicy.js';
 import { createLogger } from '../../logger.js';
 import type { DownlinkView } from '../../protocol/mediaWire.js';
 import type { Participant } from './participants.js';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { cpus } from 'node:os';
 import type { types as ms } from 'mediasoup';
 import type { Config } from '../../config.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../../domain/core/errors.js';
 import { createLogger } from '../../logger.js';
 import type { MediaBridge, MediaBridgeEvents, RtpTap, TransportStats } from '../MediaBridge.js';
 import type { IceRestart, JoinResult, SlotLabel, TransportOptions } from '../../protocol/mediaWire.js';

@@ -1,5 +1,5 @@
 import type { types as ms } from 'mediasoup';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../../domain/core/errors.js';
 import { createLogger } from '../../logger.js';
 import type { MediaPipes, PipedMedia, PipedProducer, PipeEndpoint } from '../MediaBridge.js';
 import type { MediaParticipant } from '../routing.js';

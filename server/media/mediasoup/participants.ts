@@ -1,5 +1,5 @@
 import type { types as ms } from 'mediasoup';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../../domain/core/errors.js';
 import type { MediaParticipant, RoutingPlan } from '../routing.js';
 
 /** The mediasoup bridge's bookkeeping: a meeting's routers and each participant's transports, producers, consumers. */

@@ -12,7 +12,7 @@ import { KeyedQueue } from '../KeyedQueue.js';
 import { gatheredSdp, NEGOTIATION_TIMEOUT_MS, OPUS, SDP_ONLY, VP8 } from './negotiation.js';
 import { openUdpTap, type UdpTapSink } from './udpTap.js';
 import { Vp8IdContinuity } from './vp8Ids.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../../domain/core/errors.js';
 import { createLogger } from '../../logger.js';
 import type { MediaBridge, MediaBridgeEvents, RtpTap, TransportStats } from '../MediaBridge.js';
 import type { IceRestart, JoinResult, SlotLabel, TransportOptions } from '../../protocol/mediaWire.js';

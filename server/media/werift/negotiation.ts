@@ -1,5 +1,5 @@
 import { RTCRtpCodecParameters, type RTCPeerConnection } from 'werift';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../../domain/core/errors.js';
 
 /** What the embedded bridge negotiates: codecs, timeouts, and the SDP it offers. */
 

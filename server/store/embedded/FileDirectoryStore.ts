@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Directory } from '../../domain/directory.js';
+import type { Directory } from '../../domain/directory/directory.js';
 import type { DirectoryStore } from '../DirectoryStore.js';
 
 /** The directory as one JSON file, replaced atomically (write then rename) so a crash never leaves half of it. */

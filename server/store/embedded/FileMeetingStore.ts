@@ -1,7 +1,7 @@
 import { mkdir, open, readdir, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DomainError } from '../../domain/errors.js';
-import type { MeetingEvent } from '../../domain/events.js';
+import { DomainError } from '../../domain/core/errors.js';
+import type { MeetingEvent } from '../../domain/core/events.js';
 import { createLogger } from '../../logger.js';
 import type { MeetingStore } from '../MeetingStore.js';
 

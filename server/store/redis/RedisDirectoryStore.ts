@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Directory } from '../../domain/directory.js';
+import type { Directory } from '../../domain/directory/directory.js';
 import type { DirectoryStore } from '../DirectoryStore.js';
 
 /** The directory as one JSON value in Redis, replaced whole (SET is atomic). */

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
-import { DomainError } from '../../domain/errors.js';
-import type { MeetingEvent } from '../../domain/events.js';
+import { DomainError } from '../../domain/core/errors.js';
+import type { MeetingEvent } from '../../domain/core/events.js';
 import { createLogger } from '../../logger.js';
-import type { MeetingState } from '../../domain/model.js';
+import type { MeetingState } from '../../domain/core/model.js';
 import type { MeetingStore, SnapshotStore } from '../MeetingStore.js';
 import { owner, type Lease } from './MeetingLease.js';
 

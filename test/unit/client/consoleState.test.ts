@@ -4,13 +4,13 @@ import { countdownPhase, WARNING_SEC } from '../../../client/src/components/Coun
 import { shownHealth } from '../../../client/src/components/pointHealth.js';
 import { TURN_NOTICE_MS, turnNotice } from '../../../client/src/point/turnNotice.js';
 import type { PointStatus } from '../../../server/protocol/messages.js';
-import { attendance } from '../../../server/domain/attendance.js';
+import { attendance } from '../../../server/domain/rollCall/attendance.js';
 import { en } from '../../../client/src/i18n/en.js';
 import { initialLanguage } from '../../../client/src/i18n/index.js';
 import { vi } from '../../../client/src/i18n/vi.js';
 import { applyMessage, fromSnapshot, serverNow, type ConsoleState } from '../../../client/src/state/consoleState.js';
 import { pointsOfUnit, unitsInTreeOrder, unitSubtree } from '../../../client/src/state/units.js';
-import { DirectoryIndex } from '../../../server/domain/directory.js';
+import { DirectoryIndex } from '../../../server/domain/directory/directory.js';
 import { floorView, rollCallPointView, rollCallStaffView, snapshotFor } from '../../../server/signaling/views.js';
 import { CHAIR, Meeting, point, smallDirectory, SYSTEM } from '../../helpers/domain.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDirectoryCsv, parseDirectoryJson } from '../../../server/directory/importDirectory.js';
-import { DirectoryIndex } from '../../../server/domain/directory.js';
-import type { DomainError } from '../../../server/domain/errors.js';
+import { DirectoryIndex } from '../../../server/domain/directory/directory.js';
+import type { DomainError } from '../../../server/domain/core/errors.js';
 import { smallDirectory } from '../../helpers/domain.js';
 
 const HEADER = 'kind,code,name,level,parent,technician_name,technician_phone';

@@ -8,7 +8,7 @@ import {
   normalizeDisplayName,
   normalizeUsername,
   type Account,
-} from '../../../server/domain/accounts.js';
+} from '../../../server/domain/directory/accounts.js';
 import { codeOf } from '../../helpers/domain.js';
 
 const account: Account = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateAlerts } from '../../../server/domain/alerts.js';
-import { attendance } from '../../../server/domain/attendance.js';
-import type { Health } from '../../../server/domain/model.js';
+import { evaluateAlerts } from '../../../server/domain/health/alerts.js';
+import { attendance } from '../../../server/domain/rollCall/attendance.js';
+import type { Health } from '../../../server/domain/core/model.js';
 import { Meeting, SYSTEM, smallMeetingInput } from '../../helpers/domain.js';
 
 /** Sets a point's link class and lets the alert rules run, as the runtime does. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../server/domain/apply.js';
-import { defineMeeting } from '../../../server/domain/definition.js';
-import type { Actor } from '../../../server/domain/model.js';
+import { defineMeeting } from '../../../server/domain/core/definition.js';
+import type { Actor } from '../../../server/domain/core/model.js';
 import { codeOf, Meeting, smallDirectory, smallMeetingInput, T0 } from '../../helpers/domain.js';
 
 const OFFICE: Actor = { role: 'admin', person: { username: 'vanphong', name: 'Trần Thị Hoa' } };

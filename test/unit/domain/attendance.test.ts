@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attendance, intervalsOf } from '../../../server/domain/attendance.js';
+import { attendance, intervalsOf } from '../../../server/domain/rollCall/attendance.js';
 import { Meeting, point } from '../../helpers/domain.js';
 
 const s = 1000;

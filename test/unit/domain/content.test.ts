@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { cleanDocumentName, kindOfName } from '../../../server/domain/content.js';
-import { pageRanges, pagesOnShow, placesOfContent, shownBetween } from '../../../server/domain/contentRecord.js';
+import { cleanDocumentName, kindOfName } from '../../../server/domain/content/content.js';
+import {
+  pageRanges,
+  pagesOnShow,
+  placesOfContent,
+  shownBetween,
+} from '../../../server/domain/content/contentRecord.js';
 import { replay } from '../../../server/domain/apply.js';
-import type { Actor } from '../../../server/domain/model.js';
+import type { Actor } from '../../../server/domain/core/model.js';
 import { codeOf, Meeting, point, SYSTEM } from '../../helpers/domain.js';
 
 const OFFICE: Actor = { role: 'admin', via: 'apiKey' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyDirectoryEdit } from '../../../server/domain/directoryEdits.js';
+import { applyDirectoryEdit } from '../../../server/domain/directory/directoryEdits.js';
 import { smallDirectory } from '../../helpers/domain.js';
 
 const codeOf = (run: () => unknown) => {

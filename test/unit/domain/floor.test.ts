@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../../server/domain/errors.js';
+import { DomainError } from '../../../server/domain/core/errors.js';
 import { Meeting, point } from '../../helpers/domain.js';
 
 const codeOf = (fn: () => unknown): string => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invitationWindow } from '../../../server/domain/invitations.js';
+import { invitationWindow } from '../../../server/domain/directory/invitations.js';
 
 const H = 3600_000;
 const START = Date.UTC(2026, 11, 15, 1, 0); // 08:00 in Hanoi

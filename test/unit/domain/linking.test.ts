@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../server/domain/apply.js';
-import type { Directory } from '../../../server/domain/directory.js';
+import type { Directory } from '../../../server/domain/directory/directory.js';
 import {
   childrenToReceive,
   MAX_LINKED_POINTS,
@@ -8,16 +8,16 @@ import {
   speaksHere,
   unreachablePoints,
   tallyByChild,
-} from '../../../server/domain/linking.js';
-import { type ChildReport } from '../../../server/domain/linkTypes.js';
+} from '../../../server/domain/linking/linking.js';
+import { type ChildReport } from '../../../server/domain/linking/types.js';
 import {
   relayedScreen,
   relayedSlides,
   screenForChildren,
   slidesForChildren,
-} from '../../../server/domain/relayedSlides.js';
-import { nextLocalRequest } from '../../../server/domain/floor.js';
-import { LINKED_ANSWER_GRACE_MS, tallyRollCall } from '../../../server/domain/rollCall.js';
+} from '../../../server/domain/linking/relayedContent.js';
+import { nextLocalRequest } from '../../../server/domain/floor/floor.js';
+import { LINKED_ANSWER_GRACE_MS, tallyRollCall } from '../../../server/domain/rollCall/rollCall.js';
 import { linkNotices, parentStanding } from '../../../server/linking/linkNotices.js';
 import { CHAIR, codeOf, Meeting, point, SYSTEM, smallMeetingInput } from '../../helpers/domain.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../server/domain/apply.js';
-import type { Actor } from '../../../server/domain/model.js';
-import { minutesOf } from '../../../server/domain/minutes.js';
-import { deadlineEndsAt, isCalendarDate, taskState, turnLog } from '../../../server/domain/record.js';
-import { DirectoryIndex } from '../../../server/domain/directory.js';
+import type { Actor } from '../../../server/domain/core/model.js';
+import { minutesOf } from '../../../server/domain/record/minutes.js';
+import { deadlineEndsAt, isCalendarDate, taskState, turnLog } from '../../../server/domain/record/record.js';
+import { DirectoryIndex } from '../../../server/domain/directory/directory.js';
 import { codeOf, Meeting, point, T0 } from '../../helpers/domain.js';
 
 const SECRETARY: Actor = { role: 'secretary', person: { username: 'thuky', name: 'Lê Thị Thu' } };
@@ -99,7 +99,7 @@ describe("the secretary's record", () => {
 
 describe('the Hanoi calendar day', () => {
   it('is the day in UTC+7, across midnight, month ends and leap days', async () => {
-    const { hanoiDay } = await import('../../../server/domain/record.js');
+    const { hanoiDay } = await import('../../../server/domain/record/record.js');
     expect(hanoiDay(Date.parse('2026-12-04T16:59:59Z'))).toBe('2026-12-04');
     expect(hanoiDay(Date.parse('2026-12-04T17:00:00Z'))).toBe('2026-12-05');
     expect(hanoiDay(Date.parse('2028-02-28T18:00:00Z'))).toBe('2028-02-29');

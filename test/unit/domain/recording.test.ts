@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LoggedTurn } from '../../../server/domain/record.js';
-import { chaptersOf, hasRoom, offsetText, recordingOffset } from '../../../server/domain/recording.js';
+import type { LoggedTurn } from '../../../server/domain/record/record.js';
+import { chaptersOf, hasRoom, offsetText, recordingOffset } from '../../../server/domain/record/recording.js';
 
 const S = 1000;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../server/domain/apply.js';
-import { PERMISSIONS, authorize } from '../../../server/domain/authorize.js';
-import type { Command } from '../../../server/domain/commands.js';
-import { DomainError } from '../../../server/domain/errors.js';
+import { PERMISSIONS, authorize } from '../../../server/domain/directory/authorize.js';
+import type { Command } from '../../../server/domain/core/commands.js';
+import { DomainError } from '../../../server/domain/core/errors.js';
 import { CHAIR, Meeting, point } from '../../helpers/domain.js';
 
 describe('event log', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DomainError } from '../../../server/domain/errors.js';
-import { tallyRollCall } from '../../../server/domain/rollCall.js';
+import type { DomainError } from '../../../server/domain/core/errors.js';
+import { tallyRollCall } from '../../../server/domain/rollCall/rollCall.js';
 import { Meeting, point } from '../../helpers/domain.js';
 
 const presiding = { name: 'Nguyễn Văn An', title: 'Bí thư Đảng ủy xã' };

@@ -6,7 +6,7 @@ import {
   normalizeStrings,
   normalizeText,
   shortPointName,
-} from '../../../server/domain/text.js';
+} from '../../../server/domain/core/text.js';
 
 const NFC = 'Huyện Việt Yên';
 const NFD = NFC.normalize('NFD');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catchUp, reportsUp, type ParentStanding } from '../../../server/domain/uplinkCatchUp.js';
+import { catchUp, reportsUp, type ParentStanding } from '../../../server/domain/linking/uplinkCatchUp.js';
 import { CHAIR, Meeting, point, SYSTEM } from '../../helpers/domain.js';
 
 const presiding = { name: 'Lê Thị Hoa', title: 'Chủ tịch UBND xã' };

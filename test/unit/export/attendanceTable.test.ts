@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attendance } from '../../../server/domain/attendance.js';
+import { attendance } from '../../../server/domain/rollCall/attendance.js';
 import { attendanceCsv } from '../../../server/export/attendanceExport.js';
 import { attendanceTable, type DetailLine } from '../../../server/export/attendanceTable.js';
 import { Meeting, point } from '../../helpers/domain.js';

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { replay } from '../../../server/domain/apply.js';
-import { DomainError } from '../../../server/domain/errors.js';
-import type { MeetingEvent } from '../../../server/domain/events.js';
+import { DomainError } from '../../../server/domain/core/errors.js';
+import type { MeetingEvent } from '../../../server/domain/core/events.js';
 import { MeetingService } from '../../../server/meetings/MeetingService.js';
 import { Faults } from '../../../server/telemetry/Faults.js';
 import { FileDirectoryStore } from '../../../server/store/embedded/FileDirectoryStore.js';

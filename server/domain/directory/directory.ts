@@ -1,4 +1,4 @@
-import { DomainError, type IssueDetail } from './errors.js';
+import { DomainError, type IssueDetail } from '../core/errors.js';
 
 /**
  * Administrative levels we know a Vietnamese label for. Units may use any lowercase level name (a tree of any depth);

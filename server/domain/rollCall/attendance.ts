@@ -1,5 +1,5 @@
-import { DirectoryIndex } from './directory.js';
-import type { Health, MeetingState, RollCall, RollCallOutcome } from './model.js';
+import { DirectoryIndex } from '../directory/directory.js';
+import type { Health, MeetingState, RollCall, RollCallOutcome } from '../core/model.js';
 import { emptyCounts, rollCallChain, tallyRollCall, type TallyCounts } from './rollCall.js';
 
 export interface Span {

@@ -1,16 +1,9 @@
-import type { DirectoryIndex } from './directory.js';
-import { DomainError } from './errors.js';
-import type { EventBody } from './events.js';
-import type { Answer, FloorKind, MeetingState } from './model.js';
-import {
-  CONCLUSION_MAX,
-  DEPARTMENT_MAX,
-  SUMMARY_MAX,
-  TASK_TEXT_MAX,
-  type Task,
-  type TaskStatus,
-} from './recordTypes.js';
-import { normalizeText } from './text.js';
+import type { DirectoryIndex } from '../directory/directory.js';
+import { DomainError } from '../core/errors.js';
+import type { EventBody } from '../core/events.js';
+import type { Answer, FloorKind, MeetingState } from '../core/model.js';
+import { CONCLUSION_MAX, DEPARTMENT_MAX, SUMMARY_MAX, TASK_TEXT_MAX, type Task, type TaskStatus } from './types.js';
+import { normalizeText } from '../core/text.js';
 
 /**
  * The meeting's record kept by the secretary (thư ký): a short summary of each turn at the floor, the chair's

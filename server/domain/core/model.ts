@@ -1,8 +1,8 @@
-import type { Content, MeetingDocument } from './contentTypes.js';
-import type { Person } from './accounts.js';
-import type { Point, Unit } from './directory.js';
-import type { LinkedChild, Uplink } from './linkTypes.js';
-import type { MeetingRecord } from './recordTypes.js';
+import type { Content, MeetingDocument } from '../content/types.js';
+import type { Person } from '../directory/accounts.js';
+import type { Point, Unit } from '../directory/directory.js';
+import type { LinkedChild, Uplink } from '../linking/types.js';
+import type { MeetingRecord } from '../record/types.js';
 
 export const MEETING_KINDS = ['briefing', 'working', 'dialogue'] as const;
 export type MeetingKind = (typeof MEETING_KINDS)[number];

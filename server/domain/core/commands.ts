@@ -1,8 +1,8 @@
 import type { AuditAction, FloorEndReason, FloorKind, Health, MeetingDefinition, RecordingStatus } from './model.js';
-import type { ChildReport } from './linkTypes.js';
-import type { ParentScreen, ParentSlides } from './linkTypes.js';
-import type { TaskStatus } from './recordTypes.js';
-import type { DocumentFacts } from './contentTypes.js';
+import type { ChildReport } from '../linking/types.js';
+import type { ParentScreen, ParentSlides } from '../linking/types.js';
+import type { TaskStatus } from '../record/types.js';
+import type { DocumentFacts } from '../content/types.js';
 
 /**
  * Commands a meeting accepts. People send them over the socket (after validation); the server itself sends

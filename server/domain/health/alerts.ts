@@ -1,7 +1,7 @@
-import { DirectoryIndex } from './directory.js';
-import { DomainError } from './errors.js';
-import { QUEUE_EVENTS, type EventBody } from './events.js';
-import type { AlertKind, MeetingState } from './model.js';
+import { DirectoryIndex } from '../directory/directory.js';
+import { DomainError } from '../core/errors.js';
+import { QUEUE_EVENTS, type EventBody } from '../core/events.js';
+import type { AlertKind, MeetingState } from '../core/model.js';
 
 /**
  * Alert rules (pure): which conditions hold now. The runtime re-evaluates after every event that can change them and

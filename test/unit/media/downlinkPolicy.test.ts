@@ -10,7 +10,7 @@ import {
   layerUnder,
   nextDownlink,
   type DownlinkState,
-} from '../../../server/domain/downlink.js';
+} from '../../../server/media/mediasoup/downlinkPolicy.js';
 
 /** Feeds looks every second from `from` for `ms`, all with the same score and forwarded layer. */
 function feed(state: DownlinkState, from: number, ms: number, score: number | null, layer: number | null) {

@@ -1,7 +1,7 @@
-import { pointsOf } from './state.js';
-import type { MeetingEvent } from './events.js';
+import { pointsOf } from '../core/state.js';
+import type { MeetingEvent } from '../core/events.js';
 import { withLinkedChildren } from './linking.js';
-import type { MeetingState } from './model.js';
+import type { MeetingState } from '../core/model.js';
 
 type LinkEvent = Extract<
   MeetingEvent,

@@ -1,4 +1,4 @@
-import type { Point, Unit } from './directory.js';
+import type { Point, Unit } from '../directory/directory.js';
 
 /**
  * The shapes a linked meeting keeps of its links (a child as its parent sees it, the link up as the child sees it,

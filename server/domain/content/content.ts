@@ -1,16 +1,16 @@
-import type { CommandOf } from './commands.js';
-import { DomainError } from './errors.js';
-import type { EventBody, MeetingEvent } from './events.js';
-import { requireLive, requireNotEnded } from './guards.js';
-import type { MeetingState } from './model.js';
+import type { CommandOf } from '../core/commands.js';
+import { DomainError } from '../core/errors.js';
+import type { EventBody, MeetingEvent } from '../core/events.js';
+import { requireLive, requireNotEnded } from '../core/guards.js';
+import type { MeetingState } from '../core/model.js';
 import {
   DOCUMENT_KINDS,
   DOCUMENT_MAX_BYTES,
   DOCUMENT_NAME_MAX,
   type DocumentKind,
   type MeetingDocument,
-} from './contentTypes.js';
-import { normalizeText } from './text.js';
+} from './types.js';
+import { normalizeText } from '../core/text.js';
 
 /**
  * The meeting's documents and what is on screen beside the speaker (content): a shared screen or a document's page.

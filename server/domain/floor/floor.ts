@@ -1,9 +1,9 @@
-import { insertionIndex } from './state.js';
-import type { CommandOf } from './commands.js';
-import { DomainError } from './errors.js';
-import { requireInSession, requireInvited, requireLive, requireNotEnded } from './guards.js';
-import type { EventBody } from './events.js';
-import type { FloorRequest, MeetingState } from './model.js';
+import { insertionIndex } from '../core/state.js';
+import type { CommandOf } from '../core/commands.js';
+import { DomainError } from '../core/errors.js';
+import { requireInSession, requireInvited, requireLive, requireNotEnded } from '../core/guards.js';
+import type { EventBody } from '../core/events.js';
+import type { FloorRequest, MeetingState } from '../core/model.js';
 
 /** Floor-control decisions (speaker queue). Each returns the events a command produces, or throws a DomainError. */
 

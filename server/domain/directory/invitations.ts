@@ -1,4 +1,4 @@
-import type { MeetingDefinition } from './model.js';
+import type { MeetingDefinition } from '../core/model.js';
 
 /**
  * When a meeting's invitation links work (pure rule): from a while before the start — rooms test their camera and

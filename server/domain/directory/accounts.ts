@@ -1,4 +1,4 @@
-import { DomainError } from './errors.js';
+import { DomainError } from '../core/errors.js';
 
 /**
  * Operator accounts (pure rules): people who sign in to prepare and run meetings. An administrator keeps the

@@ -1,7 +1,7 @@
-import type { Command } from './commands.js';
-import type { MeetingEvent } from './events.js';
-import type { MeetingState } from './model.js';
-import type { ParentScreen, ParentSlides } from './linkTypes.js';
+import type { Command } from '../core/commands.js';
+import type { MeetingEvent } from '../core/events.js';
+import type { MeetingState } from '../core/model.js';
+import type { ParentScreen, ParentSlides } from './types.js';
 
 /** Where the parent stands, as its answer to a hello says (the protocol's `HelloAnswer`, as the child reads it). */
 export interface ParentStanding {

@@ -1,12 +1,12 @@
-import { placesOfContent, shownOf, type ShownContent } from './contentRecord.js';
-import { DirectoryIndex } from './directory.js';
-import type { MeetingEvent } from './events.js';
-import type { AgendaKind, ChairPerson, MeetingState } from './model.js';
+import { placesOfContent, shownOf, type ShownContent } from '../content/contentRecord.js';
+import { DirectoryIndex } from '../directory/directory.js';
+import type { MeetingEvent } from '../core/events.js';
+import type { AgendaKind, ChairPerson, MeetingState } from '../core/model.js';
 import { assigneeOf, turnLog, type LoggedTurn } from './record.js';
-import { type Task } from './recordTypes.js';
-import { meetingRollCall } from './attendance.js';
+import { type Task } from './types.js';
+import { meetingRollCall } from '../rollCall/attendance.js';
 import { recordedSeconds, recordingOffset, type RecordedSpan } from './recording.js';
-import { tallyRollCall, type TallyCounts } from './rollCall.js';
+import { tallyRollCall, type TallyCounts } from '../rollCall/rollCall.js';
 
 /** One turn at the floor as the minutes tell it (with the secretary's summary and where it is in the recording). */
 export interface MinutesTurn extends LoggedTurn {

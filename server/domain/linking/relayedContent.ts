@@ -1,13 +1,14 @@
-import type { MeetingState } from './model.js';
-import type { ParentScreen, ParentSlides } from './linkTypes.js';
+import type { MeetingState } from '../core/model.js';
+import type { ParentScreen, ParentSlides } from './types.js';
 
 /**
- * Linked meetings, slides: what a parent shows as slides reaches the meetings linked below it (pure rules; the link
- * carries them in server/linking, the pages come through server/linking/ParentPages.ts).
+ * Linked meetings, content: what a parent shows beside its speaker (slides, or a shared screen) reaches the meetings
+ * linked below it (pure rules; the link carries them in server/linking, the pages come through
+ * server/linking/ParentPages.ts, a screen's picture down the media pipe).
  */
 
 /** Events after which the parent's content shown here (and passed on below) may differ, besides content events. */
-export const RELAYED_SLIDES_EVENTS: ReadonlySet<string> = new Set([
+export const RELAYED_CONTENT_EVENTS: ReadonlySet<string> = new Set([
   'ParentSlidesChanged',
   'ParentScreenChanged',
   'UplinkStateChanged',

@@ -1,4 +1,4 @@
-import { DomainError } from './errors.js';
+import { DomainError } from '../domain/core/errors.js';
 
 /**
  * Reaching a room through a TURN relay (pure rules). Credentials follow the TURN REST scheme that coturn's

@@ -1,4 +1,4 @@
-import type { MeetingEvent } from './events.js';
+import type { MeetingEvent } from '../core/events.js';
 
 /** What was shown, for the record: a document and its pages in the order first shown, or a screen. */
 export interface ShownContent {

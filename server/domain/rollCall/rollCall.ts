@@ -1,10 +1,10 @@
-import { outcomeOf } from './state.js';
-import type { CommandOf } from './commands.js';
-import { DirectoryIndex } from './directory.js';
-import { DomainError } from './errors.js';
-import type { EventBody } from './events.js';
-import type { MeetingState, RollCall, RollCallOutcome } from './model.js';
-import { requireInvited, requireLive } from './guards.js';
+import { outcomeOf } from '../core/state.js';
+import type { CommandOf } from '../core/commands.js';
+import { DirectoryIndex } from '../directory/directory.js';
+import { DomainError } from '../core/errors.js';
+import type { EventBody } from '../core/events.js';
+import type { MeetingState, RollCall, RollCallOutcome } from '../core/model.js';
+import { requireInvited, requireLive } from '../core/guards.js';
 
 /** Roll-call (điểm danh) decisions and tallies. */
 

@@ -1,4 +1,4 @@
-import type { Readiness } from './model.js';
+import type { Readiness } from '../core/model.js';
 
 /** Which devices a point reported missing in its readiness check: it then takes part receive-only. */
 export const DEVICE_GAPS = ['noCamera', 'noMicrophone', 'noDevices'] as const;

@@ -1,5 +1,5 @@
 import { assertValidDirectory, type Directory, type Point, type Unit } from './directory.js';
-import { DomainError } from './errors.js';
+import { DomainError } from '../core/errors.js';
 
 /** One change to the directory, made from the organizer console (a whole file goes through the import instead). */
 export type DirectoryEdit =

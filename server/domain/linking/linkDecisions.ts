@@ -1,8 +1,8 @@
-import type { Command } from './commands.js';
-import { DomainError } from './errors.js';
-import type { EventBody } from './events.js';
-import { releaseFloor, requestFloor, withdrawFloor } from './floor.js';
-import { requireInSession, requireLive, requireNotEnded } from './guards.js';
+import type { Command } from '../core/commands.js';
+import { DomainError } from '../core/errors.js';
+import type { EventBody } from '../core/events.js';
+import { releaseFloor, requestFloor, withdrawFloor } from '../floor/floor.js';
+import { requireInSession, requireLive, requireNotEnded } from '../core/guards.js';
 import {
   attachChild,
   childLinkLost,
@@ -13,8 +13,8 @@ import {
   requireUplink,
   uplinkState,
 } from './linking.js';
-import type { MeetingState } from './model.js';
-import { confirmFromChild } from './rollCall.js';
+import type { MeetingState } from '../core/model.js';
+import { confirmFromChild } from '../rollCall/rollCall.js';
 
 export type LinkCommand = Extract<
   Command,

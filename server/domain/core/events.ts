@@ -9,10 +9,10 @@ import type {
   RecordingStatus,
   RollCallCloseReason,
 } from './model.js';
-import type { Point, Unit } from './directory.js';
-import type { TaskStatus } from './recordTypes.js';
-import type { ParentScreen, ParentSlides } from './linkTypes.js';
-import type { ContentStopReason, DocumentFacts } from './contentTypes.js';
+import type { Point, Unit } from '../directory/directory.js';
+import type { TaskStatus } from '../record/types.js';
+import type { ParentScreen, ParentSlides } from '../linking/types.js';
+import type { ContentStopReason, DocumentFacts } from '../content/types.js';
 
 /** The bodies of every meeting event. The log stores them inside an {@link EventEnvelope}. */
 export type EventBody =

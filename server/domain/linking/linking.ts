@@ -1,11 +1,11 @@
-import type { CommandOf } from './commands.js';
-import type { ChildReport, LinkedChild, Uplink } from './linkTypes.js';
-import type { Point } from './directory.js';
-import { DomainError } from './errors.js';
-import type { EventBody } from './events.js';
-import { requireLive, requireNotEnded } from './guards.js';
-import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from './model.js';
-import { emptyCounts, rollCallChain, type RollCallTally, type TallyCounts } from './rollCall.js';
+import type { CommandOf } from '../core/commands.js';
+import type { ChildReport, LinkedChild, Uplink } from './types.js';
+import type { Point } from '../directory/directory.js';
+import { DomainError } from '../core/errors.js';
+import type { EventBody } from '../core/events.js';
+import { requireLive, requireNotEnded } from '../core/guards.js';
+import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from '../core/model.js';
+import { emptyCounts, rollCallChain, type RollCallTally, type TallyCounts } from '../rollCall/rollCall.js';
 
 /**
  * Linked meetings (kết nối liên thông): a child meeting on another coordinator joins this one as one of its units.

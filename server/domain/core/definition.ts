@@ -1,4 +1,4 @@
-import { DirectoryIndex, type Directory, type Point, type Unit } from './directory.js';
+import { DirectoryIndex, type Directory, type Point, type Unit } from '../directory/directory.js';
 import { DomainError } from './errors.js';
 import type { EventBody } from './events.js';
 import {

@@ -1,6 +1,6 @@
-import type { Command, CommandType } from './commands.js';
-import { DomainError } from './errors.js';
-import type { Actor, Role } from './model.js';
+import type { Command, CommandType } from '../core/commands.js';
+import { DomainError } from '../core/errors.js';
+import type { Actor, Role } from '../core/model.js';
 
 type Allowed = Role | 'system' | 'admin';
 

@@ -1,3 +1,4 @@
+import type { DownlinkReason } from '../../protocol/mediaWire.js';
 /**
  * What a point's link can carry to it (pure). The bridge forwards each picture in one of three simulcast layers; its
  * own bandwidth estimate probes upward and, on a 4G link that loses packets, swings between layers, freezing the
@@ -37,14 +38,6 @@ export const NO_VIDEO_AFTER_MS = 8000;
  * overruns a poor 4G link, and finding that out costs seconds of frozen picture and lost sound.
  */
 export const START_LAYER = TOP_LAYER - 1;
-
-/**
- * Why a receiver gets the layer it gets, for the technician and the point: it has just joined (the top layer comes
- * after a clean wait), nothing holds it back, losses brought it down, or a layer up is being tried (a loss now counts
- * as a failed try).
- */
-export const DOWNLINK_REASONS = ['starting', 'clear', 'loss', 'trying'] as const;
-export type DownlinkReason = (typeof DOWNLINK_REASONS)[number];
 
 export interface DownlinkState {
   /** The highest layer the link is trusted with, or `NO_VIDEO`. */
