@@ -1,8 +1,8 @@
-import { childOf, programOrigin } from '../domain/linking/linking.js';
+import { programOrigin } from '../domain/linking/linking.js';
 import { createLogger } from '../logger.js';
 import type { PipedMedia, PipedProducer, PipeEndpoint } from '../media/MediaBridge.js';
 import type { MediaService } from '../media/MediaService.js';
-import { contentSource, type MediaParticipant } from '../media/routing.js';
+import { linkOutgoing, type LinkSide, type MediaParticipant, type OutgoingSource } from '../media/routing.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { Ack } from '../protocol/common.js';
 import { pipeEndpoint, type PipedSource } from '../protocol/link.js';
@@ -17,7 +17,7 @@ export interface LinkMediaOptions {
   /** This side's pipe id (unique on this bridge). */
   pipeId: string;
   /** The parent side pipes one child (`unitId`); the child side pipes up to its parent. */
-  side: { kind: 'parent'; unitId: string } | { kind: 'child' };
+  side: LinkSide;
   /** Sends this side's sources to the far side (the link socket); the child says too whether it shows the program. */
   send: (sources: PipedSource[], wantsProgram: boolean) => Promise<void>;
 }
@@ -193,50 +193,20 @@ export class LinkMedia {
     );
   }
 
-  /** What this side should pipe to the far side now. */
-  #outgoing(): { participant: MediaParticipant; as: PipedSource['as']; pointId: string | null }[] {
+  /** What this side should pipe to the far side now (the rule: media/routing.ts, `linkOutgoing`). */
+  #outgoing(): OutgoingSource[] {
     const { media, meetings, meetingId, side } = this.#options;
     if (!meetings.has(meetingId)) {
       return [];
     }
-    const state = meetings.get(meetingId).state;
-    const participants = media.participantsOf(meetingId);
-    const out: { participant: MediaParticipant; as: PipedSource['as']; pointId: string | null }[] = [];
-    if (side.kind === 'child') {
-      const hall =
-        participants.find((p) => p.role === 'chair' && p.relayed === undefined) ??
-        participants.find((p) => p.role === 'cochair' && p.relayed === undefined);
-      if (hall !== undefined) {
-        out.push({ participant: hall, as: 'hall', pointId: state.def.hubPointId });
-      }
-      const floor = state.floor;
-      if (floor?.fromParent === true && floor.pointId !== state.def.hubPointId) {
-        const holder = participants.find((p) => p.pointId === floor.pointId && p.relayed === undefined);
-        if (holder !== undefined) {
-          out.push({ participant: holder, as: 'point', pointId: floor.pointId });
-        }
-      }
 
-      return out;
-    }
-    if (!this.#childWantsProgram) {
-      return out;
-    }
-    const fromThisChild = (p: MediaParticipant | null) =>
-      p !== null && p.pointId !== null && childOf(state, p.pointId)?.unitId === side.unitId;
-    const { hub, speaker } = media.programSourcesOf(meetingId);
-    if (hub !== null && !fromThisChild(hub)) {
-      out.push({ participant: hub, as: 'hub', pointId: null });
-    }
-    if (speaker !== null && speaker.id !== hub?.id && !fromThisChild(speaker)) {
-      out.push({ participant: speaker, as: 'speaker', pointId: null });
-    }
-    const screen = contentSource(state, participants);
-    if (screen !== null && !fromThisChild(screen)) {
-      out.push({ participant: screen, as: 'screen', pointId: null });
-    }
-
-    return out;
+    return linkOutgoing({
+      state: meetings.get(meetingId).state,
+      participants: media.participantsOf(meetingId),
+      side,
+      program: media.programSourcesOf(meetingId),
+      childWantsProgram: this.#childWantsProgram,
+    });
   }
 
   /** The participant a far source is on this bridge; `null` for a point this meeting does not know. */

@@ -1,4 +1,4 @@
-import { programOrigin, speaksHere } from '../domain/linking/linking.js';
+import { childOf, programOrigin, speaksHere } from '../domain/linking/linking.js';
 import { relayedScreen } from '../domain/linking/relayedContent.js';
 import type { MeetingState, Role } from '../domain/core/model.js';
 
@@ -226,4 +226,72 @@ export function planRouting(
   }
 
   return { byParticipant, openMics };
+}
+
+/** A link as one of its ends sees it: the parent's end pipes one child (`unitId`), the child's end pipes up. */
+export type LinkSide = { kind: 'parent'; unitId: string } | { kind: 'child' };
+
+/** A source of this bridge sent across a link, as what the far side shows it. */
+export interface OutgoingSource {
+  participant: MediaParticipant;
+  as: 'hall' | 'point' | 'hub' | 'speaker' | 'screen';
+  pointId: string | null;
+}
+
+/**
+ * Which sources cross a link (pure): only what the far side shows. Up, the child's hall (its chair's camera) and the
+ * point holding the parent's floor; down, while the child shows the parent's program, the parent's hub, speaker and
+ * the screen on show, except a source that came from that child (no loop, no echo of a room to itself).
+ */
+export function linkOutgoing({
+  state,
+  participants,
+  side,
+  program,
+  childWantsProgram,
+}: {
+  state: MeetingState;
+  participants: readonly MediaParticipant[];
+  side: LinkSide;
+  /** The bridge's program now (its hub and speaker sources). */
+  program: { hub: MediaParticipant | null; speaker: MediaParticipant | null };
+  /** Parent side: whether the child shows the parent's program now. */
+  childWantsProgram: boolean;
+}): OutgoingSource[] {
+  const out: OutgoingSource[] = [];
+  if (side.kind === 'child') {
+    const hall =
+      participants.find((p) => p.role === 'chair' && p.relayed === undefined) ??
+      participants.find((p) => p.role === 'cochair' && p.relayed === undefined);
+    if (hall !== undefined) {
+      out.push({ participant: hall, as: 'hall', pointId: state.def.hubPointId });
+    }
+    const floor = state.floor;
+    if (floor?.fromParent === true && floor.pointId !== state.def.hubPointId) {
+      const holder = participants.find((p) => p.pointId === floor.pointId && p.relayed === undefined);
+      if (holder !== undefined) {
+        out.push({ participant: holder, as: 'point', pointId: floor.pointId });
+      }
+    }
+
+    return out;
+  }
+  if (!childWantsProgram) {
+    return out;
+  }
+  const fromThisChild = (p: MediaParticipant | null) =>
+    p !== null && p.pointId !== null && childOf(state, p.pointId)?.unitId === side.unitId;
+  const { hub, speaker } = program;
+  if (hub !== null && !fromThisChild(hub)) {
+    out.push({ participant: hub, as: 'hub', pointId: null });
+  }
+  if (speaker !== null && speaker.id !== hub?.id && !fromThisChild(speaker)) {
+    out.push({ participant: speaker, as: 'speaker', pointId: null });
+  }
+  const screen = contentSource(state, participants);
+  if (screen !== null && !fromThisChild(screen)) {
+    out.push({ participant: screen, as: 'screen', pointId: null });
+  }
+
+  return out;
 }

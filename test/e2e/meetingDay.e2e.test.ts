@@ -196,7 +196,11 @@ describe('the meeting day at 1366×768, in Chromium', () => {
   });
 
   it("the hall's big screen keeps the program large and the time left on one line, at 1366×768 and on a 1080p TV", async () => {
-    expect(await request(sockets[1]!.socket, 'floor:release', {}).catch(() => null)).toBeDefined();
+    // Whatever the last test left on the floor, the turn starts here from a free floor.
+    if (t.meeting.state.floor !== null) {
+      await t.meeting.execute({ type: 'floor.revoke' }, { role: 'chair' });
+    }
+    expect(t.meeting.state.floor).toBeNull();
     const granted = await request((await t.connect('chair')).socket, 'floor:grant', { pointId: 'DC-X4' });
     expect(granted).toMatchObject({ ok: true });
     await room.click('[data-testid=big-screen-toggle]');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRouting, programSpeaker, type MediaParticipant } from '../../../server/media/routing.js';
+import { linkOutgoing, planRouting, programSpeaker, type MediaParticipant } from '../../../server/media/routing.js';
 import { Meeting, smallMeetingInput } from '../../helpers/domain.js';
 
 const chair: MediaParticipant = { id: 'c1', role: 'chair', pointId: null };
@@ -103,6 +103,71 @@ describe('routing policy', () => {
     expect(plan.byParticipant.get('p-X2')?.audio).toEqual(expect.arrayContaining(['pipe:h', 'p-X1']));
     expect(plan.byParticipant.get('p-X1')?.audio).toContain('pipe:h');
     expect(plan.byParticipant.get('p-X1')?.audio).not.toContain('p-X1');
+  });
+
+  it("what crosses a link up: the child's hall, and the point holding the parent's floor once it has it", () => {
+    const system = { role: 'system' } as const;
+    const m = new Meeting().startSession();
+    m.run({ type: 'uplink.configure', parentUrl: 'http://127.0.0.2:4000', linkTokenId: 'x' }, { role: 'admin' });
+    m.run({ type: 'uplink.state', state: 'linked', parentMeetingId: 'tw', unitId: 'P1', parentTitle: 'TW' }, system);
+    const parentHub: MediaParticipant = { id: 'pipe:h', role: 'observer', pointId: null, relayed: 'parentHub' };
+    const on = [parentHub, cochair, chair, pt('X1'), pt('X2')];
+    const up = () =>
+      linkOutgoing({
+        state: m.state,
+        participants: on,
+        side: { kind: 'child' },
+        program: { hub: chair, speaker: null },
+        childWantsProgram: false,
+      }).map((s) => [s.as, s.participant.id, s.pointId]);
+    // The chair's camera is the hall (before a co-chair's); a relayed source never goes back up.
+    expect(up()).toEqual([['hall', 'c1', 'DC-T']]);
+    m.connect('DC-X1');
+    const [requested] = m.run(
+      { type: 'floor.request', pointId: 'DC-X1', kind: 'speech', toParent: true },
+      { role: 'point', pointId: 'DC-X1' },
+    );
+    m.run({ type: 'floor.forward', requestId: (requested as { requestId: string }).requestId });
+    expect(up()).toEqual([['hall', 'c1', 'DC-T']]);
+    m.run({ type: 'uplink.turn', pointId: 'DC-X1', limitSec: 120 }, system);
+    expect(up()).toEqual([
+      ['hall', 'c1', 'DC-T'],
+      ['point', 'p-X1', 'DC-X1'],
+    ]);
+  });
+
+  it('what crosses a link down: the program while the child shows it, never a source that came from that child', () => {
+    const m = new Meeting().startSession();
+    const fromP1: MediaParticipant = { id: 'pipe:p1', role: 'point', pointId: 'P1.DC-X1' };
+    const down = (speaker: MediaParticipant | null, childWantsProgram = true) =>
+      linkOutgoing({
+        state: m.state,
+        participants: [chair, pt('X1'), fromP1],
+        side: { kind: 'parent', unitId: 'P1' },
+        program: { hub: chair, speaker },
+        childWantsProgram,
+      }).map((s) => [s.as, s.participant.id]);
+    expect(down(null, false)).toEqual([]);
+    expect(down(pt('X1'))).toEqual([
+      ['hub', 'c1'],
+      ['speaker', 'p-X1'],
+    ]);
+    // A speaker is the child's own point (named under its unit): the child has it already. The link is placed in the
+    // state by hand: only its names matter here.
+    m.state.links.P1 = {
+      unitId: 'P1',
+      tokenId: 't',
+      childMeetingId: 'tinh',
+      title: 'Tỉnh',
+      state: 'linked',
+      since: 0,
+      hallPointId: 'P1.DC-T',
+      units: [],
+      points: [{ code: 'P1.DC-X1', name: 'Xã', level: 'commune', unitCode: 'P1', technician: null }],
+      localIds: { 'P1.DC-X1': 'DC-X1' },
+      lineage: ['tinh'],
+    };
+    expect(down(fromP1)).toEqual([['hub', 'c1']]);
   });
 
   it('the hub and technicians receive every point as a paged grid of thumbnails; points do not', () => {
