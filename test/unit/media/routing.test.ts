@@ -6,6 +6,14 @@ const chair: MediaParticipant = { id: 'c1', role: 'chair', pointId: null };
 const cochair: MediaParticipant = { id: 'c2', role: 'cochair', pointId: null };
 const tech: MediaParticipant = { id: 't1', role: 'technician', pointId: null };
 const pt = (n: string): MediaParticipant => ({ id: `p-${n}`, role: 'point', pointId: `DC-${n}` });
+/** The meeting linked up to the nation's `tw` as its unit P1. */
+const linkUp = (m: Meeting) => {
+  m.run({ type: 'uplink.configure', parentUrl: 'http://127.0.0.2:4000', linkTokenId: 'x' }, { role: 'admin' });
+  m.run(
+    { type: 'uplink.state', state: 'linked', parentMeetingId: 'tw', unitId: 'P1', parentTitle: 'TW' },
+    { role: 'system' },
+  );
+};
 const everyone = [chair, cochair, tech, pt('X1'), pt('X2'), pt('X3'), pt('X4'), pt('H1'), pt('H2')];
 
 describe('routing policy', () => {
@@ -56,8 +64,7 @@ describe('routing policy', () => {
   it("a linked meeting relaying its parent shows the parent's screen piped down, and its own screen over it", () => {
     const system = { role: 'system' } as const;
     const m = new Meeting().startSession();
-    m.run({ type: 'uplink.configure', parentUrl: 'http://127.0.0.2:4000', linkTokenId: 'x' }, { role: 'admin' });
-    m.run({ type: 'uplink.state', state: 'linked', parentMeetingId: 'tw', unitId: 'P1', parentTitle: 'TW' }, system);
+    linkUp(m);
     const parentScreen: MediaParticipant = { id: 'pipe:s', role: 'observer', pointId: null, relayed: 'parentScreen' };
     const parentHub: MediaParticipant = { id: 'pipe:h', role: 'observer', pointId: null, relayed: 'parentHub' };
     const on = [chair, parentHub, parentScreen, pt('X1')];
@@ -83,8 +90,7 @@ describe('routing policy', () => {
   it("a point of a linked meeting holding the parent's floor: every room sees and hears the parent's hub with it, the speaker not itself", () => {
     const system = { role: 'system' } as const;
     const m = new Meeting().startSession();
-    m.run({ type: 'uplink.configure', parentUrl: 'http://127.0.0.2:4000', linkTokenId: 'x' }, { role: 'admin' });
-    m.run({ type: 'uplink.state', state: 'linked', parentMeetingId: 'tw', unitId: 'P1', parentTitle: 'TW' }, system);
+    linkUp(m);
     const parentHub: MediaParticipant = { id: 'pipe:h', role: 'observer', pointId: null, relayed: 'parentHub' };
     const on = [chair, parentHub, pt('X1'), pt('X2')];
     m.connect('DC-X1');
@@ -108,8 +114,7 @@ describe('routing policy', () => {
   it("what crosses a link up: the child's hall, and the point holding the parent's floor once it has it", () => {
     const system = { role: 'system' } as const;
     const m = new Meeting().startSession();
-    m.run({ type: 'uplink.configure', parentUrl: 'http://127.0.0.2:4000', linkTokenId: 'x' }, { role: 'admin' });
-    m.run({ type: 'uplink.state', state: 'linked', parentMeetingId: 'tw', unitId: 'P1', parentTitle: 'TW' }, system);
+    linkUp(m);
     const parentHub: MediaParticipant = { id: 'pipe:h', role: 'observer', pointId: null, relayed: 'parentHub' };
     const on = [parentHub, cochair, chair, pt('X1'), pt('X2')];
     const up = () =>
