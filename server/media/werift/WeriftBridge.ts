@@ -1,17 +1,9 @@
 import { EventEmitter } from 'node:events';
-import {
-  PictureLossIndication,
-  RTCPeerConnection,
-  RtcpPayloadSpecificFeedback,
-  RtpPacket,
-  type RtcpPacket,
-  type RTCRtpTransceiver,
-  type RtpHeader,
-} from 'werift';
+import type { RTCRtpTransceiver } from 'werift';
 import { KeyedQueue } from '../KeyedQueue.js';
-import { gatheredSdp, NEGOTIATION_TIMEOUT_MS, OPUS, SDP_ONLY, VP8 } from './negotiation.js';
+import { gatheredSdp, NEGOTIATION_TIMEOUT_MS, SDP_ONLY } from './negotiation.js';
+import { createPeer, inputOf, KEYFRAME_MIN_INTERVAL_MS, sendOnSlot, type Input, type Peer } from './peer.js';
 import { openUdpTap, type UdpTapSink } from './udpTap.js';
-import { Vp8IdContinuity } from './vp8Ids.js';
 import { DomainError } from '../../domain/core/errors.js';
 import { createLogger } from '../../logger.js';
 import type { MediaBridge, MediaBridgeEvents, RtpTap, TransportStats } from '../MediaBridge.js';
@@ -19,49 +11,6 @@ import type { IceRestart, JoinResult, SlotLabel, TransportOptions } from '../../
 import { MAX_GRID_PAGE, type MediaParticipant, type RoutingPlan } from '../routing.js';
 
 const logger = createLogger('WeriftBridge');
-
-/** Receive slots per participant: program (hub, speaker), audio mix, thumbnails for staff. */
-const AUDIO_SLOTS = 6;
-/** Receivers that cannot decode repeat their PLI; a short interval keeps a camera from encoding keyframes only. */
-const KEYFRAME_MIN_INTERVAL_MS = 250;
-
-interface Slot {
-  label: SlotLabel;
-  transceiver: RTCRtpTransceiver;
-  /** The source whose packets we are sending; switching sources re-bases sequence numbers and timestamps. */
-  sending: string | null;
-  rebase: boolean;
-  /** When the slot last sent a packet (epoch ms; 0 before the first). */
-  lastSentAt: number;
-  /** Video slots: VP8 picture ids carried on across sources. */
-  vp8: Vp8IdContinuity | null;
-}
-
-/** What a participant sends in: its microphone, its camera, its shared screen. */
-type Input = 'audio' | 'camera' | 'screen';
-
-/** The input a slot carries: content slots the shared screen, other video slots the camera. */
-const inputOf = (slot: Slot): Input =>
-  slot.label.kind === 'audio' ? 'audio' : slot.label.purpose === 'content' ? 'screen' : 'camera';
-
-interface Peer {
-  participant: MediaParticipant;
-  meetingId: string;
-  pc: RTCPeerConnection;
-  mic: RTCRtpTransceiver;
-  camera: RTCRtpTransceiver;
-  /** Receives a shared screen (idle until the console shares one). */
-  screen: RTCRtpTransceiver;
-  slots: Slot[];
-  micSsrc: number | null;
-  cameraSsrc: number | null;
-  screenSsrc: number | null;
-  /** The offer made, until answered. */
-  offer: string | null;
-  /** When a keyframe was last asked of this participant's camera, and of its screen (epoch ms). */
-  keyframeAskedAt: number;
-  screenKeyframeAskedAt: number;
-}
 
 export interface WeriftBridgeOptions {
   /** Only this address is offered and used for ICE (loopback in tests; the server's address in production). */
@@ -128,78 +77,15 @@ export class WeriftBridge implements MediaBridge {
       };
     }
     this.#leaveNow(participant.id);
-    const listenIp = this.#listenIp;
-    const pc = new RTCPeerConnection({
-      codecs: { audio: [OPUS()], video: [VP8()] },
-      // One ICE/DTLS transport per participant, not one per slot.
-      bundlePolicy: 'max-bundle',
-      ...(listenIp === undefined
-        ? {}
-        : {
-            iceAdditionalHostAddresses: [listenIp],
-            // Talk only to the peer's candidates on our own network (loopback in tests).
-            iceFilterCandidatePair: (pair) =>
-              pair.remoteCandidate.host === listenIp && pair.localCandidate.host === listenIp,
-          }),
-      ...(this.#portRange === undefined ? {} : { icePortRange: this.#portRange }),
-    });
-    const mic = pc.addTransceiver('audio', { direction: 'recvonly' });
-    const camera = pc.addTransceiver('video', { direction: 'recvonly' });
-    const slots: Slot[] = [];
-    const addSlot = (kind: 'audio' | 'video', purpose: SlotLabel['purpose']) => {
-      const transceiver = pc.addTransceiver(kind, { direction: 'sendonly' });
-      const slot: Slot = {
-        label: { mid: '', kind, purpose, source: null, sourcePointId: null },
-        transceiver,
-        sending: null,
-        rebase: true,
-        lastSentAt: 0,
-        vp8: kind === 'video' ? new Vp8IdContinuity() : null,
-      };
-      slots.push(slot);
-    };
-    addSlot('video', 'hub');
-    addSlot('video', 'speaker');
-    for (let i = 0; i < AUDIO_SLOTS; i += 1) {
-      addSlot('audio', 'audio');
-    }
-    if (participant.role !== 'point') {
-      for (let i = 0; i < this.#gridSlots; i += 1) {
-        addSlot('video', 'grid');
-      }
-    }
-    // Content last, so the slots above keep the places consoles know them by: the shared screen out, and in.
-    addSlot('video', 'content');
-    const screen = pc.addTransceiver('video', { direction: 'recvonly' });
-    // A browser that lost a slot's picture asks for a keyframe; pass it to whoever fills that slot. werift hands a
-    // PLI to whatever matches the browser's *sender* SSRC first (often our receiver of its camera), so listen on
-    // every transceiver and find the slot by the PLI's media SSRC.
-    const onFeedback = (packet: RtcpPacket) => {
-      if (packet instanceof RtcpPayloadSpecificFeedback && packet.feedback instanceof PictureLossIndication) {
-        const { mediaSsrc } = packet.feedback;
-        const lost = slots.find((s) => s.label.kind === 'video' && s.transceiver.sender.ssrc === mediaSsrc);
-        this.#requestKeyframe(lost?.label.source ?? null, lost === undefined ? 'camera' : inputOf(lost));
-      }
-    };
-    for (const transceiver of [mic, camera, screen, ...slots.map((s) => s.transceiver)]) {
-      transceiver.sender.onRtcp.subscribe(onFeedback);
-      transceiver.receiver.onRtcp.subscribe(onFeedback);
-    }
-    const peer: Peer = {
-      participant,
+    const peer = createPeer({
       meetingId,
-      pc,
-      mic,
-      camera,
-      screen,
-      slots,
-      micSsrc: null,
-      cameraSsrc: null,
-      screenSsrc: null,
-      offer: null,
-      keyframeAskedAt: 0,
-      screenKeyframeAskedAt: 0,
-    };
+      participant,
+      listenIp: this.#listenIp,
+      portRange: this.#portRange,
+      gridSlots: this.#gridSlots,
+      onKeyframeWanted: (source, input) => this.#requestKeyframe(source, input),
+    });
+    const { pc, mic, camera, screen, slots } = peer;
     this.#peers.set(participant.id, peer);
     this.#receive(peer, mic, 'audio');
     this.#receive(peer, camera, 'camera');
@@ -445,7 +331,7 @@ export class WeriftBridge implements MediaBridge {
           for (const slot of other.slots) {
             if (slot.label.source === peer.participant.id && inputOf(slot) === input) {
               buffer ??= rtp.serialize();
-              this.#send(slot, peer.participant.id, buffer, rtp.header);
+              sendOnSlot(slot, peer.participant.id, buffer, rtp.header, Date.now());
             }
           }
         }
@@ -481,30 +367,6 @@ export class WeriftBridge implements MediaBridge {
       }
       this.#requestKeyframe(participantId, input);
     });
-  }
-
-  #send(slot: Slot, source: string, buffer: Buffer, header: RtpHeader): void {
-    const sender = slot.transceiver.sender;
-    const now = Date.now();
-    if (slot.rebase || slot.sending !== source) {
-      // A new source continues the slot's sequence numbers and VP8 picture ids (a receiver drops frames whose id is
-      // behind the last it decoded: the new source's bytes arrived and none was decoded), and its timestamps run on
-      // by as long as the slot was silent (a reload takes seconds), so the receiver's timing sees the real gap.
-      const silentTicks = slot.lastSentAt === 0 ? 0 : (now - slot.lastSentAt) * (slot.label.kind === 'audio' ? 48 : 90);
-      sender.replaceRTP(
-        { sequenceNumber: header.sequenceNumber, timestamp: (header.timestamp - silentTicks) >>> 0 },
-        true,
-      );
-      slot.sending = source;
-      slot.rebase = false;
-      slot.vp8?.switchSource();
-    }
-    slot.lastSentAt = now;
-    const packet = RtpPacket.deSerialize(buffer);
-    if (slot.vp8 !== null) {
-      packet.payload = slot.vp8.rewrite(packet.payload);
-    }
-    void sender.sendRtp(packet).catch(() => undefined);
   }
 
   #requestKeyframe(participantId: string | null, input: Input = 'camera'): void {
