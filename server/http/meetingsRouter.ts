@@ -15,7 +15,7 @@ import type { MeetingService } from '../meetings/MeetingService.js';
 import { meetingBody, tokenBody } from '../protocol/http.js';
 import { validationError } from '../signaling/handle.js';
 import { linkViews } from '../signaling/linkViews.js';
-import { tallyByChild } from '../domain/linking/linking.js';
+import { tallyByChild } from '../domain/linking/rollUp.js';
 import type { RollCall } from '../domain/core/model.js';
 import type { RollCallTally } from '../domain/rollCall/rollCall.js';
 

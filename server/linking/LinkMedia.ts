@@ -1,4 +1,4 @@
-import { programOrigin } from '../domain/linking/linking.js';
+import { programOrigin } from '../domain/linking/program.js';
 import { createLogger } from '../logger.js';
 import type { PipedMedia, PipedProducer, PipeEndpoint } from '../media/MediaBridge.js';
 import type { MediaService } from '../media/MediaService.js';

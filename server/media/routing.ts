@@ -1,4 +1,5 @@
-import { childOf, programOrigin, speaksHere } from '../domain/linking/linking.js';
+import { childOf } from '../domain/linking/linking.js';
+import { programOrigin, speaksHere } from '../domain/linking/program.js';
 import { relayedScreen } from '../domain/linking/relayedContent.js';
 import type { MeetingState, Role } from '../domain/core/model.js';
 

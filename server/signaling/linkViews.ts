@@ -1,5 +1,6 @@
 import type { DirectoryIndex } from '../domain/directory/directory.js';
-import { childOf, programOrigin } from '../domain/linking/linking.js';
+import { childOf } from '../domain/linking/linking.js';
+import { programOrigin } from '../domain/linking/program.js';
 import type { MeetingState } from '../domain/core/model.js';
 import type { MeetingStatusView } from '../protocol/messages.js';
 

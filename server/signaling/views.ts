@@ -5,7 +5,8 @@ import { assigneeOf, turnLog } from '../domain/record/record.js';
 import { tallyRollCall } from '../domain/rollCall/rollCall.js';
 import { linkViews, pointLabel } from './linkViews.js';
 import { deviceGapOf } from '../domain/health/devices.js';
-import { tallyByChild, unreachablePoints } from '../domain/linking/linking.js';
+import { unreachablePoints } from '../domain/linking/linking.js';
+import { tallyByChild } from '../domain/linking/rollUp.js';
 import type { z } from 'zod';
 import type { FloorView, MeetingStatusView, RollCallView, Snapshot, recordView } from '../protocol/messages.js';
 

@@ -4,8 +4,7 @@ import type { Point } from '../directory/directory.js';
 import { DomainError } from '../core/errors.js';
 import type { EventBody } from '../core/events.js';
 import { requireLive, requireNotEnded } from '../core/guards.js';
-import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from '../core/model.js';
-import { emptyCounts, rollCallChain, type RollCallTally, type TallyCounts } from '../rollCall/rollCall.js';
+import type { MeetingDefinition, MeetingState } from '../core/model.js';
 
 /**
  * Linked meetings (kết nối liên thông): a child meeting on another coordinator joins this one as one of its units.
@@ -334,74 +333,4 @@ export function parentRollCall(state: MeetingState, cmd: CommandOf<'uplink.rollC
   });
 
   return events;
-}
-
-/** What a point of this meeting shows as the program: the parent's while relaying, or its own. */
-export type ProgramOrigin = 'parent' | 'local';
-
-/**
- * Who is on the program at this level: the parent's program while the link is up and the chair relays. A turn at the
- * parent held by one of this meeting's points stays the parent's program (the dialogue with the parent's hub is the
- * point of it); only the speaker is taken from here (`speaksHere`), never piped back down.
- */
-export function programOrigin(state: MeetingState): ProgramOrigin {
-  const uplink = state.uplink;
-
-  return uplink === null || uplink.state !== 'linked' || !uplink.relaying ? 'local' : 'parent';
-}
-
-/** The parent's floor is held by one of this meeting's points: its picture and voice are taken from here. */
-export function speaksHere(state: MeetingState): boolean {
-  return state.floor?.fromParent === true;
-}
-
-/**
- * Loop prevention for a source the parent puts on its program: it goes down to every child except the one it came
- * from (that child shows it locally).
- */
-export function childrenToReceive(state: MeetingState, sourcePointId: string | null): string[] {
-  const origin = sourcePointId === null ? undefined : childOf(state, sourcePointId);
-
-  return Object.values(state.links)
-    .filter((link) => link.state === 'linked' && link.unitId !== origin?.unitId)
-    .map((link) => link.unitId);
-}
-
-/**
- * A roll call's tally by linked child: every child's points (its hall included), whatever unit inside it, named by
- * the child's unit ("Tỉnh Bắc Giang"); `unanswered` counts its points asked and not heard from, which is what a lost
- * link leaves missing.
- */
-export function tallyByChild(
-  state: MeetingState,
-  rollCall: RollCall,
-  tally: RollCallTally,
-): {
-  unitId: string;
-  unitName: string;
-  title: string;
-  state: LinkedChild['state'];
-  counts: TallyCounts;
-  unanswered: number;
-}[] {
-  const chain = rollCallChain(state, rollCall);
-  const headcountOf = (pointId: string) =>
-    chain.reduce((last, run) => run.confirmations[pointId]?.headcount ?? last, 0);
-  const answered = (pointId: string) => chain.some((run) => run.confirmations[pointId] !== undefined);
-
-  return Object.values(state.links).map((link) => {
-    const counts = emptyCounts();
-    let unanswered = 0;
-    for (const point of link.points) {
-      const outcome: RollCallOutcome | undefined = tally.outcomes[point.code];
-      if (outcome !== undefined) {
-        counts[outcome] += 1;
-        counts.headcount += headcountOf(point.code);
-        unanswered += answered(point.code) ? 0 : 1;
-      }
-    }
-    const unitName = state.def.units.find((u) => u.code === link.unitId)?.name ?? link.title;
-
-    return { unitId: link.unitId, unitName, title: link.title, state: link.state, counts, unanswered };
-  });
 }

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../server/domain/apply.js';
 import type { Directory } from '../../../server/domain/directory/directory.js';
-import {
-  childrenToReceive,
-  MAX_LINKED_POINTS,
-  programOrigin,
-  speaksHere,
-  unreachablePoints,
-  tallyByChild,
-} from '../../../server/domain/linking/linking.js';
+import { MAX_LINKED_POINTS, unreachablePoints } from '../../../server/domain/linking/linking.js';
+import { tallyByChild } from '../../../server/domain/linking/rollUp.js';
+import { childrenToReceive, programOrigin, speaksHere } from '../../../server/domain/linking/program.js';
 import { type ChildReport } from '../../../server/domain/linking/types.js';
 import {
   relayedScreen,
