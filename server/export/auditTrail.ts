@@ -6,6 +6,16 @@ import { describeContent } from './contentAudit.js';
 import { isContentEvent } from '../domain/content/content.js';
 import { formatDateTime } from '../format.js';
 import { sayIn, type Lang, type Words } from './words.js';
+import {
+  ALERT,
+  EXPORTED,
+  FLOOR_END,
+  FLOOR_KIND,
+  HEALTH,
+  ROLE_WORDS,
+  ROLL_CALL_END,
+  UPLINK_STATE,
+} from './auditWords.js';
 
 const AUDITED_ROLES = new Set(['chair', 'cochair', 'technician', 'observer', 'secretary', 'admin']);
 
@@ -27,64 +37,6 @@ export interface AuditRow {
   /** On what or whom, in words ("Xã Tân Sơn; tối đa 5 phút"). */
   detail: string;
 }
-
-const ROLE_WORDS: Record<Actor['role'], Words> = {
-  chair: ['Chủ trì', 'Chair'],
-  cochair: ['Đồng chủ trì', 'Co-chair'],
-  technician: ['Kỹ thuật viên', 'Technician'],
-  observer: ['Theo dõi', 'Observer'],
-  secretary: ['Thư ký', 'Secretary'],
-  admin: ['Quản trị', 'Administrator'],
-  point: ['Điểm cầu', 'Bridge point'],
-  system: ['Hệ thống', 'System'],
-};
-
-const FLOOR_KIND: Record<string, Words> = {
-  speech: ['phát biểu', 'speech'],
-  petition: ['kiến nghị', 'petition'],
-  explanation: ['giải trình', 'explanation'],
-};
-
-const FLOOR_END: Record<string, Words> = {
-  revoked: ['chủ trì dừng', 'stopped by the chair'],
-  limit: ['hết thời gian', 'time limit reached'],
-  released: ['tự kết thúc', 'finished by the speaker'],
-  next: ['chuyển người tiếp theo', 'next speaker called'],
-  meeting_ended: ['hội nghị kết thúc', 'meeting ended'],
-};
-
-const ROLL_CALL_END: Record<string, Words> = {
-  chair: ['chủ trì kết thúc', 'closed by the chair'],
-  window: ['hết thời gian nhận xác nhận', 'confirmation window over'],
-  meeting_ended: ['hội nghị kết thúc', 'meeting ended'],
-};
-
-const HEALTH: Record<string, Words> = {
-  stable: ['ổn định', 'stable'],
-  unstable: ['chập chờn', 'unstable'],
-  disconnected: ['mất tín hiệu', 'no signal'],
-};
-
-const ALERT: Record<string, Words> = {
-  speaker_degraded: ['điểm đang phát biểu có đường truyền kém', 'speaker has a poor link'],
-  next_degraded: ['điểm phát biểu tiếp theo có đường truyền kém', 'next speaker has a poor link'],
-  unit_unstable: ['nhiều điểm cầu của đơn vị chập chờn', 'many points of a unit unstable'],
-  point_silent: ['điểm cầu không gửi số liệu', 'point sends no statistics'],
-  point_lost: ['điểm cầu mất kết nối, chưa vào lại', 'point lost and not back'],
-  recording_stopped: ['ghi hình bị dừng', 'recording stopped'],
-};
-
-const EXPORTED: Record<string, Words> = {
-  attendance_exported: ['Xuất danh sách tham dự', 'Attendance exported'],
-  audit_exported: ['Xuất nhật ký thao tác', 'Audit trail exported'],
-  minutes_exported: ['Xuất biên bản', 'Minutes exported'],
-  recording_downloaded: ['Tải bản ghi hình', 'Recording downloaded'],
-  token_issued: ['Cấp đường dẫn tham dự', 'Join link issued'],
-  link_issued: ['Cấp lời mời kết nối liên thông', 'Linked-hub invitation issued'],
-  link_refused: ['Từ chối yêu cầu qua kết nối liên thông', 'Link request refused'],
-  tokens_issued: ['Cấp đường dẫn cho các điểm cầu', 'Point links issued'],
-  token_revoked: ['Thu hồi đường dẫn tham dự', 'Join link revoked'],
-};
 
 /** Long texts (answers, tasks) are cut in the trail; the record itself keeps them whole. */
 const DETAIL_MAX = 200;
@@ -360,12 +312,6 @@ function describe(event: MeetingEvent, context: Context): [string, string] {
       ];
   }
 }
-
-const UPLINK_STATE: Record<'connecting' | 'linked' | 'lost', Words> = {
-  connecting: ['đang kết nối', 'connecting'],
-  linked: ['đã kết nối', 'linked'],
-  lost: ['mất kết nối', 'lost'],
-};
 
 /** An alert id is `kind:subject` (see `Alert.alertId`). */
 function alertParts(alertId: string): [string, string | null] {
