@@ -58,7 +58,12 @@ export function RollCallPanel({ client, state, canModerate }: PanelProps) {
           )}
         </div>
       )}
-      {canModerate && open && (
+      {open && rollCall.fromParent && (
+        <p className="hint" data-testid="rollcall-from-parent">
+          {t('rollCall.fromParent', { parent: state.status.uplink?.parentTitle ?? t('link.parent') })}
+        </p>
+      )}
+      {canModerate && open && !rollCall.fromParent && (
         <div className="form-row">
           <button
             type="button"

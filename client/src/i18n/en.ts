@@ -486,6 +486,7 @@ export const en: Dictionary = {
   },
   duration: { seconds: '{{count}} s', minutes: '{{count}} min', minutesSeconds: '{{minutes}} min {{seconds}} s' },
   rollCall: {
+    fromParent: 'Roll call of {{parent}}: the points here answer up to it; it closes the roll call.',
     byChild: 'By linked lower-level meeting',
     missingByLink_one: '{{count}} point not heard from: the link is down',
     missingByLink_other: '{{count}} points not heard from: the link is down',

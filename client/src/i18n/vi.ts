@@ -493,6 +493,7 @@ export const vi = {
     minutesSeconds: '{{minutes}} phút {{seconds}} giây',
   },
   rollCall: {
+    fromParent: 'Điểm danh của {{parent}}: các điểm cầu ở đây trả lời lên cấp trên; cấp trên kết thúc điểm danh.',
     byChild: 'Theo hội nghị cấp dưới kết nối',
     missingByLink_one: '{{count}} điểm chưa có trả lời vì đứt liên thông',
     missingByLink_other: '{{count}} điểm chưa có trả lời vì đứt liên thông',

@@ -119,6 +119,14 @@ export function closeRollCall(state: MeetingState, cmd: CommandOf<'rollcall.clos
   if (rollCall.closedAt !== null) {
     throw new DomainError('ROLL_CALL_CLOSED', 'Điểm danh đã kết thúc (the roll call is closed)');
   }
+  // Held on the parent's behalf while linked: the parent closes it (its points would stop answering here while the
+  // parent still waits for them). Once unlinked, the chair here may.
+  if (rollCall.parentRollCallId !== undefined && state.uplink !== null) {
+    throw new DomainError(
+      'FORBIDDEN',
+      'Đây là điểm danh của hội nghị cấp trên: hội nghị cấp trên kết thúc điểm danh (the parent closes its roll call)',
+    );
+  }
 
   return [{ type: 'RollCallClosed', rollCallId: rollCall.rollCallId, reason: 'chair' }];
 }

@@ -287,6 +287,20 @@ describe('linked meetings: the child side', () => {
     ).toEqual([]);
   });
 
+  it("the parent's roll call is the parent's to close while linked; once unlinked, the chair here may", () => {
+    const m = child();
+    m.run(
+      { type: 'uplink.rollCall', parentRollCallId: 'rc1', deadlineAt: m.now + 60_000, closesAt: m.now + 360_000 },
+      SYSTEM,
+    );
+    const rollCallId = m.state.rollCalls[0]!.rollCallId;
+    expect(() => m.run({ type: 'rollcall.close', rollCallId }, CHAIR)).toThrow(/hội nghị cấp trên kết thúc/);
+    expect(m.state.rollCalls[0]!.closedAt).toBeNull();
+    m.run({ type: 'uplink.remove' }, { role: 'admin' });
+    m.run({ type: 'rollcall.close', rollCallId }, CHAIR);
+    expect(m.state.rollCalls[0]!.closedAt).not.toBeNull();
+  });
+
   it("a point asks to speak to the parent; the chair forwards it; the parent's turn runs on the parent's clock", () => {
     const m = child();
     const [requested] = m.run(
