@@ -194,7 +194,6 @@ describe.skipIf(!mediasoupAvailable())(
       await x1B.locator('input[name="headcount"]').fill('23');
       await x1B.locator('input[name="presidingName"]').fill('Nông Văn Tuấn');
       await x1B.locator('input[name="presidingTitle"]').fill('Bí thư Đảng ủy xã');
-      await screenshot(x1B, 'linked-commune-rollcall.png');
       await x1B.getByTestId('rollcall-confirm').click();
       await x1B.getByTestId('rollcall-confirmed').waitFor();
       await eventually(async () =>
@@ -305,7 +304,6 @@ describe.skipIf(!mediasoupAvailable())(
       await x2A.locator('.speaking-now').waitFor();
       // The centre sees the commune it gave the floor to, beside its own hub.
       await eventually(async () => expect(await whoseTile(chair, 'program-speaker', CAMERAS)).toBe('x2A'), 30_000);
-      await screenshot(x2A, 'linked-commune-speaking.png');
       await screenshot(chair, 'linked-centre-chair.png');
       await tw.execute({ type: 'floor.revoke' }, { role: 'chair' });
       await eventually(async () => expect(tinhA.state.floor).toBeNull());
