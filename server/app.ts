@@ -40,6 +40,7 @@ import type { DocumentStore } from './content/DocumentStore.js';
 import { LinkHub } from './linking/LinkHub.js';
 import { UplinkService } from './linking/UplinkService.js';
 import { createLogger, setLogLevel } from './logger.js';
+import { startSip, type SipService } from './sip/SipService.js';
 import { MeetingService } from './meetings/MeetingService.js';
 import { createStores } from './createStores.js';
 import { rooms } from './signaling/rooms.js';
@@ -66,6 +67,8 @@ export interface AppServer {
   telemetry: TelemetryService;
   /** The media service and, through it, the bridge that carries this node's media. */
   media: MediaService;
+  /** Hardware room systems' calls, when SIP is on (SIP_PORT). */
+  sip: SipService | null;
   /** Unexpected errors contained (counted in `diemcau_faults_total`); `main.ts` routes the process's to it too. */
   faults: Faults;
   readonly closed: boolean;
@@ -344,6 +347,14 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     ownerUrl: (meetingId) => signaling.gateway.ownerUrl(meetingId),
   });
   uplinks.attachMedia(media);
+  const sip = await startSip(config, {
+    meetings,
+    media,
+    presence: {
+      attached: (meetingId, pointId) => signaling.gateway.deviceAttached(meetingId, pointId),
+      detached: (meetingId, pointId) => signaling.gateway.deviceDetached(meetingId, pointId),
+    },
+  });
   if (adapterClient !== null) {
     signaling.io.adapter(createAdapter(adapterClient, { streamName: 'diemcau:socket.io' }));
   }
@@ -381,6 +392,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     telemetry,
     media,
     faults,
+    sip,
     get closed() {
       return closed;
     },
@@ -390,6 +402,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       }
       closed = true;
       telemetry.close();
+      sip?.close();
       await uplinks.close();
       linkHub.close();
       await signaling.close();

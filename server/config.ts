@@ -133,6 +133,18 @@ export const configSchema = z
      * program anywhere else.
      */
     LINK_PIPE_ADDRESSES: commaList,
+    /**
+     * SIP for hardware room systems (server/sip): off unless SIP_PORT is set. UDP and TCP on SIP_PORT (5060 is the
+     * usual), TLS on SIP_TLS_PORT with SIP_TLS_CERT/SIP_TLS_KEY. SIP_LISTEN_IP is where it listens (default
+     * MEDIA_LISTEN_IP, else all); SIP_ANNOUNCED_IP is the address rooms are told for SIP and media (default
+     * MEDIA_ANNOUNCED_IP, else the listen address).
+     */
+    SIP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    SIP_LISTEN_IP: z.string().optional(),
+    SIP_ANNOUNCED_IP: z.string().optional(),
+    SIP_TLS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    SIP_TLS_CERT: z.string().min(1).optional(),
+    SIP_TLS_KEY: z.string().min(1).optional(),
     /** TURN and STUN servers handed to consoles, comma-separated (`turn:host:3478?transport=udp`, `turns:host:443`). */
     TURN_URLS: commaList,
     /** coturn's `static-auth-secret` (≥ 32 characters): consoles get credentials derived from it, never the secret. */
@@ -159,6 +171,12 @@ export const configSchema = z
     PUBLIC_URL: env.PUBLIC_URL ?? `${env.TLS_CERT === undefined ? 'http' : 'https'}://localhost:${env.PORT}`,
   }))
   .superRefine((env, ctx) => {
+    if ((env.SIP_TLS_CERT === undefined) !== (env.SIP_TLS_KEY === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'set SIP_TLS_CERT and SIP_TLS_KEY together (one without the other)' });
+    }
+    if (env.SIP_TLS_CERT !== undefined && env.SIP_PORT === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'SIP_TLS_CERT is set but SIP is off: set SIP_PORT as well' });
+    }
     if ((env.TLS_CERT === undefined) !== (env.TLS_KEY === undefined)) {
       ctx.addIssue({ code: 'custom', message: 'set TLS_CERT and TLS_KEY together (one without the other)' });
     }

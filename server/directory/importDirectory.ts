@@ -13,6 +13,8 @@ import { normalizeStrings, toNfc } from '../domain/core/text.js';
 
 /** CSV columns, in this order; the first line is this header. */
 export const CSV_COLUMNS = ['kind', 'code', 'name', 'level', 'parent', 'technician_name', 'technician_phone'] as const;
+/** Columns a file may add after those (older files do without them): a hardware room's SIP address. */
+export const CSV_OPTIONAL_COLUMNS = ['sip_uri'] as const;
 
 const MAX_ROWS = 40_000;
 
@@ -74,7 +76,14 @@ export function parseDirectoryCsv(raw: string): Directory {
       const technician = hasTechnician ? { name: record.technician_name, phone: record.technician_phone } : null;
       collect(
         pointRecord,
-        { code: record.code, name: record.name, level: record.level, unitCode: parent, technician },
+        {
+          code: record.code,
+          name: record.name,
+          level: record.level,
+          unitCode: parent,
+          technician,
+          ...((record.sip_uri ?? '') === '' ? {} : { sipUri: record.sip_uri }),
+        },
         line,
         issues,
         points,

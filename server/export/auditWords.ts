@@ -57,6 +57,8 @@ export const EXPORTED: Record<string, Words> = {
   token_issued: ['Cấp đường dẫn tham dự', 'Join link issued'],
   link_issued: ['Cấp lời mời kết nối liên thông', 'Linked-hub invitation issued'],
   link_refused: ['Từ chối yêu cầu qua kết nối liên thông', 'Link request refused'],
+  sip_refused: ['Từ chối cuộc gọi từ thiết bị hội nghị (SIP)', 'Room system call refused (SIP)'],
+  sip_call: ['Cuộc gọi thiết bị hội nghị (SIP)', 'Room system call (SIP)'],
   tokens_issued: ['Cấp đường dẫn cho các điểm cầu', 'Point links issued'],
   token_revoked: ['Thu hồi đường dẫn tham dự', 'Join link revoked'],
 };

@@ -69,6 +69,84 @@ export interface MediaPipes {
   close(pipeId: string): void;
 }
 
+/** A codec as a room system's SDP states it (mediasoup's RtpCodecParameters shape). */
+export interface PlainCodec {
+  mimeType: string;
+  payloadType: number;
+  clockRate: number;
+  channels?: number;
+  parameters: Record<string, string | number>;
+}
+
+/** SDES keying (`a=crypto`): the suite and the sender's key. */
+export interface SrtpKey {
+  cryptoSuite: 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32' | 'AEAD_AES_128_GCM' | 'AEAD_AES_256_GCM';
+  keyBase64: string;
+  /** The crypto line's tag, echoed in the answer. */
+  tag: number;
+}
+
+/** One m-line of a room system's offer, read (server/sip/sdp.ts). */
+export interface PlainStreamOffer {
+  index: number;
+  kind: 'audio' | 'video';
+  /** The m-line's media as written (`audio`, `video`, `application`…), echoed in the answer. */
+  media: string;
+  protocol: string;
+  /** The codec the bridge takes from this stream, or `null` when it forwards none it offers (refused). */
+  codec: PlainCodec | null;
+  remote: { ip: string; port: number; rtcpPort: number | null };
+  rtcpMux: boolean;
+  ssrc: number | null;
+  srtp: SrtpKey | null;
+  /** `slides`: a second video (content) rather than the room's camera. */
+  content: 'main' | 'slides';
+}
+
+/** Where the bridge receives a stream, for the answer. */
+export interface PlainStreamAnswer {
+  ip: string;
+  port: number;
+  /** `null` with RTCP multiplexed on the RTP port. */
+  rtcpPort: number | null;
+  srtp: SrtpKey | null;
+}
+
+/** A stream's reception as the room's link health reads it (RTCP and the bridge's counters). */
+export interface PlainStreamStats {
+  kind: 'audio' | 'video';
+  bytesReceived: number;
+  packetsLost: number;
+  jitter: number;
+  rttMs: number | null;
+  /** Share of packets lost lately, 0–1 (RTCP receiver report). */
+  fractionLost: number;
+  bitrate: number;
+}
+
+/**
+ * Hardware room systems on the bridge (mediasoup): one PlainTransport per m-line, what the room sends its
+ * participant's camera and microphone, and key-frame requests both ways.
+ */
+export interface PlainRooms {
+  /** Puts a room on the bridge as a participant of a meeting (replacing an earlier one of the same id). */
+  open(
+    meetingId: string,
+    participant: MediaParticipant,
+    streams: PlainStreamOffer[],
+    options: {
+      /** Send to the address the SDP states at once; otherwise only where the room's packets come from (comedia). */
+      sendToStatedAddress: boolean;
+      /** The address the room is told to send to (SIP_ANNOUNCED_IP, else the address its call reached). */
+      address: string;
+    },
+  ): Promise<Map<number, PlainStreamAnswer>>;
+  /** The room asked for a key frame (SIP INFO picture fast update): asks the sources it receives. */
+  keyFrameRequested(participantId: string): Promise<void>;
+  /** Reception from the room, per stream. */
+  streamStats(participantId: string): Promise<PlainStreamStats[]>;
+}
+
 export interface MediaBridgeEvents {
   /** The slots a participant receives changed (labels for its consoles). */
   slots: (participantId: string, slots: SlotLabel[]) => void;
@@ -84,6 +162,8 @@ export interface MediaBridgeEvents {
   changed: (participantId: string) => void;
   /** mediasoup: what a participant's link lets through changed (a layer down or up, or no picture). */
   downlink: (participantId: string, view: DownlinkView) => void;
+  /** mediasoup: the bridge wants a key frame from a room system's camera (sent to it as SIP INFO as well). */
+  keyFrameWanted: (participantId: string) => void;
   /** mediasoup: the loudest open microphone of a meeting changed (ActiveSpeakerObserver). */
   activeSpeaker: (meetingId: string, participantId: string) => void;
 }
@@ -140,6 +220,8 @@ export interface MediaBridge {
     /** Video: the participant's shared screen rather than its camera. */
     screen?: boolean,
   ): Promise<RtpTap | null>;
+  /** Hardware room systems over plain RTP (mediasoup); absent on the embedded bridge. */
+  readonly plain?: PlainRooms;
   /** Media pipes to other coordinators' bridges (mediasoup); absent on the embedded bridge. */
   readonly pipes?: MediaPipes;
   on<E extends keyof MediaBridgeEvents>(event: E, listener: MediaBridgeEvents[E]): void;

@@ -5,7 +5,7 @@ import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { MediaBridge, TransportStats } from './MediaBridge.js';
 import type { DownlinkView, JoinResult, SlotLabel } from '../protocol/mediaWire.js';
-import type { PipedProducer } from './MediaBridge.js';
+import type { PipedProducer, PlainStreamAnswer, PlainStreamOffer } from './MediaBridge.js';
 import {
   planRouting,
   programFeed,
@@ -235,6 +235,32 @@ export class MediaService {
     }
     participants.set(participant.id, participant);
     this.#reroute(meetingId);
+  }
+
+  /**
+   * Puts a hardware room system (a SIP call) on this meeting's bridge as its point's room: routed like a browser
+   * point, its microphone closed until the routing opens it. Returns where the bridge receives each stream.
+   */
+  async addRoom(
+    meetingId: string,
+    participant: MediaParticipant,
+    streams: PlainStreamOffer[],
+    options: { sendToStatedAddress: boolean; address: string },
+  ): Promise<Map<number, PlainStreamAnswer>> {
+    const plain = this.bridge.plain;
+    if (plain === undefined) {
+      throw new DomainError('MEDIA_UNAVAILABLE', 'Cầu truyền hình nhúng không nhận thiết bị SIP (no plain RTP bridge)');
+    }
+    const answers = await plain.open(meetingId, participant, streams, options);
+    let participants = this.#participants.get(meetingId);
+    if (participants === undefined) {
+      participants = new Map();
+      this.#participants.set(meetingId, participants);
+    }
+    participants.set(participant.id, participant);
+    this.#reroute(meetingId);
+
+    return answers;
   }
 
   /** Called after every routing pass of a meeting is planned (linked meetings decide what to pipe). */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from '../domain/core/commands.js';
 import { defineMeeting, type MeetingInput } from '../domain/core/definition.js';
+import { allocateConferenceNumber, conferenceNumberOf } from '../domain/sip/conferenceNumber.js';
 import type { Directory } from '../domain/directory/directory.js';
 import { DomainError } from '../domain/core/errors.js';
 import { childOf } from '../domain/linking/linking.js';
@@ -202,7 +203,8 @@ export class MeetingService {
       if (this.has(id)) {
         throw new DomainError('MEETING_EXISTS', `Hội nghị ${id} đã tồn tại (meeting exists)`);
       }
-      const definition = defineMeeting(this.#directory, input, id);
+      const taken = new Set(this.list().map((m) => conferenceNumberOf(m.state.def)));
+      const definition = defineMeeting(this.#directory, input, id, allocateConferenceNumber(id, taken));
       if (this.#ownership !== undefined) {
         const lease = await this.#ownership.leases.acquire(id, this.#ownership.nodeId);
         if (lease === null) {
@@ -231,7 +233,8 @@ export class MeetingService {
         { path: 'id', message: 'Mã hội nghị không được đổi' },
       ]);
     }
-    const definition = defineMeeting(this.#directory, input, meetingId);
+    // The number rooms were told keeps working after the office amends the meeting.
+    const definition = defineMeeting(this.#directory, input, meetingId, conferenceNumberOf(runtime.state.def));
     await runtime.execute({ type: 'meeting.amend', definition }, actor);
 
     return runtime;
@@ -297,6 +300,11 @@ export class MeetingService {
   /** Whether the store holds the meeting, owned here or not. */
   async isStored(meetingId: string): Promise<boolean> {
     return this.has(meetingId) || (await this.storedIds()).includes(meetingId);
+  }
+
+  /** The meeting in memory that answers to a conference number (what a room system dials), if any. */
+  byConferenceNumber(number: string): MeetingRuntime | undefined {
+    return this.list().find((m) => conferenceNumberOf(m.state.def) === number);
   }
 
   /** The meetings in memory (not those ended and let go). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AGENDA_KINDS, MEETING_KINDS } from '../domain/core/model.js';
 import { code, epochMs, person, role, text } from './common.js';
+import { normaliseSipAddress } from '../domain/sip/sipAddress.js';
 
 /** HTTP bodies: one schema per body, shared by the server, the CLI and the client. */
 
@@ -24,12 +25,29 @@ export const unitRecord = z.strictObject({
 
 export const technician = z.strictObject({ name: text(120), phone });
 
+/** A room system's SIP address, kept in its normal form (`room12@10.20.30.40`). */
+export const sipUri = z
+  .string()
+  .trim()
+  .max(200)
+  .transform((raw, ctx) => {
+    const address = normaliseSipAddress(raw);
+    if (address === null) {
+      ctx.addIssue({ code: 'custom', message: 'một địa chỉ SIP như sip:phonghop@10.20.30.40 (a SIP address)' });
+
+      return z.NEVER;
+    }
+
+    return address;
+  });
+
 export const pointRecord = z.strictObject({
   code,
   name: text(200),
   level,
   unitCode: code,
   technician: technician.nullable(),
+  sipUri: sipUri.nullable().optional(),
 });
 
 /** `POST /api/directory/edits`: one change to the directory. */

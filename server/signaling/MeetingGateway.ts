@@ -283,6 +283,26 @@ export class MeetingGateway {
     }
   }
 
+  /**
+   * A hardware room's call (server/sip) is its point's presence as a socket is: counted with the point's sockets,
+   * so a room whose codec and companion console are both in stays present while either is.
+   */
+  deviceAttached(meetingId: string, pointId: string): void {
+    const runtime = this.#options.meetings.loaded(meetingId);
+    if (runtime !== undefined) {
+      this.#presence.added(meetingId, pointId);
+      this.#presenceChanged(runtime, pointId);
+    }
+  }
+
+  deviceDetached(meetingId: string, pointId: string): void {
+    const runtime = this.#options.meetings.loaded(meetingId);
+    if (runtime !== undefined) {
+      this.#presence.removed(meetingId, pointId);
+      this.#presenceChanged(runtime, pointId);
+    }
+  }
+
   /** Presence is the point having at least one socket on any live node; the log records only the changes. */
   #presenceChanged(runtime: MeetingRuntime, pointId: string): void {
     const online = this.#presence.change(runtime.id, pointId, runtime.state.points[pointId]?.connected ?? false);

@@ -30,7 +30,12 @@ export interface MeetingInput {
  * Resolves an invitation against the directory and freezes the part of it the meeting uses.
  * Throws `POINT_NOT_FOUND` / `UNIT_NOT_FOUND` / `EMPTY_SCOPE` with the offending codes.
  */
-export function defineMeeting(directory: Directory, input: MeetingInput, id: string): MeetingDefinition {
+export function defineMeeting(
+  directory: Directory,
+  input: MeetingInput,
+  id: string,
+  conferenceNumber?: string,
+): MeetingDefinition {
   const index = new DirectoryIndex(directory);
   if (input.scheduledEnd != null && input.scheduledEnd <= input.scheduledStart) {
     throw DomainError.validation('Giờ kết thúc phải sau giờ bắt đầu (the end must be after the start)', [
@@ -95,6 +100,7 @@ export function defineMeeting(directory: Directory, input: MeetingInput, id: str
     settings: { ...DEFAULT_SETTINGS, ...input.settings },
     units,
     points,
+    ...(conferenceNumber === undefined ? {} : { conferenceNumber }),
   };
 }
 

@@ -82,6 +82,11 @@ export interface MeetingDefinition {
   /** Units on the path to every invited point, and the points themselves (hub included). */
   units: Unit[];
   points: Point[];
+  /**
+   * The number a hardware room dials (`sip:<number>@<coordinator>`), shown on the invitations; unique among this
+   * coordinator's meetings. Meetings created before it existed get one derived from their id (sip/conferenceNumbers).
+   */
+  conferenceNumber?: string;
 }
 
 export interface Readiness {
@@ -209,6 +214,8 @@ export const AUDIT_ACTIONS = [
   'recording_downloaded',
   'link_issued',
   'link_refused',
+  'sip_refused',
+  'sip_call',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -45,6 +45,11 @@ export interface Point {
   /** Code of the unit the point belongs to. */
   unitCode: string;
   technician: Technician | null;
+  /**
+   * The room system's SIP address when the room is a hardware codec (`room12@10.20.30.40`, normal form of
+   * domain/sip/sipAddress.ts): how a call from it is recognised and where "Gọi điểm cầu" dials. Absent for browser rooms.
+   */
+  sipUri?: string | null;
 }
 
 export interface Directory {

@@ -11,6 +11,7 @@ import { ConsumerRouting } from './ConsumerRouting.js';
 import { DownlinkControl, isCameraPicture } from './DownlinkControl.js';
 import { asMediaInput, isRtpCapabilities, joined, routerOf, transportOf, type Participant } from './participants.js';
 import { MediasoupPipes } from './MediasoupPipes.js';
+import { MediasoupPlainRooms } from './MediasoupPlainRooms.js';
 import { RouterPlacement } from './RouterPlacement.js';
 import { openTap } from './rtpTap.js';
 import { useWorkerBinary, WorkerPool } from './WorkerPool.js';
@@ -52,6 +53,8 @@ export class MediasoupBridge implements MediaBridge {
   #closed = false;
   /** Pipes to other coordinators' bridges (linked meetings). */
   readonly pipes: MediasoupPipes;
+  /** Hardware room systems (SIP calls' media). */
+  readonly plain: MediasoupPlainRooms;
 
   private constructor(config: Config) {
     this.#routers = new RouterPlacement({
@@ -66,6 +69,15 @@ export class MediasoupBridge implements MediaBridge {
       },
     });
     const listenIp = config.MEDIA_LISTEN_IP ?? '0.0.0.0';
+    this.plain = new MediasoupPlainRooms({
+      routerFor: (meetingId) => this.#routers.place(meetingId),
+      participants: this.#participants,
+      leave: (participantId) => this.leave(participantId),
+      changed: (participantId) => this.#emitter.emit('changed', participantId),
+      keyFrameWanted: (participantId) => this.#emitter.emit('keyFrameWanted', participantId),
+      listenIp,
+      announcedAddress: config.SIP_ANNOUNCED_IP ?? config.MEDIA_ANNOUNCED_IP,
+    });
     this.pipes = new MediasoupPipes({
       routerFor: (meetingId) => this.#routers.first(meetingId),
       participants: this.#participants,
@@ -307,6 +319,7 @@ export class MediasoupBridge implements MediaBridge {
     // Closing the transports closes their producers and consumers; others' consumers of them close with them. A
     // participant brought by a pipe has no transport of its own: its producers are closed one by one.
     participant.transports.forEach((t) => t.close());
+    participant.plain?.forEach((t) => t.close());
     participant.producers.forEach((p) => p.close());
   }
 

@@ -23,6 +23,29 @@ export const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
     clockRate: 90_000,
     parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
   },
+  // What hardware room systems send (server/sip): H.264 in packetization-mode 0 and in main and high profiles,
+  // G.722 and G.711. Forwarded as sent; browsers decode them.
+  {
+    kind: 'video',
+    mimeType: 'video/H264',
+    clockRate: 90_000,
+    parameters: { 'packetization-mode': 0, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
+  },
+  {
+    kind: 'video',
+    mimeType: 'video/H264',
+    clockRate: 90_000,
+    parameters: { 'packetization-mode': 1, 'profile-level-id': '4d001f', 'level-asymmetry-allowed': 1 },
+  },
+  {
+    kind: 'video',
+    mimeType: 'video/H264',
+    clockRate: 90_000,
+    parameters: { 'packetization-mode': 1, 'profile-level-id': '640028', 'level-asymmetry-allowed': 1 },
+  },
+  { kind: 'audio', mimeType: 'audio/G722', clockRate: 8000, channels: 1 },
+  { kind: 'audio', mimeType: 'audio/PCMA', clockRate: 8000, channels: 1 },
+  { kind: 'audio', mimeType: 'audio/PCMU', clockRate: 8000, channels: 1 },
 ];
 
 export interface RouterPlacementOptions {

@@ -32,6 +32,8 @@ export interface Participant {
   producers: Map<'audio' | 'video' | 'screen', ms.Producer>;
   /** consumerKey → consumer. */
   consumers: Map<string, ms.Consumer>;
+  /** A hardware room system's plain RTP transports, one per m-line (MediasoupPlainRooms). */
+  plain?: ms.PlainTransport[];
 }
 
 /** The router a participant's transports live on, while it is open. */

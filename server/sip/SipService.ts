@@ -1,0 +1,66 @@
+import type { Config } from '../config.js';
+import { createLogger } from '../logger.js';
+import { SipCalls, type SipCallsOptions } from './SipCalls.js';
+import { SipUserAgent } from './SipUserAgent.js';
+
+const logger = createLogger('SipService');
+
+/** SIP for hardware room systems, as the rest of the coordinator sees it. */
+export interface SipService {
+  readonly calls: SipCalls;
+  /** Where rooms dial: `sip:<conference number>@<address>:<port>`. */
+  readonly address: string;
+  readonly port: number;
+  /** `sip:<number>@address:port` for a meeting's conference number. */
+  dialInUri(conferenceNumber: string): string;
+  close(): void;
+}
+
+/**
+ * Starts SIP when it is configured (SIP_PORT) and the bridge can carry plain RTP (mediasoup); otherwise `null`,
+ * saying why when SIP was asked for.
+ */
+export async function startSip(config: Config, options: SipCallsOptions): Promise<SipService | null> {
+  if (config.SIP_PORT === undefined) {
+    return null;
+  }
+  if (options.media.bridge.plain === undefined) {
+    logger.warn('SIP_PORT is set but the media bridge is the embedded one: hardware rooms need MEDIA_BRIDGE=mediasoup');
+
+    return null;
+  }
+  const listenIp = config.SIP_LISTEN_IP ?? config.MEDIA_LISTEN_IP ?? '0.0.0.0';
+  const announcedIp =
+    config.SIP_ANNOUNCED_IP ?? config.MEDIA_ANNOUNCED_IP ?? (listenIp === '0.0.0.0' ? null : listenIp);
+  if (announcedIp === null) {
+    throw new Error('SIP listens on every address: set SIP_ANNOUNCED_IP to the address rooms should call and send to');
+  }
+  const calls = new SipCalls(options);
+  const agent = await SipUserAgent.start({
+    listenIp,
+    port: config.SIP_PORT,
+    announcedIp,
+    tls:
+      config.SIP_TLS_CERT === undefined || config.SIP_TLS_KEY === undefined
+        ? undefined
+        : {
+            port: config.SIP_TLS_PORT ?? config.SIP_PORT + 1,
+            certFile: config.SIP_TLS_CERT,
+            keyFile: config.SIP_TLS_KEY,
+          },
+    onRequest: (request, remote) => calls.handle(request, remote),
+  });
+  calls.attach(agent);
+  const host = announcedIp.includes(':') ? `[${announcedIp}]` : announcedIp;
+
+  return {
+    calls,
+    address: announcedIp,
+    port: config.SIP_PORT,
+    dialInUri: (number) => `sip:${number}@${host}${config.SIP_PORT === 5060 ? '' : `:${config.SIP_PORT}`}`,
+    close() {
+      calls.close();
+      agent.close();
+    },
+  };
+}
