@@ -1,0 +1,116 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smallDirectory, smallMeetingInput } from '../helpers/domain.js';
+import { baresipAvailable, startBaresipRoom, type BaresipRoom } from '../helpers/baresip.js';
+import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
+import { freePort } from '../helpers/poll.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { MeetingRuntime } from '../../server/meetings/MeetingRuntime.js';
+import { CAMERA_COLOURS, whoseTile } from './labelledCamera.js';
+import { eventually, launchChromium, openMediaPage, slotStats } from './browser.js';
+
+const ROOM = { label: 'Phòng họp xã Tân Sơn (SIP)', rgb: [...CAMERA_COLOURS.red] as [number, number, number] };
+
+/**
+ * A hardware room system (a real baresip: H.264 by libx264, G.722) dials a meeting's conference number on mediasoup.
+ * The coordinator recognises it by its From address, puts its camera and microphone on the bridge as its point's,
+ * counts it present; the chair's console in Chromium shows its picture (red, 640×360) when it holds the floor and
+ * hears it; its hang-up is an outage in the attendance, and calling again resumes.
+ */
+describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI !== 'true'))(
+  '[mediasoup] a hardware room over SIP',
+  () => {
+    let t: TestServer;
+    let browser: Browser;
+    let room: BaresipRoom;
+    let meeting: MeetingRuntime;
+    let chair: Page;
+    let dialIn: string;
+    const participantId = () => `sip:${meeting.id}:DC-X1`;
+
+    beforeAll(async () => {
+      const sipPort = await freePort();
+      t = await startTestServer({ env: await bridgeEnv('mediasoup', { SIP_PORT: String(sipPort) }) });
+      room = await startBaresipRoom({ user: 'phonghop-x1', rgb: ROOM.rgb });
+      const directory = smallDirectory();
+      const x1 = directory.points.find((p) => p.code === 'DC-X1');
+      if (x1 !== undefined) {
+        x1.sipUri = room.address;
+      }
+      await t.server.meetings.replaceDirectory(directory);
+      meeting = await t.server.meetings.createMeeting({ ...smallMeetingInput(), id: 'sip1' });
+      await meeting.execute({ type: 'meeting.open' }, { role: 'chair' });
+      await meeting.execute({ type: 'meeting.start' }, { role: 'chair' });
+      const number = meeting.state.def.conferenceNumber ?? '';
+      expect(number).toMatch(/^[1-9][0-9]{5}$/);
+      dialIn = t.server.sip?.dialInUri(number) ?? '';
+      expect(dialIn).toBe(`sip:${number}@127.0.0.1:${sipPort}`);
+      browser = await launchChromium();
+      ({ page: chair } = await openMediaPage(
+        browser,
+        { url: t.url, token: (role, pointId) => t.token(role, pointId, 'sip1') },
+        'chair',
+        undefined,
+        { width: 1366, height: 768 },
+      ));
+    }, 120_000);
+
+    afterAll(async () => {
+      if (process.env.SIP_DEBUG !== undefined) {
+        process.stdout.write(room?.log() ?? '');
+      }
+      await room?.close();
+      await browser?.close();
+      await t?.close();
+    });
+
+    it('dials in, is recognised by its From address and counts as its point, present', async () => {
+      await room.dial(dialIn);
+      await eventually(async () => {
+        expect(meeting.state.points['DC-X1']?.connected).toBe(true);
+        expect(t.server.sip?.calls.callsOf('sip1')).toEqual([
+          expect.objectContaining({
+            pointId: 'DC-X1',
+            state: 'connected',
+            words: 'đã kết nối',
+            video: 'H264',
+            audio: 'G722',
+          }),
+        ]);
+      });
+      const stats = await t.server.media.bridge.plain?.streamStats(participantId());
+      await eventually(async () => {
+        const now = (await t.server.media.bridge.plain?.streamStats(participantId())) ?? [];
+        expect(now.find((s) => s.kind === 'video')?.bytesReceived ?? 0).toBeGreaterThan(
+          stats?.find((s) => s.kind === 'video')?.bytesReceived ?? 0,
+        );
+      });
+    }, 60_000);
+
+    it('the chair sees the room in the program while it holds the floor, at the size it sends, and hears it', async () => {
+      await meeting.execute({ type: 'floor.grant', pointId: 'DC-X1' }, { role: 'chair' });
+      await eventually(
+        async () => expect(await whoseTile(chair, 'program-speaker', { room: ROOM })).toBe('room'),
+        30_000,
+      );
+      await eventually(async () => {
+        const slots = await slotStats(chair);
+        const video = slots.find((s) => s.kind === 'video' && s.source === participantId());
+        expect(video?.framesDecoded ?? 0).toBeGreaterThan(15);
+        expect([video?.frameWidth, video?.frameHeight]).toEqual([640, 360]);
+        const audio = slots.find((s) => s.kind === 'audio' && s.source === participantId());
+        expect(audio?.audioEnergy ?? 0).toBeGreaterThan(0);
+      }, 30_000);
+    }, 90_000);
+
+    it('a hang-up is an outage in the attendance; calling again resumes', async () => {
+      await room.hangUp();
+      await eventually(async () => expect(meeting.state.points['DC-X1']?.connected).toBe(false));
+      expect(t.server.sip?.calls.callsOf('sip1')).toEqual([]);
+      await room.dial(dialIn);
+      await eventually(async () => expect(meeting.state.points['DC-X1']?.connected).toBe(true));
+      const presence = meeting.state.points['DC-X1']?.presence.map((p) => p.connected);
+      expect(presence).toEqual([true, false, true]);
+    }, 60_000);
+  },
+);

@@ -1,0 +1,135 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort, until } from './poll.js';
+import { tempDir } from './tmp.js';
+
+/** Whether Debian's baresip (baresip-core, baresip-ffmpeg) is here; CI installs it (.ci/run). */
+export function baresipAvailable(): boolean {
+  try {
+    execFileSync('baresip', ['-h'], { stdio: 'ignore', timeout: 5000 });
+
+    return true;
+  } catch (error) {
+    // `baresip -h` exits non-zero after printing its usage: present all the same.
+    return (error as { code?: string }).code !== 'ENOENT';
+  }
+}
+
+export interface BaresipRoom {
+  /** The room's SIP address as the directory keeps it (`user@127.0.0.1:port`). */
+  address: string;
+  dial(uri: string): Promise<void>;
+  hangUp(): Promise<void>;
+  /** Keys on the remote: RFC 4733 telephone-events on the call's sound. */
+  sendDigits(keys: string): Promise<void>;
+  /** What the room has printed so far (its log). */
+  log(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * A hardware room system played by a real baresip process on loopback: H.264 by libx264 from a video file (a flat
+ * colour with grain, so that the encoder keeps sending), G.722 from a tone file, driven over its ctrl_tcp socket
+ * (netstring JSON: dial, hangup, sndcode).
+ */
+export async function startBaresipRoom({
+  user,
+  rgb,
+  srtp = false,
+  size = '640x360',
+}: {
+  user: string;
+  rgb: [number, number, number];
+  srtp?: boolean;
+  size?: string;
+}): Promise<BaresipRoom> {
+  const { dir, remove } = await tempDir('diemcau-baresip-');
+  const sipPort = await freePort();
+  const ctrlPort = await freePort();
+  const colour = rgb.map((v) => v.toString(16).padStart(2, '0')).join('');
+  const video = join(dir, 'camera.mkv');
+  const tone = join(dir, 'tone.wav');
+  execFileSync('ffmpeg', [
+    ...['-loglevel', 'error', '-y'],
+    ...['-f', 'lavfi', '-i', `color=c=0x${colour}:s=${size}:r=15:d=120,noise=alls=12:allf=t`],
+    ...['-c:v', 'ffv1', video],
+  ]);
+  execFileSync('ffmpeg', [
+    ...['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=600:sample_rate=16000:duration=120'],
+    ...['-ac', '1', tone],
+  ]);
+  const modules = [
+    'g722',
+    'g711',
+    'avcodec',
+    'avformat',
+    'fakevideo',
+    'aufile',
+    'ctrl_tcp',
+    'srtp',
+    'account',
+    'menu',
+    'snapshot',
+  ];
+  await writeFile(
+    join(dir, 'config'),
+    [
+      `sip_listen 127.0.0.1:${sipPort}`,
+      'module_path /usr/lib/baresip/modules',
+      `audio_source aufile,${tone}`,
+      `audio_player aufile,${join(dir, 'heard.wav')}`,
+      `video_source avformat,${video}`,
+      'video_display fakevideo,nil',
+      `video_size ${size}`,
+      'video_fps 15',
+      'avcodec_h264enc libx264',
+      'avcodec_h264dec h264',
+      `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
+      ...modules.map((m) => `module ${m}.so`),
+      '',
+    ].join('\n'),
+  );
+  await writeFile(
+    join(dir, 'accounts'),
+    `<sip:${user}@127.0.0.1:${sipPort}>;regint=0;answermode=auto${srtp ? ';mediaenc=srtp-mand' : ''}\n`,
+  );
+  let output = '';
+  const child: ChildProcess = spawn('baresip', ['-n', '127.0.0.1', '-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await until(() => output.includes('baresip is ready'), 20_000, 'baresip ready');
+  const control: Socket = connect(ctrlPort, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    control.once('connect', resolve);
+    control.once('error', reject);
+  });
+  control.on('error', () => undefined);
+  let token = 0;
+  const command = async (name: string, params = '') => {
+    const body = JSON.stringify({ command: name, params, token: String(++token) });
+    control.write(`${Buffer.byteLength(body)}:${body},`);
+  };
+
+  return {
+    address: `${user}@127.0.0.1:${sipPort}`,
+    dial: (uri) => command('dial', uri),
+    hangUp: () => command('hangup'),
+    async sendDigits(keys) {
+      for (const key of keys) {
+        await command('sndcode', key);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    },
+    log: () => output,
+    async close() {
+      control.destroy();
+      child.kill('SIGTERM');
+      await until(() => child.exitCode !== null || child.signalCode !== null, 10_000, 'baresip exit').catch(() =>
+        child.kill('SIGKILL'),
+      );
+      await remove();
+    },
+  };
+}
