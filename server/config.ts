@@ -143,6 +143,9 @@ export const configSchema = z
     SIP_LISTEN_IP: z.string().optional(),
     SIP_ANNOUNCED_IP: z.string().optional(),
     SIP_TLS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    /** UDP ports for SIP rooms' sound (relayed here to read their remote's keys); open them with the media ports. */
+    SIP_RTP_PORT_MIN: z.coerce.number().int().min(1024).max(65_000).default(41_000),
+    SIP_RTP_PORT_MAX: z.coerce.number().int().min(1025).max(65_535).default(41_999),
     SIP_TLS_CERT: z.string().min(1).optional(),
     SIP_TLS_KEY: z.string().min(1).optional(),
     /** TURN and STUN servers handed to consoles, comma-separated (`turn:host:3478?transport=udp`, `turns:host:443`). */

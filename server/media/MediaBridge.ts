@@ -96,7 +96,11 @@ export interface PlainStreamOffer {
   /** The codec the bridge takes from this stream, or `null` when it forwards none it offers (refused). */
   codec: PlainCodec | null;
   remote: { ip: string; port: number; rtcpPort: number | null };
+  /** Audio: the telephone-event payload type the room offered (its remote's keys), or `null`. */
+  telephoneEvent: { payloadType: number; clockRate: number } | null;
   rtcpMux: boolean;
+  /** The stream reaches the bridge through a relay of this process on loopback (plain RTP sound: DTMF is read there). */
+  viaRelay?: boolean;
   ssrc: number | null;
   srtp: SrtpKey | null;
   /** `slides`: a second video (content) rather than the room's camera. */

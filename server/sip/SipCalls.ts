@@ -7,8 +7,11 @@ import { dtmfAction } from '../domain/sip/dtmf.js';
 import { sendsToStatedAddress } from '../domain/sip/mediaPath.js';
 import type { Actor } from '../domain/core/model.js';
 import { createLogger } from '../logger.js';
+import { TokenBucket } from '../signaling/TokenBucket.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
+import type { PlainStreamAnswer, PlainStreamOffer } from '../media/MediaBridge.js';
+import { AudioRelay } from './AudioRelay.js';
 import { readOffer, SdpError, writeAnswer } from './sdp.js';
 import type { SipUserAgent } from './SipUserAgent.js';
 import { dtmfOfInfo, FAST_UPDATE_XML, isFastUpdate, type SipRequest } from './sipWire.js';
@@ -21,6 +24,8 @@ export interface SipCallsOptions {
   media: MediaService;
   /** A call is its point's presence (MeetingGateway). */
   presence: { attached(meetingId: string, pointId: string): void; detached(meetingId: string, pointId: string): void };
+  /** Where rooms' sound is relayed (SIP_RTP_PORT_MIN/MAX on the SIP listen address). */
+  relay: { listenIp: string; ports: { min: number; max: number } };
   now?: () => number;
 }
 
@@ -56,6 +61,9 @@ interface Call {
   ackTimer: NodeJS.Timeout | null;
   lastFastUpdate: number;
   invite: SipRequest;
+  /** Keys a room may press: a stuck or flooding remote is throttled, not obeyed. */
+  keys: TokenBucket;
+  relay: AudioRelay | null;
 }
 
 const SYSTEM: Actor = { role: 'system' };
@@ -232,17 +240,32 @@ export class SipCalls {
     const pending = { cancelled: false };
     this.#pending.set(callId, pending);
     const participantId = `sip:${runtime.id}:${pointId}`;
-    const statedIp = streams.find((s) => s.codec !== null)?.remote.ip ?? '';
+    const sendToStatedAddress = sendsToStatedAddress(
+      streams.find((s) => s.codec !== null)?.remote.ip ?? '',
+      remote.address,
+    );
+    let relay: AudioRelay | null = null;
     let answers;
     try {
+      ({ relay, streams } = await this.#relaySound(streams, sendToStatedAddress, (key) => {
+        const call = this.#calls.get(callId);
+        if (call !== undefined) {
+          this.#key(call, key);
+        }
+      }));
       answers = await this.#options.media.addRoom(runtime.id, { id: participantId, role: 'point', pointId }, streams, {
-        sendToStatedAddress: sendsToStatedAddress(statedIp, remote.address),
+        sendToStatedAddress,
         address: agent.announcedIp,
       });
+      answers = relayedAnswers(streams, answers, relay);
+    } catch (error) {
+      relay?.close();
+      throw error;
     } finally {
       this.#pending.delete(callId);
     }
     if (pending.cancelled || answers.size === 0) {
+      relay?.close();
       this.#options.media.leave(runtime.id, participantId);
       if (!pending.cancelled) {
         this.#respond(request, 488, 'Not Acceptable Here');
@@ -273,6 +296,8 @@ export class SipCalls {
       ackTimer: null,
       lastFastUpdate: 0,
       invite: request,
+      keys: new TokenBucket({ capacity: 5, perSecond: 2 }),
+      relay,
     };
     this.#calls.set(callId, call);
     this.#count('connected');
@@ -378,8 +403,13 @@ export class SipCalls {
       return;
     }
     this.#respond(request, 200, 'OK');
+    this.#key(call, key);
+  }
+
+  /** A key from the room's remote (SIP INFO or RFC 4733), as its point's command. */
+  #key(call: Call, key: string): void {
     const runtime = this.#options.meetings.loaded(call.meetingId);
-    if (runtime === undefined) {
+    if (runtime === undefined || !call.keys.take()) {
       return;
     }
     const action = dtmfAction(runtime.state, call.pointId, key);
@@ -388,6 +418,41 @@ export class SipCalls {
         logger.info({ err: error, callId: call.callId, key }, 'DTMF command refused');
       });
     }
+  }
+
+  /**
+   * A plain-RTP room's sound goes through a relay of this process, where its remote's keys are read; the bridge is
+   * told to take that stream from the relay on loopback. An SRTP room's sound goes straight to the bridge.
+   */
+  async #relaySound(
+    streams: PlainStreamOffer[],
+    sendToStatedAddress: boolean,
+    onKey: (key: string) => void,
+  ): Promise<{ relay: AudioRelay | null; streams: PlainStreamOffer[] }> {
+    const audio = streams.find((s) => s.kind === 'audio' && s.codec !== null);
+    if (audio === undefined || audio.srtp !== null) {
+      return { relay: null, streams };
+    }
+    const relay = await AudioRelay.open({
+      listenIp: this.#options.relay.listenIp,
+      ports: this.#options.relay.ports,
+      rtcpMux: audio.rtcpMux,
+      room: sendToStatedAddress
+        ? { address: audio.remote.ip, port: audio.remote.port, rtcpPort: audio.remote.rtcpPort }
+        : null,
+      telephoneEvent: audio.telephoneEvent?.payloadType ?? null,
+      onKey,
+    });
+    const inner = relay.bridgeFacing;
+
+    return {
+      relay,
+      streams: streams.map((s) =>
+        s === audio
+          ? { ...s, viaRelay: true, rtcpMux: true, remote: { ip: inner.ip, port: inner.port, rtcpPort: null } }
+          : s,
+      ),
+    };
   }
 
   #sendFastUpdate(participantId: string): void {
@@ -432,6 +497,7 @@ export class SipCalls {
       clearTimeout(call.ackTimer);
     }
     call.state = state;
+    call.relay?.close();
     this.#count(state);
     this.#options.media.leave(call.meetingId, call.participantId);
     this.#options.presence.detached(call.meetingId, call.pointId);
@@ -472,6 +538,23 @@ export class SipCalls {
 }
 
 const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO';
+
+/** The answer for a relayed stream names the relay's room-facing ports; the bridge's own port is the relay's target. */
+function relayedAnswers(
+  streams: PlainStreamOffer[],
+  answers: Map<number, PlainStreamAnswer>,
+  relay: AudioRelay | null,
+): Map<number, PlainStreamAnswer> {
+  const relayed = streams.find((s) => s.viaRelay === true);
+  const answer = relayed === undefined ? undefined : answers.get(relayed.index);
+  if (relay === null || relayed === undefined || answer === undefined) {
+    return answers;
+  }
+  relay.connectBridge(answer.port);
+  const { port, rtcpPort } = relay.roomFacing;
+
+  return new Map(answers).set(relayed.index, { ...answer, port, rtcpPort });
+}
 
 const REASON_PHRASES: Record<number, string> = {
   403: 'Forbidden',

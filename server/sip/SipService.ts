@@ -20,7 +20,7 @@ export interface SipService {
  * Starts SIP when it is configured (SIP_PORT) and the bridge can carry plain RTP (mediasoup); otherwise `null`,
  * saying why when SIP was asked for.
  */
-export async function startSip(config: Config, options: SipCallsOptions): Promise<SipService | null> {
+export async function startSip(config: Config, options: Omit<SipCallsOptions, 'relay'>): Promise<SipService | null> {
   if (config.SIP_PORT === undefined) {
     return null;
   }
@@ -35,7 +35,10 @@ export async function startSip(config: Config, options: SipCallsOptions): Promis
   if (announcedIp === null) {
     throw new Error('SIP listens on every address: set SIP_ANNOUNCED_IP to the address rooms should call and send to');
   }
-  const calls = new SipCalls(options);
+  const calls = new SipCalls({
+    ...options,
+    relay: { listenIp, ports: { min: config.SIP_RTP_PORT_MIN, max: config.SIP_RTP_PORT_MAX } },
+  });
   const agent = await SipUserAgent.start({
     listenIp,
     port: config.SIP_PORT,

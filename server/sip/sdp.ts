@@ -74,6 +74,7 @@ export function readOffer(text: string): PlainStreamOffer[] {
     const codec = usable ? chooseCodec(kind, m) : null;
     const srtp = m.protocol.startsWith('RTP/SAVP') ? readCrypto(m.crypto ?? []) : null;
     const ssrc = Number(m.ssrcs?.[0]?.id);
+    const telephoneEvent = codec === null || kind !== 'audio' ? null : telephoneEventOf(m, codec.clockRate);
 
     return {
       index,
@@ -82,6 +83,7 @@ export function readOffer(text: string): PlainStreamOffer[] {
       protocol: m.protocol,
       codec: codec !== null && (srtp !== null || !m.protocol.startsWith('RTP/SAVP')) ? codec : null,
       remote: { ip, port: m.port, rtcpPort: m.rtcp?.port ?? (m.rtcpMux === undefined ? m.port + 1 : null) },
+      telephoneEvent,
       rtcpMux: m.rtcpMux !== undefined,
       ssrc: Number.isInteger(ssrc) && ssrc > 0 && ssrc <= 0xffff_ffff ? ssrc : null,
       srtp,
@@ -129,6 +131,15 @@ function chooseCodec(kind: 'audio' | 'video', m: z.infer<typeof mediaLine>): Pla
   }
 
   return null;
+}
+
+/** The telephone-event the room offered at its sound's clock rate (mediasoup forwards it with that codec only). */
+function telephoneEventOf(m: z.infer<typeof mediaLine>, clockRate: number): PlainStreamOffer['telephoneEvent'] {
+  const event = m.rtp.find((r) => r.codec.toLowerCase() === 'telephone-event' && (r.rate ?? 8000) === clockRate);
+
+  return event === undefined || (clockRate !== 8000 && clockRate !== 48_000)
+    ? null
+    : { payloadType: event.payload, clockRate };
 }
 
 const STATIC_TYPES: Record<number, string> = { 0: 'PCMU', 8: 'PCMA', 9: 'G722' };
@@ -185,11 +196,13 @@ export function writeAnswer(
       .map(([key, value]) => `${key}=${value}`)
       .join(';');
 
+    const event = offer.telephoneEvent;
+
     return {
       type: offer.media,
       port: answer.port,
       protocol: offer.protocol,
-      payloads: String(codec.payloadType),
+      payloads: event === null ? String(codec.payloadType) : `${codec.payloadType} ${event.payloadType}`,
       rtp: [
         {
           payload: codec.payloadType,
@@ -197,8 +210,12 @@ export function writeAnswer(
           rate: codec.clockRate,
           ...(codec.channels !== undefined && codec.channels > 1 ? { encoding: codec.channels } : {}),
         },
+        ...(event === null ? [] : [{ payload: event.payloadType, codec: 'telephone-event', rate: event.clockRate }]),
       ],
-      fmtp: fmtp === '' ? [] : [{ payload: codec.payloadType, config: fmtp }],
+      fmtp: [
+        ...(fmtp === '' ? [] : [{ payload: codec.payloadType, config: fmtp }]),
+        ...(event === null ? [] : [{ payload: event.payloadType, config: '0-15' }]),
+      ],
       ...(answer.rtcpPort === null ? { rtcpMux: 'rtcp-mux' } : { rtcp: { port: answer.rtcpPort } }),
       ...(answer.srtp === null
         ? {}

@@ -87,6 +87,24 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
       });
     }, 60_000);
 
+    it('keys on its remote (RFC 4733): "1" answers the roll call, "*" asks for the floor, "#" withdraws', async () => {
+      await meeting.execute({ type: 'rollcall.start' }, { role: 'chair' });
+      await room.sendDigits('1');
+      await eventually(async () =>
+        expect(meeting.state.rollCalls.at(-1)?.confirmations['DC-X1']?.presiding.name).toBe(
+          'Xác nhận từ thiết bị hội nghị',
+        ),
+      );
+      await room.sendDigits('*');
+      await eventually(async () =>
+        expect(meeting.state.queue.map((id) => meeting.state.requests[id]?.pointId)).toEqual(['DC-X1']),
+      );
+      await room.sendDigits('#');
+      await eventually(async () => expect(meeting.state.queue).toEqual([]));
+      await room.sendDigits('*');
+      await eventually(async () => expect(meeting.state.queue).toHaveLength(1));
+    }, 60_000);
+
     it('the chair sees the room in the program while it holds the floor, at the size it sends, and hears it', async () => {
       await meeting.execute({ type: 'floor.grant', pointId: 'DC-X1' }, { role: 'chair' });
       await eventually(

@@ -56,20 +56,20 @@ export class MediasoupPlainRooms implements PlainRooms {
           continue;
         }
         const transport = await router.router.createPlainTransport({
-          listenInfo: {
-            protocol: 'udp',
-            ip: this.#options.listenIp,
-            announcedAddress: address,
-          },
+          // A stream that comes through a relay of this process (server/sip/AudioRelay) is received on loopback.
+          listenInfo:
+            stream.viaRelay === true
+              ? { protocol: 'udp', ip: '127.0.0.1' }
+              : { protocol: 'udp', ip: this.#options.listenIp, announcedAddress: address },
           rtcpMux: stream.rtcpMux,
-          comedia: !sendToStatedAddress,
+          comedia: !sendToStatedAddress && stream.viaRelay !== true,
           ...(stream.srtp === null ? {} : { enableSrtp: true, srtpCryptoSuite: stream.srtp.cryptoSuite }),
           appData: { participantId: info.id, kind: stream.kind },
         });
         participant.plain?.push(transport);
         const srtpParameters =
           stream.srtp === null ? undefined : { cryptoSuite: stream.srtp.cryptoSuite, keyBase64: stream.srtp.keyBase64 };
-        if (sendToStatedAddress) {
+        if (sendToStatedAddress || stream.viaRelay === true) {
           await transport.connect({
             ip: stream.remote.ip,
             port: stream.remote.port,
@@ -97,6 +97,7 @@ export class MediasoupPlainRooms implements PlainRooms {
         });
         participant.producers.set(key, producer);
         if (key === 'audio') {
+          // Closed until the routing opens it, as a browser's microphone.
           await producer.pause();
           void router.speakers.addProducer({ producerId: producer.id }).catch(() => undefined);
         } else {
