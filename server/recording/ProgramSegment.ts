@@ -21,7 +21,7 @@ const bindable = (port: number) =>
  * Whether some process listens on these UDP ports (Linux's /proc/net/udp; elsewhere nothing can be known, and the
  * caller falls back to waiting a moment).
  */
-async function listening(ports: number[]): Promise<boolean | null> {
+export async function listening(ports: number[]): Promise<boolean | null> {
   try {
     const table = await readFile('/proc/net/udp', 'utf8');
     const bound = new Set(

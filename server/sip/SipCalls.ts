@@ -10,8 +10,8 @@ import { createLogger } from '../logger.js';
 import { TokenBucket } from '../signaling/TokenBucket.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
-import type { PlainStreamAnswer, PlainStreamOffer } from '../media/MediaBridge.js';
-import { AudioRelay } from './AudioRelay.js';
+import type { ProgramService } from '../program/ProgramService.js';
+import { openRoomMedia, type RoomMedia } from './roomMedia.js';
 import { readOffer, SdpError, writeAnswer } from './sdp.js';
 import type { SipUserAgent } from './SipUserAgent.js';
 import { dtmfOfInfo, FAST_UPDATE_XML, isFastUpdate, type SipRequest } from './sipWire.js';
@@ -24,6 +24,8 @@ export interface SipCallsOptions {
   media: MediaService;
   /** A call is its point's presence (MeetingGateway). */
   presence: { attached(meetingId: string, pointId: string): void; detached(meetingId: string, pointId: string): void };
+  /** The program the rooms receive (server/program); absent where no encoder runs. */
+  program?: ProgramService | undefined;
   /** Where rooms' sound is relayed (SIP_RTP_PORT_MIN/MAX on the SIP listen address). */
   relay: { listenIp: string; ports: { min: number; max: number } };
   now?: () => number;
@@ -63,7 +65,7 @@ interface Call {
   invite: SipRequest;
   /** Keys a room may press: a stuck or flooding remote is throttled, not obeyed. */
   keys: TokenBucket;
-  relay: AudioRelay | null;
+  media: RoomMedia;
 }
 
 const SYSTEM: Actor = { role: 'system' };
@@ -244,28 +246,28 @@ export class SipCalls {
       streams.find((s) => s.codec !== null)?.remote.ip ?? '',
       remote.address,
     );
-    let relay: AudioRelay | null = null;
-    let answers;
+    let media: RoomMedia;
     try {
-      ({ relay, streams } = await this.#relaySound(streams, sendToStatedAddress, (key) => {
-        const call = this.#calls.get(callId);
-        if (call !== undefined) {
-          this.#key(call, key);
-        }
-      }));
-      answers = await this.#options.media.addRoom(runtime.id, { id: participantId, role: 'point', pointId }, streams, {
+      media = await openRoomMedia({
+        media: this.#options.media,
+        relay: this.#options.relay,
+        meetingId: runtime.id,
+        participant: { id: participantId, role: 'point', pointId },
+        streams,
         sendToStatedAddress,
         address: agent.announcedIp,
+        onKey: (key) => {
+          const call = this.#calls.get(callId);
+          if (call !== undefined) {
+            this.#key(call, key);
+          }
+        },
       });
-      answers = relayedAnswers(streams, answers, relay);
-    } catch (error) {
-      relay?.close();
-      throw error;
     } finally {
       this.#pending.delete(callId);
     }
-    if (pending.cancelled || answers.size === 0) {
-      relay?.close();
+    if (pending.cancelled || media.answers.size === 0) {
+      media.close();
       this.#options.media.leave(runtime.id, participantId);
       if (!pending.cancelled) {
         this.#respond(request, 488, 'Not Acceptable Here');
@@ -273,8 +275,6 @@ export class SipCalls {
 
       return;
     }
-    const chosen = (kind: 'audio' | 'video') =>
-      streams.find((s) => s.kind === kind && answers.has(s.index))?.codec?.mimeType.split('/')[1] ?? null;
     const call: Call = {
       callId,
       direction: 'in',
@@ -290,19 +290,26 @@ export class SipCalls {
         target: request.headers.contact?.[0]?.uri ?? request.headers.from.uri,
       },
       cseq: 1,
-      answer: writeAnswer(streams, answers, agent.announcedIp, 1),
-      video: chosen('video'),
-      audio: chosen('audio'),
+      answer: writeAnswer(streams, media.answers, agent.announcedIp, 1),
+      video: media.codecs.video,
+      audio: media.codecs.audio,
       ackTimer: null,
       lastFastUpdate: 0,
       invite: request,
       keys: new TokenBucket({ capacity: 5, perSecond: 2 }),
-      relay,
+      media,
     };
     this.#calls.set(callId, call);
     this.#count('connected');
     this.#sendOk(call, T1, 0);
     this.#options.presence.attached(runtime.id, pointId);
+    void this.#options.program
+      ?.addRoom(runtime.id, {
+        participantId,
+        pointId,
+        onPayloadTypes: (payloadTypes) => media.payloadTypesFromBridge(payloadTypes),
+      })
+      .catch((error: unknown) => logger.warn({ err: error, callId }, 'the room does not receive the program'));
     this.#audit(
       runtime.id,
       `${pointName(runtime.state.def.points, pointId)} gọi vào (${call.remote.uri}): ${call.video ?? 'không hình'}, ${call.audio ?? 'không tiếng'}`,
@@ -420,41 +427,6 @@ export class SipCalls {
     }
   }
 
-  /**
-   * A plain-RTP room's sound goes through a relay of this process, where its remote's keys are read; the bridge is
-   * told to take that stream from the relay on loopback. An SRTP room's sound goes straight to the bridge.
-   */
-  async #relaySound(
-    streams: PlainStreamOffer[],
-    sendToStatedAddress: boolean,
-    onKey: (key: string) => void,
-  ): Promise<{ relay: AudioRelay | null; streams: PlainStreamOffer[] }> {
-    const audio = streams.find((s) => s.kind === 'audio' && s.codec !== null);
-    if (audio === undefined || audio.srtp !== null) {
-      return { relay: null, streams };
-    }
-    const relay = await AudioRelay.open({
-      listenIp: this.#options.relay.listenIp,
-      ports: this.#options.relay.ports,
-      rtcpMux: audio.rtcpMux,
-      room: sendToStatedAddress
-        ? { address: audio.remote.ip, port: audio.remote.port, rtcpPort: audio.remote.rtcpPort }
-        : null,
-      telephoneEvent: audio.telephoneEvent?.payloadType ?? null,
-      onKey,
-    });
-    const inner = relay.bridgeFacing;
-
-    return {
-      relay,
-      streams: streams.map((s) =>
-        s === audio
-          ? { ...s, viaRelay: true, rtcpMux: true, remote: { ip: inner.ip, port: inner.port, rtcpPort: null } }
-          : s,
-      ),
-    };
-  }
-
   #sendFastUpdate(participantId: string): void {
     const call = [...this.#calls.values()].find((c) => c.participantId === participantId);
     // Once a second at most: mediasoup repeats its request while it waits.
@@ -497,7 +469,8 @@ export class SipCalls {
       clearTimeout(call.ackTimer);
     }
     call.state = state;
-    call.relay?.close();
+    call.media.close();
+    this.#options.program?.removeRoom(call.meetingId, call.participantId);
     this.#count(state);
     this.#options.media.leave(call.meetingId, call.participantId);
     this.#options.presence.detached(call.meetingId, call.pointId);
@@ -538,23 +511,6 @@ export class SipCalls {
 }
 
 const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO';
-
-/** The answer for a relayed stream names the relay's room-facing ports; the bridge's own port is the relay's target. */
-function relayedAnswers(
-  streams: PlainStreamOffer[],
-  answers: Map<number, PlainStreamAnswer>,
-  relay: AudioRelay | null,
-): Map<number, PlainStreamAnswer> {
-  const relayed = streams.find((s) => s.viaRelay === true);
-  const answer = relayed === undefined ? undefined : answers.get(relayed.index);
-  if (relay === null || relayed === undefined || answer === undefined) {
-    return answers;
-  }
-  relay.connectBridge(answer.port);
-  const { port, rtcpPort } = relay.roomFacing;
-
-  return new Map(answers).set(relayed.index, { ...answer, port, rtcpPort });
-}
 
 const REASON_PHRASES: Record<number, string> = {
   403: 'Forbidden',

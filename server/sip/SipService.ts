@@ -1,5 +1,7 @@
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
+import { PROGRAM_FORMAT } from '../program/format.js';
+import { ProgramService } from '../program/ProgramService.js';
 import { SipCalls, type SipCallsOptions } from './SipCalls.js';
 import { SipUserAgent } from './SipUserAgent.js';
 
@@ -8,6 +10,8 @@ const logger = createLogger('SipService');
 /** SIP for hardware room systems, as the rest of the coordinator sees it. */
 export interface SipService {
   readonly calls: SipCalls;
+  /** The program the rooms receive, encoded once per meeting. */
+  readonly program: ProgramService;
   /** Where rooms dial: `sip:<conference number>@<address>:<port>`. */
   readonly address: string;
   readonly port: number;
@@ -35,8 +39,14 @@ export async function startSip(config: Config, options: Omit<SipCallsOptions, 'r
   if (announcedIp === null) {
     throw new Error('SIP listens on every address: set SIP_ANNOUNCED_IP to the address rooms should call and send to');
   }
+  const program = new ProgramService({
+    media: options.media,
+    ffmpeg: config.FFMPEG_PATH,
+    format: { ...PROGRAM_FORMAT, fps: config.PROGRAM_FPS },
+  });
   const calls = new SipCalls({
     ...options,
+    program,
     relay: { listenIp, ports: { min: config.SIP_RTP_PORT_MIN, max: config.SIP_RTP_PORT_MAX } },
   });
   const agent = await SipUserAgent.start({
@@ -58,11 +68,13 @@ export async function startSip(config: Config, options: Omit<SipCallsOptions, 'r
 
   return {
     calls,
+    program,
     address: announcedIp,
     port: config.SIP_PORT,
     dialInUri: (number) => `sip:${number}@${host}${config.SIP_PORT === 5060 ? '' : `:${config.SIP_PORT}`}`,
     close() {
       calls.close();
+      program.close();
       agent.close();
     },
   };

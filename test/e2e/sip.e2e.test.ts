@@ -5,11 +5,18 @@ import { baresipAvailable, startBaresipRoom, type BaresipRoom } from '../helpers
 import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
 import { freePort } from '../helpers/poll.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { Role } from '../../server/domain/core/model.js';
 import type { MeetingRuntime } from '../../server/meetings/MeetingRuntime.js';
 import { CAMERA_COLOURS, whoseTile } from './labelledCamera.js';
 import { eventually, launchChromium, openMediaPage, slotStats } from './browser.js';
 
 const ROOM = { label: 'Phòng họp xã Tân Sơn (SIP)', rgb: [...CAMERA_COLOURS.red] as [number, number, number] };
+const HUB = { label: 'Hội trường tỉnh', rgb: [...CAMERA_COLOURS.blue] as [number, number, number] };
+const X2 = { label: 'Xã Hòa Lâm', rgb: [...CAMERA_COLOURS.yellow] as [number, number, number] };
+
+/** Whether a colour is a camera's, within what two encodings keep. */
+const looksLike = (colour: [number, number, number] | null, camera: { rgb: [number, number, number] }) =>
+  colour !== null && camera.rgb.every((v, i) => Math.abs(v - (colour[i] ?? 0)) < 60);
 
 /**
  * A hardware room system (a real baresip: H.264 by libx264, G.722) dials a meeting's conference number on mediasoup.
@@ -30,7 +37,13 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
 
     beforeAll(async () => {
       const sipPort = await freePort();
-      t = await startTestServer({ env: await bridgeEnv('mediasoup', { SIP_PORT: String(sipPort) }) });
+      t = await startTestServer({
+        env: await bridgeEnv('mediasoup', {
+          SIP_PORT: String(sipPort),
+          PROGRAM_FPS: '15',
+          LOG_LEVEL: process.env.SIP_DEBUG === undefined ? 'silent' : 'warn',
+        }),
+      });
       room = await startBaresipRoom({ user: 'phonghop-x1', rgb: ROOM.rgb });
       const directory = smallDirectory();
       const x1 = directory.points.find((p) => p.code === 'DC-X1');
@@ -46,13 +59,17 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
       dialIn = t.server.sip?.dialInUri(number) ?? '';
       expect(dialIn).toBe(`sip:${number}@127.0.0.1:${sipPort}`);
       browser = await launchChromium();
+      const site = { url: t.url, token: (role: Role, pointId?: string) => t.token(role, pointId, 'sip1') };
       ({ page: chair } = await openMediaPage(
         browser,
-        { url: t.url, token: (role, pointId) => t.token(role, pointId, 'sip1') },
+        site,
         'chair',
         undefined,
         { width: 1366, height: 768 },
+        undefined,
+        HUB,
       ));
+      await openMediaPage(browser, site, 'point', 'DC-X2', { width: 1280, height: 720 }, undefined, X2);
     }, 120_000);
 
     afterAll(async () => {
@@ -86,6 +103,24 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
         );
       });
     }, 60_000);
+
+    it('receives the program encoded once: the hub, then the floor holder after a grant, and never its own voice', async () => {
+      await eventually(async () => {
+        const colour = await room.receivedColour();
+        if (process.env.SIP_DEBUG !== undefined) {
+          process.stdout.write(`[sip] room receives ${JSON.stringify(colour)}\n`);
+        }
+        expect(looksLike(colour, HUB)).toBe(true);
+      }, 60_000);
+      const encoder = await t.server.sip?.program.encoderOf('sip1');
+      expect(encoder?.framesSent ?? 0).toBeGreaterThan(0);
+      const granted = Date.now();
+      await meeting.execute({ type: 'floor.grant', pointId: 'DC-X2' }, { role: 'chair' });
+      await eventually(async () => expect(looksLike(await room.receivedColour(), X2)).toBe(true), 30_000);
+      process.stdout.write(`[sip] the room showed the new floor holder ${Date.now() - granted} ms after the grant\n`);
+      await meeting.execute({ type: 'floor.revoke' }, { role: 'chair' });
+      await eventually(async () => expect(looksLike(await room.receivedColour(), HUB)).toBe(true), 30_000);
+    }, 150_000);
 
     it('keys on its remote (RFC 4733): "1" answers the roll call, "*" asks for the floor, "#" withdraws', async () => {
       await meeting.execute({ type: 'rollcall.start' }, { role: 'chair' });

@@ -1,5 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, until } from './poll.js';
@@ -24,6 +25,11 @@ export interface BaresipRoom {
   hangUp(): Promise<void>;
   /** Keys on the remote: RFC 4733 telephone-events on the call's sound. */
   sendDigits(keys: string): Promise<void>;
+  /**
+   * The mean colour of the picture the room receives now (its snapshot of the next decoded frame, read back by
+   * ffmpeg), or `null` while it receives none.
+   */
+  receivedColour(): Promise<[number, number, number] | null>;
   /** What the room has printed so far (its log). */
   log(): string;
   close(): Promise<void>;
@@ -107,6 +113,7 @@ export async function startBaresipRoom({
   });
   control.on('error', () => undefined);
   let token = 0;
+  let snapshots = 0;
   const command = async (name: string, params = '') => {
     const body = JSON.stringify({ command: name, params, token: String(++token) });
     control.write(`${Buffer.byteLength(body)}:${body},`);
@@ -121,6 +128,28 @@ export async function startBaresipRoom({
         await command('sndcode', key);
         await new Promise((r) => setTimeout(r, 300));
       }
+    },
+    async receivedColour() {
+      const file = join(dir, `received-${++snapshots}.png`);
+      await command('snapshot_recv', file);
+      try {
+        await until(() => existsSync(file), 3000, 'snapshot');
+      } catch {
+        return null;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      const raw = execFileSync('ffmpeg', [
+        ...['-loglevel', 'error', '-i', file, '-vf', 'scale=16:9', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+      ]);
+      let [r, g, b] = [0, 0, 0];
+      for (let i = 0; i < raw.length; i += 3) {
+        r += raw[i] ?? 0;
+        g += raw[i + 1] ?? 0;
+        b += raw[i + 2] ?? 0;
+      }
+      const n = raw.length / 3;
+
+      return n === 0 ? null : [Math.round(r / n), Math.round(g / n), Math.round(b / n)];
     },
     log: () => output,
     async close() {

@@ -330,6 +330,7 @@ export class MediasoupBridge implements MediaBridge {
       }
     }
     this.pipes.closeMeeting(meetingId);
+    this.plain.closeProgram(meetingId);
     this.#routing.forgetRouters(this.#routers.close(meetingId));
   }
 

@@ -1,7 +1,16 @@
 import { createLogger } from '../../logger.js';
-import type { PlainRooms, PlainStreamAnswer, PlainStreamOffer, PlainStreamStats } from '../MediaBridge.js';
+import type { types as ms } from 'mediasoup';
+import type {
+  PlainCodec,
+  PlainRooms,
+  ProgramPorts,
+  ProgramRtp,
+  PlainStreamAnswer,
+  PlainStreamOffer,
+  PlainStreamStats,
+} from '../MediaBridge.js';
 import type { MediaParticipant } from '../routing.js';
-import type { MeetingRouter, Participant } from './participants.js';
+import { routerOf, type MeetingRouter, type Participant } from './participants.js';
 
 const logger = createLogger('MediasoupPlainRooms');
 
@@ -22,8 +31,15 @@ export interface MediasoupPlainRoomsOptions {
  * its SDP states; RTCP multiplexed or on the next port as it offered; SRTP keyed by SDES), its camera and microphone
  * produced from what it sends, as any point's are. Its microphone starts closed, like a browser's: the routing opens it.
  */
+interface Program {
+  transports: { video: ms.PlainTransport; audio: ms.PlainTransport; minus: ms.PlainTransport };
+  producers: { video: ms.Producer; audio: ms.Producer; minus: ms.Producer };
+}
+
 export class MediasoupPlainRooms implements PlainRooms {
   readonly #options: MediasoupPlainRoomsOptions;
+  readonly #programs = new Map<string, Promise<Program>>();
+  readonly #receiving = new Map<string, Promise<void>>();
 
   constructor(options: MediasoupPlainRoomsOptions) {
     this.#options = options;
@@ -64,7 +80,7 @@ export class MediasoupPlainRooms implements PlainRooms {
           rtcpMux: stream.rtcpMux,
           comedia: !sendToStatedAddress && stream.viaRelay !== true,
           ...(stream.srtp === null ? {} : { enableSrtp: true, srtpCryptoSuite: stream.srtp.cryptoSuite }),
-          appData: { participantId: info.id, kind: stream.kind },
+          appData: { participantId: info.id, kind: stream.kind, codec: stream.codec },
         });
         participant.plain?.push(transport);
         const srtpParameters =
@@ -135,14 +151,149 @@ export class MediasoupPlainRooms implements PlainRooms {
     return answers;
   }
 
+  async openProgram(meetingId: string, rtp: ProgramRtp): Promise<Record<'video' | 'audio' | 'minus', ProgramPorts>> {
+    let program = this.#programs.get(meetingId);
+    if (program === undefined) {
+      program = this.#createProgram(meetingId, rtp);
+      program.catch(() => this.#programs.delete(meetingId));
+      this.#programs.set(meetingId, program);
+    }
+    const { transports } = await program;
+
+    const ports = (t: ms.PlainTransport) => ({ port: t.tuple.localPort, rtcpPort: t.rtcpTuple?.localPort ?? 0 });
+
+    return { video: ports(transports.video), audio: ports(transports.audio), minus: ports(transports.minus) };
+  }
+
+  closeProgram(meetingId: string): void {
+    const program = this.#programs.get(meetingId);
+    this.#programs.delete(meetingId);
+    void program?.then(
+      ({ transports }) => Object.values(transports).forEach((t) => t.close()),
+      () => undefined,
+    );
+  }
+
+  /** One change at a time per room: two at once would each add a consumer, and the room would get two streams. */
+  receiveProgram(participantId: string, sound: 'mix' | 'minus'): Promise<Map<'audio' | 'video', number>> {
+    const previous = this.#receiving.get(participantId) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.#receiveProgram(participantId, sound),
+      () => this.#receiveProgram(participantId, sound),
+    );
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#receiving.set(participantId, settled);
+    void settled.then(() => {
+      if (this.#receiving.get(participantId) === settled) {
+        this.#receiving.delete(participantId);
+      }
+    });
+
+    return next;
+  }
+
+  async #receiveProgram(participantId: string, sound: 'mix' | 'minus'): Promise<Map<'audio' | 'video', number>> {
+    const participant = this.#options.participants.get(participantId);
+    const program = participant === undefined ? undefined : await this.#programs.get(participant.meetingId);
+    const out = new Map<'audio' | 'video', number>();
+    if (participant === undefined || program === undefined) {
+      return out;
+    }
+    participant.program ??= new Map();
+    for (const transport of participant.plain ?? []) {
+      const kind = transport.appData.kind as 'audio' | 'video';
+      const codec = transport.appData.codec as PlainCodec;
+      const producer =
+        kind === 'video' ? program.producers.video : program.producers[sound === 'mix' ? 'audio' : 'minus'];
+      const had = participant.program.get(kind);
+      if (had !== undefined && !had.closed && had.producerId === producer.id) {
+        out.set(kind, had.rtpParameters.codecs[0]?.payloadType ?? 0);
+        continue;
+      }
+      had?.close();
+      participant.program.delete(kind);
+      const rtpCapabilities = {
+        codecs: [
+          {
+            kind,
+            mimeType: codec.mimeType,
+            clockRate: codec.clockRate,
+            ...(codec.channels === undefined ? {} : { channels: codec.channels }),
+            parameters: codec.parameters,
+            preferredPayloadType: codec.payloadType,
+            rtcpFeedback: kind === 'video' ? [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] : [],
+          },
+        ],
+        headerExtensions: [],
+      };
+      if (!routerOf(participant).router.canConsume({ producerId: producer.id, rtpCapabilities })) {
+        // A room that takes only what the program is not encoded in (VP8, G.711): nothing of that kind for now.
+        continue;
+      }
+      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities });
+      participant.program.set(kind, consumer);
+      out.set(kind, consumer.rtpParameters.codecs[0]?.payloadType ?? 0);
+    }
+
+    return out;
+  }
+
   async keyFrameRequested(participantId: string): Promise<void> {
     const participant = this.#options.participants.get(participantId);
-    // What the room receives is the program; its sources are asked through the consumers feeding it.
-    for (const consumer of participant?.consumers.values() ?? []) {
+    // What the room receives is the program, key frames at least every second; the request is passed on all the same.
+    for (const consumer of participant?.program?.values() ?? []) {
       if (consumer.kind === 'video' && !consumer.closed) {
         await consumer.requestKeyFrame().catch(() => undefined);
       }
     }
+  }
+
+  async #createProgram(meetingId: string, rtp: ProgramRtp): Promise<Program> {
+    const router = (await this.#options.routerFor(meetingId)).router;
+    const open = () =>
+      router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
+    const transports = { video: await open(), audio: await open(), minus: await open() };
+    const sound = (of: { payloadType: number; ssrc: number }) => ({
+      codecs: [{ mimeType: 'audio/G722', payloadType: of.payloadType, clockRate: 8000, channels: 1, parameters: {} }],
+      encodings: [{ ssrc: of.ssrc }],
+    });
+    const producers = {
+      video: await transports.video.produce({
+        kind: 'video',
+        rtpParameters: {
+          codecs: [
+            {
+              mimeType: 'video/H264',
+              payloadType: rtp.video.payloadType,
+              clockRate: 90_000,
+              parameters: {
+                'packetization-mode': 1,
+                'profile-level-id': rtp.video.profileLevelId,
+                'level-asymmetry-allowed': 1,
+              },
+              rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
+            },
+          ],
+          encodings: [{ ssrc: rtp.video.ssrc }],
+        },
+        appData: { program: meetingId },
+      }),
+      audio: await transports.audio.produce({
+        kind: 'audio',
+        rtpParameters: sound(rtp.audio),
+        appData: { program: meetingId },
+      }),
+      minus: await transports.minus.produce({
+        kind: 'audio',
+        rtpParameters: sound(rtp.minus),
+        appData: { program: meetingId },
+      }),
+    };
+
+    return { transports, producers };
   }
 
   async streamStats(participantId: string): Promise<PlainStreamStats[]> {

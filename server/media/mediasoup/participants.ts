@@ -34,6 +34,8 @@ export interface Participant {
   consumers: Map<string, ms.Consumer>;
   /** A hardware room system's plain RTP transports, one per m-line (MediasoupPlainRooms). */
   plain?: ms.PlainTransport[];
+  /** What a room system receives of the program, by kind (kept apart from the routing's consumers). */
+  program?: Map<'audio' | 'video', ms.Consumer>;
 }
 
 /** The router a participant's transports live on, while it is open. */

@@ -4,19 +4,22 @@ import { isIPv6 } from 'node:net';
 import { TelephoneEvents } from './telephoneEvents.js';
 
 /**
- * A plain-RTP room's sound passes through this process on its way to the bridge, so that the keys of its remote
- * (RFC 4733 telephone-events) can be read: mediasoup forwards media codecs only and drops them. The room talks to
- * `outer` (RTP, and RTCP on the next socket unless multiplexed); the bridge's PlainTransport talks to `inner` on
- * loopback, multiplexed. Telephone-events stop here; everything else is passed both ways unchanged. An SRTP room's
- * sound goes straight to the bridge (its events are encrypted): its keys come by SIP INFO.
+ * A plain-RTP room's stream passes through this process on its way to and from the bridge. On its sound, the keys of
+ * its remote (RFC 4733 telephone-events) are read here: mediasoup forwards media codecs only and drops them. On the way
+ * down, the payload type the bridge sends with (its own numbering) is rewritten to the one the room asked for in its
+ * offer (RFC 3264: a room receives with the numbers it offered). The room talks to `outer` (RTP, and RTCP on the next
+ * socket unless multiplexed); the bridge's PlainTransport talks to `inner` on loopback, multiplexed. An SRTP room's
+ * streams go straight to the bridge (their payloads and headers are protected): its keys come by SIP INFO.
  */
-export class AudioRelay {
+export class RtpRelay {
   readonly #outer: dgram.Socket;
   readonly #outerRtcp: dgram.Socket | null;
   readonly #inner: dgram.Socket;
   #room: { address: string; port: number } | null;
   #roomRtcp: { address: string; port: number } | null;
   #bridge: { address: string; port: number } | null = null;
+  /** Payload type from the bridge → the room's own, on the way down. */
+  readonly #downlink = new Map<number, number>();
   #closed = false;
 
   private constructor(
@@ -51,14 +54,14 @@ export class AudioRelay {
     room: { address: string; port: number; rtcpPort: number | null } | null;
     telephoneEvent: number | null;
     onKey: (key: string) => void;
-  }): Promise<AudioRelay> {
+  }): Promise<RtpRelay> {
     const type = isIPv6(listenIp) ? 'udp6' : 'udp4';
     const [outer, outerRtcp] = await bindPair(type, listenIp, ports, !rtcpMux);
     const inner = dgram.createSocket('udp4');
     inner.on('error', () => undefined);
     inner.bind(0, '127.0.0.1');
     await once(inner, 'listening');
-    const relay = new AudioRelay(outer, outerRtcp, inner, room);
+    const relay = new RtpRelay(outer, outerRtcp, inner, room);
     const events = telephoneEvent === null ? null : new TelephoneEvents(telephoneEvent);
     outer.on('message', (packet, from) => {
       // Comedia: the room's packets say where it is (a NAT's outside address), and its sound is answered there.
@@ -85,10 +88,10 @@ export class AudioRelay {
     });
     inner.on('message', (packet, from) => {
       relay.#bridge ??= { address: from.address, port: from.port };
-      if (isRtcp(packet) && outerRtcp !== null) {
-        relay.#send(outerRtcp, packet, relay.#roomRtcp);
+      if (isRtcp(packet)) {
+        relay.#send(outerRtcp ?? outer, packet, relay.#roomRtcp);
       } else {
-        relay.#send(outer, packet, relay.#room);
+        relay.#send(outer, relay.#renumber(packet), relay.#room);
       }
     });
 
@@ -110,6 +113,11 @@ export class AudioRelay {
     this.#bridge = { address: '127.0.0.1', port };
   }
 
+  /** What the bridge sends with `from` reaches the room as `to`. */
+  rewriteDownlink(from: number, to: number): void {
+    this.#downlink.set(from, to);
+  }
+
   close(): void {
     if (this.#closed) {
       return;
@@ -118,6 +126,16 @@ export class AudioRelay {
     for (const socket of [this.#outer, this.#outerRtcp, this.#inner]) {
       socket?.close();
     }
+  }
+
+  #renumber(packet: Buffer): Buffer {
+    const second = packet[1];
+    const to = second === undefined ? undefined : this.#downlink.get(second & 0x7f);
+    if (to !== undefined && second !== undefined && to !== (second & 0x7f)) {
+      packet[1] = (second & 0x80) | to;
+    }
+
+    return packet;
   }
 
   #toBridge(packet: Buffer): void {

@@ -1,0 +1,293 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { createLogger } from '../logger.js';
+import type { ProgramPorts, RtpTap } from '../media/MediaBridge.js';
+import { PROGRAM_AUDIO, PROGRAM_RTP, type ProgramFormat } from './format.js';
+import { SourceDecoder } from './SourceDecoder.js';
+
+const logger = createLogger('ProgramEncoder');
+
+/** Whose picture and voices the program carries now (from the meeting's routing). */
+export interface ProgramSources {
+  video: { participantId: string; screen: boolean } | null;
+  /** The hub's voice: in both sounds. */
+  hub: string | null;
+  /** The floor holder's voice: in the mix, not in the "minus" its own room hears. */
+  holder: string | null;
+}
+
+export interface ProgramEncoderOptions {
+  meetingId: string;
+  ffmpeg: string;
+  format: ProgramFormat;
+  /** Loopback ports of the bridge's program transports. */
+  ports: Record<'video' | 'audio' | 'minus', ProgramPorts>;
+  tap: (
+    participantId: string,
+    kind: 'audio' | 'video',
+    ports: { port: number; rtcpPort: number },
+    screen: boolean,
+  ) => Promise<RtpTap | null>;
+}
+
+/**
+ * The program encoded once for every hardware room: one ffmpeg that takes raw pictures and sound from this process and
+ * sends H.264 (constrained baseline, a key frame every `keyFrameSec`) and two G.722 sounds (the mix, and the mix
+ * without the floor holder) as RTP to the bridge. Each source is decoded by its own small ffmpeg (SourceDecoder);
+ * switching is choosing whose frames to pass on, so the encoder and every call keep running, and the old picture stays
+ * until the new source's first one is decoded.
+ */
+export class ProgramEncoder {
+  readonly #options: ProgramEncoderOptions;
+  readonly #decoders = new Map<string, SourceDecoder>();
+  readonly #starting = new Set<string>();
+  #dir = '';
+  #encoder: ChildProcess | null = null;
+  #clock: NodeJS.Timeout | null = null;
+  #sources: ProgramSources = { video: null, hub: null, holder: null };
+  #shown: string | null = null;
+  #lastFrame: Buffer;
+  #startedAt = 0;
+  #framesSent = 0;
+  #blocksSent = 0;
+  #videoBlocked = false;
+  #closed = false;
+  #restarts = 0;
+
+  constructor(options: ProgramEncoderOptions) {
+    this.#options = options;
+    const { width, height } = options.format;
+    // Black (Y 16, U/V 128) until a source's first picture.
+    this.#lastFrame = Buffer.alloc((width * height * 3) / 2, 128);
+    this.#lastFrame.fill(16, 0, width * height);
+  }
+
+  async start(): Promise<void> {
+    this.#dir = await mkdtemp(join(tmpdir(), 'diemcau-program-'));
+    this.#spawn();
+    this.#startedAt = Date.now();
+    this.#clock = setInterval(() => this.#tick(), 10);
+  }
+
+  /** Whose frames are in the program from now on (decoders are started and stopped to match). */
+  update(sources: ProgramSources): void {
+    this.#sources = sources;
+    const wanted = new Map<string, { participantId: string; kind: 'audio' | 'video'; screen: boolean }>();
+    if (sources.video !== null) {
+      wanted.set(keyOf(sources.video.participantId, 'video', sources.video.screen), {
+        ...sources.video,
+        kind: 'video',
+      });
+    }
+    for (const voice of [sources.hub, sources.holder]) {
+      if (voice !== null) {
+        wanted.set(keyOf(voice, 'audio', false), { participantId: voice, kind: 'audio', screen: false });
+      }
+    }
+    for (const [key, decoder] of this.#decoders) {
+      // The picture on show stays until the next one is decoded.
+      if (!wanted.has(key) && key !== this.#shown) {
+        decoder.close();
+        this.#decoders.delete(key);
+      }
+    }
+    for (const [key, source] of wanted) {
+      if (!this.#decoders.has(key) && !this.#starting.has(key)) {
+        void this.#startDecoder(key, source);
+      }
+    }
+  }
+
+  /** Frames the encoder has been given so far (the program's progress, for tests and metrics). */
+  get framesSent(): number {
+    return this.#framesSent;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#clock !== null) {
+      clearInterval(this.#clock);
+    }
+    this.#decoders.forEach((d) => d.close());
+    this.#decoders.clear();
+    this.#encoder?.kill('SIGKILL');
+    await rm(this.#dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  async #startDecoder(
+    key: string,
+    source: { participantId: string; kind: 'audio' | 'video'; screen: boolean },
+  ): Promise<void> {
+    this.#starting.add(key);
+    let decoder: SourceDecoder | null = null;
+    try {
+      decoder = await SourceDecoder.start({
+        ...source,
+        tap: (ports) => this.#options.tap(source.participantId, source.kind, ports, source.screen),
+        ffmpeg: this.#options.ffmpeg,
+        dir: this.#dir,
+        format: this.#options.format,
+        onExit: () => {
+          if (decoder !== null && this.#decoders.get(key) === decoder) {
+            this.#decoders.delete(key);
+          }
+        },
+      });
+      if (decoder === null) {
+        return;
+      }
+      if (this.#closed) {
+        decoder.close();
+
+        return;
+      }
+      this.#decoders.set(key, decoder);
+    } catch (error) {
+      logger.warn({ err: error, meetingId: this.#options.meetingId, key }, 'a program source could not be decoded');
+    } finally {
+      this.#starting.delete(key);
+    }
+  }
+
+  #spawn(): void {
+    const { format, ports, ffmpeg } = this.#options;
+    const rtp = (to: ProgramPorts, pt: number, ssrc: number) => [
+      ...['-f', 'rtp', '-payload_type', String(pt), '-ssrc', String(ssrc)],
+      `rtp://127.0.0.1:${to.port}?rtcpport=${to.rtcpPort}&pkt_size=1200`,
+    ];
+    const pcm = ['-f', 's16le', '-ar', String(PROGRAM_AUDIO.sampleRate), '-ac', '1'];
+    const child = spawn(
+      ffmpeg,
+      [
+        ...['-hide_banner', '-loglevel', 'error'],
+        ...['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${format.width}x${format.height}`],
+        ...['-framerate', String(format.fps), '-i', 'pipe:0'],
+        ...pcm,
+        ...['-i', 'pipe:3'],
+        ...pcm,
+        ...['-i', 'pipe:4'],
+        // A small VBV buffer (a fifth of a second) keeps each key frame from going out as one burst that a room's
+        // receive buffer drops (seen: 13 % loss at the key frames with a one-second buffer, none with this).
+        ...['-map', '0:v', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency'],
+        ...['-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-b:v', '1500k', '-maxrate', '1500k', '-bufsize', '300k'],
+        ...['-g', String(format.fps * format.keyFrameSec), '-x264-params', 'repeat-headers=1'],
+        ...rtp(ports.video, PROGRAM_RTP.video.payloadType, PROGRAM_RTP.video.ssrc),
+        ...['-map', '1:a', '-c:a', 'g722'],
+        ...rtp(ports.audio, PROGRAM_RTP.audio.payloadType, PROGRAM_RTP.audio.ssrc),
+        ...['-map', '2:a', '-c:a', 'g722'],
+        ...rtp(ports.minus, PROGRAM_RTP.minus.payloadType, PROGRAM_RTP.minus.ssrc),
+      ],
+      { stdio: ['pipe', 'ignore', 'pipe', 'pipe', 'pipe'] },
+    );
+    let errors = '';
+    child.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-1000)));
+    for (const stream of [child.stdin, child.stdio[3], child.stdio[4]]) {
+      (stream as Writable | null)?.on('error', () => undefined);
+    }
+    child.stdin?.on('drain', () => (this.#videoBlocked = false));
+    child.once('error', (error) => logger.error({ err: error }, 'program encoder did not start'));
+    child.once('exit', (code) => {
+      if (this.#closed || this.#encoder !== child) {
+        return;
+      }
+      logger.warn({ meetingId: this.#options.meetingId, code, errors }, 'program encoder stopped: started again');
+      this.#encoder = null;
+      // Bounded: an encoder that cannot run is not restarted forever.
+      if (++this.#restarts <= 10) {
+        setTimeout(() => {
+          if (!this.#closed) {
+            this.#spawn();
+          }
+        }, 1000).unref();
+      }
+    });
+    this.#encoder = child;
+    this.#framesSent = 0;
+    this.#blocksSent = 0;
+    this.#startedAt = Date.now();
+  }
+
+  /** Pictures at the program's rate and sound every 20 ms, by the wall clock (sources come and go; the program runs). */
+  #tick(): void {
+    const encoder = this.#encoder;
+    if (encoder === null) {
+      return;
+    }
+    const elapsed = Date.now() - this.#startedAt;
+    const framesDue = Math.floor((elapsed * this.#options.format.fps) / 1000) - this.#framesSent;
+    if (framesDue > 0) {
+      this.#framesSent += framesDue;
+      if (!this.#videoBlocked) {
+        this.#videoBlocked = encoder.stdin?.write(this.#pictureNow()) === false;
+      }
+    }
+    const blocksDue = Math.floor(elapsed / PROGRAM_AUDIO.blockMs) - this.#blocksSent;
+    const [mixed, minus] = [encoder.stdio[3], encoder.stdio[4]] as (Writable | null)[];
+    for (let i = 0; i < Math.min(blocksDue, 10); i++) {
+      const hub = this.#voice(this.#sources.hub);
+      const holder = this.#sources.holder === this.#sources.hub ? null : this.#voice(this.#sources.holder);
+      // An encoder that falls behind is not fed faster than it reads: sound it cannot take is dropped, not queued.
+      if ((mixed?.writableLength ?? 0) < 64 * 1024) {
+        mixed?.write(mix(hub, holder));
+        minus?.write(mix(hub, null));
+      }
+    }
+    this.#blocksSent += blocksDue;
+  }
+
+  #pictureNow(): Buffer {
+    const video = this.#sources.video;
+    const wanted = video === null ? null : keyOf(video.participantId, 'video', video.screen);
+    const fresh = wanted === null ? null : (this.#decoders.get(wanted)?.frame ?? null);
+    if (fresh !== null && wanted !== null) {
+      if (this.#shown !== wanted && this.#shown !== null) {
+        // The old source is no longer on show: its decoder can go.
+        const old = this.#shown;
+        if (!this.#isWanted(old)) {
+          this.#decoders.get(old)?.close();
+          this.#decoders.delete(old);
+        }
+      }
+      this.#shown = wanted;
+      this.#lastFrame = fresh;
+
+      return fresh;
+    }
+    const held = this.#shown === null ? null : (this.#decoders.get(this.#shown)?.frame ?? null);
+    if (held !== null) {
+      this.#lastFrame = held;
+    }
+
+    return this.#lastFrame;
+  }
+
+  #isWanted(key: string): boolean {
+    const video = this.#sources.video;
+
+    return video !== null && keyOf(video.participantId, 'video', video.screen) === key;
+  }
+
+  #voice(participantId: string | null): Buffer | null {
+    return participantId === null
+      ? null
+      : (this.#decoders.get(keyOf(participantId, 'audio', false))?.takeAudio() ?? null);
+  }
+}
+
+const keyOf = (participantId: string, kind: 'audio' | 'video', screen: boolean) =>
+  `${participantId}|${kind}${screen ? '|screen' : ''}`;
+
+/** Two 16-bit mono blocks summed (clipped), silence for a missing one. */
+function mix(a: Buffer | null, b: Buffer | null): Buffer {
+  const out = Buffer.alloc(PROGRAM_AUDIO.blockBytes);
+  for (let i = 0; i < out.length; i += 2) {
+    const sum =
+      (a === null || a.length <= i ? 0 : a.readInt16LE(i)) + (b === null || b.length <= i ? 0 : b.readInt16LE(i));
+    out.writeInt16LE(Math.max(-32768, Math.min(32767, sum)), i);
+  }
+
+  return out;
+}

@@ -1,0 +1,135 @@
+import { createLogger } from '../logger.js';
+import type { MediaService } from '../media/MediaService.js';
+import { PROGRAM_RTP, type ProgramFormat } from './format.js';
+import { ProgramEncoder, type ProgramSources } from './ProgramEncoder.js';
+
+const logger = createLogger('ProgramService');
+
+/** A hardware room receiving the program. */
+export interface ProgramRoom {
+  participantId: string;
+  pointId: string;
+  /** Per kind, the payload type the bridge sends the program with (a relay may rewrite it to the room's own). */
+  onPayloadTypes: (payloadTypes: Map<'audio' | 'video', number>) => void;
+}
+
+interface MeetingProgram {
+  encoder: Promise<ProgramEncoder>;
+  rooms: Map<string, ProgramRoom>;
+}
+
+/**
+ * The program per meeting for hardware rooms: its encoder starts with the first room and stops with the last; every
+ * routing pass (a grant, a reload, a shared screen) tells it whose picture and voices to carry, and tells each room
+ * which sound to receive (the floor holder's room gets the mix without its own voice).
+ */
+export class ProgramService {
+  readonly #media: MediaService;
+  readonly #ffmpeg: string;
+  readonly #format: ProgramFormat;
+  readonly #programs = new Map<string, MeetingProgram>();
+  readonly #unsubscribe: () => void;
+
+  constructor({ media, ffmpeg, format }: { media: MediaService; ffmpeg: string; format: ProgramFormat }) {
+    this.#media = media;
+    this.#ffmpeg = ffmpeg;
+    this.#format = format;
+    this.#unsubscribe = media.onRouted((meetingId) => {
+      if (this.#programs.has(meetingId)) {
+        void this.#follow(meetingId).catch((error: unknown) =>
+          logger.warn({ err: error, meetingId }, 'the program did not follow the routing'),
+        );
+      }
+    });
+  }
+
+  /** A room joins the program (the encoder starts with the first). */
+  async addRoom(meetingId: string, room: ProgramRoom): Promise<void> {
+    const plain = this.#media.bridge.plain;
+    if (plain === undefined) {
+      return;
+    }
+    let program = this.#programs.get(meetingId);
+    if (program === undefined) {
+      const encoder = (async () => {
+        const ports = await plain.openProgram(meetingId, PROGRAM_RTP);
+        const started = new ProgramEncoder({
+          meetingId,
+          ffmpeg: this.#ffmpeg,
+          format: this.#format,
+          ports,
+          tap: async (participantId, kind, target, screen) =>
+            (await this.#media.bridge.tap?.(participantId, kind, target, screen)) ?? null,
+        });
+        await started.start();
+
+        return started;
+      })();
+      program = { encoder, rooms: new Map() };
+      this.#programs.set(meetingId, program);
+      encoder.catch((error: unknown) => {
+        logger.error({ err: error, meetingId }, 'the program encoder did not start');
+        if (this.#programs.get(meetingId) === program) {
+          this.#programs.delete(meetingId);
+        }
+      });
+    }
+    program.rooms.set(room.participantId, room);
+    await program.encoder;
+    await this.#follow(meetingId);
+  }
+
+  /** A room leaves (the encoder stops with the last). */
+  removeRoom(meetingId: string, participantId: string): void {
+    const program = this.#programs.get(meetingId);
+    if (program === undefined || !program.rooms.delete(participantId) || program.rooms.size > 0) {
+      return;
+    }
+    this.#programs.delete(meetingId);
+    this.#media.bridge.plain?.closeProgram(meetingId);
+    void program.encoder.then(
+      (encoder) => encoder.close(),
+      () => undefined,
+    );
+  }
+
+  /** The encoder of a meeting, once started (tests and metrics). */
+  async encoderOf(meetingId: string): Promise<ProgramEncoder | null> {
+    return (await this.#programs.get(meetingId)?.encoder.catch(() => null)) ?? null;
+  }
+
+  close(): void {
+    this.#unsubscribe();
+    for (const [meetingId, program] of [...this.#programs]) {
+      for (const participantId of [...program.rooms.keys()]) {
+        this.removeRoom(meetingId, participantId);
+      }
+    }
+  }
+
+  async #follow(meetingId: string): Promise<void> {
+    const program = this.#programs.get(meetingId);
+    if (program === undefined) {
+      return;
+    }
+    const encoder = await program.encoder;
+    const feed = this.#media.programFeed(meetingId);
+    const { hub, holder } = this.#media.programSourcesOf(meetingId);
+    const sources: ProgramSources = {
+      video: feed.video === null ? null : { participantId: feed.video, screen: feed.screen },
+      hub: hub?.id ?? null,
+      holder: holder?.id ?? null,
+    };
+    encoder.update(sources);
+    for (const room of program.rooms.values()) {
+      const ownVoice = holder !== null && holder.pointId === room.pointId;
+      const payloadTypes = await this.#media.bridge.plain?.receiveProgram(
+        room.participantId,
+        ownVoice ? 'minus' : 'mix',
+      );
+      if (payloadTypes !== undefined) {
+        room.onPayloadTypes(payloadTypes);
+      }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import type { PlainStreamAnswer, PlainStreamOffer } from '../media/MediaBridge.js';
+import type { MediaParticipant } from '../media/routing.js';
+import type { MediaService } from '../media/MediaService.js';
+import { RtpRelay } from './RtpRelay.js';
+
+/** A call's media on the bridge: where the room sends (for the SDP answer) and the relays its plain streams take. */
+export interface RoomMedia {
+  answers: Map<number, PlainStreamAnswer>;
+  /** The codec each kind was answered with, by name (`H264`, `G722`), for the consoles. */
+  codecs: { audio: string | null; video: string | null };
+  /** The program the bridge sends with its own payload type reaches the room with the one the room offered. */
+  payloadTypesFromBridge(payloadTypes: Map<'audio' | 'video', number>): void;
+  close(): void;
+}
+
+export interface RoomMediaOptions {
+  media: MediaService;
+  relay: { listenIp: string; ports: { min: number; max: number } };
+  meetingId: string;
+  participant: MediaParticipant;
+  streams: PlainStreamOffer[];
+  sendToStatedAddress: boolean;
+  /** The address the room is told (SIP_ANNOUNCED_IP). */
+  address: string;
+  onKey: (key: string) => void;
+}
+
+/**
+ * Puts a room's streams on the bridge. Each plain-RTP stream passes through a relay of this process (its remote's
+ * keys read on the sound, the program's payload types renumbered on the way down); SRTP streams go straight to the
+ * bridge. Closes what it opened when the bridge refuses.
+ */
+export async function openRoomMedia(options: RoomMediaOptions): Promise<RoomMedia> {
+  const { streams, sendToStatedAddress } = options;
+  const relays = new Map<'audio' | 'video', { relay: RtpRelay; stream: PlainStreamOffer }>();
+  const close = () => relays.forEach(({ relay }) => relay.close());
+  try {
+    const onBridge: PlainStreamOffer[] = [];
+    for (const stream of streams) {
+      if (stream.codec === null || stream.srtp !== null || relays.has(stream.kind)) {
+        onBridge.push(stream);
+        continue;
+      }
+      const relay = await RtpRelay.open({
+        listenIp: options.relay.listenIp,
+        ports: options.relay.ports,
+        rtcpMux: stream.rtcpMux,
+        room: sendToStatedAddress
+          ? { address: stream.remote.ip, port: stream.remote.port, rtcpPort: stream.remote.rtcpPort }
+          : null,
+        telephoneEvent: stream.kind === 'audio' ? (stream.telephoneEvent?.payloadType ?? null) : null,
+        onKey: options.onKey,
+      });
+      relays.set(stream.kind, { relay, stream });
+      const inner = relay.bridgeFacing;
+      onBridge.push({
+        ...stream,
+        viaRelay: true,
+        rtcpMux: true,
+        remote: { ip: inner.ip, port: inner.port, rtcpPort: null },
+      });
+    }
+    const onBridgeAnswers = await options.media.addRoom(options.meetingId, options.participant, onBridge, {
+      sendToStatedAddress,
+      address: options.address,
+    });
+    const answers = new Map(onBridgeAnswers);
+    for (const { relay, stream } of relays.values()) {
+      const answer = onBridgeAnswers.get(stream.index);
+      if (answer === undefined) {
+        continue;
+      }
+      // What the room sends reaches the bridge's port; the room is told the relay's.
+      relay.connectBridge(answer.port);
+      answers.set(stream.index, { ...answer, ...relay.roomFacing });
+    }
+    const codecOf = (kind: 'audio' | 'video') =>
+      streams.find((s) => s.kind === kind && answers.has(s.index))?.codec?.mimeType.split('/')[1] ?? null;
+
+    return {
+      answers,
+      codecs: { audio: codecOf('audio'), video: codecOf('video') },
+      payloadTypesFromBridge(payloadTypes) {
+        for (const [kind, { relay, stream }] of relays) {
+          const from = payloadTypes.get(kind);
+          if (from !== undefined && stream.codec !== null) {
+            relay.rewriteDownlink(from, stream.codec.payloadType);
+          }
+        }
+      },
+      close,
+    };
+  } catch (error) {
+    close();
+    throw error;
+  }
+}
