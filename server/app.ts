@@ -41,6 +41,7 @@ import { LinkHub } from './linking/LinkHub.js';
 import { UplinkService } from './linking/UplinkService.js';
 import { createLogger, setLogLevel } from './logger.js';
 import { startSip, type SipService } from './sip/SipService.js';
+import { sipRouter } from './http/sipRouter.js';
 import { MeetingService } from './meetings/MeetingService.js';
 import { createStores } from './createStores.js';
 import { rooms } from './signaling/rooms.js';
@@ -236,6 +237,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   app.use('/api/meetings', linkRouter({ meetings, tokens, auth, uplinks, now }));
   let recordings: RecordingService | null = null;
   app.use('/api/meetings', recordRouter({ meetings, auth, now, recordings: () => recordings }));
+  let sip: SipService | null = null;
+  app.use('/api/meetings', sipRouter({ meetings, auth, sip: () => sip }));
   app.use('/api', tasksRouter({ meetings, auth, now }));
   const documentStore: DocumentStore =
     redis === undefined
@@ -347,7 +350,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     ownerUrl: (meetingId) => signaling.gateway.ownerUrl(meetingId),
   });
   uplinks.attachMedia(media);
-  const sip = await startSip(config, {
+  sip = await startSip(config, {
     meetings,
     media,
     presence: {

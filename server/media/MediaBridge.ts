@@ -95,6 +95,8 @@ export interface PlainStreamOffer {
   protocol: string;
   /** The codec the bridge takes from this stream, or `null` when it forwards none it offers (refused). */
   codec: PlainCodec | null;
+  /** The payload type the room receives this codec with, when not the one it sends with (a room we called). */
+  roomPayloadType?: number;
   remote: { ip: string; port: number; rtcpPort: number | null };
   /** Audio: the telephone-event payload type the room offered (its remote's keys), or `null`. */
   telephoneEvent: { payloadType: number; clockRate: number } | null;

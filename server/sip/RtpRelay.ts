@@ -113,6 +113,14 @@ export class RtpRelay {
     this.#bridge = { address: '127.0.0.1', port };
   }
 
+  /** Where the room said it receives (its answer), until its own packets say otherwise. */
+  sendTo(room: { address: string; port: number; rtcpPort: number | null } | null): void {
+    if (room !== null && this.#room === null) {
+      this.#room = { address: room.address, port: room.port };
+      this.#roomRtcp = { address: room.address, port: room.rtcpPort ?? room.port };
+    }
+  }
+
   /** What the bridge sends with `from` reaches the room as `to`. */
   rewriteDownlink(from: number, to: number): void {
     this.#downlink.set(from, to);

@@ -23,6 +23,8 @@ export interface RoomMediaOptions {
   /** The address the room is told (SIP_ANNOUNCED_IP). */
   address: string;
   onKey: (key: string) => void;
+  /** Relays opened before the room answered (a room we call is offered their ports). */
+  relays?: Map<'audio' | 'video', RtpRelay>;
 }
 
 /**
@@ -33,7 +35,10 @@ export interface RoomMediaOptions {
 export async function openRoomMedia(options: RoomMediaOptions): Promise<RoomMedia> {
   const { streams, sendToStatedAddress } = options;
   const relays = new Map<'audio' | 'video', { relay: RtpRelay; stream: PlainStreamOffer }>();
-  const close = () => relays.forEach(({ relay }) => relay.close());
+  const close = () => {
+    relays.forEach(({ relay }) => relay.close());
+    options.relays?.forEach((relay) => relay.close());
+  };
   try {
     const onBridge: PlainStreamOffer[] = [];
     for (const stream of streams) {
@@ -41,16 +46,21 @@ export async function openRoomMedia(options: RoomMediaOptions): Promise<RoomMedi
         onBridge.push(stream);
         continue;
       }
-      const relay = await RtpRelay.open({
-        listenIp: options.relay.listenIp,
-        ports: options.relay.ports,
-        rtcpMux: stream.rtcpMux,
-        room: sendToStatedAddress
-          ? { address: stream.remote.ip, port: stream.remote.port, rtcpPort: stream.remote.rtcpPort }
-          : null,
-        telephoneEvent: stream.kind === 'audio' ? (stream.telephoneEvent?.payloadType ?? null) : null,
-        onKey: options.onKey,
-      });
+      const room = sendToStatedAddress
+        ? { address: stream.remote.ip, port: stream.remote.port, rtcpPort: stream.remote.rtcpPort }
+        : null;
+      const opened = options.relays?.get(stream.kind);
+      opened?.sendTo(room);
+      const relay =
+        opened ??
+        (await RtpRelay.open({
+          listenIp: options.relay.listenIp,
+          ports: options.relay.ports,
+          rtcpMux: stream.rtcpMux,
+          room,
+          telephoneEvent: stream.kind === 'audio' ? (stream.telephoneEvent?.payloadType ?? null) : null,
+          onKey: options.onKey,
+        }));
       relays.set(stream.kind, { relay, stream });
       const inner = relay.bridgeFacing;
       onBridge.push({
@@ -84,7 +94,7 @@ export async function openRoomMedia(options: RoomMediaOptions): Promise<RoomMedi
         for (const [kind, { relay, stream }] of relays) {
           const from = payloadTypes.get(kind);
           if (from !== undefined && stream.codec !== null) {
-            relay.rewriteDownlink(from, stream.codec.payloadType);
+            relay.rewriteDownlink(from, stream.roomPayloadType ?? stream.codec.payloadType);
           }
         }
       },

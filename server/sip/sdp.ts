@@ -245,3 +245,88 @@ export function writeAnswer(
     media,
   } as sdpTransform.SessionDescription);
 }
+
+/** What the coordinator offers a room it calls: payload types it receives with, by codec. */
+export const OFFERED = {
+  audio: [
+    { payload: 9, codec: 'G722', rate: 8000 },
+    { payload: 8, codec: 'PCMA', rate: 8000 },
+    { payload: 0, codec: 'PCMU', rate: 8000 },
+  ],
+  telephoneEvent: 101,
+  video: [
+    { payload: 96, codec: 'H264', rate: 90_000, fmtp: 'packetization-mode=1;profile-level-id=42e01f' },
+    { payload: 97, codec: 'H264', rate: 90_000, fmtp: 'packetization-mode=0;profile-level-id=42e01f' },
+  ],
+} as const;
+
+/** Our offer when calling a room (plain RTP; RTCP on the next port, or multiplexed if the room says so). */
+export function writeOffer(
+  address: string,
+  ports: { audio: { port: number; rtcpPort: number | null }; video: { port: number; rtcpPort: number | null } },
+  sessionVersion: number,
+): string {
+  const ipVer = isIP(address) === 6 ? 6 : 4;
+  const line = (kind: 'audio' | 'video') => {
+    const codecs: { payload: number; codec: string; rate: number; fmtp?: string }[] =
+      kind === 'audio'
+        ? [...OFFERED.audio, { payload: OFFERED.telephoneEvent, codec: 'telephone-event', rate: 8000, fmtp: '0-15' }]
+        : [...OFFERED.video];
+    const { port, rtcpPort } = ports[kind];
+
+    return {
+      type: kind,
+      port,
+      protocol: 'RTP/AVP',
+      payloads: codecs.map((c) => c.payload).join(' '),
+      rtp: codecs.map(({ payload, codec, rate }) => ({ payload, codec, rate })),
+      fmtp: codecs.flatMap((c) => (c.fmtp === undefined ? [] : [{ payload: c.payload, config: c.fmtp }])),
+      ...(rtcpPort === null ? { rtcpMux: 'rtcp-mux' } : { rtcp: { port: rtcpPort } }),
+      ...(kind === 'video'
+        ? {
+            rtcpFb: [
+              { payload: '*', type: 'nack', subtype: 'pli' },
+              { payload: '*', type: 'ccm', subtype: 'fir' },
+            ],
+          }
+        : {}),
+      direction: 'sendrecv' as const,
+    };
+  };
+
+  return sdpTransform.write({
+    version: 0,
+    origin: { username: 'diemcau', sessionId: 1, sessionVersion, netType: 'IN', ipVer, address },
+    name: 'diemcau',
+    connection: { version: ipVer, ip: address },
+    timing: { start: 0, stop: 0 },
+    media: [line('audio'), line('video')],
+  } as sdpTransform.SessionDescription);
+}
+
+/**
+ * A room's answer to our offer, read as the streams to put on the bridge: the room sends with the payload types we
+ * offered (what we receive with) and receives with those it answered.
+ */
+export function readAnswer(text: string): PlainStreamOffer[] {
+  return readOffer(text).map((stream) => {
+    const codec = stream.codec;
+    if (codec === null) {
+      return stream;
+    }
+    const name = (codec.mimeType.split('/')[1] ?? '').toUpperCase();
+    const mode = String(codec.parameters['packetization-mode'] ?? '');
+    const ours =
+      stream.kind === 'audio'
+        ? OFFERED.audio.find((o) => o.codec === name)?.payload
+        : OFFERED.video.find((o) => o.fmtp.includes(`packetization-mode=${mode}`))?.payload;
+
+    return {
+      ...stream,
+      codec: { ...codec, payloadType: ours ?? codec.payloadType },
+      roomPayloadType: codec.payloadType,
+      telephoneEvent:
+        stream.telephoneEvent === null ? null : { ...stream.telephoneEvent, payloadType: OFFERED.telephoneEvent },
+    };
+  });
+}

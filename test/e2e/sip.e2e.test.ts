@@ -4,7 +4,7 @@ import { smallDirectory, smallMeetingInput } from '../helpers/domain.js';
 import { baresipAvailable, startBaresipRoom, type BaresipRoom } from '../helpers/baresip.js';
 import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
 import { freePort } from '../helpers/poll.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 import type { Role } from '../../server/domain/core/model.js';
 import type { MeetingRuntime } from '../../server/meetings/MeetingRuntime.js';
 import { CAMERA_COLOURS, whoseTile } from './labelledCamera.js';
@@ -30,6 +30,7 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
     let t: TestServer;
     let browser: Browser;
     let room: BaresipRoom;
+    let called: BaresipRoom;
     let meeting: MeetingRuntime;
     let chair: Page;
     let dialIn: string;
@@ -45,10 +46,10 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
         }),
       });
       room = await startBaresipRoom({ user: 'phonghop-x1', rgb: ROOM.rgb });
+      called = await startBaresipRoom({ user: 'phonghop-x3', rgb: [...CAMERA_COLOURS.magenta], ip: '127.0.0.3' });
       const directory = smallDirectory();
-      const x1 = directory.points.find((p) => p.code === 'DC-X1');
-      if (x1 !== undefined) {
-        x1.sipUri = room.address;
+      for (const point of directory.points) {
+        point.sipUri = point.code === 'DC-X1' ? room.address : point.code === 'DC-X3' ? called.address : null;
       }
       await t.server.meetings.replaceDirectory(directory);
       meeting = await t.server.meetings.createMeeting({ ...smallMeetingInput(), id: 'sip1' });
@@ -75,8 +76,10 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
     afterAll(async () => {
       if (process.env.SIP_DEBUG !== undefined) {
         process.stdout.write(room?.log() ?? '');
+        process.stdout.write('CALLED-LOG\n' + (called?.log() ?? ''));
       }
       await room?.close();
+      await called?.close();
       await browser?.close();
       await t?.close();
     });
@@ -104,7 +107,7 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
       });
     }, 60_000);
 
-    it('receives the program encoded once: the hub, then the floor holder after a grant, and never its own voice', async () => {
+    it('receives the program encoded once: the hub, then the floor holder after a grant, then the hub again', async () => {
       await eventually(async () => {
         const colour = await room.receivedColour();
         if (process.env.SIP_DEBUG !== undefined) {
@@ -159,11 +162,41 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
     it('a hang-up is an outage in the attendance; calling again resumes', async () => {
       await room.hangUp();
       await eventually(async () => expect(meeting.state.points['DC-X1']?.connected).toBe(false));
-      expect(t.server.sip?.calls.callsOf('sip1')).toEqual([]);
+      expect(t.server.sip?.calls.callsOf('sip1')).toEqual([
+        expect.objectContaining({ pointId: 'DC-X1', state: 'ended', words: 'đã kết thúc' }),
+      ]);
       await room.dial(dialIn);
       await eventually(async () => expect(meeting.state.points['DC-X1']?.connected).toBe(true));
       const presence = meeting.state.points['DC-X1']?.presence.map((p) => p.connected);
       expect(presence).toEqual([true, false, true]);
     }, 60_000);
+
+    it('calls a room ("Gọi điểm cầu"): it rings, answers by itself, is present and receives the program', async () => {
+      const api = (path: string, method = 'POST') =>
+        fetch(`${t.url}/api/meetings/sip1${path}`, { method, headers: { 'x-api-key': ADMIN_KEY } });
+      const missing = await api('/points/DC-X4/dial');
+      expect(missing.status).toBe(409);
+      expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('NO_SIP_ADDRESS');
+      const placed = await api('/points/DC-X3/dial');
+      expect(placed.status).toBe(201);
+      expect(((await placed.json()) as { call: { state: string } }).call.state).toBe('calling');
+      await eventually(async () => expect(meeting.state.points['DC-X3']?.connected).toBe(true), 30_000);
+      const listed = (await (await api('/calls', 'GET')).json()) as {
+        conferenceNumber: string;
+        dialIn: string;
+        calls: { pointId: string; direction: string; words: string; video: string | null }[];
+      };
+      expect(listed.dialIn).toBe(dialIn);
+      expect(listed.calls).toContainEqual(
+        expect.objectContaining({ pointId: 'DC-X3', direction: 'out', words: 'đã kết nối', video: 'H264' }),
+      );
+      // The room called in earlier may still hold the floor: with nobody holding it, the program is the hub.
+      if (meeting.state.floor !== null) {
+        await meeting.execute({ type: 'floor.revoke' }, { role: 'chair' });
+      }
+      await eventually(async () => expect(looksLike(await called.receivedColour(), HUB)).toBe(true), 30_000);
+      const again = await api('/points/DC-X3/dial');
+      expect(((await again.json()) as { error: { code: string } }).error.code).toBe('ALREADY_IN_CALL');
+    }, 90_000);
   },
 );

@@ -45,7 +45,10 @@ export async function startBaresipRoom({
   rgb,
   srtp = false,
   size = '640x360',
+  ip = '127.0.0.1',
 }: {
+  /** The room's own loopback address (a room is another host: never the coordinator's address). */
+  ip?: string;
   user: string;
   rgb: [number, number, number];
   srtp?: boolean;
@@ -82,7 +85,7 @@ export async function startBaresipRoom({
   await writeFile(
     join(dir, 'config'),
     [
-      `sip_listen 127.0.0.1:${sipPort}`,
+      `sip_listen ${ip}:${sipPort}`,
       'module_path /usr/lib/baresip/modules',
       `audio_source aufile,${tone}`,
       `audio_player aufile,${join(dir, 'heard.wav')}`,
@@ -99,10 +102,10 @@ export async function startBaresipRoom({
   );
   await writeFile(
     join(dir, 'accounts'),
-    `<sip:${user}@127.0.0.1:${sipPort}>;regint=0;answermode=auto${srtp ? ';mediaenc=srtp-mand' : ''}\n`,
+    `<sip:${user}@${ip}:${sipPort}>;regint=0;answermode=auto${srtp ? ';mediaenc=srtp-mand' : ''}\n`,
   );
   let output = '';
-  const child: ChildProcess = spawn('baresip', ['-n', '127.0.0.1', '-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn('baresip', ['-n', ip, '-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await until(() => output.includes('baresip is ready'), 20_000, 'baresip ready');
@@ -120,7 +123,7 @@ export async function startBaresipRoom({
   };
 
   return {
-    address: `${user}@127.0.0.1:${sipPort}`,
+    address: `${user}@${ip}:${sipPort}`,
     dial: (uri) => command('dial', uri),
     hangUp: () => command('hangup'),
     async sendDigits(keys) {
@@ -138,9 +141,17 @@ export async function startBaresipRoom({
         return null;
       }
       await new Promise((r) => setTimeout(r, 200));
-      const raw = execFileSync('ffmpeg', [
-        ...['-loglevel', 'error', '-i', file, '-vf', 'scale=16:9', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
-      ]);
+      // A snapshot still being written reads as no picture yet.
+      let raw: Buffer;
+      try {
+        raw = execFileSync(
+          'ffmpeg',
+          ['-loglevel', 'quiet', '-i', file, '-vf', 'scale=16:9', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+          { stdio: ['ignore', 'pipe', 'ignore'] },
+        );
+      } catch {
+        return null;
+      }
       let [r, g, b] = [0, 0, 0];
       for (let i = 0; i < raw.length; i += 3) {
         r += raw[i] ?? 0;

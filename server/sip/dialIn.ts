@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import type * as sip from 'sip';
+import { identifyCaller } from '../domain/sip/callers.js';
+import { sendsToStatedAddress } from '../domain/sip/mediaPath.js';
+import { createLogger } from '../logger.js';
+import { TokenBucket } from '../signaling/TokenBucket.js';
+import { ALLOW, roomParticipantId, userOfUri, type Call, type CallHost } from './calls.js';
+import { openRoomMedia } from './roomMedia.js';
+import { readOffer, SdpError, writeAnswer } from './sdp.js';
+import type { SipRequest } from './sipWire.js';
+
+const logger = createLogger('dialIn');
+
+const T1 = 500;
+const T2 = 4000;
+
+/** INVITEs being set up, by Call-ID, and whether a CANCEL came meanwhile. */
+const pending = new WeakMap<CallHost, Map<string, { cancelled: boolean }>>();
+const pendingOf = (host: CallHost) => {
+  let map = pending.get(host);
+  if (map === undefined) {
+    map = new Map();
+    pending.set(host, map);
+  }
+
+  return map;
+};
+
+/**
+ * A room calls a meeting's conference number: recognised by its From address (domain/sip/callers), its offer read,
+ * its streams put on the bridge as its point's, answered 200 OK with where to send (retransmitted until its ACK).
+ * Refusals carry the status the rules give and are audited.
+ */
+export async function answerInvite(host: CallHost, request: SipRequest, remote: sip.Remote): Promise<void> {
+  const callId = request.headers['call-id'];
+  const existing = host.calls.get(callId);
+  if (request.headers.to.params.tag !== undefined) {
+    // A re-INVITE (session refresh, hold): the session stays as it is, answered with the same description.
+    if (existing === undefined) {
+      host.respond(request, 481, 'Call/Transaction Does Not Exist');
+    } else {
+      host.respond(request, 200, 'OK', answerOf(host, existing, request));
+    }
+
+    return;
+  }
+  const setups = pendingOf(host);
+  if (setups.has(callId) || existing !== undefined) {
+    return;
+  }
+  host.respond(request, 100, 'Trying');
+  const number = userOfUri(request.uri);
+  const runtime = number === null ? undefined : host.options.meetings.byConferenceNumber(number);
+  if (runtime === undefined) {
+    host.refuse(request, null, 'unknown-meeting', request.headers.from.uri);
+
+    return;
+  }
+  const decision = identifyCaller(runtime.state, request.headers.from.uri, (address) => host.directoryPointOf(address));
+  if (decision.kind === 'refuse') {
+    host.refuse(request, runtime.id, decision.reason, request.headers.from.uri);
+
+    return;
+  }
+  if (decision.kind === 'askPin') {
+    // Rooms not on file are to be recognised by PIN (a spoken prompt) in a later step; until then they are refused.
+    host.refuse(request, runtime.id, 'not-invited', request.headers.from.uri);
+
+    return;
+  }
+  let streams;
+  try {
+    streams = readOffer(request.content ?? '');
+  } catch (error) {
+    host.respond(request, 488, 'Not Acceptable Here');
+    logger.info({ callId, err: error instanceof SdpError ? error.message : error }, 'unusable SDP');
+
+    return;
+  }
+  const agent = host.agent;
+  if (!streams.some((s) => s.codec !== null) || agent === null) {
+    host.respond(request, agent === null ? 503 : 488, agent === null ? 'Service Unavailable' : 'Not Acceptable Here');
+
+    return;
+  }
+  const { pointId } = decision;
+  // A room calling again (after a drop its old call did not report) replaces its old call.
+  for (const old of [...host.calls.values()].filter((c) => c.meetingId === runtime.id && c.pointId === pointId)) {
+    host.end(old, 'ended');
+  }
+  const setup = { cancelled: false };
+  setups.set(callId, setup);
+  const participantId = roomParticipantId(runtime.id, pointId);
+  let media;
+  try {
+    media = await openRoomMedia({
+      media: host.options.media,
+      relay: host.options.relay,
+      meetingId: runtime.id,
+      participant: { id: participantId, role: 'point', pointId },
+      streams,
+      sendToStatedAddress: sendsToStatedAddress(streams.find((s) => s.codec !== null)?.remote.ip ?? '', remote.address),
+      address: agent.announcedIp,
+      onKey: (key) => host.key(callId, key),
+    });
+  } finally {
+    setups.delete(callId);
+  }
+  if (setup.cancelled || media.answers.size === 0) {
+    media.close();
+    host.options.media.leave(runtime.id, participantId);
+    if (!setup.cancelled) {
+      host.respond(request, 488, 'Not Acceptable Here');
+    }
+
+    return;
+  }
+  const call: Call = {
+    callId,
+    direction: 'in',
+    meetingId: runtime.id,
+    pointId,
+    participantId,
+    state: 'connected',
+    since: host.now(),
+    local: { uri: request.uri, tag: randomBytes(6).toString('hex') },
+    remote: {
+      uri: request.headers.from.uri,
+      tag: String(request.headers.from.params.tag ?? ''),
+      target: request.headers.contact?.[0]?.uri ?? request.headers.from.uri,
+    },
+    cseq: 1,
+    sdp: writeAnswer(streams, media.answers, agent.announcedIp, 1),
+    video: media.codecs.video,
+    audio: media.codecs.audio,
+    ackTimer: null,
+    invite: request,
+    lastFastUpdate: 0,
+    keys: new TokenBucket({ capacity: 5, perSecond: 2 }),
+    media,
+  };
+  host.calls.set(callId, call);
+  sendOk(host, call, T1, 0);
+  host.connected(call);
+}
+
+/** The room's ACK ends the 2xx retransmission. */
+export function acknowledged(host: CallHost, request: SipRequest): void {
+  const call = host.calls.get(request.headers['call-id']);
+  if (call?.ackTimer != null) {
+    clearTimeout(call.ackTimer);
+    call.ackTimer = null;
+  }
+}
+
+/** A CANCEL of an INVITE still being set up: 200 to the CANCEL, 487 to the INVITE, nothing joins. */
+export function cancelInvite(host: CallHost, request: SipRequest): void {
+  const setup = pendingOf(host).get(request.headers['call-id']);
+  if (setup === undefined) {
+    host.respond(request, 481, 'Call/Transaction Does Not Exist');
+
+    return;
+  }
+  setup.cancelled = true;
+  host.respond(request, 200, 'OK');
+  const invite = { ...request.headers.cseq, method: 'INVITE' };
+  host.respond(
+    { ...request, method: 'INVITE', headers: { ...request.headers, cseq: invite } },
+    487,
+    'Request Terminated',
+  );
+}
+
+/** Sends the 200 OK, again at T1, 2·T1 … T2 until the ACK; a room that never ACKs is hung up after 64·T1. */
+function sendOk(host: CallHost, call: Call, interval: number, elapsed: number): void {
+  if (host.calls.get(call.callId) !== call || call.invite === null) {
+    return;
+  }
+  host.respond(call.invite, 200, 'OK', answerOf(host, call, call.invite));
+  if (elapsed >= 64 * T1) {
+    logger.warn({ callId: call.callId }, 'no ACK: the call is ended');
+    host.end(call, 'lost');
+
+    return;
+  }
+  call.ackTimer = setTimeout(() => sendOk(host, call, Math.min(interval * 2, T2), elapsed + interval), interval);
+}
+
+function answerOf(host: CallHost, call: Call, request: SipRequest) {
+  return {
+    headers: {
+      to: { ...request.headers.to, params: { ...request.headers.to.params, tag: call.local.tag } },
+      contact: [
+        { uri: `sip:${userOfUri(call.local.uri) ?? 'diemcau'}@${host.agent?.announcedIp}:${host.agent?.port}` },
+      ],
+      'content-type': 'application/sdp',
+      allow: ALLOW,
+    },
+    content: call.sdp,
+  };
+}
