@@ -278,7 +278,13 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     express.static(join(CLIENT_DIR, 'assets'), { index: false, immutable: true, maxAge: '30d' }),
   );
   app.get('/favicon.svg', (_req, res) => res.sendFile(join(CLIENT_DIR, 'favicon.svg'), { maxAge: '1d' }));
-  const metrics = createMetrics({ meetings, telemetry, faults, socketCount: () => signaling.io.engine.clientsCount });
+  const metrics = createMetrics({
+    meetings,
+    telemetry,
+    faults,
+    socketCount: () => signaling.io.engine.clientsCount,
+    sipCalls: () => sip?.calls ?? null,
+  });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });

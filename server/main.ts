@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
 import { startServer } from './app.js';
+import { freeSipPort } from './sip/SipUserAgent.js';
+import { mediasoupWorkerPath } from './media/createBridge.js';
+import { conferenceNumberOf } from './domain/sip/conferenceNumber.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { seedScenario } from './scenarios/seed.js';
@@ -17,10 +20,22 @@ async function main(): Promise<void> {
       scenario: { type: 'string', default: 'bac-giang-2021-09-28' },
     },
   });
-  // The demo's banner is for people: its info lines stay out of it unless LOG_LEVEL asks for them.
-  const config = loadConfig(
-    values.demo && process.env.LOG_LEVEL === undefined ? { ...process.env, LOG_LEVEL: 'warn' } : process.env,
-  );
+  const env = { ...process.env };
+  if (values.demo) {
+    // The demo's banner is for people: its info lines stay out of it unless LOG_LEVEL asks for them.
+    env.LOG_LEVEL ??= 'warn';
+    // Hardware rooms may dial the demo meeting: SIP on a free port of this machine (it needs the mediasoup bridge).
+    const mediasoup =
+      env.MEDIA_BRIDGE !== 'werift' &&
+      mediasoupWorkerPath({
+        MEDIASOUP_WORKER_BIN: env.MEDIASOUP_WORKER_BIN === '' ? undefined : env.MEDIASOUP_WORKER_BIN,
+      }) !== null;
+    if (env.SIP_PORT === undefined && mediasoup) {
+      env.SIP_LISTEN_IP ??= '127.0.0.1';
+      env.SIP_PORT = String(await freeSipPort(env.SIP_LISTEN_IP));
+    }
+  }
+  const config = loadConfig(env);
   const server = await startServer(config);
   // One meeting's failure never takes the process, and its other meetings, down: counted and logged instead.
   server.faults.guardProcess();
@@ -64,6 +79,9 @@ async function main(): Promise<void> {
       `  Kỹ thuật viên (technician): ${await link('technician')}`,
       `  Văn phòng (organizer):      ${base}/to-chuc — ${DEMO_ACCOUNT.username} / ${DEMO_ACCOUNT.password}`,
       `  Khóa quản trị (admin key):  x-api-key: ${config.ADMIN_API_KEY}`,
+      server.sip === null
+        ? '  Thiết bị SIP (SIP rooms):   tắt — cần cầu truyền hình mediasoup (off: needs the mediasoup bridge)'
+        : `  Thiết bị SIP (SIP rooms):   ${server.sip.dialInUri(conferenceNumberOf(meeting.state.def))}`,
       '',
     ];
     process.stdout.write(lines.join('\n') + '\n');

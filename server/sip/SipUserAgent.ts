@@ -54,6 +54,17 @@ export class SipUserAgent {
     const onError = (error: unknown) => logger.warn({ err: error }, 'SIP transport error');
     const restore = patchSocketFactories((socket) => {
       socket.on('error', onError);
+      if (socket instanceof dgram.Socket) {
+        // Thousands of rooms re-registering or answering OPTIONS at once arrive as a burst: a larger receive buffer
+        // keeps it (as far as the system's rmem_max allows).
+        socket.once('listening', () => {
+          try {
+            socket.setRecvBufferSize(4 * 1024 * 1024);
+          } catch {
+            // the system's limit stands
+          }
+        });
+      }
       closables.push(socket);
       listening.push(
         Promise.race([

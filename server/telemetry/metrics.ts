@@ -10,13 +10,15 @@ export interface MetricsOptions {
   faults: Faults;
   /** Live socket count (socket.io engine clients). */
   socketCount: () => number;
+  /** Hardware rooms' calls, while SIP is on. */
+  sipCalls?: () => { callsOf(meetingId: string): { state: string }[]; counts: ReadonlyMap<string, number> } | null;
 }
 
 /**
  * Prometheus metrics, all prefixed `diemcau_`: the process defaults (CPU, heap, event-loop lag) and the meeting
  * figures a technician watches. A registry of its own, so several servers in one process (tests) never clash.
  */
-export function createMetrics({ meetings, telemetry, faults, socketCount }: MetricsOptions): Registry {
+export function createMetrics({ meetings, telemetry, faults, socketCount, sipCalls }: MetricsOptions): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'diemcau_', eventLoopMonitoringPrecision: 10 });
 
@@ -80,6 +82,38 @@ export function createMetrics({ meetings, telemetry, faults, socketCount }: Metr
       this.reset();
       for (const [site, count] of faults.counts) {
         this.inc({ site }, count);
+      }
+    },
+  });
+  new Gauge({
+    name: 'diemcau_sip_calls',
+    help: 'Hardware rooms\' calls of live meetings by state (calling, ringing, connected)',
+    labelNames: ['meeting', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const calls = sipCalls?.() ?? null;
+      if (calls === null) {
+        return;
+      }
+      for (const meeting of live()) {
+        for (const call of calls.callsOf(meeting.id)) {
+          if (call.state === 'calling' || call.state === 'ringing' || call.state === 'connected') {
+            this.inc({ meeting: meeting.id, state: call.state });
+          }
+        }
+      }
+    },
+  });
+  new Counter({
+    name: 'diemcau_sip_call_outcomes_total',
+    help: 'Hardware rooms\' calls by how they went: connected, ended, lost (dropped), busy, noAnswer, declined, failed, refused',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [state, count] of sipCalls?.()?.counts ?? []) {
+        this.inc({ state }, count);
       }
     },
   });
