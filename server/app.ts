@@ -359,6 +359,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   sip = await startSip(config, {
     meetings,
     media,
+    telemetry,
     presence: {
       attached: (meetingId, pointId) => signaling.gateway.deviceAttached(meetingId, pointId),
       detached: (meetingId, pointId) => signaling.gateway.deviceDetached(meetingId, pointId),

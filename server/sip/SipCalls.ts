@@ -86,6 +86,17 @@ export class SipCalls implements CallHost {
     return [...live, ...outcomes];
   }
 
+  /** The calls that are up now, each with its meeting, point and participant on the bridge. */
+  connectedCalls(): { callId: string; meetingId: string; pointId: string; participantId: string }[] {
+    return [...this.calls.values()]
+      .filter((c) => c.state === 'connected')
+      .map(({ callId, meetingId, pointId, participantId }) => ({ callId, meetingId, pointId, participantId }));
+  }
+
+  isConnected(callId: string): boolean {
+    return this.calls.get(callId)?.state === 'connected';
+  }
+
   /** Calls a point's room ("Gọi điểm cầu", "Gọi lại"). */
   async dial(meetingId: string, pointId: string): Promise<CallView> {
     this.#cancelRedial(meetingId, pointId);

@@ -2,6 +2,8 @@ import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { PROGRAM_FORMAT } from '../program/format.js';
 import { ProgramService } from '../program/ProgramService.js';
+import type { TelemetryService } from '../telemetry/TelemetryService.js';
+import { roomSample } from './roomHealth.js';
 import { SipCalls, type SipCallsOptions } from './SipCalls.js';
 import { SipUserAgent } from './SipUserAgent.js';
 
@@ -24,7 +26,9 @@ export interface SipService {
  * Starts SIP when it is configured (SIP_PORT) and the bridge can carry plain RTP (mediasoup); otherwise `null`,
  * saying why when SIP was asked for.
  */
-export async function startSip(config: Config, options: Omit<SipCallsOptions, 'relay'>): Promise<SipService | null> {
+type StartOptions = Omit<SipCallsOptions, 'relay' | 'program'> & { telemetry?: TelemetryService };
+
+export async function startSip(config: Config, options: StartOptions): Promise<SipService | null> {
   if (config.SIP_PORT === undefined) {
     return null;
   }
@@ -64,6 +68,13 @@ export async function startSip(config: Config, options: Omit<SipCallsOptions, 'r
     onRequest: (request, remote) => calls.handle(request, remote),
   });
   calls.attach(agent);
+  // Each connected room's link, sampled as often as browsers sample theirs, into the same health classification.
+  const sampling = setInterval(() => {
+    void sampleRooms(calls, options.media, options).catch((error: unknown) =>
+      logger.warn({ err: error }, 'room samples failed'),
+    );
+  }, config.TELEMETRY_INTERVAL_MS);
+  sampling.unref();
   const host = announcedIp.includes(':') ? `[${announcedIp}]` : announcedIp;
 
   return {
@@ -73,9 +84,25 @@ export async function startSip(config: Config, options: Omit<SipCallsOptions, 'r
     port: config.SIP_PORT,
     dialInUri: (number) => `sip:${number}@${host}${config.SIP_PORT === 5060 ? '' : `:${config.SIP_PORT}`}`,
     close() {
+      clearInterval(sampling);
       calls.close();
       program.close();
       agent.close();
     },
   };
+}
+
+async function sampleRooms(calls: SipCalls, media: SipCallsOptions['media'], options: StartOptions): Promise<void> {
+  const telemetry = options.telemetry;
+  const plain = media.bridge.plain;
+  if (telemetry === undefined || plain === undefined) {
+    return;
+  }
+  for (const call of calls.connectedCalls()) {
+    const runtime = options.meetings.loaded(call.meetingId);
+    const streams = await plain.streamStats(call.participantId);
+    if (runtime !== undefined && streams.length > 0 && calls.isConnected(call.callId)) {
+      telemetry.ingest(runtime, call.pointId, roomSample(streams));
+    }
+  }
 }

@@ -87,7 +87,7 @@ export function createMetrics({ meetings, telemetry, faults, socketCount, sipCal
   });
   new Gauge({
     name: 'diemcau_sip_calls',
-    help: 'Hardware rooms\' calls of live meetings by state (calling, ringing, connected)',
+    help: "Hardware rooms' calls of live meetings by state (calling, ringing, connected)",
     labelNames: ['meeting', 'state'],
     registers: [registry],
     collect() {
@@ -107,7 +107,7 @@ export function createMetrics({ meetings, telemetry, faults, socketCount, sipCal
   });
   new Counter({
     name: 'diemcau_sip_call_outcomes_total',
-    help: 'Hardware rooms\' calls by how they went: connected, ended, lost (dropped), busy, noAnswer, declined, failed, refused',
+    help: "Hardware rooms' calls by how they went: connected, ended, lost (dropped), busy, noAnswer, declined, failed, refused",
     labelNames: ['state'],
     registers: [registry],
     collect() {

@@ -88,6 +88,10 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
       await room.dial(dialIn);
       await eventually(async () => {
         expect(meeting.state.points['DC-X1']?.connected).toBe(true);
+        // Its link in the technicians' table, from the RTCP and counters of what it sends.
+        expect(t.server.telemetry.latest('sip1').find((row) => row.pointId === 'DC-X1')?.kbpsIn ?? 0).toBeGreaterThan(
+          0,
+        );
         expect(t.server.sip?.calls.callsOf('sip1')).toEqual([
           expect.objectContaining({
             pointId: 'DC-X1',
@@ -195,6 +199,9 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
         await meeting.execute({ type: 'floor.revoke' }, { role: 'chair' });
       }
       await eventually(async () => expect(looksLike(await called.receivedColour(), HUB)).toBe(true), 30_000);
+      const metrics = await (await fetch(`${t.url}/metrics`)).text();
+      expect(metrics).toContain('diemcau_sip_calls{meeting="sip1",state="connected"} 2');
+      expect(metrics).toMatch(/diemcau_sip_call_outcomes_total\{state="connected"\} [3-9]/);
       const again = await api('/points/DC-X3/dial');
       expect(((await again.json()) as { error: { code: string } }).error.code).toBe('ALREADY_IN_CALL');
     }, 90_000);
