@@ -176,6 +176,8 @@ const latestRow = z.object({
   freezeMs: z.number().nullable().optional(),
   audioLevel: z.number().nullable().optional(),
   qualityLimitation: z.enum(['none', 'cpu', 'bandwidth', 'other']).nullable().optional(),
+  /** The point's room is a hardware room system on SIP, with the codecs of its call. */
+  device: z.object({ kind: z.literal('sip'), video: z.string().nullable(), audio: z.string().nullable() }).optional(),
   /** The bridge's own view of the point's transport. */
   bridge: z
     .object({

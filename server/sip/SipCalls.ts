@@ -87,10 +87,17 @@ export class SipCalls implements CallHost {
   }
 
   /** The calls that are up now, each with its meeting, point and participant on the bridge. */
-  connectedCalls(): { callId: string; meetingId: string; pointId: string; participantId: string }[] {
+  connectedCalls(): Pick<Call, 'callId' | 'meetingId' | 'pointId' | 'participantId' | 'video' | 'audio'>[] {
     return [...this.calls.values()]
       .filter((c) => c.state === 'connected')
-      .map(({ callId, meetingId, pointId, participantId }) => ({ callId, meetingId, pointId, participantId }));
+      .map(({ callId, meetingId, pointId, participantId, video, audio }) => ({
+        callId,
+        meetingId,
+        pointId,
+        participantId,
+        video,
+        audio,
+      }));
   }
 
   isConnected(callId: string): boolean {

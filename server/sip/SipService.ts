@@ -102,7 +102,11 @@ async function sampleRooms(calls: SipCalls, media: SipCallsOptions['media'], opt
     const runtime = options.meetings.loaded(call.meetingId);
     const streams = await plain.streamStats(call.participantId);
     if (runtime !== undefined && streams.length > 0 && calls.isConnected(call.callId)) {
-      telemetry.ingest(runtime, call.pointId, roomSample(streams));
+      telemetry.ingest(runtime, call.pointId, roomSample(streams), {
+        kind: 'sip',
+        video: call.video,
+        audio: call.audio,
+      });
     }
   }
 }

@@ -35,6 +35,8 @@ interface Tracked {
   link: LinkState;
   ring: SampleRing;
   latest: LinkSample | null;
+  /** A hardware room system: what the row says of the device (its samples come from the bridge, not a browser). */
+  device: RoomDevice | null;
   /** A new sample since the last `telemetry:latest` batch. */
   dirty: boolean;
 }
@@ -48,6 +50,15 @@ export interface LatestRow extends Partial<LinkSample> {
   why?: HealthReason[];
   /** The bridge's own view of the point's transport, when it is on the bridge. */
   bridge?: BridgeView;
+  /** The point's room is a hardware room system on SIP. */
+  device?: RoomDevice;
+}
+
+/** A hardware room system as the technicians' table names it: "thiết bị SIP", its codecs. */
+export interface RoomDevice {
+  kind: 'sip';
+  video: string | null;
+  audio: string | null;
 }
 
 export interface TelemetryServiceOptions {
@@ -140,7 +151,7 @@ export class TelemetryService {
     return this.#intervalMs;
   }
 
-  ingest(runtime: MeetingRuntime, pointId: string, sample: LinkSample): Health {
+  ingest(runtime: MeetingRuntime, pointId: string, sample: LinkSample, device?: RoomDevice): Health {
     if (runtime.state.status === 'ended') {
       // A console still open after the end: its samples are no longer kept.
       return runtime.state.points[pointId]?.health ?? 'stable';
@@ -153,6 +164,7 @@ export class TelemetryService {
       logger.warn({ err: error, meetingId: runtime.id }, 'shared history write failed');
     });
     tracked.latest = sample;
+    tracked.device = device ?? null;
     tracked.dirty = true;
     this.#update(runtime, pointId, tracked, onSample(tracked.link, sample, now, this.#thresholds));
 
@@ -227,6 +239,7 @@ export class TelemetryService {
         link: initialLinkState(this.#now()),
         ring: new SampleRing({ capacity: this.#capacity }),
         latest: null,
+        device: null,
         dirty: false,
       };
       points.set(pointId, tracked);
@@ -316,6 +329,7 @@ function row(pointId: string, tracked: Tracked, thresholds: LinkThresholds): Lat
     ...(why.length === 0 ? {} : { why }),
     lastSampleAt: tracked.latest === null ? null : tracked.link.lastSampleAt,
     ...tracked.latest,
+    ...(tracked.device === null ? {} : { device: tracked.device }),
     ...(b === null
       ? {}
       : {

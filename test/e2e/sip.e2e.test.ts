@@ -8,7 +8,7 @@ import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.j
 import type { Role } from '../../server/domain/core/model.js';
 import type { MeetingRuntime } from '../../server/meetings/MeetingRuntime.js';
 import { CAMERA_COLOURS, whoseTile } from './labelledCamera.js';
-import { eventually, launchChromium, openMediaPage, slotStats } from './browser.js';
+import { eventually, launchChromium, openConsole, openMediaPage, slotStats } from './browser.js';
 
 const ROOM = { label: 'Phòng họp xã Tân Sơn (SIP)', rgb: [...CAMERA_COLOURS.red] as [number, number, number] };
 const HUB = { label: 'Hội trường tỉnh', rgb: [...CAMERA_COLOURS.blue] as [number, number, number] };
@@ -109,6 +109,18 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
           stats?.find((s) => s.kind === 'video')?.bytesReceived ?? 0,
         );
       });
+    }, 60_000);
+
+    it('the technician sees the room in the link table as a SIP device, with its codecs and its health', async () => {
+      const { page } = await openConsole(browser, t.url, await t.token('technician', undefined, 'sip1'), {
+        width: 1366,
+        height: 768,
+      });
+      const row = page.locator('[data-testid=link-table] tr[data-point="DC-X1"]');
+      await row.locator('[data-testid=sip-device]').waitFor({ timeout: 30_000 });
+      expect((await row.locator('[data-testid=sip-device]').innerText()).trim()).toBe('Thiết bị SIP · H264/G722');
+      expect(await row.getAttribute('data-health')).toBe('stable');
+      await page.context().close();
     }, 60_000);
 
     it('receives the program encoded once: the hub, then the floor holder after a grant, then the hub again', async () => {

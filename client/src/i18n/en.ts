@@ -672,6 +672,9 @@ export const en: Dictionary = {
     network: 'Network',
     filter: 'Find a point',
     onlyProblems: 'Only points with problems',
+    sipDevice: 'SIP device',
+    sipDeviceTitle:
+      'A hardware room system: its picture and sound come from the device, its link is measured at the bridge',
     close: 'Close',
   },
 };

@@ -681,6 +681,8 @@ export const vi = {
     network: 'Mạng',
     filter: 'Tìm điểm cầu',
     onlyProblems: 'Chỉ điểm có vấn đề',
+    sipDevice: 'Thiết bị SIP',
+    sipDeviceTitle: 'Phòng họp dùng thiết bị hội nghị: hình và tiếng từ thiết bị, đường truyền đo tại cầu truyền hình',
     close: 'Đóng',
   },
 } as const;

@@ -157,6 +157,13 @@ export function LinkTable({
                   <button type="button" className="link" onClick={() => onSelect(row.point.pointId)}>
                     {row.point.name}
                   </button>
+                  {row.latest?.device !== undefined && (
+                    <span className="device-badge" data-testid="sip-device" title={t('technician.sipDeviceTitle')}>
+                      {' '}
+                      {t('technician.sipDevice')} ·{' '}
+                      {[row.latest.device.video, row.latest.device.audio].filter((c) => c !== null).join('/')}
+                    </span>
+                  )}
                   {activeSpeaker === row.point.pointId && (
                     <span className="speaking" data-testid="active-speaker" title={t('program.activeSpeaker')}>
                       {' '}

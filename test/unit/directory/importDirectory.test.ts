@@ -38,6 +38,27 @@ describe('directory CSV import', () => {
     expect(new DirectoryIndex(directory).subtreePoints('H1')).toEqual(['DC-TH1']);
   });
 
+  it("reads a hardware room's SIP address (optional sip_uri column) in its normal form, and refuses one that is not", () => {
+    const csv = [
+      `${HEADER},sip_uri`,
+      'unit,T,Tỉnh Bắc Giang,province,,,,',
+      'point,DC-T,Điểm cầu Tỉnh ủy,province,T,,,',
+      'point,DC-X,Điểm cầu xã Biển Động,commune,T,,,<sip:PhongHop-BD@10.20.30.41:5060>',
+    ].join('\n');
+    const directory = parseDirectoryCsv(csv);
+    expect(directory.points[0]?.sipUri).toBeUndefined();
+    expect(directory.points[1]?.sipUri).toBe('phonghop-bd@10.20.30.41');
+    const json = parseDirectoryJson({
+      units: [{ code: 'T', name: 'Tỉnh', level: 'province', parentCode: null }],
+      points: [
+        { code: 'DC-X', name: 'Xã', level: 'commune', unitCode: 'T', technician: null, sipUri: 'sip:x@10.0.0.1' },
+      ],
+    });
+    expect(json.points[0]?.sipUri).toBe('x@10.0.0.1');
+    const broken = failure(() => parseDirectoryCsv(csv.replace('<sip:PhongHop-BD@10.20.30.41:5060>', 'not a uri')));
+    expect(broken.details?.find((d) => d.line === 4)?.path).toBe('sipUri');
+  });
+
   it('reports every broken row with its line number and returns nothing', () => {
     const csv = [
       HEADER,
