@@ -204,6 +204,8 @@ export const pointStatus = z.object({
   health,
   silent: z.boolean(),
   readiness: z.object({ camera: z.boolean(), microphone: z.boolean(), network: z.boolean(), at: epochMs }).nullable(),
+  /** The point's room is a hardware room system with a SIP address in the directory (it can be called). */
+  sip: z.boolean().optional(),
 });
 
 export const micsView = z.object({

@@ -230,6 +230,8 @@ export function snapshotFor(
               health: runtime?.health ?? 'stable',
               silent: runtime?.silent ?? false,
               readiness: runtime?.readiness ?? null,
+              // A hardware room the coordinator can call ("Gọi điểm cầu").
+              ...(point?.sipUri == null ? {} : { sip: true }),
             };
           }),
           units: def.units,

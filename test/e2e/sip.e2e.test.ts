@@ -33,6 +33,7 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
     let called: BaresipRoom;
     let meeting: MeetingRuntime;
     let chair: Page;
+    let technician: Page;
     let dialIn: string;
     const participantId = () => `sip:${meeting.id}:DC-X1`;
 
@@ -112,15 +113,23 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
     }, 60_000);
 
     it('the technician sees the room in the link table as a SIP device, with its codecs and its health', async () => {
-      const { page } = await openConsole(browser, t.url, await t.token('technician', undefined, 'sip1'), {
+      ({ page: technician } = await openConsole(browser, t.url, await t.token('technician', undefined, 'sip1'), {
         width: 1366,
         height: 768,
-      });
-      const row = page.locator('[data-testid=link-table] tr[data-point="DC-X1"]');
+      }));
+      const row = technician.locator('[data-testid=link-table] tr[data-point="DC-X1"]');
       await row.locator('[data-testid=sip-device]').waitFor({ timeout: 30_000 });
       expect((await row.locator('[data-testid=sip-device]').innerText()).trim()).toBe('Thiết bị SIP · H264/G722');
       expect(await row.getAttribute('data-health')).toBe('stable');
-      await page.context().close();
+      // The calls panel: where rooms dial in, and this call in words.
+      const panel = technician.locator('[data-testid=sip-calls]');
+      await panel.waitFor({ timeout: 10_000 });
+      expect(await panel.locator('[data-testid=sip-dial-in]').innerText()).toBe(dialIn);
+      await eventually(async () =>
+        expect(await panel.locator('li[data-point="DC-X1"]').innerText()).toBe(
+          'Điểm cầu Xã Tân Sơn — đã kết nối (H264/G722)',
+        ),
+      );
     }, 60_000);
 
     it('receives the program encoded once: the hub, then the floor holder after a grant, then the hub again', async () => {
@@ -193,10 +202,18 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
       const missing = await api('/points/DC-X4/dial');
       expect(missing.status).toBe(409);
       expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('NO_SIP_ADDRESS');
-      const placed = await api('/points/DC-X3/dial');
-      expect(placed.status).toBe(201);
-      expect(((await placed.json()) as { call: { state: string } }).call.state).toBe('calling');
+      // The technician calls the room from its row: "Gọi điểm cầu" (a browser room has no such button).
+      await technician.locator('tr[data-point="DC-X2"] th button').click();
+      await technician.locator('[data-testid=point-detail]').waitFor();
+      expect(await technician.locator('[data-testid=dial-point]').count()).toBe(0);
+      await technician.locator('tr[data-point="DC-X3"] th button').click();
+      await technician.locator('[data-testid=dial-point]').click();
       await eventually(async () => expect(meeting.state.points['DC-X3']?.connected).toBe(true), 30_000);
+      await eventually(async () =>
+        expect(await technician.locator('[data-testid=sip-calls] li[data-point="DC-X3"]').innerText()).toBe(
+          'Điểm cầu Xã Đông Hà — đã kết nối (H264/G722)',
+        ),
+      );
       const listed = (await (await api('/calls', 'GET')).json()) as {
         conferenceNumber: string;
         dialIn: string;

@@ -223,6 +223,9 @@ export const en: Dictionary = {
     FORBIDDEN: 'Your role may not do this.',
     STORE_UNAVAILABLE: 'The server cannot record right now; nothing was done, please try again.',
     MEDIA_UNAVAILABLE: 'The media server is not available right now.',
+    NO_SIP_ADDRESS: 'This point has no SIP address in the directory: it cannot be called.',
+    ALREADY_IN_CALL: 'This point is already in a call.',
+    SIP_OFF: 'SIP for room systems is off.',
   },
   refused: {
     whatToDo: 'What to do',
@@ -625,6 +628,13 @@ export const en: Dictionary = {
     devices: 'Devices',
     camera: 'Camera',
     microphone: 'Microphone',
+  },
+  sip: {
+    title: 'Room systems (SIP)',
+    dialIn: 'Dial in at:',
+    dialAll: 'Call all',
+    dial: 'Call this room',
+    none: 'No calls yet.',
   },
   technician: {
     picture: 'Picture received',

@@ -220,6 +220,9 @@ export const vi = {
     FORBIDDEN: 'Vai trò của bạn không được thực hiện thao tác này.',
     STORE_UNAVAILABLE: 'Máy chủ tạm thời không ghi được dữ liệu; thao tác chưa được thực hiện, xin thử lại.',
     MEDIA_UNAVAILABLE: 'Máy chủ hình và tiếng tạm thời không sẵn sàng.',
+    NO_SIP_ADDRESS: 'Điểm cầu này chưa có địa chỉ SIP trong danh bạ, không gọi được.',
+    ALREADY_IN_CALL: 'Điểm cầu đang trong cuộc gọi.',
+    SIP_OFF: 'Chưa bật SIP cho thiết bị hội nghị.',
   },
   refused: {
     whatToDo: 'Cần làm gì',
@@ -634,6 +637,13 @@ export const vi = {
     devices: 'Thiết bị',
     camera: 'Camera',
     microphone: 'Micrô',
+  },
+  sip: {
+    title: 'Thiết bị hội nghị (SIP)',
+    dialIn: 'Số gọi vào:',
+    dialAll: 'Gọi tất cả',
+    dial: 'Gọi điểm cầu',
+    none: 'Chưa có cuộc gọi nào.',
   },
   technician: {
     picture: 'Hình nhận',

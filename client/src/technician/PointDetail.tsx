@@ -4,6 +4,7 @@ import type { HistoryColumns } from '../../../server/protocol/telemetryWire.js';
 import { HealthBadge } from '../components/HealthBadge.js';
 import type { ConsoleState } from '../state/consoleState.js';
 import type { MeetingClient } from '../state/MeetingClient.js';
+import { DialButton } from './SipCallsPanel.js';
 import { TimeChart } from './TimeChart.js';
 
 const REFRESH_MS = 5000;
@@ -55,6 +56,7 @@ export function PointDetail({
           joined={point.joined}
           linkLost={point.linkLost}
         />
+        {point.sip === true && <DialButton client={client} meetingId={state.meeting.id} pointId={pointId} />}
         <button type="button" onClick={onClose}>
           {t('technician.close')}
         </button>

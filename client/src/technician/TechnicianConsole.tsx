@@ -7,6 +7,7 @@ import { AlertsPanel } from './AlertsPanel.js';
 import { LinkTable } from './LinkTable.js';
 import { PointDetail } from './PointDetail.js';
 import { ReadinessBoard } from './ReadinessBoard.js';
+import { SipCallsPanel } from './SipCallsPanel.js';
 import { UnitTree } from './UnitTree.js';
 
 /** The technician's console: readiness, alerts, the unit tree by link health, the link table and one point's plots. */
@@ -51,6 +52,7 @@ export function TechnicianConsole({
           <LinkTable state={state} onSelect={setSelected} selected={selected} />
         </div>
         <div className="tech-right">
+          <SipCallsPanel client={client} state={state} />
           <AlertsPanel client={client} state={state} onSelect={setSelected} />
           <DocumentsDetails state={state} token={client.token} />
         </div>
