@@ -70,8 +70,10 @@ export async function openRoomMedia(options: RoomMediaOptions): Promise<RoomMedi
         remote: { ip: inner.ip, port: inner.port, rtcpPort: null },
       });
     }
+    // What reaches the bridge directly is SRTP: answered where its authenticated packets come from (comedia), as a
+    // room's media may leave from another address than its signalling (seen with a multi-homed unit).
     const onBridgeAnswers = await options.media.addRoom(options.meetingId, options.participant, onBridge, {
-      sendToStatedAddress,
+      sendToStatedAddress: false,
       address: options.address,
     });
     const answers = new Map(onBridgeAnswers);

@@ -31,6 +31,7 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
     let browser: Browser;
     let room: BaresipRoom;
     let called: BaresipRoom;
+    let secure: BaresipRoom;
     let meeting: MeetingRuntime;
     let chair: Page;
     let technician: Page;
@@ -48,9 +49,22 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
       });
       room = await startBaresipRoom({ user: 'phonghop-x1', rgb: ROOM.rgb });
       called = await startBaresipRoom({ user: 'phonghop-x3', rgb: [...CAMERA_COLOURS.magenta], ip: '127.0.0.3' });
+      secure = await startBaresipRoom({
+        user: 'phonghop-h1',
+        rgb: [...CAMERA_COLOURS.cyan],
+        ip: '127.0.0.4',
+        srtp: true,
+      });
       const directory = smallDirectory();
       for (const point of directory.points) {
-        point.sipUri = point.code === 'DC-X1' ? room.address : point.code === 'DC-X3' ? called.address : null;
+        point.sipUri =
+          point.code === 'DC-X1'
+            ? room.address
+            : point.code === 'DC-X3'
+              ? called.address
+              : point.code === 'DC-H1'
+                ? secure.address
+                : null;
       }
       await t.server.meetings.replaceDirectory(directory);
       meeting = await t.server.meetings.createMeeting({ ...smallMeetingInput(), id: 'sip1' });
@@ -78,9 +92,11 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
       if (process.env.SIP_DEBUG !== undefined) {
         process.stdout.write(room?.log() ?? '');
         process.stdout.write('CALLED-LOG\n' + (called?.log() ?? ''));
+        process.stdout.write('SECURE-LOG\n' + (secure?.log() ?? ''));
       }
       await room?.close();
       await called?.close();
+      await secure?.close();
       await browser?.close();
       await t?.close();
     });
@@ -234,5 +250,20 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
       const again = await api('/points/DC-X3/dial');
       expect(((await again.json()) as { error: { code: string } }).error.code).toBe('ALREADY_IN_CALL');
     }, 90_000);
+
+    it('a room that requires SRTP (SDES keys) dials in: its media is decrypted on the bridge', async () => {
+      await secure.dial(dialIn);
+      await eventually(async () => expect(meeting.state.points['DC-H1']?.connected).toBe(true), 30_000);
+      expect(t.server.sip?.calls.callsOf('sip1')).toContainEqual(
+        expect.objectContaining({ pointId: 'DC-H1', words: 'đã kết nối', video: 'H264', audio: 'G722' }),
+      );
+      // Only packets that authenticate and decrypt reach the room's producers.
+      const participant = `sip:${meeting.id}:DC-H1`;
+      await eventually(async () => {
+        const streams = (await t.server.media.bridge.plain?.streamStats(participant)) ?? [];
+        expect(streams.find((s) => s.kind === 'video')?.bitrate ?? 0).toBeGreaterThan(0);
+        expect(streams.find((s) => s.kind === 'audio')?.bitrate ?? 0).toBeGreaterThan(0);
+      }, 30_000);
+    }, 60_000);
   },
 );
