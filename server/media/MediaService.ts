@@ -228,13 +228,7 @@ export class MediaService {
       throw new DomainError('MEDIA_UNAVAILABLE', 'Cầu truyền hình này không nối được giữa các máy (no media pipes)');
     }
     await pipes.receive(pipeId, participant, producers);
-    let participants = this.#participants.get(meetingId);
-    if (participants === undefined) {
-      participants = new Map();
-      this.#participants.set(meetingId, participants);
-    }
-    participants.set(participant.id, participant);
-    this.#reroute(meetingId);
+    this.#onBridge(meetingId, participant);
   }
 
   /**
@@ -252,13 +246,7 @@ export class MediaService {
       throw new DomainError('MEDIA_UNAVAILABLE', 'Cầu truyền hình nhúng không nhận thiết bị SIP (no plain RTP bridge)');
     }
     const answers = await plain.open(meetingId, participant, streams, options);
-    let participants = this.#participants.get(meetingId);
-    if (participants === undefined) {
-      participants = new Map();
-      this.#participants.set(meetingId, participants);
-    }
-    participants.set(participant.id, participant);
-    this.#reroute(meetingId);
+    this.#onBridge(meetingId, participant);
 
     return answers;
   }
@@ -308,6 +296,17 @@ export class MediaService {
    * An ended meeting's media rooms close once its last participant has left (or when it ends with nobody on the
    * bridge), so that a coordinator running for months does not keep a router per meeting it ever held.
    */
+  /** A participant the bridge took in by another way than a console's join (a pipe, a SIP call): routed at once. */
+  #onBridge(meetingId: string, participant: MediaParticipant): void {
+    let participants = this.#participants.get(meetingId);
+    if (participants === undefined) {
+      participants = new Map();
+      this.#participants.set(meetingId, participants);
+    }
+    participants.set(participant.id, participant);
+    this.#reroute(meetingId);
+  }
+
   #closeIfOver(meetingId: string): void {
     const over = !this.#meetings.has(meetingId) || this.#meetings.get(meetingId).state.status === 'ended';
     if (!over || (this.#participants.get(meetingId)?.size ?? 0) > 0) {

@@ -183,7 +183,6 @@ export function writeAnswer(
   address: string,
   sessionVersion: number,
 ): string {
-  const ipVer = isIP(address) === 6 ? 6 : 4;
   const media = offers.map((offer) => {
     const answer = answers.get(offer.index);
     const codec = offer.codec;
@@ -236,14 +235,7 @@ export function writeAnswer(
     };
   });
 
-  return sdpTransform.write({
-    version: 0,
-    origin: { username: 'diemcau', sessionId: 1, sessionVersion, netType: 'IN', ipVer, address },
-    name: 'diemcau',
-    connection: { version: ipVer, ip: address },
-    timing: { start: 0, stop: 0 },
-    media,
-  } as sdpTransform.SessionDescription);
+  return writeSession(address, sessionVersion, media);
 }
 
 /** What the coordinator offers a room it calls: payload types it receives with, by codec. */
@@ -266,7 +258,6 @@ export function writeOffer(
   ports: { audio: { port: number; rtcpPort: number | null }; video: { port: number; rtcpPort: number | null } },
   sessionVersion: number,
 ): string {
-  const ipVer = isIP(address) === 6 ? 6 : 4;
   const line = (kind: 'audio' | 'video') => {
     const codecs: { payload: number; codec: string; rate: number; fmtp?: string }[] =
       kind === 'audio'
@@ -294,14 +285,7 @@ export function writeOffer(
     };
   };
 
-  return sdpTransform.write({
-    version: 0,
-    origin: { username: 'diemcau', sessionId: 1, sessionVersion, netType: 'IN', ipVer, address },
-    name: 'diemcau',
-    connection: { version: ipVer, ip: address },
-    timing: { start: 0, stop: 0 },
-    media: [line('audio'), line('video')],
-  } as sdpTransform.SessionDescription);
+  return writeSession(address, sessionVersion, [line('audio'), line('video')]);
 }
 
 /**
@@ -329,4 +313,18 @@ export function readAnswer(text: string): PlainStreamOffer[] {
         stream.telephoneEvent === null ? null : { ...stream.telephoneEvent, payloadType: OFFERED.telephoneEvent },
     };
   });
+}
+
+/** Our session description around its m-lines: we are `diemcau` at `address`, media at that address. */
+function writeSession(address: string, sessionVersion: number, media: unknown[]): string {
+  const ipVer = isIP(address) === 6 ? 6 : 4;
+
+  return sdpTransform.write({
+    version: 0,
+    origin: { username: 'diemcau', sessionId: 1, sessionVersion, netType: 'IN', ipVer, address },
+    name: 'diemcau',
+    connection: { version: ipVer, ip: address },
+    timing: { start: 0, stop: 0 },
+    media,
+  } as sdpTransform.SessionDescription);
 }
