@@ -130,10 +130,10 @@ export class SipCalls implements CallHost {
     return placed;
   }
 
-  handle(request: SipRequest, _remote: sip.Remote): void {
+  handle(request: SipRequest, remote: sip.Remote): void {
     switch (request.method) {
       case 'INVITE':
-        void answerInvite(this, request, _remote).catch((error: unknown) => {
+        void answerInvite(this, request, remote).catch((error: unknown) => {
           logger.error({ err: error, callId: request.headers['call-id'] }, 'INVITE failed');
           this.respond(request, 500, 'Server Internal Error');
         });

@@ -63,8 +63,8 @@ export async function placeCall(host: CallHost, meetingId: string, pointId: stri
     throw error;
   }
   const number = conferenceNumberOf(state.def);
-  const host_ = agent.announcedIp.includes(':') ? `[${agent.announcedIp}]` : agent.announcedIp;
-  const ours = `sip:${number}@${host_}:${agent.port}`;
+  const hostPart = agent.announcedIp.includes(':') ? `[${agent.announcedIp}]` : agent.announcedIp;
+  const ours = `sip:${number}@${hostPart}:${agent.port}`;
   const target = dialUri(address);
   const call: Call = {
     callId,

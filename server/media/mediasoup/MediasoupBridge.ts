@@ -9,7 +9,15 @@ import type { IceRestart, JoinResult, SlotLabel, TransportOptions } from '../../
 import type { MediaParticipant, RoutingPlan } from '../routing.js';
 import { ConsumerRouting } from './ConsumerRouting.js';
 import { DownlinkControl, isCameraPicture } from './DownlinkControl.js';
-import { asMediaInput, isRtpCapabilities, joined, routerOf, transportOf, type Participant } from './participants.js';
+import {
+  asMediaInput,
+  isRtpCapabilities,
+  joined,
+  newParticipant,
+  routerOf,
+  transportOf,
+  type Participant,
+} from './participants.js';
 import { MediasoupPipes } from './MediasoupPipes.js';
 import { MediasoupPlainRooms } from './MediasoupPlainRooms.js';
 import { RouterPlacement } from './RouterPlacement.js';
@@ -143,15 +151,7 @@ export class MediasoupBridge implements MediaBridge {
   async join(meetingId: string, info: MediaParticipant): Promise<JoinResult> {
     this.leave(info.id);
     const router = await this.#routers.place(meetingId);
-    this.#participants.set(info.id, {
-      info,
-      meetingId,
-      router,
-      rtpCapabilities: null,
-      transports: new Map(),
-      producers: new Map(),
-      consumers: new Map(),
-    });
+    this.#participants.set(info.id, newParticipant(info, meetingId, router));
 
     return { bridge: 'mediasoup', routerRtpCapabilities: router.router.rtpCapabilities };
   }

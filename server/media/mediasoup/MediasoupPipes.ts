@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/core/errors.js';
 import { createLogger } from '../../logger.js';
 import type { MediaPipes, PipedMedia, PipedProducer, PipeEndpoint } from '../MediaBridge.js';
 import type { MediaParticipant } from '../routing.js';
-import { routerOf, type MeetingRouter, type Participant } from './participants.js';
+import { newParticipant, routerOf, type MeetingRouter, type Participant } from './participants.js';
 
 const logger = createLogger('MediasoupPipes');
 
@@ -138,15 +138,7 @@ export class MediasoupPipes implements MediaPipes {
   async receive(pipeId: string, info: MediaParticipant, producers: PipedProducer[]): Promise<void> {
     const pipe = await this.#pipe(pipeId);
     this.#options.leave(info.id);
-    const participant: Participant = {
-      info,
-      meetingId: pipe.meetingId,
-      router: pipe.router,
-      rtpCapabilities: null,
-      transports: new Map(),
-      producers: new Map(),
-      consumers: new Map(),
-    };
+    const participant = newParticipant(info, pipe.meetingId, pipe.router);
     for (const { kind, rtpParameters } of producers) {
       try {
         const producer = await pipe.transport.produce({

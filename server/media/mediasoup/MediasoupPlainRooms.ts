@@ -10,7 +10,7 @@ import type {
   PlainStreamStats,
 } from '../MediaBridge.js';
 import type { MediaParticipant } from '../routing.js';
-import { routerOf, type MeetingRouter, type Participant } from './participants.js';
+import { newParticipant, routerOf, type MeetingRouter, type Participant } from './participants.js';
 
 const logger = createLogger('MediasoupPlainRooms');
 
@@ -53,16 +53,7 @@ export class MediasoupPlainRooms implements PlainRooms {
   ): Promise<Map<number, PlainStreamAnswer>> {
     this.#options.leave(info.id);
     const router = await this.#options.routerFor(meetingId);
-    const participant: Participant = {
-      info,
-      meetingId,
-      router,
-      rtpCapabilities: null,
-      transports: new Map(),
-      producers: new Map(),
-      consumers: new Map(),
-      plain: [],
-    };
+    const participant: Participant = { ...newParticipant(info, meetingId, router), plain: [] };
     const answers = new Map<number, PlainStreamAnswer>();
     try {
       for (const stream of streams) {

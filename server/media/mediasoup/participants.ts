@@ -38,6 +38,19 @@ export interface Participant {
   program?: Map<'audio' | 'video', ms.Consumer>;
 }
 
+/** A participant as it comes on the bridge: nothing sent or received yet (a console, a pipe's, a room system's). */
+export function newParticipant(info: MediaParticipant, meetingId: string, router: MeetingRouter): Participant {
+  return {
+    info,
+    meetingId,
+    router,
+    rtpCapabilities: null,
+    transports: new Map(),
+    producers: new Map(),
+    consumers: new Map(),
+  };
+}
+
 /** The router a participant's transports live on, while it is open. */
 export function routerOf(participant: Participant): MeetingRouter {
   if (participant.router.router.closed) {
