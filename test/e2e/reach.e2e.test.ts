@@ -75,6 +75,25 @@ describe.skipIf(mediasoupSkip)('[mediasoup] reaching a room through firewalls an
 
     return stats?.downlink;
   };
+  /** What a console received over a stretch in which its link's ceiling did not change (at most four stretches). */
+  const steadyStretch = async (page: Page, ms: number) => {
+    for (let stretch = 0; stretch < 4; stretch++) {
+      const before = await downlinkOf(page);
+      let moved = false;
+      const watch = setInterval(() => {
+        downlinkOf(page)
+          .then((now) => {
+            moved ||= now?.ceiling !== before?.ceiling || now?.reason !== before?.reason;
+          })
+          .catch(() => undefined);
+      }, 500);
+      const received = await receivedOver(page, ms).finally(() => clearInterval(watch));
+      if (!moved) {
+        return received;
+      }
+    }
+    throw new Error('the link did not hold one ceiling for a whole stretch');
+  };
   const POOR = PROFILES.find((p) => p.name === 'poor') as LinkProfile;
   const CLEAN = PROFILES.find((p) => p.name === 'clean') as LinkProfile;
 
@@ -104,29 +123,36 @@ describe.skipIf(mediasoupSkip)('[mediasoup] reaching a room through firewalls an
       await eventually(async () => expect((await receivedOver(room, 3000)).fps).toBeGreaterThanOrEqual(15), 30_000);
       expect((await downlinkOf(room))?.reason).toBe('loss');
       // Over half a minute: a key frame's burst through the 512 kbit/s queue drops sound too, and over a shorter
-      // stretch one burst weighs as much as the steady loss.
-      const received = await receivedOver(room, 30_000);
+      // stretch one burst weighs as much as the steady loss. Measured between tries (README: "once its link has been
+      // learned"): a stretch in which the next try began is measured again.
+      const received = await steadyStretch(room, 30_000);
       expect(received.fps).toBeGreaterThanOrEqual(15);
       expect(received.concealedPct).toBeLessThan(5);
       // By then the next try may have begun (after twice the first wait); it fails on this link and is undone.
       await eventually(async () => expect((await downlinkOf(room))?.reason).toBe('loss'), 60_000);
       await room.getByTestId('downlink-reduced').waitFor();
-      // The technician, on the host, sees the layer the room receives and why.
+      // The technician, on the host, sees the layer the room receives and why: what the bridge holds for it at that
+      // moment (a later try may begin while the console opens). Lowering the ceiling takes effect at the lower layer's
+      // next key frame: until then the row shows the layer still forwarded, with the reason already given.
       const technician = await (await lab.hub.context().browser()?.newContext())?.newPage();
       await technician?.goto(`${lab.t.url}/join?token=${await lab.t.token('technician')}`);
       const cell = technician?.locator('tr[data-point="DC-X3"] [data-testid=downlink]');
-      await cell?.getByText('hạ vì mất gói').waitFor({ timeout: 30_000 });
-      // Lowering the ceiling takes effect at the lower layer's next key frame: until then the row shows the layer
-      // still forwarded, with the reason already given.
       await eventually(async () => {
-        expect(await cell?.textContent()).toContain('hạ vì mất gói');
-        expect(Number(await cell?.getAttribute('data-layer'))).toBeLessThan(2);
+        const bridge = (await downlinkOf(room)) as DownlinkView;
+        const why = bridge.reason === 'loss' ? ['hạ vì mất gói'] : ['đang thử lớp cao hơn', 'nơi phát chỉ gửi mức này'];
+        const text = (await cell?.textContent()) ?? '';
+        expect(
+          why.some((words) => text.includes(words)),
+          `${text} (${bridge.reason})`,
+        ).toBe(true);
+        expect(Number(await cell?.getAttribute('data-layer'))).toBe(bridge.layer);
+        expect(bridge.layer).toBeLessThan(2);
       }, 60_000);
       await technician?.context().close();
     } finally {
       await lab.net.shape(CLEAN);
     }
-  }, 300_000);
+  }, 420_000);
 
   it('a room whose link cannot carry even the lowest picture keeps the sound and the last picture, with a word; the picture comes back with the link', async () => {
     const room = await openRoom('DC-X4');

@@ -57,7 +57,10 @@ export async function createPointNetwork(dir: string): Promise<PointNetwork> {
   const name = `dcpt${id}`;
   const hostDev = `dch${id}`;
   const pointDev = `dcp${id}`;
-  const subnet = `10.77.${1 + Math.floor(Math.random() * 250)}`;
+  // A subnet no other namespace here uses (one left by a killed run would otherwise answer for the room).
+  const used = (await sh('ip', '-4', '-o', 'addr')).stdout;
+  const free = Array.from({ length: 250 }, (_, i) => `10.77.${i + 1}`).filter((s) => !used.includes(`${s}.`));
+  const subnet = free[Math.floor(Math.random() * free.length)] ?? '10.77.251';
   const [hostIp, secondHostIp, pointIp] = [`${subnet}.1`, `${subnet}.3`, `${subnet}.2`];
   const inside = (...args: string[]) => sh('ip', 'netns', 'exec', name, ...args);
   await sh('ip', 'netns', 'add', name);
