@@ -58,6 +58,7 @@ export const directoryEditBody = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('moveUnit'), code, parentCode: code.nullable() }),
   z.strictObject({ kind: z.literal('movePoint'), code, unitCode: code }),
   z.strictObject({ kind: z.literal('retire'), code }),
+  z.strictObject({ kind: z.literal('setSipUri'), code, sipUri: sipUri.nullable() }),
 ]);
 
 /** `POST /api/directory` with a JSON body. */

@@ -5,7 +5,10 @@ import { unitsInTreeOrder } from '../state/units.js';
 import { api, ApiError, messageOf, type DirectoryView } from './api.js';
 import { KNOWN_LEVELS } from '../../../server/domain/directory/directory.js';
 
-const ACTIONS = ['rename', 'move', 'retire', 'addUnit', 'addPoint'] as const;
+/** An empty field is "no address". */
+const orNull = (text: string): string | null => (text.trim() === '' ? null : text.trim());
+
+const ACTIONS = ['rename', 'move', 'retire', 'addUnit', 'addPoint', 'sipUri'] as const;
 type Action = (typeof ACTIONS)[number];
 
 /**
@@ -20,6 +23,7 @@ export function DirectoryEditForm({ directory, onSaved }: { directory: Directory
   const [parent, setParent] = useState('');
   const [newCode, setNewCode] = useState('');
   const [level, setLevel] = useState('commune');
+  const [sipUri, setSipUri] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const isPoint = directory.points.some((p) => p.code === target);
@@ -44,7 +48,12 @@ export function DirectoryEditForm({ directory, onSaved }: { directory: Directory
       case 'addUnit':
         return { kind: 'addUnit', unit: { code: newCode, name, level, parentCode: parent === '' ? null : parent } };
       case 'addPoint':
-        return { kind: 'addPoint', point: { code: newCode, name, level, unitCode: parent, technician: null } };
+        return {
+          kind: 'addPoint',
+          point: { code: newCode, name, level, unitCode: parent, technician: null, sipUri: orNull(sipUri) },
+        };
+      case 'sipUri':
+        return { kind: 'setSipUri', code: target, sipUri: orNull(sipUri) };
     }
   };
 
@@ -77,12 +86,19 @@ export function DirectoryEditForm({ directory, onSaved }: { directory: Directory
           ))}
         </select>
       </label>
-      {(action === 'rename' || action === 'move' || action === 'retire') && (
+      {(action === 'rename' || action === 'move' || action === 'retire' || action === 'sipUri') && (
         <label>
           {t('directory.target')}
-          <select name="target" value={target} onChange={(e) => setTarget(e.target.value)}>
+          <select
+            name="target"
+            value={target}
+            onChange={(e) => {
+              setTarget(e.target.value);
+              setSipUri(directory.points.find((p) => p.code === e.target.value)?.sipUri ?? '');
+            }}
+          >
             <option value="">—</option>
-            <optgroup label={t('directory.units')}>{unitOptions}</optgroup>
+            {action !== 'sipUri' && <optgroup label={t('directory.units')}>{unitOptions}</optgroup>}
             <optgroup label={t('directory.pointsLabel')}>
               {directory.points.map((p) => (
                 <option key={p.code} value={p.code}>
@@ -125,6 +141,22 @@ export function DirectoryEditForm({ directory, onSaved }: { directory: Directory
             <option value="">{t('directory.root')}</option>
             {unitOptions}
           </select>
+        </label>
+      )}
+      {(action === 'sipUri' || action === 'addPoint') && (
+        <label>
+          {t('directory.sipUri')}
+          <input
+            name="sipUri"
+            value={sipUri}
+            maxLength={300}
+            placeholder="sip:phonghop@10.20.30.40"
+            onChange={(e) => setSipUri(e.target.value)}
+            aria-describedby="sip-uri-note"
+          />
+          <span id="sip-uri-note" className="muted field-note">
+            {t('directory.sipUriNote')}
+          </span>
         </label>
       )}
       <button type="submit" className="primary">

@@ -2,7 +2,14 @@ import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatTime } from '../format.js';
-import { printedLink, type IssuedLink, type MeetingSummary } from './api.js';
+import { api, printedLink, type IssuedLink, type MeetingSummary } from './api.js';
+
+/** Where a hardware room dials, and each room's PIN, when the coordinator speaks SIP. */
+interface SipAccess {
+  conferenceNumber: string;
+  dialIn: string | null;
+  pins: Record<string, string>;
+}
 
 /**
  * The printable invitation: one table per unit (a district's communes together, or a province's 3,000 communes in one
@@ -31,6 +38,12 @@ export function InvitationSheet({
       ),
     ).then((pairs) => setCodes(new Map(pairs)));
   }, [links]);
+  const [sip, setSip] = useState<SipAccess | null>(null);
+  useEffect(() => {
+    api<SipAccess>('GET', `/api/meetings/${encodeURIComponent(meeting.id)}/sip-pins`)
+      .then((access) => setSip(access.dialIn === null ? null : access))
+      .catch(() => setSip(null));
+  }, [meeting.id]);
   const units = [...new Set(links.map((l) => unitOf.get(l.pointId) ?? ''))];
 
   return (
@@ -52,6 +65,11 @@ export function InvitationSheet({
               time: formatTime(meeting.scheduledStart).slice(0, 5),
             })}
           </p>
+          {sip !== null && (
+            <p data-testid="sheet-sip">
+              {t('organizer.sheetSip', { address: sip.dialIn, number: sip.conferenceNumber })}
+            </p>
+          )}
           <h2>{unit}</h2>
           <table className="sheet-table">
             <thead>
@@ -60,6 +78,7 @@ export function InvitationSheet({
                 <th scope="col">{t('organizer.point')}</th>
                 <th scope="col">{t('organizer.sheetLink')}</th>
                 <th scope="col">{t('organizer.sheetQr')}</th>
+                {sip !== null && <th scope="col">{t('organizer.sheetPin')}</th>}
               </tr>
             </thead>
             <tbody>
@@ -75,6 +94,11 @@ export function InvitationSheet({
                         <img src={codes.get(l.pointId)} alt={t('organizer.qrOf', { name: l.name })} />
                       )}
                     </td>
+                    {sip !== null && (
+                      <td className="sheet-pin" data-testid="sheet-pin">
+                        {sip.pins[l.pointId] ?? ''}
+                      </td>
+                    )}
                   </tr>
                 ))}
             </tbody>

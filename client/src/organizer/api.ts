@@ -98,7 +98,13 @@ export interface MeetingDetail extends MeetingSummary {
 
 export interface DirectoryView {
   units: { code: string; name: string; level: string; parentCode: string | null }[];
-  points: { code: string; name: string; unitCode: string; technician: { name: string; phone: string } | null }[];
+  points: {
+    code: string;
+    name: string;
+    unitCode: string;
+    technician: { name: string; phone: string } | null;
+    sipUri?: string | null;
+  }[];
 }
 
 export interface IssuedLink {

@@ -8,7 +8,9 @@ export type DirectoryEdit =
   | { kind: 'rename'; code: string; name: string }
   | { kind: 'moveUnit'; code: string; parentCode: string | null }
   | { kind: 'movePoint'; code: string; unitCode: string }
-  | { kind: 'retire'; code: string };
+  | { kind: 'retire'; code: string }
+  /** A point's room system's SIP address (normalised by the protocol), or `null` for a room without one. */
+  | { kind: 'setSipUri'; code: string; sipUri: string | null };
 
 /**
  * The directory after one edit, checked whole like an import (unique codes, parents that exist, no cycle): a unit
@@ -49,6 +51,12 @@ export function applyDirectoryEdit(directory: Directory, edit: DirectoryEdit): D
         throw notFound(edit.code);
       }
       points = points.map((p) => (p.code === edit.code ? { ...p, unitCode: edit.unitCode } : p));
+      break;
+    case 'setSipUri':
+      if (point(edit.code) === undefined) {
+        throw notFound(edit.code);
+      }
+      points = points.map((p) => (p.code === edit.code ? { ...p, sipUri: edit.sipUri } : p));
       break;
     case 'retire':
       if (point(edit.code) !== undefined) {
