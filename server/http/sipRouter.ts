@@ -58,6 +58,19 @@ export function sipRouter({
     });
   });
 
+  // The office's printed invitations: where rooms dial, and each room's PIN (secret as its link is: the office only).
+  router.get('/:id/sip-pins', async (req, res) => {
+    await auth.requireRole(req, res, 'organizer');
+    const runtime = meetings.get(req.params.id);
+    const service = sip();
+    const number = conferenceNumberOf(runtime.state.def);
+    res.json({
+      conferenceNumber: number,
+      dialIn: service?.dialInUri(number) ?? null,
+      pins: service === null ? {} : Object.fromEntries(service.calls.pinsOf(runtime)),
+    });
+  });
+
   router.post('/:id/points/:pointId/dial', async (req, res) => {
     await dialler(req, res, req.params.id);
     const call = await on().calls.dial(meetings.get(req.params.id).id, req.params.pointId);

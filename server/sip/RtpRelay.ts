@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { isIPv6 } from 'node:net';
 import { TelephoneEvents } from './telephoneEvents.js';
+
+/** The bridge's sound comes every 20 ms; this long without it, words are said in a stream of our own. */
+const BRIDGE_SILENT_AFTER_MS = 500;
 
 /**
  * A plain-RTP room's stream passes through this process on its way to and from the bridge. On its sound, the keys of
@@ -21,6 +25,12 @@ export class RtpRelay {
   /** Payload type from the bridge → the room's own, on the way down. */
   readonly #downlink = new Map<number, number>();
   #closed = false;
+  /** Words being said to the room (a prompt): the bytes left, in the room's codec. */
+  #saying: { bytes: Buffer; payloadType: number; done: () => void } | null = null;
+  /** When the bridge last sent sound down: while it does, a prompt takes the place of its payloads. */
+  #bridgeSoundAt = 0;
+  /** Our own stream, for words said while the bridge sends no sound (before the room has entered). */
+  readonly #own = { ssrc: randomBytes(4).readUInt32BE(0), seq: randomBytes(2).readUInt16BE(0), ts: 0, first: true };
 
   private constructor(
     outer: dgram.Socket,
@@ -91,7 +101,8 @@ export class RtpRelay {
       if (isRtcp(packet)) {
         relay.#send(outerRtcp ?? outer, packet, relay.#roomRtcp);
       } else {
-        relay.#send(outer, relay.#renumber(packet), relay.#room);
+        relay.#bridgeSoundAt = Date.now();
+        relay.#send(outer, relay.#sayInstead(relay.#renumber(packet)), relay.#room);
       }
     });
 
@@ -126,11 +137,51 @@ export class RtpRelay {
     this.#downlink.set(from, to);
   }
 
+  /**
+   * Says words to the room (bytes of a prompt in the room's codec, 8 bytes a millisecond: G.722 or G.711). While the
+   * bridge sends sound down, the words take the place of its payloads (the stream, its numbering and timing stay the
+   * bridge's); otherwise they go in a stream of our own, a packet every 20 ms. Resolves when said, or cut short by
+   * other words or the end of the call.
+   */
+  say(bytes: Buffer, payloadType: number): Promise<void> {
+    this.#saying?.done();
+
+    return new Promise((resolve) => {
+      const saying = { bytes, payloadType, done: () => undefined as void };
+      saying.done = () => {
+        if (this.#saying === saying) {
+          this.#saying = null;
+        }
+        resolve();
+      };
+      this.#saying = saying;
+      const started = Date.now();
+      const tick = (n: number) => {
+        if (this.#saying !== saying || this.#closed) {
+          saying.done();
+
+          return;
+        }
+        if (Date.now() - this.#bridgeSoundAt > BRIDGE_SILENT_AFTER_MS) {
+          this.#sendOwn(saying);
+        }
+        if (saying.bytes.length === 0) {
+          saying.done();
+
+          return;
+        }
+        setTimeout(() => tick(n + 1), Math.max(0, started + (n + 1) * 20 - Date.now())).unref();
+      };
+      tick(0);
+    });
+  }
+
   close(): void {
     if (this.#closed) {
       return;
     }
     this.#closed = true;
+    this.#saying?.done();
     for (const socket of [this.#outer, this.#outerRtcp, this.#inner]) {
       socket?.close();
     }
@@ -144,6 +195,36 @@ export class RtpRelay {
     }
 
     return packet;
+  }
+
+  /** A bridge packet whose payload is the next stretch of the words being said (the rest kept when they end). */
+  #sayInstead(packet: Buffer): Buffer {
+    const saying = this.#saying;
+    const start = payloadStart(packet);
+    if (saying === null || start === null) {
+      return packet;
+    }
+    const taken = saying.bytes.subarray(0, packet.length - start);
+    taken.copy(packet, start);
+    saying.bytes = saying.bytes.subarray(taken.length);
+
+    return packet;
+  }
+
+  /** 20 ms of the words in our own stream. */
+  #sendOwn(saying: { bytes: Buffer; payloadType: number }): void {
+    const payload = saying.bytes.subarray(0, 160);
+    saying.bytes = saying.bytes.subarray(payload.length);
+    const header = Buffer.alloc(12);
+    header[0] = 0x80;
+    header[1] = (this.#own.first ? 0x80 : 0) | (saying.payloadType & 0x7f);
+    header.writeUInt16BE(this.#own.seq, 2);
+    header.writeUInt32BE(this.#own.ts >>> 0, 4);
+    header.writeUInt32BE(this.#own.ssrc, 8);
+    this.#own.first = false;
+    this.#own.seq = (this.#own.seq + 1) & 0xffff;
+    this.#own.ts = (this.#own.ts + 160) >>> 0;
+    this.#send(this.#outer, Buffer.concat([header, payload]), this.#room);
   }
 
   #toBridge(packet: Buffer): void {
@@ -162,6 +243,23 @@ function isRtcp(packet: Buffer): boolean {
   const type = packet[1] ?? 0;
 
   return type >= 192 && type <= 223;
+}
+
+/** Where an RTP packet's payload starts (after CSRCs and a header extension); `null` for a padded or short one. */
+function payloadStart(packet: Buffer): number | null {
+  const first = packet[0] ?? 0;
+  if ((first & 0x20) !== 0 || packet.length < 12) {
+    return null;
+  }
+  let start = 12 + 4 * (first & 0x0f);
+  if ((first & 0x10) !== 0) {
+    if (start + 4 > packet.length) {
+      return null;
+    }
+    start += 4 + 4 * packet.readUInt16BE(start + 2);
+  }
+
+  return start <= packet.length ? start : null;
 }
 
 function isEvent(packet: Buffer, payloadType: number | null): boolean {

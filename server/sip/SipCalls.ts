@@ -3,6 +3,8 @@ import { normaliseSipAddress } from '../domain/sip/sipAddress.js';
 import { REFUSAL_STATUS, REFUSAL_WORDS, type RefusalReason } from '../domain/sip/callers.js';
 import { CALL_STATE_WORDS, DEFAULT_REDIAL, redialDelay, type CallState } from '../domain/sip/callState.js';
 import { dtmfAction } from '../domain/sip/dtmf.js';
+import { PIN_GUESSES_PER_ADDRESS, PIN_GUESS_WINDOW_MS } from '../domain/sip/pins.js';
+import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { createLogger } from '../logger.js';
 import {
   ALLOW,
@@ -16,6 +18,8 @@ import {
 } from './calls.js';
 import { acknowledged, answerInvite, cancelInvite } from './dialIn.js';
 import { placeCall } from './dialOut.js';
+import { meetingPins } from './pins.js';
+import { pinKey } from './pinLobby.js';
 import type { SipUserAgent } from './SipUserAgent.js';
 import { dtmfOfInfo, FAST_UPDATE_XML, isFastUpdate, type SipRequest } from './sipWire.js';
 
@@ -43,6 +47,10 @@ export class SipCalls implements CallHost {
   readonly #redials = new Map<string, { attempt: number; timer: NodeJS.Timeout | null }>();
   readonly #listeners = new Set<(meetingId: string) => void>();
   readonly #unsubscribe: () => void;
+  /** Each meeting's PINs, made again when its invitations change. */
+  readonly #pins = new Map<string, { invited: readonly string[]; pins: Map<string, string> }>();
+  /** When each address keyed a wrong PIN, within the last window. */
+  readonly #wrongPins = new Map<string, number[]>();
 
   constructor(options: SipCallsOptions) {
     this.options = options;
@@ -170,10 +178,46 @@ export class SipCalls implements CallHost {
     if (call === undefined) {
       return;
     }
-    if (this.#agent !== null && call.state === 'connected') {
+    if (this.#agent !== null && (call.state === 'connected' || call.state === 'enteringPin')) {
       inDialog(this.#agent, call, 'BYE');
     }
     this.end(call, state);
+  }
+
+  bye(call: Call, reason?: string): void {
+    if (this.#agent !== null) {
+      inDialog(this.#agent, call, 'BYE', reason === undefined ? {} : { reason });
+    }
+    this.end(call, 'declined');
+  }
+
+  pinsOf(runtime: MeetingRuntime): ReadonlyMap<string, string> {
+    const invited = runtime.state.def.invitedPointIds;
+    const known = this.#pins.get(runtime.id);
+    if (known?.invited === invited) {
+      return known.pins;
+    }
+    const pins = meetingPins(this.options.pinSecret, runtime.id, runtime.state);
+    this.#pins.set(runtime.id, { invited, pins });
+
+    return pins;
+  }
+
+  pinGuessesLeft(address: string): boolean {
+    return this.#recentWrongPins(address).length < PIN_GUESSES_PER_ADDRESS;
+  }
+
+  wrongPin(address: string): void {
+    this.#wrongPins.set(address, [...this.#recentWrongPins(address), this.now()]);
+  }
+
+  #recentWrongPins(address: string): number[] {
+    const recent = (this.#wrongPins.get(address) ?? []).filter((at) => this.now() - at < PIN_GUESS_WINDOW_MS);
+    if (recent.length === 0) {
+      this.#wrongPins.delete(address);
+    }
+
+    return recent;
   }
 
   close(): void {
@@ -235,7 +279,10 @@ export class SipCalls implements CallHost {
       this.options.media.leave(call.meetingId, call.participantId);
       this.options.presence.detached(call.meetingId, call.pointId);
     }
-    this.#outcomes.set(keyOf(call.meetingId, call.pointId), { ...viewOf(call), since: this.now() });
+    if (call.pointId !== '') {
+      // A room that never said which point it is (no right PIN) leaves no outcome on any point.
+      this.#outcomes.set(keyOf(call.meetingId, call.pointId), { ...viewOf(call), since: this.now() });
+    }
     logger.info({ callId: call.callId, pointId: call.pointId, state }, 'call ended');
     this.#maybeRedial(call, state);
     this.changed(call.meetingId);
@@ -247,22 +294,45 @@ export class SipCalls implements CallHost {
     if (call === undefined || runtime === undefined || !call.keys.take()) {
       return;
     }
-    const action = dtmfAction(runtime.state, call.pointId, key);
-    if (action.command !== null) {
-      runtime.execute(action.command, { role: 'point', pointId: call.pointId }).catch((error: unknown) => {
-        logger.info({ err: error, callId, key }, 'a key from the room was refused');
-      });
+    if (call.state === 'enteringPin') {
+      pinKey(this, call, key);
+
+      return;
     }
+    if (call.state !== 'connected') {
+      return;
+    }
+    // The room hears what its key did: done, or not possible now (no roll call open, nothing to withdraw).
+    const action = dtmfAction(runtime.state, call.pointId, key);
+    const said =
+      action.command === null
+        ? Promise.resolve(action.spoken)
+        : runtime.execute(action.command, { role: 'point', pointId: call.pointId }).then(
+            () => action.spoken,
+            (error: unknown) => {
+              logger.info({ err: error, callId, key }, 'a key from the room was refused');
+
+              return 'nothing' as const;
+            },
+          );
+    void said.then((words) => call.media?.say(words));
   }
 
   refuse(request: SipRequest, meetingId: string | null, reason: RefusalReason, from: string): void {
     const status = REFUSAL_STATUS[reason];
     this.respond(request, status, REASON_PHRASES[status] ?? 'Forbidden');
+    if (meetingId === null) {
+      this.#count('refused');
+      logger.info({ from, reason }, 'call refused');
+    } else {
+      this.refused(meetingId, reason, from);
+    }
+  }
+
+  refused(meetingId: string, reason: RefusalReason, from: string): void {
     this.#count('refused');
     logger.info({ from, meetingId, reason }, 'call refused');
-    if (meetingId !== null) {
-      this.#audit(meetingId, `${from}: ${REFUSAL_WORDS[reason]}`, 'sip_refused');
-    }
+    this.#audit(meetingId, `${from}: ${REFUSAL_WORDS[reason]}`, 'sip_refused');
   }
 
   changed(meetingId: string): void {

@@ -26,7 +26,9 @@ export interface SipService {
  * Starts SIP when it is configured (SIP_PORT) and the bridge can carry plain RTP (mediasoup); otherwise `null`,
  * saying why when SIP was asked for.
  */
-type StartOptions = Omit<SipCallsOptions, 'relay' | 'program'> & { telemetry?: TelemetryService };
+type StartOptions = Omit<SipCallsOptions, 'relay' | 'program' | 'pinSecret' | 'ffmpeg'> & {
+  telemetry?: TelemetryService;
+};
 
 export async function startSip(config: Config, options: StartOptions): Promise<SipService | null> {
   if (config.SIP_PORT === undefined) {
@@ -52,6 +54,8 @@ export async function startSip(config: Config, options: StartOptions): Promise<S
     ...options,
     program,
     relay: { listenIp, ports: { min: config.SIP_RTP_PORT_MIN, max: config.SIP_RTP_PORT_MAX } },
+    pinSecret: config.JWT_SECRET,
+    ffmpeg: config.FFMPEG_PATH,
   });
   const agent = await SipUserAgent.start({
     listenIp,

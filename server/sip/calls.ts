@@ -3,6 +3,7 @@ import type { Actor } from '../domain/core/model.js';
 import type { RefusalReason } from '../domain/sip/callers.js';
 import type { CallState } from '../domain/sip/callState.js';
 import type { MediaService } from '../media/MediaService.js';
+import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { ProgramService } from '../program/ProgramService.js';
 import type { TokenBucket } from '../signaling/TokenBucket.js';
@@ -20,6 +21,10 @@ export interface SipCallsOptions {
   program?: ProgramService | undefined;
   /** Where rooms' plain-RTP streams are relayed (SIP_RTP_PORT_MIN/MAX on the SIP listen address). */
   relay: { listenIp: string; ports: { min: number; max: number } };
+  /** The secret rooms' PINs are derived from (JWT_SECRET: the same on every node, never stored). */
+  pinSecret: string;
+  /** ffmpeg, which makes the prompts' sound (FFMPEG_PATH). */
+  ffmpeg?: string | undefined;
   now?: () => number;
 }
 
@@ -80,6 +85,16 @@ export interface CallHost {
   /** A key from the room's remote. */
   key(callId: string, key: string): void;
   refuse(request: SipRequest, meetingId: string | null, reason: RefusalReason, from: string): void;
+  /** A call already answered is refused (counted and audited; the BYE carries the status). */
+  refused(meetingId: string, reason: RefusalReason, from: string): void;
+  /** Ends a call from this side: BYE (with a Reason header when given), then ended as `declined`. */
+  bye(call: Call, reason?: string): void;
+  hangUp(callId: string, state?: CallState): void;
+  /** Each invited point's PIN for a meeting (server/sip/pins). */
+  pinsOf(runtime: MeetingRuntime): ReadonlyMap<string, string>;
+  /** Whether an address may still key PINs (its wrong ones are counted over an hour). */
+  pinGuessesLeft(address: string): boolean;
+  wrongPin(address: string): void;
   /** A point's state of calls (including a finished dial-out's outcome) changed. */
   changed(meetingId: string): void;
   /** A point of the directory (not only of a meeting) answering to a SIP address. */

@@ -4,15 +4,14 @@ import { identifyCaller } from '../domain/sip/callers.js';
 import { sendsToStatedAddress } from '../domain/sip/mediaPath.js';
 import { createLogger } from '../logger.js';
 import { TokenBucket } from '../signaling/TokenBucket.js';
-import { ALLOW, roomParticipantId, userOfUri, type Call, type CallHost } from './calls.js';
+import { roomParticipantId, userOfUri, type Call, type CallHost } from './calls.js';
+import { answerOf, answerWithOk } from './answer.js';
+import { askForPin } from './pinLobby.js';
 import { openRoomMedia } from './roomMedia.js';
 import { readOffer, SdpError, writeAnswer } from './sdp.js';
 import type { SipRequest } from './sipWire.js';
 
 const logger = createLogger('dialIn');
-
-const T1 = 500;
-const T2 = 4000;
 
 /** INVITEs being set up, by Call-ID, and whether a CANCEL came meanwhile. */
 const pending = new WeakMap<CallHost, Map<string, { cancelled: boolean }>>();
@@ -62,12 +61,6 @@ export async function answerInvite(host: CallHost, request: SipRequest, remote: 
 
     return;
   }
-  if (decision.kind === 'askPin') {
-    // Rooms not on file are to be recognised by PIN (a spoken prompt) in a later step; until then they are refused.
-    host.refuse(request, runtime.id, 'not-invited', request.headers.from.uri);
-
-    return;
-  }
   let streams;
   try {
     streams = readOffer(request.content ?? '');
@@ -80,6 +73,11 @@ export async function answerInvite(host: CallHost, request: SipRequest, remote: 
   const agent = host.agent;
   if (!streams.some((s) => s.codec !== null) || agent === null) {
     host.respond(request, agent === null ? 503 : 488, agent === null ? 'Service Unavailable' : 'Not Acceptable Here');
+
+    return;
+  }
+  if (decision.kind === 'askPin') {
+    await askForPin(host, request, remote, runtime, streams);
 
     return;
   }
@@ -102,6 +100,7 @@ export async function answerInvite(host: CallHost, request: SipRequest, remote: 
       sendToStatedAddress: sendsToStatedAddress(streams.find((s) => s.codec !== null)?.remote.ip ?? '', remote.address),
       address: agent.announcedIp,
       onKey: (key) => host.key(callId, key),
+      ffmpeg: host.options.ffmpeg,
     });
   } finally {
     setups.delete(callId);
@@ -140,7 +139,7 @@ export async function answerInvite(host: CallHost, request: SipRequest, remote: 
     media,
   };
   host.calls.set(callId, call);
-  sendOk(host, call, T1, 0);
+  answerWithOk(host, call);
   host.connected(call);
 }
 
@@ -169,33 +168,4 @@ export function cancelInvite(host: CallHost, request: SipRequest): void {
     487,
     'Request Terminated',
   );
-}
-
-/** Sends the 200 OK, again at T1, 2·T1 … T2 until the ACK; a room that never ACKs is hung up after 64·T1. */
-function sendOk(host: CallHost, call: Call, interval: number, elapsed: number): void {
-  if (host.calls.get(call.callId) !== call || call.invite === null) {
-    return;
-  }
-  host.respond(call.invite, 200, 'OK', answerOf(host, call, call.invite));
-  if (elapsed >= 64 * T1) {
-    logger.warn({ callId: call.callId }, 'no ACK: the call is ended');
-    host.end(call, 'lost');
-
-    return;
-  }
-  call.ackTimer = setTimeout(() => sendOk(host, call, Math.min(interval * 2, T2), elapsed + interval), interval);
-}
-
-function answerOf(host: CallHost, call: Call, request: SipRequest) {
-  return {
-    headers: {
-      to: { ...request.headers.to, params: { ...request.headers.to.params, tag: call.local.tag } },
-      contact: [
-        { uri: `sip:${userOfUri(call.local.uri) ?? 'diemcau'}@${host.agent?.announcedIp}:${host.agent?.port}` },
-      ],
-      'content-type': 'application/sdp',
-      allow: ALLOW,
-    },
-    content: call.sdp,
-  };
 }

@@ -1,6 +1,8 @@
 import type { PlainStreamAnswer, PlainStreamOffer } from '../media/MediaBridge.js';
 import type { MediaParticipant } from '../media/routing.js';
 import type { MediaService } from '../media/MediaService.js';
+import { promptAudio } from './prompts/promptAudio.js';
+import type { PromptName } from './prompts/texts.js';
 import { RtpRelay } from './RtpRelay.js';
 
 /** A call's media on the bridge: where the room sends (for the SDP answer) and the relays its plain streams take. */
@@ -10,7 +12,70 @@ export interface RoomMedia {
   codecs: { audio: string | null; video: string | null };
   /** The program the bridge sends with its own payload type reaches the room with the one the room offered. */
   payloadTypesFromBridge(payloadTypes: Map<'audio' | 'video', number>): void;
+  /** Says a prompt to the room (plain-RTP sound in G.722 or G.711; nothing is said to an SRTP or Opus room). */
+  say(words: PromptName): Promise<void>;
   close(): void;
+}
+
+/** A room's relayed streams, each with what the room offered on it. */
+export type Relays = Map<'audio' | 'video', { relay: RtpRelay; stream: PlainStreamOffer }>;
+
+/** Says a prompt through the relay of a room's sound, in the codec the room was answered with. */
+async function sayThrough(relays: Relays, words: PromptName, ffmpeg: string | undefined): Promise<void> {
+  const sound = relays.get('audio');
+  const codec = sound?.stream.codec;
+  if (sound === undefined || codec == null) {
+    return;
+  }
+  const bytes = await promptAudio(words, codec.mimeType.split('/')[1] ?? '', ffmpeg);
+  if (bytes !== null) {
+    await sound.relay.say(bytes, sound.stream.roomPayloadType ?? codec.payloadType);
+  }
+}
+
+/** Opens a relay for each plain stream a room offered (one per kind), before anything is on the bridge. */
+export async function openRelays(
+  options: Pick<RoomMediaOptions, 'relay' | 'streams' | 'sendToStatedAddress' | 'onKey'>,
+): Promise<Relays> {
+  const relays: Relays = new Map();
+  try {
+    for (const stream of options.streams) {
+      if (stream.codec === null || stream.srtp !== null || relays.has(stream.kind)) {
+        continue;
+      }
+      const relay = await RtpRelay.open({
+        listenIp: options.relay.listenIp,
+        ports: options.relay.ports,
+        rtcpMux: stream.rtcpMux,
+        room: options.sendToStatedAddress
+          ? { address: stream.remote.ip, port: stream.remote.port, rtcpPort: stream.remote.rtcpPort }
+          : null,
+        telephoneEvent: stream.kind === 'audio' ? (stream.telephoneEvent?.payloadType ?? null) : null,
+        onKey: options.onKey,
+      });
+      relays.set(stream.kind, { relay, stream });
+    }
+  } catch (error) {
+    relays.forEach(({ relay }) => relay.close());
+    throw error;
+  }
+
+  return relays;
+}
+
+/** A room answered on relays only (it keys its PIN before anything of it reaches the bridge). */
+export function relaysOnly(relays: Relays, address: string, ffmpeg?: string): RoomMedia {
+  const answers = new Map<number, PlainStreamAnswer>();
+  relays.forEach(({ relay, stream }) => answers.set(stream.index, { ip: address, ...relay.roomFacing, srtp: null }));
+  const codecOf = (kind: 'audio' | 'video') => relays.get(kind)?.stream.codec?.mimeType.split('/')[1] ?? null;
+
+  return {
+    answers,
+    codecs: { audio: codecOf('audio'), video: codecOf('video') },
+    payloadTypesFromBridge: () => undefined,
+    say: (words) => sayThrough(relays, words, ffmpeg),
+    close: () => relays.forEach(({ relay }) => relay.close()),
+  };
 }
 
 export interface RoomMediaOptions {
@@ -25,6 +90,8 @@ export interface RoomMediaOptions {
   onKey: (key: string) => void;
   /** Relays opened before the room answered (a room we call is offered their ports). */
   relays?: Map<'audio' | 'video', RtpRelay>;
+  /** ffmpeg, which makes the prompts' sound (FFMPEG_PATH). */
+  ffmpeg?: string | undefined;
 }
 
 /**
@@ -34,7 +101,7 @@ export interface RoomMediaOptions {
  */
 export async function openRoomMedia(options: RoomMediaOptions): Promise<RoomMedia> {
   const { streams, sendToStatedAddress } = options;
-  const relays = new Map<'audio' | 'video', { relay: RtpRelay; stream: PlainStreamOffer }>();
+  const relays: Relays = new Map();
   const close = () => {
     relays.forEach(({ relay }) => relay.close());
     options.relays?.forEach((relay) => relay.close());
@@ -100,6 +167,7 @@ export async function openRoomMedia(options: RoomMediaOptions): Promise<RoomMedi
           }
         }
       },
+      say: (words) => sayThrough(relays, words, options.ffmpeg),
       close,
     };
   } catch (error) {

@@ -32,6 +32,8 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
     let room: BaresipRoom;
     let called: BaresipRoom;
     let secure: BaresipRoom;
+    /** A room whose address the directory does not hold: it keys its point's PIN. */
+    let unlisted: BaresipRoom;
     let meeting: MeetingRuntime;
     let chair: Page;
     let technician: Page;
@@ -55,6 +57,7 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
         ip: '127.0.0.4',
         srtp: true,
       });
+      unlisted = await startBaresipRoom({ user: 'phonghop-x4', rgb: [...CAMERA_COLOURS.orange], ip: '127.0.0.5' });
       const directory = smallDirectory();
       for (const point of directory.points) {
         point.sipUri =
@@ -93,10 +96,12 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
         process.stdout.write(room?.log() ?? '');
         process.stdout.write('CALLED-LOG\n' + (called?.log() ?? ''));
         process.stdout.write('SECURE-LOG\n' + (secure?.log() ?? ''));
+        process.stdout.write('UNLISTED-LOG\n' + (unlisted?.log() ?? ''));
       }
       await room?.close();
       await called?.close();
       await secure?.close();
+      await unlisted?.close();
       await browser?.close();
       await t?.close();
     });
@@ -265,5 +270,49 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
         expect(streams.find((s) => s.kind === 'audio')?.bitrate ?? 0).toBeGreaterThan(0);
       }, 30_000);
     }, 60_000);
+
+    it("a room not on file hears a spoken prompt and keys its point's PIN: three wrong PINs hang it up, the right one puts it in the meeting", async () => {
+      // The PIN as the office prints it on the invitations.
+      const access = (await (
+        await fetch(`${t.url}/api/meetings/sip1/sip-pins`, { headers: { 'x-api-key': ADMIN_KEY } })
+      ).json()) as { dialIn: string; pins: Record<string, string> };
+      expect(access.dialIn).toBe(dialIn);
+      const pin = access.pins['DC-X4'] ?? '';
+      expect(pin).toMatch(/^[0-9]{6}$/);
+      expect(access.pins[meeting.state.def.hubPointId]).toBeUndefined();
+      const callOf = () => t.server.sip?.calls.callsOf('sip1').find((c) => c.address.includes('phonghop-x4'));
+      await unlisted.dial(dialIn);
+      await eventually(async () =>
+        expect(callOf()).toMatchObject({ pointId: '', state: 'enteringPin', words: 'đang nhập mã PIN' }),
+      );
+      // Nothing of the meeting reaches a room not yet recognised: what it hears is the prompt.
+      await eventually(async () => expect(unlisted.heardLevel()).toBeGreaterThan(500), 15_000);
+      expect(meeting.state.points['DC-X4']?.connected).toBe(false);
+      const wrong = pin.startsWith('0') ? '111111' : '000000';
+      await unlisted.sendDigits(`${wrong}#${wrong}#${wrong}#`);
+      await eventually(async () => expect(callOf()).toBeUndefined(), 20_000);
+      expect(meeting.state.points['DC-X4']?.connected).toBe(false);
+      const audit = async () =>
+        (await t.server.meetings.log('sip1')).filter((e) => e.type === 'AuditRecorded' && e.action === 'sip_refused');
+      expect((await audit()).some((e) => e.type === 'AuditRecorded' && e.detail.includes('nhập sai mã PIN'))).toBe(
+        true,
+      );
+
+      // Called again, the right PIN: the room is its point's, its media on the bridge on the ports it was answered with.
+      await unlisted.dial(dialIn);
+      await eventually(async () => expect(callOf()?.state).toBe('enteringPin'));
+      await unlisted.sendDigits(`${pin}#`);
+      await eventually(async () => {
+        expect(meeting.state.points['DC-X4']?.connected).toBe(true);
+        expect(callOf()).toMatchObject({ pointId: 'DC-X4', state: 'connected', video: 'H264', audio: 'G722' });
+      }, 20_000);
+      await eventually(async () => {
+        const streams = (await t.server.media.bridge.plain?.streamStats('sip:sip1:DC-X4')) ?? [];
+        expect(streams.find((s) => s.kind === 'video')?.bitrate ?? 0).toBeGreaterThan(0);
+        expect(streams.find((s) => s.kind === 'audio')?.bitrate ?? 0).toBeGreaterThan(0);
+      }, 30_000);
+      await unlisted.hangUp();
+      await eventually(async () => expect(meeting.state.points['DC-X4']?.connected).toBe(false));
+    }, 120_000);
   },
 );

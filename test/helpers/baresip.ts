@@ -1,6 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, until } from './poll.js';
@@ -30,6 +30,11 @@ export interface BaresipRoom {
    * ffmpeg), or `null` while it receives none.
    */
   receivedColour(): Promise<[number, number, number] | null>;
+  /**
+   * How loud what the room heard in its latest call was (RMS of its 16-bit samples, 0–32767): baresip's sndfile
+   * filter writes each call's decoded sound to a WAV file.
+   */
+  heardLevel(): number;
   /** What the room has printed so far (its log). */
   log(): string;
   close(): Promise<void>;
@@ -81,6 +86,7 @@ export async function startBaresipRoom({
     'account',
     'menu',
     'snapshot',
+    'sndfile',
   ];
   await writeFile(
     join(dir, 'config'),
@@ -88,7 +94,7 @@ export async function startBaresipRoom({
       `sip_listen ${ip}:${sipPort}`,
       'module_path /usr/lib/baresip/modules',
       `audio_source aufile,${tone}`,
-      `audio_player aufile,${join(dir, 'heard.wav')}`,
+      `snd_path ${dir}`,
       `video_source avformat,${video}`,
       'video_display fakevideo,nil',
       `video_size ${size}`,
@@ -161,6 +167,22 @@ export async function startBaresipRoom({
       const n = raw.length / 3;
 
       return n === 0 ? null : [Math.round(r / n), Math.round(g / n), Math.round(b / n)];
+    },
+    heardLevel() {
+      const calls = readdirSync(dir)
+        .filter((name) => name.startsWith('dump-') && name.endsWith('-dec.wav'))
+        .map((name) => join(dir, name))
+        .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+      const latest = calls.at(-1);
+      // The sound after the 44-byte header of a 16-bit PCM WAV.
+      const bytes = latest === undefined ? Buffer.alloc(0) : readFileSync(latest).subarray(44);
+      let sum = 0;
+      const samples = Math.floor(bytes.length / 2);
+      for (let i = 0; i < samples; i++) {
+        sum += bytes.readInt16LE(i * 2) ** 2;
+      }
+
+      return samples === 0 ? 0 : Math.sqrt(sum / samples);
     },
     log: () => output,
     async close() {

@@ -18,6 +18,8 @@ const ROUTES: { method: string; path: string; body?: unknown; allowed: Caller[] 
   { method: 'POST', path: '/api/meetings/m1/tokens/khong-co/revoke', allowed: ['organizer', 'apiKey'] },
   { method: 'POST', path: '/api/meetings/m1/open', body: { role: 'point' }, allowed: ['organizer', 'apiKey'] },
   { method: 'GET', path: '/api/meetings/m1/audit.json', allowed: ['organizer', 'apiKey', 'chairToken'] },
+  // Rooms' PINs are secrets as their links are: the office only.
+  { method: 'GET', path: '/api/meetings/m1/sip-pins', allowed: ['organizer', 'apiKey'] },
   { method: 'GET', path: '/api/meetings/m1/tasks.xlsx', allowed: ['organizer', 'apiKey', 'chairToken'] },
   { method: 'POST', path: '/api/meetings/m1/tasks/t9', body: {}, allowed: ['organizer', 'apiKey'] },
   { method: 'GET', path: '/api/tasks.xlsx', allowed: ['organizer', 'apiKey'] },

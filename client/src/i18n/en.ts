@@ -58,7 +58,11 @@ export const en: Dictionary = {
       retire: 'Retire',
       addUnit: 'Add a unit',
       addPoint: 'Add a point',
+      sipUri: "Room system's SIP address",
     },
+    sipUri: "The room system's SIP address (empty for a room with a PC)",
+    sipUriNote:
+      'A system calling from this address is recognised at once; others key the PIN printed on the invitation.',
     target: 'Unit or point',
     units: 'Units',
     pointsLabel: 'Points',
@@ -208,6 +212,9 @@ export const en: Dictionary = {
       'Revoke the link of {{name}}? A point connected with it is cut off at once, and the link cannot be used again.',
     revoked: 'Revoked',
     reissue: 'Re-issue',
+    sheetSip:
+      'Room systems (SIP): call {{address}} (conference number {{number}}); a room whose SIP address is not on file keys its PIN, then #.',
+    sheetPin: 'Room system PIN',
     sheetWhen: 'When: {{time}} on {{date}} (Hanoi time). Scan the QR code or open the link on the meeting room PC.',
     qrOf: 'QR code of the link for {{name}}',
   },

@@ -54,7 +54,10 @@ export const vi = {
       retire: 'Thôi dùng',
       addUnit: 'Thêm đơn vị',
       addPoint: 'Thêm điểm cầu',
+      sipUri: 'Địa chỉ SIP của thiết bị',
     },
+    sipUri: 'Địa chỉ SIP của thiết bị hội nghị (để trống nếu phòng họp dùng máy tính)',
+    sipUriNote: 'Thiết bị gọi từ địa chỉ này được nhận ra ngay; thiết bị khác nhập mã PIN in trên giấy mời.',
     target: 'Đơn vị hoặc điểm cầu',
     units: 'Đơn vị',
     pointsLabel: 'Điểm cầu',
@@ -204,6 +207,9 @@ export const vi = {
       'Thu hồi đường dẫn của {{name}}? Nếu điểm cầu đang kết nối, điểm cầu bị ngắt ngay và đường dẫn không dùng lại được.',
     revoked: 'Đã thu hồi',
     reissue: 'Cấp lại',
+    sheetSip:
+      'Thiết bị hội nghị (SIP): gọi {{address}} (số hội nghị {{number}}); phòng họp chưa đăng ký địa chỉ SIP nhập mã PIN của mình rồi bấm #.',
+    sheetPin: 'Mã PIN thiết bị',
     sheetWhen:
       'Thời gian: {{time}} ngày {{date}} (giờ Hà Nội). Quét mã QR hoặc mở đường dẫn trên máy tính của phòng họp.',
     qrOf: 'Mã QR đường dẫn của {{name}}',

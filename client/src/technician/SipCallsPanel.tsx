@@ -14,6 +14,8 @@ interface CallRow {
   words: string;
   video: string | null;
   audio: string | null;
+  /** The address the room calls from (or is called at). */
+  address: string;
 }
 
 interface Calls {
@@ -82,7 +84,8 @@ export function SipCallsPanel({ client, state }: { client: MeetingClient; state:
       <ul className="sip-calls">
         {calls.calls.map((call) => (
           <li key={call.callId} data-point={call.pointId} data-state={call.state}>
-            <strong>{nameOf(call.pointId)}</strong> — {call.words}
+            {/* A room keying its PIN is not yet a point: it is named by the address it calls from. */}
+            <strong>{call.pointId === '' ? call.address : nameOf(call.pointId)}</strong> — {call.words}
             {call.video !== null || call.audio !== null
               ? ` (${[call.video, call.audio].filter((c) => c !== null).join('/')})`
               : ''}

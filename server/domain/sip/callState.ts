@@ -5,6 +5,7 @@
 export const CALL_STATES = [
   'calling',
   'ringing',
+  'enteringPin',
   'connected',
   'busy',
   'noAnswer',
@@ -19,6 +20,7 @@ export type CallState = (typeof CALL_STATES)[number];
 export const CALL_STATE_WORDS: Record<CallState, { vi: string; en: string }> = {
   calling: { vi: 'đang gọi', en: 'calling' },
   ringing: { vi: 'đổ chuông', en: 'ringing' },
+  enteringPin: { vi: 'đang nhập mã PIN', en: 'entering its PIN' },
   connected: { vi: 'đã kết nối', en: 'connected' },
   busy: { vi: 'máy bận', en: 'busy' },
   noAnswer: { vi: 'không trả lời', en: 'no answer' },
@@ -51,7 +53,7 @@ export function stateForResponse(status: number): CallState {
 
 /** States a call ends in; a later dial starts a new call. */
 export function isFinal(state: CallState): boolean {
-  return state !== 'calling' && state !== 'ringing' && state !== 'connected';
+  return state !== 'calling' && state !== 'ringing' && state !== 'enteringPin' && state !== 'connected';
 }
 
 export interface RedialPolicy {

@@ -9,7 +9,15 @@ import { normaliseSipAddress } from './sipAddress.js';
 export type CallerDecision =
   { kind: 'point'; pointId: string } | { kind: 'askPin' } | { kind: 'refuse'; status: number; reason: RefusalReason };
 
-export const REFUSAL_REASONS = ['unknown-meeting', 'ended', 'not-invited', 'hub', 'wrong-pin', 'busy'] as const;
+export const REFUSAL_REASONS = [
+  'unknown-meeting',
+  'ended',
+  'not-invited',
+  'hub',
+  'wrong-pin',
+  'pin-timeout',
+  'busy',
+] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** The SIP status each refusal is answered with. */
@@ -22,6 +30,8 @@ export const REFUSAL_STATUS: Record<RefusalReason, number> = {
   // The hub is the chair's hall: it joins from the chair's console, never as a point.
   hub: 403,
   'wrong-pin': 403,
+  // No PIN keyed in the time given (the call was answered: the status goes in the BYE's Reason).
+  'pin-timeout': 408,
   // The point's room is already in the meeting (another call or a browser).
   busy: 486,
 };
@@ -32,6 +42,7 @@ export const REFUSAL_WORDS: Record<RefusalReason, string> = {
   'not-invited': 'điểm cầu không được mời',
   hub: 'điểm cầu trung tâm không vào như một điểm cầu',
   'wrong-pin': 'nhập sai mã PIN ba lần',
+  'pin-timeout': 'không nhập mã PIN trong thời gian cho phép',
   busy: 'điểm cầu đã có mặt trong hội nghị',
 };
 
@@ -59,7 +70,16 @@ export function identifyCaller(
     return invited.code === state.def.hubPointId ? refuse('hub') : { kind: 'point', pointId: invited.code };
   }
 
-  return directoryPointOf(address) === null ? { kind: 'askPin' } : refuse('not-invited');
+  // The directory may have learned the room's address after the meeting was made (its copy of the points is older).
+  const onFile = directoryPointOf(address);
+  if (onFile === null) {
+    return { kind: 'askPin' };
+  }
+  if (onFile === state.def.hubPointId) {
+    return refuse('hub');
+  }
+
+  return state.points[onFile] === undefined ? refuse('not-invited') : { kind: 'point', pointId: onFile };
 }
 
 /** Most PIN attempts per call. */

@@ -9,6 +9,8 @@ import {
 } from '../../../server/domain/sip/conferenceNumber.js';
 import { dtmfAction } from '../../../server/domain/sip/dtmf.js';
 import { sendsToStatedAddress } from '../../../server/domain/sip/mediaPath.js';
+import { assignPins, pinLength } from '../../../server/domain/sip/pins.js';
+import { meetingPins } from '../../../server/sip/pins.js';
 import { normaliseSipAddress } from '../../../server/domain/sip/sipAddress.js';
 import { Meeting, point, smallDirectory, smallMeetingInput } from '../../helpers/domain.js';
 
@@ -58,6 +60,13 @@ describe('which room is calling', () => {
   it('refuses a known room that is not invited (403) without asking it for a PIN', () => {
     const decision = identifyCaller(meeting().state, 'sip:khac@10.9.9.9', () => 'DC-X3');
     expect(decision).toEqual({ kind: 'refuse', status: 403, reason: 'not-invited' });
+  });
+
+  it('recognises an invited room whose address the directory learned after the meeting was made', () => {
+    expect(identifyCaller(meeting().state, 'sip:moi@10.9.9.2', () => 'DC-X2')).toEqual({
+      kind: 'point',
+      pointId: 'DC-X2',
+    });
   });
 
   it("refuses the hub: the chair's hall is not a point", () => {
@@ -180,5 +189,44 @@ describe("where a room's media goes", () => {
     expect(sendsToStatedAddress('10.20.30.41', '10.20.30.41')).toBe(true);
     expect(sendsToStatedAddress('10.20.30.41', '::ffff:10.20.30.41')).toBe(true);
     expect(sendsToStatedAddress('192.168.1.10', '203.0.113.7')).toBe(false);
+  });
+});
+
+describe("rooms' PINs", () => {
+  const digitsOf = (pointId: string, round: number, length: number) =>
+    // Every point draws the same PIN first: collisions are the rule here, not the exception.
+    String(round).padStart(length, '0');
+
+  it('are unique within a meeting: a contested PIN stays with the point invited first, the later one draws again', () => {
+    const pins = assignPins(['DC-X1', 'DC-X2', 'DC-X3'], digitsOf);
+    expect([...pins]).toEqual([
+      ['DC-X1', '000000'],
+      ['DC-X2', '000001'],
+      ['DC-X3', '000002'],
+    ]);
+    // A point invited later does not change anyone's PIN.
+    expect(assignPins(['DC-X1', 'DC-X2', 'DC-X3', 'DC-X4'], digitsOf).get('DC-X3')).toBe('000002');
+  });
+
+  it("are six digits for a province's meeting and eight for a national one", () => {
+    expect(pinLength(200)).toBe(6);
+    expect(pinLength(3400)).toBe(8);
+    const many = Array.from({ length: 300 }, (_, i) => `DC-${i}`);
+    expect(assignPins(many, digitsOf).get('DC-0')).toHaveLength(8);
+  });
+
+  it('are derived from the secret: the same on every node, another for another meeting, never the hub', () => {
+    const m = new Meeting().startSession();
+    const pins = meetingPins('s'.repeat(32), 'm1', m.state);
+    expect(pins).toEqual(meetingPins('s'.repeat(32), 'm1', m.state));
+    expect(pins.has(m.state.def.hubPointId)).toBe(false);
+    expect([...pins.values()].every((pin) => /^[0-9]{6}$/.test(pin))).toBe(true);
+    expect(new Set(pins.values()).size).toBe(pins.size);
+    const other = meetingPins('s'.repeat(32), 'm2', m.state);
+    expect([...other.values()]).not.toEqual([...pins.values()]);
+    expect(meetingPins('t'.repeat(32), 'm1', m.state)).not.toEqual(pins);
+    // The PIN the rules check is the one the secret gives.
+    const [pointId, pin] = [...pins][0] ?? ['', ''];
+    expect(checkPin(m.state, pins, `${pin}#`, 1)).toEqual({ kind: 'point', pointId });
   });
 });
