@@ -52,7 +52,7 @@ export interface MediaServiceOptions {
   /** Tells one participant (or, with `null`, everyone) to reconnect its media. */
   onReconnect: (participantId: string | null, reason: string) => void;
   /** Another page of the same point took over this participant's media. */
-  onReplaced?: (participantId: string) => void;
+  onReplaced?: (participantId: string, by: 'page' | 'device') => void;
   /** What one participant's link lets through changed (mediasoup). */
   onDownlink?: (participantId: string, view: DownlinkView) => void;
   /** The loudest open microphone of a meeting changed (mediasoup). */
@@ -68,7 +68,7 @@ export class MediaService {
   readonly bridge: MediaBridge;
   readonly #meetings: MeetingService;
   readonly #now: () => number;
-  readonly #onReplaced: (participantId: string) => void;
+  readonly #onReplaced: (participantId: string, by: 'page' | 'device') => void;
   readonly #participants = new Map<string, Map<string, MediaParticipant>>();
   readonly #gridPages = new Map<string, GridSelection>();
   readonly #activeSpeakers = new Map<string, ActiveSpeaker>();
@@ -134,6 +134,13 @@ export class MediaService {
         : [...(this.#participants.get(runtime.id)?.values() ?? [])].find(
             (p) => p.pointId === participant.pointId && p.id !== participant.id,
           );
+    if (other?.device !== undefined) {
+      // The room's hardware sends its picture and sound: a console of the point beside it only controls it.
+      throw new DomainError(
+        'POINT_ON_DEVICE',
+        'Hình và tiếng của điểm cầu do thiết bị hội nghị gửi; cửa sổ này chỉ điều khiển (the room system sends its media)',
+      );
+    }
     if (other !== undefined) {
       if (!takeOver) {
         throw new DomainError(
@@ -142,7 +149,7 @@ export class MediaService {
         );
       }
       this.leave(runtime.id, other.id);
-      this.#onReplaced(other.id);
+      this.#onReplaced(other.id, 'page');
       logger.info({ meetingId: runtime.id, pointId: participant.pointId }, 'join() | point media moved to a new page');
     }
     const result = await this.bridge.join(runtime.id, participant);
@@ -246,7 +253,14 @@ export class MediaService {
       throw new DomainError('MEDIA_UNAVAILABLE', 'Cầu truyền hình nhúng không nhận thiết bị SIP (no plain RTP bridge)');
     }
     const answers = await plain.open(meetingId, participant, streams, options);
-    this.#onBridge(meetingId, participant);
+    this.#onBridge(meetingId, { ...participant, device: 'sip' });
+    // A page of the point that was sending (a PC beside the codec) gives way: the room system is the room now.
+    for (const page of this.participantsOf(meetingId).filter(
+      (p) => p.pointId === participant.pointId && p.id !== participant.id && p.device === undefined,
+    )) {
+      this.leave(meetingId, page.id);
+      this.#onReplaced(page.id, 'device');
+    }
 
     return answers;
   }

@@ -22,6 +22,8 @@ export interface MediaParticipant {
   relayed?: 'parentHub' | 'parentSpeaker' | 'parentScreen';
   /** This console sends a shared screen (set while it does). */
   sharing?: boolean;
+  /** The point's room system (a SIP call), not a browser: a console of the point then only controls it. */
+  device?: 'sip';
 }
 
 /** A media source: the participant whose camera or microphone feeds a slot. */

@@ -393,9 +393,9 @@ export const MESSAGES = {
     doc: 'Media was lost; join the bridge again (`media:join`).',
   },
   'media:replaced': {
-    schema: z.object({}),
+    schema: z.object({ by: z.enum(['page', 'device']).optional() }),
     to: 'one participant',
-    doc: "Another page of the same point took over its media (`media:join` with `takeOver`); this page's media left the bridge.",
+    doc: "Another page of the same point took over its media (`media:join` with `takeOver`), or the point's room system called in (`by: 'device'`: the page then only controls it); this page's media left the bridge.",
   },
   'link:changed': {
     schema: z.object({ seq: z.number().int(), pointId: code, health, silent: z.boolean(), at: epochMs }),

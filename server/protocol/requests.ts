@@ -248,7 +248,7 @@ export const REQUESTS = {
   'media:join': {
     schema: z.strictObject({ takeOver: z.boolean().optional() }),
     who: 'anyone connected',
-    doc: "Join the media bridge. Embedded bridge: the ack carries an SDP offer with fixed slots (own microphone and camera in; program, audio and thumbnails out) and their labels. A point's room sends media from one page at a time: while another page of the same point is on the bridge this fails with `POINT_OPEN_ELSEWHERE`, unless `takeOver`, which moves the room's media here (the other page gets `media:replaced`).",
+    doc: "Join the media bridge. Embedded bridge: the ack carries an SDP offer with fixed slots (own microphone and camera in; program, audio and thumbnails out) and their labels. A point's room sends media from one page at a time: while another page of the same point is on the bridge this fails with `POINT_OPEN_ELSEWHERE`, unless `takeOver`, which moves the room's media here (the other page gets `media:replaced`). While the point's room system is in a SIP call it fails with `POINT_ON_DEVICE`, takeOver or not: the page then only controls the room.",
     ack: "`{ join: { bridge: 'werift', offer, slots } | { bridge: 'mediasoup', routerRtpCapabilities }, ice: { iceServers, expiresAt } }`: `iceServers` for RTCPeerConnection (TURN with credentials valid until `expiresAt`, never beyond the socket's link; empty without TURN_URLS)",
   },
   'media:answer': {

@@ -576,6 +576,9 @@ export const en: Dictionary = {
       open: 'This point is open in another window or computer. Only one window sends picture and sound; this one takes over when the other closes.',
       replaced: 'This point was opened in another window, so this one stopped sending and receiving picture and sound.',
       takeOver: 'Use this window',
+      device:
+        "Controlling the room system: the room's picture and sound come from its conference unit (SIP). Use this window to answer roll calls, request the floor and follow the meeting.",
+      deviceTile: 'The room system sends the picture',
     },
     self: 'This room’s camera',
     request: 'Request the floor',

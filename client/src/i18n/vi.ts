@@ -586,6 +586,9 @@ export const vi = {
       open: 'Điểm cầu này đang mở ở một cửa sổ hoặc máy khác. Chỉ một cửa sổ được gửi hình và tiếng; cửa sổ này sẽ tự nhận khi cửa sổ kia đóng.',
       replaced: 'Điểm cầu đã được mở ở một cửa sổ khác, nên cửa sổ này đã ngừng gửi và nhận hình, tiếng.',
       takeOver: 'Dùng cửa sổ này',
+      device:
+        'Điều khiển kèm thiết bị: hình và tiếng của điểm cầu do thiết bị hội nghị (SIP) gửi. Cửa sổ này dùng để điểm danh, xin phát biểu và theo dõi hội nghị.',
+      deviceTile: 'Thiết bị hội nghị đang gửi hình',
     },
     self: 'Hình ảnh điểm cầu này',
     request: 'Xin phát biểu',

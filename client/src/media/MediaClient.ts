@@ -30,9 +30,10 @@ export interface SlotStats extends InboundStats {
 
 /**
  * Whether another page of this point holds its media: `open` (it was there first; this page joins by itself once it
- * leaves) or `replaced` (it took over from this page).
+ * leaves), `replaced` (it took over from this page), or `device` (the room's hardware system is in a SIP call and
+ * sends the room's picture and sound: this page controls it, and joins by itself if the call ends).
  */
-export type Elsewhere = 'open' | 'replaced';
+export type Elsewhere = 'open' | 'replaced' | 'device';
 
 /** How often a page waiting for the point's other page to leave tries to join again. */
 const ELSEWHERE_RETRY_MS = 2000;
@@ -85,8 +86,12 @@ export class MediaClient {
       this.#downlink = view;
       options.onChange?.();
     });
-    options.socket.on('media:replaced', () => {
-      this.#leaveBridge('replaced');
+    options.socket.on('media:replaced', ({ by }) => {
+      if (by === 'device') {
+        this.#waitForTurn('device');
+      } else {
+        this.#leaveBridge('replaced');
+      }
     });
   }
 
@@ -252,16 +257,9 @@ export class MediaClient {
       return;
     }
     const ack = await request(this.#options.socket, 'media:join', takeOver ? { takeOver } : {});
-    if (!ack.ok && ack.error.code === 'POINT_OPEN_ELSEWHERE') {
-      // Not an error: the room is on another page. This one waits, and joins once that page has left.
-      this.#leaveBridge('open');
-      this.#elsewhereTimer = setTimeout(() => {
-        this.#elsewhereTimer = null;
-        if (this.#elsewhere === 'open') {
-          this.#clearElsewhere();
-          void this.#join().catch(() => undefined);
-        }
-      }, ELSEWHERE_RETRY_MS);
+    if (!ack.ok && (ack.error.code === 'POINT_OPEN_ELSEWHERE' || ack.error.code === 'POINT_ON_DEVICE')) {
+      // Not an error: the room is on another page, or its room system sends. This one waits, and joins once it left.
+      this.#waitForTurn(ack.error.code === 'POINT_ON_DEVICE' ? 'device' : 'open');
 
       return;
     }
@@ -331,6 +329,21 @@ export class MediaClient {
     this.#local = null;
     this.#slots = new Map();
     this.#options.onChange?.();
+  }
+
+  /** Leaves the bridge to whatever holds the point's media now, trying again now and then until it has gone. */
+  #waitForTurn(elsewhere: 'open' | 'device'): void {
+    this.#leaveBridge(elsewhere);
+    if (this.#elsewhereTimer !== null) {
+      clearTimeout(this.#elsewhereTimer);
+    }
+    this.#elsewhereTimer = setTimeout(() => {
+      this.#elsewhereTimer = null;
+      if (this.#elsewhere === elsewhere) {
+        this.#clearElsewhere();
+        void this.#join().catch(() => undefined);
+      }
+    }, ELSEWHERE_RETRY_MS);
   }
 
   #clearElsewhere(): void {

@@ -37,7 +37,13 @@ export function MediaBanners({ media }: { media: MediaView }) {
           {t('point.downlink.sourceLow')}
         </div>
       )}
-      {media.elsewhere !== null && (
+      {media.elsewhere === 'device' && (
+        // A console beside the room's codec: the codec sends, this page controls (roll call, requests, the program).
+        <div className="banner banner-info" role="status" data-testid="companion">
+          {t('point.elsewhere.device')}
+        </div>
+      )}
+      {media.elsewhere !== null && media.elsewhere !== 'device' && (
         <div className="banner banner-refused" role="alert" data-testid="open-elsewhere">
           {t(`point.elsewhere.${media.elsewhere}`)}{' '}
           <button type="button" onClick={media.takeOver} data-testid="take-over">

@@ -150,7 +150,13 @@ export function PointView({ client, view, state }: { client: MeetingClient; view
           <VideoTile
             stream={media.local}
             label={t('point.self')}
-            waiting={media.deviceError === null ? null : t('point.noCamera')}
+            waiting={
+              media.elsewhere === 'device'
+                ? t('point.elsewhere.deviceTile')
+                : media.deviceError === null
+                  ? null
+                  : t('point.noCamera')
+            }
             className="self"
             testId="self-view"
           />
