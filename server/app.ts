@@ -41,7 +41,7 @@ import { LinkHub } from './linking/LinkHub.js';
 import { UplinkService } from './linking/UplinkService.js';
 import { createLogger, setLogLevel } from './logger.js';
 import { startSip, type SipService } from './sip/SipService.js';
-import { sipRouter } from './http/sipRouter.js';
+import { sipAccountsRouter, sipRouter } from './http/sipRouter.js';
 import { MeetingService } from './meetings/MeetingService.js';
 import { createStores } from './createStores.js';
 import { rooms } from './signaling/rooms.js';
@@ -239,6 +239,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   app.use('/api/meetings', recordRouter({ meetings, auth, now, recordings: () => recordings }));
   let sip: SipService | null = null;
   app.use('/api/meetings', sipRouter({ meetings, auth, sip: () => sip }));
+  app.use('/api/sip', sipAccountsRouter({ meetings, auth, sip: () => sip }));
   app.use('/api', tasksRouter({ meetings, auth, now }));
   const documentStore: DocumentStore =
     redis === undefined
@@ -297,7 +298,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     onSlots: (participantId, slots) => signaling.io.to(participantId).emit('media:slots', { slots }),
     onReconnect: (participantId, reason) =>
       (participantId === null ? signaling.io : signaling.io.to(participantId)).emit('media:reconnect', { reason }),
-    onReplaced: (participantId) => signaling.io.to(participantId).emit('media:replaced', {}),
+    onReplaced: (participantId, by) => signaling.io.to(participantId).emit('media:replaced', { by }),
     onDownlink: (participantId, view) => signaling.io.to(participantId).emit('media:downlink', view),
     onActiveSpeaker: (meetingId, speaker) =>
       signaling.io.to(rooms.staff(meetingId)).emit('media:activeSpeaker', speaker),

@@ -3,6 +3,7 @@ import { DomainError } from '../domain/core/errors.js';
 import type { Actor } from '../domain/core/model.js';
 import { conferenceNumberOf } from '../domain/sip/conferenceNumber.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
+import { REALM } from '../sip/Registrar.js';
 import type { SipService } from '../sip/SipService.js';
 import type { HttpAuth } from './auth.js';
 
@@ -92,6 +93,45 @@ export function sipRouter({
     }
     service.calls.hangUp(call.callId);
     res.status(204).end();
+  });
+
+  return router;
+}
+
+/**
+ * A point's account for registering its room system (REGISTER with digest, for a room behind NAT): the administrator
+ * gives it to the room's technician. `GET /api/sip/points/:code/account`.
+ */
+export function sipAccountsRouter({
+  meetings,
+  auth,
+  sip,
+}: {
+  meetings: MeetingService;
+  auth: HttpAuth;
+  sip: () => SipService | null;
+}): Router {
+  const router = Router();
+  router.get('/points/:code/account', async (req, res) => {
+    await auth.requireRole(req, res, 'admin');
+    const service = sip();
+    if (service === null) {
+      throw new DomainError('SIP_OFF', 'Chưa bật SIP cho thiết bị hội nghị (SIP is off: set SIP_PORT)');
+    }
+    const point = meetings.directory.points.find((p) => p.code === req.params.code);
+    if (point === undefined) {
+      throw new DomainError('NOT_FOUND', `Không có điểm cầu mã ${req.params.code} (no such point)`);
+    }
+    const binding = service.registrar.bindingOf(point.code);
+    const host = service.address.includes(':') ? `[${service.address}]` : service.address;
+    res.json({
+      username: point.code,
+      password: service.registrar.passwordOf(point.code),
+      realm: REALM,
+      registrar: `sip:${host}:${service.port}`,
+      aor: `sip:${point.code}@${host}:${service.port}`,
+      registered: binding === null ? null : { address: binding.address, expiresAt: binding.expiresAt },
+    });
   });
 
   return router;

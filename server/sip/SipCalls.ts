@@ -125,7 +125,7 @@ export class SipCalls implements CallHost {
     const inCall = new Set([...this.calls.values()].filter((c) => c.meetingId === meetingId).map((c) => c.pointId));
     const rooms = state.def.points.filter(
       (p) =>
-        p.sipUri != null &&
+        (p.sipUri != null || this.options.registrar?.bindingOf(p.code) != null) &&
         p.code !== state.def.hubPointId &&
         state.points[p.code]?.connected !== true &&
         !inCall.has(p.code),
@@ -167,6 +167,18 @@ export class SipCalls implements CallHost {
         this.#info(request);
 
         return;
+      case 'REGISTER': {
+        const registrar = this.options.registrar;
+        if (registrar === undefined) {
+          this.respond(request, 405, 'Method Not Allowed', { headers: { allow: ALLOW } });
+
+          return;
+        }
+        const { status, reason, headers } = registrar.register(request, remote);
+        this.respond(request, status, reason, headers === undefined ? undefined : { headers });
+
+        return;
+      }
       default:
         this.respond(request, 405, 'Method Not Allowed', { headers: { allow: ALLOW } });
     }

@@ -4,6 +4,7 @@ import { PROGRAM_FORMAT } from '../program/format.js';
 import { ProgramService } from '../program/ProgramService.js';
 import type { TelemetryService } from '../telemetry/TelemetryService.js';
 import { roomSample } from './roomHealth.js';
+import { Registrar } from './Registrar.js';
 import { SipCalls, type SipCallsOptions } from './SipCalls.js';
 import { SipUserAgent } from './SipUserAgent.js';
 
@@ -19,6 +20,8 @@ export interface SipService {
   readonly port: number;
   /** `sip:<number>@address:port` for a meeting's conference number. */
   dialInUri(conferenceNumber: string): string;
+  /** Rooms that register to be called behind NAT, and each point's password. */
+  readonly registrar: Registrar;
   close(): void;
 }
 
@@ -26,7 +29,7 @@ export interface SipService {
  * Starts SIP when it is configured (SIP_PORT) and the bridge can carry plain RTP (mediasoup); otherwise `null`,
  * saying why when SIP was asked for.
  */
-type StartOptions = Omit<SipCallsOptions, 'relay' | 'program' | 'pinSecret' | 'ffmpeg'> & {
+type StartOptions = Omit<SipCallsOptions, 'relay' | 'program' | 'pinSecret' | 'ffmpeg' | 'registrar'> & {
   telemetry?: TelemetryService;
 };
 
@@ -50,7 +53,12 @@ export async function startSip(config: Config, options: StartOptions): Promise<S
     ffmpeg: config.FFMPEG_PATH,
     format: { ...PROGRAM_FORMAT, fps: config.PROGRAM_FPS },
   });
+  const registrar = new Registrar({
+    secret: config.JWT_SECRET,
+    isPoint: (code) => options.meetings.directory.points.some((p) => p.code === code),
+  });
   const calls = new SipCalls({
+    registrar,
     ...options,
     program,
     relay: { listenIp, ports: { min: config.SIP_RTP_PORT_MIN, max: config.SIP_RTP_PORT_MAX } },
@@ -84,6 +92,7 @@ export async function startSip(config: Config, options: StartOptions): Promise<S
   return {
     calls,
     program,
+    registrar,
     address: announcedIp,
     port: config.SIP_PORT,
     dialInUri: (number) => `sip:${number}@${host}${config.SIP_PORT === 5060 ? '' : `:${config.SIP_PORT}`}`,

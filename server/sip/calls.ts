@@ -7,6 +7,7 @@ import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { ProgramService } from '../program/ProgramService.js';
 import type { TokenBucket } from '../signaling/TokenBucket.js';
+import type { Registrar } from './Registrar.js';
 import type { RoomMedia } from './roomMedia.js';
 import type { SipUserAgent } from './SipUserAgent.js';
 import type { SipRequest } from './sipWire.js';
@@ -25,6 +26,8 @@ export interface SipCallsOptions {
   pinSecret: string;
   /** ffmpeg, which makes the prompts' sound (FFMPEG_PATH). */
   ffmpeg?: string | undefined;
+  /** Rooms registered to be called behind NAT (REGISTER with digest). */
+  registrar?: Registrar | undefined;
   now?: () => number;
 }
 
@@ -103,7 +106,7 @@ export interface CallHost {
 
 export const SYSTEM: Actor = { role: 'system' };
 
-export const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO';
+export const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REGISTER';
 
 /** The participant a room's call is on the bridge as (one per point: a new call replaces the old). */
 export const roomParticipantId = (meetingId: string, pointId: string) => `sip:${meetingId}:${pointId}`;

@@ -55,7 +55,15 @@ export async function answerInvite(host: CallHost, request: SipRequest, remote: 
 
     return;
   }
-  const decision = identifyCaller(runtime.state, request.headers.from.uri, (address) => host.directoryPointOf(address));
+  // A room on file by its address, or one that registered as its point from where it calls now.
+  const decision = identifyCaller(
+    runtime.state,
+    request.headers.from.uri,
+    (address) =>
+      host.directoryPointOf(address) ??
+      host.options.registrar?.pointCalling(request.headers.from.uri, remote.address) ??
+      null,
+  );
   if (decision.kind === 'refuse') {
     host.refuse(request, runtime.id, decision.reason, request.headers.from.uri);
 

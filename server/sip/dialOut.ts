@@ -30,8 +30,10 @@ export async function placeCall(host: CallHost, meetingId: string, pointId: stri
   if (state.points[pointId] === undefined || pointId === state.def.hubPointId) {
     throw new DomainError('NOT_INVITED', 'Điểm cầu không được mời dự hội nghị này (point not invited)');
   }
+  // A room that registered is called where it registered from (behind NAT); else at its directory address.
+  const registered = host.options.registrar?.bindingOf(pointId)?.target ?? null;
   const address = normaliseSipAddress(state.def.points.find((p) => p.code === pointId)?.sipUri ?? '');
-  if (address === null) {
+  if (address === null && registered === null) {
     throw new DomainError(
       'NO_SIP_ADDRESS',
       'Điểm cầu chưa có địa chỉ SIP trong danh bạ (the point has no SIP address)',
@@ -65,7 +67,7 @@ export async function placeCall(host: CallHost, meetingId: string, pointId: stri
   const number = conferenceNumberOf(state.def);
   const hostPart = agent.announcedIp.includes(':') ? `[${agent.announcedIp}]` : agent.announcedIp;
   const ours = `sip:${number}@${hostPart}:${agent.port}`;
-  const target = dialUri(address);
+  const target = registered ?? dialUri(address ?? '');
   const call: Call = {
     callId,
     direction: 'out',

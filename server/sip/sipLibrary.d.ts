@@ -51,3 +51,25 @@ declare module 'sip' {
   export function parse(text: string | Buffer): SipMessage | undefined;
   export function stringify(message: SipMessage): string;
 }
+
+/** The digest arithmetic of the `sip` package (RFC 2617 as SIP uses it). */
+declare module 'sip/digest.js' {
+  import type { SipMessage } from 'sip';
+  export function kd(...parts: string[]): string;
+  export function calculateDigest(ctx: {
+    ha1: string;
+    method: string;
+    nonce: string;
+    nc?: string | undefined;
+    cnonce?: string | undefined;
+    qop?: string | undefined;
+    uri: string;
+    entity?: string | undefined;
+  }): string;
+  export function signRequest(
+    ctx: Record<string, unknown>,
+    request: SipMessage,
+    response: SipMessage,
+    creds: { user: string; password: string },
+  ): SipMessage;
+}

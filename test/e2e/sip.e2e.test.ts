@@ -34,6 +34,9 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
     let secure: BaresipRoom;
     /** A room whose address the directory does not hold: it keys its point's PIN. */
     let unlisted: BaresipRoom;
+    /** A room behind NAT: it registers with its point's password and is called where it registered. */
+    let registered: BaresipRoom | undefined;
+    let sipPort: number;
     let meeting: MeetingRuntime;
     let chair: Page;
     let technician: Page;
@@ -41,7 +44,7 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
     const participantId = () => `sip:${meeting.id}:DC-X1`;
 
     beforeAll(async () => {
-      const sipPort = await freePort();
+      sipPort = await freePort();
       t = await startTestServer({
         env: await bridgeEnv('mediasoup', {
           SIP_PORT: String(sipPort),
@@ -102,6 +105,7 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
       await called?.close();
       await secure?.close();
       await unlisted?.close();
+      await registered?.close();
       await browser?.close();
       await t?.close();
     });
@@ -188,6 +192,47 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
       await room.sendDigits('*');
       await eventually(async () => expect(meeting.state.queue).toHaveLength(1));
     }, 60_000);
+
+    it("a console of the point beside the codec controls the room: told the codec sends, it answers a roll call with the headcount and asks with a topic, while the room's media stays the codec's", async () => {
+      const { page: companion } = await openConsole(browser, t.url, await t.token('point', 'DC-X1', 'sip1'), {
+        width: 1366,
+        height: 768,
+      });
+      await companion.getByTestId('companion').waitFor({ timeout: 30_000 });
+      expect(await companion.getByTestId('companion').innerText()).toContain('Điều khiển kèm thiết bị');
+      expect(await companion.getByTestId('self-view').innerText()).toContain('Thiết bị hội nghị đang gửi hình');
+      expect(await companion.getByTestId('take-over').count()).toBe(0);
+      // The room's picture and sound are still the codec's: no page of the point is on the bridge.
+      const onBridge = t.server.media.participantsOf('sip1').filter((p) => p.pointId === 'DC-X1');
+      expect(onBridge.map((p) => [p.id, p.device])).toEqual([[participantId(), 'sip']]);
+      // A roll call answered in full from the console (the remote's "1" cannot say who presides).
+      await meeting.execute({ type: 'rollcall.close' }, { role: 'chair' });
+      await meeting.execute({ type: 'rollcall.start' }, { role: 'chair' });
+      await companion.getByTestId('rollcall-confirm').waitFor({ timeout: 30_000 });
+      await companion.locator('input[name="headcount"]').fill('17');
+      await companion.locator('input[name="presidingName"]').fill('Hoàng Thị Mai');
+      await companion.locator('input[name="presidingTitle"]').fill('Chủ tịch UBND xã');
+      await companion.getByTestId('rollcall-confirm').click();
+      await eventually(async () =>
+        expect(meeting.state.rollCalls.at(-1)?.confirmations['DC-X1']).toMatchObject({
+          headcount: 17,
+          presiding: { name: 'Hoàng Thị Mai', title: 'Chủ tịch UBND xã' },
+        }),
+      );
+      // The request the remote made shows here; withdrawn, and asked again with a topic.
+      await companion.getByTestId('request-state').waitFor();
+      await companion.getByTestId('request-state').getByRole('button').click();
+      await eventually(async () => expect(meeting.state.queue).toEqual([]));
+      await companion.locator('textarea[name="topic"], input[name="topic"]').fill('Đường giao thông liên xã');
+      await companion.getByTestId('request-floor').click();
+      await eventually(async () =>
+        expect(meeting.state.queue.map((id) => meeting.state.requests[id]?.topic)).toEqual([
+          'Đường giao thông liên xã',
+        ]),
+      );
+      expect(t.server.media.participantsOf('sip1').filter((p) => p.pointId === 'DC-X1')).toHaveLength(1);
+      await companion.context().close();
+    }, 90_000);
 
     it('the chair sees the room in the program while it holds the floor, at the size it sends, and hears it', async () => {
       await meeting.execute({ type: 'floor.grant', pointId: 'DC-X1' }, { role: 'chair' });
@@ -314,5 +359,33 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
       await unlisted.hangUp();
       await eventually(async () => expect(meeting.state.points['DC-X4']?.connected).toBe(false));
     }, 120_000);
+
+    it("a room registers with its point's password (digest) and is called where it registered, with no address on file", async () => {
+      const account = (await (
+        await fetch(`${t.url}/api/sip/points/DC-H2/account`, { headers: { 'x-api-key': ADMIN_KEY } })
+      ).json()) as { username: string; password: string; realm: string; registered: unknown };
+      expect(account).toMatchObject({ username: 'DC-H2', realm: 'diemcau', registered: null });
+      expect(account.password).toMatch(/^[A-Za-z0-9]{16}$/);
+      registered = await startBaresipRoom({
+        user: 'DC-H2',
+        rgb: [...CAMERA_COLOURS.yellow],
+        ip: '127.0.0.6',
+        register: { registrar: `127.0.0.1:${sipPort}`, password: account.password },
+      });
+      await eventually(async () => expect(t.server.sip?.registrar.bindingOf('DC-H2')?.address).toBe('127.0.0.6'));
+      const dialled = await fetch(`${t.url}/api/meetings/sip1/points/DC-H2/dial`, {
+        method: 'POST',
+        headers: { 'x-api-key': ADMIN_KEY },
+      });
+      expect(dialled.status).toBe(201);
+      await eventually(async () => {
+        expect(meeting.state.points['DC-H2']?.connected).toBe(true);
+        expect(t.server.sip?.calls.callsOf('sip1')).toContainEqual(
+          expect.objectContaining({ pointId: 'DC-H2', direction: 'out', state: 'connected', video: 'H264' }),
+        );
+      }, 30_000);
+      await registered.hangUp();
+      await eventually(async () => expect(meeting.state.points['DC-H2']?.connected).toBe(false));
+    }, 90_000);
   },
 );

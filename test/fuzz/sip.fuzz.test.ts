@@ -186,6 +186,9 @@ describe.skipIf(!mediasoupAvailable())('fuzzing SIP at the coordinator', () => {
       case 'INFO':
       case 'CANCEL':
         return [481];
+      case 'REGISTER':
+        // Challenged (no credentials), or refused once an address has guessed too often.
+        return [401, 403];
       default:
         return [405];
     }

@@ -51,7 +51,10 @@ export async function startBaresipRoom({
   srtp = false,
   size = '640x360',
   ip = '127.0.0.1',
+  register,
 }: {
+  /** Registers at the coordinator as `user` with this password (a room behind NAT), instead of waiting to be known. */
+  register?: { registrar: string; password: string };
   /** The room's own loopback address (a room is another host: never the coordinator's address). */
   ip?: string;
   user: string;
@@ -108,7 +111,9 @@ export async function startBaresipRoom({
   );
   await writeFile(
     join(dir, 'accounts'),
-    `<sip:${user}@${ip}:${sipPort}>;regint=0;answermode=auto${srtp ? ';mediaenc=srtp-mand' : ''}\n`,
+    register === undefined
+      ? `<sip:${user}@${ip}:${sipPort}>;regint=0;answermode=auto${srtp ? ';mediaenc=srtp-mand' : ''}\n`
+      : `<sip:${user}@${register.registrar}>;auth_pass=${register.password};regint=120;answermode=auto\n`,
   );
   let output = '';
   const child: ChildProcess = spawn('baresip', ['-n', ip, '-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
