@@ -1,7 +1,13 @@
 import type * as sip from 'sip';
 import { normaliseSipAddress } from '../domain/sip/sipAddress.js';
 import { REFUSAL_STATUS, REFUSAL_WORDS, type RefusalReason } from '../domain/sip/callers.js';
-import { CALL_STATE_WORDS, DEFAULT_REDIAL, redialDelay, type CallState } from '../domain/sip/callState.js';
+import {
+  CALL_STATE_WORDS,
+  DEFAULT_REDIAL,
+  MEDIA_TIMEOUT_MS,
+  redialDelay,
+  type CallState,
+} from '../domain/sip/callState.js';
 import { dtmfAction } from '../domain/sip/dtmf.js';
 import { PIN_GUESSES_PER_ADDRESS, PIN_GUESS_WINDOW_MS } from '../domain/sip/pins.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
@@ -49,6 +55,8 @@ export class SipCalls implements CallHost {
   readonly #unsubscribe: () => void;
   /** Each meeting's PINs, made again when its invitations change. */
   readonly #pins = new Map<string, { invited: readonly string[]; pins: Map<string, string> }>();
+  /** Each connected call's bytes received from its room, and when they last grew. */
+  readonly #received = new Map<string, { bytes: number; at: number }>();
   /** When each address keyed a wrong PIN, within the last window. */
   readonly #wrongPins = new Map<string, number[]>();
 
@@ -106,6 +114,24 @@ export class SipCalls implements CallHost {
         video,
         audio,
       }));
+  }
+
+  /**
+   * What a connected call's room has sent so far (sampled with the rooms' health): a room whose media stopped for
+   * `MEDIA_TIMEOUT_MS` is hung up as lost, and called back.
+   */
+  mediaReceived(callId: string, bytes: number): void {
+    const call = this.calls.get(callId);
+    if (call?.state !== 'connected') {
+      return;
+    }
+    const seen = this.#received.get(callId);
+    if (seen === undefined || bytes > seen.bytes) {
+      this.#received.set(callId, { bytes, at: this.now() });
+    } else if (this.now() - seen.at >= MEDIA_TIMEOUT_MS) {
+      logger.warn({ callId, pointId: call.pointId }, 'no media from the room: the call is lost');
+      this.hangUp(callId, 'lost');
+    }
   }
 
   isConnected(callId: string): boolean {
@@ -279,6 +305,7 @@ export class SipCalls implements CallHost {
       return;
     }
     this.calls.delete(call.callId);
+    this.#received.delete(call.callId);
     if (call.ackTimer !== null) {
       clearTimeout(call.ackTimer);
     }

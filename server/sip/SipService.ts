@@ -50,6 +50,7 @@ export async function startSip(config: Config, options: StartOptions): Promise<S
   }
   const program = new ProgramService({
     media: options.media,
+    meetings: options.meetings,
     ffmpeg: config.FFMPEG_PATH,
     format: { ...PROGRAM_FORMAT, fps: config.PROGRAM_FPS },
   });
@@ -108,13 +109,17 @@ export async function startSip(config: Config, options: StartOptions): Promise<S
 async function sampleRooms(calls: SipCalls, media: SipCallsOptions['media'], options: StartOptions): Promise<void> {
   const telemetry = options.telemetry;
   const plain = media.bridge.plain;
-  if (telemetry === undefined || plain === undefined) {
+  if (plain === undefined) {
     return;
   }
   for (const call of calls.connectedCalls()) {
     const runtime = options.meetings.loaded(call.meetingId);
     const streams = await plain.streamStats(call.participantId);
-    if (runtime !== undefined && streams.length > 0 && calls.isConnected(call.callId)) {
+    calls.mediaReceived(
+      call.callId,
+      streams.reduce((sum, s) => sum + s.bytesReceived, 0),
+    );
+    if (telemetry !== undefined && runtime !== undefined && streams.length > 0 && calls.isConnected(call.callId)) {
       telemetry.ingest(runtime, call.pointId, roomSample(streams), {
         kind: 'sip',
         video: call.video,

@@ -23,6 +23,9 @@ export interface BaresipRoom {
   address: string;
   dial(uri: string): Promise<void>;
   hangUp(): Promise<void>;
+  /** The room vanishes (power or network lost): the process is stopped, so it sends nothing and answers nothing. */
+  pause(): void;
+  resume(): void;
   /** Keys on the remote: RFC 4733 telephone-events on the call's sound. */
   sendDigits(keys: string): Promise<void>;
   /**
@@ -137,6 +140,8 @@ export async function startBaresipRoom({
     address: `${user}@${ip}:${sipPort}`,
     dial: (uri) => command('dial', uri),
     hangUp: () => command('hangup'),
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     async sendDigits(keys) {
       for (const key of keys) {
         await command('sndcode', key);

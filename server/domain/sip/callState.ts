@@ -78,3 +78,9 @@ export function redialDelay(state: CallState, attempt: number, policy: RedialPol
 
   return Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** (attempt - 1));
 }
+
+/**
+ * A connected room from which no media has come for this long is gone (power or network lost: no BYE ever comes): its
+ * call ends as an unexpected drop (`lost`), an outage in the attendance, and is called back.
+ */
+export const MEDIA_TIMEOUT_MS = 20_000;
