@@ -9,6 +9,7 @@ import type { PipedProducer, PlainStreamAnswer, PlainStreamOffer } from './Media
 import {
   planRouting,
   programFeed,
+  nextSpeaker,
   programSources,
   type GridSelection,
   type MediaParticipant,
@@ -223,6 +224,13 @@ export class MediaService {
     }
 
     return programSources(this.#meetings.get(meetingId).state, this.participantsOf(meetingId), this.#now());
+  }
+
+  /** The likely next speaker's participant here (the queue's head), or `null`. */
+  nextSpeakerOf(meetingId: string): MediaParticipant | null {
+    return this.#meetings.has(meetingId)
+      ? nextSpeaker(this.#meetings.get(meetingId).state, this.participantsOf(meetingId))
+      : null;
   }
 
   /**

@@ -145,6 +145,13 @@ export function programSources(
   };
 }
 
+/** The room at the head of the speaker queue, on this bridge: the likely next speaker (its program source kept warm). */
+export function nextSpeaker(state: MeetingState, participants: readonly MediaParticipant[]): MediaParticipant | null {
+  const head = state.requests[state.queue[0] ?? '']?.pointId;
+
+  return head === undefined ? null : (participants.find((p) => p.pointId === head && p.relayed === undefined) ?? null);
+}
+
 /**
  * The console whose shared screen is the meeting's content: while the meeting shows a screen, the presenter's console
  * that shares one (a hub console for the hub, the point's room for a point); while it relays a screen its parent

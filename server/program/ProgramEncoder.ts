@@ -17,6 +17,11 @@ export interface ProgramSources {
   hub: string | null;
   /** The floor holder's voice: in the mix, not in the "minus" its own room hears. */
   holder: string | null;
+  /**
+   * Who will likely speak next (the queue's head): its picture and voice are decoded ahead, neither shown nor heard,
+   * so that the chair's grant switches the program at once instead of after a new decoder's first key frame.
+   */
+  next?: string | null;
 }
 
 export interface ProgramEncoderOptions {
@@ -48,6 +53,8 @@ export class ProgramEncoder {
   #encoder: ChildProcess | null = null;
   #clock: NodeJS.Timeout | null = null;
   #sources: ProgramSources = { video: null, hub: null, holder: null };
+  /** The decoders the sources want (shown, heard, or kept warm). */
+  #wanted = new Set<string>();
   #shown: string | null = null;
   #lastFrame: Buffer;
   #startedAt = 0;
@@ -82,11 +89,16 @@ export class ProgramEncoder {
         kind: 'video',
       });
     }
-    for (const voice of [sources.hub, sources.holder]) {
+    for (const voice of [sources.hub, sources.holder, sources.next ?? null]) {
       if (voice !== null) {
         wanted.set(keyOf(voice, 'audio', false), { participantId: voice, kind: 'audio', screen: false });
       }
     }
+    const next = sources.next ?? null;
+    if (next !== null) {
+      wanted.set(keyOf(next, 'video', false), { participantId: next, kind: 'video', screen: false });
+    }
+    this.#wanted = new Set(wanted.keys());
     for (const [key, decoder] of this.#decoders) {
       // The picture on show stays until the next one is decoded.
       if (!wanted.has(key) && key !== this.#shown) {
@@ -99,6 +111,13 @@ export class ProgramEncoder {
         void this.#startDecoder(key, source);
       }
     }
+  }
+
+  /** Whose pictures are decoded now, shown or kept warm (tests and metrics). */
+  get picturesDecoded(): string[] {
+    return [...this.#decoders]
+      .filter(([key, decoder]) => key.endsWith('|video') && decoder.frame !== null)
+      .map(([key]) => key.slice(0, -'|video'.length));
   }
 
   /** Frames the encoder has been given so far (the program's progress, for tests and metrics). */
@@ -265,9 +284,7 @@ export class ProgramEncoder {
   }
 
   #isWanted(key: string): boolean {
-    const video = this.#sources.video;
-
-    return video !== null && keyOf(video.participantId, 'video', video.screen) === key;
+    return this.#wanted.has(key);
   }
 
   #voice(participantId: string | null): Buffer | null {

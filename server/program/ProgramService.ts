@@ -1,5 +1,7 @@
 import { createLogger } from '../logger.js';
+import { QUEUE_EVENTS } from '../domain/core/events.js';
 import type { MediaService } from '../media/MediaService.js';
+import type { MeetingService } from '../meetings/MeetingService.js';
 import { PROGRAM_RTP, type ProgramFormat } from './format.js';
 import { ProgramEncoder, type ProgramSources } from './ProgramEncoder.js';
 
@@ -28,19 +30,38 @@ export class ProgramService {
   readonly #ffmpeg: string;
   readonly #format: ProgramFormat;
   readonly #programs = new Map<string, MeetingProgram>();
-  readonly #unsubscribe: () => void;
+  readonly #unsubscribe: (() => void)[];
 
-  constructor({ media, ffmpeg, format }: { media: MediaService; ffmpeg: string; format: ProgramFormat }) {
+  constructor({
+    media,
+    meetings,
+    ffmpeg,
+    format,
+  }: {
+    media: MediaService;
+    meetings?: MeetingService;
+    ffmpeg: string;
+    format: ProgramFormat;
+  }) {
     this.#media = media;
     this.#ffmpeg = ffmpeg;
     this.#format = format;
-    this.#unsubscribe = media.onRouted((meetingId) => {
+    const follow = (meetingId: string) => {
       if (this.#programs.has(meetingId)) {
         void this.#follow(meetingId).catch((error: unknown) =>
           logger.warn({ err: error, meetingId }, 'the program did not follow the routing'),
         );
       }
-    });
+    };
+    this.#unsubscribe = [
+      media.onRouted(follow),
+      meetings?.onEvents((runtime, events) => {
+        // The queue changed: who speaks next (kept warm) may be another room.
+        if (events.some((e) => QUEUE_EVENTS.includes(e.type))) {
+          follow(runtime.id);
+        }
+      }) ?? (() => undefined),
+    ];
   }
 
   /** A room joins the program (the encoder starts with the first). */
@@ -99,7 +120,7 @@ export class ProgramService {
   }
 
   close(): void {
-    this.#unsubscribe();
+    this.#unsubscribe.forEach((unsubscribe) => unsubscribe());
     for (const [meetingId, program] of [...this.#programs]) {
       for (const participantId of [...program.rooms.keys()]) {
         this.removeRoom(meetingId, participantId);
@@ -119,6 +140,7 @@ export class ProgramService {
       video: feed.video === null ? null : { participantId: feed.video, screen: feed.screen },
       hub: hub?.id ?? null,
       holder: holder?.id ?? null,
+      next: this.#media.nextSpeakerOf(meetingId)?.id ?? null,
     };
     encoder.update(sources);
     for (const room of program.rooms.values()) {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { linkOutgoing, planRouting, programSpeaker, type MediaParticipant } from '../../../server/media/routing.js';
+import {
+  linkOutgoing,
+  nextSpeaker,
+  planRouting,
+  programSpeaker,
+  type MediaParticipant,
+} from '../../../server/media/routing.js';
 import { Meeting, smallMeetingInput } from '../../helpers/domain.js';
 
 const chair: MediaParticipant = { id: 'c1', role: 'chair', pointId: null };
@@ -17,6 +23,16 @@ const linkUp = (m: Meeting) => {
 const everyone = [chair, cochair, tech, pt('X1'), pt('X2'), pt('X3'), pt('X4'), pt('H1'), pt('H2')];
 
 describe('routing policy', () => {
+  it("the likely next speaker is the queue's head, on this bridge (its program source is decoded ahead)", () => {
+    const m = new Meeting().startSession();
+    expect(nextSpeaker(m.state, everyone)).toBeNull();
+    m.request('DC-X3');
+    m.request('DC-X1');
+    expect(nextSpeaker(m.state, everyone)?.id).toBe('p-X3');
+    // A head whose room is not on this bridge (not connected here) has nothing to decode.
+    expect(nextSpeaker(m.state, [chair, pt('X1')])).toBeNull();
+  });
+
   it('every point receives the program: the hub and nobody else while no one holds the floor', () => {
     const m = new Meeting().startSession();
     const plan = planRouting(m.state, everyone, m.now);
