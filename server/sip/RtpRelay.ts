@@ -4,6 +4,9 @@ import { once } from 'node:events';
 import { isIPv6 } from 'node:net';
 import { TelephoneEvents } from './telephoneEvents.js';
 
+/** A room silent this long from where it was latched may be latched again elsewhere (a NAT rebinding). */
+const RELATCH_AFTER_MS = 3000;
+
 /** The bridge's sound comes every 20 ms; this long without it, words are said in a stream of our own. */
 const BRIDGE_SILENT_AFTER_MS = 500;
 
@@ -25,6 +28,9 @@ export class RtpRelay {
   /** Payload type from the bridge → the room's own, on the way down. */
   readonly #downlink = new Map<number, number>();
   #closed = false;
+  /** When the room's packets last came from where it is latched (0: none yet). */
+  #latchedAt = 0;
+  readonly #now: () => number;
   /** Words being said to the room (a prompt): the bytes left, in the room's codec. */
   #saying: { bytes: Buffer; payloadType: number; done: () => void } | null = null;
   /** When the bridge last sent sound down: while it does, a prompt takes the place of its payloads. */
@@ -37,7 +43,9 @@ export class RtpRelay {
     outerRtcp: dgram.Socket | null,
     inner: dgram.Socket,
     room: { address: string; port: number; rtcpPort: number | null } | null,
+    now: () => number,
   ) {
+    this.#now = now;
     this.#outer = outer;
     this.#outerRtcp = outerRtcp;
     this.#inner = inner;
@@ -57,6 +65,7 @@ export class RtpRelay {
     room,
     telephoneEvent,
     onKey,
+    now = Date.now,
   }: {
     listenIp: string;
     ports: { min: number; max: number };
@@ -64,6 +73,7 @@ export class RtpRelay {
     room: { address: string; port: number; rtcpPort: number | null } | null;
     telephoneEvent: number | null;
     onKey: (key: string) => void;
+    now?: () => number;
   }): Promise<RtpRelay> {
     const type = isIPv6(listenIp) ? 'udp6' : 'udp4';
     const [outer, outerRtcp] = await bindPair(type, listenIp, ports, !rtcpMux);
@@ -71,11 +81,13 @@ export class RtpRelay {
     inner.on('error', () => undefined);
     inner.bind(0, '127.0.0.1');
     await once(inner, 'listening');
-    const relay = new RtpRelay(outer, outerRtcp, inner, room);
+    const relay = new RtpRelay(outer, outerRtcp, inner, room, now);
     const events = telephoneEvent === null ? null : new TelephoneEvents(telephoneEvent);
     outer.on('message', (packet, from) => {
       // Comedia: the room's packets say where it is (a NAT's outside address), and its sound is answered there.
-      relay.#room = { address: from.address, port: from.port };
+      if (!relay.#latch(from.address, from.port)) {
+        return;
+      }
       if (rtcpMux) {
         relay.#roomRtcp = relay.#room;
       }
@@ -93,6 +105,10 @@ export class RtpRelay {
       relay.#toBridge(packet);
     });
     outerRtcp?.on('message', (packet, from) => {
+      // The room's RTCP comes from the host its RTP is latched to.
+      if (relay.#room !== null && relay.#latchedAt !== 0 && from.address !== relay.#room.address) {
+        return;
+      }
       relay.#roomRtcp = { address: from.address, port: from.port };
       relay.#toBridge(packet);
     });
@@ -225,6 +241,23 @@ export class RtpRelay {
     this.#own.seq = (this.#own.seq + 1) & 0xffff;
     this.#own.ts = (this.#own.ts + 160) >>> 0;
     this.#send(this.#outer, Buffer.concat([header, payload]), this.#room);
+  }
+
+  /**
+   * Whether a packet from `address:port` is the room's. The first packets latch the room where they come from (a
+   * NAT's outside); packets from anywhere else are dropped (someone on the network cannot take a room's call over),
+   * unless the room has been silent from its latched place for a while (its NAT gave it another port).
+   */
+  #latch(address: string, port: number): boolean {
+    const now = this.#now();
+    const here = this.#room !== null && this.#room.address === address && this.#room.port === port;
+    if (!here && this.#latchedAt !== 0 && now - this.#latchedAt < RELATCH_AFTER_MS) {
+      return false;
+    }
+    this.#room = { address, port };
+    this.#latchedAt = now;
+
+    return true;
   }
 
   #toBridge(packet: Buffer): void {

@@ -1,0 +1,67 @@
+import dgram from 'node:dgram';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RtpRelay } from '../../../server/sip/RtpRelay.js';
+import { freePort, until } from '../../helpers/poll.js';
+
+/** An RTP packet whose payload says who sent it. */
+const packet = (who: string) => Buffer.concat([Buffer.from([0x80, 9, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]), Buffer.from(who)]);
+const who = (p: Buffer) => p.subarray(12).toString();
+
+describe("a room's media relay latches to the room", () => {
+  const sockets: dgram.Socket[] = [];
+  let relay: RtpRelay | null = null;
+  afterEach(() => {
+    sockets.splice(0).forEach((s) => s.close());
+    relay?.close();
+  });
+  const bound = async () => {
+    const socket = dgram.createSocket('udp4');
+    sockets.push(socket);
+    socket.bind(0, '127.0.0.1');
+    await once(socket, 'listening');
+    const heard: string[] = [];
+    socket.on('message', (p) => heard.push(who(p)));
+
+    return { socket, heard };
+  };
+
+  it('drops packets from elsewhere while the room sends, and follows the room once it has been silent a while', async () => {
+    let now = 1_000_000;
+    const port = await freePort();
+    relay = await RtpRelay.open({
+      listenIp: '127.0.0.1',
+      ports: { min: port - (port % 2), max: port - (port % 2) + 40 },
+      rtcpMux: true,
+      room: null,
+      telephoneEvent: null,
+      onKey: () => undefined,
+      now: () => now,
+    });
+    const [room, stranger, bridge] = [await bound(), await bound(), await bound()];
+    relay.connectBridge(bridge.socket.address().port);
+    const outer = relay.roomFacing.port;
+    const send = (from: dgram.Socket, what: string) =>
+      new Promise((resolve) => from.send(packet(what), outer, '127.0.0.1', resolve));
+    const down = (what: string) =>
+      new Promise((resolve) => bridge.socket.send(packet(what), relay?.bridgeFacing.port ?? 0, '127.0.0.1', resolve));
+
+    await send(room.socket, 'room-1');
+    await send(stranger.socket, 'stranger-1');
+    await send(room.socket, 'room-2');
+    await until(() => bridge.heard.length >= 2, 5000, 'the room at the bridge');
+    await down('program-1');
+    await until(() => room.heard.length === 1, 5000, 'the program at the room');
+    expect(bridge.heard).toEqual(['room-1', 'room-2']);
+    expect(stranger.heard).toEqual([]);
+
+    // The room has gone quiet where it was (its NAT rebound): its packets from the new place are its own.
+    now += 4000;
+    await send(stranger.socket, 'moved-1');
+    await until(() => bridge.heard.length === 3, 5000, 'the moved room at the bridge');
+    await down('program-2');
+    await until(() => stranger.heard.length === 1, 5000, 'the program where the room is now');
+    expect(bridge.heard.at(-1)).toBe('moved-1');
+    expect(room.heard).toEqual(['program-1']);
+  });
+});
