@@ -140,7 +140,11 @@ describe('the three consoles with the 219 simulated points of a province meeting
     );
     expect(await chair.page.locator('.queue-row').count()).toBe(speakers.length + 1);
 
-    // The technician looks at a troubled point's last minutes.
+    // The technician looks at a troubled point's last minutes. Under the pointer the table holds its rows in place
+    // (sorted worst first every second, a row would otherwise move away from under the click).
+    const table = technician.page.locator('[data-testid=link-table]');
+    await table.hover();
+    await eventually(async () => expect(await table.getAttribute('data-held')).toBe('true'));
     await technician.page.locator('.links tbody tr[data-health=unstable] button').first().click();
     await technician.page.locator('[data-testid=point-detail] .time-chart canvas').first().waitFor();
     await wait(3000);

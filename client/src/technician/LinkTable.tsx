@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LatestRow, PointStatus } from '../../../server/protocol/messages.js';
 import { DeviceGapBadge } from '../components/DeviceGapBadge.js';
@@ -74,6 +74,10 @@ export function LinkTable({
   const [sort, setSort] = useState<{ column: Column; descending: boolean }>({ column: 'health', descending: true });
   const [filter, setFilter] = useState('');
   const [onlyProblems, setOnlyProblems] = useState(false);
+  // While the pointer is over the table its rows keep their places: sorted by health every second, a row would move
+  // away from under the technician's click. New rows go below; the order catches up when the pointer leaves.
+  const [held, setHeld] = useState<string[] | null>(null);
+  const shownOrder = useRef<string[]>([]);
   const rows: Row[] = state.pointOrder
     .map((id) => state.points[id])
     .filter((p): p is PointStatus => p !== undefined)
@@ -91,6 +95,11 @@ export function LinkTable({
 
     return order * direction || compareVietnamese(a.point.name, b.point.name);
   });
+  if (held !== null) {
+    const place = new Map(held.map((id, i) => [id, i]));
+    rows.sort((a, b) => (place.get(a.point.pointId) ?? held.length) - (place.get(b.point.pointId) ?? held.length));
+  }
+  shownOrder.current = rows.map((row) => row.point.pointId);
 
   const cell = (row: Row, key: Column, digits = 0) => {
     if (key === 'lastSampleAt') {
@@ -122,7 +131,13 @@ export function LinkTable({
         </label>
       </div>
       <div className="table-scroll">
-        <table className="links" data-testid="link-table">
+        <table
+          className="links"
+          data-testid="link-table"
+          data-held={held !== null}
+          onPointerEnter={() => setHeld(shownOrder.current)}
+          onPointerLeave={() => setHeld(null)}
+        >
           <thead>
             <tr>
               {COLUMNS.map(({ key, label }) => (
