@@ -120,6 +120,11 @@ export class ProgramEncoder {
       .map(([key]) => key.slice(0, -'|video'.length));
   }
 
+  /** Whose picture the program shows now (`null`: none yet), for tests and metrics. */
+  get showing(): string | null {
+    return this.#shown === null ? null : (this.#shown.split('|')[0] ?? null);
+  }
+
   /** Frames the encoder has been given so far (the program's progress, for tests and metrics). */
   get framesSent(): number {
     return this.#framesSent;
@@ -183,7 +188,9 @@ export class ProgramEncoder {
       [
         ...['-hide_banner', '-loglevel', 'error'],
         ...['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${format.width}x${format.height}`],
-        ...['-framerate', String(format.fps), '-i', 'pipe:0'],
+        // Pictures are stamped when they arrive: a frame the encoder could not take in time is one fewer, not a
+        // program that runs slow (rooms play by these stamps: a slow clock would put them ever further behind).
+        ...['-framerate', String(format.fps), '-use_wallclock_as_timestamps', '1', '-i', 'pipe:0'],
         ...pcm,
         ...['-i', 'pipe:3'],
         ...pcm,

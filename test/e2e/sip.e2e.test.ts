@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallDirectory, smallMeetingInput } from '../helpers/domain.js';
 import { baresipAvailable, startBaresipRoom, type BaresipRoom } from '../helpers/baresip.js';
 import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
-import { freePort } from '../helpers/poll.js';
+import { freePort, until } from '../helpers/poll.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 import type { Role } from '../../server/domain/core/model.js';
 import type { MeetingRuntime } from '../../server/meetings/MeetingRuntime.js';
@@ -178,8 +178,19 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
       expect(looksLike(await room.receivedColour(), HUB)).toBe(true);
       const granted = Date.now();
       await meeting.execute({ type: 'floor.grant', pointId: 'DC-X2' }, { role: 'chair' });
-      await eventually(async () => expect(looksLike(await room.receivedColour(), X2)).toBe(true), 30_000);
-      process.stdout.write(`[sip] the room showed the new floor holder ${Date.now() - granted} ms after the grant\n`);
+      const inProgram = until(() => encoder?.showing === x2, 30_000, 'the program showing X2').then(
+        () => Date.now() - granted,
+      );
+      // The room's snapshot is of the next picture it decodes after it is asked: the switch reached the room before the
+      // first snapshot asked for that shows the new floor holder.
+      let askedAt = 0;
+      await eventually(async () => {
+        askedAt = Date.now();
+        expect(looksLike(await room.receivedColour(), X2)).toBe(true);
+      }, 30_000);
+      process.stdout.write(
+        `[sip] the program showed the new floor holder ${await inProgram} ms after the grant; the room's first snapshot showing it was asked ${askedAt - granted} ms after the grant\n`,
+      );
       await meeting.execute({ type: 'floor.revoke' }, { role: 'chair' });
       await eventually(async () => expect(looksLike(await room.receivedColour(), HUB)).toBe(true), 30_000);
     }, 150_000);
