@@ -10,9 +10,10 @@ import { benchLinkedMedia } from './linkedMedia.js';
 import { benchSlides } from './slides.js';
 import { benchNetwork } from './network.js';
 import { benchSignaling, type SignalingResult } from './signaling.js';
+import { benchSipToResults } from './sip.js';
 
 /**
- * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR [--profile-phase join|rollcall|throughput]] [--media [--linked | --slides | --plain]] [--network]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
+ * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR [--profile-phase join|rollcall|throughput]] [--media [--linked | --slides | --plain]] [--network] [--sip]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
  * bare socket.io baseline in the same run. Writes test/bench/results/latest.json and latest.md (latest-redis,
  * latest-2-nodes for the variants).
  */
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     slides: { type: 'boolean', default: false },
     plain: { type: 'boolean', default: false },
     network: { type: 'boolean', default: false },
+    sip: { type: 'boolean', default: false },
     'media-points': { type: 'string' },
     'upload-during-rollcall': { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -40,6 +42,11 @@ if (values.profile !== undefined) {
     // Only that phase of the signaling run: join, rollcall or throughput.
     process.env.BENCH_PROFILE_PHASE = values['profile-phase'];
   }
+}
+if (values.sip) {
+  // --sip: the program encoder and the bridge with 1, 10 and 50 SIP rooms (needs baresip and a mediasoup worker).
+  await benchSipToResults((line) => console.error(line));
+  process.exit(0);
 }
 if (values.network) {
   // --network: a commune behind each link profile and firewall, on mediasoup (needs root: network namespaces).
