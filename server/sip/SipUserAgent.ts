@@ -55,6 +55,18 @@ export class SipUserAgent {
     const restore = patchSocketFactories((socket) => {
       socket.on('error', onError);
       if (socket instanceof dgram.Socket) {
+        // The package's transactions keep retransmitting after it is destroyed (a BYE sent to each room as the
+        // coordinator stops): a send on the closed socket would throw from a timer and take the process down.
+        const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+        (socket as unknown as { send: (...args: unknown[]) => void }).send = (...args: unknown[]) => {
+          try {
+            send(...args);
+          } catch (error) {
+            if ((error as { code?: string }).code !== 'ERR_SOCKET_DGRAM_NOT_RUNNING') {
+              throw error;
+            }
+          }
+        };
         // Thousands of rooms re-registering or answering OPTIONS at once arrive as a burst: a larger receive buffer
         // keeps it (as far as the system's rmem_max allows).
         socket.once('listening', () => {
