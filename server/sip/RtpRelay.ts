@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { isIPv6 } from 'node:net';
+import { forEachReport, isEvent, isRtcp, payloadStart } from './rtpPackets.js';
 import { TelephoneEvents } from './telephoneEvents.js';
 
 /** A room silent this long from where it was latched may be latched again elsewhere (a NAT rebinding). */
@@ -28,6 +29,14 @@ export class RtpRelay {
   /** Payload type from the bridge → the room's own, on the way down. */
   readonly #downlink = new Map<number, number>();
   #closed = false;
+  /**
+   * The SSRC the bridge knows this stream by: every packet of the room is renumbered to it. Room systems often leave
+   * SSRCs out of their SDP, and change them (after a hold, a re-INVITE, a camera switch); mediasoup needs one it was
+   * told. The room's own, last seen, is put back in what the bridge says about the stream (RTCP reports, key-frame
+   * and retransmission requests).
+   */
+  readonly upstreamSsrc = randomBytes(4).readUInt32BE(0) || 1;
+  #roomSsrc: number | null = null;
   /** When the room's packets last came from where it is latched (0: none yet). */
   #latchedAt = 0;
   readonly #now: () => number;
@@ -102,7 +111,7 @@ export class RtpRelay {
           return;
         }
       }
-      relay.#toBridge(packet);
+      relay.#toBridge(relay.#fromRoom(packet));
     });
     outerRtcp?.on('message', (packet, from) => {
       // The room's RTCP comes from the host its RTP is latched to.
@@ -110,12 +119,12 @@ export class RtpRelay {
         return;
       }
       relay.#roomRtcp = { address: from.address, port: from.port };
-      relay.#toBridge(packet);
+      relay.#toBridge(relay.#fromRoom(packet));
     });
     inner.on('message', (packet, from) => {
       relay.#bridge ??= { address: from.address, port: from.port };
       if (isRtcp(packet)) {
-        relay.#send(outerRtcp ?? outer, packet, relay.#roomRtcp);
+        relay.#send(outerRtcp ?? outer, relay.#toRoomRtcp(packet), relay.#roomRtcp);
       } else {
         relay.#bridgeSoundAt = Date.now();
         relay.#send(outer, relay.#sayInstead(relay.#renumber(packet)), relay.#room);
@@ -243,6 +252,58 @@ export class RtpRelay {
     this.#send(this.#outer, Buffer.concat([header, payload]), this.#room);
   }
 
+  /** A room's RTP or RTCP packet with its SSRC the one the bridge knows. */
+  #fromRoom(packet: Buffer): Buffer {
+    if (packet.length < 12) {
+      return packet;
+    }
+    if (!isRtcp(packet)) {
+      this.#roomSsrc = packet.readUInt32BE(8);
+      packet.writeUInt32BE(this.upstreamSsrc, 8);
+
+      return packet;
+    }
+    // Each report of a compound RTCP packet names its sender right after its header.
+    forEachReport(packet, (at) => {
+      if (this.#roomSsrc !== null && at + 8 <= packet.length && packet.readUInt32BE(at + 4) === this.#roomSsrc) {
+        packet.writeUInt32BE(this.upstreamSsrc, at + 4);
+      }
+    });
+
+    return packet;
+  }
+
+  /** The bridge's RTCP about the room's stream, naming the room's own SSRC again. */
+  #toRoomRtcp(packet: Buffer): Buffer {
+    const room = this.#roomSsrc;
+    if (room === null) {
+      return packet;
+    }
+    const swap = (offset: number) => {
+      if (offset + 4 <= packet.length && packet.readUInt32BE(offset) === this.upstreamSsrc) {
+        packet.writeUInt32BE(room, offset);
+      }
+    };
+    forEachReport(packet, (at, type, count, end) => {
+      if (type === 200 || type === 201) {
+        // Report blocks (24 bytes) after a sender report's 28 bytes or a receiver report's 8.
+        for (let block = 0, first = at + (type === 200 ? 28 : 8); block < count; block++) {
+          if (first + 24 * block + 24 <= end) {
+            swap(first + 24 * block);
+          }
+        }
+      } else if (type === 205 || type === 206) {
+        // Feedback (NACK, PLI, FIR): the media source it is about; a FIR names it again in its entry.
+        swap(at + 8);
+        if (type === 206 && count === 4) {
+          swap(at + 12);
+        }
+      }
+    });
+
+    return packet;
+  }
+
   /**
    * Whether a packet from `address:port` is the room's. The first packets latch the room where they come from (a
    * NAT's outside); packets from anywhere else are dropped (someone on the network cannot take a room's call over),
@@ -269,34 +330,6 @@ export class RtpRelay {
       socket.send(packet, to.port, to.address, () => undefined);
     }
   }
-}
-
-/** RTCP packet types 192–223 sit where an RTP header has its marker and payload type (RFC 5761). */
-function isRtcp(packet: Buffer): boolean {
-  const type = packet[1] ?? 0;
-
-  return type >= 192 && type <= 223;
-}
-
-/** Where an RTP packet's payload starts (after CSRCs and a header extension); `null` for a padded or short one. */
-function payloadStart(packet: Buffer): number | null {
-  const first = packet[0] ?? 0;
-  if ((first & 0x20) !== 0 || packet.length < 12) {
-    return null;
-  }
-  let start = 12 + 4 * (first & 0x0f);
-  if ((first & 0x10) !== 0) {
-    if (start + 4 > packet.length) {
-      return null;
-    }
-    start += 4 + 4 * packet.readUInt16BE(start + 2);
-  }
-
-  return start <= packet.length ? start : null;
-}
-
-function isEvent(packet: Buffer, payloadType: number | null): boolean {
-  return payloadType !== null && ((packet[1] ?? 0) & 0x7f) === payloadType;
 }
 
 /** Two sockets on consecutive ports (RTP even, RTCP odd) within a range, or one when RTCP is multiplexed. */

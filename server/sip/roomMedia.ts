@@ -135,6 +135,8 @@ export async function openRoomMedia(options: RoomMediaOptions): Promise<RoomMedi
         viaRelay: true,
         rtcpMux: true,
         remote: { ip: inner.ip, port: inner.port, rtcpPort: null },
+        // The relay renumbers the room's packets to this (a room's SDP often has no SSRC, and it may change).
+        ssrc: relay.upstreamSsrc,
       });
     }
     // What reaches the bridge directly is SRTP: answered where its authenticated packets come from (comedia), as a

@@ -65,3 +65,77 @@ describe("a room's media relay latches to the room", () => {
     expect(room.heard).toEqual(['program-1']);
   });
 });
+
+describe("a room's stream renumbered for the bridge", () => {
+  it("carries the SSRC the bridge was told whatever the room uses, and names the room's own in the bridge's feedback", async () => {
+    const port = await freePort();
+    const relay = await RtpRelay.open({
+      listenIp: '127.0.0.1',
+      ports: { min: port - (port % 2), max: port - (port % 2) + 40 },
+      rtcpMux: true,
+      room: null,
+      telephoneEvent: null,
+      onKey: () => undefined,
+    });
+    const sockets: dgram.Socket[] = [];
+    const open = async () => {
+      const socket = dgram.createSocket('udp4');
+      sockets.push(socket);
+      socket.bind(0, '127.0.0.1');
+      await once(socket, 'listening');
+      const heard: Buffer[] = [];
+      socket.on('message', (p) => heard.push(p));
+
+      return { socket, heard };
+    };
+    try {
+      const [room, bridge] = [await open(), await open()];
+      relay.connectBridge(bridge.socket.address().port);
+      const rtp = (ssrc: number) => {
+        const p = packet('x');
+        p.writeUInt32BE(ssrc, 8);
+
+        return p;
+      };
+      // A receiver report with one block, then a PLI: what the bridge says about the stream.
+      const feedback = () => {
+        const rr = Buffer.alloc(32);
+        rr.writeUInt8(0x81, 0);
+        rr.writeUInt8(201, 1);
+        rr.writeUInt16BE(7, 2);
+        rr.writeUInt32BE(0x5eed, 4);
+        rr.writeUInt32BE(relay.upstreamSsrc, 8);
+        const pli = Buffer.alloc(12);
+        pli.writeUInt8(0x81, 0);
+        pli.writeUInt8(206, 1);
+        pli.writeUInt16BE(2, 2);
+        pli.writeUInt32BE(0x5eed, 4);
+        pli.writeUInt32BE(relay.upstreamSsrc, 8);
+
+        return Buffer.concat([rr, pli]);
+      };
+      const fromRoom = (p: Buffer) =>
+        new Promise((resolve) => room.socket.send(p, relay.roomFacing.port, '127.0.0.1', resolve));
+      const fromBridge = (p: Buffer) =>
+        new Promise((resolve) => bridge.socket.send(p, relay.bridgeFacing.port, '127.0.0.1', resolve));
+
+      await fromRoom(rtp(0xaaaa));
+      await until(() => bridge.heard.length === 1, 5000, 'the room at the bridge');
+      expect(bridge.heard[0]?.readUInt32BE(8)).toBe(relay.upstreamSsrc);
+      await fromBridge(feedback());
+      await until(() => room.heard.length === 1, 5000, 'the feedback at the room');
+      expect([room.heard[0]?.readUInt32BE(8), room.heard[0]?.readUInt32BE(32 + 8)]).toEqual([0xaaaa, 0xaaaa]);
+
+      // The room changes its SSRC (after a hold, say): the bridge sees no change; its feedback follows the room.
+      await fromRoom(rtp(0xbbbb));
+      await until(() => bridge.heard.length === 2, 5000, 'the renumbered room at the bridge');
+      expect(bridge.heard[1]?.readUInt32BE(8)).toBe(relay.upstreamSsrc);
+      await fromBridge(feedback());
+      await until(() => room.heard.length === 2, 5000, 'the feedback at the room');
+      expect(room.heard[1]?.readUInt32BE(32 + 8)).toBe(0xbbbb);
+    } finally {
+      sockets.forEach((s) => s.close());
+      relay.close();
+    }
+  });
+});
