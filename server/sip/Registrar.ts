@@ -4,9 +4,9 @@ import { calculateDigest, kd } from 'sip/digest.js';
 import { z } from 'zod';
 import { MIN_EXPIRES_SEC, registrationExpires } from '../domain/sip/registration.js';
 import { normaliseSipAddress } from '../domain/sip/sipAddress.js';
-import { PIN_GUESSES_PER_ADDRESS, PIN_GUESS_WINDOW_MS } from '../domain/sip/pins.js';
 import { createLogger } from '../logger.js';
 import type { SipRequest } from './sipWire.js';
+import { WrongGuesses } from './WrongGuesses.js';
 
 const logger = createLogger('Registrar');
 
@@ -49,6 +49,8 @@ export interface RegistrarOptions {
   secret: string;
   /** Whether a directory point has this code. */
   isPoint(code: string): boolean;
+  /** Wrong passwords counted per address (shared with the calls' wrong PINs). */
+  guesses?: WrongGuesses;
   now?: () => number;
 }
 
@@ -61,10 +63,11 @@ export interface RegistrarOptions {
 export class Registrar {
   readonly #options: RegistrarOptions;
   readonly #bindings = new Map<string, Binding>();
-  readonly #wrong = new Map<string, number[]>();
+  readonly #guesses: WrongGuesses;
 
   constructor(options: RegistrarOptions) {
     this.#options = options;
+    this.#guesses = options.guesses ?? new WrongGuesses(() => this.#now());
   }
 
   #now(): number {
@@ -123,7 +126,7 @@ export class Registrar {
         ],
       },
     });
-    if (this.#recentWrong(remote.address).length >= PIN_GUESSES_PER_ADDRESS) {
+    if (!this.#guesses.left(remote.address)) {
       return { status: 403, reason: 'Forbidden' };
     }
     const parsed = authorization.safeParse(request.headers.authorization);
@@ -154,7 +157,7 @@ export class Registrar {
             uri: unquote(answer.uri),
           });
     if (pointId === null || !equal(expected, unquote(answer.response).toLowerCase())) {
-      this.#wrong.set(remote.address, [...this.#recentWrong(remote.address), this.#now()]);
+      this.#guesses.add(remote.address);
       logger.info({ username, address: remote.address }, 'a registration was refused');
 
       return { status: 403, reason: 'Forbidden' };
@@ -212,14 +215,5 @@ export class Registrar {
     }
 
     return this.#now() - Number.parseInt(at, 36);
-  }
-
-  #recentWrong(address: string): number[] {
-    const recent = (this.#wrong.get(address) ?? []).filter((at) => this.#now() - at < PIN_GUESS_WINDOW_MS);
-    if (recent.length === 0) {
-      this.#wrong.delete(address);
-    }
-
-    return recent;
   }
 }

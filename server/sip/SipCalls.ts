@@ -1,15 +1,8 @@
 import type * as sip from 'sip';
 import { normaliseSipAddress } from '../domain/sip/sipAddress.js';
 import { REFUSAL_STATUS, REFUSAL_WORDS, type RefusalReason } from '../domain/sip/callers.js';
-import {
-  CALL_STATE_WORDS,
-  DEFAULT_REDIAL,
-  MEDIA_TIMEOUT_MS,
-  redialDelay,
-  type CallState,
-} from '../domain/sip/callState.js';
+import { CALL_STATE_WORDS, MEDIA_TIMEOUT_MS, type CallState } from '../domain/sip/callState.js';
 import { dtmfAction } from '../domain/sip/dtmf.js';
-import { PIN_GUESSES_PER_ADDRESS, PIN_GUESS_WINDOW_MS } from '../domain/sip/pins.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { createLogger } from '../logger.js';
 import {
@@ -24,10 +17,13 @@ import {
 } from './calls.js';
 import { acknowledged, answerInvite, cancelInvite } from './dialIn.js';
 import { placeCall } from './dialOut.js';
+import { Redials } from './Redials.js';
 import { meetingPins } from './pins.js';
 import { pinKey } from './pinLobby.js';
+import { WrongGuesses } from './WrongGuesses.js';
 import type { SipUserAgent } from './SipUserAgent.js';
-import { dtmfOfInfo, FAST_UPDATE_XML, isFastUpdate, type SipRequest } from './sipWire.js';
+import { answerInfo, sendFastUpdate } from './info.js';
+import type { SipRequest } from './sipWire.js';
 
 const logger = createLogger('SipCalls');
 
@@ -50,18 +46,19 @@ export class SipCalls implements CallHost {
   /** Each point's last call outcome (a dial-out that found the room busy), shown until the next call. */
   readonly #outcomes = new Map<string, CallView>();
   /** Automatic redials after a drop, by meeting and point: the attempt and its timer. */
-  readonly #redials = new Map<string, { attempt: number; timer: NodeJS.Timeout | null }>();
+  readonly #redials = new Redials((meetingId, pointId) => placeCall(this, meetingId, pointId));
   readonly #listeners = new Set<(meetingId: string) => void>();
   readonly #unsubscribe: () => void;
   /** Each meeting's PINs, made again when its invitations change. */
   readonly #pins = new Map<string, { invited: readonly string[]; pins: Map<string, string> }>();
   /** Each connected call's bytes received from its room, and when they last grew. */
   readonly #received = new Map<string, { bytes: number; at: number }>();
-  /** When each address keyed a wrong PIN, within the last window. */
-  readonly #wrongPins = new Map<string, number[]>();
+  /** Wrong PINs by address (with the registrar's wrong passwords when it shares them). */
+  readonly #guesses: WrongGuesses;
 
   constructor(options: SipCallsOptions) {
     this.options = options;
+    this.#guesses = options.guesses ?? new WrongGuesses(() => this.now());
     this.#unsubscribe = options.meetings.onEvents((runtime, events) => {
       if (events.some((e) => e.type === 'MeetingEnded')) {
         for (const call of [...this.calls.values()].filter((c) => c.meetingId === runtime.id)) {
@@ -69,7 +66,7 @@ export class SipCalls implements CallHost {
         }
       }
     });
-    options.media.bridge.on('keyFrameWanted', (participantId) => this.#sendFastUpdate(participantId));
+    options.media.bridge.on('keyFrameWanted', (participantId) => sendFastUpdate(this, participantId));
   }
 
   get agent(): SipUserAgent | null {
@@ -140,7 +137,7 @@ export class SipCalls implements CallHost {
 
   /** Calls a point's room ("Gọi điểm cầu", "Gọi lại"). */
   async dial(meetingId: string, pointId: string): Promise<CallView> {
-    this.#cancelRedial(meetingId, pointId);
+    this.#redials.forget(meetingId, pointId);
 
     return viewOf(await placeCall(this, meetingId, pointId));
   }
@@ -190,7 +187,7 @@ export class SipCalls implements CallHost {
 
         return;
       case 'INFO':
-        this.#info(request);
+        answerInfo(this, request);
 
         return;
       case 'REGISTER': {
@@ -242,25 +239,16 @@ export class SipCalls implements CallHost {
   }
 
   pinGuessesLeft(address: string): boolean {
-    return this.#recentWrongPins(address).length < PIN_GUESSES_PER_ADDRESS;
+    return this.#guesses.left(address);
   }
 
   wrongPin(address: string): void {
-    this.#wrongPins.set(address, [...this.#recentWrongPins(address), this.now()]);
-  }
-
-  #recentWrongPins(address: string): number[] {
-    const recent = (this.#wrongPins.get(address) ?? []).filter((at) => this.now() - at < PIN_GUESS_WINDOW_MS);
-    if (recent.length === 0) {
-      this.#wrongPins.delete(address);
-    }
-
-    return recent;
+    this.#guesses.add(address);
   }
 
   close(): void {
     this.#unsubscribe();
-    this.#redials.forEach(({ timer }) => timer !== null && clearTimeout(timer));
+    this.#redials.close();
     for (const callId of [...this.calls.keys()]) {
       this.hangUp(callId);
     }
@@ -279,7 +267,7 @@ export class SipCalls implements CallHost {
     const { meetingId, pointId, participantId, callId } = call;
     this.#count('connected');
     this.#outcomes.delete(keyOf(meetingId, pointId));
-    this.#redials.delete(keyOf(meetingId, pointId));
+    this.#redials.forget(meetingId, pointId);
     this.options.presence.attached(meetingId, pointId);
     const media = call.media;
     void this.options.program
@@ -323,7 +311,12 @@ export class SipCalls implements CallHost {
       this.#outcomes.set(keyOf(call.meetingId, call.pointId), { ...viewOf(call), since: this.now() });
     }
     logger.info({ callId: call.callId, pointId: call.pointId, state }, 'call ended');
-    this.#maybeRedial(call, state);
+    // A room it can call again: at its address on file, or where it registered.
+    const sipUri = this.options.meetings
+      .loaded(call.meetingId)
+      ?.state.def.points.find((p) => p.code === call.pointId)?.sipUri;
+    const callable = sipUri != null || this.options.registrar?.bindingOf(call.pointId) != null;
+    this.#redials.after(call.meetingId, call.pointId, state, callable);
     this.changed(call.meetingId);
   }
 
@@ -395,81 +388,6 @@ export class SipCalls implements CallHost {
     }
     this.respond(request, 200, 'OK');
     this.end(call, 'ended');
-  }
-
-  #info(request: SipRequest): void {
-    const call = this.calls.get(request.headers['call-id']);
-    if (call === undefined) {
-      this.respond(request, 481, 'Call/Transaction Does Not Exist');
-
-      return;
-    }
-    const type = request.headers['content-type'] ?? '';
-    const body = request.content ?? '';
-    if (isFastUpdate(type, body)) {
-      this.respond(request, 200, 'OK');
-      void this.options.media.bridge.plain?.keyFrameRequested(call.participantId).catch(() => undefined);
-
-      return;
-    }
-    const key = dtmfOfInfo(type, body);
-    if (key === null) {
-      this.respond(request, 415, 'Unsupported Media Type', {
-        headers: { accept: 'application/dtmf-relay, application/dtmf, application/media_control+xml' },
-      });
-
-      return;
-    }
-    this.respond(request, 200, 'OK');
-    this.key(call.callId, key);
-  }
-
-  #sendFastUpdate(participantId: string): void {
-    const call = [...this.calls.values()].find((c) => c.participantId === participantId);
-    // Once a second at most: mediasoup repeats its request while it waits.
-    if (
-      call === undefined ||
-      call.state !== 'connected' ||
-      this.#agent === null ||
-      this.now() - call.lastFastUpdate < 1000
-    ) {
-      return;
-    }
-    call.lastFastUpdate = this.now();
-    inDialog(this.#agent, call, 'INFO', { 'content-type': 'application/media_control+xml' }, FAST_UPDATE_XML);
-  }
-
-  /** After an unexpected drop the room is called back, bounded and with growing waits (domain/sip/callState). */
-  #maybeRedial(call: Call, state: CallState): void {
-    const key = keyOf(call.meetingId, call.pointId);
-    const attempt = (this.#redials.get(key)?.attempt ?? 0) + 1;
-    const sipUri = this.options.meetings
-      .loaded(call.meetingId)
-      ?.state.def.points.find((p) => p.code === call.pointId)?.sipUri;
-    const wait = sipUri == null ? null : redialDelay(state, attempt, DEFAULT_REDIAL);
-    // Only a drop starts redialling; a redial that finds no answer goes on while attempts remain.
-    if (wait === null || (state !== 'lost' && !this.#redials.has(key))) {
-      this.#redials.delete(key);
-
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.#redials.set(key, { attempt, timer: null });
-      placeCall(this, call.meetingId, call.pointId).catch((error: unknown) => {
-        logger.info({ err: error, pointId: call.pointId }, 'redial not placed');
-        this.#redials.delete(key);
-      });
-    }, wait);
-    timer.unref();
-    this.#redials.set(key, { attempt, timer });
-  }
-
-  #cancelRedial(meetingId: string, pointId: string): void {
-    const redial = this.#redials.get(keyOf(meetingId, pointId));
-    if (redial?.timer != null) {
-      clearTimeout(redial.timer);
-    }
-    this.#redials.delete(keyOf(meetingId, pointId));
   }
 
   #audit(meetingId: string, detail: string, action: 'sip_refused' | 'sip_call' = 'sip_call'): void {

@@ -5,6 +5,7 @@ import { ProgramService } from '../program/ProgramService.js';
 import type { TelemetryService } from '../telemetry/TelemetryService.js';
 import { roomSample } from './roomHealth.js';
 import { Registrar } from './Registrar.js';
+import { WrongGuesses } from './WrongGuesses.js';
 import { SipCalls, type SipCallsOptions } from './SipCalls.js';
 import { SipUserAgent } from './SipUserAgent.js';
 
@@ -29,7 +30,7 @@ export interface SipService {
  * Starts SIP when it is configured (SIP_PORT) and the bridge can carry plain RTP (mediasoup); otherwise `null`,
  * saying why when SIP was asked for.
  */
-type StartOptions = Omit<SipCallsOptions, 'relay' | 'program' | 'pinSecret' | 'ffmpeg' | 'registrar'> & {
+type StartOptions = Omit<SipCallsOptions, 'relay' | 'program' | 'pinSecret' | 'ffmpeg' | 'registrar' | 'guesses'> & {
   telemetry?: TelemetryService;
 };
 
@@ -54,12 +55,16 @@ export async function startSip(config: Config, options: StartOptions): Promise<S
     ffmpeg: config.FFMPEG_PATH,
     format: { ...PROGRAM_FORMAT, fps: config.PROGRAM_FPS },
   });
+  // Wrong PINs and wrong passwords count together: a guesser cannot alternate between them.
+  const guesses = new WrongGuesses();
   const registrar = new Registrar({
+    guesses,
     secret: config.JWT_SECRET,
     isPoint: (code) => options.meetings.directory.points.some((p) => p.code === code),
   });
   const calls = new SipCalls({
     registrar,
+    guesses,
     ...options,
     program,
     relay: { listenIp, ports: { min: config.SIP_RTP_PORT_MIN, max: config.SIP_RTP_PORT_MAX } },

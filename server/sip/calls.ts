@@ -8,6 +8,7 @@ import type { MeetingService } from '../meetings/MeetingService.js';
 import type { ProgramService } from '../program/ProgramService.js';
 import type { TokenBucket } from '../signaling/TokenBucket.js';
 import type { Registrar } from './Registrar.js';
+import type { WrongGuesses } from './WrongGuesses.js';
 import type { RoomMedia } from './roomMedia.js';
 import type { SipUserAgent } from './SipUserAgent.js';
 import type { SipRequest } from './sipWire.js';
@@ -28,6 +29,8 @@ export interface SipCallsOptions {
   ffmpeg?: string | undefined;
   /** Rooms registered to be called behind NAT (REGISTER with digest). */
   registrar?: Registrar | undefined;
+  /** Wrong PINs counted per address (shared with the registrar's wrong passwords). */
+  guesses?: WrongGuesses | undefined;
   now?: () => number;
 }
 
