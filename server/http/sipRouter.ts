@@ -7,6 +7,13 @@ import { REALM } from '../sip/Registrar.js';
 import type { SipService } from '../sip/SipService.js';
 import type { HttpAuth } from './auth.js';
 
+interface SipRouterOptions {
+  meetings: MeetingService;
+  auth: HttpAuth;
+  /** The SIP service, or `null` while SIP is off. */
+  sip: () => SipService | null;
+}
+
 /** Who may call rooms and hang up: the meeting's technicians and chairs, the office, the administrator. */
 const DIALLERS: ReadonlySet<Actor['role']> = new Set(['technician', 'chair', 'cochair', 'admin']);
 
@@ -14,15 +21,7 @@ const DIALLERS: ReadonlySet<Actor['role']> = new Set(['technician', 'chair', 'co
  * Hardware rooms' calls of a meeting: where rooms dial in, each call's state, and the operator's "Gọi điểm cầu",
  * "Gọi tất cả" and hang-up (the technician's and the office's consoles).
  */
-export function sipRouter({
-  meetings,
-  auth,
-  sip,
-}: {
-  meetings: MeetingService;
-  auth: HttpAuth;
-  sip: () => SipService | null;
-}): Router {
+export function sipRouter({ meetings, auth, sip }: SipRouterOptions): Router {
   const router = Router();
   const dialler = async (
     req: Parameters<HttpAuth['requireStaffOrAdmin']>[0],
@@ -102,15 +101,7 @@ export function sipRouter({
  * A point's account for registering its room system (REGISTER with digest, for a room behind NAT): the administrator
  * gives it to the room's technician. `GET /api/sip/points/:code/account`.
  */
-export function sipAccountsRouter({
-  meetings,
-  auth,
-  sip,
-}: {
-  meetings: MeetingService;
-  auth: HttpAuth;
-  sip: () => SipService | null;
-}): Router {
+export function sipAccountsRouter({ meetings, auth, sip }: SipRouterOptions): Router {
   const router = Router();
   router.get('/points/:code/account', async (req, res) => {
     await auth.requireRole(req, res, 'admin');

@@ -1,11 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import type { PlainStreamOffer } from '../media/MediaBridge.js';
 import { createLogger } from '../logger.js';
+import type { TokenBucket } from '../signaling/TokenBucket.js';
 import { ALLOW, userOfUri, type Call, type CallHost } from './calls.js';
+import type { RoomMedia } from './roomMedia.js';
+import { writeAnswer } from './sdp.js';
 import type { SipRequest } from './sipWire.js';
 
 const logger = createLogger('sipAnswer');
 
 const T1 = 500;
 const T2 = 4000;
+
+/**
+ * The call a room's INVITE becomes once answered: our side of the dialog, the room's (its Contact for requests in the
+ * dialog), and our answer to its offer on the media it was given.
+ */
+export function answeredCall(
+  host: CallHost,
+  request: SipRequest,
+  fields: Pick<Call, 'meetingId' | 'pointId' | 'participantId' | 'state'> & {
+    streams: PlainStreamOffer[];
+    media: RoomMedia;
+    announcedIp: string;
+    keys: TokenBucket;
+  },
+): Call {
+  const { streams, media, announcedIp, keys, ...who } = fields;
+  const from = request.headers.from.uri;
+
+  return {
+    ...who,
+    callId: request.headers['call-id'],
+    direction: 'in',
+    since: host.now(),
+    local: { uri: request.uri, tag: randomBytes(6).toString('hex') },
+    remote: {
+      uri: from,
+      tag: String(request.headers.from.params.tag ?? ''),
+      target: request.headers.contact?.[0]?.uri ?? from,
+    },
+    cseq: 1,
+    sdp: writeAnswer(streams, media.answers, announcedIp, 1),
+    video: media.codecs.video,
+    audio: media.codecs.audio,
+    ackTimer: null,
+    invite: request,
+    lastFastUpdate: 0,
+    keys,
+    media,
+  };
+}
 
 /** Answers a room's INVITE with the call's description, retransmitted until its ACK (RFC 3261 13.3.1.4). */
 export function answerWithOk(host: CallHost, call: Call): void {

@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import type * as sip from 'sip';
 import { identifyCaller } from '../domain/sip/callers.js';
 import { sendsToStatedAddress } from '../domain/sip/mediaPath.js';
 import { createLogger } from '../logger.js';
 import { TokenBucket } from '../signaling/TokenBucket.js';
-import { roomParticipantId, userOfUri, type Call, type CallHost } from './calls.js';
-import { answerOf, answerWithOk } from './answer.js';
+import { roomParticipantId, userOfUri, type CallHost } from './calls.js';
+import { answeredCall, answerOf, answerWithOk } from './answer.js';
 import { askForPin } from './pinLobby.js';
 import { openRoomMedia } from './roomMedia.js';
-import { readOffer, SdpError, writeAnswer } from './sdp.js';
+import { readOffer, SdpError } from './sdp.js';
 import type { SipRequest } from './sipWire.js';
 
 const logger = createLogger('dialIn');
@@ -122,30 +121,16 @@ export async function answerInvite(host: CallHost, request: SipRequest, remote: 
 
     return;
   }
-  const call: Call = {
-    callId,
-    direction: 'in',
+  const call = answeredCall(host, request, {
     meetingId: runtime.id,
     pointId,
     participantId,
     state: 'connected',
-    since: host.now(),
-    local: { uri: request.uri, tag: randomBytes(6).toString('hex') },
-    remote: {
-      uri: request.headers.from.uri,
-      tag: String(request.headers.from.params.tag ?? ''),
-      target: request.headers.contact?.[0]?.uri ?? request.headers.from.uri,
-    },
-    cseq: 1,
-    sdp: writeAnswer(streams, media.answers, agent.announcedIp, 1),
-    video: media.codecs.video,
-    audio: media.codecs.audio,
-    ackTimer: null,
-    invite: request,
-    lastFastUpdate: 0,
-    keys: new TokenBucket({ capacity: 5, perSecond: 2 }),
+    streams,
     media,
-  };
+    announcedIp: agent.announcedIp,
+    keys: new TokenBucket({ capacity: 5, perSecond: 2 }),
+  });
   host.calls.set(callId, call);
   answerWithOk(host, call);
   host.connected(call);

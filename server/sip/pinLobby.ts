@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type * as sip from 'sip';
 import { checkPin } from '../domain/sip/callers.js';
 import { sendsToStatedAddress } from '../domain/sip/mediaPath.js';
@@ -6,9 +5,8 @@ import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { TokenBucket } from '../signaling/TokenBucket.js';
 import { roomParticipantId, type Call, type CallHost } from './calls.js';
-import { answerWithOk } from './answer.js';
+import { answeredCall, answerWithOk } from './answer.js';
 import { openRelays, openRoomMedia, relaysOnly, type Relays } from './roomMedia.js';
-import { writeAnswer } from './sdp.js';
 import type { PlainStreamOffer } from '../media/MediaBridge.js';
 import type { SipRequest } from './sipWire.js';
 
@@ -83,31 +81,18 @@ export async function askForPin(
     onKey: (key) => host.key(callId, key),
   });
   const media = relaysOnly(relays, agent.announcedIp, host.options.ffmpeg);
-  const call: Call = {
-    callId,
-    direction: 'in',
+  const call = answeredCall(host, request, {
     meetingId: runtime.id,
+    // Not a point until its PIN says which.
     pointId: '',
     participantId: '',
     state: 'enteringPin',
-    since: host.now(),
-    local: { uri: request.uri, tag: randomBytes(6).toString('hex') },
-    remote: {
-      uri: from,
-      tag: String(request.headers.from.params.tag ?? ''),
-      target: request.headers.contact?.[0]?.uri ?? from,
-    },
-    cseq: 1,
-    sdp: writeAnswer(streams, media.answers, agent.announcedIp, 1),
-    video: media.codecs.video,
-    audio: media.codecs.audio,
-    ackTimer: null,
-    invite: request,
-    lastFastUpdate: 0,
+    streams,
+    media,
+    announcedIp: agent.announcedIp,
     // A PIN and "#" keyed briskly; a stuck key is still throttled.
     keys: new TokenBucket({ capacity: 16, perSecond: 6 }),
-    media,
-  };
+  });
   entries.set(call, { digits: '', tries: 0, relays, from: remote.address, entering: false });
   host.calls.set(callId, call);
   answerWithOk(host, call);
