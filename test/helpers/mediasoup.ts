@@ -1,7 +1,8 @@
-import { accessSync, constants } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './poll.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -46,6 +47,9 @@ export const BRIDGES: { bridge: BridgeKind; skip: boolean }[] = [
   { bridge: 'mediasoup', skip: !mediasoupAvailable() },
 ];
 
+/** How many media ports each test server gets. */
+const BLOCK = 200;
+
 /** Server environment for a test on one bridge, on loopback, on media ports of its own. */
 export async function bridgeEnv(
   bridge: BridgeKind,
@@ -57,18 +61,70 @@ export async function bridgeEnv(
     MEDIA_BRIDGE: bridge,
     MEDIA_LISTEN_IP: '127.0.0.1',
     MEDIA_PORT_MIN: String(portMin),
-    MEDIA_PORT_MAX: String(portMin + 199),
+    MEDIA_PORT_MAX: String(portMin + BLOCK - 1),
     ...(bridge === 'mediasoup' && TEST_WORKER_BIN !== null ? { MEDIASOUP_WORKER_BIN: TEST_WORKER_BIN } : {}),
     ...extra,
   };
 }
 
-/** A base port with room for a range after it (test files run in parallel, each server needs its own ports). */
-async function freeMediaPorts(): Promise<number> {
-  for (;;) {
-    const port = await freePort();
-    if (port >= 20_000 && port <= 60_000) {
-      return port;
+/** The kernel's ephemeral range: ports it hands to outgoing connections at any moment, so never ours to plan on. */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high)) {
+      return [low as number, high as number];
+    }
+  } catch {
+    // not Linux: assume the usual default
+  }
+
+  return [32_768, 60_999];
+}
+
+/** Whether every port of [from, to] can be bound on loopback now, in UDP and in TCP. */
+async function bindable(from: number, to: number): Promise<boolean> {
+  for (let port = from; port <= to; port += 1) {
+    const tcp = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    const udp =
+      tcp &&
+      (await new Promise<boolean>((resolve) => {
+        const socket = createSocket('udp4');
+        socket.once('error', () => resolve(false));
+        socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+      }));
+    if (!udp) {
+      return false;
     }
   }
+
+  return true;
+}
+
+let nextBlock = 0;
+
+/**
+ * A base port with a block of ports after it, all free. Chosen outside the ephemeral range (a client connection
+ * could otherwise take a worker's port between our check and its bind), in a slice of its own per test process
+ * (files run in parallel), in turn within the slice, each block checked by binding it.
+ */
+async function freeMediaPorts(): Promise<number> {
+  const [ephemeralLow, ephemeralHigh] = ephemeralRange();
+  const [low, high] =
+    ephemeralLow - 10_000 >= 65_535 - ephemeralHigh ? [10_000, ephemeralLow - 1] : [ephemeralHigh + 1, 65_535];
+  const pools = 8;
+  const pool = ((Number(process.env.VITEST_POOL_ID ?? process.pid) % pools) + pools) % pools;
+  const sliceBlocks = Math.floor((high - low + 1) / pools / BLOCK);
+  const sliceStart = low + pool * sliceBlocks * BLOCK;
+  for (let tries = 0; tries < sliceBlocks * 4; tries += 1) {
+    const base = sliceStart + (nextBlock % sliceBlocks) * BLOCK;
+    nextBlock += 1;
+    if (await bindable(base, base + BLOCK - 1)) {
+      return base;
+    }
+  }
+  throw new Error(`no free block of ${BLOCK} media ports in ${sliceStart}–${sliceStart + sliceBlocks * BLOCK - 1}`);
 }
