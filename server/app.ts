@@ -361,6 +361,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     meetings,
     media,
     telemetry,
+    documents: documentStore,
     presence: {
       attached: (meetingId, pointId) => signaling.gateway.deviceAttached(meetingId, pointId),
       detached: (meetingId, pointId) => signaling.gateway.deviceDetached(meetingId, pointId),

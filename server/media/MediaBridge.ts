@@ -127,8 +127,25 @@ export interface ProgramPorts {
 /** The program's RTP as the encoder sends it: payload types and SSRCs (server/program/format.ts). */
 export interface ProgramRtp {
   video: { payloadType: number; ssrc: number; profileLevelId: string };
-  audio: { payloadType: number; ssrc: number };
-  minus: { payloadType: number; ssrc: number };
+  /** The sound in each codec a room may take: the mix, and the mix without the floor holder ("minus"). */
+  sounds: readonly ProgramSound[];
+}
+
+export interface ProgramSound {
+  name: string;
+  mimeType: string;
+  payloadType: number;
+  clockRate: number;
+  channels: number;
+  ssrc: Record<ProgramMix, number>;
+}
+
+export type ProgramMix = 'mix' | 'minus';
+
+/** Where the bridge takes each of the program's streams: its picture, and each sound by `<mix>:<codec name>`. */
+export interface ProgramInputs {
+  video: ProgramPorts;
+  sounds: Map<`${ProgramMix}:${string}`, ProgramPorts>;
 }
 
 /** A stream's reception as the room's link health reads it (RTCP and the bridge's counters). */
@@ -161,18 +178,18 @@ export interface PlainRooms {
     },
   ): Promise<Map<number, PlainStreamAnswer>>;
   /**
-   * The program encoder's output on the bridge (server/program): loopback ports it sends its picture, its sound and
-   * its sound without the floor holder to (RTP, and RTCP on a port of its own: ffmpeg sends its reports from another
-   * socket). Idempotent per meeting.
+   * The program encoder's output on the bridge (server/program): loopback ports it sends its picture and, in each
+   * codec, its sound and its sound without the floor holder to (RTP, and RTCP on a port of its own: ffmpeg sends its
+   * reports from another socket). Idempotent per meeting.
    */
-  openProgram(meetingId: string, rtp: ProgramRtp): Promise<Record<'video' | 'audio' | 'minus', ProgramPorts>>;
+  openProgram(meetingId: string, rtp: ProgramRtp): Promise<ProgramInputs>;
   closeProgram(meetingId: string): void;
   /**
    * A room receives the program: its picture, and the sound with or without the floor holder's voice (its own when
    * it holds the floor). Returns, per kind, the payload type the bridge sends it with (a relay may rewrite it to the
    * one the room asked for). Kinds the room's codecs cannot take from the program are left out.
    */
-  receiveProgram(participantId: string, sound: 'mix' | 'minus'): Promise<Map<'audio' | 'video', number>>;
+  receiveProgram(participantId: string, sound: ProgramMix): Promise<Map<'audio' | 'video', number>>;
   /** The room asked for a key frame (SIP INFO picture fast update): asks the sources it receives. */
   keyFrameRequested(participantId: string): Promise<void>;
   /** Reception from the room, per stream. */

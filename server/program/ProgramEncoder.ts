@@ -4,15 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createLogger } from '../logger.js';
-import type { ProgramPorts, RtpTap } from '../media/MediaBridge.js';
-import { PROGRAM_AUDIO, PROGRAM_RTP, type ProgramFormat } from './format.js';
+import type { ProgramInputs, ProgramPorts, RtpTap } from '../media/MediaBridge.js';
+import { PROGRAM_AUDIO, PROGRAM_RTP, type ProgramFormat, type ProgramSoundName } from './format.js';
+import { drawInset, insetPlace } from './compose.js';
 import { SourceDecoder } from './SourceDecoder.js';
 
 const logger = createLogger('ProgramEncoder');
 
 /** Whose picture and voices the program carries now (from the meeting's routing). */
 export interface ProgramSources {
+  /** The full picture: a camera, or a shared screen (then `inset` is the speaker beside it). */
   video: { participantId: string; screen: boolean } | null;
+  /** A page of the meeting's slides as the full picture, in place of `video`. */
+  page?: { documentId: string; page: number } | null;
+  /** Whose camera is drawn small in the corner, beside the content (a screen or a page). */
+  inset?: string | null;
   /** The hub's voice: in both sounds. */
   hub: string | null;
   /** The floor holder's voice: in the mix, not in the "minus" its own room hears. */
@@ -29,19 +35,21 @@ export interface ProgramEncoderOptions {
   ffmpeg: string;
   format: ProgramFormat;
   /** Loopback ports of the bridge's program transports. */
-  ports: Record<'video' | 'audio' | 'minus', ProgramPorts>;
+  ports: ProgramInputs;
   tap: (
     participantId: string,
     kind: 'audio' | 'video',
     ports: { port: number; rtcpPort: number },
     screen: boolean,
   ) => Promise<RtpTap | null>;
+  /** A page of a meeting's document as a raw picture of the program's size (`null`: none to show). */
+  page?: (documentId: string, page: number) => Promise<Buffer | null>;
 }
 
 /**
  * The program encoded once for every hardware room: one ffmpeg that takes raw pictures and sound from this process and
- * sends H.264 (constrained baseline, a key frame every `keyFrameSec`) and two G.722 sounds (the mix, and the mix
- * without the floor holder) as RTP to the bridge. Each source is decoded by its own small ffmpeg (SourceDecoder);
+ * sends H.264 (constrained baseline, a key frame every `keyFrameSec`) and two sounds (the mix, and the mix without
+ * the floor holder), each in every codec a room may take, as RTP to the bridge. Each source is decoded by its own small ffmpeg (SourceDecoder);
  * switching is choosing whose frames to pass on, so the encoder and every call keep running, and the old picture stays
  * until the new source's first one is decoded.
  */
@@ -56,6 +64,8 @@ export class ProgramEncoder {
   /** The decoders the sources want (shown, heard, or kept warm). */
   #wanted = new Set<string>();
   #shown: string | null = null;
+  /** The page on show (its picture once drawn). */
+  #page: { key: string; picture: Buffer | null } | null = null;
   #lastFrame: Buffer;
   #startedAt = 0;
   #framesSent = 0;
@@ -82,21 +92,26 @@ export class ProgramEncoder {
   /** Whose frames are in the program from now on (decoders are started and stopped to match). */
   update(sources: ProgramSources): void {
     this.#sources = sources;
-    const wanted = new Map<string, { participantId: string; kind: 'audio' | 'video'; screen: boolean }>();
+    const wanted = new Map<string, DecodedSource>();
     if (sources.video !== null) {
-      wanted.set(keyOf(sources.video.participantId, 'video', sources.video.screen), {
+      wanted.set(keyOf(sources.video.participantId, 'video', sources.video.screen ? 'screen' : 'camera'), {
         ...sources.video,
         kind: 'video',
       });
     }
+    const inset = sources.inset ?? null;
+    if (inset !== null) {
+      wanted.set(keyOf(inset, 'video', 'inset'), { participantId: inset, kind: 'video', screen: false, inset: true });
+    }
+    this.#loadPage(sources.page ?? null);
     for (const voice of [sources.hub, sources.holder, sources.next ?? null]) {
       if (voice !== null) {
-        wanted.set(keyOf(voice, 'audio', false), { participantId: voice, kind: 'audio', screen: false });
+        wanted.set(keyOf(voice, 'audio'), { participantId: voice, kind: 'audio', screen: false });
       }
     }
     const next = sources.next ?? null;
     if (next !== null) {
-      wanted.set(keyOf(next, 'video', false), { participantId: next, kind: 'video', screen: false });
+      wanted.set(keyOf(next, 'video'), { participantId: next, kind: 'video', screen: false });
     }
     this.#wanted = new Set(wanted.keys());
     for (const [key, decoder] of this.#decoders) {
@@ -141,19 +156,20 @@ export class ProgramEncoder {
     await rm(this.#dir, { recursive: true, force: true }).catch(() => undefined);
   }
 
-  async #startDecoder(
-    key: string,
-    source: { participantId: string; kind: 'audio' | 'video'; screen: boolean },
-  ): Promise<void> {
+  async #startDecoder(key: string, source: DecodedSource): Promise<void> {
     this.#starting.add(key);
     let decoder: SourceDecoder | null = null;
+    const { format } = this.#options;
     try {
       decoder = await SourceDecoder.start({
-        ...source,
+        participantId: source.participantId,
+        kind: source.kind,
+        screen: source.screen,
         tap: (ports) => this.#options.tap(source.participantId, source.kind, ports, source.screen),
         ffmpeg: this.#options.ffmpeg,
         dir: this.#dir,
-        format: this.#options.format,
+        // The camera beside the content is decoded at its small size: the encoder only copies its rows in.
+        format: source.inset === true ? { ...format, ...insetPlace(format) } : format,
         onExit: () => {
           if (decoder !== null && this.#decoders.get(key) === decoder) {
             this.#decoders.delete(key);
@@ -201,10 +217,18 @@ export class ProgramEncoder {
         ...['-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-b:v', '1500k', '-maxrate', '1500k', '-bufsize', '300k'],
         ...['-g', String(format.fps * format.keyFrameSec), '-x264-params', 'repeat-headers=1'],
         ...rtp(ports.video, PROGRAM_RTP.video.payloadType, PROGRAM_RTP.video.ssrc),
-        ...['-map', '1:a', '-c:a', 'g722'],
-        ...rtp(ports.audio, PROGRAM_RTP.audio.payloadType, PROGRAM_RTP.audio.ssrc),
-        ...['-map', '2:a', '-c:a', 'g722'],
-        ...rtp(ports.minus, PROGRAM_RTP.minus.payloadType, PROGRAM_RTP.minus.ssrc),
+        ...PROGRAM_RTP.sounds.flatMap((sound) =>
+          (['mix', 'minus'] as const).flatMap((mix) => {
+            const to = ports.sounds.get(`${mix}:${sound.name}`);
+
+            return to === undefined
+              ? []
+              : [
+                  ...['-map', mix === 'mix' ? '1:a' : '2:a', ...SOUND_ENCODERS[sound.name]],
+                  ...rtp(to, sound.payloadType, sound.ssrc[mix]),
+                ];
+          }),
+        ),
       ],
       { stdio: ['pipe', 'ignore', 'pipe', 'pipe', 'pipe'] },
     );
@@ -265,17 +289,29 @@ export class ProgramEncoder {
   }
 
   #pictureNow(): Buffer {
+    const main = this.#fullPicture();
+    const inset = this.#sources.inset ?? null;
+    const small = inset === null ? null : (this.#decoders.get(keyOf(inset, 'video', 'inset'))?.frame ?? null);
+
+    return small === null ? main : drawInset(main, this.#options.format, small, insetPlace(this.#options.format));
+  }
+
+  /** The page on show, else the wanted source's latest picture, else the one shown last (until the new one comes). */
+  #fullPicture(): Buffer {
+    const page = this.#sources.page ?? null;
+    if (page !== null && this.#page?.key === pageKey(page) && this.#page.picture !== null) {
+      this.#letGoOfShown();
+      this.#lastFrame = this.#page.picture;
+
+      return this.#lastFrame;
+    }
     const video = this.#sources.video;
-    const wanted = video === null ? null : keyOf(video.participantId, 'video', video.screen);
+    const wanted = video === null ? null : keyOf(video.participantId, 'video', video.screen ? 'screen' : 'camera');
     const fresh = wanted === null ? null : (this.#decoders.get(wanted)?.frame ?? null);
     if (fresh !== null && wanted !== null) {
-      if (this.#shown !== wanted && this.#shown !== null) {
+      if (this.#shown !== wanted) {
         // The old source is no longer on show: its decoder can go.
-        const old = this.#shown;
-        if (!this.#isWanted(old)) {
-          this.#decoders.get(old)?.close();
-          this.#decoders.delete(old);
-        }
+        this.#letGoOfShown();
       }
       this.#shown = wanted;
       this.#lastFrame = fresh;
@@ -290,19 +326,66 @@ export class ProgramEncoder {
     return this.#lastFrame;
   }
 
+  #letGoOfShown(): void {
+    const old = this.#shown;
+    if (old !== null && !this.#isWanted(old)) {
+      this.#decoders.get(old)?.close();
+      this.#decoders.delete(old);
+    }
+    this.#shown = null;
+  }
+
+  /** Reads the page to show into a picture once per page (a page turn is a new picture, nothing else restarts). */
+  #loadPage(page: { documentId: string; page: number } | null): void {
+    const load = this.#options.page;
+    if (page === null || load === undefined) {
+      this.#page = null;
+
+      return;
+    }
+    const key = pageKey(page);
+    if (this.#page?.key === key) {
+      return;
+    }
+    const loading = { key, picture: null as Buffer | null };
+    this.#page = loading;
+    void load(page.documentId, page.page)
+      .then((picture) => {
+        loading.picture = picture;
+      })
+      .catch((error: unknown) => logger.warn({ err: error, ...page }, 'a page could not be drawn for the program'));
+  }
+
   #isWanted(key: string): boolean {
     return this.#wanted.has(key);
   }
 
   #voice(participantId: string | null): Buffer | null {
-    return participantId === null
-      ? null
-      : (this.#decoders.get(keyOf(participantId, 'audio', false))?.takeAudio() ?? null);
+    return participantId === null ? null : (this.#decoders.get(keyOf(participantId, 'audio'))?.takeAudio() ?? null);
   }
 }
 
-const keyOf = (participantId: string, kind: 'audio' | 'video', screen: boolean) =>
-  `${participantId}|${kind}${screen ? '|screen' : ''}`;
+/** ffmpeg's encoder for each of the program's sound codecs, from the 16 kHz mono mix. */
+const SOUND_ENCODERS: Record<ProgramSoundName, string[]> = {
+  G722: ['-c:a', 'g722'],
+  PCMA: ['-c:a', 'pcm_alaw', '-ar', '8000'],
+  PCMU: ['-c:a', 'pcm_mulaw', '-ar', '8000'],
+  // Speech at a bitrate a room's link carries easily, in 20 ms frames as rooms expect.
+  OPUS: ['-c:a', 'libopus', '-ar', '48000', '-b:a', '32k', '-application', 'voip', '-frame_duration', '20'],
+};
+
+/** What a source decoder decodes: a participant's sound, camera (full size, or small beside content) or screen. */
+interface DecodedSource {
+  participantId: string;
+  kind: 'audio' | 'video';
+  screen: boolean;
+  inset?: boolean;
+}
+
+const keyOf = (participantId: string, kind: 'audio' | 'video', variant: 'camera' | 'screen' | 'inset' = 'camera') =>
+  `${participantId}|${kind}${variant === 'camera' ? '' : `|${variant}`}`;
+
+const pageKey = (page: { documentId: string; page: number }) => `${page.documentId}#${page.page}`;
 
 /** Two 16-bit mono blocks summed (clipped), silence for a missing one. */
 function mix(a: Buffer | null, b: Buffer | null): Buffer {

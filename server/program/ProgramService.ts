@@ -2,7 +2,9 @@ import { createLogger } from '../logger.js';
 import { QUEUE_EVENTS } from '../domain/core/events.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
+import { pagePart, type DocumentStore } from '../content/DocumentStore.js';
 import { PROGRAM_RTP, type ProgramFormat } from './format.js';
+import { pagePicture } from './pagePicture.js';
 import { ProgramEncoder, type ProgramSources } from './ProgramEncoder.js';
 
 const logger = createLogger('ProgramService');
@@ -29,6 +31,8 @@ export class ProgramService {
   readonly #media: MediaService;
   readonly #ffmpeg: string;
   readonly #format: ProgramFormat;
+  readonly #meetings: MeetingService | undefined;
+  readonly #documents: DocumentStore | undefined;
   readonly #programs = new Map<string, MeetingProgram>();
   readonly #unsubscribe: (() => void)[];
 
@@ -37,13 +41,18 @@ export class ProgramService {
     meetings,
     ffmpeg,
     format,
+    documents,
   }: {
     media: MediaService;
     meetings?: MeetingService;
     ffmpeg: string;
     format: ProgramFormat;
+    /** Where the pages of slides on show are read from (without it, slides leave the speaker on the program). */
+    documents?: DocumentStore;
   }) {
     this.#media = media;
+    this.#meetings = meetings;
+    this.#documents = documents;
     this.#ffmpeg = ffmpeg;
     this.#format = format;
     const follow = (meetingId: string) => {
@@ -81,6 +90,11 @@ export class ProgramService {
           ports,
           tap: async (participantId, kind, target, screen) =>
             (await this.#media.bridge.tap?.(participantId, kind, target, screen)) ?? null,
+          page: async (documentId, page) => {
+            const jpeg = await this.#documents?.get(meetingId, documentId, pagePart(page));
+
+            return jpeg === null || jpeg === undefined ? null : pagePicture(this.#ffmpeg, jpeg, this.#format);
+          },
         });
         await started.start();
 
@@ -128,6 +142,20 @@ export class ProgramService {
     }
   }
 
+  /** The page of the meeting's slides on show now, if its pictures are ready. */
+  #slidesOnShow(meetingId: string): { documentId: string; page: number } | null {
+    if (this.#documents === undefined || this.#meetings?.has(meetingId) !== true) {
+      return null;
+    }
+    const { content, documents } = this.#meetings.get(meetingId).state;
+    if (content?.kind !== 'slides') {
+      return null;
+    }
+    const document = documents.find((d) => d.documentId === content.documentId);
+
+    return document?.state === 'ready' ? { documentId: content.documentId, page: content.page } : null;
+  }
+
   async #follow(meetingId: string): Promise<void> {
     const program = this.#programs.get(meetingId);
     if (program === undefined) {
@@ -136,8 +164,12 @@ export class ProgramService {
     const encoder = await program.encoder;
     const feed = this.#media.programFeed(meetingId);
     const { hub, holder } = this.#media.programSourcesOf(meetingId);
+    const page = this.#slidesOnShow(meetingId);
     const sources: ProgramSources = {
-      video: feed.video === null ? null : { participantId: feed.video, screen: feed.screen },
+      // Slides: the page, the speaker beside it. A screen: the screen, the speaker beside it. Else the speaker.
+      video: page !== null || feed.video === null ? null : { participantId: feed.video, screen: feed.screen },
+      page,
+      inset: page !== null ? feed.video : feed.speaker,
       hub: hub?.id ?? null,
       holder: holder?.id ?? null,
       next: this.#media.nextSpeakerOf(meetingId)?.id ?? null,

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { DocumentStore } from '../content/DocumentStore.js';
 import { createLogger } from '../logger.js';
 import { PROGRAM_FORMAT } from '../program/format.js';
 import { ProgramService } from '../program/ProgramService.js';
@@ -32,6 +33,8 @@ export interface SipService {
  */
 type StartOptions = Omit<SipCallsOptions, 'relay' | 'program' | 'pinSecret' | 'ffmpeg' | 'registrar' | 'guesses'> & {
   telemetry?: TelemetryService;
+  /** The meetings' documents: a page of slides on show is the program's picture. */
+  documents?: DocumentStore;
 };
 
 export async function startSip(config: Config, options: StartOptions): Promise<SipService | null> {
@@ -54,6 +57,7 @@ export async function startSip(config: Config, options: StartOptions): Promise<S
     meetings: options.meetings,
     ffmpeg: config.FFMPEG_PATH,
     format: { ...PROGRAM_FORMAT, fps: config.PROGRAM_FPS },
+    ...(options.documents === undefined ? {} : { documents: options.documents }),
   });
   // Wrong PINs and wrong passwords count together: a guesser cannot alternate between them.
   const guesses = new WrongGuesses();

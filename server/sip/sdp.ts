@@ -54,7 +54,11 @@ const session = z.object({
 export class SdpError extends Error {}
 
 const VIDEO_PREFERENCE = ['H264', 'VP8'];
-const AUDIO_PREFERENCE = ['OPUS', 'G722', 'PCMA', 'PCMU'];
+/**
+ * G.722 first: wideband, what hardware rooms speak best, and the codec the spoken prompts and the keys' 8 kHz
+ * telephone events go with; Opus for a room that offers no G.722; G.711 last. The program is encoded in all four.
+ */
+const AUDIO_PREFERENCE = ['G722', 'OPUS', 'PCMA', 'PCMU'];
 
 /** Reads an offer; throws `SdpError` when it is not an SDP a room could mean (the call is refused with 488). */
 export function readOffer(text: string): PlainStreamOffer[] {

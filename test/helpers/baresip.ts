@@ -34,10 +34,15 @@ export interface BaresipRoom {
    */
   receivedColour(): Promise<[number, number, number] | null>;
   /**
-   * How loud what the room heard in its latest call was (RMS of its 16-bit samples, 0–32767): baresip's sndfile
-   * filter writes each call's decoded sound to a WAV file.
+   * The picture the room receives now, as 64×36 RGB (its snapshot of the next decoded frame), or `null` while it
+   * receives none.
    */
-  heardLevel(): number;
+  receivedPicture(): Promise<Buffer | null>;
+  /**
+   * How loud what the room heard in its latest call was (RMS of its 16-bit samples, 0–32767), over the whole call or
+   * its last `lastMs`: baresip's sndfile filter writes each call's decoded sound to a WAV file.
+   */
+  heardLevel(lastMs?: number): number;
   /** What the room has printed so far (its log). */
   log(): string;
   close(): Promise<void>;
@@ -55,7 +60,10 @@ export async function startBaresipRoom({
   size = '640x360',
   ip = '127.0.0.1',
   register,
+  audioCodecs,
 }: {
+  /** The only sound codecs the room offers and accepts (baresip's names, e.g. `PCMA/8000/1`, `opus/48000/2`). */
+  audioCodecs?: string[];
   /** Registers at the coordinator as `user` with this password (a room behind NAT), instead of waiting to be known. */
   register?: { registrar: string; password: string };
   /** The room's own loopback address (a room is another host: never the coordinator's address). */
@@ -71,18 +79,23 @@ export async function startBaresipRoom({
   const colour = rgb.map((v) => v.toString(16).padStart(2, '0')).join('');
   const video = join(dir, 'camera.mkv');
   const tone = join(dir, 'tone.wav');
+  // baresip's file source plays only a file at the codec's own rate and channels (G.722: 16 kHz mono).
+  const [name = 'G722', rate = '8000', channels = '1'] = (audioCodecs?.[0] ?? 'G722').split('/');
+  // (G.722 is named 8000 Hz in SDP for history's sake; it samples at 16 kHz.)
+  const [toneRate, toneChannels] = [/^G722$/i.test(name) ? '16000' : rate, channels];
   execFileSync('ffmpeg', [
     ...['-loglevel', 'error', '-y'],
     ...['-f', 'lavfi', '-i', `color=c=0x${colour}:s=${size}:r=15:d=120,noise=alls=12:allf=t`],
     ...['-c:v', 'ffv1', video],
   ]);
   execFileSync('ffmpeg', [
-    ...['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=600:sample_rate=16000:duration=120'],
-    ...['-ac', '1', tone],
+    ...['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=600:sample_rate=${toneRate}:duration=120`],
+    ...['-ac', toneChannels, tone],
   ]);
   const modules = [
     'g722',
     'g711',
+    'opus',
     'avcodec',
     'avformat',
     'fakevideo',
@@ -112,11 +125,12 @@ export async function startBaresipRoom({
       '',
     ].join('\n'),
   );
+  const codecs = audioCodecs === undefined ? '' : `;audio_codecs=${audioCodecs.join(',')}`;
   await writeFile(
     join(dir, 'accounts'),
     register === undefined
-      ? `<sip:${user}@${ip}:${sipPort}>;regint=0;answermode=auto${srtp ? ';mediaenc=srtp-mand' : ''}\n`
-      : `<sip:${user}@${register.registrar}>;auth_pass=${register.password};regint=120;answermode=auto\n`,
+      ? `<sip:${user}@${ip}:${sipPort}>;regint=0;answermode=auto${srtp ? ';mediaenc=srtp-mand' : ''}${codecs}\n`
+      : `<sip:${user}@${register.registrar}>;auth_pass=${register.password};regint=120;answermode=auto${codecs}\n`,
   );
   let output = '';
   const child: ChildProcess = spawn('baresip', ['-n', ip, '-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -136,6 +150,29 @@ export async function startBaresipRoom({
     control.write(`${Buffer.byteLength(body)}:${body},`);
   };
 
+  const receivedPicture = async (): Promise<Buffer | null> => {
+    const file = join(dir, `received-${++snapshots}.png`);
+    await command('snapshot_recv', file);
+    try {
+      await until(() => existsSync(file), 3000, 'snapshot');
+    } catch {
+      return null;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    // A snapshot still being written reads as no picture yet.
+    try {
+      const raw = execFileSync(
+        'ffmpeg',
+        ['-loglevel', 'quiet', '-i', file, '-vf', 'scale=64:36', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+
+      return raw.length === 64 * 36 * 3 ? raw : null;
+    } catch {
+      return null;
+    }
+  };
+
   return {
     address: `${user}@${ip}:${sipPort}`,
     dial: (uri) => command('dial', uri),
@@ -148,44 +185,24 @@ export async function startBaresipRoom({
         await new Promise((r) => setTimeout(r, 300));
       }
     },
+    receivedPicture,
     async receivedColour() {
-      const file = join(dir, `received-${++snapshots}.png`);
-      await command('snapshot_recv', file);
-      try {
-        await until(() => existsSync(file), 3000, 'snapshot');
-      } catch {
-        return null;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-      // A snapshot still being written reads as no picture yet.
-      let raw: Buffer;
-      try {
-        raw = execFileSync(
-          'ffmpeg',
-          ['-loglevel', 'quiet', '-i', file, '-vf', 'scale=16:9', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
-          { stdio: ['ignore', 'pipe', 'ignore'] },
-        );
-      } catch {
-        return null;
-      }
-      let [r, g, b] = [0, 0, 0];
-      for (let i = 0; i < raw.length; i += 3) {
-        r += raw[i] ?? 0;
-        g += raw[i + 1] ?? 0;
-        b += raw[i + 2] ?? 0;
-      }
-      const n = raw.length / 3;
+      const picture = await receivedPicture();
 
-      return n === 0 ? null : [Math.round(r / n), Math.round(g / n), Math.round(b / n)];
+      return picture === null ? null : meanColour(picture, { x: 0, y: 0, width: 64, height: 36 });
     },
-    heardLevel() {
+    heardLevel(lastMs) {
       const calls = readdirSync(dir)
         .filter((name) => name.startsWith('dump-') && name.endsWith('-dec.wav'))
         .map((name) => join(dir, name))
         .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
       const latest = calls.at(-1);
       // The sound after the 44-byte header of a 16-bit PCM WAV.
-      const bytes = latest === undefined ? Buffer.alloc(0) : readFileSync(latest).subarray(44);
+      const wav = latest === undefined ? Buffer.alloc(44) : readFileSync(latest);
+      const bytesPerMs = wav.length >= 44 ? wav.readUInt32LE(28) / 1000 : 16;
+      const all = wav.subarray(44);
+      const bytes =
+        lastMs === undefined ? all : all.subarray(Math.max(0, (all.length - Math.round(lastMs * bytesPerMs)) & ~1));
       let sum = 0;
       const samples = Math.floor(bytes.length / 2);
       for (let i = 0; i < samples; i++) {
@@ -204,4 +221,23 @@ export async function startBaresipRoom({
       await remove();
     },
   };
+}
+
+/** The mean colour of a region of a 64×36 RGB picture (`receivedPicture`). */
+export function meanColour(
+  picture: Buffer,
+  { x, y, width, height }: { x: number; y: number; width: number; height: number },
+): [number, number, number] {
+  let [r, g, b] = [0, 0, 0];
+  for (let row = y; row < y + height; row++) {
+    for (let column = x; column < x + width; column++) {
+      const at = (row * 64 + column) * 3;
+      r += picture[at] ?? 0;
+      g += picture[at + 1] ?? 0;
+      b += picture[at + 2] ?? 0;
+    }
+  }
+  const n = width * height;
+
+  return [Math.round(r / n), Math.round(g / n), Math.round(b / n)];
 }

@@ -3,6 +3,8 @@ import type { types as ms } from 'mediasoup';
 import type {
   PlainCodec,
   PlainRooms,
+  ProgramInputs,
+  ProgramMix,
   ProgramPorts,
   ProgramRtp,
   PlainStreamAnswer,
@@ -32,8 +34,9 @@ export interface MediasoupPlainRoomsOptions {
  * produced from what it sends, as any point's are. Its microphone starts closed, like a browser's: the routing opens it.
  */
 interface Program {
-  transports: { video: ms.PlainTransport; audio: ms.PlainTransport; minus: ms.PlainTransport };
-  producers: { video: ms.Producer; audio: ms.Producer; minus: ms.Producer };
+  video: { transport: ms.PlainTransport; producer: ms.Producer };
+  /** By `<mix>:<codec name>`. */
+  sounds: Map<`${ProgramMix}:${string}`, { transport: ms.PlainTransport; producer: ms.Producer; mimeType: string }>;
 }
 
 export class MediasoupPlainRooms implements PlainRooms {
@@ -142,31 +145,36 @@ export class MediasoupPlainRooms implements PlainRooms {
     return answers;
   }
 
-  async openProgram(meetingId: string, rtp: ProgramRtp): Promise<Record<'video' | 'audio' | 'minus', ProgramPorts>> {
+  async openProgram(meetingId: string, rtp: ProgramRtp): Promise<ProgramInputs> {
     let program = this.#programs.get(meetingId);
     if (program === undefined) {
       program = this.#createProgram(meetingId, rtp);
       program.catch(() => this.#programs.delete(meetingId));
       this.#programs.set(meetingId, program);
     }
-    const { transports } = await program;
+    const { video, sounds } = await program;
+    const ports = (t: ms.PlainTransport): ProgramPorts => ({
+      port: t.tuple.localPort,
+      rtcpPort: t.rtcpTuple?.localPort ?? 0,
+    });
 
-    const ports = (t: ms.PlainTransport) => ({ port: t.tuple.localPort, rtcpPort: t.rtcpTuple?.localPort ?? 0 });
-
-    return { video: ports(transports.video), audio: ports(transports.audio), minus: ports(transports.minus) };
+    return {
+      video: ports(video.transport),
+      sounds: new Map([...sounds].map(([key, sound]) => [key, ports(sound.transport)])),
+    };
   }
 
   closeProgram(meetingId: string): void {
     const program = this.#programs.get(meetingId);
     this.#programs.delete(meetingId);
     void program?.then(
-      ({ transports }) => Object.values(transports).forEach((t) => t.close()),
+      ({ video, sounds }) => [video, ...sounds.values()].forEach(({ transport }) => transport.close()),
       () => undefined,
     );
   }
 
   /** One change at a time per room: two at once would each add a consumer, and the room would get two streams. */
-  receiveProgram(participantId: string, sound: 'mix' | 'minus'): Promise<Map<'audio' | 'video', number>> {
+  receiveProgram(participantId: string, sound: ProgramMix): Promise<Map<'audio' | 'video', number>> {
     const previous = this.#receiving.get(participantId) ?? Promise.resolve();
     const next = previous.then(
       () => this.#receiveProgram(participantId, sound),
@@ -186,7 +194,7 @@ export class MediasoupPlainRooms implements PlainRooms {
     return next;
   }
 
-  async #receiveProgram(participantId: string, sound: 'mix' | 'minus'): Promise<Map<'audio' | 'video', number>> {
+  async #receiveProgram(participantId: string, sound: ProgramMix): Promise<Map<'audio' | 'video', number>> {
     const participant = this.#options.participants.get(participantId);
     const program = participant === undefined ? undefined : await this.#programs.get(participant.meetingId);
     const out = new Map<'audio' | 'video', number>();
@@ -197,8 +205,16 @@ export class MediasoupPlainRooms implements PlainRooms {
     for (const transport of participant.plain ?? []) {
       const kind = transport.appData.kind as 'audio' | 'video';
       const codec = transport.appData.codec as PlainCodec;
+      // The sound in the room's own codec (every codec a room may answer with is encoded).
       const producer =
-        kind === 'video' ? program.producers.video : program.producers[sound === 'mix' ? 'audio' : 'minus'];
+        kind === 'video'
+          ? program.video.producer
+          : [...program.sounds]
+              .filter(([key]) => key.startsWith(`${sound}:`))
+              .find(([, s]) => s.mimeType.toLowerCase() === codec.mimeType.toLowerCase())?.[1].producer;
+      if (producer === undefined) {
+        continue;
+      }
       const had = participant.program.get(kind);
       if (had !== undefined && !had.closed && had.producerId === producer.id) {
         out.set(kind, had.rtpParameters.codecs[0]?.payloadType ?? 0);
@@ -221,7 +237,7 @@ export class MediasoupPlainRooms implements PlainRooms {
         headerExtensions: [],
       };
       if (!routerOf(participant).router.canConsume({ producerId: producer.id, rtpCapabilities })) {
-        // A room that takes only what the program is not encoded in (VP8, G.711): nothing of that kind for now.
+        // A room whose picture is only what the program is not encoded in (VP8, H.264 without packetization mode 1).
         continue;
       }
       const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities });
@@ -246,13 +262,10 @@ export class MediasoupPlainRooms implements PlainRooms {
     const router = (await this.#options.routerFor(meetingId)).router;
     const open = () =>
       router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
-    const transports = { video: await open(), audio: await open(), minus: await open() };
-    const sound = (of: { payloadType: number; ssrc: number }) => ({
-      codecs: [{ mimeType: 'audio/G722', payloadType: of.payloadType, clockRate: 8000, channels: 1, parameters: {} }],
-      encodings: [{ ssrc: of.ssrc }],
-    });
-    const producers = {
-      video: await transports.video.produce({
+    const videoTransport = await open();
+    const video = {
+      transport: videoTransport,
+      producer: await videoTransport.produce({
         kind: 'video',
         rtpParameters: {
           codecs: [
@@ -272,19 +285,32 @@ export class MediasoupPlainRooms implements PlainRooms {
         },
         appData: { program: meetingId },
       }),
-      audio: await transports.audio.produce({
-        kind: 'audio',
-        rtpParameters: sound(rtp.audio),
-        appData: { program: meetingId },
-      }),
-      minus: await transports.minus.produce({
-        kind: 'audio',
-        rtpParameters: sound(rtp.minus),
-        appData: { program: meetingId },
-      }),
     };
+    const sounds: Program['sounds'] = new Map();
+    for (const codec of rtp.sounds) {
+      for (const mix of ['mix', 'minus'] as const) {
+        const transport = await open();
+        const producer = await transport.produce({
+          kind: 'audio',
+          rtpParameters: {
+            codecs: [
+              {
+                mimeType: codec.mimeType,
+                payloadType: codec.payloadType,
+                clockRate: codec.clockRate,
+                channels: codec.channels,
+                parameters: {},
+              },
+            ],
+            encodings: [{ ssrc: codec.ssrc[mix] }],
+          },
+          appData: { program: meetingId },
+        });
+        sounds.set(`${mix}:${codec.name}`, { transport, producer, mimeType: codec.mimeType });
+      }
+    }
 
-    return { transports, producers };
+    return { video, sounds };
   }
 
   async streamStats(participantId: string): Promise<PlainStreamStats[]> {

@@ -65,6 +65,29 @@ describe("a room system's offer", () => {
     });
   });
 
+  it('takes G.722 before Opus (the prompts and 8 kHz keys go with it), Opus before G.711, G.711 alone when that is all', () => {
+    const offer = (payloads: string, maps: string[]) =>
+      [
+        'v=0',
+        'o=- 1 1 IN IP4 127.0.0.2',
+        's=-',
+        'c=IN IP4 127.0.0.2',
+        't=0 0',
+        `m=audio 10000 RTP/AVP ${payloads}`,
+        ...maps,
+        '',
+      ].join('\r\n');
+    const opus = 'a=rtpmap:111 opus/48000/2';
+    expect(readOffer(offer('111 9 8', [opus]))[0]?.codec?.mimeType).toBe('audio/G722');
+    expect(readOffer(offer('111 8 0', [opus]))[0]?.codec).toMatchObject({
+      mimeType: 'audio/opus',
+      clockRate: 48_000,
+      channels: 2,
+    });
+    expect(readOffer(offer('0 8', []))[0]?.codec).toMatchObject({ mimeType: 'audio/PCMA', payloadType: 8 });
+    expect(readOffer(offer('0', []))[0]?.codec).toMatchObject({ mimeType: 'audio/PCMU', payloadType: 0 });
+  });
+
   it('reads SDES keys, static payload types without rtpmap, rtcp-mux, a high-profile camera, and refuses H.261 content', () => {
     const [audio, video, slides] = readOffer(SRTP);
     expect(audio?.codec).toMatchObject({ mimeType: 'audio/PCMA', payloadType: 8 });
