@@ -148,7 +148,7 @@ export class SipCalls implements CallHost {
     const inCall = new Set([...this.calls.values()].filter((c) => c.meetingId === meetingId).map((c) => c.pointId));
     const rooms = state.def.points.filter(
       (p) =>
-        (p.sipUri != null || this.options.registrar?.bindingOf(p.code) != null) &&
+        this.callable(meetingId, p.code) &&
         p.code !== state.def.hubPointId &&
         state.points[p.code]?.connected !== true &&
         !inCall.has(p.code),
@@ -215,6 +215,9 @@ export class SipCalls implements CallHost {
     }
     if (this.#agent !== null && (call.state === 'connected' || call.state === 'enteringPin')) {
       inDialog(this.#agent, call, 'BYE');
+    } else if (call.state === 'calling' || call.state === 'ringing') {
+      // A room we are still calling stops ringing (its 487 or a late 200 then lets go of the call's ports).
+      call.cancel?.();
     }
     this.end(call, state);
   }
@@ -312,10 +315,7 @@ export class SipCalls implements CallHost {
     }
     logger.info({ callId: call.callId, pointId: call.pointId, state }, 'call ended');
     // A room it can call again: at its address on file, or where it registered.
-    const sipUri = this.options.meetings
-      .loaded(call.meetingId)
-      ?.state.def.points.find((p) => p.code === call.pointId)?.sipUri;
-    const callable = sipUri != null || this.options.registrar?.bindingOf(call.pointId) != null;
+    const callable = this.callable(call.meetingId, call.pointId);
     this.#redials.after(call.meetingId, call.pointId, state, callable);
     this.changed(call.meetingId);
   }
@@ -369,6 +369,23 @@ export class SipCalls implements CallHost {
 
   changed(meetingId: string): void {
     this.#listeners.forEach((listener) => listener(meetingId));
+  }
+
+  /**
+   * Where a point's room is called: its address in the directory now (one set after the meeting was made counts),
+   * else as the meeting was made with it; `null` when it has none.
+   */
+  sipAddressOf(meetingId: string, pointId: string): string | null {
+    const { directory } = this.options.meetings;
+    const now = directory.points.find((p) => p.code === pointId)?.sipUri;
+    const made = this.options.meetings.loaded(meetingId)?.state.def.points.find((p) => p.code === pointId)?.sipUri;
+
+    return normaliseSipAddress(now ?? made ?? '');
+  }
+
+  /** Whether a point's room can be called: at an address, or where it registered. */
+  callable(meetingId: string, pointId: string): boolean {
+    return this.sipAddressOf(meetingId, pointId) !== null || this.options.registrar?.bindingOf(pointId) != null;
   }
 
   directoryPointOf(address: string): string | null {

@@ -46,6 +46,7 @@ export function answeredCall(
     audio: media.codecs.audio,
     ackTimer: null,
     invite: request,
+    cancel: null,
     lastFastUpdate: 0,
     keys,
     media,

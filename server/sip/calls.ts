@@ -67,6 +67,8 @@ export interface Call {
   /** Dial-in: the 2xx retransmission until the ACK (RFC 3261 13.3.1.4), and the INVITE it answers. */
   ackTimer: NodeJS.Timeout | null;
   invite: SipRequest | null;
+  /** Dial-out: withdraws our INVITE while the room has not answered (CANCEL), so that it stops ringing. */
+  cancel: (() => void) | null;
   lastFastUpdate: number;
   /** Keys a room may press: a stuck or flooding remote is throttled, not obeyed. */
   keys: TokenBucket;
@@ -103,6 +105,8 @@ export interface CallHost {
   wrongPin(address: string): void;
   /** A point's state of calls (including a finished dial-out's outcome) changed. */
   changed(meetingId: string): void;
+  /** Where a point's room is called (the directory's address now, else the meeting's), or `null`. */
+  sipAddressOf(meetingId: string, pointId: string): string | null;
   /** A point of the directory (not only of a meeting) answering to a SIP address. */
   directoryPointOf(address: string): string | null;
 }

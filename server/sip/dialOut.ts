@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type * as sip from 'sip';
 import { DomainError } from '../domain/core/errors.js';
 import { isFinal, stateForResponse } from '../domain/sip/callState.js';
 import { conferenceNumberOf } from '../domain/sip/conferenceNumber.js';
-import { dialUri, normaliseSipAddress } from '../domain/sip/sipAddress.js';
+import { dialUri } from '../domain/sip/sipAddress.js';
 import { createLogger } from '../logger.js';
 import { TokenBucket } from '../signaling/TokenBucket.js';
 import { inDialog, roomParticipantId, type Call, type CallHost } from './calls.js';
@@ -32,7 +33,7 @@ export async function placeCall(host: CallHost, meetingId: string, pointId: stri
   }
   // A room that registered is called where it registered from (behind NAT); else at its directory address.
   const registered = host.options.registrar?.bindingOf(pointId)?.target ?? null;
-  const address = normaliseSipAddress(state.def.points.find((p) => p.code === pointId)?.sipUri ?? '');
+  const address = host.sipAddressOf(meetingId, pointId);
   if (address === null && registered === null) {
     throw new DomainError(
       'NO_SIP_ADDRESS',
@@ -88,6 +89,7 @@ export async function placeCall(host: CallHost, meetingId: string, pointId: stri
     audio: null,
     ackTimer: null,
     invite: null,
+    cancel: null,
     lastFastUpdate: 0,
     keys: new TokenBucket({ capacity: 5, perSecond: 2 }),
     media: null,
@@ -96,38 +98,53 @@ export async function placeCall(host: CallHost, meetingId: string, pointId: stri
   host.changed(meetingId);
   const giveUp = setTimeout(() => {
     if (call.state === 'calling' || call.state === 'ringing') {
+      call.cancel?.();
       relays.forEach((r) => r.close());
       host.end(call, 'noAnswer');
     }
   }, RING_LIMIT_MS);
   giveUp.unref();
-  agent.send(
-    {
-      method: 'INVITE',
+  const invite: sip.SipMessage = {
+    method: 'INVITE',
+    uri: target,
+    headers: {
+      to: { uri: target, params: {} },
+      from: { uri: ours, params: { tag: call.local.tag } },
+      'call-id': callId,
+      cseq: { method: 'INVITE', seq: 1 },
+      contact: [{ uri: ours }],
+      'content-type': 'application/sdp',
+      'max-forwards': 70,
+      via: [],
+    },
+    content: call.sdp,
+  };
+  // A CANCEL names the INVITE by its Via (the stack filled in its branch as it sent it): RFC 3261 9.1.
+  call.cancel = () => {
+    call.cancel = null;
+    agent.send({
+      method: 'CANCEL',
       uri: target,
       headers: {
         to: { uri: target, params: {} },
         from: { uri: ours, params: { tag: call.local.tag } },
         'call-id': callId,
-        cseq: { method: 'INVITE', seq: 1 },
-        contact: [{ uri: ours }],
-        'content-type': 'application/sdp',
+        cseq: { method: 'CANCEL', seq: 1 },
+        via: invite.headers.via,
         'max-forwards': 70,
-        via: [],
       },
-      content: call.sdp,
-    },
-    (response) => {
-      void answered(host, call, relays, response, giveUp).catch((error: unknown) => {
-        logger.warn({ err: error, callId }, 'the answer could not be used');
-        relays.forEach((r) => r.close());
-        if (host.calls.get(callId) === call) {
-          inDialog(agent, call, 'BYE');
-          host.end(call, 'failed');
-        }
-      });
-    },
-  );
+    });
+  };
+  agent.send(invite, (response) => {
+    void answered(host, call, relays, response, giveUp).catch((error: unknown) => {
+      logger.warn({ err: error, callId }, 'the answer could not be used');
+      relays.forEach((r) => r.close());
+      if (host.calls.get(callId) === call) {
+        inDialog(agent, call, 'BYE');
+        host.end(call, 'failed');
+      }
+    });
+  });
 
   return call;
 }
@@ -145,6 +162,13 @@ async function answered(
   }
   const state = stateForResponse(response.status);
   const current = host.calls.get(call.callId) === call;
+  if (response.status >= 200) {
+    // Answered one way or the other: nothing left to withdraw; a call already hung up lets go of its ports.
+    call.cancel = null;
+    if (!current) {
+      relays.forEach((r) => r.close());
+    }
+  }
   if (response.status >= 200 && response.status < 300) {
     call.remote.tag = String(response.headers.to.params.tag ?? '');
     call.remote.target = response.headers.contact?.[0]?.uri ?? call.remote.target;

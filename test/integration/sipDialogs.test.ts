@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smallDirectory } from '../helpers/domain.js';
+import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
+import { freePort, until } from '../helpers/poll.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { branchOf, SipPeer, type SipText } from '../helpers/sipPeer.js';
+
+/** A room's answer to a request: the request's Via, From, Call-ID and CSeq, its To with the room's tag. */
+function responseTo(request: SipText, status: number, reason: string, toTag: string): string[] {
+  const header = (name: string) => request.headers.get(name) ?? '';
+
+  return [
+    `SIP/2.0 ${status} ${reason}`,
+    `Via: ${header('via')}`,
+    `From: ${header('from')}`,
+    `To: ${header('to')};tag=${toTag}`,
+    `Call-ID: ${header('call-id')}`,
+    `CSeq: ${header('cseq')}`,
+  ];
+}
+
+/** What a room system offers: G.722 and H.264 on its own address. */
+const offer = (ip: string) =>
+  [
+    'v=0',
+    `o=- 1 1 IN IP4 ${ip}`,
+    's=-',
+    `c=IN IP4 ${ip}`,
+    't=0 0',
+    'm=audio 40000 RTP/AVP 9 101',
+    'a=rtpmap:9 G722/8000',
+    'a=rtpmap:101 telephone-event/8000',
+    'a=sendrecv',
+    'm=video 40002 RTP/AVP 97',
+    'a=rtpmap:97 H264/90000',
+    'a=fmtp:97 packetization-mode=1;profile-level-id=42e01f',
+    'a=sendrecv',
+    '',
+  ].join('\r\n');
+
+/**
+ * The SIP dialog moments a room system reaches that baresip cannot be made to: a room we call that rings and is
+ * hung up before it answers (CANCEL), a re-INVITE within a call, OPTIONS keep-alives, a CANCEL for nothing, a BYE.
+ */
+describe.skipIf(!mediasoupAvailable())('SIP dialogs with a room system', () => {
+  let t: TestServer;
+  let sipPort: number;
+  let ringing: SipPeer;
+  let caller: SipPeer;
+
+  beforeAll(async () => {
+    sipPort = await freePort();
+    t = await startTestServer({ env: await bridgeEnv('mediasoup', { SIP_PORT: String(sipPort) }) });
+    ringing = await SipPeer.bind('127.0.0.2');
+    caller = await SipPeer.bind('127.0.0.3');
+    const directory = smallDirectory();
+    for (const point of directory.points) {
+      point.sipUri =
+        point.code === 'DC-X1'
+          ? `phonghop-x1@127.0.0.2:${ringing.address.port}`
+          : point.code === 'DC-X3'
+            ? `phonghop-x3@127.0.0.3:${caller.address.port}`
+            : null;
+    }
+    await t.server.meetings.replaceDirectory(directory);
+  }, 60_000);
+
+  afterAll(async () => {
+    ringing?.close();
+    caller?.close();
+    await t?.close();
+  });
+
+  const callOf = (pointId: string) => t.server.sip?.calls.callsOf('m1').find((c) => c.pointId === pointId);
+
+  it('a room we call that only rings stops ringing when the operator hangs up: CANCEL on the INVITE, its 487 acknowledged', async () => {
+    const calls = t.server.sip?.calls;
+    expect(calls).toBeDefined();
+    const placed = await calls?.dial('m1', 'DC-X1');
+    const invite = await ringing.next((m) => m.method === 'INVITE', 'the INVITE');
+    ringing.send(sipPort, responseTo(invite, 180, 'Ringing', 'room1'));
+    await until(() => callOf('DC-X1')?.state === 'ringing', 10_000, 'ringing');
+
+    calls?.hangUp(placed?.callId ?? '');
+    const cancel = await ringing.next((m) => m.method === 'CANCEL', 'the CANCEL');
+    // RFC 3261 9.1: the CANCEL names the INVITE by its branch and CSeq number, without a tag of ours on To.
+    expect(branchOf(cancel)).toBe(branchOf(invite));
+    expect(branchOf(cancel)).toMatch(/^z9hG4bK/);
+    expect(cancel.headers.get('cseq')).toBe('1 CANCEL');
+    expect(cancel.headers.get('call-id')).toBe(invite.headers.get('call-id'));
+    ringing.send(sipPort, responseTo(cancel, 200, 'OK', 'room1'));
+    ringing.send(sipPort, responseTo(invite, 487, 'Request Terminated', 'room1'));
+    const ack = await ringing.next((m) => m.method === 'ACK', 'the ACK of the 487');
+    expect(branchOf(ack)).toBe(branchOf(invite));
+    expect(callOf('DC-X1')?.state).not.toBe('connected');
+    expect(t.server.sip?.calls.connectedCalls()).toEqual([]);
+  });
+
+  it('a call from a room: a re-INVITE keeps the session, OPTIONS says what we allow, a stray CANCEL is 481, BYE ends it', async () => {
+    const number = t.meeting.state.def.conferenceNumber ?? '';
+    const { ip, port } = caller.address;
+    const dialog = (method: string, seq: number, branch: string, toTag?: string) => [
+      `${method} sip:${number}@127.0.0.1:${sipPort} SIP/2.0`,
+      `Via: SIP/2.0/UDP ${ip}:${port};branch=z9hG4bK${branch};rport`,
+      `From: <sip:phonghop-x3@${ip}:${port}>;tag=room3`,
+      `To: <sip:${number}@127.0.0.1>${toTag === undefined ? '' : `;tag=${toTag}`}`,
+      'Call-ID: dialog-test-1@127.0.0.3',
+      `CSeq: ${seq} ${method}`,
+      `Contact: <sip:phonghop-x3@${ip}:${port}>`,
+      'Max-Forwards: 70',
+    ];
+    caller.send(sipPort, [...dialog('INVITE', 1, 'inv1'), 'Content-Type: application/sdp'], offer(ip));
+    const ok = await caller.next((m) => m.status === 200 && m.headers.get('cseq') === '1 INVITE', 'the 200 OK');
+    const ourTag = /;tag=([^;\s]+)/.exec(ok.headers.get('to') ?? '')?.[1] ?? '';
+    caller.send(sipPort, dialog('ACK', 1, 'ack1', ourTag));
+    await until(() => callOf('DC-X3')?.state === 'connected', 10_000, 'connected');
+
+    caller.send(sipPort, [...dialog('INVITE', 2, 'inv2', ourTag), 'Content-Type: application/sdp'], offer(ip));
+    const refreshed = await caller.next((m) => m.headers.get('cseq') === '2 INVITE' && m.status === 200, 'its 200');
+    expect(refreshed.body).toBe(ok.body);
+    caller.send(sipPort, dialog('ACK', 2, 'ack2', ourTag));
+    expect(callOf('DC-X3')?.state).toBe('connected');
+
+    caller.send(sipPort, dialog('OPTIONS', 3, 'opt3', ourTag));
+    const options = await caller.next((m) => m.headers.get('cseq') === '3 OPTIONS', 'the OPTIONS answer');
+    expect(options.status).toBe(200);
+    expect(options.headers.get('allow')).toMatch(/INVITE.*CANCEL.*INFO/);
+
+    caller.send(sipPort, dialog('CANCEL', 9, 'nothing9'));
+    expect((await caller.next((m) => m.headers.get('cseq') === '9 CANCEL', 'the stray CANCEL')).status).toBe(481);
+    expect(callOf('DC-X3')?.state).toBe('connected');
+
+    caller.send(sipPort, dialog('BYE', 4, 'bye4', ourTag));
+    expect((await caller.next((m) => m.headers.get('cseq') === '4 BYE', 'the BYE answer')).status).toBe(200);
+    await until(() => callOf('DC-X3')?.state !== 'connected', 10_000, 'ended');
+  });
+});
