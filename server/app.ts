@@ -9,6 +9,7 @@ import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { withEveryCommandHandled } from './cluster/handledCommands.js';
 import cookieParser from 'cookie-parser';
 import { AccountService } from './accounts/AccountService.js';
 import { shortLinkRouter } from './http/shortLinkRouter.js';
@@ -99,7 +100,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   // owner's broadcasts reach sockets on every node (with connection-state recovery across nodes).
   const bus =
     redis === undefined || ownership === undefined ? null : await NodeBus.start({ redis, nodeId: ownership.nodeId });
-  const adapterClient = bus === null ? null : (redis?.duplicate() ?? null);
+  // The adapter sends commands it does not wait for: none of them may reject unhandled while Redis is away.
+  const adapterClient = bus === null || redis === undefined ? null : withEveryCommandHandled(redis.duplicate());
   adapterClient?.on('error', (error: Error) => logger.debug({ err: error }, 'socket.io adapter: redis error'));
   const faults = new Faults();
   const meetings = await MeetingService.create({
