@@ -84,6 +84,8 @@ export interface SrtpKey {
   keyBase64: string;
   /** The crypto line's tag, echoed in the answer. */
   tag: number;
+  /** The key carries a master key identifier (each packet then does too). */
+  mki?: boolean;
 }
 
 /** One m-line of a room system's offer, read (server/sip/sdp.ts). */
@@ -127,6 +129,8 @@ export interface ProgramPorts {
 /** The program's RTP as the encoder sends it: payload types and SSRCs (server/program/format.ts). */
 export interface ProgramRtp {
   video: { payloadType: number; ssrc: number; profileLevelId: string };
+  /** The same picture in H.264 packetization-mode 0 (every NAL unit fits a packet), for rooms that take only that. */
+  videoSingleNal: { payloadType: number; ssrc: number };
   /** The sound in each codec a room may take: the mix, and the mix without the floor holder ("minus"). */
   sounds: readonly ProgramSound[];
 }
@@ -145,6 +149,7 @@ export type ProgramMix = 'mix' | 'minus';
 /** Where the bridge takes each of the program's streams: its picture, and each sound by `<mix>:<codec name>`. */
 export interface ProgramInputs {
   video: ProgramPorts;
+  videoSingleNal: ProgramPorts;
   sounds: Map<`${ProgramMix}:${string}`, ProgramPorts>;
 }
 

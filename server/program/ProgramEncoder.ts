@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createLogger } from '../logger.js';
-import type { ProgramInputs, ProgramPorts, RtpTap } from '../media/MediaBridge.js';
-import { PROGRAM_AUDIO, PROGRAM_RTP, type ProgramFormat, type ProgramSoundName } from './format.js';
+import type { ProgramInputs, RtpTap } from '../media/MediaBridge.js';
+import { encoderArguments } from './encoderArguments.js';
+import { PROGRAM_AUDIO, type ProgramFormat } from './format.js';
 import { drawInset, insetPlace } from './compose.js';
 import { SourceDecoder } from './SourceDecoder.js';
 
@@ -194,44 +195,9 @@ export class ProgramEncoder {
 
   #spawn(): void {
     const { format, ports, ffmpeg } = this.#options;
-    const rtp = (to: ProgramPorts, pt: number, ssrc: number) => [
-      ...['-f', 'rtp', '-payload_type', String(pt), '-ssrc', String(ssrc)],
-      `rtp://127.0.0.1:${to.port}?rtcpport=${to.rtcpPort}&pkt_size=1200`,
-    ];
-    const pcm = ['-f', 's16le', '-ar', String(PROGRAM_AUDIO.sampleRate), '-ac', '1'];
-    const child = spawn(
-      ffmpeg,
-      [
-        ...['-hide_banner', '-loglevel', 'error'],
-        ...['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${format.width}x${format.height}`],
-        // Pictures are stamped when they arrive: a frame the encoder could not take in time is one fewer, not a
-        // program that runs slow (rooms play by these stamps: a slow clock would put them ever further behind).
-        ...['-framerate', String(format.fps), '-use_wallclock_as_timestamps', '1', '-i', 'pipe:0'],
-        ...pcm,
-        ...['-i', 'pipe:3'],
-        ...pcm,
-        ...['-i', 'pipe:4'],
-        // A small VBV buffer (a fifth of a second) keeps each key frame from going out as one burst that a room's
-        // receive buffer drops (seen: 13 % loss at the key frames with a one-second buffer, none with this).
-        ...['-map', '0:v', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency'],
-        ...['-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-b:v', '1500k', '-maxrate', '1500k', '-bufsize', '300k'],
-        ...['-g', String(format.fps * format.keyFrameSec), '-x264-params', 'repeat-headers=1'],
-        ...rtp(ports.video, PROGRAM_RTP.video.payloadType, PROGRAM_RTP.video.ssrc),
-        ...PROGRAM_RTP.sounds.flatMap((sound) =>
-          (['mix', 'minus'] as const).flatMap((mix) => {
-            const to = ports.sounds.get(`${mix}:${sound.name}`);
-
-            return to === undefined
-              ? []
-              : [
-                  ...['-map', mix === 'mix' ? '1:a' : '2:a', ...SOUND_ENCODERS[sound.name]],
-                  ...rtp(to, sound.payloadType, sound.ssrc[mix]),
-                ];
-          }),
-        ),
-      ],
-      { stdio: ['pipe', 'ignore', 'pipe', 'pipe', 'pipe'] },
-    );
+    const child = spawn(ffmpeg, encoderArguments(format, ports), {
+      stdio: ['pipe', 'ignore', 'pipe', 'pipe', 'pipe'],
+    });
     let errors = '';
     child.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-1000)));
     for (const stream of [child.stdin, child.stdio[3], child.stdio[4]]) {
@@ -364,15 +330,6 @@ export class ProgramEncoder {
     return participantId === null ? null : (this.#decoders.get(keyOf(participantId, 'audio'))?.takeAudio() ?? null);
   }
 }
-
-/** ffmpeg's encoder for each of the program's sound codecs, from the 16 kHz mono mix. */
-const SOUND_ENCODERS: Record<ProgramSoundName, string[]> = {
-  G722: ['-c:a', 'g722'],
-  PCMA: ['-c:a', 'pcm_alaw', '-ar', '8000'],
-  PCMU: ['-c:a', 'pcm_mulaw', '-ar', '8000'],
-  // Speech at a bitrate a room's link carries easily, in 20 ms frames as rooms expect.
-  OPUS: ['-c:a', 'libopus', '-ar', '48000', '-b:a', '32k', '-application', 'voip', '-frame_duration', '20'],
-};
 
 /** What a source decoder decodes: a participant's sound, camera (full size, or small beside content) or screen. */
 interface DecodedSource {

@@ -38,6 +38,8 @@ export type ProgramSoundName = (typeof PROGRAM_SOUNDS)[number]['name'];
 /** The program's RTP as mediasoup receives it from the encoder. */
 export const PROGRAM_RTP = {
   video: { payloadType: 96, ssrc: 0x5a17_0001, profileLevelId: '42e01f' },
+  /** The same pictures again, one NAL unit a packet, for rooms that take only packetization-mode 0. */
+  videoSingleNal: { payloadType: 97, ssrc: 0x5a17_0002 },
   sounds: PROGRAM_SOUNDS.map((codec, index) => ({
     ...codec,
     ssrc: { mix: 0x5a17_0010 + index * 2, minus: 0x5a17_0011 + index * 2 },

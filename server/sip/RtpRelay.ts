@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { isIPv6 } from 'node:net';
+import type { SrtpKey } from '../media/MediaBridge.js';
 import { forEachReport, isEvent, isRtcp, payloadStart } from './rtpPackets.js';
+import { SrtpCrypto } from './srtp.js';
 import { TelephoneEvents } from './telephoneEvents.js';
 
 /** A room silent this long from where it was latched may be latched again elsewhere (a NAT rebinding). */
@@ -17,7 +19,8 @@ const BRIDGE_SILENT_AFTER_MS = 500;
  * down, the payload type the bridge sends with (its own numbering) is rewritten to the one the room asked for in its
  * offer (RFC 3264: a room receives with the numbers it offered). The room talks to `outer` (RTP, and RTCP on the next
  * socket unless multiplexed); the bridge's PlainTransport talks to `inner` on loopback, multiplexed. An SRTP room's
- * streams go straight to the bridge (their payloads and headers are protected): its keys come by SIP INFO.
+ * stream is authenticated and decrypted as it arrives and protected again with our key as it leaves (the bridge's
+ * side is plain RTP on loopback), so that all of the above holds for it too.
  */
 export class RtpRelay {
   readonly #outer: dgram.Socket;
@@ -46,6 +49,8 @@ export class RtpRelay {
   #bridgeSoundAt = 0;
   /** Our own stream, for words said while the bridge sends no sound (before the room has entered). */
   readonly #own = { ssrc: randomBytes(4).readUInt32BE(0), seq: randomBytes(2).readUInt16BE(0), ts: 0, first: true };
+  /** SRTP with the room (its key and ours), or `null` for plain RTP. */
+  readonly #srtp: SrtpCrypto | null;
 
   private constructor(
     outer: dgram.Socket,
@@ -53,8 +58,10 @@ export class RtpRelay {
     inner: dgram.Socket,
     room: { address: string; port: number; rtcpPort: number | null } | null,
     now: () => number,
+    srtp: SrtpCrypto | null,
   ) {
     this.#now = now;
+    this.#srtp = srtp;
     this.#outer = outer;
     this.#outerRtcp = outerRtcp;
     this.#inner = inner;
@@ -74,8 +81,11 @@ export class RtpRelay {
     room,
     telephoneEvent,
     onKey,
+    srtp = null,
     now = Date.now,
   }: {
+    /** The room's SDES key when it sends SRTP (a suite `relayable` accepts). */
+    srtp?: SrtpKey | null;
     listenIp: string;
     ports: { min: number; max: number };
     rtcpMux: boolean;
@@ -85,16 +95,19 @@ export class RtpRelay {
     now?: () => number;
   }): Promise<RtpRelay> {
     const type = isIPv6(listenIp) ? 'udp6' : 'udp4';
+    const crypto = srtp === null ? null : new SrtpCrypto(srtp);
     const [outer, outerRtcp] = await bindPair(type, listenIp, ports, !rtcpMux);
     const inner = dgram.createSocket('udp4');
     inner.on('error', () => undefined);
     inner.bind(0, '127.0.0.1');
     await once(inner, 'listening');
-    const relay = new RtpRelay(outer, outerRtcp, inner, room, now);
+    const relay = new RtpRelay(outer, outerRtcp, inner, room, now, crypto);
     const events = telephoneEvent === null ? null : new TelephoneEvents(telephoneEvent);
-    outer.on('message', (packet, from) => {
+    outer.on('message', (received, from) => {
+      // An SRTP room's packets are its own only once authenticated: nothing else may latch or reach the bridge.
+      const packet = relay.#unprotect(received);
       // Comedia: the room's packets say where it is (a NAT's outside address), and its sound is answered there.
-      if (!relay.#latch(from.address, from.port)) {
+      if (packet === null || !relay.#latch(from.address, from.port)) {
         return;
       }
       if (rtcpMux) {
@@ -113,9 +126,10 @@ export class RtpRelay {
       }
       relay.#toBridge(relay.#fromRoom(packet));
     });
-    outerRtcp?.on('message', (packet, from) => {
+    outerRtcp?.on('message', (received, from) => {
+      const packet = relay.#unprotect(received);
       // The room's RTCP comes from the host its RTP is latched to.
-      if (relay.#room !== null && relay.#latchedAt !== 0 && from.address !== relay.#room.address) {
+      if (packet === null || (relay.#room !== null && relay.#latchedAt !== 0 && from.address !== relay.#room.address)) {
         return;
       }
       relay.#roomRtcp = { address: from.address, port: from.port };
@@ -137,6 +151,11 @@ export class RtpRelay {
   /** Where the room sends: the answer's port (and RTCP port, or `null` when multiplexed). */
   get roomFacing(): { port: number; rtcpPort: number | null } {
     return { port: this.#outer.address().port, rtcpPort: this.#outerRtcp?.address().port ?? null };
+  }
+
+  /** Our SDES key for the answer, when the room sends SRTP. */
+  get srtpAnswer(): SrtpKey | null {
+    return this.#srtp?.ours ?? null;
   }
 
   /** Where the bridge's PlainTransport sends (it connects here). */
@@ -254,10 +273,10 @@ export class RtpRelay {
 
   /** A room's RTP or RTCP packet with its SSRC the one the bridge knows. */
   #fromRoom(packet: Buffer): Buffer {
-    if (packet.length < 12) {
-      return packet;
-    }
     if (!isRtcp(packet)) {
+      if (packet.length < 12) {
+        return packet;
+      }
       this.#roomSsrc = packet.readUInt32BE(8);
       packet.writeUInt32BE(this.upstreamSsrc, 8);
 
@@ -325,10 +344,25 @@ export class RtpRelay {
     this.#send(this.#inner, packet, this.#bridge);
   }
 
+  #unprotect(packet: Buffer): Buffer | null {
+    return this.#srtp === null ? packet : this.#srtp.unprotect(packet);
+  }
+
   #send(socket: dgram.Socket, packet: Buffer, to: { address: string; port: number } | null): void {
-    if (to !== null && !this.#closed) {
-      socket.send(packet, to.port, to.address, () => undefined);
+    if (to === null || this.#closed) {
+      return;
     }
+    // What leaves for the room is protected with our key when the room speaks SRTP.
+    let out = packet;
+    if (this.#srtp !== null && socket !== this.#inner) {
+      try {
+        out = this.#srtp.protect(packet);
+      } catch {
+        // A packet that cannot be read as RTP is not sent (never thrown from a socket's handler).
+        return;
+      }
+    }
+    socket.send(out, to.port, to.address, () => undefined);
   }
 }
 

@@ -1,14 +1,15 @@
 import type * as sip from 'sip';
-import { normaliseSipAddress } from '../domain/sip/sipAddress.js';
 import { REFUSAL_STATUS, REFUSAL_WORDS, type RefusalReason } from '../domain/sip/callers.js';
-import { CALL_STATE_WORDS, MEDIA_TIMEOUT_MS, type CallState } from '../domain/sip/callState.js';
+import { MEDIA_TIMEOUT_MS, type CallState } from '../domain/sip/callState.js';
 import { dtmfAction } from '../domain/sip/dtmf.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { createLogger } from '../logger.js';
 import {
   ALLOW,
   inDialog,
+  keyOf,
   pointName,
+  viewOf,
   SYSTEM,
   type Call,
   type CallHost,
@@ -18,7 +19,8 @@ import {
 import { acknowledged, answerInvite, cancelInvite } from './dialIn.js';
 import { placeCall } from './dialOut.js';
 import { Redials } from './Redials.js';
-import { meetingPins } from './pins.js';
+import { PinBook } from './pins.js';
+import { callable, directoryPointOf, sipAddressOf } from './roomAddresses.js';
 import { pinKey } from './pinLobby.js';
 import { WrongGuesses } from './WrongGuesses.js';
 import type { SipUserAgent } from './SipUserAgent.js';
@@ -49,8 +51,7 @@ export class SipCalls implements CallHost {
   readonly #redials = new Redials((meetingId, pointId) => placeCall(this, meetingId, pointId));
   readonly #listeners = new Set<(meetingId: string) => void>();
   readonly #unsubscribe: () => void;
-  /** Each meeting's PINs, made again when its invitations change. */
-  readonly #pins = new Map<string, { invited: readonly string[]; pins: Map<string, string> }>();
+  readonly #pins: PinBook;
   /** Each connected call's bytes received from its room, and when they last grew. */
   readonly #received = new Map<string, { bytes: number; at: number }>();
   /** Wrong PINs by address (with the registrar's wrong passwords when it shares them). */
@@ -58,6 +59,7 @@ export class SipCalls implements CallHost {
 
   constructor(options: SipCallsOptions) {
     this.options = options;
+    this.#pins = new PinBook(options.pinSecret);
     this.#guesses = options.guesses ?? new WrongGuesses(() => this.now());
     this.#unsubscribe = options.meetings.onEvents((runtime, events) => {
       if (events.some((e) => e.type === 'MeetingEnded')) {
@@ -230,15 +232,7 @@ export class SipCalls implements CallHost {
   }
 
   pinsOf(runtime: MeetingRuntime): ReadonlyMap<string, string> {
-    const invited = runtime.state.def.invitedPointIds;
-    const known = this.#pins.get(runtime.id);
-    if (known?.invited === invited) {
-      return known.pins;
-    }
-    const pins = meetingPins(this.options.pinSecret, runtime.id, runtime.state);
-    this.#pins.set(runtime.id, { invited, pins });
-
-    return pins;
+    return this.#pins.of(runtime);
   }
 
   pinGuessesLeft(address: string): boolean {
@@ -371,29 +365,16 @@ export class SipCalls implements CallHost {
     this.#listeners.forEach((listener) => listener(meetingId));
   }
 
-  /**
-   * Where a point's room is called: its address in the directory now (one set after the meeting was made counts),
-   * else as the meeting was made with it; `null` when it has none.
-   */
   sipAddressOf(meetingId: string, pointId: string): string | null {
-    const { directory } = this.options.meetings;
-    const now = directory.points.find((p) => p.code === pointId)?.sipUri;
-    const made = this.options.meetings.loaded(meetingId)?.state.def.points.find((p) => p.code === pointId)?.sipUri;
-
-    return normaliseSipAddress(now ?? made ?? '');
+    return sipAddressOf(this.options.meetings, meetingId, pointId);
   }
 
-  /** Whether a point's room can be called: at an address, or where it registered. */
   callable(meetingId: string, pointId: string): boolean {
-    return this.sipAddressOf(meetingId, pointId) !== null || this.options.registrar?.bindingOf(pointId) != null;
+    return callable(this.options.meetings, this.options.registrar, meetingId, pointId);
   }
 
   directoryPointOf(address: string): string | null {
-    const point = this.options.meetings.directory.points.find(
-      (p) => p.sipUri != null && normaliseSipAddress(p.sipUri) === address,
-    );
-
-    return point?.code ?? null;
+    return directoryPointOf(this.options.meetings, address);
   }
 
   #bye(request: SipRequest): void {
@@ -417,20 +398,4 @@ export class SipCalls implements CallHost {
   #count(state: CallState | 'refused'): void {
     this.counts.set(state, (this.counts.get(state) ?? 0) + 1);
   }
-}
-
-const keyOf = (meetingId: string, pointId: string) => `${meetingId}\u0000${pointId}`;
-
-function viewOf(call: Call): CallView {
-  return {
-    callId: call.callId,
-    pointId: call.pointId,
-    direction: call.direction,
-    state: call.state,
-    words: CALL_STATE_WORDS[call.state].vi,
-    since: call.since,
-    video: call.video,
-    audio: call.audio,
-    address: call.remote.uri,
-  };
 }

@@ -1,7 +1,7 @@
 import type * as sip from 'sip';
 import type { Actor } from '../domain/core/model.js';
 import type { RefusalReason } from '../domain/sip/callers.js';
-import type { CallState } from '../domain/sip/callState.js';
+import { CALL_STATE_WORDS, type CallState } from '../domain/sip/callState.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
@@ -156,3 +156,21 @@ export function inDialog(
 }
 
 export type { sip };
+
+/** A point's key within a meeting (outcomes, redials). */
+export const keyOf = (meetingId: string, pointId: string) => `${meetingId}\u0000${pointId}`;
+
+/** A call as the consoles show it. */
+export function viewOf(call: Call): CallView {
+  return {
+    callId: call.callId,
+    pointId: call.pointId,
+    direction: call.direction,
+    state: call.state,
+    words: CALL_STATE_WORDS[call.state].vi,
+    since: call.since,
+    video: call.video,
+    audio: call.audio,
+    address: call.remote.uri,
+  };
+}

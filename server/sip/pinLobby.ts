@@ -6,7 +6,7 @@ import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { TokenBucket } from '../signaling/TokenBucket.js';
 import { roomParticipantId, type Call, type CallHost } from './calls.js';
 import { answeredCall, answerWithOk } from './answer.js';
-import { openRelays, openRoomMedia, relaysOnly, type Relays } from './roomMedia.js';
+import { openRelays, relayed, openRoomMedia, relaysOnly, type Relays } from './roomMedia.js';
 import type { PlainStreamOffer } from '../media/MediaBridge.js';
 import type { SipRequest } from './sipWire.js';
 
@@ -64,11 +64,12 @@ export async function askForPin(
   const lobby = lobbyOf(host);
   if (
     !host.pinGuessesLeft(remote.address) ||
-    streams.some((s) => s.codec !== null && s.srtp !== null) ||
+    // SRTP in a suite the relay does not protect could not be held at a relay until the PIN is right.
+    streams.some((s) => s.codec !== null && !relayed(s)) ||
     lobby.length >= LOBBY_IN_ALL ||
     lobby.filter((e) => e.from === remote.address).length >= LOBBY_PER_ADDRESS
   ) {
-    logger.info({ from, address: remote.address }, 'not asked for a PIN (SRTP, too many wrong PINs or callers)');
+    logger.info({ from, address: remote.address }, 'not asked for a PIN (SRTP suite, too many wrong PINs or callers)');
     host.refuse(request, runtime.id, 'not-invited', from);
 
     return null;

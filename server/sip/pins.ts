@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { MeetingState } from '../domain/core/model.js';
+import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { assignPins, pinnedPoints } from '../domain/sip/pins.js';
 
 /**
@@ -13,4 +14,26 @@ export function meetingPins(secret: string, meetingId: string, state: MeetingSta
 
     return value.toString().padStart(length, '0');
   });
+}
+
+/** Each meeting's PINs, made once and again only when its invitations change. */
+export class PinBook {
+  readonly #secret: string;
+  readonly #made = new Map<string, { invited: readonly string[]; pins: Map<string, string> }>();
+
+  constructor(secret: string) {
+    this.#secret = secret;
+  }
+
+  of(runtime: MeetingRuntime): ReadonlyMap<string, string> {
+    const invited = runtime.state.def.invitedPointIds;
+    const known = this.#made.get(runtime.id);
+    if (known?.invited === invited) {
+      return known.pins;
+    }
+    const pins = meetingPins(this.#secret, runtime.id, runtime.state);
+    this.#made.set(runtime.id, { invited, pins });
+
+    return pins;
+  }
 }

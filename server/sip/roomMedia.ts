@@ -4,6 +4,7 @@ import type { MediaService } from '../media/MediaService.js';
 import { promptAudio } from './prompts/promptAudio.js';
 import type { PromptName } from './prompts/texts.js';
 import { RtpRelay } from './RtpRelay.js';
+import { relayable } from './srtp.js';
 
 /** A call's media on the bridge: where the room sends (for the SDP answer) and the relays its plain streams take. */
 export interface RoomMedia {
@@ -12,10 +13,17 @@ export interface RoomMedia {
   codecs: { audio: string | null; video: string | null };
   /** The program the bridge sends with its own payload type reaches the room with the one the room offered. */
   payloadTypesFromBridge(payloadTypes: Map<'audio' | 'video', number>): void;
-  /** Says a prompt to the room (plain-RTP sound in G.722 or G.711; nothing is said to an SRTP or Opus room). */
+  /** Says a prompt to the room (relayed sound in G.722 or G.711; nothing is said to an Opus room). */
   say(words: PromptName): Promise<void>;
   close(): void;
 }
+
+/**
+ * Whether a stream passes through a relay of this process: every stream with a codec, SRTP too when its suite is one
+ * the relay protects itself (else it goes straight to the bridge, which keys SRTP for itself).
+ */
+export const relayed = (stream: PlainStreamOffer): boolean =>
+  stream.codec !== null && (stream.srtp === null || relayable(stream.srtp));
 
 /** A room's relayed streams, each with what the room offered on it. */
 export type Relays = Map<'audio' | 'video', { relay: RtpRelay; stream: PlainStreamOffer }>;
@@ -40,7 +48,7 @@ export async function openRelays(
   const relays: Relays = new Map();
   try {
     for (const stream of options.streams) {
-      if (stream.codec === null || stream.srtp !== null || relays.has(stream.kind)) {
+      if (!relayed(stream) || relays.has(stream.kind)) {
         continue;
       }
       const relay = await RtpRelay.open({
@@ -52,6 +60,7 @@ export async function openRelays(
           : null,
         telephoneEvent: stream.kind === 'audio' ? (stream.telephoneEvent?.payloadType ?? null) : null,
         onKey: options.onKey,
+        srtp: stream.srtp,
       });
       relays.set(stream.kind, { relay, stream });
     }
@@ -66,7 +75,9 @@ export async function openRelays(
 /** A room answered on relays only (it keys its PIN before anything of it reaches the bridge). */
 export function relaysOnly(relays: Relays, address: string, ffmpeg?: string): RoomMedia {
   const answers = new Map<number, PlainStreamAnswer>();
-  relays.forEach(({ relay, stream }) => answers.set(stream.index, { ip: address, ...relay.roomFacing, srtp: null }));
+  relays.forEach(({ relay, stream }) =>
+    answers.set(stream.index, { ip: address, ...relay.roomFacing, srtp: relay.srtpAnswer }),
+  );
   const codecOf = (kind: 'audio' | 'video') => relays.get(kind)?.stream.codec?.mimeType.split('/')[1] ?? null;
 
   return {
@@ -95,9 +106,9 @@ export interface RoomMediaOptions {
 }
 
 /**
- * Puts a room's streams on the bridge. Each plain-RTP stream passes through a relay of this process (its remote's
- * keys read on the sound, the program's payload types renumbered on the way down); SRTP streams go straight to the
- * bridge. Closes what it opened when the bridge refuses.
+ * Puts a room's streams on the bridge. Each stream passes through a relay of this process (its remote's keys read on
+ * the sound, the program's payload types renumbered on the way down, SRTP taken off and put on again); only SRTP in a
+ * suite the relay does not protect goes straight to the bridge. Closes what it opened when the bridge refuses.
  */
 export async function openRoomMedia(options: RoomMediaOptions): Promise<RoomMedia> {
   const { streams, sendToStatedAddress } = options;
@@ -109,7 +120,7 @@ export async function openRoomMedia(options: RoomMediaOptions): Promise<RoomMedi
   try {
     const onBridge: PlainStreamOffer[] = [];
     for (const stream of streams) {
-      if (stream.codec === null || stream.srtp !== null || relays.has(stream.kind)) {
+      if (!relayed(stream) || relays.has(stream.kind)) {
         onBridge.push(stream);
         continue;
       }
@@ -127,11 +138,14 @@ export async function openRoomMedia(options: RoomMediaOptions): Promise<RoomMedi
           room,
           telephoneEvent: stream.kind === 'audio' ? (stream.telephoneEvent?.payloadType ?? null) : null,
           onKey: options.onKey,
+          srtp: stream.srtp,
         }));
       relays.set(stream.kind, { relay, stream });
       const inner = relay.bridgeFacing;
       onBridge.push({
         ...stream,
+        // The relay takes the room's SRTP off: the bridge's side is plain RTP on loopback.
+        srtp: null,
         viaRelay: true,
         rtcpMux: true,
         remote: { ip: inner.ip, port: inner.port, rtcpPort: null },
@@ -151,9 +165,9 @@ export async function openRoomMedia(options: RoomMediaOptions): Promise<RoomMedi
       if (answer === undefined) {
         continue;
       }
-      // What the room sends reaches the bridge's port; the room is told the relay's.
+      // What the room sends reaches the bridge's port; the room is told the relay's (and our key, for SRTP).
       relay.connectBridge(answer.port);
-      answers.set(stream.index, { ...answer, ...relay.roomFacing });
+      answers.set(stream.index, { ...answer, ...relay.roomFacing, srtp: relay.srtpAnswer });
     }
     const codecOf = (kind: 'audio' | 'video') =>
       streams.find((s) => s.kind === kind && answers.has(s.index))?.codec?.mimeType.split('/')[1] ?? null;

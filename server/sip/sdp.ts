@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import * as sdpTransform from 'sdp-transform';
 import { z } from 'zod';
+import { relayable } from './srtp.js';
 import type { PlainCodec, PlainStreamAnswer, PlainStreamOffer, SrtpKey } from '../media/MediaBridge.js';
 
 /**
@@ -169,15 +170,23 @@ function parseFmtp(config: string): Record<string, string> {
 }
 
 function readCrypto(lines: { id: number; suite: string; config: string }[]): SrtpKey | null {
+  const keys: SrtpKey[] = [];
   for (const line of lines) {
     const suite = SRTP_SUITES.find((s) => s === line.suite.toUpperCase());
     const key = /^inline:([A-Za-z0-9+/=]{20,120})/.exec(line.config)?.[1];
     if (suite !== undefined && key !== undefined) {
-      return { cryptoSuite: suite, keyBase64: key, tag: line.id };
+      // `inline:<key>|<lifetime>|<MKI>:<length>`: an MKI is the one part with a colon after the key.
+      const mki = line.config
+        .split('|')
+        .slice(1)
+        .some((part) => part.includes(':'));
+      keys.push({ cryptoSuite: suite, keyBase64: key, tag: line.id, ...(mki ? { mki } : {}) });
     }
   }
 
-  return null;
+  // One the room's relay protects itself is taken first (its keys, prompts and payload types then work as for plain
+  // RTP), else the first the bridge keys.
+  return keys.find(relayable) ?? keys[0] ?? null;
 }
 
 /** The answer: each offered m-line in order, refused ones with port 0, the chosen codec alone on the others. */

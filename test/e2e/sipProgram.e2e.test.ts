@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { smallDirectory } from '../helpers/domain.js';
 import { baresipAvailable, meanColour, startBaresipRoom, type BaresipRoom } from '../helpers/baresip.js';
 import { uploadReady } from '../helpers/documents.js';
 import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
 import { testPdf } from '../helpers/pdf.js';
 import { freePort } from '../helpers/poll.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 import { CAMERA_COLOURS } from './labelledCamera.js';
 import { eventually, launchChromium, openMediaPage } from './browser.js';
 
@@ -32,6 +32,8 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
     let browser: Browser;
     let alaw: BaresipRoom;
     let opus: BaresipRoom;
+    /** A room that requires SRTP (SDES): its streams are decrypted and protected again at its relay. */
+    let secure: BaresipRoom;
     let dialIn: string;
     let chair: Page;
 
@@ -56,9 +58,20 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
         ip: '127.0.0.3',
         audioCodecs: ['opus/48000/2'],
       });
+      secure = await startBaresipRoom({
+        user: 'phonghop-h1',
+        rgb: [...CAMERA_COLOURS.cyan],
+        ip: '127.0.0.4',
+        srtp: true,
+      });
+      const addresses: Record<string, string> = {
+        'DC-X1': alaw.address,
+        'DC-X3': opus.address,
+        'DC-H1': secure.address,
+      };
       const directory = smallDirectory();
       for (const point of directory.points) {
-        point.sipUri = point.code === 'DC-X1' ? alaw.address : point.code === 'DC-X3' ? opus.address : null;
+        point.sipUri = addresses[point.code] ?? null;
       }
       await t.server.meetings.replaceDirectory(directory);
       // m1 was made before the rooms' addresses were on file: it recognises them all the same.
@@ -93,6 +106,7 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
       }
       await alaw?.close();
       await opus?.close();
+      await secure?.close();
       await browser?.close();
       await t?.close();
     });
@@ -148,6 +162,51 @@ describe.skipIf(!mediasoupAvailable() || (!baresipAvailable() && process.env.CI 
         const picture = await alaw.receivedPicture();
         expect(looksLike(meanColour(picture ?? Buffer.alloc(0), CONTENT), HUB.rgb)).toBe(true);
       }, 30_000);
+    }, 90_000);
+
+    it('a room that requires SRTP receives the program and hears it: its relay decrypts and protects again, with its own payload types', async () => {
+      await secure.dial(dialIn);
+      await eventually(async () => expect(t.meeting.state.points['DC-H1']?.connected).toBe(true), 30_000);
+      expect(t.server.sip?.calls.callsOf('m1').find((c) => c.pointId === 'DC-H1')).toMatchObject({
+        video: 'H264',
+        audio: 'G722',
+      });
+      await eventually(async () => {
+        const picture = await secure.receivedPicture();
+        expect(picture).not.toBeNull();
+        expect(looksLike(meanColour(picture ?? Buffer.alloc(0), CONTENT), HUB.rgb)).toBe(true);
+      }, 30_000);
+      await eventually(async () => expect(secure.heardLevel(3000)).toBeGreaterThan(300), 30_000);
+      // Its own picture reaches the bridge decrypted.
+      await eventually(async () => {
+        const streams = (await t.server.media.bridge.plain?.streamStats('sip:m1:DC-H1')) ?? [];
+        expect(streams.find((s) => s.kind === 'video')?.bitrate ?? 0).toBeGreaterThan(0);
+      }, 30_000);
+    }, 90_000);
+
+    it('a room not on file that requires SRTP hears the prompt and keys its PIN through its relay', async () => {
+      const unlisted = await startBaresipRoom({
+        user: 'phonghop-lạ',
+        rgb: [...CAMERA_COLOURS.orange],
+        ip: '127.0.0.5',
+        srtp: true,
+      });
+      onTestFinished(() => unlisted.close());
+      const access = (await (
+        await fetch(`${t.url}/api/meetings/m1/sip-pins`, { headers: { 'x-api-key': ADMIN_KEY } })
+      ).json()) as { pins: Record<string, string> };
+      const pin = access.pins['DC-X4'] ?? '';
+      const callOf = () => t.server.sip?.calls.callsOf('m1').find((c) => c.address.includes('127.0.0.5'));
+      await unlisted.dial(dialIn);
+      await eventually(async () => expect(callOf()?.state).toBe('enteringPin'), 20_000);
+      // The prompt, said in the room's stream and protected with our key: the room decrypts and plays it.
+      await eventually(async () => expect(unlisted.heardLevel()).toBeGreaterThan(500), 15_000);
+      expect(t.meeting.state.points['DC-X4']?.connected).toBe(false);
+      await unlisted.sendDigits(`${pin}#`);
+      await eventually(async () => {
+        expect(t.meeting.state.points['DC-X4']?.connected).toBe(true);
+        expect(callOf()).toMatchObject({ pointId: 'DC-X4', state: 'connected' });
+      }, 20_000);
     }, 90_000);
   },
 );

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import dgram from 'node:dgram';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { smallDirectory } from '../helpers/domain.js';
 import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
 import { freePort, until } from '../helpers/poll.js';
@@ -19,8 +20,8 @@ function responseTo(request: SipText, status: number, reason: string, toTag: str
   ];
 }
 
-/** What a room system offers: G.722 and H.264 on its own address. */
-const offer = (ip: string) =>
+/** What a room system offers: G.722 and H.264 on its own address (the video port and packetization mode given). */
+const offer = (ip: string, { videoPort = 40002, mode = 1 } = {}) =>
   [
     'v=0',
     `o=- 1 1 IN IP4 ${ip}`,
@@ -31,9 +32,9 @@ const offer = (ip: string) =>
     'a=rtpmap:9 G722/8000',
     'a=rtpmap:101 telephone-event/8000',
     'a=sendrecv',
-    'm=video 40002 RTP/AVP 97',
+    `m=video ${videoPort} RTP/AVP 97`,
     'a=rtpmap:97 H264/90000',
-    'a=fmtp:97 packetization-mode=1;profile-level-id=42e01f',
+    `a=fmtp:97 packetization-mode=${mode};profile-level-id=42e01f`,
     'a=sendrecv',
     '',
   ].join('\r\n');
@@ -133,5 +134,58 @@ describe.skipIf(!mediasoupAvailable())('SIP dialogs with a room system', () => {
     caller.send(sipPort, dialog('BYE', 4, 'bye4', ourTag));
     expect((await caller.next((m) => m.headers.get('cseq') === '4 BYE', 'the BYE answer')).status).toBe(200);
     await until(() => callOf('DC-X3')?.state !== 'connected', 10_000, 'ended');
+  });
+
+  it('a room that takes only packetization-mode 0 receives the program one whole NAL unit a packet, key frames too', async () => {
+    const room = await SipPeer.bind('127.0.0.4');
+    const video = dgram.createSocket('udp4');
+    onTestFinished(() => {
+      room.close();
+      video.close();
+    });
+    await new Promise<void>((resolve) => video.bind(0, '127.0.0.4', resolve));
+    const nalTypes: number[] = [];
+    let all = 0;
+    video.on('message', (packet: Buffer) => {
+      all++;
+      // RTP (not RTCP) with the payload type we offered: the payload's first byte is the NAL unit's header.
+      if (packet.length > 12 && (packet[1] ?? 0) % 128 === 97) {
+        // After the fixed header, the CSRCs and any header extension.
+        const csrcs = 12 + 4 * ((packet[0] ?? 0) & 0x0f);
+        const start = ((packet[0] ?? 0) & 0x10) === 0 ? csrcs : csrcs + 4 + 4 * packet.readUInt16BE(csrcs + 2);
+        nalTypes.push((packet[start] ?? 0) & 0x1f);
+      }
+    });
+    const directory = smallDirectory();
+    for (const point of directory.points) {
+      point.sipUri = point.code === 'DC-H1' ? `phonghop-h1@127.0.0.4:${room.address.port}` : (point.sipUri ?? null);
+    }
+    await t.server.meetings.replaceDirectory(directory);
+    const number = t.meeting.state.def.conferenceNumber ?? '';
+    const { ip, port } = room.address;
+    const header = (method: string, seq: number, toTag?: string) => [
+      `${method} sip:${number}@127.0.0.1:${sipPort} SIP/2.0`,
+      `Via: SIP/2.0/UDP ${ip}:${port};branch=z9hG4bKm0${method}${seq};rport`,
+      `From: <sip:phonghop-h1@${ip}:${port}>;tag=room4`,
+      `To: <sip:${number}@127.0.0.1>${toTag === undefined ? '' : `;tag=${toTag}`}`,
+      'Call-ID: mode0-test@127.0.0.4',
+      `CSeq: ${seq} ${method}`,
+      `Contact: <sip:phonghop-h1@${ip}:${port}>`,
+    ];
+    room.send(
+      sipPort,
+      [...header('INVITE', 1), 'Content-Type: application/sdp'],
+      offer(ip, { videoPort: video.address().port, mode: 0 }),
+    );
+    const ok = await room.next((m) => m.status === 200, 'the 200 OK', 20_000);
+    expect(ok.body).toMatch(/a=fmtp:97 [^\r]*packetization-mode=0/);
+    room.send(sipPort, header('ACK', 1, /;tag=([^;\s]+)/.exec(ok.headers.get('to') ?? '')?.[1]));
+    // Parameter sets and an IDR slice, each a whole NAL unit (types 1–23), never STAP-A (24) or FU-A (28).
+    await until(() => nalTypes.includes(5) && nalTypes.includes(7) && nalTypes.length > 60, 20_000, 'key frames').catch(
+      (e) => {
+        throw new Error(`${String(e)}: ${nalTypes.length} packets: ${[...new Set(nalTypes)].join(',')}; ${all} in all`);
+      },
+    );
+    expect(nalTypes.every((type) => type >= 1 && type <= 23)).toBe(true);
   });
 });

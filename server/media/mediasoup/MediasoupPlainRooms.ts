@@ -35,6 +35,7 @@ export interface MediasoupPlainRoomsOptions {
  */
 interface Program {
   video: { transport: ms.PlainTransport; producer: ms.Producer };
+  videoSingleNal: { transport: ms.PlainTransport; producer: ms.Producer };
   /** By `<mix>:<codec name>`. */
   sounds: Map<`${ProgramMix}:${string}`, { transport: ms.PlainTransport; producer: ms.Producer; mimeType: string }>;
 }
@@ -152,7 +153,7 @@ export class MediasoupPlainRooms implements PlainRooms {
       program.catch(() => this.#programs.delete(meetingId));
       this.#programs.set(meetingId, program);
     }
-    const { video, sounds } = await program;
+    const { video, videoSingleNal, sounds } = await program;
     const ports = (t: ms.PlainTransport): ProgramPorts => ({
       port: t.tuple.localPort,
       rtcpPort: t.rtcpTuple?.localPort ?? 0,
@@ -160,6 +161,7 @@ export class MediasoupPlainRooms implements PlainRooms {
 
     return {
       video: ports(video.transport),
+      videoSingleNal: ports(videoSingleNal.transport),
       sounds: new Map([...sounds].map(([key, sound]) => [key, ports(sound.transport)])),
     };
   }
@@ -168,7 +170,8 @@ export class MediasoupPlainRooms implements PlainRooms {
     const program = this.#programs.get(meetingId);
     this.#programs.delete(meetingId);
     void program?.then(
-      ({ video, sounds }) => [video, ...sounds.values()].forEach(({ transport }) => transport.close()),
+      ({ video, videoSingleNal, sounds }) =>
+        [video, videoSingleNal, ...sounds.values()].forEach(({ transport }) => transport.close()),
       () => undefined,
     );
   }
@@ -205,10 +208,11 @@ export class MediasoupPlainRooms implements PlainRooms {
     for (const transport of participant.plain ?? []) {
       const kind = transport.appData.kind as 'audio' | 'video';
       const codec = transport.appData.codec as PlainCodec;
-      // The sound in the room's own codec (every codec a room may answer with is encoded).
+      // H.264 in the packetization mode the room takes; the sound in its own codec (every one a room may answer with).
       const producer =
         kind === 'video'
-          ? program.video.producer
+          ? (Number(codec.parameters['packetization-mode'] ?? 0) === 1 ? program.video : program.videoSingleNal)
+              .producer
           : [...program.sounds]
               .filter(([key]) => key.startsWith(`${sound}:`))
               .find(([, s]) => s.mimeType.toLowerCase() === codec.mimeType.toLowerCase())?.[1].producer;
@@ -237,7 +241,7 @@ export class MediasoupPlainRooms implements PlainRooms {
         headerExtensions: [],
       };
       if (!routerOf(participant).router.canConsume({ producerId: producer.id, rtpCapabilities })) {
-        // A room whose picture is only what the program is not encoded in (VP8, H.264 without packetization mode 1).
+        // A room whose only picture is what the program is not encoded in (VP8).
         continue;
       }
       const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities });
@@ -262,30 +266,33 @@ export class MediasoupPlainRooms implements PlainRooms {
     const router = (await this.#options.routerFor(meetingId)).router;
     const open = () =>
       router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
-    const videoTransport = await open();
-    const video = {
-      transport: videoTransport,
-      producer: await videoTransport.produce({
+    const picture = async (mode: 0 | 1, of: { payloadType: number; ssrc: number }) => {
+      const transport = await open();
+      const producer = await transport.produce({
         kind: 'video',
         rtpParameters: {
           codecs: [
             {
               mimeType: 'video/H264',
-              payloadType: rtp.video.payloadType,
+              payloadType: of.payloadType,
               clockRate: 90_000,
               parameters: {
-                'packetization-mode': 1,
+                'packetization-mode': mode,
                 'profile-level-id': rtp.video.profileLevelId,
                 'level-asymmetry-allowed': 1,
               },
               rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
             },
           ],
-          encodings: [{ ssrc: rtp.video.ssrc }],
+          encodings: [{ ssrc: of.ssrc }],
         },
         appData: { program: meetingId },
-      }),
+      });
+
+      return { transport, producer };
     };
+    const video = await picture(1, rtp.video);
+    const videoSingleNal = await picture(0, rtp.videoSingleNal);
     const sounds: Program['sounds'] = new Map();
     for (const codec of rtp.sounds) {
       for (const mix of ['mix', 'minus'] as const) {
@@ -310,7 +317,7 @@ export class MediasoupPlainRooms implements PlainRooms {
       }
     }
 
-    return { video, sounds };
+    return { video, videoSingleNal, sounds };
   }
 
   async streamStats(participantId: string): Promise<PlainStreamStats[]> {

@@ -145,6 +145,34 @@ describe("a room system's offer", () => {
     expect(readOffer(vp9Only)[1]?.codec).toBeNull();
   });
 
+  it("takes an SRTP suite the room's relay protects before one it does not, whatever the offer's order (baresip's)", () => {
+    const key = 'WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz';
+    const offer = (lines: string[]) =>
+      [
+        'v=0',
+        'o=- 1 1 IN IP4 127.0.0.4',
+        's=-',
+        'c=IN IP4 127.0.0.4',
+        't=0 0',
+        'm=audio 10000 RTP/SAVP 9',
+        'a=rtpmap:9 G722/8000',
+        ...lines,
+        '',
+      ].join('\r\n');
+    const [stream] = readOffer(
+      offer([
+        `a=crypto:1 AEAD_AES_256_GCM inline:${key}${key}AAAAAAAAAAAAAA==`,
+        `a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:${key}`,
+        `a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:${key}|2^20|1:4`,
+        `a=crypto:4 AES_CM_128_HMAC_SHA1_80 inline:${key}|2^31`,
+      ]),
+    );
+    // The line with an MKI is passed over too; the lifetime alone is no MKI.
+    expect(stream?.srtp).toEqual({ cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: key, tag: 4 });
+    const [only] = readOffer(offer([`a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:${key}`]));
+    expect(only?.srtp).toMatchObject({ cryptoSuite: 'AES_CM_128_HMAC_SHA1_32', tag: 2 });
+  });
+
   it('refuses SRTP lines without a key it can use', () => {
     const keyless = SRTP.replace(/a=crypto:.*\r\n/g, '');
     expect(
