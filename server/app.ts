@@ -42,6 +42,10 @@ import { LinkHub } from './linking/LinkHub.js';
 import { UplinkService } from './linking/UplinkService.js';
 import { createLogger, setLogLevel } from './logger.js';
 import { startSip, type SipService } from './sip/SipService.js';
+import { PROGRAM_FORMAT } from './program/format.js';
+import { ProgramService } from './program/ProgramService.js';
+import { StreamService } from './stream/StreamService.js';
+import { liveFiles, streamRouter } from './http/streamRouter.js';
 import { sipAccountsRouter, sipRouter } from './http/sipRouter.js';
 import { MeetingService } from './meetings/MeetingService.js';
 import { createStores } from './createStores.js';
@@ -71,6 +75,8 @@ export interface AppServer {
   media: MediaService;
   /** Hardware room systems' calls, when SIP is on (SIP_PORT). */
   sip: SipService | null;
+  /** The live streams (HLS), or `null` on the embedded bridge. */
+  streams: StreamService | null;
   /** Unexpected errors contained (counted in `diemcau_faults_total`); `main.ts` routes the process's to it too. */
   faults: Faults;
   readonly closed: boolean;
@@ -240,6 +246,9 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   let recordings: RecordingService | null = null;
   app.use('/api/meetings', recordRouter({ meetings, auth, now, recordings: () => recordings }));
   let sip: SipService | null = null;
+  let streams: StreamService | null = null;
+  app.use('/api/meetings', streamRouter({ meetings, auth, streams: () => streams }));
+  app.use('/live', liveFiles({ dir: join(config.DATA_DIR, 'live'), streams: () => streams }));
   app.use('/api/meetings', sipRouter({ meetings, auth, sip: () => sip }));
   app.use('/api/sip', sipAccountsRouter({ meetings, auth, sip: () => sip }));
   app.use('/api', tasksRouter({ meetings, auth, now }));
@@ -359,11 +368,33 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     ownerUrl: (meetingId) => signaling.gateway.ownerUrl(meetingId),
   });
   uplinks.attachMedia(media);
+  // The program encoded once per meeting (mediasoup only): what hardware rooms receive and the live stream carries.
+  const program =
+    media.bridge.plain === undefined
+      ? null
+      : new ProgramService({
+          media,
+          meetings,
+          ffmpeg: config.FFMPEG_PATH,
+          format: { ...PROGRAM_FORMAT, fps: config.PROGRAM_FPS },
+          documents: documentStore,
+        });
+  streams =
+    program === null
+      ? null
+      : new StreamService({
+          meetings,
+          program,
+          dir: join(config.DATA_DIR, 'live'),
+          ffmpeg: config.FFMPEG_PATH,
+          segmentSec: config.STREAM_SEGMENT_SEC,
+          now,
+        });
   sip = await startSip(config, {
     meetings,
     media,
     telemetry,
-    documents: documentStore,
+    program,
     presence: {
       attached: (meetingId, pointId) => signaling.gateway.deviceAttached(meetingId, pointId),
       detached: (meetingId, pointId) => signaling.gateway.deviceDetached(meetingId, pointId),
@@ -407,6 +438,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     media,
     faults,
     sip,
+    streams,
     get closed() {
       return closed;
     },
@@ -416,7 +448,10 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       }
       closed = true;
       telemetry.close();
+      // A live stream ends its playlists while the program still runs; then the program stops.
+      await streams?.close();
       sip?.close();
+      program?.close();
       await uplinks.close();
       linkHub.close();
       await signaling.close();

@@ -254,6 +254,10 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
       state.recording = { status: event.status, since: event.at, reason: event.reason };
       break;
     }
+    case 'StreamChanged': {
+      state.stream = { status: event.status, since: event.at, reason: event.reason };
+      break;
+    }
     case 'ScanChanged': {
       state.scan =
         event.pointIds.length === 0

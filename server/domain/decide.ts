@@ -205,6 +205,13 @@ function decideCommand(state: MeetingState, command: Command, now: number): Even
 
       return [{ type: 'RecordingChanged', status: command.status, reason: command.reason }];
     }
+    case 'stream.report': {
+      if (state.stream?.status === command.status && state.stream.reason === command.reason) {
+        return [];
+      }
+
+      return [{ type: 'StreamChanged', status: command.status, reason: command.reason }];
+    }
     case 'alerts.evaluate': {
       return evaluateAlerts(state);
     }

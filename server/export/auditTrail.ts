@@ -232,6 +232,17 @@ function describe(event: MeetingEvent, context: Context): [string, string] {
           ];
     case 'TurnSummarized':
       return [say(['Tóm tắt lượt phát biểu', 'Turn summarized']), `${say(['Lượt', 'Turn'])} ${event.turn + 1}`];
+    case 'StreamChanged':
+      return [
+        say(
+          event.status === 'live'
+            ? ['Bắt đầu phát trực tiếp', 'Live stream started']
+            : event.status === 'stopped'
+              ? ['Dừng phát trực tiếp', 'Live stream stopped']
+              : ['Phát trực tiếp bị dừng do sự cố', 'Live stream failed'],
+        ),
+        event.reason ?? '',
+      ];
     case 'RecordingChanged':
       return [
         say(

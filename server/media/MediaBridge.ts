@@ -195,6 +195,11 @@ export interface PlainRooms {
    * one the room asked for). Kinds the room's codecs cannot take from the program are left out.
    */
   receiveProgram(participantId: string, sound: ProgramMix): Promise<Map<'audio' | 'video', number>>;
+  /**
+   * Copies the program as the encoder sent it (its H.264 picture, or its sound as Opus) to a local port, for a process
+   * on this machine (the live stream's ffmpeg); `null` while the meeting has no program.
+   */
+  tapProgram(meetingId: string, kind: 'audio' | 'video', target: ProgramPorts): Promise<RtpTap | null>;
   /** The room asked for a key frame (SIP INFO picture fast update): asks the sources it receives. */
   keyFrameRequested(participantId: string): Promise<void>;
   /** Reception from the room, per stream. */

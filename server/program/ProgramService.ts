@@ -1,5 +1,6 @@
 import { createLogger } from '../logger.js';
 import { QUEUE_EVENTS } from '../domain/core/events.js';
+import type { ProgramPorts, RtpTap } from '../media/MediaBridge.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import { pagePart, type DocumentStore } from '../content/DocumentStore.js';
@@ -20,12 +21,15 @@ export interface ProgramRoom {
 interface MeetingProgram {
   encoder: Promise<ProgramEncoder>;
   rooms: Map<string, ProgramRoom>;
+  /** What else keeps the program running (the live stream), by name. */
+  holders: Set<string>;
 }
 
 /**
- * The program per meeting for hardware rooms: its encoder starts with the first room and stops with the last; every
- * routing pass (a grant, a reload, a shared screen) tells it whose picture and voices to carry, and tells each room
- * which sound to receive (the floor holder's room gets the mix without its own voice).
+ * The program per meeting for hardware rooms and the live stream: its encoder starts with the first room (or the
+ * stream) and stops with the last; every routing pass (a grant, a reload, a shared screen) tells it whose picture and
+ * voices to carry, and tells each room which sound to receive (the floor holder's room gets the mix without its own
+ * voice).
  */
 export class ProgramService {
   readonly #media: MediaService;
@@ -75,9 +79,49 @@ export class ProgramService {
 
   /** A room joins the program (the encoder starts with the first). */
   async addRoom(meetingId: string, room: ProgramRoom): Promise<void> {
+    const program = this.#ensure(meetingId);
+    if (program === null) {
+      return;
+    }
+    program.rooms.set(room.participantId, room);
+    await program.encoder;
+    await this.#follow(meetingId);
+  }
+
+  /**
+   * Keeps the meeting's program running for something other than a room (the live stream), started if it was not;
+   * resolves once it runs. `false` when this bridge has no program (the embedded one).
+   */
+  async hold(meetingId: string, holder: string): Promise<boolean> {
+    const program = this.#ensure(meetingId);
+    if (program === null) {
+      return false;
+    }
+    program.holders.add(holder);
+    await program.encoder;
+    await this.#follow(meetingId);
+
+    return true;
+  }
+
+  /** Lets go of the program for `holder` (it stops when nothing else holds it). */
+  release(meetingId: string, holder: string): void {
+    const program = this.#programs.get(meetingId);
+    if (program !== undefined && program.holders.delete(holder)) {
+      this.#stopIfUnused(meetingId, program);
+    }
+  }
+
+  /** The program's picture or sound copied to a local port (the live stream's ffmpeg), once it runs. */
+  async tap(meetingId: string, kind: 'audio' | 'video', target: ProgramPorts): Promise<RtpTap | null> {
+    return (await this.#media.bridge.plain?.tapProgram(meetingId, kind, target)) ?? null;
+  }
+
+  /** The meeting's program, its encoder started if it was not; `null` without plain RTP on this bridge. */
+  #ensure(meetingId: string): MeetingProgram | null {
     const plain = this.#media.bridge.plain;
     if (plain === undefined) {
-      return;
+      return null;
     }
     let program = this.#programs.get(meetingId);
     if (program === undefined) {
@@ -100,24 +144,30 @@ export class ProgramService {
 
         return started;
       })();
-      program = { encoder, rooms: new Map() };
-      this.#programs.set(meetingId, program);
+      const started: MeetingProgram = { encoder, rooms: new Map(), holders: new Set() };
+      program = started;
+      this.#programs.set(meetingId, started);
       encoder.catch((error: unknown) => {
         logger.error({ err: error, meetingId }, 'the program encoder did not start');
-        if (this.#programs.get(meetingId) === program) {
+        if (this.#programs.get(meetingId) === started) {
           this.#programs.delete(meetingId);
         }
       });
     }
-    program.rooms.set(room.participantId, room);
-    await program.encoder;
-    await this.#follow(meetingId);
+
+    return program;
   }
 
   /** A room leaves (the encoder stops with the last). */
   removeRoom(meetingId: string, participantId: string): void {
     const program = this.#programs.get(meetingId);
-    if (program === undefined || !program.rooms.delete(participantId) || program.rooms.size > 0) {
+    if (program !== undefined && program.rooms.delete(participantId)) {
+      this.#stopIfUnused(meetingId, program);
+    }
+  }
+
+  #stopIfUnused(meetingId: string, program: MeetingProgram): void {
+    if (program.rooms.size > 0 || program.holders.size > 0 || this.#programs.get(meetingId) !== program) {
       return;
     }
     this.#programs.delete(meetingId);
@@ -136,9 +186,9 @@ export class ProgramService {
   close(): void {
     this.#unsubscribe.forEach((unsubscribe) => unsubscribe());
     for (const [meetingId, program] of [...this.#programs]) {
-      for (const participantId of [...program.rooms.keys()]) {
-        this.removeRoom(meetingId, participantId);
-      }
+      program.holders.clear();
+      program.rooms.clear();
+      this.#stopIfUnused(meetingId, program);
     }
   }
 

@@ -1,8 +1,6 @@
 import type { Config } from '../config.js';
-import type { DocumentStore } from '../content/DocumentStore.js';
 import { createLogger } from '../logger.js';
-import { PROGRAM_FORMAT } from '../program/format.js';
-import { ProgramService } from '../program/ProgramService.js';
+import type { ProgramService } from '../program/ProgramService.js';
 import type { TelemetryService } from '../telemetry/TelemetryService.js';
 import { roomSample } from './roomHealth.js';
 import { Registrar } from './Registrar.js';
@@ -33,8 +31,8 @@ export interface SipService {
  */
 type StartOptions = Omit<SipCallsOptions, 'relay' | 'program' | 'pinSecret' | 'ffmpeg' | 'registrar' | 'guesses'> & {
   telemetry?: TelemetryService;
-  /** The meetings' documents: a page of slides on show is the program's picture. */
-  documents?: DocumentStore;
+  /** The program the rooms receive (the coordinator's, shared with the live stream); `null` without plain RTP. */
+  program: ProgramService | null;
 };
 
 export async function startSip(config: Config, options: StartOptions): Promise<SipService | null> {
@@ -52,13 +50,10 @@ export async function startSip(config: Config, options: StartOptions): Promise<S
   if (announcedIp === null) {
     throw new Error('SIP listens on every address: set SIP_ANNOUNCED_IP to the address rooms should call and send to');
   }
-  const program = new ProgramService({
-    media: options.media,
-    meetings: options.meetings,
-    ffmpeg: config.FFMPEG_PATH,
-    format: { ...PROGRAM_FORMAT, fps: config.PROGRAM_FPS },
-    ...(options.documents === undefined ? {} : { documents: options.documents }),
-  });
+  const { program } = options;
+  if (program === null) {
+    return null;
+  }
   // Wrong PINs and wrong passwords count together: a guesser cannot alternate between them.
   const guesses = new WrongGuesses();
   const registrar = new Registrar({
@@ -109,7 +104,6 @@ export async function startSip(config: Config, options: StartOptions): Promise<S
     close() {
       clearInterval(sampling);
       calls.close();
-      program.close();
       agent.close();
     },
   };

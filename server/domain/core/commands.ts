@@ -1,3 +1,4 @@
+import type { StreamStatus } from '../stream/types.js';
 import type { AuditAction, FloorEndReason, FloorKind, Health, MeetingDefinition, RecordingStatus } from './model.js';
 import type { ChildReport } from '../linking/types.js';
 import type { ParentScreen, ParentSlides } from '../linking/types.js';
@@ -68,6 +69,8 @@ export type Command =
     }
   | { type: 'task.setStatus'; taskId: string; status: TaskStatus }
   | { type: 'recording.report'; status: RecordingStatus; reason: string | null }
+  // The live stream started, stopped or failed (the stream service reports it, as whoever started or stopped it).
+  | { type: 'stream.report'; status: StreamStatus; reason: string | null }
   | { type: 'tick' }
   // Linked meetings, parent side: what a child's link reports (the server executes them for the link).
   | { type: 'link.attach'; unitId: string; tokenId: string; report: ChildReport }

@@ -1,3 +1,4 @@
+import type { StreamStatus } from '../stream/types.js';
 import type {
   Actor,
   AlertKind,
@@ -77,6 +78,7 @@ export type EventBody =
   | { type: 'TurnSummarized'; turn: number; text: string }
   | { type: 'ConclusionRecorded'; text: string }
   | { type: 'RecordingChanged'; status: RecordingStatus; reason: string | null }
+  | { type: 'StreamChanged'; status: StreamStatus; reason: string | null }
   | {
       type: 'TaskAssigned';
       taskId: string;

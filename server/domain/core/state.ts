@@ -29,6 +29,7 @@ export function initialState(def: MeetingDefinition): MeetingState {
     scan: null,
     record: { summaries: {}, conclusion: null, tasks: [] },
     recording: null,
+    stream: null,
     links: {},
     uplink: null,
     documents: [],

@@ -51,6 +51,8 @@ export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
   'task.setStatus': [...RECORDERS, 'admin'],
   // The recorder reports what it does; nobody else may claim it.
   'recording.report': ['system'],
+  // The live stream is started and stopped by the office or a chair (over HTTP), and fails by itself.
+  'stream.report': ['chair', 'cochair', 'admin', 'system'],
   tick: ['system'],
   // Linked meetings: a link's reports are executed by the server for the link (checked against what the link may
   // name in the domain); the office links and unlinks over HTTP; the chair relays, forwards and answers for the hall.

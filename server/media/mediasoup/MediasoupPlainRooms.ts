@@ -10,7 +10,9 @@ import type {
   PlainStreamAnswer,
   PlainStreamOffer,
   PlainStreamStats,
+  RtpTap,
 } from '../MediaBridge.js';
+import { openTap } from './rtpTap.js';
 import type { MediaParticipant } from '../routing.js';
 import { newParticipant, routerOf, type MeetingRouter, type Participant } from './participants.js';
 
@@ -250,6 +252,16 @@ export class MediasoupPlainRooms implements PlainRooms {
     }
 
     return out;
+  }
+
+  async tapProgram(meetingId: string, kind: 'audio' | 'video', target: ProgramPorts): Promise<RtpTap | null> {
+    const program = await this.#programs.get(meetingId)?.catch(() => undefined);
+    const producer = kind === 'video' ? program?.video.producer : program?.sounds.get('mix:OPUS')?.producer;
+    if (producer === undefined || producer.closed) {
+      return null;
+    }
+
+    return openTap((await this.#options.routerFor(meetingId)).router, producer, target);
   }
 
   async keyFrameRequested(participantId: string): Promise<void> {
