@@ -142,8 +142,10 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   // A page that came over HTTPS (here, or through nginx) has its requests upgraded to HTTPS; one that came over plain
   // HTTP must not be, or its scripts are asked for on an HTTPS port that is not there and the room sees a blank page
   // instead of the console that says why its camera is unavailable.
-  const overHttps = helmet();
-  const overHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  // The live stream's page plays through Media Source Extensions, whose media and hls.js's worker are blob: URLs.
+  const player = { mediaSrc: ["'self'", 'blob:'], workerSrc: ["'self'", 'blob:'] };
+  const overHttps = helmet({ contentSecurityPolicy: { directives: player } });
+  const overHttp = helmet({ contentSecurityPolicy: { directives: { ...player, upgradeInsecureRequests: null } } });
   app.use((req, res, next) =>
     (req.secure || req.get('x-forwarded-proto') === 'https' ? overHttps : overHttp)(req, res, next),
   );
@@ -248,7 +250,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   let sip: SipService | null = null;
   let streams: StreamService | null = null;
   app.use('/api/meetings', streamRouter({ meetings, auth, streams: () => streams }));
-  app.use('/live', liveFiles({ dir: join(config.DATA_DIR, 'live'), streams: () => streams }));
+  app.use('/live', liveFiles({ dir: join(config.DATA_DIR, 'live'), streams: () => streams, meetings }));
   app.use('/api/meetings', sipRouter({ meetings, auth, sip: () => sip }));
   app.use('/api/sip', sipAccountsRouter({ meetings, auth, sip: () => sip }));
   app.use('/api', tasksRouter({ meetings, auth, now }));
@@ -282,7 +284,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   };
   // A commune on 4G loads the consoles compressed (brotli or gzip: a third of the bytes), cached for good after.
   const compressed = compression();
-  app.get(['/', '/join', '/to-chuc'], compressed, consolePage);
+  // …and the public viewing page of a meeting's live stream (no account: it reads only /live/).
+  app.get(['/', '/join', '/to-chuc', '/truc-tiep/:meeting'], compressed, consolePage);
   app.use(shortLinkRouter(tokenRegistry, now));
   app.use(
     '/assets',

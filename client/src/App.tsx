@@ -8,12 +8,21 @@ import { useConsole } from './state/hooks.js';
 const ChairConsole = lazy(() => import('./chair/ChairConsole.js').then((m) => ({ default: m.ChairConsole })));
 const PointView = lazy(() => import('./point/PointView.js').then((m) => ({ default: m.PointView })));
 const OrganizerApp = lazy(() => import('./organizer/OrganizerApp.js').then((m) => ({ default: m.OrganizerApp })));
+const LiveViewer = lazy(() => import('./live/LiveViewer.js').then((m) => ({ default: m.LiveViewer })));
 const TechnicianConsole = lazy(() =>
   import('./technician/TechnicianConsole.js').then((m) => ({ default: m.TechnicianConsole })),
 );
 
 /** Entry by join link: the token's role picks the console. */
 export function App({ token }: { token: string | null }) {
+  const live = /^\/truc-tiep\/([^/]+)\/?$/.exec(location.pathname);
+  if (live !== null) {
+    return (
+      <Suspense fallback={null}>
+        <LiveViewer meetingId={decodeURIComponent(live[1] ?? '')} />
+      </Suspense>
+    );
+  }
   if (location.pathname.startsWith('/to-chuc')) {
     return (
       <Suspense fallback={null}>

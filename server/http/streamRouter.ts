@@ -74,8 +74,34 @@ const MEETING_FOLDER = /^[A-Za-z0-9][A-Za-z0-9_-]{0,80}$/;
  * The stream's files for players: playlists are read again every segment (never cached for long), segments never
  * change (cached). Only `.m3u8` and `.ts` files under a meeting's folder are served.
  */
-export function liveFiles({ dir, streams }: { dir: string; streams: () => StreamService | null }): Router {
+export function liveFiles({
+  dir,
+  streams,
+  meetings,
+}: {
+  dir: string;
+  streams: () => StreamService | null;
+  meetings: MeetingService;
+}): Router {
   const router = Router();
+  // The viewing page's state: the stream's, with the meeting's title once it was ever streamed. A meeting never
+  // streamed answers as one that does not exist (the public learns nothing of meetings not streamed).
+  router.get('/:meeting/state', async (req, res) => {
+    const meeting = String(req.params.meeting);
+    const runtime = MEETING_FOLDER.test(meeting) && meetings.has(meeting) ? await meetings.wake(meeting) : null;
+    const view = runtime === null ? null : (streams()?.view(runtime) ?? null);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json(
+      runtime === null || view === null || view.status === 'never'
+        ? { title: null, meetingEnded: false, stream: { status: 'never', since: null, playlist: null } }
+        : {
+            title: runtime.state.def.title,
+            meetingEnded: runtime.state.status === 'ended',
+            stream: { status: view.status, since: view.since, playlist: view.playlist },
+          },
+    );
+  });
+
   router.get('/:meeting/{*rest}', (req, res, next) => {
     const meeting = String(req.params.meeting);
     const rest = ([] as string[]).concat((req.params as { rest?: string | string[] }).rest ?? []).join('/');

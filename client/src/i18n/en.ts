@@ -286,6 +286,14 @@ export const en: Dictionary = {
       todo: 'Keep this page open: the point joins the meeting when the chair opens it.',
     },
   },
+  live: {
+    title: 'Live stream of the meeting',
+    loading: 'Loading…',
+    notStarted: 'The live stream has not started. The page plays by itself when it starts.',
+    live: 'Live since {{time}} on {{date}}.',
+    paused: 'The live stream is paused. The page plays again by itself when it resumes.',
+    ended: 'The meeting has ended, and so has its live stream.',
+  },
   ended: {
     title: 'The meeting has ended',
     when: 'When',

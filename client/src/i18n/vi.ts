@@ -282,6 +282,14 @@ export const vi = {
       todo: 'Giữ trang này mở: điểm cầu sẽ vào hội nghị khi chủ trì mở.',
     },
   },
+  live: {
+    title: 'Phát trực tiếp hội nghị',
+    loading: 'Đang tải…',
+    notStarted: 'Chưa bắt đầu phát trực tiếp. Trang sẽ tự phát khi buổi phát bắt đầu.',
+    live: 'Đang phát trực tiếp từ {{time}} ngày {{date}}.',
+    paused: 'Phát trực tiếp đang tạm dừng. Trang sẽ tự phát tiếp khi bắt đầu lại.',
+    ended: 'Hội nghị đã kết thúc, buổi phát trực tiếp đã dừng.',
+  },
   ended: {
     title: 'Hội nghị đã kết thúc',
     when: 'Thời gian',
