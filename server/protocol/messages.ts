@@ -1,4 +1,5 @@
 import { DEVICE_GAPS } from '../domain/health/devices.js';
+import { STREAM_STATUSES } from '../domain/stream/types.js';
 import { z } from 'zod';
 import {
   AGENDA_KINDS,
@@ -64,6 +65,8 @@ export const meetingStatusView = z.object({
   endedAt: epochMs.nullable(),
   /** Whether the program is being recorded (everyone is told), and why a recording stopped. */
   recording: z.object({ status: z.enum(RECORDING_STATUSES), since: epochMs, reason: z.string().nullable() }).nullable(),
+  /** Whether the meeting is streamed live to the public (everyone is told), and why a stream stopped. */
+  stream: z.object({ status: z.enum(STREAM_STATUSES), since: epochMs, reason: z.string().nullable() }).nullable(),
   /** Linked meetings: this meeting's link up to a parent meeting, and whose program its points see. */
   uplink: z
     .object({

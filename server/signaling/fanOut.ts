@@ -15,6 +15,7 @@ const STATUS_EVENTS = new Set<EventType>([
   'MeetingEnded',
   'AgendaAdvanced',
   'RecordingChanged',
+  'StreamChanged',
 ]);
 const FLOOR_EVENTS = new Set<EventType>([...QUEUE_EVENTS, 'SpeakingLimitChanged', 'MeetingEnded']);
 

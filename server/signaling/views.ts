@@ -17,9 +17,9 @@ type RecordView = z.infer<typeof recordView>;
 export const isStaff = (role: Actor['role']): boolean => role !== 'point';
 
 export function statusView(state: MeetingState): MeetingStatusView {
-  const { seq, status, agendaIndex, openedAt, startedAt, endedAt, recording } = state;
+  const { seq, status, agendaIndex, openedAt, startedAt, endedAt, recording, stream } = state;
 
-  return { seq, status, agendaIndex, openedAt, startedAt, endedAt, recording, ...linkViews(state) };
+  return { seq, status, agendaIndex, openedAt, startedAt, endedAt, recording, stream, ...linkViews(state) };
 }
 
 export function floorView(state: MeetingState, index: DirectoryIndex): FloorView {

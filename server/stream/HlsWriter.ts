@@ -130,7 +130,10 @@ export class HlsWriter {
       return this.#exited.then(() => undefined);
     }
     this.#stopping = true;
-    this.#process.stdin?.end('q');
+    // SIGINT, not "q": ffmpeg reads its keyboard only between packets, and a program that has stopped sending (the
+    // meeting ended, its router closed) leaves it blocked in a read that only a signal interrupts. Either way it
+    // finishes its segments and ends the playlists.
+    this.#process.kill('SIGINT');
     const killer = setTimeout(() => this.#process.kill('SIGKILL'), FINISH_WAIT_MS);
     await this.#exited;
     clearTimeout(killer);

@@ -19,22 +19,60 @@ const playback = (page: Page) =>
 
 /**
  * The public watches a meeting: the viewing page (`/truc-tiep/<meeting>`, no account) says the stream has not started,
- * plays it with hls.js once the office starts it (time and frames advance), shows the hub's camera and then the floor
- * holder's after a grant, and says it paused when the office stops it.
+ * plays it with hls.js once the office starts it from its console (time and frames advance), shows the hub's camera
+ * and then the floor holder's after a grant, and says it paused when the office stops it.
  */
 describe.skipIf(!mediasoupAvailable())('[mediasoup] the live stream watched in Chromium', () => {
   let t: TestServer;
   let browser: Browser;
   let viewer: Page;
+  let chair: Page;
+  let point: Page;
+  /** The office's console, signed in. */
+  let office: Page;
 
   beforeAll(async () => {
     t = await startTestServer({ env: await bridgeEnv('mediasoup', { PROGRAM_FPS: '15', STREAM_SEGMENT_SEC: '1' }) });
     await t.meeting.execute({ type: 'meeting.start' }, { role: 'chair' });
     browser = await launchChromium();
     const site = { url: t.url, token: (role: Role, pointId?: string) => t.token(role, pointId) };
-    await openMediaPage(browser, site, 'chair', undefined, { width: 1280, height: 720 }, undefined, HUB);
-    await openMediaPage(browser, site, 'point', 'DC-X1', { width: 1280, height: 720 }, undefined, X1);
+    ({ page: chair } = await openMediaPage(
+      browser,
+      site,
+      'chair',
+      undefined,
+      { width: 1366, height: 768 },
+      undefined,
+      HUB,
+    ));
+    ({ page: point } = await openMediaPage(
+      browser,
+      site,
+      'point',
+      'DC-X1',
+      { width: 1280, height: 720 },
+      undefined,
+      X1,
+    ));
     viewer = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const account = await fetch(`${t.url}/api/accounts`, {
+      method: 'POST',
+      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: 'lan.nt',
+        displayName: 'Nguyễn Thị Lan',
+        password: 'van-phong-2026',
+        roles: ['organizer'],
+      }),
+    });
+    expect(account.status).toBe(201);
+    office = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    await office.goto(`${t.url}/to-chuc`);
+    await office.fill('input[name=username]', 'lan.nt');
+    await office.fill('input[name=password]', 'van-phong-2026');
+    await office.getByRole('button', { name: 'Đăng nhập' }).click();
+    await office.locator('[data-testid=signed-in-as]').waitFor();
+    await office.goto(`${t.url}/to-chuc#/hoi-nghi/m1`);
   }, 120_000);
 
   afterAll(async () => {
@@ -50,11 +88,15 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] the live stream watched in C
     expect(await viewer.getByTestId('live-state').innerText()).toBe(
       'Chưa bắt đầu phát trực tiếp. Trang sẽ tự phát khi buổi phát bắt đầu.',
     );
-    const started = await fetch(`${t.url}/api/meetings/m1/stream`, {
-      method: 'POST',
-      headers: { 'x-api-key': ADMIN_KEY },
-    });
-    expect(started.status).toBe(201);
+    // The office starts it from its console, which then says so and gives the public page's address.
+    const panel = office.getByTestId('live-stream-panel');
+    expect(await panel.getByTestId('live-stream-state').innerText()).toBe('Chưa phát trực tiếp.');
+    await panel.getByTestId('live-stream-start').click();
+    await eventually(async () => expect(await panel.getAttribute('data-status')).toBe('live'));
+    expect(await panel.getByTestId('live-stream-state').innerText()).toMatch(
+      /^Đang phát trực tiếp từ \d{2}:\d{2} ngày \d{2}\/\d{2}\/\d{4}\.$/,
+    );
+    expect(await panel.locator('a').first().getAttribute('href')).toBe(`${t.url}/truc-tiep/m1`);
     await eventually(async () => expect(await viewer.getByTestId('live-page').getAttribute('data-phase')).toBe('live'));
     expect(await viewer.locator('h1').innerText()).toBe(t.meeting.state.def.title);
     // It plays: time and frames advance.
@@ -75,16 +117,39 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] the live stream watched in C
   }, 180_000);
 
   it('says it paused when the office stops it', async () => {
-    const stopped = await fetch(`${t.url}/api/meetings/m1/stream`, {
-      method: 'DELETE',
-      headers: { 'x-api-key': ADMIN_KEY },
-    });
-    expect(stopped.status).toBe(200);
+    const panel = office.getByTestId('live-stream-panel');
+    await panel.getByTestId('live-stream-stop').click();
+    // Asked first: a stray click stops nothing.
+    expect(await panel.getAttribute('data-status')).toBe('live');
+    await panel.getByTestId('confirm-yes').click();
+    await eventually(async () => expect(await panel.getAttribute('data-status')).toBe('stopped'));
+    const changes = (await t.server.meetings.log('m1')).filter((e) => e.type === 'StreamChanged');
+    expect(changes.map((e) => (e.type === 'StreamChanged' ? [e.status, e.by.role] : []))).toEqual([
+      ['live', 'admin'],
+      ['stopped', 'admin'],
+    ]);
     await eventually(async () =>
       expect(await viewer.getByTestId('live-page').getAttribute('data-phase')).toBe('paused'),
     );
     expect(await viewer.getByTestId('live-state').innerText()).toBe(
       'Phát trực tiếp đang tạm dừng. Trang sẽ tự phát tiếp khi bắt đầu lại.',
     );
+  }, 60_000);
+
+  it("the chair goes live from its console, and every console's header says the meeting is seen by the public", async () => {
+    await chair.getByTestId('stream-start').click();
+    for (const page of [chair, point]) {
+      await eventually(async () =>
+        expect(await page.getByTestId('stream-badge').innerText()).toBe('● Đang phát trực tiếp'),
+      );
+    }
+    await chair.getByTestId('stream-stop').click();
+    await chair.getByTestId('confirm-yes').click();
+    await eventually(async () => expect(await point.getByTestId('stream-badge').count()).toBe(0));
+    const last = (await t.server.meetings.log('m1')).filter((e) => e.type === 'StreamChanged').slice(-2);
+    expect(last.map((e) => (e.type === 'StreamChanged' ? [e.status, e.by.role] : []))).toEqual([
+      ['live', 'chair'],
+      ['stopped', 'chair'],
+    ]);
   }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { StreamControl } from './StreamControl.js';
 import { useTranslation } from 'react-i18next';
 import { ConsoleFrame } from '../components/ConsoleFrame.js';
 import { SideTabs } from '../components/SideTabs.js';
@@ -74,7 +75,14 @@ export function ChairConsole({
       kind="chair"
       view={view}
       state={state}
-      headerExtra={canModerate ? <HubMicButton client={client} state={state} /> : undefined}
+      headerExtra={
+        canModerate ? (
+          <>
+            <HubMicButton client={client} state={state} />
+            <StreamControl client={client} state={state} />
+          </>
+        ) : undefined
+      }
       banners={canModerate ? <UplinkBar client={client} state={state} /> : undefined}
     >
       <main className="chair-layout">

@@ -49,6 +49,12 @@ export function Header({ state, children }: { state: ConsoleState; children?: Re
               {t('recording.failed')}
             </span>
           )}
+          {state.status.stream?.status === 'live' && (
+            // Everyone is told that the meeting is seen by the public now.
+            <span className="recording-badge stream-badge" data-testid="stream-badge">
+              ● {t('stream.on')}
+            </span>
+          )}
           <LinkBadge state={state} />
           {parentItem !== null ? (
             <span className="top-item" data-testid="top-item" title={t('link.parentItem')}>

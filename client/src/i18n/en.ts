@@ -190,6 +190,18 @@ export const en: Dictionary = {
     printNow: 'Print',
     csvComma: 'Download CSV (comma)',
     csvSemicolon: 'Download CSV for Vietnamese Excel (semicolon)',
+    live: {
+      title: 'Live stream',
+      unavailable: 'This server cannot stream yet (it needs the mediasoup bridge).',
+      never: 'Not streamed yet.',
+      live: 'Live since {{time}} on {{date}}.',
+      stopped: 'Stopped at {{time}} on {{date}}. {{reason}}',
+      failed: 'Stopped by a fault at {{time}} on {{date}}: {{reason}}',
+      start: 'Start the live stream',
+      stop: 'Stop the live stream',
+      stopQuestion: 'Stop the live stream? Viewers will no longer see the meeting.',
+      page: 'The public viewing page, for the portal:',
+    },
     record: {
       title: 'Meeting record',
       minutes: 'Minutes (Word)',
@@ -331,6 +343,13 @@ export const en: Dictionary = {
     answers: 'Answers',
     conclusion: 'Conclusion',
     dialogue: 'Dialogue',
+  },
+  stream: {
+    on: 'Live to the public',
+    start: 'Go live',
+    stop: 'Stop the live stream',
+    stopQuestion: 'Stop the live stream? Viewers will no longer see the meeting.',
+    unreachable: 'The server cannot be reached; try again.',
   },
   recording: {
     on: 'Recording',

@@ -185,6 +185,18 @@ export const vi = {
     printNow: 'In',
     csvComma: 'Tải CSV (dấu phẩy)',
     csvSemicolon: 'Tải CSV cho Excel tiếng Việt (dấu chấm phẩy)',
+    live: {
+      title: 'Phát trực tiếp',
+      unavailable: 'Máy chủ này chưa phát trực tiếp được (cần cầu nối mediasoup).',
+      never: 'Chưa phát trực tiếp.',
+      live: 'Đang phát trực tiếp từ {{time}} ngày {{date}}.',
+      stopped: 'Đã dừng phát trực tiếp lúc {{time}} ngày {{date}}. {{reason}}',
+      failed: 'Phát trực tiếp bị dừng do sự cố lúc {{time}} ngày {{date}}: {{reason}}',
+      start: 'Bắt đầu phát trực tiếp',
+      stop: 'Dừng phát trực tiếp',
+      stopQuestion: 'Dừng phát trực tiếp? Người xem sẽ không còn xem được hội nghị.',
+      page: 'Trang xem trực tiếp cho người dân và cổng thông tin:',
+    },
     record: {
       title: 'Hồ sơ hội nghị',
       minutes: 'Biên bản (Word)',
@@ -333,6 +345,13 @@ export const vi = {
     answers: 'Giải trình',
     conclusion: 'Kết luận',
     dialogue: 'Đối thoại',
+  },
+  stream: {
+    on: 'Đang phát trực tiếp',
+    start: 'Phát trực tiếp',
+    stop: 'Dừng phát trực tiếp',
+    stopQuestion: 'Dừng phát trực tiếp? Người xem sẽ không còn xem được hội nghị.',
+    unreachable: 'Không liên lạc được với máy chủ, thử lại sau.',
   },
   recording: {
     on: 'Đang ghi hình',

@@ -7,6 +7,7 @@ import { formatDate, formatTime } from '../format.js';
 import { api, downloadFile, messageOf, type DirectoryView, type IssuedLink, type MeetingDetail } from './api.js';
 import { NewMeeting } from './NewMeeting.js';
 import { MeetingRecord } from './MeetingRecord.js';
+import { LiveStreamPanel } from './LiveStreamPanel.js';
 import { StaffLinks } from './StaffLinks.js';
 import { MeetingDocuments } from './MeetingDocuments.js';
 import { LinkedMeetings } from './LinkedMeetings.js';
@@ -195,6 +196,7 @@ export function MeetingPage({ meetingId }: { meetingId: string }) {
       {meeting !== null && (
         <LinkedMeetings meeting={meeting} directory={directory} onChanged={() => setVersion((v) => v + 1)} />
       )}
+      {meeting !== null && <LiveStreamPanel meetingId={meetingId} ended={meeting.status === 'ended'} />}
       <MeetingRecord meetingId={meetingId} />
       <h3>{t('organizer.invitations')}</h3>
       <div className="form-row">
