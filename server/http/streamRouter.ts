@@ -4,6 +4,8 @@ import { Router, type Response } from 'express';
 import { DomainError } from '../domain/core/errors.js';
 import type { Actor } from '../domain/core/model.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
+import { streamStartBody } from '../protocol/http.js';
+import { validationError } from '../signaling/handle.js';
 import type { StreamService } from '../stream/StreamService.js';
 import type { HttpAuth } from './auth.js';
 
@@ -56,7 +58,12 @@ export function streamRouter({
 
   router.post('/:id/stream', async (req, res) => {
     const actor = await streamer(req, res);
-    res.status(201).json({ stream: await on().start(meetings.get(req.params.id).id, actor) });
+    const parsed = streamStartBody.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      throw validationError(parsed.error);
+    }
+    const runtime = meetings.get(req.params.id);
+    res.status(201).json({ stream: await on().start(runtime.id, actor, parsed.data.destinations) });
   });
 
   router.delete('/:id/stream', async (req, res) => {

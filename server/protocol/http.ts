@@ -123,3 +123,24 @@ export const tokenBody = z
 
 /** One attendance row as sent over the wire: the domain's row, which is plain data. */
 export type { AttendanceRow as AttendanceRowView } from '../domain/rollCall/attendance.js';
+
+/** Whether a URL is an RTMP or RTMPS ingest with a host (what a portal's or a TV station's encoder gives). */
+const isRtmpUrl = (raw: string): boolean => {
+  try {
+    const url = new URL(raw);
+
+    return (url.protocol === 'rtmp:' || url.protocol === 'rtmps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+};
+
+/** A live stream's push destination: the name the office knows it by, and the ingest's URL with its stream key. */
+export const streamDestination = z.strictObject({
+  name: text(100).pipe(z.string().min(1, 'một tên, như Cổng thông tin điện tử tỉnh (a name)')),
+  url: z.string().trim().max(500).refine(isRtmpUrl, 'một địa chỉ rtmp:// hoặc rtmps:// (an RTMP or RTMPS URL)'),
+});
+
+/** Starting the live stream: where else to push it (none: HLS from the coordinator only). */
+export const streamStartBody = z.strictObject({ destinations: z.array(streamDestination).max(5).default([]) });
+export type StreamDestination = z.infer<typeof streamDestination>;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RtpTap } from '../media/MediaBridge.js';
 import { createLogger } from '../logger.js';
@@ -25,11 +25,13 @@ export class HlsWriter {
   readonly #process: ChildProcess;
   readonly #taps: RtpTap[];
   readonly #exited: Promise<unknown>;
+  readonly #dir: string;
   #stopping = false;
 
-  private constructor(process: ChildProcess, taps: RtpTap[]) {
+  private constructor(process: ChildProcess, taps: RtpTap[], dir: string) {
     this.#process = process;
     this.#taps = taps;
+    this.#dir = dir;
     this.#exited = once(process, 'exit').catch(() => undefined);
   }
 
@@ -101,7 +103,7 @@ export class HlsWriter {
     child.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
     child.stdin?.on('error', () => undefined);
     child.once('error', (error) => logger.error({ err: error, meetingId }, 'the stream encoder did not start'));
-    const writer = new HlsWriter(child, taps);
+    const writer = new HlsWriter(child, taps, dir);
     child.once('exit', (code) => {
       if (!writer.#stopping) {
         taps.forEach((tap) => tap.close());
@@ -130,13 +132,28 @@ export class HlsWriter {
       return this.#exited.then(() => undefined);
     }
     this.#stopping = true;
-    // SIGINT, not "q": ffmpeg reads its keyboard only between packets, and a program that has stopped sending (the
-    // meeting ended, its router closed) leaves it blocked in a read that only a signal interrupts. Either way it
-    // finishes its segments and ends the playlists.
+    // SIGINT, not "q": ffmpeg reads its keyboard only between packets. Once it runs, one signal is only noted between
+    // packets too; a program that has stopped sending (the meeting ended, its router closed) leaves it blocked in a
+    // read that a second signal interrupts. Either way it finishes its segments and ends the playlists.
     this.#process.kill('SIGINT');
+    const asked = Date.now();
+    const again = setTimeout(() => this.#process.kill('SIGINT'), 1500);
     const killer = setTimeout(() => this.#process.kill('SIGKILL'), FINISH_WAIT_MS);
     await this.#exited;
+    clearTimeout(again);
     clearTimeout(killer);
+    const { exitCode, signalCode } = this.#process;
+    logger.info({ exitCode, signalCode, ms: Date.now() - asked }, 'the stream encoder stopped');
     this.#taps.forEach((tap) => tap.close());
+    // An ffmpeg interrupted in a read (or killed) leaves its playlists open: players would wait for more forever.
+    await Promise.all(RENDITIONS.map((rendition) => endPlaylist(join(this.#dir, rendition, 'index.m3u8'))));
+  }
+}
+
+/** Ends a playlist that ffmpeg left open (`#EXT-X-ENDLIST`), if there is one. */
+async function endPlaylist(file: string): Promise<void> {
+  const text = await readFile(file, 'utf8').catch(() => null);
+  if (text !== null && !text.includes('#EXT-X-ENDLIST')) {
+    await appendFile(file, `${text.endsWith('\n') ? '' : '\n'}#EXT-X-ENDLIST\n`);
   }
 }

@@ -6,7 +6,9 @@ import { createLogger } from '../logger.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import type { ProgramService } from '../program/ProgramService.js';
+import type { StreamDestination } from '../protocol/http.js';
 import { HlsWriter, RENDITIONS } from './HlsWriter.js';
+import { RtmpPusher, type PushView } from './RtmpPusher.js';
 
 const logger = createLogger('StreamService');
 const SYSTEM: Actor = { role: 'system' };
@@ -23,6 +25,14 @@ export interface StreamView {
   /** Where viewers play it (the master playlist), while it is or was live. */
   playlist: string | null;
   renditions: readonly string[];
+  /** Where it is pushed as well (RTMP/RTMPS), each with its state, while it is live. */
+  destinations: PushView[];
+}
+
+/** A live stream: its HLS files and its pushes. */
+interface Live {
+  writer: Promise<HlsWriter>;
+  pushes: RtmpPusher[];
 }
 
 /**
@@ -37,7 +47,8 @@ export class StreamService {
   readonly #dir: string;
   readonly #ffmpeg: string;
   readonly #segmentSec: number;
-  readonly #writers = new Map<string, Promise<HlsWriter>>();
+  readonly #live = new Map<string, Live>();
+  readonly #now: () => number;
   readonly #unsubscribe: () => void;
 
   constructor(options: {
@@ -53,8 +64,9 @@ export class StreamService {
     this.#dir = options.dir;
     this.#ffmpeg = options.ffmpeg;
     this.#segmentSec = options.segmentSec;
+    this.#now = options.now ?? Date.now;
     this.#unsubscribe = options.meetings.onEvents((runtime, events) => {
-      if (events.some((e) => e.type === 'MeetingEnded') && this.#writers.has(runtime.id)) {
+      if (events.some((e) => e.type === 'MeetingEnded') && this.#live.has(runtime.id)) {
         void this.stop(runtime.id, SYSTEM, 'hội nghị kết thúc').catch((error: unknown) =>
           logger.warn({ err: error, meetingId: runtime.id }, 'the stream did not stop with its meeting'),
         );
@@ -77,30 +89,47 @@ export class StreamService {
       reason: stream?.reason ?? null,
       playlist: stream === null ? null : `/live/${encodeURIComponent(runtime.id)}/index.m3u8`,
       renditions: RENDITIONS,
+      destinations: this.#live.get(runtime.id)?.pushes.map((push) => push.view()) ?? [],
     };
   }
 
-  /** Starts the meeting's stream; refused when it is live already or the meeting has ended. */
-  async start(meetingId: string, actor: Actor): Promise<StreamView> {
+  /**
+   * Starts the meeting's stream, pushed to `destinations` as well; refused when it is live already or the meeting has
+   * ended.
+   */
+  async start(meetingId: string, actor: Actor, destinations: readonly StreamDestination[] = []): Promise<StreamView> {
     const runtime = this.#meetings.get(meetingId);
     if (runtime.state.status === 'ended') {
       throw new DomainError('MEETING_ENDED', 'Hội nghị đã kết thúc (the meeting has ended)');
     }
-    if (this.#writers.has(runtime.id)) {
+    if (this.#live.has(runtime.id)) {
       throw new DomainError('STREAM_LIVE', 'Hội nghị đang được phát trực tiếp (the stream is already live)');
     }
-    const writer = this.#startWriter(runtime);
-    this.#writers.set(runtime.id, writer);
+    const live: Live = { writer: this.#startWriter(runtime), pushes: [] };
+    this.#live.set(runtime.id, live);
     try {
-      await writer;
+      await live.writer;
     } catch (error) {
-      this.#writers.delete(runtime.id);
+      this.#live.delete(runtime.id);
       this.#program.release(runtime.id, HOLDER);
       logger.error({ err: error, meetingId }, 'the stream did not start');
       await this.#report(runtime, SYSTEM, 'failed', 'không khởi động được bộ mã hóa (the encoder did not start)');
       throw new DomainError('STREAM_FAILED', 'Không bắt đầu phát trực tiếp được (the stream did not start)');
     }
-    await this.#report(runtime, actor, 'live', null);
+    for (const destination of destinations) {
+      const push = new RtmpPusher(destination.name, destination.url, {
+        ffmpeg: this.#ffmpeg,
+        program: this.#program,
+        meetingId: runtime.id,
+        work: join(this.#dir, '.work', runtime.id),
+        now: this.#now,
+      });
+      live.pushes.push(push);
+      push.start();
+    }
+    // The log names where it is pushed, never the URLs (they carry the stream keys).
+    const pushed = destinations.length === 0 ? null : `phát tới: ${destinations.map((d) => d.name).join(', ')}`;
+    await this.#report(runtime, actor, 'live', pushed);
 
     return this.view(runtime);
   }
@@ -108,12 +137,13 @@ export class StreamService {
   /** Stops the meeting's stream: its playlists end, its files stay. */
   async stop(meetingId: string, actor: Actor, reason: string | null = null): Promise<StreamView> {
     const runtime = this.#meetings.get(meetingId);
-    const writer = this.#writers.get(runtime.id);
-    if (writer === undefined) {
+    const live = this.#live.get(runtime.id);
+    if (live === undefined) {
       throw new DomainError('STREAM_NOT_LIVE', 'Hội nghị không đang phát trực tiếp (the stream is not live)');
     }
-    this.#writers.delete(runtime.id);
-    await (await writer.catch(() => null))?.stop();
+    this.#live.delete(runtime.id);
+    live.pushes.forEach((push) => push.stop());
+    await (await live.writer.catch(() => null))?.stop();
     this.#program.release(runtime.id, HOLDER);
     await this.#report(runtime, actor, 'stopped', reason);
 
@@ -123,7 +153,7 @@ export class StreamService {
   async close(): Promise<void> {
     this.#unsubscribe();
     await Promise.all(
-      [...this.#writers.keys()].map((meetingId) => this.stop(meetingId, SYSTEM, 'máy chủ dừng').catch(() => undefined)),
+      [...this.#live.keys()].map((meetingId) => this.stop(meetingId, SYSTEM, 'máy chủ dừng').catch(() => undefined)),
     );
   }
 
@@ -141,7 +171,8 @@ export class StreamService {
       segmentSec: this.#segmentSec,
       onExit: (code, errors) => {
         logger.error({ meetingId: runtime.id, code, errors }, 'the stream encoder stopped by itself');
-        this.#writers.delete(runtime.id);
+        this.#live.get(runtime.id)?.pushes.forEach((push) => push.stop());
+        this.#live.delete(runtime.id);
         this.#program.release(runtime.id, HOLDER);
         void this.#report(runtime, SYSTEM, 'failed', 'bộ mã hóa dừng bất thường (the encoder stopped)');
       },

@@ -91,6 +91,16 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] the live stream watched in C
     // The office starts it from its console, which then says so and gives the public page's address.
     const panel = office.getByTestId('live-stream-panel');
     expect(await panel.getByTestId('live-stream-state').innerText()).toBe('Chưa phát trực tiếp.');
+    // A destination that is not RTMP is refused at its field, and nothing starts.
+    await panel.getByTestId('live-destination-add').click();
+    await panel.locator('input[name=destination-name]').fill('Cổng thông tin điện tử tỉnh');
+    await panel.locator('input[name=destination-url]').fill('http://congthongtin.example/live');
+    await panel.getByTestId('live-stream-start').click();
+    expect(await panel.getByTestId('live-destination-error').innerText()).toBe(
+      'một địa chỉ rtmp:// hoặc rtmps:// (an RTMP or RTMPS URL)',
+    );
+    expect(await panel.getAttribute('data-status')).toBe('never');
+    await panel.getByRole('button', { name: 'Bỏ' }).click();
     await panel.getByTestId('live-stream-start').click();
     await eventually(async () => expect(await panel.getAttribute('data-status')).toBe('live'));
     expect(await panel.getByTestId('live-stream-state').innerText()).toMatch(

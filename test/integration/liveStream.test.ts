@@ -39,7 +39,11 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] the live stream (HLS)', () =
 
   beforeAll(async () => {
     t = await startTestServer({
-      env: await bridgeEnv('mediasoup', { PROGRAM_FPS: '15', STREAM_SEGMENT_SEC: '1' }),
+      env: await bridgeEnv('mediasoup', {
+        PROGRAM_FPS: '15',
+        STREAM_SEGMENT_SEC: '1',
+        LOG_LEVEL: process.env.STREAM_DEBUG ?? 'silent',
+      }),
     });
     await t.meeting.execute({ type: 'meeting.start' }, { role: 'chair' });
   }, 60_000);
@@ -119,6 +123,37 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] the live stream (HLS)', () =
     const again = await api('POST', '/api/meetings/m1/stream');
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ error: { code: 'MEETING_ENDED' } });
+  }, 90_000);
+});
+
+describe.skipIf(!mediasoupAvailable())('[mediasoup] the live stream when its program stops first', () => {
+  let t: TestServer;
+  const api = (method: string, path: string) =>
+    fetch(`${t.url}${path}`, { method, headers: { 'x-api-key': ADMIN_KEY } });
+  const text = async (path: string) => (await fetch(`${t.url}${path}`)).text();
+
+  beforeAll(async () => {
+    t = await startTestServer({ env: await bridgeEnv('mediasoup', { PROGRAM_FPS: '15', STREAM_SEGMENT_SEC: '1' }) });
+    await t.meeting.execute({ type: 'meeting.start' }, { role: 'chair' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('ends its playlists even when the program had already stopped sending (ffmpeg blocked in a read)', async () => {
+    expect((await api('POST', '/api/meetings/m1/stream')).status).toBe(201);
+    await until(
+      async () => playlistOf(await text('/live/m1/720p/index.m3u8')).segments.length >= 1,
+      60_000,
+      'a segment',
+    );
+    // The program's transports close under the stream (as when a meeting ends and its router goes first).
+    t.server.media.bridge.plain?.closeProgram('m1');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await api('DELETE', '/api/meetings/m1/stream')).status).toBe(200);
+    expect(playlistOf(await text('/live/m1/720p/index.m3u8')).ended).toBe(true);
+    expect(playlistOf(await text('/live/m1/360p/index.m3u8')).ended).toBe(true);
   }, 90_000);
 });
 

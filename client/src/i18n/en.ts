@@ -201,6 +201,11 @@ export const en: Dictionary = {
       stop: 'Stop the live stream',
       stopQuestion: 'Stop the live stream? Viewers will no longer see the meeting.',
       page: 'The public viewing page, for the portal:',
+      destinations: 'Also push to (RTMP/RTMPS): the portal, a TV station',
+      destinationName: 'Destination name',
+      destinationUrl: 'RTMP address with its stream key',
+      addDestination: 'Add a destination',
+      removeDestination: 'Remove',
     },
     record: {
       title: 'Meeting record',

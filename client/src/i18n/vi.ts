@@ -196,6 +196,11 @@ export const vi = {
       stop: 'Dừng phát trực tiếp',
       stopQuestion: 'Dừng phát trực tiếp? Người xem sẽ không còn xem được hội nghị.',
       page: 'Trang xem trực tiếp cho người dân và cổng thông tin:',
+      destinations: 'Phát thêm tới (RTMP/RTMPS): cổng thông tin, đài truyền hình',
+      destinationName: 'Tên nơi nhận',
+      destinationUrl: 'Địa chỉ RTMP kèm khóa luồng',
+      addDestination: 'Thêm nơi nhận',
+      removeDestination: 'Bỏ',
     },
     record: {
       title: 'Hồ sơ hội nghị',

@@ -4,7 +4,7 @@ import { ConfirmButton } from '../components/ConfirmButton.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { FormError } from '../components/FormError.js';
 import { formatDate, formatTime } from '../format.js';
-import { api, messageOf } from './api.js';
+import { api, ApiError, messageOf } from './api.js';
 
 /** The stream as GET /api/meetings/:id/stream gives it. */
 interface StreamInfo {
@@ -13,7 +13,14 @@ interface StreamInfo {
     status: 'never' | 'live' | 'stopped' | 'failed';
     since: number | null;
     reason: string | null;
+    destinations: { name: string; target: string; state: string; words: string; lastError: string | null }[];
   } | null;
+}
+
+/** A destination being entered: the portal's or the TV station's ingest. */
+interface DraftDestination {
+  name: string;
+  url: string;
 }
 
 /** How often the panel asks again (a stream fails or ends with the meeting by itself). */
@@ -29,6 +36,9 @@ export function LiveStreamPanel({ meetingId, ended }: { meetingId: string; ended
   const [info, setInfo] = useState<StreamInfo | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [drafts, setDrafts] = useState<DraftDestination[]>([]);
+  /** The server's word on a destination's field, by `destinations.<i>.<field>`. */
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const load = useCallback(
     () =>
       api<StreamInfo>('GET', base)
@@ -45,9 +55,16 @@ export function LiveStreamPanel({ meetingId, ended }: { meetingId: string; ended
   const act = (method: 'POST' | 'DELETE') => {
     setBusy(true);
     setError(null);
-    api<StreamInfo>(method, base)
+    setFieldErrors({});
+    const destinations = drafts.filter((d) => d.name.trim() !== '' || d.url.trim() !== '');
+    api<StreamInfo>(method, base, method === 'POST' ? { destinations } : undefined)
       .then(() => load())
-      .catch((e: unknown) => setError(messageOf(e)))
+      .catch((e: unknown) => {
+        setError(messageOf(e));
+        if (e instanceof ApiError) {
+          setFieldErrors(Object.fromEntries(e.details.map((d) => [d.path ?? '', d.message])));
+        }
+      })
       .finally(() => setBusy(false));
   };
   if (info === null) {
@@ -83,9 +100,66 @@ export function LiveStreamPanel({ meetingId, ended }: { meetingId: string; ended
               {t('organizer.live.stop')}
             </ConfirmButton>
           ) : (
-            <button type="button" onClick={() => act('POST')} disabled={busy || ended} data-testid="live-stream-start">
-              {t('organizer.live.start')}
-            </button>
+            <>
+              <fieldset className="live-destinations">
+                <legend>{t('organizer.live.destinations')}</legend>
+                {drafts.map((draft, i) => (
+                  <div key={i} className="live-destination" data-testid="live-destination-draft">
+                    <input
+                      name="destination-name"
+                      aria-label={t('organizer.live.destinationName')}
+                      placeholder={t('organizer.live.destinationName')}
+                      value={draft.name}
+                      onChange={(e) => setDrafts(drafts.map((d, j) => (j === i ? { ...d, name: e.target.value } : d)))}
+                    />
+                    <input
+                      name="destination-url"
+                      aria-label={t('organizer.live.destinationUrl')}
+                      placeholder="rtmp://…"
+                      value={draft.url}
+                      onChange={(e) => setDrafts(drafts.map((d, j) => (j === i ? { ...d, url: e.target.value } : d)))}
+                    />
+                    {[fieldErrors[`destinations.${i}.name`], fieldErrors[`destinations.${i}.url`]]
+                      .filter((message) => message !== undefined)
+                      .map((message) => (
+                        <span key={message} className="field-error" role="alert" data-testid="live-destination-error">
+                          {message}
+                        </span>
+                      ))}
+                    <button type="button" onClick={() => setDrafts(drafts.filter((_, j) => j !== i))}>
+                      {t('organizer.live.removeDestination')}
+                    </button>
+                  </div>
+                ))}
+                {drafts.length < 5 && (
+                  <button
+                    type="button"
+                    onClick={() => setDrafts([...drafts, { name: '', url: '' }])}
+                    data-testid="live-destination-add"
+                  >
+                    {t('organizer.live.addDestination')}
+                  </button>
+                )}
+              </fieldset>
+              <button
+                type="button"
+                onClick={() => act('POST')}
+                disabled={busy || ended}
+                data-testid="live-stream-start"
+              >
+                {t('organizer.live.start')}
+              </button>
+            </>
+          )}
+          {status === 'live' && (stream?.destinations.length ?? 0) > 0 && (
+            <ul className="live-destination-states" data-testid="live-destination-states">
+              {stream?.destinations.map((d) => (
+                <li key={d.name} data-state={d.state}>
+                  {d.name} ({d.target}) — {d.words}
+                  {d.lastError !== null && d.state !== 'live' ? `: ${d.lastError}` : ''}
+                </li>
+              ))}
+            </ul>
           )}
           <p>
             {t('organizer.live.page')} <a href={page}>{page}</a> <CopyButton text={page} testId="live-stream-copy" />
