@@ -134,6 +134,14 @@ function timeAndPlace(minutes: Minutes): Paragraph[] {
       ),
     ]),
     line([text(`Địa điểm: ${minutes.hubName}, trực tuyến tới ${minutes.invitedCount} điểm cầu.`)]),
+    ...minutes.streamed.map((span) =>
+      line([
+        text(
+          `Phát trực tiếp từ ${clock(span.from)} đến ${span.to === null ? 'khi lập biên bản' : clock(span.to)}` +
+            ` ngày ${formatDate(span.from)}.`,
+        ),
+      ]),
+    ),
     ...(minutes.recording === null
       ? []
       : [

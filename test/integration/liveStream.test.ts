@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
+import { textViaLibreOffice } from '../helpers/office.js';
 import { until } from '../helpers/poll.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -123,6 +124,12 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] the live stream (HLS)', () =
     const again = await api('POST', '/api/meetings/m1/stream');
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ error: { code: 'MEETING_ENDED' } });
+    // The minutes say when the meeting was live to the public: both stretches, read by LibreOffice.
+    const minutes = Buffer.from(await (await api('GET', '/api/meetings/m1/minutes.docx')).arrayBuffer());
+    const said = (await textViaLibreOffice(minutes, 'docx')).match(
+      /Phát trực tiếp từ \d{2} giờ \d{2} phút đến \d{2} giờ \d{2} phút/g,
+    );
+    expect(said).toHaveLength(2);
   }, 90_000);
 });
 

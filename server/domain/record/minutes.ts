@@ -6,6 +6,7 @@ import { assigneeOf, turnLog, type LoggedTurn } from './record.js';
 import { type Task } from './types.js';
 import { meetingRollCall } from '../rollCall/attendance.js';
 import { recordedSeconds, recordingOffset, type RecordedSpan } from './recording.js';
+import { streamSpans, type StreamSpan } from '../stream/stream.js';
 import { tallyRollCall, type TallyCounts } from '../rollCall/rollCall.js';
 
 /** One turn at the floor as the minutes tell it (with the secretary's summary and where it is in the recording). */
@@ -66,6 +67,8 @@ export interface Minutes {
   recording: { file: string; durationSec: number } | null;
   /** The meeting's documents, with the agenda item each belongs to. */
   documents: { name: string; agendaTitle: string | null; pages: number | null }[];
+  /** When the meeting was live to the public. */
+  streamed: StreamSpan[];
 }
 
 export interface MinutesTask extends Task {
@@ -111,6 +114,7 @@ export function minutesOf(
     conclusion: state.record.conclusion,
     tasks: state.record.tasks.map((task) => ({ ...task, assignee: assigneeOf(task, index) })),
     recording: recording === null ? null : { file: recording.file, durationSec: recordedSeconds(spans, recording.now) },
+    streamed: streamSpans(events),
     documents: state.documents.map((d) => ({
       name: d.name,
       agendaTitle: d.agendaIndex === null ? null : (def.agenda[d.agendaIndex]?.title ?? null),
