@@ -381,7 +381,12 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
           ffmpeg: config.FFMPEG_PATH,
           format: { ...PROGRAM_FORMAT, fps: config.PROGRAM_FPS },
           documents: documentStore,
+          // Without the font the program carries no lower third (said once, here).
+          captionFont: existsSync(config.PROGRAM_FONT) ? config.PROGRAM_FONT : null,
         });
+  if (program !== null && !existsSync(config.PROGRAM_FONT)) {
+    logger.warn({ font: config.PROGRAM_FONT }, 'PROGRAM_FONT not found: the program has no lower third');
+  }
   streams =
     program === null
       ? null

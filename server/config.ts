@@ -145,6 +145,8 @@ export const configSchema = z
     SIP_TLS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     /** The program encoded for hardware rooms: frames a second (720p; 15 halves the encoder's work). */
     PROGRAM_FPS: z.coerce.number().int().min(5).max(60).default(30),
+    /** The font of the program's lower third (rooms and the live stream): one with Vietnamese letters. */
+    PROGRAM_FONT: z.string().default('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'),
     /** The live stream's HLS segment length, seconds (latency is about three segments). */
     STREAM_SEGMENT_SEC: z.coerce.number().int().min(1).max(10).default(2),
     /** UDP ports for SIP rooms' sound (relayed here to read their remote's keys); open them with the media ports. */

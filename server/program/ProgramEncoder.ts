@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -20,6 +20,8 @@ export interface ProgramSources {
   page?: { documentId: string; page: number } | null;
   /** Whose camera is drawn small in the corner, beside the content (a screen or a page). */
   inset?: string | null;
+  /** The lower third's lines (domain/program/caption); none drawn without a font. */
+  caption?: string[];
   /** The hub's voice: in both sounds. */
   hub: string | null;
   /** The floor holder's voice: in the mix, not in the "minus" its own room hears. */
@@ -45,6 +47,8 @@ export interface ProgramEncoderOptions {
   ) => Promise<RtpTap | null>;
   /** A page of a meeting's document as a raw picture of the program's size (`null`: none to show). */
   page?: (documentId: string, page: number) => Promise<Buffer | null>;
+  /** The font of the lower third (one with Vietnamese letters), or `null` to draw none. */
+  captionFont?: string | null;
 }
 
 /**
@@ -74,6 +78,7 @@ export class ProgramEncoder {
   #videoBlocked = false;
   #closed = false;
   #restarts = 0;
+  #captions = 0;
 
   constructor(options: ProgramEncoderOptions) {
     this.#options = options;
@@ -85,6 +90,8 @@ export class ProgramEncoder {
 
   async start(): Promise<void> {
     this.#dir = await mkdtemp(join(tmpdir(), 'diemcau-program-'));
+    // The lower third's file exists before the encoder reads it.
+    await this.#writeCaption(this.#sources.caption ?? [' ']);
     this.#spawn();
     this.#startedAt = Date.now();
     this.#clock = setInterval(() => this.#tick(), 10);
@@ -92,6 +99,12 @@ export class ProgramEncoder {
 
   /** Whose frames are in the program from now on (decoders are started and stopped to match). */
   update(sources: ProgramSources): void {
+    const caption = sources.caption ?? [];
+    if (caption.join('\n') !== (this.#sources.caption ?? []).join('\n')) {
+      void this.#writeCaption(caption).catch((error: unknown) =>
+        logger.warn({ err: error, meetingId: this.#options.meetingId }, 'the lower third was not written'),
+      );
+    }
     this.#sources = sources;
     const wanted = new Map<string, DecodedSource>();
     if (sources.video !== null) {
@@ -195,7 +208,9 @@ export class ProgramEncoder {
 
   #spawn(): void {
     const { format, ports, ffmpeg } = this.#options;
-    const child = spawn(ffmpeg, encoderArguments(format, ports), {
+    const font = this.#options.captionFont ?? null;
+    const caption = font === null ? null : { font, file: join(this.#dir, 'caption.txt') };
+    const child = spawn(ffmpeg, encoderArguments(format, ports, caption), {
       stdio: ['pipe', 'ignore', 'pipe', 'pipe', 'pipe'],
     });
     let errors = '';
@@ -320,6 +335,17 @@ export class ProgramEncoder {
         loading.picture = picture;
       })
       .catch((error: unknown) => logger.warn({ err: error, ...page }, 'a page could not be drawn for the program'));
+  }
+
+  /** Replaces the lower third's file whole (written beside it, then renamed: the encoder never reads half of it). */
+  async #writeCaption(lines: string[]): Promise<void> {
+    if (this.#dir === '' || (this.#options.captionFont ?? null) === null) {
+      return;
+    }
+    const file = join(this.#dir, 'caption.txt');
+    const next = `${file}.${++this.#captions}`;
+    await writeFile(next, lines.length === 0 ? ' ' : lines.join('\n'));
+    await rename(next, file);
   }
 
   #isWanted(key: string): boolean {

@@ -4,11 +4,15 @@ import type { ProgramPorts, RtpTap } from '../media/MediaBridge.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
 import { pagePart, type DocumentStore } from '../content/DocumentStore.js';
+import { captionLines } from '../domain/program/caption.js';
 import { PROGRAM_RTP, type ProgramFormat } from './format.js';
 import { pagePicture } from './pagePicture.js';
 import { ProgramEncoder, type ProgramSources } from './ProgramEncoder.js';
 
 const logger = createLogger('ProgramService');
+
+/** A lower third's line at most this long: it stays clear of the speaker drawn small in the bottom right. */
+const CAPTION_CHARS = 50;
 
 /** A hardware room receiving the program. */
 export interface ProgramRoom {
@@ -37,6 +41,7 @@ export class ProgramService {
   readonly #format: ProgramFormat;
   readonly #meetings: MeetingService | undefined;
   readonly #documents: DocumentStore | undefined;
+  readonly #captionFont: string | null;
   readonly #programs = new Map<string, MeetingProgram>();
   readonly #unsubscribe: (() => void)[];
 
@@ -46,6 +51,7 @@ export class ProgramService {
     ffmpeg,
     format,
     documents,
+    captionFont = null,
   }: {
     media: MediaService;
     meetings?: MeetingService;
@@ -53,10 +59,13 @@ export class ProgramService {
     format: ProgramFormat;
     /** Where the pages of slides on show are read from (without it, slides leave the speaker on the program). */
     documents?: DocumentStore;
+    /** The lower third's font (Vietnamese letters), or `null` for none. */
+    captionFont?: string | null;
   }) {
     this.#media = media;
     this.#meetings = meetings;
     this.#documents = documents;
+    this.#captionFont = captionFont;
     this.#ffmpeg = ffmpeg;
     this.#format = format;
     const follow = (meetingId: string) => {
@@ -132,6 +141,7 @@ export class ProgramService {
           ffmpeg: this.#ffmpeg,
           format: this.#format,
           ports,
+          captionFont: this.#captionFont,
           tap: async (participantId, kind, target, screen) =>
             (await this.#media.bridge.tap?.(participantId, kind, target, screen)) ?? null,
           page: async (documentId, page) => {
@@ -192,6 +202,22 @@ export class ProgramService {
     }
   }
 
+  /** The lower third: the floor holder's room (or else the hub's) over the meeting's title. */
+  #captionOf(meetingId: string, holderPointId: string | null): string[] {
+    const runtime = this.#meetings?.loaded(meetingId);
+    if (runtime === undefined) {
+      return [];
+    }
+    const point = runtime.index.points.get(holderPointId ?? runtime.state.def.hubPointId);
+    const unit = point === undefined ? undefined : runtime.index.units.get(point.unitCode);
+
+    return captionLines(
+      runtime.state.def.title,
+      point === undefined ? null : { name: point.name, unitName: unit?.name ?? null },
+      CAPTION_CHARS,
+    );
+  }
+
   /** The page of the meeting's slides on show now, if its pictures are ready. */
   #slidesOnShow(meetingId: string): { documentId: string; page: number } | null {
     if (this.#documents === undefined || this.#meetings?.has(meetingId) !== true) {
@@ -220,6 +246,7 @@ export class ProgramService {
       video: page !== null || feed.video === null ? null : { participantId: feed.video, screen: feed.screen },
       page,
       inset: page !== null ? feed.video : feed.speaker,
+      caption: this.#captionOf(meetingId, holder?.pointId ?? null),
       hub: hub?.id ?? null,
       holder: holder?.id ?? null,
       next: this.#media.nextSpeakerOf(meetingId)?.id ?? null,

@@ -25,11 +25,38 @@ function pictureOutputs(ports: ProgramInputs): string {
 }
 
 /**
+ * The lower third: the caption file's lines (read again every frame, so that a new speaker is named at once) in white
+ * on a dark box at the bottom left, clear of the speaker drawn small in the bottom right beside content.
+ */
+export function lowerThird(format: ProgramFormat, caption: { font: string; file: string }): string {
+  const size = Math.round(format.height / 26);
+  const margin = Math.round(format.height / 18);
+
+  return [
+    `drawtext=fontfile=${caption.font}`,
+    `textfile=${caption.file}`,
+    'reload=1',
+    `fontsize=${size}`,
+    'fontcolor=white',
+    `line_spacing=${Math.round(size / 3)}`,
+    'box=1',
+    'boxcolor=black@0.75',
+    `boxborderw=${Math.round(size / 2)}`,
+    `x=${margin}`,
+    `y=h-th-${margin}`,
+  ].join(':');
+}
+
+/**
  * The program encoder's command line: raw pictures on its standard input, the mix and the mix without the floor
  * holder as 16 kHz PCM on pipes 3 and 4; out, H.264 twice (both packetization modes) and each sound in every codec a
  * room may take, as RTP to the bridge.
  */
-export function encoderArguments(format: ProgramFormat, ports: ProgramInputs): string[] {
+export function encoderArguments(
+  format: ProgramFormat,
+  ports: ProgramInputs,
+  caption: { font: string; file: string } | null = null,
+): string[] {
   const pcm = ['-f', 's16le', '-ar', String(PROGRAM_AUDIO.sampleRate), '-ac', '1'];
 
   return [
@@ -44,7 +71,8 @@ export function encoderArguments(format: ProgramFormat, ports: ProgramInputs): s
     ...['-i', 'pipe:4'],
     // A small VBV buffer (a fifth of a second) keeps each key frame from going out as one burst that a room's
     // receive buffer drops (seen: 13 % loss at the key frames with a one-second buffer, none with this).
-    ...['-map', '0:v', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency'],
+    ...['-map', '0:v', ...(caption === null ? [] : ['-vf', lowerThird(format, caption)])],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency'],
     ...['-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-b:v', '1500k', '-maxrate', '1500k', '-bufsize', '300k'],
     // Slices no larger than a packet: each NAL unit then goes in one packet, so the one encode is sent twice, as
     // packetization-mode 1 and as mode 0 for the rooms that take only that.

@@ -1,6 +1,7 @@
 import type * as sip from 'sip';
 import { REFUSAL_STATUS, REFUSAL_WORDS, type RefusalReason } from '../domain/sip/callers.js';
-import { MEDIA_TIMEOUT_MS, type CallState } from '../domain/sip/callState.js';
+import type { CallState } from '../domain/sip/callState.js';
+import { CallLiveness } from './CallLiveness.js';
 import { dtmfAction } from '../domain/sip/dtmf.js';
 import type { MeetingRuntime } from '../meetings/MeetingRuntime.js';
 import { createLogger } from '../logger.js';
@@ -52,8 +53,7 @@ export class SipCalls implements CallHost {
   readonly #listeners = new Set<(meetingId: string) => void>();
   readonly #unsubscribe: () => void;
   readonly #pins: PinBook;
-  /** Each connected call's bytes received from its room, and when they last grew. */
-  readonly #received = new Map<string, { bytes: number; at: number }>();
+  readonly #liveness = new CallLiveness(this);
   /** Wrong PINs by address (with the registrar's wrong passwords when it shares them). */
   readonly #guesses: WrongGuesses;
 
@@ -115,22 +115,14 @@ export class SipCalls implements CallHost {
       }));
   }
 
-  /**
-   * What a connected call's room has sent so far (sampled with the rooms' health): a room whose media stopped for
-   * `MEDIA_TIMEOUT_MS` is hung up as lost, and called back.
-   */
+  /** What a connected call's room has sent so far (sampled with the rooms' health): see CallLiveness. */
   mediaReceived(callId: string, bytes: number): void {
-    const call = this.calls.get(callId);
-    if (call?.state !== 'connected') {
-      return;
-    }
-    const seen = this.#received.get(callId);
-    if (seen === undefined || bytes > seen.bytes) {
-      this.#received.set(callId, { bytes, at: this.now() });
-    } else if (this.now() - seen.at >= MEDIA_TIMEOUT_MS) {
-      logger.warn({ callId, pointId: call.pointId }, 'no media from the room: the call is lost');
-      this.hangUp(callId, 'lost');
-    }
+    this.#liveness.mediaReceived(callId, bytes);
+  }
+
+  /** Asks the connected rooms whether their calls still stand (OPTIONS): see CallLiveness. */
+  keepAlive(everyMs?: number): void {
+    this.#liveness.keepAlive(everyMs);
   }
 
   isConnected(callId: string): boolean {
@@ -290,7 +282,7 @@ export class SipCalls implements CallHost {
       return;
     }
     this.calls.delete(call.callId);
-    this.#received.delete(call.callId);
+    this.#liveness.forget(call.callId);
     if (call.ackTimer !== null) {
       clearTimeout(call.ackTimer);
     }

@@ -87,6 +87,7 @@ export async function startSip(config: Config, options: StartOptions): Promise<S
   calls.attach(agent);
   // Each connected room's link, sampled as often as browsers sample theirs, into the same health classification.
   const sampling = setInterval(() => {
+    calls.keepAlive();
     void sampleRooms(calls, options.media, options).catch((error: unknown) =>
       logger.warn({ err: error }, 'room samples failed'),
     );

@@ -48,6 +48,7 @@ export function answeredCall(
     invite: request,
     cancel: null,
     lastFastUpdate: 0,
+    keptAliveAt: 0,
     keys,
     media,
   };

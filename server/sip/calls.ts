@@ -11,7 +11,7 @@ import type { Registrar } from './Registrar.js';
 import type { WrongGuesses } from './WrongGuesses.js';
 import type { RoomMedia } from './roomMedia.js';
 import type { SipUserAgent } from './SipUserAgent.js';
-import type { SipRequest } from './sipWire.js';
+import type { SipRequest, SipResponse } from './sipWire.js';
 
 /** How the SIP calls reach the rest of the coordinator (composition root: app.ts). */
 export interface SipCallsOptions {
@@ -70,6 +70,8 @@ export interface Call {
   /** Dial-out: withdraws our INVITE while the room has not answered (CANCEL), so that it stops ringing. */
   cancel: (() => void) | null;
   lastFastUpdate: number;
+  /** When the room was last asked whether the call still stands (OPTIONS), or 0. */
+  keptAliveAt: number;
   /** Keys a room may press: a stuck or flooding remote is throttled, not obeyed. */
   keys: TokenBucket;
   media: RoomMedia | null;
@@ -135,24 +137,28 @@ export function inDialog(
   headers: Record<string, unknown> = {},
   content = '',
   seq?: number,
+  onResponse?: (response: SipResponse | null) => void,
 ): void {
   if (seq === undefined) {
     call.cseq += 1;
   }
-  agent.send({
-    method,
-    uri: call.remote.target,
-    headers: {
-      to: { uri: call.remote.uri, params: { tag: call.remote.tag } },
-      from: { uri: call.local.uri, params: { tag: call.local.tag } },
-      'call-id': call.callId,
-      cseq: { method, seq: seq ?? call.cseq },
-      via: [],
-      'max-forwards': 70,
-      ...headers,
+  agent.send(
+    {
+      method,
+      uri: call.remote.target,
+      headers: {
+        to: { uri: call.remote.uri, params: { tag: call.remote.tag } },
+        from: { uri: call.local.uri, params: { tag: call.local.tag } },
+        'call-id': call.callId,
+        cseq: { method, seq: seq ?? call.cseq },
+        via: [],
+        'max-forwards': 70,
+        ...headers,
+      },
+      content,
     },
-    content,
-  });
+    onResponse,
+  );
 }
 
 export type { sip };

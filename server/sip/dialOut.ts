@@ -91,6 +91,7 @@ export async function placeCall(host: CallHost, meetingId: string, pointId: stri
     invite: null,
     cancel: null,
     lastFastUpdate: 0,
+    keptAliveAt: 0,
     keys: new TokenBucket({ capacity: 5, perSecond: 2 }),
     media: null,
   };

@@ -1,4 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { captionLines } from '../../server/domain/program/caption.js';
+import { lowerThird } from '../../server/program/encoderArguments.js';
+import { tempDir } from '../helpers/tmp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
 import { textViaLibreOffice } from '../helpers/office.js';
@@ -26,6 +31,48 @@ function probe(file: string): { video: string; audio: string; width: number; hei
     height: video?.height ?? 0,
   };
 }
+
+/** The bottom left of the program's picture (where the lower third is) as grey levels, from a segment or drawn. */
+async function lowerLeft(segment: string | null, lines: string[] = []): Promise<Buffer> {
+  const crop = 'crop=880:160:0:560,format=gray';
+  if (segment !== null) {
+    return execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-i',
+      segment,
+      '-frames:v',
+      '1',
+      '-vf',
+      crop,
+      '-f',
+      'rawvideo',
+      'pipe:1',
+    ]);
+  }
+  const { dir, remove } = await tempDir();
+  try {
+    const file = join(dir, 'caption.txt');
+    await writeFile(file, lines.join('\n'));
+    const drawn = lowerThird({ width: 1280, height: 720, fps: 15, keyFrameSec: 1 }, { font: PROGRAM_FONT, file });
+
+    return execFileSync('ffmpeg', [
+      ...['-v', 'error', '-f', 'lavfi', '-i', 'color=c=0x101010:s=1280x720', '-frames:v', '1'],
+      ...['-vf', `${drawn},${crop}`, '-f', 'rawvideo', 'pipe:1'],
+    ]);
+  } finally {
+    await remove();
+  }
+}
+
+/**
+ * The share of pixels on which two grey pictures disagree about being the lower third's white letters (the background
+ * level and the encoder's noise aside).
+ */
+const difference = (a: Buffer, b: Buffer) =>
+  a.reduce((sum, v, i) => sum + (v > 128 !== (b[i] ?? 0) > 128 ? 1 : 0), 0) / a.length;
+
+const PROGRAM_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
 /**
  * The program live for the public as HLS from the coordinator (mediasoup: the program the encoder already makes for
@@ -92,6 +139,20 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] the live stream (HLS)', () =
         height,
       });
     }
+    // The lower third names the hub's room over the meeting's title, in Vietnamese letters: the picture's bottom left
+    // matches the same words drawn by ffmpeg with the encoder's own settings, and not other words.
+    const latest = playlistOf(await text('/live/m1/720p/index.m3u8')).segments.at(-1) ?? '';
+    const hub = t.meeting.index.points.get(t.meeting.state.def.hubPointId);
+    const lines = captionLines(
+      t.meeting.state.def.title,
+      { name: hub?.name ?? '', unitName: t.meeting.index.units.get(hub?.unitCode ?? '')?.name ?? null },
+      50,
+    );
+    const shown = await lowerLeft(`${t.server.streams?.folderOf('m1')}/720p/${latest}`);
+    const right = await lowerLeft(null, lines);
+    const wrong = await lowerLeft(null, ['Điểm cầu Xã Hòa Lâm', 'Hội nghị sơ kết công tác quý III']);
+    expect(difference(shown, right)).toBeLessThan(0.02);
+    expect(difference(shown, wrong)).toBeGreaterThan(3 * difference(shown, right));
     // Nothing but the stream's files is served from there.
     expect((await fetch(`${t.url}/live/m1/..%2F..%2Fmeetings.json`)).status).toBe(404);
     expect((await fetch(`${t.url}/live/m1/program.sdp`)).status).toBe(404);

@@ -127,6 +127,20 @@ describe.skipIf(!mediasoupAvailable())('SIP dialogs with a room system', () => {
     expect(options.status).toBe(200);
     expect(options.headers.get('allow')).toMatch(/INVITE.*CANCEL.*INFO/);
 
+    // Our keep-alive within the call: answered, the call stands.
+    t.server.sip?.calls.keepAlive(0);
+    const asked = await caller.next((m) => m.method === 'OPTIONS', 'our OPTIONS in the dialog');
+    expect(asked.headers.get('call-id')).toBe('dialog-test-1@127.0.0.3');
+    expect(asked.headers.get('to')).toContain(';tag=room3');
+    caller.send(
+      sipPort,
+      responseTo(asked, 200, 'OK', 'room3').map((h) =>
+        h.startsWith('To:') ? `To: ${asked.headers.get('to') ?? ''}` : h,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(callOf('DC-X3')?.state).toBe('connected');
+
     caller.send(sipPort, dialog('CANCEL', 9, 'nothing9'));
     expect((await caller.next((m) => m.headers.get('cseq') === '9 CANCEL', 'the stray CANCEL')).status).toBe(481);
     expect(callOf('DC-X3')?.state).toBe('connected');
@@ -134,6 +148,46 @@ describe.skipIf(!mediasoupAvailable())('SIP dialogs with a room system', () => {
     caller.send(sipPort, dialog('BYE', 4, 'bye4', ourTag));
     expect((await caller.next((m) => m.headers.get('cseq') === '4 BYE', 'the BYE answer')).status).toBe(200);
     await until(() => callOf('DC-X3')?.state !== 'connected', 10_000, 'ended');
+  });
+
+  it('a room that restarted and no longer knows its call answers our keep-alive 481: the call ends as a drop', async () => {
+    const number = t.meeting.state.def.conferenceNumber ?? '';
+    const { ip, port } = caller.address;
+    const dialog = (method: string, seq: number, branch: string, toTag?: string) => [
+      `${method} sip:${number}@127.0.0.1:${sipPort} SIP/2.0`,
+      `Via: SIP/2.0/UDP ${ip}:${port};branch=z9hG4bK${branch};rport`,
+      `From: <sip:phonghop-x3@${ip}:${port}>;tag=room3b`,
+      `To: <sip:${number}@127.0.0.1>${toTag === undefined ? '' : `;tag=${toTag}`}`,
+      'Call-ID: dialog-test-2@127.0.0.3',
+      `CSeq: ${seq} ${method}`,
+      `Contact: <sip:phonghop-x3@${ip}:${port}>`,
+    ];
+    caller.send(sipPort, [...dialog('INVITE', 1, 'ka1'), 'Content-Type: application/sdp'], offer(ip));
+    const ok = await caller.next(
+      (m) => m.status === 200 && m.headers.get('call-id') === 'dialog-test-2@127.0.0.3',
+      'the 200 OK',
+    );
+    caller.send(sipPort, dialog('ACK', 1, 'ka1ack', /;tag=([^;\s]+)/.exec(ok.headers.get('to') ?? '')?.[1]));
+    await until(() => callOf('DC-X3')?.state === 'connected', 10_000, 'connected');
+    const seen = caller.received.length;
+    t.server.sip?.calls.keepAlive(0);
+    const asked = await caller.next(
+      (m) =>
+        m.method === 'OPTIONS' &&
+        m.headers.get('call-id') === 'dialog-test-2@127.0.0.3' &&
+        caller.received.indexOf(m) >= seen,
+      'our OPTIONS',
+    );
+    caller.send(sipPort, [
+      'SIP/2.0 481 Call/Transaction Does Not Exist',
+      `Via: ${asked.headers.get('via') ?? ''}`,
+      `From: ${asked.headers.get('from') ?? ''}`,
+      `To: ${asked.headers.get('to') ?? ''}`,
+      `Call-ID: ${asked.headers.get('call-id') ?? ''}`,
+      `CSeq: ${asked.headers.get('cseq') ?? ''}`,
+    ]);
+    await until(() => callOf('DC-X3')?.state === 'lost', 10_000, 'the call lost');
+    expect(t.meeting.state.points['DC-X3']?.connected).toBe(false);
   });
 
   it('a room that takes only packetization-mode 0 receives the program one whole NAL unit a packet, key frames too', async () => {

@@ -84,3 +84,9 @@ export function redialDelay(state: CallState, attempt: number, policy: RedialPol
  * call ends as an unexpected drop (`lost`), an outage in the attendance, and is called back.
  */
 export const MEDIA_TIMEOUT_MS = 20_000;
+
+/**
+ * How often a connected room is asked, within its call, whether the call still stands (OPTIONS): a room that
+ * restarted answers 481 and one that is gone answers nothing (408), and the call ends as a drop.
+ */
+export const KEEPALIVE_MS = 30_000;
