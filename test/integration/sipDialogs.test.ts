@@ -73,6 +73,24 @@ describe.skipIf(!mediasoupAvailable())('SIP dialogs with a room system', () => {
   });
 
   const callOf = (pointId: string) => t.server.sip?.calls.callsOf('m1').find((c) => c.pointId === pointId);
+  /** A room's requests in one dialog to m1's conference number: method, CSeq number, Via branch, our tag once known. */
+  const dialogOf =
+    (peer: SipPeer, user: string, fromTag: string, callId: string) =>
+    (method: string, seq: number, branch: string, toTag?: string) => {
+      const number = t.meeting.state.def.conferenceNumber ?? '';
+      const { ip, port } = peer.address;
+
+      return [
+        `${method} sip:${number}@127.0.0.1:${sipPort} SIP/2.0`,
+        `Via: SIP/2.0/UDP ${ip}:${port};branch=z9hG4bK${branch};rport`,
+        `From: <sip:${user}@${ip}:${port}>;tag=${fromTag}`,
+        `To: <sip:${number}@127.0.0.1>${toTag === undefined ? '' : `;tag=${toTag}`}`,
+        `Call-ID: ${callId}`,
+        `CSeq: ${seq} ${method}`,
+        `Contact: <sip:${user}@${ip}:${port}>`,
+        'Max-Forwards: 70',
+      ];
+    };
 
   it('a room we call that only rings stops ringing when the operator hangs up: CANCEL on the INVITE, its 487 acknowledged', async () => {
     const calls = t.server.sip?.calls;
@@ -98,18 +116,8 @@ describe.skipIf(!mediasoupAvailable())('SIP dialogs with a room system', () => {
   });
 
   it('a call from a room: a re-INVITE keeps the session, OPTIONS says what we allow, a stray CANCEL is 481, BYE ends it', async () => {
-    const number = t.meeting.state.def.conferenceNumber ?? '';
-    const { ip, port } = caller.address;
-    const dialog = (method: string, seq: number, branch: string, toTag?: string) => [
-      `${method} sip:${number}@127.0.0.1:${sipPort} SIP/2.0`,
-      `Via: SIP/2.0/UDP ${ip}:${port};branch=z9hG4bK${branch};rport`,
-      `From: <sip:phonghop-x3@${ip}:${port}>;tag=room3`,
-      `To: <sip:${number}@127.0.0.1>${toTag === undefined ? '' : `;tag=${toTag}`}`,
-      'Call-ID: dialog-test-1@127.0.0.3',
-      `CSeq: ${seq} ${method}`,
-      `Contact: <sip:phonghop-x3@${ip}:${port}>`,
-      'Max-Forwards: 70',
-    ];
+    const { ip } = caller.address;
+    const dialog = dialogOf(caller, 'phonghop-x3', 'room3', 'dialog-test-1@127.0.0.3');
     caller.send(sipPort, [...dialog('INVITE', 1, 'inv1'), 'Content-Type: application/sdp'], offer(ip));
     const ok = await caller.next((m) => m.status === 200 && m.headers.get('cseq') === '1 INVITE', 'the 200 OK');
     const ourTag = /;tag=([^;\s]+)/.exec(ok.headers.get('to') ?? '')?.[1] ?? '';
@@ -151,17 +159,8 @@ describe.skipIf(!mediasoupAvailable())('SIP dialogs with a room system', () => {
   });
 
   it('a room that restarted and no longer knows its call answers our keep-alive 481: the call ends as a drop', async () => {
-    const number = t.meeting.state.def.conferenceNumber ?? '';
-    const { ip, port } = caller.address;
-    const dialog = (method: string, seq: number, branch: string, toTag?: string) => [
-      `${method} sip:${number}@127.0.0.1:${sipPort} SIP/2.0`,
-      `Via: SIP/2.0/UDP ${ip}:${port};branch=z9hG4bK${branch};rport`,
-      `From: <sip:phonghop-x3@${ip}:${port}>;tag=room3b`,
-      `To: <sip:${number}@127.0.0.1>${toTag === undefined ? '' : `;tag=${toTag}`}`,
-      'Call-ID: dialog-test-2@127.0.0.3',
-      `CSeq: ${seq} ${method}`,
-      `Contact: <sip:phonghop-x3@${ip}:${port}>`,
-    ];
+    const { ip } = caller.address;
+    const dialog = dialogOf(caller, 'phonghop-x3', 'room3b', 'dialog-test-2@127.0.0.3');
     caller.send(sipPort, [...dialog('INVITE', 1, 'ka1'), 'Content-Type: application/sdp'], offer(ip));
     const ok = await caller.next(
       (m) => m.status === 200 && m.headers.get('call-id') === 'dialog-test-2@127.0.0.3',
@@ -215,17 +214,9 @@ describe.skipIf(!mediasoupAvailable())('SIP dialogs with a room system', () => {
       point.sipUri = point.code === 'DC-H1' ? `phonghop-h1@127.0.0.4:${room.address.port}` : (point.sipUri ?? null);
     }
     await t.server.meetings.replaceDirectory(directory);
-    const number = t.meeting.state.def.conferenceNumber ?? '';
-    const { ip, port } = room.address;
-    const header = (method: string, seq: number, toTag?: string) => [
-      `${method} sip:${number}@127.0.0.1:${sipPort} SIP/2.0`,
-      `Via: SIP/2.0/UDP ${ip}:${port};branch=z9hG4bKm0${method}${seq};rport`,
-      `From: <sip:phonghop-h1@${ip}:${port}>;tag=room4`,
-      `To: <sip:${number}@127.0.0.1>${toTag === undefined ? '' : `;tag=${toTag}`}`,
-      'Call-ID: mode0-test@127.0.0.4',
-      `CSeq: ${seq} ${method}`,
-      `Contact: <sip:phonghop-h1@${ip}:${port}>`,
-    ];
+    const { ip } = room.address;
+    const dialog = dialogOf(room, 'phonghop-h1', 'room4', 'mode0-test@127.0.0.4');
+    const header = (method: string, seq: number, toTag?: string) => dialog(method, seq, `m0${method}${seq}`, toTag);
     room.send(
       sipPort,
       [...header('INVITE', 1), 'Content-Type: application/sdp'],

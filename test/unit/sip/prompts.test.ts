@@ -1,13 +1,12 @@
-import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SPOKEN } from '../../../server/domain/sip/dtmf.js';
 import { promptAudio } from '../../../server/sip/prompts/promptAudio.js';
 import { PROMPT_TEXTS } from '../../../server/sip/prompts/texts.js';
-import { RtpRelay } from '../../../server/sip/RtpRelay.js';
-import { freePort, until } from '../../helpers/poll.js';
+import { until } from '../../helpers/poll.js';
+import { relayKit } from '../../helpers/relays.js';
 
 const PROMPTS = join(import.meta.dirname, '../../../server/sip/prompts');
 
@@ -51,34 +50,10 @@ describe('the prompts a room without a console hears', () => {
 });
 
 describe("a prompt said through a room's sound relay", () => {
-  const sockets: dgram.Socket[] = [];
-  const relays: RtpRelay[] = [];
-  afterEach(() => {
-    sockets.splice(0).forEach((s) => s.close());
-    relays.splice(0).forEach((r) => r.close());
-  });
-  const bound = async () => {
-    const socket = dgram.createSocket('udp4');
-    sockets.push(socket);
-    socket.bind(0, '127.0.0.1');
-    await once(socket, 'listening');
-
-    return socket;
-  };
+  const kit = relayKit();
   const open = async () => {
-    const room = await bound();
-    const port = await freePort();
-    const relay = await RtpRelay.open({
-      listenIp: '127.0.0.1',
-      ports: { min: port - (port % 2), max: port - (port % 2) + 40 },
-      rtcpMux: true,
-      room: { address: '127.0.0.1', port: room.address().port, rtcpPort: null },
-      telephoneEvent: null,
-      onKey: () => undefined,
-    });
-    relays.push(relay);
-    const heard: Buffer[] = [];
-    room.on('message', (packet) => heard.push(packet));
+    const { socket: room, heard } = await kit.bound();
+    const relay = await kit.openRelay({ room: { address: '127.0.0.1', port: room.address().port, rtcpPort: null } });
 
     return { relay, heard, room };
   };
@@ -100,7 +75,7 @@ describe("a prompt said through a room's sound relay", () => {
 
   it("while the bridge sends sound: the words take its payloads' place, its stream and numbering kept", async () => {
     const { relay, heard, room } = await open();
-    const bridge = await bound();
+    const { socket: bridge } = await kit.bound();
     const inner = relay.bridgeFacing;
     const send = (seq: number) =>
       new Promise((resolve) => bridge.send(fromBridge(seq, 0x11), inner.port, inner.ip, resolve));

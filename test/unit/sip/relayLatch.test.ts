@@ -1,49 +1,16 @@
-import dgram from 'node:dgram';
-import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
-import { RtpRelay } from '../../../server/sip/RtpRelay.js';
-import { freePort, until } from '../../helpers/poll.js';
+import type dgram from 'node:dgram';
+import { describe, expect, it } from 'vitest';
+import { until } from '../../helpers/poll.js';
+import { relayKit } from '../../helpers/relays.js';
 
 /** An RTP packet whose payload says who sent it. */
 const packet = (who: string) => Buffer.concat([Buffer.from([0x80, 9, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]), Buffer.from(who)]);
 const who = (p: Buffer) => p.subarray(12).toString();
 
-/** Sockets and relays a test opened, closed after it. */
-const sockets: dgram.Socket[] = [];
-const relays: RtpRelay[] = [];
-afterEach(() => {
-  sockets.splice(0).forEach((s) => s.close());
-  relays.splice(0).forEach((r) => r.close());
-});
+const { openRelay: open, bound } = relayKit();
 
 /** A room's relay on loopback (its clock given, to move past the latch's wait). */
-async function openRelay(now: () => number = Date.now): Promise<RtpRelay> {
-  const port = await freePort();
-  const relay = await RtpRelay.open({
-    listenIp: '127.0.0.1',
-    ports: { min: port - (port % 2), max: port - (port % 2) + 40 },
-    rtcpMux: true,
-    room: null,
-    telephoneEvent: null,
-    onKey: () => undefined,
-    now,
-  });
-  relays.push(relay);
-
-  return relay;
-}
-
-/** A socket on loopback keeping what it hears. */
-async function bound(): Promise<{ socket: dgram.Socket; heard: Buffer[] }> {
-  const socket = dgram.createSocket('udp4');
-  sockets.push(socket);
-  socket.bind(0, '127.0.0.1');
-  await once(socket, 'listening');
-  const heard: Buffer[] = [];
-  socket.on('message', (p: Buffer) => heard.push(p));
-
-  return { socket, heard };
-}
+const openRelay = (now: () => number = Date.now) => open({ now });
 
 describe("a room's media relay latches to the room", () => {
   it('drops packets from elsewhere while the room sends, and follows the room once it has been silent a while', async () => {

@@ -1,29 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import dgram from 'node:dgram';
-import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import type dgram from 'node:dgram';
+import { describe, expect, it } from 'vitest';
 import { RtpPacket, SrtcpSession, SrtpSession } from 'werift';
-import { RtpRelay } from '../../../server/sip/RtpRelay.js';
 import { relayable } from '../../../server/sip/srtp.js';
-import { freePort, until } from '../../helpers/poll.js';
+import { until } from '../../helpers/poll.js';
+import { relayKit } from '../../helpers/relays.js';
 
-const sockets: dgram.Socket[] = [];
-const relays: RtpRelay[] = [];
-afterEach(() => {
-  sockets.splice(0).forEach((s) => s.close());
-  relays.splice(0).forEach((r) => r.close());
-});
-
-async function bound(): Promise<{ socket: dgram.Socket; heard: Buffer[] }> {
-  const socket = dgram.createSocket('udp4');
-  sockets.push(socket);
-  socket.bind(0, '127.0.0.1');
-  await once(socket, 'listening');
-  const heard: Buffer[] = [];
-  socket.on('message', (p: Buffer) => heard.push(p));
-
-  return { socket, heard };
-}
+const { openRelay, bound } = relayKit();
 
 /** An RTP packet of G.722 (payload type 9) whose payload says what it is. */
 const rtp = (seq: number, ssrc: number, what: string) => {
@@ -54,17 +37,9 @@ function roomSide(roomKey: Buffer, ourKeyBase64: string) {
 describe("an SRTP room's stream through its relay", () => {
   it('is decrypted for the bridge, protected with our key for the room, and a forged packet neither passes nor latches', async () => {
     const roomKey = randomBytes(30);
-    const port = await freePort();
-    const relay = await RtpRelay.open({
-      listenIp: '127.0.0.1',
-      ports: { min: port - (port % 2), max: port - (port % 2) + 40 },
-      rtcpMux: true,
-      room: null,
-      telephoneEvent: null,
-      onKey: () => undefined,
+    const relay = await openRelay({
       srtp: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: roomKey.toString('base64'), tag: 1 },
     });
-    relays.push(relay);
     const answer = relay.srtpAnswer;
     expect(answer).toMatchObject({ cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', tag: 1 });
     expect(Buffer.from(answer?.keyBase64 ?? '', 'base64')).toHaveLength(30);
