@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RtpTap } from '../media/MediaBridge.js';
-import { freePortPair, listening, sdpFor } from '../recording/ProgramSegment.js';
+import { freePortPair, sdpFor, untilListening } from '../recording/ProgramSegment.js';
 import { createLogger } from '../logger.js';
 import { PROGRAM_AUDIO, type ProgramFormat } from './format.js';
 
@@ -103,12 +103,7 @@ export class SourceDecoder {
       }
     });
     child.once('error', () => undefined);
-    for (let waited = 0; waited < 30_000 && (await listening([ports.port])) === false; waited += 50) {
-      if (child.exitCode !== null) {
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await untilListening(child, [ports.port], 30_000);
     await opened.start();
     if (kind === 'video') {
       decoder.#askForKeyFrames();

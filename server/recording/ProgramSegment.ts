@@ -18,6 +18,23 @@ const bindable = (port: number) =>
   });
 
 /**
+ * Waits (up to `limitMs`) until an ffmpeg listens on `ports`, or has exited, so that the taps feeding it start only
+ * once their first packets (and the key frame they ask for) can be received.
+ */
+export async function untilListening(
+  child: { exitCode: number | null },
+  ports: number[],
+  limitMs: number,
+): Promise<void> {
+  for (let waited = 0; waited < limitMs && (await listening(ports)) === false; waited += 50) {
+    if (child.exitCode !== null) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
  * Whether some process listens on these UDP ports (Linux's /proc/net/udp; elsewhere nothing can be known, and the
  * caller falls back to waiting a moment).
  */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RtpTap } from '../media/MediaBridge.js';
 import { createLogger } from '../logger.js';
 import type { ProgramService } from '../program/ProgramService.js';
-import { freePortPair, listening, sdpFor } from '../recording/ProgramSegment.js';
+import { freePortPair, sdpFor, untilListening } from '../recording/ProgramSegment.js';
 
 const logger = createLogger('HlsWriter');
 
@@ -111,16 +111,11 @@ export class HlsWriter {
       }
     });
     // The taps begin once ffmpeg listens on their ports (or has already failed).
-    for (
-      let waited = 0;
-      waited < 10_000 && (await listening(tracks.map((t) => t.ports.port))) === false;
-      waited += 50
-    ) {
-      if (child.exitCode !== null) {
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await untilListening(
+      child,
+      tracks.map((t) => t.ports.port),
+      10_000,
+    );
     await Promise.all(taps.map((tap) => tap.start()));
 
     return writer;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { RtpTap } from '../media/MediaBridge.js';
 import { createLogger } from '../logger.js';
 import type { ProgramService } from '../program/ProgramService.js';
-import { freePortPair, listening, sdpFor } from '../recording/ProgramSegment.js';
+import { freePortPair, sdpFor, untilListening } from '../recording/ProgramSegment.js';
 
 const logger = createLogger('RtmpPusher');
 
@@ -153,15 +153,13 @@ export class RtmpPusher {
         this.#dropped(errors.trim().split('\n').at(-1) ?? 'ffmpeg stopped');
       }
     });
-    for (
-      let waited = 0;
-      waited < 10_000 && (await listening(tracks.map((t) => t.ports.port))) === false;
-      waited += 50
-    ) {
-      if (child.exitCode !== null) {
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await untilListening(
+      child,
+      tracks.map((t) => t.ports.port),
+      10_000,
+    );
+    if (child.exitCode !== null) {
+      return;
     }
     await Promise.all(this.#taps.map((tap) => tap.start()));
     this.#set('live');
