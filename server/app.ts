@@ -45,7 +45,9 @@ import { startSip, type SipService } from './sip/SipService.js';
 import { PROGRAM_FORMAT } from './program/format.js';
 import { ProgramService } from './program/ProgramService.js';
 import { StreamService } from './stream/StreamService.js';
-import { liveFiles, streamRouter } from './http/streamRouter.js';
+import { liveRouter } from './http/liveRouter.js';
+import { streamRouter } from './http/streamRouter.js';
+import type { Rendition } from './stream/hlsArguments.js';
 import { sipAccountsRouter, sipRouter } from './http/sipRouter.js';
 import { MeetingService } from './meetings/MeetingService.js';
 import { createStores } from './createStores.js';
@@ -130,12 +132,9 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
       logger.warn({ username: created.username }, 'first administrator created from ADMIN_USERNAME/ADMIN_PASSWORD');
     }
   }
-  const auth = createHttpAuth({
-    adminKey: config.ADMIN_API_KEY,
-    tokens,
-    accounts,
-    secureCookies: (config.COOKIE_SECURE ?? (config.NODE_ENV === 'production' || tls !== null ? 'on' : 'off')) === 'on',
-  });
+  const secureCookies =
+    (config.COOKIE_SECURE ?? (config.NODE_ENV === 'production' || tls !== null ? 'on' : 'off')) === 'on';
+  const auth = createHttpAuth({ adminKey: config.ADMIN_API_KEY, tokens, accounts, secureCookies });
 
   const app = express();
   app.disable('x-powered-by');
@@ -249,8 +248,11 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   app.use('/api/meetings', recordRouter({ meetings, auth, now, recordings: () => recordings }));
   let sip: SipService | null = null;
   let streams: StreamService | null = null;
-  app.use('/api/meetings', streamRouter({ meetings, auth, streams: () => streams }));
-  app.use('/live', liveFiles({ dir: join(config.DATA_DIR, 'live'), streams: () => streams, meetings }));
+  app.use(
+    '/api/meetings',
+    streamRouter({ meetings, auth, tokens, streams: () => streams, publicUrl: () => publicUrl, now }),
+  );
+  app.use(liveRouter({ dir: join(config.DATA_DIR, 'live'), streams: () => streams, meetings, tokens, secureCookies }));
   app.use('/api/meetings', sipRouter({ meetings, auth, sip: () => sip }));
   app.use('/api/sip', sipAccountsRouter({ meetings, auth, sip: () => sip }));
   app.use('/api', tasksRouter({ meetings, auth, now }));
@@ -396,6 +398,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
           dir: join(config.DATA_DIR, 'live'),
           ffmpeg: config.FFMPEG_PATH,
           segmentSec: config.STREAM_SEGMENT_SEC,
+          renditions: config.STREAM_RENDITIONS.split(',') as Rendition[],
+          font: existsSync(config.PROGRAM_FONT) ? config.PROGRAM_FONT : null,
           now,
         });
   sip = await startSip(config, {

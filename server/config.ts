@@ -149,6 +149,11 @@ export const configSchema = z
     PROGRAM_FONT: z.string().default('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'),
     /** The live stream's HLS segment length, seconds (latency is about three segments). */
     STREAM_SEGMENT_SEC: z.coerce.number().int().min(1).max(10).default(2),
+    /**
+     * The live stream's renditions: `720p,360p` (the program's own 720p copied, and 360p encoded from it for weak
+     * links) or `720p` alone (no encode at all: the stream then costs the coordinator almost nothing).
+     */
+    STREAM_RENDITIONS: z.enum(['720p,360p', '720p']).default('720p,360p'),
     /** UDP ports for SIP rooms' sound (relayed here to read their remote's keys); open them with the media ports. */
     SIP_RTP_PORT_MIN: z.coerce.number().int().min(1024).max(65_000).default(41_000),
     SIP_RTP_PORT_MAX: z.coerce.number().int().min(1025).max(65_535).default(41_999),

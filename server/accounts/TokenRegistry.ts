@@ -12,6 +12,8 @@ export interface IssuedToken {
   expiresAt: number;
   /** A linked-hub invitation: the unit whose meeting may link in. */
   linkedUnitId?: string;
+  /** A viewer link of the meeting's internal live stream. */
+  viewer?: boolean;
   /** A link (not a session token) has a short code, `/l/<code>`, for printed sheets; it leads to `token`. */
   shortCode?: string;
   token?: string;

@@ -23,6 +23,8 @@ export interface JoinClaims {
   person: Person | null;
   /** A linked-hub invitation: the unit whose own meeting may link into this one (and nothing else). */
   linkedUnitId: string | null;
+  /** A viewer link: it plays the meeting's internal live stream, and joins nothing. */
+  viewer: boolean;
 }
 
 /** What `issue` returns. */
@@ -50,6 +52,7 @@ const claimsSchema = z.object({
   exp: z.number(),
   per: z.object({ u: z.string().min(1).max(40), n: z.string().min(1).max(120) }).optional(),
   lu: z.string().min(1).max(64).optional(),
+  lv: z.literal(1).optional(),
 });
 
 const ISSUER = 'diemcau';
@@ -96,6 +99,7 @@ export class JoinTokens {
     linkId,
     person,
     linkedUnitId,
+    viewer,
   }: {
     meetingId: string;
     role: Role;
@@ -107,6 +111,8 @@ export class JoinTokens {
     person?: Person | null | undefined;
     /** Makes the token a linked-hub invitation for this unit (see JoinClaims.linkedUnitId). */
     linkedUnitId?: string | undefined;
+    /** Makes the token a viewer link of the meeting's live stream (see JoinClaims.viewer). */
+    viewer?: boolean | undefined;
   }): Promise<IssuedJoinToken> {
     const tokenId = randomUUID();
     const expiresAtSec =
@@ -120,6 +126,7 @@ export class JoinTokens {
       ...(linkId ? { lid: linkId } : {}),
       ...(person ? { per: { u: person.username, n: person.name } } : {}),
       ...(linkedUnitId ? { lu: linkedUnitId } : {}),
+      ...(viewer === true ? { lv: 1 } : {}),
       jti: tokenId,
       exp: expiresAtSec,
       ...(window?.notBefore != null ? { nbf: Math.floor(window.notBefore / 1000) } : {}),
@@ -136,6 +143,7 @@ export class JoinTokens {
         pointId: pointId ?? null,
         expiresAt,
         ...(linkedUnitId ? { linkedUnitId } : {}),
+        ...(viewer === true ? { viewer: true } : {}),
         ...(shortCode === null ? {} : { shortCode, token }),
       },
     ]);
@@ -143,8 +151,33 @@ export class JoinTokens {
     return { token, tokenId, expiresAt, shortCode };
   }
 
-  /** Throws `UNAUTHENTICATED`, `TOKEN_EXPIRED` or `TOKEN_REVOKED`. */
+  /**
+   * A token that joins a meeting (a console, a linked hub). Throws `UNAUTHENTICATED`, `TOKEN_EXPIRED` or
+   * `TOKEN_REVOKED`; a viewer link joins nothing.
+   */
   async verify(token: unknown): Promise<JoinClaims> {
+    const claims = await this.#claims(token);
+    if (claims.viewer) {
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        'Đường dẫn này chỉ để xem phát trực tiếp, không để tham dự (a viewer link joins nothing)',
+      );
+    }
+
+    return claims;
+  }
+
+  /** A viewer link of `meetingId`'s live stream; any other token is refused as `UNAUTHENTICATED`. */
+  async verifyViewer(token: unknown, meetingId: string): Promise<JoinClaims> {
+    const claims = await this.#claims(token);
+    if (!claims.viewer || claims.meetingId !== meetingId) {
+      throw new DomainError('UNAUTHENTICATED', 'Đường dẫn xem không hợp lệ (invalid viewer link)');
+    }
+
+    return claims;
+  }
+
+  async #claims(token: unknown): Promise<JoinClaims> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
       throw new DomainError('UNAUTHENTICATED', 'Thiếu mã tham dự (missing join token)');
     }
@@ -168,6 +201,7 @@ export class JoinTokens {
         expiresAt: claims.exp * 1000,
         person: claims.per === undefined ? null : { username: claims.per.u, name: claims.per.n },
         linkedUnitId: claims.lu ?? null,
+        viewer: claims.lv === 1,
       };
     } catch (error) {
       if (error instanceof TokenError && error.code === TokenError.codes.expired) {

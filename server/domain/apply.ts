@@ -258,6 +258,15 @@ export function applyEvent(state: MeetingState, event: MeetingEvent): MeetingSta
       state.stream = { status: event.status, since: event.at, reason: event.reason };
       break;
     }
+    case 'StreamConfigured': {
+      const { internal, startWithMeeting, keepRecording, destinations } = event;
+      state.streamSetup = { ...state.streamSetup, internal, startWithMeeting, keepRecording, destinations };
+      break;
+    }
+    case 'StreamCardChanged': {
+      state.streamSetup = { ...state.streamSetup, card: event.shown };
+      break;
+    }
     case 'ScanChanged': {
       state.scan =
         event.pointIds.length === 0

@@ -30,6 +30,7 @@ import { requireInSession, requireInvited, requireLive, requireNotEnded } from '
 import { decideLink, isLinkCommand } from './linking/linkDecisions.js';
 import type { MeetingState } from './core/model.js';
 import { assignTask, recordConclusion, setTaskStatus, summarizeTurn } from './record/record.js';
+import { configureStream, showStreamCard } from './stream/stream.js';
 import { activeRollCall, closeRollCall, confirmRollCall, rerunRollCall, startRollCall } from './rollCall/rollCall.js';
 
 /**
@@ -211,6 +212,14 @@ function decideCommand(state: MeetingState, command: Command, now: number): Even
       }
 
       return [{ type: 'StreamChanged', status: command.status, reason: command.reason }];
+    }
+    case 'stream.configure': {
+      requireNotEnded(state);
+
+      return configureStream(state, command);
+    }
+    case 'stream.card': {
+      return showStreamCard(state, command.shown);
     }
     case 'alerts.evaluate': {
       return evaluateAlerts(state);

@@ -243,6 +243,26 @@ function describe(event: MeetingEvent, context: Context): [string, string] {
         ),
         event.reason ?? '',
       ];
+    case 'StreamConfigured': {
+      // The destinations by name only: their addresses carry the stream keys.
+      const traits = [
+        event.internal ? say(['nội bộ (cần đường dẫn xem)', 'internal (viewer link)']) : say(['công khai', 'public']),
+        ...(event.startWithMeeting ? [say(['phát khi khai mạc', 'starts with the meeting'])] : []),
+        ...(event.keepRecording ? [say(['lưu bản ghi', 'kept as a recording'])] : []),
+        ...event.destinations.map((d) => `${say(['phát tới', 'pushed to'])} ${d.name}`),
+      ];
+
+      return [say(['Cài đặt phát trực tiếp', 'Live stream set up']), traits.join('; ')];
+    }
+    case 'StreamCardChanged':
+      return [
+        say(
+          event.shown
+            ? ['Phát thẻ "Hội nghị tạm dừng" thay hình hội nghị', 'Stream shows the pause card']
+            : ['Phát lại hình hội nghị', 'Stream shows the meeting again'],
+        ),
+        '',
+      ];
     case 'RecordingChanged':
       return [
         say(

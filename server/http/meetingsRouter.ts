@@ -222,7 +222,7 @@ export function meetingsRouter({
     const links = (await tokens.registry?.linksOf(runtime.id)) ?? [];
     res.json({
       links: links
-        .filter((l) => l.token !== undefined)
+        .filter((l) => l.token !== undefined && l.viewer !== true)
         .sort((a, b) => (order.get(a.pointId ?? '') ?? -1) - (order.get(b.pointId ?? '') ?? -1))
         .map((l) => ({
           tokenId: l.tokenId,

@@ -14,7 +14,7 @@ const redeemBody = z.strictObject({ code: z.string().min(1).max(40) });
 
 /**
  * Short codes of links. `/l/<code>`: the short link printed on invitation sheets leads to the join page with its
- * token; an unknown or expired code leads to the join page marked `ma-sai` (wrong code), which says so in the
+ * token (a viewer link's, to the stream's viewing page); an unknown or expired code leads to the join page marked `ma-sai` (wrong code), which says so in the
  * person's language. `POST /api/link-invitations/redeem`: a lower level's coordinator exchanges the code of a
  * linked-hub invitation (read out over the phone between two offices) for the invitation itself; only such
  * invitations are given, and an address that keeps trying wrong codes is made to wait.
@@ -25,7 +25,14 @@ export function shortLinkRouter(registry: TokenRegistry | undefined, now: () => 
     const code = normalizeShortCode(req.params.code);
     const issued = code === null ? null : await registry?.byShortCode(code);
     res.set('Cache-Control', 'no-store');
-    res.redirect(302, issued?.token === undefined ? '/join?ma-sai' : `/join?token=${encodeURIComponent(issued.token)}`);
+    // A viewer link leads to the stream's viewing page; any other link to the join page.
+    const to =
+      issued?.token === undefined
+        ? '/join?ma-sai'
+        : issued.viewer === true
+          ? `/truc-tiep/${encodeURIComponent(issued.meetingId)}?k=${encodeURIComponent(issued.token)}`
+          : `/join?token=${encodeURIComponent(issued.token)}`;
+    res.redirect(302, to);
   });
 
   const wrongCodes = rateLimit({

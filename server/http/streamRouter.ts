@@ -1,11 +1,12 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Router, type Response } from 'express';
+import type { JoinTokens } from '../auth/JoinTokens.js';
 import { DomainError } from '../domain/core/errors.js';
 import type { Actor } from '../domain/core/model.js';
+import { invitationWindow } from '../domain/directory/invitations.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
-import { streamStartBody } from '../protocol/http.js';
+import { streamCardBody, streamSetupBody, streamStartBody } from '../protocol/http.js';
 import { validationError } from '../signaling/handle.js';
+import { VIEWER_LINK_AFTER_END_MS } from '../stream/streamAccess.js';
 import type { StreamService } from '../stream/StreamService.js';
 import type { HttpAuth } from './auth.js';
 
@@ -13,19 +14,29 @@ import type { HttpAuth } from './auth.js';
 const STREAMERS: ReadonlySet<Actor['role']> = new Set(['admin', 'chair', 'cochair']);
 
 /**
- * The live stream of a meeting: `GET` its state (đang phát, dừng, lỗi with the reason, since), `POST` to start it,
- * `DELETE` to stop it. On the embedded bridge (no program encoder) starting is refused, saying why.
+ * The live stream of a meeting, for the office and the chairs: `GET` its state (đang phát, dừng, lỗi with the reason,
+ * since) and setup, `POST` to start it, `DELETE` to stop it, `PUT …/setup` (the office: public or internal, started
+ * with the meeting, kept as a recording, pushed where), `POST …/card` (the still card of a closed part), and the
+ * viewer links of an internal stream (`…/links`; revoked as any link is). On the embedded bridge (no program encoder)
+ * starting is refused, saying why.
  */
 export function streamRouter({
   meetings,
   auth,
+  tokens,
   streams,
+  publicUrl,
+  now,
 }: {
   meetings: MeetingService;
   auth: HttpAuth;
+  tokens: JoinTokens;
   streams: () => StreamService | null;
+  publicUrl: () => string;
+  now: () => number;
 }): Router {
   const router = Router();
+  const base = () => publicUrl().replace(/\/$/, '');
   const streamer = async (req: Parameters<HttpAuth['requireStaffOrAdmin']>[0], res: Response) => {
     const actor = await auth.requireStaffOrAdmin(req, res, String(req.params.id));
     if (!STREAMERS.has(actor.role)) {
@@ -71,69 +82,85 @@ export function streamRouter({
     res.json({ stream: await on().stop(meetings.get(req.params.id).id, actor) });
   });
 
-  return router;
-}
+  router.put('/:id/stream/setup', async (req, res) => {
+    const actor = await auth.requireRole(req, res, 'organizer');
+    const parsed = streamSetupBody.safeParse(req.body);
+    if (!parsed.success) {
+      throw validationError(parsed.error);
+    }
+    const runtime = meetings.get(req.params.id);
+    const saved = new Map(runtime.state.streamSetup.destinations.map((d) => [d.name, d.url]));
+    const destinations = parsed.data.destinations.map((d, i) => {
+      const url = d.url ?? saved.get(d.name);
+      if (url === undefined) {
+        throw DomainError.validation(`Chưa có địa chỉ của ${d.name} (no address saved under this name)`, [
+          { path: `destinations.${i}.url`, message: 'một địa chỉ rtmp:// hoặc rtmps:// (an RTMP or RTMPS URL)' },
+        ]);
+      }
 
-/** A meeting id as it may name a folder (ids are made by the server; anything else is not a stream). */
-const MEETING_FOLDER = /^[A-Za-z0-9][A-Za-z0-9_-]{0,80}$/;
-
-/**
- * The stream's files for players: playlists are read again every segment (never cached for long), segments never
- * change (cached). Only `.m3u8` and `.ts` files under a meeting's folder are served.
- */
-export function liveFiles({
-  dir,
-  streams,
-  meetings,
-}: {
-  dir: string;
-  streams: () => StreamService | null;
-  meetings: MeetingService;
-}): Router {
-  const router = Router();
-  // The viewing page's state: the stream's, with the meeting's title once it was ever streamed. A meeting never
-  // streamed answers as one that does not exist (the public learns nothing of meetings not streamed).
-  router.get('/:meeting/state', async (req, res) => {
-    const meeting = String(req.params.meeting);
-    const runtime = MEETING_FOLDER.test(meeting) && meetings.has(meeting) ? await meetings.wake(meeting) : null;
-    const view = runtime === null ? null : (streams()?.view(runtime) ?? null);
-    res.setHeader('Cache-Control', 'no-cache');
-    res.json(
-      runtime === null || view === null || view.status === 'never'
-        ? { title: null, meetingEnded: false, stream: { status: 'never', since: null, playlist: null } }
-        : {
-            title: runtime.state.def.title,
-            meetingEnded: runtime.state.status === 'ended',
-            stream: { status: view.status, since: view.since, playlist: view.playlist },
-          },
-    );
+      return { name: d.name, url };
+    });
+    await runtime.execute({ type: 'stream.configure', ...parsed.data, destinations }, actor);
+    res.json({ enabled: streams() !== null, stream: streams()?.view(runtime) ?? null });
   });
 
-  router.get('/:meeting/{*rest}', (req, res, next) => {
-    const meeting = String(req.params.meeting);
-    const rest = ([] as string[]).concat((req.params as { rest?: string | string[] }).rest ?? []).join('/');
-    if (
-      streams() === null ||
-      !MEETING_FOLDER.test(meeting) ||
-      !/^(?:[0-9]{3,4}p\/)?[A-Za-z0-9_-]+\.(m3u8|ts)$/.test(rest)
-    ) {
-      res.status(404).json({ error: { code: 'NOT_FOUND', message: 'Không có tệp phát trực tiếp này (no such file)' } });
-
-      return;
+  router.post('/:id/stream/card', async (req, res) => {
+    const actor = await streamer(req, res);
+    const parsed = streamCardBody.safeParse(req.body);
+    if (!parsed.success) {
+      throw validationError(parsed.error);
     }
-    const file = join(dir, meeting, rest);
-    if (!existsSync(file)) {
-      res
-        .status(404)
-        .json({ error: { code: 'NOT_FOUND', message: 'Chưa phát trực tiếp (the stream has not started)' } });
+    const runtime = meetings.get(req.params.id);
+    await runtime.execute({ type: 'stream.card', shown: parsed.data.shown }, actor);
+    res.json({ stream: streams()?.view(runtime) ?? null });
+  });
 
-      return;
-    }
-    const playlist = rest.endsWith('.m3u8');
-    res.setHeader('Cache-Control', playlist ? 'no-cache, max-age=1' : 'public, max-age=86400, immutable');
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.type(playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t');
-    res.sendFile(file, (error) => (error === undefined ? undefined : next(error)));
+  // Viewer links of an internal stream: each plays it (and its recording) and joins nothing; revoked with
+  // POST /api/meetings/:id/tokens/:tokenId/revoke as any link is, it stops playing within a segment.
+  router.post('/:id/stream/links', async (req, res) => {
+    const actor = await auth.requireRole(req, res, 'organizer');
+    const runtime = meetings.get(req.params.id);
+    const window = invitationWindow(runtime.state.def, now());
+    const issued = await tokens.issue({
+      meetingId: runtime.id,
+      role: 'observer',
+      window: { notBefore: null, expiresAt: window.expiresAt + VIEWER_LINK_AFTER_END_MS },
+      viewer: true,
+    });
+    await runtime.execute(
+      { type: 'audit.record', action: 'token_issued', detail: 'đường dẫn xem phát trực tiếp' },
+      actor,
+    );
+    res.status(201).json(viewerLink(issued, runtime.id, false));
+  });
+
+  router.get('/:id/stream/links', async (req, res) => {
+    await auth.requireRole(req, res, 'organizer');
+    const runtime = meetings.get(req.params.id);
+    const links = (await tokens.registry?.linksOf(runtime.id)) ?? [];
+    res.json({
+      links: links
+        .filter((l) => l.viewer === true && l.token !== undefined)
+        .map((l) =>
+          viewerLink(
+            { token: l.token as string, tokenId: l.tokenId, expiresAt: l.expiresAt, shortCode: l.shortCode ?? null },
+            runtime.id,
+            tokens.registry?.isRevoked(l.tokenId) ?? false,
+          ),
+        ),
+    });
+  });
+
+  const viewerLink = (
+    issued: { token: string; tokenId: string; expiresAt: number; shortCode: string | null },
+    meetingId: string,
+    revoked: boolean,
+  ) => ({
+    tokenId: issued.tokenId,
+    url: `${base()}/truc-tiep/${encodeURIComponent(meetingId)}?k=${encodeURIComponent(issued.token)}`,
+    shortUrl: issued.shortCode === null ? null : `${base()}/l/${issued.shortCode}`,
+    expiresAt: issued.expiresAt,
+    revoked,
   });
 
   return router;

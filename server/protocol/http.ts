@@ -141,6 +141,26 @@ export const streamDestination = z.strictObject({
   url: z.string().trim().max(500).refine(isRtmpUrl, 'một địa chỉ rtmp:// hoặc rtmps:// (an RTMP or RTMPS URL)'),
 });
 
-/** Starting the live stream: where else to push it (none: HLS from the coordinator only). */
-export const streamStartBody = z.strictObject({ destinations: z.array(streamDestination).max(5).default([]) });
+/** Starting the live stream: where else to push it (by default, where the office set it up to go). */
+export const streamStartBody = z.strictObject({ destinations: z.array(streamDestination).max(5).optional() });
 export type StreamDestination = z.infer<typeof streamDestination>;
+
+/**
+ * How the office sets the stream up. A destination given by its name alone keeps the address saved under that name
+ * (the console never holds the stream keys it saved).
+ */
+export const streamSetupBody = z.strictObject({
+  internal: z.boolean(),
+  startWithMeeting: z.boolean(),
+  keepRecording: z.boolean(),
+  destinations: z
+    .array(streamDestination.extend({ url: streamDestination.shape.url.optional() }))
+    .max(5)
+    .default([]),
+});
+
+/** The still card of a closed part shown instead of the program (`true`), or the program again. */
+export const streamCardBody = z.strictObject({ shown: z.boolean() });
+
+/** A viewer link's token, given to the viewing page to play an internal stream. */
+export const livePassBody = z.strictObject({ token: z.string().min(1).max(4096) });

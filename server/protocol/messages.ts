@@ -67,6 +67,8 @@ export const meetingStatusView = z.object({
   recording: z.object({ status: z.enum(RECORDING_STATUSES), since: epochMs, reason: z.string().nullable() }).nullable(),
   /** Whether the meeting is streamed live to the public (everyone is told), and why a stream stopped. */
   stream: z.object({ status: z.enum(STREAM_STATUSES), since: epochMs, reason: z.string().nullable() }).nullable(),
+  /** The stream carries the still card of a closed part instead of the program. */
+  streamCard: z.boolean(),
   /** Linked meetings: this meeting's link up to a parent meeting, and whose program its points see. */
   uplink: z
     .object({

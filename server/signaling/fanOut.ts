@@ -16,6 +16,7 @@ const STATUS_EVENTS = new Set<EventType>([
   'AgendaAdvanced',
   'RecordingChanged',
   'StreamChanged',
+  'StreamCardChanged',
 ]);
 const FLOOR_EVENTS = new Set<EventType>([...QUEUE_EVENTS, 'SpeakingLimitChanged', 'MeetingEnded']);
 

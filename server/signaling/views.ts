@@ -19,7 +19,18 @@ export const isStaff = (role: Actor['role']): boolean => role !== 'point';
 export function statusView(state: MeetingState): MeetingStatusView {
   const { seq, status, agendaIndex, openedAt, startedAt, endedAt, recording, stream } = state;
 
-  return { seq, status, agendaIndex, openedAt, startedAt, endedAt, recording, stream, ...linkViews(state) };
+  return {
+    seq,
+    status,
+    agendaIndex,
+    openedAt,
+    startedAt,
+    endedAt,
+    recording,
+    stream,
+    streamCard: state.streamSetup.card,
+    ...linkViews(state),
+  };
 }
 
 export function floorView(state: MeetingState, index: DirectoryIndex): FloorView {

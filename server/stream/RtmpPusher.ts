@@ -1,10 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { RtpTap } from '../media/MediaBridge.js';
 import { createLogger } from '../logger.js';
-import type { ProgramService } from '../program/ProgramService.js';
-import { freePortPair, sdpFor, untilListening } from '../recording/ProgramSegment.js';
+import type { StreamInput } from './streamInput.js';
 
 const logger = createLogger('RtmpPusher');
 
@@ -12,6 +8,13 @@ const logger = createLogger('RtmpPusher');
 const backoffMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** attempt);
 /** A push that ran this long before it dropped starts its backoff again from the shortest wait. */
 const STEADY_MS = 60_000;
+
+/** What a push needs: ffmpeg, and its input each time it (re)connects (the program or the card, as now). */
+export interface PushOptions {
+  ffmpeg: string;
+  input: (name: string) => Promise<StreamInput>;
+  now: () => number;
+}
 
 export type PushState = 'connecting' | 'live' | 'retrying' | 'stopped';
 
@@ -48,28 +51,26 @@ export function maskedTarget(url: string): string {
 
 /**
  * The program pushed to one RTMP/RTMPS ingest (a portal's, a TV station's encoder): an ffmpeg that takes the
- * program's H.264 as encoded (copied) and its sound as AAC, in FLV. When the push drops (the ingest restarted, the
+ * program's H.264 as encoded (copied) and its sound as AAC, in FLV (or the still card, encoded). When the push drops (the ingest restarted, the
  * network failed) it is tried again by itself, waiting longer each time; it stops only when told.
  */
 export class RtmpPusher {
   readonly name: string;
   readonly #url: string;
-  readonly #options: { ffmpeg: string; program: ProgramService; meetingId: string; work: string; now: () => number };
+  readonly #options: PushOptions;
   #state: PushState = 'connecting';
   #since: number;
   #attempts = 0;
   #lastError: string | null = null;
   #process: ChildProcess | null = null;
-  #taps: RtpTap[] = [];
+  #input: StreamInput | null = null;
+  /** Each run's number: a run overtaken by a restart gives up its input. */
+  #generation = 0;
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
   #startedAt = 0;
 
-  constructor(
-    name: string,
-    url: string,
-    options: { ffmpeg: string; program: ProgramService; meetingId: string; work: string; now: () => number },
-  ) {
+  constructor(name: string, url: string, options: PushOptions) {
     this.name = name;
     this.#url = url;
     this.#options = options;
@@ -100,39 +101,51 @@ export class RtmpPusher {
     this.#process?.kill('SIGINT');
     const process = this.#process;
     setTimeout(() => process?.kill('SIGKILL'), 5000).unref();
-    this.#closeTaps();
+    this.#closeInput();
     this.#set('stopped');
+  }
+
+  /** Goes on from a new input (the card, or the program again): the ingest sees a new stream at once. */
+  restart(): void {
+    if (this.#stopped) {
+      return;
+    }
+    if (this.#timer !== null) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    const process = this.#process;
+    this.#process = null;
+    this.#closeInput();
+    process?.kill('SIGINT');
+    setTimeout(() => process?.kill('SIGKILL'), 5000).unref();
+    this.#attempts = 0;
+    this.start();
   }
 
   async #run(): Promise<void> {
     if (this.#stopped) {
       return;
     }
+    const generation = ++this.#generation;
     this.#attempts += 1;
     this.#set(this.#attempts === 1 ? 'connecting' : 'retrying');
-    const tracks = [];
-    for (const kind of ['video', 'audio'] as const) {
-      const ports = await freePortPair();
-      const tap = await this.#options.program.tap(this.#options.meetingId, kind, ports);
-      if (tap === null) {
-        throw new Error(`the program has no ${kind}`);
-      }
-      this.#taps.push(tap);
-      tracks.push({ kind, tap, ports });
-    }
-    await mkdir(this.#options.work, { recursive: true });
-    const sdpFile = join(this.#options.work, `push-${this.#attempts}-${tracks[0]?.ports.port ?? 0}.sdp`);
-    await writeFile(sdpFile, sdpFor(tracks));
-    if (this.#stopped) {
-      this.#closeTaps();
+    const input = await this.#options.input(`push-${this.#attempts}-${Date.now().toString(36)}`);
+    if (this.#stopped || generation !== this.#generation) {
+      // Stopped meanwhile, or restarted: the later run has its own input.
+      input.close();
 
       return;
     }
+    this.#input = input;
     const child = spawn(
       this.#options.ffmpeg,
       [
-        ...['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-fflags', '+genpts'],
-        ...['-i', sdpFile, '-map', '0:v', '-map', '0:a', '-c:v', 'copy'],
+        ...['-hide_banner', '-loglevel', 'error', ...input.args],
+        ...['-map', '0:v', '-map', `${input.soundInput}:a`],
+        ...(input.encoded
+          ? ['-c:v', 'copy']
+          : ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-b:v', '800k', '-g', '50']),
         ...['-c:a', 'aac', '-b:a', '96k', '-ar', '44100', '-ac', '2'],
         // A connection that hangs is given up (microseconds), so that it is tried again.
         ...['-rw_timeout', '10000000', '-f', 'flv', this.#url],
@@ -149,20 +162,14 @@ export class RtmpPusher {
     child.once('exit', () => {
       if (this.#process === child) {
         this.#process = null;
-        this.#closeTaps();
+        this.#closeInput();
         this.#dropped(errors.trim().split('\n').at(-1) ?? 'ffmpeg stopped');
       }
     });
-    await untilListening(
-      child,
-      tracks.map((t) => t.ports.port),
-      10_000,
-    );
-    if (child.exitCode !== null) {
-      return;
+    await input.begin(child);
+    if (child.exitCode === null && this.#process === child) {
+      this.#set('live');
     }
-    await Promise.all(this.#taps.map((tap) => tap.start()));
-    this.#set('live');
   }
 
   #dropped(error: string): void {
@@ -189,8 +196,8 @@ export class RtmpPusher {
     }
   }
 
-  #closeTaps(): void {
-    this.#taps.forEach((tap) => tap.close());
-    this.#taps = [];
+  #closeInput(): void {
+    this.#input?.close();
+    this.#input = null;
   }
 }

@@ -1,4 +1,4 @@
-import type { StreamStatus } from '../stream/types.js';
+import type { StreamDestinationSetting, StreamStatus } from '../stream/types.js';
 import type { AuditAction, FloorEndReason, FloorKind, Health, MeetingDefinition, RecordingStatus } from './model.js';
 import type { ChildReport } from '../linking/types.js';
 import type { ParentScreen, ParentSlides } from '../linking/types.js';
@@ -71,6 +71,16 @@ export type Command =
   | { type: 'recording.report'; status: RecordingStatus; reason: string | null }
   // The live stream started, stopped or failed (the stream service reports it, as whoever started or stopped it).
   | { type: 'stream.report'; status: StreamStatus; reason: string | null }
+  // How the office set the stream up (public or internal, started with the meeting, kept, pushed where).
+  | {
+      type: 'stream.configure';
+      internal: boolean;
+      startWithMeeting: boolean;
+      keepRecording: boolean;
+      destinations: StreamDestinationSetting[];
+    }
+  // A closed part of the meeting: the stream shows a still card instead of the program, or the program again.
+  | { type: 'stream.card'; shown: boolean }
   | { type: 'tick' }
   // Linked meetings, parent side: what a child's link reports (the server executes them for the link).
   | { type: 'link.attach'; unitId: string; tokenId: string; report: ChildReport }

@@ -1,4 +1,4 @@
-import type { StreamStatus } from '../stream/types.js';
+import type { StreamDestinationSetting, StreamStatus } from '../stream/types.js';
 import type {
   Actor,
   AlertKind,
@@ -79,6 +79,14 @@ export type EventBody =
   | { type: 'ConclusionRecorded'; text: string }
   | { type: 'RecordingChanged'; status: RecordingStatus; reason: string | null }
   | { type: 'StreamChanged'; status: StreamStatus; reason: string | null }
+  | {
+      type: 'StreamConfigured';
+      internal: boolean;
+      startWithMeeting: boolean;
+      keepRecording: boolean;
+      destinations: StreamDestinationSetting[];
+    }
+  | { type: 'StreamCardChanged'; shown: boolean }
   | {
       type: 'TaskAssigned';
       taskId: string;

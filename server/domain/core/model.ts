@@ -3,7 +3,7 @@ import type { Person } from '../directory/accounts.js';
 import type { Point, Unit } from '../directory/directory.js';
 import type { LinkedChild, Uplink } from '../linking/types.js';
 import type { MeetingRecord } from '../record/types.js';
-import type { StreamState } from '../stream/types.js';
+import type { StreamSetup, StreamState } from '../stream/types.js';
 
 export const MEETING_KINDS = ['briefing', 'working', 'dialogue'] as const;
 export type MeetingKind = (typeof MEETING_KINDS)[number];
@@ -271,6 +271,8 @@ export interface MeetingState {
   recording: RecordingState | null;
   /** The live stream for the public (HLS), once it was ever started. */
   stream: StreamState | null;
+  /** How the office set the live stream up. */
+  streamSetup: StreamSetup;
   /** Child meetings linked into this one, by the unit each stands for. */
   links: Record<string, LinkedChild>;
   /** This meeting linked up into a parent meeting, or null. */

@@ -1,3 +1,4 @@
+import { NO_STREAM_SETUP } from '../stream/types.js';
 import type { MeetingDefinition, MeetingState, RollCall, RollCallOutcome } from './model.js';
 
 /**
@@ -30,6 +31,7 @@ export function initialState(def: MeetingDefinition): MeetingState {
     record: { summaries: {}, conclusion: null, tasks: [] },
     recording: null,
     stream: null,
+    streamSetup: NO_STREAM_SETUP,
     links: {},
     uplink: null,
     documents: [],

@@ -53,6 +53,9 @@ export const PERMISSIONS: Record<CommandType, readonly Allowed[]> = {
   'recording.report': ['system'],
   // The live stream is started and stopped by the office or a chair (over HTTP), and fails by itself.
   'stream.report': ['chair', 'cochair', 'admin', 'system'],
+  // The office sets it up; a chair closes a part of the meeting to the public (the card) as the office may.
+  'stream.configure': ['admin'],
+  'stream.card': ['chair', 'cochair', 'admin'],
   tick: ['system'],
   // Linked meetings: a link's reports are executed by the server for the link (checked against what the link may
   // name in the domain); the office links and unlinks over HTTP; the chair relays, forwards and answers for the hall.
