@@ -129,15 +129,15 @@ export function liveRouter({
     const meeting = String(req.params.meeting);
     const rest = ([] as string[]).concat((req.params as { rest?: string | string[] }).rest ?? []).join('/');
     const runtime = STREAM_FILE.test(rest) ? await streamed(meeting) : null;
+    const access = runtime === null ? null : await accessOf(req, runtime);
+    if (access !== null && access !== 'open') {
+      throw refuse(access);
+    }
     const file = join(dir, meeting, rest);
     if (runtime === null || !existsSync(file)) {
       res.status(404).json({ error: { code: 'NOT_FOUND', message: 'Không có tệp phát trực tiếp này (no such file)' } });
 
       return;
-    }
-    const access = await accessOf(req, runtime);
-    if (access !== 'open') {
-      throw refuse(access);
     }
     const playlist = rest.endsWith('.m3u8');
     res.setHeader('Cache-Control', playlist ? 'no-cache, max-age=1' : 'public, max-age=86400, immutable');
