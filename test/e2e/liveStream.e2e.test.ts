@@ -8,6 +8,8 @@ import { eventually, launchChromium, openMediaPage } from './browser.js';
 
 const HUB = { label: 'Hội trường tỉnh', rgb: [...CAMERA_COLOURS.blue] as [number, number, number] };
 const X1 = { label: 'Xã Tân Sơn', rgb: [...CAMERA_COLOURS.red] as [number, number, number] };
+/** The still card of a closed part: its ground (server/stream/streamInput.ts). */
+const CARD = { label: 'Hội nghị tạm dừng', rgb: [0x0b, 0x25, 0x45] as [number, number, number] };
 
 /** Where the viewer's video is now, and how many frames it has shown. */
 const playback = (page: Page) =>
@@ -91,15 +93,15 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] the live stream watched in C
     // The office starts it from its console, which then says so and gives the public page's address.
     const panel = office.getByTestId('live-stream-panel');
     expect(await panel.getByTestId('live-stream-state').innerText()).toBe('Chưa phát trực tiếp.');
-    // A destination that is not RTMP is refused at its field, and nothing starts.
+    // A destination that is not RTMP is refused at its field, and nothing is saved.
     await panel.getByTestId('live-destination-add').click();
     await panel.locator('input[name=destination-name]').fill('Cổng thông tin điện tử tỉnh');
     await panel.locator('input[name=destination-url]').fill('http://congthongtin.example/live');
-    await panel.getByTestId('live-stream-start').click();
+    await panel.getByTestId('live-setup-save').click();
     expect(await panel.getByTestId('live-destination-error').innerText()).toBe(
       'một địa chỉ rtmp:// hoặc rtmps:// (an RTMP or RTMPS URL)',
     );
-    expect(await panel.getAttribute('data-status')).toBe('never');
+    expect(t.meeting.state.streamSetup.destinations).toEqual([]);
     await panel.getByRole('button', { name: 'Bỏ' }).click();
     await panel.getByTestId('live-stream-start').click();
     await eventually(async () => expect(await panel.getAttribute('data-status')).toBe('live'));
@@ -162,4 +164,108 @@ describe.skipIf(!mediasoupAvailable())('[mediasoup] the live stream watched in C
       ['stopped', 'chair'],
     ]);
   }, 60_000);
+
+  it('a closed part: the chair streams the card, viewers see it and are told, then the meeting again', async () => {
+    await chair.getByTestId('stream-start').click();
+    await eventually(
+      async () => expect(await viewer.getByTestId('live-page').getAttribute('data-phase')).toBe('live'),
+      30_000,
+    );
+    // The hub or the floor holder, whoever the program shows by now.
+    await eventually(
+      async () => expect(await whoseTile(viewer, 'live-page', { HUB, X1, CARD })).toMatch(/^(HUB|X1)$/),
+      40_000,
+    );
+    await chair.getByTestId('stream-card').click();
+    await eventually(async () => expect(await whoseTile(viewer, 'live-page', { HUB, X1, CARD })).toBe('CARD'), 40_000);
+    await eventually(async () => expect(await viewer.getByTestId('live-page').getAttribute('data-phase')).toBe('card'));
+    expect(await viewer.getByTestId('live-state').innerText()).toBe(
+      'Hội nghị đang tạm dừng phát (phiên kín). Hình sẽ trở lại khi phiên kín kết thúc.',
+    );
+    // The rooms are told that the public sees the card, not them.
+    await eventually(async () =>
+      expect(await point.getByTestId('stream-badge').innerText()).toBe('● Trực tiếp: tạm dừng (phiên kín)'),
+    );
+    await chair.getByTestId('stream-card').click();
+    await eventually(
+      async () => expect(await whoseTile(viewer, 'live-page', { HUB, X1, CARD })).toMatch(/^(HUB|X1)$/),
+      40_000,
+    );
+    await chair.getByTestId('stream-stop').click();
+    await chair.getByTestId('confirm-yes').click();
+    await eventually(async () => expect(t.meeting.state.stream?.status).toBe('stopped'));
+  }, 180_000);
+
+  it('internal and kept: the public is told it needs a link; a viewer link plays it until revoked; after the meeting, the recording plays', async () => {
+    const panel = office.getByTestId('live-stream-panel');
+    const setup = panel.getByTestId('live-stream-setup');
+    await setup.locator('input[name=internal]').check();
+    await setup.locator('input[name=keepRecording]').check();
+    await setup.getByTestId('live-setup-save').click();
+    await setup.getByTestId('live-setup-saved').waitFor();
+    expect(t.meeting.state.streamSetup).toMatchObject({ internal: true, keepRecording: true });
+    await panel.getByTestId('live-stream-start').click();
+    await eventually(async () => expect(await panel.getAttribute('data-status')).toBe('live'));
+    // The public page (no link): told, shown nothing, not even the title.
+    await viewer.reload();
+    await eventually(async () =>
+      expect(await viewer.getByTestId('live-page').getAttribute('data-phase')).toBe('needed'),
+    );
+    expect(await viewer.getByTestId('live-state').innerText()).toBe(
+      'Đây là buổi phát trực tiếp nội bộ. Hãy mở bằng đường dẫn xem do văn phòng cấp.',
+    );
+    expect(await viewer.locator('h1').innerText()).toBe('Phát trực tiếp hội nghị');
+    expect(await viewer.getByTestId('live-video').count()).toBe(0);
+
+    // The office issues a viewer link; an official opens its short address.
+    await panel.getByTestId('viewer-link-issue').click();
+    const link = panel.getByTestId('viewer-link').first();
+    await link.waitFor();
+    const short = (await link.locator('a').innerText()).trim();
+    expect(short).toMatch(new RegExp(`^${t.url}/l/[a-z0-9]+$`));
+    const official = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await official.goto(short);
+    await eventually(
+      async () => expect(await official.getByTestId('live-page').getAttribute('data-phase')).toBe('live'),
+      30_000,
+    );
+    // The link left the address bar once it was exchanged for the cookie.
+    expect(new URL(official.url()).search).toBe('');
+    expect(await official.locator('h1').innerText()).toBe(t.meeting.state.def.title);
+    await eventually(
+      async () => expect(await whoseTile(official, 'live-page', { HUB, X1, CARD })).toMatch(/^(HUB|X1)$/),
+      40_000,
+    );
+
+    // Revoked: the official's page stops and says why.
+    await link.getByTestId('viewer-link-revoke').click();
+    await panel.getByTestId('confirm-yes').click();
+    await eventually(async () => expect(await link.getAttribute('data-revoked')).toBe('true'));
+    await eventually(
+      async () => expect(await official.getByTestId('live-page').getAttribute('data-phase')).toBe('revoked'),
+      20_000,
+    );
+
+    // The meeting ends: the stream ends with it and is kept; a new link plays the recording from its beginning.
+    await t.meeting.execute({ type: 'meeting.end' }, { role: 'chair' });
+    await eventually(async () => expect(t.meeting.state.stream?.status).toBe('stopped'), 30_000);
+    await panel.getByTestId('viewer-link-issue').click();
+    const second = panel.locator('[data-testid=viewer-link][data-revoked=false]').first();
+    await second.waitFor();
+    await official.goto(
+      await second
+        .locator('a')
+        .getAttribute('href')
+        .then((href) => href ?? ''),
+    );
+    await eventually(
+      async () => expect(await official.getByTestId('live-page').getAttribute('data-phase')).toBe('replay'),
+      20_000,
+    );
+    await official.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="live-video"]')?.play());
+    await eventually(async () => expect((await playback(official)).time).toBeGreaterThan(1), 30_000);
+    await eventually(async () => expect(await panel.getByTestId('live-stream-recording').count()).toBe(1), 20_000);
+    await office.reload();
+    await office.getByTestId('record-stream').waitFor();
+  }, 240_000);
 });

@@ -6,7 +6,7 @@ import type { MeetingClient } from '../state/MeetingClient.js';
 
 /**
  * The chair's control of the live stream, beside the hub's microphone: "Phát trực tiếp" starts it, "Dừng phát trực
- * tiếp" (asked to confirm) stops it. What it does is in the header for everyone (the live badge); a refusal is said
+ * tiếp" (asked to confirm) stops it, "Phiên kín" streams the still card for a closed part (and back). What it does is in the header for everyone (the live badge); a refusal is said
  * under the button.
  */
 export function StreamControl({ client, state }: { client: MeetingClient; state: ConsoleState }) {
@@ -14,12 +14,16 @@ export function StreamControl({ client, state }: { client: MeetingClient; state:
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const live = state.status.stream?.status === 'live';
-  const act = (method: 'POST' | 'DELETE') => {
+  const act = (method: 'POST' | 'DELETE', path = '', body?: unknown) => {
     setBusy(true);
     setError(null);
-    void fetch(`/api/meetings/${encodeURIComponent(state.meeting.id)}/stream`, {
+    void fetch(`/api/meetings/${encodeURIComponent(state.meeting.id)}/stream${path}`, {
       method,
-      headers: { authorization: `Bearer ${client.token}` },
+      headers: {
+        authorization: `Bearer ${client.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
       .then(async (response) => {
         if (!response.ok) {
@@ -50,6 +54,17 @@ export function StreamControl({ client, state }: { client: MeetingClient; state:
       ) : (
         <button type="button" onClick={() => act('POST')} disabled={busy} data-testid="stream-start">
           {t('stream.start')}
+        </button>
+      )}
+      {live && (
+        <button
+          type="button"
+          onClick={() => act('POST', '/card', { shown: !state.status.streamCard })}
+          disabled={busy}
+          aria-pressed={state.status.streamCard}
+          data-testid="stream-card"
+        >
+          {state.status.streamCard ? t('stream.cardOff') : t('stream.cardOn')}
         </button>
       )}
       {error !== null && (

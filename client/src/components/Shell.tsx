@@ -51,8 +51,13 @@ export function Header({ state, children }: { state: ConsoleState; children?: Re
           )}
           {state.status.stream?.status === 'live' && (
             // Everyone is told that the meeting is seen by the public now.
-            <span className="recording-badge stream-badge" data-testid="stream-badge">
-              ● {t('stream.on')}
+            // During a closed part the public sees the card, and the room is told so.
+            <span
+              className="recording-badge stream-badge"
+              data-testid="stream-badge"
+              data-card={state.status.streamCard}
+            >
+              ● {state.status.streamCard ? t('stream.paused') : t('stream.on')}
             </span>
           )}
           <LinkBadge state={state} />

@@ -5,59 +5,87 @@ import { LanguageSwitch } from '../components/Shell.js';
 import { formatDate, formatTime } from '../format.js';
 import type { Language } from '../i18n/index.js';
 
-/** What /live/<meeting>/state says (the server's StreamView, with the meeting's title). */
+/** What GET /api/live/<meeting> says: the stream's state, and whether this browser may play it. */
 interface LiveState {
-  /** `null` until the meeting's stream was ever started. */
+  /** `null` until the meeting's stream was ever started, or while this browser may not watch it. */
   title: string | null;
   meetingEnded: boolean;
-  stream: { status: 'never' | 'live' | 'stopped' | 'failed'; since: number | null; playlist: string | null };
+  access: 'open' | 'needed' | 'revoked' | 'expired';
+  stream: {
+    status: 'never' | 'live' | 'stopped' | 'failed';
+    since: number | null;
+    showing?: 'program' | 'card';
+    playlist: string | null;
+    /** The kept recording (VOD), once the stream is over. */
+    recording: string | null;
+  };
 }
 
-/** How often the page asks whether the stream started or ended. */
+/** How often the page asks whether the stream started, switched to the card or ended. */
 const POLL_MS = 5000;
 
 /**
- * The public page of a meeting's live stream (`/truc-tiep/<meeting>`): the meeting's title, the stream playing with
- * hls.js (or the browser's own HLS), and in words whether it has not started, is live or has ended. No account.
+ * The viewing page of a meeting's live stream (`/truc-tiep/<meeting>`): the meeting's title, the stream playing with
+ * hls.js (or the browser's own HLS), and in words whether it has not started, is live, is paused for a closed part or
+ * has ended; once ended, its recording when the office kept one. No account; an internal stream needs the viewer
+ * link (`?k=…`), exchanged once for a cookie and taken out of the address bar.
  */
 export function LiveViewer({ meetingId }: { meetingId: string }) {
   const { t, i18n } = useTranslation();
   const [state, setState] = useState<LiveState | null>(null);
+  const [wrongLink, setWrongLink] = useState(false);
   const video = useRef<HTMLVideoElement>(null);
+  const base = `/api/live/${encodeURIComponent(meetingId)}`;
 
   useEffect(() => {
     let stopped = false;
     const poll = async () => {
       try {
-        const response = await fetch(`/live/${encodeURIComponent(meetingId)}/state`, { cache: 'no-store' });
-        if (!stopped) {
-          if (response.ok) {
-            setState((await response.json()) as LiveState);
-          }
+        const response = await fetch(base, { cache: 'no-store' });
+        if (!stopped && response.ok) {
+          setState((await response.json()) as LiveState);
         }
       } catch {
         // The network is back at the next poll.
       }
     };
-    void poll();
-    const timer = setInterval(() => void poll(), POLL_MS);
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const begin = async () => {
+      const key = new URLSearchParams(location.search).get('k');
+      if (key !== null) {
+        const passed = await fetch(`${base}/pass`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token: key }),
+        }).catch(() => null);
+        // The link is in the cookie now: the address bar (and a copied address) no longer carries it.
+        history.replaceState(null, '', location.pathname);
+        if (passed !== null && !passed.ok && !stopped) {
+          setWrongLink(true);
+        }
+      }
+      await poll();
+      timer = setInterval(() => void poll(), POLL_MS);
+    };
+    void begin();
 
     return () => {
       stopped = true;
       clearInterval(timer);
     };
-  }, [meetingId]);
+  }, [base]);
 
   const live = state?.stream.status === 'live';
-  const playlist = state?.stream.playlist ?? null;
+  const source = live ? (state?.stream.playlist ?? null) : (state?.stream.recording ?? null);
   useEffect(() => {
     const element = video.current;
-    if (!live || playlist === null || element === null) {
+    if (source === null || element === null) {
       return;
     }
     if (Hls.isSupported()) {
-      const hls = new Hls({ liveSyncDurationCount: 3 });
-      hls.loadSource(playlist);
+      // Two segments behind the live edge: the latency the README measures (npm run bench -- --stream).
+      const hls = new Hls({ liveSyncDurationCount: 2 });
+      hls.loadSource(source);
       hls.attachMedia(element);
       hls.on(Hls.Events.ERROR, (_event, data) => {
         if (data.fatal && data.type === Hls.ErrorTypes.NETWORK_ERROR) {
@@ -70,23 +98,31 @@ export function LiveViewer({ meetingId }: { meetingId: string }) {
       return () => hls.destroy();
     }
     // Safari plays HLS itself.
-    element.src = playlist;
+    element.src = source;
 
     return () => {
       element.removeAttribute('src');
     };
-  }, [live, playlist]);
+  }, [source]);
 
   const phase =
     state === null
       ? 'loading'
-      : live
-        ? 'live'
-        : state.stream.status === 'never'
-          ? 'notStarted'
-          : state.meetingEnded
-            ? 'ended'
-            : 'paused';
+      : wrongLink && state.access !== 'open'
+        ? 'wrongLink'
+        : state.access !== 'open'
+          ? state.access
+          : live
+            ? state.stream.showing === 'card'
+              ? 'card'
+              : 'live'
+            : state.stream.status === 'never'
+              ? 'notStarted'
+              : state.stream.recording !== null
+                ? 'replay'
+                : state.meetingEnded
+                  ? 'ended'
+                  : 'paused';
 
   return (
     <main className="live-page" data-testid="live-page" data-phase={phase}>
@@ -95,7 +131,7 @@ export function LiveViewer({ meetingId }: { meetingId: string }) {
         <LanguageSwitch current={i18n.language as Language} />
       </div>
       <h1>{state?.title ?? t('live.title')}</h1>
-      <p className="live-state" data-testid="live-state">
+      <p className="live-state" data-testid="live-state" role="status">
         {phase === 'live'
           ? t('live.live', {
               time: formatTime(state?.stream.since ?? 0).slice(0, 5),
@@ -103,9 +139,9 @@ export function LiveViewer({ meetingId }: { meetingId: string }) {
             })
           : t(`live.${phase}`)}
       </p>
-      {live && (
+      {source !== null && (
         // Muted so that it may start by itself; the viewer turns the sound on.
-        <video ref={video} data-testid="live-video" controls autoPlay muted playsInline className="live-video" />
+        <video ref={video} data-testid="live-video" controls autoPlay={live} muted playsInline className="live-video" />
       )}
     </main>
   );

@@ -20,10 +20,18 @@ export function MeetingRecord({ meetingId }: { meetingId: string }) {
   const base = `/api/meetings/${encodeURIComponent(meetingId)}`;
   const lang = i18n.language === 'en' ? 'en' : 'vi';
   const [recording, setRecording] = useState<RecordingInfo | null>(null);
+  /** The live stream's kept recording (VOD), played on the stream's page. */
+  const [streamed, setStreamed] = useState(false);
   useEffect(() => {
     void fetch(`${base}/recording`)
       .then(async (response) => (response.ok ? ((await response.json()) as RecordingInfo) : null))
       .then(setRecording)
+      .catch(() => undefined);
+    void fetch(`${base}/stream`)
+      .then(async (response) =>
+        response.ok ? ((await response.json()) as { stream: { recording: string | null } | null }) : null,
+      )
+      .then((answer) => setStreamed((answer?.stream?.recording ?? null) !== null))
       .catch(() => undefined);
   }, [base]);
   const made = recording?.recording ?? null;
@@ -53,6 +61,13 @@ export function MeetingRecord({ meetingId }: { meetingId: string }) {
               {t('organizer.record.recording')}
             </a>{' '}
             ({Math.round(made.bytes / 1_048_576)} MB)
+          </li>
+        )}
+        {streamed && (
+          <li>
+            <a href={`/truc-tiep/${encodeURIComponent(meetingId)}`} data-testid="record-stream">
+              {t('organizer.record.streamRecording')}
+            </a>
           </li>
         )}
       </ul>
