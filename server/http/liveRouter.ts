@@ -122,7 +122,8 @@ export function liveRouter({
     const runtime = await streamed(decodeURIComponent(meeting));
     const access = runtime === null ? 'needed' : await accessOf(req, runtime);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(runtime === null ? 404 : access === 'open' ? 204 : 403).end();
+    // nginx's auth_request takes 2xx, 401 and 403 as answers (anything else is its own error).
+    res.status(access === 'open' ? 204 : 403).end();
   });
 
   router.get('/live/:meeting/{*rest}', async (req, res, next) => {
@@ -141,9 +142,9 @@ export function liveRouter({
     }
     const playlist = rest.endsWith('.m3u8');
     res.setHeader('Cache-Control', playlist ? 'no-cache, max-age=1' : 'public, max-age=86400, immutable');
-    if (!runtime.state.streamSetup.internal) {
-      res.setHeader('Access-Control-Allow-Origin', '*');
-    }
+    // A portal's own player may play a public stream; a cross-site request carries no viewer cookie, so an internal
+    // stream stays refused there.
+    res.setHeader('Access-Control-Allow-Origin', '*');
     res.type(playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t');
     res.sendFile(file, (error) => (error === undefined ? undefined : next(error)));
   });

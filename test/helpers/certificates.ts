@@ -6,13 +6,17 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** A GET over HTTPS trusting only this CA (Node's own trust store left aside); the status and the body. */
-export function getWithCa(url: string, ca: Buffer): Promise<{ status: number; body: string }> {
+/** A GET over HTTPS trusting only this CA (Node's own trust store left aside); the status, headers and body. */
+export function getWithCa(
+  url: string,
+  ca: Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
-    httpsRequest(url, { ca }, (res) => {
+    httpsRequest(url, { ca, headers }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
     })
       .on('error', reject)
       .end();
