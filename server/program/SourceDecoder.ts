@@ -78,7 +78,10 @@ export class SourceDecoder {
               `scale=${format.width}:${format.height}:force_original_aspect_ratio=decrease,` +
                 `pad=${format.width}:${format.height}:(ow-iw)/2:(oh-ih)/2,format=yuv420p`,
             ],
-            ...['-f', 'rawvideo', '-pix_fmt', 'yuv420p'],
+            // Each decoded picture once, as it comes: left to itself, ffmpeg fills a constant rate guessed from the
+            // RTP clock with copies (hundreds a second), the pipe falls behind and the program shows an ever older,
+            // all but frozen picture (measured by npm run bench -- --stream).
+            ...['-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'yuv420p'],
           ]
         : ['-f', 's16le', '-ar', String(PROGRAM_AUDIO.sampleRate), '-ac', '1'];
     const child = spawn(

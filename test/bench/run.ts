@@ -11,9 +11,10 @@ import { benchSlides } from './slides.js';
 import { benchNetwork } from './network.js';
 import { benchSignaling, type SignalingResult } from './signaling.js';
 import { benchSipToResults } from './sip.js';
+import { benchStreamToResults } from './stream.js';
 
 /**
- * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR [--profile-phase join|rollcall|throughput]] [--media [--linked | --slides | --plain]] [--network] [--sip]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
+ * `npm run bench [-- --quick] [--redis] [--nodes 2] [--points N] [--profile DIR [--profile-phase join|rollcall|throughput]] [--media [--linked | --slides | --plain]] [--network] [--sip] [--stream]`: signaling at N = 220, 500, 1000 (quick: 1000 only) against the
  * bare socket.io baseline in the same run. Writes test/bench/results/latest.json and latest.md (latest-redis,
  * latest-2-nodes for the variants).
  */
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     plain: { type: 'boolean', default: false },
     network: { type: 'boolean', default: false },
     sip: { type: 'boolean', default: false },
+    stream: { type: 'boolean', default: false },
     'media-points': { type: 'string' },
     'upload-during-rollcall': { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -42,6 +44,11 @@ if (values.profile !== undefined) {
     // Only that phase of the signaling run: join, rollcall or throughput.
     process.env.BENCH_PROFILE_PHASE = values['profile-phase'];
   }
+}
+if (values.stream) {
+  // --stream: the live stream's latency glass to glass, its CPU with one and two renditions, the bytes per viewer.
+  await benchStreamToResults((line) => console.error(line));
+  process.exit(0);
 }
 if (values.sip) {
   // --sip: the program encoder and the bridge with 1, 10 and 50 SIP rooms (needs baresip and a mediasoup worker).

@@ -1,5 +1,4 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,6 +11,7 @@ import { smallMeetingInput } from '../helpers/domain.js';
 import { bridgeEnv } from '../helpers/mediasoup.js';
 import { freePort } from '../helpers/poll.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { childTicks, cpuPercent } from './childCpu.js';
 import { round, until, wait } from './harness.js';
 
 /** Rooms receiving the program in each step (beyond the one real baresip room whose camera is on the program). */
@@ -19,7 +19,6 @@ const STEPS = [1, 10, 50];
 const MEASURE_MS = 10_000;
 /** The rooms' own address, and the stack that plays them all (one SIP stack, one From address each). */
 const ROOMS_IP = '127.0.0.9';
-const TICKS_PER_SECOND = 100;
 
 interface Room {
   user: string;
@@ -40,28 +39,6 @@ export interface SipStep {
   coordinatorCpuPct: number;
   /** What each receiving room got, kbit/s (picture and sound). */
   kbpsPerRoom: number;
-}
-
-/** CPU ticks (user + system) of this process's children by command name. */
-function childTicks(): Map<string, number> {
-  const ticks = new Map<string, number>();
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // The command is in parentheses and may hold spaces: the fields after it are counted from its closing one.
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[1]) !== process.pid) {
-      continue;
-    }
-    ticks.set(name, (ticks.get(name) ?? 0) + Number(fields[11]) + Number(fields[12]));
-  }
-
-  return ticks;
 }
 
 async function bound(): Promise<Socket> {
@@ -219,8 +196,7 @@ export async function benchSip(log: (line: string) => void): Promise<SipStep[]> 
       await wait(MEASURE_MS);
       const after = childTicks();
       const coordinator = process.cpuUsage(coordinatorBefore);
-      const pct = (name: string) =>
-        round((((after.get(name) ?? 0) - (before.get(name) ?? 0)) / TICKS_PER_SECOND / (MEASURE_MS / 1000)) * 100);
+      const pct = (name: string) => round(cpuPercent(before, after, MEASURE_MS, name));
       const step: SipStep = {
         rooms: count,
         programCpuPct: pct('ffmpeg'),
