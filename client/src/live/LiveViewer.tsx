@@ -83,8 +83,9 @@ export function LiveViewer({ meetingId }: { meetingId: string }) {
       return;
     }
     if (Hls.isSupported()) {
-      // Two segments behind the live edge: the latency the README measures (npm run bench -- --stream).
-      const hls = new Hls({ liveSyncDurationCount: 2 });
+      // A segment and a half behind the live edge (about 5 s at 2 s segments, glass to glass: npm run bench --
+      // --stream), caught up gently when a stall left it further behind.
+      const hls = new Hls({ liveSyncDurationCount: 1.5, liveMaxLatencyDurationCount: 5, maxLiveSyncPlaybackRate: 1.1 });
       hls.loadSource(source);
       hls.attachMedia(element);
       hls.on(Hls.Events.ERROR, (_event, data) => {
