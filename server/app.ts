@@ -51,6 +51,7 @@ import type { Rendition } from './stream/hlsArguments.js';
 import { sipAccountsRouter, sipRouter } from './http/sipRouter.js';
 import { MeetingService } from './meetings/MeetingService.js';
 import { createStores } from './createStores.js';
+import { timeAppends } from './telemetry/appendTiming.js';
 import { rooms } from './signaling/rooms.js';
 import { SignalingServer } from './signaling/SignalingServer.js';
 import { createBridge } from './media/createBridge.js';
@@ -102,8 +103,9 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   if (tls !== null && tls.validTo - now() < RENEW_WITHIN_MS) {
     logger.warn({ validTo: new Date(tls.validTo).toISOString() }, 'the TLS certificate expires soon: renew it');
   }
-  const { store, directoryStore, tokenRegistry, accountStore, linkCredentials, ownership, redis } =
-    await createStores(config);
+  const stores = await createStores(config);
+  const { directoryStore, tokenRegistry, accountStore, linkCredentials, ownership, redis } = stores;
+  const { store, appendSeconds } = timeAppends(stores.store);
   // Several coordinators share Redis: a bus to forward to a meeting's owner, and socket.io's Redis adapter so the
   // owner's broadcasts reach sockets on every node (with connection-state recovery across nodes).
   const bus =
@@ -301,6 +303,8 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     faults,
     socketCount: () => signaling.io.engine.clientsCount,
     sipCalls: () => sip?.calls ?? null,
+    appendSeconds,
+    mediaWorkerDeaths: () => mediaWorkerDeaths(),
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
@@ -308,6 +312,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
   app.use(notFound);
   app.use(errorHandler);
 
+  let mediaWorkerDeaths = () => 0;
   const media: MediaService = new MediaService({
     meetings,
     bridge: await createBridge(config),
@@ -321,6 +326,7 @@ export async function startServer(config: Config, { now = Date.now }: { now?: ()
     now,
   });
   mediaService = media;
+  mediaWorkerDeaths = () => media.bridge.workerDeaths ?? 0;
   if (config.RECORDING === 'on') {
     if (media.bridge.tap === undefined) {
       logger.warn('RECORDING=on but this media bridge cannot copy media for the recorder: not recording');

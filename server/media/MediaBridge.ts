@@ -234,6 +234,8 @@ export interface MediaBridgeEvents {
 export interface MediaBridge {
   readonly kind: 'werift' | 'mediasoup';
   readonly closed: boolean;
+  /** Media worker processes that died (each replaced) since the start; absent where there are none (embedded). */
+  readonly workerDeaths?: number;
   /** Adds a participant of a meeting and starts its negotiation. */
   join(meetingId: string, participant: MediaParticipant): Promise<JoinResult>;
   /** The participant's SDP answer to the bridge's offer (embedded). */

@@ -12,13 +12,25 @@ export interface MetricsOptions {
   socketCount: () => number;
   /** Hardware rooms' calls, while SIP is on. */
   sipCalls?: () => { callsOf(meetingId: string): { state: string }[]; counts: ReadonlyMap<string, number> } | null;
+  /** The store's append times (server/telemetry/appendTiming.ts). */
+  appendSeconds?: Histogram;
+  /** Media worker processes that died since the start. */
+  mediaWorkerDeaths?: () => number;
 }
 
 /**
  * Prometheus metrics, all prefixed `diemcau_`: the process defaults (CPU, heap, event-loop lag) and the meeting
  * figures a technician watches. A registry of its own, so several servers in one process (tests) never clash.
  */
-export function createMetrics({ meetings, telemetry, faults, socketCount, sipCalls }: MetricsOptions): Registry {
+export function createMetrics({
+  meetings,
+  telemetry,
+  faults,
+  socketCount,
+  sipCalls,
+  appendSeconds,
+  mediaWorkerDeaths,
+}: MetricsOptions): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'diemcau_', eventLoopMonitoringPrecision: 10 });
 
@@ -117,6 +129,38 @@ export function createMetrics({ meetings, telemetry, faults, socketCount, sipCal
       }
     },
   });
+  new Gauge({
+    name: 'diemcau_links',
+    help: 'Links of live meetings to other coordinators: down to each child (by unit) and up to the parent, by state',
+    labelNames: ['meeting', 'direction', 'unit', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const meeting of live()) {
+        for (const child of Object.values(meeting.state.links)) {
+          if (child.state !== 'unlinked') {
+            this.set({ meeting: meeting.id, direction: 'down', unit: child.unitId, state: child.state }, 1);
+          }
+        }
+        const uplink = meeting.state.uplink;
+        if (uplink !== null) {
+          this.set({ meeting: meeting.id, direction: 'up', unit: uplink.unitId ?? '', state: uplink.state }, 1);
+        }
+      }
+    },
+  });
+  new Counter({
+    name: 'diemcau_media_worker_deaths_total',
+    help: 'mediasoup worker processes that died (each is replaced; its meetings move to the new one)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(mediaWorkerDeaths?.() ?? 0);
+    },
+  });
+  if (appendSeconds !== undefined) {
+    registry.registerMetric(appendSeconds);
+  }
   const events = new Counter({
     name: 'diemcau_events_total',
     help: 'Meeting events appended',

@@ -117,6 +117,10 @@ export class MediasoupBridge implements MediaBridge {
     return this.#closed;
   }
 
+  get workerDeaths(): number {
+    return this.#pool?.deaths ?? 0;
+  }
+
   /** The worker processes' ids, by worker index. */
   get workerPids(): number[] {
     return this.#workers.pids;

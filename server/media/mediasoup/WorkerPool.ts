@@ -30,6 +30,7 @@ export class WorkerPool {
   readonly #options: WorkerPoolOptions;
   readonly #slots: WorkerSlot[] = [];
   #closed = false;
+  #deaths = 0;
 
   private constructor(options: WorkerPoolOptions) {
     this.#options = options;
@@ -61,6 +62,11 @@ export class WorkerPool {
     return this.#slots.map((s) => s.consumers);
   }
 
+  /** Workers that died since the start (each replaced). */
+  get deaths(): number {
+    return this.#deaths;
+  }
+
   close(): void {
     this.#closed = true;
     this.#slots.forEach((s) => s.worker.close());
@@ -79,6 +85,7 @@ export class WorkerPool {
       })),
     });
     worker.on('died', (error) => {
+      this.#deaths += 1;
       logger.error({ err: error, worker: index }, 'worker died: replacing it');
       void this.#replace(index);
     });
