@@ -27,8 +27,13 @@ mkdir -p "$stage/runtime" "$stage/worker"
 echo "bundle: building the consoles" >&2
 npm run --silent build >&2
 
-echo "bundle: copying the server, the consoles and the production dependencies" >&2
-cp -a server package.json package-lock.json tsconfig.json "$stage/"
+echo "bundle: compiling the server, copying it with the consoles and the production dependencies" >&2
+cp -a server package.json package-lock.json "$stage/"
+# Compiled JavaScript beside the files it reads (prompts, scenarios): nothing is transpiled when it starts, and the
+# TypeScript sources (and the simulator, a development tool) are left out.
+rm -rf "$stage/server/simulator"
+npx tsc -p tsconfig.build.json --outDir "$stage" >&2
+find "$stage/server" -name '*.ts' -delete
 mkdir -p "$stage/client" "$stage/infra/mediasoup-worker"
 cp -a client/dist "$stage/client/dist"
 cp -a infra/mediasoup-worker/postinstall.mjs "$stage/infra/mediasoup-worker/"
@@ -51,7 +56,7 @@ here=$(cd "${0%/*}" && pwd)
 cd "$here" || exit 1
 export MEDIASOUP_WORKER_BIN="${MEDIASOUP_WORKER_BIN:-$here/worker/mediasoup-worker}"
 export MEDIA_BRIDGE="${MEDIA_BRIDGE:-auto}"
-exec "$here/runtime/node" "$here/node_modules/tsx/dist/cli.mjs" "$here/server/main.ts" "$@"
+exec "$here/runtime/node" "$here/server/main.js" "$@"
 START
 chmod 755 "$stage/start"
 cat > "$stage/README.txt" <<'TXT'
@@ -62,6 +67,8 @@ diemcau — bộ cài đặt ngoại tuyến (offline bundle)
 
 Cổng cần mở (ports to open): PORT (HTTP, mặc định 3000), and for media MEDIA_PORT_MIN + i for each mediasoup worker
 i (one per core), UDP and TCP (default 40000…). See the project's README for every setting.
+Tài khoản quản trị (an administrator account):
+  ./runtime/node server/accounts/cli.js --username NAME --name "Họ tên" --admin --password-env VAR
 TXT
 
 mkdir -p "$out_dir"

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DOCUMENT_MAX_PAGES, type MeetingDocument } from '../domain/content/types.js';
 import type { MeetingService } from '../meetings/MeetingService.js';
@@ -127,6 +127,12 @@ export class DocumentPreparer {
   }
 
   async #toPdf(sandbox: Sandbox, work: string, kind: string, original: Buffer): Promise<Buffer> {
+    if (!onPath(this.#soffice)) {
+      // The slim image, or a host without it: said plainly rather than as a failed conversion.
+      throw new NotShowable(
+        'Máy chủ này không cài LibreOffice: chỉ trình chiếu được tệp PDF; hãy lưu tài liệu thành PDF rồi tải lên',
+      );
+    }
     const source = join(work, `source.${kind}`);
     await writeFile(source, original);
     await run(
@@ -215,4 +221,13 @@ async function run(sandbox: Sandbox, argv: string[], timeoutMs: number, failure:
     logger.debug({ err: error, file: argv[0] }, 'run() | tool failed');
     throw new NotShowable(failure);
   }
+}
+
+/** Whether a program is there to run: a path that exists, or a name found on the PATH. */
+function onPath(program: string): boolean {
+  if (program.includes('/')) {
+    return existsSync(program);
+  }
+
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, program)));
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +11,7 @@ const run = promisify(execFile);
 
 /**
  * The air-gapped install: `npm run bundle`, unpacked elsewhere, started inside a network namespace with only loopback
- * and no `node` on the PATH. It answers /healthz and carries media with mediasoup.
+ * and no `node` on the PATH; its server is compiled JavaScript. It answers /healthz and carries media with mediasoup.
  */
 describe.skipIf(!mediasoupAvailable())('offline bundle', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -30,6 +31,10 @@ describe.skipIf(!mediasoupAvailable())('offline bundle', () => {
     expect(tarball).toMatch(/diemcau-.*\.tar\.gz$/);
     await run('tar', ['-C', target.dir, '-xzf', tarball]);
     const dir = join(target.dir, (await run('ls', [target.dir])).stdout.trim());
+    // Compiled JavaScript, started by Node itself: no TypeScript sources, no transpiler among the dependencies.
+    expect((await run('find', [join(dir, 'server'), '-name', '*.ts'])).stdout.trim()).toBe('');
+    expect(existsSync(join(dir, 'server', 'main.js'))).toBe(true);
+    expect(existsSync(join(dir, 'node_modules', 'tsx'))).toBe(false);
     // Inside the namespace: loopback up, the bundle started with an environment of nothing but its settings and a
     // PATH without node, then /healthz read with bash's own /dev/tcp.
     const probe = join(target.dir, 'probe.sh');

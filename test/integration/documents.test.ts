@@ -197,3 +197,41 @@ describe('documents of a meeting', () => {
     expect((await asPoint(`/api/meetings/m1/documents/${id}/pages/1`)).status).toBe(404);
   });
 });
+
+describe('documents on a server without LibreOffice (the slim image)', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ env: { SOFFICE_PATH: '/nonexistent/soffice' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('says plainly that only PDF can be shown, and still shows a PDF', async () => {
+    const docx = await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph('Tờ trình')] }] }));
+    const response = await fetch(`${t.url}/api/meetings/m1/documents?name=${encodeURIComponent('Tờ trình.docx')}`, {
+      method: 'POST',
+      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(docx),
+    });
+    expect(response.status).toBe(201);
+    const id = ((await response.json()) as { document: { documentId: string } }).document.documentId;
+    await until(
+      () => t.meeting.state.documents.find((d) => d.documentId === id)?.state === 'failed',
+      60_000,
+      'refused',
+    );
+    expect(t.meeting.state.documents.find((d) => d.documentId === id)).toMatchObject({
+      state: 'failed',
+      failure:
+        'Máy chủ này không cài LibreOffice: chỉ trình chiếu được tệp PDF; hãy lưu tài liệu thành PDF rồi tải lên',
+    });
+    const pdf = await fetch(`${t.url}/api/meetings/m1/documents?name=${encodeURIComponent('Báo cáo.pdf')}`, {
+      method: 'POST',
+      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(testPdf(1)),
+    });
+    const pdfId = ((await pdf.json()) as { document: { documentId: string } }).document.documentId;
+    await until(() => t.meeting.state.documents.find((d) => d.documentId === pdfId)?.state === 'ready', 60_000, 'PDF');
+  });
+});
