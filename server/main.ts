@@ -9,6 +9,9 @@ import { seedScenario } from './scenarios/seed.js';
 
 const logger = createLogger('main');
 
+/** How long a stop may take (SIGTERM) before the process ends anyway: under Kubernetes' default grace of 30 s. */
+const SHUTDOWN_LIMIT_MS = 20_000;
+
 /** The demo's account, printed with its links (never used outside `--demo`). */
 const DEMO_ACCOUNT = { username: 'vanphong', displayName: 'Văn phòng UBND tỉnh (demo)', password: 'diemcau-demo' };
 
@@ -41,6 +44,12 @@ async function main(): Promise<void> {
   server.faults.guardProcess();
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    // A store that went first (Redis stopped with the pod) must not hold the exit past the orchestrator's grace
+    // period: what could not be flushed by then is said, and the process ends on its own terms.
+    setTimeout(() => {
+      logger.error({ signal, ms: SHUTDOWN_LIMIT_MS }, 'shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     server.close().then(
       () => process.exit(0),
       () => process.exit(1),
