@@ -89,7 +89,7 @@ export async function startRtmpIngest(port: number): Promise<RtmpIngest> {
 }
 
 /** Whether something accepts TCP connections on a loopback port. */
-function accepts(port: number): Promise<boolean> {
+export function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1', () => {
       socket.destroy();

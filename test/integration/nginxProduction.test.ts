@@ -1,20 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getWithCa, makeTestCa, type TestCa } from '../helpers/certificates.js';
 import { bridgeEnv, mediasoupAvailable } from '../helpers/mediasoup.js';
+import { accepts } from '../helpers/nginxRtmp.js';
 import { freePort, until } from '../helpers/poll.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => resolve(socket.end() !== undefined));
-    socket.once('error', () => resolve(false));
-  });
 
 /**
  * The production nginx template (infra/nginx.production.conf.template) as a province fills it in, run by Debian's
